@@ -1,0 +1,31 @@
+import type { ValueInfo } from "../ir/graph.js";
+
+/**
+ * What an op's `emitC` may do. Tensors are referred to by name; the context knows where each
+ * lives (a graph input or output buffer, the arena, or a `static const` weight array).
+ *
+ * The generated run function body is straight-line code; `line` appends one statement to it.
+ */
+export interface EmitCtx {
+  /**
+   * C expression for a pointer to the tensor's first element, typed `const T *` or `T *`;
+   * `NULL` for "" (an absent optional input or an unused output: kernels must accept NULL there).
+   */
+  ptr(name: string): string;
+  info(name: string): ValueInfo;
+  /**
+   * Uses a runtime-c kernel unit, e.g. "conv_f32" for runtime-c/kernels/conv_f32.{c,h}. The
+   * compiled output copies exactly the units used and includes their headers.
+   */
+  useRuntime(unit: string): void;
+  /** Adds file-scope C (a type-specialised helper) once per key; returns nothing, key is the guard. */
+  define(key: string, code: string): void;
+  /** A `static const` array of parameters; returns its C name. Equal arrays are shared. */
+  constArray(ctype: "int32_t" | "float" | "double" | "int64_t", values: readonly number[]): string;
+  /** Appends one statement (or a brace block) to the run function. */
+  line(code: string): void;
+  /** Pointer (`void *`) to this node's scratch memory, sized by `OpDef.scratchBytes`. */
+  scratch(): string;
+  /** A C identifier unique in the generated file, derived from `hint`. */
+  uniqueName(hint: string): string;
+}

@@ -1,0 +1,258 @@
+import { fail } from "../errors.js";
+import { DTYPES } from "../ir/dtype.js";
+import { nodeLabel, type Graph, type Node, type ValueInfo } from "../ir/graph.js";
+import { getOp } from "../ir/registry.js";
+import { shapeToString } from "../ir/shape.js";
+import { planStorage, byteSize, isAliasNode, type StoragePlan } from "../schedule/storage.js";
+import { cComment, cIdent, CWriter } from "./cwriter.js";
+import type { EmitCtx } from "./emit-ctx.js";
+import { cInitializer, cLiteral } from "./literals.js";
+
+export interface EmittedModel {
+  readonly modelC: string;
+  readonly modelH: string;
+  /** runtime-c kernel units the model uses, sorted. */
+  readonly runtimeUnits: readonly string[];
+  readonly plan: StoragePlan;
+  /** Kernel calls in the run function (aliases emit none). */
+  readonly kernelCalls: number;
+  readonly weightBytes: number;
+}
+
+export interface EmitOptions {
+  /** Prefix of the C API (`<prefix>_run`, `<PREFIX>_ARENA_SIZE`). */
+  readonly prefix?: string;
+  readonly sourceName?: string;
+}
+
+/**
+ * Emits model.c/model.h: weights as `static const` arrays, one arena, straight-line kernel calls.
+ * Output is a pure function of the graph, so the same model gives byte-identical files.
+ */
+export function emitModel(graph: Graph, options: EmitOptions = {}): EmittedModel {
+  const prefix = cIdent(options.prefix ?? "model");
+  const PREFIX = prefix.toUpperCase();
+  const plan = planStorage(graph, (node) => scratchOf(graph, node));
+  const state = new EmitState(graph, plan);
+  const outputNames = new Set(graph.outputs.map((o) => o.name));
+
+  for (const node of graph.nodes) {
+    if (isAliasNode(node, outputNames)) continue;
+    state.beginNode(node);
+    const op = getOp(node.op)!;
+    if (op.emitC) {
+      op.emitC(node, state.ctx);
+      state.kernelCalls++;
+    } else if (op.alias) {
+      state.copy(node.outputs[0]!, node.inputs[0]!);
+    } else {
+      fail("unsupported-op", nodeLabel(node), "has no C implementation yet for the host target");
+    }
+  }
+  // Outputs that no node wrote into the caller's buffer: inputs, constants, repeated outputs.
+  graph.outputs.forEach((o, index) => {
+    const s = plan.storage.get(o.name);
+    if (s?.kind === "output" && s.index === index) return;
+    state.body.push(`/* output ${index} "${o.name}" is a copy */`);
+    state.body.push(`memcpy(outputs[${index}], ${state.ctx.ptr(o.name)}, ${byteSize(o)});`);
+  });
+
+  const modelC = renderSource(graph, state, prefix, PREFIX, options.sourceName ?? graph.name);
+  const modelH = renderHeader(graph, plan, prefix, PREFIX);
+  return {
+    modelC,
+    modelH,
+    runtimeUnits: [...state.units].sort(),
+    plan,
+    kernelCalls: state.kernelCalls,
+    weightBytes: [...state.usedConsts].reduce((s, name) => s + graph.constants.get(name)!.byteLength, 0),
+  };
+}
+
+function scratchOf(graph: Graph, node: Node): number {
+  const op = getOp(node.op);
+  if (!op?.scratchBytes) return 0;
+  const ins = node.inputs.map((n) => (n === "" ? undefined : graph.values.get(n)));
+  const outs = node.outputs.map((n) => graph.values.get(n) ?? { dtype: "float32" as const, shape: [0] });
+  return op.scratchBytes(node, ins, outs);
+}
+
+class EmitState {
+  readonly units = new Set<string>();
+  readonly defines = new Map<string, string>();
+  readonly constArrays = new Map<string, { name: string; decl: string }>();
+  readonly usedConsts = new Set<string>();
+  readonly constNames = new Map<string, string>();
+  readonly idents = new Set<string>();
+  readonly body: string[] = [];
+  kernelCalls = 0;
+  private current: Node | undefined;
+  readonly ctx: EmitCtx;
+
+  constructor(
+    private readonly graph: Graph,
+    private readonly plan: StoragePlan,
+  ) {
+    this.ctx = {
+      ptr: (name) => this.ptr(name),
+      info: (name) => this.info(name),
+      useRuntime: (unit) => void this.units.add(unit),
+      define: (key, code) => {
+        if (!this.defines.has(key)) this.defines.set(key, code);
+      },
+      constArray: (ctype, values) => this.constArray(ctype, values),
+      line: (code) => void this.body.push(code),
+      scratch: () => this.scratch(),
+      uniqueName: (hint) => this.uniqueName(hint),
+    };
+  }
+
+  beginNode(node: Node): void {
+    this.current = node;
+    const desc = (names: readonly string[]) =>
+      names.filter((n) => n !== "").map((n) => `${n}[${shapeToString(this.info(n).shape)}]`).join(", ");
+    this.body.push(cComment(`${node.name} (${node.op}): ${desc(node.inputs)} -> ${desc(node.outputs)}`));
+  }
+
+  copy(dst: string, src: string): void {
+    this.body.push(`memcpy(${this.ptr(dst)}, ${this.ptr(src)}, ${byteSize(this.info(dst))});`);
+  }
+
+  info(name: string): ValueInfo {
+    const v = this.graph.values.get(name);
+    if (!v) fail("internal", this.current ? nodeLabel(this.current) : "codegen", `tensor "${name}" has no type`);
+    return v;
+  }
+
+  uniqueName(hint: string): string {
+    const base = cIdent(hint);
+    let name = base;
+    for (let i = 1; this.idents.has(name); i++) name = `${base}_${i}`;
+    this.idents.add(name);
+    return name;
+  }
+
+  ptr(name: string): string {
+    if (name === "") return "NULL";
+    const s = this.plan.storage.get(name);
+    const ctype = DTYPES[this.info(name).dtype].ctype;
+    if (!s) fail("internal", this.current ? nodeLabel(this.current) : "codegen", `tensor "${name}" has no storage`);
+    switch (s.kind) {
+      case "input":
+        return `((const ${ctype} *)inputs[${s.index}])`;
+      case "output":
+        return `((${ctype} *)outputs[${s.index}])`;
+      case "arena":
+        return `((${ctype} *)(A + ${s.offset}))`;
+      case "const": {
+        this.usedConsts.add(name);
+        let c = this.constNames.get(name);
+        if (!c) {
+          c = this.uniqueName(`w_${name}`);
+          this.constNames.set(name, c);
+        }
+        return c;
+      }
+    }
+  }
+
+  scratch(): string {
+    const node = this.current!;
+    const off = this.plan.scratch.get(node.name);
+    if (off === undefined) fail("internal", nodeLabel(node), "asked for scratch memory but declared none (scratchBytes)");
+    return `((void *)(A + ${off}))`;
+  }
+
+  constArray(ctype: string, values: readonly number[]): string {
+    const dtype = ctype === "float" ? "float32" : ctype === "double" ? "float64" : ctype === "int64_t" ? "int64" : "int32";
+    const items = values.map((v) => cLiteral(dtype, dtype === "int64" ? BigInt(Math.trunc(v)) : v));
+    const key = `${ctype}:${items.join(",")}`;
+    let entry = this.constArrays.get(key);
+    if (!entry) {
+      const name = this.uniqueName(`p${this.constArrays.size}`);
+      const body = items.length ? items.join(", ") : "0";
+      entry = { name, decl: `static const ${ctype} ${name}[${Math.max(1, items.length)}] = { ${body} };` };
+      this.constArrays.set(key, entry);
+    }
+    return entry.name;
+  }
+}
+
+function renderSource(graph: Graph, state: EmitState, prefix: string, PREFIX: string, source: string): string {
+  const w = new CWriter();
+  w.line(cComment(`Generated by Egret from "${source}". Do not edit: regenerate instead.`));
+  w.line(`#include "${prefix}.h"`);
+  w.line("#include <math.h>");
+  w.line("#include <stdint.h>");
+  w.line("#include <string.h>");
+  w.line('#include "egret.h"');
+  for (const unit of [...state.units].sort()) w.line(`#include "${unit}.h"`);
+  w.line();
+  for (const code of state.defines.values()) w.raw(code).line();
+  for (const name of state.usedConsts) {
+    const t = graph.constants.get(name)!;
+    const cname = state.constNames.get(name)!;
+    w.line(cComment(`${name}: ${t.dtype}[${shapeToString(t.shape)}]`));
+    if (t.size === 0) {
+      w.line(`static const ${DTYPES[t.dtype].ctype} ${cname}[1] = { 0 };`);
+    } else {
+      w.line(`static const ${DTYPES[t.dtype].ctype} ${cname}[${t.size}] = {`);
+      w.raw(cInitializer(t));
+      w.line("};");
+    }
+  }
+  for (const { decl } of state.constArrays.values()) w.line(decl);
+  w.line();
+  for (const [kind, list] of [["input", graph.inputs], ["output", graph.outputs]] as const) {
+    w.line(`const size_t ${prefix}_${kind}_bytes[${list.length + 1}] = { ${[...list.map((v) => `${byteSize(v)}u`), "0"].join(", ")} };`);
+  }
+  w.line();
+  w.block(`void ${prefix}_run(const void *const inputs[], void *const outputs[], void *arena)`, () => {
+    w.line("uint8_t *const A = (uint8_t *)arena;");
+    w.line("(void)inputs;");
+    w.line("(void)outputs;");
+    w.line("(void)A;");
+    for (const stmt of state.body) w.raw(stmt);
+  });
+  void PREFIX;
+  return w.toString();
+}
+
+function renderHeader(graph: Graph, plan: StoragePlan, prefix: string, PREFIX: string): string {
+  const w = new CWriter();
+  const guard = `${PREFIX}_H_`;
+  w.line(`/* Generated by Egret. The model's C API. */`);
+  w.line(`#ifndef ${guard}`);
+  w.line(`#define ${guard}`);
+  w.line("#include <stddef.h>");
+  w.line("#include <stdint.h>");
+  w.line();
+  w.line(`/* Bytes of working memory ${prefix}_run needs (16-byte aligned). */`);
+  w.line(`#define ${PREFIX}_ARENA_SIZE ${plan.arena.size}u`);
+  w.line(`#define ${PREFIX}_ARENA_ALIGNMENT 16u`);
+  w.line(`#define ${PREFIX}_NUM_INPUTS ${graph.inputs.length}`);
+  w.line(`#define ${PREFIX}_NUM_OUTPUTS ${graph.outputs.length}`);
+  for (const [kind, list] of [["INPUT", graph.inputs], ["OUTPUT", graph.outputs]] as const) {
+    list.forEach((v, i) => {
+      w.line(cComment(`${kind.toLowerCase()} ${i}: "${v.name}" ${v.dtype}[${shapeToString(v.shape)}]`));
+      w.line(`#define ${PREFIX}_${kind}_${i}_DTYPE "${v.dtype}"`);
+      w.line(`#define ${PREFIX}_${kind}_${i}_RANK ${v.shape.length}`);
+      w.line(`#define ${PREFIX}_${kind}_${i}_SHAPE { ${v.shape.length ? v.shape.join(", ") : "1"} }`);
+      w.line(`#define ${PREFIX}_${kind}_${i}_BYTES ${byteSize(v)}u`);
+    });
+  }
+  w.line();
+  w.line("/* Byte sizes of the inputs and outputs in order, each list ended by a 0 sentinel. */");
+  w.line(`extern const size_t ${prefix}_input_bytes[${graph.inputs.length + 1}];`);
+  w.line(`extern const size_t ${prefix}_output_bytes[${graph.outputs.length + 1}];`);
+  w.line();
+  w.line("/*");
+  w.line(` * Runs one inference. inputs[i] and outputs[i] point to the tensors in model order (row-major,`);
+  w.line(` * little-endian); arena points to ${PREFIX}_ARENA_SIZE bytes aligned to ${PREFIX}_ARENA_ALIGNMENT.`);
+  w.line(" * No allocation, no global state: the function is reentrant given distinct arenas.");
+  w.line(" */");
+  w.line(`void ${prefix}_run(const void *const inputs[], void *const outputs[], void *arena);`);
+  w.line();
+  w.line(`#endif /* ${guard} */`);
+  return w.toString();
+}

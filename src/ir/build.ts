@@ -1,0 +1,192 @@
+import { EgretError, fail } from "../errors.js";
+import type { DType } from "./dtype.js";
+import { nodeLabel, type AttrValue, type Graph, type NamedValue, type Node, type ValueInfo } from "./graph.js";
+import { getOp, SUPPORTED_OPS_HINT } from "./registry.js";
+import { shapeToString } from "./shape.js";
+import { Tensor } from "./tensor.js";
+
+/** A declared graph input before shapes are resolved: dims may be unknown or symbolic. */
+export interface RawInput {
+  readonly name: string;
+  readonly dtype: DType;
+  readonly dims: readonly (number | string | undefined)[];
+}
+
+/** What a format importer hands over: names, constants and nodes in the source's spelling. */
+export interface RawModel {
+  readonly name: string;
+  readonly inputs: readonly RawInput[];
+  readonly outputs: readonly string[];
+  readonly constants: ReadonlyMap<string, Tensor>;
+  readonly nodes: readonly Node[];
+  /** Default-domain opset the model was exported with (canonicalisation depends on it). */
+  readonly opset: number;
+}
+
+export interface BuildOptions {
+  /** Overrides for input shapes (`--input-shape name=1x3x32x32`). */
+  readonly inputShapes?: ReadonlyMap<string, readonly number[]>;
+}
+
+/**
+ * Turns a raw model into the IR: orders nodes, folds constant-only inputs into attributes,
+ * canonicalises, infers every type and shape, folds constant subgraphs (the Shape -> Gather ->
+ * Concat -> Reshape chains of exported models) and drops nodes no output needs.
+ */
+export function buildGraph(raw: RawModel, options: BuildOptions = {}): Graph {
+  const values = new Map<string, ValueInfo>();
+  const constants = new Map<string, Tensor>(raw.constants);
+  for (const [name, t] of constants) values.set(name, { dtype: t.dtype, shape: t.shape });
+
+  const inputs = resolveInputs(raw, options, values);
+  const nodes: Node[] = [];
+  for (const rawNode of topoSort(raw.nodes, new Set([...constants.keys(), ...inputs.map((i) => i.name)]))) {
+    const node = prepareNode(rawNode, constants, raw.opset);
+    const op = getOp(node.op)!;
+    const inInfos = node.inputs.map((n) => (n === "" ? undefined : values.get(n)));
+    const outInfos = op.infer(node, inInfos);
+    if (outInfos.length < node.outputs.length) {
+      fail("internal", nodeLabel(node), `shape inference gave ${outInfos.length} outputs, the node has ${node.outputs.length}`);
+    }
+    node.outputs.forEach((o, i) => {
+      if (o !== "") values.set(o, outInfos[i]!);
+    });
+    const present = node.inputs.filter((n) => n !== "");
+    if (present.every((n) => constants.has(n))) {
+      const results = evaluateChecked(node, op.evaluate(node, node.inputs.map((n) => (n === "" ? undefined : constants.get(n)))));
+      node.outputs.forEach((o, i) => {
+        if (o !== "") constants.set(o, results[i]!);
+      });
+    } else {
+      nodes.push(node);
+    }
+  }
+
+  const outputs: NamedValue[] = raw.outputs.map((name) => {
+    const v = values.get(name);
+    if (!v) fail("missing-tensor", `graph output "${name}"`, "no node, input or initializer produces it; the model file is inconsistent");
+    return { name, ...v };
+  });
+  const live = liveNodes(nodes, outputs.map((o) => o.name));
+  const usedConsts = new Set<string>([...live.flatMap((n) => n.inputs), ...outputs.map((o) => o.name)]);
+  const keptConsts = new Map([...constants].filter(([name]) => usedConsts.has(name)));
+  return { name: raw.name, inputs, outputs, nodes: live, constants: keptConsts, values };
+}
+
+function resolveInputs(raw: RawModel, options: BuildOptions, values: Map<string, ValueInfo>): NamedValue[] {
+  const overrides = options.inputShapes ?? new Map<string, readonly number[]>();
+  const declared = raw.inputs.filter((i) => !raw.constants.has(i.name));
+  for (const name of overrides.keys()) {
+    if (!declared.some((i) => i.name === name)) {
+      fail("bad-option", "option --input-shape", `the model has no input "${name}"; its inputs are: ${declared.map((i) => i.name).join(", ") || "(none)"}`);
+    }
+  }
+  return declared.map((input) => {
+    const forced = overrides.get(input.name);
+    let shape: number[];
+    if (forced) {
+      if (forced.length !== input.dims.length) {
+        fail("bad-option", "option --input-shape", `input "${input.name}" has rank ${input.dims.length}, the given shape ${shapeToString(forced)} has rank ${forced.length}`);
+      }
+      forced.forEach((d, i) => {
+        const known = input.dims[i];
+        if (typeof known === "number" && known > 0 && known !== d) {
+          fail("bad-option", "option --input-shape", `input "${input.name}" dimension ${i} is fixed to ${known} by the model, not ${d}`);
+        }
+      });
+      shape = [...forced];
+    } else {
+      const unknown = input.dims.findIndex((d) => typeof d !== "number" || d < 0);
+      if (unknown >= 0) {
+        const dims = input.dims.map((d) => (typeof d === "number" && d >= 0 ? String(d) : d === undefined ? "?" : d)).join("x");
+        fail("dynamic-shape", `input "${input.name}"`, `dimension ${unknown} is ${input.dims[unknown] === undefined ? "unknown" : `symbolic ("${input.dims[unknown]}")`} (shape ${dims}); give a static shape with --input-shape ${input.name}=${input.dims.map((d) => (typeof d === "number" && d >= 0 ? d : 1)).join("x")}`);
+      }
+      shape = input.dims as number[];
+    }
+    const info = { name: input.name, dtype: input.dtype, shape };
+    values.set(input.name, { dtype: input.dtype, shape });
+    return info;
+  });
+}
+
+/** Kahn's algorithm keeping the file order among ready nodes (stable, deterministic). */
+function topoSort(nodes: readonly Node[], available: Set<string>): Node[] {
+  const producer = new Map<string, number>();
+  nodes.forEach((n, i) => n.outputs.forEach((o) => o !== "" && producer.set(o, i)));
+  const done = new Array<boolean>(nodes.length).fill(false);
+  const order: Node[] = [];
+  const have = new Set(available);
+  let progress = true;
+  while (order.length < nodes.length && progress) {
+    progress = false;
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]!;
+      if (done[i] || !n.inputs.every((x) => x === "" || have.has(x))) continue;
+      done[i] = true;
+      progress = true;
+      order.push(n);
+      n.outputs.forEach((o) => o !== "" && have.add(o));
+    }
+  }
+  if (order.length < nodes.length) {
+    const stuck = nodes.find((_, i) => !done[i])!;
+    const missing = stuck.inputs.find((x) => x !== "" && !have.has(x))!;
+    if (!producer.has(missing)) {
+      fail("missing-tensor", nodeLabel(stuck), `input "${missing}" is not produced by any node, graph input or initializer (a missing initializer?)`);
+    }
+    fail("bad-shape", nodeLabel(stuck), `the graph has a cycle through tensor "${missing}"`);
+  }
+  return order;
+}
+
+/** Checks the op exists and its arity, folds constant inputs into attributes, canonicalises. */
+function prepareNode(node: Node, constants: ReadonlyMap<string, Tensor>, opset: number): Node {
+  const op = getOp(node.op);
+  if (!op) fail("unsupported-op", nodeLabel(node), `operator "${node.op}" is not supported (${SUPPORTED_OPS_HINT})`);
+  const nIn = node.inputs.length;
+  if (nIn < op.inputs.min || nIn > op.inputs.max) {
+    fail("bad-shape", nodeLabel(node), `has ${nIn} inputs, ${node.op} takes ${op.inputs.min === op.inputs.max ? op.inputs.min : `${op.inputs.min} to ${op.inputs.max}`}`);
+  }
+  if (node.outputs.length < op.outputs.min || node.outputs.length > op.outputs.max) {
+    fail("bad-shape", nodeLabel(node), `has ${node.outputs.length} outputs, ${node.op} gives ${op.outputs.min} to ${op.outputs.max}`);
+  }
+  let out: Node = node;
+  if (op.constInputs) {
+    const attrs: Record<string, AttrValue> = { ...node.attrs };
+    const ins = [...node.inputs];
+    for (const { index, attr } of op.constInputs) {
+      const name = ins[index];
+      if (name === undefined || name === "") continue;
+      const t = constants.get(name);
+      if (!t) {
+        fail("non-constant", nodeLabel(node), `input ${index} ("${name}", the ${attr}) must be a compile-time constant for static C code; it is computed at run time (fix the input shapes with --input-shape, or simplify the model)`);
+      }
+      attrs[attr] = t.toArray();
+      ins[index] = "";
+    }
+    while (ins.length > 0 && ins[ins.length - 1] === "") ins.pop();
+    out = { ...node, inputs: ins, attrs };
+  }
+  return op.canonicalize ? op.canonicalize(out, opset) : out;
+}
+
+function evaluateChecked(node: Node, results: Tensor[]): Tensor[] {
+  if (results.length < node.outputs.length) {
+    throw new EgretError("internal", nodeLabel(node), `evaluation gave ${results.length} outputs, expected ${node.outputs.length}`);
+  }
+  return results;
+}
+
+/** Nodes that contribute to the outputs, in order. */
+function liveNodes(nodes: readonly Node[], outputs: readonly string[]): Node[] {
+  const needed = new Set(outputs);
+  const keep = new Array<boolean>(nodes.length).fill(false);
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const n = nodes[i]!;
+    if (n.outputs.some((o) => needed.has(o))) {
+      keep[i] = true;
+      n.inputs.forEach((x) => x !== "" && needed.add(x));
+    }
+  }
+  return nodes.filter((_, i) => keep[i]);
+}

@@ -1,0 +1,49 @@
+import type { EmitCtx } from "../codegen/emit-ctx.js";
+import type { Node, ValueInfo } from "./graph.js";
+import type { Tensor } from "./tensor.js";
+
+/** An ONNX input that this compiler needs as a compile-time constant, folded into an attribute. */
+export interface ConstInput {
+  readonly index: number;
+  readonly attr: string;
+}
+
+/**
+ * One operator: everything the compiler knows about it lives here (importers, the interpreter,
+ * constant folding, the rule checker and code emission all go through the registry).
+ *
+ * Canonical form: attributes that ONNX later turned into inputs are attributes here
+ * (`constInputs`); opset-specific spellings are rewritten by `canonicalize`.
+ */
+export interface OpDef {
+  readonly name: string;
+  /** The op family module it belongs to (for the README table and error hints). */
+  readonly family: string;
+  /** Numbers of inputs/outputs accepted, optional ones included. */
+  readonly inputs: { readonly min: number; readonly max: number };
+  readonly outputs: { readonly min: number; readonly max: number };
+  readonly constInputs?: readonly ConstInput[];
+  /**
+   * Rewrites an imported node of the given ONNX opset into the canonical form (defaults that
+   * changed between opsets, renamed attributes). Runs after `constInputs` were folded.
+   */
+  canonicalize?(node: Node, opset: number): Node;
+  /** Validates attributes and input types; returns output types. Throws EgretError naming the node. */
+  infer(node: Node, inputs: readonly (ValueInfo | undefined)[]): ValueInfo[];
+  /** Reference semantics (float64 arithmetic where that matters, stored in the output dtype). */
+  evaluate(node: Node, inputs: readonly (Tensor | undefined)[]): Tensor[];
+  /**
+   * Writes the C for this node (kernel calls, file-scope helpers). Not called for nodes the planner
+   * aliases; an alias op without emitC that must materialise its output gets a memcpy.
+   */
+  emitC?(node: Node, ctx: EmitCtx): void;
+  /**
+   * The output is input 0's bytes reinterpreted (Reshape, Flatten, Squeeze, Identity...): the
+   * planner gives it input 0's buffer and no code is emitted.
+   */
+  readonly alias?: boolean;
+  /** Bytes of temporary arena memory the C kernel needs while it runs (`ctx.scratch()`). */
+  scratchBytes?(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): number;
+  /** Multiply-accumulates of one inference, for `egret info` and cost models. */
+  macs?(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): number;
+}

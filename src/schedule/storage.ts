@@ -1,0 +1,93 @@
+import type { Graph, Node, ValueInfo } from "../ir/graph.js";
+import { DTYPES } from "../ir/dtype.js";
+import { getOp } from "../ir/registry.js";
+import { numel } from "../ir/shape.js";
+import { planArena, verifyPlan, type ArenaPlan, type BufferRequest } from "./arena.js";
+
+/** Where a tensor's bytes live in the generated program. */
+export type Storage =
+  | { readonly kind: "input"; readonly index: number }
+  | { readonly kind: "output"; readonly index: number }
+  | { readonly kind: "const" }
+  | { readonly kind: "arena"; readonly offset: number };
+
+export interface StoragePlan {
+  /** Every tensor name, aliases resolved to their root's storage. */
+  readonly storage: ReadonlyMap<string, Storage>;
+  /** Arena offset of each node's scratch buffer, keyed by node name. */
+  readonly scratch: ReadonlyMap<string, number>;
+  readonly arena: ArenaPlan;
+  readonly requests: readonly BufferRequest[];
+}
+
+export const ARENA_ALIGNMENT = 16;
+
+export function byteSize(v: ValueInfo): number {
+  return numel(v.shape) * DTYPES[v.dtype].bytes;
+}
+
+/**
+ * A node whose only used output is input 0's bytes and so needs neither a buffer nor code. An
+ * alias op whose output is a graph output, or that has other used outputs (Dropout's mask), is
+ * emitted as code instead.
+ */
+export function isAliasNode(node: Node, graphOutputs: ReadonlySet<string>): boolean {
+  return (
+    getOp(node.op)?.alias === true &&
+    node.inputs[0] !== "" &&
+    !graphOutputs.has(node.outputs[0]!) &&
+    node.outputs.slice(1).every((o) => o === "")
+  );
+}
+
+/**
+ * Assigns storage: graph inputs and outputs live in the caller's buffers, weights in flash, and
+ * everything else in one arena planned from liveness over the node order. Reshape-like nodes alias
+ * their input (the root's lifetime grows to cover the alias's uses).
+ */
+export function planStorage(graph: Graph, scratchBytes: (node: Node) => number): StoragePlan {
+  const outputs = new Set(graph.outputs.map((o) => o.name));
+  const storage = new Map<string, Storage>();
+  const root = new Map<string, string>();
+  graph.inputs.forEach((inp, index) => storage.set(inp.name, { kind: "input", index }));
+  for (const name of graph.constants.keys()) storage.set(name, { kind: "const" });
+  graph.outputs.forEach((o, index) => {
+    if (!storage.has(o.name)) storage.set(o.name, { kind: "output", index });
+  });
+
+  const first = new Map<string, number>();
+  const last = new Map<string, number>();
+  const rootOf = (name: string): string => root.get(name) ?? name;
+  graph.nodes.forEach((node, step) => {
+    for (const inp of node.inputs) if (inp !== "") last.set(rootOf(inp), step);
+    if (isAliasNode(node, outputs)) {
+      root.set(node.outputs[0]!, rootOf(node.inputs[0]!));
+      return;
+    }
+    for (const out of node.outputs) {
+      if (out === "" || storage.has(out)) continue;
+      first.set(out, step);
+      last.set(out, step);
+    }
+  });
+
+  const requests: BufferRequest[] = [];
+  for (const [name, step] of first) {
+    requests.push({ id: name, bytes: byteSize(graph.values.get(name)!), first: step, last: last.get(name)! });
+  }
+  graph.nodes.forEach((node, step) => {
+    const bytes = scratchBytes(node);
+    if (bytes > 0) requests.push({ id: `scratch:${node.name}`, bytes, first: step, last: step });
+  });
+
+  const arena = planArena(requests, ARENA_ALIGNMENT);
+  verifyPlan(requests, arena, ARENA_ALIGNMENT);
+  for (const name of first.keys()) storage.set(name, { kind: "arena", offset: arena.offsets.get(name)! });
+  for (const [alias, r] of root) storage.set(alias, storage.get(r)!);
+  const scratch = new Map<string, number>();
+  for (const node of graph.nodes) {
+    const off = arena.offsets.get(`scratch:${node.name}`);
+    if (off !== undefined) scratch.set(node.name, off);
+  }
+  return { storage, scratch, arena, requests };
+}

@@ -1,0 +1,59 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { compileGraph, writeOutputDir, Tensor, type Graph } from "../../src/index.js";
+
+export interface CRunOptions {
+  /** Extra CFLAGS, e.g. sanitizers. Defaults to the Makefile's strict flags at -O1. */
+  readonly cflags?: string;
+  readonly keepDir?: boolean;
+}
+
+/**
+ * Compiles a graph to C, builds it with `make`, runs `runner` on the inputs and reads the outputs
+ * back: the generated-code half of every differential test.
+ */
+export function compileAndRun(graph: Graph, inputs: readonly Tensor[], options: CRunOptions = {}): Tensor[] {
+  const work = mkdtempSync(join(tmpdir(), "egret-c-"));
+  try {
+    const dir = join(work, "out");
+    writeOutputDir(dir, compileGraph(graph).files);
+    const flags = options.cflags ?? "-O1 -std=c99 -Wall -Wextra -Werror -pedantic";
+    execFileSync("make", ["-s", "-C", dir, `CFLAGS=${flags}`], { stdio: ["ignore", "pipe", "pipe"] });
+    const args: string[] = [];
+    inputs.forEach((t, i) => {
+      const p = join(work, `in${i}.bin`);
+      writeFileSync(p, t.bytes());
+      args.push(p);
+    });
+    const outDir = join(work, "results");
+    mkdirSync(outDir);
+    execFileSync(join(dir, "runner"), [...args, outDir], { stdio: ["ignore", "pipe", "pipe"] });
+    return graph.outputs.map((o, i) => Tensor.fromBytes(o.dtype, o.shape, readFileSync(join(outDir, `${i}.bin`))));
+  } finally {
+    if (!options.keepDir) rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Largest |a-b| and whether every element is within atol + rtol*|b| (NaNs must match). */
+export function compareClose(actual: Tensor, expected: Tensor, rtol = 1e-4, atol = 1e-5): { ok: boolean; maxAbs: number; where: number } {
+  const a = actual.toNumbers();
+  const b = expected.toNumbers();
+  let maxAbs = 0;
+  let where = -1;
+  let ok = a.length === b.length;
+  for (let i = 0; ok && i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (Number.isNaN(x) || Number.isNaN(y)) {
+      if (Number.isNaN(x) !== Number.isNaN(y)) { ok = false; where = i; }
+      continue;
+    }
+    if (x === y) continue;
+    const d = Math.abs(x - y);
+    if (!(d <= atol + rtol * Math.abs(y))) { ok = false; where = i; }
+    if (d > maxAbs || Number.isNaN(d)) maxAbs = d;
+  }
+  return { ok, maxAbs, where };
+}

@@ -1,0 +1,58 @@
+import { buildGraph, Tensor, type AttrValue, type Graph, type ValueInfo } from "../../src/index.js";
+
+/** One input of a single-node test graph: a runtime input (given its value) or a constant. */
+export interface TestInput {
+  readonly value: Tensor;
+  /** Constants become initializers (weights); others are graph inputs fed at run time. */
+  readonly constant?: boolean;
+}
+
+/**
+ * A graph with one node of `op`: inputs named in0, in1, ... ("" entries stay absent), outputs
+ * out0, out1, ... Returns the graph and the run-time inputs in graph order.
+ */
+export function singleNodeGraph(
+  op: string,
+  inputs: readonly (TestInput | undefined)[],
+  attrs: Record<string, AttrValue> = {},
+  outputs = 1,
+  opset = 17,
+): { graph: Graph; feeds: Tensor[] } {
+  const names = inputs.map((inp, i) => (inp ? `in${i}` : ""));
+  const constants = new Map<string, Tensor>();
+  const feeds: Tensor[] = [];
+  const rawInputs: { name: string; dtype: ValueInfo["dtype"]; dims: number[] }[] = [];
+  inputs.forEach((inp, i) => {
+    if (!inp) return;
+    if (inp.constant) constants.set(`in${i}`, inp.value);
+    else {
+      rawInputs.push({ name: `in${i}`, dtype: inp.value.dtype, dims: [...inp.value.shape] });
+      feeds.push(inp.value);
+    }
+  });
+  const outs = Array.from({ length: outputs }, (_, i) => `out${i}`);
+  const graph = buildGraph({
+    name: `test_${op}`,
+    opset,
+    inputs: rawInputs,
+    outputs: outs,
+    constants,
+    nodes: [{ name: `${op.toLowerCase()}_0`, op, inputs: names, outputs: outs, attrs }],
+  });
+  return { graph, feeds };
+}
+
+/** Deterministic pseudo-random floats in [lo, hi) (mulberry32), for reproducible test inputs. */
+export function randomTensor(shape: readonly number[], seed: number, lo = -1, hi = 1): Tensor {
+  let a = seed >>> 0;
+  const n = shape.reduce((x, y) => x * y, 1);
+  const vals = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    vals[i] = lo + (((t ^ (t >>> 14)) >>> 0) / 4294967296) * (hi - lo);
+  }
+  return Tensor.fromNumbers("float32", shape, vals);
+}
