@@ -12,6 +12,7 @@ export type ErrorCode =
   | "dynamic-shape"
   | "non-constant"
   | "bad-option"
+  | "bad-rule" // a rewrite rule is malformed (unbound variable, duplicate name, ...)
   | "io"
   | "internal";
 

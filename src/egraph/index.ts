@@ -1,0 +1,21 @@
+/** E-graph core: union-find, hash-cons, deferred rebuild, analyses, e-matching, rewrites, runner, extraction. */
+export { UnionFind } from "./unionfind.js";
+export { canonicalAttrs, enodeKey, makeENode, makeTerm, parseAttrs, termToString } from "./enode.js";
+export type { AttrLike, ClassId, ENode, Term } from "./enode.js";
+export { noAnalysis } from "./analysis.js";
+export type { Analysis, MergeResult } from "./analysis.js";
+export { EGraph } from "./egraph.js";
+export type { EClassView, ParentRef } from "./egraph.js";
+export { checkEGraphInvariants } from "./invariants.js";
+export { anyAttrs, patternToString, patternVars, pnode, pvar } from "./pattern.js";
+export type { AttrPattern, Pattern, PatternNode, PatternVar } from "./pattern.js";
+export { compilePattern, emptySubst, substKey } from "./match.js";
+export type { CompiledPattern, Match, OpMetadata, Subst } from "./match.js";
+export { checkUniqueRuleNames, instantiate, makeRewrite } from "./rewrite.js";
+export type { Applier, Guard, Rewrite, RewriteSpec } from "./rewrite.js";
+export { BackoffScheduler, SimpleScheduler } from "./scheduler.js";
+export type { BackoffOptions, RewriteScheduler } from "./scheduler.js";
+export { defaultRunnerLimits, saturate } from "./runner.js";
+export type { IterationReport, RuleIterationStats, RunOptions, RunReport, RunnerLimits, StopReason } from "./runner.js";
+export { astSize, extractGreedy } from "./extract.js";
+export type { CostFunction, Extraction } from "./extract.js";
