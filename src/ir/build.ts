@@ -26,6 +26,11 @@ export interface RawModel {
 export interface BuildOptions {
   /** Overrides for input shapes (`--input-shape name=1x3x32x32`). */
   readonly inputShapes?: ReadonlyMap<string, readonly number[]>;
+  /**
+   * Inputs frozen to fixed values (`--const-input name=value.npy`): they become constants, so a
+   * shape or axes fed as a graph input can be folded into static code.
+   */
+  readonly constantInputs?: ReadonlyMap<string, Tensor>;
 }
 
 /**
@@ -36,9 +41,17 @@ export interface BuildOptions {
 export function buildGraph(raw: RawModel, options: BuildOptions = {}): Graph {
   const values = new Map<string, ValueInfo>();
   const constants = new Map<string, Tensor>(raw.constants);
+  for (const [name, t] of options.constantInputs ?? []) {
+    const decl = raw.inputs.find((i) => i.name === name);
+    if (!decl) fail("bad-option", "option --const-input", `the model has no input "${name}"; its inputs are: ${raw.inputs.map((i) => i.name).join(", ") || "(none)"}`);
+    if (decl.dtype !== t.dtype || decl.dims.length !== t.shape.length || decl.dims.some((d, i) => typeof d === "number" && d >= 0 && d !== t.shape[i])) {
+      fail("bad-option", "option --const-input", `input "${name}" is ${decl.dtype}[${decl.dims.map((d) => d ?? "?").join("x")}], the given value is ${t.dtype}[${shapeToString(t.shape)}]`);
+    }
+    constants.set(name, t);
+  }
   for (const [name, t] of constants) values.set(name, { dtype: t.dtype, shape: t.shape });
 
-  const inputs = resolveInputs(raw, options, values);
+  const inputs = resolveInputs(raw, constants, options, values);
   const nodes: Node[] = [];
   for (const rawNode of topoSort(raw.nodes, new Set([...constants.keys(), ...inputs.map((i) => i.name)]))) {
     const node = prepareNode(rawNode, constants, raw.opset);
@@ -73,9 +86,9 @@ export function buildGraph(raw: RawModel, options: BuildOptions = {}): Graph {
   return { name: raw.name, inputs, outputs, nodes: live, constants: keptConsts, values };
 }
 
-function resolveInputs(raw: RawModel, options: BuildOptions, values: Map<string, ValueInfo>): NamedValue[] {
+function resolveInputs(raw: RawModel, constants: ReadonlyMap<string, Tensor>, options: BuildOptions, values: Map<string, ValueInfo>): NamedValue[] {
   const overrides = options.inputShapes ?? new Map<string, readonly number[]>();
-  const declared = raw.inputs.filter((i) => !raw.constants.has(i.name));
+  const declared = raw.inputs.filter((i) => !constants.has(i.name));
   for (const name of overrides.keys()) {
     if (!declared.some((i) => i.name === name)) {
       fail("bad-option", "option --input-shape", `the model has no input "${name}"; its inputs are: ${declared.map((i) => i.name).join(", ") || "(none)"}`);
@@ -147,6 +160,10 @@ function prepareNode(node: Node, constants: ReadonlyMap<string, Tensor>, opset: 
   if (nIn < op.inputs.min || nIn > op.inputs.max) {
     fail("bad-shape", nodeLabel(node), `has ${nIn} inputs, ${node.op} takes ${op.inputs.min === op.inputs.max ? op.inputs.min : `${op.inputs.min} to ${op.inputs.max}`}`);
   }
+  const absent = node.inputs.findIndex((n, i) => i < op.inputs.min && n === "");
+  if (absent >= 0) {
+    fail("missing-tensor", nodeLabel(node), `required input ${absent} is empty; ${node.op} needs at least ${op.inputs.min} inputs`);
+  }
   if (node.outputs.length < op.outputs.min || node.outputs.length > op.outputs.max) {
     fail("bad-shape", nodeLabel(node), `has ${node.outputs.length} outputs, ${node.op} gives ${op.outputs.min} to ${op.outputs.max}`);
   }
@@ -159,7 +176,7 @@ function prepareNode(node: Node, constants: ReadonlyMap<string, Tensor>, opset: 
       if (name === undefined || name === "") continue;
       const t = constants.get(name);
       if (!t) {
-        fail("non-constant", nodeLabel(node), `input ${index} ("${name}", the ${attr}) must be a compile-time constant for static C code; it is computed at run time (fix the input shapes with --input-shape, or simplify the model)`);
+        fail("non-constant", nodeLabel(node), `input ${index} ("${name}", the ${attr}) must be a compile-time constant for static C code; it is computed at run time (if it is a graph input, freeze it with --const-input ${name}=value.npy; otherwise fix the input shapes with --input-shape or simplify the model)`);
       }
       attrs[attr] = t.toArray();
       ins[index] = "";

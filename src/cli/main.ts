@@ -1,0 +1,128 @@
+import { Command, CommanderError, Option } from "commander";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { compileGraph, TARGETS, type Target } from "../compile.js";
+import { EgretError, fail } from "../errors.js";
+import { importModelFile } from "../importers/index.js";
+import "../ir/ops/index.js";
+import { allOps } from "../ir/registry.js";
+import { runGraph } from "../interp/run.js";
+import { readNpy, writeNpy } from "../io/npy.js";
+import { writeOutputDir } from "../output.js";
+import { PACKAGE_ROOT } from "../paths.js";
+import { describeGraph, formatInfo } from "./info.js";
+import { opTableMarkdown } from "./op-table.js";
+import { parseConstInputs, parseInputShapes } from "./options.js";
+
+const version = (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const inputShapeOption = () =>
+  new Option("--input-shape <name=dims>", "static shape for an input with unknown or symbolic dims, e.g. x=1x3x32x32 (repeatable)")
+    .argParser(collect)
+    .default([] as string[]);
+
+const constInputOption = () =>
+  new Option("--const-input <name=file.npy>", "freeze an input to the value in a .npy file, so shapes or axes fed as inputs become static (repeatable)")
+    .argParser(collect)
+    .default([] as string[]);
+
+interface LoadOptions {
+  inputShape: string[];
+  constInput: string[];
+}
+
+function load(model: string, opts: LoadOptions) {
+  return importModelFile(model, { inputShapes: parseInputShapes(opts.inputShape), constantInputs: parseConstInputs(opts.constInput, readNpy) });
+}
+
+const program = new Command()
+  .name("egret")
+  .description("Compile trained neural networks (ONNX) into small, dependency-free C for microcontrollers.")
+  .version(version)
+  .showHelpAfterError("(run with --help for usage)")
+  .exitOverride();
+
+program
+  .command("info")
+  .description("show a model's inputs, outputs, op counts, parameters and MACs")
+  .argument("<model>", "model file (.onnx)")
+  .option("--json", "print machine-readable JSON")
+  .addOption(inputShapeOption())
+  .addOption(constInputOption())
+  .action((model: string, opts: LoadOptions & { json?: boolean }) => {
+    const info = describeGraph(load(model, opts));
+    console.log(opts.json ? JSON.stringify(info, null, 2) : formatInfo(info));
+  });
+
+program
+  .command("compile")
+  .description("compile a model to C: model.c, model.h, the runtime kernels it uses and a Makefile (make builds ./runner)")
+  .argument("<model>", "model file (.onnx)")
+  .requiredOption("-o, --output <dir>", "output directory (created; files in it are replaced)")
+  .addOption(new Option("--target <target>", "code generation target").choices([...TARGETS]).default("host"))
+  .option("--json", "print a JSON summary (files, arena bytes, kernel count, weights bytes)")
+  .addOption(inputShapeOption())
+  .addOption(constInputOption())
+  .action((model: string, opts: LoadOptions & { output: string; target: Target; json?: boolean }) => {
+    const graph = load(model, opts);
+    const result = compileGraph(graph, { target: opts.target, sourceName: model });
+    writeOutputDir(opts.output, result.files);
+    const s = result.summary;
+    if (opts.json) console.log(JSON.stringify({ output: opts.output, ...s }, null, 2));
+    else {
+      console.log(`wrote ${s.files.length} files to ${opts.output}: ${s.files.join(", ")}`);
+      console.log(`arena ${s.arenaBytes} bytes (lower bound ${s.arenaLowerBound}), weights ${s.weightsBytes} bytes, ${s.kernelCalls} kernel calls`);
+      console.log(`build: make -C ${opts.output}   run: ${join(opts.output, "runner")} ${graph.inputs.map((_, i) => `IN${i}.bin`).join(" ")} OUTDIR`);
+    }
+  });
+
+program
+  .command("run")
+  .description("run a model in the reference interpreter on .npy inputs and write .npy outputs")
+  .argument("<model>", "model file (.onnx)")
+  .requiredOption("--input <file.npy>", "an input tensor, in model input order (repeatable)", collect, [] as string[])
+  .requiredOption("--output-dir <dir>", "where to write <output name>.npy files")
+  .addOption(inputShapeOption())
+  .addOption(constInputOption())
+  .action((model: string, opts: LoadOptions & { input: string[]; outputDir: string }) => {
+    const graph = load(model, opts);
+    const outputs = runGraph(graph, opts.input.map((p) => readNpy(p)));
+    try {
+      mkdirSync(opts.outputDir, { recursive: true });
+    } catch (e) {
+      fail("io", `output directory ${opts.outputDir}`, `cannot be created (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    }
+    graph.outputs.forEach((o, i) => {
+      const file = join(opts.outputDir, `${o.name.replace(/[^A-Za-z0-9_.-]/g, "_")}.npy`);
+      writeNpy(file, outputs[i]!);
+      console.log(`${o.name}: ${o.dtype}[${o.shape.join("x")}] -> ${file}`);
+    });
+  });
+
+program
+  .command("ops")
+  .description("list the supported operators")
+  .option("--json", "print machine-readable JSON")
+  .option("--markdown", "print the README's op table")
+  .action((opts: { json?: boolean; markdown?: boolean }) => {
+    const ops = allOps().map((o) => ({ op: o.name, family: o.family }));
+    if (opts.markdown) console.log(opTableMarkdown());
+    else if (opts.json) console.log(JSON.stringify(ops, null, 2));
+    else for (const o of ops) console.log(`${o.family.padEnd(12)} ${o.op}`);
+  });
+
+try {
+  program.parse(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // --help and --version exit 0; usage errors were already printed by commander.
+    process.exitCode = e.exitCode;
+  } else if (e instanceof EgretError) {
+    console.error(`egret: error: ${e.message}`);
+    process.exitCode = 1;
+  } else {
+    console.error(`egret: internal error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exitCode = 70;
+  }
+}
