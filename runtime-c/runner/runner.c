@@ -41,8 +41,8 @@ static int write_all(const char *path, const void *src, size_t bytes) {
 }
 
 int main(int argc, char **argv) {
-  const void *inputs[MODEL_NUM_INPUTS + 1];
-  void *outputs[MODEL_NUM_OUTPUTS + 1];
+  const void *inputs[MODEL_NUM_INPUTS + 1] = {0};
+  void *outputs[MODEL_NUM_OUTPUTS + 1] = {0};
   void *arena;
   int i;
   int status = 0;
