@@ -65,8 +65,10 @@ export function buildGraph(raw: RawModel, options: BuildOptions = {}): Graph {
       if (o !== "") values.set(o, outInfos[i]!);
     });
     const present = node.inputs.filter((n) => n !== "");
-    if (present.every((n) => constants.has(n))) {
-      const results = evaluateChecked(node, op.evaluate(node, node.inputs.map((n) => (n === "" ? undefined : constants.get(n)))));
+    if (op.shapeOnly || present.every((n) => constants.has(n))) {
+      // A shape-only op reads no values: a zero tensor of the right shape stands in for a run-time input.
+      const args = node.inputs.map((n, i) => (n === "" ? undefined : (constants.get(n) ?? new Tensor(inInfos[i]!.dtype, inInfos[i]!.shape))));
+      const results = evaluateChecked(node, op.evaluate(node, args));
       node.outputs.forEach((o, i) => {
         if (o !== "") constants.set(o, results[i]!);
       });

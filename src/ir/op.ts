@@ -19,6 +19,8 @@ export interface OpDef {
   readonly name: string;
   /** The op family module it belongs to (for the README table and error hints). */
   readonly family: string;
+  /** Data element types in words, for the README op table (default: "float32" and others). */
+  readonly dataTypes?: string;
   /** Numbers of inputs/outputs accepted, optional ones included. */
   readonly inputs: { readonly min: number; readonly max: number };
   readonly outputs: { readonly min: number; readonly max: number };
@@ -44,6 +46,11 @@ export interface OpDef {
   readonly alias?: boolean;
   /** Bytes of temporary arena memory the C kernel needs while it runs (`ctx.scratch()`). */
   scratchBytes?(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): number;
+  /**
+   * The result depends only on input shapes (Shape, Size): with static shapes it is always folded
+   * to a constant at import, even when its input is computed at run time.
+   */
+  readonly shapeOnly?: boolean;
   /** Multiply-accumulates of one inference, for `egret info` and cost models. */
   macs?(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): number;
 }

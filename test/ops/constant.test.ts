@@ -75,7 +75,7 @@ describe("ConstantOfShape", () => {
     const z = evalNode("ConstantOfShape", [Tensor.fromNumbers("int64", [2], [2, 3])], {}, true);
     expect([z.dtype, z.shape, z.toArray()]).toEqual(["float32", [2, 3], [0, 0, 0, 0, 0, 0]]);
     const big = evalNode("ConstantOfShape", [Tensor.fromNumbers("int64", [1], [2])], { value: new Tensor("int64", [1], new BigInt64Array([9223372036854775807n])) }, true);
-    expect(Array.from(big.data)).toEqual([9223372036854775807n, 9223372036854775807n]);
+    expect(Array.from(big.data as BigInt64Array)).toEqual([9223372036854775807n, 9223372036854775807n]);
     const empty = evalNode("ConstantOfShape", [Tensor.fromNumbers("int64", [1], [0])], { value: Tensor.fromNumbers("int32", [1], [1]) }, true);
     expect([empty.dtype, empty.shape]).toEqual(["int32", [0]]);
   });

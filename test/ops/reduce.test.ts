@@ -86,7 +86,7 @@ describe("Reduce* generated C matches the interpreter (under sanitizers)", () =>
     const x = randomTensor([2, 3, 4, 5], 11, 0.1, 2);
     const kinds = ["ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp"];
     const axisSets: AttrValue[] = [[1], [0, 2], [-1, 1], []];
-    const nodes = kinds.flatMap((op, k) => axisSets.map((axes, a) => ({ op, attrs: { axes, keepdims: (k + a) % 2 } })));
+    const nodes = kinds.flatMap((op, k) => axisSets.map((axes, a) => ({ op, attrs: { axes, keepdims: (k + a) % 2 } as Record<string, AttrValue> })));
     nodes.push({ op: "ReduceSum", attrs: { axes: [], noop_with_empty_axes: 1, keepdims: 1 } });
     expectCMatchesInterpreter(fanOutGraph(x, nodes), [x]);
   });

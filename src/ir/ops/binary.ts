@@ -111,12 +111,13 @@ const LessOrEqual = comparison("LessOrEqual", "numeric", "<=", (a, b) => a <= b)
 const GreaterOrEqual = comparison("GreaterOrEqual", "numeric", ">=", (a, b) => a >= b);
 
 function logical(name: string, c: (a: string, b: string) => string, test: (a: boolean, b: boolean) => boolean): OpDef {
-  return binary(name, "bool", {
+  const def = binary(name, "bool", {
     id: name.toLowerCase(),
     real: ([a, b]) => (test(a !== 0, b !== 0) ? 1 : 0),
     integer: ([a, b]) => (test(a !== 0n, b !== 0n) ? 1n : 0n),
     c: (_cx, [a, b]) => c(a!, b!),
   });
+  return { ...def, dataTypes: "bool" };
 }
 
 const And = logical("And", (a, b) => `(${a} && ${b})`, (a, b) => a && b);

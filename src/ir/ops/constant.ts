@@ -114,6 +114,7 @@ const ShapeOp: OpDef = {
   family: "constant",
   inputs: { min: 1, max: 1 },
   outputs: { min: 1, max: 1 },
+  shapeOnly: true,
   infer: (node, [x]) => [{ dtype: "int64", shape: [shapeSlice(node, x!.shape).length] }],
   evaluate(node, [x]) {
     const dims = shapeSlice(node, x!.shape);
@@ -129,4 +130,19 @@ const ShapeOp: OpDef = {
   },
 };
 
-registerOps([Constant, ConstantOfShape, ShapeOp]);
+/** Size: the element count of the input as an int64 scalar (always folded: static shapes). */
+const Size: OpDef = {
+  name: "Size",
+  family: "constant",
+  inputs: { min: 1, max: 1 },
+  outputs: { min: 1, max: 1 },
+  shapeOnly: true,
+  infer: () => [{ dtype: "int64", shape: [] }],
+  evaluate: (_node, [x]) => [Tensor.fromNumbers("int64", [], [numel(x!.shape)])],
+  emitC(node, ctx) {
+    const n = numel(ctx.info(node.inputs[0]!).shape);
+    ctx.line(`memcpy(${ctx.ptr(node.outputs[0]!)}, ${ctx.constArray("int64_t", [n])}, 8);`);
+  },
+};
+
+registerOps([Constant, ConstantOfShape, ShapeOp, Size]);

@@ -77,11 +77,14 @@ const Sign = unary("Sign", "numeric", {
   },
 });
 
-const Not = unary("Not", "bool", {
-  real: ([x]) => (x === 0 ? 1 : 0),
-  integer: ([x]) => (x === 0n ? 1n : 0n),
-  c: (_cx, [x]) => `!${x}`,
-});
+const Not: OpDef = {
+  ...unary("Not", "bool", {
+    real: ([x]) => (x === 0 ? 1 : 0),
+    integer: ([x]) => (x === 0n ? 1n : 0n),
+    c: (_cx, [x]) => `!${x}`,
+  }),
+  dataTypes: "bool",
+};
 
 const IsNaN = unary("IsNaN", "float", { real: ([x]) => (Number.isNaN(x!) ? 1 : 0), c: (_cx, [x]) => `(${x} != ${x})` }, "bool");
 

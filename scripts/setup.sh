@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Idempotent setup of a fresh Debian machine for building and testing Egret.
+#   - system packages: gcc and make (the generated C is built in the tests), libonnx-testdata (the
+#     ONNX backend conformance suite) and python3-onnx (to inspect models); apt-get update runs
+#     only when one of them is missing;
+#   - npm dependencies (`npm ci` from the lockfile, `npm install` without one), skipped when
+#     node_modules is already newer than package.json and the lockfile;
+#   - `npm run build`.
+# Runs as root, or through passwordless sudo; needs no standard input (CI=true is fine).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+say() { printf 'setup: %s\n' "$*"; }
+
+APT_PACKAGES=(gcc make libonnx-testdata python3-onnx)
+
+is_installed() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
+}
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo -n "$@"
+  else
+    say "need root or sudo to run: $*" >&2
+    exit 1
+  fi
+}
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  is_installed "$pkg" || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  say "installing Debian packages: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
+else
+  say "Debian packages already installed: ${APT_PACKAGES[*]}"
+fi
+
+installed_marker=node_modules/.package-lock.json
+if [ -f "$installed_marker" ] && [ "$installed_marker" -nt package.json ] && { [ ! -f package-lock.json ] || [ "$installed_marker" -nt package-lock.json ]; }; then
+  say "node_modules is up to date with package.json and the lockfile; not reinstalling"
+elif [ -f package-lock.json ]; then
+  say "npm ci"
+  npm ci --no-audit --no-fund </dev/null
+else
+  say "no package-lock.json: npm install"
+  npm install --no-audit --no-fund </dev/null
+fi
+
+say "npm run build"
+npm run build </dev/null
+say "done"
