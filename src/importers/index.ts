@@ -2,9 +2,19 @@ import { readFileSync } from "node:fs";
 import { fail } from "../errors.js";
 import type { BuildOptions } from "../ir/build.js";
 import type { Graph } from "../ir/graph.js";
+import { importCaffe } from "./caffe/index.js";
+import { importKeras } from "./keras/index.js";
 import { importOnnx } from "./onnx/index.js";
+import { sniffFormat } from "./sniff.js";
+import { importTfGraphDef } from "./tf/index.js";
 
-export interface ImportOptions extends BuildOptions {}
+export interface ImportOptions extends BuildOptions {
+  /** Caffe: the deploy .prototxt (text) that overrides the net embedded in the .caffemodel. */
+  readonly prototxt?: string;
+  /** TensorFlow GraphDef: names of the nodes that are the inputs / outputs of the subgraph to import. */
+  readonly tfInputs?: readonly string[];
+  readonly tfOutputs?: readonly string[];
+}
 
 /** Reads a model file and imports it into the IR; the format is recognised by content. */
 export function importModelFile(path: string, options: ImportOptions = {}): Graph {
@@ -19,6 +29,20 @@ export function importModelFile(path: string, options: ImportOptions = {}): Grap
 
 export function importModelBytes(bytes: Uint8Array, sourceName: string, options: ImportOptions = {}): Graph {
   if (bytes.length === 0) fail("parse", `model file ${sourceName}`, "is empty");
-  // ONNX ModelProto is a protobuf message; every other supported format will be sniffed here first.
-  return importOnnx(bytes, sourceName, options);
+  const format = sniffFormat(bytes, sourceName);
+  switch (format) {
+    case "onnx":
+      return importOnnx(bytes, sourceName, options);
+    case "caffe":
+      return importCaffe(bytes, sourceName, options);
+    case "tf":
+      return importTfGraphDef(bytes, sourceName, options);
+    case "keras":
+      return importKeras(bytes, sourceName, options);
+    case "tflite":
+      return fail("parse", `model file ${sourceName}`, "is a TFLite flatbuffer; TFLite import is not available yet");
+    case "unknown":
+      // Most likely a damaged ONNX file: let the ONNX decoder explain what is wrong with it.
+      return importOnnx(bytes, sourceName, options);
+  }
 }
