@@ -3,7 +3,7 @@
 #   - system packages: gcc and make (the generated C is built in the tests), libonnx-testdata (the
 #     ONNX backend conformance suite) and python3-onnx (to inspect models); apt-get update runs
 #     only when one of them is missing;
-#   - npm dependencies (`npm ci` from the lockfile, `npm install` without one), skipped when
+#   - npm dependencies (`npm install`, honouring the lockfile), skipped when
 #     node_modules is already newer than package.json and the lockfile;
 #   - `npm run build`.
 # Runs as root, or through passwordless sudo; needs no standard input (CI=true is fine).
@@ -41,14 +41,14 @@ else
   say "Debian packages already installed: ${APT_PACKAGES[*]}"
 fi
 
+# `npm install` rather than `npm ci`: the registry reachable here serves no metadata for other
+# platforms' optional packages (rollup's native builds), so the lockfile cannot list them and
+# `npm ci` refuses it as out of sync. `npm install` still honours the locked versions.
 installed_marker=node_modules/.package-lock.json
 if [ -f "$installed_marker" ] && [ "$installed_marker" -nt package.json ] && { [ ! -f package-lock.json ] || [ "$installed_marker" -nt package-lock.json ]; }; then
   say "node_modules is up to date with package.json and the lockfile; not reinstalling"
-elif [ -f package-lock.json ]; then
-  say "npm ci"
-  npm ci --no-audit --no-fund </dev/null
 else
-  say "no package-lock.json: npm install"
+  say "npm install"
   npm install --no-audit --no-fund </dev/null
 fi
 
