@@ -1,0 +1,36 @@
+/**
+ * `npm run bench`: compiles every shared ONNX model and every libonnx pytorch-converted case
+ * without and with the e-graph optimizer, and prints kernel calls, arena bytes, compile time and
+ * predicted Cortex-M4 cycles before/after with their ratios. A benchmark, not a test: it asserts
+ * nothing and exits 0 whatever the numbers are.
+ */
+import { formatTable } from "./format.js";
+import { pytorchConvertedModels, PYTORCH_CONVERTED_DIR, sharedModels, SHARED_ONNX_DIR } from "./models.js";
+import { detectOptimizer } from "./optimizer.js";
+import { benchTable } from "./table.js";
+
+function main(): void {
+  const shared = sharedModels();
+  const converted = pytorchConvertedModels();
+  if (shared.length === 0) console.log(`note: ${SHARED_ONNX_DIR} is absent or empty: shared models not measured`);
+  if (converted.length === 0) console.log(`note: ${PYTORCH_CONVERTED_DIR} is absent: pytorch-converted not measured`);
+
+  const probe = detectOptimizer();
+  console.log(probe.available ? `optimizer available (${probe.note})` : `optimizer not available: ${probe.note}; reporting the baseline only`);
+
+  const started = Date.now();
+  const table = benchTable([...shared, ...converted], {
+    optimize: probe.available,
+    onModel: (model, index, total) => {
+      if (process.stderr.isTTY) process.stderr.write(`\r[${index + 1}/${total}] ${model}`.padEnd(100).slice(0, 100));
+    },
+  });
+  if (process.stderr.isTTY) process.stderr.write("\r".padEnd(101) + "\r");
+
+  console.log(formatTable(table));
+  for (const row of table.rows) if (row.afterError) console.log(`note: optimizer failed on ${row.model}: ${row.afterError}`);
+  for (const s of table.skipped) console.log(`note: skipped ${s.model}: ${s.reason}`);
+  console.log(`bench finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+main();
