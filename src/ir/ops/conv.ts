@@ -4,6 +4,7 @@ import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
 import { registerOps } from "../registry.js";
 import { Tensor } from "../tensor.js";
+import { applyFusedActivation, emitFusedActivation, readFusedActivation } from "./fused-activation.js";
 import { prod, requireF32, requireShape } from "./nn-common.js";
 import { convReference, convTransposeReference, type ConvPlan } from "./conv-reference.js";
 import { forwardWindow, readKernelShape, readWindowAttrs, spatialRankOf, to3, windowParams, type Window3 } from "./window.js";
@@ -126,11 +127,15 @@ const Conv: OpDef = {
   family: "conv",
   inputs: { min: 2, max: 3 },
   outputs: { min: 1, max: 1 },
-  infer: (node, inputs) => [{ dtype: "float32", shape: planConv(node, inputs).outShape }],
+  infer(node, inputs) {
+    readFusedActivation(node);
+    return [{ dtype: "float32", shape: planConv(node, inputs).outShape }];
+  },
   evaluate(node, inputs) {
     const p = planConv(node, infos(inputs));
     const [x, w, b] = inputs;
-    return [Tensor.fromNumbers("float32", p.outShape, convReference(p, x!.toNumbers(), w!.toNumbers(), b?.toNumbers()))];
+    const y = applyFusedActivation(node, convReference(p, x!.toNumbers(), w!.toNumbers(), b?.toNumbers()));
+    return [Tensor.fromNumbers("float32", p.outShape, y)];
   },
   emitC(node, ctx) {
     const p = planConv(node, node.inputs.map((n) => (n === "" ? undefined : ctx.info(n))));
@@ -138,6 +143,7 @@ const Conv: OpDef = {
     ctx.useRuntime("conv_f32");
     const [x, w, b] = node.inputs;
     ctx.line(`eg_conv_f32(${ctx.ptr(x!)}, ${ctx.ptr(w!)}, ${ctx.ptr(b ?? "")}, ${ctx.ptr(node.outputs[0]!)}, ${params});`);
+    emitFusedActivation(node, ctx, prod(p.outShape));
   },
   macs: (node, inputs) => macsOf(planConv(node, inputs), false),
 };

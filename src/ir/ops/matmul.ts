@@ -6,6 +6,7 @@ import type { OpDef } from "../op.js";
 import { registerOps } from "../registry.js";
 import { broadcastShapes, broadcastStrides, shapeToString, stridesOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
+import { applyFusedActivation, emitFusedActivation, readFusedActivation } from "./fused-activation.js";
 import { prod, requireF32 } from "./nn-common.js";
 
 /**
@@ -85,6 +86,7 @@ const Gemm: OpDef = {
   inputs: { min: 2, max: 3 },
   outputs: { min: 1, max: 1 },
   infer(node, inputs) {
+    readFusedActivation(node);
     const p = planGemm(node, inputs);
     return [{ dtype: "float32", shape: [p.M, p.N] }];
   },
@@ -93,7 +95,7 @@ const Gemm: OpDef = {
     const p = planGemm(node, inputs.map((t) => (t ? { dtype: t.dtype, shape: t.shape } : undefined)));
     const y = new Float64Array(p.M * p.N);
     gemmReference(p, a!.toNumbers(), 0, b!.toNumbers(), 0, c?.toNumbers(), y, 0);
-    return [Tensor.fromNumbers("float32", [p.M, p.N], y)];
+    return [Tensor.fromNumbers("float32", [p.M, p.N], applyFusedActivation(node, y))];
   },
   emitC(node, ctx) {
     const p = planGemm(node, node.inputs.map((n) => (n === "" ? undefined : ctx.info(n))));
@@ -104,6 +106,7 @@ const Gemm: OpDef = {
       `eg_gemm_f32(${p.M}, ${p.N}, ${p.K}, ${ctx.ptr(a!)}, ${p.a.rs}, ${p.a.cs}, ${ctx.ptr(b!)}, ${p.b.rs}, ${p.b.cs}, ` +
         `${ctx.ptr(c ?? "")}, ${cs.rs}, ${cs.cs}, ${cLiteral("float32", Math.fround(p.alpha))}, ${cLiteral("float32", Math.fround(p.beta))}, ${ctx.ptr(node.outputs[0]!)});`,
     );
+    emitFusedActivation(node, ctx, p.M * p.N);
   },
   macs(node, inputs) {
     const p = planGemm(node, inputs);

@@ -1,0 +1,161 @@
+import type { AttrValue, Attrs } from "../ir/graph.js";
+import { numel } from "../ir/shape.js";
+import { Tensor } from "../ir/tensor.js";
+import type { ArgValue, MatchFacts, ValueFacts } from "./facts.js";
+
+/**
+ * Named predicates usable after `:if`, and functions usable as right-hand attribute values.
+ * Each declares its parameter kinds ("class": a class variable; "value": an attribute variable
+ * or literal), checked when a rule file is loaded.
+ */
+export type ParamKind = "class" | "value";
+
+export interface GuardDef {
+  readonly params: readonly ParamKind[];
+  readonly doc: string;
+  test(args: readonly ArgValue[], match: MatchFacts): boolean;
+}
+
+export interface AttrFunctionDef {
+  readonly params: readonly ParamKind[];
+  readonly doc: string;
+  /** Undefined when it does not apply (the match is then skipped). */
+  compute(args: readonly ArgValue[], match: MatchFacts): AttrValue | undefined;
+}
+
+const facts = (arg: ArgValue | undefined): ValueFacts => {
+  if (arg?.kind !== "class") throw new Error("internal: guard argument is not a class");
+  return arg.facts;
+};
+const value = (arg: ArgValue | undefined): AttrValue | Attrs | null | undefined => (arg?.kind === "value" ? arg.value : undefined);
+const numberList = (v: AttrValue | Attrs | null | undefined): number[] | undefined => {
+  if (typeof v === "number") return [v];
+  if (Array.isArray(v) && v.every((x) => typeof x === "number")) return [...(v as number[])];
+  return undefined;
+};
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/** `c` has one value per channel of `y` ([N, C, ...]) laid out on axis 1, or a single value. */
+function perChannel(c: ValueFacts, y: ValueFacts): boolean {
+  if (c.type === undefined || y.type === undefined || y.type.shape.length < 2) return false;
+  const cs = c.type.shape;
+  if (numel(cs) === 1) return cs.length <= y.type.shape.length;
+  const rank = y.type.shape.length;
+  if (cs.length > rank || cs.length < rank - 1) return false;
+  const aligned = [...new Array<number>(rank - cs.length).fill(1), ...cs];
+  return aligned.every((d, i) => (i === 1 ? d === y.type!.shape[1] : d === 1));
+}
+
+export const GUARDS: ReadonlyMap<string, GuardDef> = new Map<string, GuardDef>([
+  ["is-const", { params: ["class"], doc: "?x is a compile-time constant", test: ([x]) => facts(x).constant !== undefined }],
+  ["is-scalar-const", { params: ["class"], doc: "?x is a constant with exactly one element", test: ([x]) => facts(x).constant?.size === 1 }],
+  [
+    "const-all",
+    {
+      params: ["class", "value"],
+      doc: "?x is a constant whose every element equals the number",
+      test: ([x, v]) => {
+        const c = facts(x).constant;
+        const want = value(v);
+        return c !== undefined && typeof want === "number" && c.toNumbers().every((e) => e === want);
+      },
+    },
+  ],
+  ["rank=", { params: ["class", "value"], doc: "?x has the given rank", test: ([x, n]) => facts(x).type?.shape.length === value(n) }],
+  ["dtype=", { params: ["class", "value"], doc: "?x has the given element type", test: ([x, d]) => facts(x).type?.dtype === value(d) }],
+  [
+    "same-type",
+    {
+      params: ["class", "class"],
+      doc: "?a and ?b have the same element type and shape",
+      test: ([a, b]) => {
+        const ta = facts(a).type;
+        const tb = facts(b).type;
+        return ta !== undefined && tb !== undefined && ta.dtype === tb.dtype && sameShape(ta.shape, tb.shape);
+      },
+    },
+  ],
+  [
+    "keeps-type",
+    {
+      params: ["class"],
+      doc: "the matched expression has the same element type and shape as ?x",
+      test: ([x], match) => {
+        const tx = facts(x).type;
+        const tr = match.root.type;
+        return tx !== undefined && tr !== undefined && tx.dtype === tr.dtype && sameShape(tx.shape, tr.shape);
+      },
+    },
+  ],
+  ["non-negative", { params: ["class"], doc: "every element of ?x is known to be >= 0", test: ([x]) => (facts(x).range?.min ?? -1) >= 0 }],
+  ["per-channel", { params: ["class", "class"], doc: "?c holds one value per channel (axis 1) of ?y, or a single value", test: ([c, y]) => perChannel(facts(c), facts(y)) }],
+  [
+    "identity-perm",
+    {
+      params: ["value"],
+      doc: "the permutation is [0, 1, 2, ...] (absent is not: it means reverse)",
+      test: ([p]) => {
+        const perm = numberList(value(p));
+        return perm !== undefined && perm.every((axis, i) => axis === i);
+      },
+    },
+  ],
+  [
+    "positive-or-nil",
+    {
+      params: ["value"],
+      doc: "the list is absent or all its numbers are > 0",
+      test: ([s]) => {
+        const v = value(s);
+        if (v === undefined || v === null) return true;
+        const list = numberList(v);
+        return list !== undefined && list.every((x) => x > 0);
+      },
+    },
+  ],
+  ["is-number", { params: ["value"], doc: "the attribute is present and a number", test: ([v]) => typeof value(v) === "number" }],
+]);
+
+export const ATTR_FUNCTIONS: ReadonlyMap<string, AttrFunctionDef> = new Map<string, AttrFunctionDef>([
+  [
+    "scalar",
+    {
+      params: ["class"],
+      doc: "the value of a one-element constant",
+      compute: ([c]) => {
+        const t = facts(c).constant;
+        return t !== undefined && t.size === 1 ? t.toNumbers()[0] : undefined;
+      },
+    },
+  ],
+  [
+    "compose-perm",
+    {
+      params: ["value", "value"],
+      doc: "the permutation of Transpose(Transpose(x, p), q): p[q[i]]",
+      compute: ([p, q]) => {
+        const inner = numberList(value(p));
+        const outer = numberList(value(q));
+        if (inner === undefined || outer === undefined || inner.length !== outer.length) return undefined;
+        return outer.map((axis) => inner[axis]!);
+      },
+    },
+  ],
+  ["root-shape", { params: [], doc: "the shape of the matched expression", compute: (_args, match) => match.root.type?.shape }],
+  [
+    "channel-shape",
+    {
+      params: ["class"],
+      doc: "[-1, 1, 1, ...] with the rank of ?w: reshapes a per-channel vector to broadcast over conv weights",
+      compute: ([w]) => {
+        const t = facts(w).type;
+        return t === undefined || t.shape.length < 1 ? undefined : [-1, ...new Array<number>(t.shape.length - 1).fill(1)];
+      },
+    },
+  ],
+]);
+
+/** A scalar constant tensor for `(const DTYPE VALUE)`. */
+export function scalarConstant(dtype: string, v: number): Tensor | undefined {
+  return dtype === "float32" || dtype === "float64" || dtype === "int64" || dtype === "int32" ? Tensor.scalar(dtype, v) : undefined;
+}
