@@ -4,12 +4,15 @@ import { join } from "node:path";
 import { compileGraph, TARGETS, type Target } from "../compile.js";
 import { EgretError, fail } from "../errors.js";
 import { importModelFile } from "../importers/index.js";
+import { preloadKerasReaderFor } from "../importers/keras/index.js";
 import "../ir/ops/index.js";
 import { allOps } from "../ir/registry.js";
 import { runGraph } from "../interp/run.js";
 import { readNpy, writeNpy } from "../io/npy.js";
 import { writeOutputDir } from "../output.js";
 import { PACKAGE_ROOT } from "../paths.js";
+import { checkRules } from "../rules/check.js";
+import { loadRuleFiles } from "../rules/load.js";
 import { describeGraph, formatInfo } from "./info.js";
 import { opTableMarkdown } from "./op-table.js";
 import { parseConstInputs, parseInputShapes } from "./options.js";
@@ -27,13 +30,29 @@ const constInputOption = () =>
     .argParser(collect)
     .default([] as string[]);
 
+/** TensorFlow GraphDef subgraph selection: comma-separated node names. */
+const inputsOption = () => new Option("--inputs <names>", "TensorFlow .pb: comma-separated node names that become the model inputs");
+const outputsOption = () => new Option("--outputs <names>", "TensorFlow .pb: comma-separated node names that become the model outputs");
+/** Caffe: the deploy net that defines the graph of a .caffemodel (its blobs are matched by layer name). */
+const prototxtOption = () => new Option("--prototxt <file>", "Caffe .caffemodel: the deploy .prototxt defining the net (instead of the net embedded in the .caffemodel)");
+const nameList = (list: string | undefined) => (list ?? "").split(",").map((n) => n.trim()).filter((n) => n !== "");
+
 interface LoadOptions {
   inputShape: string[];
   constInput: string[];
+  inputs?: string;
+  outputs?: string;
+  prototxt?: string;
 }
 
 function load(model: string, opts: LoadOptions) {
-  return importModelFile(model, { inputShapes: parseInputShapes(opts.inputShape), constantInputs: parseConstInputs(opts.constInput, readNpy) });
+  return importModelFile(model, {
+    inputShapes: parseInputShapes(opts.inputShape),
+    constantInputs: parseConstInputs(opts.constInput, readNpy),
+    tfInputs: nameList(opts.inputs),
+    tfOutputs: nameList(opts.outputs),
+    ...(opts.prototxt === undefined ? {} : { prototxt: opts.prototxt }),
+  });
 }
 
 const program = new Command()
@@ -50,6 +69,9 @@ program
   .option("--json", "print machine-readable JSON")
   .addOption(inputShapeOption())
   .addOption(constInputOption())
+  .addOption(inputsOption())
+  .addOption(outputsOption())
+  .addOption(prototxtOption())
   .action((model: string, opts: LoadOptions & { json?: boolean }) => {
     const info = describeGraph(load(model, opts));
     console.log(opts.json ? JSON.stringify(info, null, 2) : formatInfo(info));
@@ -64,9 +86,20 @@ program
   .option("--json", "print a JSON summary (files, arena bytes, kernel count, weights bytes)")
   .addOption(inputShapeOption())
   .addOption(constInputOption())
-  .action((model: string, opts: LoadOptions & { output: string; target: Target; json?: boolean }) => {
+  .addOption(inputsOption())
+  .addOption(outputsOption())
+  .addOption(prototxtOption())
+  .option("--no-optimize", "skip the e-graph optimizer (compile the imported graph as is)")
+  .option("--rules <file.rules>", "add a user rule file to the shipped rules (repeatable)", collect, [] as string[])
+  .action((model: string, opts: LoadOptions & { output: string; target: Target; json?: boolean; optimize: boolean; rules: string[] }) => {
     const graph = load(model, opts);
-    const result = compileGraph(graph, { target: opts.target, sourceName: model });
+    const result = compileGraph(graph, {
+      target: opts.target,
+      sourceName: model,
+      optimize: opts.optimize,
+      extraRules: loadRuleFiles(opts.rules),
+      reportBaseline: opts.json === true,
+    });
     writeOutputDir(opts.output, result.files);
     const s = result.summary;
     if (opts.json) console.log(JSON.stringify({ output: opts.output, ...s }, null, 2));
@@ -85,6 +118,9 @@ program
   .requiredOption("--output-dir <dir>", "where to write <output name>.npy files")
   .addOption(inputShapeOption())
   .addOption(constInputOption())
+  .addOption(inputsOption())
+  .addOption(outputsOption())
+  .addOption(prototxtOption())
   .action((model: string, opts: LoadOptions & { input: string[]; outputDir: string }) => {
     const graph = load(model, opts);
     const outputs = runGraph(graph, opts.input.map((p) => readNpy(p)));
@@ -101,6 +137,25 @@ program
   });
 
 program
+  .command("rules")
+  .description("work with rewrite rule files")
+  .command("check")
+  .description("check rules for soundness on random instances (prints a minimal counterexample for a wrong rule)")
+  .argument("<files...>", "rule files (.rules)")
+  .option("--runs <n>", "random instances per rule", "100")
+  .action((files: string[], opts: { runs: string }) => {
+    const runs = Number(opts.runs);
+    if (!Number.isInteger(runs) || runs < 1) fail("bad-option", "option --runs", `"${opts.runs}" is not a positive whole number`);
+    const results = checkRules(loadRuleFiles(files), { runs });
+    for (const r of results) {
+      console.log(r.ok ? `ok    ${r.rule} (${r.instances} instances)` : `WRONG ${r.rule} at ${r.location}: ${r.counterexample ?? ""}`);
+    }
+    const wrong = results.filter((r) => !r.ok).length;
+    console.log(`${results.length - wrong} of ${results.length} rules passed`);
+    if (wrong > 0) process.exitCode = 1;
+  });
+
+program
   .command("ops")
   .description("list the supported operators")
   .option("--json", "print machine-readable JSON")
@@ -112,6 +167,8 @@ program
     else for (const o of ops) console.log(`${o.family.padEnd(12)} ${o.op}`);
   });
 
+// The .h5 reader initialises asynchronously; load it up front when a model argument is HDF5.
+await preloadKerasReaderFor(process.argv.slice(2));
 try {
   program.parse(process.argv);
 } catch (e) {
