@@ -12,6 +12,11 @@ export interface Measure {
   readonly compileMs: number;
   /** Predicted cycles of one inference under the cortex-m4 cost model; undefined when the graph is not known. */
   readonly cycles: number | undefined;
+  /**
+   * Saturation + extraction milliseconds of the optimizer (its own report, median over the timed
+   * runs); undefined for a compile without the optimizer.
+   */
+  readonly optimizerMs: number | undefined;
 }
 
 /** after / before of each column, measured in the same run; undefined when a side is missing or 0. */
@@ -83,7 +88,13 @@ export function benchTable(models: readonly BenchModel[], options: BenchOptions)
 }
 
 function measure(graph: Graph, optimize: boolean, timing: TimingOptions): Measure {
-  const { ms, result } = medianMs(() => compileWith(graph, optimize), timing);
+  const optimizerTimes: number[] = [];
+  const { ms, result } = medianMs(() => {
+    const compiled = compileWith(graph, optimize);
+    const report = compiled.summary.optimizer;
+    if (report !== undefined) optimizerTimes.push(report.saturateMs + report.extractMs);
+    return compiled;
+  }, timing);
   // The baseline emits the imported graph as is; an optimized compile is priced on the graph it
   // hands back, if it hands one back.
   const priced = optimize ? resultGraph(result) : graph;
@@ -92,7 +103,15 @@ function measure(graph: Graph, optimize: boolean, timing: TimingOptions): Measur
     arenaBytes: result.summary.arenaBytes,
     compileMs: ms,
     cycles: priced ? programCost(getCostModel(BENCH_COST_MODEL), priced)["cycles"] : undefined,
+    optimizerMs: median(optimizerTimes),
   };
+}
+
+function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function ratiosOf(before: Measure, after: Measure): Ratios {

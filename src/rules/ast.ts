@@ -15,11 +15,13 @@ export type AttrExpr =
   /** A right-hand attribute computed by a registered function, e.g. `(compose-perm ?p ?q)`. */
   | { readonly kind: "call"; readonly fn: string; readonly args: readonly Arg[]; readonly pos: SourcePos };
 
-/** Argument of a guard or attribute function. */
+/** Argument of a guard or attribute function; a "value" parameter may take a nested call. */
 export type Arg =
   | { readonly kind: "class"; readonly name: string }
   | { readonly kind: "attr"; readonly name: string }
-  | { readonly kind: "literal"; readonly value: Literal };
+  | { readonly kind: "literal"; readonly value: Literal }
+  /** `(add-ints (spatial-pads ?pads ?axes ?x) ?convPads)`: the inner function's value. */
+  | { readonly kind: "call"; readonly fn: string; readonly args: readonly Arg[]; readonly pos: SourcePos };
 
 export interface AttrConstraint {
   readonly key: string;

@@ -10,7 +10,9 @@ const DEFAULTS: Readonly<Record<string, Readonly<Record<string, AttrValue>>>> = 
   BatchNormalization: { epsilon: 1e-5, training_mode: 0 },
   LeakyRelu: { alpha: 0.01 },
   Dropout: { training_mode: 0 },
-  Pad: { mode: "constant" },
+  Pad: { mode: "constant", value: 0 },
+  MaxPool: { auto_pad: "NOTSET", ceil_mode: 0, storage_order: 0 },
+  AveragePool: { auto_pad: "NOTSET", ceil_mode: 0, count_include_pad: 0 },
   Flatten: { axis: 1 },
 };
 

@@ -114,8 +114,17 @@ function runInstance(rule: RuleAst, dimNames: readonly string[], sample: Sample)
   }
 
   const facts = (t: Tensor | undefined): ValueFacts => ({ type: t && { dtype: t.dtype, shape: t.shape }, constant: t, range: t && computeRange(t) });
+  // Every instance value is concrete here; variables a rule requires to be computed at run time
+  // (`not-const`) are presented to guards without their value, as the optimizer would see them.
+  const runtimeVars = new Set(rule.guards.flatMap((g) => (g.name === "not-const" && g.args[0]?.kind === "class" ? [g.args[0].name] : [])));
   const classValues = new Map<string, Tensor | undefined>(leaves);
-  const bindings: Bindings = { attrs: new Map<string, AttrValue | Attrs | null>(), classFacts: (name) => facts(classValues.get(name)) };
+  const bindings: Bindings = {
+    attrs: new Map<string, AttrValue | Attrs | null>(),
+    classFacts: (name) => {
+      const known = facts(classValues.get(name));
+      return runtimeVars.has(name) ? { ...known, constant: undefined, range: undefined } : known;
+    },
+  };
 
   const lhsAttrs = (node: PatNode): Attrs => {
     const out: Record<string, AttrValue> = {};
@@ -226,7 +235,8 @@ function compare(expected: Tensor, actual: Tensor): string | undefined {
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
     const y = b[i]!;
-    if (Number.isNaN(x) && Number.isNaN(y)) continue;
+    // Equal values (infinities included: inf - inf is NaN) and NaN against NaN agree.
+    if (x === y || (Number.isNaN(x) && Number.isNaN(y))) continue;
     if (!(Math.abs(x - y) <= ATOL + RTOL * Math.abs(x))) return `element ${i} differs: left side ${x}, right side ${y}`;
   }
   return undefined;

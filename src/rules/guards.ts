@@ -1,39 +1,17 @@
 import type { AttrValue, Attrs } from "../ir/graph.js";
-import { numel } from "../ir/shape.js";
+import { broadcastShapes, numel } from "../ir/shape.js";
 import { Tensor } from "../ir/tensor.js";
-import type { ArgValue, MatchFacts, ValueFacts } from "./facts.js";
+import { facts, numberList, sameShape, value, type AttrFunctionDef, type GuardDef } from "./arg-access.js";
+import type { ValueFacts } from "./facts.js";
+import { LAYOUT_FUNCTIONS, LAYOUT_GUARDS } from "./layout-functions.js";
+import { WINDOW_FUNCTIONS, WINDOW_GUARDS } from "./window-functions.js";
 
 /**
  * Named predicates usable after `:if`, and functions usable as right-hand attribute values.
- * Each declares its parameter kinds ("class": a class variable; "value": an attribute variable
- * or literal), checked when a rule file is loaded.
+ * The general ones live here; layout (permutations, shapes) and window-padding arithmetic have
+ * their own files and are merged into the two registries below.
  */
-export type ParamKind = "class" | "value";
-
-export interface GuardDef {
-  readonly params: readonly ParamKind[];
-  readonly doc: string;
-  test(args: readonly ArgValue[], match: MatchFacts): boolean;
-}
-
-export interface AttrFunctionDef {
-  readonly params: readonly ParamKind[];
-  readonly doc: string;
-  /** Undefined when it does not apply (the match is then skipped). */
-  compute(args: readonly ArgValue[], match: MatchFacts): AttrValue | undefined;
-}
-
-const facts = (arg: ArgValue | undefined): ValueFacts => {
-  if (arg?.kind !== "class") throw new Error("internal: guard argument is not a class");
-  return arg.facts;
-};
-const value = (arg: ArgValue | undefined): AttrValue | Attrs | null | undefined => (arg?.kind === "value" ? arg.value : undefined);
-const numberList = (v: AttrValue | Attrs | null | undefined): number[] | undefined => {
-  if (typeof v === "number") return [v];
-  if (Array.isArray(v) && v.every((x) => typeof x === "number")) return [...(v as number[])];
-  return undefined;
-};
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+export type { AttrFunctionDef, GuardDef, ParamKind } from "./arg-access.js";
 
 /** `c` has one value per channel of `y` ([N, C, ...]) laid out on axis 1, or a single value. */
 function perChannel(c: ValueFacts, y: ValueFacts): boolean {
@@ -114,6 +92,29 @@ export const GUARDS: ReadonlyMap<string, GuardDef> = new Map<string, GuardDef>([
     },
   ],
   ["is-number", { params: ["value"], doc: "the attribute is present and a number", test: ([v]) => typeof value(v) === "number" }],
+  [
+    "not-const",
+    {
+      params: ["class"],
+      doc: "?x is computed at run time (not a constant): keeps rules that regroup constants from firing on all-constant terms, which folding handles",
+      test: ([x]) => facts(x).constant === undefined,
+    },
+  ],
+  [
+    "broadcast-no-larger",
+    {
+      params: ["class", "class"],
+      doc: "?a and ?b broadcast to a shape no larger than the bigger of the two (combining them does not grow a constant)",
+      test: ([a, b]) => {
+        const sa = facts(a).type?.shape;
+        const sb = facts(b).type?.shape;
+        const both = sa && sb ? broadcastShapes([sa, sb]) : undefined;
+        return both !== undefined && numel(both) <= Math.max(numel(sa!), numel(sb!));
+      },
+    },
+  ],
+  ...LAYOUT_GUARDS,
+  ...WINDOW_GUARDS,
 ]);
 
 export const ATTR_FUNCTIONS: ReadonlyMap<string, AttrFunctionDef> = new Map<string, AttrFunctionDef>([
@@ -153,6 +154,8 @@ export const ATTR_FUNCTIONS: ReadonlyMap<string, AttrFunctionDef> = new Map<stri
       },
     },
   ],
+  ...LAYOUT_FUNCTIONS,
+  ...WINDOW_FUNCTIONS,
 ]);
 
 /** A scalar constant tensor for `(const DTYPE VALUE)`. */

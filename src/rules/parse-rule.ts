@@ -189,8 +189,18 @@ function parseArgs(items: readonly SExpr[], params: readonly ParamKind[], fn: st
       use(v, "attr", item.pos);
       return { kind: "attr", name: v };
     }
+    if (item.kind === "list" && !item.bracket) return parseNestedCall(item, where, use);
     return { kind: "literal", value: parseLiteral(item, where) };
   });
+}
+
+/** A function call used as an argument: `(FUNCTION ARG...)`, checked like a right-hand attribute call. */
+function parseNestedCall(expr: Extract<SExpr, { kind: "list" }>, where: Where, use: (name: string, kind: "class" | "attr", pos: SourcePos) => void): Arg {
+  const head = expr.items[0];
+  if (head?.kind !== "atom" || head.quoted) return where(expr.pos, "expected (FUNCTION ARG...)");
+  const def = ATTR_FUNCTIONS.get(head.text);
+  if (def === undefined) return where(head.pos, `unknown attribute function "${head.text}"; known: ${[...ATTR_FUNCTIONS.keys()].join(", ")}`);
+  return { kind: "call", fn: head.text, args: parseArgs(expr.items.slice(1), def.params, head.text, expr.pos, where, use), pos: expr.pos };
 }
 
 function parseGuard(expr: SExpr, classVars: ReadonlySet<string>, attrVars: ReadonlySet<string>, where: Where): GuardCall {

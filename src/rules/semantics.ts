@@ -23,6 +23,10 @@ export function effectiveAttr(op: string, attrs: Attrs, key: string): AttrValue 
 export function sameAttrValue(a: AttrValue | Attrs | null, b: AttrValue | Attrs | null): boolean {
   if (a === null || b === null) return a === b;
   if (a instanceof Tensor || b instanceof Tensor) return a === b;
+  // Numbers compare exactly (JSON would spell -Infinity and NaN alike, as null).
+  const single = (v: AttrValue | Attrs): unknown => (Array.isArray(v) && v.length === 1 ? v[0] : v);
+  const [x, y] = [single(a), single(b)];
+  if (typeof x === "number" || typeof y === "number") return x === y;
   const norm = (v: AttrValue | Attrs): string => (Array.isArray(v) && v.length === 1 ? JSON.stringify(v[0]) : JSON.stringify(v));
   return norm(a) === norm(b);
 }
@@ -52,7 +56,8 @@ export function matchNodeAttrs(node: PatNode, attrs: Attrs, bindings: Bindings):
   return true;
 }
 
-function resolveArg(arg: Arg, bindings: Bindings): ArgValue {
+/** An argument's value; undefined when a nested function does not apply. */
+function resolveArg(arg: Arg, bindings: Bindings, match: MatchFacts): ArgValue | undefined {
   switch (arg.kind) {
     case "class":
       return { kind: "class", facts: bindings.classFacts(arg.name) };
@@ -60,11 +65,34 @@ function resolveArg(arg: Arg, bindings: Bindings): ArgValue {
       return { kind: "value", value: bindings.attrs.get(arg.name) ?? null };
     case "literal":
       return { kind: "value", value: literalValue(arg.value) };
+    case "call": {
+      const value = callFunction(arg.fn, arg.args, bindings, match);
+      return value === undefined ? undefined : { kind: "value", value };
+    }
   }
 }
 
+function resolveArgs(args: readonly Arg[], bindings: Bindings, match: MatchFacts): ArgValue[] | undefined {
+  const out: ArgValue[] = [];
+  for (const arg of args) {
+    const resolved = resolveArg(arg, bindings, match);
+    if (resolved === undefined) return undefined;
+    out.push(resolved);
+  }
+  return out;
+}
+
+function callFunction(fn: string, args: readonly Arg[], bindings: Bindings, match: MatchFacts): AttrValue | undefined {
+  const values = resolveArgs(args, bindings, match);
+  return values === undefined ? undefined : ATTR_FUNCTIONS.get(fn)!.compute(values, match);
+}
+
+/** All guards hold; a guard whose nested function does not apply fails. */
 export function guardsHold(guards: readonly GuardCall[], bindings: Bindings, match: MatchFacts): boolean {
-  return guards.every((g) => GUARDS.get(g.name)!.test(g.args.map((a) => resolveArg(a, bindings)), match));
+  return guards.every((g) => {
+    const values = resolveArgs(g.args, bindings, match);
+    return values !== undefined && GUARDS.get(g.name)!.test(values, match);
+  });
 }
 
 /** A right-hand attribute value; undefined when a function does not apply (skip the match). */
@@ -75,7 +103,7 @@ export function evalAttrExpr(expr: AttrExpr, bindings: Bindings, match: MatchFac
     case "var":
       return bindings.attrs.get(expr.name) ?? null;
     case "call":
-      return ATTR_FUNCTIONS.get(expr.fn)!.compute(expr.args.map((a) => resolveArg(a, bindings)), match);
+      return callFunction(expr.fn, expr.args, bindings, match);
   }
 }
 
