@@ -1,7 +1,9 @@
 import { hostFiles } from "../backends/c99/target.js";
 import { emitModel } from "./codegen/emit-model.js";
 import { fail } from "./errors.js";
-import { optimizeGraph, type SaturationReport } from "./egraph/ir/optimize.js";
+import { egraphToDot, graphToText } from "./egraph/ir/dump.js";
+import { optimizeGraph, type ExtractorName, type SaturationReport } from "./egraph/ir/optimize.js";
+import { selectWithinBudget } from "./egraph/ir/sram-select.js";
 import type { Graph } from "./ir/graph.js";
 import type { RuleAst } from "./rules/ast.js";
 import { shippedRules } from "./rules/load.js";
@@ -20,6 +22,38 @@ export interface CompileOptions {
   readonly costModel?: string;
   /** Also compile the unoptimised graph to report kernel calls before optimisation (`--json`). */
   readonly reportBaseline?: boolean;
+  /** Extraction: "dag" (default; shared sub-expressions cost once, time-limited) or "greedy". */
+  readonly extractor?: ExtractorName;
+  /**
+   * Largest arena in bytes (`--sram-budget`): extraction picks the cheapest candidate program whose
+   * planned arena fits, or fails giving the budget and the smallest arena found.
+   */
+  readonly sramBudget?: number;
+  /** Debug dumps returned in `CompileResult.dumps` (`--dump egraph|ir DIR`). */
+  readonly dump?: readonly DumpKind[];
+}
+
+/** "egraph": the saturated e-graph as DOT; "ir": the graph before and after optimisation as text. */
+export const DUMP_KINDS = ["egraph", "ir"] as const;
+export type DumpKind = (typeof DUMP_KINDS)[number];
+
+/**
+ * `--dump KIND DIR` values (commander collects them as one list; the option may repeat): pairs of
+ * a kind (`egraph`, `ir`, or both comma-separated, or `all`) and the directory to write to.
+ */
+export function parseDumpOption(values: readonly string[]): Array<{ kinds: DumpKind[]; dir: string }> {
+  if (values.length % 2 !== 0) fail("bad-option", "option --dump", `expects KIND DIR pairs (e.g. --dump egraph dumps/), got "${values.join(" ")}"; put --dump after the model argument`);
+  const pairs: Array<{ kinds: DumpKind[]; dir: string }> = [];
+  for (let i = 0; i < values.length; i += 2) {
+    const words = values[i]! === "all" ? [...DUMP_KINDS] : values[i]!.split(",");
+    const kinds = words.map((word) => {
+      const kind = DUMP_KINDS.find((k) => k === word);
+      if (kind === undefined) fail("bad-option", "option --dump", `unknown dump "${word}"; choose egraph, ir, or all`);
+      return kind;
+    });
+    pairs.push({ kinds, dir: values[i + 1]! });
+  }
+  return pairs;
 }
 
 export interface OptimizerSummary extends SaturationReport {
@@ -45,6 +79,8 @@ export interface CompileResult {
   readonly summary: CompileSummary;
   /** The program that was emitted (after optimisation), for cost models and benchmarks. */
   readonly graph: Graph;
+  /** Dump files by name (`egraph.dot`, `ir-before.txt`, `ir-after.txt`); empty without `dump`. */
+  readonly dumps: ReadonlyMap<string, string>;
 }
 
 /**
@@ -56,8 +92,29 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
   const target = options.target ?? "host";
   if (!TARGETS.includes(target)) fail("bad-option", "option --target", `unknown target "${String(target)}"; choose one of: ${TARGETS.join(", ")}`);
   const sourceName = options.sourceName ?? graph.name;
-  const optimized = options.optimize === false ? undefined : optimizeGraph(graph, { rules: [...shippedRules(), ...(options.extraRules ?? [])], costModel: options.costModel ?? target });
+  const budget = options.sramBudget;
+  if (budget !== undefined && !(Number.isSafeInteger(budget) && budget >= 0)) fail("bad-option", "option --sram-budget", `"${budget}" is not a whole number of bytes`);
+  const dump = new Set(options.dump ?? []);
+  if (dump.has("egraph") && options.optimize === false) fail("bad-option", "option --dump egraph", "there is no e-graph without the optimizer; drop --no-optimize or dump ir only");
+  const costModel = options.costModel ?? target;
+  const optimized =
+    options.optimize === false
+      ? undefined
+      : optimizeGraph(graph, {
+          rules: [...shippedRules(), ...(options.extraRules ?? [])],
+          costModel,
+          ...(options.extractor === undefined ? {} : { extractor: options.extractor }),
+          ...(budget === undefined ? {} : { sramBudget: budget }),
+        });
+  // Without the optimizer the imported graph is the only candidate; it must still fit the budget.
+  if (optimized === undefined && budget !== undefined) selectWithinBudget([{ label: "imported graph", graph }], budget, costModel);
   const program = optimized?.graph ?? graph;
+  const dumps = new Map<string, string>();
+  if (dump.has("egraph") && optimized !== undefined) dumps.set("egraph.dot", egraphToDot(optimized.encoded));
+  if (dump.has("ir")) {
+    dumps.set("ir-before.txt", graphToText(graph));
+    dumps.set("ir-after.txt", graphToText(program));
+  }
   const model = emitModel(program, { sourceName });
   const files = hostFiles(model);
   let optimizer: OptimizerSummary | undefined;
@@ -68,6 +125,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
   return {
     files,
     graph: program,
+    dumps,
     summary: {
       target,
       files: [...files.keys()].sort(),

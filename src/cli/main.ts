@@ -1,7 +1,8 @@
 import { Command, CommanderError, Option } from "commander";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { compileGraph, TARGETS, type Target } from "../compile.js";
+import { compileGraph, parseDumpOption, TARGETS, type Target } from "../compile.js";
+import type { ExtractorName } from "../egraph/ir/optimize.js";
 import { EgretError, fail } from "../errors.js";
 import { importModelFile } from "../importers/index.js";
 import { preloadKerasReaderFor } from "../importers/keras/index.js";
@@ -55,6 +56,13 @@ function load(model: string, opts: LoadOptions) {
   });
 }
 
+/** `--sram-budget` value: whole bytes, optionally with a k/K (1024) suffix. */
+function parseBytes(text: string): number {
+  const match = /^(\d+)([kK]?)$/.exec(text.trim());
+  if (match === null) fail("bad-option", "option --sram-budget", `"${text}" is not a number of bytes (e.g. 65536 or 64k)`);
+  return Number(match[1]) * (match[2] === "" ? 1 : 1024);
+}
+
 const program = new Command()
   .name("egret")
   .description("Compile trained neural networks (ONNX) into small, dependency-free C for microcontrollers.")
@@ -91,21 +99,34 @@ program
   .addOption(prototxtOption())
   .option("--no-optimize", "skip the e-graph optimizer (compile the imported graph as is)")
   .option("--rules <file.rules>", "add a user rule file to the shipped rules (repeatable)", collect, [] as string[])
-  .action((model: string, opts: LoadOptions & { output: string; target: Target; json?: boolean; optimize: boolean; rules: string[] }) => {
+  .addOption(new Option("--extractor <name>", "extraction: dag counts shared sub-expressions once (time-limited, seeded with greedy)").choices(["dag", "greedy"]).default("dag"))
+  .option("--sram-budget <bytes>", "largest arena: pick the cheapest program whose arena fits, or fail with the smallest arena found")
+  .option("--dump <kind-and-dir...>", "write debug dumps: egraph (saturated e-graph as Graphviz DOT) and/or ir (graph before/after as text), e.g. --dump egraph,ir dumps/ (after the model argument)")
+  .action((model: string, opts: LoadOptions & { output: string; target: Target; json?: boolean; optimize: boolean; rules: string[]; extractor: ExtractorName; sramBudget?: string; dump?: string[] }) => {
     const graph = load(model, opts);
+    const dumps = parseDumpOption(opts.dump ?? []);
     const result = compileGraph(graph, {
       target: opts.target,
       sourceName: model,
       optimize: opts.optimize,
       extraRules: loadRuleFiles(opts.rules),
       reportBaseline: opts.json === true,
+      extractor: opts.extractor,
+      ...(opts.sramBudget === undefined ? {} : { sramBudget: parseBytes(opts.sramBudget) }),
+      dump: dumps.flatMap((d) => d.kinds),
     });
     writeOutputDir(opts.output, result.files);
+    for (const { kinds, dir } of dumps) {
+      const names = new Set(kinds.flatMap((k) => (k === "egraph" ? ["egraph.dot"] : ["ir-before.txt", "ir-after.txt"])));
+      writeOutputDir(dir, new Map([...result.dumps].filter(([name]) => names.has(name))));
+    }
     const s = result.summary;
     if (opts.json) console.log(JSON.stringify({ output: opts.output, ...s }, null, 2));
     else {
       console.log(`wrote ${s.files.length} files to ${opts.output}: ${s.files.join(", ")}`);
       console.log(`arena ${s.arenaBytes} bytes (lower bound ${s.arenaLowerBound}), weights ${s.weightsBytes} bytes, ${s.kernelCalls} kernel calls`);
+      const x = s.optimizer?.extraction;
+      if (x !== undefined) console.log(`extraction: ${x.used}${x.dagStatus === undefined ? "" : ` (dag search: ${x.dagStatus})`}${x.sram === undefined ? "" : `, arena ${x.sram.arenaBytes} <= budget ${x.sram.budget} (${x.sram.candidates.length} candidates)`}`);
       console.log(`build: make -C ${opts.output}   run: ${join(opts.output, "runner")} ${graph.inputs.map((_, i) => `IN${i}.bin`).join(" ")} OUTDIR`);
     }
   });

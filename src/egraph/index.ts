@@ -19,3 +19,5 @@ export { defaultRunnerLimits, saturate } from "./runner.js";
 export type { IterationReport, RuleIterationStats, RunOptions, RunReport, RunnerLimits, StopReason } from "./runner.js";
 export { astSize, extractGreedy } from "./extract.js";
 export type { CostFunction, Extraction } from "./extract.js";
+export { dagCostOf, DEFAULT_DAG_TIME_LIMIT_MS, extractDag } from "./extract-dag.js";
+export type { DagExtraction, DagExtractOptions, DagSource } from "./extract-dag.js";
