@@ -1,5 +1,3 @@
-import type protobuf from "protobufjs";
-
 /**
  * TypeScript views of the messages protobufjs decodes with `schema.ts`. They mirror that
  * descriptor: decoded objects always own their repeated fields (possibly empty arrays), while an
@@ -8,12 +6,11 @@ import type protobuf from "protobufjs";
  * is installed) or to plain numbers without it; `int64ToBigInt` accepts both.
  */
 
-export interface LongLike {
-  readonly low: number;
-  readonly high: number;
-  readonly unsigned: boolean;
-}
-export type Int64 = LongLike | number;
+import type { Int64 } from "../protobuf.js";
+
+// The generic protobuf helpers live in ../protobuf.ts; re-exported for the ONNX modules.
+export type { Int64, LongLike } from "../protobuf.js";
+export { decodeMessage, has, int64ToBigInt, int64ToNumber } from "../protobuf.js";
 
 export interface OperatorSetIdMsg {
   readonly domain?: string;
@@ -111,32 +108,3 @@ export interface DimensionMsg {
   readonly dim_param?: string;
 }
 
-/** Whether an optional field was present in the decoded bytes (see the note at the top). */
-export function has<T extends object>(msg: T, field: keyof T & string): boolean {
-  return Object.prototype.hasOwnProperty.call(msg, field);
-}
-
-export function int64ToBigInt(v: Int64): bigint {
-  if (typeof v === "number") return BigInt(Math.trunc(v));
-  const bits = (BigInt(v.high >>> 0) << 32n) | BigInt(v.low >>> 0);
-  return v.unsigned ? BigInt.asUintN(64, bits) : BigInt.asIntN(64, bits);
-}
-
-/** int64 as a double; exact up to 2^53 (dims, axes); larger sentinels like INT64_MAX round. */
-export function int64ToNumber(v: Int64): number {
-  return typeof v === "number" ? v : Number(int64ToBigInt(v));
-}
-
-/**
- * Decodes `bytes` as message `type`. protobufjs throws RangeError/Error on malformed input (and a
- * deeply nested crafted file can overflow the stack): every such failure is reported through
- * `onError` with the decoder's reason, so callers turn it into an EgretError.
- */
-export function decodeMessage<T>(type: protobuf.Type, bytes: Uint8Array, onError: (reason: string) => never): T {
-  try {
-    // The cast is the contract between schema.ts and the interfaces above.
-    return type.decode(bytes) as unknown as T;
-  } catch (e) {
-    return onError(e instanceof Error ? e.message : String(e));
-  }
-}

@@ -1,7 +1,7 @@
 import { fail } from "../../errors.js";
 import type { DType } from "../../ir/dtype.js";
 import type { Tensor } from "../../ir/tensor.js";
-import { has, int64ToNumber } from "../onnx/messages.js";
+import { has, int64ToNumber } from "../protobuf.js";
 import type { AttrValueMsg, NodeDefMsg } from "./messages.js";
 import { dimsFromTf, dtypeFromTf, tensorFromTf } from "./tensor.js";
 

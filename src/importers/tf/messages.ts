@@ -1,5 +1,5 @@
 import { fail } from "../../errors.js";
-import { decodeMessage, type Int64 } from "../onnx/messages.js";
+import { decodeMessage, type Int64 } from "../protobuf.js";
 import { GraphDefType } from "./schema.js";
 
 /**

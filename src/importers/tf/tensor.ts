@@ -1,7 +1,7 @@
 import { fail } from "../../errors.js";
 import { allocTyped, DTYPES, type DType } from "../../ir/dtype.js";
 import { Tensor } from "../../ir/tensor.js";
-import { has, int64ToBigInt, int64ToNumber } from "../onnx/messages.js";
+import { has, int64ToBigInt, int64ToNumber } from "../protobuf.js";
 import type { TensorProtoMsg, TensorShapeMsg } from "./messages.js";
 import { TF_DTYPE } from "./schema.js";
 
