@@ -1,11 +1,20 @@
 import type { Graph } from "../ir/graph.js";
 import { getOp } from "../ir/registry.js";
+import { tfliteQuantizationOf, type TensorQuantization } from "../importers/tflite/index.js";
 import { shapeToString } from "../ir/shape.js";
+
+/** One graph input or output; `quantization` for quantized TFLite tensors. */
+export interface IoInfo {
+  name: string;
+  shape: number[];
+  dtype: string;
+  quantization?: TensorQuantization;
+}
 
 export interface ModelInfo {
   readonly name: string;
-  readonly inputs: { name: string; shape: number[]; dtype: string }[];
-  readonly outputs: { name: string; shape: number[]; dtype: string }[];
+  readonly inputs: IoInfo[];
+  readonly outputs: IoInfo[];
   /** Op type -> node count, sorted by op type. */
   readonly ops: Record<string, number>;
   readonly nodes: number;
@@ -35,7 +44,11 @@ export function describeGraph(graph: Graph): ModelInfo {
     params += t.size;
     weightBytes += t.byteLength;
   }
-  const io = (v: { name: string; shape: readonly number[]; dtype: string }) => ({ name: v.name, shape: [...v.shape], dtype: v.dtype });
+  const quantization = tfliteQuantizationOf(graph);
+  const io = (v: { name: string; shape: readonly number[]; dtype: string }): IoInfo => {
+    const q = quantization?.get(v.name);
+    return { name: v.name, shape: [...v.shape], dtype: v.dtype, ...(q ? { quantization: q } : {}) };
+  };
   return {
     name: graph.name,
     inputs: graph.inputs.map(io),
@@ -50,12 +63,19 @@ export function describeGraph(graph: Graph): ModelInfo {
 
 export function formatInfo(info: ModelInfo): string {
   const lines = [`model: ${info.name}`, "inputs:"];
-  for (const i of info.inputs) lines.push(`  ${i.name}: ${i.dtype}[${shapeToString(i.shape)}]`);
+  for (const i of info.inputs) lines.push(`  ${i.name}: ${i.dtype}[${shapeToString(i.shape)}]${formatQuantization(i.quantization)}`);
   lines.push("outputs:");
-  for (const o of info.outputs) lines.push(`  ${o.name}: ${o.dtype}[${shapeToString(o.shape)}]`);
+  for (const o of info.outputs) lines.push(`  ${o.name}: ${o.dtype}[${shapeToString(o.shape)}]${formatQuantization(o.quantization)}`);
   lines.push(`nodes: ${info.nodes}`);
   for (const [op, n] of Object.entries(info.ops)) lines.push(`  ${op} x${n}`);
   lines.push(`params: ${info.params} (${info.weightBytes} bytes)`);
   lines.push(`MACs: ${info.macs}`);
   return lines.join("\n");
+}
+
+/** ` scale=0.5 zero_point=-128` (per-axis: lists and the axis); "" for float tensors. */
+function formatQuantization(q: TensorQuantization | undefined): string {
+  if (!q) return "";
+  if (q.scale.length === 1) return ` scale=${q.scale[0]} zero_point=${q.zeroPoint[0] ?? 0}`;
+  return ` scale=[${q.scale.join(",")}] zero_point=[${q.zeroPoint.join(",")}] axis=${q.axis}`;
 }

@@ -7,6 +7,7 @@ import { importKeras } from "./keras/index.js";
 import { importOnnx } from "./onnx/index.js";
 import { sniffFormat } from "./sniff.js";
 import { importTfGraphDef } from "./tf/index.js";
+import { importTflite } from "./tflite/index.js";
 
 export interface ImportOptions extends BuildOptions {
   /** Caffe: the deploy .prototxt (text) that overrides the net embedded in the .caffemodel. */
@@ -40,7 +41,7 @@ export function importModelBytes(bytes: Uint8Array, sourceName: string, options:
     case "keras":
       return importKeras(bytes, sourceName, options);
     case "tflite":
-      return fail("parse", `model file ${sourceName}`, "is a TFLite flatbuffer; TFLite import is not available yet");
+      return importTflite(bytes, sourceName, options);
     case "unknown":
       // Most likely a damaged ONNX file: let the ONNX decoder explain what is wrong with it.
       return importOnnx(bytes, sourceName, options);

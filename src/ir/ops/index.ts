@@ -28,3 +28,4 @@ import "./gather.js";
 import "./reduce.js";
 import "./constant.js";
 import "./resize.js";
+import "./quant/index.js";

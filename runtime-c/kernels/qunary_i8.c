@@ -1,0 +1,72 @@
+#include "qunary_i8.h"
+#include "qfixed_i8.h"
+
+static int32_t load_q(const void *x, int32_t i, int32_t bits) {
+  return bits == 8 ? (int32_t)((const int8_t *)x)[i] : (int32_t)((const int16_t *)x)[i];
+}
+
+static void store_q(void *y, int32_t i, int32_t bits, int32_t v) {
+  if (bits == 8) ((int8_t *)y)[i] = (int8_t)v;
+  else ((int16_t *)y)[i] = (int16_t)v;
+}
+
+void eg_quantize_f32(const float *x, void *y, int32_t n, const float *scale, int32_t zp, int32_t bits) {
+  const int32_t lo = bits == 8 ? -128 : -32768, hi = bits == 8 ? 127 : 32767;
+  int32_t i;
+  for (i = 0; i < n; i++) {
+    float v = x[i] / *scale;
+    int32_t t;
+    float frac;
+    if (v != v) {
+      store_q(y, i, bits, zp);
+      continue;
+    }
+    /* Clamp far outside the output range first so the conversion is defined; then round half
+       away from zero (roundf) via the exact fractional part. */
+    v = v > 1e9f ? 1e9f : (v < -1e9f ? -1e9f : v);
+    t = (int32_t)v;
+    frac = v - (float)t;
+    if (frac >= 0.5f) t++;
+    else if (frac <= -0.5f) t--;
+    store_q(y, i, bits, eg_q_clamp(t + zp, lo, hi));
+  }
+}
+
+void eg_dequantize_f32(const void *x, float *y, int32_t n, const float *scale, int32_t zp, int32_t bits) {
+  int32_t i;
+  for (i = 0; i < n; i++) y[i] = *scale * (float)(load_q(x, i, bits) - zp);
+}
+
+void eg_qrequantize(const void *x, void *y, const int32_t *p) {
+  int32_t i;
+  for (i = 0; i < p[0]; i++) {
+    const int32_t v = eg_q_mul(load_q(x, i, p[1]) - p[3], p[5], p[6]) + p[4];
+    store_q(y, i, p[2], eg_q_clamp(v, p[7], p[8]));
+  }
+}
+
+void eg_qsigmoid_i8(const int8_t *x, int8_t *y, const int32_t *p) {
+  int32_t i;
+  for (i = 0; i < p[0]; i++) {
+    const int32_t input = (int32_t)x[i] - p[1];
+    int32_t out;
+    if (input <= -p[2]) out = -128;
+    else if (input >= p[2]) out = 127;
+    else {
+      const int32_t in_q4 = eg_q_mul(input, p[3], p[4]);
+      if (p[5]) out = eg_q_clamp(eg_q_rdbpot(eg_q_tanh(in_q4, 4), 24), -128, 127);
+      else out = eg_q_clamp(eg_q_rdbpot(eg_q_logistic(in_q4, 4), 23) - 128, -128, 127);
+    }
+    y[i] = (int8_t)out;
+  }
+}
+
+void eg_qleaky_relu(const void *x, void *y, const int32_t *p) {
+  const int32_t lo = p[1] == 8 ? -128 : -32768, hi = p[1] == 8 ? 127 : 32767;
+  int32_t i;
+  for (i = 0; i < p[0]; i++) {
+    const int32_t input = load_q(x, i, p[1]) - p[2];
+    const int32_t scaled = input >= 0 ? eg_q_mul(input, p[4], p[5]) : eg_q_mul(input, p[6], p[7]);
+    store_q(y, i, p[1], eg_q_clamp(scaled + p[3], lo, hi));
+  }
+}
