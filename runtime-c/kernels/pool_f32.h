@@ -18,6 +18,13 @@
  */
 void eg_pool_f32(const float *x, float *y, int64_t *indices, const int32_t *p);
 
+/*
+ * The same pooling over channels-last data: x is [N, (D,) H, W, C], y is [N, (D,) H, W, C].
+ * p[0] N, p[1] C, p[2] mode (EG_POOL_*); p[3..23] as eg_pool_f32's. No indices (ONNX defines
+ * them over NCHW). Taps are visited in the same order as eg_pool_f32, so results are identical.
+ */
+void eg_pool_nhwc_f32(const float *x, float *y, const int32_t *p);
+
 /* y[i] = mean (is_max = 0) or max (is_max = 1) of x[i*size .. i*size+size) for i < planes. */
 void eg_global_pool_f32(const float *x, float *y, int32_t planes, int32_t size, int32_t is_max);
 

@@ -4,6 +4,7 @@ import { Tensor } from "../ir/tensor.js";
 import { facts, numberList, sameShape, value, type AttrFunctionDef, type GuardDef } from "./arg-access.js";
 import type { ValueFacts } from "./facts.js";
 import { LAYOUT_FUNCTIONS, LAYOUT_GUARDS } from "./layout-functions.js";
+import { NHWC_FUNCTIONS } from "./nhwc-functions.js";
 import { WINDOW_FUNCTIONS, WINDOW_GUARDS } from "./window-functions.js";
 
 /**
@@ -156,6 +157,7 @@ export const ATTR_FUNCTIONS: ReadonlyMap<string, AttrFunctionDef> = new Map<stri
   ],
   ...LAYOUT_FUNCTIONS,
   ...WINDOW_FUNCTIONS,
+  ...NHWC_FUNCTIONS,
 ]);
 
 /** A scalar constant tensor for `(const DTYPE VALUE)`. */

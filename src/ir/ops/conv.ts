@@ -7,12 +7,33 @@ import { Tensor } from "../tensor.js";
 import { applyFusedActivation, emitFusedActivation, readFusedActivation } from "./fused-activation.js";
 import { prod, requireF32, requireShape } from "./nn-common.js";
 import { convReference, convTransposeReference, type ConvPlan } from "./conv-reference.js";
-import { forwardWindow, readKernelShape, readWindowAttrs, spatialRankOf, to3, windowParams, type Window3 } from "./window.js";
+import {
+  channelsFirstShape,
+  forwardWindow,
+  NCHW_TO_NHWC,
+  NHWC_TO_NCHW,
+  permuteShape,
+  permuteValues,
+  readKernelShape,
+  readLayout,
+  readWindowAttrs,
+  spatialRankOf,
+  to3,
+  windowParams,
+  type Layout,
+  type Window3,
+} from "./window.js";
 
 /**
  * Conv and ConvTranspose (1-D to 3-D, groups, dilations, strides, pads, auto_pad, optional bias).
  * Both run as 3-D windows (see window.ts); the C kernels are in runtime-c/kernels/conv_f32.c.
+ * A 2-D Conv may also be NHWC (attribute `layout`, see window.ts): the geometry is planned on the
+ * channels-first view, the reference transposes around convReference, and the C kernel is
+ * runtime-c/kernels/conv_nhwc_f32.c.
  */
+
+/** OHWI weight axes as OIHW (output axis k = input axis perm[k]): the same move as NHWC -> NCHW. */
+const OHWI_TO_OIHW = NHWC_TO_NCHW;
 
 function readGroup(node: Node): number {
   const group = attrInt(node, "group", 1);
@@ -24,7 +45,31 @@ function checkBias(node: Node, b: ValueInfo | undefined, channels: number): void
   if (b) requireShape(node, requireF32(node, b, "bias"), "bias", [channels]);
 }
 
-function planConv(node: Node, [x, w, b]: readonly (ValueInfo | undefined)[]): ConvPlan {
+/** A Conv's geometry on the channels-first view, its layout and its output shape in that layout. */
+interface LaidOutConv {
+  readonly plan: ConvPlan;
+  readonly layout: Layout;
+  readonly outShape: number[];
+}
+
+function planLaidOutConv(node: Node, inputs: readonly (ValueInfo | undefined)[]): LaidOutConv {
+  const layout = readLayout(node);
+  const [x, w, b] = inputs;
+  if (layout === "NCHW") {
+    const plan = planConv(node, x, w, b);
+    return { plan, layout, outShape: plan.outShape };
+  }
+  const xi = requireF32(node, x, "input");
+  const wi = requireF32(node, w, "weight");
+  const xView = { dtype: xi.dtype, shape: channelsFirstShape(node, layout, xi.shape) };
+  // channelsFirstShape's NHWC -> NCHW move is OHWI -> OIHW on the weight.
+  const wView = { dtype: wi.dtype, shape: channelsFirstShape(node, layout, wi.shape, "weight ([M, kH, kW, C/group])") };
+  const plan = planConv(node, xView, wView, b);
+  return { plan, layout, outShape: permuteShape(plan.outShape, NCHW_TO_NHWC) };
+}
+
+/** Geometry of a channels-first Conv (x [N, C, spatial...], w [M, C/group, k...]). */
+function planConv(node: Node, x: ValueInfo | undefined, w: ValueInfo | undefined, b: ValueInfo | undefined): ConvPlan {
   const xi = requireF32(node, x, "input");
   const wi = requireF32(node, w, "weight");
   const rank = spatialRankOf(node, xi.shape);
@@ -129,23 +174,31 @@ const Conv: OpDef = {
   outputs: { min: 1, max: 1 },
   infer(node, inputs) {
     readFusedActivation(node);
-    return [{ dtype: "float32", shape: planConv(node, inputs).outShape }];
+    return [{ dtype: "float32", shape: planLaidOutConv(node, inputs).outShape }];
   },
   evaluate(node, inputs) {
-    const p = planConv(node, infos(inputs));
+    const { plan, layout, outShape } = planLaidOutConv(node, infos(inputs));
     const [x, w, b] = inputs;
-    const y = applyFusedActivation(node, convReference(p, x!.toNumbers(), w!.toNumbers(), b?.toNumbers()));
-    return [Tensor.fromNumbers("float32", p.outShape, y)];
+    let xs = x!.toNumbers();
+    let ws = w!.toNumbers();
+    if (layout === "NHWC") {
+      xs = permuteValues(xs, x!.shape, NHWC_TO_NCHW);
+      ws = permuteValues(ws, w!.shape, OHWI_TO_OIHW);
+    }
+    let y = applyFusedActivation(node, convReference(plan, xs, ws, b?.toNumbers()));
+    if (layout === "NHWC") y = permuteValues(y, plan.outShape, NCHW_TO_NHWC);
+    return [Tensor.fromNumbers("float32", outShape, y)];
   },
   emitC(node, ctx) {
-    const p = planConv(node, node.inputs.map((n) => (n === "" ? undefined : ctx.info(n))));
+    const { plan: p, layout } = planLaidOutConv(node, node.inputs.map((n) => (n === "" ? undefined : ctx.info(n))));
     const params = ctx.constArray("int32_t", [p.batch, p.inChannels, p.outChannels, p.group, ...windowParams(p.win)]);
-    ctx.useRuntime("conv_f32");
+    const unit = layout === "NHWC" ? "conv_nhwc_f32" : "conv_f32";
+    ctx.useRuntime(unit);
     const [x, w, b] = node.inputs;
-    ctx.line(`eg_conv_f32(${ctx.ptr(x!)}, ${ctx.ptr(w!)}, ${ctx.ptr(b ?? "")}, ${ctx.ptr(node.outputs[0]!)}, ${params});`);
+    ctx.line(`eg_${unit}(${ctx.ptr(x!)}, ${ctx.ptr(w!)}, ${ctx.ptr(b ?? "")}, ${ctx.ptr(node.outputs[0]!)}, ${params});`);
     emitFusedActivation(node, ctx, prod(p.outShape));
   },
-  macs: (node, inputs) => macsOf(planConv(node, inputs), false),
+  macs: (node, inputs) => macsOf(planLaidOutConv(node, inputs).plan, false),
 };
 
 const ConvTranspose: OpDef = {

@@ -7,11 +7,28 @@ import { registerOps } from "../registry.js";
 import { Tensor } from "../tensor.js";
 import { prod, requireF32 } from "./nn-common.js";
 import { GENERIC_MAXPOOL_DTYPES, genericMaxPoolName, genericMaxPoolSource } from "./pool-generic.js";
-import { forwardWindow, readKernelShape, readWindowAttrs, spatialRankOf, windowParams, type Window3 } from "./window.js";
+import {
+  channelsFirstShape,
+  forwardWindow,
+  NCHW_TO_NHWC,
+  NHWC_TO_NCHW,
+  permuteShape,
+  permuteValues,
+  readKernelShape,
+  readLayout,
+  readWindowAttrs,
+  spatialRankOf,
+  windowParams,
+  type Layout,
+  type Window3,
+} from "./window.js";
 
 /**
  * MaxPool (with its optional Indices output), AveragePool, GlobalAveragePool, GlobalMaxPool.
  * Windowed pools run as 3-D windows (window.ts); kernels in runtime-c/kernels/pool_f32.c.
+ * 2-D MaxPool and AveragePool may also be NHWC (attribute `layout`, see window.ts): planned on the
+ * channels-first view, computed by eg_pool_nhwc_f32 (channels innermost). NHWC MaxPool has no
+ * Indices output (ONNX defines the indices over the NCHW order).
  */
 
 /** Kernel modes, equal to EG_POOL_* in pool_f32.h. */
@@ -20,6 +37,9 @@ const MODE_AVG_EXCLUDE_PAD = 1;
 const MODE_AVG_INCLUDE_PAD = 2;
 
 interface PoolPlan {
+  readonly layout: Layout;
+  readonly batch: number;
+  readonly channels: number;
   readonly planes: number;
   readonly mode: number;
   readonly columnMajor: number;
@@ -36,11 +56,16 @@ function poolInput(node: Node, x: ValueInfo | undefined, isMax: boolean): ValueI
 
 function planPool(node: Node, x: ValueInfo | undefined, isMax: boolean): PoolPlan {
   const xi = poolInput(node, x, isMax);
-  const rank = spatialRankOf(node, xi.shape);
+  const layout = readLayout(node);
+  if (layout === "NHWC" && node.outputs.length > 1 && node.outputs[1] !== "") {
+    fail("bad-attribute", nodeLabel(node), 'a MaxPool with layout "NHWC" has no Indices output (ONNX defines it over NCHW); use the NCHW layout');
+  }
+  const shape = channelsFirstShape(node, layout, xi.shape);
+  const rank = spatialRankOf(node, shape);
   const kernel = readKernelShape(node, rank);
   const attrs = readWindowAttrs(node, rank);
   const ceil = checkOneOf(node, "ceil_mode", attrInt(node, "ceil_mode", 0), [0, 1]) === 1;
-  const win = forwardWindow(node, xi.shape.slice(2), kernel, attrs, ceil);
+  const win = forwardWindow(node, shape.slice(2), kernel, attrs, ceil);
   for (let i = 0; i < 3; i++) {
     const extent = (win.kernel[i]! - 1) * win.dilation[i]! + 1;
     if (win.padBegin[i]! >= extent || win.padEnd[i]! >= extent) {
@@ -55,8 +80,16 @@ function planPool(node: Node, x: ValueInfo | undefined, isMax: boolean): PoolPla
   } else {
     mode = checkOneOf(node, "count_include_pad", attrInt(node, "count_include_pad", 0), [0, 1]) ? MODE_AVG_INCLUDE_PAD : MODE_AVG_EXCLUDE_PAD;
   }
-  const [n, c] = xi.shape as [number, number];
-  return { planes: n * c, mode, columnMajor, win, outShape: [n, c, ...win.output.slice(3 - rank)], dtype: xi.dtype };
+  const [n, c] = shape as [number, number];
+  const outShape = [n, c, ...win.output.slice(3 - rank)];
+  return { layout, batch: n, channels: c, planes: n * c, mode, columnMajor, win, outShape: layout === "NHWC" ? permuteShape(outShape, NCHW_TO_NHWC) : outShape, dtype: xi.dtype };
+}
+
+/** The reference on the channels-first view: NHWC data is transposed in and out. */
+function laidOutPoolReference(p: PoolPlan, x: Tensor): { y: Float64Array; indices: Float64Array } {
+  if (p.layout === "NCHW") return poolReference(p, x.toNumbers());
+  const { y, indices } = poolReference(p, permuteValues(x.toNumbers(), x.shape, NHWC_TO_NCHW));
+  return { y: permuteValues(y, permuteShape(p.outShape, NHWC_TO_NCHW), NCHW_TO_NHWC), indices };
 }
 
 /** Reference pooling in float64, tap for tap the algorithm of eg_pool_f32. */
@@ -121,21 +154,35 @@ function windowPool(name: "MaxPool" | "AveragePool"): OpDef {
     },
     evaluate(node, [x]) {
       const p = planPool(node, x, isMax);
-      const { y, indices } = poolReference(p, x!.toNumbers());
+      const { y, indices } = laidOutPoolReference(p, x!);
       const out = [Tensor.fromNumbers(p.dtype, p.outShape, y)];
       if (isMax) out.push(Tensor.fromNumbers("int64", p.outShape, indices));
       return out;
     },
     emitC(node, ctx) {
       const p = planPool(node, ctx.info(node.inputs[0]!), isMax);
+      const x = ctx.ptr(node.inputs[0]!);
+      const y = ctx.ptr(node.outputs[0]!);
+      if (p.layout === "NHWC") {
+        // p[0..2] = N, C, mode; p[3..23] as eg_pool_f32's (pool_f32.h).
+        const params = ctx.constArray("int32_t", [p.batch, p.channels, p.mode, ...windowParams(p.win), ...p.win.padEnd]);
+        let fn = "eg_pool_nhwc_f32";
+        if (p.dtype === "float32") ctx.useRuntime("pool_f32");
+        else {
+          fn = genericMaxPoolName(p.dtype, "NHWC");
+          ctx.define(fn, genericMaxPoolSource(p.dtype, "NHWC"));
+        }
+        ctx.line(`${fn}(${x}, ${y}, ${params});`);
+        return;
+      }
       const params = ctx.constArray("int32_t", [p.planes, p.mode, p.columnMajor, ...windowParams(p.win), ...p.win.padEnd]);
       let fn = "eg_pool_f32";
       if (p.dtype === "float32") ctx.useRuntime("pool_f32");
       else {
-        fn = genericMaxPoolName(p.dtype);
-        ctx.define(fn, genericMaxPoolSource(p.dtype));
+        fn = genericMaxPoolName(p.dtype, "NCHW");
+        ctx.define(fn, genericMaxPoolSource(p.dtype, "NCHW"));
       }
-      ctx.line(`${fn}(${ctx.ptr(node.inputs[0]!)}, ${ctx.ptr(node.outputs[0]!)}, ${ctx.ptr(node.outputs[1] ?? "")}, ${params});`);
+      ctx.line(`${fn}(${x}, ${y}, ${ctx.ptr(node.outputs[1] ?? "")}, ${params});`);
     },
     macs(node, [x]) {
       const p = planPool(node, x, isMax);

@@ -136,3 +136,59 @@ export function spatialOut(w: Window3, rank: number): number[] {
 export function windowParams(w: Window3): number[] {
   return [...w.input, ...w.output, ...w.kernel, ...w.stride, ...w.dilation, ...w.padBegin];
 }
+
+/**
+ * Memory layout of a 2-D window op's activations (attribute `layout`, an Egret extension added by
+ * the optimizer's layout rules; ONNX has no such attribute). "NCHW" (the default) is ONNX's;
+ * "NHWC" keeps channels innermost: x and y are [N, H, W, C] and Conv's weight is OHWI
+ * ([M, kH, kW, C/group]). Every other attribute keeps its ONNX meaning (pads stay
+ * [begin H, begin W, end H, end W]).
+ */
+export type Layout = "NCHW" | "NHWC";
+
+/** Transpose permutations (output axis k = input axis perm[k]) between the two layouts. */
+export const NHWC_TO_NCHW: readonly number[] = [0, 3, 1, 2];
+export const NCHW_TO_NHWC: readonly number[] = [0, 2, 3, 1];
+
+export function readLayout(node: Node): Layout {
+  return checkOneOf(node, "layout", attrString(node, "layout", "NCHW"), ["NCHW", "NHWC"] as const) as Layout;
+}
+
+/** `shape` transposed by `perm`. */
+export function permuteShape(shape: readonly number[], perm: readonly number[]): number[] {
+  return perm.map((axis) => shape[axis]!);
+}
+
+/**
+ * The channels-first ([N, C, spatial...]) view of a window op's `what` tensor: unchanged for
+ * NCHW; for NHWC the tensor must be rank 4 ([N, H, W, C]) and is viewed as [N, C, H, W].
+ */
+export function channelsFirstShape(node: Node, layout: Layout, shape: readonly number[], what = "input"): readonly number[] {
+  if (layout === "NCHW") return shape;
+  if (shape.length !== 4) fail("bad-shape", nodeLabel(node), `with layout "NHWC" the ${what} must have shape [N, H, W, C] (rank 4), got rank ${shape.length}`);
+  return permuteShape(shape, NHWC_TO_NCHW);
+}
+
+/** Reference-path transpose of row-major `values` of `shape` by `perm` (as ONNX Transpose). */
+export function permuteValues(values: Float64Array, shape: readonly number[], perm: readonly number[]): Float64Array {
+  const rank = shape.length;
+  const outShape = permuteShape(shape, perm);
+  const inStrides = new Array<number>(rank).fill(1);
+  for (let k = rank - 2; k >= 0; k--) inStrides[k] = inStrides[k + 1]! * shape[k + 1]!;
+  // Input stride of each output axis: walking the output in row-major order reads x through these.
+  const strides = perm.map((axis) => inStrides[axis]!);
+  const out = new Float64Array(values.length);
+  const index = new Array<number>(rank).fill(0);
+  let from = 0;
+  for (let i = 0; i < out.length; i++) {
+    out[i] = values[from]!;
+    for (let k = rank - 1; k >= 0; k--) {
+      index[k] = index[k]! + 1;
+      from += strides[k]!;
+      if (index[k]! < outShape[k]!) break;
+      from -= strides[k]! * outShape[k]!;
+      index[k] = 0;
+    }
+  }
+  return out;
+}
