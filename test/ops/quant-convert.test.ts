@@ -2,17 +2,17 @@ import { describe, expect, it } from "vitest";
 import { Tensor } from "../../src/index.js";
 import { evaluateOne, expectCEqualsEvaluator, randInt, randomInts, randomScale, rng, type QNode } from "./quant-support.js";
 
-describe("QuantizeLinear / DequantizeLinear / QRequantize known values", () => {
-  it("QuantizeLinear rounds half away from zero, clamps, maps NaN to the zero point", () => {
+describe("QQuantize / QDequantize / QRequantize known values", () => {
+  it("QQuantize rounds half away from zero, clamps, maps NaN to the zero point", () => {
     const x = Tensor.fromNumbers("float32", [6], [0.25, -0.25, 0.75, 100, -100, Number.NaN]);
-    const y = evaluateOne({ op: "QuantizeLinear", inputs: [{ value: x }], attrs: { y_scale: 0.5, y_zero_point: 3, to: "int8" } });
+    const y = evaluateOne({ op: "QQuantize", inputs: [{ value: x }], attrs: { y_scale: 0.5, y_zero_point: 3, to: "int8" } });
     expect(y.dtype).toBe("int8");
     expect(Array.from(y.toNumbers())).toEqual([4, 2, 5, 127, -128, 3]);
-    const y16 = evaluateOne({ op: "QuantizeLinear", inputs: [{ value: x }], attrs: { y_scale: 0.5, to: 5 } });
+    const y16 = evaluateOne({ op: "QQuantize", inputs: [{ value: x }], attrs: { y_scale: 0.5, to: 5 } });
     expect(Array.from(y16.toNumbers()).slice(0, 5)).toEqual([1, -1, 2, 200, -200]);
   });
-  it("DequantizeLinear is scale * (q - zp) in float32", () => {
-    const y = evaluateOne({ op: "DequantizeLinear", inputs: [{ value: Tensor.fromNumbers("int8", [3], [-128, 0, 127]) }], attrs: { x_scale: 0.1, x_zero_point: -1 } });
+  it("QDequantize is scale * (q - zp) in float32", () => {
+    const y = evaluateOne({ op: "QDequantize", inputs: [{ value: Tensor.fromNumbers("int8", [3], [-128, 0, 127]) }], attrs: { x_scale: 0.1, x_zero_point: -1 } });
     expect(Array.from(y.toNumbers())).toEqual([-127, 1, 128].map((v) => Math.fround(Math.fround(0.1) * v)));
   });
   it("QRequantize rescales, changes type with `to`, clamps to act_min/act_max (RELU)", () => {
@@ -24,7 +24,7 @@ describe("QuantizeLinear / DequantizeLinear / QRequantize known values", () => {
   });
   it("rejects a float input to QRequantize and a bad `to`", () => {
     expect(() => evaluateOne({ op: "QRequantize", inputs: [{ value: Tensor.fromNumbers("float32", [1], [1]) }], attrs: { x_scale: 1, y_scale: 1 } })).toThrow(/int8 or int16/);
-    expect(() => evaluateOne({ op: "QuantizeLinear", inputs: [{ value: Tensor.fromNumbers("float32", [1], [1]) }], attrs: { y_scale: 1, to: "uint8" } })).toThrow(/"to"/);
+    expect(() => evaluateOne({ op: "QQuantize", inputs: [{ value: Tensor.fromNumbers("float32", [1], [1]) }], attrs: { y_scale: 1, to: "uint8" } })).toThrow(/"to"/);
   });
 });
 
@@ -37,8 +37,8 @@ describe("quantize / dequantize / requantize: C equals the evaluator bit for bit
       const n = randInt(r, 1, 300);
       const floats = Tensor.fromNumbers("float32", [n], Array.from({ length: n }, () => (r() - 0.5) * 20 + (r() < 0.1 ? 0.5 : 0)));
       const zp = to === "int8" ? randInt(r, -128, 127) : randInt(r, -100, 100);
-      cases.push({ op: "QuantizeLinear", inputs: [{ value: floats }], attrs: { y_scale: randomScale(r, 0.01, 0.2), y_zero_point: zp, to } });
-      cases.push({ op: "DequantizeLinear", inputs: [{ value: randomInts(to, [n], r) }], attrs: { x_scale: randomScale(r), x_zero_point: zp } });
+      cases.push({ op: "QQuantize", inputs: [{ value: floats }], attrs: { y_scale: randomScale(r, 0.01, 0.2), y_zero_point: zp, to } });
+      cases.push({ op: "QDequantize", inputs: [{ value: randomInts(to, [n], r) }], attrs: { x_scale: randomScale(r), x_zero_point: zp } });
       const from = s % 3 ? "int8" : "int16";
       cases.push({
         op: "QRequantize",

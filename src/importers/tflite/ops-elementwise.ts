@@ -108,7 +108,7 @@ const quantize: Converter = (cx) => {
   if (isFloat(outType)) cx.fail("unsupported-dtype", `output is ${outType}; QUANTIZE produces integers`);
   if (isFloat(inType)) {
     const q = qAttrs(cx, cx.output(), "y");
-    cx.finish(cx.helper("QuantizeLinear", [cx.value(0)], { ...q, to: DTYPES[outType].onnx }, "quantize"));
+    cx.finish(cx.helper("QQuantize", [cx.value(0)], { ...q, to: DTYPES[outType].onnx }, "quantize"));
     return;
   }
   const attrs: Attrs = { ...qAttrs(cx, cx.input(0), "x"), ...qAttrs(cx, cx.output(), "y"), to: DTYPES[outType].onnx };
@@ -124,7 +124,7 @@ const dequantize: Converter = (cx) => {
     return;
   }
   if (isFloat(inType)) cx.fail("unsupported-dtype", `input is ${inType}; DEQUANTIZE takes integers or float16`);
-  cx.finish(cx.helper("DequantizeLinear", [cx.value(0)], qAttrs(cx, cx.input(0), "x"), "dequantize"));
+  cx.finish(cx.helper("QDequantize", [cx.value(0)], qAttrs(cx, cx.input(0), "x"), "dequantize"));
 };
 
 export const ELEMENTWISE_CONVERTERS: Readonly<Record<string, Converter>> = {

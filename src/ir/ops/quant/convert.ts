@@ -10,9 +10,9 @@ import { readActRange, readQParams, requireQ, type QDType } from "./qparams.js";
 /**
  * Conversions between float and integer and between quantizations (TFLite QUANTIZE, DEQUANTIZE,
  * RELU/RELU6 on quantized tensors):
- * - QuantizeLinear: float32 -> int8/int16, q = clamp(round(x / scale) + zp) in float32 arithmetic
+ * - QQuantize: float32 -> int8/int16, q = clamp(round(x / scale) + zp) in float32 arithmetic
  *   (reference_ops::AffineQuantize; NaN gives the zero point).
- * - DequantizeLinear: int8/int16 -> float32, y = scale * (q - zp) in float32.
+ * - QDequantize: int8/int16 -> float32, y = scale * (q - zp) in float32.
  * - QRequantize: int -> int with one multiplier (input_scale / output_scale in double), clamped to
  *   the output type and act_min/act_max. The output type is `to` (default: the input's type).
  * Kernels: runtime-c/kernels/qunary_i8.c.
@@ -42,8 +42,8 @@ export function quantizeValue(x: number, scale: number, zeroPoint: number, dtype
   return clampInt(roundHalfAway(v) + zeroPoint, DTYPES[dtype].min, DTYPES[dtype].max);
 }
 
-const QuantizeLinear: OpDef = {
-  name: "QuantizeLinear",
+const QQuantize: OpDef = {
+  name: "QQuantize",
   family: "quant",
   dataTypes: "float32 -> int8, int16",
   inputs: { min: 1, max: 1 },
@@ -67,8 +67,8 @@ const QuantizeLinear: OpDef = {
   },
 };
 
-const DequantizeLinear: OpDef = {
-  name: "DequantizeLinear",
+const QDequantize: OpDef = {
+  name: "QDequantize",
   family: "quant",
   dataTypes: "int8, int16 -> float32",
   inputs: { min: 1, max: 1 },
@@ -131,4 +131,4 @@ const QRequantize: OpDef = {
   },
 };
 
-registerOps([QuantizeLinear, DequantizeLinear, QRequantize]);
+registerOps([QQuantize, QDequantize, QRequantize]);
