@@ -21,6 +21,8 @@ export interface OpDef {
   readonly family: string;
   /** Data element types in words, for the README op table (default: "float32" and others). */
   readonly dataTypes?: string;
+  /** Swapping two operands gives the same result (Add, Mul...): the e-graph matcher tries both orders. */
+  readonly commutative?: boolean;
   /** Numbers of inputs/outputs accepted, optional ones included. */
   readonly inputs: { readonly min: number; readonly max: number };
   readonly outputs: { readonly min: number; readonly max: number };

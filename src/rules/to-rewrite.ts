@@ -1,7 +1,8 @@
+import { allOps, getOp } from "../ir/registry.js";
 import { canonicalAttrs, type ClassId, type ENode } from "../egraph/enode.js";
 import type { EGraph } from "../egraph/egraph.js";
 import { pnode, pvar, type Pattern } from "../egraph/pattern.js";
-import type { Match, OpMetadata } from "../egraph/match.js";
+import type { Match } from "../egraph/match.js";
 import { makeRewrite, type Rewrite } from "../egraph/rewrite.js";
 import { sameTypes, typeToString, type IrContext, type IrData } from "../egraph/ir/analysis.js";
 import { decodeAttrs, encodeAttrs } from "../egraph/ir/attrs-codec.js";
@@ -13,9 +14,14 @@ import { scalarConstant } from "./guards.js";
 import { buildNodeAttrs, evalAttrExpr, guardsHold, matchNodeAttrs, type Bindings } from "./semantics.js";
 import { posToString } from "./sexpr.js";
 
-/** Binary ops whose operands commute: the matcher tries both orders (no duplicate rules needed). */
-export const COMMUTATIVE_OPS: ReadonlySet<string> = new Set(["Add", "Mul", "Max", "Min", "Sum", "Mean", "And", "Or", "Xor", "Equal"]);
-export const IR_METADATA: OpMetadata = { commutative: COMMUTATIVE_OPS };
+/**
+ * Ops whose operands commute (`OpDef.commutative` in the registry): the matcher tries both orders
+ * of a binary node, so no rule needs a mirrored twin.
+ */
+function commutativeOps(): ReadonlySet<string> {
+  // Read from the registry on use, not at module load: op modules may register after this one loads.
+  return new Set(allOps().filter((op) => op.commutative === true).map((op) => op.name));
+}
 
 /**
  * A checked rule -> an e-graph rewrite over the IR analysis. The core matcher handles ops and
@@ -96,7 +102,7 @@ export function ruleToRewrite(rule: RuleAst, context: IrContext): Rewrite<IrData
     }
     return result;
   };
-  return makeRewrite<IrData>({ name: rule.name, lhs, rhs: apply }, IR_METADATA);
+  return makeRewrite<IrData>({ name: rule.name, lhs, rhs: apply }, { commutative: commutativeOps() });
 }
 
 /** Resolves `(as ?y PATTERN)` variables to the class holding the matched sub-expression. */
@@ -112,7 +118,7 @@ function bindAsVariables(pat: Pat, egraph: EGraph<IrData>, classes: Map<string, 
     const attrs = match.subst.attrs.get(`@${index}`) ?? "";
     const ids = children as ClassId[];
     let id = egraph.lookup({ op: node.op, attrs, children: ids });
-    if (id === undefined && ids.length === 2 && COMMUTATIVE_OPS.has(node.op)) id = egraph.lookup({ op: node.op, attrs, children: [ids[1]!, ids[0]!] });
+    if (id === undefined && ids.length === 2 && getOp(node.op)?.commutative === true) id = egraph.lookup({ op: node.op, attrs, children: [ids[1]!, ids[0]!] });
     if (id !== undefined && p.kind === "as") classes.set(p.name, id);
     return id;
   };

@@ -139,4 +139,7 @@ const Where = elementwiseOp({
   }),
 });
 
-registerOps([Add, Sub, Mul, Div, Pow, Equal, Less, Greater, LessOrEqual, GreaterOrEqual, And, Or, Xor, Where]);
+/** Marks an op whose two operands commute, for the optimizer's matcher. */
+const commuting = (op: OpDef): OpDef => ({ ...op, commutative: true });
+
+registerOps([commuting(Add), Sub, commuting(Mul), Div, Pow, commuting(Equal), Less, Greater, LessOrEqual, GreaterOrEqual, commuting(And), commuting(Or), commuting(Xor), Where]);

@@ -54,4 +54,5 @@ const Mean = variadic("Mean", "float", (arity) => ({
   c: (cx, v) => `(${v.join(" + ")}) / ${cx.lit(arity)}`,
 }));
 
-registerOps([Max, Min, Sum, Mean]);
+// Operand order never changes the result: the optimizer's matcher may swap two operands.
+registerOps([Max, Min, Sum, Mean].map((op) => ({ ...op, commutative: true })));
