@@ -1,13 +1,21 @@
 #include "qunary_i8.h"
 #include "qfixed_i8.h"
 
+/* bits 8, 16 or 32 (32 only for eg_qrequantize's int32 side). */
 static int32_t load_q(const void *x, int32_t i, int32_t bits) {
+  if (bits == 32) return ((const int32_t *)x)[i];
   return bits == 8 ? (int32_t)((const int8_t *)x)[i] : (int32_t)((const int16_t *)x)[i];
 }
 
 static void store_q(void *y, int32_t i, int32_t bits, int32_t v) {
   if (bits == 8) ((int8_t *)y)[i] = (int8_t)v;
-  else ((int16_t *)y)[i] = (int16_t)v;
+  else if (bits == 16) ((int16_t *)y)[i] = (int16_t)v;
+  else ((int32_t *)y)[i] = v;
+}
+
+/* a + b with int32 wrap-around (TFLM's int32 zero-point arithmetic), without signed overflow. */
+static int32_t wrap_add(int32_t a, int32_t b) {
+  return (int32_t)((uint32_t)a + (uint32_t)b);
 }
 
 void eg_quantize_f32(const float *x, void *y, int32_t n, const float *scale, int32_t zp, int32_t bits) {
@@ -40,7 +48,7 @@ void eg_dequantize_f32(const void *x, float *y, int32_t n, const float *scale, i
 void eg_qrequantize(const void *x, void *y, const int32_t *p) {
   int32_t i;
   for (i = 0; i < p[0]; i++) {
-    const int32_t v = eg_q_mul(load_q(x, i, p[1]) - p[3], p[5], p[6]) + p[4];
+    const int32_t v = wrap_add(eg_q_mul(wrap_add(load_q(x, i, p[1]), (int32_t)(0u - (uint32_t)p[3])), p[5], p[6]), p[4]);
     store_q(y, i, p[2], eg_q_clamp(v, p[7], p[8]));
   }
 }

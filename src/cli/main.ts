@@ -6,6 +6,7 @@ import type { ExtractorName } from "../egraph/ir/optimize.js";
 import { EgretError, fail } from "../errors.js";
 import { importModelFile } from "../importers/index.js";
 import { preloadKerasReaderFor } from "../importers/keras/index.js";
+import { tflmArenaFor } from "../importers/tflite/tflm-arena.js";
 import "../ir/ops/index.js";
 import { allOps } from "../ir/registry.js";
 import { runGraph } from "../interp/run.js";
@@ -121,7 +122,9 @@ program
       writeOutputDir(dir, new Map([...result.dumps].filter(([name]) => names.has(name))));
     }
     const s = result.summary;
-    if (opts.json) console.log(JSON.stringify({ output: opts.output, ...s }, null, 2));
+    // TFLite Micro's arena for the same model (from its golden record), to compare with arenaBytes.
+    const tflmArenaBytes = tflmArenaFor(model);
+    if (opts.json) console.log(JSON.stringify({ output: opts.output, ...s, ...(tflmArenaBytes === undefined ? {} : { tflmArenaBytes }) }, null, 2));
     else {
       console.log(`wrote ${s.files.length} files to ${opts.output}: ${s.files.join(", ")}`);
       console.log(`arena ${s.arenaBytes} bytes (lower bound ${s.arenaLowerBound}), weights ${s.weightsBytes} bytes, ${s.kernelCalls} kernel calls`);

@@ -7,10 +7,10 @@ import { sharedOrWarn } from "../support/testdata.js";
 /**
  * TFLite Micro's SEANet per-layer integration tests (../shared/models/tflite/tflm-seanet/<op>):
  * each `<case>.tflite` with `<case>_input<i>_<type>.csv` and `<case>_golden_<type>.csv`, run through
- * the TypeScript evaluator, must match the golden exactly. Covers the int16 ADD/SUB/LEAKY_RELU/CONV
- * and the PAD/STRIDED_SLICE cases (quantize (int32) and transpose_conv are not supported yet).
+ * the TypeScript evaluator, must match the golden exactly. Covers the int16 ADD/SUB/LEAKY_RELU/CONV,
+ * the PAD/STRIDED_SLICE cases and QUANTIZE int16<->int32 (transpose_conv is not supported yet).
  */
-const FOLDERS = ["add", "sub", "leaky_relu", "conv", "pad", "strided_slice"];
+const FOLDERS = ["add", "sub", "leaky_relu", "conv", "pad", "strided_slice", "quantize"];
 
 function readCsv(path: string, dtype: DType, shape: readonly number[]): Tensor {
   const values = readFileSync(path, "utf8").split(/[,\s]+/).filter((s) => s !== "").map(Number);

@@ -15,6 +15,9 @@ import { readActRange, readQParams, requireQ, type QDType } from "./qparams.js";
  * - QDequantize: int8/int16 -> float32, y = scale * (q - zp) in float32.
  * - QRequantize: int -> int with one multiplier (input_scale / output_scale in double), clamped to
  *   the output type and act_min/act_max. The output type is `to` (default: the input's type).
+ *   int8/int16 both ways, plus int32 in or out (TFLite QUANTIZE int16<->int32 and int32->int8,
+ *   reference_ops::Requantize): the zero-point subtraction and addition wrap like TFLM's int32
+ *   arithmetic (int32 zero points are 0 in practice, so nothing wraps in real models).
  * Kernels: runtime-c/kernels/qunary_i8.c.
  */
 
@@ -28,6 +31,27 @@ export function readTo(node: Node, dflt?: QDType): QDType {
 }
 
 const bitsOf = (d: QDType) => (d === "int8" ? 8 : 16);
+
+/** QRequantize's storage types: the activation types plus int32 (TFLite QUANTIZE int16<->int32). */
+type RequantizeDType = QDType | "int32";
+
+const requantizeBits = (d: RequantizeDType) => (d === "int32" ? 32 : bitsOf(d));
+
+function requireRequantizeInput(node: Node, x: ValueInfo | undefined): RequantizeDType {
+  if (!x) fail("missing-tensor", nodeLabel(node), "the input is required");
+  if (x.dtype === "int32") return "int32";
+  if (x.dtype === "int8" || x.dtype === "int16") return x.dtype;
+  return fail("unsupported-dtype", nodeLabel(node), `QRequantize takes int8 or int16 (or int32) for the input, got ${x.dtype}; dequantize float tensors first`);
+}
+
+/** QRequantize's `to`: readTo's types plus int32 ("int32" or ONNX code 6); `dflt` when absent. */
+function readRequantizeTo(node: Node, dflt: RequantizeDType): RequantizeDType {
+  const to = node.attrs["to"];
+  if (to === undefined) return dflt;
+  if (to === "int32" || to === DTYPES.int32.onnx) return "int32";
+  if (to === "int8" || to === DTYPES.int8.onnx || to === "int16" || to === DTYPES.int16.onnx) return readTo(node);
+  return fail("bad-attribute", nodeLabel(node), `attribute "to" must be "int8", "int16" or "int32" (or ONNX codes 3, 5, 6), got ${JSON.stringify(to)}`);
+}
 
 function requireF32(node: Node, x: ValueInfo | undefined): ValueInfo {
   if (!x) fail("missing-tensor", nodeLabel(node), "the input is required");
@@ -92,27 +116,27 @@ const QDequantize: OpDef = {
 };
 
 interface RequantizePlan {
-  readonly from: QDType;
-  readonly to: QDType;
+  readonly from: RequantizeDType;
+  readonly to: RequantizeDType;
   /** n, in bits, out bits, in zp, out zp, multiplier, shift, act min, act max. */
   readonly p: number[];
 }
 
 function planRequantize(node: Node, x: ValueInfo | undefined): RequantizePlan {
-  const from = requireQ(node, x, "input");
-  const to = readTo(node, from);
+  const from = requireRequantizeInput(node, x);
+  const to = readRequantizeTo(node, from);
   const xq = readQParams(node, "x", from);
   const yq = readQParams(node, "y", to);
   const act = readActRange(node, to);
   const m = quantizeMultiplier(xq.scale / yq.scale);
   const n = x!.shape.reduce((a, b) => a * b, 1);
-  return { from, to, p: [n, bitsOf(from), bitsOf(to), xq.zeroPoint, yq.zeroPoint, m.multiplier, m.shift, act.min, act.max] };
+  return { from, to, p: [n, requantizeBits(from), requantizeBits(to), xq.zeroPoint, yq.zeroPoint, m.multiplier, m.shift, act.min, act.max] };
 }
 
 const QRequantize: OpDef = {
   name: "QRequantize",
   family: "quant",
-  dataTypes: "int8, int16",
+  dataTypes: "int8, int16, int32 (int32 only with int8/int16 on the other side)",
   inputs: { min: 1, max: 1 },
   outputs: { min: 1, max: 1 },
   infer(node, [x]) {
@@ -120,7 +144,8 @@ const QRequantize: OpDef = {
   },
   evaluate(node, [x]) {
     const { to, p } = planRequantize(node, x);
-    const out = Array.from(x!.toNumbers(), (v) => clampInt(mbqm(v - p[3]!, p[5]!, p[6]!) + p[4]!, p[7]!, p[8]!));
+    // `| 0`: int32 wrap-around of TFLM's `input - zero_point` and `... + zero_point`.
+    const out = Array.from(x!.toNumbers(), (v) => clampInt((mbqm((v - p[3]!) | 0, p[5]!, p[6]!) + p[4]!) | 0, p[7]!, p[8]!));
     return [Tensor.fromNumbers(to, x!.shape, out)];
   },
   emitC(node, ctx) {
