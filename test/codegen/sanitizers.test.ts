@@ -3,11 +3,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { importModelFile } from "../../src/index.js";
 import { decodeNamedTensorProto } from "../../src/importers/onnx/index.js";
-import { compareClose, compileAndRun } from "../support/c-run.js";
+import { compareClose, compileAndRun, SANITIZE_CFLAGS } from "../support/c-run.js";
 import { requireOnnxTestdata } from "../support/testdata.js";
 
-/** Strict flags plus AddressSanitizer and UBSan; any report aborts the runner (non-zero exit). */
-const SANITIZE = "-O1 -g -std=c99 -Wall -Wextra -Werror -pedantic -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer";
+const SANITIZE = SANITIZE_CFLAGS;
 
 /** One case per kernel family, chosen to exercise padding, strides, broadcasting and aliasing. */
 const CASES = [

@@ -1,20 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { EgretError } from "../../src/index.js";
 import { bindMessage } from "../../src/importers/caffe/prototxt-bind.js";
 import { parseTextFormat } from "../../src/importers/caffe/prototxt.js";
 import { NetParameterType } from "../../src/importers/caffe/schema.js";
+import { errorOf } from "../support/errors.js";
 
 const bind = (text: string) => bindMessage(parseTextFormat(text, "net.prototxt"), NetParameterType, "net.prototxt");
 
-function errorOf(f: () => unknown): EgretError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof EgretError) return e;
-    throw e;
-  }
-  throw new Error("expected an EgretError");
-}
 
 describe("prototxt reader", () => {
   it("reads nested messages, repeated fields, enums, strings, numbers and comments", () => {

@@ -10,6 +10,7 @@ import { writeKerasH5, type LayerWeights } from "./keras-h5-writer.js";
 import { mutate, mutation } from "./tf-mutation.js";
 import { seeded } from "./tf-graphdef.js";
 import { conv2dNhwc, expectClose } from "./tf-reference.js";
+import { errorOf } from "../support/errors.js";
 
 beforeAll(() => kerasReady());
 
@@ -72,15 +73,6 @@ function reference(x: number[]): number[] {
   return e.map((v) => v / (e[0]! + e[1]!));
 }
 
-function errorOf(f: () => unknown): EgretError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof EgretError) return e;
-    throw e;
-  }
-  throw new Error("expected an EgretError");
-}
 
 describe("Keras .h5 importer", () => {
   it("imports a functional model with ZeroPadding2D, DepthwiseConv2D, SeparableConv2D, Add, BN, GAP and Dense", async () => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { EgretError, importModelBytes, runGraph, Tensor, type Graph } from "../../src/index.js";
+import { importModelBytes, runGraph, Tensor, type Graph } from "../../src/index.js";
 import { importTfGraphDef } from "../../src/importers/tf/index.js";
 import { compileAndRun } from "../support/c-run.js";
 import { constFloat, constInt, graphDef, ints, op, placeholder, seeded, str, type NodeJson } from "./tf-graphdef.js";
 import { conv2dNhwc, expectClose } from "./tf-reference.js";
+import { errorOf } from "../support/errors.js";
 
 function importNodes(nodes: NodeJson[], options = {}): Graph {
   return importTfGraphDef(graphDef(nodes), "test.pb", options);
@@ -17,15 +18,6 @@ function runBoth(graph: Graph, input: Tensor): number[] {
   return interp;
 }
 
-function errorOf(f: () => unknown): EgretError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof EgretError) return e;
-    throw e;
-  }
-  throw new Error("expected an EgretError");
-}
 
 describe("TensorFlow GraphDef importer", () => {
   it("imports Conv2D SAME stride 2 + BiasAdd + Relu6 with TensorFlow's end-heavy padding", () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { EgretError, runGraph, Tensor, type AttrValue, type Graph, type Node, type ValueInfo } from "../../src/index.js";
+import { runGraph, Tensor, type AttrValue, type Graph, type Node, type ValueInfo } from "../../src/index.js";
 import { getOp } from "../../src/ir/registry.js";
 import { compileAndRun } from "../support/c-run.js";
 import { randomTensor, singleNodeGraph } from "../support/graphs.js";
+import { errorOf } from "../support/errors.js";
 
 /**
  * A graph that keeps one input-less node (buildGraph would fold it into a constant), so that the
@@ -32,15 +33,6 @@ function evalNode(op: string, inputs: Tensor[], attrs: Record<string, AttrValue>
   return runGraph(graph, feeds)[0]!;
 }
 
-function errorOf(fn: () => unknown): EgretError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof EgretError) return e;
-    throw e;
-  }
-  throw new Error("expected an EgretError");
-}
 
 describe("Constant", () => {
   it("evaluates each attribute form to the right dtype and shape", () => {

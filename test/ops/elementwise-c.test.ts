@@ -1,9 +1,10 @@
 import { describe, it } from "vitest";
 import { Tensor, type DType } from "../../src/index.js";
 import { checksGraph, expectCMatchesInterpreter, randomOf, type TestNode } from "./elementwise-support.js";
+import { SANITIZE_CFLAGS } from "../support/c-run.js";
 
 /** Interpreter vs generated C on seeded random inputs; each test is one C build of many nodes. */
-const SANITIZE = { cflags: "-O1 -g -std=c99 -Wall -Wextra -Werror -pedantic -fsanitize=address,undefined -fno-sanitize-recover=all" };
+const SANITIZE = { cflags: SANITIZE_CFLAGS };
 
 const unaryOn = (input: string, ops: readonly string[]): TestNode[] => ops.map((op) => ({ name: `${op.toLowerCase()}_${input}`, op, inputs: [input] }));
 

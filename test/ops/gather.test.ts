@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { buildGraph, EgretError, runGraph, Tensor, type AttrValue, type Graph } from "../../src/index.js";
-import { compareClose, compileAndRun } from "../support/c-run.js";
+import { buildGraph, runGraph, Tensor, type AttrValue, type Graph } from "../../src/index.js";
+import { compareClose, compileAndRun, SANITIZE_CFLAGS } from "../support/c-run.js";
 import { randomTensor, singleNodeGraph } from "../support/graphs.js";
+import { errorOf } from "../support/errors.js";
 
 const f32 = (shape: number[], v: number[]) => Tensor.fromNumbers("float32", shape, v);
 const i64 = (shape: number[], v: number[]) => Tensor.fromNumbers("int64", shape, v);
@@ -32,17 +33,8 @@ function expectCMatchesInterpreter(graph: Graph, feeds: readonly Tensor[], cflag
   });
 }
 
-function errorOf(fn: () => unknown): EgretError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof EgretError) return e;
-    throw e;
-  }
-  throw new Error("expected an EgretError");
-}
 
-const SANITIZE = "-O1 -g -std=c99 -Wall -Wextra -Werror -pedantic -fsanitize=address,undefined -fno-sanitize-recover=all";
+const SANITIZE = SANITIZE_CFLAGS;
 
 describe("Gather", () => {
   it("spec example, axis 0", () => {

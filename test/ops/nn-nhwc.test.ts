@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildGraph, EgretError, runGraph, Tensor, type AttrValue, type Graph } from "../../src/index.js";
 import { NCHW_TO_NHWC, NHWC_TO_NCHW, permuteShape, permuteValues } from "../../src/ir/ops/window.js";
-import { compareClose, compileAndRun } from "../support/c-run.js";
+import { compareClose, compileAndRun, SANITIZE_CFLAGS } from "../support/c-run.js";
 import { randomTensor } from "../support/graphs.js";
 import { interpret } from "./nn-support.js";
 
@@ -13,7 +13,7 @@ import { interpret } from "./nn-support.js";
  * the interpreter on every output.
  */
 
-const SANITIZE = "-O1 -g -std=c99 -Wall -Wextra -Werror -pedantic -fsanitize=address,undefined -fno-sanitize-recover=all";
+const SANITIZE = SANITIZE_CFLAGS;
 
 type Attrs = Record<string, AttrValue>;
 

@@ -1,6 +1,9 @@
 import { expect } from "vitest";
 import { buildGraph, runGraph, Tensor, type AttrValue, type DType, type Graph } from "../../src/index.js";
-import { compileAndRun } from "../support/c-run.js";
+import { compileAndRun, SANITIZE_CFLAGS } from "../support/c-run.js";
+import { rng } from "../support/graphs.js";
+
+export { rng };
 
 /**
  * Shared helpers of the quant-* tests: seeded integer tensors and quantization parameters, and a
@@ -8,18 +11,6 @@ import { compileAndRun } from "../support/c-run.js";
  * build costs a compiler run) that expects the generated C to equal the TypeScript evaluator bit
  * for bit.
  */
-
-/** mulberry32: deterministic uniform numbers in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const randInt = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
 
@@ -67,7 +58,7 @@ export function multiNodeGraph(cases: readonly QNode[]): { graph: Graph; feeds: 
 export function expectCEqualsEvaluator(cases: readonly QNode[]): Tensor[] {
   const { graph, feeds } = multiNodeGraph(cases);
   const ref = runGraph(graph, feeds);
-  const got = compileAndRun(graph, feeds, { cflags: "-O1 -std=c99 -Wall -Wextra -Werror -pedantic -fsanitize=address,undefined -fno-sanitize-recover=all" });
+  const got = compileAndRun(graph, feeds, { cflags: SANITIZE_CFLAGS });
   expect(got.length).toBe(ref.length);
   got.forEach((t, i) => {
     expect(t.shape, `case ${i} (${cases[i]!.op}) shape`).toEqual(ref[i]!.shape);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { buildGraph, EgretError, runGraph, Tensor, type AttrValue, type Graph } from "../../src/index.js";
-import { compareClose, compileAndRun } from "../support/c-run.js";
-import { randomTensor, singleNodeGraph } from "../support/graphs.js";
+import { EgretError, runGraph, Tensor, type AttrValue, type Graph } from "../../src/index.js";
+import { compareClose, compileAndRun, SANITIZE_CFLAGS } from "../support/c-run.js";
+import { fanOutGraph, randomTensor, singleNodeGraph } from "../support/graphs.js";
 
 /** Runs a single node through the interpreter and returns output 0's values. */
 function evalNode(op: string, x: Tensor, attrs: Record<string, AttrValue>): { shape: readonly number[]; values: number[] } {
@@ -10,17 +10,6 @@ function evalNode(op: string, x: Tensor, attrs: Record<string, AttrValue>): { sh
   return { shape: y!.shape, values: Array.from(y!.toNumbers()) };
 }
 
-/** One input `x` feeding several single-input nodes, each a graph output (one C build for many variants). */
-function fanOutGraph(x: Tensor, nodes: readonly { op: string; attrs: Record<string, AttrValue> }[]): Graph {
-  return buildGraph({
-    name: "fan_out",
-    opset: 17,
-    inputs: [{ name: "x", dtype: x.dtype, dims: [...x.shape] }],
-    outputs: nodes.map((_, i) => `y${i}`),
-    constants: new Map(),
-    nodes: nodes.map((n, i) => ({ name: `n${i}_${n.op}`, op: n.op, inputs: ["x"], outputs: [`y${i}`], attrs: n.attrs })),
-  });
-}
 
 function expectCMatchesInterpreter(graph: Graph, feeds: readonly Tensor[], rtol = 1e-4, atol = 1e-5): void {
   const ref = runGraph(graph, feeds);
@@ -32,7 +21,7 @@ function expectCMatchesInterpreter(graph: Graph, feeds: readonly Tensor[], rtol 
   });
 }
 
-const SANITIZE = "-O1 -g -std=c99 -Wall -Wextra -Werror -pedantic -fsanitize=address,undefined -fno-sanitize-recover=all";
+const SANITIZE = SANITIZE_CFLAGS;
 
 const SPEC_DATA = Tensor.fromNumbers("float32", [3, 2, 2], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { buildGraph, EgretError, runGraph, Tensor, type AttrValue, type Graph } from "../../src/index.js";
-import { compareClose, compileAndRun } from "../support/c-run.js";
-import { randomTensor, singleNodeGraph } from "../support/graphs.js";
+import { runGraph, Tensor, type AttrValue } from "../../src/index.js";
+import { compareClose, compileAndRun, SANITIZE_CFLAGS } from "../support/c-run.js";
+import { fanOutGraph, randomTensor, singleNodeGraph } from "../support/graphs.js";
+import { errorOf } from "../support/errors.js";
 
 const f32 = (shape: number[], v: number[]) => Tensor.fromNumbers("float32", shape, v);
 const IMAGE_2X2 = f32([1, 1, 2, 2], [1, 2, 3, 4]);
@@ -17,29 +18,9 @@ function expectClose(actual: number[], expected: number[]): void {
   actual.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
 }
 
-/** One input `x` feeding several nodes, each a graph output. */
-function fanOutGraph(x: Tensor, nodes: readonly { op: string; attrs: Record<string, AttrValue> }[]): Graph {
-  return buildGraph({
-    name: "fan_out",
-    opset: 17,
-    inputs: [{ name: "x", dtype: x.dtype, dims: [...x.shape] }],
-    outputs: nodes.map((_, i) => `y${i}`),
-    constants: new Map(),
-    nodes: nodes.map((n, i) => ({ name: `n${i}_${n.op}`, op: n.op, inputs: ["x"], outputs: [`y${i}`], attrs: n.attrs })),
-  });
-}
 
-function errorOf(fn: () => unknown): EgretError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof EgretError) return e;
-    throw e;
-  }
-  throw new Error("expected an EgretError");
-}
 
-const SANITIZE = "-O1 -g -std=c99 -Wall -Wextra -Werror -pedantic -fsanitize=address,undefined -fno-sanitize-recover=all";
+const SANITIZE = SANITIZE_CFLAGS;
 
 describe("Resize reference semantics (ONNX spec examples)", () => {
   it("upsample nearest by scales", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Tensor } from "../../src/index.js";
 import { constant, expectCasesMatchC, expectNodeError, i64, input, interpretNode, seeded, valuesOf } from "./tensor-support.js";
+import { SANITIZE_CFLAGS } from "../support/c-run.js";
 
 const X = Tensor.fromNumbers("float32", [3, 2], [1.0, 1.2, 2.3, 3.4, 4.5, 5.7]);
 const pad = (x: Tensor, pads: number[], mode?: string, value?: Tensor, axes?: number[]) => ({
@@ -54,6 +55,6 @@ describe("Pad", () => {
       pad(seeded(dtype, [4], i + 4), [3, 6], "wrap"),
       pad(seeded(dtype, [2, 2], i + 5), [0, 0, 0, 0]),
     ]);
-    expectCasesMatchC(cases, 18, "-O1 -g -std=c99 -Wall -Wextra -Werror -pedantic -fsanitize=address,undefined -fno-sanitize-recover=all");
+    expectCasesMatchC(cases, 18, SANITIZE_CFLAGS);
   });
 });

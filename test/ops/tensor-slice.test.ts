@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Tensor } from "../../src/index.js";
 import { constant, expectCasesMatchC, expectNodeError, i64, input, interpretNode, iota, seeded, valuesOf } from "./tensor-support.js";
+import { SANITIZE_CFLAGS } from "../support/c-run.js";
 
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
@@ -55,6 +56,6 @@ describe("Slice", () => {
       slice(seeded(dtype, [4, 3], i + 2), [0], [2]),
       slice(seeded(dtype, [4, 3], i + 3), [5], [9], [0]),
     ]);
-    expectCasesMatchC(cases, 17, "-O1 -g -std=c99 -Wall -Wextra -Werror -pedantic -fsanitize=address,undefined -fno-sanitize-recover=all");
+    expectCasesMatchC(cases, 17, SANITIZE_CFLAGS);
   });
 });

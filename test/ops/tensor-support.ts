@@ -1,7 +1,7 @@
 import { expect } from "vitest";
 import { buildGraph, runGraph, Tensor, type AttrValue, type DType, type Node } from "../../src/index.js";
 import { compileAndRun } from "../support/c-run.js";
-import type { TestInput } from "../support/graphs.js";
+import { rng, type TestInput } from "../support/graphs.js";
 
 /**
  * Helpers of the tensor-layout op tests. These ops move bytes, so the generated C must agree
@@ -56,17 +56,13 @@ export function expectCasesMatchC(cases: readonly NodeCase[], opset = 17, cflags
   return outputsOf.map((outs) => ref.slice(next, (next += outs.length)));
 }
 
-/** Deterministic pseudo-random tensor of any dtype (mulberry32), covering signs and large values. */
+/** Deterministic pseudo-random tensor of any dtype, covering signs and large values. */
 export function seeded(dtype: DType, shape: readonly number[], seed: number): Tensor {
-  let a = seed >>> 0;
+  const r = rng(seed);
   const n = shape.reduce((x, y) => x * y, 1);
   const vals = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    const u = r();
     vals[i] = dtype === "bool" ? (u < 0.5 ? 0 : 1) : dtype.startsWith("float") ? (u - 0.5) * 200 : Math.floor((u - 0.5) * 2e6);
   }
   if (dtype === "int64") {

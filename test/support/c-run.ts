@@ -4,6 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compileGraph, writeOutputDir, Tensor, type Graph } from "../../src/index.js";
 
+/** The project's strict C flags plus AddressSanitizer and UBSan; any report aborts the runner. */
+export const SANITIZE_CFLAGS =
+  "-O1 -g -std=c99 -Wall -Wextra -Werror -pedantic -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer";
+
 export interface CRunOptions {
   /** Extra CFLAGS, e.g. sanitizers. Defaults to the Makefile's strict flags at -O1. */
   readonly cflags?: string;

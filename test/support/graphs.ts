@@ -42,17 +42,33 @@ export function singleNodeGraph(
   return { graph, feeds };
 }
 
-/** Deterministic pseudo-random floats in [lo, hi) (mulberry32), for reproducible test inputs. */
-export function randomTensor(shape: readonly number[], seed: number, lo = -1, hi = 1): Tensor {
+/** mulberry32: deterministic uniform numbers in [0, 1) for reproducible test inputs. */
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
-  const n = shape.reduce((x, y) => x * y, 1);
-  const vals = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    vals[i] = lo + (((t ^ (t >>> 14)) >>> 0) / 4294967296) * (hi - lo);
-  }
-  return Tensor.fromNumbers("float32", shape, vals);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Deterministic pseudo-random float32 values in [lo, hi). */
+export function randomTensor(shape: readonly number[], seed: number, lo = -1, hi = 1): Tensor {
+  const r = rng(seed);
+  const n = shape.reduce((x, y) => x * y, 1);
+  return Tensor.fromNumbers("float32", shape, Float64Array.from({ length: n }, () => lo + r() * (hi - lo)));
+}
+
+/** One input `x` feeding several single-input nodes, each a graph output: one C build covers many variants. */
+export function fanOutGraph(x: Tensor, nodes: readonly { op: string; attrs: Record<string, AttrValue> }[]): Graph {
+  return buildGraph({
+    name: "fan_out",
+    opset: 17,
+    inputs: [{ name: "x", dtype: x.dtype, dims: [...x.shape] }],
+    outputs: nodes.map((_, i) => `y${i}`),
+    constants: new Map(),
+    nodes: nodes.map((n, i) => ({ name: `n${i}_${n.op}`, op: n.op, inputs: ["x"], outputs: [`y${i}`], attrs: n.attrs })),
+  });
 }
