@@ -1,4 +1,5 @@
-import { hostFiles } from "../backends/c99/target.js";
+import "../backends/all.js";
+import { findBackend, targetNames } from "../backends/index.js";
 import { emitModel } from "./codegen/emit-model.js";
 import { fail } from "./errors.js";
 import { egraphToDot, graphToText } from "./egraph/ir/dump.js";
@@ -8,8 +9,9 @@ import type { Graph } from "./ir/graph.js";
 import type { RuleAst } from "./rules/ast.js";
 import { shippedRules } from "./rules/load.js";
 
-export const TARGETS = ["host"] as const;
-export type Target = (typeof TARGETS)[number];
+/** Target names accepted by `--target` (see `backends/index.ts`). */
+export const TARGETS: readonly string[] = targetNames();
+export type Target = string;
 
 export interface CompileOptions {
   readonly target?: Target;
@@ -18,7 +20,7 @@ export interface CompileOptions {
   readonly optimize?: boolean;
   /** User rules added to the shipped ones (`--rules FILE`). */
   readonly extraRules?: readonly RuleAst[];
-  /** Cost model for extraction (default: the target's, "host"). */
+  /** Cost model for extraction (default: the target's own). */
   readonly costModel?: string;
   /** Also compile the unoptimised graph to report kernel calls before optimisation (`--json`). */
   readonly reportBaseline?: boolean;
@@ -90,13 +92,14 @@ export interface CompileResult {
  */
 export function compileGraph(graph: Graph, options: CompileOptions = {}): CompileResult {
   const target = options.target ?? "host";
-  if (!TARGETS.includes(target)) fail("bad-option", "option --target", `unknown target "${String(target)}"; choose one of: ${TARGETS.join(", ")}`);
+  const backend = findBackend(target);
+  if (backend === undefined) fail("bad-option", "option --target", `unknown target "${String(target)}"; choose one of: ${targetNames().join(", ")}`);
   const sourceName = options.sourceName ?? graph.name;
   const budget = options.sramBudget;
   if (budget !== undefined && !(Number.isSafeInteger(budget) && budget >= 0)) fail("bad-option", "option --sram-budget", `"${budget}" is not a whole number of bytes`);
   const dump = new Set(options.dump ?? []);
   if (dump.has("egraph") && options.optimize === false) fail("bad-option", "option --dump egraph", "there is no e-graph without the optimizer; drop --no-optimize or dump ir only");
-  const costModel = options.costModel ?? target;
+  const costModel = options.costModel ?? backend.costModel;
   const optimized =
     options.optimize === false
       ? undefined
@@ -108,7 +111,8 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
         });
   // Without the optimizer the imported graph is the only candidate; it must still fit the budget.
   if (optimized === undefined && budget !== undefined) selectWithinBudget([{ label: "imported graph", graph }], budget, costModel);
-  const program = optimized?.graph ?? graph;
+  const extracted = optimized?.graph ?? graph;
+  const program = backend.lower === undefined ? extracted : backend.lower(extracted);
   const dumps = new Map<string, string>();
   if (dump.has("egraph") && optimized !== undefined) dumps.set("egraph.dot", egraphToDot(optimized.encoded));
   if (dump.has("ir")) {
@@ -116,7 +120,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
     dumps.set("ir-after.txt", graphToText(program));
   }
   const model = emitModel(program, { sourceName });
-  const files = hostFiles(model);
+  const files = backend.files(model, program);
   let optimizer: OptimizerSummary | undefined;
   if (optimized !== undefined) {
     const before = options.reportBaseline === true ? emitModel(graph, { sourceName }).kernelCalls : undefined;

@@ -1,0 +1,5 @@
+/**
+ * Imports every backend so that each registers itself with `backends/index.ts`. The compiler and
+ * the CLI import this file once; a new target adds one import line here.
+ */
+import "./index.js";

@@ -1,0 +1,43 @@
+/**
+ * The code generation targets (`--target`). A backend turns the emitted model into the files of
+ * the output directory, names the cost model that extraction uses for it, and may lower the
+ * extracted program first (e.g. onto an accelerator's layers). Adding a target = one entry here.
+ */
+import type { EmittedModel } from "../src/codegen/emit-model.js";
+import type { Graph } from "../src/ir/graph.js";
+import { hostFiles } from "./c99/target.js";
+
+export interface Backend {
+  readonly name: string;
+  /** One line for `--help`. */
+  readonly description: string;
+  /** Cost model extraction uses unless the caller names another. */
+  readonly costModel: string;
+  /** Target-specific lowering of the extracted program before storage planning and emission. */
+  readonly lower?: (program: Graph) => Graph;
+  /** Output directory contents; `program` is the graph that `model` was emitted from. */
+  files(model: EmittedModel, program: Graph): Map<string, string>;
+}
+
+const host: Backend = {
+  name: "host",
+  description: "portable C99 for the build machine (any C99 compiler; Makefile builds ./runner)",
+  costModel: "host",
+  files: (model) => hostFiles(model),
+};
+
+const BACKENDS: Backend[] = [host];
+
+/** Registers a target; names are unique. Backends register themselves from `backends/all.ts`. */
+export function registerBackend(backend: Backend): void {
+  if (BACKENDS.some((b) => b.name === backend.name)) throw new Error(`target "${backend.name}" registered twice`);
+  BACKENDS.push(backend);
+}
+
+export function targetNames(): string[] {
+  return BACKENDS.map((b) => b.name);
+}
+
+export function findBackend(name: string): Backend | undefined {
+  return BACKENDS.find((b) => b.name === name);
+}
