@@ -13,6 +13,11 @@ export interface Backend {
   readonly description: string;
   /** Cost model extraction uses unless the caller names another. */
   readonly costModel: string;
+  /**
+   * Extra rule files for this target only, relative to `rules/targets/` (e.g. "cortex-m.rules"):
+   * lowering onto target kernels, weighed by the target's cost model during extraction.
+   */
+  readonly ruleFiles?: readonly string[];
   /** Target-specific lowering of the extracted program before storage planning and emission. */
   readonly lower?: (program: Graph) => Graph;
   /** Output directory contents; `program` is the graph that `model` was emitted from. */

@@ -1,5 +1,5 @@
 import "../backends/all.js";
-import { findBackend, targetNames } from "../backends/index.js";
+import { findBackend, targetNames, type Backend } from "../backends/index.js";
 import { emitModel } from "./codegen/emit-model.js";
 import { fail } from "./errors.js";
 import { egraphToDot, graphToText } from "./egraph/ir/dump.js";
@@ -7,7 +7,9 @@ import { optimizeGraph, type ExtractorName, type SaturationReport } from "./egra
 import { selectWithinBudget } from "./egraph/ir/sram-select.js";
 import type { Graph } from "./ir/graph.js";
 import type { RuleAst } from "./rules/ast.js";
-import { shippedRules } from "./rules/load.js";
+import { loadRuleFiles, shippedRules } from "./rules/load.js";
+import { PACKAGE_ROOT } from "./paths.js";
+import { join } from "node:path";
 
 /** Target names accepted by `--target` (see `backends/index.ts`). */
 export const TARGETS: readonly string[] = targetNames();
@@ -104,7 +106,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
     options.optimize === false
       ? undefined
       : optimizeGraph(graph, {
-          rules: [...shippedRules(), ...(options.extraRules ?? [])],
+          rules: [...shippedRules(), ...targetRules(backend), ...(options.extraRules ?? [])],
           costModel,
           ...(options.extractor === undefined ? {} : { extractor: options.extractor }),
           ...(budget === undefined ? {} : { sramBudget: budget }),
@@ -141,4 +143,9 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
       ...(optimizer === undefined ? {} : { optimizer }),
     },
   };
+}
+
+/** The target's own rule files (rules/targets/), parsed on each compile (they are small). */
+function targetRules(backend: Backend): RuleAst[] {
+  return loadRuleFiles((backend.ruleFiles ?? []).map((f) => join(PACKAGE_ROOT, "rules", "targets", f)));
 }
