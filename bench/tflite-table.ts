@@ -23,6 +23,8 @@ export const TFLITE_TABLE_MODELS: readonly TfliteTableModel[] = [
   { name: "pretrainedResnet_quant", path: "models/tflite/mlperf-tiny/ic/pretrainedResnet_quant.tflite" },
   { name: "network_tester", path: "models/tflite/tflm-examples/network_tester/network_model.tflite" },
   { name: "hello_world_int8", path: "models/tflite/tflm-examples/hello_world/hello_world_int8.tflite" },
+  { name: "keyword_scrambled", path: "models/tflite/tflm-models/keyword_scrambled.tflite" },
+  { name: "dtln", path: "models/tflite/tflm-examples/dtln/dtln_noise_suppression.tflite" },
 ];
 
 export interface TfliteTableRow {

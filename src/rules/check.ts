@@ -4,6 +4,7 @@ import type { AttrValue, Attrs, Node, ValueInfo } from "../ir/graph.js";
 import { getOp } from "../ir/registry.js";
 import { shapeToString } from "../ir/shape.js";
 import { Tensor } from "../ir/tensor.js";
+import type { DType } from "../ir/dtype.js";
 import { computeRange } from "../egraph/ir/tensor-table.js";
 import type { Pat, PatNode, RuleAst } from "./ast.js";
 import type { MatchFacts, ValueFacts } from "./facts.js";
@@ -110,7 +111,7 @@ function runInstance(rule: RuleAst, dimNames: readonly string[], sample: Sample)
       if (g.name === "const-all" && v?.kind === "literal" && typeof v.value === "number") values = values.map(() => v.value as number);
       if (g.name === "non-negative") values = values.map(Math.abs);
     }
-    if (isOperandVar(rule.lhs, name)) leaves.set(name, Tensor.fromNumbers("float32", shape, values));
+    if (isOperandVar(rule.lhs, name)) leaves.set(name, leafTensor(rule, name, shape, values));
   }
 
   const facts = (t: Tensor | undefined): ValueFacts => ({ type: t && { dtype: t.dtype, shape: t.shape }, constant: t, range: t && computeRange(t) });
@@ -202,6 +203,20 @@ function runInstance(rule: RuleAst, dimNames: readonly string[], sample: Sample)
   if (rhs === undefined) return { kind: "bad", message: "right-hand side is None (an absent value)" };
   const diff = compare(lhs, rhs);
   return diff === undefined ? { kind: "ok" } : { kind: "bad", message: `${diff} for ${describeInputs()}` };
+}
+
+/**
+ * Integer leaves (a `(dtype= ?x int8)` guard names the type, as quantized ops need) take the random
+ * values scaled to integers well inside the type's range; every other leaf is float32.
+ */
+const INTEGER_SPREAD: Readonly<Record<string, number>> = { int8: 63, int16: 8000, int32: 1000, int64: 1000 };
+
+function leafTensor(rule: RuleAst, name: string, shape: readonly number[], values: readonly number[]): Tensor {
+  const guard = rule.guards.find((g) => g.name === "dtype=" && g.args[0]?.kind === "class" && g.args[0].name === name);
+  const wanted = guard?.args[1];
+  const spread = wanted?.kind === "literal" && typeof wanted.value === "string" ? INTEGER_SPREAD[wanted.value] : undefined;
+  if (spread === undefined || wanted?.kind !== "literal") return Tensor.fromNumbers("float32", shape, values);
+  return Tensor.fromNumbers(wanted.value as DType, shape, values.map((v) => Math.round(v * spread)));
 }
 
 function isOperandVar(lhs: Pat, name: string): boolean {

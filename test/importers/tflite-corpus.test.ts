@@ -60,8 +60,6 @@ describe("TFLite corpus", () => {
     if (!shared) return;
     const cases: [string, RegExp][] = [
       ["tflm-models/person_detect_vela.tflite", /operator 0 \(CUSTOM:ethos-u\) -> tensor "[^"]+": custom operator "ethos-u" is not supported/],
-      ["tflm-models/keyword_scrambled.tflite", /operator \d+ \(SVDF\) -> tensor "[^"]+": TFLite builtin SVDF is not supported/],
-      ["tflm-examples/dtln/dtln_noise_suppression.tflite", /operator 0 \(UNIDIRECTIONAL_SEQUENCE_LSTM\) -> tensor "[^"]+": TFLite builtin UNIDIRECTIONAL_SEQUENCE_LSTM is not supported/],
       ["tflm-examples/micro_speech/audio_preprocessor_float.tflite", /operator \d+ \(\w+(:\w+)?\) -> tensor "[^"]+": .* is not supported/],
     ];
     for (const [file, message] of cases) {

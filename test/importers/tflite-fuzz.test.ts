@@ -28,6 +28,8 @@ describe("TFLite importer on corrupted flatbuffers", () => {
     ["tflm-seanet/strided_slice/strided_slice0.tflite", 1000],
     ["tflm-seanet/conv/conv0.tflite", 1000],
     ["mlperf-tiny/kws/kws_ref_model.tflite", 1000],
+    ["tflm-models/keyword_scrambled.tflite", 500],
+    ["tflm-seanet/transpose_conv/transpose_conv0.tflite", 500],
   ] as const) {
     it(`turns ${runs} mutations of ${file} into EgretErrors`, () => {
       if (!shared) return;

@@ -6,10 +6,10 @@ import { sharedOrWarn } from "../support/testdata.js";
  * The per-model TFLite table (bench/tflite-table.ts) is printed for the record; only its structure
  * is asserted, never timings or sizes that the optimizer may legitimately change.
  */
-const shared = sharedOrWarn("the per-model TFLite table (kws_ref_model, person_detect, pretrainedResnet_quant, network_tester, hello_world_int8)");
+const shared = sharedOrWarn("the per-model TFLite table (kws_ref_model, person_detect, pretrainedResnet_quant, network_tester, hello_world_int8, keyword_scrambled, dtln)");
 
 describe("TFLite per-model table", () => {
-  it("measures every model with positive MACs and weights, an arena when it has intermediates,, and prints a markdown table", () => {
+  it("measures every model with positive MACs and weights, an arena when it has intermediates, and prints a markdown table", () => {
     if (!shared) return;
     const rows = tfliteTableRows(shared);
     const table = tfliteTableMarkdown(rows);
@@ -25,8 +25,8 @@ describe("TFLite per-model table", () => {
       expect(r.weightsBytes, r.model).toBeGreaterThan(0);
       expect(Object.keys(r.ops).length, r.model).toBeGreaterThan(0);
     }
-    // The three MLPerf/TFLM models with golden records carry TFLM's arena; hello_world has none.
-    for (const name of ["kws_ref_model", "person_detect", "pretrainedResnet_quant"]) {
+    // The MLPerf/TFLM models with golden records carry TFLM's arena; hello_world has none.
+    for (const name of ["kws_ref_model", "person_detect", "pretrainedResnet_quant", "keyword_scrambled"]) {
       expect(rows.find((r) => r.model === name)?.tflmArenaBytes, name).toBeGreaterThan(0);
     }
     expect(rows.find((r) => r.model === "hello_world_int8")?.tflmArenaBytes).toBeUndefined();

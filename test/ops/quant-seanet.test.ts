@@ -8,7 +8,8 @@ import { sharedOrWarn } from "../support/testdata.js";
  * TFLite Micro's SEANet per-layer integration tests (../shared/models/tflite/tflm-seanet/<op>):
  * each `<case>.tflite` with `<case>_input<i>_<type>.csv` and `<case>_golden_<type>.csv`, run through
  * the TypeScript evaluator, must match the golden exactly. Covers the int16 ADD/SUB/LEAKY_RELU/CONV,
- * the PAD/STRIDED_SLICE cases and QUANTIZE int16<->int32 (transpose_conv is not supported yet).
+ * the PAD/STRIDED_SLICE cases and QUANTIZE int16<->int32 (transpose_conv has its own test,
+ * tflite-seanet-transpose-conv.test.ts, through the evaluator and the C).
  */
 const FOLDERS = ["add", "sub", "leaky_relu", "conv", "pad", "strided_slice", "quantize"];
 

@@ -11,10 +11,11 @@ import { decodeTflite, operatorName, type TfliteModel, type TfliteSubGraph } fro
 import { CONV_CONVERTERS } from "./ops-conv.js";
 import { ELEMENTWISE_CONVERTERS } from "./ops-elementwise.js";
 import { SHAPE_CONVERTERS } from "./ops-shape.js";
+import { RECURRENT_CONVERTERS } from "./ops-recurrent.js";
 
 export { decodeTflite, operatorName } from "./model.js";
 
-const CONVERTERS: Readonly<Record<string, Converter>> = { ...CONV_CONVERTERS, ...ELEMENTWISE_CONVERTERS, ...SHAPE_CONVERTERS };
+const CONVERTERS: Readonly<Record<string, Converter>> = { ...CONV_CONVERTERS, ...ELEMENTWISE_CONVERTERS, ...SHAPE_CONVERTERS, ...RECURRENT_CONVERTERS };
 
 /** TFLite builtin operators the importer translates. */
 export const TFLITE_SUPPORTED_OPS: readonly string[] = Object.keys(CONVERTERS).sort();

@@ -1,5 +1,5 @@
 import type { Attrs } from "../../ir/graph.js";
-import type { Converter, OpContext, Options } from "./context.js";
+import { constantOf, type Converter, type OpContext, type Options } from "./context.js";
 import { floatActivation, floatWeight, toNchw, toNhwc } from "./float-helpers.js";
 import { PADDING_SAME, PADDING_VALID, windowPads } from "./geometry.js";
 import { activationRange, isQuantizedDtype, qAttrs, weightScales } from "./quant.js";
@@ -15,10 +15,13 @@ const CONV_2D_OPTIONS = 1;
 const DEPTHWISE_CONV_2D_OPTIONS = 2;
 const POOL_2D_OPTIONS = 5;
 const FULLY_CONNECTED_OPTIONS = 8;
+const TRANSPOSE_CONV_OPTIONS = 49;
 
 /** OHWI -> OIHW, and a depthwise [1, kh, kw, C*M] filter -> [C*M, 1, kh, kw]. */
 const OHWI_TO_OIHW = [0, 3, 1, 2];
 const DEPTHWISE_TO_OIHW = [3, 0, 1, 2];
+/** A transposed convolution's OHWI filter -> ConvTranspose's [I, O, kh, kw]. */
+const OHWI_TO_IOHW = [3, 0, 1, 2];
 
 function isQuantized(cx: OpContext): boolean {
   return isQuantizedDtype(cx.dtype(cx.input(0)));
@@ -171,10 +174,61 @@ function pool(floatOp: "AveragePool" | "MaxPool", quantOp: "QAveragePool2D" | "Q
   };
 }
 
+/**
+ * TRANSPOSE_CONV: inputs output_shape, weights [O, kh, kw, I], input, bias?. The output size is the
+ * output tensor's declared shape (TFLite Micro ignores input 0; a constant input 0 must agree).
+ * TFLite's padding is that of the forward convolution from the output back to the input
+ * (ComputePaddingHeightWidth with the output's height and width), of which only the top/left
+ * offsets matter: the scatter drops whatever falls outside the output.
+ */
+const transposeConv: Converter = (cx) => {
+  cx.arity(3, 4);
+  const opts = cx.options(TRANSPOSE_CONV_OPTIONS, "TransposeConvOptions");
+  const padding = opts.byte(0, "padding");
+  if (padding !== PADDING_SAME && padding !== PADDING_VALID) cx.fail("bad-attribute", `padding ${padding} is not SAME (0) or VALID (1)`);
+  const strides: [number, number] = [opts.int(2, "stride_h"), opts.int(1, "stride_w")];
+  const activation = opts.byte(3, "fused_activation_function");
+  const outShape = cx.output().shape;
+  if (outShape.length !== 4 || outShape.some((d) => !(d >= 1))) cx.fail("bad-shape", `output tensor "${cx.output().name}" must have a static 4-D NHWC shape, got [${outShape.join(",")}]`);
+  const [, kh, kw] = nhwc(cx, 1);
+  if (![...strides, kh, kw].every((v) => Number.isInteger(v) && v >= 1 && v <= 65536)) cx.fail("bad-attribute", `strides [${strides}] and kernel [${kh},${kw}] must be positive`);
+  const [n, oh, ow, o] = outShape as unknown as [number, number, number, number];
+  const shapeInput = cx.input(0);
+  const declared = constantOf(cx.state, shapeInput, cx.label);
+  if (declared && declared.toArray().join(",") !== outShape.join(",")) {
+    cx.fail("bad-shape", `output_shape input "${shapeInput.name}" holds [${declared.toArray().join(",")}] but the output tensor is declared [${outShape.join(",")}]; the model is inconsistent`);
+  }
+  const pads = windowPads({ input: [oh, ow], kernel: [kh, kw], strides, dilations: [1, 1], padding });
+  const bias = cx.has(3) ? [3] : [];
+  if (isQuantizedDtype(cx.dtype(cx.input(2)))) {
+    const attrs: Attrs = {
+      strides,
+      pads: [pads[0]!, pads[1]!],
+      output_shape: [n, oh, ow, o],
+      ...qAttrs(cx, cx.input(2), "x"),
+      w_scale: weightScales(cx, cx.input(1), 0),
+      ...qAttrs(cx, cx.output(), "y"),
+      ...activationRange(cx, activation, cx.output()),
+    };
+    cx.finish(cx.helper("QTransposeConv2D", [cx.value(2), cx.value(1), ...bias.map((i) => cx.value(i))], attrs, "qtransposeconv"));
+    return;
+  }
+  // ConvTranspose with an explicit output size puts floor(total / 2) first under SAME_UPPER:
+  // TFLite's top/left padding whenever the output is not cropped below the full size.
+  const [, h, w] = nhwc(cx, 2);
+  const full = [(h - 1) * strides[0] + kh, (w - 1) * strides[1] + kw];
+  const upper = [oh, ow].map((out, i) => Math.max(0, Math.floor((full[i]! - out) / 2)));
+  if (upper[0] !== pads[0] || upper[1] !== pads[1]) cx.fail("bad-attribute", `float output [${oh},${ow}] with padding ${padding} crops the transposed convolution in a way ConvTranspose cannot express`);
+  const filter = cx.helper("Transpose", [floatWeight(cx, 1)], { perm: OHWI_TO_IOHW }, "iohw");
+  const y = cx.helper("ConvTranspose", [toNchw(cx, cx.value(2)), filter, ...bias.map((i) => floatWeight(cx, i))], { strides, output_shape: [oh, ow], auto_pad: "SAME_UPPER" }, "convtranspose");
+  cx.finish(toNhwc(cx, floatActivation(cx, y, activation)));
+};
+
 export const CONV_CONVERTERS: Readonly<Record<string, Converter>> = {
   CONV_2D: conv2d,
   DEPTHWISE_CONV_2D: depthwiseConv2d,
   FULLY_CONNECTED: fullyConnected,
   AVERAGE_POOL_2D: pool("AveragePool", "QAveragePool2D"),
   MAX_POOL_2D: pool("MaxPool", "QMaxPool2D"),
+  TRANSPOSE_CONV: transposeConv,
 };

@@ -1,0 +1,103 @@
+#include "qlstm_i8.h"
+
+#include "qfixed_i8.h"
+
+static int32_t sat16(int32_t v) { return eg_q_clamp(v, -32768, 32767); }
+
+/* (multiplier, shift) of TFLite's int16 Logistic/Tanh: multiplier 0 is the power-of-two case. */
+static int32_t lut_input(int16_t x, int32_t multiplier, int32_t left_shift) {
+  const int32_t mult = multiplier == 0 ? (3 << left_shift) : multiplier;
+  const int32_t shift = multiplier == 0 ? 0 : left_shift;
+  const int32_t round = shift > 0 ? (1 << (shift - 1)) : 0;
+  return ((int32_t)x * mult + round) >> shift;
+}
+
+/* int16 Logistic: Q3.12-ish input (after the 3x scaling) to Q0.15. */
+static int16_t sigmoid16(int16_t x, int32_t multiplier, int32_t left_shift, const int32_t *lut) {
+  const int32_t v = lut_input(x, multiplier, left_shift);
+  const uint32_t abs_v = (uint32_t)(v >= 0 ? v : -v);
+  const uint32_t uh = abs_v >> 9;
+  uint32_t result;
+  if (uh >= 255) {
+    result = (uint32_t)0x7FFF << 10;
+  } else {
+    const uint32_t ua = (uint32_t)lut[uh];
+    const uint32_t ub = (uint32_t)lut[uh + 1];
+    result = (ua << 9) + (abs_v & 0x1FF) * (ub - ua);
+  }
+  result = v >= 0 ? result + (1u << 9) : (1u << 25) - result + (1u << 9) - 1u;
+  return (int16_t)(result >> 10);
+}
+
+/* int16 Tanh, as TFLite computes it: int32 result, arithmetic shift of a possibly negative value. */
+static int16_t tanh16(int16_t x, int32_t multiplier, int32_t left_shift, const int32_t *lut) {
+  const int32_t v = lut_input(x, multiplier, left_shift);
+  const uint32_t abs_v = (uint32_t)(v >= 0 ? v : -v);
+  const uint32_t uh = abs_v >> 8;
+  int32_t result;
+  int32_t floor_div;
+  if (uh >= 255) {
+    result = (int32_t)0xFFFF << 8;
+  } else {
+    const uint32_t ua = (uint32_t)lut[uh];
+    const uint32_t ub = (uint32_t)lut[uh + 1];
+    result = (int32_t)((ua << 8) + (abs_v & 0xFF) * (ub - ua));
+  }
+  result = v >= 0 ? result - (1 << 23) + (1 << 7) : -result + (1 << 23) + (1 << 7) - 1;
+  /* Floor division by 256 without right-shifting a negative value (implementation-defined in C). */
+  floor_div = result >= 0 ? result / 256 : -((-result + 255) / 256);
+  return (int16_t)floor_div;
+}
+
+/* One row of a gate FC rescaled to Q3.12 int16. */
+static void fc_row(const int8_t *w, int32_t rows, int32_t cols, const int8_t *v, int32_t zp, const int32_t *bias,
+                   int32_t multiplier, int32_t shift, int16_t *out) {
+  int32_t r, k;
+  for (r = 0; r < rows; r++) {
+    int32_t acc = 0;
+    for (k = 0; k < cols; k++) acc = eg_q_wrap_add(acc, (int32_t)w[r * cols + k] * ((int32_t)v[k] - zp));
+    if (bias) acc = eg_q_wrap_add(acc, bias[r]);
+    out[r] = (int16_t)sat16(eg_q_mul(acc, multiplier, shift));
+  }
+}
+
+void eg_qlstm_i8(const int8_t *x, const int8_t *const w[8], const int32_t *const b[4], int8_t *y, int8_t *h,
+                 int16_t *c, int16_t *scratch, const int32_t *p, const int32_t *lut) {
+  const int32_t batch = p[0], time = p[1], inputs = p[2], units = p[3], time_major = p[4];
+  const int32_t x_zp = p[5], h_zp = p[6], cell_tanh = p[7], tanh_mult = p[8], tanh_shift = p[9], clip = p[10];
+  const int32_t *in_fc = p + 11;
+  const int32_t *rec_fc = p + 19;
+  const int32_t *mul = p + 27;
+  int16_t *recurrent = scratch + 4 * units;
+  int32_t bi, t, g, s;
+  for (bi = 0; bi < batch; bi++) {
+    int8_t *hb = h + bi * units;
+    int16_t *cb = c + bi * units;
+    for (t = 0; t < time; t++) {
+      const int32_t row = time_major ? t * batch + bi : bi * time + t;
+      for (g = 0; g < 4; g++) {
+        int16_t *gate = scratch + g * units;
+        fc_row(w[g], units, inputs, x + row * inputs, x_zp, b[g], in_fc[2 * g], in_fc[2 * g + 1], gate);
+        fc_row(w[4 + g], units, units, hb, h_zp, NULL, rec_fc[2 * g], rec_fc[2 * g + 1], recurrent);
+        for (s = 0; s < units; s++) {
+          const int16_t pre = (int16_t)sat16((int32_t)gate[s] + (int32_t)recurrent[s]);
+          gate[s] = (g == 2 && cell_tanh) ? tanh16(pre, 0, 0, lut) : sigmoid16(pre, 0, 0, lut);
+        }
+      }
+      for (s = 0; s < units; s++) {
+        const int32_t ig = scratch[s], fg = scratch[units + s], cg = scratch[2 * units + s], og = scratch[3 * units + s];
+        const int32_t kept = sat16(eg_q_mul(fg * (int32_t)cb[s], mul[0], mul[1]));
+        const int32_t added = sat16(eg_q_mul(ig * cg, mul[2], mul[3]));
+        int32_t cell = sat16(kept + added);
+        int16_t squashed;
+        int8_t hidden;
+        if (clip > 0) cell = eg_q_clamp(cell, -clip, clip);
+        cb[s] = (int16_t)cell;
+        squashed = tanh16((int16_t)cell, tanh_mult, tanh_shift, lut);
+        hidden = (int8_t)eg_q_clamp(eg_q_wrap_add(eg_q_mul((int32_t)squashed * og, mul[4], mul[5]), h_zp), -128, 127);
+        hb[s] = hidden;
+        y[row * units + s] = hidden;
+      }
+    }
+  }
+}

@@ -1,0 +1,22 @@
+#ifndef EGRET_QLSTM_I8_H_
+#define EGRET_QLSTM_I8_H_
+#include "egret.h"
+
+/*
+ * TFLite Micro's integer 8x8_16 LSTM (UNIDIRECTIONAL_SEQUENCE_LSTM, lstm_eval.h), the C twin of
+ * QLstm (src/ir/ops/quant/lstm.ts, which documents the arithmetic).
+ *   w: input weights W_i, W_f, W_c, W_o [S, I] then recurrent weights R_i, R_f, R_c, R_o [S, S]
+ *   b: gate biases i, f, c, o [S]
+ *   h, c: the hidden (int8) and cell (int16) state [B, S], updated in place (owned by the caller)
+ *   scratch: 5 * S int16 values
+ *   p: p[0] B, p[1] T, p[2] I, p[3] S, p[4] time major, p[5] x zero point, p[6] h zero point,
+ *      p[7] cell gate tanh (1) or sigmoid (0), p[8..9] tanh(cell) input multiplier and left shift,
+ *      p[10] quantized cell clip (0: none), then (multiplier, shift) pairs: p[11..18] input FCs
+ *      i, f, c, o, p[19..26] recurrent FCs, p[27..28] forget x cell, p[29..30] input x cell gate,
+ *      p[31..32] tanh(cell) x output gate
+ *   lut: TFLite's 256-entry sigmoid table (uint16 values in int32)
+ */
+void eg_qlstm_i8(const int8_t *x, const int8_t *const w[8], const int32_t *const b[4], int8_t *y, int8_t *h,
+                 int16_t *c, int16_t *scratch, const int32_t *p, const int32_t *lut);
+
+#endif
