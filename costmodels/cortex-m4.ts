@@ -1,6 +1,8 @@
 import type { Coefficients } from "./coefficients.js";
+import { withQuantKernelPrices } from "./cortex-m4-dsp.js";
 import { tableCostModel } from "./table-model.js";
-import type { CostModel } from "./types.js";
+import { numel } from "../src/ir/shape.js";
+import type { CostModel, CostVector } from "./types.js";
 
 /**
  * Cortex-M4F running Egret's generic C kernels (arm-none-eabi-gcc -O2, hard-float, code in flash
@@ -34,13 +36,63 @@ export const CORTEX_M4_COEFFICIENTS: Coefficients = {
 };
 
 /**
- * Weights: cycles dominate. SRAM traffic costs energy beyond its cycles (a quarter cycle per
+ * Cycles of Egret's int8 kernels that are not MAC-driven, calibrated from instruction counts
+ * measured under QEMU (bench/cortex-m.ts, -icount shift=0, arm-none-eabi-gcc -O2) on KWS, IC
+ * ResNet-8 and person_detect; the M4 issues about one instruction per cycle for this code.
+ * - QAdd/QSub/QMul: per output element two rescales (SMULL-based doubling high multiply and
+ *   rounding shift each), the broadcast index walk, clamp and store: ~82 measured.
+ * - QAveragePool2D/QMaxPool2D: ~11 per input element read (load, add, window bounds) and ~53 per
+ *   output (division-free rescale and store).
+ * - QSoftmax: ~350 per element (exp on gemmlowp fixed point, reciprocal, rescale) plus ~600 setup.
+ */
+export const CORTEX_M4_INT8_ELEMENT_CYCLES = {
+  binaryPerOutput: 82,
+  poolPerInput: 11,
+  poolPerOutput: 53,
+  softmaxPerElement: 350,
+  softmaxSetup: 600,
+} as const;
+
+function withInt8ElementPrices(model: CostModel): CostModel {
+  const c = CORTEX_M4_INT8_ELEMENT_CYCLES;
+  return {
+    name: model.name,
+    weights: model.weights,
+    nodeCost(node, inputs, outputs): CostVector {
+      const base = model.nodeCost(node, inputs, outputs);
+      const out = outputs[0];
+      const x = inputs[0];
+      if (out === undefined || x === undefined) return base;
+      const outN = numel(out.shape);
+      const call = CORTEX_M4_COEFFICIENTS.cyclesPerCall;
+      switch (node.op) {
+        case "QAdd":
+        case "QSub":
+        case "QMul":
+          return { ...base, cycles: call + outN * c.binaryPerOutput };
+        case "QAveragePool2D":
+        case "QMaxPool2D":
+          return { ...base, cycles: call + numel(x.shape) * c.poolPerInput + outN * c.poolPerOutput };
+        case "QSoftmax":
+          return { ...base, cycles: call + c.softmaxSetup + outN * c.softmaxPerElement };
+        default:
+          return base;
+      }
+    },
+  };
+}
+
+/**
+ * The int8 MAC kernels (generic and DSP) are priced by costmodels/cortex-m4-dsp.ts, the other int8
+ * kernels by the measured prices above, everything else by the table. Weights: cycles dominate. SRAM traffic costs energy beyond its cycles (a quarter cycle per
  * byte), and flash is scarce, so code bytes weigh a tenth of a cycle. Kernel calls weigh 0: their
  * overhead is already in `cycles`.
  */
-export const cortexM4: CostModel = tableCostModel("cortex-m4", CORTEX_M4_COEFFICIENTS, {
-  cycles: 1,
-  bytesMoved: 0.25,
-  kernelCalls: 0,
-  codeBytes: 0.1,
-});
+export const cortexM4: CostModel = withInt8ElementPrices(withQuantKernelPrices(
+  tableCostModel("cortex-m4", CORTEX_M4_COEFFICIENTS, {
+    cycles: 1,
+    bytesMoved: 0.25,
+    kernelCalls: 0,
+    codeBytes: 0.1,
+  }),
+));

@@ -16,6 +16,22 @@ static int32_t qbinary_one(int32_t a, int32_t b, const int32_t *q) {
   return eg_q_clamp(eg_q_mul(raw, q[9], q[10]) + q[3], q[11], q[12]);
 }
 
+/*
+ * 1 when a and b are both laid out exactly like the output (no broadcast axis): the element
+ * order is then plain 0..n-1 for all three and the odometer can be skipped.
+ */
+static int qbinary_same_layout(const int32_t *shape) {
+  const int32_t rank = shape[0];
+  const int32_t *dims = shape + 1, *as = shape + 1 + rank, *bs = shape + 1 + 2 * rank;
+  int64_t stride = 1;
+  int32_t d;
+  for (d = rank - 1; d >= 0; d--) {
+    if (dims[d] != 1 && (as[d] != stride || bs[d] != stride)) return 0;
+    stride *= dims[d];
+  }
+  return 1;
+}
+
 /* Walks the output in row-major order with an odometer over the broadcast strides. */
 #define EG_QBINARY_BODY(T)                                                       \
   const int32_t rank = shape[0];                                                 \
@@ -24,6 +40,10 @@ static int32_t qbinary_one(int32_t a, int32_t b, const int32_t *q) {
   int64_t n = 1, i, ai = 0, bi = 0;                                              \
   int32_t d;                                                                     \
   for (d = 0; d < rank; d++) n *= dims[d];                                       \
+  if (qbinary_same_layout(shape)) {                                              \
+    for (i = 0; i < n; i++) y[i] = (T)qbinary_one(a[i], b[i], q);                \
+    return;                                                                      \
+  }                                                                              \
   for (i = 0; i < n; i++) {                                                      \
     y[i] = (T)qbinary_one(a[ai], b[bi], q);                                      \
     for (d = rank - 1; d >= 0; d--) {                                            \

@@ -5,6 +5,7 @@ import { facts, numberList, sameShape, value, type AttrFunctionDef, type GuardDe
 import type { ValueFacts } from "./facts.js";
 import { LAYOUT_FUNCTIONS, LAYOUT_GUARDS } from "./layout-functions.js";
 import { NHWC_FUNCTIONS } from "./nhwc-functions.js";
+import { SHAPE_GUARDS } from "./shape-guards.js";
 import { WINDOW_FUNCTIONS, WINDOW_GUARDS } from "./window-functions.js";
 
 /**
@@ -116,6 +117,7 @@ export const GUARDS: ReadonlyMap<string, GuardDef> = new Map<string, GuardDef>([
   ],
   ...LAYOUT_GUARDS,
   ...WINDOW_GUARDS,
+  ...SHAPE_GUARDS,
 ]);
 
 export const ATTR_FUNCTIONS: ReadonlyMap<string, AttrFunctionDef> = new Map<string, AttrFunctionDef>([

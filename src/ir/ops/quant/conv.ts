@@ -17,7 +17,7 @@ import {
  * Kernels: runtime-c/kernels/qconv_i8.c.
  */
 
-interface ConvPlan {
+export interface ConvPlan {
   readonly dtype: QDType;
   readonly depthwise: boolean;
   /** N, H, W, C of the input; OH, OW, O of the output. */
@@ -42,7 +42,7 @@ function pair(node: Node, attr: string, dflt: number): [number, number] {
   return [v[0]!, v[1]!];
 }
 
-function planConv(node: Node, [x, wt, b]: readonly (ValueInfo | undefined)[], depthwise: boolean): ConvPlan {
+export function planConv(node: Node, [x, wt, b]: readonly (ValueInfo | undefined)[], depthwise: boolean): ConvPlan {
   const dtype = requireQ(node, x, "input");
   const xi = x!;
   if (xi.shape.length !== 4) fail("bad-shape", nodeLabel(node), `the input must be NHWC (rank 4), got [${xi.shape.join(",")}]`);

@@ -17,7 +17,7 @@ import {
  * promoted), a per-channel one from the doubles; both are reproduced here.
  */
 
-interface FcPlan {
+export interface FcPlan {
   readonly dtype: QDType;
   readonly rows: number;
   readonly k: number;
@@ -33,7 +33,7 @@ interface FcPlan {
   readonly shifts: number[];
 }
 
-function planFc(node: Node, [x, wt, b]: readonly (ValueInfo | undefined)[]): FcPlan {
+export function planFc(node: Node, [x, wt, b]: readonly (ValueInfo | undefined)[]): FcPlan {
   const dtype = requireQ(node, x, "input");
   const xi = x!;
   const wi = requireWeights(node, wt, 2);

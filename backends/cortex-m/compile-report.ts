@@ -1,0 +1,22 @@
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildFirmware } from "./qemu.js";
+import { sizeReport, type SizeReport } from "./size-report.js";
+import { findVariant } from "./variants.js";
+
+/**
+ * For `egret compile --json` on a Cortex-M target: cross-builds a copy of the output directory (the
+ * output itself stays as written) and returns its flash/RAM report; undefined for other targets.
+ */
+export function cortexMSizeSummary(target: string, outputDir: string, arenaBytes: number): SizeReport | undefined {
+  if (findVariant(target) === undefined) return undefined;
+  const work = mkdtempSync(join(tmpdir(), "egret-size-"));
+  try {
+    cpSync(outputDir, work, { recursive: true });
+    buildFirmware(work, "runner.elf");
+    return sizeReport(work, "runner.elf", arenaBytes);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

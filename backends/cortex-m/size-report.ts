@@ -1,0 +1,108 @@
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/**
+ * Flash and RAM of a built Cortex-M image, measured from the ELF (arm-none-eabi-size, -nm) and
+ * from gcc's -fstack-usage/-fcallgraph-info output. Bytes throughout.
+ */
+export interface SizeReport {
+  readonly flash: {
+    /** Code (.text) of the whole image, harness included. */
+    readonly text: number;
+    /** Constants (.rodata) including the weights, plus .data's load image. */
+    readonly rodata: number;
+    /** Of rodata: the model's weight arrays (`w_*` symbols of model.c). */
+    readonly weights: number;
+    readonly total: number;
+  };
+  readonly ram: {
+    /** The model's arena (a static array of the runner, in .bss). */
+    readonly arena: number;
+    /** All of .data + .bss (arena included). */
+    readonly staticBytes: number;
+    /** Deepest stack of model_run and the kernels it calls (library calls such as memcpy excluded). */
+    readonly stack: number;
+    /** arena + stack: what an application needs besides its input and output buffers. */
+    readonly total: number;
+  };
+}
+
+const ARM_SIZE = "arm-none-eabi-size";
+const ARM_NM = "arm-none-eabi-nm";
+
+/** Reads the report of `dir/elf` whose objects (and .ci call graphs) are in `dir/obj`. */
+export function sizeReport(dir: string, elf: string, arenaBytes: number): SizeReport {
+  const sections = sectionSizes(execFileSync(ARM_SIZE, ["-A", join(dir, elf)], { encoding: "utf8" }));
+  const section = (name: string) => sections.get(name) ?? 0;
+  const weights = weightBytes(execFileSync(ARM_NM, ["-S", join(dir, elf)], { encoding: "utf8" }));
+  const text = section(".text") + section(".ARM.exidx");
+  const rodata = section(".rodata") + section(".data");
+  const stack = deepestStack(readCallGraphs(join(dir, "obj")), "model_run");
+  return {
+    flash: { text, rodata, weights, total: text + rodata },
+    ram: { arena: arenaBytes, staticBytes: section(".data") + section(".bss"), stack, total: arenaBytes + stack },
+  };
+}
+
+/** `size -A` lines "name size addr" to a map. */
+function sectionSizes(text: string): Map<string, number> {
+  const sizes = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    const m = /^(\.\S+)\s+(\d+)\s+\d+/.exec(line);
+    if (m) sizes.set(m[1]!, Number(m[2]));
+  }
+  return sizes;
+}
+
+/** Sum of the sizes of the emitted weight arrays (`static const ... w_<tensor>[]`). */
+function weightBytes(nm: string): number {
+  let total = 0;
+  for (const line of nm.split("\n")) {
+    const m = /^[0-9a-f]+ ([0-9a-f]+) [rR] (w_\S+)$/.exec(line.trim());
+    if (m) total += parseInt(m[1]!, 16);
+  }
+  return total;
+}
+
+interface CallGraph {
+  readonly frame: Map<string, number>;
+  readonly calls: Map<string, Set<string>>;
+}
+
+/** Merges gcc's -fcallgraph-info=su files (VCG text): frame bytes per function and call edges. */
+function readCallGraphs(objDir: string): CallGraph {
+  const frame = new Map<string, number>();
+  const calls = new Map<string, Set<string>>();
+  for (const file of readdirSync(objDir).filter((f) => f.endsWith(".ci"))) {
+    for (const line of readFileSync(join(objDir, file), "utf8").split("\n")) {
+      const node = /^node: \{ title: "([^"]+)" label: "[^"]*\\n(\d+) bytes/.exec(line);
+      if (node) frame.set(node[1]!, Number(node[2]));
+      const edge = /^edge: \{ sourcename: "([^"]+)" targetname: "([^"]+)"/.exec(line);
+      if (edge) {
+        const set = calls.get(edge[1]!) ?? new Set<string>();
+        set.add(edge[2]!);
+        calls.set(edge[1]!, set);
+      }
+    }
+  }
+  return { frame, calls };
+}
+
+/** Largest frame sum over call paths from `root`; functions without a .ci entry count 0. */
+function deepestStack(graph: CallGraph, root: string): number {
+  const memo = new Map<string, number>();
+  const visit = (fn: string, onPath: Set<string>): number => {
+    const known = memo.get(fn);
+    if (known !== undefined) return known;
+    if (onPath.has(fn)) return 0; // recursion: not expected in generated code or kernels
+    onPath.add(fn);
+    let deepest = 0;
+    for (const callee of graph.calls.get(fn) ?? []) deepest = Math.max(deepest, visit(callee, onPath));
+    onPath.delete(fn);
+    const total = (graph.frame.get(fn) ?? 0) + deepest;
+    memo.set(fn, total);
+    return total;
+  };
+  return visit(root, new Set());
+}

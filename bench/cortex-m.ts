@@ -1,0 +1,93 @@
+/**
+ * `npm run bench:cortex-m`: the three int8 MLPerf Tiny / TFLM models on Cortex-M4 under QEMU
+ * (mps2-an386, -icount shift=0): instructions per inference with the generic and the optimised
+ * kernels (measured in the same run), MACs per instruction, flash and RAM, bit-exactness on every
+ * golden pair, and the Spearman correlation between the cortex-m4 cost model's per-op predictions
+ * and the measured per-op instructions over all kernel calls of all models. Asserts nothing.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CORTEX_M_RULES } from "../backends/cortex-m/index.js";
+import { measureOnTarget, type KernelSet, type TargetMeasurement } from "../backends/cortex-m/measure.js";
+import { compareWithCostModel, formatPerOpTable, spearman, type OpComparison } from "../backends/cortex-m/per-op.js";
+import { findBackend } from "../backends/index.js";
+import { describeGraph } from "../src/cli/info.js";
+import { importModelFile } from "../src/importers/index.js";
+
+const SHARED = join(import.meta.dirname, "..", "..", "shared");
+/** Anchors from issue 6: TFLite Micro on Cortex-M4 under QEMU, instructions per inference, and its arena. */
+const MODELS = [
+  { golden: "kws_ref_model", path: "mlperf-tiny/kws/kws_ref_model.tflite", tflmRef: 42_199_960, tflmCmsis: 7_578_587, tflmArena: 22_772 },
+  { golden: "pretrainedResnet_quant", path: "mlperf-tiny/ic/pretrainedResnet_quant.tflite", tflmRef: 105_550_011, tflmCmsis: 29_784_338, tflmArena: 54_340 },
+  { golden: "person_detect", path: "tflm-models/person_detect.tflite", tflmRef: 95_138_459, tflmCmsis: 22_573_814, tflmArena: 82_292 },
+] as const;
+const TARGET = "cortex-m4";
+/** N + 1 inferences per run: one inference = (T(N+1) - T(1)) / N, ±40/N instructions. */
+const INFERENCES = 3;
+
+function main(): void {
+  if (!existsSync(SHARED)) {
+    console.log(`note: ${SHARED} is absent: nothing to measure`);
+    return;
+  }
+  const perOp = process.argv.includes("--per-op");
+  const hasRules = (findBackend(TARGET)?.ruleFiles ?? []).includes(CORTEX_M_RULES);
+  const sets: KernelSet[] = hasRules ? ["generic", "optimised"] : ["generic"];
+  if (!hasRules) console.log(`note: rules/targets/${CORTEX_M_RULES} absent: generic kernels only`);
+  const started = Date.now();
+  const all: Record<KernelSet, OpComparison[]> = { generic: [], optimised: [] };
+  const header = ["model", "kernels", "instructions", "vs TFLM ref", "vs TFLM+CMSIS", "MACs/insn", "flash B", "weights B", "RAM B", "arena B", "stack B", "TFLM arena", "bit-exact"];
+  const rows: string[][] = [];
+  for (const model of MODELS) {
+    const graph = importModelFile(join(SHARED, "models", "tflite", model.path));
+    const macs = describeGraph(graph).macs;
+    const multi = join(SHARED, "golden", model.golden, "multi");
+    const pairs = readdirSync(multi).filter((f) => /^input_\d+_0\.bin$/.test(f)).length;
+    const results = new Map<KernelSet, TargetMeasurement>();
+    for (const kernels of sets) {
+      const dir = mkdtempSync(join(tmpdir(), "egret-bench-cm-"));
+      try {
+        // Timing and per-op profile on pair 0; every other pair checks bit-exactness only.
+        const read = (f: string) => new Uint8Array(readFileSync(join(multi, f)));
+        const m = measureOnTarget(graph, { target: TARGET, kernels, inputs: [read("input_0_0.bin")], inferences: INFERENCES + 1, perOp: true, dir });
+        let exact = Buffer.compare(Buffer.from(m.run.outputs[0]!), Buffer.from(read("output_0_0.bin"))) === 0 ? 1 : 0;
+        for (let k = 1; k < pairs; k++) {
+          const again = measureOnTarget(graph, { target: TARGET, kernels, inputs: [read(`input_${k}_0.bin`)], inferences: 1, dir });
+          if (Buffer.compare(Buffer.from(again.run.outputs[0]!), Buffer.from(read(`output_${k}_0.bin`))) === 0) exact++;
+        }
+        results.set(kernels, m);
+        const ops = compareWithCostModel(m.program, m.ops ?? [], "cortex-m4");
+        all[kernels].push(...ops);
+        if (perOp) console.log(`\n${model.golden}, ${kernels} kernels:\n${formatPerOpTable(ops)}`);
+        const insns = m.run.instructionsPerInference;
+        rows.push([
+          model.golden, kernels, Math.round(insns).toString(), `${(insns / model.tflmRef).toFixed(3)}x`, `${(insns / model.tflmCmsis).toFixed(3)}x`,
+          (macs / insns).toFixed(3), String(m.size.flash.total), String(m.size.flash.weights), String(m.size.ram.total),
+          String(m.size.ram.arena), String(m.size.ram.stack), String(model.tflmArena), `${exact}/${pairs}`,
+        ]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    const g = results.get("generic");
+    const o = results.get("optimised");
+    if (g && o) rows.push([model.golden, "ratio", `${(g.run.instructionsPerInference / o.run.instructionsPerInference).toFixed(2)}x fewer`, "", "", "", "", "", "", "", "", "", ""]);
+  }
+  console.log(table(header, rows));
+  for (const kernels of sets) {
+    const ops = all[kernels];
+    console.log(`Spearman(cortex-m4 predicted cycles, measured instructions), ${kernels} kernels: ${spearman(ops.map((r) => r.predicted), ops.map((r) => r.measured)).toFixed(3)} over ${ops.length} kernel calls`);
+  }
+  const both = [...all.generic, ...all.optimised];
+  if (sets.length === 2) console.log(`Spearman over both kernel sets: ${spearman(both.map((r) => r.predicted), both.map((r) => r.measured)).toFixed(3)} over ${both.length} kernel calls`);
+  console.log(`bench:cortex-m finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+function table(header: readonly string[], rows: readonly string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+main();

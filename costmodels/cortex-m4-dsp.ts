@@ -1,0 +1,103 @@
+import type { Node, ValueInfo } from "../src/ir/graph.js";
+import { getOp } from "../src/ir/registry.js";
+import { numel } from "../src/ir/shape.js";
+import type { CostModel, CostVector } from "./types.js";
+
+/**
+ * Cortex-M4 prices of the int8 MAC kernels: the generic ones (runtime-c/kernels/qconv_i8.c) and
+ * the Armv7E-M DSP ones (q*_dsp.c) that rules/targets/cortex-m.rules offers as alternatives.
+ * Both sides must be priced by the same model, or extraction cannot compare them (the table
+ * model prices "quant"-family ops by bytes moved, the same for a generic op and its DSP twin).
+ *
+ * Cycles (~ instructions: the M4 issues about one per cycle on this code) fitted to per-kernel
+ * instruction counts measured under QEMU (-icount shift=0, arm-none-eabi-gcc -O2, Cortex-M4) on
+ * the KWS, IC ResNet-8 and person_detect layers; the fits are within ~25% per layer.
+ * - generic conv: ~7.5 per MAC (LDRSB x2, offset add, MLA, loop) plus ~24 per kernel tap (bounds
+ *   tests and index math, paid once per tap for all of its input channels); depthwise pays
+ *   everything per MAC (~32). FC ~6 per MAC.
+ * - per output: ~50 generic (eg_q_mul with its 64-bit divide, clamp, store); ~70 DSP (the shorter
+ *   eg_qdsp_mul, but also the 2x2 block's setup and epilogue, shared by 4 outputs).
+ * - DSP GEMM: ~1.45 per MAC (24 instructions per 16 MACs in the 2x2 SMLAD loop); widening ~3 per
+ *   operand element (1x1, FC), im2col ~10 (tap logic, staging when C % 4 != 0).
+ * - DSP depthwise 3x3: ~2 per MAC plus ~30 per output pixel (tap pointers).
+ */
+export const CORTEX_M4_QUANT_CYCLES = {
+  call: 60,
+  genericPerOutput: 50,
+  dspPerOutput: 70,
+  genericConvPerMac: 7.5,
+  genericConvPerTap: 24,
+  genericDepthwisePerMac: 32,
+  genericFcPerMac: 6,
+  dspGemmPerMac: 1.45,
+  dspWidenPerElement: 3,
+  dspIm2colPerElement: 10,
+  dspDepthwisePerMac: 2,
+  dspDepthwisePerPixel: 30,
+} as const;
+
+const QUANT_MAC_OPS: ReadonlySet<string> = new Set([
+  "QConv2D", "QDepthwiseConv2D", "QFullyConnected", "QConv2DDsp", "QConv2D1x1Dsp", "QDepthwiseConv2D3x3Dsp", "QFullyConnectedDsp",
+]);
+
+/** Cycles of one int8/int16 MAC kernel call, or undefined for any other op. */
+export function quantMacCycles(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): number | undefined {
+  if (!QUANT_MAC_OPS.has(node.op)) return undefined;
+  const c = CORTEX_M4_QUANT_CYCLES;
+  let macs: number;
+  try {
+    macs = getOp(node.op)?.macs?.(node, inputs, outputs) ?? 0;
+  } catch {
+    return undefined; // an invalid node: let the table model price it
+  }
+  const out = outputs[0];
+  const w = inputs[1];
+  if (out === undefined || w === undefined) return undefined;
+  const outputsN = numel(out.shape);
+  const base = c.call + outputsN * (node.op.endsWith("Dsp") ? c.dspPerOutput : c.genericPerOutput);
+  const kernelTaps = w.shape.length === 4 ? w.shape[1]! * w.shape[2]! : 1;
+  const depth = w.shape[w.shape.length - 1]!;
+  switch (node.op) {
+    case "QConv2D":
+      return base + macs * c.genericConvPerMac + (macs / Math.max(1, depth)) * c.genericConvPerTap;
+    case "QDepthwiseConv2D":
+      return base + macs * c.genericDepthwisePerMac;
+    case "QFullyConnected":
+      return base + macs * c.genericFcPerMac;
+    case "QConv2DDsp": {
+      const pixels = outputsN / Math.max(1, out.shape[out.shape.length - 1]!);
+      return base + macs * c.dspGemmPerMac + pixels * kernelTaps * depth * c.dspIm2colPerElement;
+    }
+    case "QConv2D1x1Dsp": {
+      const pixels = outputsN / Math.max(1, out.shape[out.shape.length - 1]!);
+      return base + macs * c.dspGemmPerMac + pixels * depth * c.dspWidenPerElement;
+    }
+    case "QDepthwiseConv2D3x3Dsp": {
+      const pixels = outputsN / Math.max(1, out.shape[out.shape.length - 1]!);
+      return base + macs * c.dspDepthwisePerMac + pixels * c.dspDepthwisePerPixel;
+    }
+    case "QFullyConnectedDsp": {
+      const k = w.shape[1] ?? 1;
+      const rows = outputsN / Math.max(1, w.shape[0] ?? 1);
+      return base + macs * c.dspGemmPerMac + rows * k * c.dspWidenPerElement;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The hook for costmodels/cortex-m4.ts: the given model with the int8 MAC kernels priced by
+ * `quantMacCycles` (its other factors kept), every other op unchanged.
+ */
+export function withQuantKernelPrices(model: CostModel): CostModel {
+  return {
+    name: model.name,
+    weights: model.weights,
+    nodeCost(node, inputs, outputs): CostVector {
+      const base = model.nodeCost(node, inputs, outputs);
+      const cycles = quantMacCycles(node, inputs, outputs);
+      return cycles === undefined ? base : { ...base, cycles };
+    },
+  };
+}

@@ -1,0 +1,32 @@
+#ifndef EGRET_QCONV_I8_DSP_H_
+#define EGRET_QCONV_I8_DSP_H_
+#include "egret.h"
+
+/*
+ * int8 convolutions for Armv7E-M (SXTB16/SMLAD through qdsp_i8.h; portable C elsewhere), bit-exact
+ * with eg_qconv2d_i8 / eg_qdepthwise_i8: the same int32 sums (products are exact and the order of
+ * an int32 sum does not change its value), the same bias add and requantization.
+ * p has eg_qconv2d_i8's layout (qconv_i8.h); bias is int32 or NULL (p[20] 0 or 1). scratch is
+ * arena memory of the size each function names, 4-byte aligned; it starts with the 16 * O bytes of
+ * the requantization table (eg_qdsp_requant_prepare; O = C for the depthwise kernel).
+ *
+ * eg_qconv2d_i8_dsp: any kernel, stride, dilation and padding, no groups (p[9] == C). im2col of
+ *   two output pixels at a time into int16 columns (x + offset, 0 for padding), then the 2x2
+ *   blocked GEMM. scratch: 16 * O + 5 * KH * KW * C bytes (two int16 columns, an int8 staging column).
+ * eg_qconv2d_1x1_i8_dsp: 1x1 kernel, no padding, any stride, no groups: the input pixels are the
+ *   GEMM rows (no im2col, only the int16 widening). scratch: 16 * O + 4 * C bytes.
+ * eg_qdepthwise3x3_i8_dsp: 3x3 depthwise, depth multiplier 1, any stride, dilation and padding.
+ *   The input offset is folded into a per-channel bias once per call (sum of the 9 weights times
+ *   the offset); padded taps then read the input zero point (x + offset = 0 there), so every
+ *   output pixel runs the same unrolled 9-tap loop, 4 channels per SXTB16/SMLABB/SMLATT step, on
+ *   weights sign-extended once per call (two words per tap and group of 4 channels).
+ *   scratch: 20 * C + 18 * (C & ~3) + C bytes.
+ */
+void eg_qconv2d_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, const int32_t *p,
+                       const int32_t *mult, const int32_t *shift, void *scratch);
+void eg_qconv2d_1x1_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, const int32_t *p,
+                           const int32_t *mult, const int32_t *shift, void *scratch);
+void eg_qdepthwise3x3_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, const int32_t *p,
+                             const int32_t *mult, const int32_t *shift, void *scratch);
+
+#endif

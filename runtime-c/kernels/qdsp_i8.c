@@ -1,0 +1,185 @@
+#include "qdsp_i8.h"
+
+/* Position of element k of row `lane` in a GEMM operand buffer (layout: qdsp_i8.h). */
+static int32_t operand_position(int32_t k, int32_t row_len, int32_t lane, int32_t lanes) {
+  static const int32_t swap[4] = {0, 2, 1, 3};
+  const int32_t full = row_len & ~3;
+  if (k < full) return (k >> 2) * 4 * lanes + lane * 4 + swap[k & 3];
+  return full * lanes + lane * (row_len - full) + (k - full);
+}
+
+void eg_qdsp_widen(const int8_t *src, int32_t k, int32_t at, int32_t row_len, int32_t lane, int32_t lanes,
+                   int32_t offset, int16_t *buf) {
+  const int32_t full = row_len & ~3;
+  int32_t i = 0;
+  /* Whole groups starting on a group boundary: the common case (channel counts multiple of 4). */
+  if ((at & 3) == 0) {
+    int16_t *g = buf + (at >> 2) * 4 * lanes + lane * 4;
+    for (; i + 3 < k && at + i + 3 < full; i += 4) {
+      g[0] = (int16_t)(src[i] + offset);
+      g[1] = (int16_t)(src[i + 2] + offset);
+      g[2] = (int16_t)(src[i + 1] + offset);
+      g[3] = (int16_t)(src[i + 3] + offset);
+      g += 4 * lanes;
+    }
+  }
+  for (; i < k; i++) buf[operand_position(at + i, row_len, lane, lanes)] = (int16_t)(src[i] + offset);
+}
+
+void eg_qdsp_zero(int32_t k, int32_t at, int32_t row_len, int32_t lane, int32_t lanes, int16_t *buf) {
+  int32_t i;
+  for (i = 0; i < k; i++) buf[operand_position(at + i, row_len, lane, lanes)] = 0;
+}
+
+/* One row (plain layout) against one output channel. */
+static int32_t dot_1x1(const int16_t *a, const int8_t *w, int32_t K, int32_t acc) {
+  const int32_t groups = K >> 2;
+  int32_t g, k;
+  for (g = 0; g < groups; g++) {
+    const uint32_t wv = eg_qdsp_read4(w);
+    acc = eg_qdsp_smlad(eg_qdsp_read4(a), eg_qdsp_sxtb16(wv), acc);
+    acc = eg_qdsp_smlad(eg_qdsp_read4(a + 2), eg_qdsp_sxtb16_ror8(wv), acc);
+    a += 4;
+    w += 4;
+  }
+  for (k = groups << 2; k < K; k++) acc = eg_q_wrap_add(acc, (int32_t)(*a++) * (int32_t)(*w++));
+  return acc;
+}
+
+/* One row (plain layout) against two output channels: the row's words are loaded once for both. */
+static void dot_1x2(const int16_t *a, const int8_t *w0, int32_t K, int32_t s[2]) {
+  const int8_t *w1 = w0 + K;
+  const int32_t groups = K >> 2;
+  int32_t acc0 = s[0], acc1 = s[1], g, k;
+  for (g = 0; g < groups; g++) {
+    const uint32_t xe = eg_qdsp_read4(a), xo = eg_qdsp_read4(a + 2);
+    const uint32_t wa = eg_qdsp_read4(w0), wb = eg_qdsp_read4(w1);
+    acc0 = eg_qdsp_smlad(xo, eg_qdsp_sxtb16_ror8(wa), eg_qdsp_smlad(xe, eg_qdsp_sxtb16(wa), acc0));
+    acc1 = eg_qdsp_smlad(xo, eg_qdsp_sxtb16_ror8(wb), eg_qdsp_smlad(xe, eg_qdsp_sxtb16(wb), acc1));
+    a += 4;
+    w0 += 4;
+    w1 += 4;
+  }
+  for (k = groups << 2; k < K; k++) {
+    const int32_t x = *a++;
+    acc0 = eg_q_wrap_add(acc0, x * (int32_t)(*w0++));
+    acc1 = eg_q_wrap_add(acc1, x * (int32_t)(*w1++));
+  }
+  s[0] = acc0;
+  s[1] = acc1;
+}
+
+/*
+ * Two interleaved rows against two output channels (s: the accumulators' start values in, the sums
+ * out, ordered row 0 ch 0, row 0 ch 1, row 1 ch 0, row 1 ch 1): per group, 4 operand words from one pointer,
+ * 2 weight words sign-extended once for both rows, 8 SMLADs.
+ */
+static void dot_2x2(const int16_t *a, const int8_t *w0, int32_t K, int32_t s[4]) {
+  const int8_t *w1 = w0 + K;
+  const int32_t full = K & ~3;
+  const int16_t *end = a + 2 * full;
+  int32_t acc00 = s[0], acc01 = s[1], acc10 = s[2], acc11 = s[3], k;
+  while (a != end) {
+    const uint32_t wa = eg_qdsp_read4(w0), wb = eg_qdsp_read4(w1);
+    const uint32_t wae = eg_qdsp_sxtb16(wa), wbe = eg_qdsp_sxtb16(wb);
+    const uint32_t x0e = eg_qdsp_read4(a), x1e = eg_qdsp_read4(a + 4);
+    acc00 = eg_qdsp_smlad(x0e, wae, acc00);
+    acc01 = eg_qdsp_smlad(x0e, wbe, acc01);
+    acc10 = eg_qdsp_smlad(x1e, wae, acc10);
+    acc11 = eg_qdsp_smlad(x1e, wbe, acc11);
+    {
+      const uint32_t wao = eg_qdsp_sxtb16_ror8(wa), wbo = eg_qdsp_sxtb16_ror8(wb);
+      const uint32_t x0o = eg_qdsp_read4(a + 2), x1o = eg_qdsp_read4(a + 6);
+      acc00 = eg_qdsp_smlad(x0o, wao, acc00);
+      acc01 = eg_qdsp_smlad(x0o, wbo, acc01);
+      acc10 = eg_qdsp_smlad(x1o, wao, acc10);
+      acc11 = eg_qdsp_smlad(x1o, wbo, acc11);
+    }
+    a += 8;
+    w0 += 4;
+    w1 += 4;
+  }
+  for (k = full; k < K; k++) {
+    const int32_t x0 = a[k - full], x1 = a[K - full + k - full], wx = *w0++, wy = *w1++;
+    acc00 = eg_q_wrap_add(acc00, x0 * wx);
+    acc01 = eg_q_wrap_add(acc01, x0 * wy);
+    acc10 = eg_q_wrap_add(acc10, x1 * wx);
+    acc11 = eg_q_wrap_add(acc11, x1 * wy);
+  }
+  s[0] = acc00;
+  s[1] = acc01;
+  s[2] = acc10;
+  s[3] = acc11;
+}
+
+/* sum_k w[k] * a[k] of row `lane` of a two-row buffer (the odd last channel), via its plain copy. */
+static int32_t dot_lane(const int16_t *buf, int32_t lane, const int8_t *w, int32_t K, int32_t acc) {
+  const int32_t full = K & ~3;
+  const int16_t *a = buf + lane * 4;
+  int32_t g, k;
+  for (g = 0; g < full; g += 4) {
+    const uint32_t wv = eg_qdsp_read4(w + g);
+    acc = eg_qdsp_smlad(eg_qdsp_read4(a), eg_qdsp_sxtb16(wv), acc);
+    acc = eg_qdsp_smlad(eg_qdsp_read4(a + 2), eg_qdsp_sxtb16_ror8(wv), acc);
+    a += 8;
+  }
+  a = buf + 2 * full + lane * (K - full);
+  for (k = full; k < K; k++) acc = eg_q_wrap_add(acc, (int32_t)a[k - full] * (int32_t)w[k]);
+  return acc;
+}
+
+void eg_qdsp_gemm_i8(const int16_t *buf, int32_t lanes, int32_t K, const int8_t *w, int32_t O,
+                     const eg_qdsp_requant *rq_in, int8_t *y0, int8_t *y1) {
+  /* A local copy: the int8 stores below may alias anything, which would force reloads of *rq_in. */
+  const eg_qdsp_requant rq = *rq_in;
+  const int8_t *wo = w;
+  int32_t o;
+  for (o = 0; o + 1 < O; o += 2, wo += 2 * K) {
+    const int32_t b0 = eg_qdsp_bias(&rq, o), b1 = eg_qdsp_bias(&rq, o + 1);
+    if (lanes == 2) {
+      int32_t s[4];
+      s[0] = b0;
+      s[1] = b1;
+      s[2] = b0;
+      s[3] = b1;
+      dot_2x2(buf, wo, K, s);
+      y0[o] = eg_qdsp_requant_acc(s[0], &rq, o);
+      y0[o + 1] = eg_qdsp_requant_acc(s[1], &rq, o + 1);
+      y1[o] = eg_qdsp_requant_acc(s[2], &rq, o);
+      y1[o + 1] = eg_qdsp_requant_acc(s[3], &rq, o + 1);
+    } else {
+      int32_t s[2];
+      s[0] = b0;
+      s[1] = b1;
+      dot_1x2(buf, wo, K, s);
+      y0[o] = eg_qdsp_requant_acc(s[0], &rq, o);
+      y0[o + 1] = eg_qdsp_requant_acc(s[1], &rq, o + 1);
+    }
+  }
+  if (o < O) {
+    const int32_t b = eg_qdsp_bias(&rq, o);
+    if (lanes == 2) {
+      y0[o] = eg_qdsp_requant_acc(dot_lane(buf, 0, wo, K, b), &rq, o);
+      y1[o] = eg_qdsp_requant_acc(dot_lane(buf, 1, wo, K, b), &rq, o);
+    } else {
+      y0[o] = eg_qdsp_requant_acc(dot_1x1(buf, wo, K, b), &rq, o);
+    }
+  }
+}
+
+void eg_qdsp_requant_prepare(eg_qdsp_requant *rq, int32_t channels, eg_qdsp_rq_entry *table) {
+  int32_t o;
+  rq->fast = NULL;
+  for (o = 0; o < channels; o++) {
+    const int32_t ch = rq->per_channel ? o : 0;
+    const int32_t m = rq->mult[ch], r = -rq->shift[ch];
+    uint64_t c;
+    if (m < 0 || r < 1 || r > 31) return;
+    c = ((uint64_t)1 << 30) + ((uint64_t)1 << (30 + r));
+    table[o].mult = m;
+    table[o].c_lo = (uint32_t)c;
+    table[o].c_hi = (int32_t)(c >> 32);
+    table[o].rs = r - 1;
+  }
+  rq->fast = table;
+}

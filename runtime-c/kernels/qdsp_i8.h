@@ -1,0 +1,215 @@
+#ifndef EGRET_QDSP_I8_H_
+#define EGRET_QDSP_I8_H_
+#include <string.h>
+#include "egret.h"
+#include "qfixed_i8.h"
+
+/*
+ * Armv7E-M DSP building blocks of the *_dsp int8 kernels, and the int8 GEMM they share.
+ *
+ * With __ARM_FEATURE_DSP (Cortex-M4/M7/M33...) the wrappers are single instructions (inline asm:
+ * no dependency on arm_acle.h or CMSIS). Without it (host builds, Cortex-M0+) they are C that
+ * computes the same 32-bit results, so host tests run exactly the blocking and packing that the
+ * target runs. Packed words are little-endian (the byte at the lowest address is bits 0-7), the
+ * order of Cortex-M and of the host; the portable readers assemble that order explicitly.
+ */
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#if defined(__ARM_BIG_ENDIAN)
+#error "the *_dsp kernels assume a little-endian Cortex-M"
+#endif
+#define EG_QDSP_NATIVE 1
+#else
+#define EG_QDSP_NATIVE 0
+#endif
+
+/* Four int8 (or two int16) at p as one word; p need not be aligned (Armv7-M LDR allows it). */
+static inline uint32_t eg_qdsp_read4(const void *p) {
+#if EG_QDSP_NATIVE
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+#else
+  const uint8_t *b = (const uint8_t *)p;
+  return (uint32_t)b[0] | ((uint32_t)b[1] << 8) | ((uint32_t)b[2] << 16) | ((uint32_t)b[3] << 24);
+#endif
+}
+
+/* Two int16 (lo, hi) as one word, lo in bits 0-15. */
+static inline uint32_t eg_qdsp_pack16(int32_t lo, int32_t hi) {
+  return ((uint32_t)lo & 0xFFFFu) | ((uint32_t)hi << 16);
+}
+
+/* Low and high signed halfwords of a word. */
+static inline int32_t eg_qdsp_lo16(uint32_t v) { return (int32_t)(int16_t)(uint16_t)(v & 0xFFFFu); }
+static inline int32_t eg_qdsp_hi16(uint32_t v) { return (int32_t)(int16_t)(uint16_t)(v >> 16); }
+
+/* SXTB16: bytes 0 and 2 sign-extended into the two halfwords. */
+static inline uint32_t eg_qdsp_sxtb16(uint32_t v) {
+#if EG_QDSP_NATIVE
+  uint32_t r;
+  __asm__("sxtb16 %0, %1" : "=r"(r) : "r"(v));
+  return r;
+#else
+  return eg_qdsp_pack16((int32_t)(int8_t)(uint8_t)(v & 0xFFu), (int32_t)(int8_t)(uint8_t)((v >> 16) & 0xFFu));
+#endif
+}
+
+/* SXTB16 of the word rotated right by 8: bytes 1 and 3 sign-extended. */
+static inline uint32_t eg_qdsp_sxtb16_ror8(uint32_t v) {
+#if EG_QDSP_NATIVE
+  uint32_t r;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+  return r;
+#else
+  return eg_qdsp_pack16((int32_t)(int8_t)(uint8_t)((v >> 8) & 0xFFu), (int32_t)(int8_t)(uint8_t)(v >> 24));
+#endif
+}
+
+/* SMLAD: acc + lo(a)*lo(b) + hi(a)*hi(b), wrapping modulo 2^32 like the instruction. */
+static inline int32_t eg_qdsp_smlad(uint32_t a, uint32_t b, int32_t acc) {
+#if EG_QDSP_NATIVE
+  int32_t r;
+  __asm__("smlad %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+  return r;
+#else
+  const uint32_t lo = (uint32_t)(eg_qdsp_lo16(a) * eg_qdsp_lo16(b));
+  const uint32_t hi = (uint32_t)(eg_qdsp_hi16(a) * eg_qdsp_hi16(b));
+  return (int32_t)((uint32_t)acc + lo + hi);
+#endif
+}
+
+/* SMLABB / SMLATT: acc + the product of the bottom (top) halfwords. */
+static inline int32_t eg_qdsp_smlabb(uint32_t a, uint32_t b, int32_t acc) {
+#if EG_QDSP_NATIVE
+  int32_t r;
+  __asm__("smlabb %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+  return r;
+#else
+  return (int32_t)((uint32_t)acc + (uint32_t)(eg_qdsp_lo16(a) * eg_qdsp_lo16(b)));
+#endif
+}
+
+static inline int32_t eg_qdsp_smlatt(uint32_t a, uint32_t b, int32_t acc) {
+#if EG_QDSP_NATIVE
+  int32_t r;
+  __asm__("smlatt %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+  return r;
+#else
+  return (int32_t)((uint32_t)acc + (uint32_t)(eg_qdsp_hi16(a) * eg_qdsp_hi16(b)));
+#endif
+}
+
+/*
+ * Requantization of GEMM outputs, exactly as the generic kernels: wrapping int32 bias add,
+ * MultiplyByQuantizedMultiplier, output offset, clamp. The kernels start each accumulator at its
+ * bias (int32 addition wraps, so the order of the terms cannot change the sum), so the per-output
+ * step is multiply, offset, clamp. mult/shift are per channel unless per_channel is 0 (one pair for
+ * all channels, QFullyConnected's per-tensor weights). `fast`, when not NULL, holds one
+ * eg_qdsp_rq_entry per output channel (eg_qdsp_requant_prepare) and replaces mult/shift.
+ */
+typedef struct {
+  int32_t mult;  /* multiplier, >= 0 */
+  uint32_t c_lo; /* low and high words of 2^30 + 2^(30 + r), r = -shift in [1, 31] */
+  int32_t c_hi;
+  int32_t rs;    /* r - 1 */
+} eg_qdsp_rq_entry;
+
+typedef struct {
+  const int32_t *bias; /* NULL: no bias */
+  const eg_qdsp_rq_entry *fast; /* NULL: the eg_qdsp_mul path */
+  const int32_t *mult;
+  const int32_t *shift;
+  int32_t per_channel;
+  int32_t out_offset;
+  int32_t act_min;
+  int32_t act_max;
+} eg_qdsp_requant;
+
+/*
+ * eg_q_mul (TFLite's double-rounding MultiplyByQuantizedMultiplier) for a multiplier >= 0, which is
+ * what QuantizeMultiplier gives for a positive or zero scale (never INT32_MIN, so SRDHM's one
+ * saturating case cannot occur), in half the instructions and with the same result:
+ * - SRDHM: (a*m + nudge) / 2^31 truncated toward zero equals floor((a*m + 2^30) / 2^31) for both
+ *   signs (for a*m < 0, v = a*m + 1 - 2^30 < 0 and trunc(v / 2^31) = floor((v + 2^31 - 1) / 2^31)).
+ * - RoundingDivideByPOT by e >= 1 (half away from zero): floor((x + 2^(e-1) - [x < 0]) / 2^e),
+ *   in 64 bits so that x near INT32_MAX cannot wrap.
+ */
+static inline int32_t eg_qdsp_mul(int32_t x, int32_t multiplier, int32_t shift) {
+  const int32_t left = shift > 0 ? shift : 0;
+  const int32_t right = shift > 0 ? 0 : -shift;
+  const int64_t ab = (int64_t)(int32_t)((uint32_t)x << left) * (int64_t)multiplier;
+  const int32_t high = (int32_t)((ab + ((int64_t)1 << 30)) >> 31);
+  if (right == 0) return high;
+  return (int32_t)(((int64_t)high + ((int64_t)1 << (right - 1)) - (high < 0 ? 1 : 0)) >> right);
+}
+
+/*
+ * eg_qdsp_mul for a right shift r in [1, 31] as ONE rounding of the 64-bit product P = a*m:
+ * with h = floor((P + 2^30) / 2^31) (SRDHM above), floor((h + k) / 2^r) =
+ * floor((P + 2^30 + k * 2^31) / 2^(31 + r)) for any integer k (nested floors of positive
+ * divisors), and k = 2^(r-1) - [h < 0]. [h < 0] may be replaced by [a < 0]: they differ only when
+ * h = 0, where floor((2^(r-1) - 1) / 2^r) = floor(2^(r-1) / 2^r) = 0. So the result is the high
+ * word of P + 2^30 + 2^(30+r) - [a < 0] * 2^31, shifted right by r - 1: two SMLALs and an ASR
+ * (|P| < 2^62 and the constant < 2^62: no 64-bit overflow).
+ */
+static inline int32_t eg_qdsp_rq_fast(int32_t acc, const eg_qdsp_rq_entry *e) {
+#if EG_QDSP_NATIVE
+  uint32_t lo = e->c_lo;
+  int32_t hi = e->c_hi;
+  __asm__("smlal %0, %1, %2, %3" : "+r"(lo), "+r"(hi) : "r"((uint32_t)acc >> 31), "r"(0x80000000u));
+  __asm__("smlal %0, %1, %2, %3" : "+r"(lo), "+r"(hi) : "r"(acc), "r"(e->mult));
+  (void)lo;
+  return hi >> e->rs;
+#else
+  const int64_t c = (int64_t)(((uint64_t)(uint32_t)e->c_hi << 32) | (uint64_t)e->c_lo);
+  const int64_t v = c + (int64_t)acc * (int64_t)e->mult - (acc < 0 ? ((int64_t)1 << 31) : 0);
+  return (int32_t)(v >> 32) >> e->rs;
+#endif
+}
+
+/*
+ * Fills `table` (channels entries) and sets rq->fast when every multiplier is >= 0 and every shift
+ * in [-31, -1] (a real scale in (2^-32, 1/2): what conv and FC layers have); otherwise leaves
+ * rq->fast NULL (the eg_qdsp_mul path). With per-tensor quantization the one pair is replicated.
+ */
+void eg_qdsp_requant_prepare(eg_qdsp_requant *rq, int32_t channels, eg_qdsp_rq_entry *table);
+
+/* Output channel o of an accumulator that already includes the bias. */
+static inline int8_t eg_qdsp_requant_acc(int32_t acc, const eg_qdsp_requant *rq, int32_t o) {
+  int32_t v;
+  if (rq->fast != NULL) {
+    v = eg_qdsp_rq_fast(acc, rq->fast + o);
+  } else {
+    const int32_t ch = rq->per_channel ? o : 0;
+    v = eg_qdsp_mul(acc, rq->mult[ch], rq->shift[ch]);
+  }
+  return (int8_t)eg_q_clamp(v + rq->out_offset, rq->act_min, rq->act_max);
+}
+
+/* The bias of output channel o (0 without bias): the start of its accumulator. */
+static inline int32_t eg_qdsp_bias(const eg_qdsp_requant *rq, int32_t o) { return rq->bias != NULL ? rq->bias[o] : 0; }
+
+/*
+ * GEMM operand buffers. One or two rows of K int16 values (x + offset, in [-255, 255]; 0 for
+ * padding) in the order the GEMM reads them: K is split into `full` = K & ~3 leading values in
+ * groups of 4 and a tail of K % 4. Each group is stored (v0, v2, v1, v3), so that its two words pair
+ * with SXTB16 and SXTB16-ror-8 of the matching 4 weight bytes; with two rows ("lanes") the groups
+ * of the two rows alternate (row 0 group g, row 1 group g, ...) so that one pointer walks both.
+ * Tails follow the groups, row 0's then row 1's, in order. Buffer: lanes * K int16.
+ * `at` is the position of src[0] in the row (a row may be filled in pieces: one im2col tap at a time).
+ */
+void eg_qdsp_widen(const int8_t *src, int32_t k, int32_t at, int32_t row_len, int32_t lane, int32_t lanes,
+                   int32_t offset, int16_t *buf);
+/* Writes k zeros at positions at..at+k-1 of row `lane`. */
+void eg_qdsp_zero(int32_t k, int32_t at, int32_t row_len, int32_t lane, int32_t lanes, int16_t *buf);
+
+/*
+ * y_r[o] = requant(sum_k w[o*K + k] * a_r[k]) for o < O and the `lanes` (1 or 2) rows of buf, the
+ * outputs of row 1 at y1. 2 rows x 2 output channels per step with two rows, 1 x 2 with one;
+ * 4 k per SMLAD pair; an odd last channel and the k % 4 tail take narrower paths over the same sums.
+ */
+void eg_qdsp_gemm_i8(const int16_t *buf, int32_t lanes, int32_t K, const int8_t *w, int32_t O,
+                     const eg_qdsp_requant *rq, int8_t *y0, int8_t *y1);
+
+#endif

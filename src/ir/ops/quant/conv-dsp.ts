@@ -1,0 +1,121 @@
+import { fail } from "../../../errors.js";
+import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
+import type { OpDef } from "../../op.js";
+import { getOp, registerOps } from "../../registry.js";
+import { planConv, type ConvPlan } from "./conv.js";
+
+/**
+ * Armv7E-M (Cortex-M4/M7) int8 convolutions: the generic QConv2D / QDepthwiseConv2D semantics
+ * (same attributes, infer, evaluate and MACs, bit-exact C), emitted as the SXTB16/SMLAD kernels of
+ * runtime-c/kernels/qconv_i8_dsp.c. Each op accepts only the shapes its kernel handles and says
+ * so in `infer`; rules/targets/cortex-m.rules rewrites the generic ops into them under guards, so a
+ * rejected instance is simply not rewritten. Names:
+ * - QConv2DDsp: any kernel/stride/dilation/padding, int8, no groups (im2col + 2x2 GEMM).
+ * - QConv2D1x1Dsp: 1x1 kernel, no padding, int8, no groups (GEMM straight on the input pixels).
+ * - QDepthwiseConv2D3x3Dsp: 3x3 depthwise, depth multiplier 1, int8.
+ */
+
+/** Bytes of one eg_qdsp_rq_entry (runtime-c/kernels/qdsp_i8.h): the per-channel requantization table. */
+export const REQUANT_ENTRY_BYTES = 16;
+
+interface DspConvSpec {
+  readonly name: string;
+  readonly generic: "QConv2D" | "QDepthwiseConv2D";
+  readonly kernelFn: string;
+  /** Why the kernel cannot take this instance, or undefined when it can. */
+  unsupported(p: ConvPlan): string | undefined;
+  /** Scratch bytes (4-byte aligned arena memory) of the kernel. */
+  scratch(p: ConvPlan): number;
+}
+
+function convSpecs(): DspConvSpec[] {
+  const int8Only = (p: ConvPlan) => (p.dtype !== "int8" ? `needs int8 activations, got ${p.dtype}` : undefined);
+  const ungrouped = (p: ConvPlan) => (p.cg !== p.c ? `needs an ungrouped convolution (weights' last axis ${p.cg} = input channels ${p.c})` : undefined);
+  return [
+    {
+      name: "QConv2DDsp",
+      generic: "QConv2D",
+      kernelFn: "eg_qconv2d_i8_dsp",
+      unsupported: (p) => int8Only(p) ?? ungrouped(p),
+      // The requantization table, two int16 im2col columns and an int8 staging column.
+      scratch: (p) => REQUANT_ENTRY_BYTES * p.o + 5 * p.kh * p.kw * p.c,
+    },
+    {
+      name: "QConv2D1x1Dsp",
+      generic: "QConv2D",
+      kernelFn: "eg_qconv2d_1x1_i8_dsp",
+      unsupported: (p) =>
+        int8Only(p) ?? ungrouped(p) ??
+        (p.kh !== 1 || p.kw !== 1 ? `needs a 1x1 kernel, got ${p.kh}x${p.kw}` : undefined) ??
+        (p.padTop !== 0 || p.padLeft !== 0 || paddedOutput(p) ? "needs no padding (pads [0, 0, 0, 0])" : undefined),
+      // The requantization table and two input pixels widened to int16.
+      scratch: (p) => REQUANT_ENTRY_BYTES * p.o + 4 * p.c,
+    },
+    {
+      name: "QDepthwiseConv2D3x3Dsp",
+      generic: "QDepthwiseConv2D",
+      kernelFn: "eg_qdepthwise3x3_i8_dsp",
+      unsupported: (p) =>
+        int8Only(p) ??
+        (p.kh !== 3 || p.kw !== 3 ? `needs a 3x3 kernel, got ${p.kh}x${p.kw}` : undefined) ??
+        (p.cg !== 1 ? `needs depth multiplier 1, got ${p.cg}` : undefined),
+      // Requantization table, folded bias, 9 taps of sign-extended weight pairs per group of 4
+      // channels (18 bytes per channel), the padding row.
+      scratch: (p) => (REQUANT_ENTRY_BYTES + 4) * p.c + 18 * (p.c & ~3) + p.c,
+    },
+  ];
+}
+
+/** A 1x1 kernel reads input rows/columns (OH-1)*sh and (OW-1)*sw; more output means end padding. */
+function paddedOutput(p: ConvPlan): boolean {
+  return (p.oh - 1) * p.sh >= p.h || (p.ow - 1) * p.sw >= p.w;
+}
+
+function plan(spec: DspConvSpec, node: Node, inputs: readonly (ValueInfo | undefined)[]): ConvPlan {
+  const p = planConv(node, inputs, spec.generic === "QDepthwiseConv2D");
+  const why = spec.unsupported(p);
+  if (why !== undefined) fail("bad-shape", nodeLabel(node), `${spec.name} ${why}; use ${spec.generic} for this layer`);
+  return p;
+}
+
+function dspConvOp(spec: DspConvSpec): OpDef {
+  const generic = (): OpDef => getOp(spec.generic)!;
+  return {
+    name: spec.name,
+    family: "quant",
+    dataTypes: "int8",
+    inputs: { min: 2, max: 3 },
+    outputs: { min: 1, max: 1 },
+    infer(node, inputs) {
+      plan(spec, node, inputs);
+      return generic().infer(node, inputs);
+    },
+    evaluate(node, inputs) {
+      plan(spec, node, inputs);
+      return generic().evaluate(node, inputs);
+    },
+    scratchBytes(node, inputs) {
+      return spec.scratch(plan(spec, node, inputs));
+    },
+    emitC(node, ctx) {
+      const p = plan(spec, node, node.inputs.map((t) => (t === "" ? undefined : ctx.info(t))));
+      ctx.useRuntime("qfixed_i8");
+      ctx.useRuntime("qdsp_i8");
+      ctx.useRuntime("qconv_i8_dsp");
+      // eg_qconv2d_i8's parameter layout (runtime-c/kernels/qconv_i8.h), shared by the DSP kernels.
+      const params = ctx.constArray("int32_t", [
+        p.n, p.h, p.w, p.c, p.oh, p.ow, p.o, p.kh, p.kw, p.cg, p.sh, p.sw, p.dh, p.dw, p.padTop, p.padLeft,
+        p.xOffset, p.yOffset, p.actMin, p.actMax, p.biasKind,
+      ]);
+      const mult = ctx.constArray("int32_t", p.multipliers);
+      const shift = ctx.constArray("int32_t", p.shifts);
+      const [x, w, b] = node.inputs;
+      ctx.line(`${spec.kernelFn}(${ctx.ptr(x!)}, ${ctx.ptr(w!)}, ${ctx.ptr(b ?? "")}, ${ctx.ptr(node.outputs[0]!)}, ${params}, ${mult}, ${shift}, ${ctx.scratch()});`);
+    },
+    macs(node, inputs, outputs) {
+      return generic().macs!(node, inputs, outputs);
+    },
+  };
+}
+
+registerOps(convSpecs().map(dspConvOp));

@@ -1,0 +1,37 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { CORTEX_M_VARIANTS } from "../../backends/cortex-m/variants.js";
+import { compileGraph, writeOutputDir } from "../../src/index.js";
+import { importModelFile } from "../../src/importers/index.js";
+import { sharedOrWarn } from "../support/testdata.js";
+
+/**
+ * Every Cortex-M variant's output directory cross-compiles with the project's strict flags
+ * (-Werror included, from the generated Makefile) and links, for a model using int8 conv,
+ * depthwise, pool, FC and softmax kernels, and the profiling build too.
+ */
+const work = mkdtempSync(join(tmpdir(), "egret-cm-build-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("Cortex-M targets cross-compile with -Werror", () => {
+  for (const variant of CORTEX_M_VARIANTS) {
+    it(`${variant.name}: KWS model.c, kernels and harness build; Makefile uses strict flags and the variant's -mcpu`, () => {
+      const shared = sharedOrWarn(`the ${variant.name} cross build`);
+      if (!shared) return;
+      const graph = importModelFile(join(shared, "models", "tflite", "mlperf-tiny", "kws", "kws_ref_model.tflite"));
+      const result = compileGraph(graph, { target: variant.name });
+      const dir = join(work, variant.name);
+      writeOutputDir(dir, result.files);
+      const makefile = result.files.get("Makefile")!;
+      expect(makefile).toContain("-Werror");
+      expect(makefile).toContain(variant.archFlags);
+      execFileSync("make", ["-s", "-C", dir, "runner.elf"], { stdio: ["ignore", "pipe", "pipe"] });
+      const header = execFileSync("arm-none-eabi-readelf", ["-h", "-A", join(dir, "runner.elf")], { encoding: "utf8" });
+      expect(header).toContain("ARM");
+      expect(header).toMatch(variant.dsp ? /Tag_CPU_arch: v7E-M/ : /Tag_CPU_arch: v6S?-M/);
+    });
+  }
+});
