@@ -1,0 +1,13 @@
+import type { Node } from "../ir/graph.js";
+import type { QuantContext } from "./context.js";
+
+export interface LoweringOptions {
+  /** One weight scale per output channel (default) or one per tensor. */
+  readonly perChannel: boolean;
+}
+
+/**
+ * Rewrites one float node onto the integer ops, or returns why it cannot (before emitting
+ * anything): the node then stays float between QDequantize and QQuantize.
+ */
+export type Lowering = (cx: QuantContext, node: Node, options: LoweringOptions) => string | undefined;

@@ -1,0 +1,68 @@
+import { findBackend } from "../../backends/index.js";
+import "../../backends/all.js";
+import { optimizeGraph } from "../egraph/ir/optimize.js";
+import type { Graph } from "../ir/graph.js";
+import { shippedRules } from "../rules/load.js";
+import { calibrate, type Sample } from "./calibrate.js";
+import type { ActDType } from "./params.js";
+import { quantizeGraph, type QuantizedGraph } from "./quantize-graph.js";
+import { needsHistogram, rangeMethod, type CalibrationMethodName, type Range } from "./ranges/index.js";
+import type { TensorStats } from "./stats.js";
+
+/** `--quantize` values. uint8 runs the int8 kernels (see docs/quantization.md). */
+export const QUANTIZE_DTYPES = ["int8", "uint8", "int16"] as const;
+export type QuantizeDType = (typeof QUANTIZE_DTYPES)[number];
+
+export interface PtqOptions {
+  readonly dtype: QuantizeDType;
+  readonly method: CalibrationMethodName;
+  /** Per-channel weight scales (default) or one per tensor. */
+  readonly perChannel: boolean;
+  /** Activation dtype forced per float tensor name (mixed precision, JSON override file). */
+  readonly overrides?: ReadonlyMap<string, ActDType>;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface PtqResult extends QuantizedGraph {
+  /** The float program that was calibrated (the optimizer's extraction). */
+  readonly floatProgram: Graph;
+  readonly stats: ReadonlyMap<string, TensorStats>;
+  readonly ranges: ReadonlyMap<string, Range>;
+  /** Activation dtype of every float tensor. */
+  readonly dtypeOf: (tensor: string) => ActDType;
+}
+
+/**
+ * The float program calibration runs on: the e-graph optimizer's extraction under the target's
+ * cost model (BatchNorm folded, activations fused, NHWC convs where transposes cancel), so the
+ * observed tensors are exactly those the integer program will have.
+ */
+export function optimizedFloatProgram(graph: Graph, target = "host"): Graph {
+  const backend = findBackend(target);
+  return optimizeGraph(graph, { rules: shippedRules(), costModel: backend?.costModel ?? "host" }).graph;
+}
+
+/** The activation dtype of the integer kernels for a `--quantize` value. */
+export function activationDType(dtype: QuantizeDType): ActDType {
+  return dtype === "int16" ? "int16" : "int8";
+}
+
+/** Calibrates `floatProgram` on `samples` and rewrites it onto the integer ops. */
+export function quantizeProgram(floatProgram: Graph, samples: readonly Sample[], options: PtqOptions): PtqResult {
+  const stats = calibrate(floatProgram, samples, { histograms: needsHistogram(options.method), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  return quantizeWithStats(floatProgram, stats, options);
+}
+
+/** The rewrite alone, from statistics already collected (sensitivity analysis reuses them). */
+export function quantizeWithStats(floatProgram: Graph, stats: ReadonlyMap<string, TensorStats>, options: Omit<PtqOptions, "onProgress">): PtqResult {
+  const base = activationDType(options.dtype);
+  const dtypeOf = (t: string): ActDType => options.overrides?.get(t) ?? base;
+  const method = rangeMethod(options.method);
+  const ranges = new Map<string, Range>();
+  for (const [name, s] of stats) {
+    const d = dtypeOf(name);
+    ranges.set(name, method(s, { levels: d === "int16" ? 65536 : 256, symmetric: d === "int16" }));
+  }
+  const q = quantizeGraph(floatProgram, ranges, { perChannel: options.perChannel, dtypeOf });
+  return { ...q, floatProgram, stats, ranges, dtypeOf };
+}
