@@ -9,6 +9,7 @@ import { convertInput } from "./inputs.js";
 import { decodeMessage, int64ToNumber, type GraphMsg, type ModelMsg } from "./messages.js";
 import { ModelProtoType } from "./schema.js";
 import { tensorFromProto } from "./tensor-proto.js";
+import { lowerQuantizedOnnx } from "./qdq.js";
 
 export { decodeNamedTensorProto, decodeTensorProto, tensorFromProto } from "./tensor-proto.js";
 
@@ -17,7 +18,7 @@ export { decodeNamedTensorProto, decodeTensorProto, tensorFromProto } from "./te
  * and builds the typed IR. Everything that can go wrong with the bytes is an EgretError.
  */
 export function importOnnx(bytes: Uint8Array, sourceName: string, options: BuildOptions = {}): Graph {
-  return buildGraph(readOnnxModel(bytes, sourceName, options), options);
+  return buildGraph(lowerQuantizedOnnx(readOnnxModel(bytes, sourceName, options)), options);
 }
 
 /**

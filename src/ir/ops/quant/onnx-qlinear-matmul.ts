@@ -1,0 +1,131 @@
+import { fail } from "../../../errors.js";
+import { DTYPES } from "../../dtype.js";
+import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
+import type { OpDef } from "../../op.js";
+import { registerOps } from "../../registry.js";
+import { Tensor } from "../../tensor.js";
+import { defineOnnxRounding, requantizeOnnx, requireOnnxQ, requireScale, requireZeroPoint, type OnnxQDType } from "./onnx-common.js";
+
+/**
+ * ONNX QLinearMatMul: y = saturate(rint(float(acc) * (a_scale * b_scale / y_scale)) + y_zp) with
+ * acc = sum_k (a - a_zp) * (b - b_zp) in int32, numpy matmul broadcasting over the batch axes
+ * (rank >= 2 operands). b_scale/b_zero_point may be per column ([N]); the float32 multiplier is
+ * computed as onnxruntime does, (a_scale * b_scale) / y_scale.
+ */
+
+interface MatMulPlan {
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  /** Element offsets of each output batch's A and B matrices. */
+  readonly aOffsets: number[];
+  readonly bOffsets: number[];
+  readonly outShape: number[];
+  readonly perColumn: 0 | 1;
+  readonly out: OnnxQDType;
+}
+
+function plan(node: Node, inputs: readonly (ValueInfo | undefined)[]): MatMulPlan {
+  const [a, as, az, b, bs, bz, ys, yz] = inputs;
+  const at = requireOnnxQ(node, a, "a");
+  const bt = requireOnnxQ(node, b, "b");
+  const out = requireOnnxQ(node, yz, "y_zero_point");
+  const A = a!.shape;
+  const B = b!.shape;
+  if (A.length < 2 || B.length < 2) fail("bad-shape", nodeLabel(node), `a and b must have rank >= 2, got [${A.join(",")}] and [${B.join(",")}]`);
+  const m = A[A.length - 2]!;
+  const k = A[A.length - 1]!;
+  const n = B[B.length - 1]!;
+  if (B[B.length - 2] !== k) fail("bad-shape", nodeLabel(node), `a [${A.join(",")}] and b [${B.join(",")}] do not chain: ${k} != ${B[B.length - 2]}`);
+  requireZeroPoint(node, az, "a_zero_point", requireScale(node, as, "a_scale"), at);
+  const bCount = requireScale(node, bs, "b_scale", n);
+  requireZeroPoint(node, bz, "b_zero_point", bCount, bt);
+  requireZeroPoint(node, yz, "y_zero_point", requireScale(node, ys, "y_scale"), out);
+  const batchA = A.slice(0, -2);
+  const batchB = B.slice(0, -2);
+  const rank = Math.max(batchA.length, batchB.length);
+  const pa = [...new Array<number>(rank - batchA.length).fill(1), ...batchA];
+  const pb = [...new Array<number>(rank - batchB.length).fill(1), ...batchB];
+  const batch = pa.map((d, i) => {
+    const e = pb[i]!;
+    if (d !== e && d !== 1 && e !== 1) fail("bad-shape", nodeLabel(node), `batch dims of a [${A.join(",")}] and b [${B.join(",")}] do not broadcast`);
+    return Math.max(d, e);
+  });
+  const aOffsets: number[] = [];
+  const bOffsets: number[] = [];
+  const total = batch.reduce((x, y) => x * y, 1);
+  for (let i = 0; i < total; i++) {
+    let rest = i;
+    let ao = 0;
+    let bo = 0;
+    let aStride = 1;
+    let bStride = 1;
+    for (let d = rank - 1; d >= 0; d--) {
+      const idx = rest % batch[d]!;
+      rest = Math.floor(rest / batch[d]!);
+      ao += (pa[d] === 1 ? 0 : idx) * aStride;
+      bo += (pb[d] === 1 ? 0 : idx) * bStride;
+      aStride *= pa[d]!;
+      bStride *= pb[d]!;
+    }
+    aOffsets.push(ao * m * k);
+    bOffsets.push(bo * k * n);
+  }
+  return { m, k, n, aOffsets, bOffsets, outShape: [...batch, m, n], perColumn: bCount === 1 ? 0 : 1, out };
+}
+
+const QLinearMatMul: OpDef = {
+  name: "QLinearMatMul",
+  family: "quant",
+  dataTypes: "int8, uint8",
+  inputs: { min: 8, max: 8 },
+  outputs: { min: 1, max: 1 },
+  infer(node, inputs) {
+    const p = plan(node, inputs);
+    return [{ dtype: p.out, shape: p.outShape }];
+  },
+  evaluate(node, inputs) {
+    const p = plan(node, inputs);
+    const [a, as, az, b, bs, bz, ys, yz] = inputs.map((t) => t!.toNumbers());
+    const y = new Float64Array(p.aOffsets.length * p.m * p.n);
+    let i = 0;
+    for (let t = 0; t < p.aOffsets.length; t++) {
+      for (let r = 0; r < p.m; r++) for (let c = 0; c < p.n; c++) {
+        const q = c * p.perColumn;
+        let acc = 0;
+        for (let j = 0; j < p.k; j++) acc += (a![p.aOffsets[t]! + r * p.k + j]! - az![0]!) * (b![p.bOffsets[t]! + j * p.n + c]! - bz![q]!);
+        const multiplier = Math.fround(Math.fround(as![0]! * bs![q]!) / ys![0]!);
+        y[i++] = requantizeOnnx(acc, multiplier, yz![0]!, p.out);
+      }
+    }
+    return [Tensor.fromNumbers(p.out, p.outShape, y)];
+  },
+  emitC(node, ctx) {
+    const names = node.inputs;
+    const p = plan(node, names.map((nm) => ctx.info(nm)));
+    const A = DTYPES[ctx.info(names[0]!).dtype];
+    const B = DTYPES[ctx.info(names[3]!).dtype];
+    const Y = DTYPES[p.out];
+    const fn = `eg_onnx_qlinear_matmul_${A.suffix}_${B.suffix}_${Y.suffix}`;
+    defineOnnxRounding(ctx);
+    ctx.define(fn, [
+      `static void ${fn}(const ${A.ctype} *a, const float *as, const ${A.ctype} *az, const ${B.ctype} *b, const float *bs, const ${B.ctype} *bz,`,
+      `    const float *ys, const ${Y.ctype} *yz, ${Y.ctype} *y, int32_t batches, const int32_t *a_off, const int32_t *b_off, int32_t m, int32_t k, int32_t n, int32_t per_column) {`,
+      "  int32_t t, r, c, j;",
+      "  for (t = 0; t < batches; t++) for (r = 0; r < m; r++) for (c = 0; c < n; c++) {",
+      "    int32_t q = c * per_column;",
+      "    const " + A.ctype + " *ar = a + a_off[t] + r * k;",
+      "    const " + B.ctype + " *bc = b + b_off[t] + c;",
+      "    int64_t acc = 0;",
+      "    float multiplier = (as[0] * bs[q]) / ys[0];",
+      "    for (j = 0; j < k; j++) acc += (int64_t)(((int32_t)ar[j] - (int32_t)az[0]) * ((int32_t)bc[j * n] - (int32_t)bz[q]));",
+      `    *y++ = (${Y.ctype})eg_onnx_saturate(eg_onnx_rint((float)acc * multiplier) + (float)yz[0], ${Y.min}, ${Y.max});`,
+      "  }",
+      "}",
+    ].join("\n"));
+    const ptrs = names.map((nm) => ctx.ptr(nm)).join(", ");
+    ctx.line(`${fn}(${ptrs}, ${ctx.ptr(node.outputs[0]!)}, ${p.aOffsets.length}, ${ctx.constArray("int32_t", p.aOffsets)}, ${ctx.constArray("int32_t", p.bOffsets)}, ${p.m}, ${p.k}, ${p.n}, ${p.perColumn});`);
+  },
+};
+
+registerOps([QLinearMatMul]);
