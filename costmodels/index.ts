@@ -6,6 +6,7 @@ import "../src/ir/ops/index.js";
 import { fail } from "../src/errors.js";
 import { cortexM4 } from "./cortex-m4.js";
 import { host } from "./host.js";
+import { k210Kpu } from "./k210-kpu.js";
 import type { CostModel, CostVector } from "./types.js";
 
 export type { CostModel, CostVector, Factor } from "./types.js";
@@ -17,7 +18,7 @@ export { fusedActivation } from "./table-model.js";
 export { opKind, elementClass } from "./op-kinds.js";
 export type { OpKind, ElementClass, MacFamily } from "./op-kinds.js";
 
-const MODELS: readonly CostModel[] = [host, cortexM4];
+const MODELS: readonly CostModel[] = [host, cortexM4, k210Kpu];
 
 /** Names accepted by `getCostModel`, in a stable order. */
 export const COST_MODEL_NAMES: readonly string[] = MODELS.map((m) => m.name);

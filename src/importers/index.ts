@@ -42,6 +42,8 @@ export function importModelBytes(bytes: Uint8Array, sourceName: string, options:
       return importKeras(bytes, sourceName, options);
     case "tflite":
       return importTflite(bytes, sourceName, options);
+    case "kmodel":
+      return fail("parse", `model file ${sourceName}`, "is a compiled K210 kmodel, not a model to compile: `egret info` and `egret run` read kmodels");
     case "unknown":
       // Most likely a damaged ONNX file: let the ONNX decoder explain what is wrong with it.
       return importOnnx(bytes, sourceName, options);

@@ -2,7 +2,7 @@
  * Model format detection by content. Protobuf formats (ONNX, Caffe, TensorFlow GraphDef) are told
  * apart by the field numbers of their top-level messages; the extension only breaks ties.
  */
-export type ModelFormat = "onnx" | "caffe" | "tf" | "keras" | "tflite" | "unknown";
+export type ModelFormat = "onnx" | "caffe" | "tf" | "keras" | "tflite" | "kmodel" | "unknown";
 
 const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -43,6 +43,8 @@ function topLevelFields(bytes: Uint8Array, limit = 64): Map<number, number> {
 
 export function sniffFormat(bytes: Uint8Array, fileName = ""): ModelFormat {
   if (HDF5_MAGIC.every((b, i) => bytes[i] === b)) return "keras";
+  // kmodel v4 starts with 'KMDL'; v3 with u32 version 3, flags 0/1 and arch 0 (K210-KPU.md §4.1).
+  if (bytes.length >= 12 && (String.fromCharCode(...bytes.subarray(0, 4)) === "LDMK" || (bytes[0] === 3 && bytes[1] === 0 && bytes[2] === 0 && bytes[3] === 0 && bytes[5] === 0 && bytes[6] === 0 && bytes[7] === 0 && bytes[4]! <= 1 && bytes.subarray(8, 12).every((b) => b === 0)))) return "kmodel";
   if (bytes.length >= 8 && String.fromCharCode(...bytes.subarray(4, 8)) === "TFL3") return "tflite";
   const ext = fileName.toLowerCase().split(".").pop() ?? "";
   const fields = topLevelFields(bytes);

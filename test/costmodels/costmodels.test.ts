@@ -4,6 +4,11 @@ import { buildGraph, compileGraph, EgretError, getOp, Tensor, type Node, type Va
 import { byteSize, planStorage } from "../../src/schedule/storage.js";
 
 const MODELS: readonly CostModel[] = COST_MODEL_NAMES.map(getCostModel);
+/**
+ * Models whose convolutions run on a CPU: cycles follow the MACs and an activation is extra work.
+ * On the K210's KPU a layer has a fixed set-up cost and the activation table is free hardware.
+ */
+const CPU_MODELS = MODELS.filter((m) => m.name !== "k210-kpu");
 
 /** A node with its output types inferred by the registry (inputs given as types). */
 function typed(op: string, inputs: readonly ValueInfo[], attrs: Node["attrs"] = {}): { node: Node; inputs: ValueInfo[]; outputs: ValueInfo[] } {
@@ -19,8 +24,8 @@ function cost(model: CostModel, t: ReturnType<typeof typed>): number {
 }
 
 describe("cost model registry and weights", () => {
-  it("has the host and cortex-m4 models, by name", () => {
-    expect(COST_MODEL_NAMES).toEqual(["host", "cortex-m4"]);
+  it("has the host, cortex-m4 and k210-kpu models, by name", () => {
+    expect(COST_MODEL_NAMES).toEqual(["host", "cortex-m4", "k210-kpu"]);
     for (const name of COST_MODEL_NAMES) expect(getCostModel(name).name).toBe(name);
   });
 
@@ -97,7 +102,7 @@ describe("node costs", () => {
     const convs = [4, 8, 16, 32].map((c) => typed("Conv", [f32(1, c, 16, 16), f32(c, c, 3, 3)], { pads: [1, 1, 1, 1] }));
     const macs = convs.map((t) => getOp("Conv")!.macs!(t.node, t.inputs, t.outputs));
     expect(macs).toEqual([4, 8, 16, 32].map((c) => c * c * 9 * 256));
-    for (const model of MODELS) {
+    for (const model of CPU_MODELS) {
       const cycles = convs.map((t) => model.nodeCost(t.node, t.inputs, t.outputs)["cycles"]!);
       for (let i = 1; i < cycles.length; i++) expect(cycles[i]!, `${model.name}: ${macs[i]} vs ${macs[i - 1]} MACs`).toBeGreaterThan(cycles[i - 1]!);
       // MAC-driven: 4x the channels is ~16x the MACs and, for large convs, nearly 16x the cycles.
@@ -140,7 +145,7 @@ describe("node costs", () => {
       for (const act of ["Relu", "Relu6", "LeakyRelu", "Clip", "Sigmoid", "HardSwish"]) {
         const fused = make({ activation: act });
         const separate = typed(act === "Relu6" ? "Clip" : act, plain.outputs);
-        for (const model of MODELS) {
+        for (const model of CPU_MODELS) {
           const what = `${model.name} ${plain.node.op}+${act}`;
           expect(cost(model, fused), what).toBeGreaterThan(cost(model, plain));
           expect(cost(model, fused), what).toBeLessThan(cost(model, plain) + cost(model, separate));
@@ -148,6 +153,13 @@ describe("node costs", () => {
         }
       }
     }
+  });
+
+  it("on the KPU, a fused table activation is free and bigger convs still cost more", () => {
+    const kpu = getCostModel("k210-kpu");
+    const conv = (c: number, attrs: Node["attrs"] = {}) => typed("Conv", [f32(1, c, 16, 16), f32(c, c, 3, 3)], { pads: [1, 1, 1, 1], ...attrs });
+    expect(cost(kpu, conv(8, { activation: "Relu" }))).toBe(cost(kpu, conv(8)));
+    expect(cost(kpu, conv(64))).toBeGreaterThan(cost(kpu, conv(8)));
   });
 });
 

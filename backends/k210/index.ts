@@ -1,0 +1,6 @@
+/** Registers the KPU op and the `k210` target (imported once from backends/all.ts). */
+import "./ops/kpu-conv2d.js";
+import { registerBackend } from "../index.js";
+import { k210Backend } from "./target.js";
+
+registerBackend(k210Backend);

@@ -1,0 +1,155 @@
+/**
+ * The `k210` target (Kendryte K210: two RV64GC cores at 400 MHz, 6 MiB SRAM, the KPU with 2 MiB of
+ * its own SRAM). `lower` moves every KPU-legal convolution onto a `KpuConv2D` layer quantised from
+ * calibration; the rest stays float C for the RISC-V cores. Output: the host files (model.c calls the
+ * KPU driver, whose host implementation is the bit-accurate simulator), the simulator and driver
+ * sources, a Makefile that also builds `runner-rv64` with riscv64-linux-gnu-gcc (static), and
+ * `model.kmodel` (kmodel v4, kmodel-writer.ts) when every op has a v4 counterpart.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { EmittedModel } from "../../src/codegen/emit-model.js";
+import { EgretError, fail } from "../../src/errors.js";
+import { DTYPES } from "../../src/ir/dtype.js";
+import type { Graph } from "../../src/ir/graph.js";
+import type { Tensor } from "../../src/ir/tensor.js";
+import { RUNTIME_C_DIR } from "../../src/paths.js";
+import { STRICT_CFLAGS } from "../c99/target.js";
+import type { Backend } from "../index.js";
+import { seededRandomInputs } from "./calibrate.js";
+import { lowerForK210 } from "./lower.js";
+import { writeKmodel } from "./kmodel-writer.js";
+import { KPU_CONV2D, kpuLayerOf } from "./ops/kpu-conv2d.js";
+
+/** General SRAM of the K210 (§1.1): MEM0 4 MiB + MEM1 2 MiB. */
+export const K210_MAIN_SRAM_BYTES = 6 * 1024 * 1024;
+/** Seeded random samples the CLI calibrates with when no calibration data is given. */
+export const FALLBACK_CALIBRATION_SAMPLES = 2;
+
+export interface K210Options {
+  /** Calibration inputs (each: one tensor per graph input). Absent: seeded random with a warning. */
+  readonly calibration?: readonly (readonly Tensor[])[];
+  /** Where the missing-calibration warning goes (default: stderr). */
+  readonly warn?: (message: string) => void;
+}
+
+/**
+ * Bytes of main SRAM the program needs: arena (intermediates), the graph's input and output buffers
+ * (the caller's, outside the arena, but on the K210 they share the same 6 MiB), float weights and
+ * KPU layer parameters.
+ */
+export function mainMemoryBytes(model: EmittedModel, program: Graph): { arena: number; io: number; weights: number; kpuParams: number; total: number } {
+  let kpuParams = 0;
+  for (const node of program.nodes) {
+    if (node.op !== KPU_CONV2D) continue;
+    const layer = kpuLayerOf(node);
+    kpuParams += 96 + 8 * layer.batchNorm.length + 144 + layer.weights.length;
+  }
+  const arena = model.plan.arena.size;
+  const io = [...program.inputs, ...program.outputs].reduce((sum, v) => sum + v.shape.reduce((a, b) => a * b, 1) * DTYPES[v.dtype].bytes, 0);
+  return { arena, io, weights: model.weightBytes, kpuParams, total: arena + io + model.weightBytes + kpuParams };
+}
+
+/** Calibration for the registered `k210` target, set by `egret compile --target k210 --calib PATH`. */
+let cliCalibration: readonly (readonly Tensor[])[] | undefined;
+
+/**
+ * Gives the registered `k210` target (and any backend made without `calibration`) these samples
+ * (each: one tensor per graph input); undefined restores the seeded random fallback.
+ */
+export function setK210Calibration(samples: readonly (readonly Tensor[])[] | undefined): void {
+  cliCalibration = samples;
+}
+
+export function makeK210Backend(options: K210Options = {}): Backend {
+  return {
+    name: "k210",
+    description: "Kendryte K210: convolutions on the KPU (uint8, simulated on the host), the rest as C for the RV64 cores",
+    costModel: "k210-kpu",
+    lower: (program) => {
+      let samples = options.calibration ?? cliCalibration;
+      if (samples === undefined) {
+        (options.warn ?? ((m: string) => process.stderr.write(`${m}\n`)))(
+          `WARNING: k210: NO CALIBRATION DATA. Quantising the KPU layers from ${FALLBACK_CALIBRATION_SAMPLES} SEEDED RANDOM uniform [0,1) inputs; ` +
+            "accuracy on real data may be poor. Pass calibration inputs with --calib PATH (images or .npy/.npz/.bin files) for a usable model.",
+        );
+        samples = seededRandomInputs(program, FALLBACK_CALIBRATION_SAMPLES);
+      }
+      return lowerForK210(program, samples).program;
+    },
+    files: (model, program) => k210Files(model, program),
+    binaryFiles: (_model, program) => kmodelFiles(program, options.warn ?? ((m: string) => process.stderr.write(`${m}\n`))),
+  };
+}
+
+/**
+ * `model.kmodel` (v4) next to the C files. A program with an op that kmodel v4 cannot express still
+ * compiles (the C output is the primary result): the kmodel is left out with a warning naming the node.
+ */
+function kmodelFiles(program: Graph, warn: (message: string) => void): Map<string, Uint8Array> {
+  try {
+    return new Map([["model.kmodel", writeKmodel(program).bytes]]);
+  } catch (e) {
+    if (!(e instanceof EgretError) || e.code !== "unsupported-op") throw e;
+    warn(`WARNING: k210: model.kmodel not written: ${e.message}`);
+    return new Map();
+  }
+}
+
+function k210Files(model: EmittedModel, program: Graph): Map<string, string> {
+  const mem = mainMemoryBytes(model, program);
+  if (mem.total > K210_MAIN_SRAM_BYTES) {
+    fail(
+      "bad-option",
+      "target k210",
+      `the model needs ${mem.total} bytes of main SRAM (arena ${mem.arena} + inputs/outputs ${mem.io} + weights ${mem.weights} + KPU layer parameters ${mem.kpuParams}), more than the K210's ${K210_MAIN_SRAM_BYTES} (6 MiB); use a smaller model or input, or another target`,
+    );
+  }
+  const files = new Map<string, string>();
+  files.set("model.c", model.modelC);
+  files.set("model.h", model.modelH);
+  files.set("egret.h", readFileSync(join(RUNTIME_C_DIR, "egret.h"), "utf8"));
+  const sources = ["model.c", "runner.c"];
+  for (const unit of model.runtimeUnits) {
+    files.set(`${unit}.h`, readFileSync(join(RUNTIME_C_DIR, "kernels", `${unit}.h`), "utf8"));
+    files.set(`${unit}.c`, readFileSync(join(RUNTIME_C_DIR, "kernels", `${unit}.c`), "utf8"));
+    sources.push(`${unit}.c`);
+  }
+  for (const unit of ["kpu_sim", "kpu_driver"]) {
+    files.set(`${unit}.h`, readFileSync(join(RUNTIME_C_DIR, "kpu", `${unit}.h`), "utf8"));
+    files.set(`${unit}.c`, readFileSync(join(RUNTIME_C_DIR, "kpu", `${unit}.c`), "utf8"));
+    sources.push(`${unit}.c`);
+  }
+  files.set("runner.c", readFileSync(join(RUNTIME_C_DIR, "runner", "runner.c"), "utf8"));
+  files.set("Makefile", makefile(sources));
+  return files;
+}
+
+function makefile(sources: readonly string[]): string {
+  return [
+    "# Generated by Egret for the K210. `make` builds ./runner for this machine (KPU = simulator);",
+    "# `make runner-rv64` builds a static RV64 Linux binary (run it with qemu-riscv64).",
+    "# usage: ./runner IN0.bin [IN1.bin ...] OUTDIR",
+    "CC ?= cc",
+    "RV64_CC ?= riscv64-linux-gnu-gcc",
+    // Contraction off: a fused multiply-add would round differently on RV64 and break bit-exactness.
+    `CFLAGS ?= -O2 ${STRICT_CFLAGS} -ffp-contract=off`,
+    "LDLIBS ?= -lm",
+    `SRCS = ${sources.join(" ")}`,
+    "",
+    "runner: $(SRCS) $(wildcard *.h)",
+    "\t$(CC) $(CFLAGS) -o $@ $(SRCS) $(LDFLAGS) $(LDLIBS)",
+    "",
+    "runner-rv64: $(SRCS) $(wildcard *.h)",
+    "\t$(RV64_CC) $(CFLAGS) -static -o $@ $(SRCS) $(LDLIBS)",
+    "",
+    "clean:",
+    "\trm -f runner runner-rv64",
+    "",
+    ".PHONY: clean",
+    "",
+  ].join("\n");
+}
+
+/** Registered `--target k210`: calibrates with seeded random inputs (loud warning). */
+export const k210Backend: Backend = makeK210Backend();

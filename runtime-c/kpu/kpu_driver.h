@@ -1,0 +1,33 @@
+#ifndef EGRET_KPU_DRIVER_H_
+#define EGRET_KPU_DRIVER_H_
+/*
+ * The small KPU driver interface the generated K210 code calls (one call per KPU layer). Its host
+ * implementation (kpu_driver.c) runs the bit-accurate simulator kpu_sim.c on a 2 MiB buffer that
+ * stands for the KPU's own SRAM, so the same model.c runs on a PC or under qemu-riscv64.
+ * A device implementation would upload the map, push the 12 register words to the layer FIFO,
+ * wait for calc_done and download (K210-KPU.md section 1.7, 4.3 "v4 runtime behaviour").
+ */
+#include <stdint.h>
+#include "kpu_sim.h"
+
+/* nncase's parameter alignments (section 2.4): 256 bytes for weights, BN and activation tables. */
+#if defined(__GNUC__)
+#define EG_KPU_ALIGN(n) __attribute__((aligned(n)))
+#else
+#define EG_KPU_ALIGN(n)
+#endif
+
+/*
+ * One fused KPU layer on float tensors: quantise x (float32, NCHW or NHWC when nhwc != 0) to uint8
+ * with q = clamp(roundf(x * x_inv_scale + x_zero_point), 0, 255), run the layer, dequantise with
+ * y = (q - y_zero_point) * y_scale. `subsample` is NULL, or {stride, offset_y, offset_x, out_h,
+ * out_w}: y then holds only the KPU outputs at (offset_y + stride*i, offset_x + stride*j), the CPU
+ * strided copy that gives stride-2 depthwise convs (run at stride 1 on the KPU). `scratch` holds
+ * kpu_sim_scratch_bytes(layer->regs) bytes. Returns 0, or the simulator's status when the registers
+ * are invalid.
+ */
+int eg_kpu_conv2d_f32(const kpu_sim_layer_t *layer, const float *x, float *y, int32_t nhwc,
+                      float x_inv_scale, int32_t x_zero_point, float y_scale, int32_t y_zero_point,
+                      const int32_t *subsample, uint8_t *scratch);
+
+#endif

@@ -1,0 +1,200 @@
+/**
+ * The kmodel v4 writer (backends/k210/kmodel-writer.ts), checked with Egret's own kmodel reader
+ * (src/importers/kmodel, written independently from K210-KPU.md §4.3): the file parses, the KPU
+ * parameter blocks sit at absolute multiples of 256, the layers read back equal to the compiled
+ * ones, and `runKmodelV4` (simulator + nncase-style CPU kernels) gives the lowered program's results.
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { seededRandomInputs } from "../../backends/k210/calibrate.js";
+import { writeKmodel } from "../../backends/k210/kmodel-writer.js";
+import { packLayerArgument } from "../../backends/k210/kpu-layer.js";
+import { lowerForK210 } from "../../backends/k210/lower.js";
+import { kpuLayerOf } from "../../backends/k210/ops/kpu-conv2d.js";
+import { makeK210Backend } from "../../backends/k210/target.js";
+import { EgretError } from "../../src/errors.js";
+import { buildGraph, compileGraph, Tensor, type Graph } from "../../src/index.js";
+import { importModelFile } from "../../src/importers/index.js";
+import { parseKmodel, type KmodelV4 } from "../../src/importers/kmodel/index.js";
+import { runKmodelV4 } from "../../src/importers/kmodel/run-v4.js";
+import { runGraph } from "../../src/interp/run.js";
+import { errorOf } from "../support/errors.js";
+import { randomTensor } from "../support/graphs.js";
+import { sharedOrWarn } from "../support/testdata.js";
+
+const quiet = () => undefined;
+
+function parseV4(bytes: Uint8Array): KmodelV4 {
+  const model = parseKmodel(bytes, "written.kmodel");
+  if (model.version !== 4) throw new Error("expected a v4 kmodel");
+  return model;
+}
+
+/** Runs the kmodel on float32 inputs; outputs as float32 arrays. */
+function runFloat(model: KmodelV4, inputs: readonly Tensor[]): Float32Array[] {
+  return runKmodelV4(model, inputs.map((t) => new Uint8Array(t.bytes()))).map((b) => new Float32Array(b.slice().buffer));
+}
+
+/** Largest |a - b| and the range of b. */
+function compare(a: ArrayLike<number>, b: ArrayLike<number>): { worst: number; range: number } {
+  let worst = 0, lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < b.length; i++) {
+    worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+    lo = Math.min(lo, b[i]!);
+    hi = Math.max(hi, b[i]!);
+  }
+  return { worst, range: hi - lo };
+}
+
+/** Every KPU layer of the file: parameter blocks on 256-byte file offsets, content as compiled. */
+function expectKpuLayersAsCompiled(model: KmodelV4, program: Graph): void {
+  const compiled = program.nodes.filter((n) => n.op === "KpuConv2D").map(kpuLayerOf);
+  const written = model.nodes.filter((n) => n.name === "kpu_conv2d");
+  expect(written.length).toBe(compiled.length);
+  written.forEach((node, i) => {
+    const k = node.body.kpu!;
+    const want = compiled[i]!;
+    // Body: 16 + 4 + 4 + 96 bytes, then pad → BN, pad → activation, pad → weights (§4.3).
+    const bn = node.offset + 120 + k.layer.args.bwsxBaseAddr;
+    const act = bn + 8 * k.layer.batchNorm.length + k.layer.args.activeAddr;
+    const weights = act + 144 + k.layer.args.paraStartAddr;
+    for (const at of [bn, act, weights]) expect(at % 256).toBe(0);
+    expect(k.layer.batchNorm).toEqual(want.batchNorm);
+    expect(k.layer.activation).toEqual(want.activation);
+    expect(Buffer.from(k.layer.weights).equals(Buffer.from(want.weights))).toBe(true);
+    // Registers: equal except the fields the writer owns (addresses, pad counts, int_en, send_data_out).
+    const owned = { imageSrcAddr: 0, imageDstAddr: 0, bwsxBaseAddr: 0, activeAddr: 0, paraStartAddr: 0, intEn: 0, sendDataOut: 0 };
+    expect(packLayerArgument({ ...k.layer.args, ...owned })).toEqual(packLayerArgument({ ...want.args, ...owned }));
+  });
+}
+
+/** x → 3×3 conv (relu) → 1×1 conv → [relu, concat with the first conv's output] : NCHW, KPU-legal. */
+function twoConvGraph(): { graph: Graph; feeds: Tensor[] } {
+  const x = randomTensor([1, 4, 8, 8], 11, 0, 1);
+  const graph = buildGraph({
+    name: "two_conv",
+    opset: 17,
+    inputs: [{ name: "x", dtype: "float32", dims: [1, 4, 8, 8] }],
+    outputs: ["z"],
+    constants: new Map([
+      ["w1", randomTensor([8, 4, 3, 3], 12, -0.5, 0.5)],
+      ["b1", randomTensor([8], 13, -0.1, 0.1)],
+      ["w2", randomTensor([8, 8, 1, 1], 14, -0.5, 0.5)],
+    ]),
+    nodes: [
+      { name: "c1", op: "Conv", inputs: ["x", "w1", "b1"], outputs: ["y1"], attrs: { pads: [1, 1, 1, 1], activation: "Relu" } },
+      { name: "c2", op: "Conv", inputs: ["y1", "w2"], outputs: ["y2"], attrs: {} },
+      { name: "r", op: "Relu", inputs: ["y2"], outputs: ["y3"], attrs: {} },
+      { name: "cat", op: "Concat", inputs: ["y1", "y3"], outputs: ["z"], attrs: { axis: 1 } },
+    ],
+  });
+  return { graph, feeds: [x] };
+}
+
+describe("kmodel v4 writer", () => {
+  it("a chained two-layer KPU program parses, keeps nncase's alignment and runs like the lowered program", () => {
+    const { graph, feeds } = twoConvGraph();
+    const { program, kpuLayers } = lowerForK210(graph, [feeds]);
+    expect(kpuLayers).toEqual(["c1", "c2"]);
+    const written = writeKmodel(program);
+    const model = parseV4(written.bytes);
+    expect(model.fileSize).toBe(written.bytes.length);
+    expect(model.target).toBe(1);
+    // c2 reads c1's map in KPU RAM: one upload only; c1's map also goes to main memory for the concat.
+    expect(model.nodes.map((n) => n.name)).toEqual(["quantize", "kpu_upload", "kpu_conv2d", "kpu_conv2d", "dequantize", "binary", "dequantize", "concat"]);
+    const [c1, c2] = model.nodes.filter((n) => n.name === "kpu_conv2d").map((n) => n.body.kpu!.layer.args);
+    expect(c2!.imageSrcAddr).toBe(c1!.imageDstAddr);
+    expectKpuLayersAsCompiled(model, program);
+    // The KPU part is bit-identical; dequantisation divides by 1/scale (nncase's convention), so
+    // allow float32 rounding on top.
+    const got = runFloat(model, feeds)[0]!;
+    const want = runGraph(program, feeds)[0]!.toNumbers();
+    const { worst, range } = compare(got, want);
+    expect(worst).toBeLessThanOrEqual(1e-5 * range);
+    // And the float program within the quantisation bound of k210-target.test.ts (8 % of the range).
+    const reference = compare(got, runGraph(graph, feeds)[0]!.toNumbers());
+    expect(reference.worst).toBeLessThanOrEqual(0.08 * reference.range);
+  });
+
+  it("a constant Pad becomes nncase's pad and runs like the program", () => {
+    const graph = buildGraph({
+      name: "pad",
+      opset: 17,
+      inputs: [{ name: "x", dtype: "float32", dims: [1, 2, 3, 4] }],
+      outputs: ["y"],
+      constants: new Map(),
+      nodes: [{ name: "p", op: "Pad", inputs: ["x"], outputs: ["y"], attrs: { pads: [0, 0, 1, 0, 0, 1, 0, 2], mode: "constant", value: 0.5 } }],
+    });
+    const model = parseV4(writeKmodel(graph).bytes);
+    expect(model.nodes.map((n) => n.name)).toEqual(["pad"]);
+    const x = randomTensor([1, 2, 3, 4], 5);
+    const got = runFloat(model, [x])[0]!;
+    const want = runGraph(graph, [x])[0]!;
+    expect(want.shape).toEqual([1, 3, 4, 6]);
+    expect(Array.from(got)).toEqual(Array.from(want.toNumbers()));
+  });
+
+  it("an op without a v4 counterpart: writeKmodel fails naming it, the backend leaves the kmodel out with a warning", () => {
+    const graph = buildGraph({
+      name: "sigmoid",
+      opset: 17,
+      inputs: [{ name: "x", dtype: "float32", dims: [1, 4] }],
+      outputs: ["y"],
+      constants: new Map(),
+      nodes: [{ name: "sig", op: "Sigmoid", inputs: ["x"], outputs: ["y"], attrs: {} }],
+    });
+    const err = errorOf(() => writeKmodel(graph));
+    expect(err).toBeInstanceOf(EgretError);
+    expect(err.message).toMatch(/node sig \(Sigmoid\) has no kmodel v4 counterpart/);
+    const warnings: string[] = [];
+    const backend = makeK210Backend({ calibration: [[Tensor.fromNumbers("float32", [1, 4], [0, 1, 2, 3])]], warn: (m) => warnings.push(m) });
+    expect([...backend.binaryFiles!({} as never, graph).keys()]).toEqual([]);
+    expect(warnings.join("\n")).toMatch(/model\.kmodel not written: .*sig \(Sigmoid\)/);
+  });
+});
+
+describe("kmodel v4 writer on the real models (../shared/models/kmodel/source)", () => {
+  const shared = sharedOrWarn("k210 kmodel writer tests");
+
+  it.runIf(shared !== undefined)("iris.tflite: the kmodel gives the nncase example's printed output", () => {
+    const graph = importModelFile(join(shared!, "models/kmodel/source/iris.tflite"));
+    const result = compileGraph(graph, { target: "k210" });
+    const bytes = result.binaryFiles.get("model.kmodel")!;
+    const model = parseV4(bytes);
+    expect(model.nodes.map((n) => n.name)).toEqual(["matmul", "matmul"]);
+    const input = Tensor.fromNumbers("float32", [1, 4], [5.1, 3.8, 1.9, 0.4]);
+    const got = runFloat(model, [input])[0]!;
+    // nncase's kpu_iris_example prints 16.077795, 5.607656, -2.071745 (models/kmodel/README.md).
+    [16.077795, 5.607656, -2.071745].forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
+    const want = runGraph(graph, [input])[0]!.toNumbers();
+    want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
+  }, 60_000);
+
+  it.runIf(shared !== undefined)("ulffd_landmark.tflite: the kmodel parses with every KPU layer as compiled, and runs like the float program", () => {
+    const graph = importModelFile(join(shared!, "models/kmodel/source/ulffd_landmark.tflite"));
+    const backend = makeK210Backend({ calibration: seededRandomInputs(graph, 1, 7), warn: quiet });
+    const program = backend.lower!(compileGraph(graph, { target: "host" }).graph);
+    const written = writeKmodel(program);
+    const model = parseV4(written.bytes);
+    // All 43 convs on the KPU, as nncase's own file (stride-2 depthwise: stride 1 + strided_slice).
+    expect(written.summary.kpuLayers).toBe(43);
+    expect(model.nodes.filter((n) => n.name === "strided_slice").length).toBeGreaterThan(0);
+    expectKpuLayersAsCompiled(model, program);
+    const inputs = seededRandomInputs(graph, 1, 99)[0]!;
+    // Every op the writer emits for this model (float conv2d, softmax, strided_slice, …) executes.
+    const outputs = runFloat(model, inputs);
+    expect(outputs.length).toBe(graph.outputs.length);
+    // The kmodel computes what the lowered program computes: KPU layers bit-exact, nncase-style float
+    // CPU kernels within float32 rounding (which can move a later KPU input by one level, hence 1 %).
+    const lowered = runGraph(program, inputs);
+    const reference = runGraph(graph, inputs);
+    outputs.forEach((got, i) => {
+      const same = compare(got, lowered[i]!.toNumbers());
+      const { worst, range } = compare(got, reference[i]!.toNumbers());
+      console.log(`ulffd kmodel output ${i}: range ${range.toFixed(4)} max |err| vs float ${worst.toFixed(4)}, vs lowered program ${same.worst}`);
+      expect(same.worst).toBeLessThanOrEqual(0.01 * same.range);
+      // The float program within the bound of k210-target.test.ts (10 % of the range, see there).
+      expect(worst).toBeLessThanOrEqual(0.1 * range);
+    });
+  }, 300_000);
+});
