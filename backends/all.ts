@@ -3,3 +3,5 @@
  * the CLI import this file once; a new target adds one import line here.
  */
 import "./index.js";
+import "./k210/index.js";
+import "./cortex-m/index.js";

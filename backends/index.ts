@@ -22,6 +22,8 @@ export interface Backend {
   readonly lower?: (program: Graph) => Graph;
   /** Output directory contents; `program` is the graph that `model` was emitted from. */
   files(model: EmittedModel, program: Graph): Map<string, string>;
+  /** Binary output files (e.g. a `.kmodel`), written next to the text files. */
+  readonly binaryFiles?: (model: EmittedModel, program: Graph) => Map<string, Uint8Array>;
 }
 
 const host: Backend = {

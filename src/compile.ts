@@ -80,6 +80,8 @@ export interface CompileSummary {
 
 export interface CompileResult {
   readonly files: ReadonlyMap<string, string>;
+  /** Binary output files by name (e.g. `model.kmodel` for the K210); empty for most targets. */
+  readonly binaryFiles: ReadonlyMap<string, Uint8Array>;
   readonly summary: CompileSummary;
   /** The program that was emitted (after optimisation), for cost models and benchmarks. */
   readonly graph: Graph;
@@ -123,6 +125,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
   }
   const model = emitModel(program, { sourceName });
   const files = backend.files(model, program);
+  const binaryFiles = backend.binaryFiles?.(model, program) ?? new Map<string, Uint8Array>();
   let optimizer: OptimizerSummary | undefined;
   if (optimized !== undefined) {
     const before = options.reportBaseline === true ? emitModel(graph, { sourceName }).kernelCalls : undefined;
@@ -130,11 +133,12 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
   }
   return {
     files,
+    binaryFiles,
     graph: program,
     dumps,
     summary: {
       target,
-      files: [...files.keys()].sort(),
+      files: [...files.keys(), ...binaryFiles.keys()].sort(),
       arenaBytes: model.plan.arena.size,
       arenaLowerBound: model.plan.arena.lowerBound,
       kernelCalls: model.kernelCalls,

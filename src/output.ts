@@ -6,7 +6,7 @@ import { EgretError, fail } from "./errors.js";
  * Writes all files or none: they go to a temporary folder beside `dir` first and are moved in
  * only once every write succeeded, so a failure never leaves a half-written output directory.
  */
-export function writeOutputDir(dir: string, files: ReadonlyMap<string, string>): void {
+export function writeOutputDir(dir: string, files: ReadonlyMap<string, string | Uint8Array>): void {
   const target = resolve(dir);
   const parent = dirname(target);
   if (existsSync(target) && !statSync(target).isDirectory()) {
@@ -20,7 +20,7 @@ export function writeOutputDir(dir: string, files: ReadonlyMap<string, string>):
     return fail("io", `output directory ${dir}`, `cannot be written (${(e as NodeJS.ErrnoException).code ?? String(e)}); check the path and its permissions`);
   }
   try {
-    for (const [name, text] of files) writeFileSync(join(staging, name), text);
+    for (const [name, content] of files) writeFileSync(join(staging, name), content);
     if (!existsSync(target)) {
       renameSync(staging, target);
       return;

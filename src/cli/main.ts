@@ -16,8 +16,15 @@ import { PACKAGE_ROOT } from "../paths.js";
 import { checkRules } from "../rules/check.js";
 import { loadRuleFiles } from "../rules/load.js";
 import { describeGraph, formatInfo } from "./info.js";
+import { isKmodelFile, printKmodelInfo, runKmodelFile } from "./kmodel.js";
 import { opTableMarkdown } from "./op-table.js";
+import { registerRunTargetCommand } from "./run-target.js";
+import { registerBenchCommand } from "./bench.js";
+import { cortexMSizeSummary } from "../../backends/cortex-m/compile-report.js";
 import { parseConstInputs, parseInputShapes } from "./options.js";
+import { addQuantizeOptions, maybeQuantize, type QuantizeCliOptions } from "./quantize-options.js";
+import { k210CalibrationFromOptions } from "./k210-calib.js";
+import { registerEvalCommand } from "./eval.js";
 
 const version = (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
 
@@ -82,12 +89,12 @@ program
   .addOption(outputsOption())
   .addOption(prototxtOption())
   .action((model: string, opts: LoadOptions & { json?: boolean }) => {
+    if (isKmodelFile(model)) return printKmodelInfo(model, opts.json === true);
     const info = describeGraph(load(model, opts));
     console.log(opts.json ? JSON.stringify(info, null, 2) : formatInfo(info));
   });
 
-program
-  .command("compile")
+addQuantizeOptions(program.command("compile"))
   .description("compile a model to C: model.c, model.h, the runtime kernels it uses and a Makefile (make builds ./runner)")
   .argument("<model>", "model file (.onnx)")
   .requiredOption("-o, --output <dir>", "output directory (created; files in it are replaced)")
@@ -103,8 +110,8 @@ program
   .addOption(new Option("--extractor <name>", "extraction: dag counts shared sub-expressions once (time-limited, seeded with greedy)").choices(["dag", "greedy"]).default("dag"))
   .option("--sram-budget <bytes>", "largest arena: pick the cheapest program whose arena fits, or fail with the smallest arena found")
   .option("--dump <kind-and-dir...>", "write debug dumps: egraph (saturated e-graph as Graphviz DOT) and/or ir (graph before/after as text), e.g. --dump egraph,ir dumps/ (after the model argument)")
-  .action((model: string, opts: LoadOptions & { output: string; target: Target; json?: boolean; optimize: boolean; rules: string[]; extractor: ExtractorName; sramBudget?: string; dump?: string[] }) => {
-    const graph = load(model, opts);
+  .action((model: string, opts: LoadOptions & QuantizeCliOptions & { output: string; target: Target; json?: boolean; optimize: boolean; rules: string[]; extractor: ExtractorName; sramBudget?: string; dump?: string[] }) => {
+    const graph = opts.target === "k210" ? k210CalibrationFromOptions(load(model, opts), opts) : maybeQuantize(load(model, opts), opts);
     const dumps = parseDumpOption(opts.dump ?? []);
     const result = compileGraph(graph, {
       target: opts.target,
@@ -116,7 +123,7 @@ program
       ...(opts.sramBudget === undefined ? {} : { sramBudget: parseBytes(opts.sramBudget) }),
       dump: dumps.flatMap((d) => d.kinds),
     });
-    writeOutputDir(opts.output, result.files);
+    writeOutputDir(opts.output, new Map<string, string | Uint8Array>([...result.files, ...result.binaryFiles]));
     for (const { kinds, dir } of dumps) {
       const names = new Set(kinds.flatMap((k) => (k === "egraph" ? ["egraph.dot"] : ["ir-before.txt", "ir-after.txt"])));
       writeOutputDir(dir, new Map([...result.dumps].filter(([name]) => names.has(name))));
@@ -124,7 +131,9 @@ program
     const s = result.summary;
     // TFLite Micro's arena for the same model (from its golden record), to compare with arenaBytes.
     const tflmArenaBytes = tflmArenaFor(model);
-    if (opts.json) console.log(JSON.stringify({ output: opts.output, ...s, ...(tflmArenaBytes === undefined ? {} : { tflmArenaBytes }) }, null, 2));
+    // Cortex-M targets: flash and RAM measured from a cross build of the output (backends/cortex-m).
+    const targetSize = opts.json ? cortexMSizeSummary(opts.target, opts.output, s.arenaBytes) : undefined;
+    if (opts.json) console.log(JSON.stringify({ output: opts.output, ...s, ...(tflmArenaBytes === undefined ? {} : { tflmArenaBytes }), ...(targetSize === undefined ? {} : { targetSize }) }, null, 2));
     else {
       console.log(`wrote ${s.files.length} files to ${opts.output}: ${s.files.join(", ")}`);
       console.log(`arena ${s.arenaBytes} bytes (lower bound ${s.arenaLowerBound}), weights ${s.weightsBytes} bytes, ${s.kernelCalls} kernel calls`);
@@ -146,6 +155,7 @@ program
   .addOption(outputsOption())
   .addOption(prototxtOption())
   .action((model: string, opts: LoadOptions & { input: string[]; outputDir: string }) => {
+    if (isKmodelFile(model)) return runKmodelFile(model, opts.input, opts.outputDir);
     const graph = load(model, opts);
     const outputs = runGraph(graph, opts.input.map((p) => readNpy(p)));
     try {
@@ -190,6 +200,11 @@ program
     else if (opts.json) console.log(JSON.stringify(ops, null, 2));
     else for (const o of ops) console.log(`${o.family.padEnd(12)} ${o.op}`);
   });
+
+registerRunTargetCommand(program);
+registerBenchCommand(program);
+
+registerEvalCommand(program);
 
 // The .h5 reader initialises asynchronously; load it up front when a model argument is HDF5.
 await preloadKerasReaderFor(process.argv.slice(2));

@@ -4,8 +4,18 @@
  */
 import "./conv.js";
 import "./fully-connected.js";
+import "./conv-dsp.js";
+import "./fully-connected-dsp.js";
 import "./pool.js";
 import "./binary.js";
 import "./softmax.js";
 import "./convert.js";
 import "./activation.js";
+import "./svdf.js";
+import "./lstm.js";
+import "./transpose-conv.js";
+import "./onnx-qdq.js";
+import "./onnx-qlinear-matmul.js";
+import "./onnx-qlinear-conv.js";
+import "./hard-swish.js";
+import "./mean.js";
