@@ -14,8 +14,9 @@ import { compareWithCostModel, formatPerOpTable, spearman, type OpComparison } f
 import { findBackend } from "../backends/index.js";
 import { describeGraph } from "../src/cli/info.js";
 import { importModelFile } from "../src/importers/index.js";
+import { PACKAGE_ROOT } from "../src/paths.js";
 
-const SHARED = join(import.meta.dirname, "..", "..", "shared");
+const SHARED = join(PACKAGE_ROOT, "..", "shared");
 /** Anchors from issue 6: TFLite Micro on Cortex-M4 under QEMU, instructions per inference, and its arena. */
 const MODELS = [
   { golden: "kws_ref_model", path: "mlperf-tiny/kws/kws_ref_model.tflite", tflmRef: 42_199_960, tflmCmsis: 7_578_587, tflmArena: 22_772 },

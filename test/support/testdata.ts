@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { PACKAGE_ROOT } from "../../src/paths.js";
 
 export const ONNX_TESTDATA = "/usr/share/libonnx-testdata/data";
 
@@ -14,8 +15,8 @@ export function requireOnnxTestdata(): string {
   return ONNX_TESTDATA;
 }
 
-/** ../shared beside the checkout (CI has it; a fresh clone alone does not). */
-export const SHARED_DIR = join(import.meta.dirname, "..", "..", "..", "shared");
+/** ../shared beside the checkout (CI has it; a fresh clone alone does not); same from dist/. */
+export const SHARED_DIR = join(PACKAGE_ROOT, "..", "shared");
 
 /** Returns the shared folder, or undefined after a loud warning naming what is skipped. */
 export function sharedOrWarn(what: string): string | undefined {
