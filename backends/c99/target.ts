@@ -15,15 +15,24 @@ export function hostFiles(model: EmittedModel): Map<string, string> {
   files.set("model.c", model.modelC);
   files.set("model.h", model.modelH);
   files.set("egret.h", readFileSync(join(RUNTIME_C_DIR, "egret.h"), "utf8"));
-  const sources = ["model.c", "runner.c"];
-  for (const unit of model.runtimeUnits) {
-    files.set(`${unit}.h`, readFileSync(join(RUNTIME_C_DIR, "kernels", `${unit}.h`), "utf8"));
-    files.set(`${unit}.c`, readFileSync(join(RUNTIME_C_DIR, "kernels", `${unit}.c`), "utf8"));
-    sources.push(`${unit}.c`);
-  }
+  const sources = ["model.c", "runner.c", ...copyRuntimeUnits(files, model.runtimeUnits)];
   files.set("runner.c", readFileSync(join(RUNTIME_C_DIR, "runner", "runner.c"), "utf8"));
   files.set("Makefile", makefile(sources));
   return files;
+}
+
+/**
+ * Copies runtime units (`runtime-c/<folder>/<unit>.{c,h}`) into an output file map; returns the
+ * `.c` names to compile, in the order given.
+ */
+export function copyRuntimeUnits(files: Map<string, string>, units: Iterable<string>, folder = "kernels"): string[] {
+  const sources: string[] = [];
+  for (const unit of units) {
+    files.set(`${unit}.h`, readFileSync(join(RUNTIME_C_DIR, folder, `${unit}.h`), "utf8"));
+    files.set(`${unit}.c`, readFileSync(join(RUNTIME_C_DIR, folder, `${unit}.c`), "utf8"));
+    sources.push(`${unit}.c`);
+  }
+  return sources;
 }
 
 function makefile(sources: readonly string[]): string {

@@ -3,9 +3,6 @@
  * (iris.tflite, ulffd_landmark.tflite from ../shared) compiled with KPU layers, evaluated through
  * the TypeScript simulator, built as C (host) and compared bit for bit.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lowerForK210 } from "../../backends/k210/lower.js";
@@ -14,13 +11,14 @@ import { parseKmodel } from "../../src/importers/kmodel/index.js";
 import { runKmodelV4 } from "../../src/importers/kmodel/run-v4.js";
 import { mainMemoryBytes, makeK210Backend } from "../../backends/k210/target.js";
 import { seededRandomInputs } from "../../backends/k210/calibrate.js";
-import { compileGraph, Tensor, writeOutputDir, type Graph } from "../../src/index.js";
+import { compileGraph, Tensor, type Graph } from "../../src/index.js";
 import { importModelFile } from "../../src/importers/index.js";
 import { runGraph } from "../../src/interp/run.js";
 import { emitModel } from "../../src/codegen/emit-model.js";
 import { errorOf } from "../support/errors.js";
 import { randomTensor, singleNodeGraph } from "../support/graphs.js";
 import { sharedOrWarn } from "../support/testdata.js";
+import { buildAndRun } from "../support/c-run.js";
 
 const quiet = () => undefined;
 
@@ -35,24 +33,8 @@ function convGraph(c: number, h: number, w: number, oc: number, k: number, attrs
 }
 
 /** Builds the output dir, runs `runner` on the inputs and reads the float outputs back. */
-function runC(graph: Graph, program: Graph, files: ReadonlyMap<string, string>, inputs: readonly Tensor[]): Tensor[] {
-  const work = mkdtempSync(join(tmpdir(), "egret-k210-"));
-  try {
-    const dir = join(work, "out");
-    writeOutputDir(dir, files);
-    execFileSync("make", ["-s", "-C", dir, "runner"], { stdio: ["ignore", "pipe", "pipe"] });
-    const args = inputs.map((t, i) => {
-      const p = join(work, `in${i}.bin`);
-      writeFileSync(p, t.bytes());
-      return p;
-    });
-    const outDir = join(work, "results");
-    mkdirSync(outDir);
-    execFileSync(join(dir, "runner"), [...args, outDir], { stdio: ["ignore", "pipe", "pipe"] });
-    return program.outputs.map((o, i) => Tensor.fromBytes(o.dtype, o.shape, readFileSync(join(outDir, `${i}.bin`))));
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+function runC(program: Graph, files: ReadonlyMap<string, string>, inputs: readonly Tensor[]): Tensor[] {
+  return buildAndRun(files, program.outputs, inputs, { makefileFlags: true });
 }
 
 describe("k210 legality: what the KPU cannot take stays on the CPU", () => {
@@ -91,7 +73,7 @@ describe("k210 legality: what the KPU cannot take stays on the CPU", () => {
     // input, weight and output rounding: a few output steps at most on a 72-tap conv
     for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(4 * yScale);
     // KPU layer only: the C driver + simulator and the TS simulator agree bit for bit.
-    const fromC = runC(graph, lowered.program, makeK210Backend({ calibration: [feeds] }).files(emitModel(lowered.program), lowered.program), feeds)[0]!;
+    const fromC = runC(lowered.program, makeK210Backend({ calibration: [feeds] }).files(emitModel(lowered.program), lowered.program), feeds)[0]!;
     expect(Buffer.from(fromC.bytes()).equals(Buffer.from(runGraph(lowered.program, feeds)[0]!.bytes()))).toBe(true);
   });
 });
@@ -116,7 +98,7 @@ describe("k210 stride-2 convs the KPU runs at stride 1, subsampled on the CPU", 
       const yScale = Number(node.attrs["y_scale"]);
       const g = got.toNumbers(), w = want.toNumbers();
       for (let i = 0; i < w.length; i++) expect(Math.abs(g[i]! - w[i]!)).toBeLessThanOrEqual(4 * yScale);
-      const fromC = runC(graph, lowered.program, makeK210Backend({ calibration: [feeds] }).files(emitModel(lowered.program), lowered.program), feeds)[0]!;
+      const fromC = runC(lowered.program, makeK210Backend({ calibration: [feeds] }).files(emitModel(lowered.program), lowered.program), feeds)[0]!;
       expect(Buffer.from(fromC.bytes()).equals(Buffer.from(got.bytes()))).toBe(true);
       // The kmodel: kpu_conv2d with a main-memory output, then a uint8 strided_slice.
       const model = parseKmodel(writeKmodel(lowered.program).bytes, "subsample.kmodel");
@@ -159,18 +141,20 @@ describe("k210 memory", () => {
 
 describe("k210 real models (../shared/models/kmodel/source)", () => {
   const shared = sharedOrWarn("k210 real-model tests");
-  it.runIf(shared !== undefined)("iris.tflite compiles for k210 and runs as C like the float program", () => {
+  it("iris.tflite compiles for k210 and runs as C like the float program", () => {
+    if (shared === undefined) return; // sharedOrWarn warned loudly
     const graph = importModelFile(join(shared!, "models/kmodel/source/iris.tflite"));
     const input = Tensor.fromNumbers("float32", graph.inputs[0]!.shape, [5.1, 3.8, 1.9, 0.4]);
     const result = compileGraph(graph, { target: "k210" });
-    const got = runC(graph, result.graph, result.files, [input])[0]!.toNumbers();
+    const got = runC(result.graph, result.files, [input])[0]!.toNumbers();
     const want = runGraph(graph, [input])[0]!.toNumbers();
     // The MLP has no convolution, so it is CPU-only (as nncase's v4 iris.kmodel): float results.
     expect(result.graph.nodes.some((n) => n.op === "KpuConv2D")).toBe(false);
     want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 4));
   }, 60_000);
 
-  it.runIf(shared !== undefined)("ulffd_landmark.tflite: KPU layers; C and TS simulator and float program agree within 10 % of each output range", () => {
+  it("ulffd_landmark.tflite: KPU layers; C and TS simulator and float program agree within 10 % of each output range", () => {
+    if (shared === undefined) return; // sharedOrWarn warned loudly
     const graph = importModelFile(join(shared!, "models/kmodel/source/ulffd_landmark.tflite"));
     const calibration = seededRandomInputs(graph, 1, 7);
     const inputs = seededRandomInputs(graph, 1, 99)[0]!;
@@ -185,7 +169,7 @@ describe("k210 real models (../shared/models/kmodel/source)", () => {
     const simulated = runGraph(program, inputs);
     const reference = runGraph(float, inputs);
     const files = backend.files(emitModel(program), program);
-    const fromC = runC(graph, program, files, inputs);
+    const fromC = runC(program, files, inputs);
     // CPU float convs differ in the last bits between the float64 TS reference and float32 C, which
     // can move a downstream KPU input across a rounding boundary: C and TS agree within the same bound.
     fromC.forEach((t, i) => {

@@ -1,12 +1,8 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { expect } from "vitest";
-import { buildGraph, compileGraph, runGraph, Tensor, writeOutputDir, type AttrValue, type Graph } from "../../src/index.js";
+import { buildGraph, compileGraph, runGraph, Tensor, type AttrValue, type Graph } from "../../src/index.js";
 import { optimizeGraph, type OptimizeResult } from "../../src/egraph/ir/optimize.js";
 import { shippedRules } from "../../src/rules/load.js";
-import { compareClose } from "../support/c-run.js";
+import { buildAndRun, compareClose } from "../support/c-run.js";
 import { randomTensor } from "../support/graphs.js";
 
 /** Helpers for per-rule tests: small graphs, the shipped rules, and output comparisons. */
@@ -55,21 +51,5 @@ export function expectSameOutputs(original: Graph, optimized: Graph, feeds = fee
 
 /** Builds the generated C of `graph` (with or without the optimizer) and runs it on `inputs`. */
 export function runC(graph: Graph, inputs: readonly Tensor[], optimize: boolean): Tensor[] {
-  const work = mkdtempSync(join(tmpdir(), "egret-rules-"));
-  try {
-    const dir = join(work, "out");
-    writeOutputDir(dir, compileGraph(graph, { optimize }).files);
-    execFileSync("make", ["-s", "-C", dir, "CFLAGS=-O1 -std=c99 -Wall -Wextra -Werror -pedantic"], { stdio: ["ignore", "pipe", "pipe"] });
-    const args = inputs.map((t, i) => {
-      const p = join(work, `in${i}.bin`);
-      writeFileSync(p, t.bytes());
-      return p;
-    });
-    const outDir = join(work, "results");
-    mkdirSync(outDir);
-    execFileSync(join(dir, "runner"), [...args, outDir], { stdio: ["ignore", "pipe", "pipe"] });
-    return graph.outputs.map((o, i) => Tensor.fromBytes(o.dtype, o.shape, readFileSync(join(outDir, `${i}.bin`))));
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  return buildAndRun(compileGraph(graph, { optimize }).files, graph.outputs, inputs);
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compileGraph, writeOutputDir, Tensor, type Graph } from "../../src/index.js";
+import type { NamedValue } from "../../src/ir/graph.js";
 
 /** The project's strict C flags plus AddressSanitizer and UBSan; any report aborts the runner. */
 export const SANITIZE_CFLAGS =
@@ -12,6 +13,8 @@ export interface CRunOptions {
   /** Extra CFLAGS, e.g. sanitizers. Defaults to the Makefile's strict flags at -O1. */
   readonly cflags?: string;
   readonly keepDir?: boolean;
+  /** Build with the generated Makefile's own CFLAGS (a target's flags) instead of `cflags`. */
+  readonly makefileFlags?: boolean;
 }
 
 /**
@@ -19,12 +22,21 @@ export interface CRunOptions {
  * back: the generated-code half of every differential test.
  */
 export function compileAndRun(graph: Graph, inputs: readonly Tensor[], options: CRunOptions = {}): Tensor[] {
+  return buildAndRun(compileGraph(graph).files, graph.outputs, inputs, options);
+}
+
+/**
+ * Writes an output directory, builds its `runner` with `make` (strict flags at -O1 unless
+ * `options.cflags`), runs it on the inputs and reads back one tensor per expected output.
+ */
+export function buildAndRun(files: ReadonlyMap<string, string>, outputs: readonly NamedValue[], inputs: readonly Tensor[], options: CRunOptions = {}): Tensor[] {
   const work = mkdtempSync(join(tmpdir(), "egret-c-"));
   try {
     const dir = join(work, "out");
-    writeOutputDir(dir, compileGraph(graph).files);
+    writeOutputDir(dir, files);
     const flags = options.cflags ?? "-O1 -std=c99 -Wall -Wextra -Werror -pedantic";
-    execFileSync("make", ["-s", "-C", dir, `CFLAGS=${flags}`], { stdio: ["ignore", "pipe", "pipe"] });
+    const makeArgs = ["-s", "-C", dir, ...(options.makefileFlags === true ? [] : [`CFLAGS=${flags}`]), "runner"];
+    execFileSync("make", makeArgs, { stdio: ["ignore", "pipe", "pipe"] });
     const args: string[] = [];
     inputs.forEach((t, i) => {
       const p = join(work, `in${i}.bin`);
@@ -34,7 +46,7 @@ export function compileAndRun(graph: Graph, inputs: readonly Tensor[], options: 
     const outDir = join(work, "results");
     mkdirSync(outDir);
     execFileSync(join(dir, "runner"), [...args, outDir], { stdio: ["ignore", "pipe", "pipe"] });
-    return graph.outputs.map((o, i) => Tensor.fromBytes(o.dtype, o.shape, readFileSync(join(outDir, `${i}.bin`))));
+    return outputs.map((o, i) => Tensor.fromBytes(o.dtype, o.shape, readFileSync(join(outDir, `${i}.bin`))));
   } finally {
     if (!options.keepDir) rmSync(work, { recursive: true, force: true });
   }
