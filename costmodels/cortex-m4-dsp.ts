@@ -15,21 +15,22 @@ import type { CostModel, CostVector } from "./types.js";
  * - generic conv: ~7.5 per MAC (LDRSB x2, offset add, MLA, loop) plus ~24 per kernel tap (bounds
  *   tests and index math, paid once per tap for all of its input channels); depthwise pays
  *   everything per MAC (~32). FC ~6 per MAC.
- * - per output: ~50 generic (eg_q_mul with its 64-bit divide, clamp, store); ~70 DSP (the shorter
- *   eg_qdsp_mul, but also the 2x2 block's setup and epilogue, shared by 4 outputs).
- * - DSP GEMM: ~1.45 per MAC (24 instructions per 16 MACs in the 2x2 SMLAD loop); widening ~3 per
- *   operand element (1x1, FC), im2col ~10 (tap logic, staging when C % 4 != 0).
+ * - per output: ~50 generic (eg_q_mul with its 64-bit divide, clamp, store); ~40 DSP (the
+ *   one-rounding eg_qdsp_rq_fast, plus the 2x2 block's setup and epilogue, shared by 4 outputs).
+ * - DSP GEMM: ~1.1 per MAC (the 2x2 loop is Thumb-2 asm: 34 instructions per 32 MACs, two groups
+ *   per pass); widening ~3 per operand element (1x1, FC), im2col ~10 (tap logic, staging when
+ *   C % 4 != 0).
  * - DSP depthwise 3x3: ~2 per MAC plus ~30 per output pixel (tap pointers).
  */
 export const CORTEX_M4_QUANT_CYCLES = {
   call: 60,
   genericPerOutput: 50,
-  dspPerOutput: 70,
+  dspPerOutput: 40,
   genericConvPerMac: 7.5,
   genericConvPerTap: 24,
   genericDepthwisePerMac: 32,
   genericFcPerMac: 6,
-  dspGemmPerMac: 1.45,
+  dspGemmPerMac: 1.1,
   dspWidenPerElement: 3,
   dspIm2colPerElement: 10,
   dspDepthwisePerMac: 2,

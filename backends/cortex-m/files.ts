@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EmittedModel } from "../../src/codegen/emit-model.js";
 import { PACKAGE_ROOT, RUNTIME_C_DIR } from "../../src/paths.js";
-import { STRICT_CFLAGS } from "../c99/target.js";
+import { copyRuntimeUnits, STRICT_CFLAGS } from "../c99/target.js";
 import type { CortexMVariant } from "./variants.js";
 
 /** The QEMU harness sources shipped in backends/cortex-m/c/ (startup, semihosting, counter, runner). */
@@ -22,12 +22,7 @@ export function cortexMFiles(variant: CortexMVariant, model: EmittedModel): Map<
   files.set("model.c", model.modelC);
   files.set("model.h", model.modelH);
   files.set("egret.h", readFileSync(join(RUNTIME_C_DIR, "egret.h"), "utf8"));
-  const kernels: string[] = [];
-  for (const unit of model.runtimeUnits) {
-    files.set(`${unit}.h`, readFileSync(join(RUNTIME_C_DIR, "kernels", `${unit}.h`), "utf8"));
-    files.set(`${unit}.c`, readFileSync(join(RUNTIME_C_DIR, "kernels", `${unit}.c`), "utf8"));
-    kernels.push(`${unit}.c`);
-  }
+  const kernels = copyRuntimeUnits(files, model.runtimeUnits);
   for (const name of HARNESS_FILES) files.set(name, readFileSync(join(HARNESS_DIR, name), "utf8"));
   files.set("Makefile", makefile(variant, kernels, model.kernelCalls));
   return files;

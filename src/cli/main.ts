@@ -81,7 +81,7 @@ const program = new Command()
 program
   .command("info")
   .description("show a model's inputs, outputs, op counts, parameters and MACs")
-  .argument("<model>", "model file (.onnx)")
+  .argument("<model>", "model file: ONNX, TFLite, Caffe .caffemodel, TensorFlow .pb, Keras .h5, or a K210 .kmodel (recognised by content)")
   .option("--json", "print machine-readable JSON")
   .addOption(inputShapeOption())
   .addOption(constInputOption())
@@ -96,7 +96,7 @@ program
 
 addQuantizeOptions(program.command("compile"))
   .description("compile a model to C: model.c, model.h, the runtime kernels it uses and a Makefile (make builds ./runner)")
-  .argument("<model>", "model file (.onnx)")
+  .argument("<model>", "model file: ONNX, TFLite, Caffe .caffemodel, TensorFlow .pb or Keras .h5 (recognised by content)")
   .requiredOption("-o, --output <dir>", "output directory (created; files in it are replaced)")
   .addOption(new Option("--target <target>", "code generation target").choices([...TARGETS]).default("host"))
   .option("--json", "print a JSON summary (files, arena bytes, kernel count, weights bytes)")
@@ -146,7 +146,7 @@ addQuantizeOptions(program.command("compile"))
 program
   .command("run")
   .description("run a model in the reference interpreter on .npy inputs and write .npy outputs")
-  .argument("<model>", "model file (.onnx)")
+  .argument("<model>", "model file (any format compile takes), or a K210 .kmodel (run with the KPU simulator)")
   .requiredOption("--input <file.npy>", "an input tensor, in model input order (repeatable)", collect, [] as string[])
   .requiredOption("--output-dir <dir>", "where to write <output name>.npy files")
   .addOption(inputShapeOption())
@@ -201,10 +201,9 @@ program
     else for (const o of ops) console.log(`${o.family.padEnd(12)} ${o.op}`);
   });
 
+registerEvalCommand(program);
 registerRunTargetCommand(program);
 registerBenchCommand(program);
-
-registerEvalCommand(program);
 
 // The .h5 reader initialises asynchronously; load it up front when a model argument is HDF5.
 await preloadKerasReaderFor(process.argv.slice(2));
