@@ -12,8 +12,8 @@ import { seededRandomInputs } from "../backends/k210/calibrate.js";
 import { writeKmodel } from "../backends/k210/kmodel-writer.js";
 import { layerGeometry } from "../backends/k210/kpu-layer.js";
 import { makeK210Backend } from "../backends/k210/target.js";
+import { extractForK210 } from "../backends/k210/extract.js";
 import { describeKmodel } from "../src/cli/kmodel.js";
-import { compileGraph } from "../src/compile.js";
 import { importModelFile } from "../src/importers/index.js";
 import { parseKmodel, type Kmodel } from "../src/importers/kmodel/index.js";
 import { PACKAGE_ROOT } from "../src/paths.js";
@@ -73,7 +73,8 @@ function rowOf(model: Kmodel, file: string): Row {
 function egretKmodel(sourcePath: string): Kmodel {
   const graph = importModelFile(sourcePath);
   const backend = makeK210Backend({ calibration: seededRandomInputs(graph, 1, 7), warn: () => undefined });
-  const program = backend.lower!(compileGraph(graph, { target: "host" }).graph);
+  // The k210 rules and cost model choose the KPU layers (extraction), then the backend quantises them.
+  const program = backend.lower!(extractForK210(graph));
   return parseKmodel(writeKmodel(program).bytes, "egret.kmodel");
 }
 

@@ -1,6 +1,8 @@
 /**
  * Kendryte K210 (K210-KPU.md §1.1): float C kernels on one RV64GC core at 400 MHz, and
- * convolutions that the KPU can take (backends/k210/legality.ts) on the KPU at 400 MHz.
+ * convolutions that the KPU can take (backends/k210/legality.ts) on the KPU at 400 MHz. A float
+ * Conv is CPU work; its `KpuConv2DCandidate` (rules/targets/k210.rules) is a KPU layer plus upload
+ * and download, so extraction decides KPU vs CPU per layer.
  *
  * KPU cycles [UNVERIFIED, §1.1 gives only marketing throughput]: the datapath is 576 bits wide,
  * i.e. 64 lanes of one 3×3 window (9 uint8 taps); per output pixel and output channel it needs
@@ -14,6 +16,7 @@
 import type { Node, ValueInfo } from "../src/ir/graph.js";
 import { numel } from "../src/ir/shape.js";
 import { kpuConvVerdict, type KpuConvGeometry } from "../backends/k210/legality.js";
+import { KPU_CONV2D_CANDIDATE } from "../backends/k210/ops/kpu-conv2d-candidate.js";
 import type { Coefficients } from "./coefficients.js";
 import { tableCostModel } from "./table-model.js";
 import type { CostModel, CostVector } from "./types.js";
@@ -67,9 +70,12 @@ export const k210Kpu: CostModel = {
   name: "k210-kpu",
   weights: cpu.weights,
   nodeCost(node, inputs, outputs) {
-    if (node.op === "Conv") {
-      const v = kpuConvVerdict(node, inputs[0], inputs[1], outputs[0]);
-      if (v.ok) return kpuCost(v.geometry);
+    // The candidate (rules/targets/k210.rules) is the KPU alternative of a Conv; the Conv itself
+    // is always CPU work, so extraction compares the two per layer. A candidate that is not legal
+    // (never built by the guarded rule) is priced as the CPU conv the lowering turns it back into.
+    if (node.op === KPU_CONV2D_CANDIDATE) {
+      const v = kpuConvVerdict({ ...node, op: "Conv" }, inputs[0], inputs[1], outputs[0]);
+      return v.ok ? kpuCost(v.geometry) : cpu.nodeCost({ ...node, op: "Conv" }, inputs, outputs);
     }
     if (node.op === "KpuConv2D" && inputs[0] !== undefined && outputs[0] !== undefined) return kpuCost(loweredGeometry(node, inputs[0], outputs[0]));
     return cpu.nodeCost(node, inputs, outputs);

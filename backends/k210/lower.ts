@@ -1,6 +1,8 @@
 /**
- * K210 lowering: partitions the extracted float program into KPU layers (`KpuConv2D`, carrying the
+ * K210 lowering: turns the extracted float program into KPU layers (`KpuConv2D`, carrying the
  * quantised layer) and CPU ops (everything else, unchanged float C kernels on the RV64 cores).
+ * The KPU/CPU decision is extraction's (rules/targets/k210.rules offer `KpuConv2DCandidate`s, the
+ * k210-kpu cost model prices them): this pass quantises the chosen candidates and nothing else.
  *
  * Each KPU layer takes its input from main memory and gives its output back (upload → layer →
  * download, §1.7): the input map sits at KPU line 0 and the output right after it, so a layer needs
@@ -15,6 +17,7 @@ import { mapLines } from "./kpu-ram.js";
 import { activationPieces, quantizeKpuConv, type Range } from "./kpu-quantize.js";
 import { kpuConvVerdict, type KpuConvGeometry } from "./legality.js";
 import { KPU_CONV2D } from "./ops/kpu-conv2d.js";
+import { KPU_CONV2D_CANDIDATE } from "./ops/kpu-conv2d-candidate.js";
 
 /** Why a Conv stayed on the CPU (for reports and tests). */
 export interface CpuFallback {
@@ -28,30 +31,41 @@ export interface K210Lowering {
   readonly fallbacks: readonly CpuFallback[];
 }
 
-/** Lowers with calibration `samples` (each: one tensor per graph input). */
+/**
+ * Lowers with calibration `samples` (each: one tensor per graph input). Only the
+ * `KpuConv2DCandidate` nodes extraction chose become KPU layers; a plain Conv stays on the CPU
+ * (its reason recorded: not legal, or cheaper on the CPU under the k210-kpu cost model).
+ */
 export function lowerForK210(program: Graph, samples: readonly (readonly Tensor[])[]): K210Lowering {
-  // Calibration runs the whole float program: skip it when no conv can go to the KPU.
-  const anyLegal = program.nodes.some((n) => n.op === "Conv" && kpuConvVerdict(n, program.values.get(n.inputs[0]!), program.values.get(n.inputs[1]!), program.values.get(n.outputs[0]!)).ok);
-  const ranges = anyLegal ? calibrateRanges(program, samples) : new Map<string, Range>();
+  // Calibration runs the whole float program (candidates evaluate as their Conv): skip it when
+  // extraction put nothing on the KPU.
+  const anyCandidate = program.nodes.some((n) => n.op === KPU_CONV2D_CANDIDATE);
+  const ranges = anyCandidate ? calibrateRanges(program, samples) : new Map<string, Range>();
   const fallbacks: CpuFallback[] = [];
   const kpuLayers: string[] = [];
   const nodes: Node[] = program.nodes.map((node) => {
-    if (node.op !== "Conv") return node;
+    if (node.op === "Conv") {
+      fallbacks.push({ node: node.name, reason: cpuConvReason(node, program) });
+      return node;
+    }
+    if (node.op !== KPU_CONV2D_CANDIDATE) return node;
+    // The candidate's float Conv, what it falls back to if the re-checks below fail.
+    const conv: Node = { ...node, op: "Conv" };
     const [xName, wName, bName] = node.inputs;
-    const verdict = kpuConvVerdict(node, program.values.get(xName!), program.values.get(wName!), program.values.get(node.outputs[0]!));
+    const verdict = kpuConvVerdict(conv, program.values.get(xName!), program.values.get(wName!), program.values.get(node.outputs[0]!));
     if (!verdict.ok) {
       fallbacks.push({ node: node.name, reason: verdict.reason });
-      return node;
+      return conv;
     }
     const weights = program.constants.get(wName!);
     if (weights === undefined) {
       fallbacks.push({ node: node.name, reason: "the weights are computed at run time" });
-      return node;
+      return conv;
     }
     const bias = bName ? program.constants.get(bName) : undefined;
     if (bName && bias === undefined) {
       fallbacks.push({ node: node.name, reason: "the bias is computed at run time" });
-      return node;
+      return conv;
     }
     const inRange = ranges.get(xName!) ?? fullRange;
     const outRange = ranges.get(node.outputs[0]!) ?? fullRange;
@@ -63,6 +77,14 @@ export function lowerForK210(program: Graph, samples: readonly (readonly Tensor[
   const constants = new Map([...program.constants].filter(([name]) => used.has(name)));
   const values = new Map([...program.values].filter(([name]) => !program.constants.has(name) || constants.has(name)));
   return { program: { ...program, nodes, constants, values }, kpuLayers, fallbacks };
+}
+
+/** Why an extracted plain Conv is on the CPU: the legality reason, or extraction's price comparison. */
+function cpuConvReason(node: Node, program: Graph): string {
+  const verdict = kpuConvVerdict(node, program.values.get(node.inputs[0]!), program.values.get(node.inputs[1]!), program.values.get(node.outputs[0]!));
+  if (!verdict.ok) return verdict.reason;
+  if (!program.constants.has(node.inputs[1]!)) return "the weights are computed at run time";
+  return "extraction kept it on the CPU: the k210-kpu cost model prices the CPU conv below a KPU layer with its upload and download (or the program was not optimised)";
 }
 
 const fullRange: Range = { min: -6, max: 6 };

@@ -1,7 +1,9 @@
 /**
  * The `k210` target (Kendryte K210: two RV64GC cores at 400 MHz, 6 MiB SRAM, the KPU with 2 MiB of
- * its own SRAM). `lower` moves every KPU-legal convolution onto a `KpuConv2D` layer quantised from
- * calibration; the rest stays float C for the RISC-V cores. Output: the host files (model.c calls the
+ * its own SRAM). The rules of rules/targets/k210.rules offer each KPU-legal convolution as a
+ * `KpuConv2DCandidate`, extraction under the k210-kpu cost model picks KPU or CPU per layer, and
+ * `lower` quantises the extracted candidates into `KpuConv2D` layers from calibration; the rest
+ * stays float C for the RISC-V cores. Output: the host files (model.c calls the
  * KPU driver, whose host implementation is the bit-accurate simulator), the simulator and driver
  * sources, a Makefile that also builds `runner-rv64` with riscv64-linux-gnu-gcc (static), and
  * `model.kmodel` (kmodel v4, kmodel-writer.ts) when every op has a v4 counterpart.
@@ -21,6 +23,8 @@ import { lowerForK210 } from "./lower.js";
 import { writeKmodel } from "./kmodel-writer.js";
 import { KPU_CONV2D, kpuLayerOf } from "./ops/kpu-conv2d.js";
 
+/** The lowering rules (rules/targets/k210.rules) that offer KPU candidates to extraction. */
+export const K210_RULES = "k210.rules";
 /** General SRAM of the K210 (§1.1): MEM0 4 MiB + MEM1 2 MiB. */
 export const K210_MAIN_SRAM_BYTES = 6 * 1024 * 1024;
 /** Seeded random samples the CLI calibrates with when no calibration data is given. */
@@ -66,6 +70,7 @@ export function makeK210Backend(options: K210Options = {}): Backend {
     name: "k210",
     description: "Kendryte K210: convolutions on the KPU (uint8, simulated on the host), the rest as C for the RV64 cores",
     costModel: "k210-kpu",
+    ruleFiles: [K210_RULES],
     lower: (program) => {
       const warn = options.warn ?? ((m: string) => process.stderr.write(`${m}\n`));
       let samples = options.calibration ?? cliCalibration;

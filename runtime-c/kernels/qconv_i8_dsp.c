@@ -89,6 +89,88 @@ void eg_qconv2d_1x1_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias
   }
 }
 
+/*
+ * One group of 4 channels (c..c+3) of one output pixel over its 9 taps: acc[k] += the 9 products of
+ * channel c + k. tap[t] is the input pixel of tap t (or the zero-point pad); wq holds the 18
+ * pre-sign-extended weight words of the group: per tap, SXTB16 (channels 0, 2) then SXTB16-ror-8
+ * (channels 1, 3) of its 4 weight bytes. One 32-bit load per tap gives all 4 inputs; SMLABB/SMLATT
+ * multiply the matching halfwords (SMLAD cannot: it would add two channels into one sum).
+ * Native: one asm block of 9 x 10 instructions, because gcc, given the unrolled C, hoists the 9
+ * loads and spills; given the rolled C, it spends 13 instructions per tap on loop and reloads.
+ */
+#if EG_QDSP_NATIVE
+#define DW_TAP(T, WE, WO)                                                                                      \
+  "ldr %[p], [%[tap], #" T "]\n\t"                                                                             \
+  "ldr %[xo], [%[p], %[c]]\n\t"                                                                                \
+  "sxtb16 %[xe], %[xo]\n\t"                                                                                    \
+  "sxtb16 %[xo], %[xo], ror #8\n\t"                                                                            \
+  "ldr %[w], [%[wq], #" WE "]\n\t"                                                                             \
+  "smlabb %[a0], %[xe], %[w], %[a0]\n\t"                                                                       \
+  "smlatt %[a2], %[xe], %[w], %[a2]\n\t"                                                                       \
+  "ldr %[w], [%[wq], #" WO "]\n\t"                                                                             \
+  "smlabb %[a1], %[xo], %[w], %[a1]\n\t"                                                                       \
+  "smlatt %[a3], %[xo], %[w], %[a3]\n\t"
+#endif
+
+/* gcc prices the asm block by its line count and would call it out of line, acc through memory. */
+#if defined(__GNUC__)
+#define DW_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define DW_ALWAYS_INLINE
+#endif
+static inline DW_ALWAYS_INLINE void dw_group9(const int8_t *const *tap, int32_t c, const uint32_t *wq, int32_t acc[4]) {
+#if EG_QDSP_NATIVE
+  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+  const int8_t *p;
+  uint32_t xe, xo, w;
+  __asm__(DW_TAP("0", "0", "4") DW_TAP("4", "8", "12") DW_TAP("8", "16", "20") DW_TAP("12", "24", "28")
+          DW_TAP("16", "32", "36") DW_TAP("20", "40", "44") DW_TAP("24", "48", "52") DW_TAP("28", "56", "60")
+          DW_TAP("32", "64", "68")
+          : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [p] "=&r"(p), [xe] "=&r"(xe),
+            [xo] "=&r"(xo), [w] "=&r"(w)
+          : [tap] "r"(tap), [c] "r"(c), [wq] "r"(wq)
+          : "memory");
+  acc[0] = a0;
+  acc[1] = a1;
+  acc[2] = a2;
+  acc[3] = a3;
+#else
+  int32_t t;
+  for (t = 0; t < 9; t++, wq += 2) {
+    const uint32_t xv = eg_qdsp_read4(tap[t] + c);
+    const uint32_t xe = eg_qdsp_sxtb16(xv), xo = eg_qdsp_sxtb16_ror8(xv);
+    acc[0] = eg_qdsp_smlabb(xe, wq[0], acc[0]);
+    acc[2] = eg_qdsp_smlatt(xe, wq[0], acc[2]);
+    acc[1] = eg_qdsp_smlabb(xo, wq[1], acc[1]);
+    acc[3] = eg_qdsp_smlatt(xo, wq[1], acc[3]);
+  }
+#endif
+}
+
+/*
+ * The groups of 4 channels of one output pixel on the eg_qdsp_requant4 path. A function of its
+ * own so that the pixel loop's variables are not live here: inlined, gcc spills the group loop's
+ * pointers and the requantization's operands around every group.
+ */
+#if defined(__GNUC__)
+#define DW_NOINLINE __attribute__((noinline))
+#else
+#define DW_NOINLINE
+#endif
+static DW_NOINLINE void dw_pixel_groups4(const int8_t *const *tap, int32_t C, const int32_t *folded, const uint32_t *wq,
+                             const eg_qdsp_requant *rq, uint32_t lo4, uint32_t hi4, int8_t *y) {
+  int32_t c;
+  for (c = 0; c + 3 < C; c += 4, wq += 18) {
+    int32_t acc[4];
+    acc[0] = folded[c];
+    acc[1] = folded[c + 1];
+    acc[2] = folded[c + 2];
+    acc[3] = folded[c + 3];
+    dw_group9(tap, c, wq, acc);
+    eg_qdsp_requant4(acc, rq, c, lo4, hi4, y + c);
+  }
+}
+
 void eg_qdepthwise3x3_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, const int32_t *p,
                              const int32_t *mult, const int32_t *shift, void *scratch) {
   const int32_t N = p[0], H = p[1], W = p[2], C = p[3], OH = p[4], OW = p[5], offset = p[16];
@@ -98,7 +180,8 @@ void eg_qdepthwise3x3_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bi
   uint32_t *wide = (uint32_t *)(folded + C);
   int8_t *pad = (int8_t *)(wide + 18 * groups);
   int32_t tap_offset[9];
-  int32_t b, oy, ox, c, t, g;
+  int32_t b, oy, ox, c, t, g, four;
+  uint32_t lo4, hi4;
   /* bias + offset * sum(w): a padded tap then adds w * zero_point = -w * offset, i.e. nothing. */
   for (c = 0; c < C; c++) {
     int32_t sum = 0;
@@ -114,6 +197,9 @@ void eg_qdepthwise3x3_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bi
       wide[18 * g + 2 * t + 1] = eg_qdsp_sxtb16_ror8(wv);
     }
   rq.bias = NULL;
+  four = eg_qdsp_requant4_ok(&rq);
+  lo4 = eg_qdsp_bytes4(rq.act_min);
+  hi4 = eg_qdsp_bytes4(rq.act_max);
   /* Interior pixels (no tap in the padding) reach their taps at fixed offsets from the window origin. */
   for (t = 0; t < 9; t++) tap_offset[t] = ((t / 3) * p[12] * W + (t % 3) * p[13]) * C;
   for (b = 0; b < N; b++)
@@ -131,22 +217,22 @@ void eg_qdepthwise3x3_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bi
             tap[t] = (iy < 0 || iy >= H || ix < 0 || ix >= W) ? pad : x + ((size_t)(b * H + iy) * (size_t)W + (size_t)ix) * (size_t)C;
           }
         }
-        for (c = 0; c + 3 < C; c += 4) {
-          int32_t a0 = folded[c], a1 = folded[c + 1], a2 = folded[c + 2], a3 = folded[c + 3];
-          /* A rolled tap loop: unrolled, gcc hoists all 9 loads and spills their extensions. */
-          for (t = 0; t < 9; t++, wq += 2) {
-            const uint32_t xv = eg_qdsp_read4(tap[t] + c);
-            const uint32_t xe = eg_qdsp_sxtb16(xv), xo = eg_qdsp_sxtb16_ror8(xv);
-            const uint32_t we = wq[0], wo = wq[1];
-            a0 = eg_qdsp_smlabb(xe, we, a0);
-            a2 = eg_qdsp_smlatt(xe, we, a2);
-            a1 = eg_qdsp_smlabb(xo, wo, a1);
-            a3 = eg_qdsp_smlatt(xo, wo, a3);
+        if (four) {
+          dw_pixel_groups4(tap, C, folded, wq, &rq, lo4, hi4, y);
+          c = C & ~3;
+        } else {
+          for (c = 0; c + 3 < C; c += 4, wq += 18) {
+            int32_t acc[4];
+            acc[0] = folded[c];
+            acc[1] = folded[c + 1];
+            acc[2] = folded[c + 2];
+            acc[3] = folded[c + 3];
+            dw_group9(tap, c, wq, acc);
+            y[c] = eg_qdsp_requant_acc(acc[0], &rq, c);
+            y[c + 1] = eg_qdsp_requant_acc(acc[1], &rq, c + 1);
+            y[c + 2] = eg_qdsp_requant_acc(acc[2], &rq, c + 2);
+            y[c + 3] = eg_qdsp_requant_acc(acc[3], &rq, c + 3);
           }
-          y[c] = eg_qdsp_requant_acc(a0, &rq, c);
-          y[c + 1] = eg_qdsp_requant_acc(a1, &rq, c + 1);
-          y[c + 2] = eg_qdsp_requant_acc(a2, &rq, c + 2);
-          y[c + 3] = eg_qdsp_requant_acc(a3, &rq, c + 3);
         }
         for (; c < C; c++) {
           int32_t acc = folded[c];

@@ -18,8 +18,10 @@
  * eg_qdepthwise3x3_i8_dsp: 3x3 depthwise, depth multiplier 1, any stride, dilation and padding.
  *   The input offset is folded into a per-channel bias once per call (sum of the 9 weights times
  *   the offset); padded taps then read the input zero point (x + offset = 0 there), so every
- *   output pixel runs the same unrolled 9-tap loop, 4 channels per SXTB16/SMLABB/SMLATT step, on
- *   weights sign-extended once per call (two words per tap and group of 4 channels).
+ *   output pixel runs the same 9-tap block, 4 channels per SXTB16/SMLABB/SMLATT step (one asm block
+ *   of 10 instructions per tap natively), on weights sign-extended once per call (two words per tap
+ *   and group of 4 channels); with an int8 activation range the 4 outputs are requantized together
+ *   (SSAT, SSUB8/SEL clamp, one 32-bit store: eg_qdsp_requant4).
  *   scratch: 20 * C + 18 * (C & ~3) + C bytes.
  */
 void eg_qconv2d_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, const int32_t *p,

@@ -187,6 +187,71 @@ static inline int8_t eg_qdsp_requant_acc(int32_t acc, const eg_qdsp_requant *rq,
   return (int8_t)eg_q_clamp(v + rq->out_offset, rq->act_min, rq->act_max);
 }
 
+/*
+ * Four outputs at once on the fast path: channels o..o+3 of accumulators acc[0..3] (bias
+ * included) into y[0..3] (any alignment), for a requantization with rq->fast set and
+ * -128 <= act_min <= act_max <= 127 (eg_qdsp_requant4_ok). Natively each value is saturated to
+ * int8 by SSAT (clamp(v, lo, hi) == clamp(ssat8(v), lo, hi) when [lo, hi] lies inside int8), the
+ * four bytes are packed, and SSUB8/SEL clamp all four lanes to the activation range in 4
+ * instructions; one 32-bit store. `lo4`/`hi4` are act_min/act_max replicated in each byte
+ * (eg_qdsp_bytes4). Portable: eg_qdsp_requant_acc per output (the same values).
+ */
+static inline int32_t eg_qdsp_requant4_ok(const eg_qdsp_requant *rq) {
+  return rq->fast != NULL && rq->act_min >= -128 && rq->act_min <= rq->act_max && rq->act_max <= 127;
+}
+
+static inline uint32_t eg_qdsp_bytes4(int32_t v) { return ((uint32_t)v & 0xFFu) * 0x01010101u; }
+
+#if EG_QDSP_NATIVE
+/*
+ * One lane of eg_qdsp_requant4: eg_qdsp_rq_fast + out_offset, SSAT to int8. One asm block so that
+ * gcc cannot interleave the four lanes (it then spills their operands). k80 holds 0x80000000.
+ */
+static inline uint32_t eg_qdsp_rq_byte(int32_t acc, const eg_qdsp_rq_entry *e, int32_t out_offset, uint32_t k80) {
+  uint32_t lo, sign, m;
+  int32_t hi;
+  __asm__("ldrd %[lo], %[hi], [%[e], #4]\n\t"
+          "lsrs %[sign], %[acc], #31\n\t"
+          "ldr %[m], [%[e]]\n\t"
+          "smlal %[lo], %[hi], %[sign], %[k80]\n\t"
+          "smlal %[lo], %[hi], %[acc], %[m]\n\t"
+          "ldr %[m], [%[e], #12]\n\t"
+          "asrs %[hi], %[hi], %[m]\n\t"
+          "add %[hi], %[hi], %[out]\n\t"
+          "ssat %[hi], #8, %[hi]"
+          : [lo] "=&r"(lo), [hi] "=&r"(hi), [sign] "=&r"(sign), [m] "=&r"(m)
+          : [e] "r"(e), [acc] "r"(acc), [k80] "r"(k80), [out] "r"(out_offset)
+          : "cc", "memory");
+  return (uint32_t)hi & 0xFFu;
+}
+#endif
+
+static inline void eg_qdsp_requant4(const int32_t acc[4], const eg_qdsp_requant *rq, int32_t o, uint32_t lo4, uint32_t hi4,
+                                    int8_t *y) {
+#if EG_QDSP_NATIVE
+  const eg_qdsp_rq_entry *e = rq->fast + o;
+  const int32_t out = rq->out_offset;
+  const uint32_t k80 = 0x80000000u;
+  uint32_t packed = eg_qdsp_rq_byte(acc[0], e, out, k80), ge;
+  packed |= eg_qdsp_rq_byte(acc[1], e + 1, out, k80) << 8;
+  packed |= eg_qdsp_rq_byte(acc[2], e + 2, out, k80) << 16;
+  packed |= eg_qdsp_rq_byte(acc[3], e + 3, out, k80) << 24;
+  __asm__("ssub8 %1, %0, %2\n\t"
+          "sel %0, %0, %2\n\t"
+          "ssub8 %1, %3, %0\n\t"
+          "sel %0, %0, %3"
+          : "+r"(packed), "=&r"(ge)
+          : "r"(lo4), "r"(hi4)
+          : "cc");
+  memcpy(y, &packed, 4);
+#else
+  int32_t k;
+  (void)lo4;
+  (void)hi4;
+  for (k = 0; k < 4; k++) y[k] = eg_qdsp_requant_acc(acc[k], rq, o + k);
+#endif
+}
+
 /* The bias of output channel o (0 without bias): the start of its accumulator. */
 static inline int32_t eg_qdsp_bias(const eg_qdsp_requant *rq, int32_t o) { return rq->bias != NULL ? rq->bias[o] : 0; }
 

@@ -120,6 +120,15 @@ export const GUARDS: ReadonlyMap<string, GuardDef> = new Map<string, GuardDef>([
   ...SHAPE_GUARDS,
 ]);
 
+/**
+ * Adds a target's own guard (e.g. `kpu-legal` from backends/k210), so the rule language stays free
+ * of backend imports: a backend registers its guards when it registers itself. Names are unique.
+ */
+export function registerGuard(name: string, def: GuardDef): void {
+  if (GUARDS.has(name)) throw new Error(`rule guard "${name}" registered twice`);
+  (GUARDS as Map<string, GuardDef>).set(name, def);
+}
+
 export const ATTR_FUNCTIONS: ReadonlyMap<string, AttrFunctionDef> = new Map<string, AttrFunctionDef>([
   [
     "scalar",

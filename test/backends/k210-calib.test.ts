@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { lowerForK210 } from "../../backends/k210/lower.js";
+import { extractForK210 } from "../../backends/k210/extract.js";
 import { makeK210Backend, setK210Calibration } from "../../backends/k210/target.js";
 import { loadSamples } from "../../src/calib/data.js";
 import { k210CalibrationFromOptions } from "../../src/cli/k210-calib.js";
@@ -83,7 +84,7 @@ describe("k210 calibration from --calib", () => {
     // The same layer lowered directly on the same two images (x/255 in [0,1], resized to 32×32).
     const samples = loadSamples(images, graph.inputs, { samples: 2 }).tensors;
     expect(samples.length).toBe(2);
-    const direct = lowerForK210(compileGraph(graph, { target: "host" }).graph, samples).program.nodes.find((n) => n.op === "KpuConv2D")!;
+    const direct = lowerForK210(extractForK210(graph), samples).program.nodes.find((n) => n.op === "KpuConv2D")!;
     expect(calibrated.xScale).toBe(Number(direct.attrs["x_scale"]));
 
     setK210Calibration(undefined);
@@ -93,7 +94,7 @@ describe("k210 calibration from --calib", () => {
   });
 
   it("calibrating on a single input warns that its ranges may saturate on other inputs; two inputs do not", () => {
-    const graph = compileGraph(imageConv(), { target: "host" }).graph;
+    const graph = extractForK210(imageConv());
     const warningsWith = (count: number): string[] => {
       const warnings: string[] = [];
       const samples = Array.from({ length: count }, (_, s) => [randomTensor([1, 3, 32, 32], 10 + s, 0, 1)]);
@@ -122,7 +123,7 @@ describe("k210 calibration from --calib", () => {
     const source = join(shared!, "models/kmodel/source");
     const graph = importModelFile(join(source, "ulffd_landmark.tflite"));
     const image = (name: string) => loadSamples(join(source, "landmark_images", name), graph.inputs).tensors[0]!;
-    const float = compileGraph(graph, { target: "host" }).graph;
+    const float = extractForK210(graph);
     const lowered = lowerForK210(float, ["20.jpg", "22.jpg", "23.jpg"].map(image));
     expect(lowered.kpuLayers.length).toBe(43);
     const heldOut = image("21.jpg");

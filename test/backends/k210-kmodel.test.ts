@@ -10,6 +10,8 @@ import { seededRandomInputs } from "../../backends/k210/calibrate.js";
 import { writeKmodel } from "../../backends/k210/kmodel-writer.js";
 import { packLayerArgument } from "../../backends/k210/kpu-layer.js";
 import { lowerForK210 } from "../../backends/k210/lower.js";
+import { KPU_CONV2D_CANDIDATE } from "../../backends/k210/ops/kpu-conv2d-candidate.js";
+import { extractForK210 } from "../../backends/k210/extract.js";
 import { kpuLayerOf } from "../../backends/k210/ops/kpu-conv2d.js";
 import { makeK210Backend } from "../../backends/k210/target.js";
 import { EgretError } from "../../src/errors.js";
@@ -68,7 +70,11 @@ function expectKpuLayersAsCompiled(model: KmodelV4, program: Graph): void {
   });
 }
 
-/** x → 3×3 conv (relu) → 1×1 conv → [relu, concat with the first conv's output] : NCHW, KPU-legal. */
+/**
+ * x → 3×3 conv (relu) → 1×1 conv → [relu, concat with the first conv's output] : NCHW, KPU-legal.
+ * The convs are written as the KPU candidates extraction would choose (rules/targets/k210.rules),
+ * without running the optimizer, so the Relu stays a separate CPU op for the writer to handle.
+ */
 function twoConvGraph(): { graph: Graph; feeds: Tensor[] } {
   const x = randomTensor([1, 4, 8, 8], 11, 0, 1);
   const graph = buildGraph({
@@ -82,8 +88,8 @@ function twoConvGraph(): { graph: Graph; feeds: Tensor[] } {
       ["w2", randomTensor([8, 8, 1, 1], 14, -0.5, 0.5)],
     ]),
     nodes: [
-      { name: "c1", op: "Conv", inputs: ["x", "w1", "b1"], outputs: ["y1"], attrs: { pads: [1, 1, 1, 1], activation: "Relu" } },
-      { name: "c2", op: "Conv", inputs: ["y1", "w2"], outputs: ["y2"], attrs: {} },
+      { name: "c1", op: KPU_CONV2D_CANDIDATE, inputs: ["x", "w1", "b1"], outputs: ["y1"], attrs: { pads: [1, 1, 1, 1], activation: "Relu" } },
+      { name: "c2", op: KPU_CONV2D_CANDIDATE, inputs: ["y1", "w2"], outputs: ["y2"], attrs: {} },
       { name: "r", op: "Relu", inputs: ["y2"], outputs: ["y3"], attrs: {} },
       { name: "cat", op: "Concat", inputs: ["y1", "y3"], outputs: ["z"], attrs: { axis: 1 } },
     ],
@@ -175,7 +181,7 @@ describe("kmodel v4 writer on the real models (../shared/models/kmodel/source)",
     if (shared === undefined) return; // sharedOrWarn warned loudly
     const graph = importModelFile(join(shared!, "models/kmodel/source/ulffd_landmark.tflite"));
     const backend = makeK210Backend({ calibration: seededRandomInputs(graph, 1, 7), warn: quiet });
-    const program = backend.lower!(compileGraph(graph, { target: "host" }).graph);
+    const program = backend.lower!(extractForK210(graph));
     const written = writeKmodel(program);
     const model = parseV4(written.bytes);
     // All 43 convs on the KPU, as nncase's own file (stride-2 depthwise: stride 1 + strided_slice).

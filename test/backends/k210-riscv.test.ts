@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { seededRandomInputs } from "../../backends/k210/calibrate.js";
 import { makeK210Backend } from "../../backends/k210/target.js";
-import { compileGraph, Tensor, writeOutputDir } from "../../src/index.js";
+import { extractForK210 } from "../../backends/k210/extract.js";
+import { Tensor, writeOutputDir } from "../../src/index.js";
 import { importModelFile } from "../../src/importers/index.js";
 import { emitModel } from "../../src/codegen/emit-model.js";
 import { sharedOrWarn } from "../support/testdata.js";
@@ -30,7 +31,7 @@ function runOutputs(dir: string, cmd: readonly string[], inputs: readonly string
 function hostAndRv64(name: string, modelPath: string, inputs: readonly Tensor[]): { host: Buffer[]; rv64: Buffer[]; kpuLayers: number } {
   const graph = importModelFile(modelPath);
   const backend = makeK210Backend({ calibration: seededRandomInputs(graph, 1, 7), warn: () => undefined });
-  const program = backend.lower!(compileGraph(graph, { target: "host" }).graph);
+  const program = backend.lower!(extractForK210(graph));
   const dir = join(work, name);
   writeOutputDir(dir, backend.files(emitModel(program), program));
   execFileSync("make", ["-s", "-C", dir, "runner", "runner-rv64"], { stdio: ["ignore", "pipe", "pipe"] });

@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lowerForK210 } from "../../backends/k210/lower.js";
+import { extractForK210 } from "../../backends/k210/extract.js";
 import { writeKmodel } from "../../backends/k210/kmodel-writer.js";
 import { parseKmodel } from "../../src/importers/kmodel/index.js";
 import { runKmodelV4 } from "../../src/importers/kmodel/run-v4.js";
@@ -51,9 +52,9 @@ describe("k210 legality: what the KPU cannot take stays on the CPU", () => {
   ];
   for (const [what, { graph, feeds }, reason] of cases) {
     it(what, () => {
-      const lowered = lowerForK210(graph, [feeds]);
+      const lowered = lowerForK210(extractForK210(graph), [feeds]);
       if (reason.source === "^$") {
-        expect(lowered.kpuLayers).toEqual(["conv_0"]);
+        expect(lowered.kpuLayers).toEqual([graph.outputs[0]!.name]); // extraction names a node after its output
         expect(lowered.program.nodes.map((n) => n.op)).toEqual(["KpuConv2D"]);
       } else {
         expect(lowered.kpuLayers).toEqual([]);
@@ -65,7 +66,7 @@ describe("k210 legality: what the KPU cannot take stays on the CPU", () => {
 
   it("a legal stride-2 conv becomes pool type 5 and matches the float conv within its quantisation", () => {
     const { graph, feeds } = convGraph(8, 16, 16, 8, 3, { strides: [2, 2], activation: "Relu" });
-    const lowered = lowerForK210(graph, [feeds]);
+    const lowered = lowerForK210(extractForK210(graph), [feeds]);
     expect(JSON.parse(String(lowered.program.nodes[0]!.attrs["kpu_layer"])).args.poolType).toBe(5);
     const got = runGraph(lowered.program, feeds)[0]!.toNumbers();
     const want = runGraph(graph, feeds)[0]!.toNumbers();
@@ -87,8 +88,8 @@ describe("k210 stride-2 convs the KPU runs at stride 1, subsampled on the CPU", 
   ];
   for (const [what, { graph, feeds }, subsample] of cases) {
     it(`${what}: matches the float conv within its quantisation; C and TS bit-identical; kmodel runs the same`, () => {
-      const lowered = lowerForK210(graph, [feeds]);
-      expect(lowered.kpuLayers).toEqual(["conv_0"]);
+      const lowered = lowerForK210(extractForK210(graph), [feeds]);
+      expect(lowered.kpuLayers).toEqual([graph.outputs[0]!.name]); // extraction names a node after its output
       const node = lowered.program.nodes[0]!;
       expect(node.attrs["subsample"]).toEqual(subsample);
       expect(JSON.parse(String(node.attrs["kpu_layer"])).args.poolType).toBe(0);
@@ -129,8 +130,8 @@ describe("k210 memory", () => {
 
   it("the main-SRAM sum counts the KPU layer parameters", () => {
     const { graph, feeds } = convGraph(64, 16, 16, 64, 3);
-    const lowered = lowerForK210(graph, [feeds]);
-    expect(lowered.kpuLayers).toEqual(["conv_0"]);
+    const lowered = lowerForK210(extractForK210(graph), [feeds]);
+    expect(lowered.kpuLayers).toEqual([graph.outputs[0]!.name]); // extraction names a node after its output
     const mem = mainMemoryBytes(emitModel(lowered.program), lowered.program);
     // 96 register bytes + 8 per output channel (BN) + 144 (activation) + 64·64·9 uint8 weights
     expect(mem.kpuParams).toBe(96 + 8 * 64 + 144 + 64 * 64 * 9);
@@ -159,7 +160,7 @@ describe("k210 real models (../shared/models/kmodel/source)", () => {
     const calibration = seededRandomInputs(graph, 1, 7);
     const inputs = seededRandomInputs(graph, 1, 99)[0]!;
     const backend = makeK210Backend({ calibration, warn: quiet });
-    const float = compileGraph(graph, { target: "host" }).graph;
+    const float = extractForK210(graph);
     const program = backend.lower!(float);
     // Every conv goes to the KPU, the stride-2 depthwise ones at stride 1 + CPU subsampling (nncase: 43).
     const kpu = program.nodes.filter((n) => n.op === "KpuConv2D").length;

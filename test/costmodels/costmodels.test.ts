@@ -155,9 +155,9 @@ describe("node costs", () => {
     }
   });
 
-  it("on the KPU, a fused table activation is free and bigger convs still cost more", () => {
+  it("on the KPU (a KpuConv2DCandidate, rules/targets/k210.rules), a fused table activation is free and bigger convs still cost more", () => {
     const kpu = getCostModel("k210-kpu");
-    const conv = (c: number, attrs: Node["attrs"] = {}) => typed("Conv", [f32(1, c, 16, 16), f32(c, c, 3, 3)], { pads: [1, 1, 1, 1], ...attrs });
+    const conv = (c: number, attrs: Node["attrs"] = {}) => typed("KpuConv2DCandidate", [f32(1, c, 16, 16), f32(c, c, 3, 3)], { pads: [1, 1, 1, 1], ...attrs });
     expect(cost(kpu, conv(8, { activation: "Relu" }))).toBe(cost(kpu, conv(8)));
     expect(cost(kpu, conv(64))).toBeGreaterThan(cost(kpu, conv(8)));
   });

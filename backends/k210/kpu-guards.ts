@@ -1,0 +1,35 @@
+/**
+ * The `kpu-legal` rule guard (rules/targets/k210.rules): `(kpu-legal ?x ?w ?conv)` holds when a Conv
+ * with input ?x, weights ?w and attribute record ?conv (bound by `:* ?conv`, fused activation
+ * included) producing the matched expression's type is a legal KPU layer (legality.ts). Registered
+ * with src/rules/guards.ts by backends/k210/index.ts, so the optimizer and `egret rules check` see
+ * the same predicate.
+ */
+import type { Attrs, AttrValue } from "../../src/ir/graph.js";
+import { Tensor } from "../../src/ir/tensor.js";
+import { facts, value, type GuardDef } from "../../src/rules/arg-access.js";
+import { kpuConvVerdict } from "./legality.js";
+// The op the k210 rules build: registered wherever the guard is, so every rule loader knows it.
+import "./ops/kpu-conv2d-candidate.js";
+
+export const K210_GUARDS: ReadonlyArray<readonly [string, GuardDef]> = [
+  [
+    "kpu-legal",
+    {
+      params: ["class", "class", "value"],
+      doc: "(kpu-legal ?x ?w ?conv): Conv(?x, ?w) with the attributes ?conv, giving the matched type, runs on the K210 KPU (backends/k210/legality.ts)",
+      test: ([x, w, conv], match) => {
+        const attrs = attributeRecord(value(conv));
+        if (attrs === undefined) return false;
+        const node = { name: "kpu-legal", op: "Conv", inputs: [], outputs: [], attrs };
+        return kpuConvVerdict(node, facts(x).type, facts(w).type, match.root.type).ok;
+      },
+    },
+  ],
+];
+
+/** The `:*` record of a value argument; undefined for a single attribute value or an absent one. */
+function attributeRecord(v: AttrValue | Attrs | null | undefined): Attrs | undefined {
+  if (v === undefined || v === null || typeof v !== "object" || Array.isArray(v) || v instanceof Tensor) return undefined;
+  return v as Attrs;
+}
