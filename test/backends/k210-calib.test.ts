@@ -20,22 +20,12 @@ import { runGraph } from "../../src/interp/run.js";
 import type { Tensor } from "../../src/ir/tensor.js";
 import { errorOf } from "../support/errors.js";
 import { randomTensor, singleNodeGraph } from "../support/graphs.js";
+import { pearson } from "../support/stats.js";
 import { sharedOrWarn } from "../support/testdata.js";
 
 /** A 3×3 conv on a 3×32×32 image input: one KPU layer whose input scale comes from calibration. */
 function imageConv(): Graph {
   return singleNodeGraph("Conv", [{ value: randomTensor([1, 3, 32, 32], 1, 0, 1) }, { value: randomTensor([8, 3, 3, 3], 2), constant: true }], { pads: [1, 1, 1, 1] }).graph;
-}
-
-/** Pearson correlation of two equally long series. */
-function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  const n = x.length;
-  let mx = 0, my = 0;
-  for (let i = 0; i < n; i++) { mx += x[i]!; my += y[i]!; }
-  mx /= n; my /= n;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (let i = 0; i < n; i++) { const a = x[i]! - mx, b = y[i]! - my; sxy += a * b; sxx += a * a; syy += b * b; }
-  return sxy / Math.sqrt(sxx * syy);
 }
 
 /** Worst |got − want| as a fraction of want's range. */

@@ -15,6 +15,7 @@ import { EgretError } from "../../src/errors.js";
 import { Tensor } from "../../src/index.js";
 import { importModelFile } from "../../src/importers/index.js";
 import { runGraph } from "../../src/interp/run.js";
+import { pearson } from "../support/stats.js";
 import { sharedOrWarn } from "../support/testdata.js";
 
 const shared = sharedOrWarn("kmodel reader tests");
@@ -29,16 +30,6 @@ function planarRgb(path: string): Uint8Array {
   const out = new Uint8Array(3 * n);
   for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) out[c * n + i] = img.data[4 * i + c]!;
   return out;
-}
-
-function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  const n = x.length;
-  let mx = 0, my = 0;
-  for (let i = 0; i < n; i++) { mx += x[i]!; my += y[i]!; }
-  mx /= n; my /= n;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (let i = 0; i < n; i++) { const a = x[i]! - mx, b = y[i]! - my; sxy += a * b; sxx += a * a; syy += b * b; }
-  return sxy / Math.sqrt(sxx * syy);
 }
 
 describe("kmodel files from nncase", () => {
