@@ -1,13 +1,14 @@
 /**
  * The `kpu-legal` rule guard (rules/targets/k210.rules): `(kpu-legal ?x ?w ?conv)` holds when a Conv
  * with input ?x, weights ?w and attribute record ?conv (bound by `:* ?conv`, fused activation
- * included) producing the matched expression's type is a legal KPU layer (legality.ts). Registered
- * with src/rules/guards.ts by backends/k210/index.ts, so the optimizer and `egret rules check` see
- * the same predicate.
+ * included) producing the matched expression's type is a legal KPU layer (legality.ts). The guard
+ * registers itself with src/rules/guards.ts when this module loads; target.ts, which names the rule
+ * file, imports it, so whoever can load rules/targets/k210.rules knows the guard.
  */
 import type { Attrs, AttrValue } from "../../src/ir/graph.js";
 import { Tensor } from "../../src/ir/tensor.js";
 import { facts, value, type GuardDef } from "../../src/rules/arg-access.js";
+import { registerGuard } from "../../src/rules/guards.js";
 import { kpuConvVerdict } from "./legality.js";
 // The op the k210 rules build: registered wherever the guard is, so every rule loader knows it.
 import "./ops/kpu-conv2d-candidate.js";
@@ -33,3 +34,5 @@ function attributeRecord(v: AttrValue | Attrs | null | undefined): Attrs | undef
   if (v === undefined || v === null || typeof v !== "object" || Array.isArray(v) || v instanceof Tensor) return undefined;
   return v as Attrs;
 }
+
+for (const [name, def] of K210_GUARDS) registerGuard(name, def);

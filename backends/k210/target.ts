@@ -22,6 +22,8 @@ import { seededRandomInputs } from "./calibrate.js";
 import { lowerForK210 } from "./lower.js";
 import { writeKmodel } from "./kmodel-writer.js";
 import { KPU_CONV2D, kpuLayerOf } from "./ops/kpu-conv2d.js";
+// The guard of the target rule file (K210_RULES) registers itself on import.
+import "./kpu-guards.js";
 
 /** The lowering rules (rules/targets/k210.rules) that offer KPU candidates to extraction. */
 export const K210_RULES = "k210.rules";
