@@ -22,6 +22,11 @@ export interface Backend {
   readonly lower?: (program: Graph) => Graph;
   /** Output directory contents; `program` is the graph that `model` was emitted from. */
   files(model: EmittedModel, program: Graph): Map<string, string>;
+  /**
+   * Measured size of a written output directory (e.g. flash/RAM of a cross build), added to
+   * `egret compile --json` as `targetSize`.
+   */
+  readonly sizeReport?: (outputDir: string, arenaBytes: number) => object;
   /** Binary output files (e.g. a `.kmodel`), written next to the text files. */
   readonly binaryFiles?: (model: EmittedModel, program: Graph) => Map<string, Uint8Array>;
 }

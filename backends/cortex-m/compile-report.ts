@@ -7,10 +7,10 @@ import { findVariant } from "./variants.js";
 
 /**
  * For `egret compile --json` on a Cortex-M target: cross-builds a copy of the output directory (the
- * output itself stays as written) and returns its flash/RAM report; undefined for other targets.
+ * output itself stays as written) and returns its flash/RAM report.
  */
-export function cortexMSizeSummary(target: string, outputDir: string, arenaBytes: number): SizeReport | undefined {
-  if (findVariant(target) === undefined) return undefined;
+export function cortexMSizeSummary(target: string, outputDir: string, arenaBytes: number): SizeReport {
+  if (findVariant(target) === undefined) throw new Error(`cortexMSizeSummary: "${target}" is not a Cortex-M target`);
   const work = mkdtempSync(join(tmpdir(), "egret-size-"));
   try {
     cpSync(outputDir, work, { recursive: true });

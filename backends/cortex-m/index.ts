@@ -1,26 +1,24 @@
 /**
  * Registers the Cortex-M targets (`--target cortex-m4 | cortex-m7 | cortex-m0plus`). The model
  * and kernels are the host's; the target adds the cross build and the QEMU harness. Armv7E-M
- * targets add the DSP lowering rules (rules/targets/cortex-m.rules) when that file is present.
+ * targets add the DSP lowering rules (rules/targets/cortex-m.rules), and every variant reports
+ * flash and RAM from a cross build for `egret compile --json`.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { PACKAGE_ROOT } from "../../src/paths.js";
 import { registerBackend } from "../index.js";
+import { cortexMSizeSummary } from "./compile-report.js";
 import { cortexMFiles } from "./files.js";
 import { CORTEX_M_VARIANTS } from "./variants.js";
 
-/** The DSP lowering rules, written alongside the optimised kernels; absent until they exist. */
+/** The DSP lowering rules of the Armv7E-M variants (rules/targets/). */
 export const CORTEX_M_RULES = "cortex-m.rules";
-
-const hasDspRules = existsSync(join(PACKAGE_ROOT, "rules", "targets", CORTEX_M_RULES));
 
 for (const variant of CORTEX_M_VARIANTS) {
   registerBackend({
     name: variant.name,
     description: variant.description,
     costModel: variant.costModel,
-    ...(variant.dsp && hasDspRules ? { ruleFiles: [CORTEX_M_RULES] } : {}),
+    ...(variant.dsp ? { ruleFiles: [CORTEX_M_RULES] } : {}),
     files: (model) => cortexMFiles(variant, model),
+    sizeReport: (outputDir, arenaBytes) => cortexMSizeSummary(variant.name, outputDir, arenaBytes),
   });
 }

@@ -20,7 +20,7 @@ import { isKmodelFile, printKmodelInfo, runKmodelFile } from "./kmodel.js";
 import { opTableMarkdown } from "./op-table.js";
 import { registerRunTargetCommand } from "./run-target.js";
 import { registerBenchCommand } from "./bench.js";
-import { cortexMSizeSummary } from "../../backends/cortex-m/compile-report.js";
+import { findBackend } from "../../backends/index.js";
 import { parseConstInputs, parseInputShapes } from "./options.js";
 import { addQuantizeOptions, maybeQuantize, type QuantizeCliOptions } from "./quantize-options.js";
 import { k210CalibrationFromOptions } from "./k210-calib.js";
@@ -131,8 +131,8 @@ addQuantizeOptions(program.command("compile"))
     const s = result.summary;
     // TFLite Micro's arena for the same model (from its golden record), to compare with arenaBytes.
     const tflmArenaBytes = tflmArenaFor(model);
-    // Cortex-M targets: flash and RAM measured from a cross build of the output (backends/cortex-m).
-    const targetSize = opts.json ? cortexMSizeSummary(opts.target, opts.output, s.arenaBytes) : undefined;
+    // Targets that can measure their build (Cortex-M: flash and RAM of a cross build) report it.
+    const targetSize = opts.json ? findBackend(opts.target)?.sizeReport?.(opts.output, s.arenaBytes) : undefined;
     if (opts.json) console.log(JSON.stringify({ output: opts.output, ...s, ...(tflmArenaBytes === undefined ? {} : { tflmArenaBytes }), ...(targetSize === undefined ? {} : { targetSize }) }, null, 2));
     else {
       console.log(`wrote ${s.files.length} files to ${opts.output}: ${s.files.join(", ")}`);

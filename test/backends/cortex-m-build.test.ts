@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { findBackend } from "../../backends/index.js";
 import { CORTEX_M_VARIANTS } from "../../backends/cortex-m/variants.js";
 import { compileGraph, writeOutputDir } from "../../src/index.js";
 import { importModelFile } from "../../src/importers/index.js";
@@ -32,6 +33,13 @@ describe("Cortex-M targets cross-compile with -Werror", () => {
       const header = execFileSync("arm-none-eabi-readelf", ["-h", "-A", join(dir, "runner.elf")], { encoding: "utf8" });
       expect(header).toContain("ARM");
       expect(header).toMatch(variant.dsp ? /Tag_CPU_arch: v7E-M/ : /Tag_CPU_arch: v6S?-M/);
+      // The size report of `compile --json`: weights are all in flash, the arena is the planned one.
+      const size = findBackend(variant.name)!.sizeReport!(dir, result.summary.arenaBytes) as { flash: { weights: number; total: number }; ram: { arena: number; stack: number; total: number } };
+      expect(size.flash.weights).toBe(result.summary.weightsBytes);
+      expect(size.flash.total).toBeGreaterThan(size.flash.weights);
+      expect(size.ram.arena).toBe(result.summary.arenaBytes);
+      expect(size.ram.stack).toBeGreaterThan(0);
+      expect(size.ram.total).toBe(size.ram.arena + size.ram.stack);
     });
   }
 });
