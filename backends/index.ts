@@ -5,6 +5,7 @@
  */
 import type { EmittedModel } from "../src/codegen/emit-model.js";
 import type { Graph } from "../src/ir/graph.js";
+import type { Tensor } from "../src/ir/tensor.js";
 import { hostFiles } from "./c99/target.js";
 
 export interface Backend {
@@ -19,7 +20,7 @@ export interface Backend {
    */
   readonly ruleFiles?: readonly string[];
   /** Target-specific lowering of the extracted program before storage planning and emission. */
-  readonly lower?: (program: Graph) => Graph;
+  readonly lower?: (program: Graph, context?: LowerContext) => Graph;
   /** Output directory contents; `program` is the graph that `model` was emitted from. */
   files(model: EmittedModel, program: Graph): Map<string, string>;
   /**
@@ -29,6 +30,12 @@ export interface Backend {
   readonly sizeReport?: (outputDir: string, arenaBytes: number) => object;
   /** Binary output files (e.g. a `.kmodel`), written next to the text files. */
   readonly binaryFiles?: (model: EmittedModel, program: Graph) => Map<string, Uint8Array>;
+}
+
+/** What a target's lowering may need from the compile call. */
+export interface LowerContext {
+  /** Calibration inputs (each: one tensor per graph input), for targets that quantise themselves. */
+  readonly calibration?: readonly (readonly Tensor[])[];
 }
 
 const host: Backend = {

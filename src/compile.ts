@@ -6,6 +6,7 @@ import { egraphToDot, graphToText } from "./egraph/ir/dump.js";
 import { optimizeGraph, type ExtractorName, type SaturationReport } from "./egraph/ir/optimize.js";
 import { selectWithinBudget } from "./egraph/ir/sram-select.js";
 import type { Graph } from "./ir/graph.js";
+import type { Tensor } from "./ir/tensor.js";
 import type { RuleAst } from "./rules/ast.js";
 import { loadRuleFiles, shippedRules } from "./rules/load.js";
 import { PACKAGE_ROOT } from "./paths.js";
@@ -33,6 +34,8 @@ export interface CompileOptions {
    * planned arena fits, or fails giving the budget and the smallest arena found.
    */
   readonly sramBudget?: number;
+  /** Calibration inputs for targets that quantise during lowering (`--target k210 --calib PATH`). */
+  readonly calibration?: readonly (readonly Tensor[])[];
   /** Debug dumps returned in `CompileResult.dumps` (`--dump egraph|ir DIR`). */
   readonly dump?: readonly DumpKind[];
 }
@@ -116,7 +119,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
   // Without the optimizer the imported graph is the only candidate; it must still fit the budget.
   if (optimized === undefined && budget !== undefined) selectWithinBudget([{ label: "imported graph", graph }], budget, costModel);
   const extracted = optimized?.graph ?? graph;
-  const program = backend.lower === undefined ? extracted : backend.lower(extracted);
+  const program = backend.lower === undefined ? extracted : backend.lower(extracted, options.calibration === undefined ? {} : { calibration: options.calibration });
   const dumps = new Map<string, string>();
   if (dump.has("egraph") && optimized !== undefined) dumps.set("egraph.dot", egraphToDot(optimized.encoded));
   if (dump.has("ir")) {

@@ -56,26 +56,15 @@ export function mainMemoryBytes(model: EmittedModel, program: Graph): { arena: n
   return { arena, io, weights: model.weightBytes, kpuParams, total: arena + io + model.weightBytes + kpuParams };
 }
 
-/** Calibration for the registered `k210` target, set by `egret compile --target k210 --calib PATH`. */
-let cliCalibration: readonly (readonly Tensor[])[] | undefined;
-
-/**
- * Gives the registered `k210` target (and any backend made without `calibration`) these samples
- * (each: one tensor per graph input); undefined restores the seeded random fallback.
- */
-export function setK210Calibration(samples: readonly (readonly Tensor[])[] | undefined): void {
-  cliCalibration = samples;
-}
-
 export function makeK210Backend(options: K210Options = {}): Backend {
   return {
     name: "k210",
     description: "Kendryte K210: convolutions on the KPU (uint8, simulated on the host), the rest as C for the RV64 cores",
     costModel: "k210-kpu",
     ruleFiles: [K210_RULES],
-    lower: (program) => {
+    lower: (program, context) => {
       const warn = options.warn ?? ((m: string) => process.stderr.write(`${m}\n`));
-      let samples = options.calibration ?? cliCalibration;
+      let samples = options.calibration ?? context?.calibration;
       if (samples === undefined) {
         warn(
           `WARNING: k210: NO CALIBRATION DATA. Quantising the KPU layers from ${FALLBACK_CALIBRATION_SAMPLES} SEEDED RANDOM uniform [0,1) inputs; ` +

@@ -4,16 +4,15 @@
  * calibration instead of --quantize's. Without --calib the target keeps its loud warning and
  * calibrates on seeded random inputs.
  */
-import { setK210Calibration } from "../../backends/k210/target.js";
 import { fail } from "../errors.js";
 import type { Graph } from "../ir/graph.js";
+import type { Tensor } from "../ir/tensor.js";
 import { readSamples, type QuantizeCliOptions } from "./quantize-options.js";
 
-/** Reads --calib for the k210 target (same loaders and image options as --quantize) and returns the graph unchanged. */
-export function k210CalibrationFromOptions(graph: Graph, opts: QuantizeCliOptions): Graph {
+/** Reads --calib for the k210 target (same loaders and image options as --quantize); undefined without it. */
+export function k210CalibrationFromOptions(graph: Graph, opts: QuantizeCliOptions): readonly (readonly Tensor[])[] | undefined {
   if (opts.quantize !== undefined) {
     fail("bad-option", "option --quantize", "--target k210 quantises the KPU layers itself (uint8, K210-KPU.md §3.6); drop --quantize and give --calib PATH");
   }
-  setK210Calibration(opts.calib === undefined ? undefined : readSamples(graph, opts.calib, opts));
-  return graph;
+  return opts.calib === undefined ? undefined : readSamples(graph, opts.calib, opts);
 }

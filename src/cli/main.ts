@@ -111,11 +111,15 @@ addQuantizeOptions(program.command("compile"))
   .option("--sram-budget <bytes>", "largest arena: pick the cheapest program whose arena fits, or fail with the smallest arena found")
   .option("--dump <kind-and-dir...>", "write debug dumps: egraph (saturated e-graph as Graphviz DOT) and/or ir (graph before/after as text), e.g. --dump egraph,ir dumps/ (after the model argument)")
   .action((model: string, opts: LoadOptions & QuantizeCliOptions & { output: string; target: Target; json?: boolean; optimize: boolean; rules: string[]; extractor: ExtractorName; sramBudget?: string; dump?: string[] }) => {
-    const graph = opts.target === "k210" ? k210CalibrationFromOptions(load(model, opts), opts) : maybeQuantize(load(model, opts), opts);
+    // The K210 target quantises its KPU layers itself: --calib feeds its lowering, not --quantize.
+    const loaded = load(model, opts);
+    const calibration = opts.target === "k210" ? k210CalibrationFromOptions(loaded, opts) : undefined;
+    const graph = opts.target === "k210" ? loaded : maybeQuantize(loaded, opts);
     const dumps = parseDumpOption(opts.dump ?? []);
     const result = compileGraph(graph, {
       target: opts.target,
       sourceName: model,
+      ...(calibration === undefined ? {} : { calibration }),
       optimize: opts.optimize,
       extraRules: loadRuleFiles(opts.rules),
       reportBaseline: opts.json === true,

@@ -8,7 +8,6 @@ import { extractForK210 } from "../../backends/k210/extract.js";
 import { kpuConvVerdict } from "../../backends/k210/legality.js";
 import { lowerForK210 } from "../../backends/k210/lower.js";
 import { KPU_CONV2D_CANDIDATE } from "../../backends/k210/ops/kpu-conv2d-candidate.js";
-import { setK210Calibration } from "../../backends/k210/target.js";
 import { collapse, getCostModel } from "../../costmodels/index.js";
 import { compileGraph, type Graph } from "../../src/index.js";
 import { runGraph } from "../../src/interp/run.js";
@@ -52,12 +51,7 @@ describe("k210: extraction decides KPU vs CPU per layer", () => {
     expect(lowered.kpuLayers).toEqual([]);
     expect(lowered.fallbacks.map((f) => f.reason)).toEqual([expect.stringMatching(/extraction kept it on the CPU/)]);
     // The same through the registered target.
-    setK210Calibration([feeds]);
-    try {
-      expect(compileGraph(graph, { target: "k210" }).graph.nodes.map((n) => n.op)).toEqual(["Conv"]);
-    } finally {
-      setK210Calibration(undefined);
-    }
+    expect(compileGraph(graph, { target: "k210", calibration: [feeds] }).graph.nodes.map((n) => n.op)).toEqual(["Conv"]);
   });
 
   it("a legal 8-channel 3×3 conv, cheaper on the KPU, is extracted as a candidate and lowered to KpuConv2D", () => {
