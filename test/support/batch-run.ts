@@ -2,9 +2,11 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PACKAGE_ROOT } from "../../src/paths.js";
 import { compileGraph, writeOutputDir, type Graph } from "../../src/index.js";
 
-const HARNESS = join(import.meta.dirname, "batch_runner.c");
+/** The C harness stays in the source tree (tsc does not copy it to dist/), so resolve it from the root. */
+const HARNESS = join(PACKAGE_ROOT, "test", "support", "batch_runner.c");
 
 /**
  * Compiles a single-input, single-output graph to C once, links it with batch_runner.c and runs
