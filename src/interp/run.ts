@@ -2,7 +2,8 @@ import { fail } from "../errors.js";
 import { nodeLabel, type Graph } from "../ir/graph.js";
 import { getOp } from "../ir/registry.js";
 import { sameShape, shapeToString } from "../ir/shape.js";
-import { Tensor } from "../ir/tensor.js";
+import type { Tensor } from "../ir/tensor.js";
+import { checkEvaluationBudget } from "./budget.js";
 
 /**
  * The reference interpreter: runs the graph node by node with the registry's evaluators.
@@ -12,6 +13,7 @@ export function runGraph(graph: Graph, inputs: readonly Tensor[]): Tensor[] {
   if (inputs.length !== graph.inputs.length) {
     fail("bad-option", "inputs", `the model takes ${graph.inputs.length} inputs (${graph.inputs.map((i) => i.name).join(", ")}), got ${inputs.length}`);
   }
+  checkEvaluationBudget(graph, "the reference interpreter");
   const env = new Map<string, Tensor>(graph.constants);
   graph.inputs.forEach((decl, i) => {
     const t = inputs[i]!;
