@@ -1,8 +1,38 @@
+#include <math.h>
+
 #include "pool_f32.h"
 
 /* Whether tap position i lies inside [lo, hi). */
 static int inside(int32_t i, int32_t lo, int32_t hi) {
   return i >= lo && i < hi;
+}
+
+/*
+ * Mean of a window's valid taps summed in double, in the float loop's tap order. The averaging
+ * kernels sum in float (fast on single-precision FPUs) and call this only for a window whose float
+ * mean is not finite: taps near +-FLT_MAX overflow a float sum, never a double one (at most 2^31
+ * taps), so the result then matches the float64 reference; an Inf or NaN input stays Inf or NaN.
+ * Tap (id, ih, iw) of the window is x0[((id * IH + ih) * IW + iw) * stride].
+ */
+static float window_mean_f64(const float *x0, int32_t stride, const int32_t *p, int32_t od, int32_t oh, int32_t ow,
+                             int32_t divisor) {
+  const int32_t ID = p[3], IH = p[4], IW = p[5];
+  const int32_t KD = p[9], KH = p[10], KW = p[11], SD = p[12], SH = p[13], SW = p[14];
+  const int32_t DD = p[15], DH = p[16], DW = p[17], PD = p[18], PH = p[19], PW = p[20];
+  double sum = 0.0;
+  int32_t kd, kh, kw;
+  for (kd = 0; kd < KD; kd++) {
+    const int32_t id = od * SD - PD + kd * DD;
+    for (kh = 0; kh < KH; kh++) {
+      const int32_t ih = oh * SH - PH + kh * DH;
+      for (kw = 0; kw < KW; kw++) {
+        const int32_t iw = ow * SW - PW + kw * DW;
+        if (!inside(id, 0, ID) || !inside(ih, 0, IH) || !inside(iw, 0, IW)) continue;
+        sum += (double)x0[(((size_t)id * IH + ih) * IW + iw) * (size_t)stride];
+      }
+    }
+  }
+  return (float)(sum / (double)divisor);
 }
 
 void eg_pool_f32(const float *x, float *y, int64_t *indices, const int32_t *p) {
@@ -47,7 +77,9 @@ void eg_pool_f32(const float *x, float *y, int64_t *indices, const int32_t *p) {
               if (indices != NULL) indices[o] = (int64_t)c * (int64_t)in_plane + best_at;
             } else {
               const int32_t divisor = mode == EG_POOL_AVG_INCLUDE_PAD ? padded_count : count;
-              y[o] = divisor > 0 ? sum / (float)divisor : 0.0f;
+              float mean = divisor > 0 ? sum / (float)divisor : 0.0f;
+              if (!isfinite(mean)) mean = window_mean_f64(xp, 1, p, od, oh, ow, divisor);
+              y[o] = mean;
             }
           }
         }
@@ -97,7 +129,11 @@ void eg_pool_nhwc_f32(const float *x, float *y, const int32_t *p) {
           }
           if (mode != EG_POOL_MAX) {
             const int32_t divisor = mode == EG_POOL_AVG_INCLUDE_PAD ? padded_count : count;
-            for (c = 0; c < C; c++) yp[c] = divisor > 0 ? yp[c] / (float)divisor : 0.0f;
+            const float *xn = x + (size_t)n * ID * IH * IW * C;
+            for (c = 0; c < C; c++) {
+              yp[c] = divisor > 0 ? yp[c] / (float)divisor : 0.0f;
+              if (!isfinite(yp[c])) yp[c] = window_mean_f64(xn + c, C, p, od, oh, ow, divisor);
+            }
           }
         }
       }
@@ -115,7 +151,14 @@ void eg_global_pool_f32(const float *x, float *y, int32_t planes, int32_t size, 
       y[c] = acc;
     } else {
       for (i = 1; i < size; i++) acc += xp[i];
-      y[c] = acc / (float)size;
+      acc /= (float)size;
+      if (!isfinite(acc)) {
+        /* The float sum overflowed (or an input is Inf/NaN): sum in double, as the reference. */
+        double wide = 0.0;
+        for (i = 0; i < size; i++) wide += (double)xp[i];
+        acc = (float)(wide / (double)size);
+      }
+      y[c] = acc;
     }
   }
 }
