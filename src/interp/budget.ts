@@ -10,8 +10,10 @@ import { formatBytes, LIMITS, tensorByteSize } from "../limits.js";
 export function checkEvaluationBudget(graph: Graph, what: string): void {
   let total = 0;
   let largest = { name: "", bytes: -1 };
-  for (const [name, v] of graph.values) {
-    if (graph.constants.has(name)) continue;
+  const computed = [...graph.inputs.map((i) => i.name), ...graph.nodes.flatMap((n) => n.outputs.filter((o) => o !== ""))];
+  for (const name of computed) {
+    const v = graph.values.get(name);
+    if (v === undefined) continue;
     const bytes = tensorByteSize(v.dtype, v.shape);
     total += bytes;
     if (bytes > largest.bytes) largest = { name, bytes };

@@ -10,10 +10,10 @@ import { checkEvaluationBudget } from "./budget.js";
  * Inputs are given in graph input order; outputs come back in graph output order.
  */
 export function runGraph(graph: Graph, inputs: readonly Tensor[]): Tensor[] {
+  checkEvaluationBudget(graph, "the reference interpreter");
   if (inputs.length !== graph.inputs.length) {
     fail("bad-option", "inputs", `the model takes ${graph.inputs.length} inputs (${graph.inputs.map((i) => i.name).join(", ")}), got ${inputs.length}`);
   }
-  checkEvaluationBudget(graph, "the reference interpreter");
   const env = new Map<string, Tensor>(graph.constants);
   graph.inputs.forEach((decl, i) => {
     const t = inputs[i]!;

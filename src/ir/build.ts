@@ -58,8 +58,8 @@ export function buildGraph(raw: RawModel, options: BuildOptions = {}): Graph {
 
   const inputs = resolveInputs(raw, constants, options, values);
   const ledger = new FoldLedger();
-  // Outputs of all-constant nodes left unfolded because they exceed the fold budget, with why.
-  const overBudget = new Map<string, string>();
+  // Values not folded because they (or the value they are computed from) exceed the fold budget.
+  const overBudget = new Map<string, OverBudget>();
   const nodes: Node[] = [];
   for (const rawNode of topoSort(raw.nodes, new Set([...constants.keys(), ...inputs.map((i) => i.name)]))) {
     const node = prepareNode(rawNode, constants, raw.opset, overBudget);
@@ -81,7 +81,10 @@ export function buildGraph(raw: RawModel, options: BuildOptions = {}): Graph {
         if (o !== "") constants.set(o, results[i]!);
       });
     } else {
-      if (outcome.reason !== undefined) for (const o of node.outputs) if (o !== "") overBudget.set(o, outcome.reason);
+      // Over budget itself, or computed from a value that was: a later constant input names why.
+      const upstream = node.inputs.find((n) => overBudget.has(n));
+      const why = outcome.reason !== undefined ? { origin: node.outputs.find((o) => o !== "") ?? "", reason: outcome.reason } : upstream === undefined ? undefined : overBudget.get(upstream);
+      if (why !== undefined) for (const o of node.outputs) if (o !== "") overBudget.set(o, why);
       nodes.push(node);
     }
   }
@@ -165,7 +168,13 @@ function topoSort(nodes: readonly Node[], available: Set<string>): Node[] {
 }
 
 /** Checks the op exists and its arity, folds constant inputs into attributes, canonicalises. */
-function prepareNode(node: Node, constants: ReadonlyMap<string, Tensor>, opset: number, overBudget: ReadonlyMap<string, string>): Node {
+/** Why a value that could have been a constant is computed at run time: `origin` exceeded the fold budget. */
+interface OverBudget {
+  readonly origin: string;
+  readonly reason: string;
+}
+
+function prepareNode(node: Node, constants: ReadonlyMap<string, Tensor>, opset: number, overBudget: ReadonlyMap<string, OverBudget>): Node {
   const op = getOp(node.op);
   if (!op) fail("unsupported-op", nodeLabel(node), `operator "${node.op}" is not supported (${SUPPORTED_OPS_HINT})`);
   const nIn = node.inputs.length;
@@ -189,7 +198,8 @@ function prepareNode(node: Node, constants: ReadonlyMap<string, Tensor>, opset: 
       const t = constants.get(name);
       const whyNot = overBudget.get(name);
       if (!t && whyNot !== undefined) {
-        fail("limit", nodeLabel(node), `input ${index} ("${name}", the ${attr}) must be a compile-time constant, but it was not folded: ${whyNot} (docs/limits.md); simplify the model so the ${attr} does not depend on a large tensor`);
+        const what = whyNot.origin === name ? "it was not folded" : `it is computed from "${whyNot.origin}", which was not folded`;
+        fail("limit", nodeLabel(node), `input ${index} ("${name}", the ${attr}) must be a compile-time constant, but ${what}: ${whyNot.reason} (docs/limits.md); simplify the model so the ${attr} does not depend on a large tensor`);
       }
       if (!t) {
         fail("non-constant", nodeLabel(node), `input ${index} ("${name}", the ${attr}) must be a compile-time constant for static C code; it is computed at run time (if it is a graph input, freeze it with --const-input ${name}=value.npy; otherwise fix the input shapes with --input-shape or simplify the model)`);

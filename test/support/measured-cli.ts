@@ -1,0 +1,50 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const EGRET = join(import.meta.dirname, "..", "..", "bin", "egret.js");
+
+/**
+ * Runs a child and reports its exit code, wall time and peak resident memory as the kernel
+ * measured them: Python waits for the child and reads getrusage(RUSAGE_CHILDREN).ru_maxrss (KiB
+ * on Linux), which also covers a child killed by an abort. A child still running after
+ * `timeoutSeconds` is killed and reported with code null.
+ */
+const WRAPPER = `
+import json, resource, subprocess, sys, time
+start = time.monotonic()
+try:
+    code = subprocess.run(sys.argv[3:], timeout=float(sys.argv[2])).returncode
+except subprocess.TimeoutExpired:
+    code = None
+json.dump({"code": code, "seconds": time.monotonic() - start,
+           "maxRssKiB": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}, open(sys.argv[1], "w"))
+`;
+
+export interface MeasuredRun {
+  /** Exit code; null when the child was killed (timeout or signal). */
+  readonly code: number | null;
+  readonly out: string;
+  readonly err: string;
+  readonly seconds: number;
+  readonly maxRssMiB: number;
+}
+
+export function runMeasured(command: readonly string[], timeoutSeconds = 60): MeasuredRun {
+  const dir = mkdtempSync(join(tmpdir(), "egret-measure-"));
+  try {
+    const report = join(dir, "report.json");
+    const r = spawnSync("/usr/bin/python3", ["-c", WRAPPER, report, String(timeoutSeconds), ...command], { encoding: "utf8", maxBuffer: 64 << 20 });
+    if (r.status !== 0) throw new Error(`the measuring wrapper failed (status ${r.status}): ${r.stderr}`);
+    const m = JSON.parse(readFileSync(report, "utf8")) as { code: number | null; seconds: number; maxRssKiB: number };
+    return { code: m.code !== null && m.code < 0 ? null : m.code, out: r.stdout, err: r.stderr, seconds: m.seconds, maxRssMiB: m.maxRssKiB / 1024 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `node bin/egret.js ARGS` measured (run `npm run build` first: the CLI is compiled TypeScript). */
+export function egretMeasured(...args: string[]): MeasuredRun {
+  return runMeasured(["node", EGRET, ...args]);
+}
