@@ -12,23 +12,29 @@ static int inside(int32_t i, int32_t lo, int32_t hi) {
  * kernels sum in float (fast on single-precision FPUs) and call this only for a window whose float
  * mean is not finite: taps near +-FLT_MAX overflow a float sum, never a double one (at most 2^31
  * taps), so the result then matches the float64 reference; an Inf or NaN input stays Inf or NaN.
- * Tap (id, ih, iw) of the window is x0[((id * IH + ih) * IW + iw) * stride].
+ * o: the output position (d, h, w); p: as eg_pool_f32's. Tap (id, ih, iw) of the window is
+ * x0[((id * IH + ih) * IW + iw) * stride].
  */
-static float window_mean_f64(const float *x0, int32_t stride, const int32_t *p, int32_t od, int32_t oh, int32_t ow,
-                             int32_t divisor) {
-  const int32_t ID = p[3], IH = p[4], IW = p[5];
-  const int32_t KD = p[9], KH = p[10], KW = p[11], SD = p[12], SH = p[13], SW = p[14];
-  const int32_t DD = p[15], DH = p[16], DW = p[17], PD = p[18], PH = p[19], PW = p[20];
+static float window_mean_f64(const float *x0, int32_t stride, const int32_t *p, const int32_t o[3], int32_t divisor) {
+  int32_t first[3], lo[3], hi[3], axis, k, kd, kh, kw;
   double sum = 0.0;
-  int32_t kd, kh, kw;
-  for (kd = 0; kd < KD; kd++) {
-    const int32_t id = od * SD - PD + kd * DD;
-    for (kh = 0; kh < KH; kh++) {
-      const int32_t ih = oh * SH - PH + kh * DH;
-      for (kw = 0; kw < KW; kw++) {
-        const int32_t iw = ow * SW - PW + kw * DW;
-        if (!inside(id, 0, ID) || !inside(ih, 0, IH) || !inside(iw, 0, IW)) continue;
-        sum += (double)x0[(((size_t)id * IH + ih) * IW + iw) * (size_t)stride];
+  /* Along each axis the taps inside the input are one run of k: [lo, hi). */
+  for (axis = 0; axis < 3; axis++) {
+    const int32_t size = p[3 + axis], taps = p[9 + axis], dilation = p[15 + axis];
+    first[axis] = o[axis] * p[12 + axis] - p[18 + axis];
+    lo[axis] = taps;
+    hi[axis] = 0;
+    for (k = 0; k < taps; k++) {
+      if (!inside(first[axis] + k * dilation, 0, size)) continue;
+      if (lo[axis] > k) lo[axis] = k;
+      hi[axis] = k + 1;
+    }
+  }
+  for (kd = lo[0]; kd < hi[0]; kd++) {
+    for (kh = lo[1]; kh < hi[1]; kh++) {
+      for (kw = lo[2]; kw < hi[2]; kw++) {
+        const size_t at = ((size_t)(first[0] + kd * p[15]) * p[4] + (first[1] + kh * p[16])) * p[5] + (first[2] + kw * p[17]);
+        sum += (double)x0[at * (size_t)stride];
       }
     }
   }
@@ -78,7 +84,10 @@ void eg_pool_f32(const float *x, float *y, int64_t *indices, const int32_t *p) {
             } else {
               const int32_t divisor = mode == EG_POOL_AVG_INCLUDE_PAD ? padded_count : count;
               float mean = divisor > 0 ? sum / (float)divisor : 0.0f;
-              if (!isfinite(mean)) mean = window_mean_f64(xp, 1, p, od, oh, ow, divisor);
+              if (!isfinite(mean)) {
+                const int32_t at[3] = {od, oh, ow};
+                mean = window_mean_f64(xp, 1, p, at, divisor);
+              }
               y[o] = mean;
             }
           }
@@ -130,9 +139,10 @@ void eg_pool_nhwc_f32(const float *x, float *y, const int32_t *p) {
           if (mode != EG_POOL_MAX) {
             const int32_t divisor = mode == EG_POOL_AVG_INCLUDE_PAD ? padded_count : count;
             const float *xn = x + (size_t)n * ID * IH * IW * C;
+            const int32_t at[3] = {od, oh, ow};
             for (c = 0; c < C; c++) {
               yp[c] = divisor > 0 ? yp[c] / (float)divisor : 0.0f;
-              if (!isfinite(yp[c])) yp[c] = window_mean_f64(xn + c, C, p, od, oh, ow, divisor);
+              if (!isfinite(yp[c])) yp[c] = window_mean_f64(xn + c, C, p, at, divisor);
             }
           }
         }
