@@ -102,7 +102,6 @@ function loadFile(file: string, inputs: readonly CalibInput[], options: CalibOpt
   }
 }
 
-
 function rawSample(bytes: Uint8Array, input: CalibInput, subject: string): Tensor {
   const want = numel(input.shape) * DTYPES[input.dtype].bytes;
   if (bytes.length !== want) {

@@ -167,13 +167,16 @@ function topoSort(nodes: readonly Node[], available: Set<string>): Node[] {
   return order;
 }
 
-/** Checks the op exists and its arity, folds constant inputs into attributes, canonicalises. */
 /** Why a value that could have been a constant is computed at run time: `origin` exceeded the fold budget. */
 interface OverBudget {
   readonly origin: string;
   readonly reason: string;
 }
 
+/**
+ * Checks the op exists and its arity, folds constant inputs into attributes, canonicalises. A
+ * constant input computed from an over-budget value is an error that says so.
+ */
 function prepareNode(node: Node, constants: ReadonlyMap<string, Tensor>, opset: number, overBudget: ReadonlyMap<string, OverBudget>): Node {
   const op = getOp(node.op);
   if (!op) fail("unsupported-op", nodeLabel(node), `operator "${node.op}" is not supported (${SUPPORTED_OPS_HINT})`);
