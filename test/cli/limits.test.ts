@@ -1,4 +1,5 @@
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,6 +40,9 @@ function expectBounded(r: MeasuredRun): void {
   expect(r.maxRssMiB, `peak resident memory of the CLI: ${r.maxRssMiB.toFixed(0)} MiB`).toBeLessThan(1024);
 }
 
+/** A helper process, awaited (a failure rejects with its stderr). */
+const run = (cmd: string, args: string[]) => promisify(execFile)(cmd, args, { encoding: "utf8" });
+
 const int64 = (values: number[]) => Tensor.fromNumbers("int64", [values.length], values);
 const scalar = (v: number) => Tensor.fromNumbers("float32", [1], [v]);
 
@@ -58,32 +62,30 @@ function constantGenerator(op: "ConstantOfShape" | "Expand" | "Tile", count: num
 const relu = (dims: (number | string)[]): OnnxModelSpec => ({ inputs: [{ name: "x", dims }], outputs: ["y"], nodes: [{ op: "Relu", inputs: ["x"], outputs: ["y"] }] });
 
 describe("constants that would be materialised at compile time", () => {
-  it("ConstantOfShape([1e8]) + Add: the 400 MB tensor is refused, naming it and the limit", () => {
-    const r = egretMeasured("compile", file("cos1e8.onnx", encodeOnnxModel(constantGenerator("ConstantOfShape", 1e8))), "-o", join(work, "never1"));
+  it("ConstantOfShape([1e8]) + Add: the 400 MB tensor is refused, naming it and the limit", async () => {
+    const r = await egretMeasured("compile", file("cos1e8.onnx", encodeOnnxModel(constantGenerator("ConstantOfShape", 1e8))), "-o", join(work, "never1"));
     expectCleanFailure(r, /tensor "c"/, /float32\[100000000\]/, /256 MiB/);
   });
 
   for (const op of ["ConstantOfShape", "Expand", "Tile"] as const) {
-    it(`${op} of a constant to 1e9 elements is refused, naming the tensor`, () => {
-      const r = egretMeasured("compile", file(`${op}1e9.onnx`, encodeOnnxModel(constantGenerator(op, 1e9))), "-o", join(work, "never2"));
+    it(`${op} of a constant to 1e9 elements is refused, naming the tensor`, async () => {
+      const r = await egretMeasured("compile", file(`${op}1e9.onnx`, encodeOnnxModel(constantGenerator(op, 1e9))), "-o", join(work, "never2"));
       expectCleanFailure(r, /tensor "c"/, new RegExp(`\\(${op}\\)`), /float32\[1000000000\]/);
     });
   }
 
-  it("ConstantOfShape([1e7]) + Add stays an op computed at run time: small C that computes x + 1", () => {
+  it("ConstantOfShape([1e7]) + Add stays an op computed at run time: small C that computes x + 1", async () => {
     const out = join(work, "cos1e7");
-    const r = egretMeasured("compile", file("cos1e7.onnx", encodeOnnxModel(constantGenerator("ConstantOfShape", 1e7))), "-o", out);
+    const r = await egretMeasured("compile", file("cos1e7.onnx", encodeOnnxModel(constantGenerator("ConstantOfShape", 1e7))), "-o", out);
     expect(r.code, r.err).toBe(0);
     expectBounded(r);
     // Folded, the constant was 127 MB of C; kept as an op it is a fill loop.
     expect(statSync(join(out, "model.c")).size).toBeLessThan(16_384);
     expect(readFileSync(join(out, "model.c"), "utf8")).toMatch(/eg_fill_f32\(/);
-    const make = spawnSync("make", ["-s", "-C", out], { encoding: "utf8" });
-    expect(make.status, make.stderr).toBe(0);
+    await run("make", ["-s", "-C", out]);
     const results = join(work, "cos1e7-results");
     mkdirSync(results);
-    const run = spawnSync(join(out, "runner"), [file("x.bin", scalar(2.5).bytes()), results], { encoding: "utf8" });
-    expect(run.status, run.stderr).toBe(0);
+    await run(join(out, "runner"), [file("x.bin", scalar(2.5).bytes()), results]);
     const y = new Float32Array(new Uint8Array(readFileSync(join(results, "0.bin"))).buffer);
     expect(y.length).toBe(1e7);
     expect([y[0], y[5_000_000], y[9_999_999]]).toEqual([3.5, 3.5, 3.5]);
@@ -91,26 +93,26 @@ describe("constants that would be materialised at compile time", () => {
 });
 
 describe("sizes the generated C cannot index", () => {
-  it("Shape of an input [2^31, 12] is refused naming the input (nothing is allocated)", () => {
+  it("Shape of an input [2^31, 12] is refused naming the input (nothing is allocated)", async () => {
     const spec: OnnxModelSpec = { inputs: [{ name: "x", dims: [2 ** 31, 12] }], outputs: ["y"], nodes: [{ op: "Shape", inputs: ["x"], outputs: ["s"] }, { op: "Cast", inputs: ["s"], outputs: ["y"], attrs: { to: 1 } }] };
-    const r = egretMeasured("info", file("shape-big.onnx", encodeOnnxModel(spec)));
+    const r = await egretMeasured("info", file("shape-big.onnx", encodeOnnxModel(spec)));
     expectCleanFailure(r, /input "x"/, /2147483648/, /int32_t/);
   });
 
-  it("Shape of a 256 MiB input folds without materialising the input", () => {
+  it("Shape of a 256 MiB input folds without materialising the input", async () => {
     const spec: OnnxModelSpec = { inputs: [{ name: "x", dims: [8192, 8192] }], outputs: ["y"], nodes: [{ op: "Shape", inputs: ["x"], outputs: ["s"] }, { op: "Cast", inputs: ["s"], outputs: ["y"], attrs: { to: 1 } }] };
-    const r = egretMeasured("info", file("shape-256m.onnx", encodeOnnxModel(spec)), "--json");
+    const r = await egretMeasured("info", file("shape-256m.onnx", encodeOnnxModel(spec)), "--json");
     expect(r.code, r.err).toBe(0);
     expect(r.maxRssMiB, "the 256 MiB input was allocated").toBeLessThan(200);
   });
 
-  it("--input-shape x=100000000x28x28x1 is refused naming the input and the int32_t limit", () => {
-    const r = egretMeasured("compile", file("dyn.onnx", encodeOnnxModel(relu(["N", 28, 28, 1]))), "-o", join(work, "never3"), "--input-shape", "x=100000000x28x28x1");
+  it("--input-shape x=100000000x28x28x1 is refused naming the input and the int32_t limit", async () => {
+    const r = await egretMeasured("compile", file("dyn.onnx", encodeOnnxModel(relu(["N", 28, 28, 1]))), "-o", join(work, "never3"), "--input-shape", "x=100000000x28x28x1");
     expectCleanFailure(r, /input "x"/, /78400000000 elements/, /2147483647/);
   });
 
-  it("--input-shape with a 23-digit size is refused naming the option", () => {
-    const r = egretMeasured("info", join(work, "dyn.onnx"), "--input-shape", "x=10000000000000000000000x28x28x1");
+  it("--input-shape with a 23-digit size is refused naming the option", async () => {
+    const r = await egretMeasured("info", join(work, "dyn.onnx"), "--input-shape", "x=10000000000000000000000x28x28x1");
     expectCleanFailure(r, /option --input-shape/, /10000000000000000000000/);
   });
 
@@ -120,20 +122,20 @@ describe("sizes the generated C cannot index", () => {
     ["1e8 x 1e8 x 1e6 (1e22 elements)", "1e\\+22 elements", [1e8, 1e8, 1e6]],
   ];
   for (const [title, shown, dims] of declared) {
-    it(`ONNX input declared ${title} is refused naming the input`, () => {
+    it(`ONNX input declared ${title} is refused naming the input`, async () => {
       const proto = modelProtoObject(relu(dims.map((d) => (typeof d === "number" ? d : 1))));
       // int64 max travels as a decimal string (exact); numbers are exact up to 2^53.
       const dim = ((proto.graph as { input: { type: { tensor_type: { shape: { dim: { dim_value: unknown }[] } } } }[] }).input[0]!.type.tensor_type.shape.dim);
       dims.forEach((d, i) => (dim[i]!.dim_value = d));
-      const r = egretMeasured("compile", file(`declared-${dims.join("x")}.onnx`, encodeProtoObject(proto)), "-o", join(work, "never4"));
+      const r = await egretMeasured("compile", file(`declared-${dims.join("x")}.onnx`, encodeProtoObject(proto)), "-o", join(work, "never4"));
       expectCleanFailure(r, /input "x"/, new RegExp(shown === "9223372036854775807" ? "92233720368547760\\d\\d" : shown));
     });
   }
 
-  it("TFLite input declared [65536, 65536, 4] is refused naming the input", () => {
+  it("TFLite input declared [65536, 65536, 4] is refused naming the input", async () => {
     const shape = [65536, 65536, 4];
     const bytes = singleOperatorModel([{ name: "x", shape, type: TENSOR_TYPE.float32 }, { name: "y", shape, type: TENSOR_TYPE.float32 }], [0], [1], { builtin: 19, inputs: [0], outputs: [1] });
-    const r = egretMeasured("compile", file("huge.tflite", bytes), "-o", join(work, "never5"));
+    const r = await egretMeasured("compile", file("huge.tflite", bytes), "-o", join(work, "never5"));
     expectCleanFailure(r, /"x"/, /17179869184 elements/);
   });
 });
@@ -165,53 +167,53 @@ function hugePng(width: number, height: number): Uint8Array {
 describe("calibration images", () => {
   const model = () => file("img.onnx", encodeOnnxModel(relu([1, 3, 8, 8])));
 
-  it("a 20000x20000 PNG in --calib is refused before decoding, naming the file and the pixel limit", () => {
+  it("a 20000x20000 PNG in --calib is refused before decoding, naming the file and the pixel limit", async () => {
     const dir = join(work, "calib-big");
     mkdirSync(dir);
     writeFileSync(join(dir, "big.png"), hugePng(20000, 20000));
-    const r = egretMeasured("compile", model(), "-o", join(work, "never6"), "--quantize", "int8", "--calib", dir, "--quiet");
+    const r = await egretMeasured("compile", model(), "-o", join(work, "never6"), "--quantize", "int8", "--calib", dir, "--quiet");
     expectCleanFailure(r, /big\.png/, /20000x20000/, /16777216/);
   });
 
-  it("--resize 100000x100000 is refused naming the option and the pixel limit", () => {
+  it("--resize 100000x100000 is refused naming the option and the pixel limit", async () => {
     const dir = join(work, "calib-small");
     mkdirSync(dir);
     const png = new PNG({ width: 8, height: 8 });
     png.data.fill(128);
     writeFileSync(join(dir, "a.png"), PNG.sync.write(png));
-    const r = egretMeasured("compile", model(), "-o", join(work, "never7"), "--quantize", "int8", "--calib", dir, "--resize", "100000x100000", "--quiet");
+    const r = await egretMeasured("compile", model(), "-o", join(work, "never7"), "--quantize", "int8", "--calib", dir, "--resize", "100000x100000", "--quiet");
     expectCleanFailure(r, /option --resize/, /16777216/);
   });
 });
 
 describe("files", () => {
-  it("egret info /dev/zero is refused at once, naming the file", () => {
-    expectCleanFailure(egretMeasured("info", "/dev/zero"), /\/dev\/zero/, /device/);
+  it("egret info /dev/zero is refused at once, naming the file", async () => {
+    expectCleanFailure(await egretMeasured("info", "/dev/zero"), /\/dev\/zero/, /device/);
   });
 
-  it("a model file over the 1 GiB limit is refused by its size, before reading", () => {
+  it("a model file over the 1 GiB limit is refused by its size, before reading", async () => {
     const path = join(work, "sparse.onnx");
     const fd = openSync(path, "w");
     ftruncateSync(fd, 1.5 * 2 ** 30); // sparse: no disk space used
     closeSync(fd);
-    expectCleanFailure(egretMeasured("info", path), /sparse\.onnx/, /1 GiB/);
+    expectCleanFailure(await egretMeasured("info", path), /sparse\.onnx/, /1 GiB/);
   });
 });
 
 describe("rule files", () => {
-  it("10,000 nested parentheses are refused at the nesting limit, naming the file and position", () => {
+  it("10,000 nested parentheses are refused at the nesting limit, naming the file and position", async () => {
     const rules = file("deep.rules", `(rule deep ${"(".repeat(10000)}${")".repeat(10000)})\n`);
-    expectCleanFailure(egretMeasured("rules", "check", rules), /deep\.rules:1:\d+/, /nest more than 256/);
+    expectCleanFailure(await egretMeasured("rules", "check", rules), /deep\.rules:1:\d+/, /nest more than 256/);
   });
 
-  it("rules check with :check (?x [100000 100000]) is refused naming the rule and the limit", () => {
+  it("rules check with :check (?x [100000 100000]) is refused naming the rule and the limit", async () => {
     const rules = file("bigcheck.rules", "(rule relu-twice (Relu (Relu ?x)) => (Relu ?x) :check (?x [100000 100000]))\n");
-    expectCleanFailure(egretMeasured("rules", "check", rules), /bigcheck\.rules:1:\d+/, /relu-twice/, /1048576/);
+    expectCleanFailure(await egretMeasured("rules", "check", rules), /bigcheck\.rules:1:\d+/, /relu-twice/, /1048576/);
   });
 });
 
 describe("LSTM sequence_lens out of range", () => {
-  it("egret run returns promptly with finite outputs (lengths clamped to seq_length)", () => {
+  it("egret run returns promptly with finite outputs (lengths clamped to seq_length)", async () => {
     const [seq, batch, input, hidden] = [3, 2, 2, 2];
     const weights = (shape: number[], seed: number) => Tensor.fromNumbers("float32", shape, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(seed + i) / 2));
     const spec: OnnxModelSpec = {
@@ -225,7 +227,7 @@ describe("LSTM sequence_lens out of range", () => {
     writeNpy(x, weights([seq, batch, input], 4));
     writeNpy(lens, Tensor.fromNumbers("int32", [batch], [1_000_000_000, -7]));
     const outDir = join(work, "lstm-out");
-    const r = egretMeasured("run", file("lstm.onnx", encodeOnnxModel(spec)), "--input", x, "--input", lens, "--output-dir", outDir);
+    const r = await egretMeasured("run", file("lstm.onnx", encodeOnnxModel(spec)), "--input", x, "--input", lens, "--output-dir", outDir);
     expect(r.code, r.err).toBe(0);
     expectBounded(r);
     const y = Array.from(readNpy(join(outDir, "y.npy")).toNumbers());

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,11 +31,16 @@ export interface MeasuredRun {
   readonly maxRssMiB: number;
 }
 
-export function runMeasured(command: readonly string[], timeoutSeconds = 60): MeasuredRun {
+/** Asynchronous, so the test worker stays responsive while the child runs. */
+export async function runMeasured(command: readonly string[], timeoutSeconds = 60): Promise<MeasuredRun> {
   const dir = mkdtempSync(join(tmpdir(), "egret-measure-"));
   try {
     const report = join(dir, "report.json");
-    const r = spawnSync("/usr/bin/python3", ["-c", WRAPPER, report, String(timeoutSeconds), ...command], { encoding: "utf8", maxBuffer: 64 << 20 });
+    const r = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+      execFile("/usr/bin/python3", ["-c", WRAPPER, report, String(timeoutSeconds), ...command], { encoding: "utf8", maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+        resolve({ status: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr });
+      });
+    });
     if (r.status !== 0) throw new Error(`the measuring wrapper failed (status ${r.status}): ${r.stderr}`);
     const m = JSON.parse(readFileSync(report, "utf8")) as { code: number | null; seconds: number; maxRssKiB: number };
     return { code: m.code !== null && m.code < 0 ? null : m.code, out: r.stdout, err: r.stderr, seconds: m.seconds, maxRssMiB: m.maxRssKiB / 1024 };
@@ -45,6 +50,6 @@ export function runMeasured(command: readonly string[], timeoutSeconds = 60): Me
 }
 
 /** `node bin/egret.js ARGS` measured (run `npm run build` first: the CLI is compiled TypeScript). */
-export function egretMeasured(...args: string[]): MeasuredRun {
+export function egretMeasured(...args: string[]): Promise<MeasuredRun> {
   return runMeasured(["node", EGRET, ...args]);
 }
