@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runGraph, Tensor, type AttrValue } from "../../src/index.js";
+import { runGraph, Tensor, type AttrValue, type Graph } from "../../src/index.js";
 import { compareClose, compileAndRun, SANITIZE_CFLAGS } from "../support/c-run.js";
 import { fanOutGraph, randomTensor, singleNodeGraph, type TestInput } from "../support/graphs.js";
 
@@ -12,30 +12,23 @@ import { fanOutGraph, randomTensor, singleNodeGraph, type TestInput } from "../s
 
 const FLT_MAX = 3.4028234663852886e38;
 
-function runBoth(op: string, inputs: readonly (TestInput | undefined)[], attrs: Record<string, AttrValue>, outputs = 1): { ref: Tensor[]; got: Tensor[] } {
-  const { graph, feeds } = singleNodeGraph(op, inputs, attrs, outputs);
+/** Runs the interpreter and the ASan-built C on `graph`; expects every output to agree. */
+function runBoth(graph: Graph, feeds: Tensor[], label: (output: number) => string): { ref: Tensor[]; got: Tensor[] } {
   const ref = runGraph(graph, feeds);
   const got = compileAndRun(graph, feeds, { cflags: SANITIZE_CFLAGS });
   expect(got.length).toBe(ref.length);
   got.forEach((t, i) => {
     const cmp = compareClose(t, ref[i]!);
-    expect(cmp, `${op} output ${i}: max |diff| ${cmp.maxAbs} at ${cmp.where}`).toMatchObject({ ok: true });
+    expect(cmp, `${label(i)}: max |diff| ${cmp.maxAbs} at ${cmp.where}`).toMatchObject({ ok: true });
   });
   return { ref, got };
 }
 
 const finite = (t: Tensor) => Array.from(t.toNumbers()).every(Number.isFinite);
 
-/** The interpreter and ASan-built C on one input feeding several nodes; returns both output lists. */
+/** One input feeding several pooling nodes: one C build covers every variant. */
 function runFanOut(x: Tensor, nodes: { op: string; attrs: Record<string, AttrValue> }[]): { ref: Tensor[]; got: Tensor[] } {
-  const graph = fanOutGraph(x, nodes);
-  const ref = runGraph(graph, [x]);
-  const got = compileAndRun(graph, [x], { cflags: SANITIZE_CFLAGS });
-  got.forEach((t, i) => {
-    const cmp = compareClose(t, ref[i]!);
-    expect(cmp, `${nodes[i]!.op} ${JSON.stringify(nodes[i]!.attrs)}: max |diff| ${cmp.maxAbs} at ${cmp.where}`).toMatchObject({ ok: true });
-  });
-  return { ref, got };
+  return runBoth(fanOutGraph(x, nodes), [x], (i) => `${nodes[i]!.op} ${JSON.stringify(nodes[i]!.attrs)}`);
 }
 
 const POOLS = [
@@ -92,7 +85,8 @@ describe("LSTM sequence_lens out of range: clamped to [0, seq_length] by both", 
   // Bidirectional runs the kernel forward and in reverse (where a too-long length read x out of bounds).
   it("finite, equal to the clamped lengths' result, C without out-of-bounds reads", () => {
     const wild = lstmWithLengths([1_000_000_000, -5, 2147483647, 4], "bidirectional");
-    const { ref, got } = runBoth("LSTM", wild.inputs, wild.attrs, 3);
+    const { graph: wildGraph, feeds: wildFeeds } = singleNodeGraph("LSTM", wild.inputs, wild.attrs, 3);
+    const { ref, got } = runBoth(wildGraph, wildFeeds, (i) => `LSTM output ${i}`);
     for (const t of [...ref, ...got]) expect(finite(t)).toBe(true);
     const tame = lstmWithLengths([4, 0, 4, 4], "bidirectional");
     const { graph, feeds } = singleNodeGraph("LSTM", tame.inputs, tame.attrs, 3);
