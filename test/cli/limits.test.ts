@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
@@ -65,6 +65,7 @@ describe("constants that would be materialised at compile time", () => {
   it("ConstantOfShape([1e8]) + Add: the 400 MB tensor is refused, naming it and the limit", async () => {
     const r = await egretMeasured("compile", file("cos1e8.onnx", encodeOnnxModel(constantGenerator("ConstantOfShape", 1e8))), "-o", join(work, "never1"));
     expectCleanFailure(r, /tensor "c"/, /float32\[100000000\]/, /256 MiB/);
+    expect(existsSync(join(work, "never1")), "a failed compile writes nothing").toBe(false);
   });
 
   for (const op of ["ConstantOfShape", "Expand", "Tile"] as const) {
