@@ -6,10 +6,10 @@ import { join } from "node:path";
 const EGRET = join(import.meta.dirname, "..", "..", "bin", "egret.js");
 
 /**
- * Runs a child and reports its exit code, wall time and peak resident memory as the kernel
- * measured them: Python waits for the child and reads getrusage(RUSAGE_CHILDREN).ru_maxrss (KiB
- * on Linux), which also covers a child killed by an abort. A child still running after
- * `timeoutSeconds` is killed and reported with code null.
+ * Runs a child and reports its exit code, wall time, CPU time and peak resident memory as the
+ * kernel measured them: Python waits for the child and reads getrusage(RUSAGE_CHILDREN) (user +
+ * system seconds; ru_maxrss in KiB on Linux), which also covers a child killed by an abort. A
+ * child still running after `timeoutSeconds` of wall time is killed and reported with code null.
  */
 const WRAPPER = `
 import json, resource, subprocess, sys, time
@@ -18,8 +18,9 @@ try:
     code = subprocess.run(sys.argv[3:], timeout=float(sys.argv[2])).returncode
 except subprocess.TimeoutExpired:
     code = None
-json.dump({"code": code, "seconds": time.monotonic() - start,
-           "maxRssKiB": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}, open(sys.argv[1], "w"))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+json.dump({"code": code, "seconds": time.monotonic() - start, "cpuSeconds": usage.ru_utime + usage.ru_stime,
+           "maxRssKiB": usage.ru_maxrss}, open(sys.argv[1], "w"))
 `;
 
 export interface MeasuredRun {
@@ -27,7 +28,10 @@ export interface MeasuredRun {
   readonly code: number | null;
   readonly out: string;
   readonly err: string;
+  /** Wall time: depends on the machine's load as much as on the child. */
   readonly seconds: number;
+  /** User + system CPU time of the child: the work it did, whatever the load. */
+  readonly cpuSeconds: number;
   readonly maxRssMiB: number;
 }
 
@@ -42,8 +46,8 @@ export async function runMeasured(command: readonly string[], timeoutSeconds = 6
       });
     });
     if (r.status !== 0) throw new Error(`the measuring wrapper failed (status ${r.status}): ${r.stderr}`);
-    const m = JSON.parse(readFileSync(report, "utf8")) as { code: number | null; seconds: number; maxRssKiB: number };
-    return { code: m.code !== null && m.code < 0 ? null : m.code, out: r.stdout, err: r.stderr, seconds: m.seconds, maxRssMiB: m.maxRssKiB / 1024 };
+    const m = JSON.parse(readFileSync(report, "utf8")) as { code: number | null; seconds: number; cpuSeconds: number; maxRssKiB: number };
+    return { code: m.code !== null && m.code < 0 ? null : m.code, out: r.stdout, err: r.stderr, seconds: m.seconds, cpuSeconds: m.cpuSeconds, maxRssMiB: m.maxRssKiB / 1024 };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
