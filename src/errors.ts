@@ -14,6 +14,7 @@ export type ErrorCode =
   | "bad-option"
   | "bad-rule" // a rewrite rule is malformed (unbound variable, duplicate name, ...)
   | "io"
+  | "limit" // a size beyond the compile-time budget or the generated C's index types (src/limits.ts)
   | "internal";
 
 export class EgretError extends Error {

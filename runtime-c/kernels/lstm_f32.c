@@ -21,6 +21,14 @@ static float activate(int32_t code, float alpha, float beta, float v) {
   }
 }
 
+/* Steps of batch entry bi: seq_lens[bi] clamped to [0, S] (the reference interpreter clamps too). */
+static int32_t sequence_length(const int32_t *seq_lens, int32_t bi, int32_t S) {
+  int32_t len;
+  if (seq_lens == NULL) return S;
+  len = seq_lens[bi];
+  return len < 0 ? 0 : (len > S ? S : len);
+}
+
 static float clip_to(float v, float clip) {
   if (clip <= 0.0f) return v;
   return v < -clip ? -clip : (v > clip ? clip : v);
@@ -47,9 +55,9 @@ void eg_lstm_f32(const float *x, const float *w, const float *r, const float *b,
       h[(size_t)bi * H + k] = h0 != NULL ? h0[st + k] : 0.0f;
       c[(size_t)bi * H + k] = c0 != NULL ? c0[st + k] : 0.0f;
     }
-    len = seq_lens != NULL ? seq_lens[bi] : S;
+    len = sequence_length(seq_lens, bi, S);
     if (y != NULL) {
-      for (t = len < 0 ? 0 : len; t < S; t++) {
+      for (t = len; t < S; t++) {
         float *yt = y + (layout ? (((size_t)bi * S + t) * dirs + d) * H : (((size_t)t * dirs + d) * B + bi) * H);
         for (k = 0; k < H; k++) yt[k] = 0.0f;
       }
@@ -60,7 +68,7 @@ void eg_lstm_f32(const float *x, const float *w, const float *r, const float *b,
     for (bi = 0; bi < B; bi++) {
       float *hb = h + (size_t)bi * H, *cb = c + (size_t)bi * H;
       const float *xt;
-      len = seq_lens != NULL ? seq_lens[bi] : S;
+      len = sequence_length(seq_lens, bi, S);
       if (s >= len) continue;
       t = reverse ? len - 1 - s : s;
       xt = x + (layout ? ((size_t)bi * S + t) * I : ((size_t)t * B + bi) * I);

@@ -22,6 +22,8 @@
  * One direction of an ONNX LSTM (gate order i, o, f, c; peepholes i, o, f). Pointers are to the
  * whole ONNX tensors; the kernel offsets by the direction. b, seq_lens, h0, c0, p, y, y_h and y_c
  * may be NULL (absent input / unused output). Time steps t >= seq_lens[b] leave zeros in y.
+ * seq_lens values outside [0, seq] are clamped to it (ONNX leaves them undefined; a reverse
+ * direction would otherwise read x out of bounds).
  * ip: seq, batch, input, hidden, num_directions, direction, reverse, layout, input_forget,
  *     act_f, act_g, act_h
  * fp: clip (<= 0: none), alpha_f, beta_f, alpha_g, beta_g, alpha_h, beta_h

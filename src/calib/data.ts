@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 import { fail } from "../errors.js";
 import { DTYPES } from "../ir/dtype.js";
 import { numel } from "../ir/shape.js";
 import { Tensor } from "../ir/tensor.js";
+import { readFileWithin } from "../io/read-file.js";
 import { samplesFromArray, type CalibInput } from "./arrays.js";
 import { decodeImage } from "./image.js";
 import { imageToTensor, type ImageOptions } from "./image-tensor.js";
@@ -84,7 +85,7 @@ function loadFile(file: string, inputs: readonly CalibInput[], options: CalibOpt
     if (inputs.length !== 1) fail("bad-shape", subject, `feeds a single input, but the model has ${inputs.length} (${inputs.map((i) => i.name).join(", ")}); use an .npz with one array per input`);
     return inputs[0]!;
   };
-  const bytes = readBytes(file, subject);
+  const bytes = readFileWithin(file, subject);
   switch (ext) {
     case ".npy":
       return samplesFromArray(parseNpyBytes(bytes, subject), only(), subject).map((t) => [t]);
@@ -98,14 +99,6 @@ function loadFile(file: string, inputs: readonly CalibInput[], options: CalibOpt
     }
     default:
       return fail("io", subject, `has an unknown extension "${ext}"; calibration data is ${CALIB_EXTENSIONS.join(", ")}`);
-  }
-}
-
-function readBytes(file: string, subject: string): Uint8Array {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    return fail("io", subject, `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { readFileSync } from "node:fs";
 import { fail } from "../errors.js";
 import { importModelFile } from "../importers/index.js";
+import { readFileWithin } from "../io/read-file.js";
 import { evaluateQuantized, formatEvalReport } from "../quantize/evaluate.js";
 import type { QuantizeDType } from "../quantize/ptq.js";
 import { addQuantizeOptions, quantizeFromOptions, readSamples, type QuantizeCliOptions } from "./quantize-options.js";
@@ -32,12 +32,7 @@ export function registerEvalCommand(program: Command): void {
 }
 
 function readLabels(path: string, count: number): number[] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    return fail("io", `labels file ${path}`, `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
+  const text = readFileWithin(path, `labels file ${path}`).toString("utf8");
   const labels = text.split(/[\s,]+/).filter((t) => t !== "").map(Number);
   if (labels.some((l) => !Number.isInteger(l))) fail("parse", `labels file ${path}`, "must hold whole-number class indices separated by commas, spaces or newlines");
   if (labels.length < count) fail("bad-shape", `labels file ${path}`, `has ${labels.length} labels for ${count} evaluation samples`);

@@ -1,6 +1,7 @@
 import { Option, type Command } from "commander";
 import { createRequire } from "node:module";
 import { loadSamples, type CalibOptions, type Layout } from "../calib/data.js";
+import { checkImagePixels } from "../calib/image-size.js";
 import { fail } from "../errors.js";
 import type { Graph } from "../ir/graph.js";
 import type { Sample } from "../quantize/calibrate.js";
@@ -63,6 +64,8 @@ export function dataOptions(opts: QuantizeCliOptions): CalibOptions {
     const m = /^(\d+)x(\d+)$/.exec(opts.resize);
     if (!m) fail("bad-option", "option --resize", `"${opts.resize}" is not HxW (e.g. 36x36)`);
     resize = [Number(m[1]), Number(m[2])];
+    if (!(resize[0] >= 1 && resize[1] >= 1)) fail("bad-option", "option --resize", `"${opts.resize}" must be at least 1x1`);
+    checkImagePixels(resize[1], resize[0], "option --resize");
   }
   let samples: number | undefined;
   if (opts.samples !== undefined) {

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { fail } from "../errors.js";
+import { readFileWithin } from "../io/read-file.js";
 import type { BuildOptions } from "../ir/build.js";
 import type { Graph } from "../ir/graph.js";
 import { importCaffe } from "./caffe/index.js";
@@ -19,13 +19,7 @@ export interface ImportOptions extends BuildOptions {
 
 /** Reads a model file and imports it into the IR; the format is recognised by content. */
 export function importModelFile(path: string, options: ImportOptions = {}): Graph {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    return fail("io", `model file ${path}`, `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  return importModelBytes(bytes, path, options);
+  return importModelBytes(readFileWithin(path, `model file ${path}`), path, options);
 }
 
 export function importModelBytes(bytes: Uint8Array, sourceName: string, options: ImportOptions = {}): Graph {

@@ -2,8 +2,10 @@ import { EgretError, fail } from "../errors.js";
 import type { DType } from "./dtype.js";
 import { nodeLabel, type AttrValue, type Graph, type NamedValue, type Node, type ValueInfo } from "./graph.js";
 import { getOp, SUPPORTED_OPS_HINT } from "./registry.js";
+import { checkTensorSize, FoldLedger } from "../limits.js";
+import { foldNode } from "./fold-node.js";
 import { shapeToString } from "./shape.js";
-import { Tensor } from "./tensor.js";
+import type { Tensor } from "./tensor.js";
 
 /** A declared graph input before shapes are resolved: dims may be unknown or symbolic. */
 export interface RawInput {
@@ -49,30 +51,40 @@ export function buildGraph(raw: RawModel, options: BuildOptions = {}): Graph {
     }
     constants.set(name, t);
   }
-  for (const [name, t] of constants) values.set(name, { dtype: t.dtype, shape: t.shape });
+  for (const [name, t] of constants) {
+    checkTensorSize(`constant "${name}"`, t.dtype, t.shape);
+    values.set(name, { dtype: t.dtype, shape: t.shape });
+  }
 
   const inputs = resolveInputs(raw, constants, options, values);
+  const ledger = new FoldLedger();
+  // Values not folded because they (or the value they are computed from) exceed the fold budget.
+  const overBudget = new Map<string, OverBudget>();
   const nodes: Node[] = [];
   for (const rawNode of topoSort(raw.nodes, new Set([...constants.keys(), ...inputs.map((i) => i.name)]))) {
-    const node = prepareNode(rawNode, constants, raw.opset);
+    const node = prepareNode(rawNode, constants, raw.opset, overBudget);
     const op = getOp(node.op)!;
     const inInfos = node.inputs.map((n) => (n === "" ? undefined : values.get(n)));
     const outInfos = op.infer(node, inInfos);
     if (outInfos.length < node.outputs.length) {
       fail("internal", nodeLabel(node), `shape inference gave ${outInfos.length} outputs, the node has ${node.outputs.length}`);
     }
+    // Every value is validated (C index types, one-tensor budget) before anything allocates it.
+    outInfos.forEach((info, i) => checkTensorSize(`tensor "${node.outputs[i] || `(unused output ${i})`}" (output ${i} of ${nodeLabel(node)})`, info.dtype, info.shape));
     node.outputs.forEach((o, i) => {
       if (o !== "") values.set(o, outInfos[i]!);
     });
-    const present = node.inputs.filter((n) => n !== "");
-    if (op.shapeOnly || present.every((n) => constants.has(n))) {
-      // A shape-only op reads no values: a zero tensor of the right shape stands in for a run-time input.
-      const args = node.inputs.map((n, i) => (n === "" ? undefined : (constants.get(n) ?? new Tensor(inInfos[i]!.dtype, inInfos[i]!.shape))));
-      const results = evaluateChecked(node, op.evaluate(node, args));
+    const outcome = foldNode(node, op, inInfos, outInfos, constants, ledger);
+    if (outcome.kind === "folded") {
+      const results = evaluateChecked(node, outcome.results);
       node.outputs.forEach((o, i) => {
         if (o !== "") constants.set(o, results[i]!);
       });
     } else {
+      // Over budget itself, or computed from a value that was: a later constant input names why.
+      const upstream = node.inputs.find((n) => overBudget.has(n));
+      const why = outcome.reason !== undefined ? { origin: node.outputs.find((o) => o !== "") ?? "", reason: outcome.reason } : upstream === undefined ? undefined : overBudget.get(upstream);
+      if (why !== undefined) for (const o of node.outputs) if (o !== "") overBudget.set(o, why);
       nodes.push(node);
     }
   }
@@ -118,6 +130,7 @@ function resolveInputs(raw: RawModel, constants: ReadonlyMap<string, Tensor>, op
       }
       shape = input.dims as number[];
     }
+    checkTensorSize(`input "${input.name}"`, input.dtype, shape);
     const info = { name: input.name, dtype: input.dtype, shape };
     values.set(input.name, { dtype: input.dtype, shape });
     return info;
@@ -154,8 +167,17 @@ function topoSort(nodes: readonly Node[], available: Set<string>): Node[] {
   return order;
 }
 
-/** Checks the op exists and its arity, folds constant inputs into attributes, canonicalises. */
-function prepareNode(node: Node, constants: ReadonlyMap<string, Tensor>, opset: number): Node {
+/** Why a value that could have been a constant is computed at run time: `origin` exceeded the fold budget. */
+interface OverBudget {
+  readonly origin: string;
+  readonly reason: string;
+}
+
+/**
+ * Checks the op exists and its arity, folds constant inputs into attributes, canonicalises. A
+ * constant input computed from an over-budget value is an error that says so.
+ */
+function prepareNode(node: Node, constants: ReadonlyMap<string, Tensor>, opset: number, overBudget: ReadonlyMap<string, OverBudget>): Node {
   const op = getOp(node.op);
   if (!op) fail("unsupported-op", nodeLabel(node), `operator "${node.op}" is not supported (${SUPPORTED_OPS_HINT})`);
   const nIn = node.inputs.length;
@@ -177,6 +199,11 @@ function prepareNode(node: Node, constants: ReadonlyMap<string, Tensor>, opset: 
       const name = ins[index];
       if (name === undefined || name === "") continue;
       const t = constants.get(name);
+      const whyNot = overBudget.get(name);
+      if (!t && whyNot !== undefined) {
+        const what = whyNot.origin === name ? "it was not folded" : `it is computed from "${whyNot.origin}", which was not folded`;
+        fail("limit", nodeLabel(node), `input ${index} ("${name}", the ${attr}) must be a compile-time constant, but ${what}: ${whyNot.reason} (docs/limits.md); simplify the model so the ${attr} does not depend on a large tensor`);
+      }
       if (!t) {
         fail("non-constant", nodeLabel(node), `input ${index} ("${name}", the ${attr}) must be a compile-time constant for static C code; it is computed at run time (if it is a graph input, freeze it with --const-input ${name}=value.npy; otherwise fix the input shapes with --input-shape or simplify the model)`);
       }
@@ -189,7 +216,7 @@ function prepareNode(node: Node, constants: ReadonlyMap<string, Tensor>, opset: 
   return op.canonicalize ? op.canonicalize(out, opset) : out;
 }
 
-function evaluateChecked(node: Node, results: Tensor[]): Tensor[] {
+function evaluateChecked(node: Node, results: readonly Tensor[]): readonly Tensor[] {
   if (results.length < node.outputs.length) {
     throw new EgretError("internal", nodeLabel(node), `evaluation gave ${results.length} outputs, expected ${node.outputs.length}`);
   }

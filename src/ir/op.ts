@@ -49,10 +49,16 @@ export interface OpDef {
   /** Bytes of temporary arena memory the C kernel needs while it runs (`ctx.scratch()`). */
   scratchBytes?(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): number;
   /**
-   * The result depends only on input shapes (Shape, Size): with static shapes it is always folded
-   * to a constant at import, even when its input is computed at run time.
+   * Present when the result depends only on the input types and shapes (Shape, Size): with static
+   * shapes the node is always folded at import, even when its input is computed at run time, and
+   * without materialising that input (it may be far bigger than the compile-time budget).
    */
-  readonly shapeOnly?: boolean;
+  evaluateFromTypes?(node: Node, inputs: readonly (ValueInfo | undefined)[]): Tensor[];
+  /**
+   * The result is a tensor the node's attributes already hold (Constant): folding it allocates
+   * nothing, so it is folded whatever its size (LIMITS.foldBytes bounds new constants only).
+   */
+  readonly resultInAttributes?: boolean;
   /** Multiply-accumulates of one inference, for `egret info` and cost models. */
   macs?(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): number;
 }

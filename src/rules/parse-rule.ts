@@ -1,5 +1,6 @@
 import { getOp } from "../ir/registry.js";
 import { LEAF_OPS } from "../egraph/ir/ir-node.js";
+import { LIMITS } from "../limits.js";
 import type { Arg, AttrConstraint, AttrExpr, CheckSpec, GuardCall, Literal, Pat, PatNode, RuleAst } from "./ast.js";
 import { ATTR_FUNCTIONS, GUARDS, type ParamKind } from "./guards.js";
 import { failAt, type SExpr, type SourcePos } from "./sexpr.js";
@@ -225,7 +226,11 @@ function parseCheckEntry(
   if (classVars.has(v)) {
     const dims = expr.items[1];
     if (dims?.kind !== "list" || !dims.bracket || expr.items.length !== 2) where(expr.pos, `expected (?${v} [dims...]) with numbers or dim names`);
-    shapes.set(v, dims.items.map((d) => (d.kind === "atom" && !d.quoted ? (/^[0-9]+$/.test(d.text) ? Number(d.text) : d.text) : where(d.pos, "a dim is a number or a name"))));
+    const shape = dims.items.map((d) => (d.kind === "atom" && !d.quoted ? (/^[0-9]+$/.test(d.text) ? Number(d.text) : d.text) : where(d.pos, "a dim is a number or a name")));
+    // The checker fills tensors of this shape on every run (named dims take up to 3).
+    const largest = shape.reduce<number>((n, d) => n * (typeof d === "number" ? d : 3), 1);
+    if (largest > LIMITS.checkElements) where(dims.pos, `[${shape.join(" ")}] can have ${largest} elements, more than the ${LIMITS.checkElements} a :check shape may (docs/limits.md); small shapes check a rule as well`);
+    shapes.set(v, shape);
     return;
   }
   if (!attrVars.has(v)) where(expr.pos, `?${v} is not a variable of this rule`);

@@ -11,6 +11,7 @@ import { applyActivation, readActivations, type Activation } from "./rnn-activat
  * LSTM: forward, reverse and bidirectional; optional B, sequence_lens, initial_h, initial_c and
  * P (peepholes); activations; clip; input_forget; layout 0 and 1; any output may be unused.
  * Inputs: X, W, R, B, sequence_lens, initial_h, initial_c, P. Gate order i, o, f, c.
+ * sequence_lens values outside [0, seq_length] are clamped to it (see sequenceLength).
  * The C kernel (runtime-c/kernels/lstm_f32.c) runs one direction per call.
  */
 
@@ -84,6 +85,15 @@ function offsets(p: LstmPlan, d: number) {
   };
 }
 
+/**
+ * Steps batch entry `b` runs: sequence_lens[b] clamped to [0, seq], as the C kernel does. ONNX
+ * requires 0 <= sequence_lens <= seq_length and leaves other values undefined; clamping keeps the
+ * run finite and bounded (an out-of-range length used to loop for its full value).
+ */
+function sequenceLength(seqLens: Float64Array | undefined, b: number, seq: number): number {
+  return seqLens === undefined ? seq : Math.min(Math.max(seqLens[b]!, 0), seq);
+}
+
 function reference(p: LstmPlan, inputs: readonly (Tensor | undefined)[]): Float64Array[] {
   const [x, w, r, b, seqLens, h0, c0, peep] = inputs.map((t) => t?.toNumbers());
   const H = p.hidden;
@@ -97,7 +107,7 @@ function reference(p: LstmPlan, inputs: readonly (Tensor | undefined)[]): Float6
     const wOff = d * 4 * H * p.input;
     const rOff = d * 4 * H * H;
     for (let bi = 0; bi < p.batch; bi++) {
-      const len = seqLens ? seqLens[bi]! : p.seq;
+      const len = sequenceLength(seqLens, bi, p.seq);
       const h = Array.from({ length: H }, (_, k) => (h0 ? h0[at.state(bi) + k]! : 0));
       const c = Array.from({ length: H }, (_, k) => (c0 ? c0[at.state(bi) + k]! : 0));
       for (let s = 0; s < len; s++) {
