@@ -41,8 +41,9 @@ export interface DagExtraction extends Extraction {
 }
 
 /**
- * About 100 ms of search on a small machine (the searches run ~5-7 million steps per CPU second);
- * on the shared models DAG extraction never beats greedy by more steps (docs/optimizer-limits.md).
+ * About the 100 ms the former deadline allowed (the searches run ~5-7 million steps per CPU
+ * second on a small machine). On the shared models more steps never found a program cheaper than
+ * greedy's; they only prove more of them optimal (docs/optimizer-limits.md).
  */
 export const DEFAULT_DAG_STEP_LIMIT = 500_000;
 
