@@ -4,7 +4,6 @@
  * net, which never changes the program: past it the compile fails, naming the option, and writes
  * nothing.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,15 +15,16 @@ import { OPTIMIZER_LIMITS } from "../../src/egraph/ir/optimize.js";
 import { errorOf } from "../support/errors.js";
 import { randomTensor } from "../support/graphs.js";
 import { encodeOnnxModel } from "../support/onnx-builder.js";
+import { runProcess } from "../support/processes.js";
 
 const EGRET = join(import.meta.dirname, "..", "..", "bin", "egret.js");
 const work = mkdtempSync(join(tmpdir(), "egret-limits-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function egret(...args: string[]) {
-  const r = spawnSync("node", [EGRET, ...args], { encoding: "utf8", timeout: 120_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const egret = async (...args: string[]) => {
+  const r = await runProcess([EGRET, ...args]);
+  return { code: r.code, out: r.stdout, err: r.stderr };
+};
 
 /** Two Conv → BatchNormalization → Relu blocks: folding and fusing take the optimizer several iterations. */
 function writeConvBnModel(): string {
@@ -70,8 +70,8 @@ describe("--limit parsing", () => {
 describe("egret compile --limit", () => {
   const model = writeConvBnModel();
 
-  it("--json reports the stop reason, the limits and the work counts; a lower limit stops earlier, reported as such", () => {
-    const full = egret("compile", model, "-o", join(work, "full"), "--json");
+  it("--json reports the stop reason, the limits and the work counts; a lower limit stops earlier, reported as such", async () => {
+    const full = await egret("compile", model, "-o", join(work, "full"), "--json");
     expect(full.code, full.err).toBe(0);
     const report = JSON.parse(full.out).optimizer;
     expect(report.stopReason).toBe("saturated");
@@ -82,17 +82,17 @@ describe("egret compile --limit", () => {
     expect(report.extraction.dagStatus).toBe("optimal");
     expect(report.work.extractionSteps).toBeGreaterThan(0);
 
-    const cut = egret("compile", model, "-o", join(work, "cut"), "--json", "--limit", "iterations=1", "--limit", "extraction-steps=0");
+    const cut = await egret("compile", model, "-o", join(work, "cut"), "--json", "--limit", "iterations=1", "--limit", "extraction-steps=0");
     expect(cut.code, cut.err).toBe(0);
     const cutReport = JSON.parse(cut.out).optimizer;
     expect(cutReport).toMatchObject({ stopReason: "iteration-limit", iterations: 1, limits: { iterations: 1, extractionSteps: 0 } });
     expect(cutReport.extraction.dagStatus).toBe("step-limit");
-    expect(egret("compile", model, "-o", join(work, "cut-text"), "--limit", "iterations=1").out).toMatch(/saturation stopped at the iteration-limit after 1 iterations/);
+    expect((await egret("compile", model, "-o", join(work, "cut-text"), "--limit", "iterations=1")).out).toMatch(/saturation stopped at the iteration-limit after 1 iterations/);
   });
 
-  it("a tripped safety net fails the compile (exit 1), names --limit seconds, and writes no output folder", () => {
+  it("a tripped safety net fails the compile (exit 1), names --limit seconds, and writes no output folder", async () => {
     const out = join(work, "tripped");
-    const r = egret("compile", model, "-o", out, "--limit", "seconds=0.000001");
+    const r = await egret("compile", model, "-o", out, "--limit", "seconds=0.000001");
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/optimizer safety net \(--limit seconds\): the e-graph optimizer ran .* past its 0.000001 s wall-clock safety net.*--limit seconds=N \(0 turns it off\)/);
     expect(existsSync(out)).toBe(false);

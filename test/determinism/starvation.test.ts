@@ -17,7 +17,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { writeNpy } from "../../src/io/npy.js";
 import { randomTensor } from "../support/graphs.js";
 import { sharedOrWarn } from "../support/testdata.js";
-import { inPool, killLiveProcesses, runProcess, type ProcessRun } from "./throttle.js";
+import { inPool, killLiveProcesses, runProcess, type ProcessRun } from "../support/processes.js";
 
 const EGRET = join(import.meta.dirname, "..", "..", "bin", "egret.js");
 const STARVED = { runMs: 20, periodMs: 100 };
