@@ -3,7 +3,8 @@ import { findBackend, targetNames, type Backend } from "../backends/index.js";
 import { emitModel } from "./codegen/emit-model.js";
 import { fail } from "./errors.js";
 import { egraphToDot, graphToText } from "./egraph/ir/dump.js";
-import { optimizeGraph, type ExtractorName, type SaturationReport } from "./egraph/ir/optimize.js";
+import { optimizeGraph, type ExtractorName, type OptimizerLimits, type SaturationReport } from "./egraph/ir/optimize.js";
+import { NO_SAFETY_NET, wallClockSafetyNet, type SafetyNet } from "./egraph/safety-net.js";
 import { selectWithinBudget } from "./egraph/ir/sram-select.js";
 import type { Graph } from "./ir/graph.js";
 import type { Tensor } from "./ir/tensor.js";
@@ -27,8 +28,16 @@ export interface CompileOptions {
   readonly costModel?: string;
   /** Also compile the unoptimised graph to report kernel calls before optimisation (`--json`). */
   readonly reportBaseline?: boolean;
-  /** Extraction: "dag" (default; shared sub-expressions cost once, time-limited) or "greedy". */
+  /** Extraction: "dag" (default; shared sub-expressions cost once, step-limited) or "greedy". */
   readonly extractor?: ExtractorName;
+  /** Overrides of the optimizer's work limits (`OPTIMIZER_LIMITS`; `--limit NAME=N`). */
+  readonly limits?: Partial<OptimizerLimits>;
+  /**
+   * The optimizer's wall-clock safety net in seconds (`--limit seconds=N`): past it the compile
+   * fails naming the option, it never returns another program. 0 turns it off. Default
+   * `DEFAULT_SAFETY_NET_SECONDS`.
+   */
+  readonly safetyNetSeconds?: number;
   /**
    * Largest arena in bytes (`--sram-budget`): extraction picks the cheapest candidate program whose
    * planned arena fits, or fails giving the budget and the smallest arena found.
@@ -38,6 +47,26 @@ export interface CompileOptions {
   readonly calibration?: readonly (readonly Tensor[])[];
   /** Debug dumps returned in `CompileResult.dumps` (`--dump egraph|ir DIR`). */
   readonly dump?: readonly DumpKind[];
+}
+
+/**
+ * The default wall-clock safety net of the optimizer: far beyond what its work limits take on a
+ * starved machine (about a second of CPU for the largest shared model), so it only trips on a
+ * bug or a pathological input, and then loudly.
+ */
+export const DEFAULT_SAFETY_NET_SECONDS = 300;
+
+/** A net that fails the compile after `seconds` (0: no net), naming the option that raises it. */
+export function optimizerSafetyNet(seconds: number): SafetyNet {
+  if (!(Number.isFinite(seconds) && seconds >= 0)) fail("bad-option", "option --limit seconds", `"${seconds}" is not a number of seconds >= 0 (0 turns the safety net off)`);
+  if (seconds === 0) return NO_SAFETY_NET;
+  return wallClockSafetyNet(seconds * 1000, (elapsedMs) =>
+    fail(
+      "limit",
+      "optimizer safety net (--limit seconds)",
+      `the e-graph optimizer ran ${(elapsedMs / 1000).toFixed(1)} s, past its ${seconds} s wall-clock safety net; its work limits make results independent of time, so it stops the compile rather than return another program. Raise it with --limit seconds=N (0 turns it off), lower --limit iterations/enodes/applications/extraction-steps, or use --no-optimize`,
+    ),
+  );
 }
 
 /** "egraph": the saturated e-graph as DOT; "ir": the graph before and after optimisation as text. */
@@ -114,6 +143,8 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
           rules: [...shippedRules(), ...targetRules(backend), ...(options.extraRules ?? [])],
           costModel,
           ...(options.extractor === undefined ? {} : { extractor: options.extractor }),
+          ...(options.limits === undefined ? {} : { limits: options.limits }),
+          safetyNet: optimizerSafetyNet(options.safetyNetSeconds ?? DEFAULT_SAFETY_NET_SECONDS),
           ...(budget === undefined ? {} : { sramBudget: budget }),
         });
   // Without the optimizer the imported graph is the only candidate; it must still fit the budget.

@@ -22,6 +22,7 @@ import { registerRunTargetCommand } from "./run-target.js";
 import { registerBenchCommand } from "./bench.js";
 import { findBackend } from "../../backends/index.js";
 import { parseConstInputs, parseInputShapes } from "./options.js";
+import { LIMIT_NAMES, parseLimitOptions } from "./limit-options.js";
 import { addQuantizeOptions, maybeQuantize, type QuantizeCliOptions } from "./quantize-options.js";
 import { k210CalibrationFromOptions } from "./k210-calib.js";
 import { registerEvalCommand } from "./eval.js";
@@ -107,16 +108,20 @@ addQuantizeOptions(program.command("compile"))
   .addOption(prototxtOption())
   .option("--no-optimize", "skip the e-graph optimizer (compile the imported graph as is)")
   .option("--rules <file.rules>", "add a user rule file to the shipped rules (repeatable)", collect, [] as string[])
-  .addOption(new Option("--extractor <name>", "extraction: dag counts shared sub-expressions once (time-limited, seeded with greedy)").choices(["dag", "greedy"]).default("dag"))
+  .addOption(new Option("--extractor <name>", "extraction: dag counts shared sub-expressions once (step-limited, seeded with greedy)").choices(["dag", "greedy"]).default("dag"))
+  .option("--limit <name=n>", `optimizer work limit (${LIMIT_NAMES.slice(0, -1).join(", ")}) or its wall-clock safety net in seconds (seconds=0: off), e.g. --limit iterations=20 (repeatable)`, collect, [] as string[])
   .option("--sram-budget <bytes>", "largest arena: pick the cheapest program whose arena fits, or fail with the smallest arena found")
   .option("--dump <kind-and-dir...>", "write debug dumps: egraph (saturated e-graph as Graphviz DOT) and/or ir (graph before/after as text), e.g. --dump egraph,ir dumps/ (after the model argument)")
-  .action((model: string, opts: LoadOptions & QuantizeCliOptions & { output: string; target: Target; json?: boolean; optimize: boolean; rules: string[]; extractor: ExtractorName; sramBudget?: string; dump?: string[] }) => {
+  .action((model: string, opts: LoadOptions & QuantizeCliOptions & { output: string; target: Target; json?: boolean; optimize: boolean; rules: string[]; extractor: ExtractorName; sramBudget?: string; dump?: string[]; limit: string[] }) => {
     // The K210 target quantises its KPU layers itself: --calib feeds its lowering, not --quantize.
     const loaded = load(model, opts);
     const calibration = opts.target === "k210" ? k210CalibrationFromOptions(loaded, opts) : undefined;
     const graph = opts.target === "k210" ? loaded : maybeQuantize(loaded, opts);
     const dumps = parseDumpOption(opts.dump ?? []);
+    const { limits, safetyNetSeconds } = parseLimitOptions(opts.limit);
     const result = compileGraph(graph, {
+      limits,
+      ...(safetyNetSeconds === undefined ? {} : { safetyNetSeconds }),
       target: opts.target,
       sourceName: model,
       ...(calibration === undefined ? {} : { calibration }),
@@ -141,6 +146,8 @@ addQuantizeOptions(program.command("compile"))
     else {
       console.log(`wrote ${s.files.length} files to ${opts.output}: ${s.files.join(", ")}`);
       console.log(`arena ${s.arenaBytes} bytes (lower bound ${s.arenaLowerBound}), weights ${s.weightsBytes} bytes, ${s.kernelCalls} kernel calls`);
+      const o = s.optimizer;
+      if (o !== undefined && o.stopReason !== "saturated") console.log(`optimizer: saturation stopped at the ${o.stopReason} after ${o.iterations} iterations (${o.nodes} e-nodes, ${o.work.ruleApplications} rule applications; --limit raises it)`);
       const x = s.optimizer?.extraction;
       if (x !== undefined) console.log(`extraction: ${x.used}${x.dagStatus === undefined ? "" : ` (dag search: ${x.dagStatus})`}${x.sram === undefined ? "" : `, arena ${x.sram.arenaBytes} <= budget ${x.sram.budget} (${x.sram.candidates.length} candidates)`}`);
       console.log(`build: make -C ${opts.output}   run: ${join(opts.output, "runner")} ${graph.inputs.map((_, i) => `IN${i}.bin`).join(" ")} OUTDIR`);

@@ -38,7 +38,7 @@ function checkUnchanged(path: string): { checked: boolean; ms: number } {
     const cmp = compareClose(actual[i]!, want);
     expect(cmp.ok, `${path} output ${i}: max abs diff ${cmp.maxAbs} at ${cmp.where}`).toBe(true);
   });
-  expect(["saturated", "iteration-limit", "node-limit", "time-limit"]).toContain(report.stopReason);
+  expect(["saturated", "iteration-limit", "node-limit", "application-limit"]).toContain(report.stopReason);
   return { checked: true, ms: report.saturateMs + report.extractMs };
 }
 
