@@ -28,5 +28,6 @@ import "./depth-space.js";
 import "./gather.js";
 import "./reduce.js";
 import "./constant.js";
+import "./generators.js";
 import "./resize.js";
 import "./quant/index.js";
