@@ -24,6 +24,7 @@ import "./slice.js";
 import "./pad.js";
 import "./expand-tile.js";
 import "./depth-space.js";
+import "./trilu.js";
 // indexing, reductions, constants, resampling
 import "./gather.js";
 import "./reduce.js";
