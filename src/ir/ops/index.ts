@@ -28,6 +28,7 @@ import "./trilu.js";
 // indexing, reductions, constants, resampling
 import "./gather.js";
 import "./reduce.js";
+import "./cumsum.js";
 import "./constant.js";
 import "./generators.js";
 import "./resize.js";
