@@ -29,6 +29,7 @@ import "./trilu.js";
 import "./gather.js";
 import "./reduce.js";
 import "./cumsum.js";
+import "./topk.js";
 import "./constant.js";
 import "./generators.js";
 import "./resize.js";
