@@ -27,6 +27,7 @@ import "./depth-space.js";
 import "./trilu.js";
 // indexing, reductions, constants, resampling
 import "./gather.js";
+import "./onehot.js";
 import "./reduce.js";
 import "./cumsum.js";
 import "./topk.js";
