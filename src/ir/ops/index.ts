@@ -14,6 +14,7 @@ import "./conv.js";
 import "./matmul.js";
 import "./pool.js";
 import "./norm.js";
+import "./mvn.js";
 import "./softmax.js";
 import "./rnn.js";
 // tensor layout and data movement
