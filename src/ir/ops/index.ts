@@ -12,6 +12,7 @@ import "./mod-shift.js";
 // neural-network layers
 import "./conv.js";
 import "./matmul.js";
+import "./einsum.js";
 import "./pool.js";
 import "./norm.js";
 import "./mvn.js";
