@@ -38,5 +38,6 @@ import "./cumsum.js";
 import "./topk.js";
 import "./constant.js";
 import "./generators.js";
+import "./value-shaped.js";
 import "./resize.js";
 import "./quant/index.js";
