@@ -40,4 +40,6 @@ import "./constant.js";
 import "./generators.js";
 import "./value-shaped.js";
 import "./resize.js";
+import "./dft.js";
+import "./windows.js";
 import "./quant/index.js";
