@@ -18,6 +18,7 @@ import "./pool.js";
 import "./norm.js";
 import "./mvn.js";
 import "./softmax.js";
+import "./losses.js";
 import "./rnn.js";
 // tensor layout and data movement
 import "./reshape.js";
