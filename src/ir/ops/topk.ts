@@ -7,6 +7,7 @@ import { registerOps } from "../registry.js";
 import { normAxis, numel, type Shape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { cHelper } from "./elementwise/c-helpers.js";
+import { comparableElements, compareElements } from "./element-order.js";
 import { copyElements } from "./gather-common.js";
 
 /**
@@ -51,25 +52,16 @@ function planTopK(node: Node, shape: Shape, dtype: DType): TopKPlan {
   };
 }
 
-/** Compares two raw elements (numbers or bigints, NaN above everything): <0, 0 or >0. */
-function compareRaw(a: number | bigint, b: number | bigint): number {
-  const an = typeof a === "number" && Number.isNaN(a);
-  const bn = typeof b === "number" && Number.isNaN(b);
-  if (an || bn) return an === bn ? 0 : an ? 1 : -1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 function evaluateTopK(node: Node, x: Tensor): Tensor[] {
   const p = planTopK(node, x.shape, x.dtype);
   const values = new Tensor(x.dtype, p.outShape);
   const indices = new Tensor("int64", p.outShape);
-  // float16 is stored as bits: compare decoded values.
-  const raw: ArrayLike<number | bigint> = x.dtype === "float16" ? x.toNumbers() : x.data;
+  const raw = comparableElements(x);
   const sign = p.largest ? -1 : 1;
   for (let o = 0; o < p.outer; o++) {
     for (let i = 0; i < p.inner; i++) {
       const at = (j: number) => (o * p.len + j) * p.inner + i;
-      const order = Array.from({ length: p.len }, (_, j) => j).sort((a, b) => sign * compareRaw(raw[at(a)]!, raw[at(b)]!) || a - b);
+      const order = Array.from({ length: p.len }, (_, j) => j).sort((a, b) => sign * compareElements(raw[at(a)]!, raw[at(b)]!) || a - b);
       for (let r = 0; r < p.k; r++) {
         const dst = (o * p.k + r) * p.inner + i;
         copyElements(x.data, at(order[r]!), values.data, dst, 1);

@@ -5,6 +5,7 @@ import type { OpDef } from "../op.js";
 import { registerOps } from "../registry.js";
 import { normAxis, numel, stridesOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
+import { comparableElements, compareElements } from "./element-order.js";
 import { copyElements } from "./gather-common.js";
 
 /**
@@ -14,23 +15,11 @@ import { copyElements } from "./gather-common.js";
  */
 const CONSTANT_DATA = "(the output shape depends on its values)";
 
-/** Elements compared as stored (exact for int64), NaN equal to itself and above every number. */
-function compareRaw(a: number | bigint, b: number | bigint): number {
-  const an = typeof a === "number" && Number.isNaN(a);
-  const bn = typeof b === "number" && Number.isNaN(b);
-  if (an || bn) return an === bn ? 0 : an ? 1 : -1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function elementsOf(t: Tensor): ArrayLike<number | bigint> {
-  return t.dtype === "float16" ? t.toNumbers() : t.data;
-}
-
 /** NonZero: int64 [rank, n] coordinates of the non-zero elements in row-major order. */
 function nonZero(x: Tensor): Tensor {
   // A scalar is treated as a one-element vector (numpy's behaviour).
   const shape = x.shape.length === 0 ? [1] : x.shape;
-  const v = elementsOf(x);
+  const v = comparableElements(x);
   const hits: number[] = [];
   for (let i = 0; i < v.length; i++) if (v[i] !== 0 && v[i] !== 0n) hits.push(i);
   const strides = stridesOf(shape);
@@ -66,11 +55,11 @@ function unique(node: Node, x: Tensor): Tensor[] {
   const outer = numel(shape.slice(0, a));
   const len = shape[a]!;
   const inner = numel(shape.slice(a + 1));
-  const v = elementsOf(x);
+  const v = comparableElements(x);
   const sliceAt = (s: number, e: number) => v[Math.floor(e / inner) * len * inner + s * inner + (e % inner)]!;
   const compareSlices = (s: number, t: number) => {
     for (let e = 0; e < outer * inner; e++) {
-      const c = compareRaw(sliceAt(s, e), sliceAt(t, e));
+      const c = compareElements(sliceAt(s, e), sliceAt(t, e));
       if (c !== 0) return c;
     }
     return 0;
