@@ -84,16 +84,22 @@ function einsumCode(fn: string, dtype: DType, nIn: number): string {
   const ks = Array.from({ length: nIn }, (_, k) => k);
   const step = (sign: "+" | "-", d: string, scale = "") => ks.map((k) => `off${k} ${sign}= strides[${k} * rank + ${d}]${scale};`).join(" ");
   return `/* Einsum with ${nIn} input(s): y[o] = sum over the summed labels of the product of the inputs,
-   walking [output dims..., summed dims...] with per-input strides (0 where a label is absent). */
-static void ${fn}(${ks.map((k) => `const ${T} *x${k}, `).join("")}${T} *y, int32_t n_out, int32_t n_sum, const int32_t *dims, int32_t rank, const int32_t *strides) {
+   walking [output dims..., summed dims...] with per-input strides (0 where a label is absent).
+   The last loop dimension is a tight inner loop of \`inner\` steps when it is a summed one
+   (inner = 1 and walk = rank otherwise); the others advance like an odometer. */
+static void ${fn}(${ks.map((k) => `const ${T} *x${k}, `).join("")}${T} *y, int32_t n_out, int32_t n_sum, const int32_t *dims, int32_t rank,
+    const int32_t *strides, int32_t inner, int32_t walk) {
   int32_t idx[2 * EG_MAX_RANK] = { 0 };
   int32_t ${ks.map((k) => `off${k} = 0`).join(", ")};
-  int32_t o, s, d;
+  ${ks.map((k) => `const int32_t s${k} = walk < rank ? strides[${k} * rank + rank - 1] : 0;`).join("\n  ")}
+  int32_t o, s, e, d;
   for (o = 0; o < n_out; o++) {
     ${A} acc = 0;
-    for (s = 0; s < n_sum; s++) {
-      acc = (${A})(acc + ${ks.map((k) => `(${A})x${k}[off${k}]`).join(" * ")});
-      for (d = rank - 1; d >= 0; d--) {
+    for (s = 0; s < n_sum; s += inner) {
+      for (e = 0; e < inner; e++) {
+        acc = (${A})(acc + ${ks.map((k) => `(${A})x${k}[off${k} + e * s${k}]`).join(" * ")});
+      }
+      for (d = walk - 1; d >= 0; d--) {
         ${step("+", "d")}
         if (++idx[d] < dims[d]) break;
         ${step("-", "d", " * dims[d]")}
@@ -128,7 +134,10 @@ const Einsum: OpDef = {
     ctx.define(fn, einsumCode(fn, dtype, node.inputs.length));
     const dims = [...p.outDims, ...p.sumDims];
     const args = [...node.inputs.map((n) => ctx.ptr(n)), ctx.ptr(node.outputs[0]!)];
-    ctx.line(`${fn}(${args.join(", ")}, ${nOut}, ${numel(p.sumDims)}, ${ctx.constArray("int32_t", dims)}, ${dims.length}, ${ctx.constArray("int32_t", p.strides.flat())});`);
+    // A summed last dimension becomes the kernel's tight inner loop.
+    const inner = p.sumDims.length > 0 ? p.sumDims[p.sumDims.length - 1]! : 1;
+    const walk = p.sumDims.length > 0 ? dims.length - 1 : dims.length;
+    ctx.line(`${fn}(${args.join(", ")}, ${nOut}, ${numel(p.sumDims)}, ${ctx.constArray("int32_t", dims)}, ${dims.length}, ${ctx.constArray("int32_t", p.strides.flat())}, ${inner}, ${walk});`);
   },
   macs: (node, inputs) => {
     const p = checkedPlan(node, inputs);
