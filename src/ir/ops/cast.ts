@@ -1,11 +1,10 @@
 import { fail } from "../../errors.js";
 import { attrInt } from "../attrs.js";
-import { DTYPES, dtypeFromOnnx, type DType } from "../dtype.js";
+import { dtypeFromOnnx, type DType } from "../dtype.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
 import { registerOps } from "../registry.js";
 import { numel } from "../shape.js";
-import { Tensor } from "../tensor.js";
 import { elementwiseOp } from "./elementwise/define-op.js";
 import { emitElementwise } from "./elementwise/emit-c.js";
 import { evaluateElementwise } from "./elementwise/evaluate.js";
@@ -76,25 +75,4 @@ const CastLike: OpDef = {
   macs: (_node, _inputs, outputs) => numel(outputs[0]!.shape),
 };
 
-/**
- * BitCast (opset 26): the same bytes read as another type of the same width (little-endian, as
- * on every target). The output is the input's buffer, so no code is emitted.
- */
-const BitCast: OpDef = {
-  name: "BitCast",
-  family: "cast",
-  dataTypes: "any, to a type of the same width",
-  inputs: { min: 1, max: 1 },
-  outputs: { min: 1, max: 1 },
-  alias: true,
-  infer(node, [x]) {
-    const to = castTarget(node);
-    if (DTYPES[to].bytes !== DTYPES[x!.dtype].bytes) {
-      fail("unsupported-dtype", nodeLabel(node), `BitCast needs types of the same width: ${x!.dtype} is ${DTYPES[x!.dtype].bytes * 8} bits, ${to} is ${DTYPES[to].bytes * 8}`);
-    }
-    return [{ dtype: to, shape: x!.shape }];
-  },
-  evaluate: (node, [x]) => [Tensor.fromBytes(castTarget(node), x!.shape, x!.bytes())],
-};
-
-registerOps([Cast, CastLike, BitCast]);
+registerOps([Cast, CastLike]);

@@ -8,6 +8,7 @@ import "./unary.js";
 import "./binary.js";
 import "./variadic.js";
 import "./cast.js";
+import "./bitcast.js";
 import "./mod-shift.js";
 // neural-network layers
 import "./conv.js";
