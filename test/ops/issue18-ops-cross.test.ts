@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildGraph, compileGraph, Tensor, writeOutputDir, type Graph } from "../../src/index.js";
+import { buildGraph, compileGraph, Tensor, writeOutputDir, type AttrValue, type Graph } from "../../src/index.js";
 import { randomTensor } from "../support/graphs.js";
 
 /**
@@ -34,7 +34,7 @@ function everyNewKernel(): Graph {
     k("depth", Tensor.scalar("int64", 5)),
     k("lens", Tensor.fromNumbers("int64", [4], [1, 2, 3, 4])),
   ]);
-  const node = (op: string, ins: string[], attrs: Record<string, number | string> = {}, outs = 1) => ({ op, ins, attrs, outs });
+  const node = (op: string, ins: string[], attrs: Record<string, AttrValue> = {}, outs = 1) => ({ op, ins, attrs, outs });
   const nodes = [
     node("Mod", ["i32", "i32"], { fmod: 0 }),
     node("BitShift", ["u8", "u8"], { direction: "LEFT" }),
