@@ -15,6 +15,10 @@ describe("TopK", () => {
     expect(valuesOf(s)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(valuesOf(j)).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
   });
+  it("takes K from the opset-1 attribute `k` too", () => {
+    const [v] = interpretNode({ op: "TopK", inputs: [input(x34)], attrs: { k: 1 }, outputs: 2 }, 9);
+    expect(valuesOf(v)).toEqual([3, 7, 11]);
+  });
   it("keeps index order among equal values and puts NaN above every number", () => {
     const [v, i] = interpretNode({ op: "TopK", inputs: [input(i64([0, 1, 0, 1])), k(3)], outputs: 2 });
     expect(valuesOf(v)).toEqual([1, 1, 0]);

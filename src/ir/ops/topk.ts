@@ -113,7 +113,8 @@ const TopK: OpDef = {
   name: "TopK",
   family: "reduce",
   dataTypes: "float16, float32, float64, int8-int64, uint8-uint64",
-  inputs: { min: 2, max: 2 },
+  // Opset 1-9 give K as the attribute `k`; from opset 10 it is input 1.
+  inputs: { min: 1, max: 2 },
   outputs: { min: 2, max: 2 },
   constInputs: [{ index: 1, attr: "k", reason: "(it sets the output shape)" }],
   infer(node, [x]) {
