@@ -4,9 +4,8 @@ import { DTYPES, type DType } from "../dtype.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
 import { normAxis, numel, sameShape, shapeToString, stridesOf } from "../shape.js";
-import { Tensor } from "../tensor.js";
-import { checkIndexType, copyElements, resolveIndex } from "./gather-common.js";
-import { combine, combineC, scatterReduction, type Reduction } from "./scatternd.js";
+import { checkIndexType, resolveIndex } from "./gather-common.js";
+import { combineC, scatterReduction, scatterUpdates, type Reduction } from "./scatternd.js";
 
 /** Mirrors EG_MAX_RANK in runtime-c/egret.h. */
 const EG_MAX_RANK = 8;
@@ -84,25 +83,13 @@ function scatterElementsOp(name: "ScatterElements" | "Scatter"): OpDef {
     },
     evaluate(node, [data, indices, updates]) {
       const p = planScatterElements(node, data!, indices!, updates!);
-      const out = new Tensor(data!.dtype, data!.shape);
-      copyElements(data!.data, 0, out.data, 0, data!.size);
       const strides = stridesOf(data!.shape);
       const idxStrides = stridesOf(indices!.shape);
       const idx = indices!.toArray();
-      const upd = updates!.toNumbers();
-      const view = p.reduction === "none" ? undefined : out.toNumbers();
-      // Repeated indices combine step by step in the storage precision, as the C does.
-      const round = data!.dtype === "float32" ? Math.fround : (v: number) => v;
-      for (let q = 0; q < idx.length; q++) {
-        let off = 0;
-        for (let d = 0; d < strides.length; d++) {
-          const coord = d === p.axis ? resolveIndex(node, idx[q]!, data!.shape[d]!, name) : Math.floor(q / idxStrides[d]!) % indices!.shape[d]!;
-          off += coord * strides[d]!;
-        }
-        if (!view) copyElements(updates!.data, q, out.data, off, 1);
-        else view[off] = round(combine(p.reduction, view[off]!, upd[q]!));
-      }
-      return [view ? Tensor.fromNumbers(data!.dtype, data!.shape, view) : out];
+      const offsets = idx.map((i, q) =>
+        strides.reduce((off, st, d) => off + (d === p.axis ? resolveIndex(node, i, data!.shape[d]!, name) : Math.floor(q / idxStrides[d]!) % indices!.shape[d]!) * st, 0),
+      );
+      return [scatterUpdates(data!, updates!, p.reduction, offsets, 1)];
     },
     emitC(node, ctx) {
       const [dataName, idxName, updName] = node.inputs as [string, string, string];

@@ -106,6 +106,27 @@ function scatterFnCode(reduction: Reduction, dtype: DType): string {
 `;
 }
 
+/**
+ * Reference scatter shared with ScatterElements: y = data, then update slice u (`slice` elements,
+ * contiguous in `updates`) is written or combined at element offset offsets[u], in order.
+ */
+export function scatterUpdates(data: Tensor, updates: Tensor, reduction: Reduction, offsets: readonly number[], slice: number): Tensor {
+  const out = new Tensor(data.dtype, data.shape);
+  copyElements(data.data, 0, out.data, 0, data.size);
+  if (reduction === "none") {
+    offsets.forEach((off, u) => copyElements(updates.data, u * slice, out.data, off, slice));
+    return out;
+  }
+  const view = out.toNumbers();
+  const upd = updates.toNumbers();
+  // Repeated indices combine step by step in the storage precision, as the C does.
+  const round = data.dtype === "float32" ? Math.fround : (v: number) => v;
+  offsets.forEach((off, u) => {
+    for (let e = 0; e < slice; e++) view[off + e] = round(combine(reduction, view[off + e]!, upd[u * slice + e]!));
+  });
+  return Tensor.fromNumbers(data.dtype, data.shape, view);
+}
+
 /** ScatterND (reduction none/add/mul/max/min): copies data and writes the update slices. */
 export const ScatterND: OpDef = {
   name: "ScatterND",
@@ -118,21 +139,14 @@ export const ScatterND: OpDef = {
   },
   evaluate(node, [data, indices, updates]) {
     const p = planScatter(node, data!, indices!, updates!);
-    const out = new Tensor(data!.dtype, data!.shape);
-    copyElements(data!.data, 0, out.data, 0, data!.size);
     const strides = stridesOf(data!.shape);
     const idx = indices!.toArray();
-    const upd = updates!.toNumbers();
-    const view = p.reduction === "none" ? undefined : out.toNumbers();
-    // Repeated indices combine step by step in the storage precision, as the C does.
-    const round = data!.dtype === "float32" ? Math.fround : (v: number) => v;
-    for (let u = 0; u < p.updates; u++) {
+    const offsets = Array.from({ length: p.updates }, (_, u) => {
       let off = 0;
       for (let j = 0; j < p.k; j++) off += resolveIndex(node, idx[u * p.k + j]!, data!.shape[j]!, "ScatterND") * strides[j]!;
-      if (!view) copyElements(updates!.data, u * p.slice, out.data, off, p.slice);
-      else for (let e = 0; e < p.slice; e++) view[off + e] = round(combine(p.reduction, view[off + e]!, upd[u * p.slice + e]!));
-    }
-    return [view ? Tensor.fromNumbers(data!.dtype, data!.shape, view) : out];
+      return off;
+    });
+    return [scatterUpdates(data!, updates!, p.reduction, offsets, p.slice)];
   },
   emitC(node, ctx) {
     const [dataName, idxName, updName] = node.inputs as [string, string, string];
