@@ -195,7 +195,7 @@ function prepareNode(node: Node, constants: ReadonlyMap<string, Tensor>, opset: 
   if (op.constInputs) {
     const attrs: Record<string, AttrValue> = { ...node.attrs };
     const ins = [...node.inputs];
-    for (const { index, attr } of op.constInputs) {
+    for (const { index, attr, asTensor, reason } of op.constInputs) {
       const name = ins[index];
       if (name === undefined || name === "") continue;
       const t = constants.get(name);
@@ -205,9 +205,9 @@ function prepareNode(node: Node, constants: ReadonlyMap<string, Tensor>, opset: 
         fail("limit", nodeLabel(node), `input ${index} ("${name}", the ${attr}) must be a compile-time constant, but ${what}: ${whyNot.reason} (docs/limits.md); simplify the model so the ${attr} does not depend on a large tensor`);
       }
       if (!t) {
-        fail("non-constant", nodeLabel(node), `input ${index} ("${name}", the ${attr}) must be a compile-time constant for static C code; it is computed at run time (if it is a graph input, freeze it with --const-input ${name}=value.npy; otherwise fix the input shapes with --input-shape or simplify the model)`);
+        fail("non-constant", nodeLabel(node), `input ${index} ("${name}", the ${attr}) must be a compile-time constant ${reason ?? "for static C code"}; it is computed at run time (if it is a graph input, freeze it with --const-input ${name}=value.npy; otherwise fix the input shapes with --input-shape or simplify the model)`);
       }
-      attrs[attr] = t.toArray();
+      attrs[attr] = asTensor === true ? t : t.toArray();
       ins[index] = "";
     }
     while (ins.length > 0 && ins[ins.length - 1] === "") ins.pop();

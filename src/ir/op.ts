@@ -6,6 +6,13 @@ import type { Tensor } from "./tensor.js";
 export interface ConstInput {
   readonly index: number;
   readonly attr: string;
+  /**
+   * Keep the folded value as a Tensor attribute instead of a list of numbers: its element type
+   * matters (Range's output type is its operands' type) or it is data rather than a shape.
+   */
+  readonly asTensor?: boolean;
+  /** Why the input must be constant, quoted in the error when it is not (default: static C code). */
+  readonly reason?: string;
 }
 
 /**

@@ -8,12 +8,18 @@ import "./unary.js";
 import "./binary.js";
 import "./variadic.js";
 import "./cast.js";
+import "./bitcast.js";
+import "./mod-shift.js";
 // neural-network layers
 import "./conv.js";
 import "./matmul.js";
+import "./einsum.js";
+import "./det.js";
 import "./pool.js";
 import "./norm.js";
+import "./mvn.js";
 import "./softmax.js";
+import "./losses.js";
 import "./rnn.js";
 // tensor layout and data movement
 import "./reshape.js";
@@ -23,9 +29,19 @@ import "./slice.js";
 import "./pad.js";
 import "./expand-tile.js";
 import "./depth-space.js";
+import "./trilu.js";
+import "./reverse-sequence.js";
 // indexing, reductions, constants, resampling
 import "./gather.js";
+import "./onehot.js";
+import "./compress.js";
 import "./reduce.js";
+import "./cumsum.js";
+import "./topk.js";
 import "./constant.js";
+import "./generators.js";
+import "./value-shaped.js";
 import "./resize.js";
+import "./dft.js";
+import "./windows.js";
 import "./quant/index.js";
