@@ -13,6 +13,7 @@ import "./conv.js";
 import "./matmul.js";
 import "./pool.js";
 import "./norm.js";
+import "./rmsnorm.js";
 import "./softmax.js";
 import "./rnn.js";
 // tensor layout and data movement
