@@ -16,6 +16,7 @@ import "./norm.js";
 import "./rmsnorm.js";
 import "./softmax.js";
 import "./rnn.js";
+import "./gru-rnn.js";
 // tensor layout and data movement
 import "./reshape.js";
 import "./transpose.js";
