@@ -31,3 +31,5 @@ import "./reduce.js";
 import "./constant.js";
 import "./resize.js";
 import "./quant/index.js";
+// subgraph ops, expanded by the ONNX importer
+import "./control-flow.js";
