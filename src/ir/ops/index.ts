@@ -17,6 +17,7 @@ import "./rmsnorm.js";
 import "./softmax.js";
 import "./rnn.js";
 import "./gru-rnn.js";
+import "./attention.js";
 // tensor layout and data movement
 import "./reshape.js";
 import "./transpose.js";
