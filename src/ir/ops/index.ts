@@ -18,6 +18,8 @@ import "./softmax.js";
 import "./rnn.js";
 import "./gru-rnn.js";
 import "./attention.js";
+import "./linear-attention.js";
+import "./causal-conv.js";
 // tensor layout and data movement
 import "./reshape.js";
 import "./transpose.js";
