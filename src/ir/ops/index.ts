@@ -33,6 +33,7 @@ import "./gather.js";
 import "./reduce.js";
 import "./constant.js";
 import "./resize.js";
+import "./grid-sample.js";
 import "./quant/index.js";
 // subgraph ops, expanded by the ONNX importer
 import "./control-flow.js";
