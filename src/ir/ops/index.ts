@@ -34,6 +34,10 @@ import "./reduce.js";
 import "./constant.js";
 import "./resize.js";
 import "./grid-sample.js";
+import "./max-unpool.js";
+// detection heads
+import "./nms.js";
+import "./roi-align.js";
 import "./quant/index.js";
 // subgraph ops, expanded by the ONNX importer
 import "./control-flow.js";
