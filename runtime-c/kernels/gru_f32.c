@@ -2,23 +2,22 @@
 
 void eg_gru_f32(const float *x, const float *w, const float *r, const float *b, const int32_t *seq_lens,
                 const float *h0, float *y, float *y_h, float *scratch, const int32_t *ip, const float *fp) {
-  const int32_t S = ip[0], B = ip[1], I = ip[2], H = ip[3], d = ip[5], reverse = ip[6];
+  const int32_t S = ip[0], B = ip[1], I = ip[2], H = ip[3], d = ip[5];
   const int32_t linear_before_reset = ip[8], act_f = ip[9], act_g = ip[10];
   const float clip = fp[0];
   const float *wd = w + (size_t)d * 3 * H * I;
   const float *rd = r + (size_t)d * 3 * H * H;
   const float *bd = b != NULL ? b + (size_t)d * 6 * H : NULL;
   float *h = scratch, *gates = scratch + (size_t)B * H, *rh = gates + (size_t)3 * H;
-  int32_t bi, s, t, g, k, len;
+  int32_t bi, s, t, g, k;
 
   eg_rnn_load_state(ip, seq_lens, h0, h, y);
   for (s = 0; s < S; s++) {
     for (bi = 0; bi < B; bi++) {
       float *hb = h + (size_t)bi * H;
       const float *xt;
-      len = eg_rnn_len(ip, seq_lens, bi);
-      if (s >= len) continue;
-      t = reverse ? len - 1 - s : s;
+      t = eg_rnn_time(ip, seq_lens, s, bi);
+      if (t < 0) continue;
       xt = x + eg_rnn_x_offset(ip, t, bi);
       /* z and r: f(x W + h R + Wb + Rb). */
       for (g = 0; g < 2 * H; g++) {
@@ -39,10 +38,7 @@ void eg_gru_f32(const float *x, const float *w, const float *r, const float *b, 
         gates[2 * H + g] = eg_rnn_activate(act_g, fp[3], fp[4], eg_rnn_clip(acc, clip));
       }
       for (k = 0; k < H; k++) hb[k] = (1.0f - gates[k]) * gates[2 * H + k] + gates[k] * hb[k];
-      if (y != NULL) {
-        float *yt = y + eg_rnn_y_offset(ip, t, bi);
-        for (k = 0; k < H; k++) yt[k] = hb[k];
-      }
+      eg_rnn_store_step(ip, y, t, bi, hb);
     }
   }
   eg_rnn_store_state(ip, h, y_h);

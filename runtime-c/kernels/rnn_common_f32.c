@@ -45,6 +45,12 @@ int32_t eg_rnn_len(const int32_t *ip, const int32_t *seq_lens, int32_t bi) {
   return seq_lens != NULL ? seq_lens[bi] : ip[0];
 }
 
+int32_t eg_rnn_time(const int32_t *ip, const int32_t *seq_lens, int32_t s, int32_t bi) {
+  const int32_t len = eg_rnn_len(ip, seq_lens, bi);
+  if (s >= len) return -1;
+  return ip[6] ? len - 1 - s : s;
+}
+
 void eg_rnn_load_state(const int32_t *ip, const int32_t *seq_lens, const float *init, float *state, float *y) {
   const int32_t S = ip[0], B = ip[1], H = ip[3];
   int32_t bi, k, t;
@@ -76,4 +82,11 @@ float eg_rnn_gate(float bias, const float *x, const float *w_row, int32_t I, con
   for (k = 0; k < I; k++) acc += x[k] * w_row[k];
   for (k = 0; k < H; k++) acc += h[k] * r_row[k];
   return acc;
+}
+
+void eg_rnn_store_step(const int32_t *ip, float *y, int32_t t, int32_t bi, const float *h) {
+  int32_t k;
+  if (y == NULL) return;
+  y += eg_rnn_y_offset(ip, t, bi);
+  for (k = 0; k < ip[3]; k++) y[k] = h[k];
 }

@@ -34,6 +34,9 @@ size_t eg_rnn_state_offset(const int32_t *ip, int32_t bi);
 /* The length of batch entry bi's sequence (seq when seq_lens is NULL). */
 int32_t eg_rnn_len(const int32_t *ip, const int32_t *seq_lens, int32_t bi);
 
+/* The time index that step s of batch entry bi visits (backwards when reverse), -1 past its length. */
+int32_t eg_rnn_time(const int32_t *ip, const int32_t *seq_lens, int32_t s, int32_t bi);
+
 /*
  * Copies this direction's initial state (zeros when init is NULL) into the [batch, hidden] working
  * state, and zeroes y (when not NULL) at the steps past each batch entry's sequence length.
@@ -42,6 +45,9 @@ void eg_rnn_load_state(const int32_t *ip, const int32_t *seq_lens, const float *
 
 /* bias + x . w_row (I values) + h . r_row (H values): one gate pre-activation. */
 float eg_rnn_gate(float bias, const float *x, const float *w_row, int32_t I, const float *h, const float *r_row, int32_t H);
+
+/* Writes one step's hidden state h (hidden values) to y at (t, bi), unless y is NULL. */
+void eg_rnn_store_step(const int32_t *ip, float *y, int32_t t, int32_t bi, const float *h);
 
 /* Copies the [batch, hidden] working state into this direction's slice of out (unless NULL). */
 void eg_rnn_store_state(const int32_t *ip, const float *state, float *out);
