@@ -1,6 +1,7 @@
 import type { Node, ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
 import { registerOps } from "../registry.js";
+import { withHalfIo } from "./half-io.js";
 import { Tensor } from "../tensor.js";
 import { planAttention, type AttentionPlan } from "./attention-plan.js";
 
@@ -136,4 +137,4 @@ const Attention: OpDef = {
   },
 };
 
-registerOps([Attention]);
+registerOps([withHalfIo(Attention)]);

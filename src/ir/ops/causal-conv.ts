@@ -3,6 +3,7 @@ import { attrString, checkOneOf } from "../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
 import { registerOps } from "../registry.js";
+import { withHalfIo } from "./half-io.js";
 import { shapeToString } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { requireF32, requireShape } from "./nn-common.js";
@@ -89,4 +90,4 @@ const CausalConvWithState: OpDef = {
   },
 };
 
-registerOps([CausalConvWithState]);
+registerOps([withHalfIo(CausalConvWithState)]);

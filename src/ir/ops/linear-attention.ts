@@ -4,6 +4,7 @@ import { attrFloat, attrInt, attrString, checkOneOf, hasAttr } from "../attrs.js
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
 import { registerOps } from "../registry.js";
+import { withHalfIo } from "./half-io.js";
 import { shapeToString } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { requireF32, requireShape } from "./nn-common.js";
@@ -157,4 +158,4 @@ const LinearAttention: OpDef = {
   },
 };
 
-registerOps([LinearAttention]);
+registerOps([withHalfIo(LinearAttention)]);
