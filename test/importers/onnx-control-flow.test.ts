@@ -167,6 +167,31 @@ function scanModel(): OnnxModelSpec {
   };
 }
 
+describe("control flow the outputs do not need, or need only through a subgraph", () => {
+  it("drops a dead If whose condition is computed at run time", () => {
+    const spec = ifModel("input");
+    const graph = importSpec({ ...spec, outputs: ["z"], nodes: [...spec.nodes, { op: "Neg", inputs: ["x"], outputs: ["z"] }] });
+    expect(graph.nodes.map((n) => n.op)).toEqual(["Neg"]);
+  });
+
+  it("keeps an If whose output a Loop body reads from the enclosing scope", () => {
+    // y = y0 + 2 * c where c = If(true) -> [10, 20]: the loop body adds the If's output each time.
+    const branch = (v: number[]): OnnxGraphSpec => ({ inputs: [], outputs: ["k"], nodes: [{ op: "Constant", inputs: [], outputs: ["k"], attrs: { value: f32([2], v) } }] });
+    const body: OnnxGraphSpec = { inputs: [{ name: "i", dtype: "int64", dims: [] }, { name: "c", dtype: "bool", dims: [] }, { name: "y_in", dims: [2] }], outputs: ["c", "y_out"], nodes: [{ op: "Add", inputs: ["y_in", "chosen"], outputs: ["y_out"] }] };
+    const graph = importSpec({
+      opset: 13,
+      inputs: [{ name: "y0", dims: [2] }],
+      outputs: ["y"],
+      initializers: { cond: bool(true), M: i64(2) },
+      nodes: [
+        { op: "If", inputs: ["cond"], outputs: ["chosen"], attrs: { then_branch: { kind: "graph", graph: branch([10, 20]) }, else_branch: { kind: "graph", graph: branch([0, 0]) } } },
+        { op: "Loop", inputs: ["M", "", "y0"], outputs: ["y"], attrs: { body: { kind: "graph", graph: body } } },
+      ],
+    });
+    expect(runBoth(graph, [f32([2], [1, 1])])[0]).toEqual([21, 41]);
+  });
+});
+
 describe("Scan over a static length", () => {
   it("unrolls in reverse and stacks the scan output on axis 1", () => {
     const graph = importSpec(scanModel());

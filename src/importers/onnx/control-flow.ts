@@ -3,6 +3,7 @@ import { buildGraph, type BuildOptions, type RawModel } from "../../ir/build.js"
 import { nodeLabel, type Node } from "../../ir/graph.js";
 import type { Tensor } from "../../ir/tensor.js";
 import { MAX_EXPANDED_NODES, type Expansion, type ExpandContext, type Probed } from "./expansion.js";
+import { freeReferences } from "./inline.js";
 import type { Subgraphs } from "./nodes.js";
 import { expandIf, expandLoop, expandScan } from "./unroll.js";
 
@@ -31,6 +32,8 @@ export function expandControlFlow(raw: RawModel, subgraphs: ReadonlyMap<string, 
   const pending = new Map(subgraphs);
   let created = 0;
   while (pending.size > 0) {
+    dropDeadControlFlow(nodes, pending, raw.outputs);
+    if (pending.size === 0) break;
     const index = nextExpandable(nodes, pending);
     const node = nodes[index]!;
     const graphs = pending.get(node.name)!;
@@ -51,6 +54,23 @@ export function expandControlFlow(raw: RawModel, subgraphs: ReadonlyMap<string, 
   return { ...raw, nodes, constants };
 }
 
+/**
+ * Removes pending control-flow nodes that no graph output depends on: exporters leave dead
+ * branches behind, and their conditions need not be constant since they are never computed.
+ */
+function dropDeadControlFlow(nodes: Node[], pending: Map<string, Subgraphs>, outputs: readonly string[]): void {
+  // A subgraph reads enclosing tensors without listing them as node inputs: count those reads too.
+  const implicit = new Map([...pending].map(([name, graphs]) => [name, Object.values(graphs).flatMap((g) => [...freeReferences(g)])]));
+  const live = new Set(ancestors(nodes, outputs, implicit).map((n) => n.name));
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const name = nodes[i]!.name;
+    if (pending.has(name) && !live.has(name)) {
+      pending.delete(name);
+      nodes.splice(i, 1);
+    }
+  }
+}
+
 /** The first pending control-flow node whose probed inputs do not depend on another pending one. */
 function nextExpandable(nodes: readonly Node[], pending: ReadonlyMap<string, Subgraphs>): number {
   let first = -1;
@@ -64,8 +84,8 @@ function nextExpandable(nodes: readonly Node[], pending: ReadonlyMap<string, Sub
   return first;
 }
 
-/** The nodes that compute `names`, in graph order. */
-function ancestors(nodes: readonly Node[], names: readonly string[]): Node[] {
+/** The nodes that compute `names`, in graph order; `implicit` adds inputs by node name. */
+function ancestors(nodes: readonly Node[], names: readonly string[], implicit?: ReadonlyMap<string, readonly string[]>): Node[] {
   const producer = new Map<string, number>();
   nodes.forEach((n, i) => n.outputs.forEach((o) => o !== "" && producer.set(o, i)));
   const keep = new Set<number>();
@@ -74,7 +94,7 @@ function ancestors(nodes: readonly Node[], names: readonly string[]): Node[] {
     const i = producer.get(todo.pop()!);
     if (i === undefined || keep.has(i)) continue;
     keep.add(i);
-    todo.push(...nodes[i]!.inputs.filter((x) => x !== ""));
+    todo.push(...nodes[i]!.inputs.filter((x) => x !== ""), ...(implicit?.get(nodes[i]!.name) ?? []));
   }
   return nodes.filter((_, i) => keep.has(i));
 }

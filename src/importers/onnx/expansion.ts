@@ -11,9 +11,9 @@ import type { Subgraphs } from "./nodes.js";
  */
 
 /**
- * At most this many nodes are created by expansion, per node and over the whole model (the
- * driver counts the total): unrolling counts work,
- * and a loop that would exceed it is refused with a clear error instead of exhausting memory.
+ * At most this many nodes are created by expanding control flow, per node and over the whole
+ * model (the driver counts the total). Unrolling counts work: a loop that would exceed the budget
+ * is refused with a clear error instead of exhausting memory.
  */
 export const MAX_EXPANDED_NODES = 200_000;
 

@@ -53,3 +53,11 @@ function renameFree(sub: SubGraph, rename: ReadonlyMap<string, string>): SubGrap
 function mapGraphs(graphs: Subgraphs, f: (g: SubGraph) => SubGraph): Subgraphs {
   return Object.fromEntries(Object.entries(graphs).map(([attr, g]) => [attr, f(g)]));
 }
+
+/** The enclosing-scope names a subgraph (and the subgraphs nested in it) reads. */
+export function freeReferences(sub: SubGraph): Set<string> {
+  const local = new Set([...sub.inputs, ...sub.constants.keys(), ...sub.nodes.flatMap((n) => n.outputs)]);
+  const used = [...sub.outputs, ...sub.nodes.flatMap((n) => n.inputs)];
+  for (const graphs of sub.subgraphs.values()) for (const g of Object.values(graphs)) used.push(...freeReferences(g));
+  return new Set(used.filter((name) => name !== "" && !local.has(name)));
+}
