@@ -1,9 +1,9 @@
-import type { Node, ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
 import { registerOps } from "../registry.js";
-import { withHalfIo } from "./half-io.js";
 import { Tensor } from "../tensor.js";
 import { planAttention, type AttentionPlan } from "./attention-plan.js";
+import { nodeInfos, tensorInfos } from "./nn-common.js";
+import { withHalfIo } from "./half-io.js";
 
 /**
  * Attention (opset 23/24), float32: scaled dot-product attention with grouped-query heads (query
@@ -97,8 +97,6 @@ function reference(p: AttentionPlan, inputs: readonly (Tensor | undefined)[]): F
   return [y, keys, values, qk];
 }
 
-const infos = (inputs: readonly (Tensor | undefined)[]): (ValueInfo | undefined)[] => inputs.map((t) => (t ? { dtype: t.dtype, shape: t.shape } : undefined));
-const nodeInfos = (node: Node, info: (name: string) => ValueInfo) => node.inputs.map((n) => (n === "" ? undefined : info(n)));
 
 const Attention: OpDef = {
   name: "Attention",
@@ -110,12 +108,12 @@ const Attention: OpDef = {
     return [p.yShape, p.presentKeyShape, p.presentValueShape, p.qkShape].map((shape) => ({ dtype: "float32" as const, shape }));
   },
   evaluate(node, inputs) {
-    const p = planAttention(node, infos(inputs));
+    const p = planAttention(node, tensorInfos(inputs));
     const shapes = [p.yShape, p.presentKeyShape, p.presentValueShape, p.qkShape];
     return reference(p, inputs).map((data, i) => Tensor.fromNumbers("float32", shapes[i]!, data));
   },
   emitC(node, ctx) {
-    const p = planAttention(node, nodeInfos(node, (n) => ctx.info(n)));
+    const p = planAttention(node, nodeInfos(node, ctx));
     const m = p.mask;
     const ip = ctx.constArray("int32_t", [
       p.batch, p.qHeads, p.kvHeads, p.qLen, p.kvLen, p.pastLen, p.headSize, p.vHeadSize,

@@ -3,10 +3,10 @@ import { attrString, checkOneOf } from "../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
 import { registerOps } from "../registry.js";
-import { withHalfIo } from "./half-io.js";
 import { shapeToString } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { requireF32, requireShape } from "./nn-common.js";
+import { nodeInfos, requireF32, requireShape, tensorInfos } from "./nn-common.js";
+import { withHalfIo } from "./half-io.js";
 
 /**
  * CausalConvWithState (opset 27), float32: a depthwise causal 1-D convolution with a carried state,
@@ -58,7 +58,6 @@ function reference(p: CausalConvPlan, [x, w, bias, past]: readonly (Float64Array
   return [y, present];
 }
 
-const infos = (inputs: readonly (Tensor | undefined)[]) => inputs.map((t) => (t ? { dtype: t.dtype, shape: t.shape } : undefined));
 
 const CausalConvWithState: OpDef = {
   name: "CausalConvWithState",
@@ -73,12 +72,12 @@ const CausalConvWithState: OpDef = {
     ];
   },
   evaluate(node, inputs) {
-    const p = plan(node, infos(inputs));
+    const p = plan(node, tensorInfos(inputs));
     const [y, present] = reference(p, inputs.map((t) => t?.toNumbers()));
     return [Tensor.fromNumbers("float32", [p.batch, p.channels, p.length], y), Tensor.fromNumbers("float32", [p.batch, p.channels, p.kernel - 1], present)];
   },
   emitC(node, ctx) {
-    const p = plan(node, node.inputs.map((n) => (n === "" ? undefined : ctx.info(n))));
+    const p = plan(node, nodeInfos(node, ctx));
     const arg = (i: number) => ctx.ptr(node.inputs[i] ?? "");
     const out = (i: number) => ctx.ptr(node.outputs[i] ?? "");
     ctx.useRuntime("causal_conv_f32");

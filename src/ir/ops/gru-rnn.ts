@@ -3,17 +3,16 @@ import type { Node, ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
 import { registerOps } from "../registry.js";
 import { Tensor } from "../tensor.js";
+import { nodeInfos, tensorInfos } from "./nn-common.js";
 import { applyActivation, type Activation } from "./rnn-activations.js";
 import {
   clipTo,
   directionActs,
   dotRow,
-  nodeInfos,
   planRecurrent,
   recurrentFloatParams,
   recurrentIntParams,
   recurrentOffsets,
-  tensorInfos,
   type RecurrentPlan,
 } from "./rnn-common.js";
 

@@ -4,10 +4,10 @@ import { attrFloat, attrInt, attrString, checkOneOf, hasAttr } from "../attrs.js
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
 import { registerOps } from "../registry.js";
-import { withHalfIo } from "./half-io.js";
 import { shapeToString } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { requireF32, requireShape } from "./nn-common.js";
+import { nodeInfos, requireF32, requireShape, tensorInfos } from "./nn-common.js";
+import { withHalfIo } from "./half-io.js";
 
 /**
  * LinearAttention (opset 27), float32: the recurrent attention of linear-attention / state-space
@@ -121,7 +121,6 @@ function reference(p: LinearAttentionPlan, inputs: readonly (Tensor | undefined)
   return [out, present];
 }
 
-const infos = (inputs: readonly (Tensor | undefined)[]) => inputs.map((t) => (t ? { dtype: t.dtype, shape: t.shape } : undefined));
 const shapes = (p: LinearAttentionPlan) => [
   [p.batch, p.steps, p.qHeads * p.dv],
   [p.batch, p.kvHeads, p.dk, p.dv],
@@ -136,13 +135,13 @@ const LinearAttention: OpDef = {
     return shapes(plan(node, inputs)).map((shape) => ({ dtype: "float32" as const, shape }));
   },
   evaluate(node, inputs) {
-    const p = plan(node, infos(inputs));
+    const p = plan(node, tensorInfos(inputs));
     const [out, present] = reference(p, inputs);
     const [yShape, sShape] = shapes(p);
     return [Tensor.fromNumbers("float32", yShape!, out), Tensor.fromNumbers("float32", sShape!, present)];
   },
   emitC(node, ctx) {
-    const p = plan(node, node.inputs.map((n) => (n === "" ? undefined : ctx.info(n))));
+    const p = plan(node, nodeInfos(node, ctx));
     const arg = (i: number) => ctx.ptr(node.inputs[i] ?? "");
     const ip = ctx.constArray("int32_t", [p.batch, p.steps, p.qHeads, p.kvHeads, p.dk, p.dv, p.gated ? 1 : 0, p.delta ? 1 : 0, p.decayWidth, p.betaWidth]);
     ctx.useRuntime("linear_attention_f32");

@@ -6,7 +6,7 @@ import type { OpDef } from "../op.js";
 import { registerOps } from "../registry.js";
 import { broadcastShapes, broadcastStrides, normAxis, sameShape, shapeToString, stridesOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { prod, requireF32 } from "./nn-common.js";
+import { nodeInfos, prod, requireF32, tensorInfos } from "./nn-common.js";
 
 /**
  * RMSNormalization (opset 23): each row of X seen as [outer, inner], inner = prod(X.shape[axis:]),
@@ -46,7 +46,6 @@ function plan(node: Node, [x, scale]: readonly (ValueInfo | undefined)[]): RmsNo
   return { ...base, scaleIndex };
 }
 
-const infos = (inputs: readonly (Tensor | undefined)[]) => inputs.map((t) => (t ? { dtype: t.dtype, shape: t.shape } : undefined));
 
 export const RMSNormalization: OpDef = {
   name: "RMSNormalization",
@@ -58,7 +57,7 @@ export const RMSNormalization: OpDef = {
     return [inputs[0]!];
   },
   evaluate(node, inputs) {
-    const p = plan(node, infos(inputs));
+    const p = plan(node, tensorInfos(inputs));
     const eps = Math.fround(attrFloat(node, "epsilon", 1e-5));
     const xv = inputs[0]!.toNumbers();
     const s = inputs[1]!.toNumbers();
@@ -71,7 +70,7 @@ export const RMSNormalization: OpDef = {
     return [Tensor.fromNumbers("float32", inputs[0]!.shape, y)];
   },
   emitC(node, ctx) {
-    const p = plan(node, node.inputs.map((n) => (n === "" ? undefined : ctx.info(n))));
+    const p = plan(node, nodeInfos(node, ctx));
     const index = p.scaleIndex ? ctx.constArray("int32_t", p.scaleIndex) : "NULL";
     const eps = cLiteral("float32", Math.fround(attrFloat(node, "epsilon", 1e-5)));
     ctx.useRuntime("norm_f32");

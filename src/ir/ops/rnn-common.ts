@@ -1,8 +1,6 @@
 import { fail } from "../../errors.js";
-import type { EmitCtx } from "../../codegen/emit-ctx.js";
 import { attrFloat, attrInt, attrString, checkOneOf, hasAttr } from "../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
-import type { Tensor } from "../tensor.js";
 import { requireF32, requireShape } from "./nn-common.js";
 import { readActivations, type Activation } from "./rnn-activations.js";
 
@@ -94,14 +92,6 @@ export function dotRow(m: Float64Array, base: number, rowIndex: number, width: n
   let acc = 0;
   for (let k = 0; k < width; k++) acc += vec[vecBase + k]! * m[base + rowIndex * width + k]!;
   return acc;
-}
-
-export function tensorInfos(inputs: readonly (Tensor | undefined)[]): (ValueInfo | undefined)[] {
-  return inputs.map((t) => (t ? { dtype: t.dtype, shape: t.shape } : undefined));
-}
-
-export function nodeInfos(node: Node, ctx: EmitCtx): (ValueInfo | undefined)[] {
-  return node.inputs.map((n) => (n === "" ? undefined : ctx.info(n)));
 }
 
 /** The kernel's per-direction int parameters common to the three ops, then the op's own. */

@@ -3,17 +3,15 @@ import type { Node, ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
 import { registerOps } from "../registry.js";
 import { Tensor } from "../tensor.js";
-import { requireF32, requireShape } from "./nn-common.js";
+import { nodeInfos, requireF32, requireShape, tensorInfos } from "./nn-common.js";
 import { applyActivation, type Activation } from "./rnn-activations.js";
 import {
   clipTo,
   directionActs,
-  nodeInfos,
   planRecurrent,
   recurrentFloatParams,
   recurrentIntParams,
   recurrentOffsets,
-  tensorInfos,
   type RecurrentPlan,
 } from "./rnn-common.js";
 
