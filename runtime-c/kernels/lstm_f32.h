@@ -1,19 +1,7 @@
 #ifndef EGRET_LSTM_F32_H_
 #define EGRET_LSTM_F32_H_
 #include "egret.h"
-
-/* Activation codes of the recurrent ops (ONNX `activations`). */
-#define EG_ACT_SIGMOID 0
-#define EG_ACT_TANH 1
-#define EG_ACT_RELU 2
-#define EG_ACT_AFFINE 3
-#define EG_ACT_LEAKY_RELU 4
-#define EG_ACT_THRESHOLDED_RELU 5
-#define EG_ACT_SCALED_TANH 6
-#define EG_ACT_HARD_SIGMOID 7
-#define EG_ACT_ELU 8
-#define EG_ACT_SOFTSIGN 9
-#define EG_ACT_SOFTPLUS 10
+#include "rnn_common_f32.h"
 
 /* Floats of scratch one eg_lstm_f32 call needs: h and c states plus one batch row of gates. */
 #define EG_LSTM_SCRATCH_FLOATS(batch, hidden) (2 * (batch) * (hidden) + 4 * (hidden))

@@ -18,9 +18,14 @@ import "./det.js";
 import "./pool.js";
 import "./norm.js";
 import "./mvn.js";
+import "./rmsnorm.js";
 import "./softmax.js";
 import "./losses.js";
 import "./rnn.js";
+import "./gru-rnn.js";
+import "./attention.js";
+import "./linear-attention.js";
+import "./causal-conv.js";
 // tensor layout and data movement
 import "./reshape.js";
 import "./transpose.js";
@@ -44,4 +49,11 @@ import "./value-shaped.js";
 import "./resize.js";
 import "./dft.js";
 import "./windows.js";
+import "./grid-sample.js";
+import "./max-unpool.js";
+// detection heads
+import "./nms.js";
+import "./roi-align.js";
 import "./quant/index.js";
+// subgraph ops, expanded by the ONNX importer
+import "./control-flow.js";

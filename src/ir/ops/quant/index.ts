@@ -17,5 +17,7 @@ import "./transpose-conv.js";
 import "./onnx-qdq.js";
 import "./onnx-qlinear-matmul.js";
 import "./onnx-qlinear-conv.js";
+import "./onnx-matmul-integer.js";
+import "./onnx-dynamic-quantize.js";
 import "./hard-swish.js";
 import "./mean.js";

@@ -1,9 +1,9 @@
-import { fail } from "../../../errors.js";
 import { DTYPES } from "../../dtype.js";
-import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
+import type { Node, ValueInfo } from "../../graph.js";
 import type { OpDef } from "../../op.js";
 import { registerOps } from "../../registry.js";
 import { Tensor } from "../../tensor.js";
+import { matmulBatches, type MatmulBatches } from "./onnx-matmul-batches.js";
 import { defineOnnxRounding, requantizeOnnx, requireOnnxQ, requireScale, requireZeroPoint, type OnnxQDType } from "./onnx-common.js";
 
 /**
@@ -13,14 +13,7 @@ import { defineOnnxRounding, requantizeOnnx, requireOnnxQ, requireScale, require
  * computed as onnxruntime does, (a_scale * b_scale) / y_scale.
  */
 
-interface MatMulPlan {
-  readonly m: number;
-  readonly k: number;
-  readonly n: number;
-  /** Element offsets of each output batch's A and B matrices. */
-  readonly aOffsets: number[];
-  readonly bOffsets: number[];
-  readonly outShape: number[];
+interface MatMulPlan extends MatmulBatches {
   readonly perColumn: 0 | 1;
   readonly out: OnnxQDType;
 }
@@ -30,48 +23,12 @@ function plan(node: Node, inputs: readonly (ValueInfo | undefined)[]): MatMulPla
   const at = requireOnnxQ(node, a, "a");
   const bt = requireOnnxQ(node, b, "b");
   const out = requireOnnxQ(node, yz, "y_zero_point");
-  const A = a!.shape;
-  const B = b!.shape;
-  if (A.length < 2 || B.length < 2) fail("bad-shape", nodeLabel(node), `a and b must have rank >= 2, got [${A.join(",")}] and [${B.join(",")}]`);
-  const m = A[A.length - 2]!;
-  const k = A[A.length - 1]!;
-  const n = B[B.length - 1]!;
-  if (B[B.length - 2] !== k) fail("bad-shape", nodeLabel(node), `a [${A.join(",")}] and b [${B.join(",")}] do not chain: ${k} != ${B[B.length - 2]}`);
+  const batches = matmulBatches(node, a!.shape, b!.shape);
   requireZeroPoint(node, az, "a_zero_point", requireScale(node, as, "a_scale"), at);
-  const bCount = requireScale(node, bs, "b_scale", n);
+  const bCount = requireScale(node, bs, "b_scale", batches.n);
   requireZeroPoint(node, bz, "b_zero_point", bCount, bt);
   requireZeroPoint(node, yz, "y_zero_point", requireScale(node, ys, "y_scale"), out);
-  const batchA = A.slice(0, -2);
-  const batchB = B.slice(0, -2);
-  const rank = Math.max(batchA.length, batchB.length);
-  const pa = [...new Array<number>(rank - batchA.length).fill(1), ...batchA];
-  const pb = [...new Array<number>(rank - batchB.length).fill(1), ...batchB];
-  const batch = pa.map((d, i) => {
-    const e = pb[i]!;
-    if (d !== e && d !== 1 && e !== 1) fail("bad-shape", nodeLabel(node), `batch dims of a [${A.join(",")}] and b [${B.join(",")}] do not broadcast`);
-    return Math.max(d, e);
-  });
-  const aOffsets: number[] = [];
-  const bOffsets: number[] = [];
-  const total = batch.reduce((x, y) => x * y, 1);
-  for (let i = 0; i < total; i++) {
-    let rest = i;
-    let ao = 0;
-    let bo = 0;
-    let aStride = 1;
-    let bStride = 1;
-    for (let d = rank - 1; d >= 0; d--) {
-      const idx = rest % batch[d]!;
-      rest = Math.floor(rest / batch[d]!);
-      ao += (pa[d] === 1 ? 0 : idx) * aStride;
-      bo += (pb[d] === 1 ? 0 : idx) * bStride;
-      aStride *= pa[d]!;
-      bStride *= pb[d]!;
-    }
-    aOffsets.push(ao * m * k);
-    bOffsets.push(bo * k * n);
-  }
-  return { m, k, n, aOffsets, bOffsets, outShape: [...batch, m, n], perColumn: bCount === 1 ? 0 : 1, out };
+  return { ...batches, perColumn: bCount === 1 ? 0 : 1, out };
 }
 
 const QLinearMatMul: OpDef = {
