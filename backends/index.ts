@@ -3,7 +3,7 @@
  * the output directory, names the cost model that extraction uses for it, and may lower the
  * extracted program first (e.g. onto an accelerator's layers). Adding a target = one entry here.
  */
-import type { EmittedModel } from "../src/codegen/emit-model.js";
+import type { EmittedModel } from "../src/emit/emit-model.js";
 import type { Graph } from "../src/ir/graph.js";
 import type { Tensor } from "../src/ir/tensor.js";
 import { hostFiles } from "./c99/target.js";

@@ -1,11 +1,11 @@
 import "../backends/all.js";
 import { findBackend, targetNames, type Backend } from "../backends/index.js";
-import { emitModel } from "./codegen/emit-model.js";
+import { emitModel } from "./emit/emit-model.js";
 import { fail } from "./errors.js";
-import { egraphToDot, graphToText } from "./egraph/ir/dump.js";
-import { optimizeGraph, type ExtractorName, type OptimizerLimits, type SaturationReport } from "./egraph/ir/optimize.js";
+import { egraphToDot, graphToText } from "./optimizer/dump.js";
+import { optimizeGraph, type ExtractorName, type OptimizerLimits, type SaturationReport } from "./optimizer/optimize.js";
 import { NO_SAFETY_NET, wallClockSafetyNet, type SafetyNet } from "./egraph/safety-net.js";
-import { selectWithinBudget } from "./egraph/ir/sram-select.js";
+import { selectWithinBudget } from "./optimizer/sram-select.js";
 import type { Graph } from "./ir/graph.js";
 import type { Tensor } from "./ir/tensor.js";
 import type { RuleAst } from "./rules/ast.js";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { EmittedModel } from "../../src/codegen/emit-model.js";
+import type { EmittedModel } from "../../src/emit/emit-model.js";
 import { RUNTIME_C_DIR } from "../../src/paths.js";
 
 /** Warning flags every generated file must pass (the project's C standard). */

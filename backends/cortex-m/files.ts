@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { EmittedModel } from "../../src/codegen/emit-model.js";
+import type { EmittedModel } from "../../src/emit/emit-model.js";
 import { PACKAGE_ROOT, RUNTIME_C_DIR } from "../../src/paths.js";
 import { copyRuntimeUnits, STRICT_CFLAGS } from "../c99/target.js";
 import type { CortexMVariant } from "./variants.js";

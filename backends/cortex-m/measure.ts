@@ -1,4 +1,4 @@
-import { emitModel } from "../../src/codegen/emit-model.js";
+import { emitModel } from "../../src/emit/emit-model.js";
 import { compileGraph } from "../../src/compile.js";
 import { fail } from "../../src/errors.js";
 import type { Graph, Node } from "../../src/ir/graph.js";

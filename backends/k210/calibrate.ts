@@ -1,12 +1,13 @@
 /**
- * Calibration for the K210 target: runs the float program with the reference interpreter's
- * evaluators on calibration inputs and records each tensor's min/max (union over all inputs, as
+ * Calibration for the K210 target: runs the float program in the reference interpreter on
+ * calibration inputs and records each tensor's min/max (union over all inputs, as
  * nncase v0.2 does, §5.3 step 7).
  */
 import { fail } from "../../src/errors.js";
-import { nodeLabel, type Graph } from "../../src/ir/graph.js";
-import { getOp } from "../../src/ir/registry.js";
+import type { Graph } from "../../src/ir/graph.js";
+import { runGraph } from "../../src/interp/run.js";
 import { Tensor } from "../../src/ir/tensor.js";
+import { seededRandom } from "../../src/util/prng.js";
 import type { Range } from "./kpu-quantize.js";
 
 /** min/max per tensor name over every calibration input. */
@@ -23,37 +24,13 @@ export function calibrateRanges(program: Graph, samples: readonly (readonly Tens
     }
     ranges.set(name, { min, max });
   };
-  for (const inputs of samples) {
-    const env = new Map<string, Tensor>(program.constants);
-    program.inputs.forEach((decl, i) => {
-      const t = inputs[i];
-      if (t === undefined) fail("bad-option", "k210 calibration", `a calibration sample has no tensor for input "${decl.name}"`);
-      env.set(decl.name, t);
-      observe(decl.name, t);
-    });
-    for (const node of program.nodes) {
-      const op = getOp(node.op) ?? fail("unsupported-op", nodeLabel(node), "not in the op registry");
-      const results = op.evaluate(node, node.inputs.map((n) => (n === "" ? undefined : env.get(n))));
-      node.outputs.forEach((o, i) => {
-        if (o === "") return;
-        env.set(o, results[i]!);
-        observe(o, results[i]!);
-      });
-    }
-  }
+  for (const inputs of samples) runGraph(program, inputs, { visit: observe, purpose: "k210 calibration" });
   return ranges;
 }
 
-/** Deterministic uniform [0, 1) inputs (mulberry32), the CLI's fallback without calibration data. */
+/** Deterministic uniform [0, 1) inputs (src/util/prng.ts), the CLI's fallback without calibration data. */
 export function seededRandomInputs(program: Graph, count: number, seed = 0x4b323130): Tensor[][] {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const samples: Tensor[][] = [];
   for (let s = 0; s < count; s++) {
     samples.push(

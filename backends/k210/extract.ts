@@ -5,7 +5,7 @@
  * `compileGraph(…, { target: "k210" })` does the same before calling the backend's lower.
  */
 import { join } from "node:path";
-import { optimizeGraph } from "../../src/egraph/ir/optimize.js";
+import { optimizeGraph } from "../../src/optimizer/optimize.js";
 import type { Graph } from "../../src/ir/graph.js";
 import { PACKAGE_ROOT } from "../../src/paths.js";
 import { loadRuleFiles, shippedRules } from "../../src/rules/load.js";

@@ -10,7 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { EmittedModel } from "../../src/codegen/emit-model.js";
+import type { EmittedModel } from "../../src/emit/emit-model.js";
 import { EgretError, fail } from "../../src/errors.js";
 import { DTYPES } from "../../src/ir/dtype.js";
 import type { Graph } from "../../src/ir/graph.js";

@@ -1,5 +1,5 @@
 import { fail } from "../errors.js";
-import { LIMITS } from "../limits.js";
+import { LIMITS } from "../ir/limits.js";
 
 /**
  * Image dimensions read from the file header, so the pixel limit is checked before a decoder

@@ -1,7 +1,7 @@
 import jpeg from "jpeg-js";
 import { PNG } from "pngjs";
 import { fail } from "../errors.js";
-import { LIMITS } from "../limits.js";
+import { LIMITS } from "../ir/limits.js";
 import { checkImagePixels, imageHeaderSize } from "./image-size.js";
 
 /** A decoded image: `channels` interleaved 8-bit samples per pixel, row-major (HWC). */

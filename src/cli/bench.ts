@@ -8,24 +8,18 @@ import { compareWithCostModel, formatPerOpTable } from "../../backends/cortex-m/
 import { findBackend } from "../../backends/index.js";
 import { importModelFile } from "../importers/index.js";
 import type { Graph } from "../ir/graph.js";
+import { seededUint32 } from "../util/prng.js";
 import { describeGraph } from "./info.js";
 import { readModelInputs } from "./run-target.js";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-/** Deterministic stand-in inputs: xorshift32 bytes (instruction counts barely depend on values). */
+/** Deterministic stand-in inputs (src/util/prng.ts; instruction counts barely depend on values). */
 export function pseudoRandomInputs(graph: Graph): Uint8Array[] {
   return graph.inputs.map((input, index) => {
+    const next = seededUint32(0x1234567 + index);
     const bytes = new Uint8Array(input.shape.reduce((a, b) => a * b, 1) * (input.dtype === "float32" || input.dtype === "int32" ? 4 : input.dtype === "int16" ? 2 : 1));
-    let x = (0x1234567 + index) >>> 0;
-    for (let i = 0; i < bytes.length; i++) {
-      x ^= x << 13;
-      x >>>= 0;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      x >>>= 0;
-      bytes[i] = x & 0xff;
-    }
+    for (let i = 0; i < bytes.length; i++) bytes[i] = next() & 0xff;
     if (input.dtype === "float32") {
       const f = new Float32Array(bytes.buffer);
       for (let i = 0; i < f.length; i++) f[i] = ((bytes[i * 4]! / 255) * 2 - 1);

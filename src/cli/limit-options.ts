@@ -1,5 +1,5 @@
 import { fail } from "../errors.js";
-import type { OptimizerLimits } from "../egraph/ir/optimize.js";
+import type { OptimizerLimits } from "../optimizer/optimize.js";
 
 /** `--limit` names: the optimizer's work limits, and `seconds` for its wall-clock safety net. */
 const WORK_LIMITS: Readonly<Record<string, keyof OptimizerLimits>> = {

@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { compileGraph, parseDumpOption, TARGETS, type Target } from "../compile.js";
-import type { ExtractorName } from "../egraph/ir/optimize.js";
+import type { ExtractorName } from "../optimizer/optimize.js";
 import { EgretError, fail } from "../errors.js";
 import { importModelFile } from "../importers/index.js";
 import { preloadKerasReaderFor } from "../importers/keras/index.js";

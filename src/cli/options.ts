@@ -1,6 +1,6 @@
 import { fail } from "../errors.js";
 import type { Tensor } from "../ir/tensor.js";
-import { LIMITS } from "../limits.js";
+import { LIMITS } from "../ir/limits.js";
 
 /** Parses repeated `--input-shape name=1x3x32x32` options into a map. */
 export function parseInputShapes(specs: readonly string[]): Map<string, number[]> {

@@ -4,9 +4,9 @@ import { nodeLabel, type Graph, type Node, type ValueInfo } from "../ir/graph.js
 import { getOp } from "../ir/registry.js";
 import { shapeToString } from "../ir/shape.js";
 import { planStorage, byteSize, isAliasNode, type StoragePlan } from "../schedule/storage.js";
-import { cComment, cIdent, CWriter } from "./cwriter.js";
-import type { EmitCtx } from "./emit-ctx.js";
-import { cInitializer, cLiteral } from "./literals.js";
+import { cComment, cIdent, CWriter } from "../cgen/cwriter.js";
+import type { EmitCtx } from "../ir/emit-ctx.js";
+import { cInitializer, cLiteral } from "../cgen/literals.js";
 
 export interface EmittedModel {
   readonly modelC: string;

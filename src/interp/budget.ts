@@ -1,6 +1,6 @@
 import { fail } from "../errors.js";
 import type { Graph } from "../ir/graph.js";
-import { formatBytes, LIMITS, tensorByteSize } from "../limits.js";
+import { formatBytes, LIMITS, tensorByteSize } from "../ir/limits.js";
 
 /**
  * The reference interpreter keeps every value of a run in memory (calibration observes them

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { EgretError, fail } from "../errors.js";
-import { formatBytes, LIMITS } from "../limits.js";
+import { formatBytes, LIMITS } from "../ir/limits.js";
 
 const CHUNK = 1 << 20;
 

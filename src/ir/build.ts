@@ -2,7 +2,7 @@ import { EgretError, fail } from "../errors.js";
 import type { DType } from "./dtype.js";
 import { nodeLabel, type AttrValue, type Graph, type NamedValue, type Node, type ValueInfo } from "./graph.js";
 import { getOp, SUPPORTED_OPS_HINT } from "./registry.js";
-import { checkTensorSize, FoldLedger } from "../limits.js";
+import { checkTensorSize, FoldLedger } from "./limits.js";
 import { foldNode } from "./fold-node.js";
 import { shapeToString } from "./shape.js";
 import type { Tensor } from "./tensor.js";

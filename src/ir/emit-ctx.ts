@@ -1,4 +1,4 @@
-import type { ValueInfo } from "../ir/graph.js";
+import type { ValueInfo } from "./graph.js";
 
 /**
  * What an op's `emitC` may do. Tensors are referred to by name; the context knows where each

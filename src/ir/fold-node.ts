@@ -1,5 +1,5 @@
-import type { FoldLedger } from "../limits.js";
-import { tensorByteSize } from "../limits.js";
+import type { FoldLedger } from "./limits.js";
+import { tensorByteSize } from "./limits.js";
 import type { Node, ValueInfo } from "./graph.js";
 import type { OpDef } from "./op.js";
 import type { Tensor } from "./tensor.js";

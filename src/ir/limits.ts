@@ -1,6 +1,6 @@
-import { fail } from "./errors.js";
-import { DTYPES, type DType } from "./ir/dtype.js";
-import { shapeToString, type Shape } from "./ir/shape.js";
+import { fail } from "../errors.js";
+import { DTYPES, type DType } from "./dtype.js";
+import { shapeToString, type Shape } from "./shape.js";
 
 /**
  * The compile-time budget: how much Egret may materialise in memory while it imports, folds,

@@ -1,4 +1,4 @@
-import type { EmitCtx } from "../codegen/emit-ctx.js";
+import type { EmitCtx } from "./emit-ctx.js";
 import type { Node, ValueInfo } from "./graph.js";
 import type { Tensor } from "./tensor.js";
 

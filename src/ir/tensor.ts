@@ -1,6 +1,6 @@
 import { allocTyped, DTYPES, type DType, type TypedArray } from "./dtype.js";
 import { halfToNumber, numberToHalf } from "./float16.js";
-import { checkTensorSize } from "../limits.js";
+import { checkTensorSize } from "./limits.js";
 import { numel, type Shape } from "./shape.js";
 
 /**

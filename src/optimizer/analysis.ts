@@ -1,14 +1,15 @@
-import type { Analysis, MergeResult } from "../analysis.js";
-import { canonicalAttrs, type ClassId, type ENode } from "../enode.js";
-import type { EGraph } from "../egraph.js";
-import { EgretError, fail } from "../../errors.js";
-import type { ValueInfo } from "../../ir/graph.js";
-import { tensorByteSize, type FoldLedger } from "../../limits.js";
-import { getOp } from "../../ir/registry.js";
-import { numel, shapeToString } from "../../ir/shape.js";
-import type { Tensor } from "../../ir/tensor.js";
+import type { Analysis, MergeResult } from "../egraph/analysis.js";
+import { canonicalAttrs, type ClassId, type ENode } from "../egraph/enode.js";
+import type { EGraph } from "../egraph/egraph.js";
+import { EgretError, fail } from "../errors.js";
+import type { ValueInfo } from "../ir/graph.js";
+import { tensorByteSize, type FoldLedger } from "../ir/limits.js";
+import { getOp } from "../ir/registry.js";
+import { numel, shapeToString } from "../ir/shape.js";
+import type { Tensor } from "../ir/tensor.js";
 import { irNodeOf, leafField, LEAF_OPS, projIndex } from "./ir-node.js";
-import { computeRange, type TensorTable, type ValueRange } from "./tensor-table.js";
+import type { TensorTable } from "./tensor-table.js";
+import { computeRange, type ValueRange } from "../rules/facts.js";
 
 /**
  * Per-class facts of the IR e-graph:

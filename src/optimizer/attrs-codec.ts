@@ -1,6 +1,6 @@
-import { canonicalAttrs, parseAttrs, type AttrLike } from "../enode.js";
-import type { AttrValue, Attrs } from "../../ir/graph.js";
-import { Tensor } from "../../ir/tensor.js";
+import { canonicalAttrs, parseAttrs, type AttrLike } from "../egraph/enode.js";
+import type { AttrValue, Attrs } from "../ir/graph.js";
+import { Tensor } from "../ir/tensor.js";
 import type { TensorTable } from "./tensor-table.js";
 
 /**

@@ -1,6 +1,6 @@
-import { collapse, getCostModel, type CostModel } from "../../../costmodels/index.js";
-import type { CostFunction } from "../extract.js";
-import type { EGraph } from "../egraph.js";
+import { collapse, getCostModel, type CostModel } from "../../costmodels/index.js";
+import type { CostFunction } from "../egraph/extract.js";
+import type { EGraph } from "../egraph/egraph.js";
 import type { IrData } from "./analysis.js";
 import { irNodeOf, LEAF_OPS } from "./ir-node.js";
 import type { IrContext } from "./analysis.js";

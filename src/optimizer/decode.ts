@@ -1,7 +1,7 @@
-import { canonicalAttrs, type ClassId, type ENode } from "../enode.js";
-import type { Extraction } from "../extract.js";
-import type { Graph, Node, ValueInfo } from "../../ir/graph.js";
-import type { Tensor } from "../../ir/tensor.js";
+import { canonicalAttrs, type ClassId, type ENode } from "../egraph/enode.js";
+import type { Extraction } from "../egraph/extract.js";
+import type { Graph, Node, ValueInfo } from "../ir/graph.js";
+import type { Tensor } from "../ir/tensor.js";
 import { decodeAttrs } from "./attrs-codec.js";
 import type { EncodedGraph } from "./encode.js";
 import { leafField, outputMask, projIndex } from "./ir-node.js";

@@ -1,5 +1,5 @@
-import type { AttrValue, Graph, ValueInfo } from "../../ir/graph.js";
-import { Tensor } from "../../ir/tensor.js";
+import type { AttrValue, Graph, ValueInfo } from "../ir/graph.js";
+import { Tensor } from "../ir/tensor.js";
 import { decodeAttrs } from "./attrs-codec.js";
 import type { EncodedGraph } from "./encode.js";
 import { leafField, LEAF_OPS } from "./ir-node.js";

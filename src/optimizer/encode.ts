@@ -1,10 +1,10 @@
-import { canonicalAttrs, type ClassId } from "../enode.js";
-import { EGraph } from "../egraph.js";
-import type { Graph, ValueInfo } from "../../ir/graph.js";
+import { canonicalAttrs, type ClassId } from "../egraph/enode.js";
+import { EGraph } from "../egraph/egraph.js";
+import type { Graph, ValueInfo } from "../ir/graph.js";
 import { DEFAULT_FOLD_LIMIT, irAnalysis, type IrContext, type IrData } from "./analysis.js";
 import { encodeAttrs, OUTPUTS_KEY } from "./attrs-codec.js";
 import { TensorTable } from "./tensor-table.js";
-import { FoldLedger } from "../../limits.js";
+import { FoldLedger } from "../ir/limits.js";
 
 /**
  * Ops whose trailing unused outputs can be dropped without changing the used ones. Not Split:

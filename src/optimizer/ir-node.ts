@@ -1,15 +1,8 @@
-import type { ENode } from "../enode.js";
-import type { Node } from "../../ir/graph.js";
+import type { ENode } from "../egraph/enode.js";
+import type { Node } from "../ir/graph.js";
 import { attrMeta, decodeAttrs, OUTPUTS_KEY } from "./attrs-codec.js";
 import type { TensorTable } from "./tensor-table.js";
-
-/**
- * Leaf and glue ops of the IR e-graph (not registry ops):
- * - `Input {"name"}`: a graph input; `Const {"digest"}`: a constant from the tensor table;
- * - `None`: an absent optional input; `Proj {"index"}`: output `index` of a multi-output node,
- *   whose own class is a tuple (its attributes carry `#outputs`, the mask of used outputs).
- */
-export const LEAF_OPS = new Set(["Input", "Const", "None", "Proj"]);
+export { LEAF_OPS } from "../rules/ast.js";
 
 /** Which outputs a node has: 1 for single-output nodes, else the used-output mask. */
 export function outputMask(node: ENode): readonly boolean[] {

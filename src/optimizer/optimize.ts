@@ -1,10 +1,10 @@
-import { extractGreedy, type Extraction } from "../extract.js";
-import { dagCostOf, DEFAULT_DAG_STEP_LIMIT, extractDag, type DagStatus } from "../extract-dag.js";
-import { saturate, type RunnerLimits, type StopReason } from "../runner.js";
-import { NO_SAFETY_NET, type SafetyNet } from "../safety-net.js";
-import type { Graph } from "../../ir/graph.js";
-import type { RuleAst } from "../../rules/ast.js";
-import { ruleToRewrite } from "../../rules/to-rewrite.js";
+import { extractGreedy, type Extraction } from "../egraph/extract.js";
+import { dagCostOf, DEFAULT_DAG_STEP_LIMIT, extractDag, type DagStatus } from "../egraph/extract-dag.js";
+import { saturate, type RunnerLimits, type StopReason } from "../egraph/runner.js";
+import { NO_SAFETY_NET, type SafetyNet } from "../egraph/safety-net.js";
+import type { Graph } from "../ir/graph.js";
+import type { RuleAst } from "../rules/ast.js";
+import { ruleToRewrite } from "./to-rewrite.js";
 import { costFunctionFor } from "./cost.js";
 import { decodeGraph } from "./decode.js";
 import { encodeGraph, type EncodedGraph } from "./encode.js";

@@ -1,9 +1,9 @@
-import { collapse, getCostModel, programCost, sramPeak } from "../../../costmodels/index.js";
-import { fail } from "../../errors.js";
-import type { Graph } from "../../ir/graph.js";
-import { getOp } from "../../ir/registry.js";
-import { byteSize } from "../../schedule/storage.js";
-import { extractGreedy, type CostFunction } from "../extract.js";
+import { collapse, getCostModel, programCost, sramPeak } from "../../costmodels/index.js";
+import { fail } from "../errors.js";
+import type { Graph } from "../ir/graph.js";
+import { getOp } from "../ir/registry.js";
+import { byteSize } from "../schedule/storage.js";
+import { extractGreedy, type CostFunction } from "../egraph/extract.js";
 import type { EncodedGraph } from "./encode.js";
 import { decodeGraph } from "./decode.js";
 import { LEAF_OPS } from "./ir-node.js";

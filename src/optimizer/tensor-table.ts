@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import type { Tensor } from "../../ir/tensor.js";
+import type { Tensor } from "../ir/tensor.js";
+import { computeRange, type ValueRange } from "../rules/facts.js";
 
 /**
  * Content-addressed constants: a `Const` e-node carries only a digest, so identical weights
@@ -38,22 +39,4 @@ export class TensorTable {
     if (!this.ranges.has(digest)) this.ranges.set(digest, computeRange(this.get(digest)));
     return this.ranges.get(digest);
   }
-}
-
-export interface ValueRange {
-  readonly min: number;
-  readonly max: number;
-}
-
-export function computeRange(tensor: Tensor): ValueRange | undefined {
-  const values = tensor.toNumbers();
-  if (values.length === 0) return undefined;
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of values) {
-    if (Number.isNaN(v)) return undefined;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return { min, max };
 }

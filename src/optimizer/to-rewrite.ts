@@ -4,15 +4,15 @@ import type { EGraph } from "../egraph/egraph.js";
 import { pnode, pvar, type Pattern } from "../egraph/pattern.js";
 import type { Match } from "../egraph/match.js";
 import { makeRewrite, type Rewrite } from "../egraph/rewrite.js";
-import { sameTypes, typeToString, type IrContext, type IrData } from "../egraph/ir/analysis.js";
-import { decodeAttrs, encodeAttrs } from "../egraph/ir/attrs-codec.js";
+import { sameTypes, typeToString, type IrContext, type IrData } from "./analysis.js";
+import { decodeAttrs, encodeAttrs } from "./attrs-codec.js";
 import { EgretError } from "../errors.js";
 import type { AttrValue, Attrs } from "../ir/graph.js";
-import type { Pat, PatNode, RuleAst } from "./ast.js";
-import type { MatchFacts, ValueFacts } from "./facts.js";
-import { scalarConstant } from "./guards.js";
-import { buildNodeAttrs, evalAttrExpr, guardsHold, matchNodeAttrs, type Bindings } from "./semantics.js";
-import { posToString } from "./sexpr.js";
+import type { Pat, PatNode, RuleAst } from "../rules/ast.js";
+import type { MatchFacts, ValueFacts } from "../rules/facts.js";
+import { scalarConstant } from "../rules/guards.js";
+import { buildNodeAttrs, evalAttrExpr, guardsHold, matchNodeAttrs, type Bindings } from "../rules/semantics.js";
+import { posToString } from "../rules/sexpr.js";
 
 /**
  * Ops whose operands commute (`OpDef.commutative` in the registry): the matcher tries both orders

@@ -2,7 +2,10 @@ import { fail } from "../errors.js";
 import type { Graph } from "../ir/graph.js";
 import type { Tensor } from "../ir/tensor.js";
 import { emptyStats, observeHistogram, observeRange, type TensorStats } from "./stats.js";
-import { runTraced } from "./trace.js";
+import { runGraph } from "../interp/run.js";
+
+/** How budget errors name a calibration or evaluation run of the interpreter. */
+export const CALIBRATION_RUN = "calibration or evaluation (the traced interpreter)";
 
 /** One calibration sample: a tensor per graph input, in graph input order. */
 export type Sample = readonly Tensor[];
@@ -35,12 +38,12 @@ export function calibrate(graph: Graph, samples: readonly Sample[], options: Cal
     pass(s, t);
   };
   for (const sample of samples) {
-    runTraced(graph, sample, observe(observeRange));
+    runGraph(graph, sample, { visit: observe(observeRange), purpose: CALIBRATION_RUN });
     options.onProgress?.(++done, total);
   }
   if (options.histograms) {
     for (const sample of samples) {
-      runTraced(graph, sample, observe((s, t) => observeHistogram(s, t)));
+      runGraph(graph, sample, { visit: observe((s, t) => observeHistogram(s, t)), purpose: CALIBRATION_RUN });
       options.onProgress?.(++done, total);
     }
   }

@@ -2,7 +2,8 @@ import type { Graph } from "../ir/graph.js";
 import type { Tensor } from "../ir/tensor.js";
 import { NHWC_TO_NCHW, permute, type QTensor } from "./context.js";
 import { cosineSimilarity, SqnrAccumulator } from "./metrics.js";
-import { runTraced } from "./trace.js";
+import { runGraph } from "../interp/run.js";
+import { CALIBRATION_RUN } from "./calibrate.js";
 
 /** Error of one float tensor's quantized copy, over all compared samples. */
 export interface LayerError {
@@ -31,11 +32,11 @@ export class LayerComparison {
   add(sample: readonly Tensor[]): { float: Tensor[]; quantized: Tensor[] } {
     const floats = new Map<string, Tensor>();
     const wanted = new Set(this.copies.keys());
-    const floatOut = runTraced(this.floatProgram, sample, (name, t) => wanted.has(name) && floats.set(name, t));
+    const floatOut = runGraph(this.floatProgram, sample, { visit: (name, t) => wanted.has(name) && floats.set(name, t), purpose: CALIBRATION_RUN });
     const qNames = new Map<string, string>();
     for (const [tensor, list] of this.copies) qNames.set(list[0]!.name, tensor);
     const qValues = new Map<string, Tensor>();
-    const quantOut = runTraced(this.quantized, sample, (name, t) => qNames.has(name) && qValues.set(name, t));
+    const quantOut = runGraph(this.quantized, sample, { visit: (name, t) => qNames.has(name) && qValues.set(name, t), purpose: CALIBRATION_RUN });
     for (const [tensor, list] of this.copies) {
       const q = list[0]!;
       const f = floats.get(tensor);

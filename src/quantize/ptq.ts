@@ -1,6 +1,6 @@
 import { findBackend } from "../../backends/index.js";
 import "../../backends/all.js";
-import { optimizeGraph } from "../egraph/ir/optimize.js";
+import { optimizeGraph } from "../optimizer/optimize.js";
 import type { Graph } from "../ir/graph.js";
 import { shippedRules } from "../rules/load.js";
 import { calibrate, type Sample } from "./calibrate.js";

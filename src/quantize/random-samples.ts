@@ -1,28 +1,23 @@
 import { DTYPES } from "../ir/dtype.js";
 import type { Graph } from "../ir/graph.js";
 import { Tensor } from "../ir/tensor.js";
+import { seededRandom } from "../util/prng.js";
 import type { Sample } from "./calibrate.js";
 
 /** Documented fallback without --calib (docs/quantization.md): this many samples... */
 export const RANDOM_SAMPLE_COUNT = 16;
 /** ...uniform in this interval for float inputs (integer inputs: their dtype's whole range). */
 export const RANDOM_FLOAT_RANGE = [0, 1] as const;
+/** ...drawn from this seed. */
+export const RANDOM_SAMPLE_SEED = 1;
 
 /**
- * Seeded uniform inputs for calibrating without data: deterministic (xorshift32, seed 1), so the
- * same model always gives the same program. The ranges they produce only fit models whose real
+ * Seeded uniform inputs for calibrating without data: deterministic (src/util/prng.ts, seed
+ * `RANDOM_SAMPLE_SEED`), so the same model always gives the same program. The ranges they produce only fit models whose real
  * inputs look like them, hence the warning the CLI prints.
  */
 export function randomSamples(graph: Graph, count = RANDOM_SAMPLE_COUNT): Sample[] {
-  let state = 1;
-  const next = () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 4294967296;
-  };
+  const next = seededRandom(RANDOM_SAMPLE_SEED);
   return Array.from({ length: count }, () =>
     graph.inputs.map((input) => {
       const n = input.shape.reduce((a, b) => a * b, 1);

@@ -71,3 +71,12 @@ export interface RuleAst {
   /** Source text of the rule's two sides, for reports. */
   readonly description: string;
 }
+
+/**
+ * Leaf and glue ops of the IR e-graph (not registry ops; rules may use `None` only, the optimizer
+ * encodes graphs with all four):
+ * - `Input {"name"}`: a graph input; `Const {"digest"}`: a constant from the tensor table;
+ * - `None`: an absent optional input; `Proj {"index"}`: output `index` of a multi-output node,
+ *   whose own class is a tuple (its attributes carry `#outputs`, the mask of used outputs).
+ */
+export const LEAF_OPS = new Set(["Input", "Const", "None", "Proj"]);

@@ -5,12 +5,12 @@ import { getOp } from "../ir/registry.js";
 import { shapeToString } from "../ir/shape.js";
 import { Tensor } from "../ir/tensor.js";
 import type { DType } from "../ir/dtype.js";
-import { computeRange } from "../egraph/ir/tensor-table.js";
 import type { Pat, PatNode, RuleAst } from "./ast.js";
-import type { MatchFacts, ValueFacts } from "./facts.js";
+import { computeRange, type MatchFacts, type ValueFacts } from "./facts.js";
 import { scalarConstant } from "./guards.js";
 import { buildNodeAttrs, evalAttrExpr, guardsHold, matchNodeAttrs, type Bindings } from "./semantics.js";
 import { posToString } from "./sexpr.js";
+import { seededUint32 } from "../util/prng.js";
 
 /**
  * Soundness checker: instantiates a rule on random shapes (the `:check` clause's dims, named
@@ -84,15 +84,8 @@ export function checkRules(rules: readonly RuleAst[], options: CheckOptions = {}
 
 /** Deterministic values in [-2, 2] on a 1/16 grid (exact in float32, so rounding noise stays small). */
 function randomValues(seed: number, count: number): number[] {
-  let state = seed >>> 0 || 1;
-  const out: number[] = [];
-  for (let i = 0; i < count; i++) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    out.push(((state >>> 0) % 65) / 16 - 2);
-  }
-  return out;
+  const next = seededUint32(seed);
+  return Array.from({ length: count }, () => (next() % 65) / 16 - 2);
 }
 
 function runInstance(rule: RuleAst, dimNames: readonly string[], sample: Sample): Outcome {

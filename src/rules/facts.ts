@@ -1,6 +1,5 @@
 import type { AttrValue, Attrs, ValueInfo } from "../ir/graph.js";
 import type { Tensor } from "../ir/tensor.js";
-import type { ValueRange } from "../egraph/ir/tensor-table.js";
 
 /**
  * What guards and attribute functions may know about a bound variable. The optimizer fills this
@@ -23,4 +22,23 @@ export type ArgValue =
 export interface MatchFacts {
   /** The matched expression (the rule's left-hand side root). */
   readonly root: ValueFacts;
+}
+
+/** Min and max of a tensor's elements: what the value-range analysis and the rule checker know. */
+export interface ValueRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+export function computeRange(tensor: Tensor): ValueRange | undefined {
+  const values = tensor.toNumbers();
+  if (values.length === 0) return undefined;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (Number.isNaN(v)) return undefined;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
 }

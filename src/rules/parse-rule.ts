@@ -1,7 +1,6 @@
 import { getOp } from "../ir/registry.js";
-import { LEAF_OPS } from "../egraph/ir/ir-node.js";
-import { LIMITS } from "../limits.js";
-import type { Arg, AttrConstraint, AttrExpr, CheckSpec, GuardCall, Literal, Pat, PatNode, RuleAst } from "./ast.js";
+import { LIMITS } from "../ir/limits.js";
+import { LEAF_OPS, type Arg, type AttrConstraint, type AttrExpr, type CheckSpec, type GuardCall, type Literal, type Pat, type PatNode, type RuleAst } from "./ast.js";
 import { ATTR_FUNCTIONS, GUARDS, type ParamKind } from "./guards.js";
 import { failAt, type SExpr, type SourcePos } from "./sexpr.js";
 

@@ -1,5 +1,5 @@
 import { fail } from "../errors.js";
-import { LIMITS } from "../limits.js";
+import { LIMITS } from "../ir/limits.js";
 
 /** Where a token starts in a rule file (1-based), for file:line:col messages. */
 export interface SourcePos {

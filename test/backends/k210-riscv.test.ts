@@ -14,7 +14,7 @@ import { makeK210Backend } from "../../backends/k210/target.js";
 import { extractForK210 } from "../../backends/k210/extract.js";
 import { Tensor, writeOutputDir } from "../../src/index.js";
 import { importModelFile } from "../../src/importers/index.js";
-import { emitModel } from "../../src/codegen/emit-model.js";
+import { emitModel } from "../../src/emit/emit-model.js";
 import { sharedOrWarn } from "../support/testdata.js";
 
 const work = mkdtempSync(join(tmpdir(), "egret-k210-rv64-"));

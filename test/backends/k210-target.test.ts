@@ -15,7 +15,7 @@ import { seededRandomInputs } from "../../backends/k210/calibrate.js";
 import { compileGraph, Tensor, type Graph } from "../../src/index.js";
 import { importModelFile } from "../../src/importers/index.js";
 import { runGraph } from "../../src/interp/run.js";
-import { emitModel } from "../../src/codegen/emit-model.js";
+import { emitModel } from "../../src/emit/emit-model.js";
 import { errorOf } from "../support/errors.js";
 import { randomTensor, singleNodeGraph } from "../support/graphs.js";
 import { sharedOrWarn } from "../support/testdata.js";

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseLimitOptions } from "../../src/cli/limit-options.js";
 import { compileGraph } from "../../src/index.js";
 import { importModelFile } from "../../src/importers/index.js";
-import { OPTIMIZER_LIMITS } from "../../src/egraph/ir/optimize.js";
+import { OPTIMIZER_LIMITS } from "../../src/optimizer/optimize.js";
 import { errorOf } from "../support/errors.js";
 import { randomTensor } from "../support/graphs.js";
 import { encodeOnnxModel } from "../support/onnx-builder.js";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { LIMITS } from "../../src/limits.js";
+import { LIMITS } from "../../src/ir/limits.js";
 
 describe("docs/limits.md", () => {
   it("lists every limit of src/limits.ts with its exact value, and no other", () => {

@@ -9,7 +9,7 @@ import { imageHeaderSize } from "../../src/calib/image-size.js";
 import { parseInputShapes } from "../../src/cli/options.js";
 import { dataOptions } from "../../src/cli/quantize-options.js";
 import { readFileWithin } from "../../src/io/read-file.js";
-import { checkTensorSize, FoldLedger } from "../../src/limits.js";
+import { checkTensorSize, FoldLedger } from "../../src/ir/limits.js";
 import { parseRules } from "../../src/rules/load.js";
 import { parseSExprs } from "../../src/rules/sexpr.js";
 import { errorOf } from "../support/errors.js";

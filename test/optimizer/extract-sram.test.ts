@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildGraph, compileGraph, EgretError, runGraph, type Graph } from "../../src/index.js";
 import { sramPeak } from "../../costmodels/index.js";
-import { optimizeGraph } from "../../src/egraph/ir/optimize.js";
+import { optimizeGraph } from "../../src/optimizer/optimize.js";
 import { parseRules } from "../../src/rules/load.js";
 import { compareClose } from "../support/c-run.js";
 import { randomTensor } from "../support/graphs.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildGraph, compileGraph, runGraph, Tensor, type Graph } from "../../src/index.js";
-import { optimizeGraph } from "../../src/egraph/ir/optimize.js";
+import { optimizeGraph } from "../../src/optimizer/optimize.js";
 import { shippedRules } from "../../src/rules/load.js";
 import { compareClose, compileAndRun } from "../support/c-run.js";
 import { randomTensor } from "../support/graphs.js";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compileGraph, runGraph, Tensor, type Graph } from "../../src/index.js";
-import { optimizeGraph } from "../../src/egraph/ir/optimize.js";
+import { optimizeGraph } from "../../src/optimizer/optimize.js";
 import { importKeras, kerasReady } from "../../src/importers/keras/index.js";
 import { importTfGraphDef } from "../../src/importers/tf/index.js";
 import { shippedRules } from "../../src/rules/load.js";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EgretError, runGraph, Tensor, type Graph } from "../../src/index.js";
 import { importModelFile } from "../../src/importers/index.js";
-import { optimizeGraph } from "../../src/egraph/ir/optimize.js";
+import { optimizeGraph } from "../../src/optimizer/optimize.js";
 import { shippedRules } from "../../src/rules/load.js";
 import { listOnnxModels, SHARED_ONNX_DIR } from "../models/shared-models.js";
 import { compareClose } from "../support/c-run.js";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileGraph, runGraph, Tensor } from "../../src/index.js";
 import { importTfGraphDef } from "../../src/importers/tf/index.js";
-import { OPTIMIZER_LIMITS } from "../../src/egraph/ir/optimize.js";
+import { OPTIMIZER_LIMITS } from "../../src/optimizer/optimize.js";
 import { compareClose } from "../support/c-run.js";
 import { randomTensor } from "../support/graphs.js";
 import { sharedOrWarn } from "../support/testdata.js";

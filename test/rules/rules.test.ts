@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { buildGraph, compileGraph, EgretError } from "../../src/index.js";
 import { checkRules } from "../../src/rules/check.js";
 import { loadRuleFile, loadRuleFiles, parseRules, shippedRuleFiles } from "../../src/rules/load.js";
-import { optimizeGraph } from "../../src/egraph/ir/optimize.js";
+import { optimizeGraph } from "../../src/optimizer/optimize.js";
 
 const EXAMPLES = join(import.meta.dirname, "..", "..", "examples", "rules");
 

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import { buildGraph, compileGraph, runGraph, Tensor, type AttrValue, type Graph } from "../../src/index.js";
-import { optimizeGraph, type OptimizeResult } from "../../src/egraph/ir/optimize.js";
+import { optimizeGraph, type OptimizeResult } from "../../src/optimizer/optimize.js";
 import { shippedRules } from "../../src/rules/load.js";
 import { buildAndRun, compareClose } from "../support/c-run.js";
 import { randomTensor } from "../support/graphs.js";

@@ -1,4 +1,5 @@
 import { buildGraph, Tensor, type AttrValue, type Graph, type ValueInfo } from "../../src/index.js";
+import { seededRandom } from "../../src/util/prng.js";
 
 /** One input of a single-node test graph: a runtime input (given its value) or a constant. */
 export interface TestInput {
@@ -42,17 +43,8 @@ export function singleNodeGraph(
   return { graph, feeds };
 }
 
-/** mulberry32: deterministic uniform numbers in [0, 1) for reproducible test inputs. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic uniform numbers in [0, 1) for reproducible test inputs (Egret's one seeded generator). */
+export const rng = seededRandom;
 
 /** Deterministic pseudo-random float32 values in [lo, hi). */
 export function randomTensor(shape: readonly number[], seed: number, lo = -1, hi = 1): Tensor {

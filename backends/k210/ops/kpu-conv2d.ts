@@ -13,7 +13,7 @@
  * (runtime-c/kpu/kpu_driver.c, host implementation = kpu_sim.c). Both quantise in float32 as
  * q = clamp(roundHalfAway(fround(fround(x·(1/x_scale)) + zp)), 0, 255), so they agree bit for bit.
  */
-import type { EmitCtx } from "../../../src/codegen/emit-ctx.js";
+import type { EmitCtx } from "../../../src/ir/emit-ctx.js";
 import { fail } from "../../../src/errors.js";
 import { attrFloat, attrInt, attrInts, attrString, attrTensor, hasAttr } from "../../../src/ir/attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../../src/ir/graph.js";

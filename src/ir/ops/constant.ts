@@ -1,5 +1,5 @@
-import { cInitializer, cLiteral } from "../../codegen/literals.js";
-import type { EmitCtx } from "../../codegen/emit-ctx.js";
+import { cInitializer, cLiteral } from "../../cgen/literals.js";
+import type { EmitCtx } from "../emit-ctx.js";
 import { fail } from "../../errors.js";
 import { attrFloat, attrFloats, attrInt, attrInts, attrTensor, hasAttr } from "../attrs.js";
 import { DTYPES } from "../dtype.js";

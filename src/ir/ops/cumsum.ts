@@ -1,4 +1,4 @@
-import type { EmitCtx } from "../../codegen/emit-ctx.js";
+import type { EmitCtx } from "../emit-ctx.js";
 import { fail } from "../../errors.js";
 import { attrInt, attrInts, checkOneOf } from "../attrs.js";
 import { DTYPES, type DType } from "../dtype.js";

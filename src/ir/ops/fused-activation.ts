@@ -1,8 +1,8 @@
-import { cLiteral } from "../../codegen/literals.js";
+import { cLiteral } from "../../cgen/literals.js";
 import { fail } from "../../errors.js";
 import { attrFloat, attrString, hasAttr } from "../attrs.js";
 import { nodeLabel, type Node } from "../graph.js";
-import type { EmitCtx } from "../../codegen/emit-ctx.js";
+import type { EmitCtx } from "../emit-ctx.js";
 import { cFmax, cFmin } from "./elementwise/real-math.js";
 
 /**

@@ -1,4 +1,4 @@
-import { cLiteral } from "../../codegen/literals.js";
+import { cLiteral } from "../../cgen/literals.js";
 import { fail } from "../../errors.js";
 import { attrFloat, attrInt, checkOneOf, hasAttr } from "../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";

@@ -1,4 +1,4 @@
-import type { EmitCtx } from "../../codegen/emit-ctx.js";
+import type { EmitCtx } from "../emit-ctx.js";
 import { fail } from "../../errors.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import { shapeToString } from "../shape.js";

@@ -1,4 +1,4 @@
-import { cLiteral } from "../../codegen/literals.js";
+import { cLiteral } from "../../cgen/literals.js";
 import { fail } from "../../errors.js";
 import { attrFloat, attrInts, attrString, checkOneOf, hasAttr, withAttrs } from "../attrs.js";
 import { DTYPES } from "../dtype.js";

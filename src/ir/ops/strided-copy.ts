@@ -1,4 +1,4 @@
-import type { EmitCtx } from "../../codegen/emit-ctx.js";
+import type { EmitCtx } from "../emit-ctx.js";
 import { fail } from "../../errors.js";
 import { DTYPES, type DType, type TypedArray } from "../dtype.js";
 import { nodeLabel, type Node } from "../graph.js";

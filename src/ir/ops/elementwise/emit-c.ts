@@ -1,5 +1,5 @@
-import type { EmitCtx } from "../../../codegen/emit-ctx.js";
-import { cLiteral } from "../../../codegen/literals.js";
+import type { EmitCtx } from "../../emit-ctx.js";
+import { cLiteral } from "../../../cgen/literals.js";
 import { fail } from "../../../errors.js";
 import { DTYPES, isFloat, type DType } from "../../dtype.js";
 import { nodeLabel, type Node } from "../../graph.js";

@@ -2,7 +2,7 @@ import { fail } from "../../../errors.js";
 import { attrInt } from "../../attrs.js";
 import { DTYPES, type DType } from "../../dtype.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
-import type { EmitCtx } from "../../../codegen/emit-ctx.js";
+import type { EmitCtx } from "../../emit-ctx.js";
 
 /**
  * Shared pieces of the ONNX quantization ops (QuantizeLinear, DequantizeLinear, QLinearMatMul,

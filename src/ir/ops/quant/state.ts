@@ -1,4 +1,4 @@
-import type { EmitCtx } from "../../../codegen/emit-ctx.js";
+import type { EmitCtx } from "../../emit-ctx.js";
 
 /**
  * Persistent state of recurrent TFLite ops (SVDF activation state, LSTM hidden and cell state) in
