@@ -13,9 +13,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const conv = join(requireOnnxTestdata(), "pytorch-converted", "test_Conv2d", "model.onnx");
 
 function egret(...args: string[]) {
-  const started = Date.now();
   const r = spawnSync("node", [EGRET, ...args], { encoding: "utf8", timeout: 60_000, cwd: work });
-  return { code: r.status, out: r.stdout, err: r.stderr, ms: Date.now() - started };
+  return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 function ruleFile(name: string, text: string): string {
@@ -27,13 +26,14 @@ function ruleFile(name: string, text: string): string {
 describe("egret compile --rules", () => {
   const unsound = ruleFile("unsound.rules", "; x + y is not x\n(rule bad (Add ?x ?y) => ?x)\n");
 
-  it("runs the checker on the user's rules first: exit 1 within 10 s naming the rule, file:line and seed; nothing written", () => {
+  it("runs the checker on the user's rules first: exit 1 naming the rule, file:line and seed; nothing written", () => {
     const out = join(work, "never");
     const r = egret("compile", conv, "-o", out, "--rules", unsound);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^egret: error: rule "bad" at .*unsound\.rules:2:1: failed the soundness check: element \d+ differs: .*\(seed 1; `egret rules check --seed 1 .*unsound\.rules` replays it\)\. Fix the rule, or pass --no-check-rules/);
-    expect(r.ms).toBeLessThan(10_000);
     expect(existsSync(out)).toBe(false);
+    // Before the model is read: the same error with a model file that does not exist.
+    expect(egret("compile", join(work, "no-such-model.onnx"), "-o", out, "--rules", unsound).err).toMatch(/^egret: error: rule "bad" at /);
   });
 
   it("--no-check-rules uses them unchecked (documented way out)", () => {
@@ -64,7 +64,6 @@ describe("egret rules check", () => {
     const r = egret("rules", "check", ruleFile("attr.rules", "\n(rule r (LeakyRelu ?x :alpah 0.1) => ?x)\n"));
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^egret: error: .*attr\.rules:2:23: rule "r": LeakyRelu has no attribute "alpah" \(known: alpha\)/);
-    expect(r.ms).toBeLessThan(10_000);
   });
 
   it("a bad --seed names the option", () => {
