@@ -13,24 +13,23 @@ import type { Pat, RuleAst } from "./ast.js";
  * (`(dtype= ?x int8)`) take the grid scaled to integers well inside the type's range.
  */
 
-/** What a leaf may hold. */
-export type LeafDomain = "any" | InputDomain | "finite";
-
 export interface LeafSpec {
   readonly name: string;
-  readonly domain: LeafDomain;
+  /** Every element >= 0 (an op's input domain or a `non-negative` guard): no NaN, no negatives. */
+  readonly nonNegative: boolean;
+  /** `(finite ?x)`: no ±Inf, no NaN. */
+  readonly finite: boolean;
   /** `(const-all ?x N)`: every element is N. */
   readonly forced: number | undefined;
   /** `(dtype= ?x int8)` and the like; undefined for float32. */
   readonly integer: DType | undefined;
 }
 
-/** Special values each domain may draw (NaN is not >= 0; `finite` draws none). */
-const SPECIALS: Readonly<Record<LeafDomain, readonly number[]>> = {
-  any: [0, -0, Infinity, -Infinity, NaN],
-  "non-negative": [0, Infinity],
-  finite: [],
-};
+/** The special values a leaf may draw (NaN is not >= 0; a finite leaf draws none). */
+function specialsOf(spec: LeafSpec): readonly number[] {
+  if (spec.finite) return spec.nonNegative ? [0] : [0, -0];
+  return spec.nonNegative ? [0, Infinity] : [0, -0, Infinity, -Infinity, NaN];
+}
 
 /** Share of special elements, by the sample's `specials` level (0 = none, what shrinking aims for). */
 export const SPECIAL_RATES: readonly number[] = [0, 1 / 16, 1 / 4, 1 / 2];
@@ -47,9 +46,8 @@ export function leafSpec(rule: RuleAst, name: string): LeafSpec {
   const forced = literalArg("const-all");
   const dtype = literalArg("dtype=");
   const integer = typeof dtype === "string" && INTEGER_SPREAD[dtype] !== undefined ? (dtype as DType) : undefined;
-  const domains = operandDomains(rule.lhs, name);
-  const domain: LeafDomain = guardsOn("finite").length > 0 ? "finite" : guardsOn("non-negative").length > 0 || domains.includes("non-negative") ? "non-negative" : "any";
-  return { name, domain, forced: typeof forced === "number" ? forced : undefined, integer };
+  const nonNegative = guardsOn("non-negative").length > 0 || operandDomains(rule.lhs, name).includes("non-negative");
+  return { name, nonNegative, finite: guardsOn("finite").length > 0, forced: typeof forced === "number" ? forced : undefined, integer };
 }
 
 /** Domains the ops declare for the operand positions where `name` appears on the left. */
@@ -86,14 +84,14 @@ export function leafTensor(spec: LeafSpec, shape: readonly number[], seed: numbe
     const spread = INTEGER_SPREAD[spec.integer]!;
     return Tensor.fromNumbers(spec.integer, shape, Array.from({ length: count }, () => spec.forced ?? Math.round(grid() * spread)));
   }
-  const specials = SPECIALS[spec.domain];
+  const specials = specialsOf(spec);
   const rate = SPECIAL_RATES[specialsLevel] ?? 0;
   const values = Array.from({ length: count }, () => {
     const base = grid();
     const special = next();
     if (spec.forced !== undefined) return spec.forced;
     if (specials.length > 0 && special / 0x100000000 < rate) return specials[special % specials.length]!;
-    return spec.domain === "non-negative" ? Math.abs(base) : base;
+    return spec.nonNegative ? Math.abs(base) : base;
   });
   return Tensor.fromNumbers("float32", shape, values);
 }

@@ -57,7 +57,7 @@ describe("rule checker: special values", () => {
   });
 
   it("draws ±0, ±Inf and NaN in an unconstrained float leaf, none under (finite ?x), no NaN or negatives under a >= 0 domain", () => {
-    const r = rule("(rule r (BatchNormalization ?x ?s ?b ?m ?v) => ?x :if (finite ?s) (non-negative ?b))");
+    const r = rule("(rule r (BatchNormalization ?x ?s ?b ?m ?v) => ?x :if (finite ?s) (non-negative ?b) (finite ?m) (non-negative ?m))");
     const values = (name: string) => Array.from(leafTensor(leafSpec(r, name), [4096], 11, 3).toNumbers());
     const x = values("x");
     expect(x.some(Number.isNaN)).toBe(true);
@@ -65,6 +65,7 @@ describe("rule checker: special values", () => {
     expect(x).toContain(-Infinity);
     expect(x.some((v) => Object.is(v, -0))).toBe(true);
     expect(values("s").every(Number.isFinite)).toBe(true);
+    expect(values("m").every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
     for (const name of ["b", "v"]) {
       const domain = values(name);
       expect(domain.every((v) => v >= 0), name).toBe(true);
@@ -76,9 +77,9 @@ describe("rule checker: special values", () => {
 describe("rule checker: operand domains", () => {
   it("takes BatchNormalization's variance domain (>= 0) from the op registry", () => {
     const bn = shipped("conv-nobias-batchnorm");
-    expect(leafSpec(bn, "var").domain).toBe("non-negative");
-    expect(leafSpec(bn, "mean").domain).toBe("any");
-    expect(leafSpec(bn, "scale").domain).toBe("finite");
+    expect(leafSpec(bn, "var")).toMatchObject({ nonNegative: true, finite: false });
+    expect(leafSpec(bn, "mean")).toMatchObject({ nonNegative: false, finite: false });
+    expect(leafSpec(bn, "scale")).toMatchObject({ nonNegative: false, finite: true });
   });
 });
 
