@@ -13,4 +13,4 @@ export { importModelFile, importModelBytes } from "./importers/index.js";
 export { runGraph } from "./interp/run.js";
 export { compileGraph, TARGETS } from "./compile.js";
 export type { CompileOptions, CompileResult, CompileSummary, Target } from "./compile.js";
-export { writeOutputDir } from "./output.js";
+export { checkOutputDir, writeOutputDir, type OutputOptions } from "./output.js";
