@@ -82,8 +82,12 @@ export function writeOutputDir(dir: string, files: ReadonlyMap<string, string | 
     }
     renameSync(staging, real);
   } catch (e) {
-    rmSync(staging, { recursive: true, force: true });
-    if (aside !== undefined && !existsSync(real)) renameSync(aside, real);
+    try {
+      rmSync(staging, { recursive: true, force: true });
+      if (aside !== undefined && !existsSync(real)) renameSync(aside, real);
+    } catch {
+      // What could not be undone here is a leftover the next write repairs (output-leftovers.ts).
+    }
     return cannot(e);
   }
   if (aside === undefined) return;
