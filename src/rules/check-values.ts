@@ -25,7 +25,7 @@ export interface LeafSpec {
   readonly integer: DType | undefined;
 }
 
-/** The special values a leaf may draw (NaN is not >= 0; a finite leaf draws none). */
+/** The special values a leaf may draw (NaN is not >= 0; a finite leaf draws only zeros). */
 function specialsOf(spec: LeafSpec): readonly number[] {
   if (spec.finite) return spec.nonNegative ? [0] : [0, -0];
   return spec.nonNegative ? [0, Infinity] : [0, -0, Infinity, -Infinity, NaN];
