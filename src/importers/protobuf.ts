@@ -33,6 +33,17 @@ export function int64ToNumber(v: Int64): number {
 }
 
 /**
+ * The reason a protobuf decode failed, in words. protobufjs reports reading past the end of the
+ * buffer as "index out of range: POS + N > LENGTH"; when LENGTH is the whole file, the file ends
+ * in the middle of a field, which is what a truncated file looks like.
+ */
+export function decodeFailureReason(error: unknown, byteLength: number): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const m = /index out of range: \d+ \+ \d+ > (\d+)/.exec(message);
+  return m !== null && Number(m[1]) === byteLength ? `truncated: it ends at byte ${byteLength} in the middle of a field (${message})` : message;
+}
+
+/**
  * Decodes `bytes` as message `type`. protobufjs throws RangeError/Error on malformed input (and a
  * deeply nested crafted file can overflow the stack): every such failure is reported through
  * `onError` with the decoder's reason, so callers turn it into an EgretError.
@@ -42,6 +53,6 @@ export function decodeMessage<T>(type: protobuf.Type, bytes: Uint8Array, onError
     // The cast is the contract between a schema and the TypeScript views of its messages.
     return type.decode(bytes) as unknown as T;
   } catch (e) {
-    return onError(e instanceof Error ? e.message : String(e));
+    return onError(decodeFailureReason(e, bytes.length));
   }
 }

@@ -1,4 +1,5 @@
 import type protobuf from "protobufjs";
+import { decodeFailureReason } from "../protobuf.js";
 
 /**
  * TypeScript views of the caffe.proto messages of schema.ts, as PLAIN objects: a binary message
@@ -78,6 +79,6 @@ export function decodePlain<T>(type: protobuf.Type, bytes: Uint8Array, onError: 
     // The cast is the contract between schema.ts and the interfaces above.
     return type.toObject(message, { arrays: true }) as unknown as T;
   } catch (e) {
-    return onError(e instanceof Error ? e.message : String(e));
+    return onError(decodeFailureReason(e, bytes.length));
   }
 }
