@@ -2,7 +2,8 @@
  * Byte-level mutations of model files. Each mutation is a pure function of the original bytes and
  * the PRNG, and describes itself (kind and offsets) so a failing case reads as what was done.
  * Generic kinds apply to every binary format; protobuf formats add structure-aware huge varints
- * and lengths, fixed-layout formats (TFLite flatbuffers, kmodel, HDF5) add huge aligned words.
+ * and lengths, fixed-layout formats (TFLite flatbuffers, kmodel, HDF5) add huge aligned words; both
+ * nudge numbers by a little (off-by-one dims and indices reach deeper than garbage does).
  */
 import { Prng } from "./prng.js";
 import { protobufLandmarks, replaceVarint, type ProtobufLandmarks } from "./protobuf-walk.js";
@@ -119,6 +120,28 @@ const hugeWord: Mutator = (o, rng) => {
   return { bytes: out, description: `u32 at ${at} := 0x${value.toString(16)}` };
 };
 
+/** A small change to a varint (±1, doubled, 255): dims, axes and indices that are off by a little. */
+const nudgeVarint: Mutator = (o, rng, lm) => {
+  const list = lm?.varintValues ?? [];
+  if (list.length === 0) return bitFlip(o, rng, lm);
+  const target = rng.pick(list);
+  let old = 0n;
+  for (let i = target.at[1] - 1; i >= target.at[0]; i--) old = (old << 7n) | BigInt(o[i]! & 0x7f);
+  const value = rng.pick([old + 1n, old - 1n, old * 2n, 255n, 1n]);
+  return { bytes: replaceVarint(o, target, value), description: `varint at ${target.at[0]} (depth ${target.enclosing.length}) ${old} := ${value}` };
+};
+
+/** A small change to an aligned u32 (±1, doubled, 255): counts, dims and offsets that are off by a little. */
+const nudgeWord: Mutator = (o, rng) => {
+  const at = 4 * rng.below(Math.floor(o.length / 4));
+  const view = new DataView(o.buffer, o.byteOffset, o.byteLength);
+  const old = view.getUint32(at, true);
+  const value = rng.pick([old + 1, old - 1, old * 2, 255, 1]) >>> 0;
+  const out = o.slice();
+  new DataView(out.buffer).setUint32(at, value, true);
+  return { bytes: out, description: `u32 at ${at} ${old} := ${value}` };
+};
+
 const truncateAligned: Mutator = (o, rng) => {
   const at = 4 * rng.below(Math.floor(o.length / 4));
   return { bytes: o.slice(0, at), description: `truncate at ${at} of ${o.length} (4-aligned)` };
@@ -128,8 +151,8 @@ const GENERIC: [string, Mutator][] = [
   ["truncate", truncateRandom], ["truncate", truncateFraction], ["bitflip", bitFlip], ["overwrite", overwriteRandom],
   ["overwrite", overwriteSpecial], ["duplicate", duplicateChunk], ["delete", deleteChunk], ["insert", insertRandom],
 ];
-const PROTOBUF: [string, Mutator][] = [["truncate", truncateAtField], ["huge-varint", hugeVarint], ["huge-varint", hugeVarint], ["huge-length", hugeLength]];
-const ALIGNED: [string, Mutator][] = [["truncate", truncateAligned], ["huge-word", hugeWord], ["huge-word", hugeWord], ["huge-word", hugeWord]];
+const PROTOBUF: [string, Mutator][] = [["truncate", truncateAtField], ["huge-varint", hugeVarint], ["huge-varint", hugeVarint], ["huge-length", hugeLength], ["nudge-varint", nudgeVarint], ["nudge-varint", nudgeVarint]];
+const ALIGNED: [string, Mutator][] = [["truncate", truncateAligned], ["huge-word", hugeWord], ["huge-word", hugeWord], ["huge-word", hugeWord], ["nudge-word", nudgeWord], ["nudge-word", nudgeWord]];
 
 /** Prepared once per base file: protobuf landmarks are costly on megabyte files. */
 export class BinaryMutator {

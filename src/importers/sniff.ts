@@ -7,6 +7,8 @@
  * file is recognised as what it was and gets that format's truncation error. The extension decides
  * between formats the content leaves open, and names the format of a file too damaged to tell.
  */
+import { readTopLevelFields } from "./protobuf.js";
+
 export type ModelFormat = "onnx" | "caffe" | "tf" | "keras" | "tflite" | "kmodel" | "unknown";
 
 type ProtobufFormat = "onnx" | "caffe" | "tf";
@@ -30,53 +32,29 @@ const EXTENSIONS: Readonly<Record<string, ModelFormat>> = {
   onnx: "onnx", caffemodel: "caffe", pb: "tf", h5: "keras", hdf5: "keras", keras: "keras", tflite: "tflite", kmodel: "kmodel",
 };
 
-/**
- * Top-level (field, wire type) pairs in file order, read until the first malformed byte or
- * `limit` fields. A field whose payload runs past the end is included, then reading stops.
- */
-function topLevelFields(bytes: Uint8Array, limit = 64): [number, number][] {
-  const fields: [number, number][] = [];
-  let pos = 0;
-  const varint = (): number | undefined => {
-    let result = 0;
-    for (let shift = 0; shift < 64; shift += 7) {
-      if (pos >= bytes.length) return undefined;
-      const b = bytes[pos++]!;
-      result += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) return result;
-    }
-    return undefined;
-  };
-  while (pos < bytes.length && fields.length < limit) {
-    const tag = varint();
-    if (tag === undefined) break;
-    const field = Math.floor(tag / 8);
-    const wire = tag % 8;
-    if (field === 0 || ![0, 1, 2, 5].includes(wire)) break;
-    fields.push([field, wire]);
-    if (wire === 0) {
-      if (varint() === undefined) break;
-    } else if (wire === 2) {
-      const len = varint();
-      if (len === undefined) break;
-      pos += len;
-    } else pos += wire === 1 ? 8 : 4;
-  }
-  return fields;
-}
-
 /** A format fits when it defines every field seen with that wire type. */
 function fits(format: ProtobufFormat, fields: readonly [number, number][]): boolean {
   return fields.every(([field, wire]) => SCHEMAS[format].get(field)?.includes(wire) === true);
 }
 
+/** Content no damage produces by chance: many Caffe layers, an ONNX graph beside its opset. */
+function unmistakable(format: ProtobufFormat, fields: readonly [number, number][]): boolean {
+  const count = (n: number) => fields.filter(([f]) => f === n).length;
+  return format === "caffe" ? count(100) >= 2 : format === "onnx" ? count(7) > 0 && count(8) > 0 : count(1) >= 2 && count(4) > 0;
+}
+
 function sniffProtobuf(bytes: Uint8Array, byExtension: ModelFormat | undefined): ModelFormat {
-  const fields = topLevelFields(bytes);
+  const { fields } = readTopLevelFields(bytes, 64);
   if (fields.length === 0) return byExtension ?? "unknown";
   const candidates = PROTOBUF_FORMATS.filter((f) => fits(f, fields));
-  if (candidates.length === 1) return candidates[0]!;
-  if (byExtension !== undefined && (candidates.length === 0 || candidates.includes(byExtension as ProtobufFormat))) return byExtension;
-  if (candidates.length === 0) return "unknown";
+  const extension = PROTOBUF_FORMATS.find((f) => f === byExtension);
+  if (extension !== undefined && candidates.includes(extension)) return extension;
+  // Damage later in a file can make it fit another format by chance: the extension stands as long
+  // as the file starts like its format, unless the content is unmistakably another one.
+  const startsLikeExtension = extension !== undefined && fits(extension, fields.slice(0, 1));
+  if (candidates.length === 1 && (!startsLikeExtension || unmistakable(candidates[0]!, fields))) return candidates[0]!;
+  if (startsLikeExtension) return extension;
+  if (candidates.length === 0) return byExtension ?? "unknown";
   // Caffe and GraphDef share field 1 (name / node) and 2 (layers / library): a net has one name,
   // a graph many nodes; Caffe's layer (100) and GraphDef's versions (4, a message) settle the rest.
   const count = (n: number) => fields.filter(([f]) => f === n).length;
