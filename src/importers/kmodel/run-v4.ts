@@ -24,8 +24,10 @@ function bytesOf(mem: Memory, r: MemoryRange): Uint8Array {
 
 function floatsOf(mem: Memory, r: MemoryRange): Float32Array {
   const b = bytesOf(mem, r);
-  // Ranges are 4-aligned in nncase files, but copy when they are not.
-  return b.byteOffset % 4 === 0 ? new Float32Array(b.buffer, b.byteOffset, b.length / 4) : new Float32Array(b.slice().buffer);
+  // Ranges are 4-aligned in nncase files, but copy when they are not; a range the file types as
+  // uint8 but a float op reads may hold a partial float at its end, which is dropped.
+  const whole = b.length - (b.length % 4);
+  return b.byteOffset % 4 === 0 ? new Float32Array(b.buffer, b.byteOffset, whole / 4) : new Float32Array(b.slice(0, whole).buffer);
 }
 
 function writeFloats(mem: Memory, r: MemoryRange, values: Float32Array): void {
@@ -272,7 +274,7 @@ export function runKmodelV4(model: KmodelV4, inputs: readonly Uint8Array[], file
       if (data.length !== n * c * h * w) fail("bad-shape", `input ${i}`, `has ${data.length} bytes; the model expects uint8 [${shape.join("x")}] = ${n * c * h * w}`);
       const map = { channels: c, height: h, width: w };
       if (r.start % 64 !== 0 || !mapFits(r.start / 64 + (n - 1) * mapLines(w, h, c), map)) fail("parse", `${file}: input ${i}`, `KPU range [${r.start}, +${r.size}) does not hold ${n} map(s) of ${c}×${h}×${w} on 64-byte lines; the file is corrupt`);
-      for (let b = 0; b < n; b++) writeMap(mem.kpu, r.start / 64 + b * mapLines(w, h, c), { channels: c, height: h, width: w }, data.subarray(b * c * h * w, (b + 1) * c * h * w));
+      for (let b = 0; b < n; b++) writeMap(mem.kpu, r.start / 64 + b * mapLines(w, h, c), map, data.subarray(b * c * h * w, (b + 1) * c * h * w));
     } else {
       if (data.length !== r.size) fail("bad-shape", `input ${i}`, `has ${data.length} bytes; the model expects ${r.datatype} [${shape.join("x")}] = ${r.size} bytes`);
       bytesOf(mem, r).set(data);
