@@ -1,8 +1,9 @@
 /**
- * A slice of the CLI mutation campaign (bench/mutation-campaign.ts, issue 12): 100 mutated files
+ * A slice of the CLI mutation campaign (bench/mutation-campaign.ts, issue 12): 80 mutated files
  * over the seven formats, each through `egret info` and then `compile` (kmodel: `run`) as a
  * separate process, so V8 aborts and hangs are seen. Asserts no internal error, crash or hang;
- * the full campaign (2,050 files) is `npm run bench:mutation`.
+ * the full campaign (2,050 files) is `npm run bench:mutation`. About 150 s of CPU, ~75 s on two
+ * idle cores.
  */
 import { describe, expect, it } from "vitest";
 import { badCases, runCampaign } from "../../bench/mutation/campaign.js";
@@ -12,18 +13,18 @@ import { sharedOrWarn } from "../support/testdata.js";
 const shared = sharedOrWarn("CLI mutation campaign slice");
 
 describe("CLI mutation campaign (slice)", () => {
-  it("100 mutated files: no internal error, crash or hang", { timeout: 900_000 }, async () => {
+  it("80 mutated files: no internal error, crash or hang", { timeout: 900_000 }, async () => {
     if (shared === undefined) return; // sharedOrWarn warned loudly
     const result = await runCampaign({
       seed: 2024,
-      counts: { onnx: 16, tflite: 16, caffe: 12, prototxt: 12, tf: 14, keras: 10, kmodel: 20 },
+      counts: { onnx: 12, tflite: 12, caffe: 10, prototxt: 10, tf: 10, keras: 8, kmodel: 18 },
       jobs: 2,
       timeoutMs: 30_000,
     });
     const report = formatReport(result, (id) => `node dist/bench/mutation-campaign.js --replay '${id}' --seed 2024 --keep /tmp/replay`);
     console.log(report);
     expect(result.missingFormats).toEqual([]);
-    expect(result.cases).toHaveLength(100);
+    expect(result.cases).toHaveLength(80);
     // The slice reaches past the readers: some files still import, most are refused cleanly.
     expect(result.cases.filter((c) => c.outcome === "success").length).toBeGreaterThan(10);
     expect(result.cases.filter((c) => c.outcome === "clean-error").length).toBeGreaterThan(30);
