@@ -14,4 +14,4 @@ export { runGraph } from "./interp/run.js";
 export { LIMITS } from "./ir/limits.js";
 export { compileGraph, TARGETS } from "./compile.js";
 export type { CompileOptions, CompileResult, CompileSummary, Target } from "./compile.js";
-export { writeOutputDir } from "./output.js";
+export { checkOutputDir, writeOutputDir, type OutputOptions } from "./output.js";

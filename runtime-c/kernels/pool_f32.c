@@ -69,7 +69,8 @@ void eg_pool_f32(const float *x, float *y, int64_t *indices, const int32_t *p) {
                 v = xp[((size_t)id * IH + ih) * IW + iw];
                 count++;
                 sum += v;
-                if (best_at < 0 || v > best) {
+                /* A NaN tap makes the maximum NaN wherever it sits in the window (the first wins). */
+                if (best_at < 0 || v > best || (v != v && best == best)) {
                   best = v;
                   best_at = column_major ? ((int64_t)iw * IH + ih) * ID + id : ((int64_t)id * IH + ih) * IW + iw;
                 }
@@ -130,7 +131,7 @@ void eg_pool_nhwc_f32(const float *x, float *y, const int32_t *p) {
                 } else if (count == 0) {
                   for (c = 0; c < C; c++) yp[c] = xp[c];
                 } else {
-                  for (c = 0; c < C; c++) yp[c] = xp[c] > yp[c] ? xp[c] : yp[c];
+                  for (c = 0; c < C; c++) yp[c] = (xp[c] > yp[c] || (xp[c] != xp[c] && yp[c] == yp[c])) ? xp[c] : yp[c];
                 }
                 count++;
               }

@@ -85,7 +85,7 @@ export function runKmodelFile(path: string, inputs: string[], outputDir: string)
   const model = parseKmodel(new Uint8Array(readFileWithin(path, `kmodel ${path}`)), path);
   if (model.version !== 4) fail("unsupported-op", path, "egret run executes kmodel v4 files; this is v3 (use egret info to inspect it)");
   const data = inputs.map((p) => readNpy(p).bytes());
-  const outs = runKmodelV4(model, data);
+  const outs = runKmodelV4(model, data, path);
   mkdirSync(outputDir, { recursive: true });
   outs.forEach((bytes, i) => {
     const r = model.outputs[i]!;

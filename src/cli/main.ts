@@ -11,9 +11,9 @@ import "../ir/ops/index.js";
 import { allOps } from "../ir/registry.js";
 import { runGraph } from "../interp/run.js";
 import { readNpy, writeNpy } from "../io/npy.js";
-import { writeOutputDir } from "../output.js";
+import { checkOutputDir, writeOutputDir } from "../output.js";
 import { PACKAGE_ROOT } from "../paths.js";
-import { checkRules } from "../rules/check.js";
+import { checkRules, DEFAULT_CHECK_SEED, describeFailure, requireSoundRules } from "../rules/check.js";
 import { loadRuleFiles } from "../rules/load.js";
 import { describeGraph, formatInfo } from "./info.js";
 import { isKmodelFile, printKmodelInfo, runKmodelFile } from "./kmodel.js";
@@ -98,7 +98,8 @@ program
 addQuantizeOptions(program.command("compile"))
   .description("compile a model to C: model.c, model.h, the runtime kernels it uses and a Makefile (make builds ./runner)")
   .argument("<model>", "model file: ONNX, TFLite, Caffe .caffemodel, TensorFlow .pb or Keras .h5 (recognised by content)")
-  .requiredOption("-o, --output <dir>", "output directory (created; files in it are replaced)")
+  .requiredOption("-o, --output <dir>", "output directory, replaced as a whole (refused if it holds files Egret did not write, unless --force)")
+  .option("--force", "replace the output directory even if it holds files Egret did not write (they are deleted)")
   .addOption(new Option("--target <target>", "code generation target").choices([...TARGETS]).default("host"))
   .option("--json", "print a JSON summary (files, arena bytes, kernel count, weights bytes)")
   .addOption(inputShapeOption())
@@ -107,18 +108,27 @@ addQuantizeOptions(program.command("compile"))
   .addOption(outputsOption())
   .addOption(prototxtOption())
   .option("--no-optimize", "skip the e-graph optimizer (compile the imported graph as is)")
-  .option("--rules <file.rules>", "add a user rule file to the shipped rules (repeatable)", collect, [] as string[])
+  .option("--rules <file.rules>", "add a user rule file to the shipped rules (repeatable); its rules must pass `egret rules check` first", collect, [] as string[])
+  .option("--no-check-rules", "use --rules files without running the soundness checker on them first")
   .addOption(new Option("--extractor <name>", "extraction: dag counts shared sub-expressions once (step-limited, seeded with greedy)").choices(["dag", "greedy"]).default("dag"))
   .option("--limit <name=n>", `optimizer work limit (${LIMIT_NAMES.slice(0, -1).join(", ")}) or its wall-clock safety net in seconds (seconds=0: off), e.g. --limit iterations=20 (repeatable)`, collect, [] as string[])
   .option("--sram-budget <bytes>", "largest arena: pick the cheapest program whose arena fits, or fail with the smallest arena found")
   .option("--dump <kind-and-dir...>", "write debug dumps: egraph (saturated e-graph as Graphviz DOT) and/or ir (graph before/after as text), e.g. --dump egraph,ir dumps/ (after the model argument)")
-  .action((model: string, opts: LoadOptions & QuantizeCliOptions & { output: string; target: Target; json?: boolean; optimize: boolean; rules: string[]; extractor: ExtractorName; sramBudget?: string; dump?: string[]; limit: string[] }) => {
+  .action((model: string, opts: LoadOptions & QuantizeCliOptions & { output: string; force?: boolean; target: Target; json?: boolean; optimize: boolean; rules: string[]; checkRules: boolean; extractor: ExtractorName; sramBudget?: string; dump?: string[]; limit: string[] }) => {
+    const output = { force: opts.force === true, option: "option -o/--output", forceFlag: "--force" };
+    // Refused output folders, bad limits and wrong user rules fail before the (possibly long) compile.
+    const outputDir = checkOutputDir(opts.output, output);
+    const dumps = parseDumpOption(opts.dump ?? []);
+    for (const { dir } of dumps) {
+      if (checkOutputDir(dir, { option: "option --dump" }) === outputDir) fail("bad-option", "option --dump", `"${dir}" is the output directory; dumps need a folder of their own`);
+    }
+    const { limits, safetyNetSeconds } = parseLimitOptions(opts.limit);
+    const extraRules = loadRuleFiles(opts.rules);
+    if (opts.checkRules) requireSoundRules(extraRules);
     // The K210 target quantises its KPU layers itself: --calib feeds its lowering, not --quantize.
     const loaded = load(model, opts);
     const calibration = opts.target === "k210" ? k210CalibrationFromOptions(loaded, opts) : undefined;
     const graph = opts.target === "k210" ? loaded : maybeQuantize(loaded, opts);
-    const dumps = parseDumpOption(opts.dump ?? []);
-    const { limits, safetyNetSeconds } = parseLimitOptions(opts.limit);
     const result = compileGraph(graph, {
       limits,
       ...(safetyNetSeconds === undefined ? {} : { safetyNetSeconds }),
@@ -126,16 +136,16 @@ addQuantizeOptions(program.command("compile"))
       sourceName: model,
       ...(calibration === undefined ? {} : { calibration }),
       optimize: opts.optimize,
-      extraRules: loadRuleFiles(opts.rules),
+      extraRules,
       reportBaseline: opts.json === true,
       extractor: opts.extractor,
       ...(opts.sramBudget === undefined ? {} : { sramBudget: parseBytes(opts.sramBudget) }),
       dump: dumps.flatMap((d) => d.kinds),
     });
-    writeOutputDir(opts.output, new Map<string, string | Uint8Array>([...result.files, ...result.binaryFiles]));
+    writeOutputDir(opts.output, new Map<string, string | Uint8Array>([...result.files, ...result.binaryFiles]), output);
     for (const { kinds, dir } of dumps) {
       const names = new Set(kinds.flatMap((k) => (k === "egraph" ? ["egraph.dot"] : ["ir-before.txt", "ir-after.txt"])));
-      writeOutputDir(dir, new Map([...result.dumps].filter(([name]) => names.has(name))));
+      writeOutputDir(dir, new Map([...result.dumps].filter(([name]) => names.has(name))), { option: "option --dump" });
     }
     const s = result.summary;
     // TFLite Micro's arena for the same model (from its golden record), to compare with arenaBytes.
@@ -188,15 +198,16 @@ program
   .description("check rules for soundness on random instances (prints a minimal counterexample for a wrong rule)")
   .argument("<files...>", "rule files (.rules)")
   .option("--runs <n>", "random instances per rule", "100")
-  .action((files: string[], opts: { runs: string }) => {
+  .option("--seed <n>", "seed of the random instances (the same seed gives the same instances; printed with every counterexample)", String(DEFAULT_CHECK_SEED))
+  .action((files: string[], opts: { runs: string; seed: string }) => {
     const runs = Number(opts.runs);
     if (!Number.isInteger(runs) || runs < 1) fail("bad-option", "option --runs", `"${opts.runs}" is not a positive whole number`);
-    const results = checkRules(loadRuleFiles(files), { runs });
-    for (const r of results) {
-      console.log(r.ok ? `ok    ${r.rule} (${r.instances} instances)` : `WRONG ${r.rule} at ${r.location}: ${r.counterexample ?? ""}`);
-    }
+    const seed = Number(opts.seed);
+    if (!/^\d+$/.test(opts.seed) || seed > 0x7fffffff) fail("bad-option", "option --seed", `"${opts.seed}" is not a whole number from 0 to ${0x7fffffff}`);
+    const results = checkRules(loadRuleFiles(files), { runs, seed });
+    for (const r of results) console.log(r.ok ? `ok    ${r.rule} (${r.instances} instances)` : `WRONG ${describeFailure(r)}`);
     const wrong = results.filter((r) => !r.ok).length;
-    console.log(`${results.length - wrong} of ${results.length} rules passed`);
+    console.log(`${results.length - wrong} of ${results.length} rules passed (seed ${seed}, ${runs} runs per rule)`);
     if (wrong > 0) process.exitCode = 1;
   });
 

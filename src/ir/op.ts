@@ -16,6 +16,12 @@ export interface ConstInput {
 }
 
 /**
+ * Values an input takes by definition, whatever the model: a BatchNormalization variance is never
+ * negative. The rule checker (src/rules/check.ts) draws the input inside it.
+ */
+export type InputDomain = "non-negative";
+
+/**
  * One operator: everything the compiler knows about it lives here (importers, the interpreter,
  * constant folding, the rule checker and code emission all go through the registry).
  *
@@ -34,6 +40,8 @@ export interface OpDef {
   readonly inputs: { readonly min: number; readonly max: number };
   readonly outputs: { readonly min: number; readonly max: number };
   readonly constInputs?: readonly ConstInput[];
+  /** Domains of inputs that have one, by input index. */
+  readonly inputDomains?: Readonly<Record<number, InputDomain>>;
   /**
    * Rewrites an imported node of the given ONNX opset into the canonical form (defaults that
    * changed between opsets, renamed attributes). Runs after `constInputs` were folded.

@@ -7,7 +7,7 @@ import { findBackend } from "../../backends/index.js";
 import { CORTEX_M_VARIANTS } from "../../backends/cortex-m/variants.js";
 import { compileGraph, writeOutputDir } from "../../src/index.js";
 import { importModelFile } from "../../src/importers/index.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedOrSkip } from "../support/shared-skip.js";
 
 /**
  * Every Cortex-M variant's output directory cross-compiles with the project's strict flags
@@ -19,9 +19,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("Cortex-M targets cross-compile with -Werror", () => {
   for (const variant of CORTEX_M_VARIANTS) {
-    it(`${variant.name}: KWS model.c, kernels and harness build; Makefile uses strict flags and the variant's -mcpu`, () => {
-      const shared = sharedOrWarn(`the ${variant.name} cross build`);
-      if (!shared) return;
+    it(`${variant.name}: KWS model.c, kernels and harness build; Makefile uses strict flags and the variant's -mcpu`, (ctx) => {
+      const shared = sharedOrSkip(ctx, `the ${variant.name} cross build`);
       const graph = importModelFile(join(shared, "models", "tflite", "mlperf-tiny", "kws", "kws_ref_model.tflite"));
       const result = compileGraph(graph, { target: variant.name });
       const dir = join(work, variant.name);

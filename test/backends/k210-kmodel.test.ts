@@ -22,7 +22,7 @@ import { runKmodelV4 } from "../../src/importers/kmodel/run-v4.js";
 import { runGraph } from "../../src/interp/run.js";
 import { errorOf } from "../support/errors.js";
 import { randomTensor } from "../support/graphs.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 
 const quiet = () => undefined;
 
@@ -160,11 +160,11 @@ describe("kmodel v4 writer", () => {
 });
 
 describe("kmodel v4 writer on the real models (../shared/models/kmodel/source)", () => {
-  const shared = sharedOrWarn("k210 kmodel writer tests");
+  const useShared = sharedFor("k210 kmodel writer tests");
 
-  it("iris.tflite: the kmodel gives the nncase example's printed output", () => {
-    if (shared === undefined) return; // sharedOrWarn warned loudly
-    const graph = importModelFile(join(shared!, "models/kmodel/source/iris.tflite"));
+  it("iris.tflite: the kmodel gives the nncase example's printed output", (ctx) => {
+    const shared = useShared(ctx);
+    const graph = importModelFile(join(shared, "models/kmodel/source/iris.tflite"));
     const result = compileGraph(graph, { target: "k210" });
     const bytes = result.binaryFiles.get("model.kmodel")!;
     const model = parseV4(bytes);
@@ -177,9 +177,9 @@ describe("kmodel v4 writer on the real models (../shared/models/kmodel/source)",
     want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
   }, 60_000);
 
-  it("ulffd_landmark.tflite: the kmodel parses with every KPU layer as compiled, and runs like the float program", () => {
-    if (shared === undefined) return; // sharedOrWarn warned loudly
-    const graph = importModelFile(join(shared!, "models/kmodel/source/ulffd_landmark.tflite"));
+  it("ulffd_landmark.tflite: the kmodel parses with every KPU layer as compiled, and runs like the float program", (ctx) => {
+    const shared = useShared(ctx);
+    const graph = importModelFile(join(shared, "models/kmodel/source/ulffd_landmark.tflite"));
     const backend = makeK210Backend({ calibration: seededRandomInputs(graph, 1, 7), warn: quiet });
     const program = backend.lower!(extractForK210(graph));
     const written = writeKmodel(program);

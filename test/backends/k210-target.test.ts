@@ -18,7 +18,7 @@ import { runGraph } from "../../src/interp/run.js";
 import { emitModel } from "../../src/emit/emit-model.js";
 import { errorOf } from "../support/errors.js";
 import { randomTensor, singleNodeGraph } from "../support/graphs.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 import { buildAndRun } from "../support/c-run.js";
 
 const quiet = () => undefined;
@@ -141,10 +141,10 @@ describe("k210 memory", () => {
 });
 
 describe("k210 real models (../shared/models/kmodel/source)", () => {
-  const shared = sharedOrWarn("k210 real-model tests");
-  it("iris.tflite compiles for k210 and runs as C like the float program", () => {
-    if (shared === undefined) return; // sharedOrWarn warned loudly
-    const graph = importModelFile(join(shared!, "models/kmodel/source/iris.tflite"));
+  const useShared = sharedFor("k210 real-model tests");
+  it("iris.tflite compiles for k210 and runs as C like the float program", (ctx) => {
+    const shared = useShared(ctx);
+    const graph = importModelFile(join(shared, "models/kmodel/source/iris.tflite"));
     const input = Tensor.fromNumbers("float32", graph.inputs[0]!.shape, [5.1, 3.8, 1.9, 0.4]);
     const result = compileGraph(graph, { target: "k210" });
     const got = runC(result.graph, result.files, [input])[0]!.toNumbers();
@@ -154,9 +154,9 @@ describe("k210 real models (../shared/models/kmodel/source)", () => {
     want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 4));
   }, 60_000);
 
-  it("ulffd_landmark.tflite: KPU layers; C and TS simulator and float program agree within 10 % of each output range", () => {
-    if (shared === undefined) return; // sharedOrWarn warned loudly
-    const graph = importModelFile(join(shared!, "models/kmodel/source/ulffd_landmark.tflite"));
+  it("ulffd_landmark.tflite: KPU layers; C and TS simulator and float program agree within 10 % of each output range", (ctx) => {
+    const shared = useShared(ctx);
+    const graph = importModelFile(join(shared, "models/kmodel/source/ulffd_landmark.tflite"));
     const calibration = seededRandomInputs(graph, 1, 7);
     const inputs = seededRandomInputs(graph, 1, 99)[0]!;
     const backend = makeK210Backend({ calibration, warn: quiet });

@@ -16,7 +16,7 @@ import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { writeNpy } from "../../src/io/npy.js";
 import { randomTensor } from "../support/graphs.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 import { inPool, killLiveProcesses, runProcess, type ProcessRun } from "../support/processes.js";
 
 const EGRET = join(import.meta.dirname, "..", "..", "bin", "egret.js");
@@ -62,7 +62,7 @@ function cases(shared: string, work: string): Case[] {
   ];
 }
 
-const shared = sharedOrWarn("the CPU-starvation determinism test (kws-cnn-k210, pretrainedResnet.h5, ulffd_landmark, person_detect, MNIST int8)");
+const useShared = sharedFor("the CPU-starvation determinism test (kws-cnn-k210, pretrainedResnet.h5, ulffd_landmark, person_detect, MNIST int8)");
 const work = mkdtempSync(join(tmpdir(), "egret-starved-"));
 afterAll(() => {
   killLiveProcesses();
@@ -70,8 +70,8 @@ afterAll(() => {
 });
 
 describe("determinism under CPU starvation", () => {
-  it("six compiles starved to a fifth of a core, safety nets off, write byte-identical output folders", { timeout: 1_800_000 }, async () => {
-    if (!shared) return;
+  it("six compiles starved to a fifth of a core, safety nets off, write byte-identical output folders", { timeout: 1_800_000 }, async (ctx) => {
+    const shared = useShared(ctx);
     const started = performance.now();
     const all = cases(shared, work);
     const compile = (c: Case, out: string, duty?: typeof STARVED) => () =>

@@ -9,14 +9,14 @@ import { runBatchC } from "../support/batch-run.js";
 import { compileAndRun, SANITIZE_CFLAGS } from "../support/c-run.js";
 import { errorOf } from "../support/errors.js";
 import { rng, singleNodeGraph } from "../support/graphs.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 
 /**
  * TFLite's integer SVDF against TFLite Micro (../shared/golden/keyword_scrambled): every tensor
  * TFLM dumped after the first Invoke() (the SVDF activation states included), and the 8 multi/
  * pairs, each the first Invoke() of a fresh interpreter, so each runs in a fresh C process here.
  */
-const shared = sharedOrWarn("the SVDF golden comparison with TFLite Micro (keyword_scrambled)");
+const useShared = sharedFor("the SVDF golden comparison with TFLite Micro (keyword_scrambled)");
 
 const MODEL = "models/tflite/tflm-models/keyword_scrambled.tflite";
 const MODEL_8BIT = "models/tflite/tflm-models/keyword_scrambled_8bit.tflite";
@@ -73,8 +73,8 @@ function runFreshProcesses(graph: Graph, inputs: readonly Tensor[]): Uint8Array[
 }
 
 describe("TFLite SVDF (keyword_scrambled) vs TFLite Micro", () => {
-  it("matches every tensor TFLM dumped after the first Invoke, states included (interpreter and C)", () => {
-    if (!shared) return;
+  it("matches every tensor TFLM dumped after the first Invoke, states included (interpreter and C)", (ctx) => {
+    const shared = useShared(ctx);
     const { bytes, graph } = load(shared, MODEL);
     const names = tfliteTensorNames(bytes);
     const dir = join(shared, "golden", "keyword_scrambled");
@@ -99,8 +99,8 @@ describe("TFLite SVDF (keyword_scrambled) vs TFLite Micro", () => {
     expect(Array.from(interp[interp.length - 1]!.bytes())).toEqual(Array.from(readFileSync(join(dir, "output_0.bin"))));
   }, 120_000);
 
-  it("matches the 8 multi/ pairs, each in a fresh process (interpreter and C under sanitizers)", () => {
-    if (!shared) return;
+  it("matches the 8 multi/ pairs, each in a fresh process (interpreter and C under sanitizers)", (ctx) => {
+    const shared = useShared(ctx);
     const { graph } = load(shared, MODEL);
     const dir = join(shared, "golden", "keyword_scrambled", "multi");
     const inputs = Array.from({ length: 8 }, (_, k) => inputOf(graph, new Uint8Array(readFileSync(join(dir, `input_${k}_0.bin`)))));
@@ -112,8 +112,8 @@ describe("TFLite SVDF (keyword_scrambled) vs TFLite Micro", () => {
     });
   }, 120_000);
 
-  it("keeps the state across runs in the C: the second run shifts the first state and appends its own column", () => {
-    if (!shared) return;
+  it("keeps the state across runs in the C: the second run shifts the first state and appends its own column", (ctx) => {
+    const shared = useShared(ctx);
     const { graph } = load(shared, MODEL);
     const dir = join(shared, "golden", "keyword_scrambled", "multi");
     const [x0, x1] = [0, 1].map((k) => inputOf(graph, new Uint8Array(readFileSync(join(dir, `input_${k}_0.bin`)))));
@@ -131,8 +131,8 @@ describe("TFLite SVDF (keyword_scrambled) vs TFLite Micro", () => {
     expect(Array.from(new Int16Array(both.buffer, both.byteOffset + half, half / 2))).toEqual(s2);
   }, 120_000);
 
-  it("imports and runs keyword_scrambled_8bit (int8 state with a non-zero zero point), the C equal to the interpreter", () => {
-    if (!shared) return;
+  it("imports and runs keyword_scrambled_8bit (int8 state with a non-zero zero point), the C equal to the interpreter", (ctx) => {
+    const shared = useShared(ctx);
     const { graph } = load(shared, MODEL_8BIT);
     const states = graph.nodes.filter((n) => n.op === "QSvdfState");
     expect(states.length).toBe(7);

@@ -8,7 +8,7 @@ import { importTfGraphDef } from "../../src/importers/tf/index.js";
 import { shippedRules } from "../../src/rules/load.js";
 import { compareClose } from "../support/c-run.js";
 import { randomTensor } from "../support/graphs.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 import { chain, expectSameOutputs, feedsFor, optimize, opsOf, runC } from "../rules/support.js";
 
 /**
@@ -156,7 +156,7 @@ describe("Conv/Pool in either layout (small graphs)", () => {
 });
 
 describe("Conv/Pool in either layout on the TensorFlow and Keras corpus", () => {
-  const shared = sharedOrWarn("NHWC layout rules on ../shared/models (kws-cnn-k210, mnist-cnn, pretrainedResnet.h5)");
+  const useShared = sharedFor("NHWC layout rules on ../shared/models (kws-cnn-k210, mnist-cnn, pretrainedResnet.h5)");
   beforeAll(() => kerasReady());
 
   // name, loader, input shape, kernel calls: imported, optimized without the NHWC rules, with them
@@ -173,8 +173,8 @@ describe("Conv/Pool in either layout on the TensorFlow and Keras corpus", () => 
     ],
   ];
   for (const [name, load, shape, imported, nchwOnly, withNhwc] of models) {
-    it(`${name}: kernel calls ${imported} -> ${nchwOnly} (NCHW only) -> ${withNhwc} (either layout), same outputs (interpreter and C)`, () => {
-      if (!shared) return;
+    it(`${name}: kernel calls ${imported} -> ${nchwOnly} (NCHW only) -> ${withNhwc} (either layout), same outputs (interpreter and C)`, (ctx) => {
+      const shared = useShared(ctx);
       const graph = load(join(shared, "models"));
       const optimized = compileGraph(graph);
       const calls = optimized.summary.kernelCalls;

@@ -3,9 +3,9 @@ import { compareWithTf, icCase, kwsCase, references, type TfComparison } from ".
 import { runGraph } from "../../src/index.js";
 import type { CalibrationMethodName } from "../../src/quantize/ranges/index.js";
 import { compileAndRun } from "../support/c-run.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 
-const shared = sharedOrWarn("post-training quantization vs the TensorFlow converter (IC ResNet-8, KWS DS-CNN)");
+const useShared = sharedFor("post-training quantization vs the TensorFlow converter (IC ResNet-8, KWS DS-CNN)");
 
 function report(name: string, method: string, r: TfComparison): void {
   console.log(`${name} ${method}: SQNR ours ${r.sqnrOurs.toFixed(2)} dB, TF ${r.sqnrTf.toFixed(2)} dB; top-1 agreement with float ours ${r.top1Ours.toFixed(3)}, TF ${r.top1Tf.toFixed(3)} (${r.samples} inputs)`);
@@ -18,8 +18,8 @@ function report(name: string, method: string, r: TfComparison): void {
  * must each beat min/max somewhere. bench/ptq.ts prints the full table (per-tensor weights too).
  */
 describe("PTQ vs the TensorFlow converter's int8 models", () => {
-  it("KWS DS-CNN: every method beats TF's int8 model; KL and percentile beat min/max", () => {
-    if (!shared) return;
+  it("KWS DS-CNN: every method beats TF's int8 model; KL and percentile beat min/max", (ctx) => {
+    const shared = useShared(ctx);
     const c = kwsCase(shared);
     const refs = references(c);
     const sqnr = new Map<CalibrationMethodName, number>();
@@ -35,8 +35,8 @@ describe("PTQ vs the TensorFlow converter's int8 models", () => {
     expect(sqnr.get("percentile")).toBeGreaterThan(sqnr.get("minmax")!);
   }, 60_000);
 
-  it("IC ResNet-8: KL's SQNR is at least TF's, MSE beats min/max; the C output equals the integer evaluator's", () => {
-    if (!shared) return;
+  it("IC ResNet-8: KL's SQNR is at least TF's, MSE beats min/max; the C output equals the integer evaluator's", (ctx) => {
+    const shared = useShared(ctx);
     const c = icCase(shared);
     const refs = references(c);
     const results = new Map<CalibrationMethodName, TfComparison>();

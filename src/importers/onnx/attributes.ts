@@ -39,7 +39,8 @@ function convertAttribute(node: NodeRef, a: AttributeMsg, name: string): AttrVal
   switch (type) {
     case ATTR_TYPE.FLOAT: return a.f ?? 0;
     case ATTR_TYPE.INT: return a.i === undefined ? 0 : int64ToNumber(a.i);
-    case ATTR_TYPE.STRING: return a.s ? utf8.decode(a.s) : "";
+    // Absent fields read as the decoder's shared default (an empty Array, not bytes): check presence.
+    case ATTR_TYPE.STRING: return has(a, "s") ? utf8.decode(a.s!) : "";
     case ATTR_TYPE.TENSOR:
       if (!a.t) fail("bad-attribute", subject, `attribute "${name}" is declared TENSOR but holds no tensor; the model file is corrupt`);
       return tensorFromProto(a.t, `attribute "${name}" of ${subject}`);

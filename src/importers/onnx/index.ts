@@ -32,7 +32,7 @@ export function readOnnxModel(bytes: Uint8Array, sourceName: string, options: Bu
     fail("parse", subject, `is not a valid ONNX model (${reason}); the file is truncated, corrupt or in another format: re-export or re-download it`),
   );
   if (!model.graph) {
-    fail("parse", subject, "is not an ONNX model: it holds no graph (an empty file, or a protobuf of another kind?); pass the .onnx file written by the exporter");
+    fail("parse", subject, "is not an ONNX model: it holds no graph (a file truncated before its graph, an empty file, or a protobuf of another kind?); pass the .onnx file written by the exporter");
   }
   return toRawModel(model, model.graph, sourceName, options);
 }

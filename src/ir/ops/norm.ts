@@ -56,6 +56,7 @@ const BatchNormalization: OpDef = {
   name: "BatchNormalization",
   family: "norm",
   inputs: { min: 5, max: 5 },
+  inputDomains: { 4: "non-negative" },
   outputs: { min: 1, max: 5 },
   infer(node, inputs) {
     checkBatchNormMode(node);
