@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { CORTEX_M_RULES } from "../backends/cortex-m/index.js";
 import { measureOnTarget, type KernelSet, type TargetMeasurement } from "../backends/cortex-m/measure.js";
 import { compareWithCostModel, formatPerOpTable, spearman, type OpComparison } from "../backends/cortex-m/per-op.js";
-import { findBackend } from "../backends/index.js";
+import { findBackend } from "../src/pipeline/target.js";
 import { describeGraph } from "../src/cli/info.js";
 import { importModelFile } from "../src/importers/index.js";
 import { PACKAGE_ROOT } from "../src/paths.js";

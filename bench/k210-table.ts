@@ -9,13 +9,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { seededRandomInputs } from "../backends/k210/calibrate.js";
-import { writeKmodel } from "../backends/k210/kmodel-writer.js";
+import { writeKmodel } from "../backends/k210/kmodel/writer.js";
 import { layerGeometry } from "../backends/k210/kpu-layer.js";
 import { makeK210Backend } from "../backends/k210/target.js";
 import { extractForK210 } from "../backends/k210/extract.js";
-import { describeKmodel } from "../src/cli/kmodel.js";
+import { describeKmodel } from "../backends/k210/kmodel/describe.js";
 import { importModelFile } from "../src/importers/index.js";
-import { parseKmodel, type Kmodel } from "../src/importers/kmodel/index.js";
+import { parseKmodel, type Kmodel } from "../backends/k210/kmodel/index.js";
 import { PACKAGE_ROOT } from "../src/paths.js";
 
 const SHARED = join(PACKAGE_ROOT, "..", "shared");

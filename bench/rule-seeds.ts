@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import "../backends/all.js";
+import "../backends/registry.js";
 import { PACKAGE_ROOT } from "../src/paths.js";
 import { checkRule, DEFAULT_CHECK_RUNS, describeFailure } from "../src/rules/check.js";
 import { loadRuleFiles, shippedRuleFiles } from "../src/rules/load.js";

@@ -4,9 +4,9 @@
  */
 import "../src/ir/ops/index.js";
 import { fail } from "../src/errors.js";
-import { cortexM4 } from "./cortex-m4.js";
+import { cortexM4 } from "../backends/cortex-m/cost-model.js";
 import { host } from "./host.js";
-import { k210Kpu } from "./k210-kpu.js";
+import { k210Kpu } from "../backends/k210/cost-model.js";
 import type { CostModel, CostVector } from "./types.js";
 
 export type { CostModel, CostVector, Factor } from "./types.js";

@@ -1,5 +1,5 @@
-import "../backends/all.js";
-import { findBackend, targetNames, type Backend } from "../backends/index.js";
+import "../backends/registry.js";
+import { findBackend, targetNames, type Backend } from "./pipeline/target.js";
 import { emitModel } from "./emit/emit-model.js";
 import { fail } from "./errors.js";
 import { egraphToDot, graphToText } from "./optimizer/dump.js";

@@ -1,8 +1,8 @@
-import type { Coefficients } from "./coefficients.js";
-import { withQuantKernelPrices } from "./cortex-m4-dsp.js";
-import { tableCostModel } from "./table-model.js";
-import { numel } from "../src/ir/shape.js";
-import type { CostModel, CostVector } from "./types.js";
+import type { Coefficients } from "../../costmodels/coefficients.js";
+import { withQuantKernelPrices } from "./quant-cost.js";
+import { tableCostModel } from "../../costmodels/table-model.js";
+import { numel } from "../../src/ir/shape.js";
+import type { CostModel, CostVector } from "../../costmodels/types.js";
 
 /**
  * Cortex-M4F running Egret's generic C kernels (arm-none-eabi-gcc -O2, hard-float, code in flash

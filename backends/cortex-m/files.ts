@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EmittedModel } from "../../src/emit/emit-model.js";
 import { PACKAGE_ROOT, RUNTIME_C_DIR } from "../../src/paths.js";
-import { copyRuntimeUnits, STRICT_CFLAGS } from "../c99/target.js";
+import { copyRuntimeUnits, STRICT_CFLAGS } from "../../src/emit/output-files.js";
 import type { CortexMVariant } from "./variants.js";
 
 /** The QEMU harness sources shipped in backends/cortex-m/c/ (startup, semihosting, counter, runner). */

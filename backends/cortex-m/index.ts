@@ -4,7 +4,7 @@
  * targets add the DSP lowering rules (rules/targets/cortex-m.rules), and every variant reports
  * flash and RAM from a cross build for `egret compile --json`.
  */
-import { registerBackend } from "../index.js";
+import { registerBackend } from "../../src/pipeline/target.js";
 import { cortexMSizeSummary } from "./compile-report.js";
 import { cortexMFiles } from "./files.js";
 import { CORTEX_M_VARIANTS } from "./variants.js";

@@ -1,7 +1,7 @@
-import type { Node, ValueInfo } from "../src/ir/graph.js";
-import { getOp } from "../src/ir/registry.js";
-import { numel } from "../src/ir/shape.js";
-import type { CostModel, CostVector } from "./types.js";
+import type { Node, ValueInfo } from "../../src/ir/graph.js";
+import { getOp } from "../../src/ir/registry.js";
+import { numel } from "../../src/ir/shape.js";
+import type { CostModel, CostVector } from "../../costmodels/types.js";
 
 /**
  * Cortex-M4 prices of the int8 MAC kernels: the generic ones (runtime-c/kernels/qconv_i8.c) and

@@ -4,10 +4,10 @@
  * calibration instead of --quantize's. Without --calib the target keeps its loud warning and
  * calibrates on seeded random inputs.
  */
-import { fail } from "../errors.js";
-import type { Graph } from "../ir/graph.js";
-import type { Tensor } from "../ir/tensor.js";
-import { readSamples, type QuantizeCliOptions } from "./quantize-options.js";
+import { fail } from "../../src/errors.js";
+import type { Graph } from "../../src/ir/graph.js";
+import type { Tensor } from "../../src/ir/tensor.js";
+import { readSamples, type QuantizeCliOptions } from "../../src/cli/quantize-options.js";
 
 /** Reads --calib for the k210 target (same loaders and image options as --quantize); undefined without it. */
 export function k210CalibrationFromOptions(graph: Graph, opts: QuantizeCliOptions): readonly (readonly Tensor[])[] | undefined {

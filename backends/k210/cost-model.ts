@@ -13,13 +13,13 @@
  * float quantise/dequantise at the layer's boundaries cost ~6 CPU cycles per element.
  * CPU coefficients: an in-order single-issue RV64GC with FPU; fmadd.s 4-5 cycles latency, loads 2.
  */
-import type { Node, ValueInfo } from "../src/ir/graph.js";
-import { numel } from "../src/ir/shape.js";
-import { kpuConvVerdict, type KpuConvGeometry } from "../backends/k210/legality.js";
-import { KPU_CONV2D_CANDIDATE } from "../backends/k210/ops/kpu-conv2d-candidate.js";
-import type { Coefficients } from "./coefficients.js";
-import { tableCostModel } from "./table-model.js";
-import type { CostModel, CostVector } from "./types.js";
+import type { Node, ValueInfo } from "../../src/ir/graph.js";
+import { numel } from "../../src/ir/shape.js";
+import { kpuConvVerdict, type KpuConvGeometry } from "./legality.js";
+import { KPU_CONV2D_CANDIDATE } from "./ops/kpu-conv2d-candidate.js";
+import type { Coefficients } from "../../costmodels/coefficients.js";
+import { tableCostModel } from "../../costmodels/table-model.js";
+import type { CostModel, CostVector } from "../../costmodels/types.js";
 
 export const K210_CPU_COEFFICIENTS: Coefficients = {
   cyclesPerMac: { conv: 7, matmul: 5, pool: 4, norm: 5, reduce: 4, softmax: 120, rnn: 7, resize: 10 },

@@ -16,11 +16,11 @@ import { DTYPES } from "../../src/ir/dtype.js";
 import type { Graph } from "../../src/ir/graph.js";
 import type { Tensor } from "../../src/ir/tensor.js";
 import { RUNTIME_C_DIR } from "../../src/paths.js";
-import { copyRuntimeUnits, STRICT_CFLAGS } from "../c99/target.js";
-import type { Backend } from "../index.js";
+import { copyRuntimeUnits, STRICT_CFLAGS } from "../../src/emit/output-files.js";
+import type { Backend } from "../../src/pipeline/target.js";
 import { seededRandomInputs } from "./calibrate.js";
 import { lowerForK210 } from "./lower.js";
-import { writeKmodel } from "./kmodel-writer.js";
+import { writeKmodel } from "./kmodel/writer.js";
 import { KPU_CONV2D, kpuLayerOf } from "./ops/kpu-conv2d.js";
 // The guard of the target rule file (K210_RULES) registers itself on import.
 import "./kpu-guards.js";

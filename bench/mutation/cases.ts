@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
-import { parseKmodel } from "../../src/importers/kmodel/index.js";
+import { parseKmodel } from "../../backends/k210/kmodel/index.js";
 import { writeNpy } from "../../src/io/npy.js";
 import { Tensor } from "../../src/ir/tensor.js";
 import { expandArgs, LAYOUT, SHARED_MODELS_DIR, type Base, type Format } from "./bases.js";

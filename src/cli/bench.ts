@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { CORTEX_M_RULES } from "../../backends/cortex-m/index.js";
 import { cortexMVariant, measureOnTarget, type KernelSet, type TargetMeasurement } from "../../backends/cortex-m/measure.js";
 import { compareWithCostModel, formatPerOpTable } from "../../backends/cortex-m/per-op.js";
-import { findBackend } from "../../backends/index.js";
+import { findBackend } from "../pipeline/target.js";
 import { importModelFile } from "../importers/index.js";
 import type { Graph } from "../ir/graph.js";
 import { seededUint32 } from "../util/prng.js";

@@ -16,15 +16,15 @@ import { PACKAGE_ROOT } from "../paths.js";
 import { checkRules, DEFAULT_CHECK_SEED, describeFailure, requireSoundRules } from "../rules/check.js";
 import { loadRuleFiles } from "../rules/load.js";
 import { describeGraph, formatInfo } from "./info.js";
-import { isKmodelFile, printKmodelInfo, runKmodelFile } from "./kmodel.js";
+import { isKmodelFile, printKmodelInfo, runKmodelFile } from "../../backends/k210/kmodel/describe.js";
 import { opTableMarkdown } from "./op-table.js";
 import { registerRunTargetCommand } from "./run-target.js";
 import { registerBenchCommand } from "./bench.js";
-import { findBackend } from "../../backends/index.js";
+import { findBackend } from "../pipeline/target.js";
 import { parseConstInputs, parseInputShapes } from "./options.js";
 import { LIMIT_NAMES, parseLimitOptions } from "./limit-options.js";
 import { addQuantizeOptions, maybeQuantize, type QuantizeCliOptions } from "./quantize-options.js";
-import { k210CalibrationFromOptions } from "./k210-calib.js";
+import { k210CalibrationFromOptions } from "../../backends/k210/calibration-options.js";
 import { registerEvalCommand } from "./eval.js";
 
 const version = (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;

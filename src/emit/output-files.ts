@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { EmittedModel } from "../../src/emit/emit-model.js";
-import { RUNTIME_C_DIR } from "../../src/paths.js";
+import type { EmittedModel } from "./emit-model.js";
+import { RUNTIME_C_DIR } from "../paths.js";
 
 /** Warning flags every generated file must pass (the project's C standard). */
 export const STRICT_CFLAGS = "-std=c99 -Wall -Wextra -Werror -pedantic";

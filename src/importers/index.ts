@@ -4,7 +4,7 @@ import type { BuildOptions } from "../ir/build.js";
 import type { Graph } from "../ir/graph.js";
 import { importCaffe } from "./caffe/index.js";
 import { importKeras } from "./keras/index.js";
-import { isKmodel } from "./kmodel/index.js";
+import { isKmodel } from "../../backends/k210/kmodel/index.js";
 import { importOnnx } from "./onnx/index.js";
 import { sniffFormat } from "./sniff.js";
 import { importTfGraphDef } from "./tf/index.js";

@@ -3,10 +3,10 @@
  * the output directory, names the cost model that extraction uses for it, and may lower the
  * extracted program first (e.g. onto an accelerator's layers). Adding a target = one entry here.
  */
-import type { EmittedModel } from "../src/emit/emit-model.js";
-import type { Graph } from "../src/ir/graph.js";
-import type { Tensor } from "../src/ir/tensor.js";
-import { hostFiles } from "./c99/target.js";
+import type { EmittedModel } from "../emit/emit-model.js";
+import type { Graph } from "../ir/graph.js";
+import type { Tensor } from "../ir/tensor.js";
+import { hostFiles } from "../emit/output-files.js";
 
 export interface Backend {
   readonly name: string;

@@ -1,5 +1,5 @@
-import { findBackend } from "../../backends/index.js";
-import "../../backends/all.js";
+import { findBackend } from "../pipeline/target.js";
+import "../../backends/registry.js";
 import { optimizeGraph } from "../optimizer/optimize.js";
 import type { Graph } from "../ir/graph.js";
 import { shippedRules } from "../rules/load.js";

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { findBackend } from "../../backends/index.js";
+import { findBackend } from "../../src/pipeline/target.js";
 import { CORTEX_M_VARIANTS } from "../../backends/cortex-m/variants.js";
 import { compileGraph, writeOutputDir } from "../../src/index.js";
 import { importModelFile } from "../../src/importers/index.js";

@@ -7,7 +7,7 @@ import { runGraph, Tensor } from "../../src/index.js";
 import { PACKAGE_ROOT, RUNTIME_C_DIR } from "../../src/paths.js";
 import { checkRules } from "../../src/rules/check.js";
 import { loadRuleFiles } from "../../src/rules/load.js";
-import { quantMacCycles } from "../../costmodels/cortex-m4-dsp.js";
+import { quantMacCycles } from "../../backends/cortex-m/quant-cost.js";
 import { compileAndRun, SANITIZE_CFLAGS } from "../support/c-run.js";
 import { multiNodeGraph, randInt, randomInts, randomScale, rng, type QNode } from "./quant-support.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import "../../src/ir/ops/index.js";
-import "../../backends/all.js";
+import "../../backends/registry.js";
 import { allOps } from "../../src/ir/registry.js";
 import { knownAttributes } from "../../src/rules/op-attributes.js";
 

@@ -1,8 +1,8 @@
-import { fail } from "../../../errors.js";
-import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
-import type { OpDef } from "../../op.js";
-import { getOp, registerOps } from "../../registry.js";
-import { planConv, type ConvPlan } from "./conv.js";
+import { fail } from "../../../src/errors.js";
+import { nodeLabel, type Node, type ValueInfo } from "../../../src/ir/graph.js";
+import type { OpDef } from "../../../src/ir/op.js";
+import { getOp, registerOps } from "../../../src/ir/registry.js";
+import { planConv, type ConvPlan } from "../../../src/ir/ops/quant/conv.js";
 
 /**
  * Armv7E-M (Cortex-M4/M7) int8 convolutions: the generic QConv2D / QDepthwiseConv2D semantics

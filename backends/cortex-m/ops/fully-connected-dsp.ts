@@ -1,9 +1,9 @@
-import { fail } from "../../../errors.js";
-import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
-import type { OpDef } from "../../op.js";
-import { getOp, registerOps } from "../../registry.js";
+import { fail } from "../../../src/errors.js";
+import { nodeLabel, type Node, type ValueInfo } from "../../../src/ir/graph.js";
+import type { OpDef } from "../../../src/ir/op.js";
+import { getOp, registerOps } from "../../../src/ir/registry.js";
 import { REQUANT_ENTRY_BYTES } from "./conv-dsp.js";
-import { planFc, type FcPlan } from "./fully-connected.js";
+import { planFc, type FcPlan } from "../../../src/ir/ops/quant/fully-connected.js";
 
 /**
  * QFullyConnectedDsp: QFullyConnected (same attributes, infer, evaluate, MACs and bit-exact C) for

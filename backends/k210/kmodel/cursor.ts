@@ -2,7 +2,7 @@
  * Bounds-checked little-endian reader over a kmodel file. Every read names the field it reads, so
  * a truncated or corrupt file fails with an EgretError("parse") that says what is wrong and where.
  */
-import { fail } from "../../errors.js";
+import { fail } from "../../../src/errors.js";
 
 export class ByteCursor {
   private readonly view: DataView;

@@ -4,14 +4,14 @@
  */
 import { mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
-import { fail } from "../errors.js";
-import { isKmodel, parseKmodel, type Kmodel } from "../importers/kmodel/index.js";
-import { runKmodelV4 } from "../importers/kmodel/run-v4.js";
-import { layerGeometry } from "../../backends/k210/kpu-layer.js";
-import { mapLines } from "../../backends/k210/kpu-ram.js";
-import { readNpy, writeNpy } from "../io/npy.js";
-import { readFileHead, readFileWithin } from "../io/read-file.js";
-import { Tensor } from "../ir/tensor.js";
+import { fail } from "../../../src/errors.js";
+import { isKmodel, parseKmodel, type Kmodel } from "./index.js";
+import { runKmodelV4 } from "./run-v4.js";
+import { layerGeometry } from "../kpu-layer.js";
+import { mapLines } from "../kpu-ram.js";
+import { readNpy, writeNpy } from "../../../src/io/npy.js";
+import { readFileHead, readFileWithin } from "../../../src/io/read-file.js";
+import { Tensor } from "../../../src/ir/tensor.js";
 
 export function isKmodelFile(path: string): boolean {
   try {
@@ -38,7 +38,7 @@ export function describeKmodel(model: Kmodel, file: string): KmodelInfo {
   const layers: KmodelInfo["layers"] = [];
   let kpuTop = 0;
   let weightBytes = 0;
-  const kpuDetail = (l: import("../../backends/k210/kpu-layer.js").KpuLayer, batches = 1): string => {
+  const kpuDetail = (l: import("../kpu-layer.js").KpuLayer, batches = 1): string => {
     const g = layerGeometry(l.args);
     const inEnd = l.args.imageSrcAddr + batches * mapLines(g.inWidth, g.inHeight, g.inChannels);
     const outEnd = l.args.imageDstAddr + batches * mapLines(g.outWidth, g.outHeight, g.outChannels);

@@ -1,7 +1,7 @@
 /**
  * kmodel reader (K210-KPU.md §4): detects v3 / v4 by content (§4.1) and parses either.
  */
-import { fail } from "../../errors.js";
+import { fail } from "../../../src/errors.js";
 import { parseKmodelV3, type KmodelV3 } from "./v3.js";
 import { parseKmodelV4, KMODEL_V4_MAGIC, type KmodelV4 } from "./v4.js";
 

@@ -6,9 +6,9 @@
  * `bwsx_base_addr`, `active_addr` and `para_start_addr` hold those pad byte counts (the device
  * runtime overwrites them with addresses at load time).
  */
-import { fail } from "../../src/errors.js";
-import type { ByteWriter, MemoryRangeRecord } from "./kmodel-bytes.js";
-import { ACTIVATION_TABLE_BYTES, BATCH_NORM_ENTRY_BYTES, packActivationTable, packBatchNormTable, packLayerArgument, type KpuLayer } from "./kpu-layer.js";
+import { fail } from "../../../src/errors.js";
+import type { ByteWriter, MemoryRangeRecord } from "./bytes.js";
+import { ACTIVATION_TABLE_BYTES, BATCH_NORM_ENTRY_BYTES, packActivationTable, packBatchNormTable, packLayerArgument, type KpuLayer } from "../kpu-layer.js";
 
 /** §2.4 (v4): BN, activation and weights sit at absolute multiples of 256. */
 export const KPU_PARAM_ALIGN = 256;

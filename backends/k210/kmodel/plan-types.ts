@@ -2,7 +2,7 @@
  * The symbolic buffers and nodes of a kmodel v4 plan (kmodel-plan.ts builds them, kmodel-writer.ts
  * places and serialises them), and the shape helpers the planner and the translators share.
  */
-import { type ByteWriter, type MemoryRangeRecord } from "./kmodel-bytes.js";
+import { type ByteWriter, type MemoryRangeRecord } from "./bytes.js";
 
 /** A tensor's storage: main memory (placed later), the constant pool or fixed KPU RAM bytes. */
 export interface Buffer {

@@ -11,13 +11,13 @@
  * transposed back when an op needs its logical (NHWC) order: chains of NHWC convs, elementwise ops
  * and channel concats never transpose. Any other op has no v4 counterpart: KmodelUnsupported.
  */
-import type { Graph } from "../../src/ir/graph.js";
-import { V4_OP } from "./kmodel-bytes.js";
-import { KmodelUnsupported, prod, shape4, NHWC_TO_NCHW, NCHW_TO_NHWC, type Buffer, type PlannedNode, type KmodelPlan, type Placed, type KpuResident } from "./kmodel-plan-types.js";
-import { KMODEL_OPS, TRANSLATORS } from "./kmodel-translate.js";
+import type { Graph } from "../../../src/ir/graph.js";
+import { V4_OP } from "./bytes.js";
+import { KmodelUnsupported, prod, shape4, NHWC_TO_NCHW, NCHW_TO_NHWC, type Buffer, type PlannedNode, type KmodelPlan, type Placed, type KpuResident } from "./plan-types.js";
+import { KMODEL_OPS, TRANSLATORS } from "./translate.js";
 
-export { KmodelUnsupported, type Buffer, type KmodelPlan } from "./kmodel-plan-types.js";
-export { KMODEL_OPS } from "./kmodel-translate.js";
+export { KmodelUnsupported, type Buffer, type KmodelPlan } from "./plan-types.js";
+export { KMODEL_OPS } from "./translate.js";
 
 export class Planner {
   readonly nodes: PlannedNode[] = [];

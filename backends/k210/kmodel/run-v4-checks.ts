@@ -7,9 +7,9 @@
  * exceeds the budget is refused up front: a corrupt file cannot make the simulator run for hours
  * or allocate gigabytes. Every failure is an EgretError("parse") naming the file and the node.
  */
-import { fail } from "../../errors.js";
-import { layerGeometry, weightCount } from "../../../backends/k210/kpu-layer.js";
-import { KPU_RAM_LINES, mapFits, mapLines } from "../../../backends/k210/kpu-ram.js";
+import { fail } from "../../../src/errors.js";
+import { layerGeometry, weightCount } from "../kpu-layer.js";
+import { KPU_RAM_LINES, mapFits, mapLines } from "../kpu-ram.js";
 import { windowedOutputSize } from "./run-v4-kernels.js";
 import type { KmodelV4, MemoryRange, V4Node } from "./v4.js";
 

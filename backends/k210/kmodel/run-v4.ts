@@ -3,10 +3,10 @@
  * (backends/k210/kpu-sim.ts), CPU nodes with TS versions of nncase v0.2's neutral kernels
  * (float32 arithmetic rounded like the C++ runtime with Math.fround).
  */
-import { fail } from "../../errors.js";
-import { runKpuLayer } from "../../../backends/k210/kpu-sim.js";
-import { mapFits, mapLines, writeMap, KPU_RAM_BYTES } from "../../../backends/k210/kpu-ram.js";
-import { roundShiftV01 } from "../../../backends/k210/kpu-arith.js";
+import { fail } from "../../../src/errors.js";
+import { runKpuLayer } from "../kpu-sim.js";
+import { mapFits, mapLines, writeMap, KPU_RAM_BYTES } from "../kpu-ram.js";
+import { roundShiftV01 } from "../kpu-arith.js";
 import type { KmodelV4, MemoryRange, V4Node } from "./v4.js";
 import { checkKmodelV4Runnable } from "./run-v4-checks.js";
 import { conv2dF32, softmaxF32, stridedSliceBytes } from "./run-v4-kernels.js";

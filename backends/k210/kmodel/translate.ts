@@ -2,18 +2,18 @@
  * One translator per Egret op the kmodel v4 writer supports: each appends the kmodel nodes of one
  * program node to the Planner (kmodel-plan.ts, which says what becomes what).
  */
-import { attrFloat, attrInt, attrInts, attrString, hasAttr } from "../../src/ir/attrs.js";
-import type { Node } from "../../src/ir/graph.js";
-import { readFusedActivation } from "../../src/ir/ops/fused-activation.js";
-import { forwardWindow, readKernelShape, readWindowAttrs } from "../../src/ir/ops/window.js";
-import type { Tensor } from "../../src/ir/tensor.js";
-import { FLOAT_MAX, V4_OP } from "./kmodel-bytes.js";
-import { layerGeometry } from "./kpu-layer.js";
-import { mapBytes } from "./kpu-ram.js";
-import { KPU_CONV2D, kpuLayerOf, subsampleOf } from "./ops/kpu-conv2d.js";
-import { writeKpuConv2dBody } from "./kmodel-kpu-body.js";
-import { KmodelUnsupported, prod, shape4, NHWC_TO_NCHW, type Buffer } from "./kmodel-plan-types.js";
-import type { Planner } from "./kmodel-plan.js";
+import { attrFloat, attrInt, attrInts, attrString, hasAttr } from "../../../src/ir/attrs.js";
+import type { Node } from "../../../src/ir/graph.js";
+import { readFusedActivation } from "../../../src/ir/ops/fused-activation.js";
+import { forwardWindow, readKernelShape, readWindowAttrs } from "../../../src/ir/ops/window.js";
+import type { Tensor } from "../../../src/ir/tensor.js";
+import { FLOAT_MAX, V4_OP } from "./bytes.js";
+import { layerGeometry } from "../kpu-layer.js";
+import { mapBytes } from "../kpu-ram.js";
+import { KPU_CONV2D, kpuLayerOf, subsampleOf } from "../ops/kpu-conv2d.js";
+import { writeKpuConv2dBody } from "./kpu-body.js";
+import { KmodelUnsupported, prod, shape4, NHWC_TO_NCHW, type Buffer } from "./plan-types.js";
+import type { Planner } from "./plan.js";
 
 /** The clamp of a fused activation as nncase's value_range, or a reason it has none. */
 function actRange(node: Node): [number, number] {

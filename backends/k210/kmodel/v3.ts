@@ -3,8 +3,8 @@
  * K210_CONV bodies are decoded into their KPU layer (registers, BN, activation, weights) with every
  * absolute offset checked against the file.
  */
-import { fail } from "../../errors.js";
-import { unpackActivationTable, unpackBatchNormTable, unpackLayerArgument, layerGeometry, weightCount, type KpuLayer } from "../../../backends/k210/kpu-layer.js";
+import { fail } from "../../../src/errors.js";
+import { unpackActivationTable, unpackBatchNormTable, unpackLayerArgument, layerGeometry, weightCount, type KpuLayer } from "../kpu-layer.js";
 import { ByteCursor, checkedCount } from "./cursor.js";
 
 export const V3_LAYER_NAMES: Record<number, string> = {

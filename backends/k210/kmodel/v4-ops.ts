@@ -4,10 +4,10 @@
  * padding = {i32 before, after}, value_range<float> = {min, max}, quant_param = {i32 zp, f32 scale}.
  * Each body is decoded into its memory ranges plus named attributes; kpu_conv2d into a KpuLayer.
  */
-import { fail } from "../../errors.js";
+import { fail } from "../../../src/errors.js";
 import {
   layerGeometry, unpackActivationTable, unpackBatchNormTable, unpackLayerArgument, weightCount, type KpuLayer,
-} from "../../../backends/k210/kpu-layer.js";
+} from "../kpu-layer.js";
 import type { ByteCursor } from "./cursor.js";
 import { readMemoryRange, type MemoryRange } from "./v4.js";
 

@@ -3,7 +3,7 @@
  * pool, node headers and node bodies. Every memory range is checked against its pool (constants,
  * main memory, 2 MiB KPU RAM) and every body against its declared size.
  */
-import { fail } from "../../errors.js";
+import { fail } from "../../../src/errors.js";
 import { ByteCursor, checkedCount } from "./cursor.js";
 import { parseV4Body, V4_OPCODE_NAMES, type V4Body } from "./v4-ops.js";
 

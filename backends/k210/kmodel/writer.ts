@@ -6,11 +6,11 @@
  *   nodes × {opcode, body_size} | bodies, each padded to end at an absolute multiple of 8.
  * KPU maps are placed the same way in 64-byte lines; chained KPU layers read their producer's map.
  */
-import { fail } from "../../src/errors.js";
-import type { Graph } from "../../src/ir/graph.js";
-import { ByteWriter, V4_OP, type MemoryRangeRecord } from "./kmodel-bytes.js";
-import { KPU_LINE_BYTES, KPU_RAM_BYTES } from "./kpu-ram.js";
-import { KmodelUnsupported, planKmodel, type Buffer, type KmodelPlan } from "./kmodel-plan.js";
+import { fail } from "../../../src/errors.js";
+import type { Graph } from "../../../src/ir/graph.js";
+import { ByteWriter, V4_OP, type MemoryRangeRecord } from "./bytes.js";
+import { KPU_LINE_BYTES, KPU_RAM_BYTES } from "../kpu-ram.js";
+import { KmodelUnsupported, planKmodel, type Buffer, type KmodelPlan } from "./plan.js";
 
 export const KMODEL_V4_IDENTIFIER = 0x4b4d444c;
 const HEADER_BYTES = 40;

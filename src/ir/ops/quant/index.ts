@@ -4,8 +4,8 @@
  */
 import "./conv.js";
 import "./fully-connected.js";
-import "./conv-dsp.js";
-import "./fully-connected-dsp.js";
+import "../../../../backends/cortex-m/ops/conv-dsp.js";
+import "../../../../backends/cortex-m/ops/fully-connected-dsp.js";
 import "./pool.js";
 import "./binary.js";
 import "./softmax.js";
