@@ -8,13 +8,12 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CORTEX_M_RULES } from "../backends/cortex-m/index.js";
-import { measureOnTarget, type KernelSet, type TargetMeasurement } from "../backends/cortex-m/measure.js";
-import { compareWithCostModel, formatPerOpTable, spearman, type OpComparison } from "../backends/cortex-m/per-op.js";
-import { findBackend } from "../src/pipeline/target.js";
-import { describeGraph } from "../src/cli/info.js";
-import { importModelFile } from "../src/importers/index.js";
+import { formatPerOpTable, opComparisons, spearman, type OpComparison } from "../src/cli/per-op-table.js";
+import { egret } from "../src/index.js";
 import { PACKAGE_ROOT } from "../src/paths.js";
+import type { Measurement, MeasureRequest } from "../src/pipeline/target.js";
+
+type KernelSet = MeasureRequest["kernels"];
 
 const SHARED = join(PACKAGE_ROOT, "..", "shared");
 /** Anchors from issue 6: TFLite Micro on Cortex-M4 under QEMU, instructions per inference, and its arena. */
@@ -31,7 +30,7 @@ const INFERENCES = 3;
 function targetFromArgs(argv: readonly string[]): string {
   const at = argv.indexOf("--target");
   const target = at < 0 ? "cortex-m4" : argv[at + 1];
-  if (target === undefined || findBackend(target)?.ruleFiles?.includes(CORTEX_M_RULES) !== true) {
+  if (target === undefined || !target.startsWith("cortex-m") || !egret.kernelSets(target).includes("optimised")) {
     throw new Error(`bench:cortex-m --target: "${String(target)}" is not an Armv7E-M target with DSP kernels (cortex-m4, cortex-m7)`);
   }
   return target;
@@ -50,27 +49,29 @@ function main(): void {
   const header = ["model", "kernels", "instructions", "vs TFLM ref", "vs TFLM+CMSIS", "MACs/insn", "flash B", "weights B", "RAM B", "arena B", "stack B", "TFLM arena", "bit-exact"];
   const rows: string[][] = [];
   for (const model of MODELS) {
-    const graph = importModelFile(join(SHARED, "models", "tflite", model.path));
-    const macs = describeGraph(graph).macs;
+    const graph = egret.importModelFile(join(SHARED, "models", "tflite", model.path));
+    const macs = egret.describeGraph(graph).macs;
     const multi = join(SHARED, "golden", model.golden, "multi");
     const pairs = readdirSync(multi).filter((f) => /^input_\d+_0\.bin$/.test(f)).length;
-    const results = new Map<KernelSet, TargetMeasurement>();
+    const results = new Map<KernelSet, Measurement>();
     for (const kernels of sets) {
       const dir = mkdtempSync(join(tmpdir(), "egret-bench-cm-"));
       try {
         // Timing and per-op profile on pair 0; every other pair checks bit-exactness only.
         const read = (f: string) => new Uint8Array(readFileSync(join(multi, f)));
-        const m = measureOnTarget(graph, { target: TARGET, kernels, inputs: [read("input_0_0.bin")], inferences: INFERENCES + 1, perOp: true, dir });
-        let exact = Buffer.compare(Buffer.from(m.run.outputs[0]!), Buffer.from(read("output_0_0.bin"))) === 0 ? 1 : 0;
+        const request = { kernels, sourceName: model.path, dir };
+        const m = egret.measure(graph, TARGET, { ...request, inputs: [read("input_0_0.bin")], inferences: INFERENCES + 1, perOp: true });
+        let exact = Buffer.compare(Buffer.from(m.outputs[0]!), Buffer.from(read("output_0_0.bin"))) === 0 ? 1 : 0;
         for (let k = 1; k < pairs; k++) {
-          const again = measureOnTarget(graph, { target: TARGET, kernels, inputs: [read(`input_${k}_0.bin`)], inferences: 1, dir });
-          if (Buffer.compare(Buffer.from(again.run.outputs[0]!), Buffer.from(read(`output_${k}_0.bin`))) === 0) exact++;
+          const again = egret.measure(graph, TARGET, { ...request, inputs: [read(`input_${k}_0.bin`)], inferences: 1, perOp: false });
+          if (Buffer.compare(Buffer.from(again.outputs[0]!), Buffer.from(read(`output_${k}_0.bin`))) === 0) exact++;
         }
         results.set(kernels, m);
-        const ops = compareWithCostModel(m.program, m.ops ?? [], "cortex-m4");
+        // The per-op predictions are the target's own cost model's (the cortex-m4 model for every variant).
+        const ops = opComparisons(m.perOp ?? []);
         all[kernels].push(...ops);
         if (perOp) console.log(`\n${model.golden}, ${kernels} kernels:\n${formatPerOpTable(ops)}`);
-        const insns = m.run.instructionsPerInference;
+        const insns = m.instructionsPerInference;
         rows.push([
           model.golden, kernels, Math.round(insns).toString(), `${(insns / model.tflmRef).toFixed(3)}x`, `${(insns / model.tflmCmsis).toFixed(3)}x`,
           (macs / insns).toFixed(3), String(m.size.flash.total), String(m.size.flash.weights), String(m.size.ram.total),
@@ -82,7 +83,7 @@ function main(): void {
     }
     const g = results.get("generic");
     const o = results.get("optimised");
-    if (g && o) rows.push([model.golden, "ratio", `${(g.run.instructionsPerInference / o.run.instructionsPerInference).toFixed(2)}x fewer`, "", "", "", "", "", "", "", "", "", ""]);
+    if (g && o) rows.push([model.golden, "ratio", `${(g.instructionsPerInference / o.instructionsPerInference).toFixed(2)}x fewer`, "", "", "", "", "", "", "", "", "", ""]);
   }
   console.log(table(header, rows));
   for (const kernels of sets) {

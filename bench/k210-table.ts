@@ -1,7 +1,7 @@
 /**
  * `npm run bench:k210`: Egret's k210 output against nncase v0.2's kmodel for the same source model
  * (../shared/models/kmodel/v4): KPU layers, CPU layers, share of MACs on the KPU, KPU RAM, main RAM
- * and file size. Both files are read with the same reader (src/importers/kmodel) and measured the
+ * and file size. Both files are read with the same reader (backends/k210/kmodel) and measured the
  * same way, so the columns compare like with like. Egret calibrates with seeded random inputs
  * (nncase used the example's image set), which changes quantisation, not the layer split.
  * Prints a markdown table; asserts nothing.
@@ -9,12 +9,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { seededRandomInputs } from "../backends/k210/calibrate.js";
-import { writeKmodel } from "../backends/k210/kmodel/writer.js";
 import { layerGeometry } from "../backends/k210/kpu-layer.js";
-import { makeK210Backend } from "../backends/k210/target.js";
-import { extractForK210 } from "../backends/k210/extract.js";
 import { describeKmodel } from "../backends/k210/kmodel/describe.js";
-import { importModelFile } from "../src/importers/index.js";
+import { egret } from "../src/index.js";
 import { parseKmodel, type Kmodel } from "../backends/k210/kmodel/index.js";
 import { PACKAGE_ROOT } from "../src/paths.js";
 
@@ -71,11 +68,12 @@ function rowOf(model: Kmodel, file: string): Row {
 }
 
 function egretKmodel(sourcePath: string): Kmodel {
-  const graph = importModelFile(sourcePath);
-  const backend = makeK210Backend({ calibration: seededRandomInputs(graph, 1, 7), warn: () => undefined });
-  // The k210 rules and cost model choose the KPU layers (extraction), then the backend quantises them.
-  const program = backend.lower!(extractForK210(graph));
-  return parseKmodel(writeKmodel(program).bytes, "egret.kmodel");
+  const graph = egret.importModelFile(sourcePath);
+  // The k210 rules and cost model choose the KPU layers (extraction), then the target quantises them.
+  const result = egret.compile(graph, { target: "k210", calibration: seededRandomInputs(graph, 1, 7), sourceName: sourcePath });
+  const bytes = result.binaryFiles.get("model.kmodel");
+  if (bytes === undefined) throw new Error(result.diagnostics.map((d) => d.message).join("; ") || "no model.kmodel written");
+  return parseKmodel(bytes, "egret.kmodel");
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;

@@ -1,8 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import "../src/ir/ops/index.js";
-import { buildGraph } from "../src/ir/build.js";
-import type { Graph } from "../src/ir/graph.js";
+import { egret, type Graph } from "../src/index.js";
 import { readOnnxModel } from "../src/importers/onnx/index.js";
 import { PACKAGE_ROOT } from "../src/paths.js";
 
@@ -29,7 +27,7 @@ export function loadOnnxStatic(path: string): Graph {
   }
   // Initializers listed as inputs are constants, and --input-shape rejects them.
   for (const name of raw.constants.keys()) inputShapes.delete(name);
-  return buildGraph(raw, { inputShapes });
+  return egret.buildGraph(raw, { inputShapes });
 }
 
 /** The .onnx files under ../shared/models/onnx (none when the folder is absent). */

@@ -1,14 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadSamples } from "../src/calib/data.js";
-import { importModelFile } from "../src/importers/index.js";
 import { tfliteQuantizationOf } from "../src/importers/tflite/index.js";
 import type { Graph } from "../src/ir/graph.js";
 import { Tensor } from "../src/ir/tensor.js";
-import { runGraph } from "../src/interp/run.js";
 import type { Sample } from "../src/quantize/calibrate.js";
 import { argmax, SqnrAccumulator } from "../src/quantize/metrics.js";
-import { optimizedFloatProgram, quantizeProgram, type PtqOptions, type PtqResult } from "../src/quantize/ptq.js";
+import { quantizeProgram, type PtqOptions, type PtqResult } from "../src/quantize/ptq.js";
+import { egret } from "../src/index.js";
 
 /**
  * Post-training quantization against the TensorFlow converter (issue 5's done-when): for a float
@@ -66,8 +65,8 @@ const clampTo = (n: number) => (i: number) => Math.min(n - 1, Math.max(0, i));
  */
 export function icCase(shared: string): PtqCase {
   const dir = join(shared, "models/tflite/mlperf-tiny/ic");
-  const floatGraph = importModelFile(join(dir, "pretrainedResnet.tflite"), {});
-  const tfGraph = importModelFile(join(dir, "pretrainedResnet_quant.tflite"), {});
+  const floatGraph = egret.importModelFile(join(dir, "pretrainedResnet.tflite"), {});
+  const tfGraph = egret.importModelFile(join(dir, "pretrainedResnet_quant.tflite"), {});
   const faces = loadSamples(join(shared, "models/datasets/faces"), floatGraph.inputs, { std: [1 / 255] }).tensors.map((s) => s[0]!);
   const calib = [...faces, ...faces.map((t) => remap(t, (y) => y, (x) => 31 - x))].map((t) => [t]);
   const evalSet: Sample[] = [];
@@ -87,8 +86,8 @@ export function icCase(shared: string): PtqCase {
  */
 export function kwsCase(shared: string): PtqCase {
   const dir = join(shared, "models/tflite/mlperf-tiny/kws");
-  const floatGraph = importModelFile(join(dir, "kws_ref_model_float32.tflite"), {});
-  const tfGraph = importModelFile(join(dir, "kws_ref_model.tflite"), {});
+  const floatGraph = egret.importModelFile(join(dir, "kws_ref_model_float32.tflite"), {});
+  const tfGraph = egret.importModelFile(join(dir, "kws_ref_model.tflite"), {});
   const scale = 0.5847029;
   const load = (k: number) => dequantizedFile(join(shared, `golden/kws_ref_model/multi/input_${k}_0.bin`), [1, 49, 10, 1], scale, 83);
   const calib = [0, 2, 3, 6, 7].map((k) => [load(k)]);
@@ -121,32 +120,32 @@ export interface References {
  * Runs the float program (the optimizer's extraction, which the quantizer starts from) and TF's
  * int8 model (input quantized with its own parameters, output dequantized) on the evaluation set.
  */
-export function references(c: PtqCase, program = optimizedFloatProgram(c.floatGraph)): References {
+export function references(c: PtqCase, program = egret.optimizeModel(c.floatGraph)): References {
   const tfQ = tfliteQuantizationOf(c.tfGraph)!;
   const inQ = tfQ.get(c.tfGraph.inputs[0]!.name)!;
   const outQ = tfQ.get(c.tfGraph.outputs[0]!.name)!;
-  const float = c.evalSet.map((sample) => runGraph(program, sample)[0]!.toNumbers());
+  const float = c.evalSet.map((sample) => egret.runGraph(program, sample)[0]!.toNumbers());
   const tf = c.evalSet.map((sample) => {
     const x = sample[0]!;
     const codes = Tensor.fromNumbers("int8", x.shape, Array.from(x.toNumbers(), (v) => {
       const r = Math.fround(v / inQ.scale[0]!);
       return Math.min(127, Math.max(-128, Math.sign(r) * Math.round(Math.abs(r)) + inQ.zeroPoint[0]!));
     }));
-    return Array.from(runGraph(c.tfGraph, [codes])[0]!.toNumbers(), (q) => outQ.scale[0]! * (q - outQ.zeroPoint[0]!));
+    return Array.from(egret.runGraph(c.tfGraph, [codes])[0]!.toNumbers(), (q) => outQ.scale[0]! * (q - outQ.zeroPoint[0]!));
   });
   return { program, float, tf };
 }
 
 /** Quantizes the float program with `options` and compares both int8 programs with it on the evaluation set. */
-export function compareWithTf(c: PtqCase, options: Omit<PtqOptions, "onProgress">, refs: References = references(c)): TfComparison {
-  const result = quantizeProgram(refs.program, c.calib, options);
+export function compareWithTf(c: PtqCase, options: Omit<PtqOptions, "onProgress" | "ops">, refs: References = references(c)): TfComparison {
+  const result = quantizeProgram(refs.program, c.calib, { ...options, ops: egret.toolchain.ops });
   const ours = new SqnrAccumulator();
   const tf = new SqnrAccumulator();
   let top1Ours = 0;
   let top1Tf = 0;
   c.evalSet.forEach((sample, i) => {
     const f = refs.float[i]!;
-    const o = runGraph(result.graph, sample)[0]!.toNumbers();
+    const o = egret.runGraph(result.graph, sample)[0]!.toNumbers();
     const t = refs.tf[i]!;
     ours.add(f, o);
     tf.add(f, t);

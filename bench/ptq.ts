@@ -11,10 +11,10 @@
  * Run: `npx vite-node bench/ptq.ts` (needs ../shared and a C compiler). Asserts nothing.
  */
 import { join } from "node:path";
-import { importModelFile } from "../src/importers/index.js";
+import { egret } from "../src/index.js";
 import { Tensor } from "../src/ir/tensor.js";
 import { argmax } from "../src/quantize/metrics.js";
-import { optimizedFloatProgram, quantizeProgram } from "../src/quantize/ptq.js";
+import { quantizeProgram } from "../src/quantize/ptq.js";
 import { CALIBRATION_METHODS } from "../src/quantize/ranges/index.js";
 import { runBatchC } from "../test/support/batch-run.js";
 import { readMnist } from "../test/support/mnist.js";
@@ -29,7 +29,7 @@ import { compareWithTf, icCase, kwsCase, references } from "./ptq-models.js";
 
 /** Worst per-layer SQNR (dB) of `q` against `program` on `evalSet`, and that layer. */
 function worstLayer(program: Graph, q: PtqResult, evalSet: readonly Sample[]): string {
-  const layers = new LayerComparison(program, q.graph, q.copies);
+  const layers = new LayerComparison(program, q.graph, q.copies, q.ops);
   for (const s of evalSet) layers.add(s);
   const worst = layers.results().reduce((a, b) => (b.sqnrDb < a.sqnrDb ? b : a));
   return `${worst.sqnrDb.toFixed(2)} dB (${worst.tensor})`;
@@ -37,8 +37,8 @@ function worstLayer(program: Graph, q: PtqResult, evalSet: readonly Sample[]): s
 
 /** All-int8 vs --int16-budget `percent`: the worst layer of each, on the evaluation set. */
 function mixedFigures(name: string, program: Graph, calib: readonly Sample[], evalSet: readonly Sample[], percent: number): void {
-  const stats = calibrate(program, calib, { histograms: false });
-  const scheme = { dtype: "int8", method: "minmax", perChannel: true } as const;
+  const stats = calibrate(program, calib, { ops: egret.toolchain.ops, histograms: false });
+  const scheme = { dtype: "int8", method: "minmax", perChannel: true, ops: egret.toolchain.ops } as const;
   const chosen = chooseInt16(layerSensitivity(program, stats, calib, scheme), percent);
   const int8 = quantizeWithStats(program, stats, scheme);
   const mixed = quantizeWithStats(program, stats, { ...scheme, overrides: new Map([...chosen].map((t) => [t, "int16" as const])) });
@@ -49,7 +49,7 @@ const db = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "inf");
 
 if (process.argv.includes("--mixed-only")) {
   const kws = kwsCase(SHARED_DIR);
-  mixedFigures(kws.name, optimizedFloatProgram(kws.floatGraph), kws.calib, kws.evalSet, 25);
+  mixedFigures(kws.name, egret.optimizeModel(kws.floatGraph), kws.calib, kws.evalSet, 25);
   process.exit(0);
 }
 
@@ -66,7 +66,7 @@ for (const make of [icCase, kwsCase]) {
   }
 }
 
-const graph = importModelFile(join(SHARED_DIR, "models/onnx/onnx2c/test/mnist/model.onnx"), {});
+const graph = egret.importModelFile(join(SHARED_DIR, "models/onnx/onnx2c/test/mnist/model.onnx"), {});
 const mnist = readMnist(join(SHARED_DIR, "models/datasets/mnist/t10k-images-idx3-ubyte.gz"), join(SHARED_DIR, "models/datasets/mnist/t10k-labels-idx1-ubyte.gz"));
 const pixels = mnist.rows * mnist.cols;
 const digit = (i: number) => Float32Array.from(mnist.images.subarray(i * pixels, (i + 1) * pixels), (v) => v / 255);
@@ -81,15 +81,15 @@ const accuracy = (out: Float32Array) => {
 };
 const bytes = new Uint8Array(inputs.buffer);
 console.log(`\nMNIST float (C): ${accuracy(new Float32Array(runBatchC(graph, bytes, count).buffer))}`);
-const program = optimizedFloatProgram(graph);
+const program = egret.optimizeModel(graph);
 for (const method of CALIBRATION_METHODS) {
   for (const dtype of ["int8", "int16"] as const) {
-    const q = quantizeProgram(program, calib, { dtype, method, perChannel: true });
+    const q = quantizeProgram(program, calib, { dtype, method, perChannel: true, ops: egret.toolchain.ops });
     console.log(`MNIST ${dtype} ${method} (C): ${accuracy(new Float32Array(runBatchC(q.graph, bytes, count).buffer))}`);
   }
 }
 
 const kws = kwsCase(SHARED_DIR);
 console.log("");
-mixedFigures(kws.name, optimizedFloatProgram(kws.floatGraph), kws.calib, kws.evalSet, 25);
+mixedFigures(kws.name, egret.optimizeModel(kws.floatGraph), kws.calib, kws.evalSet, 25);
 mixedFigures("MNIST", program, calib, Array.from({ length: 300 }, (_, k) => [new Tensor("float32", [1, 1, 28, 28], digit(100 + k))]), 25);

@@ -5,6 +5,7 @@ import "../backends/registry.js";
 import { PACKAGE_ROOT } from "../src/paths.js";
 import { checkRule, DEFAULT_CHECK_RUNS, describeFailure } from "../src/rules/check.js";
 import { loadRuleFiles, shippedRuleFiles } from "../src/rules/load.js";
+import { egret } from "../src/index.js";
 
 /**
  * `npm run bench:rules [-- FIRST COUNT RUNS]`: the soundness checker over many seeds of every
@@ -16,7 +17,7 @@ import { loadRuleFiles, shippedRuleFiles } from "../src/rules/load.js";
 const [first = 1, count = 200, runs = DEFAULT_CHECK_RUNS] = process.argv.slice(2).map(Number);
 const targets = join(PACKAGE_ROOT, "rules", "targets");
 const files = [...shippedRuleFiles(), ...readdirSync(targets).filter((f) => f.endsWith(".rules")).sort().map((f) => join(targets, f))];
-const rules = loadRuleFiles(files);
+const rules = loadRuleFiles(files, egret.toolchain.vocabulary);
 
 const started = performance.now();
 let instances = 0;

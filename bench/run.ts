@@ -8,7 +8,6 @@
 import { corpusModels, SHARED_MODELS_DIR } from "./corpus.js";
 import { formatTable } from "./format.js";
 import { pytorchConvertedModels, PYTORCH_CONVERTED_DIR, sharedModels, SHARED_ONNX_DIR } from "./models.js";
-import { detectOptimizer } from "./optimizer.js";
 import { benchTable } from "./table.js";
 
 function main(): void {
@@ -19,12 +18,8 @@ function main(): void {
   if (corpus.length === 0) console.log(`note: no TensorFlow/Caffe models under ${SHARED_MODELS_DIR}: corpus not measured`);
   if (converted.length === 0) console.log(`note: ${PYTORCH_CONVERTED_DIR} is absent: pytorch-converted not measured`);
 
-  const probe = detectOptimizer();
-  console.log(probe.available ? `optimizer available (${probe.note})` : `optimizer not available: ${probe.note}; reporting the baseline only`);
-
   const started = Date.now();
   const table = benchTable([...shared, ...corpus, ...converted], {
-    optimize: probe.available,
     onModel: (model, index, total) => {
       if (process.stderr.isTTY) process.stderr.write(`\r[${index + 1}/${total}] ${model}`.padEnd(100).slice(0, 100));
     },

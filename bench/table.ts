@@ -1,7 +1,7 @@
-import { getCostModel, programCost } from "../costmodels/index.js";
-import type { Graph } from "../src/ir/graph.js";
+import { cortexM4 } from "../backends/cortex-m/cost-model.js";
+import { programCost } from "../costmodels/index.js";
+import { egret, type CompileResult, type Graph } from "../src/index.js";
 import type { BenchModel } from "./models.js";
-import { compileWith, resultGraph } from "./optimizer.js";
 import { DEFAULT_TIMING, medianMs, type TimingOptions } from "./timing.js";
 
 /** What one compile of a model gave. */
@@ -51,19 +51,16 @@ export interface BenchTable {
 }
 
 export interface BenchOptions {
-  /** Also compile with {optimize: true} (only when the optimizer exists: see detectOptimizer). */
-  readonly optimize: boolean;
   readonly timing?: TimingOptions;
   /** Called after each model, for progress output. */
   readonly onModel?: (model: string, index: number, total: number) => void;
 }
 
 /** The cost model whose cycles the table predicts. */
-export const BENCH_COST_MODEL = "cortex-m4";
+export const BENCH_COST_MODEL = cortexM4;
 
 /**
- * Compiles every model without (and, with `optimize`, with) the optimizer and measures both in the
- * same run. A model that fails to import or to compile at baseline is skipped with its reason; an
+ * Compiles every model without and with the optimizer and measures both in the same run. A model that fails to import or to compile at baseline is skipped with its reason; an
  * optimizer failure is recorded on the row. Never asserts anything about timings.
  */
 export function benchTable(models: readonly BenchModel[], options: BenchOptions): BenchTable {
@@ -74,14 +71,11 @@ export function benchTable(models: readonly BenchModel[], options: BenchOptions)
     try {
       const graph = m.load();
       const before = measure(graph, false, timing);
-      if (!options.optimize) rows.push({ model: m.name, before, after: undefined, ratios: undefined });
-      else {
-        try {
-          const after = measure(graph, true, timing);
-          rows.push({ model: m.name, before, after, ratios: ratiosOf(before, after) });
-        } catch (e) {
-          rows.push({ model: m.name, before, after: undefined, ratios: undefined, afterError: firstLine(e) });
-        }
+      try {
+        const after = measure(graph, true, timing);
+        rows.push({ model: m.name, before, after, ratios: ratiosOf(before, after) });
+      } catch (e) {
+        rows.push({ model: m.name, before, after: undefined, ratios: undefined, afterError: firstLine(e) });
       }
     } catch (e) {
       skipped.push({ model: m.name, reason: firstLine(e) });
@@ -94,14 +88,13 @@ export function benchTable(models: readonly BenchModel[], options: BenchOptions)
 function measure(graph: Graph, optimize: boolean, timing: TimingOptions): Measure {
   const optimizerTimes: number[] = [];
   const { ms, cpuMs, result } = medianMs(() => {
-    const compiled = compileWith(graph, optimize);
+    const compiled: CompileResult = egret.compile(graph, { optimize });
     const report = compiled.summary.optimizer;
     if (report !== undefined) optimizerTimes.push(report.saturateMs + report.extractMs);
     return compiled;
   }, timing);
-  // The baseline emits the imported graph as is; an optimized compile is priced on the graph it
-  // hands back, if it hands one back.
-  const priced = optimize ? resultGraph(result) : graph;
+  // The baseline emits the imported graph as is; an optimized compile is priced on its program.
+  const priced = optimize ? result.graph : graph;
   const report = result.summary.optimizer;
   return {
     kernelCalls: result.summary.kernelCalls,
@@ -109,7 +102,7 @@ function measure(graph: Graph, optimize: boolean, timing: TimingOptions): Measur
     compileMs: ms,
     compileCpuMs: cpuMs,
     optimizerStop: report === undefined ? undefined : `${report.stopReason}/${report.extraction.dagStatus ?? "greedy"}`,
-    cycles: priced ? programCost(getCostModel(BENCH_COST_MODEL), priced)["cycles"] : undefined,
+    cycles: programCost(BENCH_COST_MODEL, priced, egret.toolchain.ops)["cycles"],
     optimizerMs: median(optimizerTimes),
   };
 }

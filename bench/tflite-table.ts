@@ -1,15 +1,12 @@
 /**
  * Per-model figures for the TFLite corpus (issue 4): what the model contains (op counts, MACs,
  * weights) and what Egret makes of it (arena bytes, compile time) beside the arena TensorFlow Lite
- * Micro needed for the same model (its golden record, src/importers/tflite/tflm-arena.ts).
+ * Micro needed for the same model (its golden record, bench/tflm-arena.ts).
  * A measurement, not a test: test/importers/tflite-table.test.ts only checks the table's structure.
  */
 import { join } from "node:path";
-import { describeGraph } from "../src/cli/info.js";
-import { compileGraph } from "../src/compile.js";
-import { importModelFile } from "../src/importers/index.js";
-import { tflmArenaFor } from "../src/importers/tflite/tflm-arena.js";
-import "../src/ir/ops/index.js";
+import { egret } from "../src/index.js";
+import { tflmArenaFor } from "./tflm-arena.js";
 
 /** A TFLite model of the table: its short name and path under ../shared. */
 export interface TfliteTableModel {
@@ -32,12 +29,12 @@ export interface TfliteTableRow {
   /** IR op type -> node count of the imported graph (before optimisation). */
   readonly ops: Readonly<Record<string, number>>;
   readonly macs: number;
-  /** Egret's planned arena (`compileGraph(...).summary.arenaBytes`). */
+  /** Egret's planned arena (`compile(...).summary.arenaBytes`). */
   readonly arenaBytes: number;
   /** TFLite Micro's arena for the same model; undefined without a golden record. */
   readonly tflmArenaBytes: number | undefined;
   readonly weightsBytes: number;
-  /** Wall time of one `compileGraph` (import excluded). */
+  /** Wall time of one `compile` (import excluded). */
   readonly compileMs: number;
 }
 
@@ -45,10 +42,10 @@ export interface TfliteTableRow {
 export function tfliteTableRows(sharedDir: string, models: readonly TfliteTableModel[] = TFLITE_TABLE_MODELS): TfliteTableRow[] {
   return models.map(({ name, path }) => {
     const file = join(sharedDir, path);
-    const graph = importModelFile(file);
-    const info = describeGraph(graph);
+    const graph = egret.importModelFile(file);
+    const info = egret.describeGraph(graph);
     const started = performance.now();
-    const { summary } = compileGraph(graph, { sourceName: file });
+    const { summary } = egret.compile(graph, { sourceName: file });
     const compileMs = performance.now() - started;
     return {
       model: name,

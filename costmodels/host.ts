@@ -6,7 +6,7 @@ import type { CostModel } from "./types.js";
  * A desktop x86-64/AArch64 core running Egret's generic C kernels at -O2: the compiler
  * auto-vectorises contiguous inner loops (4-8 floats per instruction), caches hide most memory
  * latency, and glibc's expf/tanhf take 10-20 cycles. Everything is an order of magnitude cheaper
- * than on a Cortex-M4, and calls are relatively dearer next to the arithmetic.
+ * than on a microcontroller, and calls are relatively dearer next to the arithmetic.
  */
 export const HOST_COEFFICIENTS: Coefficients = {
   cyclesPerMac: {

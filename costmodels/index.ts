@@ -1,33 +1,21 @@
 /**
  * Cost models: per-target estimates of what a candidate program costs, as a vector of named
- * factors that the target's weights collapse to one number for extraction.
+ * factors that the target's weights collapse to one number for extraction. The generic parts
+ * live here (the table-driven model, op kinds, program cost, SRAM peak, the host model); each
+ * target plugin brings its own model (backends/<target>/), passed to the optimizer as a value.
  */
-import "../src/ir/ops/index.js";
-import { fail } from "../src/errors.js";
-import { cortexM4 } from "../backends/cortex-m/cost-model.js";
-import { host } from "./host.js";
-import { k210Kpu } from "../backends/k210/cost-model.js";
 import type { CostModel, CostVector } from "./types.js";
 
 export type { CostModel, CostVector, Factor } from "./types.js";
 export { FACTORS } from "./types.js";
 export { programCost, addCosts, nodeTypes } from "./program.js";
-export { sramPeak, scratchBytesOf } from "./sram.js";
+export { sramPeak } from "./sram.js";
 export type { SramPeak } from "./sram.js";
-export { fusedActivation } from "./table-model.js";
+export { fusedActivation, tableCostModel } from "./table-model.js";
 export { opKind, elementClass } from "./op-kinds.js";
 export type { OpKind, ElementClass, MacFamily } from "./op-kinds.js";
-
-const MODELS: readonly CostModel[] = [host, cortexM4, k210Kpu];
-
-/** Names accepted by `getCostModel`, in a stable order. */
-export const COST_MODEL_NAMES: readonly string[] = MODELS.map((m) => m.name);
-
-export function getCostModel(name: string): CostModel {
-  const model = MODELS.find((m) => m.name === name);
-  if (model === undefined) fail("bad-option", "cost model", `unknown cost model "${name}"; choose one of: ${COST_MODEL_NAMES.join(", ")}`);
-  return model;
-}
+export type { Coefficients } from "./coefficients.js";
+export { host, HOST_COEFFICIENTS } from "./host.js";
 
 /** Σ weight × factor over the vector's factors; a factor the model does not weigh counts 0. */
 export function collapse(model: CostModel, v: CostVector): number {

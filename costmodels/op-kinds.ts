@@ -1,4 +1,4 @@
-import { getOp } from "../src/ir/registry.js";
+import type { OpDef } from "../src/ir/op.js";
 
 /**
  * How a cost model prices an op. The kind says which quantity drives the cost:
@@ -15,7 +15,7 @@ export type MacFamily = "conv" | "matmul" | "pool" | "norm" | "reduce" | "softma
 /**
  * Per-element arithmetic classes of elementwise ops (and of activations fused into Conv/Gemm):
  * - "cheap": one ALU/FPU instruction or a compare-and-select (add, max, relu, cast...).
- * - "divide": a divide or square root (14 cycles each on the Cortex-M4 FPU).
+ * - "divide": a divide or square root (14 cycles each on a single-precision microcontroller FPU).
  * - "transcendental": a libm call (expf, logf, tanhf, erff, powf...).
  */
 export type ElementClass = "cheap" | "divide" | "transcendental";
@@ -29,8 +29,7 @@ const TRANSCENDENTAL_OPS: ReadonlySet<string> = new Set([
   "Tanh", "Sigmoid", "Softplus", "Elu", "Selu", "Celu", "Mish",
 ]);
 
-export function opKind(op: string): OpKind {
-  const def = getOp(op);
+export function opKind(def: OpDef | undefined): OpKind {
   if (def === undefined) return "data"; // unknown ops: price the bytes they must at least touch
   if (def.alias === true) return "alias";
   if (MAC_FAMILIES.has(def.family) && def.macs !== undefined) return "mac";
@@ -39,8 +38,8 @@ export function opKind(op: string): OpKind {
 }
 
 /** The MAC family of a "mac" op (its registry family). */
-export function macFamily(op: string): MacFamily {
-  const family = getOp(op)?.family ?? "";
+export function macFamily(def: OpDef | undefined): MacFamily {
+  const family = def?.family ?? "";
   return MAC_FAMILIES.has(family) ? (family as MacFamily) : "conv";
 }
 

@@ -1,4 +1,5 @@
 import type { Graph, Node, ValueInfo } from "../src/ir/graph.js";
+import type { OpRegistry } from "../src/ir/registry.js";
 import type { CostModel, CostVector } from "./types.js";
 
 /** The typed inputs and used outputs of a node, as `CostModel.nodeCost` takes them. */
@@ -23,11 +24,11 @@ export function addCosts(a: CostVector, b: CostVector): CostVector {
  * The cost of a whole program: the sum of `nodeCost` over its nodes. Shared sub-expressions are
  * counted once because a Graph already is a DAG of distinct nodes.
  */
-export function programCost(model: CostModel, graph: Graph): CostVector {
+export function programCost(model: CostModel, graph: Graph, ops: OpRegistry): CostVector {
   let total: CostVector = { cycles: 0, bytesMoved: 0, kernelCalls: 0, codeBytes: 0 };
   for (const node of graph.nodes) {
     const { inputs, outputs } = nodeTypes(graph, node);
-    total = addCosts(total, model.nodeCost(node, inputs, outputs));
+    total = addCosts(total, model.nodeCost(node, inputs, outputs, ops));
   }
   return total;
 }

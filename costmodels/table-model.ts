@@ -1,5 +1,5 @@
 import type { Node, ValueInfo } from "../src/ir/graph.js";
-import { getOp } from "../src/ir/registry.js";
+import type { OpDef } from "../src/ir/op.js";
 import { numel } from "../src/ir/shape.js";
 import { byteSize } from "../src/schedule/storage.js";
 import type { Coefficients } from "./coefficients.js";
@@ -27,18 +27,19 @@ export function tableCostModel(name: string, table: Coefficients, weights: CostV
   return {
     name,
     weights,
-    nodeCost(node, inputs, outputs) {
-      const kind = opKind(node.op);
+    nodeCost(node, inputs, outputs, ops) {
+      const def = ops.get(node.op);
+      const kind = opKind(def);
       if (kind === "alias" || inputs.every((i) => i === undefined)) return ZERO;
       const bytesMoved = sumBytes(inputs) + sumBytes(outputs);
       const outElements = outputs.reduce((s, o) => s + numel(o.shape), 0);
       let work: number;
       switch (kind) {
         case "mac":
-          work = macsOf(node, inputs, outputs) * table.cyclesPerMac[macFamily(node.op)] + outElements * table.cyclesPerMacOutput;
+          work = macsOf(def, node, inputs, outputs) * table.cyclesPerMac[macFamily(def)] + outElements * table.cyclesPerMacOutput;
           break;
         case "elementwise": {
-          const items = Math.max(macsOf(node, inputs, outputs), outElements);
+          const items = Math.max(macsOf(def, node, inputs, outputs), outElements);
           work = items * table.cyclesPerElement[elementClass(node.op)] + bytesMoved * table.cyclesPerElementwiseByte;
           break;
         }
@@ -68,11 +69,11 @@ function sumBytes(values: readonly (ValueInfo | undefined)[]): number {
  * (invalid attributes) is priced as 0 MACs rather than throwing: a cost model must be total, and
  * `infer` reports such nodes with a proper error elsewhere.
  */
-function macsOf(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): number {
-  const macs = getOp(node.op)?.macs;
+function macsOf(def: OpDef | undefined, node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): number {
+  const macs = def?.macs;
   if (macs === undefined) return 0;
   try {
-    return macs(node, inputs, outputs);
+    return macs.call(def, node, inputs, outputs);
   } catch {
     return 0;
   }

@@ -58,8 +58,8 @@ function withInt8ElementPrices(model: CostModel): CostModel {
   return {
     name: model.name,
     weights: model.weights,
-    nodeCost(node, inputs, outputs): CostVector {
-      const base = model.nodeCost(node, inputs, outputs);
+    nodeCost(node, inputs, outputs, ops): CostVector {
+      const base = model.nodeCost(node, inputs, outputs, ops);
       const out = outputs[0];
       const x = inputs[0];
       if (out === undefined || x === undefined) return base;
@@ -83,9 +83,10 @@ function withInt8ElementPrices(model: CostModel): CostModel {
 }
 
 /**
- * The int8 MAC kernels (generic and DSP) are priced by costmodels/cortex-m4-dsp.ts, the other int8
- * kernels by the measured prices above, everything else by the table. Weights: cycles dominate. SRAM traffic costs energy beyond its cycles (a quarter cycle per
- * byte), and flash is scarce, so code bytes weigh a tenth of a cycle. Kernel calls weigh 0: their
+ * The int8 MAC kernels (generic and DSP) are priced by quant-cost.ts, the other int8 kernels by
+ * the measured prices above, everything else by the table. Weights: cycles dominate. SRAM traffic
+ * costs energy beyond its cycles (a quarter cycle per byte), and flash is scarce, so code bytes
+ * weigh a tenth of a cycle. Kernel calls weigh 0: their
  * overhead is already in `cycles`.
  */
 export const cortexM4: CostModel = withInt8ElementPrices(withQuantKernelPrices(

@@ -15,11 +15,13 @@ export const PROFILE_SOURCE = "model_profile.c";
 
 /**
  * Output directory of a Cortex-M target: the host's model.c/model.h and kernels unchanged, the
- * QEMU MPS2 harness, and a Makefile that cross-builds runner.elf and runs it under QEMU.
+ * QEMU MPS2 harness, and a Makefile that cross-builds runner.elf and runs it under QEMU (and, with
+ * a profiled emission, model_profile.c for `make profile`).
  */
-export function cortexMFiles(variant: CortexMVariant, model: EmittedModel): Map<string, string> {
+export function cortexMFiles(variant: CortexMVariant, model: EmittedModel, profiled?: EmittedModel): Map<string, string> {
   const files = new Map<string, string>();
   files.set("model.c", model.modelC);
+  if (profiled !== undefined) files.set(PROFILE_SOURCE, profiled.modelC);
   files.set("model.h", model.modelH);
   files.set("egret.h", readFileSync(join(RUNTIME_C_DIR, "egret.h"), "utf8"));
   const kernels = copyRuntimeUnits(files, model.runtimeUnits);

@@ -1,81 +1,56 @@
-import { emitModel } from "../../src/emit/emit-model.js";
-import { compileGraph } from "../../src/compile.js";
 import { fail } from "../../src/errors.js";
 import type { Graph, Node } from "../../src/ir/graph.js";
+import type { OpRegistry } from "../../src/ir/registry.js";
 import { writeOutputDir } from "../../src/output.js";
+import type { CompileForMeasurement, Measurement, MeasureRequest, OpMeasurement, TargetMeasurement } from "../../src/pipeline/target.js";
 import { isAliasNode } from "../../src/schedule/storage.js";
-import { cortexMFiles, PROFILE_SOURCE } from "./files.js";
-import { buildFirmware, runFirmware, type TargetRun } from "./qemu.js";
-import { sizeReport, type SizeReport } from "./size-report.js";
-import { findVariant, CORTEX_M_VARIANTS, type CortexMVariant } from "./variants.js";
+import { predictedCycles } from "./per-op.js";
+import { buildFirmware, runFirmware } from "./qemu.js";
+import { sizeReport } from "./size-report.js";
+import type { CortexMVariant } from "./variants.js";
 
-/** "optimised": the target as compiled (its lowering rules and kernels); "generic": the host's program and kernels, cross-built. */
-export type KernelSet = "optimised" | "generic";
-
-export interface TargetMeasureOptions {
-  readonly target: string;
-  readonly kernels?: KernelSet;
-  /** Raw input bytes, one per model input. */
-  readonly inputs: readonly Uint8Array[];
-  /** Inferences per run (>= 2 to exclude the harness exactly; default 2). */
-  readonly inferences?: number;
-  /** Also build and run the profiling image for per-kernel instructions. */
-  readonly perOp?: boolean;
-  /** Build folder (created; its files are replaced). */
-  readonly dir: string;
-  readonly sourceName?: string;
+/**
+ * Measurement of a Cortex-M variant under QEMU: the library's compile (handed in by the caller),
+ * a cross build, a run with -icount shift=0 that counts instructions, the image's flash and RAM,
+ * and with `perOp` a profiled build's instructions per kernel call next to the cost model's
+ * prediction. "generic" kernels: the same compile without the target's rules (no DSP kernels).
+ */
+export function cortexMMeasurement(variant: CortexMVariant): TargetMeasurement {
+  return {
+    kernelSets: variant.dsp ? ["generic", "optimised"] : ["generic"],
+    measure: (graph, request, compile) => measureOnTarget(variant, graph, request, compile),
+  };
 }
 
-export interface OpMeasurement {
-  readonly node: Node;
-  readonly instructions: number;
-}
-
-export interface TargetMeasurement {
-  readonly variant: CortexMVariant;
-  readonly kernels: KernelSet;
-  /** The program that was built. */
-  readonly program: Graph;
-  readonly run: TargetRun;
-  readonly size: SizeReport;
-  /** Per kernel call with `perOp` (profiling adds 2 counter reads per call: a few instructions). */
-  readonly ops?: OpMeasurement[];
-}
-
-export function cortexMVariant(target: string): CortexMVariant {
-  const variant = findVariant(target);
-  if (variant === undefined) fail("bad-option", "option --target", `"${target}" is not a Cortex-M target; choose one of: ${CORTEX_M_VARIANTS.map((v) => v.name).join(", ")}`);
-  return variant;
-}
-
-/** Compiles `graph` for a Cortex-M target, cross-builds it, runs it under QEMU and measures it. */
-export function measureOnTarget(graph: Graph, options: TargetMeasureOptions): TargetMeasurement {
-  const variant = cortexMVariant(options.target);
-  const kernels = options.kernels ?? "optimised";
-  const sourceName = options.sourceName ?? graph.name;
-  if (options.inputs.length !== graph.inputs.length) fail("bad-option", "option --input", `the model has ${graph.inputs.length} inputs, got ${options.inputs.length} files`);
-  // Generic: the program the host target extracts (no target rules), weighed by the same cost model.
-  const compiled = compileGraph(graph, kernels === "optimised" ? { target: variant.name, sourceName } : { target: "host", costModel: variant.costModel, sourceName });
-  const program = compiled.graph;
-  const model = emitModel(program, { sourceName });
-  const files = cortexMFiles(variant, model);
-  if (options.perOp === true) files.set(PROFILE_SOURCE, emitModel(program, { sourceName, profile: true }).modelC);
-  writeOutputDir(options.dir, files);
-  buildFirmware(options.dir, "runner.elf");
-  const inferences = options.inferences ?? 2;
-  const run = runFirmware(options.dir, "runner.elf", variant, options.inputs, inferences, graph.outputs.length);
-  const size = sizeReport(options.dir, "runner.elf", model.plan.arena.size);
-  if (options.perOp !== true) return { variant, kernels, program, run, size };
-  buildFirmware(options.dir, "runner-profile.elf");
-  const profiled = runFirmware(options.dir, "runner-profile.elf", variant, options.inputs, inferences, graph.outputs.length);
-  const nodes = kernelNodes(program);
+function measureOnTarget(variant: CortexMVariant, graph: Graph, request: MeasureRequest, compile: CompileForMeasurement): Measurement {
+  if (request.inputs.length !== graph.inputs.length) fail("bad-option", "option --input", `the model has ${graph.inputs.length} inputs, got ${request.inputs.length} files`);
+  const compiled = compile(graph, { target: variant.name, sourceName: request.sourceName, targetRules: request.kernels === "optimised", profile: request.perOp });
+  const program = compiled.program;
+  writeOutputDir(request.dir, compiled.files, { force: true });
+  buildFirmware(request.dir, "runner.elf");
+  const run = runFirmware(request.dir, "runner.elf", variant, request.inputs, request.inferences, graph.outputs.length);
+  const measured = {
+    machine: variant.machine,
+    environment: `QEMU ${variant.machine}`,
+    instructionsPerInference: run.instructionsPerInference,
+    firstInferenceInstructions: run.firstInstructions,
+    inferences: run.inferences,
+    outputs: run.outputs,
+    size: sizeReport(request.dir, "runner.elf", compiled.arenaBytes),
+    program,
+  };
+  if (!request.perOp) return measured;
+  buildFirmware(request.dir, "runner-profile.elf");
+  const profiled = runFirmware(request.dir, "runner-profile.elf", variant, request.inputs, request.inferences, graph.outputs.length);
+  const nodes = kernelNodes(program, compiled.ops);
   const counts = profiled.opInstructions ?? [];
-  if (counts.length !== nodes.length) fail("internal", `profile of ${sourceName}`, `recorded ${counts.length} kernel calls, the program has ${nodes.length}`);
-  return { variant, kernels, program, run, size, ops: nodes.map((node, i) => ({ node, instructions: counts[i]! })) };
+  if (counts.length !== nodes.length) fail("internal", `profile of ${request.sourceName}`, `recorded ${counts.length} kernel calls, the program has ${nodes.length}`);
+  const perOp: OpMeasurement[] = nodes.map((node, i) => ({ node, instructions: counts[i]!, predictedCycles: predictedCycles(program, node, variant.costModel, compiled.ops) }));
+  return { ...measured, perOp };
 }
 
 /** The nodes that emit code, in run order: the k of EGRET_PROFILE_BEGIN(k) (see emit-model). */
-export function kernelNodes(program: Graph): Node[] {
+export function kernelNodes(program: Graph, ops: OpRegistry): Node[] {
   const outputs = new Set(program.outputs.map((o) => o.name));
-  return program.nodes.filter((n) => !isAliasNode(n, outputs));
+  return program.nodes.filter((n) => !isAliasNode(n, outputs, ops));
 }

@@ -1,5 +1,5 @@
 import type { Node, ValueInfo } from "../../src/ir/graph.js";
-import { getOp } from "../../src/ir/registry.js";
+import type { OpRegistry } from "../../src/ir/registry.js";
 import { numel } from "../../src/ir/shape.js";
 import type { CostModel, CostVector } from "../../costmodels/types.js";
 
@@ -42,12 +42,12 @@ const QUANT_MAC_OPS: ReadonlySet<string> = new Set([
 ]);
 
 /** Cycles of one int8/int16 MAC kernel call, or undefined for any other op. */
-export function quantMacCycles(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): number | undefined {
+export function quantMacCycles(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[], ops: OpRegistry): number | undefined {
   if (!QUANT_MAC_OPS.has(node.op)) return undefined;
   const c = CORTEX_M4_QUANT_CYCLES;
   let macs: number;
   try {
-    macs = getOp(node.op)?.macs?.(node, inputs, outputs) ?? 0;
+    macs = ops.get(node.op)?.macs?.(node, inputs, outputs) ?? 0;
   } catch {
     return undefined; // an invalid node: let the table model price it
   }
@@ -88,16 +88,16 @@ export function quantMacCycles(node: Node, inputs: readonly (ValueInfo | undefin
 }
 
 /**
- * The hook for costmodels/cortex-m4.ts: the given model with the int8 MAC kernels priced by
+ * The hook for cost-model.ts: the given model with the int8 MAC kernels priced by
  * `quantMacCycles` (its other factors kept), every other op unchanged.
  */
 export function withQuantKernelPrices(model: CostModel): CostModel {
   return {
     name: model.name,
     weights: model.weights,
-    nodeCost(node, inputs, outputs): CostVector {
-      const base = model.nodeCost(node, inputs, outputs);
-      const cycles = quantMacCycles(node, inputs, outputs);
+    nodeCost(node, inputs, outputs, ops): CostVector {
+      const base = model.nodeCost(node, inputs, outputs, ops);
+      const cycles = quantMacCycles(node, inputs, outputs, ops);
       return cycles === undefined ? base : { ...base, cycles };
     },
   };

@@ -1,3 +1,6 @@
+import type { CostModel } from "../../costmodels/types.js";
+import { cortexM4 } from "./cost-model.js";
+
 /**
  * The Cortex-M targets: compiler flags for arm-none-eabi-gcc and the QEMU board each one runs on.
  * QEMU 7.2 has no Cortex-M0/M0+ board with enough memory (the micro:bit has 16 KB of RAM), so
@@ -12,7 +15,8 @@ export interface CortexMVariant {
   readonly archFlags: string;
   /** qemu-system-arm -M board. */
   readonly machine: string;
-  readonly costModel: string;
+  /** The cost model extraction uses (the M4 model for all three: measured on the M4). */
+  readonly costModel: CostModel;
   /** Armv7E-M (DSP extension): the optimised int8 kernels apply. */
   readonly dsp: boolean;
 }
@@ -23,7 +27,7 @@ export const CORTEX_M_VARIANTS: readonly CortexMVariant[] = [
     description: "Cortex-M4F (Armv7E-M, DSP, single-precision FPU); arm-none-eabi-gcc, runs on QEMU mps2-an386",
     archFlags: "-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16",
     machine: "mps2-an386",
-    costModel: "cortex-m4",
+    costModel: cortexM4,
     dsp: true,
   },
   {
@@ -31,7 +35,7 @@ export const CORTEX_M_VARIANTS: readonly CortexMVariant[] = [
     description: "Cortex-M7 (Armv7E-M, DSP, double-precision FPU); arm-none-eabi-gcc, runs on QEMU mps2-an500",
     archFlags: "-mcpu=cortex-m7 -mthumb -mfloat-abi=hard -mfpu=fpv5-d16",
     machine: "mps2-an500",
-    costModel: "cortex-m4",
+    costModel: cortexM4,
     dsp: true,
   },
   {
@@ -39,7 +43,7 @@ export const CORTEX_M_VARIANTS: readonly CortexMVariant[] = [
     description: "Cortex-M0+ (Armv6-M, no DSP, soft float); arm-none-eabi-gcc, runs on QEMU mps2-an385 (a Cortex-M3)",
     archFlags: "-mcpu=cortex-m0plus -mthumb -mfloat-abi=soft",
     machine: "mps2-an385",
-    costModel: "cortex-m4",
+    costModel: cortexM4,
     dsp: false,
   },
 ];

@@ -5,13 +5,14 @@
  */
 import { fail } from "../../src/errors.js";
 import type { Graph } from "../../src/ir/graph.js";
+import type { OpRegistry } from "../../src/ir/registry.js";
 import { runGraph } from "../../src/interp/run.js";
 import { Tensor } from "../../src/ir/tensor.js";
 import { seededRandom } from "../../src/util/prng.js";
 import type { Range } from "./kpu-quantize.js";
 
 /** min/max per tensor name over every calibration input. */
-export function calibrateRanges(program: Graph, samples: readonly (readonly Tensor[])[]): Map<string, Range> {
+export function calibrateRanges(program: Graph, samples: readonly (readonly Tensor[])[], ops: OpRegistry): Map<string, Range> {
   if (samples.length === 0) fail("bad-option", "k210 calibration", "needs at least one calibration input");
   const ranges = new Map<string, Range>();
   const observe = (name: string, t: Tensor) => {
@@ -24,7 +25,7 @@ export function calibrateRanges(program: Graph, samples: readonly (readonly Tens
     }
     ranges.set(name, { min, max });
   };
-  for (const inputs of samples) runGraph(program, inputs, { visit: observe, purpose: "k210 calibration" });
+  for (const inputs of samples) runGraph(program, inputs, { ops, visit: observe, purpose: "k210 calibration" });
   return ranges;
 }
 

@@ -69,15 +69,15 @@ function loweredGeometry(node: Node, x: ValueInfo, y: ValueInfo): KpuConvGeometr
 export const k210Kpu: CostModel = {
   name: "k210-kpu",
   weights: cpu.weights,
-  nodeCost(node, inputs, outputs) {
+  nodeCost(node, inputs, outputs, ops) {
     // The candidate (rules/targets/k210.rules) is the KPU alternative of a Conv; the Conv itself
     // is always CPU work, so extraction compares the two per layer. A candidate that is not legal
     // (never built by the guarded rule) is priced as the CPU conv the lowering turns it back into.
     if (node.op === KPU_CONV2D_CANDIDATE) {
       const v = kpuConvVerdict({ ...node, op: "Conv" }, inputs[0], inputs[1], outputs[0]);
-      return v.ok ? kpuCost(v.geometry) : cpu.nodeCost({ ...node, op: "Conv" }, inputs, outputs);
+      return v.ok ? kpuCost(v.geometry) : cpu.nodeCost({ ...node, op: "Conv" }, inputs, outputs, ops);
     }
     if (node.op === "KpuConv2D" && inputs[0] !== undefined && outputs[0] !== undefined) return kpuCost(loweredGeometry(node, inputs[0], outputs[0]));
-    return cpu.nodeCost(node, inputs, outputs);
+    return cpu.nodeCost(node, inputs, outputs, ops);
   },
 };

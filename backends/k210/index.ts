@@ -1,7 +1,19 @@
-/** Registers the KPU ops and the `k210` target (imported once from backends/all.ts). */
-import "./ops/kpu-conv2d.js";
-import "./ops/kpu-conv2d-candidate.js";
-import { registerBackend } from "../../src/pipeline/target.js";
-import { k210Backend } from "./target.js";
+/**
+ * The K210 plugin (`--target k210`): the KPU ops (ops/), the `kpu-legal` guard of
+ * rules/targets/k210.rules, the k210-kpu cost model, the KPU lowering with its calibration, the
+ * C + simulator + kmodel output, and the kmodel reader for `egret info` / `egret run`.
+ */
+import type { TargetPlugin } from "../../src/pipeline/target.js";
+import { KMODEL_READER } from "./kmodel/describe.js";
+import { K210_GUARDS } from "./kpu-guards.js";
+import { KPU_CONV2D_OPS } from "./ops/kpu-conv2d.js";
+import { KPU_CONV2D_CANDIDATE_OPS } from "./ops/kpu-conv2d-candidate.js";
+import { k210Target } from "./target.js";
 
-registerBackend(k210Backend);
+export const k210Plugin: TargetPlugin = {
+  name: "k210",
+  targets: [k210Target],
+  ops: [...KPU_CONV2D_OPS, ...KPU_CONV2D_CANDIDATE_OPS],
+  guards: K210_GUARDS,
+  readers: [KMODEL_READER],
+};

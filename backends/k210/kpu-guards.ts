@@ -1,19 +1,15 @@
 /**
  * The `kpu-legal` rule guard (rules/targets/k210.rules): `(kpu-legal ?x ?w ?conv)` holds when a Conv
  * with input ?x, weights ?w and attribute record ?conv (bound by `:* ?conv`, fused activation
- * included) producing the matched expression's type is a legal KPU layer (legality.ts). The guard
- * registers itself with src/rules/guards.ts when this module loads; target.ts, which names the rule
- * file, imports it, so whoever can load rules/targets/k210.rules knows the guard.
+ * included) producing the matched expression's type is a legal KPU layer (legality.ts). The plugin
+ * (index.ts) contributes it to the toolchain's rule vocabulary.
  */
 import type { Attrs, AttrValue } from "../../src/ir/graph.js";
 import { Tensor } from "../../src/ir/tensor.js";
-import { facts, value, type GuardDef } from "../../src/rules/arg-access.js";
-import { registerGuard } from "../../src/rules/guards.js";
+import { facts, value, type GuardList } from "../../src/rules/arg-access.js";
 import { kpuConvVerdict } from "./legality.js";
-// The op the k210 rules build: registered wherever the guard is, so every rule loader knows it.
-import "./ops/kpu-conv2d-candidate.js";
 
-export const K210_GUARDS: ReadonlyArray<readonly [string, GuardDef]> = [
+export const K210_GUARDS: GuardList = [
   [
     "kpu-legal",
     {
@@ -35,4 +31,3 @@ function attributeRecord(v: AttrValue | Attrs | null | undefined): Attrs | undef
   return v as Attrs;
 }
 
-for (const [name, def] of K210_GUARDS) registerGuard(name, def);

@@ -10,6 +10,7 @@
  * RAM (nncase's fold_kpu_upload, §5.3 step 10) is not done yet.
  */
 import type { Graph, Node } from "../../src/ir/graph.js";
+import type { OpRegistry } from "../../src/ir/registry.js";
 import { readFusedActivation } from "../../src/ir/ops/fused-activation.js";
 import { Tensor } from "../../src/ir/tensor.js";
 import { calibrateRanges } from "./calibrate.js";
@@ -36,11 +37,11 @@ export interface K210Lowering {
  * `KpuConv2DCandidate` nodes extraction chose become KPU layers; a plain Conv stays on the CPU
  * (its reason recorded: not legal, or cheaper on the CPU under the k210-kpu cost model).
  */
-export function lowerForK210(program: Graph, samples: readonly (readonly Tensor[])[]): K210Lowering {
+export function lowerForK210(program: Graph, samples: readonly (readonly Tensor[])[], ops: OpRegistry): K210Lowering {
   // Calibration runs the whole float program (candidates evaluate as their Conv): skip it when
   // extraction put nothing on the KPU.
   const anyCandidate = program.nodes.some((n) => n.op === KPU_CONV2D_CANDIDATE);
-  const ranges = anyCandidate ? calibrateRanges(program, samples) : new Map<string, Range>();
+  const ranges = anyCandidate ? calibrateRanges(program, samples, ops) : new Map<string, Range>();
   const fallbacks: CpuFallback[] = [];
   const kpuLayers: string[] = [];
   const nodes: Node[] = program.nodes.map((node) => {

@@ -14,30 +14,21 @@ import type { EmittedModel } from "../../src/emit/emit-model.js";
 import { EgretError, fail } from "../../src/errors.js";
 import { DTYPES } from "../../src/ir/dtype.js";
 import type { Graph } from "../../src/ir/graph.js";
-import type { Tensor } from "../../src/ir/tensor.js";
-import { RUNTIME_C_DIR } from "../../src/paths.js";
+import { RULES_DIR, RUNTIME_C_DIR } from "../../src/paths.js";
 import { copyRuntimeUnits, STRICT_CFLAGS } from "../../src/emit/output-files.js";
-import type { Backend } from "../../src/pipeline/target.js";
+import type { Diagnostics } from "../../src/pipeline/diagnostics.js";
+import type { LowerContext, Target } from "../../src/pipeline/target.js";
+import { k210Kpu } from "./cost-model.js";
 import { seededRandomInputs } from "./calibrate.js";
 import { lowerForK210 } from "./lower.js";
 import { writeKmodel } from "./kmodel/writer.js";
 import { KPU_CONV2D, kpuLayerOf } from "./ops/kpu-conv2d.js";
-// The guard of the target rule file (K210_RULES) registers itself on import.
-import "./kpu-guards.js";
-
-/** The lowering rules (rules/targets/k210.rules) that offer KPU candidates to extraction. */
-export const K210_RULES = "k210.rules";
+/** The lowering rules that offer KPU candidates to extraction (their guard: kpu-guards.ts). */
+export const K210_RULES = join(RULES_DIR, "targets", "k210.rules");
 /** General SRAM of the K210 (§1.1): MEM0 4 MiB + MEM1 2 MiB. */
 export const K210_MAIN_SRAM_BYTES = 6 * 1024 * 1024;
 /** Seeded random samples the CLI calibrates with when no calibration data is given. */
 export const FALLBACK_CALIBRATION_SAMPLES = 2;
-
-export interface K210Options {
-  /** Calibration inputs (each: one tensor per graph input). Absent: seeded random with a warning. */
-  readonly calibration?: readonly (readonly Tensor[])[];
-  /** Where the missing-calibration warning goes (default: stderr). */
-  readonly warn?: (message: string) => void;
-}
 
 /**
  * Bytes of main SRAM the program needs: arena (intermediates), the graph's input and output buffers
@@ -56,46 +47,52 @@ export function mainMemoryBytes(model: EmittedModel, program: Graph): { arena: n
   return { arena, io, weights: model.weightBytes, kpuParams, total: arena + io + model.weightBytes + kpuParams };
 }
 
-export function makeK210Backend(options: K210Options = {}): Backend {
-  return {
-    name: "k210",
-    description: "Kendryte K210: convolutions on the KPU (uint8, simulated on the host), the rest as C for the RV64 cores",
-    costModel: "k210-kpu",
-    ruleFiles: [K210_RULES],
-    lower: (program, context) => {
-      const warn = options.warn ?? ((m: string) => process.stderr.write(`${m}\n`));
-      let samples = options.calibration ?? context?.calibration;
-      if (samples === undefined) {
-        warn(
-          `WARNING: k210: NO CALIBRATION DATA. Quantising the KPU layers from ${FALLBACK_CALIBRATION_SAMPLES} SEEDED RANDOM uniform [0,1) inputs; ` +
-            "accuracy on real data may be poor. Pass calibration inputs with --calib PATH (images or .npy/.npz/.bin files) for a usable model.",
-        );
-        samples = seededRandomInputs(program, FALLBACK_CALIBRATION_SAMPLES);
-      }
-      const lowered = lowerForK210(program, samples);
-      if (samples.length === 1 && lowered.kpuLayers.length > 0) {
-        // Ranges are min/max over the calibration inputs; other inputs exceed one input's ranges and
-        // saturate the uint8 maps (ulffd_landmark, test/backends/k210-calib.test.ts: worst output
-        // error on a held-out image 26.2 % of the range from one image, 17.0 % from three).
-        warn("WARNING: k210: calibrated on a single input; the KPU layers' uint8 ranges come from it alone and saturate on inputs that exceed them. Give several representative inputs to --calib.");
-      }
-      return lowered.program;
-    },
-    files: (model, program) => k210Files(model, program),
-    binaryFiles: (_model, program) => kmodelFiles(program, options.warn ?? ((m: string) => process.stderr.write(`${m}\n`))),
-  };
+/**
+ * The KPU lowering with its calibration: the compile's calibration inputs, or (loudly) seeded
+ * random ones; one input only also warns, since its ranges saturate on other inputs.
+ */
+export function lowerWithCalibration(program: Graph, context: LowerContext): Graph {
+  let samples = context.calibration;
+  if (samples === undefined) {
+    context.diagnostics.warn(
+      "k210",
+      `NO CALIBRATION DATA. Quantising the KPU layers from ${FALLBACK_CALIBRATION_SAMPLES} SEEDED RANDOM uniform [0,1) inputs; ` +
+        "accuracy on real data may be poor. Pass calibration inputs with --calib PATH (images or .npy/.npz/.bin files) for a usable model.",
+    );
+    samples = seededRandomInputs(program, FALLBACK_CALIBRATION_SAMPLES);
+  }
+  const lowered = lowerForK210(program, samples, context.ops);
+  if (samples.length === 1 && lowered.kpuLayers.length > 0) {
+    // Ranges are min/max over the calibration inputs; other inputs exceed one input's ranges and
+    // saturate the uint8 maps (ulffd_landmark, test/backends/k210-calib.test.ts: worst output
+    // error on a held-out image 26.2 % of the range from one image, 17.0 % from three).
+    context.diagnostics.warn("k210", "calibrated on a single input; the KPU layers' uint8 ranges come from it alone and saturate on inputs that exceed them. Give several representative inputs to --calib.");
+  }
+  return lowered.program;
 }
+
+/** `--target k210`. */
+export const k210Target: Target = {
+  name: "k210",
+  description: "Kendryte K210: convolutions on the KPU (uint8, simulated on the host), the rest as C for the RV64 cores",
+  costModel: k210Kpu,
+  ruleFiles: [K210_RULES],
+  ownQuantization: "--target k210 quantises the KPU layers itself (uint8, K210-KPU.md §3.6); drop --quantize and give --calib PATH",
+  lower: lowerWithCalibration,
+  files: (model, program) => k210Files(model, program),
+  binaryFiles: (_model, program, context) => kmodelFiles(program, context.diagnostics),
+};
 
 /**
  * `model.kmodel` (v4) next to the C files. A program with an op that kmodel v4 cannot express still
  * compiles (the C output is the primary result): the kmodel is left out with a warning naming the node.
  */
-function kmodelFiles(program: Graph, warn: (message: string) => void): Map<string, Uint8Array> {
+export function kmodelFiles(program: Graph, diagnostics: Diagnostics): Map<string, Uint8Array> {
   try {
     return new Map([["model.kmodel", writeKmodel(program).bytes]]);
   } catch (e) {
     if (!(e instanceof EgretError) || e.code !== "unsupported-op") throw e;
-    warn(`WARNING: k210: model.kmodel not written: ${e.message}`);
+    diagnostics.warn("k210", `model.kmodel not written: ${e.message}`);
     return new Map();
   }
 }
@@ -144,6 +141,3 @@ function makefile(sources: readonly string[]): string {
     "",
   ].join("\n");
 }
-
-/** Registered `--target k210`: calibrates with seeded random inputs (loud warning). */
-export const k210Backend: Backend = makeK210Backend();

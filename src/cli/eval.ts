@@ -1,10 +1,12 @@
 import type { Command } from "commander";
 import { fail } from "../errors.js";
-import { importModelFile } from "../importers/index.js";
+import { egret } from "../index.js";
 import { readFileWithin } from "../io/read-file.js";
 import { evaluateQuantized, formatEvalReport } from "../quantize/evaluate.js";
 import type { QuantizeDType } from "../quantize/ptq.js";
-import { addQuantizeOptions, quantizeFromOptions, readSamples, type QuantizeCliOptions } from "./quantize-options.js";
+import { addLoadOptions, loadModel, MODEL_ARGUMENT, type LoadOptions } from "./load-options.js";
+import { printDiagnostics } from "./print.js";
+import { addQuantizeOptions, quantizeOptionsFrom, readSamples, exportScheme, type QuantizeCliOptions } from "./quantize-options.js";
 
 /**
  * `egret eval MODEL --quantize int8 --calib PATH --data PATH [--labels FILE] [--json]`: float vs
@@ -14,14 +16,18 @@ export function registerEvalCommand(program: Command): void {
   const cmd = program
     .command("eval")
     .description("quantize a float model and compare it with the float model on data: per-layer SQNR and cosine, output agreement, top-1 agreement, accuracy")
-    .argument("<model>", "float model file");
-  addQuantizeOptions(cmd, true)
+    .argument("<model>", `float ${MODEL_ARGUMENT}`);
+  addLoadOptions(addQuantizeOptions(cmd, true))
     .requiredOption("--data <path>", "evaluation inputs (same formats as --calib; never the calibration samples)")
     .option("--labels <file>", "class labels of the evaluation samples: integers separated by commas, spaces or newlines")
     .option("--json", "print machine-readable JSON")
-    .action((model: string, opts: QuantizeCliOptions & { quantize: QuantizeDType; data: string; labels?: string; json?: boolean }) => {
-      const graph = importModelFile(model, {});
-      const q = quantizeFromOptions(graph, opts);
+    .action((model: string, opts: LoadOptions & QuantizeCliOptions & { quantize: QuantizeDType; data: string; labels?: string; json?: boolean }) => {
+      const quantize = quantizeOptionsFrom(opts)!;
+      const graph = loadModel(model, opts);
+      const calibration = opts.calib === undefined ? undefined : readSamples(graph, opts.calib, opts);
+      const { result: q, diagnostics } = egret.quantizeModel(graph, { quantize, ...(calibration === undefined ? {} : { calibration }) });
+      printDiagnostics(diagnostics);
+      exportScheme(opts, q);
       // --samples limits the calibration samples only; every --data sample is evaluated.
       const { samples: _calibrationLimit, ...dataOpts } = opts;
       const samples = readSamples(graph, opts.data, dataOpts);

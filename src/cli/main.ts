@@ -1,231 +1,35 @@
-import { Command, CommanderError, Option } from "commander";
-import { mkdirSync, readFileSync } from "node:fs";
+/**
+ * The `egret` command: a thin shell over the library (src/index.ts). Commands parse options, call
+ * the library and print; target-specific behaviour comes from the target plugins through the
+ * library's toolchain (targets, file readers, measurement), never from target names here.
+ */
+import { Command, CommanderError } from "commander";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { compileGraph, parseDumpOption, TARGETS, type Target } from "../compile.js";
-import type { ExtractorName } from "../optimizer/optimize.js";
-import { EgretError, fail } from "../errors.js";
-import { importModelFile } from "../importers/index.js";
+import { EgretError } from "../errors.js";
 import { preloadKerasReaderFor } from "../importers/keras/index.js";
-import { tflmArenaFor } from "../importers/tflite/tflm-arena.js";
-import "../ir/ops/index.js";
-import { allOps } from "../ir/registry.js";
-import { runGraph } from "../interp/run.js";
-import { readNpy, writeNpy } from "../io/npy.js";
-import { checkOutputDir, writeOutputDir } from "../output.js";
 import { PACKAGE_ROOT } from "../paths.js";
-import { checkRules, DEFAULT_CHECK_SEED, describeFailure, requireSoundRules } from "../rules/check.js";
-import { loadRuleFiles } from "../rules/load.js";
-import { describeGraph, formatInfo } from "./info.js";
-import { isKmodelFile, printKmodelInfo, runKmodelFile } from "../../backends/k210/kmodel/describe.js";
-import { opTableMarkdown } from "./op-table.js";
-import { registerRunTargetCommand } from "./run-target.js";
-import { registerBenchCommand } from "./bench.js";
-import { findBackend } from "../pipeline/target.js";
-import { parseConstInputs, parseInputShapes } from "./options.js";
-import { LIMIT_NAMES, parseLimitOptions } from "./limit-options.js";
-import { addQuantizeOptions, maybeQuantize, type QuantizeCliOptions } from "./quantize-options.js";
-import { k210CalibrationFromOptions } from "../../backends/k210/calibration-options.js";
+import { registerCompileCommand } from "./compile-command.js";
 import { registerEvalCommand } from "./eval.js";
+import { registerMeasureCommands } from "./measure-commands.js";
+import { registerInfoCommand, registerRunCommand } from "./model-commands.js";
+import { registerRulesAndOpsCommands } from "./rules-ops.js";
 
 const version = (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-const inputShapeOption = () =>
-  new Option("--input-shape <name=dims>", "static shape for an input with unknown or symbolic dims, e.g. x=1x3x32x32 (repeatable)")
-    .argParser(collect)
-    .default([] as string[]);
-
-const constInputOption = () =>
-  new Option("--const-input <name=file.npy>", "freeze an input to the value in a .npy file, so shapes or axes fed as inputs become static (repeatable)")
-    .argParser(collect)
-    .default([] as string[]);
-
-/** TensorFlow GraphDef subgraph selection: comma-separated node names. */
-const inputsOption = () => new Option("--inputs <names>", "TensorFlow .pb: comma-separated node names that become the model inputs");
-const outputsOption = () => new Option("--outputs <names>", "TensorFlow .pb: comma-separated node names that become the model outputs");
-/** Caffe: the deploy net that defines the graph of a .caffemodel (its blobs are matched by layer name). */
-const prototxtOption = () => new Option("--prototxt <file>", "Caffe .caffemodel: the deploy .prototxt defining the net (instead of the net embedded in the .caffemodel)");
-const nameList = (list: string | undefined) => (list ?? "").split(",").map((n) => n.trim()).filter((n) => n !== "");
-
-interface LoadOptions {
-  inputShape: string[];
-  constInput: string[];
-  inputs?: string;
-  outputs?: string;
-  prototxt?: string;
-}
-
-function load(model: string, opts: LoadOptions) {
-  return importModelFile(model, {
-    inputShapes: parseInputShapes(opts.inputShape),
-    constantInputs: parseConstInputs(opts.constInput, readNpy),
-    tfInputs: nameList(opts.inputs),
-    tfOutputs: nameList(opts.outputs),
-    ...(opts.prototxt === undefined ? {} : { prototxt: opts.prototxt }),
-  });
-}
-
-/** `--sram-budget` value: whole bytes, optionally with a k/K (1024) suffix. */
-function parseBytes(text: string): number {
-  const match = /^(\d+)([kK]?)$/.exec(text.trim());
-  if (match === null) fail("bad-option", "option --sram-budget", `"${text}" is not a number of bytes (e.g. 65536 or 64k)`);
-  return Number(match[1]) * (match[2] === "" ? 1 : 1024);
-}
-
 const program = new Command()
   .name("egret")
-  .description("Compile trained neural networks (ONNX) into small, dependency-free C for microcontrollers.")
+  .description("Compile trained neural networks (ONNX, TFLite, Caffe, TensorFlow GraphDef, Keras .h5) into small, dependency-free C for microcontrollers.")
   .version(version)
   .showHelpAfterError("(run with --help for usage)")
   .exitOverride();
 
-program
-  .command("info")
-  .description("show a model's inputs, outputs, op counts, parameters and MACs")
-  .argument("<model>", "model file: ONNX, TFLite, Caffe .caffemodel, TensorFlow .pb, Keras .h5, or a K210 .kmodel (recognised by content)")
-  .option("--json", "print machine-readable JSON")
-  .addOption(inputShapeOption())
-  .addOption(constInputOption())
-  .addOption(inputsOption())
-  .addOption(outputsOption())
-  .addOption(prototxtOption())
-  .action((model: string, opts: LoadOptions & { json?: boolean }) => {
-    if (isKmodelFile(model)) return printKmodelInfo(model, opts.json === true);
-    const info = describeGraph(load(model, opts));
-    console.log(opts.json ? JSON.stringify(info, null, 2) : formatInfo(info));
-  });
-
-addQuantizeOptions(program.command("compile"))
-  .description("compile a model to C: model.c, model.h, the runtime kernels it uses and a Makefile (make builds ./runner)")
-  .argument("<model>", "model file: ONNX, TFLite, Caffe .caffemodel, TensorFlow .pb or Keras .h5 (recognised by content)")
-  .requiredOption("-o, --output <dir>", "output directory, replaced as a whole (refused if it holds files Egret did not write, unless --force)")
-  .option("--force", "replace the output directory even if it holds files Egret did not write (they are deleted)")
-  .addOption(new Option("--target <target>", "code generation target").choices([...TARGETS]).default("host"))
-  .option("--json", "print a JSON summary (files, arena bytes, kernel count, weights bytes)")
-  .addOption(inputShapeOption())
-  .addOption(constInputOption())
-  .addOption(inputsOption())
-  .addOption(outputsOption())
-  .addOption(prototxtOption())
-  .option("--no-optimize", "skip the e-graph optimizer (compile the imported graph as is)")
-  .option("--rules <file.rules>", "add a user rule file to the shipped rules (repeatable); its rules must pass `egret rules check` first", collect, [] as string[])
-  .option("--no-check-rules", "use --rules files without running the soundness checker on them first")
-  .addOption(new Option("--extractor <name>", "extraction: dag counts shared sub-expressions once (step-limited, seeded with greedy)").choices(["dag", "greedy"]).default("dag"))
-  .option("--limit <name=n>", `optimizer work limit (${LIMIT_NAMES.slice(0, -1).join(", ")}) or its wall-clock safety net in seconds (seconds=0: off), e.g. --limit iterations=20 (repeatable)`, collect, [] as string[])
-  .option("--sram-budget <bytes>", "largest arena: pick the cheapest program whose arena fits, or fail with the smallest arena found")
-  .option("--dump <kind-and-dir...>", "write debug dumps: egraph (saturated e-graph as Graphviz DOT) and/or ir (graph before/after as text), e.g. --dump egraph,ir dumps/ (after the model argument)")
-  .action((model: string, opts: LoadOptions & QuantizeCliOptions & { output: string; force?: boolean; target: Target; json?: boolean; optimize: boolean; rules: string[]; checkRules: boolean; extractor: ExtractorName; sramBudget?: string; dump?: string[]; limit: string[] }) => {
-    const output = { force: opts.force === true, option: "option -o/--output", forceFlag: "--force" };
-    // Refused output folders, bad limits and wrong user rules fail before the (possibly long) compile.
-    const outputDir = checkOutputDir(opts.output, output);
-    const dumps = parseDumpOption(opts.dump ?? []);
-    for (const { dir } of dumps) {
-      if (checkOutputDir(dir, { option: "option --dump" }) === outputDir) fail("bad-option", "option --dump", `"${dir}" is the output directory; dumps need a folder of their own`);
-    }
-    const { limits, safetyNetSeconds } = parseLimitOptions(opts.limit);
-    const extraRules = loadRuleFiles(opts.rules);
-    if (opts.checkRules) requireSoundRules(extraRules);
-    // The K210 target quantises its KPU layers itself: --calib feeds its lowering, not --quantize.
-    const loaded = load(model, opts);
-    const calibration = opts.target === "k210" ? k210CalibrationFromOptions(loaded, opts) : undefined;
-    const graph = opts.target === "k210" ? loaded : maybeQuantize(loaded, opts);
-    const result = compileGraph(graph, {
-      limits,
-      ...(safetyNetSeconds === undefined ? {} : { safetyNetSeconds }),
-      target: opts.target,
-      sourceName: model,
-      ...(calibration === undefined ? {} : { calibration }),
-      optimize: opts.optimize,
-      extraRules,
-      reportBaseline: opts.json === true,
-      extractor: opts.extractor,
-      ...(opts.sramBudget === undefined ? {} : { sramBudget: parseBytes(opts.sramBudget) }),
-      dump: dumps.flatMap((d) => d.kinds),
-    });
-    writeOutputDir(opts.output, new Map<string, string | Uint8Array>([...result.files, ...result.binaryFiles]), output);
-    for (const { kinds, dir } of dumps) {
-      const names = new Set(kinds.flatMap((k) => (k === "egraph" ? ["egraph.dot"] : ["ir-before.txt", "ir-after.txt"])));
-      writeOutputDir(dir, new Map([...result.dumps].filter(([name]) => names.has(name))), { option: "option --dump" });
-    }
-    const s = result.summary;
-    // TFLite Micro's arena for the same model (from its golden record), to compare with arenaBytes.
-    const tflmArenaBytes = tflmArenaFor(model);
-    // Targets that can measure their build (Cortex-M: flash and RAM of a cross build) report it.
-    const targetSize = opts.json ? findBackend(opts.target)?.sizeReport?.(opts.output, s.arenaBytes) : undefined;
-    if (opts.json) console.log(JSON.stringify({ output: opts.output, ...s, ...(tflmArenaBytes === undefined ? {} : { tflmArenaBytes }), ...(targetSize === undefined ? {} : { targetSize }) }, null, 2));
-    else {
-      console.log(`wrote ${s.files.length} files to ${opts.output}: ${s.files.join(", ")}`);
-      console.log(`arena ${s.arenaBytes} bytes (lower bound ${s.arenaLowerBound}), weights ${s.weightsBytes} bytes, ${s.kernelCalls} kernel calls`);
-      const o = s.optimizer;
-      if (o !== undefined && o.stopReason !== "saturated") console.log(`optimizer: saturation stopped at the ${o.stopReason} after ${o.iterations} iterations (${o.nodes} e-nodes, ${o.work.ruleApplications} rule applications; --limit raises it)`);
-      const x = s.optimizer?.extraction;
-      if (x !== undefined) console.log(`extraction: ${x.used}${x.dagStatus === undefined ? "" : ` (dag search: ${x.dagStatus})`}${x.sram === undefined ? "" : `, arena ${x.sram.arenaBytes} <= budget ${x.sram.budget} (${x.sram.candidates.length} candidates)`}`);
-      console.log(`build: make -C ${opts.output}   run: ${join(opts.output, "runner")} ${graph.inputs.map((_, i) => `IN${i}.bin`).join(" ")} OUTDIR`);
-    }
-  });
-
-program
-  .command("run")
-  .description("run a model in the reference interpreter on .npy inputs and write .npy outputs")
-  .argument("<model>", "model file (any format compile takes), or a K210 .kmodel (run with the KPU simulator)")
-  .requiredOption("--input <file.npy>", "an input tensor, in model input order (repeatable)", collect, [] as string[])
-  .requiredOption("--output-dir <dir>", "where to write <output name>.npy files")
-  .addOption(inputShapeOption())
-  .addOption(constInputOption())
-  .addOption(inputsOption())
-  .addOption(outputsOption())
-  .addOption(prototxtOption())
-  .action((model: string, opts: LoadOptions & { input: string[]; outputDir: string }) => {
-    if (isKmodelFile(model)) return runKmodelFile(model, opts.input, opts.outputDir);
-    const graph = load(model, opts);
-    const outputs = runGraph(graph, opts.input.map((p) => readNpy(p)));
-    try {
-      mkdirSync(opts.outputDir, { recursive: true });
-    } catch (e) {
-      fail("io", `output directory ${opts.outputDir}`, `cannot be created (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-    }
-    graph.outputs.forEach((o, i) => {
-      const file = join(opts.outputDir, `${o.name.replace(/[^A-Za-z0-9_.-]/g, "_")}.npy`);
-      writeNpy(file, outputs[i]!);
-      console.log(`${o.name}: ${o.dtype}[${o.shape.join("x")}] -> ${file}`);
-    });
-  });
-
-program
-  .command("rules")
-  .description("work with rewrite rule files")
-  .command("check")
-  .description("check rules for soundness on random instances (prints a minimal counterexample for a wrong rule)")
-  .argument("<files...>", "rule files (.rules)")
-  .option("--runs <n>", "random instances per rule", "100")
-  .option("--seed <n>", "seed of the random instances (the same seed gives the same instances; printed with every counterexample)", String(DEFAULT_CHECK_SEED))
-  .action((files: string[], opts: { runs: string; seed: string }) => {
-    const runs = Number(opts.runs);
-    if (!Number.isInteger(runs) || runs < 1) fail("bad-option", "option --runs", `"${opts.runs}" is not a positive whole number`);
-    const seed = Number(opts.seed);
-    if (!/^\d+$/.test(opts.seed) || seed > 0x7fffffff) fail("bad-option", "option --seed", `"${opts.seed}" is not a whole number from 0 to ${0x7fffffff}`);
-    const results = checkRules(loadRuleFiles(files), { runs, seed });
-    for (const r of results) console.log(r.ok ? `ok    ${r.rule} (${r.instances} instances)` : `WRONG ${describeFailure(r)}`);
-    const wrong = results.filter((r) => !r.ok).length;
-    console.log(`${results.length - wrong} of ${results.length} rules passed (seed ${seed}, ${runs} runs per rule)`);
-    if (wrong > 0) process.exitCode = 1;
-  });
-
-program
-  .command("ops")
-  .description("list the supported operators")
-  .option("--json", "print machine-readable JSON")
-  .option("--markdown", "print the README's op table")
-  .action((opts: { json?: boolean; markdown?: boolean }) => {
-    const ops = allOps().map((o) => ({ op: o.name, family: o.family }));
-    if (opts.markdown) console.log(opTableMarkdown());
-    else if (opts.json) console.log(JSON.stringify(ops, null, 2));
-    else for (const o of ops) console.log(`${o.family.padEnd(12)} ${o.op}`);
-  });
-
+registerInfoCommand(program);
+registerCompileCommand(program);
+registerRunCommand(program);
+registerRulesAndOpsCommands(program);
 registerEvalCommand(program);
-registerRunTargetCommand(program);
-registerBenchCommand(program);
+registerMeasureCommands(program);
 
 // The .h5 reader initialises asynchronously; load it up front when a model argument is HDF5.
 await preloadKerasReaderFor(process.argv.slice(2));

@@ -4,20 +4,18 @@ import { loadSamples, type CalibOptions, type Layout } from "../calib/data.js";
 import { checkImagePixels } from "../calib/image-size.js";
 import { fail } from "../errors.js";
 import type { Graph } from "../ir/graph.js";
-import type { Sample } from "../quantize/calibrate.js";
-import { calibrate } from "../quantize/calibrate.js";
-import { chooseInt16, layerSensitivity, readOverrides, schemeJson, writeScheme } from "../quantize/mixed.js";
-import type { ActDType } from "../quantize/params.js";
-import { optimizedFloatProgram, QUANTIZE_DTYPES, quantizeWithStats, type PtqResult, type QuantizeDType } from "../quantize/ptq.js";
-import { RANDOM_FLOAT_RANGE, RANDOM_SAMPLE_COUNT, randomSamples } from "../quantize/random-samples.js";
-import { CALIBRATION_METHODS, needsHistogram, type CalibrationMethodName } from "../quantize/ranges/index.js";
+import type { CalibrationSample, QuantizeOptions } from "../pipeline/options.js";
+import type { Target } from "../pipeline/target.js";
+import { readOverrides, schemeJson, writeScheme } from "../quantize/mixed.js";
+import type { PtqResult } from "../quantize/ptq.js";
+import { QUANTIZE_DTYPES, type QuantizeDType } from "../quantize/ptq.js";
+import { CALIBRATION_METHODS, type CalibrationMethodName } from "../quantize/ranges/index.js";
 
 /** The options `egret compile` and `egret eval` share for post-training quantization. */
 export interface QuantizeCliOptions {
   quantize?: QuantizeDType;
   calib?: string;
   calibMethod: CalibrationMethodName;
-  perChannel?: boolean;
   perTensor?: boolean;
   samples?: string;
   mean?: string;
@@ -36,8 +34,7 @@ export function addQuantizeOptions(cmd: Command, quantizeRequired = false): Comm
     .addOption(quantizeRequired ? dtype.makeOptionMandatory() : dtype)
     .option("--calib <path>", "calibration data: .npy/.npz/.bin/.raw/.png/.jpg file or a folder of them")
     .addOption(new Option("--calib-method <method>", "how calibration ranges are chosen").choices([...CALIBRATION_METHODS]).default("kl"))
-    .option("--per-channel", "one weight scale per output channel (the default)")
-    .option("--per-tensor", "one weight scale per weight tensor")
+    .option("--per-tensor", "one weight scale per weight tensor (default: one per output channel)")
     .option("--samples <n>", "use only the first N calibration samples")
     .option("--mean <values>", "images: per-channel mean subtracted from x/255 (comma-separated)")
     .option("--std <values>", "images: per-channel std dividing (x/255 - mean) (comma-separated)")
@@ -76,89 +73,61 @@ export function dataOptions(opts: QuantizeCliOptions): CalibOptions {
 }
 
 /** Samples of `path` for the graph's inputs (errors name the file and what is wrong). */
-export function readSamples(graph: Graph, path: string, opts: QuantizeCliOptions): Sample[] {
+export function readSamples(graph: Graph, path: string, opts: QuantizeCliOptions): CalibrationSample[] {
   return loadSamples(path, graph.inputs, dataOptions(opts)).tensors;
 }
 
-/**
- * Calibrates and quantizes `graph` per the options: the float program is optimised, calibrated on
- * --calib (or, loudly, on seeded random inputs) with a progress bar on a terminal, and rewritten
- * onto the integer ops. Prints what stayed float to stderr.
- */
-export function quantizeFromOptions(graph: Graph, opts: QuantizeCliOptions & { quantize: QuantizeDType }): PtqResult {
-  if (opts.perChannel && opts.perTensor) fail("bad-option", "option --per-tensor", "--per-channel and --per-tensor exclude each other; give one");
-  let samples: Sample[];
-  if (opts.calib === undefined) {
-    const [lo, hi] = RANDOM_FLOAT_RANGE;
-    const rule = "*".repeat(78);
-    console.error(
-      [
-        "",
-        rule,
-        `* WARNING: --quantize without --calib: calibrating on ${RANDOM_SAMPLE_COUNT} seeded random inputs`,
-        `* (float inputs uniform in [${lo}, ${hi}]). These ranges will NOT match real data and`,
-        "* accuracy can fall far below the float model's. Give representative inputs with",
-        "* --calib PATH (docs/quantization.md).",
-        rule,
-        "",
-      ].join("\n"),
-    );
-    samples = randomSamples(graph);
-  } else {
-    samples = readSamples(graph, opts.calib, opts);
-  }
-  const program = optimizedFloatProgram(graph);
+/** The library's quantize options from the command line (undefined without --quantize), with a progress bar on a terminal. */
+export function quantizeOptionsFrom(opts: QuantizeCliOptions): QuantizeOptions | undefined {
+  if (opts.quantize === undefined) return undefined;
+  let int16Budget: number | undefined;
+  if (opts.int16Budget !== undefined) int16Budget = Number(opts.int16Budget);
   const bar = progressBar(opts.quiet === true);
-  const stats = calibrate(program, samples, { histograms: needsHistogram(opts.calibMethod), onProgress: (done, total) => bar?.update(done, total) });
-  bar?.stop();
-  const scheme = { dtype: opts.quantize, method: opts.calibMethod, perChannel: opts.perTensor !== true };
-  const overrides = new Map<string, ActDType>();
-  if (opts.int16Budget !== undefined) {
-    const percent = Number(opts.int16Budget);
-    if (!(percent >= 0 && percent <= 100)) fail("bad-option", "option --int16-budget", `"${opts.int16Budget}" is not a percentage from 0 to 100`);
-    if (opts.quantize === "int16") fail("bad-option", "option --int16-budget", "mixes int16 into an int8 program; use it with --quantize int8 or uint8");
-    const sensitivity = layerSensitivity(program, stats, samples, scheme);
-    for (const t of chooseInt16(sensitivity, percent)) overrides.set(t, "int16");
-    console.error(`egret: mixed precision: ${overrides.size} of ${sensitivity.length} activations int16 within ${percent}% of the activation bytes: ${[...overrides.keys()].join(", ") || "(none)"}`);
-  }
-  if (opts.precisionOverrides !== undefined) for (const [t, d] of readOverrides(opts.precisionOverrides, program)) overrides.set(t, d);
-  const result = quantizeWithStats(program, stats, { ...scheme, overrides });
-  if (opts.exportScheme !== undefined) writeScheme(opts.exportScheme, schemeJson(result, scheme));
-  for (const f of result.fallbacks) console.error(`egret: note: ${f.node} (${f.op}) stays float between QDequantize/QQuantize: ${f.reason}`);
-  return result;
+  return {
+    dtype: opts.quantize,
+    method: opts.calibMethod,
+    perChannel: opts.perTensor !== true,
+    ...(int16Budget === undefined ? {} : { int16Budget }),
+    ...(opts.precisionOverrides === undefined ? {} : { overrides: { dtypes: readOverrides(opts.precisionOverrides), source: opts.precisionOverrides } }),
+    ...(bar === undefined ? {} : { onProgress: bar }),
+  };
 }
 
-/** The graph `egret compile` emits: quantized when --quantize is given, else as imported. */
-export function maybeQuantize(graph: Graph, opts: QuantizeCliOptions): Graph {
-  if (opts.quantize === undefined) {
-    if (opts.calib !== undefined) fail("bad-option", "option --calib", "calibration data needs --quantize int8|uint8|int16");
-    return graph;
-  }
-  return quantizeFromOptions(graph, { ...opts, quantize: opts.quantize }).graph;
+/**
+ * `--calib` for the compile: it calibrates `--quantize`, or the lowering of a target that
+ * quantises its own layers; anything else has no use for it.
+ */
+export function calibrationFrom(graph: Graph, opts: QuantizeCliOptions, target: Target): CalibrationSample[] | undefined {
+  if (opts.calib === undefined) return undefined;
+  if (opts.quantize === undefined && target.ownQuantization === undefined) fail("bad-option", "option --calib", "calibration data needs --quantize int8|uint8|int16");
+  return readSamples(graph, opts.calib, opts);
+}
+
+/** `--export-scheme FILE`: the chosen per-tensor dtypes, scales and zero points (nothing without the option). */
+export function exportScheme(opts: QuantizeCliOptions, result: PtqResult | undefined): void {
+  if (opts.exportScheme === undefined || result === undefined || opts.quantize === undefined) return;
+  writeScheme(opts.exportScheme, schemeJson(result, { dtype: opts.quantize, method: opts.calibMethod, perChannel: opts.perTensor !== true }));
 }
 
 interface Bar {
   start(total: number, value: number): void;
   update(value: number): void;
-  setTotal(total: number): void;
   stop(): void;
 }
 
-/** A cli-progress bar on stderr, or nothing when stderr is not a terminal or --quiet is given. */
-function progressBar(quiet: boolean): { update(done: number, total: number): void; stop(): void } | undefined {
+/** A cli-progress bar on stderr (stopped at the last run), or nothing when stderr is not a terminal or --quiet is given. */
+function progressBar(quiet: boolean): ((done: number, total: number) => void) | undefined {
   if (quiet || !process.stderr.isTTY) return undefined;
   const require = createRequire(import.meta.url);
   const progress = require("cli-progress") as { SingleBar: new (options: object, preset: object) => Bar; Presets: { shades_classic: object } };
   const bar = new progress.SingleBar({ format: "calibrating [{bar}] {value}/{total} runs", stream: process.stderr }, progress.Presets.shades_classic);
   let started = false;
-  return {
-    update(done, total) {
-      if (!started) {
-        bar.start(total, 0);
-        started = true;
-      }
-      bar.update(done);
-    },
-    stop: () => started && bar.stop(),
+  return (done, total) => {
+    if (!started) {
+      bar.start(total, 0);
+      started = true;
+    }
+    bar.update(done);
+    if (done === total) bar.stop();
   };
 }

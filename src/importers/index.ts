@@ -4,9 +4,8 @@ import type { BuildOptions } from "../ir/build.js";
 import type { Graph } from "../ir/graph.js";
 import { importCaffe } from "./caffe/index.js";
 import { importKeras } from "./keras/index.js";
-import { isKmodel } from "../../backends/k210/kmodel/index.js";
 import { importOnnx } from "./onnx/index.js";
-import { sniffFormat } from "./sniff.js";
+import { sniffFormat, type ForeignFormat } from "./sniff.js";
 import { importTfGraphDef } from "./tf/index.js";
 import { importTflite } from "./tflite/index.js";
 
@@ -16,6 +15,10 @@ export interface ImportOptions extends BuildOptions {
   /** TensorFlow GraphDef: names of the nodes that are the inputs / outputs of the subgraph to import. */
   readonly tfInputs?: readonly string[];
   readonly tfOutputs?: readonly string[];
+  /** Formats target plugins read that are not models to compile (refused, saying what reads them). */
+  readonly foreignFormats?: readonly ForeignFormat[];
+  /** Receives the importer's notes (Caffe: dropped training layers, assumptions); the library never prints. */
+  readonly onNote?: (note: string) => void;
 }
 
 /** Reads a model file and imports it into the IR; the format is recognised by content. */
@@ -25,7 +28,8 @@ export function importModelFile(path: string, options: ImportOptions = {}): Grap
 
 export function importModelBytes(bytes: Uint8Array, sourceName: string, options: ImportOptions = {}): Graph {
   if (bytes.length === 0) fail("parse", `model file ${sourceName}`, "is empty");
-  const format = sniffFormat(bytes, sourceName);
+  const foreign = options.foreignFormats ?? [];
+  const format = sniffFormat(bytes, sourceName, foreign);
   switch (format) {
     case "onnx":
       return importOnnx(bytes, sourceName, options);
@@ -37,12 +41,13 @@ export function importModelBytes(bytes: Uint8Array, sourceName: string, options:
       return importKeras(bytes, sourceName, options);
     case "tflite":
       return importTflite(bytes, sourceName, options);
-    case "kmodel":
-      // Named .kmodel but without a kmodel header (else the CLI would have read it as one).
-      if (!isKmodel(bytes)) fail("parse", `model file ${sourceName}`, "is named .kmodel but does not start like one (u32 3 with arch 0 for v3, 'KMDL' for v4); the file is corrupt");
-      return fail("parse", `model file ${sourceName}`, "is a compiled K210 kmodel, not a model to compile: `egret info` and `egret run` read kmodels");
     case "unknown":
       // Most likely a damaged ONNX file: let the ONNX decoder explain what is wrong with it.
       return importOnnx(bytes, sourceName, options);
   }
+  const reader = foreign.find((f) => f.format === format);
+  if (reader === undefined) return fail("internal", `model file ${sourceName}`, `format "${format}" has no importer`);
+  // Named like the format but without its header: a damaged file (an intact one was detected by content).
+  if (!reader.detect(bytes)) fail("parse", `model file ${sourceName}`, `is named .${reader.extensions[0] ?? reader.format} but does not start like one (${reader.signature}); the file is corrupt`);
+  return fail("parse", `model file ${sourceName}`, reader.notCompilable);
 }

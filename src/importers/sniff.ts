@@ -1,5 +1,6 @@
 /**
- * Model format detection by content. HDF5, kmodel and TFLite have magic bytes. The protobuf formats
+ * Model format detection by content. HDF5 and TFLite have magic bytes, and so do the foreign
+ * formats target plugins read (compiled models Egret does not compile, `ForeignFormat`). The protobuf formats
  * (ONNX, Caffe, TensorFlow GraphDef) have none, so the top-level fields are read (number and wire
  * type, up to the first malformed byte) and compared with each format's ModelProto / NetParameter /
  * GraphDef: a format is ruled out by a field it does not define or defines with another wire type.
@@ -9,7 +10,22 @@
  */
 import { readTopLevelFields } from "./protobuf.js";
 
-export type ModelFormat = "onnx" | "caffe" | "tf" | "keras" | "tflite" | "kmodel" | "unknown";
+/** An importable format, a foreign format's name, or "unknown". */
+export type ModelFormat = "onnx" | "caffe" | "tf" | "keras" | "tflite" | "unknown" | (string & {});
+
+/** A format a target plugin reads (`egret info`, `egret run`) that is not a model to compile. */
+export interface ForeignFormat {
+  /** Format name, e.g. "kmodel". */
+  readonly format: string;
+  /** File extensions (lower case, no dot) that name the format. */
+  readonly extensions: readonly string[];
+  /** True when the bytes start like this format. */
+  detect(head: Uint8Array): boolean;
+  /** How its files start, in words (quoted when a file named like the format does not). */
+  readonly signature: string;
+  /** Why such a file cannot be compiled, and what reads it. */
+  readonly notCompilable: string;
+}
 
 type ProtobufFormat = "onnx" | "caffe" | "tf";
 
@@ -29,7 +45,7 @@ const SCHEMAS: Readonly<Record<ProtobufFormat, ReadonlyMap<number, readonly numb
 const PROTOBUF_FORMATS = Object.keys(SCHEMAS) as ProtobufFormat[];
 
 const EXTENSIONS: Readonly<Record<string, ModelFormat>> = {
-  onnx: "onnx", caffemodel: "caffe", pb: "tf", h5: "keras", hdf5: "keras", keras: "keras", tflite: "tflite", kmodel: "kmodel",
+  onnx: "onnx", caffemodel: "caffe", pb: "tf", h5: "keras", hdf5: "keras", keras: "keras", tflite: "tflite",
 };
 
 /** A format fits when it defines every field seen with that wire type. */
@@ -63,20 +79,16 @@ function sniffProtobuf(bytes: Uint8Array, byExtension: ModelFormat | undefined):
   return candidates.includes("caffe") ? "caffe" : candidates[0]!;
 }
 
-function isKmodelHeader(bytes: Uint8Array): boolean {
-  if (bytes.length < 12) return false;
-  // v4 starts with 'KMDL' (u32 LE, bytes "LDMK"); v3 with u32 version 3, flags 0/1 and arch 0 (K210-KPU.md §4.1).
-  if (String.fromCharCode(...bytes.subarray(0, 4)) === "LDMK") return true;
-  const word = (at: number) => bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
-  return word(0) === 3 && (word(4) === 0 || word(4) === 1) && word(8) === 0;
-}
-
-export function sniffFormat(bytes: Uint8Array, fileName = ""): ModelFormat {
+export function sniffFormat(bytes: Uint8Array, fileName = "", foreign: readonly ForeignFormat[] = []): ModelFormat {
   if (HDF5_MAGIC.every((b, i) => bytes[i] === b)) return "keras";
-  if (isKmodelHeader(bytes)) return "kmodel";
+  const detected = foreign.find((f) => f.detect(bytes));
+  if (detected !== undefined) return detected.format;
   if (bytes.length >= 8 && String.fromCharCode(...bytes.subarray(4, 8)) === "TFL3") return "tflite";
-  const byExtension = EXTENSIONS[fileName.toLowerCase().split(".").pop() ?? ""];
+  const extension = fileName.toLowerCase().split(".").pop() ?? "";
+  const byExtension = EXTENSIONS[extension];
   // A damaged magic number: trust the extension of a format that has one.
-  if (byExtension === "keras" || byExtension === "tflite" || byExtension === "kmodel") return byExtension;
+  if (byExtension === "keras" || byExtension === "tflite") return byExtension;
+  const foreignByExtension = foreign.find((f) => f.extensions.includes(extension));
+  if (foreignByExtension !== undefined) return foreignByExtension.format;
   return sniffProtobuf(bytes, byExtension);
 }

@@ -1,7 +1,7 @@
 import { EgretError, fail } from "../errors.js";
 import type { DType } from "./dtype.js";
 import { nodeLabel, type AttrValue, type Graph, type NamedValue, type Node, type ValueInfo } from "./graph.js";
-import { getOp, SUPPORTED_OPS_HINT } from "./registry.js";
+import { SUPPORTED_OPS_HINT, type OpRegistry } from "./registry.js";
 import { checkTensorSize, FoldLedger } from "./limits.js";
 import { foldNode } from "./fold-node.js";
 import { shapeToString } from "./shape.js";
@@ -40,7 +40,7 @@ export interface BuildOptions {
  * canonicalises, infers every type and shape, folds constant subgraphs (the Shape -> Gather ->
  * Concat -> Reshape chains of exported models) and drops nodes no output needs.
  */
-export function buildGraph(raw: RawModel, options: BuildOptions = {}): Graph {
+export function buildGraph(raw: RawModel, ops: OpRegistry, options: BuildOptions = {}): Graph {
   const values = new Map<string, ValueInfo>();
   const constants = new Map<string, Tensor>(raw.constants);
   for (const [name, t] of options.constantInputs ?? []) {
@@ -62,8 +62,8 @@ export function buildGraph(raw: RawModel, options: BuildOptions = {}): Graph {
   const overBudget = new Map<string, OverBudget>();
   const nodes: Node[] = [];
   for (const rawNode of topoSort(raw.nodes, new Set([...constants.keys(), ...inputs.map((i) => i.name)]))) {
-    const node = prepareNode(rawNode, constants, raw.opset, overBudget);
-    const op = getOp(node.op)!;
+    const node = prepareNode(rawNode, ops, constants, raw.opset, overBudget);
+    const op = ops.get(node.op)!;
     const inInfos = node.inputs.map((n) => (n === "" ? undefined : values.get(n)));
     const outInfos = op.infer(node, inInfos);
     if (outInfos.length < node.outputs.length) {
@@ -177,8 +177,8 @@ interface OverBudget {
  * Checks the op exists and its arity, folds constant inputs into attributes, canonicalises. A
  * constant input computed from an over-budget value is an error that says so.
  */
-function prepareNode(node: Node, constants: ReadonlyMap<string, Tensor>, opset: number, overBudget: ReadonlyMap<string, OverBudget>): Node {
-  const op = getOp(node.op);
+function prepareNode(node: Node, ops: OpRegistry, constants: ReadonlyMap<string, Tensor>, opset: number, overBudget: ReadonlyMap<string, OverBudget>): Node {
+  const op = ops.get(node.op);
   if (!op) fail("unsupported-op", nodeLabel(node), `operator "${node.op}" is not supported (${SUPPORTED_OPS_HINT})`);
   const nIn = node.inputs.length;
   if (nIn < op.inputs.min || nIn > op.inputs.max) {

@@ -32,6 +32,11 @@ export interface OpDef {
   readonly name: string;
   /** The op family module it belongs to (for the README table and error hints). */
   readonly family: string;
+  /**
+   * The attributes rules may name on this op (canonical form). Target ops declare them here; the
+   * core ops' lists live in src/rules/op-attributes.ts.
+   */
+  readonly attributes?: readonly string[];
   /** Data element types in words, for the README op table (default: "float32" and others). */
   readonly dataTypes?: string;
   /** Swapping two operands gives the same result (Add, Mul...): the e-graph matcher tries both orders. */

@@ -2,25 +2,35 @@ import type { OpDef } from "./op.js";
 import { compareStrings } from "../util/compare.js";
 
 /**
- * The op registry. Op family modules call `registerOps` at import time; `src/ir/ops/index.ts`
- * imports every family, so importing it populates the registry.
+ * The op registry: every op a compile may meet, by name. It is a value built explicitly from
+ * op lists (the core families of src/ir/ops/index.ts plus each target plugin's own ops, assembled
+ * in src/pipeline/toolchain.ts) and passed to whatever needs op definitions: graph building, the
+ * interpreter, the optimizer, the rule language, planning, emission and cost models. Nothing
+ * registers itself on import, so what a compile knows never depends on import order.
  */
-const ops = new Map<string, OpDef>();
+export class OpRegistry {
+  private constructor(private readonly ops: ReadonlyMap<string, OpDef>) {}
 
-export function registerOps(defs: readonly OpDef[]): void {
-  for (const d of defs) {
-    if (ops.has(d.name)) throw new Error(`internal: op ${d.name} registered twice`);
-    ops.set(d.name, d);
+  /** The registry of the given lists; an op name defined twice is an internal error. */
+  static of(...lists: readonly (readonly OpDef[])[]): OpRegistry {
+    const ops = new Map<string, OpDef>();
+    for (const list of lists) {
+      for (const d of list) {
+        if (ops.has(d.name)) throw new Error(`internal: op ${d.name} defined twice`);
+        ops.set(d.name, d);
+      }
+    }
+    return new OpRegistry(ops);
   }
-}
 
-export function getOp(name: string): OpDef | undefined {
-  return ops.get(name);
-}
+  get(name: string): OpDef | undefined {
+    return this.ops.get(name);
+  }
 
-/** All registered ops, sorted by family then name (the README table order). */
-export function allOps(): OpDef[] {
-  return [...ops.values()].sort((a, b) => compareStrings(a.family, b.family) || compareStrings(a.name, b.name));
+  /** All ops, sorted by family then name (the README table order). */
+  all(): OpDef[] {
+    return [...this.ops.values()].sort((a, b) => compareStrings(a.family, b.family) || compareStrings(a.name, b.name));
+  }
 }
 
 /** Where users find the supported-op list, quoted in unsupported-op errors. */

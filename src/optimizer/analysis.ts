@@ -4,7 +4,7 @@ import type { EGraph } from "../egraph/egraph.js";
 import { EgretError, fail } from "../errors.js";
 import type { ValueInfo } from "../ir/graph.js";
 import { tensorByteSize, type FoldLedger } from "../ir/limits.js";
-import { getOp } from "../ir/registry.js";
+import type { OpRegistry } from "../ir/registry.js";
 import { numel, shapeToString } from "../ir/shape.js";
 import type { Tensor } from "../ir/tensor.js";
 import { irNodeOf, leafField, LEAF_OPS, projIndex } from "./ir-node.js";
@@ -28,6 +28,8 @@ export interface IrData {
 }
 
 export interface IrContext {
+  /** The ops e-nodes may use (their inference, folding and commutativity). */
+  readonly ops: OpRegistry;
   readonly table: TensorTable;
   readonly inputTypes: ReadonlyMap<string, ValueInfo>;
   /** Largest folded constant, in elements: bigger results stay computed at run time. */
@@ -90,7 +92,7 @@ function makeData(egraph: EGraph<IrData>, node: ENode, context: IrContext): IrDa
 }
 
 function makeOpData(egraph: EGraph<IrData>, node: ENode, context: IrContext): IrData {
-  const op = getOp(node.op);
+  const op = context.ops.get(node.op);
   if (op === undefined || LEAF_OPS.has(node.op)) fail("bad-rule", `e-node ${node.op}`, "is not a registered op");
   const children = node.children.map((child) => egraph.data(child));
   const inputs = children.map((data) => {

@@ -1,4 +1,4 @@
-import { collapse, getCostModel, type CostModel } from "../../costmodels/index.js";
+import { collapse, type CostModel } from "../../costmodels/index.js";
 import type { CostFunction } from "../egraph/extract.js";
 import type { EGraph } from "../egraph/egraph.js";
 import type { IrData } from "./analysis.js";
@@ -11,8 +11,7 @@ import type { IrContext } from "./analysis.js";
  * `None`, `Proj`) are free. A small per-node epsilon keeps the cost strictly positive so equal-
  * cost alternatives prefer fewer nodes and the greedy fixpoint never picks a cyclic term.
  */
-export function costFunctionFor(egraph: EGraph<IrData>, context: IrContext, modelName: string): CostFunction {
-  const model: CostModel = getCostModel(modelName);
+export function costFunctionFor(egraph: EGraph<IrData>, context: IrContext, model: CostModel): CostFunction {
   const cache = new Map<string, number>();
   return (node, childCost) => {
     let own = 0;
@@ -23,7 +22,7 @@ export function costFunctionFor(egraph: EGraph<IrData>, context: IrContext, mode
         const inputs = node.children.map((c) => egraph.data(c).types[0]);
         const irNode = irNodeOf(node, context.table, inputs.map((t) => t !== undefined));
         const outputs = egraph.data(egraph.lookup(node) ?? node.children[0]!).types;
-        cached = collapse(model, model.nodeCost(irNode, inputs, outputs)) + 1e-6;
+        cached = collapse(model, model.nodeCost(irNode, inputs, outputs, context.ops)) + 1e-6;
         cache.set(key, cached);
       }
       own = cached;

@@ -5,6 +5,7 @@ import { DEFAULT_FOLD_LIMIT, irAnalysis, type IrContext, type IrData } from "./a
 import { encodeAttrs, OUTPUTS_KEY } from "./attrs-codec.js";
 import { TensorTable } from "./tensor-table.js";
 import { FoldLedger } from "../ir/limits.js";
+import type { OpRegistry } from "../ir/registry.js";
 
 /**
  * Ops whose trailing unused outputs can be dropped without changing the used ones. Not Split:
@@ -33,10 +34,10 @@ export interface EncodeOptions {
  * `Proj` per used output. Trailing unused outputs of `TRIMMABLE_OUTPUTS` ops are dropped first, so a
  * Dropout without its mask is a plain value.
  */
-export function encodeGraph(graph: Graph, options: EncodeOptions = {}): EncodedGraph {
+export function encodeGraph(graph: Graph, ops: OpRegistry, options: EncodeOptions = {}): EncodedGraph {
   const table = new TensorTable();
   const inputTypes = new Map<string, ValueInfo>(graph.inputs.map((i) => [i.name, { dtype: i.dtype, shape: i.shape }]));
-  const context: IrContext = { table, inputTypes, foldLimit: options.foldLimit ?? DEFAULT_FOLD_LIMIT, ledger: new FoldLedger() };
+  const context: IrContext = { ops, table, inputTypes, foldLimit: options.foldLimit ?? DEFAULT_FOLD_LIMIT, ledger: new FoldLedger() };
   const egraph = new EGraph<IrData>(irAnalysis(context));
   const classes = new Map<string, ClassId>();
   const none = egraph.add({ op: "None", attrs: "", children: [] });

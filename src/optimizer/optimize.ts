@@ -2,7 +2,9 @@ import { extractGreedy, type Extraction } from "../egraph/extract.js";
 import { dagCostOf, DEFAULT_DAG_STEP_LIMIT, extractDag, type DagStatus } from "../egraph/extract-dag.js";
 import { saturate, type RunnerLimits, type StopReason } from "../egraph/runner.js";
 import { NO_SAFETY_NET, type SafetyNet } from "../egraph/safety-net.js";
+import type { CostModel } from "../../costmodels/types.js";
 import type { Graph } from "../ir/graph.js";
+import type { OpRegistry } from "../ir/registry.js";
 import type { RuleAst } from "../rules/ast.js";
 import { ruleToRewrite } from "./to-rewrite.js";
 import { costFunctionFor } from "./cost.js";
@@ -25,9 +27,11 @@ export interface OptimizerLimits extends RunnerLimits {
 export const OPTIMIZER_LIMITS: OptimizerLimits = { iterations: 12, nodes: 40_000, applications: 100_000, extractionSteps: DEFAULT_DAG_STEP_LIMIT };
 
 export interface OptimizeOptions {
+  /** The ops of the compile (the graph's and the rules'). */
+  readonly ops: OpRegistry;
   readonly rules: readonly RuleAst[];
-  /** Cost model name from costmodels/ ("host", "cortex-m4"). */
-  readonly costModel?: string;
+  /** The cost model extraction minimises (the target's). */
+  readonly costModel: CostModel;
   /** Overrides of `OPTIMIZER_LIMITS`. */
   readonly limits?: Partial<OptimizerLimits>;
   /**
@@ -101,7 +105,7 @@ export interface OptimizeResult {
 
 /** Graph -> e-graph -> saturate with the rules -> extract the cheapest program -> Graph. */
 export function optimizeGraph(graph: Graph, options: OptimizeOptions): OptimizeResult {
-  const encoded = encodeGraph(graph);
+  const encoded = encodeGraph(graph, options.ops);
   const rewrites = options.rules.map((rule) => ruleToRewrite(rule, encoded.context));
   const limits: OptimizerLimits = { ...OPTIMIZER_LIMITS, ...options.limits };
   const safetyNet = options.safetyNet ?? NO_SAFETY_NET;
@@ -146,8 +150,7 @@ export function optimizeGraph(graph: Graph, options: OptimizeOptions): OptimizeR
  * the imported graph itself (always a valid program), each measured with the arena planner.
  */
 function extract(encoded: EncodedGraph, source: Graph, options: OptimizeOptions, stepLimit: number, safetyNet: SafetyNet): { graph: Graph; report: ExtractionReport } {
-  const modelName = options.costModel ?? "host";
-  const cost = costFunctionFor(encoded.egraph, encoded.context, modelName);
+  const cost = costFunctionFor(encoded.egraph, encoded.context, options.costModel);
   const requested = options.extractor ?? "dag";
   let chosen: Extraction;
   let report: ExtractionReport;
@@ -167,7 +170,7 @@ function extract(encoded: EncodedGraph, source: Graph, options: OptimizeOptions,
   const candidates = [{ label: report.used, graph: program }];
   if (report.used !== "greedy") candidates.push({ label: "greedy", graph: decodeGraph(encoded, extractGreedy(encoded.egraph, cost)) });
   candidates.push(...memoryCandidates(encoded, cost), { label: "imported graph", graph: source });
-  const selection = selectWithinBudget(candidates, options.sramBudget, modelName);
+  const selection = selectWithinBudget(candidates, options.sramBudget, options.costModel, options.ops);
   return {
     graph: selection.graph,
     report: {

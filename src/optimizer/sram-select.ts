@@ -1,7 +1,7 @@
-import { collapse, getCostModel, programCost, sramPeak } from "../../costmodels/index.js";
+import { collapse, programCost, sramPeak, type CostModel } from "../../costmodels/index.js";
 import { fail } from "../errors.js";
 import type { Graph } from "../ir/graph.js";
-import { getOp } from "../ir/registry.js";
+import type { OpRegistry } from "../ir/registry.js";
 import { byteSize } from "../schedule/storage.js";
 import { extractGreedy, type CostFunction } from "../egraph/extract.js";
 import type { EncodedGraph } from "./encode.js";
@@ -53,7 +53,7 @@ export function memoryCandidates(encoded: EncodedGraph, base: CostFunction, weig
   };
   return weights.map((weight) => {
     const cost: CostFunction = (node, childCost) => {
-      const writes = LEAF_OPS.has(node.op) || getOp(node.op)?.alias === true ? 0 : bytesOf(egraph.lookup(node) ?? node.children[0]!);
+      const writes = LEAF_OPS.has(node.op) || encoded.context.ops.get(node.op)?.alias === true ? 0 : bytesOf(egraph.lookup(node) ?? node.children[0]!);
       return base(node, childCost) + weight * writes;
     };
     return { label: `greedy+memory(${weight}/byte)`, graph: decodeGraph(encoded, extractGreedy(egraph, cost)) };
@@ -65,8 +65,7 @@ export function memoryCandidates(encoded: EncodedGraph, base: CostFunction, weig
  * the earlier candidate). Fails with the budget and the smallest arena any candidate needs when
  * none fits. Candidates with identical node lists are evaluated once.
  */
-export function selectWithinBudget(candidates: readonly ProgramCandidate[], budget: number, costModel: string): SramSelection {
-  const model = getCostModel(costModel);
+export function selectWithinBudget(candidates: readonly ProgramCandidate[], budget: number, model: CostModel, ops: OpRegistry): SramSelection {
   const seen = new Set<string>();
   const evaluated: Array<EvaluatedCandidate & { readonly graph: Graph }> = [];
   for (const candidate of candidates) {
@@ -76,8 +75,8 @@ export function selectWithinBudget(candidates: readonly ProgramCandidate[], budg
     evaluated.push({
       label: candidate.label,
       graph: candidate.graph,
-      arenaBytes: sramPeak(candidate.graph).arenaBytes,
-      cost: collapse(model, programCost(model, candidate.graph)),
+      arenaBytes: sramPeak(candidate.graph, ops).arenaBytes,
+      cost: collapse(model, programCost(model, candidate.graph, ops)),
     });
   }
   const summary = evaluated.map(({ label, arenaBytes, cost }) => ({ label, arenaBytes, cost }));

@@ -1,4 +1,3 @@
-import { allOps, getOp } from "../ir/registry.js";
 import { canonicalAttrs, type ClassId, type ENode } from "../egraph/enode.js";
 import type { EGraph } from "../egraph/egraph.js";
 import { pnode, pvar, type Pattern } from "../egraph/pattern.js";
@@ -18,9 +17,8 @@ import { posToString } from "../rules/sexpr.js";
  * Ops whose operands commute (`OpDef.commutative` in the registry): the matcher tries both orders
  * of a binary node, so no rule needs a mirrored twin.
  */
-function commutativeOps(): ReadonlySet<string> {
-  // Read from the registry on use, not at module load: op modules may register after this one loads.
-  return new Set(allOps().filter((op) => op.commutative === true).map((op) => op.name));
+function commutativeOps(context: IrContext): ReadonlySet<string> {
+  return new Set(context.ops.all().filter((op) => op.commutative === true).map((op) => op.name));
 }
 
 /**
@@ -102,7 +100,7 @@ export function ruleToRewrite(rule: RuleAst, context: IrContext): Rewrite<IrData
     }
     return result;
   };
-  return makeRewrite<IrData>({ name: rule.name, lhs, rhs: apply }, { commutative: commutativeOps() });
+  return makeRewrite<IrData>({ name: rule.name, lhs, rhs: apply }, { commutative: commutativeOps(context) });
 }
 
 /** Resolves `(as ?y PATTERN)` variables to the class holding the matched sub-expression. */
@@ -118,7 +116,7 @@ function bindAsVariables(pat: Pat, egraph: EGraph<IrData>, classes: Map<string, 
     const attrs = match.subst.attrs.get(`@${index}`) ?? "";
     const ids = children as ClassId[];
     let id = egraph.lookup({ op: node.op, attrs, children: ids });
-    if (id === undefined && ids.length === 2 && getOp(node.op)?.commutative === true) id = egraph.lookup({ op: node.op, attrs, children: [ids[1]!, ids[0]!] });
+    if (id === undefined && ids.length === 2 && node.def?.commutative === true) id = egraph.lookup({ op: node.op, attrs, children: [ids[1]!, ids[0]!] });
     if (id !== undefined && p.kind === "as") classes.set(p.name, id);
     return id;
   };

@@ -1,96 +1,15 @@
-import "../backends/registry.js";
-import { findBackend, targetNames, type Backend } from "./pipeline/target.js";
-import { emitModel } from "./emit/emit-model.js";
-import { fail } from "./errors.js";
-import { egraphToDot, graphToText } from "./optimizer/dump.js";
-import { optimizeGraph, type ExtractorName, type OptimizerLimits, type SaturationReport } from "./optimizer/optimize.js";
-import { NO_SAFETY_NET, wallClockSafetyNet, type SafetyNet } from "./egraph/safety-net.js";
-import { selectWithinBudget } from "./optimizer/sram-select.js";
-import type { Graph } from "./ir/graph.js";
-import type { Tensor } from "./ir/tensor.js";
-import type { RuleAst } from "./rules/ast.js";
-import { loadRuleFiles, shippedRules } from "./rules/load.js";
-import { PACKAGE_ROOT } from "./paths.js";
-import { join } from "node:path";
-
-/** Target names accepted by `--target` (see `backends/index.ts`). */
-export const TARGETS: readonly string[] = targetNames();
-export type Target = string;
-
-export interface CompileOptions {
-  readonly target?: Target;
-  readonly sourceName?: string;
-  /** Run the e-graph optimizer (default true); false compiles the imported graph as is. */
-  readonly optimize?: boolean;
-  /** User rules added to the shipped ones (`--rules FILE`). */
-  readonly extraRules?: readonly RuleAst[];
-  /** Cost model for extraction (default: the target's own). */
-  readonly costModel?: string;
-  /** Also compile the unoptimised graph to report kernel calls before optimisation (`--json`). */
-  readonly reportBaseline?: boolean;
-  /** Extraction: "dag" (default; shared sub-expressions cost once, step-limited) or "greedy". */
-  readonly extractor?: ExtractorName;
-  /** Overrides of the optimizer's work limits (`OPTIMIZER_LIMITS`; `--limit NAME=N`). */
-  readonly limits?: Partial<OptimizerLimits>;
-  /**
-   * The optimizer's wall-clock safety net in seconds (`--limit seconds=N`): past it the compile
-   * fails naming the option, it never returns another program. 0 turns it off. Default
-   * `DEFAULT_SAFETY_NET_SECONDS`.
-   */
-  readonly safetyNetSeconds?: number;
-  /**
-   * Largest arena in bytes (`--sram-budget`): extraction picks the cheapest candidate program whose
-   * planned arena fits, or fails giving the budget and the smallest arena found.
-   */
-  readonly sramBudget?: number;
-  /** Calibration inputs for targets that quantise during lowering (`--target k210 --calib PATH`). */
-  readonly calibration?: readonly (readonly Tensor[])[];
-  /** Debug dumps returned in `CompileResult.dumps` (`--dump egraph|ir DIR`). */
-  readonly dump?: readonly DumpKind[];
-}
-
-/**
- * The default wall-clock safety net of the optimizer: far beyond what its work limits take on a
- * starved machine (about a second of CPU for the largest shared model), so it only trips on a
- * bug or a pathological input, and then loudly.
- */
-export const DEFAULT_SAFETY_NET_SECONDS = 300;
-
-/** A net that fails the compile after `seconds` (0: no net), naming the option that raises it. */
-export function optimizerSafetyNet(seconds: number): SafetyNet {
-  if (!(Number.isFinite(seconds) && seconds >= 0)) fail("bad-option", "option --limit seconds", `"${seconds}" is not a number of seconds >= 0 (0 turns the safety net off)`);
-  if (seconds === 0) return NO_SAFETY_NET;
-  return wallClockSafetyNet(seconds * 1000, (elapsedMs) =>
-    fail(
-      "limit",
-      "optimizer safety net (--limit seconds)",
-      `the e-graph optimizer ran ${(elapsedMs / 1000).toFixed(1)} s, past its ${seconds} s wall-clock safety net; its work limits make results independent of time, so it stops the compile rather than return another program. Raise it with --limit seconds=N (0 turns it off), lower --limit iterations/enodes/applications/extraction-steps, or use --no-optimize`,
-    ),
-  );
-}
-
-/** "egraph": the saturated e-graph as DOT; "ir": the graph before and after optimisation as text. */
-export const DUMP_KINDS = ["egraph", "ir"] as const;
-export type DumpKind = (typeof DUMP_KINDS)[number];
-
-/**
- * `--dump KIND DIR` values (commander collects them as one list; the option may repeat): pairs of
- * a kind (`egraph`, `ir`, or both comma-separated, or `all`) and the directory to write to.
- */
-export function parseDumpOption(values: readonly string[]): Array<{ kinds: DumpKind[]; dir: string }> {
-  if (values.length % 2 !== 0) fail("bad-option", "option --dump", `expects KIND DIR pairs (e.g. --dump egraph dumps/), got "${values.join(" ")}"; put --dump after the model argument`);
-  const pairs: Array<{ kinds: DumpKind[]; dir: string }> = [];
-  for (let i = 0; i < values.length; i += 2) {
-    const words = values[i]! === "all" ? [...DUMP_KINDS] : values[i]!.split(",");
-    const kinds = words.map((word) => {
-      const kind = DUMP_KINDS.find((k) => k === word);
-      if (kind === undefined) fail("bad-option", "option --dump", `unknown dump "${word}"; choose egraph, ir, or all`);
-      return kind;
-    });
-    pairs.push({ kinds, dir: values[i + 1]! });
-  }
-  return pairs;
-}
+import { emitModel, type EmittedModel } from "../emit/emit-model.js";
+import { fail } from "../errors.js";
+import type { Graph } from "../ir/graph.js";
+import { egraphToDot, graphToText } from "../optimizer/dump.js";
+import type { SaturationReport } from "../optimizer/optimize.js";
+import type { PtqResult } from "../quantize/ptq.js";
+import { Diagnostics, type Diagnostic } from "./diagnostics.js";
+import type { CompileOptions } from "./options.js";
+import { optimizePhase, type Optimized } from "./optimize-phase.js";
+import { quantizePhase } from "./quantize-phase.js";
+import type { Target } from "./target.js";
+import { DEFAULT_TARGET, type Toolchain } from "./toolchain.js";
 
 export interface OptimizerSummary extends SaturationReport {
   /** Kernel calls of the unoptimised graph (only with `reportBaseline`). */
@@ -99,7 +18,7 @@ export interface OptimizerSummary extends SaturationReport {
 }
 
 export interface CompileSummary {
-  readonly target: Target;
+  readonly target: string;
   readonly files: string[];
   readonly arenaBytes: number;
   readonly arenaLowerBound: number;
@@ -112,78 +31,95 @@ export interface CompileSummary {
 
 export interface CompileResult {
   readonly files: ReadonlyMap<string, string>;
-  /** Binary output files by name (e.g. `model.kmodel` for the K210); empty for most targets. */
+  /** Binary output files by name (e.g. a compiled accelerator model); empty for most targets. */
   readonly binaryFiles: ReadonlyMap<string, Uint8Array>;
   readonly summary: CompileSummary;
-  /** The program that was emitted (after optimisation), for cost models and benchmarks. */
+  /** The program that was emitted (after optimisation, quantization and lowering). */
   readonly graph: Graph;
   /** Dump files by name (`egraph.dot`, `ir-before.txt`, `ir-after.txt`); empty without `dump`. */
   readonly dumps: ReadonlyMap<string, string>;
+  /** Warnings and notes of the compile, in the order they arose (the CLI prints them). */
+  readonly diagnostics: readonly Diagnostic[];
+  /** With `quantize`: the calibrated float program, the integer program and their correspondence. */
+  readonly quantization?: PtqResult;
+  readonly emitted: EmittedModel;
 }
 
 /**
- * Graph -> C sources for a target (pure: same graph and options, same bytes): the e-graph
- * optimizer (shipped rules plus `extraRules`, extraction by the target's cost model), then
- * storage planning and emission.
+ * The one pipeline, a list of named pure phases (same graph and options, same bytes):
+ *   optimize  e-graph saturation with the shipped + target + user rules, extraction by the
+ *             target's cost model (skipped with `optimize: false`);
+ *   quantize  with `quantize`: calibration on the extracted float program, rewrite onto the
+ *             integer ops, then optimize again (quantized rules and target rules apply to it);
+ *   lower     the target's own lowering (e.g. accelerator layers, calibrated);
+ *   emit      storage planning and C emission;
+ *   files     the target's output files.
  */
-export function compileGraph(graph: Graph, options: CompileOptions = {}): CompileResult {
-  const target = options.target ?? "host";
-  const backend = findBackend(target);
-  if (backend === undefined) fail("bad-option", "option --target", `unknown target "${String(target)}"; choose one of: ${targetNames().join(", ")}`);
+export function compile(toolchain: Toolchain, graph: Graph, options: CompileOptions = {}): CompileResult {
+  const target = toolchain.target(options.target ?? DEFAULT_TARGET);
+  checkOptions(target, options);
+  const diagnostics = new Diagnostics();
+  const ops = toolchain.ops;
   const sourceName = options.sourceName ?? graph.name;
-  const budget = options.sramBudget;
-  if (budget !== undefined && !(Number.isSafeInteger(budget) && budget >= 0)) fail("bad-option", "option --sram-budget", `"${budget}" is not a whole number of bytes`);
-  const dump = new Set(options.dump ?? []);
-  if (dump.has("egraph") && options.optimize === false) fail("bad-option", "option --dump egraph", "there is no e-graph without the optimizer; drop --no-optimize or dump ir only");
-  const costModel = options.costModel ?? backend.costModel;
-  const optimized =
-    options.optimize === false
-      ? undefined
-      : optimizeGraph(graph, {
-          rules: [...shippedRules(), ...targetRules(backend), ...(options.extraRules ?? [])],
-          costModel,
-          ...(options.extractor === undefined ? {} : { extractor: options.extractor }),
-          ...(options.limits === undefined ? {} : { limits: options.limits }),
-          safetyNet: optimizerSafetyNet(options.safetyNetSeconds ?? DEFAULT_SAFETY_NET_SECONDS),
-          ...(budget === undefined ? {} : { sramBudget: budget }),
-        });
-  // Without the optimizer the imported graph is the only candidate; it must still fit the budget.
-  if (optimized === undefined && budget !== undefined) selectWithinBudget([{ label: "imported graph", graph }], budget, costModel);
-  const extracted = optimized?.graph ?? graph;
-  const program = backend.lower === undefined ? extracted : backend.lower(extracted, options.calibration === undefined ? {} : { calibration: options.calibration });
-  const dumps = new Map<string, string>();
-  if (dump.has("egraph") && optimized !== undefined) dumps.set("egraph.dot", egraphToDot(optimized.encoded));
-  if (dump.has("ir")) {
-    dumps.set("ir-before.txt", graphToText(graph));
-    dumps.set("ir-after.txt", graphToText(program));
+  const phase = { toolchain, target, options };
+
+  let entering = graph;
+  let quantization: PtqResult | undefined;
+  if (options.quantize !== undefined) {
+    const floatProgram = optimizePhase(phase, graph, "float").graph;
+    quantization = quantizePhase(floatProgram, options.quantize, options.calibration, ops, diagnostics);
+    entering = quantization.graph;
   }
-  const model = emitModel(program, { sourceName });
-  const files = backend.files(model, program);
-  const binaryFiles = backend.binaryFiles?.(model, program) ?? new Map<string, Uint8Array>();
-  let optimizer: OptimizerSummary | undefined;
-  if (optimized !== undefined) {
-    const before = options.reportBaseline === true ? emitModel(graph, { sourceName }).kernelCalls : undefined;
-    optimizer = { ...optimized.report, ...(before === undefined ? {} : { kernelCallsBefore: before }), kernelCallsAfter: model.kernelCalls };
-  }
+  const optimized = optimizePhase(phase, entering, "final");
+  const program = target.lower === undefined ? optimized.graph : target.lower(optimized.graph, { ops, diagnostics, ...(options.calibration === undefined ? {} : { calibration: options.calibration }) });
+  const model = emitModel(program, { ops, sourceName });
+  const filesContext = { ops, diagnostics, ...(options.profile === true ? { profiled: emitModel(program, { ops, sourceName, profile: true }) } : {}) };
+  const files = target.files(model, program, filesContext);
+  const binaryFiles = target.binaryFiles?.(model, program, filesContext) ?? new Map<string, Uint8Array>();
   return {
     files,
     binaryFiles,
     graph: program,
-    dumps,
-    summary: {
-      target,
-      files: [...files.keys(), ...binaryFiles.keys()].sort(),
-      arenaBytes: model.plan.arena.size,
-      arenaLowerBound: model.plan.arena.lowerBound,
-      kernelCalls: model.kernelCalls,
-      weightsBytes: model.weightBytes,
-      runtimeUnits: [...model.runtimeUnits],
-      ...(optimizer === undefined ? {} : { optimizer }),
-    },
+    dumps: dumpsOf(options, entering, program, optimized),
+    diagnostics: diagnostics.all,
+    ...(quantization === undefined ? {} : { quantization }),
+    emitted: model,
+    summary: summaryOf(target, model, files, binaryFiles, optimizerSummary(optimized, options.reportBaseline === true ? emitModel(entering, { ops, sourceName }).kernelCalls : undefined, model)),
   };
 }
 
-/** The target's own rule files (rules/targets/), parsed on each compile (they are small). */
-function targetRules(backend: Backend): RuleAst[] {
-  return loadRuleFiles((backend.ruleFiles ?? []).map((f) => join(PACKAGE_ROOT, "rules", "targets", f)));
+function checkOptions(target: Target, options: CompileOptions): void {
+  const budget = options.sramBudget;
+  if (budget !== undefined && !(Number.isSafeInteger(budget) && budget >= 0)) fail("bad-option", "option --sram-budget", `"${budget}" is not a whole number of bytes`);
+  if (options.dump?.includes("egraph") === true && options.optimize === false) fail("bad-option", "option --dump egraph", "there is no e-graph without the optimizer; drop --no-optimize or dump ir only");
+  if (options.quantize !== undefined && target.ownQuantization !== undefined) fail("bad-option", "option --quantize", target.ownQuantization);
+}
+
+function dumpsOf(options: CompileOptions, before: Graph, after: Graph, optimized: Optimized): Map<string, string> {
+  const dumps = new Map<string, string>();
+  const kinds = new Set(options.dump ?? []);
+  if (kinds.has("egraph") && optimized.result !== undefined) dumps.set("egraph.dot", egraphToDot(optimized.result.encoded));
+  if (kinds.has("ir")) {
+    dumps.set("ir-before.txt", graphToText(before));
+    dumps.set("ir-after.txt", graphToText(after));
+  }
+  return dumps;
+}
+
+function optimizerSummary(optimized: Optimized, kernelCallsBefore: number | undefined, model: EmittedModel): OptimizerSummary | undefined {
+  if (optimized.result === undefined) return undefined;
+  return { ...optimized.result.report, ...(kernelCallsBefore === undefined ? {} : { kernelCallsBefore }), kernelCallsAfter: model.kernelCalls };
+}
+
+function summaryOf(target: Target, model: EmittedModel, files: ReadonlyMap<string, string>, binaryFiles: ReadonlyMap<string, Uint8Array>, optimizer: OptimizerSummary | undefined): CompileSummary {
+  return {
+    target: target.name,
+    files: [...files.keys(), ...binaryFiles.keys()].sort(),
+    arenaBytes: model.plan.arena.size,
+    arenaLowerBound: model.plan.arena.lowerBound,
+    kernelCalls: model.kernelCalls,
+    weightsBytes: model.weightBytes,
+    runtimeUnits: [...model.runtimeUnits],
+    ...(optimizer === undefined ? {} : { optimizer }),
+  };
 }

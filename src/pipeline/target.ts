@@ -1,62 +1,158 @@
 /**
- * The code generation targets (`--target`). A backend turns the emitted model into the files of
- * the output directory, names the cost model that extraction uses for it, and may lower the
- * extracted program first (e.g. onto an accelerator's layers). Adding a target = one entry here.
+ * The target plugin contract. A target is one folder, backends/<name>/, exporting one
+ * `TargetPlugin` value; backends/registry.ts lists them (one line per plugin). The core never
+ * imports a backend: the library entry builds a Toolchain (toolchain.ts) from the list and the
+ * pipeline takes the chosen `Target` as a value.
+ *
+ * What a plugin owns: its ops (joined to the core ops in the toolchain's op registry), its rule
+ * guards, and per `--target` name a cost model, rule files, a lowering of the extracted (and
+ * quantized) program, the output files, and optional measurement (a cross build's size, a run
+ * on a simulator). File readers (formats the target reads but Egret does not compile, e.g. a
+ * compiled model) serve `egret info` and `egret run`.
  */
+import type { CostModel } from "../../costmodels/types.js";
 import type { EmittedModel } from "../emit/emit-model.js";
-import type { Graph } from "../ir/graph.js";
+import type { Graph, Node } from "../ir/graph.js";
+import type { OpDef } from "../ir/op.js";
+import type { OpRegistry } from "../ir/registry.js";
 import type { Tensor } from "../ir/tensor.js";
-import { hostFiles } from "../emit/output-files.js";
+import type { ForeignFormat } from "../importers/sniff.js";
+import type { GuardList } from "../rules/arg-access.js";
+import type { Diagnostics } from "./diagnostics.js";
 
-export interface Backend {
+export interface TargetPlugin {
+  /** The plugin's folder name, e.g. "host". */
+  readonly name: string;
+  /** The `--target` names it provides. */
+  readonly targets: readonly Target[];
+  /** Ops only this plugin's programs use (lowered layers, faster kernel twins). */
+  readonly ops?: readonly OpDef[];
+  /** Rule guards its rule files use. */
+  readonly guards?: GuardList;
+  /** Formats it reads for `egret info` / `egret run` (not compiled). */
+  readonly readers?: readonly ModelFileReader[];
+}
+
+export interface Target {
+  /** `--target` name. */
   readonly name: string;
   /** One line for `--help`. */
   readonly description: string;
-  /** Cost model extraction uses unless the caller names another. */
-  readonly costModel: string;
-  /**
-   * Extra rule files for this target only, relative to `rules/targets/` (e.g. "cortex-m.rules"):
-   * lowering onto target kernels, weighed by the target's cost model during extraction.
-   */
+  /** The model extraction minimises for this target. */
+  readonly costModel: CostModel;
+  /** Rule files for this target only (absolute paths; rules/targets/<name>.rules for the shipped ones). */
   readonly ruleFiles?: readonly string[];
-  /** Target-specific lowering of the extracted program before storage planning and emission. */
-  readonly lower?: (program: Graph, context?: LowerContext) => Graph;
-  /** Output directory contents; `program` is the graph that `model` was emitted from. */
-  files(model: EmittedModel, program: Graph): Map<string, string>;
   /**
-   * Measured size of a written output directory (e.g. flash/RAM of a cross build), added to
-   * `egret compile --json` as `targetSize`.
+   * The target quantises its own layers from the calibration inputs during `lower` (an
+   * accelerator's integer layers): the pipeline refuses `quantize` with this explanation and hands the calibration
+   * inputs to the lowering instead.
    */
+  readonly ownQuantization?: string;
+  /** Target lowering of the extracted (and quantised) program, before planning and emission. */
+  readonly lower?: (program: Graph, context: LowerContext) => Graph;
+  /** Output directory contents; `program` is the graph `model` was emitted from. */
+  files(model: EmittedModel, program: Graph, context: FilesContext): Map<string, string>;
+  /** Binary output files (e.g. a compiled model for the accelerator's own runtime). */
+  readonly binaryFiles?: (model: EmittedModel, program: Graph, context: FilesContext) => Map<string, Uint8Array>;
+  /** Measured size of a written output directory (e.g. flash/RAM of a cross build), `compile --json`'s `targetSize`. */
   readonly sizeReport?: (outputDir: string, arenaBytes: number) => object;
-  /** Binary output files (e.g. a `.kmodel`), written next to the text files. */
-  readonly binaryFiles?: (model: EmittedModel, program: Graph) => Map<string, Uint8Array>;
+  /** Builds and runs programs for this target and counts their work (`egret run-target`, `egret bench`). */
+  readonly measurement?: TargetMeasurement;
 }
 
-/** What a target's lowering may need from the compile call. */
+/** What a target's lowering may use. */
 export interface LowerContext {
   /** Calibration inputs (each: one tensor per graph input), for targets that quantise themselves. */
   readonly calibration?: readonly (readonly Tensor[])[];
+  readonly ops: OpRegistry;
+  readonly diagnostics: Diagnostics;
 }
 
-const host: Backend = {
-  name: "host",
-  description: "portable C99 for the build machine (any C99 compiler; Makefile builds ./runner)",
-  costModel: "host",
-  files: (model) => hostFiles(model),
+export interface FilesContext {
+  readonly ops: OpRegistry;
+  readonly diagnostics: Diagnostics;
+  /** The same program emitted with profiling hooks, when the compile asked for it. */
+  readonly profiled?: EmittedModel;
+}
+
+/** A model format a plugin reads but Egret does not compile (detection: `ForeignFormat`). */
+export interface ModelFileReader extends ForeignFormat {
+  /** A description for `egret info`: text lines and a JSON value. */
+  describe(bytes: Uint8Array, file: string): { readonly text: string; readonly json: object };
+  /** Runs the file on raw input tensors for `egret run`: one named tensor per output. */
+  run(bytes: Uint8Array, file: string, inputs: readonly Tensor[]): Array<{ readonly name: string; readonly tensor: Tensor }>;
+}
+
+/** A compile the measurement asks for (the library's compile, handed in by the caller). */
+export type CompileForMeasurement = (graph: Graph, options: { readonly target: string; readonly sourceName: string; readonly targetRules: boolean; readonly profile: boolean }) => {
+  readonly files: ReadonlyMap<string, string>;
+  readonly program: Graph;
+  readonly arenaBytes: number;
+  readonly ops: OpRegistry;
 };
 
-const BACKENDS: Backend[] = [host];
-
-/** Registers a target; names are unique. Backends register themselves from `backends/all.ts`. */
-export function registerBackend(backend: Backend): void {
-  if (BACKENDS.some((b) => b.name === backend.name)) throw new Error(`target "${backend.name}" registered twice`);
-  BACKENDS.push(backend);
+export interface MeasureRequest {
+  /** Raw input bytes, one per model input. */
+  readonly inputs: readonly Uint8Array[];
+  /** "optimised": as compiled; "generic": the same cost model without the target's rules. */
+  readonly kernels: "optimised" | "generic";
+  /** Inferences per run (>= 2 to exclude the harness exactly). */
+  readonly inferences: number;
+  /** Also measure each kernel call. */
+  readonly perOp: boolean;
+  /** Build folder (created; its files are replaced). */
+  readonly dir: string;
+  readonly sourceName: string;
 }
 
-export function targetNames(): string[] {
-  return BACKENDS.map((b) => b.name);
+export interface Measurement {
+  /** The board or machine it ran on, e.g. "mps2-an386". */
+  readonly machine: string;
+  /** How it ran, for reports, e.g. "QEMU mps2-an386". */
+  readonly environment: string;
+  readonly instructionsPerInference: number;
+  readonly firstInferenceInstructions: number;
+  readonly inferences: number;
+  /** Raw output bytes, one per model output. */
+  readonly outputs: readonly Uint8Array[];
+  readonly size: MeasuredSize;
+  /** The program that was built. */
+  readonly program: Graph;
+  /** Per kernel call (with `perOp`): measured instructions and the cost model's predicted cycles. */
+  readonly perOp?: readonly OpMeasurement[];
 }
 
-export function findBackend(name: string): Backend | undefined {
-  return BACKENDS.find((b) => b.name === name);
+/** Bytes of a built image. */
+export interface MeasuredSize {
+  readonly flash: {
+    /** Code of the whole image, harness included. */
+    readonly text: number;
+    /** Constants including the weights, plus initialised data's load image. */
+    readonly rodata: number;
+    /** Of rodata: the model's weight arrays. */
+    readonly weights: number;
+    readonly total: number;
+  };
+  readonly ram: {
+    /** The model's arena. */
+    readonly arena: number;
+    /** All static data (arena included). */
+    readonly staticBytes: number;
+    /** Deepest stack of the model's run function and the kernels it calls. */
+    readonly stack: number;
+    /** arena + stack: what an application needs besides its input and output buffers. */
+    readonly total: number;
+  };
+}
+
+export interface OpMeasurement {
+  readonly node: Node;
+  readonly instructions: number;
+  readonly predictedCycles: number;
+}
+
+export interface TargetMeasurement {
+  /** Kernel sets it can build: "generic" (no target rules) when the target has its own rules. */
+  readonly kernelSets: readonly MeasureRequest["kernels"][];
+  measure(graph: Graph, request: MeasureRequest, compile: CompileForMeasurement): Measurement;
 }

@@ -1,5 +1,6 @@
 import { fail } from "../errors.js";
 import type { Graph } from "../ir/graph.js";
+import type { OpRegistry } from "../ir/registry.js";
 import type { Tensor } from "../ir/tensor.js";
 import { emptyStats, observeHistogram, observeRange, type TensorStats } from "./stats.js";
 import { runGraph } from "../interp/run.js";
@@ -11,6 +12,8 @@ export const CALIBRATION_RUN = "calibration or evaluation (the traced interprete
 export type Sample = readonly Tensor[];
 
 export interface CalibrationOptions {
+  /** The ops the program may use. */
+  readonly ops: OpRegistry;
   /** Collect histograms too (a second pass over the samples). */
   readonly histograms: boolean;
   /** Called after each evaluated sample: done so far and total evaluations (both passes). */
@@ -38,12 +41,12 @@ export function calibrate(graph: Graph, samples: readonly Sample[], options: Cal
     pass(s, t);
   };
   for (const sample of samples) {
-    runGraph(graph, sample, { visit: observe(observeRange), purpose: CALIBRATION_RUN });
+    runGraph(graph, sample, { ops: options.ops, visit: observe(observeRange), purpose: CALIBRATION_RUN });
     options.onProgress?.(++done, total);
   }
   if (options.histograms) {
     for (const sample of samples) {
-      runGraph(graph, sample, { visit: observe((s, t) => observeHistogram(s, t)), purpose: CALIBRATION_RUN });
+      runGraph(graph, sample, { ops: options.ops, visit: observe((s, t) => observeHistogram(s, t)), purpose: CALIBRATION_RUN });
       options.onProgress?.(++done, total);
     }
   }

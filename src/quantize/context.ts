@@ -1,6 +1,6 @@
 import { fail } from "../errors.js";
 import type { Attrs, Graph, Node } from "../ir/graph.js";
-import { getOp } from "../ir/registry.js";
+import { Transpose } from "../ir/ops/transpose.js";
 import { Tensor } from "../ir/tensor.js";
 import { activationParams, quantizeReal, type ActDType, type QParams } from "./params.js";
 import type { Range } from "./ranges/index.js";
@@ -156,8 +156,8 @@ export function qAttrs(prefix: "x" | "y" | "a" | "b", p: QParams): Attrs {
   return { [`${prefix}_scale`]: p.scale, [`${prefix}_zero_point`]: p.zeroPoint };
 }
 
-/** A constant tensor transposed by the registry's Transpose (so layouts agree with the kernels). */
+/** A constant tensor transposed by the Transpose op's evaluator (so layouts agree with the kernels). */
 export function permute(t: Tensor, perm: readonly number[]): Tensor {
   const node: Node = { name: "permute", op: "Transpose", inputs: ["x"], outputs: ["y"], attrs: { perm: [...perm] } };
-  return getOp("Transpose")!.evaluate(node, [t])[0]!;
+  return Transpose.evaluate(node, [t])[0]!;
 }

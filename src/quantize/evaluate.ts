@@ -22,7 +22,7 @@ export interface EvalReport {
  * generated C) on every sample and compares them layer by layer and at the outputs.
  */
 export function evaluateQuantized(q: PtqResult, samples: readonly Sample[], labels?: readonly number[]): EvalReport {
-  const layers = new LayerComparison(q.floatProgram, q.graph, q.copies);
+  const layers = new LayerComparison(q.floatProgram, q.graph, q.copies, q.ops);
   const outs = q.floatProgram.outputs.map(() => ({ sqnr: new SqnrAccumulator(), cosine: 0, maxAbs: 0 }));
   let agree = 0;
   let floatRight = 0;

@@ -1,4 +1,5 @@
 import type { Graph } from "../ir/graph.js";
+import type { OpRegistry } from "../ir/registry.js";
 import type { Tensor } from "../ir/tensor.js";
 import { NHWC_TO_NCHW, permute, type QTensor } from "./context.js";
 import { cosineSimilarity, SqnrAccumulator } from "./metrics.js";
@@ -26,17 +27,18 @@ export class LayerComparison {
     private readonly quantized: Graph,
     /** Float tensor -> its quantized copies (the producer's copy, the first, is compared). */
     private readonly copies: ReadonlyMap<string, readonly QTensor[]>,
+    private readonly ops: OpRegistry,
   ) {}
 
   /** Runs both programs on one sample and returns their graph outputs (float, quantized). */
   add(sample: readonly Tensor[]): { float: Tensor[]; quantized: Tensor[] } {
     const floats = new Map<string, Tensor>();
     const wanted = new Set(this.copies.keys());
-    const floatOut = runGraph(this.floatProgram, sample, { visit: (name, t) => wanted.has(name) && floats.set(name, t), purpose: CALIBRATION_RUN });
+    const floatOut = runGraph(this.floatProgram, sample, { ops: this.ops, visit: (name, t) => wanted.has(name) && floats.set(name, t), purpose: CALIBRATION_RUN });
     const qNames = new Map<string, string>();
     for (const [tensor, list] of this.copies) qNames.set(list[0]!.name, tensor);
     const qValues = new Map<string, Tensor>();
-    const quantOut = runGraph(this.quantized, sample, { visit: (name, t) => qNames.has(name) && qValues.set(name, t), purpose: CALIBRATION_RUN });
+    const quantOut = runGraph(this.quantized, sample, { ops: this.ops, visit: (name, t) => qNames.has(name) && qValues.set(name, t), purpose: CALIBRATION_RUN });
     for (const [tensor, list] of this.copies) {
       const q = list[0]!;
       const f = floats.get(tensor);

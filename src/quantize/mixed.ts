@@ -41,7 +41,7 @@ export function sensitivityTargets(program: Graph): string[] {
 /** The lowest SQNR (dB) over the targets, comparing dequantized integer copies with the float values. */
 function targetSqnr(program: Graph, q: PtqResult, samples: readonly Sample[], targets: readonly string[]): number {
   const copies = new Map([...q.copies].filter(([t]) => targets.includes(t)));
-  const layers = new LayerComparison(program, q.graph, copies);
+  const layers = new LayerComparison(program, q.graph, copies, q.ops);
   for (const s of samples) layers.add(s);
   return Math.min(...layers.results().map((l) => l.sqnrDb));
 }
@@ -86,9 +86,9 @@ export function chooseInt16(sensitivity: readonly LayerSensitivity[], percent: n
 /**
  * A precision override file: JSON `{"tensor": "int16", ...}`, or a scheme written by
  * --export-scheme (`{"tensors": {"tensor": {"dtype": "int16", ...}}}`). Names are float-program
- * tensor names (as `egret eval` prints them); unknown names are an error.
+ * tensor names (as `egret eval` prints them); `checkOverrides` rejects unknown ones.
  */
-export function readOverrides(path: string, program: Graph): Map<string, ActDType> {
+export function readOverrides(path: string): Map<string, ActDType> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, "utf8"));
@@ -101,10 +101,16 @@ export function readOverrides(path: string, program: Graph): Map<string, ActDTyp
   for (const [tensor, value] of Object.entries(root as Record<string, unknown>)) {
     const dtype = typeof value === "object" && value !== null && "dtype" in value ? (value as { dtype: unknown }).dtype : value;
     if (dtype !== "int8" && dtype !== "int16") fail("parse", `precision override file ${path}`, `tensor "${tensor}": "${String(dtype)}" is not int8 or int16`);
-    if (!program.values.has(tensor)) fail("bad-option", `precision override file ${path}`, `the float program has no tensor "${tensor}" (names as \`egret eval\` prints them)`);
     out.set(tensor, dtype);
   }
   return out;
+}
+
+/** Overrides must name tensors of the float program; `source` names the file in the error. */
+export function checkOverrides(overrides: ReadonlyMap<string, ActDType>, program: Graph, source: string): void {
+  for (const tensor of overrides.keys()) {
+    if (!program.values.has(tensor)) fail("bad-option", `precision override file ${source}`, `the float program has no tensor "${tensor}" (names as \`egret eval\` prints them)`);
+  }
 }
 
 /** The chosen scheme as JSON: per float tensor, its dtype and quantization parameters. */

@@ -1,8 +1,5 @@
-import { findBackend } from "../pipeline/target.js";
-import "../../backends/registry.js";
-import { optimizeGraph } from "../optimizer/optimize.js";
 import type { Graph } from "../ir/graph.js";
-import { shippedRules } from "../rules/load.js";
+import type { OpRegistry } from "../ir/registry.js";
 import { calibrate, type Sample } from "./calibrate.js";
 import type { ActDType } from "./params.js";
 import { quantizeGraph, type QuantizedGraph } from "./quantize-graph.js";
@@ -14,6 +11,8 @@ export const QUANTIZE_DTYPES = ["int8", "uint8", "int16"] as const;
 export type QuantizeDType = (typeof QUANTIZE_DTYPES)[number];
 
 export interface PtqOptions {
+  /** The ops the programs may use. */
+  readonly ops: OpRegistry;
   readonly dtype: QuantizeDType;
   readonly method: CalibrationMethodName;
   /** Per-channel weight scales (default) or one per tensor. */
@@ -24,22 +23,14 @@ export interface PtqOptions {
 }
 
 export interface PtqResult extends QuantizedGraph {
-  /** The float program that was calibrated (the optimizer's extraction). */
+  /** The float program that was calibrated (the optimizer's extraction under the target's cost model). */
   readonly floatProgram: Graph;
+  /** The ops both programs may use. */
+  readonly ops: OpRegistry;
   readonly stats: ReadonlyMap<string, TensorStats>;
   readonly ranges: ReadonlyMap<string, Range>;
   /** Activation dtype of every float tensor. */
   readonly dtypeOf: (tensor: string) => ActDType;
-}
-
-/**
- * The float program calibration runs on: the e-graph optimizer's extraction under the target's
- * cost model (BatchNorm folded, activations fused, NHWC convs where transposes cancel), so the
- * observed tensors are exactly those the integer program will have.
- */
-export function optimizedFloatProgram(graph: Graph, target = "host"): Graph {
-  const backend = findBackend(target);
-  return optimizeGraph(graph, { rules: shippedRules(), costModel: backend?.costModel ?? "host" }).graph;
 }
 
 /** The activation dtype of the integer kernels for a `--quantize` value. */
@@ -49,7 +40,7 @@ export function activationDType(dtype: QuantizeDType): ActDType {
 
 /** Calibrates `floatProgram` on `samples` and rewrites it onto the integer ops. */
 export function quantizeProgram(floatProgram: Graph, samples: readonly Sample[], options: PtqOptions): PtqResult {
-  const stats = calibrate(floatProgram, samples, { histograms: needsHistogram(options.method), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const stats = calibrate(floatProgram, samples, { ops: options.ops, histograms: needsHistogram(options.method), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   return quantizeWithStats(floatProgram, stats, options);
 }
 
@@ -63,6 +54,6 @@ export function quantizeWithStats(floatProgram: Graph, stats: ReadonlyMap<string
     const d = dtypeOf(name);
     ranges.set(name, method(s, { levels: d === "int16" ? 65536 : 256, symmetric: d === "int16" }));
   }
-  const q = quantizeGraph(floatProgram, ranges, { perChannel: options.perChannel, dtypeOf });
-  return { ...q, floatProgram, stats, ranges, dtypeOf };
+  const q = quantizeGraph(floatProgram, ranges, { ops: options.ops, perChannel: options.perChannel, dtypeOf });
+  return { ...q, floatProgram, ops: options.ops, stats, ranges, dtypeOf };
 }

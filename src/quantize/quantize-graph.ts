@@ -1,5 +1,6 @@
 import { buildGraph } from "../ir/build.js";
 import type { Graph, Node } from "../ir/graph.js";
+import type { OpRegistry } from "../ir/registry.js";
 import { QuantContext, type QTensor } from "./context.js";
 import { lowerConv } from "./lower-conv.js";
 import { lowerGemm, lowerMatMul } from "./lower-dense.js";
@@ -46,6 +47,8 @@ export interface FloatFallback {
 }
 
 export interface QuantizeGraphOptions extends LoweringOptions {
+  /** The ops the programs may use. */
+  readonly ops: OpRegistry;
   /** Activation dtype of each float tensor (mixed precision); `int8` unless told. */
   readonly dtypeOf: (tensor: string) => ActDType;
 }
@@ -81,7 +84,7 @@ export function quantizeGraph(source: Graph, ranges: ReadonlyMap<string, Range>,
     constants: cx.constants,
     nodes: cx.nodes,
     opset: 13,
-  });
+  }, options.ops);
   const copies = new Map<string, readonly QTensor[]>();
   for (const name of source.values.keys()) {
     const list = cx.copiesOf(name).filter((q) => graph.values.has(q.name));

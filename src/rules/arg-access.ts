@@ -22,6 +22,10 @@ export interface AttrFunctionDef {
   compute(args: readonly ArgValue[], match: MatchFacts): AttrValue | undefined;
 }
 
+/** Named guards and functions as lists: a target plugin contributes its own (e.g. a legality guard). */
+export type GuardList = ReadonlyArray<readonly [string, GuardDef]>;
+export type AttrFunctionList = ReadonlyArray<readonly [string, AttrFunctionDef]>;
+
 /** Facts of a "class" argument (the parser guarantees the kind). */
 export function facts(arg: ArgValue | undefined): ValueFacts {
   if (arg?.kind !== "class") throw new Error("internal: guard argument is not a class");

@@ -1,9 +1,13 @@
+import type { OpDef } from "../ir/op.js";
+import type { AttrFunctionDef, GuardDef } from "./arg-access.js";
 import type { SourcePos } from "./sexpr.js";
 
 /**
  * Rule AST. Variables live in two namespaces, fixed by where they first appear: class variables
  * (`?x` as an operand) bind e-classes, attribute variables (`:key ?v`, `:* ?all`) bind attribute
- * values or whole attribute records. A name may not be used in both.
+ * values or whole attribute records. A name may not be used in both. Ops, guards and functions
+ * are resolved when a rule is parsed (against a RuleVocabulary, rules/vocabulary.ts): the AST holds
+ * their definitions, so a parsed rule means the same thing wherever it is used.
  */
 
 /** An attribute literal: a number, a string, a list, or `nil` (the attribute is absent). */
@@ -13,7 +17,7 @@ export type AttrExpr =
   | { readonly kind: "literal"; readonly value: Literal }
   | { readonly kind: "var"; readonly name: string }
   /** A right-hand attribute computed by a registered function, e.g. `(compose-perm ?p ?q)`. */
-  | { readonly kind: "call"; readonly fn: string; readonly args: readonly Arg[]; readonly pos: SourcePos };
+  | { readonly kind: "call"; readonly fn: string; readonly def: AttrFunctionDef; readonly args: readonly Arg[]; readonly pos: SourcePos };
 
 /** Argument of a guard or attribute function; a "value" parameter may take a nested call. */
 export type Arg =
@@ -21,7 +25,7 @@ export type Arg =
   | { readonly kind: "attr"; readonly name: string }
   | { readonly kind: "literal"; readonly value: Literal }
   /** `(add-ints (spatial-pads ?pads ?axes ?x) ?convPads)`: the inner function's value. */
-  | { readonly kind: "call"; readonly fn: string; readonly args: readonly Arg[]; readonly pos: SourcePos };
+  | { readonly kind: "call"; readonly fn: string; readonly def: AttrFunctionDef; readonly args: readonly Arg[]; readonly pos: SourcePos };
 
 export interface AttrConstraint {
   readonly key: string;
@@ -32,6 +36,8 @@ export interface AttrConstraint {
 export interface PatNode {
   readonly kind: "node";
   readonly op: string;
+  /** The op's definition; undefined for `None` (an absent optional input). */
+  readonly def: OpDef | undefined;
   readonly children: readonly Pat[];
   readonly attrs: readonly AttrConstraint[];
   /** `:* ?all`: on the left binds the whole record; on the right, the record to start from. */
@@ -49,6 +55,7 @@ export type Pat =
 
 export interface GuardCall {
   readonly name: string;
+  readonly def: GuardDef;
   readonly args: readonly Arg[];
   readonly pos: SourcePos;
 }

@@ -1,6 +1,5 @@
 import { EgretError } from "../errors.js";
 import type { AttrValue, Attrs, Node, ValueInfo } from "../ir/graph.js";
-import { getOp } from "../ir/registry.js";
 import type { Tensor } from "../ir/tensor.js";
 import type { Pat, PatNode, RuleAst } from "./ast.js";
 import { computeRange, type MatchFacts, type ValueFacts } from "./facts.js";
@@ -47,7 +46,7 @@ export function evaluateInstance(rule: RuleAst, leaves: ReadonlyMap<string, Tens
     }
     const attrs = lhsAttrs(rule, node);
     if (!matchNodeAttrs(node, attrs, bindings)) return "skip";
-    const result = evaluate(node.op, attrs, inputs);
+    const result = evaluate(node, attrs, inputs);
     if (result === undefined) return "skip";
     if (pat.kind === "as") classValues.set(pat.name, result);
     return result;
@@ -75,7 +74,7 @@ export function evaluateInstance(rule: RuleAst, leaves: ReadonlyMap<string, Tens
     const attrs = buildNodeAttrs(pat, bindings, match);
     if (attrs === undefined) return "fail";
     try {
-      return evaluateOrThrow(pat.op, attrs, inputs);
+      return evaluateOrThrow(pat, attrs, inputs);
     } catch (e) {
       rhsError = e instanceof Error ? e.message : String(e);
       return "fail";
@@ -107,17 +106,17 @@ function lhsAttrs(rule: RuleAst, node: PatNode): Attrs {
   return out;
 }
 
-function evaluate(op: string, attrs: Attrs, inputs: readonly (Tensor | undefined)[]): Tensor | undefined {
+function evaluate(pat: PatNode, attrs: Attrs, inputs: readonly (Tensor | undefined)[]): Tensor | undefined {
   try {
-    return evaluateOrThrow(op, attrs, inputs);
+    return evaluateOrThrow(pat, attrs, inputs);
   } catch (e) {
     if (e instanceof EgretError) return undefined;
     throw e;
   }
 }
 
-function evaluateOrThrow(op: string, attrs: Attrs, inputs: readonly (Tensor | undefined)[]): Tensor {
-  const def = getOp(op)!;
+function evaluateOrThrow({ op, def }: PatNode, attrs: Attrs, inputs: readonly (Tensor | undefined)[]): Tensor {
+  if (def === undefined) throw new Error(`internal: ${op} has no definition to evaluate`);
   const node: Node = { name: `check:${op}`, op, inputs: inputs.map((t, i) => (t === undefined ? "" : `in${i}`)), outputs: ["out0"], attrs };
   const infos: (ValueInfo | undefined)[] = inputs.map((t) => t && { dtype: t.dtype, shape: t.shape });
   def.infer(node, infos);

@@ -1,6 +1,5 @@
 import type { DType } from "../ir/dtype.js";
 import type { InputDomain } from "../ir/op.js";
-import { getOp } from "../ir/registry.js";
 import { Tensor } from "../ir/tensor.js";
 import type { Pat, RuleAst } from "./ast.js";
 import { seededUint32 } from "../util/prng.js";
@@ -55,7 +54,7 @@ export function leafSpec(rule: RuleAst, name: string): LeafSpec {
 function operandDomains(pat: Pat, name: string): InputDomain[] {
   if (pat.kind === "as") return operandDomains(pat.pattern, name);
   if (pat.kind !== "node") return [];
-  const declared = getOp(pat.op)?.inputDomains ?? {};
+  const declared = pat.def?.inputDomains ?? {};
   return pat.children.flatMap((child, i) => {
     const own = child.kind === "var" && child.name === name && declared[i] !== undefined ? [declared[i]] : [];
     return [...own, ...operandDomains(child, name)];

@@ -1,7 +1,7 @@
 import type { AttrValue, Attrs } from "../ir/graph.js";
 import { broadcastShapes, numel } from "../ir/shape.js";
 import { Tensor } from "../ir/tensor.js";
-import { facts, numberList, sameShape, value, type AttrFunctionDef, type GuardDef } from "./arg-access.js";
+import { facts, numberList, sameShape, value, type AttrFunctionList, type GuardList } from "./arg-access.js";
 import type { ValueFacts } from "./facts.js";
 import { LAYOUT_FUNCTIONS, LAYOUT_GUARDS } from "./layout-functions.js";
 import { NHWC_FUNCTIONS } from "./nhwc-functions.js";
@@ -11,9 +11,10 @@ import { WINDOW_FUNCTIONS, WINDOW_GUARDS } from "./window-functions.js";
 /**
  * Named predicates usable after `:if`, and functions usable as right-hand attribute values.
  * The general ones live here; layout (permutations, shapes) and window-padding arithmetic have
- * their own files and are merged into the two registries below.
+ * their own files and are merged into the two lists below. A RuleVocabulary (vocabulary.ts) is
+ * built from these lists plus the target plugins' guards.
  */
-export type { AttrFunctionDef, GuardDef, ParamKind } from "./arg-access.js";
+export type { AttrFunctionDef, AttrFunctionList, GuardDef, GuardList, ParamKind } from "./arg-access.js";
 
 /** `c` has one value per channel of `y` ([N, C, ...]) laid out on axis 1, or a single value. */
 function perChannel(c: ValueFacts, y: ValueFacts): boolean {
@@ -26,7 +27,8 @@ function perChannel(c: ValueFacts, y: ValueFacts): boolean {
   return aligned.every((d, i) => (i === 1 ? d === y.type!.shape[1] : d === 1));
 }
 
-export const GUARDS: ReadonlyMap<string, GuardDef> = new Map<string, GuardDef>([
+/** The core guards (targets add their own through their plugin: src/pipeline/target.ts). */
+export const CORE_GUARDS: GuardList = [
   ["is-const", { params: ["class"], doc: "?x is a compile-time constant", test: ([x]) => facts(x).constant !== undefined }],
   ["is-scalar-const", { params: ["class"], doc: "?x is a constant with exactly one element", test: ([x]) => facts(x).constant?.size === 1 }],
   [
@@ -127,18 +129,10 @@ export const GUARDS: ReadonlyMap<string, GuardDef> = new Map<string, GuardDef>([
   ...LAYOUT_GUARDS,
   ...WINDOW_GUARDS,
   ...SHAPE_GUARDS,
-]);
+];
 
-/**
- * Adds a target's own guard (e.g. `kpu-legal` from backends/k210), so the rule language stays free
- * of backend imports: a backend registers its guards when it registers itself. Names are unique.
- */
-export function registerGuard(name: string, def: GuardDef): void {
-  if (GUARDS.has(name)) throw new Error(`rule guard "${name}" registered twice`);
-  (GUARDS as Map<string, GuardDef>).set(name, def);
-}
-
-export const ATTR_FUNCTIONS: ReadonlyMap<string, AttrFunctionDef> = new Map<string, AttrFunctionDef>([
+/** The attribute functions right-hand sides may call. */
+export const CORE_ATTR_FUNCTIONS: AttrFunctionList = [
   [
     "scalar",
     {
@@ -178,7 +172,7 @@ export const ATTR_FUNCTIONS: ReadonlyMap<string, AttrFunctionDef> = new Map<stri
   ...LAYOUT_FUNCTIONS,
   ...WINDOW_FUNCTIONS,
   ...NHWC_FUNCTIONS,
-]);
+];
 
 /** A scalar constant tensor for `(const DTYPE VALUE)`. */
 export function scalarConstant(dtype: string, v: number): Tensor | undefined {

@@ -3,25 +3,25 @@ import { join } from "node:path";
 import { fail } from "../errors.js";
 import { readFileWithin } from "../io/read-file.js";
 import { PACKAGE_ROOT } from "../paths.js";
-import "../ir/ops/index.js";
 import type { RuleAst } from "./ast.js";
 import { parseRule } from "./parse-rule.js";
 import { parseSExprs, posToString } from "./sexpr.js";
+import type { RuleVocabulary } from "./vocabulary.js";
 
 /** Parses rule text (`file` names it in messages); rejects duplicate names within the text. */
-export function parseRules(text: string, file: string): RuleAst[] {
-  const rules = parseSExprs(text, file).map(parseRule);
+export function parseRules(text: string, file: string, vocabulary: RuleVocabulary): RuleAst[] {
+  const rules = parseSExprs(text, file).map((expr) => parseRule(expr, vocabulary));
   checkDuplicates(rules);
   return rules;
 }
 
-export function loadRuleFile(path: string): RuleAst[] {
-  return parseRules(readFileWithin(path, `rule file ${path}`).toString("utf8"), path);
+export function loadRuleFile(path: string, vocabulary: RuleVocabulary): RuleAst[] {
+  return parseRules(readFileWithin(path, `rule file ${path}`).toString("utf8"), path, vocabulary);
 }
 
 /** Loads several files as one rule set (names must be unique across all of them). */
-export function loadRuleFiles(paths: readonly string[]): RuleAst[] {
-  const rules = paths.flatMap(loadRuleFile);
+export function loadRuleFiles(paths: readonly string[], vocabulary: RuleVocabulary): RuleAst[] {
+  const rules = paths.flatMap((path) => loadRuleFile(path, vocabulary));
   checkDuplicates(rules);
   return rules;
 }
@@ -35,11 +35,12 @@ export function shippedRuleFiles(): string[] {
     .map((f) => join(dir, f));
 }
 
-let shipped: RuleAst[] | undefined;
-/** The shipped rules, parsed once per process. */
-export function shippedRules(): RuleAst[] {
-  shipped ??= loadRuleFiles(shippedRuleFiles());
-  return shipped;
+const shipped = new WeakMap<RuleVocabulary, readonly RuleAst[]>();
+/** The shipped rules, parsed once per vocabulary (a process usually has one). */
+export function shippedRules(vocabulary: RuleVocabulary): readonly RuleAst[] {
+  let rules = shipped.get(vocabulary);
+  if (rules === undefined) shipped.set(vocabulary, (rules = loadRuleFiles(shippedRuleFiles(), vocabulary)));
+  return rules;
 }
 
 function checkDuplicates(rules: readonly RuleAst[]): void {

@@ -1,12 +1,14 @@
+import type { OpDef } from "../ir/op.js";
+
 /**
  * The attributes each registered op understands, in the canonical form rules see (attributes ONNX
  * turned into inputs are attributes again; Egret's extensions `activation`, `layout`,
  * `legacy_broadcast_axis` included). A rule that names any other attribute is rejected at load:
  * on the left it would silently never match (or always, with `nil`), on the right it would be ignored.
  *
- * Invariant: every registered op has an entry (test/rules/op-attributes.test.ts checks it); an op
- * module that starts reading a new attribute adds it here. An entry for an op that is not
- * registered is harmless (rules name registered ops only).
+ * Invariant: every core op has an entry (test/rules/op-attributes.test.ts checks it); an op module
+ * that starts reading a new attribute adds it here. Target ops declare theirs in their definition
+ * (`OpDef.attributes`), so a target plugin needs no entry here.
  */
 const WINDOW = ["auto_pad", "dilations", "kernel_shape", "pads", "strides"];
 const FUSED = ["activation", "activation_alpha", "activation_beta"];
@@ -129,13 +131,9 @@ const TABLE: ReadonlyMap<string, readonly string[]> = new Map<string, readonly s
   ["QAveragePool2D", QPOOL],
   ["QMaxPool2D", QPOOL],
   ["QConv2D", QCONV],
-  ["QConv2DDsp", QCONV],
-  ["QConv2D1x1Dsp", QCONV],
   ["QDepthwiseConv2D", [...QCONV, "depth_multiplier"]],
-  ["QDepthwiseConv2D3x3Dsp", [...QCONV, "depth_multiplier"]],
   ["QTransposeConv2D", ["output_shape", "pads", "strides", ...QXY, "w_scale", ...ACT]],
   ["QFullyConnected", QFC],
-  ["QFullyConnectedDsp", QFC],
   ["QQuantize", [...QY, "to"]],
   ["QDequantize", QX],
   ["QRequantize", [...QXY, "to", ...ACT]],
@@ -148,9 +146,6 @@ const TABLE: ReadonlyMap<string, readonly string[]> = new Map<string, readonly s
   ["QSvdfState", [...QX, "s_scale", "s_zero_point", "w_scale", "memory_size", "to", "state"]],
   ["QSvdfOutput", ["s_scale", "s_zero_point", ...QY, "w_scale", "rank"]],
   ["QLstm", [...QX, "h_scale", "h_zero_point", "c_scale", "w_scale", "cell_clip", "cell_activation", "time_major", "state"]],
-  // K210 (backends/k210/ops): the candidate is a Conv the KPU can run
-  ["KpuConv2DCandidate", CONV],
-  ["KpuConv2D", ["kpu_layer", "kpu_weights", "layout", "subsample", ...QXY]],
   // Issue 18's ops (merged into main while this list was written; canonical attributes as their modules read them)
   ["Shrink", ["lambd", "bias"]],
   ["BitShift", ["direction"]],
@@ -180,18 +175,25 @@ const TABLE: ReadonlyMap<string, readonly string[]> = new Map<string, readonly s
   ["Trilu", ["k", "upper"]],
 ]);
 
-/** The attributes `op` understands, or undefined for an op this table does not list. */
-export function knownAttributes(op: string): readonly string[] | undefined {
-  return TABLE.get(op);
+/** The attributes an op understands (its own list, else this table's), or undefined when neither lists it. */
+export function knownAttributes(def: OpDef): readonly string[] | undefined {
+  return def.attributes ?? TABLE.get(def.name);
+}
+
+/** The attribute list of a core op (for target ops that share one, e.g. a faster twin of QConv2D). */
+export function coreAttributes(op: string): readonly string[] {
+  const list = TABLE.get(op);
+  if (list === undefined) throw new Error(`internal: no attribute list for core op ${op}`);
+  return list;
 }
 
 /**
  * Why `key` is not an attribute rules may use on `op` (naming the ones it has), or undefined when it
  * is one. `None` (an absent input) has no attributes.
  */
-export function unknownAttribute(op: string, key: string): string | undefined {
-  const known = op === "None" ? NONE : TABLE.get(op);
-  if (known === undefined) return `${op} has no attribute list in src/rules/op-attributes.ts (add one)`;
+export function unknownAttribute(op: string, def: OpDef | undefined, key: string): string | undefined {
+  const known = def === undefined ? NONE : knownAttributes(def);
+  if (known === undefined) return `${op} has no attribute list (OpDef.attributes, or src/rules/op-attributes.ts for a core op); add one`;
   if (known.includes(key)) return undefined;
   return `${op} has no attribute "${key}" (${known.length === 0 ? "it takes no attributes" : `known: ${known.join(", ")}`})`;
 }

@@ -1,7 +1,7 @@
-import { getOp } from "../ir/registry.js";
 import { LIMITS } from "../ir/limits.js";
 import { LEAF_OPS, type Arg, type AttrConstraint, type AttrExpr, type CheckSpec, type GuardCall, type Literal, type Pat, type PatNode, type RuleAst } from "./ast.js";
-import { ATTR_FUNCTIONS, GUARDS, type ParamKind } from "./guards.js";
+import type { ParamKind } from "./arg-access.js";
+import type { RuleVocabulary } from "./vocabulary.js";
 import { checkAttributeNames, recordOps } from "./attribute-names.js";
 import { unknownAttribute } from "./op-attributes.js";
 import { failAt, type SExpr, type SourcePos } from "./sexpr.js";
@@ -10,8 +10,9 @@ import { failAt, type SExpr, type SourcePos } from "./sexpr.js";
  * S-expression -> checked rule AST. Everything that can be checked without a model is checked
  * here, so a bad rule file fails at load with file:line:col and the rule's name: unknown ops,
  * wrong arity, unbound right-hand variables, unknown guards or functions, misplaced keywords.
+ * Names resolve against `vocabulary` (ops, guards, functions), whose definitions the AST keeps.
  */
-export function parseRule(expr: SExpr): RuleAst {
+export function parseRule(expr: SExpr, vocabulary: RuleVocabulary): RuleAst {
   if (expr.kind !== "list" || expr.bracket || expr.items.length === 0 || !isAtom(expr.items[0], "rule")) {
     failAt(expr.pos, 'expected a rule: (rule NAME LHS => RHS [:if GUARD...] [:check ...])');
   }
@@ -36,9 +37,9 @@ export function parseRule(expr: SExpr): RuleAst {
     attrVars.add(v);
   };
 
-  const lhsPat = parsePattern(items[2]!, "lhs", { where, bindClass, bindAttr });
+  const lhsPat = parsePattern(items[2]!, "lhs", { vocabulary, where, bindClass, bindAttr });
   if (lhsPat.kind !== "node") return where(items[2]!.pos, "the left-hand side must start with an op, not a variable");
-  const rhs = parsePattern(items[4]!, "rhs", { where, bindClass: (v, pos) => requireBound(classVars, v, pos, where, "operand"), bindAttr: (v, pos) => requireBound(attrVars, v, pos, where, "attribute") });
+  const rhs = parsePattern(items[4]!, "rhs", { vocabulary, where, bindClass: (v, pos) => requireBound(classVars, v, pos, where, "operand"), bindAttr: (v, pos) => requireBound(attrVars, v, pos, where, "attribute") });
 
   const guards: GuardCall[] = [];
   let check: CheckSpec = { shapes: new Map(), attrs: new Map() };
@@ -50,7 +51,7 @@ export function parseRule(expr: SExpr): RuleAst {
   for (const item of items.slice(5)) {
     if (isAtom(item, ":if")) section = "if";
     else if (isAtom(item, ":check")) section = "check";
-    else if (section === "if") guards.push(parseGuard(item, classVars, attrVars, where));
+    else if (section === "if") guards.push(parseGuard(item, vocabulary, classVars, attrVars, where));
     else if (section === "check") parseCheckEntry(item, { classVars, attrVars, records }, shapes, checkAttrs, where);
     else where(item.pos, "unexpected text after the right-hand side; guards go after :if, checker hints after :check");
   }
@@ -60,6 +61,7 @@ export function parseRule(expr: SExpr): RuleAst {
 
 type Where = (pos: SourcePos, message: string) => never;
 interface Scope {
+  readonly vocabulary: RuleVocabulary;
   readonly where: Where;
   bindClass(name: string, pos: SourcePos): void;
   bindAttr(name: string, pos: SourcePos): void;
@@ -113,7 +115,7 @@ function parsePattern(expr: SExpr, side: "lhs" | "rhs", scope: Scope): Pat {
 
 function parseNode(op: string, rest: readonly SExpr[], pos: SourcePos, side: "lhs" | "rhs", scope: Scope): PatNode {
   const where: Where = scope.where;
-  const def = getOp(op);
+  const def = scope.vocabulary.ops.get(op);
   if (def === undefined && op !== "None") {
     where(pos, LEAF_OPS.has(op) ? `${op} is internal to the optimizer and cannot appear in rules` : `unknown op "${op}" (run \`egret ops\` for the list)`);
   }
@@ -142,7 +144,7 @@ function parseNode(op: string, rest: readonly SExpr[], pos: SourcePos, side: "lh
     const want = arity.min === arity.max ? `${arity.min}` : `${arity.min} to ${arity.max}`;
     where(pos, `${op} takes ${want} operands, got ${children.length}`);
   }
-  return { kind: "node", op, children, attrs, all, pos };
+  return { kind: "node", op, def, children, attrs, all, pos };
 }
 
 function parseLiteral(expr: SExpr, where: Where): Literal {
@@ -172,15 +174,19 @@ function parseAttrExpr(expr: SExpr, side: "lhs" | "rhs", scope: Scope): AttrExpr
     const head = expr.items[0];
     if (side === "lhs") scope.where(expr.pos, "attribute functions are only allowed on the right-hand side");
     if (head?.kind !== "atom") scope.where(expr.pos, "expected (FUNCTION ARG...)");
-    const def = ATTR_FUNCTIONS.get(head.text);
-    if (def === undefined) scope.where(head.pos, `unknown attribute function "${head.text}"; known: ${[...ATTR_FUNCTIONS.keys()].join(", ")}`);
-    const args = parseArgs(expr.items.slice(1), def.params, head.text, expr.pos, scope.where, (name, kind, pos) => (kind === "class" ? scope.bindClass(name, pos) : scope.bindAttr(name, pos)));
-    return { kind: "call", fn: head.text, args, pos: expr.pos };
+    const functions = scope.vocabulary.functions;
+    const def = functions.get(head.text);
+    if (def === undefined) scope.where(head.pos, `unknown attribute function "${head.text}"; known: ${[...functions.keys()].join(", ")}`);
+    const args = parseArgs(expr.items.slice(1), def.params, head.text, expr.pos, scope.where, functions, (name, kind, pos) => (kind === "class" ? scope.bindClass(name, pos) : scope.bindAttr(name, pos)));
+    return { kind: "call", fn: head.text, def, args, pos: expr.pos };
   }
   return { kind: "literal", value: parseLiteral(expr, scope.where) };
 }
 
-function parseArgs(items: readonly SExpr[], params: readonly ParamKind[], fn: string, pos: SourcePos, where: Where, use: (name: string, kind: "class" | "attr", pos: SourcePos) => void): Arg[] {
+type Functions = RuleVocabulary["functions"];
+type Use = (name: string, kind: "class" | "attr", pos: SourcePos) => void;
+
+function parseArgs(items: readonly SExpr[], params: readonly ParamKind[], fn: string, pos: SourcePos, where: Where, functions: Functions, use: Use): Arg[] {
   if (items.length !== params.length) where(pos, `${fn} takes ${params.length} argument(s), got ${items.length}`);
   return items.map((item, i) => {
     const v = varName(item);
@@ -193,34 +199,34 @@ function parseArgs(items: readonly SExpr[], params: readonly ParamKind[], fn: st
       use(v, "attr", item.pos);
       return { kind: "attr", name: v };
     }
-    if (item.kind === "list" && !item.bracket) return parseNestedCall(item, where, use);
+    if (item.kind === "list" && !item.bracket) return parseNestedCall(item, where, functions, use);
     return { kind: "literal", value: parseLiteral(item, where) };
   });
 }
 
 /** A function call used as an argument: `(FUNCTION ARG...)`, checked like a right-hand attribute call. */
-function parseNestedCall(expr: Extract<SExpr, { kind: "list" }>, where: Where, use: (name: string, kind: "class" | "attr", pos: SourcePos) => void): Arg {
+function parseNestedCall(expr: Extract<SExpr, { kind: "list" }>, where: Where, functions: Functions, use: Use): Arg {
   const head = expr.items[0];
   if (head?.kind !== "atom" || head.quoted) return where(expr.pos, "expected (FUNCTION ARG...)");
-  const def = ATTR_FUNCTIONS.get(head.text);
-  if (def === undefined) return where(head.pos, `unknown attribute function "${head.text}"; known: ${[...ATTR_FUNCTIONS.keys()].join(", ")}`);
-  return { kind: "call", fn: head.text, args: parseArgs(expr.items.slice(1), def.params, head.text, expr.pos, where, use), pos: expr.pos };
+  const def = functions.get(head.text);
+  if (def === undefined) return where(head.pos, `unknown attribute function "${head.text}"; known: ${[...functions.keys()].join(", ")}`);
+  return { kind: "call", fn: head.text, def, args: parseArgs(expr.items.slice(1), def.params, head.text, expr.pos, where, functions, use), pos: expr.pos };
 }
 
-function parseGuard(expr: SExpr, classVars: ReadonlySet<string>, attrVars: ReadonlySet<string>, where: Where): GuardCall {
+function parseGuard(expr: SExpr, vocabulary: RuleVocabulary, classVars: ReadonlySet<string>, attrVars: ReadonlySet<string>, where: Where): GuardCall {
   if (expr.kind !== "list" || expr.bracket || expr.items[0]?.kind !== "atom") where(expr.pos, "a guard is written (NAME ARG...)");
   const head = expr.items[0] as Extract<SExpr, { kind: "atom" }>;
-  const def = GUARDS.get(head.text);
-  if (def === undefined) where(head.pos, `unknown guard "${head.text}"; known: ${[...GUARDS.keys()].join(", ")}`);
-  const args = parseArgs(expr.items.slice(1), def.params, head.text, expr.pos, where, (name, kind, pos) => requireBound(kind === "class" ? classVars : attrVars, name, pos, where, kind === "class" ? "operand" : "attribute"));
-  return { name: head.text, args, pos: expr.pos };
+  const def = vocabulary.guards.get(head.text);
+  if (def === undefined) where(head.pos, `unknown guard "${head.text}"; known: ${[...vocabulary.guards.keys()].join(", ")}`);
+  const args = parseArgs(expr.items.slice(1), def.params, head.text, expr.pos, where, vocabulary.functions, (name, kind, pos) => requireBound(kind === "class" ? classVars : attrVars, name, pos, where, kind === "class" ? "operand" : "attribute"));
+  return { name: head.text, def, args, pos: expr.pos };
 }
 
 interface RuleVars {
   readonly classVars: ReadonlySet<string>;
   readonly attrVars: ReadonlySet<string>;
   /** Which ops each `:* ?all` variable is the attribute record of (its `:check` keys must be theirs). */
-  readonly records: ReadonlyMap<string, readonly string[]>;
+  readonly records: ReadonlyMap<string, readonly PatNode[]>;
 }
 
 function parseCheckEntry(
@@ -253,8 +259,8 @@ function parseCheckEntry(
     const key = rest[i]!;
     const value = rest[i + 1];
     if (key.kind !== "atom" || !key.text.startsWith(":") || value === undefined) where(key.pos, "expected :key VALUE pairs");
-    for (const op of records.get(v) ?? []) {
-      const unknown = unknownAttribute(op, key.text.slice(1));
+    for (const node of records.get(v) ?? []) {
+      const unknown = unknownAttribute(node.op, node.def, key.text.slice(1));
       if (unknown !== undefined) where(key.pos, unknown);
     }
     record[key.text.slice(1)] = parseLiteral(value, where);

@@ -1,9 +1,9 @@
 import type { AttrValue, Attrs } from "../ir/graph.js";
 import { Tensor } from "../ir/tensor.js";
+import type { AttrFunctionDef } from "./arg-access.js";
 import type { Arg, AttrExpr, GuardCall, Literal, PatNode } from "./ast.js";
 import { attrDefault } from "./attr-defaults.js";
 import type { ArgValue, MatchFacts, ValueFacts } from "./facts.js";
-import { ATTR_FUNCTIONS, GUARDS } from "./guards.js";
 
 /**
  * Meaning of attribute patterns, guards and right-hand attributes, shared by the optimizer
@@ -66,7 +66,7 @@ function resolveArg(arg: Arg, bindings: Bindings, match: MatchFacts): ArgValue |
     case "literal":
       return { kind: "value", value: literalValue(arg.value) };
     case "call": {
-      const value = callFunction(arg.fn, arg.args, bindings, match);
+      const value = callFunction(arg.def, arg.args, bindings, match);
       return value === undefined ? undefined : { kind: "value", value };
     }
   }
@@ -82,16 +82,16 @@ function resolveArgs(args: readonly Arg[], bindings: Bindings, match: MatchFacts
   return out;
 }
 
-function callFunction(fn: string, args: readonly Arg[], bindings: Bindings, match: MatchFacts): AttrValue | undefined {
+function callFunction(fn: AttrFunctionDef, args: readonly Arg[], bindings: Bindings, match: MatchFacts): AttrValue | undefined {
   const values = resolveArgs(args, bindings, match);
-  return values === undefined ? undefined : ATTR_FUNCTIONS.get(fn)!.compute(values, match);
+  return values === undefined ? undefined : fn.compute(values, match);
 }
 
 /** All guards hold; a guard whose nested function does not apply fails. */
 export function guardsHold(guards: readonly GuardCall[], bindings: Bindings, match: MatchFacts): boolean {
   return guards.every((g) => {
     const values = resolveArgs(g.args, bindings, match);
-    return values !== undefined && GUARDS.get(g.name)!.test(values, match);
+    return values !== undefined && g.def.test(values, match);
   });
 }
 
@@ -103,7 +103,7 @@ export function evalAttrExpr(expr: AttrExpr, bindings: Bindings, match: MatchFac
     case "var":
       return bindings.attrs.get(expr.name) ?? null;
     case "call":
-      return callFunction(expr.fn, expr.args, bindings, match);
+      return callFunction(expr.def, expr.args, bindings, match);
   }
 }
 

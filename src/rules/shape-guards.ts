@@ -2,7 +2,7 @@ import { facts, value, type GuardDef } from "./arg-access.js";
 
 /**
  * Guards on single dimensions, for rules that lower an op onto a kernel specialised for a shape
- * (rules/targets/cortex-m.rules: a 1x1 or 3x3 kernel, an ungrouped convolution). An axis may be
+ * (a target's rule file: a 1x1 or 3x3 kernel, an ungrouped convolution). An axis may be
  * negative (counted from the end); an unknown type or an axis out of range fails the guard.
  */
 

@@ -1,6 +1,6 @@
 import type { Graph, Node, ValueInfo } from "../ir/graph.js";
 import { DTYPES } from "../ir/dtype.js";
-import { getOp } from "../ir/registry.js";
+import type { OpRegistry } from "../ir/registry.js";
 import { numel } from "../ir/shape.js";
 import { planArena, verifyPlan, type ArenaPlan, type BufferRequest } from "./arena.js";
 
@@ -31,9 +31,9 @@ export function byteSize(v: ValueInfo): number {
  * alias op whose output is a graph output, or that has other used outputs (Dropout's mask), is
  * emitted as code instead.
  */
-export function isAliasNode(node: Node, graphOutputs: ReadonlySet<string>): boolean {
+export function isAliasNode(node: Node, graphOutputs: ReadonlySet<string>, ops: OpRegistry): boolean {
   return (
-    getOp(node.op)?.alias === true &&
+    ops.get(node.op)?.alias === true &&
     node.inputs[0] !== "" &&
     !graphOutputs.has(node.outputs[0]!) &&
     node.outputs.slice(1).every((o) => o === "")
@@ -43,9 +43,11 @@ export function isAliasNode(node: Node, graphOutputs: ReadonlySet<string>): bool
 /**
  * Assigns storage: graph inputs and outputs live in the caller's buffers, weights in flash, and
  * everything else in one arena planned from liveness over the node order. Reshape-like nodes alias
- * their input (the root's lifetime grows to cover the alias's uses).
+ * their input (the root's lifetime grows to cover the alias's uses). Kernel scratch comes from the
+ * ops' `scratchBytes`.
  */
-export function planStorage(graph: Graph, scratchBytes: (node: Node) => number): StoragePlan {
+export function planStorage(graph: Graph, ops: OpRegistry): StoragePlan {
+  const scratchBytes = (node: Node): number => scratchBytesOf(graph, node, ops);
   const outputs = new Set(graph.outputs.map((o) => o.name));
   const storage = new Map<string, Storage>();
   const root = new Map<string, string>();
@@ -60,7 +62,7 @@ export function planStorage(graph: Graph, scratchBytes: (node: Node) => number):
   const rootOf = (name: string): string => root.get(name) ?? name;
   graph.nodes.forEach((node, step) => {
     for (const inp of node.inputs) if (inp !== "") last.set(rootOf(inp), step);
-    if (isAliasNode(node, outputs)) {
+    if (isAliasNode(node, outputs, ops)) {
       root.set(node.outputs[0]!, rootOf(node.inputs[0]!));
       return;
     }
@@ -90,4 +92,14 @@ export function planStorage(graph: Graph, scratchBytes: (node: Node) => number):
     if (off !== undefined) scratch.set(node.name, off);
   }
   return { storage, scratch, arena, requests };
+}
+
+/** The registry's scratch size of a node, with its tensors typed from the graph. */
+export function scratchBytesOf(graph: Graph, node: Node, ops: OpRegistry): number {
+  const op = ops.get(node.op);
+  if (!op?.scratchBytes) return 0;
+  const inputs = node.inputs.map((n) => (n === "" ? undefined : graph.values.get(n)));
+  // Unused outputs ("") have no type; kernels size scratch from used tensors only.
+  const outputs = node.outputs.map((n): ValueInfo => graph.values.get(n) ?? { dtype: "float32", shape: [0] });
+  return op.scratchBytes(node, inputs, outputs);
 }

@@ -3,7 +3,7 @@
  * generator: a Weyl sequence of step 0x6d2b79f5 through an xorshift-multiply output mix). Every
  * "random" value Egret or its tests and benches use comes from here, so a seed reproduces it
  * on every machine: calibration without data, the rule checker's operand values, stand-in
- * inputs of `egret bench`, the K210 fallback calibration, test inputs and bench noise.
+ * inputs of `egret bench`, a target's fallback calibration, test inputs and bench noise.
  *
  * It is not cryptographic and only 32 bits of state (period 2^32): plenty for test data.
  */

@@ -3,9 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { findBackend } from "../../src/pipeline/target.js";
 import { CORTEX_M_VARIANTS } from "../../backends/cortex-m/variants.js";
-import { compileGraph, writeOutputDir } from "../../src/index.js";
+import { compile, toolchain, writeOutputDir } from "../../src/index.js";
 import { importModelFile } from "../../src/importers/index.js";
 import { sharedOrSkip } from "../support/shared-skip.js";
 
@@ -22,7 +21,7 @@ describe("Cortex-M targets cross-compile with -Werror", () => {
     it(`${variant.name}: KWS model.c, kernels and harness build; Makefile uses strict flags and the variant's -mcpu`, (ctx) => {
       const shared = sharedOrSkip(ctx, `the ${variant.name} cross build`);
       const graph = importModelFile(join(shared, "models", "tflite", "mlperf-tiny", "kws", "kws_ref_model.tflite"));
-      const result = compileGraph(graph, { target: variant.name });
+      const result = compile(graph, { target: variant.name });
       const dir = join(work, variant.name);
       writeOutputDir(dir, result.files);
       const makefile = result.files.get("Makefile")!;
@@ -33,7 +32,7 @@ describe("Cortex-M targets cross-compile with -Werror", () => {
       expect(header).toContain("ARM");
       expect(header).toMatch(variant.dsp ? /Tag_CPU_arch: v7E-M/ : /Tag_CPU_arch: v6S?-M/);
       // The size report of `compile --json`: weights are all in flash, the arena is the planned one.
-      const size = findBackend(variant.name)!.sizeReport!(dir, result.summary.arenaBytes) as { flash: { weights: number; total: number }; ram: { arena: number; stack: number; total: number } };
+      const size = toolchain.target(variant.name).sizeReport!(dir, result.summary.arenaBytes) as { flash: { weights: number; total: number }; ram: { arena: number; stack: number; total: number } };
       expect(size.flash.weights).toBe(result.summary.weightsBytes);
       expect(size.flash.total).toBeGreaterThan(size.flash.weights);
       expect(size.ram.arena).toBe(result.summary.arenaBytes);

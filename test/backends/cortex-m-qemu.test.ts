@@ -2,9 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { measureOnTarget } from "../../backends/cortex-m/measure.js";
 import { importModelFile } from "../../src/importers/index.js";
-import { Tensor } from "../../src/index.js";
+import { egret, Tensor } from "../../src/index.js";
 import { compileAndRun } from "../support/c-run.js";
 import { sharedOrSkip } from "../support/shared-skip.js";
 
@@ -36,9 +35,9 @@ describe("int8 models under QEMU match TFLite Micro and the host build", () => {
       const host = compileAndRun(graph, [Tensor.fromBytes(x.dtype, x.shape, input)]);
       expect(Array.from(host[0]!.bytes()), "host build vs golden").toEqual(want);
       for (const target of TARGETS) {
-        const m = measureOnTarget(graph, { target, inputs: [input], inferences: 1, dir: join(work, `${golden}-${target}`) });
-        expect(Array.from(m.run.outputs[0]!), `${target} vs golden`).toEqual(want);
-        expect(m.run.instructionsPerInference).toBeGreaterThan(0);
+        const m = egret.measure(graph, target, { inputs: [input], kernels: "optimised", inferences: 1, perOp: false, dir: join(work, `${golden}-${target}`), sourceName: golden });
+        expect(Array.from(m.outputs[0]!), `${target} vs golden`).toEqual(want);
+        expect(m.instructionsPerInference).toBeGreaterThan(0);
       }
     }, 300_000);
   }

@@ -8,15 +8,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lowerForK210 } from "../../backends/k210/lower.js";
-import { extractForK210 } from "../../backends/k210/extract.js";
-import { makeK210Backend } from "../../backends/k210/target.js";
+import { extractForK210, lowerK210 } from "./k210-support.js";
+import { k210Target } from "../../backends/k210/target.js";
 import { loadSamples } from "../../src/calib/data.js";
-import { k210CalibrationFromOptions } from "../../backends/k210/calibration-options.js";
-import { compileGraph, type Graph } from "../../src/index.js";
+import { calibrationFrom } from "../../src/cli/quantize-options.js";
+import { compile, runGraph, type Graph } from "../../src/index.js";
 import { importModelFile } from "../../src/importers/index.js";
 import { parseKmodel } from "../../backends/k210/kmodel/index.js";
 import { runKmodelV4 } from "../../backends/k210/kmodel/run-v4.js";
-import { runGraph } from "../../src/interp/run.js";
+import { OPS } from "../support/toolchain.js";
 import type { Tensor } from "../../src/ir/tensor.js";
 import { errorOf } from "../support/errors.js";
 import { randomTensor, singleNodeGraph } from "../support/graphs.js";
@@ -44,19 +44,13 @@ function planarBytes(nhwc: Tensor): Uint8Array {
   return out;
 }
 
-/** Compiles for k210 and returns the first KPU layer's input scale and what went to stderr. */
+/** Compiles for k210 and returns the first KPU layer's input scale and the compile's diagnostics as the CLI prints them. */
 function compileK210(graph: Graph, calibration: readonly (readonly Tensor[])[] | undefined): { xScale: number; stderr: string } {
-  const original = process.stderr.write.bind(process.stderr);
-  let stderr = "";
-  process.stderr.write = ((chunk: string | Uint8Array) => { stderr += String(chunk); return true; }) as typeof process.stderr.write;
-  try {
-    const result = compileGraph(graph, { target: "k210", ...(calibration === undefined ? {} : { calibration }) });
-    const kpu = result.graph.nodes.find((n) => n.op === "KpuConv2D");
-    expect(kpu).toBeDefined();
-    return { xScale: Number(kpu!.attrs["x_scale"]), stderr };
-  } finally {
-    process.stderr.write = original;
-  }
+  const result = compile(graph, { target: "k210", ...(calibration === undefined ? {} : { calibration }) });
+  const kpu = result.graph.nodes.find((n) => n.op === "KpuConv2D");
+  expect(kpu).toBeDefined();
+  const stderr = result.diagnostics.map((d) => `${d.severity === "warning" ? "WARNING" : "note"}: ${d.source}: ${d.message}`).join("\n");
+  return { xScale: Number(kpu!.attrs["x_scale"]), stderr };
 }
 
 describe("k210 calibration from --calib", () => {
@@ -66,14 +60,14 @@ describe("k210 calibration from --calib", () => {
     const images = join(shared, "models/kmodel/source/landmark_images");
     const graph = imageConv();
     const opts = { calib: images, calibMethod: "minmax" as const, samples: "2" };
-    const fromCli = k210CalibrationFromOptions(graph, opts);
+    const fromCli = calibrationFrom(graph, opts, k210Target);
     expect(fromCli?.length).toBe(2);
     const calibrated = compileK210(graph, fromCli);
     expect(calibrated.stderr).not.toMatch(/NO CALIBRATION DATA/);
     // The same layer lowered directly on the same two images (x/255 in [0,1], resized to 32×32).
     const samples = loadSamples(images, graph.inputs, { samples: 2 }).tensors;
     expect(samples.length).toBe(2);
-    const direct = lowerForK210(extractForK210(graph), samples).program.nodes.find((n) => n.op === "KpuConv2D")!;
+    const direct = lowerForK210(extractForK210(graph), samples, OPS).program.nodes.find((n) => n.op === "KpuConv2D")!;
     expect(calibrated.xScale).toBe(Number(direct.attrs["x_scale"]));
 
     const fallback = compileK210(graph, undefined);
@@ -84,17 +78,15 @@ describe("k210 calibration from --calib", () => {
   it("calibrating on a single input warns that its ranges may saturate on other inputs; two inputs do not", () => {
     const graph = extractForK210(imageConv());
     const warningsWith = (count: number): string[] => {
-      const warnings: string[] = [];
       const samples = Array.from({ length: count }, (_, s) => [randomTensor([1, 3, 32, 32], 10 + s, 0, 1)]);
-      makeK210Backend({ calibration: samples, warn: (m) => warnings.push(m) }).lower!(graph);
-      return warnings;
+      return lowerK210(graph, samples).diagnostics.map((d) => `WARNING: ${d.source}: ${d.message}`);
     };
     expect(warningsWith(1).join("\n")).toMatch(/WARNING: k210: calibrated on a single input.*saturate.*several representative inputs/);
     expect(warningsWith(2)).toEqual([]);
   });
 
   it("--quantize with --target k210 is refused with a pointer to --calib", () => {
-    const err = errorOf(() => k210CalibrationFromOptions(imageConv(), { quantize: "uint8", calibMethod: "minmax" }));
+    const err = errorOf(() => compile(imageConv(), { target: "k210", quantize: { dtype: "uint8" } }));
     expect(err.message).toMatch(/--target k210 quantises the KPU layers itself.*--calib PATH/);
   });
 
@@ -112,11 +104,11 @@ describe("k210 calibration from --calib", () => {
     const graph = importModelFile(join(source, "ulffd_landmark.tflite"));
     const image = (name: string) => loadSamples(join(source, "landmark_images", name), graph.inputs).tensors[0]!;
     const float = extractForK210(graph);
-    const lowered = lowerForK210(float, ["20.jpg", "22.jpg", "23.jpg"].map(image));
+    const lowered = lowerForK210(float, ["20.jpg", "22.jpg", "23.jpg"].map(image), OPS);
     expect(lowered.kpuLayers.length).toBe(43);
     const heldOut = image("21.jpg");
     const got = runGraph(lowered.program, heldOut);
-    const fromOneImage = runGraph(lowerForK210(float, [image("20.jpg")]).program, heldOut);
+    const fromOneImage = runGraph(lowerForK210(float, [image("20.jpg")], OPS).program, heldOut);
     const want = runGraph(float, heldOut);
     const kmodel = parseKmodel(new Uint8Array(readFileSync(join(shared, "models/kmodel/v4/ulffd_landmark.kmodel"))));
     if (kmodel.version !== 4) throw new Error("ulffd_landmark.kmodel: kmodel v4 expected");

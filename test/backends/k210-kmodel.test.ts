@@ -11,20 +11,20 @@ import { writeKmodel } from "../../backends/k210/kmodel/writer.js";
 import { packLayerArgument } from "../../backends/k210/kpu-layer.js";
 import { lowerForK210 } from "../../backends/k210/lower.js";
 import { KPU_CONV2D_CANDIDATE } from "../../backends/k210/ops/kpu-conv2d-candidate.js";
-import { extractForK210 } from "../../backends/k210/extract.js";
+import { extractForK210, lowerK210 } from "./k210-support.js";
 import { kpuLayerOf } from "../../backends/k210/ops/kpu-conv2d.js";
-import { makeK210Backend } from "../../backends/k210/target.js";
+import { kmodelFiles } from "../../backends/k210/target.js";
+import { Diagnostics } from "../../src/pipeline/diagnostics.js";
 import { EgretError } from "../../src/errors.js";
-import { buildGraph, compileGraph, Tensor, type Graph } from "../../src/index.js";
+import { buildGraph, compile, runGraph, Tensor, type Graph } from "../../src/index.js";
 import { importModelFile } from "../../src/importers/index.js";
 import { parseKmodel, type KmodelV4 } from "../../backends/k210/kmodel/index.js";
 import { runKmodelV4 } from "../../backends/k210/kmodel/run-v4.js";
-import { runGraph } from "../../src/interp/run.js";
 import { errorOf } from "../support/errors.js";
 import { randomTensor } from "../support/graphs.js";
 import { sharedFor } from "../support/shared-skip.js";
+import { OPS } from "../support/toolchain.js";
 
-const quiet = () => undefined;
 
 function parseV4(bytes: Uint8Array): KmodelV4 {
   const model = parseKmodel(bytes, "written.kmodel");
@@ -100,7 +100,7 @@ function twoConvGraph(): { graph: Graph; feeds: Tensor[] } {
 describe("kmodel v4 writer", () => {
   it("a chained two-layer KPU program parses, keeps nncase's alignment and runs like the lowered program", () => {
     const { graph, feeds } = twoConvGraph();
-    const { program, kpuLayers } = lowerForK210(graph, [feeds]);
+    const { program, kpuLayers } = lowerForK210(graph, [feeds], OPS);
     expect(kpuLayers).toEqual(["c1", "c2"]);
     const written = writeKmodel(program);
     const model = parseV4(written.bytes);
@@ -152,10 +152,9 @@ describe("kmodel v4 writer", () => {
     const err = errorOf(() => writeKmodel(graph));
     expect(err).toBeInstanceOf(EgretError);
     expect(err.message).toMatch(/node sig \(Sigmoid\) has no kmodel v4 counterpart/);
-    const warnings: string[] = [];
-    const backend = makeK210Backend({ calibration: [[Tensor.fromNumbers("float32", [1, 4], [0, 1, 2, 3])]], warn: (m) => warnings.push(m) });
-    expect([...backend.binaryFiles!({} as never, graph).keys()]).toEqual([]);
-    expect(warnings.join("\n")).toMatch(/model\.kmodel not written: .*sig \(Sigmoid\)/);
+    const diagnostics = new Diagnostics();
+    expect([...kmodelFiles(graph, diagnostics).keys()]).toEqual([]);
+    expect(diagnostics.all.map((d) => `${d.source}: ${d.message}`).join("\n")).toMatch(/^k210: model\.kmodel not written: .*sig \(Sigmoid\)/);
   });
 });
 
@@ -165,7 +164,7 @@ describe("kmodel v4 writer on the real models (../shared/models/kmodel/source)",
   it("iris.tflite: the kmodel gives the nncase example's printed output", (ctx) => {
     const shared = useShared(ctx);
     const graph = importModelFile(join(shared, "models/kmodel/source/iris.tflite"));
-    const result = compileGraph(graph, { target: "k210" });
+    const result = compile(graph, { target: "k210" });
     const bytes = result.binaryFiles.get("model.kmodel")!;
     const model = parseV4(bytes);
     expect(model.nodes.map((n) => n.name)).toEqual(["matmul", "matmul"]);
@@ -180,8 +179,7 @@ describe("kmodel v4 writer on the real models (../shared/models/kmodel/source)",
   it("ulffd_landmark.tflite: the kmodel parses with every KPU layer as compiled, and runs like the float program", (ctx) => {
     const shared = useShared(ctx);
     const graph = importModelFile(join(shared, "models/kmodel/source/ulffd_landmark.tflite"));
-    const backend = makeK210Backend({ calibration: seededRandomInputs(graph, 1, 7), warn: quiet });
-    const program = backend.lower!(extractForK210(graph));
+    const { program } = lowerK210(extractForK210(graph), seededRandomInputs(graph, 1, 7));
     const written = writeKmodel(program);
     const model = parseV4(written.bytes);
     // All 43 convs on the KPU, as nncase's own file (stride-2 depthwise: stride 1 + strided_slice).

@@ -12,9 +12,9 @@ import { packLayerArgument } from "../../backends/k210/kpu-layer.js";
 import { mapLines } from "../../backends/k210/kpu-ram.js";
 import { kpuConvVerdict, layerRegisterFields, type KpuConvGeometry } from "../../backends/k210/legality.js";
 import { KPU_CONV2D_CANDIDATE } from "../../backends/k210/ops/kpu-conv2d-candidate.js";
-import { extractForK210 } from "../../backends/k210/extract.js";
+import { extractForK210 } from "./k210-support.js";
 import type { Node, ValueInfo } from "../../src/ir/graph.js";
-import { compileGraph } from "../../src/index.js";
+import { compile } from "../../src/index.js";
 import { randomTensor, rng, singleNodeGraph } from "../support/graphs.js";
 
 /** A 3×3, 8→8 channel NCHW conv with KPU padding on an H×W map, constant weights and bias. */
@@ -43,7 +43,7 @@ describe("k210 legality: register field ranges", () => {
   it("extraction keeps the unencodable conv on the CPU and the k210 compile succeeds; the encodable one goes to the KPU", () => {
     const wide = wideConv(256, 300);
     expect(extractForK210(wide.graph).nodes.map((n) => n.op)).toEqual(["Conv"]);
-    const compiled = compileGraph(wide.graph, { target: "k210", calibration: [wide.feeds] });
+    const compiled = compile(wide.graph, { target: "k210", calibration: [wide.feeds] });
     expect(compiled.graph.nodes.map((n) => n.op)).toEqual(["Conv"]);
     expect(compiled.files.get("model.c")).toContain("model_run");
 

@@ -10,11 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { seededRandomInputs } from "../../backends/k210/calibrate.js";
-import { makeK210Backend } from "../../backends/k210/target.js";
-import { extractForK210 } from "../../backends/k210/extract.js";
-import { Tensor, writeOutputDir } from "../../src/index.js";
+import { extractForK210, k210Files, lowerK210 } from "./k210-support.js";
+import { runGraph, Tensor, writeOutputDir } from "../../src/index.js";
 import { importModelFile } from "../../src/importers/index.js";
-import { emitModel } from "../../src/emit/emit-model.js";
 import { sharedFor } from "../support/shared-skip.js";
 
 const work = mkdtempSync(join(tmpdir(), "egret-k210-rv64-"));
@@ -30,10 +28,9 @@ function runOutputs(dir: string, cmd: readonly string[], inputs: readonly string
 
 function hostAndRv64(name: string, modelPath: string, inputs: readonly Tensor[]): { host: Buffer[]; rv64: Buffer[]; kpuLayers: number } {
   const graph = importModelFile(modelPath);
-  const backend = makeK210Backend({ calibration: seededRandomInputs(graph, 1, 7), warn: () => undefined });
-  const program = backend.lower!(extractForK210(graph));
+  const { program } = lowerK210(extractForK210(graph), seededRandomInputs(graph, 1, 7));
   const dir = join(work, name);
-  writeOutputDir(dir, backend.files(emitModel(program), program));
+  writeOutputDir(dir, k210Files(program));
   execFileSync("make", ["-s", "-C", dir, "runner", "runner-rv64"], { stdio: ["ignore", "pipe", "pipe"] });
   const files = inputs.map((t, i) => {
     const p = join(dir, `in${i}.bin`);

@@ -6,22 +6,21 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lowerForK210 } from "../../backends/k210/lower.js";
-import { extractForK210 } from "../../backends/k210/extract.js";
+import { extractForK210, k210Files, lowerK210 } from "./k210-support.js";
 import { writeKmodel } from "../../backends/k210/kmodel/writer.js";
 import { parseKmodel } from "../../backends/k210/kmodel/index.js";
 import { runKmodelV4 } from "../../backends/k210/kmodel/run-v4.js";
-import { mainMemoryBytes, makeK210Backend } from "../../backends/k210/target.js";
+import { mainMemoryBytes } from "../../backends/k210/target.js";
 import { seededRandomInputs } from "../../backends/k210/calibrate.js";
-import { compileGraph, Tensor, type Graph } from "../../src/index.js";
+import { compile, runGraph, Tensor, type Graph } from "../../src/index.js";
 import { importModelFile } from "../../src/importers/index.js";
-import { runGraph } from "../../src/interp/run.js";
 import { emitModel } from "../../src/emit/emit-model.js";
 import { errorOf } from "../support/errors.js";
 import { randomTensor, singleNodeGraph } from "../support/graphs.js";
 import { sharedFor } from "../support/shared-skip.js";
 import { buildAndRun } from "../support/c-run.js";
+import { OPS } from "../support/toolchain.js";
 
-const quiet = () => undefined;
 
 /** A one-conv NCHW graph (weights constant) and its random input. */
 function convGraph(c: number, h: number, w: number, oc: number, k: number, attrs: Record<string, number[] | number | string> = {}) {
@@ -52,7 +51,7 @@ describe("k210 legality: what the KPU cannot take stays on the CPU", () => {
   ];
   for (const [what, { graph, feeds }, reason] of cases) {
     it(what, () => {
-      const lowered = lowerForK210(extractForK210(graph), [feeds]);
+      const lowered = lowerForK210(extractForK210(graph), [feeds], OPS);
       if (reason.source === "^$") {
         expect(lowered.kpuLayers).toEqual([graph.outputs[0]!.name]); // extraction names a node after its output
         expect(lowered.program.nodes.map((n) => n.op)).toEqual(["KpuConv2D"]);
@@ -66,7 +65,7 @@ describe("k210 legality: what the KPU cannot take stays on the CPU", () => {
 
   it("a legal stride-2 conv becomes pool type 5 and matches the float conv within its quantisation", () => {
     const { graph, feeds } = convGraph(8, 16, 16, 8, 3, { strides: [2, 2], activation: "Relu" });
-    const lowered = lowerForK210(extractForK210(graph), [feeds]);
+    const lowered = lowerForK210(extractForK210(graph), [feeds], OPS);
     expect(JSON.parse(String(lowered.program.nodes[0]!.attrs["kpu_layer"])).args.poolType).toBe(5);
     const got = runGraph(lowered.program, feeds)[0]!.toNumbers();
     const want = runGraph(graph, feeds)[0]!.toNumbers();
@@ -74,7 +73,7 @@ describe("k210 legality: what the KPU cannot take stays on the CPU", () => {
     // input, weight and output rounding: a few output steps at most on a 72-tap conv
     for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(4 * yScale);
     // KPU layer only: the C driver + simulator and the TS simulator agree bit for bit.
-    const fromC = runC(lowered.program, makeK210Backend({ calibration: [feeds] }).files(emitModel(lowered.program), lowered.program), feeds)[0]!;
+    const fromC = runC(lowered.program, k210Files(lowered.program), feeds)[0]!;
     expect(Buffer.from(fromC.bytes()).equals(Buffer.from(runGraph(lowered.program, feeds)[0]!.bytes()))).toBe(true);
   });
 });
@@ -88,7 +87,7 @@ describe("k210 stride-2 convs the KPU runs at stride 1, subsampled on the CPU", 
   ];
   for (const [what, { graph, feeds }, subsample] of cases) {
     it(`${what}: matches the float conv within its quantisation; C and TS bit-identical; kmodel runs the same`, () => {
-      const lowered = lowerForK210(extractForK210(graph), [feeds]);
+      const lowered = lowerForK210(extractForK210(graph), [feeds], OPS);
       expect(lowered.kpuLayers).toEqual([graph.outputs[0]!.name]); // extraction names a node after its output
       const node = lowered.program.nodes[0]!;
       expect(node.attrs["subsample"]).toEqual(subsample);
@@ -99,7 +98,7 @@ describe("k210 stride-2 convs the KPU runs at stride 1, subsampled on the CPU", 
       const yScale = Number(node.attrs["y_scale"]);
       const g = got.toNumbers(), w = want.toNumbers();
       for (let i = 0; i < w.length; i++) expect(Math.abs(g[i]! - w[i]!)).toBeLessThanOrEqual(4 * yScale);
-      const fromC = runC(lowered.program, makeK210Backend({ calibration: [feeds] }).files(emitModel(lowered.program), lowered.program), feeds)[0]!;
+      const fromC = runC(lowered.program, k210Files(lowered.program), feeds)[0]!;
       expect(Buffer.from(fromC.bytes()).equals(Buffer.from(got.bytes()))).toBe(true);
       // The kmodel: kpu_conv2d with a main-memory output, then a uint8 strided_slice.
       const model = parseKmodel(writeKmodel(lowered.program).bytes, "subsample.kmodel");
@@ -112,11 +111,11 @@ describe("k210 stride-2 convs the KPU runs at stride 1, subsampled on the CPU", 
 });
 
 describe("k210 memory", () => {
-  it("a model that cannot fit the 6 MiB main SRAM gets an error with the numbers (compileGraph --target k210)", () => {
+  it("a model that cannot fit the 6 MiB main SRAM gets an error with the numbers (compile --target k210)", () => {
     // A 5×5 conv (CPU float: the KPU has 1×1/3×3 only) from a 3×256×1024 float input (3 MiB) to
     // 8 channels (8 MiB): input and output are live together, so the arena alone is ≥ 11 MiB.
     const { graph } = convGraph(3, 256, 1024, 8, 5);
-    const err = errorOf(() => compileGraph(graph, { target: "k210" }));
+    const err = errorOf(() => compile(graph, { target: "k210" }));
     const m = /needs (\d+) bytes of main SRAM \(arena (\d+) \+ inputs\/outputs (\d+) \+ weights (\d+) \+ KPU layer parameters (\d+)\), more than the K210's 6291456 \(6 MiB\)/.exec(err.message);
     expect(m, err.message).not.toBeNull();
     const [total, arena, io, weights, kpu] = m!.slice(1).map(Number) as [number, number, number, number, number];
@@ -130,9 +129,9 @@ describe("k210 memory", () => {
 
   it("the main-SRAM sum counts the KPU layer parameters", () => {
     const { graph, feeds } = convGraph(64, 16, 16, 64, 3);
-    const lowered = lowerForK210(extractForK210(graph), [feeds]);
+    const lowered = lowerForK210(extractForK210(graph), [feeds], OPS);
     expect(lowered.kpuLayers).toEqual([graph.outputs[0]!.name]); // extraction names a node after its output
-    const mem = mainMemoryBytes(emitModel(lowered.program), lowered.program);
+    const mem = mainMemoryBytes(emitModel(lowered.program, { ops: OPS }), lowered.program);
     // 96 register bytes + 8 per output channel (BN) + 144 (activation) + 64·64·9 uint8 weights
     expect(mem.kpuParams).toBe(96 + 8 * 64 + 144 + 64 * 64 * 9);
     expect(mem.io).toBe((64 * 16 * 16 + 64 * 16 * 16) * 4);
@@ -146,7 +145,7 @@ describe("k210 real models (../shared/models/kmodel/source)", () => {
     const shared = useShared(ctx);
     const graph = importModelFile(join(shared, "models/kmodel/source/iris.tflite"));
     const input = Tensor.fromNumbers("float32", graph.inputs[0]!.shape, [5.1, 3.8, 1.9, 0.4]);
-    const result = compileGraph(graph, { target: "k210" });
+    const result = compile(graph, { target: "k210" });
     const got = runC(result.graph, result.files, [input])[0]!.toNumbers();
     const want = runGraph(graph, [input])[0]!.toNumbers();
     // The MLP has no convolution, so it is CPU-only (as nncase's v4 iris.kmodel): float results.
@@ -159,9 +158,8 @@ describe("k210 real models (../shared/models/kmodel/source)", () => {
     const graph = importModelFile(join(shared, "models/kmodel/source/ulffd_landmark.tflite"));
     const calibration = seededRandomInputs(graph, 1, 7);
     const inputs = seededRandomInputs(graph, 1, 99)[0]!;
-    const backend = makeK210Backend({ calibration, warn: quiet });
     const float = extractForK210(graph);
-    const program = backend.lower!(float);
+    const { program } = lowerK210(float, calibration);
     // Every conv goes to the KPU, the stride-2 depthwise ones at stride 1 + CPU subsampling (nncase: 43).
     const kpu = program.nodes.filter((n) => n.op === "KpuConv2D").length;
     expect(kpu).toBe(43);
@@ -169,7 +167,7 @@ describe("k210 real models (../shared/models/kmodel/source)", () => {
     expect(program.nodes.some((n) => n.op === "Conv")).toBe(false);
     const simulated = runGraph(program, inputs);
     const reference = runGraph(float, inputs);
-    const files = backend.files(emitModel(program), program);
+    const files = k210Files(program);
     const fromC = runC(program, files, inputs);
     // CPU float convs differ in the last bits between the float64 TS reference and float32 C, which
     // can move a downstream KPU input across a rounding boundary: C and TS agree within the same bound.

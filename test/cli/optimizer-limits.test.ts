@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseLimitOptions } from "../../src/cli/limit-options.js";
-import { compileGraph } from "../../src/index.js";
+import { compile } from "../../src/index.js";
 import { importModelFile } from "../../src/importers/index.js";
 import { OPTIMIZER_LIMITS } from "../../src/optimizer/optimize.js";
 import { errorOf } from "../support/errors.js";
@@ -100,10 +100,10 @@ describe("egret compile --limit", () => {
 
   it("the library's error is an EgretError with code limit; seconds=0 turns the net off", () => {
     const graph = importModelFile(model);
-    const error = errorOf(() => compileGraph(graph, { safetyNetSeconds: 1e-9 }));
+    const error = errorOf(() => compile(graph, { safetyNetSeconds: 1e-9 }));
     expect(error.code).toBe("limit");
     expect(error.subject).toBe("optimizer safety net (--limit seconds)");
-    expect(compileGraph(graph, { safetyNetSeconds: 0 }).summary.optimizer?.stopReason).toBe("saturated");
-    expect(errorOf(() => compileGraph(graph, { safetyNetSeconds: -1 })).message).toMatch(/option --limit seconds/);
+    expect(compile(graph, { safetyNetSeconds: 0 }).summary.optimizer?.stopReason).toBe("saturated");
+    expect(errorOf(() => compile(graph, { safetyNetSeconds: -1 })).message).toMatch(/option --limit seconds/);
   });
 });

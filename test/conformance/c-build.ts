@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { compileGraph, writeOutputDir, Tensor, type CompileSummary, type Graph } from "../../src/index.js";
+import { compile, writeOutputDir, Tensor, type CompileSummary, type Graph } from "../../src/index.js";
 
 /** The flags the acceptance criteria build every generated model with. */
 export const CONFORMANCE_CFLAGS = "-O1 -std=c99 -Wall -Wextra -Werror -pedantic";
@@ -48,7 +48,7 @@ export async function buildModel(graph: Graph, cflags = CONFORMANCE_CFLAGS): Pro
   try {
     let summary: CompileSummary;
     try {
-      const result = compileGraph(graph);
+      const result = compile(graph);
       writeOutputDir(dir, result.files);
       summary = result.summary;
     } catch (e) {

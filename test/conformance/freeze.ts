@@ -1,4 +1,4 @@
-import { getOp } from "../../src/index.js";
+import { OPS } from "../../src/index.js";
 import type { ModelScan } from "./model-ops.js";
 
 /**
@@ -17,7 +17,7 @@ export function constGraphInputs(scan: ModelScan): string[] {
   const runtime = new Set(scan.declaredInputs.filter((n) => !scan.initializers.has(n)));
   const frozen = new Set<string>();
   for (const node of scan.nodes) {
-    for (const { index } of getOp(node.op)?.constInputs ?? []) {
+    for (const { index } of OPS.get(node.op)?.constInputs ?? []) {
       const name = node.inputs[index];
       if (name !== undefined && runtime.has(name)) frozen.add(name);
     }

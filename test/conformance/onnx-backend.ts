@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { decodeNamedTensorProto } from "../../src/importers/onnx/tensor-proto.js";
-import { allOps, importModelFile, Tensor, type Graph } from "../../src/index.js";
+import { importModelFile, OPS, Tensor, type Graph } from "../../src/index.js";
 import { compareClose } from "../support/c-run.js";
 import { ONNX_TESTDATA, requireOnnxTestdata } from "../support/testdata.js";
 import { buildModel, firstLine, StageError } from "./c-build.js";
@@ -52,7 +52,7 @@ export function halfOf(cases: readonly string[], half: 0 | 1): string[] {
 
 /** Names of the registered ops: the only thing that decides "unsupported". */
 export function registeredOps(): ReadonlySet<string> {
-  return new Set(allOps().map((op) => op.name));
+  return new Set(OPS.all().map((op) => op.name));
 }
 
 export async function runCase(suite: SuiteName, name: string, registry: ReadonlySet<string>): Promise<CaseOutcome> {

@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { collapse, COST_MODEL_NAMES, getCostModel, programCost, sramPeak, scratchBytesOf, type CostModel } from "../../costmodels/index.js";
-import { buildGraph, compileGraph, EgretError, getOp, Tensor, type Node, type ValueInfo } from "../../src/index.js";
-import { byteSize, planStorage } from "../../src/schedule/storage.js";
+import { collapse, programCost, sramPeak, type CostModel } from "../../costmodels/index.js";
+import { buildGraph, compile, EgretError, Tensor, toolchain, type Node, type ValueInfo } from "../../src/index.js";
+import { byteSize, planStorage, scratchBytesOf } from "../../src/schedule/storage.js";
+import { costModelOf, OPS } from "../support/toolchain.js";
 
-const MODELS: readonly CostModel[] = COST_MODEL_NAMES.map(getCostModel);
+/** The cost models of the registered targets (one per model name). */
+const MODELS: readonly CostModel[] = [...new Map(toolchain.targets.map((t) => [t.costModel.name, t.costModel])).values()];
+const getOp = (name: string) => OPS.get(name);
+const getCostModel = costModelOf;
 /**
  * Models whose convolutions run on a CPU: cycles follow the MACs and an activation is extra work.
  * On the K210's KPU a layer has a fixed set-up cost and the activation table is free hardware.
@@ -20,26 +24,28 @@ function typed(op: string, inputs: readonly ValueInfo[], attrs: Node["attrs"] = 
 const f32 = (...shape: number[]): ValueInfo => ({ dtype: "float32", shape });
 
 function cost(model: CostModel, t: ReturnType<typeof typed>): number {
-  return collapse(model, model.nodeCost(t.node, t.inputs, t.outputs));
+  return collapse(model, model.nodeCost(t.node, t.inputs, t.outputs, OPS));
 }
 
 describe("cost model registry and weights", () => {
-  it("has the host, cortex-m4 and k210-kpu models, by name", () => {
-    expect(COST_MODEL_NAMES).toEqual(["host", "cortex-m4", "k210-kpu"]);
-    for (const name of COST_MODEL_NAMES) expect(getCostModel(name).name).toBe(name);
+  it("each target brings its cost model: host, cortex-m4 (and its variants') and k210-kpu", () => {
+    expect(MODELS.map((m) => m.name)).toEqual(expect.arrayContaining(["host", "cortex-m4", "k210-kpu"]));
+    expect(getCostModel("host").name).toBe("host");
+    expect(getCostModel("k210").name).toBe("k210-kpu");
+    expect(getCostModel("cortex-m4").name).toBe("cortex-m4");
   });
 
-  it("rejects an unknown model name with a bad-option EgretError listing the choices", () => {
+  it("rejects an unknown target name with a bad-option EgretError listing the choices", () => {
     let error: unknown;
     try {
-      getCostModel("cortex-m7");
+      getCostModel("cortex-m99");
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(EgretError);
     expect((error as EgretError).code).toBe("bad-option");
-    expect((error as EgretError).message).toContain("cortex-m7");
-    expect((error as EgretError).message).toContain("host, cortex-m4");
+    expect((error as EgretError).message).toContain("cortex-m99");
+    expect((error as EgretError).message).toContain("host, k210");
   });
 
   it("collapse is the weighted sum of the factors, ignoring factors the model does not weigh", () => {
@@ -56,7 +62,7 @@ describe("cost model registry and weights", () => {
   it("cycles dominate: doubling cycles weighs more than doubling the other factors of a conv", () => {
     const conv = typed("Conv", [f32(1, 8, 16, 16), f32(8, 8, 3, 3)], { pads: [1, 1, 1, 1] });
     for (const model of MODELS) {
-      const v = model.nodeCost(conv.node, conv.inputs, conv.outputs);
+      const v = model.nodeCost(conv.node, conv.inputs, conv.outputs, OPS);
       const cyclesPart = v["cycles"]! * model.weights["cycles"]!;
       expect(cyclesPart).toBeGreaterThan(collapse(model, v) - cyclesPart);
     }
@@ -76,7 +82,7 @@ describe("node costs", () => {
     for (const model of MODELS) {
       for (const a of aliases) {
         expect(getOp(a.node.op)!.alias, a.node.op).toBe(true);
-        const v = model.nodeCost(a.node, a.inputs, a.outputs);
+        const v = model.nodeCost(a.node, a.inputs, a.outputs, OPS);
         for (const [factor, value] of Object.entries(v)) expect(value, `${model.name} ${a.node.op} ${factor}`).toBe(0);
       }
     }
@@ -84,13 +90,13 @@ describe("node costs", () => {
 
   it("a node without inputs (Constant, a constant leaf) is a folded weight and costs 0", () => {
     const node: Node = { name: "k", op: "Constant", inputs: [], outputs: ["k"], attrs: { value: Tensor.fromNumbers("float32", [8], new Array<number>(8).fill(1)) } };
-    for (const model of MODELS) expect(collapse(model, model.nodeCost(node, [], [f32(8)]))).toBe(0);
+    for (const model of MODELS) expect(collapse(model, model.nodeCost(node, [], [f32(8)], OPS))).toBe(0);
   });
 
   it("a real kernel is one kernel call with positive cycles, bytes and code", () => {
     const relu = typed("Relu", [f32(1, 4, 1, 6)]);
     for (const model of MODELS) {
-      const v = model.nodeCost(relu.node, relu.inputs, relu.outputs);
+      const v = model.nodeCost(relu.node, relu.inputs, relu.outputs, OPS);
       expect(v["kernelCalls"]).toBe(1);
       expect(v["bytesMoved"]).toBe(2 * 24 * 4);
       expect(v["cycles"]).toBeGreaterThan(0);
@@ -103,7 +109,7 @@ describe("node costs", () => {
     const macs = convs.map((t) => getOp("Conv")!.macs!(t.node, t.inputs, t.outputs));
     expect(macs).toEqual([4, 8, 16, 32].map((c) => c * c * 9 * 256));
     for (const model of CPU_MODELS) {
-      const cycles = convs.map((t) => model.nodeCost(t.node, t.inputs, t.outputs)["cycles"]!);
+      const cycles = convs.map((t) => model.nodeCost(t.node, t.inputs, t.outputs, OPS)["cycles"]!);
       for (let i = 1; i < cycles.length; i++) expect(cycles[i]!, `${model.name}: ${macs[i]} vs ${macs[i - 1]} MACs`).toBeGreaterThan(cycles[i - 1]!);
       // MAC-driven: 4x the channels is ~16x the MACs and, for large convs, nearly 16x the cycles.
       expect(cycles[3]! / cycles[1]!).toBeGreaterThan(10);
@@ -116,7 +122,7 @@ describe("node costs", () => {
     for (const model of [m4, host]) expect(cost(model, typed("Exp", x))).toBeGreaterThan(cost(model, typed("Relu", x)));
     for (const op of ["Relu", "Exp", "Add"]) {
       const t = op === "Add" ? typed(op, [f32(1, 16, 8, 8), f32(1, 16, 8, 8)]) : typed(op, x);
-      expect(m4.nodeCost(t.node, t.inputs, t.outputs)["cycles"]!).toBeGreaterThan(host.nodeCost(t.node, t.inputs, t.outputs)["cycles"]!);
+      expect(m4.nodeCost(t.node, t.inputs, t.outputs, OPS)["cycles"]!).toBeGreaterThan(host.nodeCost(t.node, t.inputs, t.outputs, OPS)["cycles"]!);
     }
   });
 
@@ -124,7 +130,7 @@ describe("node costs", () => {
     const m4 = getCostModel("cortex-m4");
     const cycles = (op: string, n: number): number => {
       const t = typed(op, op === "Add" ? [f32(n), f32(n)] : [f32(n)]);
-      return m4.nodeCost(t.node, t.inputs, t.outputs)["cycles"]!;
+      return m4.nodeCost(t.node, t.inputs, t.outputs, OPS)["cycles"]!;
     };
     // The marginal cost of one more element (the per-call overhead cancels out).
     const perElement = (op: string): number => cycles(op, 2048) - cycles(op, 2047);
@@ -149,14 +155,14 @@ describe("node costs", () => {
           const what = `${model.name} ${plain.node.op}+${act}`;
           expect(cost(model, fused), what).toBeGreaterThan(cost(model, plain));
           expect(cost(model, fused), what).toBeLessThan(cost(model, plain) + cost(model, separate));
-          expect(model.nodeCost(fused.node, fused.inputs, fused.outputs)["kernelCalls"], what).toBe(1);
+          expect(model.nodeCost(fused.node, fused.inputs, fused.outputs, OPS)["kernelCalls"], what).toBe(1);
         }
       }
     }
   });
 
   it("on the KPU (a KpuConv2DCandidate, rules/targets/k210.rules), a fused table activation is free and bigger convs still cost more", () => {
-    const kpu = getCostModel("k210-kpu");
+    const kpu = getCostModel("k210");
     const conv = (c: number, attrs: Node["attrs"] = {}) => typed("KpuConv2DCandidate", [f32(1, c, 16, 16), f32(c, c, 3, 3)], { pads: [1, 1, 1, 1], ...attrs });
     expect(cost(kpu, conv(8, { activation: "Relu" }))).toBe(cost(kpu, conv(8)));
     expect(cost(kpu, conv(64))).toBeGreaterThan(cost(kpu, conv(8)));
@@ -183,12 +189,12 @@ function smallGraph() {
 describe("SRAM peak and program cost", () => {
   it("sramPeak's arena is planStorage's arena (with registry scratch) and the emitted ARENA size", () => {
     const graph = smallGraph();
-    const scratch = graph.nodes.map((n) => scratchBytesOf(graph, n));
+    const scratch = graph.nodes.map((n) => scratchBytesOf(graph, n, OPS));
     expect(scratch.some((s) => s > 0), "the Resize needs scratch, so the test covers it").toBe(true);
-    const plan = planStorage(graph, (n) => scratchBytesOf(graph, n));
-    const peak = sramPeak(graph);
+    const plan = planStorage(graph, OPS);
+    const peak = sramPeak(graph, OPS);
     expect(peak.arenaBytes).toBe(plan.arena.size);
-    expect(peak.arenaBytes).toBe(compileGraph(graph).summary.arenaBytes);
+    expect(peak.arenaBytes).toBe(compile(graph).summary.arenaBytes);
     expect(peak.ioBytes).toBe(byteSize(graph.inputs[0]!) + byteSize(graph.outputs[0]!));
     expect(peak.ioBytes).toBe(32 * 4 + 128 * 4);
     expect(peak.total).toBe(peak.arenaBytes + peak.ioBytes);
@@ -197,15 +203,15 @@ describe("SRAM peak and program cost", () => {
   it("programCost sums nodeCost over the graph; its kernel calls match the emitted program's", () => {
     const graph = smallGraph();
     for (const model of MODELS) {
-      const total = programCost(model, graph);
+      const total = programCost(model, graph, OPS);
       let cycles = 0;
       for (const node of graph.nodes) {
         const ins = node.inputs.map((n) => (n === "" ? undefined : graph.values.get(n)));
         const outs = node.outputs.map((n) => graph.values.get(n)!);
-        cycles += model.nodeCost(node, ins, outs)["cycles"]!;
+        cycles += model.nodeCost(node, ins, outs, OPS)["cycles"]!;
       }
       expect(total["cycles"]).toBeCloseTo(cycles, 6);
-      expect(total["kernelCalls"]).toBe(compileGraph(graph).summary.kernelCalls);
+      expect(total["kernelCalls"]).toBe(compile(graph).summary.kernelCalls);
       expect(total["kernelCalls"]).toBe(3);
     }
   });
@@ -233,10 +239,10 @@ describe("a fused program against its unfused original", () => {
   it("is cheaper under both models, with one kernel call and no arena", () => {
     const [fused, unfused] = [build(true), build(false)];
     for (const model of MODELS) {
-      expect(collapse(model, programCost(model, fused)), model.name).toBeLessThan(collapse(model, programCost(model, unfused)));
-      expect(programCost(model, fused)["kernelCalls"]).toBe(1);
+      expect(collapse(model, programCost(model, fused, OPS)), model.name).toBeLessThan(collapse(model, programCost(model, unfused, OPS)));
+      expect(programCost(model, fused, OPS)["kernelCalls"]).toBe(1);
     }
-    expect(sramPeak(fused).arenaBytes).toBe(0);
-    expect(sramPeak(unfused).arenaBytes).toBe(4 * 8 * 8 * 4); // the Conv output before the Relu
+    expect(sramPeak(fused, OPS).arenaBytes).toBe(0);
+    expect(sramPeak(unfused, OPS).arenaBytes).toBe(4 * 8 * 8 * 4); // the Conv output before the Relu
   });
 });

@@ -2,9 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { EgretError } from "../../src/index.js";
+import { buildGraph, EgretError } from "../../src/index.js";
 import { readCaffeModel } from "../../src/importers/caffe/index.js";
-import { buildGraph } from "../../src/ir/build.js";
 import { sharedForListing } from "../support/shared-skip.js";
 
 /**

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { EgretError, runGraph, Tensor, type Graph } from "../../src/index.js";
+import { buildGraph, EgretError, runGraph, Tensor, type Graph } from "../../src/index.js";
 import { importCaffeWithNotes, readCaffeModel } from "../../src/importers/caffe/index.js";
 import { bindMessage } from "../../src/importers/caffe/prototxt-bind.js";
 import { parseTextFormat } from "../../src/importers/caffe/prototxt.js";
 import { NetParameterType } from "../../src/importers/caffe/schema.js";
-import { buildGraph } from "../../src/ir/build.js";
 
 /**
  * Layer semantics on small synthetic nets, each checked against Caffe's definition computed in the

@@ -12,9 +12,8 @@ import { runKmodelV4 } from "../../backends/k210/kmodel/run-v4.js";
 import { describeKmodel, formatKmodelInfo } from "../../backends/k210/kmodel/describe.js";
 import { sniffFormat } from "../../src/importers/sniff.js";
 import { EgretError } from "../../src/errors.js";
-import { Tensor } from "../../src/index.js";
+import { runGraph, Tensor, toolchain } from "../../src/index.js";
 import { importModelFile } from "../../src/importers/index.js";
-import { runGraph } from "../../src/interp/run.js";
 import { pearson } from "../support/stats.js";
 import { sharedFor } from "../support/shared-skip.js";
 import { SHARED_DIR } from "../support/testdata.js";
@@ -40,7 +39,7 @@ describe("kmodel files from nncase", () => {
     expect(files.length).toBe(5);
     for (const f of files) {
       const bytes = load(f);
-      expect(sniffFormat(bytes, f)).toBe("kmodel");
+      expect(sniffFormat(bytes, f, toolchain.readers)).toBe("kmodel");
       const model = parseKmodel(bytes, f);
       expect(model.version).toBe(f.startsWith("v3") ? 3 : 4);
       const info = describeKmodel(model, f);

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { BinaryMutator } from "../../bench/mutation/mutators.js";
 import { Prng } from "../../bench/mutation/prng.js";
 import { EgretError } from "../../src/errors.js";
-import { importModelBytes } from "../../src/importers/index.js";
+import { importModelBytes, toolchain } from "../../src/index.js";
 import { readTopLevelFields } from "../../src/importers/protobuf.js";
 import { sniffFormat } from "../../src/importers/sniff.js";
 import { Tensor } from "../../src/ir/tensor.js";
@@ -48,8 +48,8 @@ describe("format detection of damaged files", () => {
   it("every truncation of an ONNX file is ONNX, with or without the .onnx extension", () => {
     for (let cut = 2; cut < onnxBytes.length; cut++) {
       const prefix = onnxBytes.subarray(0, cut);
-      expect(sniffFormat(prefix, "model.onnx"), `cut at ${cut}`).toBe("onnx");
-      expect(sniffFormat(prefix, "model.bin"), `cut at ${cut}`).toBe("onnx");
+      expect(sniffFormat(prefix, "model.onnx", toolchain.readers), `cut at ${cut}`).toBe("onnx");
+      expect(sniffFormat(prefix, "model.bin", toolchain.readers), `cut at ${cut}`).toBe("onnx");
     }
   });
 
@@ -86,7 +86,7 @@ describe("format detection of damaged files", () => {
       const rng = new Prng(12);
       for (let i = 0; i < 600; i++) {
         const m = mutator.mutate(rng);
-        expect(sniffFormat(m.bytes, file), `${file}: ${m.description}`).toBe(format);
+        expect(sniffFormat(m.bytes, file, toolchain.readers), `${file}: ${m.description}`).toBe(format);
       }
     }
   });
@@ -103,16 +103,16 @@ describe("format detection of damaged files", () => {
 
   it("misnamed intact files are still told apart by content", (ctx) => {
     sharedOrSkip(ctx, NEEDS_SHARED);
-    expect(sniffFormat(onnxBytes, "model.pb")).toBe("onnx");
-    expect(sniffFormat(new Uint8Array(readFileSync(join(models, "caffe/resnet50-head/test.caffemodel"))), "weights.pb")).toBe("caffe");
-    expect(sniffFormat(new Uint8Array(readFileSync(join(models, "tf/mnist-cnn/mnist.pb"))), "graph.onnx")).toBe("tf");
+    expect(sniffFormat(onnxBytes, "model.pb", toolchain.readers)).toBe("onnx");
+    expect(sniffFormat(new Uint8Array(readFileSync(join(models, "caffe/resnet50-head/test.caffemodel"))), "weights.pb", toolchain.readers)).toBe("caffe");
+    expect(sniffFormat(new Uint8Array(readFileSync(join(models, "tf/mnist-cnn/mnist.pb"))), "graph.onnx", toolchain.readers)).toBe("tf");
   });
 
   it("a damaged magic number falls back to the extension of a format that has one", () => {
     const junk = new Uint8Array(64).fill(0x41);
-    expect(sniffFormat(junk, "m.tflite")).toBe("tflite");
-    expect(sniffFormat(junk, "m.h5")).toBe("keras");
-    expect(sniffFormat(junk, "m.kmodel")).toBe("kmodel");
+    expect(sniffFormat(junk, "m.tflite", toolchain.readers)).toBe("tflite");
+    expect(sniffFormat(junk, "m.h5", toolchain.readers)).toBe("keras");
+    expect(sniffFormat(junk, "m.kmodel", toolchain.readers)).toBe("kmodel");
     expect(importError(junk, "m.kmodel")).toMatch(/m\.kmodel: is named \.kmodel but does not start like one/);
   });
 });

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { tflmArenaFor } from "../../src/importers/tflite/tflm-arena.js";
+import { tflmArenaFor } from "../../bench/tflm-arena.js";
 import { sharedFor } from "../support/shared-skip.js";
 
 /** `tflmArenaFor`: TFLite Micro's arena bytes for a .tflite, read from ../shared/golden/<model>/meta.txt. */

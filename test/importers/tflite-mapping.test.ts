@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runGraph, Tensor } from "../../src/index.js";
-import { describeGraph, formatInfo } from "../../src/cli/info.js";
+import { describeGraph, runGraph, Tensor } from "../../src/index.js";
+import { formatInfo } from "../../src/cli/info.js";
 import { importTflite, readTflite, readTfliteQuantization } from "../../src/importers/tflite/index.js";
 import { PADDING_SAME, PADDING_VALID, windowPads } from "../../src/importers/tflite/geometry.js";
 import { OpContext, type ImportState } from "../../src/importers/tflite/context.js";

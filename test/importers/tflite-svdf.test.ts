@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileGraph, runGraph, Tensor, writeOutputDir, type DType, type Graph } from "../../src/index.js";
+import { compile, runGraph, Tensor, writeOutputDir, type DType, type Graph } from "../../src/index.js";
 import { importTflite, tfliteTensorNames } from "../../src/importers/tflite/index.js";
 import { runBatchC } from "../support/batch-run.js";
 import { compileAndRun, SANITIZE_CFLAGS } from "../support/c-run.js";
@@ -57,7 +57,7 @@ function runFreshProcesses(graph: Graph, inputs: readonly Tensor[]): Uint8Array[
   const work = mkdtempSync(join(tmpdir(), "egret-svdf-"));
   try {
     const dir = join(work, "out");
-    writeOutputDir(dir, compileGraph(graph).files);
+    writeOutputDir(dir, compile(graph).files);
     execFileSync("make", ["-s", "-C", dir, `CFLAGS=${SANITIZE_CFLAGS}`], { stdio: ["ignore", "pipe", "pipe"] });
     return inputs.map((x, k) => {
       const inPath = join(work, `in${k}.bin`);

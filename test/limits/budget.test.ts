@@ -13,6 +13,7 @@ import { checkTensorSize, FoldLedger } from "../../src/ir/limits.js";
 import { parseRules } from "../../src/rules/load.js";
 import { parseSExprs } from "../../src/rules/sexpr.js";
 import { errorOf } from "../support/errors.js";
+import { VOCABULARY } from "../support/toolchain.js";
 
 const work = mkdtempSync(join(tmpdir(), "egret-budget-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -145,7 +146,7 @@ describe("options, files, images, rule files", () => {
     expect(parseSExprs(nested(LIMITS.ruleNesting), "ok.rules")).toHaveLength(1);
     expect(errorOf(() => parseSExprs(nested(LIMITS.ruleNesting + 1), "deep.rules")).subject).toBe(`deep.rules:1:${LIMITS.ruleNesting + 1}`);
     const rule = (dims: string) => `(rule r (Relu ?x) => (Relu ?x) :check (?x [${dims}]))`;
-    expect(parseRules(rule("1024 1024"), "a.rules")).toHaveLength(1);
-    expect(errorOf(() => parseRules(rule("1024 1024 n"), "b.rules")).message).toMatch(/3145728 elements/);
+    expect(parseRules(rule("1024 1024"), "a.rules", VOCABULARY)).toHaveLength(1);
+    expect(errorOf(() => parseRules(rule("1024 1024 n"), "b.rules", VOCABULARY)).message).toMatch(/3145728 elements/);
   });
 });

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { compileGraph, EgretError, importModelFile } from "../../src/index.js";
+import { compile, EgretError, importModelFile } from "../../src/index.js";
 import { compareClose } from "../support/c-run.js";
 import { sharedForListing } from "../support/shared-skip.js";
 import { buildModel, type BuiltModel } from "../conformance/c-build.js";
@@ -45,7 +45,7 @@ describe("shared ONNX models vs onnxruntime", () => {
       it(`${model} is refused with a clear EgretError (${excluded.reason})`, () => {
         let error: unknown;
         try {
-          compileGraph(importModelFile(abs));
+          compile(importModelFile(abs));
         } catch (e) {
           error = e;
         }

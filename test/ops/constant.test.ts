@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runGraph, Tensor, type AttrValue, type Graph, type Node, type ValueInfo } from "../../src/index.js";
-import { getOp } from "../../src/ir/registry.js";
+import { OPS, runGraph, Tensor, type AttrValue, type Graph, type Node, type ValueInfo } from "../../src/index.js";
 import { compileAndRun } from "../support/c-run.js";
 import { randomTensor, singleNodeGraph } from "../support/graphs.js";
 import { errorOf } from "../support/errors.js";
@@ -15,7 +14,7 @@ const UNUSED_FEED = Tensor.fromNumbers("float32", [1], [0]);
 
 function unfoldedGraph(op: string, attrs: Record<string, AttrValue>): Graph {
   const node: Node = { name: `${op.toLowerCase()}_0`, op, inputs: [], outputs: ["y"], attrs };
-  const [info] = getOp(op)!.infer(node, []) as [ValueInfo];
+  const [info] = OPS.get(op)!.infer(node, []) as [ValueInfo];
   return {
     name: "unfolded",
     inputs: [{ name: "unused", ...UNUSED }],

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildGraph, compileGraph, Tensor, writeOutputDir, type AttrValue, type Graph } from "../../src/index.js";
+import { buildGraph, compile, Tensor, writeOutputDir, type AttrValue, type Graph } from "../../src/index.js";
 import { randomTensor } from "../support/graphs.js";
 
 /**
@@ -93,7 +93,7 @@ describe("issue-18 operators cross-compile for Cortex-M", () => {
   const graph = everyNewKernel();
   for (const target of ["cortex-m4", "cortex-m0plus"]) {
     it(`${target}: model.c with every new kernel builds runner.elf with -Werror`, () => {
-      const result = compileGraph(graph, { target });
+      const result = compile(graph, { target });
       for (const op of ["Mod", "BitShift", "Trilu", "TopK", "Einsum", "STFT", "SoftmaxCrossEntropyLoss"]) {
         expect(result.graph.nodes.some((n) => n.op === op), `${op} reaches the C`).toBe(true);
       }

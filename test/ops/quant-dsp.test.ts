@@ -10,6 +10,7 @@ import { loadRuleFiles } from "../../src/rules/load.js";
 import { quantMacCycles } from "../../backends/cortex-m/quant-cost.js";
 import { compileAndRun, SANITIZE_CFLAGS } from "../support/c-run.js";
 import { multiNodeGraph, randInt, randomInts, randomScale, rng, type QNode } from "./quant-support.js";
+import { OPS, VOCABULARY } from "../support/toolchain.js";
 
 /**
  * The Armv7E-M int8 kernels (runtime-c/kernels/q*_dsp.c, ops QConv2DDsp, QConv2D1x1Dsp,
@@ -182,7 +183,7 @@ describe("the DSP kernels' requantization equals TFLite's double rounding", () =
 
 describe("rules/targets/cortex-m.rules", () => {
   it("every lowering passes the soundness checker on int8 instances (guards within what each DSP op accepts)", () => {
-    const rules = loadRuleFiles([join(PACKAGE_ROOT, "rules", "targets", "cortex-m.rules")]);
+    const rules = loadRuleFiles([join(PACKAGE_ROOT, "rules", "targets", "cortex-m.rules")], VOCABULARY);
     expect(rules.map((r) => r.name)).toContain("qdepthwise-one-channel-dsp");
     const results = checkRules(rules, { runs: 30, seed: 7 });
     expect(results.filter((r) => !r.ok)).toEqual([]);
@@ -195,12 +196,12 @@ describe("cortex-m4 prices of the int8 kernels", () => {
     const x = { dtype: "int8" as const, shape: [1, 25, 5, 64] };
     const price = (op: string, w: number[], out: number[], attrs: Record<string, number | number[]> = {}) =>
       quantMacCycles({ name: "n", op, inputs: ["x", "w"], outputs: ["y"], attrs: { x_scale: 1, w_scale: [1], y_scale: 1, ...attrs } },
-        [x, { dtype: "int8", shape: w }], [{ dtype: "int8", shape: out }])!;
+        [x, { dtype: "int8", shape: w }], [{ dtype: "int8", shape: out }], OPS)!;
     expect(price("QConv2D1x1Dsp", [64, 1, 1, 64], [1, 25, 5, 64])).toBeLessThan(price("QConv2DDsp", [64, 1, 1, 64], [1, 25, 5, 64]));
     expect(price("QConv2DDsp", [64, 1, 1, 64], [1, 25, 5, 64])).toBeLessThan(price("QConv2D", [64, 1, 1, 64], [1, 25, 5, 64]));
     const dw = { pads: [1, 1, 1, 1], depth_multiplier: 1 };
     expect(price("QDepthwiseConv2D3x3Dsp", [1, 3, 3, 64], [1, 25, 5, 64], dw)).toBeLessThan(price("QDepthwiseConv2D", [1, 3, 3, 64], [1, 25, 5, 64], dw));
-    expect(quantMacCycles({ name: "n", op: "Relu", inputs: ["x"], outputs: ["y"], attrs: {} }, [x], [x])).toBeUndefined();
+    expect(quantMacCycles({ name: "n", op: "Relu", inputs: ["x"], outputs: ["y"], attrs: {} }, [x], [x], OPS)).toBeUndefined();
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildGraph, compileGraph, runGraph, Tensor } from "../../src/index.js";
+import { buildGraph, compile, runGraph, Tensor } from "../../src/index.js";
 import { compileAndRun } from "../support/c-run.js";
 import { constant, expectCasesMatchC, expectNodeError, i64, input, interpretNode, iota, seeded, valuesOf } from "./tensor-support.js";
 
@@ -140,7 +140,7 @@ describe("reshape family in C", () => {
         { name: "t2", op: "Transpose", inputs: ["d"], outputs: ["z"], attrs: {} },
       ],
     });
-    const summary = compileGraph(graph).summary;
+    const summary = compile(graph).summary;
     expect(summary.kernelCalls).toBe(2);
     expect(summary.arenaBytes).toBe(2 * 3 * 4 * 8);
     const x = seeded("int64", [2, 3, 4], 9);

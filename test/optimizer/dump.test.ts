@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildGraph, compileGraph, EgretError, Tensor, type Graph } from "../../src/index.js";
-import { parseDumpOption } from "../../src/compile.js";
+import { buildGraph, compile, EgretError, Tensor, type Graph } from "../../src/index.js";
+import { parseDumpOption } from "../../src/cli/dump-option.js";
 import { randomTensor } from "../support/graphs.js";
 import { requireOnnxTestdata } from "../support/testdata.js";
 
@@ -74,7 +74,7 @@ const IR_LINE = /^[\w.:/-]+(, [\w.:/-]+)* = \w+(\[.*\])?\([^()]*\) : (\w+\[[\d,]
 
 describe("--dump egraph|ir", () => {
   it("writes the saturated e-graph as DOT with a cluster per class, naming the ops", () => {
-    const { dumps } = compileGraph(convBnRelu(), { dump: ["egraph"] });
+    const { dumps } = compile(convBnRelu(), { dump: ["egraph"] });
     expect([...dumps.keys()]).toEqual(["egraph.dot"]);
     const dot = checkDot(dumps.get("egraph.dot")!);
     expect(dot.clusters).toBeGreaterThan(5);
@@ -85,7 +85,7 @@ describe("--dump egraph|ir", () => {
   });
 
   it("writes the IR before and after optimisation, one line per node", () => {
-    const { dumps } = compileGraph(convBnRelu(), { dump: ["ir"] });
+    const { dumps } = compile(convBnRelu(), { dump: ["ir"] });
     const before = dumps.get("ir-before.txt")!.split("\n");
     const after = dumps.get("ir-after.txt")!.split("\n");
     expect(before).toContain("input x : float32[1,2,6,6]");
@@ -99,15 +99,15 @@ describe("--dump egraph|ir", () => {
   });
 
   it("is deterministic", () => {
-    const a = compileGraph(convBnRelu(), { dump: ["egraph", "ir"] }).dumps;
-    const b = compileGraph(convBnRelu(), { dump: ["egraph", "ir"] }).dumps;
+    const a = compile(convBnRelu(), { dump: ["egraph", "ir"] }).dumps;
+    const b = compile(convBnRelu(), { dump: ["egraph", "ir"] }).dumps;
     expect([...a.keys()].sort()).toEqual(["egraph.dot", "ir-after.txt", "ir-before.txt"]);
     for (const [name, text] of a) expect(b.get(name), name).toBe(text);
   });
 
   it("rejects an e-graph dump without the optimizer and malformed --dump values", () => {
-    expect(() => compileGraph(convBnRelu(), { optimize: false, dump: ["egraph"] })).toThrow(EgretError);
-    expect(compileGraph(convBnRelu(), { optimize: false, dump: ["ir"] }).dumps.get("ir-after.txt")).toBe(compileGraph(convBnRelu(), { optimize: false, dump: ["ir"] }).dumps.get("ir-before.txt"));
+    expect(() => compile(convBnRelu(), { optimize: false, dump: ["egraph"] })).toThrow(EgretError);
+    expect(compile(convBnRelu(), { optimize: false, dump: ["ir"] }).dumps.get("ir-after.txt")).toBe(compile(convBnRelu(), { optimize: false, dump: ["ir"] }).dumps.get("ir-before.txt"));
     expect(parseDumpOption(["egraph,ir", "d1", "all", "d2"])).toEqual([
       { kinds: ["egraph", "ir"], dir: "d1" },
       { kinds: ["egraph", "ir"], dir: "d2" },

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { buildGraph, compileGraph, EgretError, runGraph, type Graph } from "../../src/index.js";
+import { buildGraph, compile, EgretError, runGraph, type Graph } from "../../src/index.js";
 import { sramPeak } from "../../costmodels/index.js";
 import { optimizeGraph } from "../../src/optimizer/optimize.js";
 import { parseRules } from "../../src/rules/load.js";
 import { compareClose } from "../support/c-run.js";
 import { randomTensor } from "../support/graphs.js";
+import { HOST_OPTIMIZE, OPS, VOCABULARY } from "../support/toolchain.js";
 
 /**
  * A user rule that pushes a Slice below a Sigmoid: sound (Sigmoid is elementwise), and a trade of
@@ -16,6 +17,7 @@ import { randomTensor } from "../support/graphs.js";
 const sliceBelowSigmoid = parseRules(
   `(rule slice-below-sigmoid (Slice (Sigmoid ?x) :* ?s) => (Sigmoid (Slice ?x :* ?s)))`,
   "test/slice-below-sigmoid.rules",
+  VOCABULARY,
 );
 
 function twoHalves(): Graph {
@@ -37,9 +39,9 @@ const ops = (graph: Graph) => graph.nodes.map((n) => n.op);
 
 describe("DAG extraction on the IR", () => {
   it("keeps the shared Sigmoid that greedy (tree cost) duplicates", () => {
-    const greedy = optimizeGraph(twoHalves(), { rules: sliceBelowSigmoid, extractor: "greedy" });
+    const greedy = optimizeGraph(twoHalves(), { ...HOST_OPTIMIZE, rules: sliceBelowSigmoid, extractor: "greedy" });
     expect(ops(greedy.graph).sort()).toEqual(["Sigmoid", "Sigmoid", "Slice", "Slice"]);
-    const dag = optimizeGraph(twoHalves(), { rules: sliceBelowSigmoid });
+    const dag = optimizeGraph(twoHalves(), { ...HOST_OPTIMIZE, rules: sliceBelowSigmoid });
     expect(ops(dag.graph).sort()).toEqual(["Sigmoid", "Slice", "Slice"]);
     expect(dag.report.extraction.used).toMatch(/^dag/);
     expect(dag.report.extraction.dagStatus).toBe("optimal");
@@ -50,8 +52,8 @@ describe("DAG extraction on the IR", () => {
 
 describe("--sram-budget", () => {
   const graph = twoHalves();
-  const cheapArena = sramPeak(optimizeGraph(graph, { rules: sliceBelowSigmoid }).graph).arenaBytes;
-  const smallArena = sramPeak(optimizeGraph(graph, { rules: sliceBelowSigmoid, extractor: "greedy" }).graph).arenaBytes;
+  const cheapArena = sramPeak(optimizeGraph(graph, { ...HOST_OPTIMIZE, rules: sliceBelowSigmoid }).graph, OPS).arenaBytes;
+  const smallArena = sramPeak(optimizeGraph(graph, { ...HOST_OPTIMIZE, rules: sliceBelowSigmoid, extractor: "greedy" }).graph, OPS).arenaBytes;
 
   it("the cheapest program needs more arena than the alternative (premise of the test)", () => {
     expect(cheapArena).toBe(64);
@@ -60,7 +62,7 @@ describe("--sram-budget", () => {
 
   it("a budget between the two arenas picks the smaller program, which computes the same outputs", () => {
     const budget = 48;
-    const { graph: chosen, report } = optimizeGraph(graph, { rules: sliceBelowSigmoid, sramBudget: budget });
+    const { graph: chosen, report } = optimizeGraph(graph, { ...HOST_OPTIMIZE, rules: sliceBelowSigmoid, sramBudget: budget });
     expect(ops(chosen).sort()).toEqual(["Sigmoid", "Sigmoid", "Slice", "Slice"]);
     expect(report.extraction.sram?.arenaBytes).toBe(32);
     expect(report.extraction.sram?.candidates.map((c) => c.arenaBytes)).toContain(64);
@@ -68,20 +70,20 @@ describe("--sram-budget", () => {
     const want = runGraph(graph, [x]);
     runGraph(chosen, [x]).forEach((got, i) => expect(compareClose(got, want[i]!).ok).toBe(true));
 
-    const compiled = compileGraph(graph, { extraRules: sliceBelowSigmoid, sramBudget: budget });
+    const compiled = compile(graph, { userRules: sliceBelowSigmoid, sramBudget: budget });
     expect(compiled.summary.arenaBytes).toBeLessThanOrEqual(budget);
     expect(compiled.summary.kernelCalls).toBe(4);
   });
 
   it("a budget the cheapest program fits keeps the cheapest program", () => {
-    const { graph: chosen } = optimizeGraph(graph, { rules: sliceBelowSigmoid, sramBudget: 64 });
+    const { graph: chosen } = optimizeGraph(graph, { ...HOST_OPTIMIZE, rules: sliceBelowSigmoid, sramBudget: 64 });
     expect(ops(chosen).sort()).toEqual(["Sigmoid", "Slice", "Slice"]);
   });
 
   it("an impossible budget fails with the budget and the smallest arena found", () => {
     let error: unknown;
     try {
-      compileGraph(graph, { extraRules: sliceBelowSigmoid, sramBudget: 16 });
+      compile(graph, { userRules: sliceBelowSigmoid, sramBudget: 16 });
     } catch (e) {
       error = e;
     }
@@ -92,7 +94,7 @@ describe("--sram-budget", () => {
   });
 
   it("without the optimizer the imported graph must fit the budget too", () => {
-    expect(() => compileGraph(graph, { optimize: false, sramBudget: 16 })).toThrow(/needs 64 bytes/);
-    expect(compileGraph(graph, { optimize: false, sramBudget: 64 }).summary.arenaBytes).toBe(64);
+    expect(() => compile(graph, { optimize: false, sramBudget: 16 })).toThrow(/needs 64 bytes/);
+    expect(compile(graph, { optimize: false, sramBudget: 64 }).summary.arenaBytes).toBe(64);
   });
 });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { buildGraph, compileGraph, runGraph, Tensor, type Graph } from "../../src/index.js";
+import { buildGraph, compile, runGraph, Tensor, type Graph } from "../../src/index.js";
 import { optimizeGraph } from "../../src/optimizer/optimize.js";
 import { shippedRules } from "../../src/rules/load.js";
 import { compareClose, compileAndRun } from "../support/c-run.js";
 import { randomTensor } from "../support/graphs.js";
+import { HOST_OPTIMIZE, VOCABULARY } from "../support/toolchain.js";
 
-const rules = shippedRules();
+const rules = shippedRules(VOCABULARY);
 
 function convBnRelu(constantScale: boolean): Graph {
   const c = 2;
@@ -35,7 +36,7 @@ function convBnRelu(constantScale: boolean): Graph {
 describe("fusion rules on small graphs", () => {
   it("Conv+BatchNorm+Relu becomes one Conv with a fused activation, one kernel call, same outputs in C", () => {
     const graph = convBnRelu(true);
-    const { graph: optimized, report } = optimizeGraph(graph, { rules });
+    const { graph: optimized, report } = optimizeGraph(graph, { ...HOST_OPTIMIZE, rules });
     expect(optimized.nodes.map((n) => n.op)).toEqual(["Conv"]);
     expect(optimized.nodes[0]!.attrs["activation"]).toBe("Relu");
     expect(report.hits["conv-batchnorm"]).toBeGreaterThan(0);
@@ -44,15 +45,15 @@ describe("fusion rules on small graphs", () => {
     const [expected] = runGraph(graph, [x]);
     const [interp] = runGraph(optimized, [x]);
     expect(compareClose(interp!, expected!).ok).toBe(true);
-    expect(compileGraph(graph).summary.kernelCalls).toBe(1);
-    expect(compileGraph(graph, { optimize: false }).summary.kernelCalls).toBe(3);
+    expect(compile(graph).summary.kernelCalls).toBe(1);
+    expect(compile(graph, { optimize: false }).summary.kernelCalls).toBe(3);
     const [c] = compileAndRun(graph, [x]);
     expect(compareClose(c!, expected!).ok).toBe(true);
   });
 
   it("does not fold BatchNorm whose scale is computed at run time (negative case)", () => {
     const graph = convBnRelu(false);
-    const { graph: optimized, report } = optimizeGraph(graph, { rules });
+    const { graph: optimized, report } = optimizeGraph(graph, { ...HOST_OPTIMIZE, rules });
     expect(report.hits["conv-batchnorm"]).toBeUndefined();
     expect(optimized.nodes.map((n) => n.op)).toContain("BatchNormalization");
   });
@@ -73,8 +74,8 @@ describe("fusion rules on small graphs", () => {
   }
 
   it("removes x*1 and Identity, keeps x*2 (positive and negative cases)", () => {
-    expect(optimizeGraph(mulGraph(1), { rules }).graph.nodes.map((n) => n.op)).toEqual(["Relu"]);
-    const kept = optimizeGraph(mulGraph(2), { rules });
+    expect(optimizeGraph(mulGraph(1), { ...HOST_OPTIMIZE, rules }).graph.nodes.map((n) => n.op)).toEqual(["Relu"]);
+    const kept = optimizeGraph(mulGraph(2), { ...HOST_OPTIMIZE, rules });
     expect(kept.graph.nodes.map((n) => n.op)).toEqual(["Mul", "Relu"]);
     const x = randomTensor([2, 3], 3);
     expect(compareClose(runGraph(kept.graph, [x])[0]!, runGraph(mulGraph(2), [x])[0]!).ok).toBe(true);
@@ -97,15 +98,15 @@ describe("fusion rules on small graphs", () => {
         ],
       });
     const fused = make([3]);
-    const out = optimizeGraph(fused, { rules }).graph;
+    const out = optimizeGraph(fused, { ...HOST_OPTIMIZE, rules }).graph;
     expect(out.nodes.map((n) => n.op)).toEqual(["Gemm"]);
     const a = randomTensor([2, 4], 5);
     expect(compareClose(runGraph(out, [a])[0]!, runGraph(fused, [a])[0]!).ok).toBe(true);
-    expect(optimizeGraph(make([2, 2, 3]), { rules }).graph.nodes.map((n) => n.op)).toEqual(["MatMul", "Add"]);
+    expect(optimizeGraph(make([2, 2, 3]), { ...HOST_OPTIMIZE, rules }).graph.nodes.map((n) => n.op)).toEqual(["MatMul", "Add"]);
   });
 
   it("reports the saturation run in the compile summary", () => {
-    const s = compileGraph(convBnRelu(true), { reportBaseline: true }).summary.optimizer!;
+    const s = compile(convBnRelu(true), { reportBaseline: true }).summary.optimizer!;
     expect(s.stopReason).toBe("saturated");
     expect(s.kernelCallsBefore).toBe(3);
     expect(s.kernelCallsAfter).toBe(1);

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileGraph, runGraph, Tensor, type Graph } from "../../src/index.js";
+import { compile, runGraph, Tensor, type Graph } from "../../src/index.js";
 import { optimizeGraph } from "../../src/optimizer/optimize.js";
 import { importKeras, kerasReady } from "../../src/importers/keras/index.js";
 import { importTfGraphDef } from "../../src/importers/tf/index.js";
@@ -10,6 +10,7 @@ import { compareClose } from "../support/c-run.js";
 import { randomTensor } from "../support/graphs.js";
 import { sharedFor } from "../support/shared-skip.js";
 import { chain, expectSameOutputs, feedsFor, optimize, opsOf, runC } from "../rules/support.js";
+import { HOST_OPTIMIZE, VOCABULARY } from "../support/toolchain.js";
 
 /**
  * rules/layout.rules' NHWC section: a Conv/MaxPool/AveragePool between the importers'
@@ -23,11 +24,11 @@ const NHWC_RULES = new Set(["conv-to-nhwc", "maxpool-to-nhwc", "averagepool-to-n
 
 /** Kernel calls of a graph compiled as is. */
 function kernelCalls(graph: Graph): number {
-  return compileGraph(graph, { optimize: false }).summary.kernelCalls;
+  return compile(graph, { optimize: false }).summary.kernelCalls;
 }
 
 function withoutNhwcRules(graph: Graph): Graph {
-  return optimizeGraph(graph, { rules: shippedRules().filter((r) => !NHWC_RULES.has(r.name)) }).graph;
+  return optimizeGraph(graph, { ...HOST_OPTIMIZE, rules: shippedRules(VOCABULARY).filter((r) => !NHWC_RULES.has(r.name)) }).graph;
 }
 
 function layouts(graph: Graph, op: string): string[] {
@@ -176,7 +177,7 @@ describe("Conv/Pool in either layout on the TensorFlow and Keras corpus", () => 
     it(`${name}: kernel calls ${imported} -> ${nchwOnly} (NCHW only) -> ${withNhwc} (either layout), same outputs (interpreter and C)`, (ctx) => {
       const shared = useShared(ctx);
       const graph = load(join(shared, "models"));
-      const optimized = compileGraph(graph);
+      const optimized = compile(graph);
       const calls = optimized.summary.kernelCalls;
       const baseline = kernelCalls(withoutNhwcRules(graph));
       const convs = layouts(optimized.graph, "Conv");

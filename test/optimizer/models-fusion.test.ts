@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadOnnxStatic, pytorchConvertedModels, sharedModels, SHARED_ONNX_DIR, type BenchModel } from "../../bench/models.js";
-import { compileGraph, EgretError, type Graph } from "../../src/index.js";
+import { compile, EgretError, type Graph } from "../../src/index.js";
 import { compareClose } from "../support/c-run.js";
 import { requireOnnxTestdata } from "../support/testdata.js";
 import { sharedOrSkip, sharedFor } from "../support/shared-skip.js";
@@ -59,8 +59,8 @@ function checkModels(models: readonly BenchModel[]): number {
     if (graph === undefined) continue;
     const before = countChains(graph);
     if (before.convBnRelu + before.convRelu + before.convBn === 0) continue;
-    const optimized = compileGraph(graph);
-    const baseline = compileGraph(graph, { optimize: false }).summary.kernelCalls;
+    const optimized = compile(graph);
+    const baseline = compile(graph, { optimize: false }).summary.kernelCalls;
     expect(countChains(optimized.graph), model.name).toEqual({ convBnRelu: 0, convRelu: 0, convBn: 0 });
     const fused = optimized.graph.nodes.filter((n) => n.op === "Conv" && n.attrs["activation"] === "Relu").length;
     expect(fused, model.name).toBeGreaterThanOrEqual(before.convBnRelu + before.convRelu);
@@ -85,9 +85,9 @@ describe("Conv+BatchNorm+Relu chains become one kernel call on real models", () 
     for (const model of models) {
       const graph = tryLoad(model);
       if (graph === undefined) continue;
-      const optimized = compileGraph(graph);
+      const optimized = compile(graph);
       expect(countChains(optimized.graph), model.name).toEqual({ convBnRelu: 0, convRelu: 0, convBn: 0 });
-      expect(optimized.summary.kernelCalls, model.name).toBeLessThanOrEqual(compileGraph(graph, { optimize: false }).summary.kernelCalls);
+      expect(optimized.summary.kernelCalls, model.name).toBeLessThanOrEqual(compile(graph, { optimize: false }).summary.kernelCalls);
       compiled++;
     }
     // The suite's cases are single layers or short op sequences (no Conv chains of their own).

@@ -10,6 +10,7 @@ import { compareClose } from "../support/c-run.js";
 import { randomTensor } from "../support/graphs.js";
 import { requireOnnxTestdata } from "../support/testdata.js";
 import { sharedOrSkip } from "../support/shared-skip.js";
+import { HOST_OPTIMIZE, VOCABULARY } from "../support/toolchain.js";
 
 /** Imports a model, or undefined when Egret cannot compile it at all (covered by other suites). */
 function tryImport(path: string): Graph | undefined {
@@ -25,7 +26,7 @@ function tryImport(path: string): Graph | undefined {
 function checkUnchanged(path: string): { checked: boolean; ms: number } {
   const graph = tryImport(path);
   if (graph === undefined || graph.inputs.some((i) => i.dtype !== "float32")) return { checked: false, ms: 0 };
-  const { graph: optimized, report } = optimizeGraph(graph, { rules: shippedRules() });
+  const { graph: optimized, report } = optimizeGraph(graph, { ...HOST_OPTIMIZE, rules: shippedRules(VOCABULARY) });
   const feeds = graph.inputs.map((input, i) => randomTensor(input.shape, 100 + i));
   let expected: Tensor[];
   try {

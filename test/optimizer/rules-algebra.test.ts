@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileGraph, Tensor } from "../../src/index.js";
+import { compile, Tensor } from "../../src/index.js";
 import { randomTensor } from "../support/graphs.js";
 import { chain, expectSameOutputs, optimize, opsOf } from "../rules/support.js";
 
@@ -44,7 +44,7 @@ describe("algebraic grouping of constants", () => {
     expect(opsOf(out)).toEqual(["Conv"]);
     expect(out.nodes[0]!.attrs["activation"]).toBe("Relu");
     expectSameOutputs(graph, out);
-    expect(compileGraph(graph).summary.kernelCalls).toBe(1);
+    expect(compile(graph).summary.kernelCalls).toBe(1);
   });
 
   it("does not merge constants whose combination would be larger than either (negative case)", () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileGraph, runGraph, Tensor } from "../../src/index.js";
+import { compile, runGraph, Tensor } from "../../src/index.js";
 import { importTfGraphDef } from "../../src/importers/tf/index.js";
 import { OPTIMIZER_LIMITS } from "../../src/optimizer/optimize.js";
 import { compareClose } from "../support/c-run.js";
@@ -40,8 +40,8 @@ describe("layout rules on small graphs", () => {
     expect(out.nodes.filter((n) => n.op === "Conv").every((n) => n.attrs["activation"] === "Relu")).toBe(true);
     expect(report.hits["add-const-through-transpose"]).toBeGreaterThan(0);
     expectSameOutputs(graph, out);
-    const before = compileGraph(graph, { optimize: false }).summary.kernelCalls;
-    expect(compileGraph(graph).summary.kernelCalls).toBe(4);
+    const before = compile(graph, { optimize: false }).summary.kernelCalls;
+    expect(compile(graph).summary.kernelCalls).toBe(4);
     expect(before).toBe(22);
   });
 
@@ -107,8 +107,8 @@ describe("layout rules on the TensorFlow corpus (NHWC models wrapped in transpos
       const shared = useShared(ctx);
       const path = join(shared, "models", "tf", file);
       const graph = importTfGraphDef(readFileSync(path), path, { inputShapes: new Map([[input, shape]]) });
-      const plain = compileGraph(graph, { optimize: false }).summary.kernelCalls;
-      const optimized = compileGraph(graph);
+      const plain = compile(graph, { optimize: false }).summary.kernelCalls;
+      const optimized = compile(graph);
       const report = optimized.summary.optimizer!;
       console.log(`${file}: kernel calls ${plain} -> ${optimized.summary.kernelCalls}; ${report.iterations} iterations, ${report.nodes} e-nodes, ${report.stopReason}, ${(report.saturateMs + report.extractMs).toFixed(0)} ms`);
       expect(plain).toBe(before);

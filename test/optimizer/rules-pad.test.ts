@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileGraph, Tensor, type AttrValue } from "../../src/index.js";
+import { compile, Tensor, type AttrValue } from "../../src/index.js";
 import { randomTensor } from "../support/graphs.js";
 import { compareClose } from "../support/c-run.js";
 import { chain, expectSameOutputs, feedsFor, optimize, opsOf, runC } from "../rules/support.js";
@@ -32,7 +32,7 @@ describe("Pad into Conv padding", () => {
     expect(report.hits["conv-pad"]).toBeGreaterThan(0);
     expectSameOutputs(graph, out);
     const feeds = feedsFor(graph);
-    expect(compileGraph(graph).summary.kernelCalls).toBe(1);
+    expect(compile(graph).summary.kernelCalls).toBe(1);
     expect(compareClose(runC(graph, feeds, true)[0]!, runC(graph, feeds, false)[0]!).ok).toBe(true);
   }, 60_000);
 

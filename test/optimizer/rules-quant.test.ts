@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildGraph, compileGraph, runGraph, Tensor, type AttrValue, type Graph } from "../../src/index.js";
+import { buildGraph, compile, runGraph, Tensor, type AttrValue, type Graph } from "../../src/index.js";
 import { randomInts, rng } from "../ops/quant-support.js";
 import { optimize, opsOf, runC } from "../rules/support.js";
 
@@ -78,7 +78,7 @@ describe("quantized clamps fold into the Q op's activation range", () => {
     expect(numbers(runGraph(out, x)[0]!)).toEqual(numbers(want));
     expect(numbers(runC(graph, x, true)[0]!)).toEqual(numbers(want));
     // Reshapes alias their input's buffer: only the two Q kernels are called.
-    expect(compileGraph(graph).summary.kernelCalls).toBe(2);
+    expect(compile(graph).summary.kernelCalls).toBe(2);
   }, 60_000);
 
   it("keeps a QRequantize that changes the scale or the zero point", () => {

@@ -1,8 +1,9 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { importModelFile, runGraph, Tensor } from "../../src/index.js";
+import { importModelFile, optimizeModel, runGraph, Tensor } from "../../src/index.js";
 import { argmax } from "../../src/quantize/metrics.js";
-import { optimizedFloatProgram, quantizeProgram } from "../../src/quantize/ptq.js";
+import { quantizeProgram } from "../../src/quantize/ptq.js";
+import { OPS } from "../support/toolchain.js";
 import { runBatchC } from "../support/batch-run.js";
 import { readMnist } from "../support/mnist.js";
 import { sharedFor } from "../support/shared-skip.js";
@@ -24,7 +25,7 @@ describe("PTQ: MNIST through the generated C", () => {
     const digit = (i: number) => Float32Array.from(mnist.images.subarray(i * pixels, (i + 1) * pixels), (v) => v / 255);
     // Every third of the first 96 digits: 32 calibration samples, all among the first 100.
     const calib = Array.from({ length: 32 }, (_, k) => [new Tensor("float32", [1, 1, 28, 28], digit(3 * k))]);
-    const q = quantizeProgram(optimizedFloatProgram(graph), calib, { dtype: "int8", method: "minmax", perChannel: true });
+    const q = quantizeProgram(optimizeModel(graph), calib, { ops: OPS, dtype: "int8", method: "minmax", perChannel: true });
     expect(q.fallbacks).toEqual([]);
     expect(q.graph.nodes.filter((n) => n.op.startsWith("Q")).map((n) => n.op)).toEqual(expect.arrayContaining(["QQuantize", "QConv2D", "QMaxPool2D", "QFullyConnected", "QDequantize"]));
 

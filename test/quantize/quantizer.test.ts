@@ -1,14 +1,15 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { buildGraph, runGraph, Tensor, type Graph } from "../../src/index.js";
-import { maybeQuantize } from "../../src/cli/quantize-options.js";
+import { describe, expect, it } from "vitest";
+import { buildGraph, optimizeModel, quantizeModel, runGraph, Tensor, toolchain, type Graph } from "../../src/index.js";
+import { calibrationFrom } from "../../src/cli/quantize-options.js";
 import { calibrate } from "../../src/quantize/calibrate.js";
 import { evaluateQuantized, formatEvalReport } from "../../src/quantize/evaluate.js";
 import { LayerComparison } from "../../src/quantize/layer-compare.js";
 import { argmax } from "../../src/quantize/metrics.js";
 import { sqnrDb } from "../../src/quantize/metrics.js";
-import { optimizedFloatProgram, quantizeProgram, type PtqOptions } from "../../src/quantize/ptq.js";
+import { quantizeProgram, type PtqOptions } from "../../src/quantize/ptq.js";
 import { compileAndRun, SANITIZE_CFLAGS } from "../support/c-run.js";
 import { errorOf } from "../support/errors.js";
+import { OPS } from "../support/toolchain.js";
 
 /** Seeded uniform values in [lo, hi). */
 function uniform(n: number, seed: number, lo = -1, hi = 1): number[] {
@@ -51,7 +52,7 @@ function smallNet(): Graph {
 }
 
 const samples = (count: number, seed: number) => Array.from({ length: count }, (_, i) => [Tensor.fromNumbers("float32", [1, 3, 8, 8], uniform(192, seed + i))]);
-const OPTIONS: PtqOptions = { dtype: "int8", method: "minmax", perChannel: true };
+const OPTIONS: PtqOptions = { ops: OPS, dtype: "int8", method: "minmax", perChannel: true };
 
 /** Output SQNR of the quantized program against the float graph over `evalSet`. */
 function outputSqnr(floatGraph: Graph, quantized: Graph, evalSet: readonly Tensor[][]): number {
@@ -66,7 +67,7 @@ function outputSqnr(floatGraph: Graph, quantized: Graph, evalSet: readonly Tenso
 
 describe("quantizer: float graph -> integer ops", () => {
   const graph = smallNet();
-  const program = optimizedFloatProgram(graph);
+  const program = optimizeModel(graph);
   const calib = samples(8, 100);
   const evalSet = samples(6, 900);
 
@@ -100,7 +101,7 @@ describe("quantizer: float graph -> integer ops", () => {
     // calibration inputs: on new inputs, values beyond the calibrated ranges clip in both
     // dtypes alike, which would hide the resolution this test is about.
     const logits = (q: typeof int8) => {
-      const layers = new LayerComparison(program, q.graph, q.copies);
+      const layers = new LayerComparison(program, q.graph, q.copies, OPS);
       for (const s of calib) layers.add(s);
       return layers.results().find((l) => l.tensor === program.nodes.find((n) => n.op === "Softmax")!.inputs[0])!.sqnrDb;
     };
@@ -125,7 +126,7 @@ describe("quantizer: float graph -> integer ops", () => {
 describe("egret eval's report", () => {
   it("per-layer SQNR and cosine by float tensor name, output agreement, top-1 agreement and accuracy", () => {
     const graph = smallNet();
-    const program = optimizedFloatProgram(graph);
+    const program = optimizeModel(graph);
     const q = quantizeProgram(program, samples(8, 100), OPTIONS);
     const evalSet = samples(6, 900);
     const floatTop = evalSet.map((s) => argmax(runGraph(graph, s)[0]!.toNumbers()));
@@ -148,23 +149,20 @@ describe("egret eval's report", () => {
 });
 
 describe("quantizer: errors and the no-calibration fallback", () => {
-  afterEach(() => vi.restoreAllMocks());
   const graph = smallNet();
 
   it("no samples, wrong shape, wrong dtype and --calib without --quantize give clear errors", () => {
-    expect(errorOf(() => calibrate(graph, [], { histograms: false })).message).toMatch(/no calibration samples/);
-    expect(errorOf(() => calibrate(graph, [[Tensor.fromNumbers("float32", [1, 3, 4, 4], new Array(48).fill(0))]], { histograms: false })).message).toMatch(/input "x".*float32\[1x3x8x8\].*float32\[1x3x4x4\]/);
-    expect(errorOf(() => calibrate(graph, [[new Tensor("uint8", [1, 3, 8, 8])]], { histograms: false })).message).toMatch(/input "x".*uint8/);
-    expect(errorOf(() => maybeQuantize(graph, { calib: "data.npy", calibMethod: "minmax" })).message).toMatch(/--calib.*needs --quantize/);
+    expect(errorOf(() => calibrate(graph, [], { ops: OPS, histograms: false })).message).toMatch(/no calibration samples/);
+    expect(errorOf(() => calibrate(graph, [[Tensor.fromNumbers("float32", [1, 3, 4, 4], new Array(48).fill(0))]], { ops: OPS, histograms: false })).message).toMatch(/input "x".*float32\[1x3x8x8\].*float32\[1x3x4x4\]/);
+    expect(errorOf(() => calibrate(graph, [[new Tensor("uint8", [1, 3, 8, 8])]], { ops: OPS, histograms: false })).message).toMatch(/input "x".*uint8/);
+    expect(errorOf(() => calibrationFrom(graph, { calib: "data.npy", calibMethod: "minmax" }, toolchain.target("host"))).message).toMatch(/--calib.*needs --quantize/);
   });
 
-  it("without --calib: a loud warning and seeded random inputs (deterministic)", () => {
-    const errors: string[] = [];
-    vi.spyOn(console, "error").mockImplementation((m: string) => void errors.push(m));
-    const a = maybeQuantize(graph, { quantize: "int8", calibMethod: "minmax", quiet: true });
-    const b = maybeQuantize(graph, { quantize: "int8", calibMethod: "minmax", quiet: true });
-    expect(errors.join("\n")).toMatch(/WARNING: --quantize without --calib/);
-    expect(a.nodes).toEqual(b.nodes);
-    expect(a.nodes.some((n) => n.op === "QConv2D")).toBe(true);
+  it("without --calib: a warning returned as data and seeded random inputs (deterministic)", () => {
+    const a = quantizeModel(graph, { quantize: { dtype: "int8", method: "minmax" } });
+    const b = quantizeModel(graph, { quantize: { dtype: "int8", method: "minmax" } });
+    expect(a.diagnostics.map((d) => `${d.severity}: ${d.source}`)).toContain("warning: --quantize without --calib");
+    expect(a.result.graph.nodes).toEqual(b.result.graph.nodes);
+    expect(a.result.graph.nodes.some((n) => n.op === "QConv2D")).toBe(true);
   });
 });

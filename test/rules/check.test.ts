@@ -6,11 +6,12 @@ import { evaluateInstance } from "../../src/rules/check-instance.js";
 import { leafSpec, leafTensor } from "../../src/rules/check-values.js";
 import { parseRules, shippedRules } from "../../src/rules/load.js";
 import { errorOf } from "../support/errors.js";
+import { VOCABULARY } from "../support/toolchain.js";
 
 /** The soundness checker: reproducible seeds, special values, operand domains, conditioning-aware tolerance. */
 
-const rule = (text: string) => parseRules(text, "t.rules")[0]!;
-const shipped = (name: string) => shippedRules().find((r) => r.name === name)!;
+const rule = (text: string) => parseRules(text, "t.rules", VOCABULARY)[0]!;
+const shipped = (name: string) => shippedRules(VOCABULARY).find((r) => r.name === name)!;
 
 describe("rule checker: reproducible", () => {
   const wrong = rule("(rule add-drops (Add ?x ?y) => ?x)");
@@ -37,7 +38,7 @@ describe("rule checker: reproducible", () => {
 
   it("checks each rule from the seed alone: the result does not depend on the rules checked before it", () => {
     const alone = checkRule(wrong, { seed: 3 });
-    for (const r of shippedRules().slice(0, 5)) checkRule(r, { seed: 3, runs: 5 });
+    for (const r of shippedRules(VOCABULARY).slice(0, 5)) checkRule(r, { seed: 3, runs: 5 });
     expect(checkRule(wrong, { seed: 3 })).toEqual(alone);
   });
 });
@@ -133,9 +134,9 @@ describe("rule checker: tolerance follows the conditioning", () => {
 
 describe("user rules before use", () => {
   it("requireSoundRules names the rule, file:line, the counterexample, the seed and the way out", () => {
-    const error = errorOf(() => requireSoundRules(parseRules("(rule ok (Relu (Relu ?x)) => (Relu ?x))\n(rule bad (Add ?x ?y) => ?x)", "user.rules")));
+    const error = errorOf(() => requireSoundRules(parseRules("(rule ok (Relu (Relu ?x)) => (Relu ?x))\n(rule bad (Add ?x ?y) => ?x)", "user.rules", VOCABULARY)));
     expect(error.code).toBe("bad-rule");
     expect(error.message).toMatch(/^rule "bad" at user\.rules:2:1: failed the soundness check: element \d+ differs: .*\(seed 1; `egret rules check --seed 1 user\.rules` replays it\)\. Fix the rule, or pass --no-check-rules/);
-    expect(() => requireSoundRules(parseRules("(rule ok (Relu (Relu ?x)) => (Relu ?x))", "user.rules"))).not.toThrow();
+    expect(() => requireSoundRules(parseRules("(rule ok (Relu (Relu ?x)) => (Relu ?x))", "user.rules", VOCABULARY))).not.toThrow();
   });
 });

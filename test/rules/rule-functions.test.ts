@@ -5,7 +5,7 @@ import { PACKAGE_ROOT } from "../../src/paths.js";
 import { EgretError } from "../../src/index.js";
 import type { ArgValue, MatchFacts } from "../../src/rules/facts.js";
 import { checkRules } from "../../src/rules/check.js";
-import { ATTR_FUNCTIONS, GUARDS } from "../../src/rules/guards.js";
+import { VOCABULARY } from "../support/toolchain.js";
 import { parseRules, shippedRuleFiles, loadRuleFiles } from "../../src/rules/load.js";
 import { spatialPads } from "../../src/rules/window-functions.js";
 
@@ -17,8 +17,8 @@ const shaped = (shape: number[], constant = false): ArgValue => ({
   facts: { type: { dtype: "float32", shape }, constant: constant ? ({ size: shape.reduce((a, b) => a * b, 1) } as never) : undefined, range: undefined },
 });
 const noMatch: MatchFacts = { root: { type: undefined, constant: undefined, range: undefined } };
-const call = (fn: string, ...args: ArgValue[]) => ATTR_FUNCTIONS.get(fn)!.compute(args, noMatch);
-const test = (guard: string, ...args: ArgValue[]) => GUARDS.get(guard)!.test(args, noMatch);
+const call = (fn: string, ...args: ArgValue[]) => VOCABULARY.functions.get(fn)!.compute(args, noMatch);
+const test = (guard: string, ...args: ArgValue[]) => VOCABULARY.guards.get(guard)!.test(args, noMatch);
 
 describe("window padding arithmetic", () => {
   it("spatial-pads maps Pad's [begins, ends] over axes to window pads, and refuses N/C padding or cropping", () => {
@@ -76,7 +76,7 @@ describe("layout functions", () => {
 
 describe("rule language: nested calls and not-const", () => {
   it("a function call may be the argument of a guard or of another function", () => {
-    const [rule] = parseRules("(rule r (Conv (Pad ?x :pads ?pp :axes ?pa) ?w :pads ?cp) => (Conv ?x ?w :pads (add-ints (spatial-pads ?pp ?pa ?x) ?cp))\n  :if (zero-or-nil (add-ints ?cp ?cp)))", "nested.rules");
+    const [rule] = parseRules("(rule r (Conv (Pad ?x :pads ?pp :axes ?pa) ?w :pads ?cp) => (Conv ?x ?w :pads (add-ints (spatial-pads ?pp ?pa ?x) ?cp))\n  :if (zero-or-nil (add-ints ?cp ?cp)))", "nested.rules", VOCABULARY);
     expect(rule!.guards[0]!.args[0]!.kind).toBe("call");
   });
 
@@ -87,7 +87,7 @@ describe("rule language: nested calls and not-const", () => {
   ])("rejects a bad nested call with file:line:col: %s", (text, message) => {
     let error: unknown;
     try {
-      parseRules(text, "bad.rules");
+      parseRules(text, "bad.rules", VOCABULARY);
     } catch (e) {
       error = e;
     }
@@ -98,7 +98,7 @@ describe("rule language: nested calls and not-const", () => {
   it("every shipped rule file, the target-only ones included, passes the checker", () => {
     const files = [...shippedRuleFiles(), ...readdirSync(join(PACKAGE_ROOT, "rules", "targets")).sort().map((f) => join(PACKAGE_ROOT, "rules", "targets", f))];
     expect(files.map((f) => f.split("/").pop())).toEqual(["algebra.rules", "fold.rules", "fusion.rules", "layout.rules", "qdq.rules", "quant.rules", "cortex-m.rules", "k210.rules"]);
-    const results = checkRules(loadRuleFiles(files), { runs: 20, seed: 11 });
+    const results = checkRules(loadRuleFiles(files, VOCABULARY), { runs: 20, seed: 11 });
     expect(results.filter((r) => !r.ok)).toEqual([]);
   });
 
@@ -109,6 +109,7 @@ describe("rule language: nested calls and not-const", () => {
   => (MaxPool ?x :* ?pool :pads (add-ints (spatial-pads ?pp ?pa ?x) ?mp))
   :check (?x [n c 4 4]) (?pp [0 0 1 1 0 0 1 1]) (?pa nil) (?mp nil) (?k [3 3]))`,
       "wrong.rules",
+      VOCABULARY,
     );
     const [result] = checkRules(rules, { runs: 60, seed: 5 });
     expect(result!.ok).toBe(false);
@@ -116,7 +117,7 @@ describe("rule language: nested calls and not-const", () => {
   });
 
   it("the checker presents not-const variables as run-time values, so constant-grouping rules are exercised", () => {
-    const [result] = checkRules(parseRules("(rule g (Add (Add ?x ?a) ?b) => (Add ?x (Add ?a ?b)) :if (not-const ?x) (is-const ?a) (is-const ?b) :check (?x [2 3]) (?a [3]) (?b [3]))", "g.rules"), { runs: 10, seed: 1 });
+    const [result] = checkRules(parseRules("(rule g (Add (Add ?x ?a) ?b) => (Add ?x (Add ?a ?b)) :if (not-const ?x) (is-const ?a) (is-const ?b) :check (?x [2 3]) (?a [3]) (?b [3]))", "g.rules", VOCABULARY), { runs: 10, seed: 1 });
     expect(result!.ok).toBe(true);
     expect(result!.instances).toBe(10);
   });

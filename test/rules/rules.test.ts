@@ -1,15 +1,16 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildGraph, compileGraph, EgretError } from "../../src/index.js";
+import { buildGraph, compile, EgretError } from "../../src/index.js";
 import { checkRules } from "../../src/rules/check.js";
 import { loadRuleFile, loadRuleFiles, parseRules, shippedRuleFiles } from "../../src/rules/load.js";
 import { optimizeGraph } from "../../src/optimizer/optimize.js";
+import { HOST_OPTIMIZE, VOCABULARY } from "../support/toolchain.js";
 
 const EXAMPLES = join(import.meta.dirname, "..", "..", "examples", "rules");
 
 function loadError(text: string): EgretError {
   try {
-    parseRules(text, "bad.rules");
+    parseRules(text, "bad.rules", VOCABULARY);
   } catch (e) {
     if (e instanceof EgretError) return e;
     throw e;
@@ -41,7 +42,7 @@ describe("rule files: malformed input gives file:line:col", () => {
 
 describe("rule attributes", () => {
   it("the right side may remove (nil) an attribute its copied record brings from the left-hand op", () => {
-    const [rule] = parseRules("(rule r (QDepthwiseConv2D ?x ?w :* ?dw) => (QConv2D ?x ?w :* ?dw :depth_multiplier nil))", "ok.rules");
+    const [rule] = parseRules("(rule r (QDepthwiseConv2D ?x ?w :* ?dw) => (QConv2D ?x ?w :* ?dw :depth_multiplier nil))", "ok.rules", VOCABULARY);
     expect(rule!.name).toBe("r");
     expect(loadError("(rule r (QDepthwiseConv2D ?x ?w :* ?dw) => (QConv2D ?x ?w :* ?dw :depth_multiplier 2))").message).toMatch(/QConv2D has no attribute "depth_multiplier"/);
   });
@@ -49,13 +50,13 @@ describe("rule attributes", () => {
 
 describe("egret rules check", () => {
   it("passes every shipped rule", () => {
-    const results = checkRules(loadRuleFiles(shippedRuleFiles()), { runs: 25, seed: 42 });
+    const results = checkRules(loadRuleFiles(shippedRuleFiles(), VOCABULARY), { runs: 25, seed: 42 });
     expect(results.length).toBeGreaterThan(30);
     expect(results.filter((r) => !r.ok)).toEqual([]);
   });
 
   it("catches a deliberately unsound rule with a counterexample", () => {
-    const [result] = checkRules(loadRuleFile(join(EXAMPLES, "unsound.rules")), { runs: 50, seed: 1 });
+    const [result] = checkRules(loadRuleFile(join(EXAMPLES, "unsound.rules"), VOCABULARY), { runs: 50, seed: 1 });
     expect(result!.ok).toBe(false);
     expect(result!.counterexample).toMatch(/element \d+ differs/);
     expect(result!.location).toMatch(/unsound\.rules:2:1$/);
@@ -64,7 +65,7 @@ describe("egret rules check", () => {
 
 describe("user rules", () => {
   it("the example user rule file is applied by compile (--rules)", () => {
-    const extraRules = loadRuleFile(join(EXAMPLES, "user.rules"));
+    const extraRules = loadRuleFile(join(EXAMPLES, "user.rules"), VOCABULARY);
     expect(checkRules(extraRules, { runs: 20, seed: 3 }).every((r) => r.ok)).toBe(true);
     const graph = buildGraph({
       name: "negneg",
@@ -78,10 +79,10 @@ describe("user rules", () => {
         { name: "r", op: "Sigmoid", inputs: ["y2"], outputs: ["z"], attrs: {} },
       ],
     });
-    const { report, graph: out } = optimizeGraph(graph, { rules: extraRules });
+    const { report, graph: out } = optimizeGraph(graph, { ...HOST_OPTIMIZE, rules: extraRules });
     expect(report.hits["double-neg"]).toBe(1);
     expect(out.nodes.map((n) => n.op)).toEqual(["Sigmoid"]);
-    expect(compileGraph(graph, { extraRules }).summary.kernelCalls).toBe(1);
-    expect(compileGraph(graph).summary.kernelCalls).toBe(3);
+    expect(compile(graph, { userRules: extraRules }).summary.kernelCalls).toBe(1);
+    expect(compile(graph).summary.kernelCalls).toBe(3);
   });
 });

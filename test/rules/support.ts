@@ -1,9 +1,10 @@
 import { expect } from "vitest";
-import { buildGraph, compileGraph, runGraph, Tensor, type AttrValue, type Graph } from "../../src/index.js";
+import { buildGraph, compile, runGraph, Tensor, type AttrValue, type Graph } from "../../src/index.js";
 import { optimizeGraph, type OptimizeResult } from "../../src/optimizer/optimize.js";
 import { shippedRules } from "../../src/rules/load.js";
 import { buildAndRun, compareClose } from "../support/c-run.js";
 import { randomTensor } from "../support/graphs.js";
+import { HOST_OPTIMIZE, VOCABULARY } from "../support/toolchain.js";
 
 /** Helpers for per-rule tests: small graphs, the shipped rules, and output comparisons. */
 
@@ -27,7 +28,7 @@ export function chain(shape: readonly number[], constants: Readonly<Record<strin
 }
 
 export function optimize(graph: Graph): OptimizeResult {
-  return optimizeGraph(graph, { rules: shippedRules() });
+  return optimizeGraph(graph, { ...HOST_OPTIMIZE, rules: shippedRules(VOCABULARY) });
 }
 
 export function opsOf(graph: Graph): string[] {
@@ -51,5 +52,5 @@ export function expectSameOutputs(original: Graph, optimized: Graph, feeds = fee
 
 /** Builds the generated C of `graph` (with or without the optimizer) and runs it on `inputs`. */
 export function runC(graph: Graph, inputs: readonly Tensor[], optimize: boolean): Tensor[] {
-  return buildAndRun(compileGraph(graph, { optimize }).files, graph.outputs, inputs);
+  return buildAndRun(compile(graph, { optimize }).files, graph.outputs, inputs);
 }

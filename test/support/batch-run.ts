@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../../src/paths.js";
-import { compileGraph, writeOutputDir, type Graph } from "../../src/index.js";
+import { compile, writeOutputDir, type Graph } from "../../src/index.js";
 
 /** The C harness stays in the source tree (tsc does not copy it to dist/), so resolve it from the root. */
 const HARNESS = join(PACKAGE_ROOT, "test", "support", "batch_runner.c");
@@ -17,7 +17,7 @@ export function runBatchC(graph: Graph, inputs: Uint8Array, count: number, cflag
   const work = mkdtempSync(join(tmpdir(), "egret-batch-"));
   try {
     const dir = join(work, "out");
-    const result = compileGraph(graph);
+    const result = compile(graph);
     writeOutputDir(dir, result.files);
     copyFileSync(HARNESS, join(dir, "batch_runner.c"));
     const sources = result.summary.files.filter((f) => f.endsWith(".c") && f !== "runner.c").map((f) => join(dir, f));

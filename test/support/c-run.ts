@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compileGraph, writeOutputDir, Tensor, type Graph } from "../../src/index.js";
+import { compile, writeOutputDir, Tensor, type Graph } from "../../src/index.js";
 import type { NamedValue } from "../../src/ir/graph.js";
 
 /** The project's strict C flags plus AddressSanitizer and UBSan; any report aborts the runner. */
@@ -22,7 +22,7 @@ export interface CRunOptions {
  * back: the generated-code half of every differential test.
  */
 export function compileAndRun(graph: Graph, inputs: readonly Tensor[], options: CRunOptions = {}): Tensor[] {
-  return buildAndRun(compileGraph(graph).files, graph.outputs, inputs, options);
+  return buildAndRun(compile(graph).files, graph.outputs, inputs, options);
 }
 
 /**

@@ -1,8 +1,8 @@
 import { fail } from "../../../src/errors.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../../src/ir/graph.js";
 import type { OpDef } from "../../../src/ir/op.js";
-import { getOp, registerOps } from "../../../src/ir/registry.js";
-import { planConv, type ConvPlan } from "../../../src/ir/ops/quant/conv.js";
+import { planConv, QConv2D, QDepthwiseConv2D, type ConvPlan } from "../../../src/ir/ops/quant/conv.js";
+import { coreAttributes } from "../../../src/rules/op-attributes.js";
 
 /**
  * Armv7E-M (Cortex-M4/M7) int8 convolutions: the generic QConv2D / QDepthwiseConv2D semantics
@@ -79,10 +79,11 @@ function plan(spec: DspConvSpec, node: Node, inputs: readonly (ValueInfo | undef
 }
 
 function dspConvOp(spec: DspConvSpec): OpDef {
-  const generic = (): OpDef => getOp(spec.generic)!;
+  const generic = (): OpDef => (spec.generic === "QConv2D" ? QConv2D : QDepthwiseConv2D);
   return {
     name: spec.name,
     family: "quant",
+    attributes: coreAttributes(spec.generic),
     dataTypes: "int8",
     inputs: { min: 2, max: 3 },
     outputs: { min: 1, max: 1 },
@@ -118,4 +119,5 @@ function dspConvOp(spec: DspConvSpec): OpDef {
   };
 }
 
-registerOps(convSpecs().map(dspConvOp));
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const CONV_DSP_OPS: readonly OpDef[] = convSpecs().map(dspConvOp);

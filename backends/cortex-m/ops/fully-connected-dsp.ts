@@ -1,9 +1,9 @@
 import { fail } from "../../../src/errors.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../../src/ir/graph.js";
 import type { OpDef } from "../../../src/ir/op.js";
-import { getOp, registerOps } from "../../../src/ir/registry.js";
 import { REQUANT_ENTRY_BYTES } from "./conv-dsp.js";
-import { planFc, type FcPlan } from "../../../src/ir/ops/quant/fully-connected.js";
+import { planFc, QFullyConnected, type FcPlan } from "../../../src/ir/ops/quant/fully-connected.js";
+import { coreAttributes } from "../../../src/rules/op-attributes.js";
 
 /**
  * QFullyConnectedDsp: QFullyConnected (same attributes, infer, evaluate, MACs and bit-exact C) for
@@ -17,11 +17,12 @@ function plan(node: Node, inputs: readonly (ValueInfo | undefined)[]): FcPlan {
   return p;
 }
 
-const generic = (): OpDef => getOp("QFullyConnected")!;
+const generic = (): OpDef => QFullyConnected;
 
 const QFullyConnectedDsp: OpDef = {
   name: "QFullyConnectedDsp",
   family: "quant",
+  attributes: coreAttributes("QFullyConnected"),
   dataTypes: "int8",
   inputs: { min: 2, max: 3 },
   outputs: { min: 1, max: 1 },
@@ -55,4 +56,5 @@ const QFullyConnectedDsp: OpDef = {
   },
 };
 
-registerOps([QFullyConnectedDsp]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const FULLY_CONNECTED_DSP_OPS: readonly OpDef[] = [QFullyConnectedDsp];

@@ -1,26 +1,8 @@
 /**
  * Byte-level pieces of kmodel v4 (K210-KPU.md §4.3): a growable little-endian writer that knows the
  * absolute file offset (KPU parameter blocks are aligned relative to the file start), the
- * `memory_range` record and the opcodes Egret writes.
+ * `memory_range` record (the opcodes: opcodes.ts).
  */
-
-/** Opcodes of nncase v0.2 `runtime_op.def` that the writer emits. */
-export const V4_OP = {
-  binary: 0x00,
-  concat: 0x01,
-  conv2d: 0x02,
-  dequantize: 0x03,
-  matmul: 0x04,
-  pad: 0x05,
-  quantize: 0x06,
-  reduceWindow2d: 0x08,
-  memoryCopy: 0x09,
-  softmax: 0x0b,
-  transpose: 0x0c,
-  stridedSlice: 0x0d,
-  kpuUpload: 0x2001,
-  kpuConv2d: 0x2002,
-} as const;
 
 /** `memory_type` and `datatype` codes of a memory_range. */
 export const MEMORY_TYPE = { const: 0, main: 1, kpu: 2 } as const;

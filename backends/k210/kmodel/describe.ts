@@ -1,25 +1,15 @@
 /**
- * `egret info` and `egret run` for kmodel files (K210-KPU.md §4): the info/run actions in main.ts
- * hand kmodels to these functions.
+ * The kmodel file reader of the k210 plugin (K210-KPU.md §4): `egret info` describes kmodel v3/v4
+ * files, `egret run` executes v4 files with the KPU simulator. Egret does not compile kmodels.
  */
-import { mkdirSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import { fail } from "../../../src/errors.js";
+import { Tensor } from "../../../src/ir/tensor.js";
+import type { ModelFileReader } from "../../../src/pipeline/target.js";
 import { isKmodel, parseKmodel, type Kmodel } from "./index.js";
 import { runKmodelV4 } from "./run-v4.js";
-import { layerGeometry } from "../kpu-layer.js";
+import { layerGeometry, type KpuLayer } from "../kpu-layer.js";
 import { mapLines } from "../kpu-ram.js";
-import { readNpy, writeNpy } from "../../../src/io/npy.js";
-import { readFileHead, readFileWithin } from "../../../src/io/read-file.js";
-import { Tensor } from "../../../src/ir/tensor.js";
-
-export function isKmodelFile(path: string): boolean {
-  try {
-    return isKmodel(new Uint8Array(readFileHead(path, 12)));
-  } catch {
-    return false;
-  }
-}
 
 export interface KmodelInfo {
   file: string;
@@ -38,7 +28,7 @@ export function describeKmodel(model: Kmodel, file: string): KmodelInfo {
   const layers: KmodelInfo["layers"] = [];
   let kpuTop = 0;
   let weightBytes = 0;
-  const kpuDetail = (l: import("../kpu-layer.js").KpuLayer, batches = 1): string => {
+  const kpuDetail = (l: KpuLayer, batches = 1): string => {
     const g = layerGeometry(l.args);
     const inEnd = l.args.imageSrcAddr + batches * mapLines(g.inWidth, g.inHeight, g.inChannels);
     const outEnd = l.args.imageDstAddr + batches * mapLines(g.outWidth, g.outHeight, g.outChannels);
@@ -75,25 +65,28 @@ export function formatKmodelInfo(info: KmodelInfo): string {
   return lines.join("\n");
 }
 
-export function printKmodelInfo(path: string, json: boolean): void {
-  const info = describeKmodel(parseKmodel(new Uint8Array(readFileWithin(path, `kmodel ${path}`)), path), basename(path));
-  console.log(json ? JSON.stringify(info, null, 2) : formatKmodelInfo(info));
-}
-
-/** `egret run FILE.kmodel --input x.npy`: inputs as uint8 or float32 .npy, outputs as .npy. */
-export function runKmodelFile(path: string, inputs: string[], outputDir: string): void {
-  const model = parseKmodel(new Uint8Array(readFileWithin(path, `kmodel ${path}`)), path);
-  if (model.version !== 4) fail("unsupported-op", path, "egret run executes kmodel v4 files; this is v3 (use egret info to inspect it)");
-  const data = inputs.map((p) => readNpy(p).bytes());
-  const outs = runKmodelV4(model, data, path);
-  mkdirSync(outputDir, { recursive: true });
-  outs.forEach((bytes, i) => {
+/** Runs a kmodel v4 on raw inputs (uint8 or float32 tensors, in model input order). */
+export function runKmodel(bytes: Uint8Array, file: string, inputs: readonly Tensor[]): Array<{ name: string; tensor: Tensor }> {
+  const model = parseKmodel(bytes, file);
+  if (model.version !== 4) fail("unsupported-op", file, "egret run executes kmodel v4 files; this is v3 (use egret info to inspect it)");
+  const outs = runKmodelV4(model, inputs.map((t) => t.bytes()));
+  return outs.map((raw, i) => {
     const r = model.outputs[i]!;
-    const t = r.datatype === "float32"
-      ? Tensor.fromBytes("float32", [r.size / 4], bytes)
-      : Tensor.fromBytes("uint8", [r.size], bytes);
-    const file = join(outputDir, `output${i}.npy`);
-    writeNpy(file, t);
-    console.log(`output ${i}: ${r.datatype}[${t.shape.join("x")}] -> ${file}`);
+    const tensor = r.datatype === "float32" ? Tensor.fromBytes("float32", [r.size / 4], raw) : Tensor.fromBytes("uint8", [r.size], raw);
+    return { name: `output${i}`, tensor };
   });
 }
+
+/** The k210 plugin's reader of compiled kmodel files. */
+export const KMODEL_READER: ModelFileReader = {
+  format: "kmodel",
+  extensions: ["kmodel"],
+  detect: isKmodel,
+  signature: "u32 3 with arch 0 for v3, 'KMDL' for v4",
+  notCompilable: "is a compiled K210 kmodel, not a model to compile: `egret info` and `egret run` read kmodels",
+  describe(bytes, file) {
+    const info = describeKmodel(parseKmodel(bytes, file), basename(file));
+    return { text: formatKmodelInfo(info), json: info };
+  },
+  run: runKmodel,
+};

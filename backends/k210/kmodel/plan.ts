@@ -12,9 +12,10 @@
  * and channel concats never transpose. Any other op has no v4 counterpart: KmodelUnsupported.
  */
 import type { Graph } from "../../../src/ir/graph.js";
-import { V4_OP } from "./bytes.js";
+
 import { KmodelUnsupported, prod, shape4, NHWC_TO_NCHW, NCHW_TO_NHWC, type Buffer, type PlannedNode, type KmodelPlan, type Placed, type KpuResident } from "./plan-types.js";
 import { KMODEL_OPS, TRANSLATORS } from "./translate.js";
+import { V4_OPCODES } from "./opcodes.js";
 
 export { KmodelUnsupported, type Buffer, type KmodelPlan } from "./plan-types.js";
 export { KMODEL_OPS } from "./translate.js";
@@ -95,7 +96,7 @@ export class Planner {
     const y = this.buffer("float32", yq.size);
     const { scale, zeroPoint } = p.kpu;
     // v4 quant_param.scale is levels per unit (1/scale): dequantize divides by it.
-    this.add({ opcode: V4_OP.dequantize, from: where, reads: [yq], writes: [y], body: (w, r) => void w.memoryRange(r(yq)).memoryRange(r(y)).i32(zeroPoint).f32(Math.fround(1 / scale)) });
+    this.add({ opcode: V4_OPCODES.dequantize, from: where, reads: [yq], writes: [y], body: (w, r) => void w.memoryRange(r(yq)).memoryRange(r(y)).i32(zeroPoint).f32(Math.fround(1 / scale)) });
     if (p.kpu.nhwc) p.nchw = y;
     else p.logical = y;
   }
@@ -146,7 +147,7 @@ export class Planner {
     const shape = shape4(inShape, where);
     const lead = 4 - inShape.length;
     const perm4 = [...Array.from({ length: lead }, (_, i) => i), ...perm.map((p) => p + lead)];
-    this.add({ opcode: V4_OP.transpose, from: where, reads: [input], writes: [out], body: (w, r) => void w.memoryRange(r(input)).memoryRange(r(out)).i32s(shape).i32s(perm4) });
+    this.add({ opcode: V4_OPCODES.transpose, from: where, reads: [input], writes: [out], body: (w, r) => void w.memoryRange(r(input)).memoryRange(r(out)).i32s(shape).i32s(perm4) });
     return out;
   }
 }

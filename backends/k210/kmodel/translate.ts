@@ -7,13 +7,14 @@ import type { Node } from "../../../src/ir/graph.js";
 import { readFusedActivation } from "../../../src/ir/ops/fused-activation.js";
 import { forwardWindow, readKernelShape, readWindowAttrs } from "../../../src/ir/ops/window.js";
 import type { Tensor } from "../../../src/ir/tensor.js";
-import { FLOAT_MAX, V4_OP } from "./bytes.js";
+import { FLOAT_MAX } from "./bytes.js";
 import { layerGeometry } from "../kpu-layer.js";
 import { mapBytes } from "../kpu-ram.js";
 import { KPU_CONV2D, kpuLayerOf, subsampleOf } from "../ops/kpu-conv2d.js";
 import { writeKpuConv2dBody } from "./kpu-body.js";
 import { KmodelUnsupported, prod, shape4, NHWC_TO_NCHW, type Buffer } from "./plan-types.js";
 import type { Planner } from "./plan.js";
+import { V4_OPCODES } from "./opcodes.js";
 
 /** The clamp of a fused activation as nncase's value_range, or a reason it has none. */
 function actRange(node: Node): [number, number] {
@@ -52,13 +53,13 @@ function translateKpuConv(p: Planner, node: Node, chain: boolean): void {
       const q = p.buffer("uint8", g.inChannels * g.inHeight * g.inWidth);
       const inScale = Math.fround(1 / xScale);
       // v4 quant_param.scale is levels per unit (1/scale): quantize multiplies by it.
-      p.add({ opcode: V4_OP.quantize, from: where, reads: [x], writes: [q], body: (w, r) => void w.memoryRange(r(x)).memoryRange(r(q)).i32(xZero).f32(inScale) });
+      p.add({ opcode: V4_OPCODES.quantize, from: where, reads: [x], writes: [q], body: (w, r) => void w.memoryRange(r(x)).memoryRange(r(q)).i32(xZero).f32(inScale) });
       xq = nhwcOnly === undefined ? q : p.transpose(q, [1, g.inHeight, g.inWidth, g.inChannels], NHWC_TO_NCHW, where);
     }
     kpuIn = p.kpuBuffer(mapBytes(g.inWidth, g.inHeight, g.inChannels));
     const map = kpuIn;
     p.add({
-      opcode: V4_OP.kpuUpload, from: where, reads: [xq], writes: [map],
+      opcode: V4_OPCODES.kpu_upload, from: where, reads: [xq], writes: [map],
       body: (w, r) => void w.memoryRange(r(xq)).memoryRange(r(map)).i32s([1, g.inChannels, g.inHeight, g.inWidth]),
     });
   }
@@ -67,7 +68,7 @@ function translateKpuConv(p: Planner, node: Node, chain: boolean): void {
   let mainOutput: Buffer | undefined;
   const input = kpuIn;
   p.add({
-    opcode: V4_OP.kpuConv2d, from: where, reads: [input], writes,
+    opcode: V4_OPCODES.kpu_conv2d, from: where, reads: [input], writes,
     body: (w, r) => writeKpuConv2dBody(w, layer, { srcLine: r(input).start / 64, dstLine: r(kpuOut).start / 64, ...(mainOutput ? { mainOutput: r(mainOutput) } : {}) }),
   });
   const quant = { scale: attrFloat(node, "y_scale"), zeroPoint: attrInt(node, "y_zero_point"), nhwc };
@@ -82,7 +83,7 @@ function translateKpuConv(p: Planner, node: Node, chain: boolean): void {
     const begin = [0, 0, sub.offsetY, sub.offsetX];
     const end = [1, g.outChannels, sub.offsetY + sub.stride * (sub.outHeight - 1) + 1, sub.offsetX + sub.stride * (sub.outWidth - 1) + 1];
     p.add({
-      opcode: V4_OP.stridedSlice, from: where, reads: [full], writes: [picked],
+      opcode: V4_OPCODES.strided_slice, from: where, reads: [full], writes: [picked],
       // masks all 0: begin/end are explicit
       body: (w, r) => void w.memoryRange(r(full)).memoryRange(r(picked)).i32s([1, g.outChannels, g.outHeight, g.outWidth]).i32s(begin).i32s(end).i32s([1, 1, sub.stride, sub.stride]).i32s([0, 0, 0, 0, 0]),
     });
@@ -122,7 +123,7 @@ function translateConv(p: Planner, node: Node): void {
   const y = p.buffer("float32", n! * oc! * oh * ow);
   const b = bias?.toNumbers() ?? new Float64Array(oc!);
   p.add({
-    opcode: V4_OP.conv2d, from: where, reads: [x], writes: [y],
+    opcode: V4_OPCODES.conv2d, from: where, reads: [x], writes: [y],
     body: (w, r) => {
       w.memoryRange(r(x)).memoryRange(r(y)).i32s([n!, c!, h!, wd!]).i32s([group, oc!]);
       w.i32s([win.padBegin[1]!, win.padEnd[1]!, win.padBegin[2]!, win.padEnd[2]!, kh!, kw!, win.stride[1]!, win.stride[2]!, win.dilation[1]!, win.dilation[2]!]);
@@ -183,7 +184,7 @@ function translateMatmul(p: Planner, node: Node): void {
   const b = p.constant(kn);
   const y = p.buffer("float32", rows * bCols);
   p.add({
-    opcode: V4_OP.matmul, from: where, reads: [a, b], writes: [y],
+    opcode: V4_OPCODES.matmul, from: where, reads: [a, b], writes: [y],
     body: (w, r) => void w.memoryRange(r(a)).memoryRange(r(b)).memoryRange(r(y)).i32s([rows, cols, bCols]).f32(actMin).f32(actMax).f32s(bias),
   });
   p.setLogical(node.outputs[0]!, y);
@@ -215,7 +216,7 @@ function translateClamp(p: Planner, node: Node): void {
   const y = p.buffer("float32", prod(shape));
   const s = [1, 1, 1, prod(shape)];
   p.add({
-    opcode: V4_OP.binary, from: where, reads: [x, zero], writes: [y],
+    opcode: V4_OPCODES.binary, from: where, reads: [x, zero], writes: [y],
     body: (w, r) => void w.memoryRange(r(x)).memoryRange(r(zero)).memoryRange(r(y)).u32(BINARY_OPS["Max"]!).i32s(s).i32s([1, 1, 1, 1]).i32s(s).f32(lo).f32(hi),
   });
   if (channelsFirst) p.setNchw(node.outputs[0]!, y);
@@ -233,7 +234,7 @@ function translateBinary(p: Planner, node: Node): void {
   const b = p.logical(bn, where);
   const y = p.buffer("float32", prod(outShape));
   p.add({
-    opcode: V4_OP.binary, from: where, reads: [a, b], writes: [y],
+    opcode: V4_OPCODES.binary, from: where, reads: [a, b], writes: [y],
     body: (w, r) => void w.memoryRange(r(a)).memoryRange(r(b)).memoryRange(r(y)).u32(BINARY_OPS[node.op]!).i32s(aShape).i32s(bShape).i32s(outShape).f32(actMin).f32(actMax),
   });
   p.setLogical(node.outputs[0]!, y);
@@ -262,7 +263,7 @@ function translateConcat(p: Planner, node: Node): void {
   const outer = prod(shape.slice(0, axis));
   const y = p.buffer("float32", prod(outShape));
   p.add({
-    opcode: V4_OP.concat, from: where, reads: inputs, writes: [y],
+    opcode: V4_OPCODES.concat, from: where, reads: inputs, writes: [y],
     body: (w, r) => {
       w.memoryRange(r(y)).u32(inner).u32(outer).u32(inputs.length);
       for (const b of inputs) w.memoryRange(r(b));
@@ -277,7 +278,7 @@ function translateCopy(p: Planner, node: Node): void {
   const where = `node ${node.name} (${node.op})`;
   const x = p.logical(node.inputs[0]!, where);
   const y = p.buffer("float32", prod(p.shapeOf(node.outputs[0]!, where)));
-  p.add({ opcode: V4_OP.memoryCopy, from: where, reads: [x], writes: [y], body: (w, r) => void w.memoryRange(r(x)).memoryRange(r(y)) });
+  p.add({ opcode: V4_OPCODES.memory_copy, from: where, reads: [x], writes: [y], body: (w, r) => void w.memoryRange(r(x)).memoryRange(r(y)) });
   p.setLogical(node.outputs[0]!, y);
 }
 
@@ -301,7 +302,7 @@ function translateSoftmax(p: Planner, node: Node): void {
   const outer = prod(shape.slice(0, axis));
   const x = p.logical(node.inputs[0]!, where);
   const y = p.buffer("float32", prod(shape));
-  p.add({ opcode: V4_OP.softmax, from: where, reads: [x], writes: [y], body: (w, r) => void w.memoryRange(r(x)).memoryRange(r(y)).i32(inner).i32(outer).f32(1) });
+  p.add({ opcode: V4_OPCODES.softmax, from: where, reads: [x], writes: [y], body: (w, r) => void w.memoryRange(r(x)).memoryRange(r(y)).i32(inner).i32(outer).f32(1) });
   p.setLogical(node.outputs[0]!, y);
 }
 
@@ -325,7 +326,7 @@ function translatePad(p: Planner, node: Node): void {
   const x = p.logical(node.inputs[0]!, where);
   const y = p.buffer("float32", prod(p.shapeOf(node.outputs[0]!, where)));
   // scalar pad_value = {u32 type (0: float32), 4 value bytes}
-  p.add({ opcode: V4_OP.pad, from: where, reads: [x], writes: [y], body: (w, r) => void w.memoryRange(r(x)).memoryRange(r(y)).i32s(in4).i32s(paddings).i32(0).f32(value) });
+  p.add({ opcode: V4_OPCODES.pad, from: where, reads: [x], writes: [y], body: (w, r) => void w.memoryRange(r(x)).memoryRange(r(y)).i32s(in4).i32s(paddings).i32(0).f32(value) });
   p.setLogical(node.outputs[0]!, y);
 }
 

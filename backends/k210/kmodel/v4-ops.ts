@@ -11,14 +11,6 @@ import {
 import type { ByteCursor } from "./cursor.js";
 import { readMemoryRange, type MemoryRange } from "./v4.js";
 
-export const V4_OPCODE_NAMES: Record<number, string> = {
-  0x00: "binary", 0x01: "concat", 0x02: "conv2d", 0x03: "dequantize", 0x04: "matmul", 0x05: "pad", 0x06: "quantize",
-  0x07: "reduce", 0x08: "reduce_window2d", 0x09: "memory_copy", 0x0a: "resize_image", 0x0b: "softmax", 0x0c: "transpose",
-  0x0d: "strided_slice", 0x0e: "unary", 0x0f: "quantized_conv2d", 0x10: "quantized_matmul", 0x11: "quantized_binary",
-  0x12: "table_lookup1d", 0x13: "conv2d_transpose", 0x14: "nnil_unary_method",
-  0x1001: "cpu_conv2d", 0x1002: "cpu_depthwise_conv2d", 0x1003: "cpu_reduce_window2d", 0x1004: "cpu_quantized_conv2d",
-  0x1005: "cpu_quantized_depthwise_conv2d", 0x2001: "kpu_upload", 0x2002: "kpu_conv2d",
-};
 
 /** A decoded node body: tensors read and written, scalar/array attributes, float parameters. */
 export interface V4Body {

@@ -5,7 +5,8 @@
  */
 import { fail } from "../../../src/errors.js";
 import { ByteCursor, checkedCount } from "./cursor.js";
-import { parseV4Body, V4_OPCODE_NAMES, type V4Body } from "./v4-ops.js";
+import { V4_OPCODE_NAMES } from "./opcodes.js";
+import { parseV4Body, type V4Body } from "./v4-ops.js";
 
 export const KMODEL_V4_MAGIC = 0x4b4d444c;
 

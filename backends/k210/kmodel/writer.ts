@@ -8,9 +8,10 @@
  */
 import { fail } from "../../../src/errors.js";
 import type { Graph } from "../../../src/ir/graph.js";
-import { ByteWriter, V4_OP, type MemoryRangeRecord } from "./bytes.js";
+import { ByteWriter, type MemoryRangeRecord } from "./bytes.js";
 import { KPU_LINE_BYTES, KPU_RAM_BYTES } from "../kpu-ram.js";
 import { KmodelUnsupported, planKmodel, type Buffer, type KmodelPlan } from "./plan.js";
+import { V4_OPCODES } from "./opcodes.js";
 
 export const KMODEL_V4_IDENTIFIER = 0x4b4d444c;
 const HEADER_BYTES = 40;
@@ -114,7 +115,7 @@ export function writeKmodel(program: Graph): WrittenKmodel {
   for (const body of bodies) file.bytes(body);
   const bytes = file.finish();
   const kpuRamBytes = kpu.size;
-  const kpuLayers = plan.nodes.filter((n) => n.opcode === V4_OP.kpuConv2d).length;
+  const kpuLayers = plan.nodes.filter((n) => n.opcode === V4_OPCODES.kpu_conv2d).length;
   const cpuNodes = plan.nodes.filter((n) => n.opcode < 0x2000).length;
   return { bytes, summary: { kpuLayers, cpuNodes, mainMemBytes: mainMem, kpuRamBytes, fileBytes: bytes.length } };
 }

@@ -10,23 +10,20 @@
  * Conv's, only so that a program that reaches C without that lowering (k210.rules passed to another
  * target with --rules) still compiles to the same float code.
  */
-import "../../../src/ir/ops/conv.js";
 import { fail } from "../../../src/errors.js";
 import type { OpDef } from "../../../src/ir/op.js";
-import { getOp, registerOps } from "../../../src/ir/registry.js";
+import { Conv } from "../../../src/ir/ops/conv.js";
+import { coreAttributes } from "../../../src/rules/op-attributes.js";
 
 export const KPU_CONV2D_CANDIDATE = "KpuConv2DCandidate";
 
 /** The float Conv's definition, whose infer/evaluate/macs the candidate shares. */
-function conv(): OpDef {
-  const def = getOp("Conv");
-  if (def === undefined) fail("unsupported-op", KPU_CONV2D_CANDIDATE, "the Conv op is not registered; import src/ir/ops/conv.js first");
-  return def;
-}
+const conv = (): OpDef => Conv;
 
 const KpuConv2DCandidate: OpDef = {
   name: KPU_CONV2D_CANDIDATE,
   family: "k210",
+  attributes: coreAttributes("Conv"),
   dataTypes: "float32",
   inputs: { min: 2, max: 3 },
   outputs: { min: 1, max: 1 },
@@ -40,4 +37,5 @@ const KpuConv2DCandidate: OpDef = {
   macs: (node, inputs, outputs) => conv().macs?.(node, inputs, outputs) ?? 0,
 };
 
-registerOps([KpuConv2DCandidate]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const KPU_CONV2D_CANDIDATE_OPS: readonly OpDef[] = [KpuConv2DCandidate];

@@ -18,10 +18,10 @@ import { fail } from "../../../src/errors.js";
 import { attrFloat, attrInt, attrInts, attrString, attrTensor, hasAttr } from "../../../src/ir/attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../../src/ir/graph.js";
 import type { OpDef } from "../../../src/ir/op.js";
-import { registerOps } from "../../../src/ir/registry.js";
 import { Tensor } from "../../../src/ir/tensor.js";
 import { layerGeometry, packActivationTable, packBatchNormTable, packLayerArgument, type KpuLayer, type KpuLayerGeometry } from "../kpu-layer.js";
 import { simulateKpuLayerDense } from "../kpu-sim.js";
+
 
 export const KPU_CONV2D = "KpuConv2D";
 
@@ -170,6 +170,7 @@ function cFloat(v: number): string {
 const KpuConv2D: OpDef = {
   name: KPU_CONV2D,
   family: "k210",
+  attributes: ["kpu_layer", "kpu_weights", "layout", "subsample", "x_scale", "x_zero_point", "y_scale", "y_zero_point"],
   dataTypes: "float32 (uint8 inside)",
   inputs: { min: 1, max: 1 },
   outputs: { min: 1, max: 1 },
@@ -196,4 +197,5 @@ const KpuConv2D: OpDef = {
   },
 };
 
-registerOps([KpuConv2D]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const KPU_CONV2D_OPS: readonly OpDef[] = [KpuConv2D];

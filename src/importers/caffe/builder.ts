@@ -1,7 +1,7 @@
 import { fail } from "../../errors.js";
 import type { RawInput } from "../../ir/build.js";
 import type { AttrValue, Node, ValueInfo } from "../../ir/graph.js";
-import { getOp } from "../../ir/registry.js";
+import { CORE_OP_REGISTRY } from "../../ir/ops/index.js";
 import type { Tensor } from "../../ir/tensor.js";
 import { blobAs } from "./blobs.js";
 import { layerParams, layerSubject, type CaffeLayer } from "./net.js";
@@ -112,7 +112,7 @@ export class GraphBuilder {
 
   /** Emits a node, infers its output types right away and returns the output tensor names. */
   emit(nodeName: string, op: string, inputs: readonly string[], attrs: Readonly<Record<string, AttrValue>>, outputs: readonly string[]): readonly string[] {
-    const def = getOp(op);
+    const def = CORE_OP_REGISTRY.get(op);
     if (!def) return fail("internal", `node "${nodeName}"`, `the Caffe importer emitted unknown op ${op}`);
     const node: Node = { name: this.freshNodeName(nodeName), op, inputs: [...inputs], outputs: [...outputs], attrs };
     const prepared = def.canonicalize ? def.canonicalize(node, CAFFE_IR_OPSET) : node;

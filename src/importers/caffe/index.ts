@@ -12,6 +12,7 @@ import { attachWeights, inTestPhase, isDataLayer, isTrainOnly, layerSubject, net
 import { bindMessage } from "./prototxt-bind.js";
 import { parseTextFormat } from "./prototxt.js";
 import { NetParameterType, WeightsNetParameterType } from "./schema.js";
+import { CORE_OP_REGISTRY } from "../../ir/ops/index.js";
 
 export { parseTextFormat } from "./prototxt.js";
 
@@ -25,18 +26,18 @@ export interface CaffeImport {
  * Imports a Caffe model: the binary .caffemodel (NetParameter with its trained blobs) and, when
  * `options.prototxt` names one, the deploy .prototxt that defines the net instead of the
  * (usually training) net embedded in the .caffemodel. Notes (dropped training layers, assumptions)
- * go to stderr; `importCaffeWithNotes` returns them instead.
+ * go to `options.onNote` (the CLI prints them); `importCaffeWithNotes` returns them instead.
  */
 export function importCaffe(bytes: Uint8Array, sourceName: string, options: ImportOptions = {}): Graph {
   const { graph, notes } = importCaffeWithNotes(bytes, sourceName, options);
-  for (const note of notes) process.stderr.write(`egret: note: ${note}\n`);
+  for (const note of notes) options.onNote?.(note);
   return graph;
 }
 
 export function importCaffeWithNotes(bytes: Uint8Array, sourceName: string, options: ImportOptions = {}): CaffeImport {
   const prototxt = options.prototxt === undefined ? undefined : { text: readPrototxt(options.prototxt), name: options.prototxt };
   const { raw, notes } = readCaffeModel(bytes, sourceName, prototxt, options);
-  return { graph: buildGraph(raw, options), notes };
+  return { graph: buildGraph(raw, CORE_OP_REGISTRY, options), notes };
 }
 
 function readPrototxt(path: string): string {

@@ -11,6 +11,7 @@ import type { KerasConverter, KTensor } from "./context.js";
 import { kerasReady, withKerasFile, type KerasFile } from "./h5.js";
 import { CONV_LAYERS } from "./layers-conv.js";
 import { CORE_LAYERS } from "./layers-core.js";
+import { CORE_OP_REGISTRY } from "../../ir/ops/index.js";
 
 export { isKerasReady, kerasReady, preloadKerasReaderFor } from "./h5.js";
 
@@ -25,7 +26,7 @@ export const KERAS_SUPPORTED_LAYERS: readonly string[] = ["InputLayer", ...Objec
  * `importKerasAsync`.
  */
 export function importKeras(bytes: Uint8Array, sourceName: string, options: ImportOptions = {}): Graph {
-  return explicitWindowPads(buildGraph(readKerasModel(bytes, sourceName), options));
+  return explicitWindowPads(buildGraph(readKerasModel(bytes, sourceName), CORE_OP_REGISTRY, options));
 }
 
 export async function importKerasAsync(bytes: Uint8Array, sourceName: string, options: ImportOptions = {}): Promise<Graph> {

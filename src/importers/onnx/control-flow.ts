@@ -6,6 +6,7 @@ import { MAX_EXPANDED_NODES, type Expansion, type ExpandContext, type Probed } f
 import { freeReferences } from "./inline.js";
 import type { Subgraphs } from "./nodes.js";
 import { expandIf, expandLoop, expandScan } from "./unroll.js";
+import { CORE_OP_REGISTRY } from "../../ir/ops/index.js";
 
 /**
  * Expands ONNX control flow at import: every If, Loop and Scan node (top level or nested in
@@ -101,7 +102,7 @@ function ancestors(nodes: readonly Node[], names: readonly string[], implicit?: 
 
 function probe(raw: RawModel, nodes: readonly Node[], constants: ReadonlyMap<string, Tensor>, names: readonly string[], options: BuildOptions): Map<string, Probed> {
   if (names.length === 0) return new Map();
-  const graph = buildGraph({ name: raw.name, inputs: raw.inputs, outputs: [...names], constants, nodes: ancestors(nodes, names), opset: raw.opset }, options);
+  const graph = buildGraph({ name: raw.name, inputs: raw.inputs, outputs: [...names], constants, nodes: ancestors(nodes, names), opset: raw.opset }, CORE_OP_REGISTRY, options);
   return new Map(
     names.map((name) => {
       const value = graph.constants.get(name);

@@ -10,6 +10,7 @@ import { convertNodeList, isDefaultDomain } from "./nodes.js";
 import { ModelProtoType } from "./schema.js";
 import { tensorFromProto } from "./tensor-proto.js";
 import { lowerQuantizedOnnx } from "./qdq.js";
+import { CORE_OP_REGISTRY } from "../../ir/ops/index.js";
 
 export { decodeNamedTensorProto, decodeTensorProto, tensorFromProto } from "./tensor-proto.js";
 
@@ -18,7 +19,7 @@ export { decodeNamedTensorProto, decodeTensorProto, tensorFromProto } from "./te
  * and builds the typed IR. Everything that can go wrong with the bytes is an EgretError.
  */
 export function importOnnx(bytes: Uint8Array, sourceName: string, options: BuildOptions = {}): Graph {
-  return buildGraph(lowerQuantizedOnnx(readOnnxModel(bytes, sourceName, options)), options);
+  return buildGraph(lowerQuantizedOnnx(readOnnxModel(bytes, sourceName, options)), CORE_OP_REGISTRY, options);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { fail } from "../../errors.js";
 import { nodeLabel, type Node } from "../../ir/graph.js";
-import { getOp } from "../../ir/registry.js";
+import { CORE_OP_REGISTRY } from "../../ir/ops/index.js";
 import type { Tensor } from "../../ir/tensor.js";
 import { convertAttributes } from "./attributes.js";
 import { has, type AttributeMsg, type GraphMsg, type NodeMsg } from "./messages.js";
@@ -102,7 +102,7 @@ export function isDefaultDomain(domain: string | undefined): boolean {
  * check counts it as present).
  */
 function checkRequiredInputs(node: Node): void {
-  const def = getOp(node.op);
+  const def = CORE_OP_REGISTRY.get(node.op);
   if (!def) return;
   const absent = node.inputs.findIndex((x, i) => x === "" && i < def.inputs.min);
   if (absent >= 0) fail("missing-tensor", nodeLabel(node), `input ${absent} is required by ${node.op}, but the model leaves it empty`);

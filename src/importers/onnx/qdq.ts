@@ -1,7 +1,7 @@
 import type { RawModel } from "../../ir/build.js";
 import type { Attrs, Node } from "../../ir/graph.js";
 import { EgretError } from "../../errors.js";
-import { getOp } from "../../ir/registry.js";
+import { CORE_OP_REGISTRY } from "../../ir/ops/index.js";
 import { Tensor } from "../../ir/tensor.js";
 import {
   matchQdqBinary, matchQdqChain, matchQdqMaxPool, matchQLinear,
@@ -58,7 +58,7 @@ export function lowerQuantizedOnnx(raw: RawModel): RawModel {
     const args = producer.inputs.map((i) => (i === "" ? undefined : lookup.get(i)));
     if (args.some((t, i) => t === undefined && producer.inputs[i] !== "")) return undefined;
     try {
-      const folded = getOp("QuantizeLinear")!.evaluate(producer, args)[0];
+      const folded = CORE_OP_REGISTRY.get("QuantizeLinear")!.evaluate(producer, args)[0];
       if (folded) lookup.set(name, folded);
       return folded;
     } catch (e) {

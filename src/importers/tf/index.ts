@@ -13,6 +13,7 @@ import { NN_CONVERTERS } from "./ops-nn.js";
 import { SHAPE_CONVERTERS } from "./ops-shape.js";
 import { RawGraphBuilder } from "./raw-builder.js";
 import { indexNodes, parseTensorRef, refKey, selectSubgraph, type TensorRef } from "./select.js";
+import { CORE_OP_REGISTRY } from "../../ir/ops/index.js";
 
 const CONVERTERS: Readonly<Record<string, TfConverter>> = { ...NN_CONVERTERS, ...MATH_CONVERTERS, ...SHAPE_CONVERTERS };
 
@@ -25,7 +26,7 @@ export const TF_SUPPORTED_OPS: readonly string[] = ["Placeholder", "Const", ...O
  * into IR nodes keeping the NHWC layout (see ../nhwc.ts), and builds the typed IR.
  */
 export function importTfGraphDef(bytes: Uint8Array, sourceName: string, options: ImportOptions = {}): Graph {
-  return explicitWindowPads(buildGraph(readTfGraphDef(bytes, sourceName, options), options));
+  return explicitWindowPads(buildGraph(readTfGraphDef(bytes, sourceName, options), CORE_OP_REGISTRY, options));
 }
 
 /** The first half of `importTfGraphDef`: the RawModel before graph building. */

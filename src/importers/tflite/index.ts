@@ -12,6 +12,7 @@ import { CONV_CONVERTERS } from "./ops-conv.js";
 import { ELEMENTWISE_CONVERTERS } from "./ops-elementwise.js";
 import { SHAPE_CONVERTERS } from "./ops-shape.js";
 import { RECURRENT_CONVERTERS } from "./ops-recurrent.js";
+import { CORE_OP_REGISTRY } from "../../ir/ops/index.js";
 
 export { decodeTflite, operatorName } from "./model.js";
 
@@ -28,7 +29,7 @@ export const TFLITE_SUPPORTED_OPS: readonly string[] = Object.keys(CONVERTERS).s
  */
 export function importTflite(bytes: Uint8Array, sourceName: string, options: ImportOptions = {}): Graph {
   const { raw, declared } = readTfliteWithShapes(bytes, sourceName);
-  const graph = buildGraph(raw, options);
+  const graph = buildGraph(raw, CORE_OP_REGISTRY, options);
   if (!options.inputShapes || options.inputShapes.size === 0) checkDeclaredShapes(graph, declared);
   IMPORTED_QUANTIZATION.set(graph, readTfliteQuantization(bytes, sourceName));
   return graph;

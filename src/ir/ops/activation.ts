@@ -3,7 +3,6 @@ import { attrFloat, hasAttr, withAttrs } from "../attrs.js";
 import { isFloat, type DType } from "../dtype.js";
 import { nodeLabel, type Node } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { elementwiseOp } from "./elementwise/define-op.js";
 import { domainOf, paramId, type CScalarCtx, type ScalarKernel } from "./elementwise/kernel.js";
 import { alignLegacyBroadcast, LEGACY_AXIS } from "./elementwise/legacy-broadcast.js";
@@ -177,7 +176,8 @@ function clamp<T extends number | bigint>(x: T, lo: T | undefined, hi: T | undef
   return hi !== undefined && t > hi ? hi : t;
 }
 
-registerOps([
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const ACTIVATION_OPS: readonly OpDef[] = [
   Relu, LeakyRelu, PRelu, Elu, Selu, Celu, ThresholdedRelu, Shrink, Clip, Sigmoid, HardSigmoid, HardSwish, Tanh,
   Softplus, Softsign, Mish,
-]);
+];

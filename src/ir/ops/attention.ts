@@ -1,5 +1,4 @@
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { Tensor } from "../tensor.js";
 import { planAttention, type AttentionPlan } from "./attention-plan.js";
 import { nodeInfos, tensorInfos } from "./nn-common.js";
@@ -135,4 +134,5 @@ const Attention: OpDef = {
   },
 };
 
-registerOps([withHalfIo(Attention)]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const ATTENTION_OPS: readonly OpDef[] = [withHalfIo(Attention)];

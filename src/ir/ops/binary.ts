@@ -1,6 +1,5 @@
 import { isFloat } from "../dtype.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { elementwiseOp } from "./elementwise/define-op.js";
 import { domainOf, type CScalarCtx, type ScalarKernel } from "./elementwise/kernel.js";
 import { alignLegacyBroadcast, canonicalizeLegacyBroadcast } from "./elementwise/legacy-broadcast.js";
@@ -142,4 +141,5 @@ const Where = elementwiseOp({
 /** Marks an op whose two operands commute, for the optimizer's matcher. */
 const commuting = (op: OpDef): OpDef => ({ ...op, commutative: true });
 
-registerOps([commuting(Add), Sub, commuting(Mul), Div, Pow, commuting(Equal), Less, Greater, LessOrEqual, GreaterOrEqual, commuting(And), commuting(Or), commuting(Xor), Where]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const BINARY_OPS: readonly OpDef[] = [commuting(Add), Sub, commuting(Mul), Div, Pow, commuting(Equal), Less, Greater, LessOrEqual, GreaterOrEqual, commuting(And), commuting(Or), commuting(Xor), Where];

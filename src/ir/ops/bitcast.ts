@@ -3,7 +3,6 @@ import { attrInt } from "../attrs.js";
 import { DTYPES, dtypeFromOnnx, type DType } from "../dtype.js";
 import { nodeLabel, type Node } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { Tensor } from "../tensor.js";
 
 /** BitCast's target type: its `to` attribute, an ONNX type code of a type the IR has. */
@@ -35,4 +34,5 @@ const BitCast: OpDef = {
   evaluate: (node, [x]) => [Tensor.fromBytes(bitcastTarget(node), x!.shape, x!.bytes())],
 };
 
-registerOps([BitCast]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const BITCAST_OPS: readonly OpDef[] = [BitCast];

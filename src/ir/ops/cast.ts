@@ -3,7 +3,6 @@ import { attrInt } from "../attrs.js";
 import { dtypeFromOnnx, type DType } from "../dtype.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { numel } from "../shape.js";
 import { elementwiseOp } from "./elementwise/define-op.js";
 import { emitElementwise } from "./elementwise/emit-c.js";
@@ -75,4 +74,5 @@ const CastLike: OpDef = {
   macs: (_node, _inputs, outputs) => numel(outputs[0]!.shape),
 };
 
-registerOps([Cast, CastLike]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const CAST_OPS: readonly OpDef[] = [Cast, CastLike];

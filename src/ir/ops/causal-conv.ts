@@ -2,7 +2,6 @@ import { fail } from "../../errors.js";
 import { attrString, checkOneOf } from "../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { shapeToString } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { nodeInfos, requireF32, requireShape, tensorInfos } from "./nn-common.js";
@@ -89,4 +88,5 @@ const CausalConvWithState: OpDef = {
   },
 };
 
-registerOps([withHalfIo(CausalConvWithState)]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const CAUSAL_CONV_OPS: readonly OpDef[] = [withHalfIo(CausalConvWithState)];

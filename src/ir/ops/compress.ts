@@ -3,7 +3,6 @@ import { attrInt, attrInts, hasAttr } from "../attrs.js";
 import { DTYPES } from "../dtype.js";
 import { nodeLabel, type Node } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { normAxis, numel, type Shape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { copyElements } from "./gather-common.js";
@@ -75,4 +74,5 @@ const Compress: OpDef = {
   },
 };
 
-registerOps([Compress]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const COMPRESS_OPS: readonly OpDef[] = [Compress];

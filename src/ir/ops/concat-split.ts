@@ -2,7 +2,6 @@ import { fail } from "../../errors.js";
 import { attrInt, attrInts, hasAttr } from "../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { normAxis, shapeToString, stridesOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { emitCopy, runCopy, type StridedCopy } from "./strided-copy.js";
@@ -138,4 +137,5 @@ const Split: OpDef = {
   },
 };
 
-registerOps([Concat, Split]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const CONCAT_SPLIT_OPS: readonly OpDef[] = [Concat, Split];

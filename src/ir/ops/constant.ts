@@ -5,7 +5,6 @@ import { attrFloat, attrFloats, attrInt, attrInts, attrTensor, hasAttr } from ".
 import { DTYPES } from "../dtype.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { numel, type Shape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 
@@ -153,4 +152,5 @@ const Size: OpDef = {
   },
 };
 
-registerOps([Constant, ConstantOfShape, ShapeOp, Size]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const CONSTANT_OPS: readonly OpDef[] = [Constant, ConstantOfShape, ShapeOp, Size];

@@ -1,7 +1,6 @@
 import { fail } from "../../errors.js";
 import { nodeLabel, type Node } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 
 /**
  * If, Loop and Scan carry subgraphs, which the IR has no attribute kind for: the ONNX importer
@@ -31,7 +30,8 @@ function controlFlowOp(name: string, inputs: OpDef["inputs"], constInputs: OpDef
   };
 }
 
-registerOps([
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const CONTROL_FLOW_OPS: readonly OpDef[] = [
   controlFlowOp("If", { min: 1, max: 1 }, [{ index: 0, attr: "cond" }]),
   // M and cond are optional ("" when absent), so no input is required by position.
   controlFlowOp("Loop", { min: 0, max: Number.MAX_SAFE_INTEGER }, [
@@ -40,4 +40,4 @@ registerOps([
   ]),
   // Opset 8's Scan starts with an optional sequence_lens.
   controlFlowOp("Scan", { min: 0, max: Number.MAX_SAFE_INTEGER }, undefined),
-]);
+];

@@ -2,7 +2,6 @@ import { fail } from "../../errors.js";
 import { attrInt, attrInts, hasAttr } from "../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { Tensor } from "../tensor.js";
 import { applyFusedActivation, emitFusedActivation, readFusedActivation } from "./fused-activation.js";
 import { prod, requireF32, requireShape } from "./nn-common.js";
@@ -167,7 +166,7 @@ function macsOf(p: ConvPlan, transposed: boolean): number {
   return transposed ? p.batch * p.inChannels * prod(p.win.input) * prod(p.win.kernel) * (p.outChannels / p.group) : p.batch * p.outChannels * prod(p.win.output) * perOutput;
 }
 
-const Conv: OpDef = {
+export const Conv: OpDef = {
   name: "Conv",
   family: "conv",
   inputs: { min: 2, max: 3 },
@@ -222,4 +221,5 @@ const ConvTranspose: OpDef = {
   macs: (node, inputs) => macsOf(planConvTranspose(node, inputs), true),
 };
 
-registerOps([Conv, ConvTranspose]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const CONV_OPS: readonly OpDef[] = [Conv, ConvTranspose];

@@ -4,7 +4,6 @@ import { attrInt, attrInts, checkOneOf } from "../attrs.js";
 import { DTYPES, type DType } from "../dtype.js";
 import { nodeLabel, type Node } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { normAxis, numel, type Shape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { cHelper } from "./elementwise/c-helpers.js";
@@ -133,4 +132,5 @@ static void ${fn}(const ${T} *x, ${T} *y, int32_t outer, int32_t len, int32_t in
   macs: (_node, [x]) => numel(x!.shape),
 };
 
-registerOps([CumSum]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const CUMSUM_OPS: readonly OpDef[] = [CumSum];

@@ -2,7 +2,6 @@ import { fail } from "../../errors.js";
 import { attrInt, attrString, checkOneOf } from "../attrs.js";
 import { nodeLabel, type Node } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { shapeToString } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { copyIntoContiguous, emitCopy, runCopy, type StridedCopy } from "./strided-copy.js";
@@ -66,4 +65,5 @@ function blockOp(name: string, describe: (node: Node, shape: readonly number[]) 
 const DepthToSpace = blockOp("DepthToSpace", depthToSpaceCopy, ([n, c, h, w], b) => [n!, c! / (b * b), h! * b, w! * b]);
 const SpaceToDepth = blockOp("SpaceToDepth", spaceToDepthCopy, ([n, c, h, w], b) => [n!, c! * b * b, h! / b, w! / b]);
 
-registerOps([DepthToSpace, SpaceToDepth]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const DEPTH_SPACE_OPS: readonly OpDef[] = [DepthToSpace, SpaceToDepth];

@@ -2,7 +2,6 @@ import { fail } from "../../errors.js";
 import { DTYPES, type DType } from "../dtype.js";
 import { nodeLabel, type Node } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { numel, shapeToString, type Shape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 
@@ -117,4 +116,5 @@ const Det: OpDef = {
   },
 };
 
-registerOps([Det]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const DET_OPS: readonly OpDef[] = [Det];

@@ -4,7 +4,6 @@ import { attrInt, attrInts, checkOneOf, hasAttr, withAttrs } from "../attrs.js";
 import { DTYPES, type DType } from "../dtype.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { normAxis, numel, shapeToString } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { dftLine, dftLineC, irfftLine, irfftLineC, twiddles } from "./dft-line.js";
@@ -258,4 +257,5 @@ const STFT: OpDef = {
   },
 };
 
-registerOps([DFT, STFT]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const DFT_OPS: readonly OpDef[] = [DFT, STFT];

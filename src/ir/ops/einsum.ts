@@ -3,7 +3,6 @@ import { attrString } from "../attrs.js";
 import { DTYPES, type DType } from "../dtype.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { numel } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { planEinsum, type EinsumPlan } from "./einsum-plan.js";
@@ -145,4 +144,5 @@ const Einsum: OpDef = {
   },
 };
 
-registerOps([Einsum]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const EINSUM_OPS: readonly OpDef[] = [Einsum];

@@ -2,7 +2,6 @@ import { fail } from "../../errors.js";
 import { attrInts } from "../attrs.js";
 import { nodeLabel, type Node } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { broadcastShapes, broadcastStrides, shapeToString, stridesOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { copyIntoContiguous, emitCopy, runCopy, type StridedCopy } from "./strided-copy.js";
@@ -69,4 +68,5 @@ function copyOp(name: string, constInput: string, describe: (node: Node, inShape
 const Expand = copyOp("Expand", "shape", expandCopy, (copy) => copy.shape);
 const Tile = copyOp("Tile", "repeats", tileCopy, tileOutShape);
 
-registerOps([Expand, Tile]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const EXPAND_TILE_OPS: readonly OpDef[] = [Expand, Tile];

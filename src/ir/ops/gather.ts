@@ -3,7 +3,6 @@ import { attrInt } from "../attrs.js";
 import { DTYPES } from "../dtype.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { normAxis, numel, stridesOf, type Shape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { checkIndexType, copyElements, resolveIndex } from "./gather-common.js";
@@ -112,4 +111,5 @@ const GatherElements: OpDef = {
   },
 };
 
-registerOps([Gather, GatherElements, GatherND, ScatterND, ScatterElements, Scatter]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const GATHER_OPS: readonly OpDef[] = [Gather, GatherElements, GatherND, ScatterND, ScatterElements, Scatter];

@@ -3,7 +3,6 @@ import { attrInt, attrTensor, hasAttr } from "../attrs.js";
 import { DTYPES, dtypeFromOnnx, type DType } from "../dtype.js";
 import { nodeLabel, type Node } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { Tensor } from "../tensor.js";
 
 /**
@@ -129,4 +128,5 @@ function eye(node: Node, x: { readonly dtype: DType; readonly shape: readonly nu
   return Tensor.fromNumbers(eyeType(node, x.dtype), [rows, cols], values);
 }
 
-registerOps([Range, EyeLike]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const GENERATORS_OPS: readonly OpDef[] = [Range, EyeLike];

@@ -2,7 +2,6 @@ import { fail } from "../../errors.js";
 import { attrInt, attrString, checkOneOf } from "../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { shapeToString } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { prod, requireF32 } from "./nn-common.js";
@@ -150,4 +149,5 @@ const GridSample: OpDef = {
   },
 };
 
-registerOps([GridSample]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const GRID_SAMPLE_OPS: readonly OpDef[] = [GridSample];

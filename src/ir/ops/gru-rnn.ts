@@ -1,7 +1,6 @@
 import { attrInt } from "../attrs.js";
 import type { Node, ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { Tensor } from "../tensor.js";
 import { nodeInfos, tensorInfos } from "./nn-common.js";
 import { applyActivation, type Activation } from "./rnn-activations.js";
@@ -162,4 +161,5 @@ const RNN = recurrentOp({
   },
 });
 
-registerOps([GRU, RNN]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const GRU_RNN_OPS: readonly OpDef[] = [GRU, RNN];

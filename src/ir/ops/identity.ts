@@ -1,4 +1,3 @@
-import { registerOps } from "../registry.js";
 import type { OpDef } from "../op.js";
 import { Tensor } from "../tensor.js";
 
@@ -13,4 +12,5 @@ const Identity: OpDef = {
   evaluate: (_node, [x]) => [new Tensor(x!.dtype, x!.shape, x!.data)],
 };
 
-registerOps([Identity]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const IDENTITY_OPS: readonly OpDef[] = [Identity];

@@ -3,7 +3,6 @@ import { fail } from "../../errors.js";
 import { attrFloat, attrInt, attrString, checkOneOf, hasAttr } from "../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { shapeToString } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { nodeInfos, requireF32, requireShape, tensorInfos } from "./nn-common.js";
@@ -157,4 +156,5 @@ const LinearAttention: OpDef = {
   },
 };
 
-registerOps([withHalfIo(LinearAttention)]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const LINEAR_ATTENTION_OPS: readonly OpDef[] = [withHalfIo(LinearAttention)];

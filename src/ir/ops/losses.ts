@@ -4,7 +4,6 @@ import { attrInt, attrString, checkOneOf, hasAttr } from "../attrs.js";
 import { DTYPES, type DType } from "../dtype.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { numel, sameShape, shapeToString } from "../shape.js";
 import { Tensor } from "../tensor.js";
 
@@ -174,4 +173,5 @@ function lossOp(name: string, softmax: boolean): OpDef {
   };
 }
 
-registerOps([lossOp("NegativeLogLikelihoodLoss", false), lossOp("SoftmaxCrossEntropyLoss", true)]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const LOSSES_OPS: readonly OpDef[] = [lossOp("NegativeLogLikelihoodLoss", false), lossOp("SoftmaxCrossEntropyLoss", true)];

@@ -3,7 +3,6 @@ import { fail } from "../../errors.js";
 import { attrFloat, attrInt, checkOneOf } from "../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { broadcastShapes, broadcastStrides, shapeToString, stridesOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { applyFusedActivation, emitFusedActivation, readFusedActivation } from "./fused-activation.js";
@@ -202,4 +201,5 @@ const MatMul: OpDef = {
   },
 };
 
-registerOps([Gemm, MatMul]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const MATMUL_OPS: readonly OpDef[] = [Gemm, MatMul];

@@ -2,7 +2,6 @@ import { fail } from "../../errors.js";
 import { attrInts, hasAttr } from "../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { shapeToString, stridesOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { prod, requireF32 } from "./nn-common.js";
@@ -74,4 +73,5 @@ const MaxUnpool: OpDef = {
   },
 };
 
-registerOps([MaxUnpool]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const MAX_UNPOOL_OPS: readonly OpDef[] = [MaxUnpool];

@@ -3,7 +3,6 @@ import { attrInt, attrString, checkOneOf } from "../attrs.js";
 import { DTYPES, type DType } from "../dtype.js";
 import { nodeLabel, type Node } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { elementwiseOp } from "./elementwise/define-op.js";
 import { domainOf, type ScalarKernel } from "./elementwise/kernel.js";
 import { isSigned } from "./elementwise/type-classes.js";
@@ -91,4 +90,5 @@ const BitShift: OpDef = {
   dataTypes: UNSIGNED.join(", "),
 };
 
-registerOps([Mod, BitShift]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const MOD_SHIFT_OPS: readonly OpDef[] = [Mod, BitShift];

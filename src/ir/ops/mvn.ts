@@ -3,7 +3,6 @@ import { attrInts, withAttrs } from "../attrs.js";
 import { DTYPES, type DType } from "../dtype.js";
 import { nodeLabel, type Node } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { numel, type Shape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { odometerOffsets, planReduce, type ReducePlan } from "./reduce-plan.js";
@@ -118,4 +117,5 @@ const MeanVarianceNormalization: OpDef = {
   macs: (_node, [x]) => 3 * numel(x!.shape),
 };
 
-registerOps([MeanVarianceNormalization]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const MVN_OPS: readonly OpDef[] = [MeanVarianceNormalization];

@@ -3,7 +3,6 @@ import { fail } from "../../errors.js";
 import { attrFloat, attrInt, checkOneOf, hasAttr } from "../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { shapeToString } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { requireF32 } from "./nn-common.js";
@@ -131,4 +130,5 @@ const NonMaxSuppression: OpDef = {
   },
 };
 
-registerOps([NonMaxSuppression]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const NMS_OPS: readonly OpDef[] = [NonMaxSuppression];

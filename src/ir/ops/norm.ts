@@ -3,7 +3,6 @@ import { fail } from "../../errors.js";
 import { attrFloat, attrInt } from "../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { Tensor } from "../tensor.js";
 import { LayerNormalization } from "./layernorm.js";
 import { prod, requireF32, requireShape } from "./nn-common.js";
@@ -174,4 +173,5 @@ const LRN: OpDef = {
   macs: (node, [x]) => prod(x!.shape) * lrnParams(node).size,
 };
 
-registerOps([BatchNormalization, InstanceNormalization, LRN, LayerNormalization]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const NORM_OPS: readonly OpDef[] = [BatchNormalization, InstanceNormalization, LRN, LayerNormalization];

@@ -3,7 +3,6 @@ import { attrInt, attrInts } from "../attrs.js";
 import { DTYPES, type DType } from "../dtype.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { numel, shapeToString } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { cHelper } from "./elementwise/c-helpers.js";
@@ -115,4 +114,5 @@ const OneHot: OpDef = {
   },
 };
 
-registerOps([OneHot]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const ONEHOT_OPS: readonly OpDef[] = [OneHot];

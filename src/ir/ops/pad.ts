@@ -4,7 +4,6 @@ import { attrFloat, attrInts, attrString, checkOneOf, hasAttr, withAttrs } from 
 import { DTYPES } from "../dtype.js";
 import { nodeLabel, type Node } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { numel, shapeToString, stridesOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 
@@ -135,4 +134,5 @@ const Pad: OpDef = {
   },
 };
 
-registerOps([Pad]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const PAD_OPS: readonly OpDef[] = [Pad];

@@ -3,7 +3,6 @@ import type { DType } from "../dtype.js";
 import { attrInt, checkOneOf } from "../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { Tensor } from "../tensor.js";
 import { prod, requireF32 } from "./nn-common.js";
 import { GENERIC_MAXPOOL_DTYPES, genericMaxPoolName, genericMaxPoolSource } from "./pool-generic.js";
@@ -230,4 +229,5 @@ function globalPool(name: "GlobalAveragePool" | "GlobalMaxPool"): OpDef {
   };
 }
 
-registerOps([windowPool("MaxPool"), windowPool("AveragePool"), globalPool("GlobalAveragePool"), globalPool("GlobalMaxPool")]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const POOL_OPS: readonly OpDef[] = [windowPool("MaxPool"), windowPool("AveragePool"), globalPool("GlobalAveragePool"), globalPool("GlobalMaxPool")];

@@ -2,7 +2,6 @@ import { fail } from "../../errors.js";
 import { DTYPES } from "../dtype.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { numel } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { ArgMax, ArgMin } from "./argminmax.js";
@@ -96,7 +95,8 @@ function reduceOp(name: string, kind: ReduceKind): OpDef {
   };
 }
 
-registerOps([
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const REDUCE_OPS: readonly OpDef[] = [
   reduceOp("ReduceSum", "sum"),
   reduceOp("ReduceMean", "mean"),
   reduceOp("ReduceMax", "max"),
@@ -109,4 +109,4 @@ registerOps([
   reduceOp("ReduceLogSumExp", "logsumexp"),
   ArgMax,
   ArgMin,
-]);
+];

@@ -5,7 +5,6 @@ import { attrFloat, attrInt, attrInts, hasAttr, withAttrs } from "../attrs.js";
 import { DTYPES, type DType } from "../dtype.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { numel, shapeToString } from "../shape.js";
 import { Tensor } from "../tensor.js";
 
@@ -181,4 +180,5 @@ function emitFillOnes(ctx: EmitCtx, name: string, dtype: DType, count: number): 
   ctx.line(`{ int32_t i; ${ctype} *m = ${ctx.ptr(name)}; for (i = 0; i < ${count}; i++) m[i] = ${one}; }`);
 }
 
-registerOps([Reshape, Flatten, Squeeze, Unsqueeze, Dropout]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const RESHAPE_OPS: readonly OpDef[] = [Reshape, Flatten, Squeeze, Unsqueeze, Dropout];

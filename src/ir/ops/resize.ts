@@ -3,7 +3,6 @@ import { fail } from "../../errors.js";
 import { attrFloat, attrFloats, attrInt, attrInts, attrString, checkOneOf, hasAttr, withAttrs } from "../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { numel, shapeToString, type Shape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import {
@@ -221,4 +220,5 @@ const Upsample = resizeOp("Upsample", planUpsample, {
   constInputs: [{ index: 1, attr: "scales" }],
 });
 
-registerOps([Resize, Upsample]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const RESIZE_OPS: readonly OpDef[] = [Resize, Upsample];

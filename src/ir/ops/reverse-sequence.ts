@@ -3,7 +3,6 @@ import { attrInt } from "../attrs.js";
 import { DTYPES } from "../dtype.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { numel, shapeToString } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { copyElements } from "./gather-common.js";
@@ -94,4 +93,5 @@ const ReverseSequence: OpDef = {
   },
 };
 
-registerOps([ReverseSequence]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const REVERSE_SEQUENCE_OPS: readonly OpDef[] = [ReverseSequence];

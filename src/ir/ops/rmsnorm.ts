@@ -3,7 +3,6 @@ import { fail } from "../../errors.js";
 import { attrFloat, attrInt } from "../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { broadcastShapes, broadcastStrides, normAxis, sameShape, shapeToString, stridesOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { nodeInfos, prod, requireF32, tensorInfos } from "./nn-common.js";
@@ -79,4 +78,5 @@ export const RMSNormalization: OpDef = {
   macs: (_node, [x]) => 2 * prod(x!.shape),
 };
 
-registerOps([RMSNormalization]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const RMSNORM_OPS: readonly OpDef[] = [RMSNormalization];

@@ -1,7 +1,6 @@
 import { attrInt, checkOneOf } from "../attrs.js";
 import type { Node, ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { Tensor } from "../tensor.js";
 import { nodeInfos, requireF32, requireShape, tensorInfos } from "./nn-common.js";
 import { applyActivation, type Activation } from "./rnn-activations.js";
@@ -128,4 +127,5 @@ const LSTM: OpDef = {
   },
 };
 
-registerOps([LSTM]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const RNN_OPS: readonly OpDef[] = [LSTM];

@@ -3,7 +3,6 @@ import { fail } from "../../errors.js";
 import { attrFloat, attrInt, attrString, checkOneOf, hasAttr, withAttrs } from "../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { shapeToString } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { requireF32, requireShape } from "./nn-common.js";
@@ -137,4 +136,5 @@ const RoiAlign: OpDef = {
   },
 };
 
-registerOps([RoiAlign]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const ROI_ALIGN_OPS: readonly OpDef[] = [RoiAlign];

@@ -2,7 +2,6 @@ import { fail } from "../../errors.js";
 import { attrInts, hasAttr } from "../attrs.js";
 import { nodeLabel, type Node } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { stridesOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { copyIntoContiguous, emitCopy, runCopy, type StridedCopy } from "./strided-copy.js";
@@ -87,4 +86,5 @@ const Slice: OpDef = {
   },
 };
 
-registerOps([Slice]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const SLICE_OPS: readonly OpDef[] = [Slice];

@@ -2,7 +2,6 @@ import { fail } from "../../errors.js";
 import { attrInt, checkOneOf, hasAttr, withAttrs } from "../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { normAxis } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { prod, requireF32 } from "./nn-common.js";
@@ -90,4 +89,5 @@ function softmaxOp(name: string, mode: Mode): OpDef {
   };
 }
 
-registerOps([softmaxOp("Softmax", "softmax"), softmaxOp("LogSoftmax", "logsoftmax"), softmaxOp("Hardmax", "hardmax")]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const SOFTMAX_OPS: readonly OpDef[] = [softmaxOp("Softmax", "softmax"), softmaxOp("LogSoftmax", "logsoftmax"), softmaxOp("Hardmax", "hardmax")];

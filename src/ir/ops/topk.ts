@@ -3,7 +3,6 @@ import { attrInt, attrInts, checkOneOf } from "../attrs.js";
 import { DTYPES, type DType } from "../dtype.js";
 import { nodeLabel, type Node } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { normAxis, numel, type Shape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { cHelper } from "./elementwise/c-helpers.js";
@@ -141,4 +140,5 @@ const TopK: OpDef = {
   },
 };
 
-registerOps([TopK]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const TOPK_OPS: readonly OpDef[] = [TopK];

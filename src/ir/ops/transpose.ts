@@ -2,7 +2,6 @@ import { fail } from "../../errors.js";
 import { attrInts, hasAttr } from "../attrs.js";
 import { nodeLabel, type Node } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { stridesOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { copyIntoContiguous, emitCopy, runCopy, type StridedCopy } from "./strided-copy.js";
@@ -28,7 +27,7 @@ function transposeCopy(node: Node, inShape: readonly number[]): StridedCopy {
   );
 }
 
-const Transpose: OpDef = {
+export const Transpose: OpDef = {
   name: "Transpose",
   family: "tensor",
   inputs: { min: 1, max: 1 },
@@ -46,4 +45,5 @@ const Transpose: OpDef = {
   },
 };
 
-registerOps([Transpose]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const TRANSPOSE_OPS: readonly OpDef[] = [Transpose];

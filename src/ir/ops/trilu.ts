@@ -3,7 +3,6 @@ import { attrInt, attrInts, checkOneOf } from "../attrs.js";
 import { DTYPES } from "../dtype.js";
 import { nodeLabel, type Node } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { numel, shapeToString, type Shape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { copyElements } from "./gather-common.js";
@@ -96,4 +95,5 @@ const Trilu: OpDef = {
   },
 };
 
-registerOps([Trilu]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const TRILU_OPS: readonly OpDef[] = [Trilu];

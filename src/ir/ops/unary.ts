@@ -1,6 +1,5 @@
 import { attrInt, checkOneOf } from "../attrs.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { elementwiseOp } from "./elementwise/define-op.js";
 import { domainOf, type CScalarCtx, type ScalarKernel } from "./elementwise/kernel.js";
 import { erf, roundHalfEven } from "./elementwise/real-math.js";
@@ -109,7 +108,8 @@ const IsInf = elementwiseOp({
   },
 });
 
-registerOps([
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const UNARY_OPS: readonly OpDef[] = [
   Exp, Log, Sqrt, Floor, Ceil, Erf, Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh,
   Reciprocal, Round, Abs, Neg, Sign, Not, IsNaN, IsInf,
-]);
+];

@@ -2,7 +2,6 @@ import { fail } from "../../errors.js";
 import { attrInt, attrTensor, checkOneOf, hasAttr } from "../attrs.js";
 import { nodeLabel, type Node } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { normAxis, numel, stridesOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { comparableElements, compareElements } from "./element-order.js";
@@ -100,4 +99,5 @@ const Unique: OpDef = {
   evaluate: (node) => unique(node, attrTensor(node, "X")),
 };
 
-registerOps([NonZero, Unique]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const VALUE_SHAPED_OPS: readonly OpDef[] = [NonZero, Unique];

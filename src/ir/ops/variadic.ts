@@ -1,5 +1,4 @@
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { computeSuffix } from "./elementwise/c-helpers.js";
 import { elementwiseOp } from "./elementwise/define-op.js";
 import { domainOf, type ScalarKernel } from "./elementwise/kernel.js";
@@ -55,4 +54,5 @@ const Mean = variadic("Mean", "float", (arity) => ({
 }));
 
 // Operand order never changes the result: the optimizer's matcher may swap two operands.
-registerOps([Max, Min, Sum, Mean].map((op) => ({ ...op, commutative: true })));
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const VARIADIC_OPS: readonly OpDef[] = [Max, Min, Sum, Mean].map((op) => ({ ...op, commutative: true }));

@@ -3,7 +3,6 @@ import { attrInt, attrInts, attrTensor, checkOneOf, hasAttr } from "../attrs.js"
 import { dtypeFromOnnx, isFloat, type DType } from "../dtype.js";
 import { nodeLabel, type Node } from "../graph.js";
 import type { OpDef } from "../op.js";
-import { registerOps } from "../registry.js";
 import { Tensor } from "../tensor.js";
 
 /**
@@ -111,4 +110,5 @@ const MelWeightMatrix: OpDef = {
   evaluate: (node) => [melWeights(node)],
 };
 
-registerOps([HannWindow, HammingWindow, BlackmanWindow, MelWeightMatrix]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const WINDOWS_OPS: readonly OpDef[] = [HannWindow, HammingWindow, BlackmanWindow, MelWeightMatrix];

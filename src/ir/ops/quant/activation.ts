@@ -3,7 +3,6 @@ import { attrFloat } from "../../attrs.js";
 import { DTYPES } from "../../dtype.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
 import type { OpDef } from "../../op.js";
-import { registerOps } from "../../registry.js";
 import { Tensor } from "../../tensor.js";
 import { clampInt, f32, frexp, inputRadius, mbqm, quantizeMultiplier, rdbpot, roundHalfAway } from "./fixed-point.js";
 import { logistic, tanh } from "./gemmlowp.js";
@@ -125,4 +124,5 @@ const QLeakyRelu: OpDef = {
   },
 };
 
-registerOps([sigmoidOp("QLogistic"), sigmoidOp("QTanh"), QLeakyRelu]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const QUANT_ACTIVATION_OPS: readonly OpDef[] = [sigmoidOp("QLogistic"), sigmoidOp("QTanh"), QLeakyRelu];

@@ -1,7 +1,6 @@
 import { fail } from "../../../errors.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
 import type { OpDef } from "../../op.js";
-import { registerOps } from "../../registry.js";
 import { broadcastShapes, broadcastStrides, numel } from "../../shape.js";
 import { Tensor } from "../../tensor.js";
 import { clampInt, mbqm, quantizeMultiplier, shiftLeftWrap } from "./fixed-point.js";
@@ -118,4 +117,5 @@ function binaryOp(name: BinaryName): OpDef {
   };
 }
 
-registerOps([binaryOp("QAdd"), binaryOp("QSub"), binaryOp("QMul")]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const QUANT_BINARY_OPS: readonly OpDef[] = [binaryOp("QAdd"), binaryOp("QSub"), binaryOp("QMul")];

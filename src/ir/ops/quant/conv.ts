@@ -2,7 +2,6 @@ import { fail } from "../../../errors.js";
 import { attrInt, attrInts } from "../../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
 import type { OpDef } from "../../op.js";
-import { registerOps } from "../../registry.js";
 import { Tensor } from "../../tensor.js";
 import { clampInt, mbqm, mbqm64, quantizeMultiplier } from "./fixed-point.js";
 import {
@@ -167,4 +166,9 @@ function convOp(name: "QConv2D" | "QDepthwiseConv2D"): OpDef {
   };
 }
 
-registerOps([convOp("QConv2D"), convOp("QDepthwiseConv2D")]);
+/** The generic int8/int16 convolutions (a target may offer faster twins with the same semantics). */
+export const QConv2D: OpDef = convOp("QConv2D");
+export const QDepthwiseConv2D: OpDef = convOp("QDepthwiseConv2D");
+
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const QUANT_CONV_OPS: readonly OpDef[] = [QConv2D, QDepthwiseConv2D];

@@ -2,7 +2,6 @@ import { fail } from "../../../errors.js";
 import { DTYPES } from "../../dtype.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
 import type { OpDef } from "../../op.js";
-import { registerOps } from "../../registry.js";
 import { Tensor } from "../../tensor.js";
 import { clampInt, mbqm, quantizeMultiplier, roundHalfAway } from "./fixed-point.js";
 import { readActRange, readQParams, requireQ, type QDType } from "./qparams.js";
@@ -156,4 +155,5 @@ const QRequantize: OpDef = {
   },
 };
 
-registerOps([QQuantize, QDequantize, QRequantize]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const QUANT_CONVERT_OPS: readonly OpDef[] = [QQuantize, QDequantize, QRequantize];

@@ -2,7 +2,6 @@ import { fail } from "../../../errors.js";
 import { attrFloats, attrInt, checkOneOf } from "../../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
 import type { OpDef } from "../../op.js";
-import { registerOps } from "../../registry.js";
 import { Tensor } from "../../tensor.js";
 import { clampInt, f32, mbqm, mbqm64, quantizeMultiplier } from "./fixed-point.js";
 import {
@@ -89,7 +88,7 @@ function evaluateFc(p: FcPlan, x: Tensor, w: Tensor, bias: Tensor | undefined): 
   return Tensor.fromNumbers(p.dtype, p.outShape, out);
 }
 
-const QFullyConnected: OpDef = {
+export const QFullyConnected: OpDef = {
   name: "QFullyConnected",
   family: "quant",
   dataTypes: "int8, int16 (16x8)",
@@ -118,4 +117,5 @@ const QFullyConnected: OpDef = {
   },
 };
 
-registerOps([QFullyConnected]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const QUANT_FULLY_CONNECTED_OPS: readonly OpDef[] = [QFullyConnected];

@@ -1,7 +1,6 @@
 import { fail } from "../../../errors.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
 import type { OpDef } from "../../op.js";
-import { registerOps } from "../../registry.js";
 import { Tensor } from "../../tensor.js";
 import { clampInt, f32, quantizeMultiplier } from "./fixed-point.js";
 import { readQParams, requireQ } from "./qparams.js";
@@ -112,4 +111,5 @@ const QHardSwish: OpDef = {
   },
 };
 
-registerOps([QHardSwish]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const QUANT_HARD_SWISH_OPS: readonly OpDef[] = [QHardSwish];

@@ -2,7 +2,6 @@ import { fail } from "../../../errors.js";
 import { attrFloat, attrFloats, attrInt, attrString, checkOneOf } from "../../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
 import type { OpDef } from "../../op.js";
-import { registerOps } from "../../registry.js";
 import { Tensor } from "../../tensor.js";
 import { clampInt, f32, mbqm, quantizeMultiplier } from "./fixed-point.js";
 import { SIGMOID_TABLE_U16, sigmoid16, tanh16 } from "./lut16.js";
@@ -219,4 +218,5 @@ const QLstm: OpDef = {
   },
 };
 
-registerOps([QLstm]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const QUANT_LSTM_OPS: readonly OpDef[] = [QLstm];

@@ -2,7 +2,6 @@ import { fail } from "../../../errors.js";
 import { attrInt, attrInts } from "../../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
 import type { OpDef } from "../../op.js";
-import { registerOps } from "../../registry.js";
 import { Tensor } from "../../tensor.js";
 import { clampInt, mbqm, quantizeMultiplier } from "./fixed-point.js";
 import { readQParams, requireQ } from "./qparams.js";
@@ -114,4 +113,5 @@ const QMean: OpDef = {
   },
 };
 
-registerOps([QMean]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const QUANT_MEAN_OPS: readonly OpDef[] = [QMean];

@@ -1,7 +1,6 @@
 import { fail } from "../../../errors.js";
 import { nodeLabel } from "../../graph.js";
 import type { OpDef } from "../../op.js";
-import { registerOps } from "../../registry.js";
 import { Tensor } from "../../tensor.js";
 import { defineOnnxRounding, roundHalfEven } from "./onnx-common.js";
 
@@ -71,4 +70,5 @@ const DynamicQuantizeLinear: OpDef = {
   },
 };
 
-registerOps([DynamicQuantizeLinear]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const QUANT_ONNX_DYNAMIC_QUANTIZE_OPS: readonly OpDef[] = [DynamicQuantizeLinear];

@@ -2,7 +2,6 @@ import { fail } from "../../../errors.js";
 import { DTYPES } from "../../dtype.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
 import type { OpDef } from "../../op.js";
-import { registerOps } from "../../registry.js";
 import { shapeToString } from "../../shape.js";
 import { Tensor } from "../../tensor.js";
 import { requireOnnxQ } from "./onnx-common.js";
@@ -90,4 +89,5 @@ const MatMulInteger: OpDef = {
   },
 };
 
-registerOps([MatMulInteger]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const QUANT_ONNX_MATMUL_INTEGER_OPS: readonly OpDef[] = [MatMulInteger];

@@ -2,7 +2,6 @@ import { fail } from "../../../errors.js";
 import { DTYPES, type DType } from "../../dtype.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
 import type { OpDef } from "../../op.js";
-import { registerOps } from "../../registry.js";
 import { Tensor } from "../../tensor.js";
 import { defineOnnxRounding, readAxis, requireScale, requireZeroPoint, roundHalfEven, saturate, type OnnxQDType } from "./onnx-common.js";
 
@@ -149,4 +148,5 @@ const DequantizeLinear: OpDef = {
   },
 };
 
-registerOps([QuantizeLinear, DequantizeLinear]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const QUANT_ONNX_QDQ_OPS: readonly OpDef[] = [QuantizeLinear, DequantizeLinear];

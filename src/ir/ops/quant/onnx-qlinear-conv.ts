@@ -3,7 +3,6 @@ import { attrInt } from "../../attrs.js";
 import { DTYPES } from "../../dtype.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
 import type { OpDef } from "../../op.js";
-import { registerOps } from "../../registry.js";
 import { Tensor } from "../../tensor.js";
 import { convReference, type ConvPlan } from "../conv-reference.js";
 import { forwardWindow, readKernelShape, readWindowAttrs, spatialRankOf, windowParams } from "../window.js";
@@ -126,4 +125,5 @@ const QLinearConv: OpDef = {
   },
 };
 
-registerOps([QLinearConv]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const QUANT_ONNX_QLINEAR_CONV_OPS: readonly OpDef[] = [QLinearConv];

@@ -1,7 +1,6 @@
 import { DTYPES } from "../../dtype.js";
 import type { Node, ValueInfo } from "../../graph.js";
 import type { OpDef } from "../../op.js";
-import { registerOps } from "../../registry.js";
 import { Tensor } from "../../tensor.js";
 import { matmulBatches, type MatmulBatches } from "./onnx-matmul-batches.js";
 import { defineOnnxRounding, requantizeOnnx, requireOnnxQ, requireScale, requireZeroPoint, type OnnxQDType } from "./onnx-common.js";
@@ -85,4 +84,5 @@ const QLinearMatMul: OpDef = {
   },
 };
 
-registerOps([QLinearMatMul]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const QUANT_ONNX_QLINEAR_MATMUL_OPS: readonly OpDef[] = [QLinearMatMul];

@@ -2,7 +2,6 @@ import { fail } from "../../../errors.js";
 import { attrInts } from "../../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
 import type { OpDef } from "../../op.js";
-import { registerOps } from "../../registry.js";
 import { Tensor } from "../../tensor.js";
 import { clampInt } from "./fixed-point.js";
 import { readActRange, requireQ, type QDType } from "./qparams.js";
@@ -101,4 +100,5 @@ function poolOp(name: "QAveragePool2D" | "QMaxPool2D"): OpDef {
   };
 }
 
-registerOps([poolOp("QAveragePool2D"), poolOp("QMaxPool2D")]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const QUANT_POOL_OPS: readonly OpDef[] = [poolOp("QAveragePool2D"), poolOp("QMaxPool2D")];

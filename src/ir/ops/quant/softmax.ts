@@ -3,7 +3,6 @@ import { attrFloat } from "../../attrs.js";
 import { DTYPES } from "../../dtype.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
 import type { OpDef } from "../../op.js";
-import { registerOps } from "../../registry.js";
 import { Tensor } from "../../tensor.js";
 import { clampInt, f32, inputRadius, mbqm, quantizeMultiplier, rdbpot, srdhm } from "./fixed-point.js";
 import { expOnNegativeValues, reciprocal, rescale } from "./gemmlowp.js";
@@ -114,4 +113,5 @@ const QSoftmax: OpDef = {
   },
 };
 
-registerOps([QSoftmax]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const QUANT_SOFTMAX_OPS: readonly OpDef[] = [QSoftmax];

@@ -3,7 +3,6 @@ import { attrInt, attrString } from "../../attrs.js";
 import { DTYPES } from "../../dtype.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
 import type { OpDef } from "../../op.js";
-import { registerOps } from "../../registry.js";
 import { Tensor } from "../../tensor.js";
 import { clampInt, f32, mbqm, quantizeMultiplier } from "./fixed-point.js";
 import { readTo } from "./convert.js";
@@ -198,4 +197,5 @@ const QSvdfOutput: OpDef = {
   },
 };
 
-registerOps([QSvdfState, QSvdfOutput]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const QUANT_SVDF_OPS: readonly OpDef[] = [QSvdfState, QSvdfOutput];

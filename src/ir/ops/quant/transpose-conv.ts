@@ -2,7 +2,6 @@ import { fail } from "../../../errors.js";
 import { attrInts } from "../../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
 import type { OpDef } from "../../op.js";
-import { registerOps } from "../../registry.js";
 import { Tensor } from "../../tensor.js";
 import { clampInt, mbqm, mbqm64, quantizeMultiplier } from "./fixed-point.js";
 import {
@@ -162,4 +161,5 @@ const QTransposeConv2D: OpDef = {
   },
 };
 
-registerOps([QTransposeConv2D]);
+/** The ops of this family, for the op registry (src/ir/ops/index.ts lists every family). */
+export const QUANT_TRANSPOSE_CONV_OPS: readonly OpDef[] = [QTransposeConv2D];

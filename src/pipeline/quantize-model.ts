@@ -1,0 +1,19 @@
+import type { Graph } from "../ir/graph.js";
+import type { PtqResult } from "../quantize/ptq.js";
+import { Diagnostics, type Diagnostic } from "./diagnostics.js";
+import { optimizePhase } from "./optimize-phase.js";
+import type { CompileOptions, QuantizeOptions } from "./options.js";
+import { quantizePhase } from "./quantize-phase.js";
+import { DEFAULT_TARGET, type Toolchain } from "./toolchain.js";
+
+/**
+ * The first phases of `compile` alone (optimize, quantize): the calibrated float program and the
+ * integer program for the target, without lowering or emission. `egret eval` and the PTQ bench
+ * compare the two.
+ */
+export function quantizeModel(toolchain: Toolchain, graph: Graph, options: CompileOptions & { readonly quantize: QuantizeOptions }): { readonly result: PtqResult; readonly diagnostics: readonly Diagnostic[] } {
+  const target = toolchain.target(options.target ?? DEFAULT_TARGET);
+  const diagnostics = new Diagnostics();
+  const floatProgram = optimizePhase({ toolchain, target, options }, graph, "float").graph;
+  return { result: quantizePhase(floatProgram, options.quantize, options.calibration, toolchain.ops, diagnostics), diagnostics: diagnostics.all };
+}

@@ -1,0 +1,28 @@
+/**
+ * The k210 pipeline's phases one at a time, for tests that look between them: extraction under the
+ * k210 target (the shipped rules + rules/targets/k210.rules, the k210-kpu cost model), the target's
+ * calibrated lowering, and its output files. Each is the library's own phase with the default
+ * toolchain, so what a test sees here is what `compile(graph, { target: "k210" })` does.
+ */
+import { k210Target } from "../../backends/k210/target.js";
+import { optimizeModel, type Graph, type Tensor } from "../../src/index.js";
+import { emitModel } from "../../src/emit/emit-model.js";
+import { Diagnostics, type Diagnostic } from "../../src/pipeline/diagnostics.js";
+import { OPS } from "../support/toolchain.js";
+
+/** The float program extraction chooses for the k210 (KpuConv2DCandidate where the KPU wins). */
+export function extractForK210(graph: Graph): Graph {
+  return optimizeModel(graph, { target: "k210" });
+}
+
+/** The k210 target's lowering with `calibration` (seeded random inputs when absent), and its warnings. */
+export function lowerK210(program: Graph, calibration?: readonly (readonly Tensor[])[]): { program: Graph; diagnostics: readonly Diagnostic[] } {
+  const diagnostics = new Diagnostics();
+  const lowered = k210Target.lower!(program, { ops: OPS, diagnostics, ...(calibration === undefined ? {} : { calibration }) });
+  return { program: lowered, diagnostics: diagnostics.all };
+}
+
+/** The k210 target's text output files of a lowered program. */
+export function k210Files(program: Graph): Map<string, string> {
+  return k210Target.files(emitModel(program, { ops: OPS }), program, { ops: OPS, diagnostics: new Diagnostics() });
+}
