@@ -40,6 +40,6 @@ describe("int8 models under QEMU match TFLite Micro and the host build", () => {
         expect(Array.from(m.run.outputs[0]!), `${target} vs golden`).toEqual(want);
         expect(m.run.instructionsPerInference).toBeGreaterThan(0);
       }
-    }, 300_000);
+    });
   }
 });
