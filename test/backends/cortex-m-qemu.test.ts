@@ -39,6 +39,6 @@ describe("int8 models under QEMU match TFLite Micro and the host build", () => {
         expect(Array.from(m.outputs[0]!), `${target} vs golden`).toEqual(want);
         expect(m.instructionsPerInference).toBeGreaterThan(0);
       }
-    }, 300_000);
+    });
   }
 });

@@ -129,5 +129,5 @@ describe("k210 calibration from --calib", () => {
       // More calibration images: fewer saturated maps, a smaller worst error than from one image.
       expect(worst).toBeLessThan(worstOfRange(oneImage, reference));
     });
-  }, 120_000);
+  });
 });

@@ -174,7 +174,7 @@ describe("kmodel v4 writer on the real models (../shared/models/kmodel/source)",
     [16.077795, 5.607656, -2.071745].forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
     const want = runGraph(graph, [input])[0]!.toNumbers();
     want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
-  }, 60_000);
+  });
 
   it("ulffd_landmark.tflite: the kmodel parses with every KPU layer as compiled, and runs like the float program", (ctx) => {
     const shared = useShared(ctx);
@@ -202,5 +202,5 @@ describe("kmodel v4 writer on the real models (../shared/models/kmodel/source)",
       // The float program within the bound of k210-target.test.ts (10 % of the range, see there).
       expect(worst).toBeLessThanOrEqual(0.1 * range);
     });
-  }, 300_000);
+  });
 });

@@ -56,7 +56,7 @@ describe("k210: the RV64 build under qemu-riscv64 matches the host build bit for
     expect(rv64[0]!.equals(host[0]!)).toBe(true);
     const values = Array.from(new Float32Array(new Uint8Array(rv64[0]!).buffer));
     [16.077795, 5.607656, -2.071745].forEach((v, i) => expect(values[i]).toBeCloseTo(v, 5));
-  }, 120_000);
+  });
 
   it("ulffd_landmark.tflite (KPU layers through the C simulator) gives identical bytes", (ctx) => {
     const shared = useShared(ctx);
@@ -69,5 +69,5 @@ describe("k210: the RV64 build under qemu-riscv64 matches the host build bit for
       expect(bytes.length).toBe(host[i]!.length);
       expect(bytes.equals(host[i]!), `output ${i}`).toBe(true);
     });
-  }, 300_000);
+  });
 });

@@ -151,7 +151,7 @@ describe("k210 real models (../shared/models/kmodel/source)", () => {
     // The MLP has no convolution, so it is CPU-only (as nncase's v4 iris.kmodel): float results.
     expect(result.graph.nodes.some((n) => n.op === "KpuConv2D")).toBe(false);
     want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 4));
-  }, 60_000);
+  });
 
   it("ulffd_landmark.tflite: KPU layers; C and TS simulator and float program agree within 10 % of each output range", (ctx) => {
     const shared = useShared(ctx);
@@ -195,5 +195,5 @@ describe("k210 real models (../shared/models/kmodel/source)", () => {
       expect(worst).toBeLessThanOrEqual(0.1 * (hi - lo));
       expect(sum / b.length).toBeLessThanOrEqual(0.02 * (hi - lo));
     });
-  }, 300_000);
+  });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { requireOnnxTestdata } from "../support/testdata.js";
+import { CHILD_TIMEOUT_MS } from "../support/timeouts.js";
 
 /**
  * `egret compile -o`: refused folders fail fast naming the option (before the model is even read:
@@ -21,8 +22,8 @@ const missingModel = join(work, "no-such-model.onnx");
 /** Runs the CLI (through sh when `umask` is given). */
 function egret(args: readonly string[], options: { cwd?: string; umask?: string } = {}) {
   const r = options.umask === undefined
-    ? spawnSync("node", [EGRET, ...args], { encoding: "utf8", timeout: 60_000, cwd: options.cwd ?? work })
-    : spawnSync("sh", ["-c", `umask ${options.umask} && exec node "$@"`, "sh", EGRET, ...args], { encoding: "utf8", timeout: 60_000, cwd: options.cwd ?? work });
+    ? spawnSync("node", [EGRET, ...args], { encoding: "utf8", timeout: CHILD_TIMEOUT_MS, cwd: options.cwd ?? work })
+    : spawnSync("sh", ["-c", `umask ${options.umask} && exec node "$@"`, "sh", EGRET, ...args], { encoding: "utf8", timeout: CHILD_TIMEOUT_MS, cwd: options.cwd ?? work });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { requireOnnxTestdata } from "../support/testdata.js";
+import { CHILD_TIMEOUT_MS } from "../support/timeouts.js";
 
 /** User rules: `compile --rules` checks them first; `rules check` is reproducible and strict. */
 
@@ -13,7 +14,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const conv = join(requireOnnxTestdata(), "pytorch-converted", "test_Conv2d", "model.onnx");
 
 function egret(...args: string[]) {
-  const r = spawnSync("node", [EGRET, ...args], { encoding: "utf8", timeout: 60_000, cwd: work });
+  const r = spawnSync("node", [EGRET, ...args], { encoding: "utf8", timeout: CHILD_TIMEOUT_MS, cwd: work });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

@@ -64,7 +64,7 @@ describe("Caffe models from ../shared", () => {
       await session.release();
     }
     console.log(`UltraFace slim-320, Caffe import vs onnxruntime:\n  ${report.join("\n  ")}`);
-  }, 120_000);
+  });
 
   it("LeNet classifies its ten sample digits (deploy prototxt, generated C)", async () => {
     const dir = join(models, "caffe", "lenet");
@@ -86,7 +86,7 @@ describe("Caffe models from ../shared", () => {
     }
     console.log(`LeNet: ${correct}/${samples.length} sample digits classified correctly`);
     expect(correct).toBe(samples.length);
-  }, 60_000);
+  });
 
   it("LeNet's embedded training net imports with --input-shape and agrees with the deploy net", () => {
     const dir = join(models, "caffe", "lenet");
@@ -117,7 +117,7 @@ describe("Caffe models from ../shared", () => {
     } finally {
       await built.dispose();
     }
-  }, 60_000);
+  });
 
   it("importModelFile recognises a .caffemodel by content and takes the prototxt option", () => {
     const dir = join(models, "caffe", "resnet50-head");

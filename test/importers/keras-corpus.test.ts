@@ -50,7 +50,7 @@ describe("Keras .h5 corpus", () => {
       expect(compareClose(pbC[i]!, runGraph(pb, [x])[0]!).ok).toBe(true);
     });
     console.log(`kws-cnn-k210: ${bmps.length} BMPs, pb vs h5 max |diff| ${worst.toExponential(2)}`);
-  }, 120_000);
+  });
 
   it("pretrainedResnet.h5 (functional, Keras 2.4) imports, compiles and runs", (ctx) => {
     const shared = useShared(ctx);
@@ -63,5 +63,5 @@ describe("Keras .h5 corpus", () => {
     const sum = expected.toArray().reduce((a, b) => a + b, 0);
     expect(Math.abs(sum - 1)).toBeLessThan(1e-4);
     expect(compareClose(compileAndRun(graph, [x])[0]!, expected).ok).toBe(true);
-  }, 60_000);
+  });
 });

@@ -17,6 +17,7 @@ import { writeNpy } from "../../src/io/npy.js";
 import { Tensor } from "../../src/ir/tensor.js";
 import { sharedOrSkip } from "../support/shared-skip.js";
 import { SHARED } from "../support/testdata.js";
+import { CHILD_TIMEOUT_MS } from "../support/timeouts.js";
 
 const EGRET = join(import.meta.dirname, "..", "..", "bin", "egret.js");
 const shared = SHARED;
@@ -47,9 +48,9 @@ describe("kmodel v4 runner bounds checks", () => {
     writeFileSync(file, bytes);
     const input = join(work, "iris.npy");
     writeNpy(input, Tensor.fromNumbers("float32", [1, 4], [5.1, 3.8, 1.9, 0.4]));
-    const info = spawnSync("node", [EGRET, "info", file], { encoding: "utf8", timeout: 60_000 });
+    const info = spawnSync("node", [EGRET, "info", file], { encoding: "utf8", timeout: CHILD_TIMEOUT_MS });
     expect(info.status).toBe(0);
-    const run = spawnSync("node", [EGRET, "run", file, "--input", input, "--output-dir", join(work, "out")], { encoding: "utf8", timeout: 60_000 });
+    const run = spawnSync("node", [EGRET, "run", file, "--input", input, "--output-dir", join(work, "out")], { encoding: "utf8", timeout: CHILD_TIMEOUT_MS });
     expect(run.stderr).not.toMatch(/internal error|RangeError|offset is out of bounds/);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/^egret: error: .*iris-618\.kmodel: node 2 \(transpose\): input range holds 120 bytes but the node's attributes need \d+; the file is corrupt/);

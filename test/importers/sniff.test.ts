@@ -18,6 +18,7 @@ import { Tensor } from "../../src/ir/tensor.js";
 import { encodeOnnxModel } from "../support/onnx-builder.js";
 import { sharedOrSkip } from "../support/shared-skip.js";
 import { SHARED } from "../support/testdata.js";
+import { CHILD_TIMEOUT_MS } from "../support/timeouts.js";
 
 const EGRET = join(import.meta.dirname, "..", "..", "bin", "egret.js");
 const shared = SHARED;
@@ -72,7 +73,7 @@ describe("format detection of damaged files", () => {
     const original = readFileSync(join(models, "onnx/onnx2c/test/mnist/model.onnx"));
     const file = join(work, "mnist-cut.onnx");
     writeFileSync(file, original.subarray(0, Math.floor(original.length * 0.6)));
-    const r = spawnSync("node", [EGRET, "info", file], { encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync("node", [EGRET, "info", file], { encoding: "utf8", timeout: CHILD_TIMEOUT_MS });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^egret: error: model file .*mnist-cut\.onnx: is not a valid ONNX model \(truncated: top-level field 7 runs past the end/);
     expect(r.stderr).not.toMatch(/Caffe/);

@@ -87,7 +87,7 @@ describe("TFLite corpus", () => {
       expect(Math.abs(y.toArray()[0]! - Math.sin(x)), `x = ${x}`).toBeLessThanOrEqual(0.05);
       expect(compareClose(compileAndRun(graph, [input])[0]!, y).ok, `x = ${x}`).toBe(true);
     }
-  }, 60_000);
+  });
 
   it("pretrainedResnet_large_float compiles and runs: the C agrees with the interpreter within rtol 1e-4", (ctx) => {
     const shared = useShared(ctx);
@@ -98,7 +98,7 @@ describe("TFLite corpus", () => {
     const expected = runGraph(graph, [x])[0]!;
     expect(Math.abs(expected.toArray().reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-4);
     expect(compareClose(compileAndRun(graph, [x])[0]!, expected).ok).toBe(true);
-  }, 120_000);
+  });
 
   /** pretrainedResnet.tflite was converted from pretrainedResnet.h5: two importers, one network. */
   it("pretrainedResnet.tflite agrees with the Keras pretrainedResnet.h5 it was converted from", (ctx) => {
@@ -112,5 +112,5 @@ describe("TFLite corpus", () => {
       const cmp = compareClose(a, b, 1e-4, 1e-5);
       expect(cmp.ok, `seed ${seed}: max |diff| ${cmp.maxAbs}`).toBe(true);
     }
-  }, 60_000);
+  });
 });

@@ -50,7 +50,7 @@ describe("TFLite DTLN (integer LSTM) vs TFLite Micro", () => {
     console.log(`dtln: ${exact(interp)}/257 outputs equal golden_ref through the interpreter, ${exact(c)}/257 through the C`);
     expect(interp).toEqual(golden);
     expect(c).toEqual(golden);
-  }, 120_000);
+  });
 
   it("keeps the LSTM states across C runs: two runs equal one two-step sequence through the interpreter", (ctx) => {
     const shared = useShared(ctx);
@@ -61,7 +61,7 @@ describe("TFLite DTLN (integer LSTM) vs TFLite Micro", () => {
     const c = Array.from(new Int8Array(runBatchC(graph, new Uint8Array(new Int8Array([...features, ...second]).buffer), 2).buffer));
     expect(c.slice(257)).not.toEqual(c.slice(0, 257));
     expect(c).toEqual(expected);
-  }, 120_000);
+  });
 });
 
 describe("int16 LUT sigmoid and tanh (TFLite's reference_integer_ops)", () => {
@@ -102,7 +102,7 @@ describe("QLstm", () => {
     // The hidden state feeds back: later steps differ from what a fresh state would give.
     expect(new Set(Array.from(y.toNumbers())).size).toBeGreaterThan(2);
     expect(Array.from(compileAndRun(graph, feeds, { cflags: SANITIZE_CFLAGS })[0]!.toNumbers())).toEqual(Array.from(y.toNumbers()));
-  }, 60_000);
+  });
 
   it("rejects a cell scale that is not a power of two, naming the attribute", () => {
     const { graph, feeds } = lstmGraph(0, 3);

@@ -76,7 +76,7 @@ describe.each(MODELS)("TFLite %s vs TFLite Micro", (name, model, intermediates) 
     });
     console.log(`${name}: ${exact.interp}/${golden.length} intermediate tensors bit-exact through the interpreter, ${exact.c}/${golden.length} through the C`);
     expect(differing).toEqual([]);
-  }, 120_000);
+  });
 
   it("matches TFLM's outputs for the 8 multi/ inputs (interpreter and generated C)", (ctx) => {
     const shared = useShared(ctx);
@@ -92,5 +92,5 @@ describe.each(MODELS)("TFLite %s vs TFLite Micro", (name, model, intermediates) 
       expect(Array.from(y.bytes()), `pair ${k} (interpreter)`).toEqual(Array.from(outputs[k]!));
       expect(Array.from(c.subarray(size * k, size * (k + 1))), `pair ${k} (C)`).toEqual(Array.from(outputs[k]!));
     });
-  }, 120_000);
+  });
 });

@@ -117,7 +117,7 @@ describe("TFLite operator mapping", () => {
       const real = (y.toArray()[0]! - q.zeroPoint[0]!) * q.scale[0]!;
       expect(Math.abs(real - Math.sin(x)), `x = ${x}`).toBeLessThanOrEqual(0.05);
     }
-  }, 60_000);
+  });
 
   it("reproduces network_tester's expected output bytes exactly (interpreter and C)", (ctx) => {
     const shared = useShared(ctx);
@@ -128,7 +128,7 @@ describe("TFLite operator mapping", () => {
     const expected = cArray(readFileSync(join(dir, "expected_output_data.h"), "utf8"), "expected_output_data");
     expect(Array.from(runGraph(graph, [x])[0]!.bytes())).toEqual(expected);
     expect(Array.from(compileAndRun(graph, [x])[0]!.bytes())).toEqual(expected);
-  }, 60_000);
+  });
 
   it("egret info shows the quantization of a TFLite model's inputs and outputs", (ctx) => {
     const shared = useShared(ctx);

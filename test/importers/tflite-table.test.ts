@@ -33,5 +33,5 @@ describe("TFLite per-model table", () => {
     const lines = table.split("\n");
     expect(lines).toHaveLength(rows.length + 2);
     for (const line of lines) expect(line.split(" | ")).toHaveLength(TFLITE_TABLE_COLUMNS.length);
-  }, 120_000);
+  });
 });

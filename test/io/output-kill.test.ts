@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { writeOutputDir } from "../../src/output.js";
 import { MANIFEST, manifestFor } from "../../src/output-manifest.js";
 import { requireOnnxTestdata } from "../support/testdata.js";
+import { CHILD_TIMEOUT_MS } from "../support/timeouts.js";
 
 /**
  * SIGKILL during a write into an existing output folder: afterwards the folder is the complete old
@@ -62,7 +63,7 @@ function writeKilledAt(target: string, step: number): boolean {
     syncBuiltinESMExports();
     const { writeOutputDir } = await import(${JSON.stringify(OUTPUT_JS)});
     writeOutputDir(${JSON.stringify(target)}, new Map(${JSON.stringify([...NEW_FILES])}));`;
-  const r = spawnSync("node", ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 30_000 });
+  const r = spawnSync("node", ["--input-type=module", "-e", script], { encoding: "utf8", timeout: CHILD_TIMEOUT_MS });
   if (r.signal === null) expect(r.status, r.stderr).toBe(0);
   return r.signal === "SIGKILL";
 }
@@ -84,14 +85,14 @@ describe("a write killed at every step of the swap", () => {
     // staging was complete (old), between the renames (aside), before the old one was removed (new).
     expect(step).toBeGreaterThan(NEW_FILES.size + 3);
     expect(seen).toEqual(new Set(["old", "aside", "new"]));
-  }, 120_000);
+  });
 });
 
 describe("egret compile SIGKILLed while it replaces an existing output folder", () => {
   const data = requireOnnxTestdata();
   const conv = join(data, "pytorch-converted", "test_Conv2d", "model.onnx");
   const pool = join(data, "pytorch-converted", "test_AvgPool2d", "model.onnx");
-  const compile = (model: string, out: string) => spawnSync("node", [EGRET, "compile", model, "-o", out], { encoding: "utf8", timeout: 60_000 });
+  const compile = (model: string, out: string) => spawnSync("node", [EGRET, "compile", model, "-o", out], { encoding: "utf8", timeout: CHILD_TIMEOUT_MS });
 
   /** Starts a compile and kills it `delayMs` after start, or as soon as its staging folder appears (+ a few ms). */
   async function killedCompile(out: string, when: { readonly delayMs?: number; readonly afterStagingMs?: number }): Promise<void> {
@@ -144,5 +145,5 @@ describe("egret compile SIGKILLed while it replaces an existing output folder", 
     expect(compile(pool, last).status).toBe(0);
     expectRepaired(last, next, "CLI after a kill");
     expect(outcomes.length).toBe(kills.length);
-  }, 300_000);
+  });
 });

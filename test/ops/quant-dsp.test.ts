@@ -99,7 +99,7 @@ describe("DSP int8 kernels equal the generic kernels bit for bit (host build, po
     });
     // The cases must exercise the arithmetic, not just saturate.
     expect(new Set(c.slice(0, dsp.length).flatMap((t) => Array.from(t.toNumbers()))).size).toBeGreaterThan(150);
-  }, 120_000);
+  });
 
   it("each DSP op rejects the shapes its kernel does not handle, naming the node and the fallback", () => {
     const x = { value: Tensor.fromNumbers("int8", [1, 4, 4, 2], new Array<number>(32).fill(1)) };

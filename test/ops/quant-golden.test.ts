@@ -33,6 +33,6 @@ describe("MLPerf Tiny models vs TFLite Micro goldens", () => {
         expect(Array.from(y!.toNumbers()), `pair ${k}`).toEqual(want);
         if (k === 0) expect(Array.from(compileAndRun(graph, [x])[0]!.toNumbers()), "C, pair 0").toEqual(want);
       }
-    }, 300_000);
+    });
   }
 });

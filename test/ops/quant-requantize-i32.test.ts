@@ -34,7 +34,7 @@ describe("QRequantize with int32 input or output", () => {
       cases.push({ op: "QRequantize", inputs: [{ value: randomInts(narrow, [n], r) }], attrs: { x_scale: randomScale(r), y_scale: randomScale(r, 1e-7, 1e-2), y_zero_point: zp32, to: "int32" } });
     }
     expectCEqualsEvaluator(cases);
-  }, 120_000);
+  });
 });
 
 const useShared = sharedFor("the SEANet QUANTIZE int16<->int32 cases through the generated C");
@@ -56,5 +56,5 @@ describe("SEANet quantize cases through the generated C", () => {
       const want = readCsv(join(dir, files.find((f) => f.startsWith(`${name}_golden_`))!), y!.dtype, y!.shape);
       expect(Array.from(y!.toNumbers()), name).toEqual(Array.from(want.toNumbers()));
     }
-  }, 120_000);
+  });
 });

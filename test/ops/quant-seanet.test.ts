@@ -38,6 +38,6 @@ describe("SEANet per-layer tests vs their golden CSVs", () => {
         const want = readCsv(join(dir, goldenFile), y!.dtype, y!.shape);
         expect(Array.from(y!.toNumbers()), name).toEqual(Array.from(want.toNumbers()));
       }
-    }, 300_000);
+    });
   }
 });

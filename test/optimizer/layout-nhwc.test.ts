@@ -69,7 +69,7 @@ describe("Conv/Pool in either layout (small graphs)", () => {
     expect(kernelCalls(withoutNhwcRules(graph))).toBe(3);
     expectSameOutputs(graph, out);
     expectCMatches(graph, feedsFor(graph));
-  }, 60_000);
+  });
 
   it("an importer-style two-layer block (Conv, bias, BatchNorm, Relu, MaxPool, AveragePool) runs all NHWC: 6 -> 4 kernel calls", () => {
     const c = 3;
@@ -95,7 +95,7 @@ describe("Conv/Pool in either layout (small graphs)", () => {
     expect(kernelCalls(out)).toBe(4);
     expectSameOutputs(graph, out);
     expectCMatches(graph, feedsFor(graph));
-  }, 60_000);
+  });
 
   it("keeps the NCHW Conv when its result is used in NCHW (no NCHW->NHWC transpose after it)", () => {
     const graph = chain([1, 6, 6, 2], { w: randomTensor([3, 2, 3, 3], 4) }, [
@@ -189,6 +189,6 @@ describe("Conv/Pool in either layout on the TensorFlow and Keras corpus", () => 
       const x = Tensor.fromNumbers("float32", shape, randomTensor(shape, 5, 0, 1).toNumbers());
       expectSameOutputs(graph, optimized.graph, [x]);
       expectCMatches(graph, [x]);
-    }, 120_000);
+    });
   }
 });

@@ -76,7 +76,7 @@ describe("Conv+BatchNorm+Relu chains become one kernel call on real models", () 
   it("on ../shared/models/onnx", (ctx) => {
     sharedOrSkip(ctx, "Conv+BatchNorm+Relu fusion on the shared ONNX models");
     expect(checkModels(sharedModels())).toBeGreaterThanOrEqual(2);
-  }, 300_000);
+  });
 
   it("on the libonnx pytorch-converted suite: no chain survives and no model gains kernel calls", () => {
     requireOnnxTestdata();
@@ -93,7 +93,7 @@ describe("Conv+BatchNorm+Relu chains become one kernel call on real models", () 
     // The suite's cases are single layers or short op sequences (no Conv chains of their own).
     expect(compiled).toBeGreaterThan(60);
     checkModels(models);
-  }, 300_000);
+  });
 });
 
 describe("optimized C matches --no-optimize C on a sample", () => {
@@ -110,6 +110,6 @@ describe("optimized C matches --no-optimize C on a sample", () => {
         const cmp = compareClose(optimized[i]!, want);
         expect(cmp.ok, `output ${i}: max |diff| ${cmp.maxAbs} at ${cmp.where}`).toBe(true);
       });
-    }, 180_000);
+    });
   }
 });

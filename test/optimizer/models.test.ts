@@ -50,12 +50,12 @@ describe("optimizer keeps model outputs unchanged", () => {
     let checked = 0;
     for (const name of readdirSync(root).sort()) if (checkUnchanged(join(root, name, "model.onnx")).checked) checked++;
     expect(checked).toBeGreaterThan(30);
-  }, 300_000);
+  });
 
   it("on ../shared/models/onnx", (ctx) => {
     sharedOrSkip(ctx, "shared ONNX models");
     let checked = 0;
     for (const rel of listOnnxModels(SHARED_ONNX_DIR)) if (checkUnchanged(join(SHARED_ONNX_DIR, rel)).checked) checked++;
     expect(checked).toBeGreaterThan(5);
-  }, 300_000);
+  });
 });

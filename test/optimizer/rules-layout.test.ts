@@ -92,7 +92,7 @@ describe("layout rules on small graphs", () => {
     expectSameOutputs(graph, out);
     const feeds = feedsFor(graph);
     expect(compareClose(runC(graph, feeds, true)[0]!, runGraph(graph, feeds)[0]!).ok).toBe(true);
-  }, 60_000);
+  });
 });
 
 describe("layout rules on the TensorFlow corpus (NHWC models wrapped in transposes)", () => {
@@ -118,6 +118,6 @@ describe("layout rules on the TensorFlow corpus (NHWC models wrapped in transpos
       expect(report.iterations).toBeLessThanOrEqual(OPTIMIZER_LIMITS.iterations);
       const x = Tensor.fromNumbers("float32", shape, randomTensor(shape, 5, 0, 1).toNumbers());
       expectSameOutputs(graph, optimized.graph, [x]);
-    }, 60_000);
+    });
   }
 });

@@ -74,5 +74,5 @@ describe("mixed precision: per-layer sensitivity, --int16-budget, overrides, --e
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  });
 });

@@ -55,5 +55,5 @@ describe("PTQ: MNIST through the generated C", () => {
       const expected = runGraph(q.graph, [x])[0]!.data as Float32Array;
       expect(Array.from(quantOut.subarray(i * 10, i * 10 + 10))).toEqual(Array.from(expected));
     }
-  }, 120_000);
+  });
 });

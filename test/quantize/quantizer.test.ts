@@ -89,7 +89,7 @@ describe("quantizer: float graph -> integer ops", () => {
       const x = evalSet[0]!;
       expect(compileAndRun(q.graph, x, { cflags: SANITIZE_CFLAGS })[0]!.bytes()).toEqual(runGraph(q.graph, x)[0]!.bytes());
     }
-  }, 30_000);
+  });
 
   it("int16 activations track the float model more closely than int8", () => {
     const int8 = quantizeProgram(program, calib, OPTIONS);

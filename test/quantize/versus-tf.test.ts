@@ -33,7 +33,7 @@ describe("PTQ vs the TensorFlow converter's int8 models", () => {
     }
     expect(sqnr.get("kl")).toBeGreaterThan(sqnr.get("minmax")!);
     expect(sqnr.get("percentile")).toBeGreaterThan(sqnr.get("minmax")!);
-  }, 60_000);
+  });
 
   it("IC ResNet-8: KL's SQNR is at least TF's, MSE beats min/max; the C output equals the integer evaluator's", (ctx) => {
     const shared = useShared(ctx);
@@ -53,5 +53,5 @@ describe("PTQ vs the TensorFlow converter's int8 models", () => {
     const sample = c.evalSet[4]!;
     const fromC = compileAndRun(kl.result.graph, sample)[0]!;
     expect(fromC.bytes()).toEqual(runGraph(kl.result.graph, sample)[0]!.bytes());
-  }, 90_000);
+  });
 });

@@ -129,7 +129,7 @@ describe("rule checker: tolerance follows the conditioning", () => {
         expect(r.ok, describeFailure(r)).toBe(true);
       }
     }
-  }, 120_000);
+  });
 });
 
 describe("user rules before use", () => {

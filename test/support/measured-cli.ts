@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CHILD_TIMEOUT_MS } from "./timeouts.js";
 
 const EGRET = join(import.meta.dirname, "..", "..", "bin", "egret.js");
 
@@ -36,7 +37,7 @@ export interface MeasuredRun {
 }
 
 /** Asynchronous, so the test worker stays responsive while the child runs. */
-export async function runMeasured(command: readonly string[], timeoutSeconds = 60): Promise<MeasuredRun> {
+export async function runMeasured(command: readonly string[], timeoutSeconds = CHILD_TIMEOUT_MS / 1000): Promise<MeasuredRun> {
   const dir = mkdtempSync(join(tmpdir(), "egret-measure-"));
   try {
     const report = join(dir, "report.json");
