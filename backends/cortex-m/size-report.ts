@@ -1,32 +1,16 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { MeasuredSize } from "../../src/pipeline/target.js";
 
 /**
- * Flash and RAM of a built Cortex-M image, measured from the ELF (arm-none-eabi-size, -nm) and
- * from gcc's -fstack-usage/-fcallgraph-info output. Bytes throughout.
+ * Flash and RAM of a built Cortex-M image (the measurement contract's `MeasuredSize`), measured
+ * from the ELF (arm-none-eabi-size, -nm: `.text`; `.rodata` plus `.data`'s load image; the `w_*`
+ * weight symbols of model.c; `.data` + `.bss`) and from gcc's -fstack-usage/-fcallgraph-info
+ * output (the deepest stack of model_run and the kernels it calls, library calls such as memcpy
+ * excluded). Bytes throughout.
  */
-export interface SizeReport {
-  readonly flash: {
-    /** Code (.text) of the whole image, harness included. */
-    readonly text: number;
-    /** Constants (.rodata) including the weights, plus .data's load image. */
-    readonly rodata: number;
-    /** Of rodata: the model's weight arrays (`w_*` symbols of model.c). */
-    readonly weights: number;
-    readonly total: number;
-  };
-  readonly ram: {
-    /** The model's arena (a static array of the runner, in .bss). */
-    readonly arena: number;
-    /** All of .data + .bss (arena included). */
-    readonly staticBytes: number;
-    /** Deepest stack of model_run and the kernels it calls (library calls such as memcpy excluded). */
-    readonly stack: number;
-    /** arena + stack: what an application needs besides its input and output buffers. */
-    readonly total: number;
-  };
-}
+export type SizeReport = MeasuredSize;
 
 const ARM_SIZE = "arm-none-eabi-size";
 const ARM_NM = "arm-none-eabi-nm";
