@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { elementwiseLag, windowLag, type WindowWalk } from "../../src/schedule/overwrite-lag.js";
+import { replayElementwise, replayWindow, type Access } from "../support/kernel-replay.js";
 
 /**
  * The lags of src/schedule/overwrite-lag.ts against a replay of the kernels' loops byte by byte
@@ -8,36 +9,6 @@ import { elementwiseLag, windowLag, type WindowWalk } from "../../src/schedule/o
  * the input, no write may land on an input byte that is read later. Written independently of the
  * lag formulas: it only records the loops' accesses in order.
  */
-
-type Access = { readonly write: boolean; readonly element: number };
-type Kind = "conv" | "depthwise" | "pool";
-
-/** The accesses of one window kernel in program order (element indices; one read per tap). */
-function replayWindow(g: WindowWalk, kind: Kind): Access[] {
-  const out: Access[] = [];
-  let y = 0;
-  for (let b = 0; b < g.n; b++)
-    for (let oy = 0; oy < g.oh; oy++)
-      for (let ox = 0; ox < g.ow; ox++) {
-        const y0 = oy * g.sh - g.padTop;
-        const x0 = ox * g.sw - g.padLeft;
-        for (let oc = 0; oc < g.outChannels; oc++) {
-          for (let ky = 0; ky < g.kh; ky++) {
-            const iy = y0 + ky * g.dh;
-            if (iy < 0 || iy >= g.h) continue;
-            for (let kx = 0; kx < g.kw; kx++) {
-              const ix = x0 + kx * g.dw;
-              if (ix < 0 || ix >= g.w) continue;
-              const base = ((b * g.h + iy) * g.w + ix) * g.c;
-              if (kind === "conv") for (let ic = 0; ic < g.c; ic++) out.push({ write: false, element: base + ic });
-              else out.push({ write: false, element: base + (kind === "depthwise" ? Math.floor(oc / (g.outChannels / g.c)) : oc) });
-            }
-          }
-          out.push({ write: true, element: y++ });
-        }
-      }
-  return out;
-}
 
 /** Writes that clobber an input byte still to be read, output placed `lag` bytes below the input. */
 function clobbers(accesses: readonly Access[], lag: number, inBytes: number, inElem: number, outElem: number): number {
@@ -112,8 +83,7 @@ describe("elementwiseLag", () => {
   it("matches a replay of y[i] = f(x[i]) for any element sizes", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 40 }), fc.constantFrom(1, 2, 4), fc.constantFrom(1, 2, 4), (count, ib, ob) => {
-        const accesses: Access[] = [];
-        for (let i = 0; i < count; i++) accesses.push({ write: false, element: i }, { write: true, element: i });
+        const accesses = replayElementwise(count, 1);
         const lag = elementwiseLag(count, ib, ob);
         expect(clobbers(accesses, lag, count * ib, ib, ob)).toBe(0);
         expect(lag).toBe(exactLag(accesses, count * ib, ib, ob));
