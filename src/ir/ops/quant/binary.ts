@@ -5,7 +5,7 @@ import { registerOps } from "../../registry.js";
 import { broadcastShapes, broadcastStrides, numel } from "../../shape.js";
 import { Tensor } from "../../tensor.js";
 import { clampInt, mbqm, quantizeMultiplier, shiftLeftWrap } from "./fixed-point.js";
-import { sameShapeInPlace } from "./in-place.js";
+import { sameShapeInPlace } from "../same-shape-in-place.js";
 import { readActRange, readQParams, requireQ, type QDType } from "./qparams.js";
 
 /**

@@ -1,7 +1,6 @@
 import { DTYPES } from "../../dtype.js";
-import type { ValueInfo } from "../../graph.js";
 import type { InPlaceInput } from "../../op.js";
-import { elementwiseLag, windowLag } from "../../../schedule/overwrite-lag.js";
+import { windowLag } from "../../../schedule/overwrite-lag.js";
 import type { ConvPlan } from "./conv.js";
 
 /**
@@ -17,15 +16,4 @@ export type WindowLayout = Pick<ConvPlan, "dtype" | "n" | "h" | "w" | "c" | "oh"
 export function convInPlace(p: WindowLayout): InPlaceInput[] {
   const bytes = DTYPES[p.dtype].bytes;
   return [{ input: 0, lagBytes: windowLag({ ...p, outChannels: p.o, inElementBytes: bytes, outElementBytes: bytes }) }];
-}
-
-/** The inputs of an elementwise node laid out exactly like its output (no broadcast). */
-export function sameShapeInPlace(inputs: readonly (ValueInfo | undefined)[], output: ValueInfo): InPlaceInput[] {
-  const count = output.shape.reduce((a, b) => a * b, 1);
-  const result: InPlaceInput[] = [];
-  inputs.forEach((x, input) => {
-    if (x === undefined || x.shape.length !== output.shape.length || x.shape.some((d, i) => d !== output.shape[i])) return;
-    result.push({ input, lagBytes: elementwiseLag(count, DTYPES[x.dtype].bytes, DTYPES[output.dtype].bytes) });
-  });
-  return result;
 }
