@@ -44,9 +44,13 @@ export function collectInPlacePairs(graph: Graph, view: LivenessView): InPlacePa
   return pairs;
 }
 
-/** Bytes an in-place pair occupies together at its tightest (output exactly `lag` below the input). */
+/**
+ * Bytes an in-place pair occupies together at its tightest: the output `lag` bytes below the
+ * input, or at the input's own offset when the lag is negative (any start up to -lag above it
+ * is allowed, and sharing the start wastes least).
+ */
 export function pairSpan(inputBytes: number, outputBytes: number, lag: number): number {
-  return Math.max(inputBytes, outputBytes - lag) - Math.min(0, -lag);
+  return Math.max(inputBytes + Math.max(lag, 0), outputBytes);
 }
 
 /**
