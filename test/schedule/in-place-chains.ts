@@ -5,10 +5,11 @@ import { randomInts, rng } from "../ops/quant-support.js";
 /**
  * Random int8 layer stacks for the in-place property test: convolutions (1x1 to 3x3, strides 1
  * and 2, padded or not), depthwise convolutions (depth multiplier 1 or 2), average and max
- * pooling, and residual QAdds of the current tensor with an earlier one of the same shape.
+ * pooling, residual QAdds of the current tensor with an earlier one of the same shape, and
+ * elementwise activations (QLogistic, QTanh, QLeakyRelu, QRequantize).
  */
 export interface LayerSpec {
-  readonly kind: "conv" | "depthwise" | "avg" | "max" | "add";
+  readonly kind: "conv" | "depthwise" | "avg" | "max" | "add" | "act";
   readonly k: number;
   readonly stride: number;
   readonly pad: boolean;
@@ -24,7 +25,7 @@ export interface ChainSpec {
 }
 
 export const layerArb: fc.Arbitrary<LayerSpec> = fc.record({
-  kind: fc.constantFrom("conv", "depthwise", "avg", "max", "add"),
+  kind: fc.constantFrom("conv", "depthwise", "avg", "max", "add", "act"),
   k: fc.integer({ min: 1, max: 3 }),
   stride: fc.integer({ min: 1, max: 2 }),
   pad: fc.boolean(),
@@ -87,6 +88,7 @@ function addLayer(layer: LayerSpec, name: string, x: string, [, h, w, c]: number
   const oh = Math.floor((h! + 2 * p - layer.k) / layer.stride) + 1;
   const ow = Math.floor((w! + 2 * p - layer.k) / layer.stride) + 1;
   if (layer.kind === "add") return { node: { name, op: "QAdd", inputs: [x, x], outputs: [name], attrs: { a_scale: 0.05, a_zero_point: 3, b_scale: 0.04, b_zero_point: -2, y_scale: 0.08, y_zero_point: 1 } }, shape: [1, h!, w!, c!] };
+  if (layer.kind === "act") return { node: activation(layer.seed, name, x), shape: [1, h!, w!, c!] };
   if (oh < 1 || ow < 1) return undefined;
   const geometry = { strides: [layer.stride, layer.stride], pads: [p, p, p, p] };
   if (layer.kind === "avg" || layer.kind === "max") {
@@ -105,4 +107,16 @@ function addLayer(layer: LayerSpec, name: string, x: string, [, h, w, c]: number
     ...(depthwise ? { depth_multiplier: mult } : {}),
   };
   return { node: { name, op: depthwise ? "QDepthwiseConv2D" : "QConv2D", inputs: [x, `${name}_w`, `${name}_b`], outputs: [name], attrs }, shape: [1, oh, ow, o] };
+}
+
+const ACTIVATIONS: readonly [string, Record<string, AttrValue>][] = [
+  ["QLogistic", { x_scale: 0.05, x_zero_point: 3, y_scale: 1 / 256, y_zero_point: -128 }],
+  ["QTanh", { x_scale: 0.03, x_zero_point: 0, y_scale: 1 / 128, y_zero_point: 0 }],
+  ["QLeakyRelu", { alpha: 0.25, x_scale: 0.5, y_scale: 0.5 }],
+  ["QRequantize", { x_scale: 0.01, y_scale: 0.04, y_zero_point: -10, to: "int8", act_min: -10 }],
+];
+
+function activation(seed: number, name: string, x: string): RawNode {
+  const [op, attrs] = ACTIVATIONS[seed % ACTIVATIONS.length]!;
+  return { name, op, inputs: [x], outputs: [name], attrs };
 }

@@ -11,7 +11,8 @@ import { replayElementwise, replayWindow, type Access } from "./kernel-replay.js
  * that records which tensor element each byte holds, and returns every read that finds another
  * value in its place: a live value overwritten. Independent of the planner and of the lags: it
  * only follows the storage offsets the plan gave and the kernels' loop order. Covers the ops the
- * in-place property test generates (QConv2D, QDepthwiseConv2D, QAveragePool2D, QMaxPool2D, QAdd).
+ * in-place property test generates (QConv2D, QDepthwiseConv2D, QAveragePool2D, QMaxPool2D, QAdd,
+ * and the elementwise activations).
  */
 export function overwrittenReads(graph: Graph, plan: StoragePlan): string[] {
   const owner = new Int32Array(plan.arena.size).fill(-1);
@@ -63,6 +64,11 @@ function accessesOf(graph: Graph, node: Node): Access[] {
     }
     case "QAdd":
       return replayElementwise(n * oh * ow * o, 2);
+    case "QLogistic":
+    case "QTanh":
+    case "QLeakyRelu":
+    case "QRequantize":
+      return replayElementwise(n * oh * ow * o, 1);
     default:
       throw new Error(`overwrittenReads: no replay of ${node.op}`);
   }
