@@ -4,8 +4,9 @@ import { compatible, overlapsInTime, PairIndex, type InPlacePair } from "./in-pl
 import { placeUnits, type Member, type Unit, type WorkMeter } from "./place-units.js";
 
 /**
- * Work cap of one in-place plan, in candidate-versus-buffer checks over all strategies: past it
- * the caller keeps the plain plan (a count of work, so the result never depends on the machine).
+ * Work cap of one in-place plan, in buffer-versus-buffer checks over all strategies: past it the
+ * best plan so far is returned, or none and the caller keeps the plain plan (a count of work, so
+ * the result never depends on the machine). Graphs of a few thousand buffers stay well inside it.
  */
 export const IN_PLACE_PLAN_WORK = 50_000_000;
 
@@ -23,9 +24,11 @@ export function planArenaInPlace(requests: readonly BufferRequest[], pairs: read
   const bySize = (a: BufferRequest, b: BufferRequest) => b.bytes - a.bytes || a.first - b.first || compareStrings(a.id, b.id);
   const singles = [...requests].sort(bySize).map((req): Unit => [{ req, rel: 0 }]);
   const inTime = [...requests].sort((a, b) => a.first - b.first || bySize(a, b)).map((req): Unit => [{ req, rel: 0 }]);
-  const strategies: Unit[][] = [singles, inTime, glue(requests, pairs, index, alignment, false), glue(requests, pairs, index, alignment, true)];
+  const strategies: Array<() => Unit[] | undefined> = [() => singles, () => inTime, () => glue(requests, pairs, index, alignment, false, meter), () => glue(requests, pairs, index, alignment, true, meter)];
   let best: ArenaPlan | undefined;
-  for (const units of strategies) {
+  for (const strategy of strategies) {
+    const units = strategy();
+    if (units === undefined) return best;
     const line = placeUnits(units, index, alignment, meter);
     if (line === undefined) return best;
     const size = alignUp(line.hi - line.lo, alignment);
@@ -41,9 +44,10 @@ export function planArenaInPlace(requests: readonly BufferRequest[], pairs: read
  * Units from gluing pairs, largest saving first: the input goes at the output's offset plus its
  * lag (rounded up to the alignment). A pair is skipped when it would join a unit to itself or
  * make two members of the joined unit collide; with `pairwise`, also when either buffer is
- * already glued. Units are ordered by their largest member, then first use.
+ * already glued. Units are ordered by their largest member, then first use. Undefined once the
+ * meter passes its limit.
  */
-function glue(requests: readonly BufferRequest[], pairs: readonly InPlacePair[], index: PairIndex, alignment: number, pairwise: boolean): Unit[] {
+function glue(requests: readonly BufferRequest[], pairs: readonly InPlacePair[], index: PairIndex, alignment: number, pairwise: boolean, meter: WorkMeter): Unit[] | undefined {
   const byId = new Map(requests.map((r) => [r.id, r]));
   const unitOf = new Map<string, Member[]>(requests.map((req) => [req.id, [{ req, rel: 0 }]]));
   const saving = (p: InPlacePair) => Math.min(byId.get(p.input)!.bytes, byId.get(p.output)!.bytes) - Math.max(p.lag, 0);
@@ -56,6 +60,8 @@ function glue(requests: readonly BufferRequest[], pairs: readonly InPlacePair[],
     const inRel = inUnit.find((m) => m.req.id === p.input)!.rel;
     const shift = outRel + alignUp(p.lag, alignment) - inRel;
     const moved = inUnit.map((m) => ({ req: m.req, rel: m.rel + shift }));
+    meter.used += moved.length * outUnit.length;
+    if (meter.used > meter.limit) return undefined;
     const clash = moved.some((a) => outUnit.some((b) => overlapsInTime(a.req, b.req) && !compatible(a.req, a.rel, b.req, b.rel, index)));
     if (clash) continue;
     const joined = [...outUnit, ...moved];

@@ -10,7 +10,7 @@ export interface Member {
 /** Buffers placed together at fixed distances (an in-place chain), or a single buffer. */
 export type Unit = readonly Member[];
 
-/** Counts candidate-versus-buffer checks against a cap shared by all strategies of one plan. */
+/** Counts buffer-versus-buffer checks against a cap shared by all strategies of one plan. */
 export interface WorkMeter {
   used: number;
   readonly limit: number;
@@ -52,7 +52,7 @@ export function placeUnits(units: readonly Unit[], index: PairIndex, alignment: 
         if (asInput !== undefined) candidates.add(alignUp(p.rel + asInput, alignment) - m.rel);
       }
     });
-    meter.used += candidates.size * (clashes.reduce((s, c) => s + c.length, 0) + 1);
+    meter.used += placed.length * unit.length + candidates.size * (clashes.reduce((s, c) => s + c.length, 0) + 1);
     if (meter.used > meter.limit) return undefined;
     const unitLo = Math.min(...unit.map((m) => m.rel));
     const unitHi = Math.max(...unit.map((m) => m.rel + m.req.bytes));
