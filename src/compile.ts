@@ -43,6 +43,8 @@ export interface CompileOptions {
    * planned arena fits, or fails giving the budget and the smallest arena found.
    */
   readonly sramBudget?: number;
+  /** Let outputs overwrite inputs that die at their node (default true; `--no-in-place`). */
+  readonly inPlace?: boolean;
   /** Calibration inputs for targets that quantise during lowering (`--target k210 --calib PATH`). */
   readonly calibration?: readonly (readonly Tensor[])[];
   /** Debug dumps returned in `CompileResult.dumps` (`--dump egraph|ir DIR`). */
@@ -102,7 +104,12 @@ export interface CompileSummary {
   readonly target: Target;
   readonly files: string[];
   readonly arenaBytes: number;
+  /** The layer-wise bound: the most bytes live at one step, every tensor whole. */
   readonly arenaLowerBound: number;
+  /** The bound of the emitted schedule: in-place outputs and their inputs counted by their overlap. */
+  readonly arenaScheduleBound: number;
+  /** Nodes whose output overwrites one of their inputs. */
+  readonly inPlaceNodes: number;
   readonly kernelCalls: number;
   readonly weightsBytes: number;
   readonly runtimeUnits: string[];
@@ -157,7 +164,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
     dumps.set("ir-before.txt", graphToText(graph));
     dumps.set("ir-after.txt", graphToText(program));
   }
-  const model = emitModel(program, { sourceName });
+  const model = emitModel(program, { sourceName, ...(options.inPlace === undefined ? {} : { inPlace: options.inPlace }) });
   const files = backend.files(model, program);
   const binaryFiles = backend.binaryFiles?.(model, program) ?? new Map<string, Uint8Array>();
   let optimizer: OptimizerSummary | undefined;
@@ -175,6 +182,8 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
       files: [...files.keys(), ...binaryFiles.keys()].sort(),
       arenaBytes: model.plan.arena.size,
       arenaLowerBound: model.plan.arena.lowerBound,
+      arenaScheduleBound: model.plan.scheduleBound,
+      inPlaceNodes: new Set(model.plan.inPlace.map((p) => p.output)).size,
       kernelCalls: model.kernelCalls,
       weightsBytes: model.weightBytes,
       runtimeUnits: [...model.runtimeUnits],

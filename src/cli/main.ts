@@ -113,8 +113,9 @@ addQuantizeOptions(program.command("compile"))
   .addOption(new Option("--extractor <name>", "extraction: dag counts shared sub-expressions once (step-limited, seeded with greedy)").choices(["dag", "greedy"]).default("dag"))
   .option("--limit <name=n>", `optimizer work limit (${LIMIT_NAMES.slice(0, -1).join(", ")}) or its wall-clock safety net in seconds (seconds=0: off), e.g. --limit iterations=20 (repeatable)`, collect, [] as string[])
   .option("--sram-budget <bytes>", "largest arena: pick the cheapest program whose arena fits, or fail with the smallest arena found")
+  .option("--no-in-place", "give every intermediate tensor bytes of its own (no output overwrites an input it outlives)")
   .option("--dump <kind-and-dir...>", "write debug dumps: egraph (saturated e-graph as Graphviz DOT) and/or ir (graph before/after as text), e.g. --dump egraph,ir dumps/ (after the model argument)")
-  .action((model: string, opts: LoadOptions & QuantizeCliOptions & { output: string; force?: boolean; target: Target; json?: boolean; optimize: boolean; rules: string[]; checkRules: boolean; extractor: ExtractorName; sramBudget?: string; dump?: string[]; limit: string[] }) => {
+  .action((model: string, opts: LoadOptions & QuantizeCliOptions & { output: string; force?: boolean; target: Target; json?: boolean; optimize: boolean; rules: string[]; checkRules: boolean; extractor: ExtractorName; sramBudget?: string; dump?: string[]; limit: string[]; inPlace: boolean }) => {
     const output = { force: opts.force === true, option: "option -o/--output", forceFlag: "--force" };
     // Refused output folders, bad limits and wrong user rules fail before the (possibly long) compile.
     const outputDir = checkOutputDir(opts.output, output);
@@ -140,6 +141,7 @@ addQuantizeOptions(program.command("compile"))
       reportBaseline: opts.json === true,
       extractor: opts.extractor,
       ...(opts.sramBudget === undefined ? {} : { sramBudget: parseBytes(opts.sramBudget) }),
+      inPlace: opts.inPlace,
       dump: dumps.flatMap((d) => d.kinds),
     });
     writeOutputDir(opts.output, new Map<string, string | Uint8Array>([...result.files, ...result.binaryFiles]), output);
@@ -155,7 +157,7 @@ addQuantizeOptions(program.command("compile"))
     if (opts.json) console.log(JSON.stringify({ output: opts.output, ...s, ...(tflmArenaBytes === undefined ? {} : { tflmArenaBytes }), ...(targetSize === undefined ? {} : { targetSize }) }, null, 2));
     else {
       console.log(`wrote ${s.files.length} files to ${opts.output}: ${s.files.join(", ")}`);
-      console.log(`arena ${s.arenaBytes} bytes (lower bound ${s.arenaLowerBound}), weights ${s.weightsBytes} bytes, ${s.kernelCalls} kernel calls`);
+      console.log(`arena ${s.arenaBytes} bytes (layer-wise bound ${s.arenaLowerBound}, this schedule's bound ${s.arenaScheduleBound}), weights ${s.weightsBytes} bytes, ${s.kernelCalls} kernel calls`);
       const o = s.optimizer;
       if (o !== undefined && o.stopReason !== "saturated") console.log(`optimizer: saturation stopped at the ${o.stopReason} after ${o.iterations} iterations (${o.nodes} e-nodes, ${o.work.ruleApplications} rule applications; --limit raises it)`);
       const x = s.optimizer?.extraction;

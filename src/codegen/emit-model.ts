@@ -29,6 +29,8 @@ export interface EmitOptions {
    * output is exactly the unprofiled source.
    */
   readonly profile?: boolean;
+  /** Let outputs overwrite inputs that die at their node (default true). */
+  readonly inPlace?: boolean;
 }
 
 /**
@@ -38,7 +40,7 @@ export interface EmitOptions {
 export function emitModel(graph: Graph, options: EmitOptions = {}): EmittedModel {
   const prefix = cIdent(options.prefix ?? "model");
   const PREFIX = prefix.toUpperCase();
-  const plan = planStorage(graph, (node) => scratchOf(graph, node));
+  const plan = planStorage(graph, (node) => scratchOf(graph, node), options.inPlace === false ? { inPlace: false } : {});
   const state = new EmitState(graph, plan);
   const outputNames = new Set(graph.outputs.map((o) => o.name));
 

@@ -15,6 +15,12 @@ export interface ConstInput {
   readonly reason?: string;
 }
 
+/** An input whose bytes the output may overwrite behind the kernel's read front (`OpDef.inPlace`). */
+export interface InPlaceInput {
+  readonly input: number;
+  readonly lagBytes: number;
+}
+
 /**
  * Values an input takes by definition, whatever the model: a BatchNormalization variance is never
  * negative. The rule checker (src/rules/check.ts) draws the input inside it.
@@ -61,6 +67,13 @@ export interface OpDef {
    * planner gives it input 0's buffer and no code is emitted.
    */
   readonly alias?: boolean;
+  /**
+   * In-place execution: for each listed input, the output may start `lagBytes` bytes below that
+   * input's first byte and overlap it (a negative lag: above it), because the C kernel never
+   * writes over input bytes it still has to read. The lag follows from the kernel's loop order
+   * (src/schedule/overwrite-lag.ts); the planner uses it only where the input dies at this node.
+   */
+  inPlace?(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): readonly InPlaceInput[];
   /** Bytes of temporary arena memory the C kernel needs while it runs (`ctx.scratch()`). */
   scratchBytes?(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): number;
   /**
