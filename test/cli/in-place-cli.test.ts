@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { encodeOnnxModel } from "../support/onnx-builder.js";
+import { CHILD_TIMEOUT_MS } from "../support/timeouts.js";
 
 /** `compile --json` reports the arena, the layer-wise bound and the schedule's bound; `--no-in-place`. */
 const EGRET = join(import.meta.dirname, "..", "..", "bin", "egret.js");
@@ -18,7 +19,7 @@ interface Summary {
 }
 
 function compile(...flags: string[]): Summary {
-  const r = spawnSync("node", [EGRET, "compile", join(work, "chain.onnx"), "-o", join(work, `out${flags.join("")}`), "--json", ...flags], { encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync("node", [EGRET, "compile", join(work, "chain.onnx"), "-o", join(work, `out${flags.join("")}`), "--json", ...flags], { encoding: "utf8", timeout: CHILD_TIMEOUT_MS });
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as Summary;
 }

@@ -39,5 +39,5 @@ describe.each(MODELS)("in-place %s", (name, model, layerwise, arena) => {
     const got = runBatchC(graph, new Uint8Array(inputs.flatMap((b) => Array.from(b))), 8);
     const size = want[0]!.length;
     want.forEach((w, k) => expect(Array.from(got.subarray(size * k, size * (k + 1))), `pair ${k}`).toEqual(w));
-  }, 300_000);
+  });
 });

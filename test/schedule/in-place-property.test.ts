@@ -45,7 +45,7 @@ describe("in-place programs on random layer stacks", () => {
         expect(Array.from(t.bytes()), `output ${graph.outputs[i]!.name}`).toEqual(Array.from(want[i]!.bytes()));
         expect(Array.from(t.bytes()), `output ${graph.outputs[i]!.name} vs interpreter`).toEqual(Array.from(interp[i]!.bytes()));
       });
-    }, 120_000);
+    });
   }
 
   it("the replay catches an output moved onto its input against the lag", () => {
