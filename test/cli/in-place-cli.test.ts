@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { encodeOnnxModel } from "../support/onnx-builder.js";
 import { CHILD_TIMEOUT_MS } from "../support/timeouts.js";
 
+
 /** `compile --json` reports the arena, the layer-wise bound and the schedule's bound; `--no-in-place`. */
 const EGRET = join(import.meta.dirname, "..", "..", "bin", "egret.js");
 const work = mkdtempSync(join(tmpdir(), "egret-in-place-cli-"));
