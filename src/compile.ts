@@ -9,6 +9,7 @@ import { selectWithinBudget } from "./egraph/ir/sram-select.js";
 import type { Graph } from "./ir/graph.js";
 import type { Tensor } from "./ir/tensor.js";
 import type { RuleAst } from "./rules/ast.js";
+import type { StoragePlan } from "./schedule/storage.js";
 import { loadRuleFiles, shippedRules } from "./rules/load.js";
 import { PACKAGE_ROOT } from "./paths.js";
 import { join } from "node:path";
@@ -119,6 +120,8 @@ export interface CompileResult {
   readonly graph: Graph;
   /** Dump files by name (`egraph.dot`, `ir-before.txt`, `ir-after.txt`); empty without `dump`. */
   readonly dumps: ReadonlyMap<string, string>;
+  /** Where each tensor of `graph` lives: the arena plan with every buffer's offset and lifetime. */
+  readonly plan: StoragePlan;
 }
 
 /**
@@ -170,6 +173,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
     binaryFiles,
     graph: program,
     dumps,
+    plan: model.plan,
     summary: {
       target,
       files: [...files.keys(), ...binaryFiles.keys()].sort(),

@@ -90,6 +90,8 @@ export interface SaturationReport {
   readonly nodesBefore: number;
   readonly nodesAfter: number;
   readonly extraction: ExtractionReport;
+  /** Each iteration's e-graph size after its rebuild and the rule applications that changed it. */
+  readonly perIteration: readonly { readonly nodes: number; readonly classes: number; readonly applied: number }[];
 }
 
 export interface OptimizeResult {
@@ -136,6 +138,7 @@ export function optimizeGraph(graph: Graph, options: OptimizeOptions): OptimizeR
       nodesBefore: graph.nodes.length,
       nodesAfter: optimized.nodes.length,
       extraction,
+      perIteration: run.iterations.map((it) => ({ nodes: it.nodes, classes: it.classes, applied: it.rules.reduce((s, r) => s + r.applied, 0) })),
     },
     encoded,
   };
