@@ -8,6 +8,7 @@ import { NO_SAFETY_NET, wallClockSafetyNet, type SafetyNet } from "./egraph/safe
 import { selectWithinBudget } from "./egraph/ir/sram-select.js";
 import type { Graph } from "./ir/graph.js";
 import type { Tensor } from "./ir/tensor.js";
+import type { ProgressListener } from "./progress.js";
 import type { RuleAst } from "./rules/ast.js";
 import type { StoragePlan } from "./schedule/storage.js";
 import { loadRuleFiles, shippedRules } from "./rules/load.js";
@@ -48,6 +49,8 @@ export interface CompileOptions {
   readonly calibration?: readonly (readonly Tensor[])[];
   /** Debug dumps returned in `CompileResult.dumps` (`--dump egraph|ir DIR`). */
   readonly dump?: readonly DumpKind[];
+  /** Progress of the optimizer (saturation iterations, extraction); the CLI shows it on a terminal. */
+  readonly onProgress?: ProgressListener;
 }
 
 /**
@@ -149,6 +152,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
           ...(options.limits === undefined ? {} : { limits: options.limits }),
           safetyNet: optimizerSafetyNet(options.safetyNetSeconds ?? DEFAULT_SAFETY_NET_SECONDS),
           ...(budget === undefined ? {} : { sramBudget: budget }),
+          ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
         });
   // Without the optimizer the imported graph is the only candidate; it must still fit the budget.
   if (optimized === undefined && budget !== undefined) selectWithinBudget([{ label: "imported graph", graph }], budget, costModel);

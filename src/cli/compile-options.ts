@@ -8,6 +8,7 @@ import { loadRuleFiles } from "../rules/load.js";
 import { k210CalibrationFromOptions } from "./k210-calib.js";
 import { LIMIT_NAMES, parseLimitOptions } from "./limit-options.js";
 import { collect, constInputOption, inputShapeOption, inputsOption, load, outputsOption, parseBytes, prototxtOption, type LoadOptions } from "./load-options.js";
+import { progressLine } from "./progress.js";
 import { addQuantizeOptions, maybeQuantize, quantizeFromOptions, type QuantizeCliOptions } from "./quantize-options.js";
 
 /** The options `egret compile` and `egret report` share: what to compile and how. */
@@ -39,6 +40,8 @@ export function addCompileOptions(cmd: Command): Command {
 
 /** The program to compile and the compile options, from the command line. */
 export interface PreparedCompile {
+  /** The model as imported (before quantization and the e-graph). */
+  readonly imported: Graph;
   /** The program handed to `compileGraph`: imported, or quantized with --quantize. */
   readonly graph: Graph;
   /** The quantization (with --quantize and `keepQuantization`), for the report's per-layer error. */
@@ -66,7 +69,9 @@ export function prepareCompile(model: string, opts: CompileCliOptions, keepQuant
     ptq = quantizeFromOptions(loaded, { ...opts, quantize: opts.quantize });
     graph = ptq.graph;
   } else graph = maybeQuantize(loaded, opts);
+  const progress = progressLine(opts);
   return {
+    imported: loaded,
     graph,
     ...(ptq === undefined ? {} : { ptq }),
     ...(sramBudget === undefined ? {} : { sramBudget }),
@@ -80,6 +85,7 @@ export function prepareCompile(model: string, opts: CompileCliOptions, keepQuant
       extraRules,
       extractor: opts.extractor,
       ...(sramBudget === undefined ? {} : { sramBudget }),
+      ...(progress === undefined ? {} : { onProgress: progress }),
     },
   };
 }

@@ -25,6 +25,7 @@ import { addCompileOptions, prepareCompile, type CompileCliOptions } from "./com
 import { registerReportCommand, reportHtml, type ReportCliOptions } from "./report.js";
 import { checkReportFile, writeReportFile } from "./report-file.js";
 import { readProfile } from "../report/index.js";
+import { clearProgress } from "./progress.js";
 
 
 const program = new Command()
@@ -73,6 +74,7 @@ addCompileOptions(program.command("compile"))
     const prepared = prepareCompile(model, opts, opts.report !== undefined);
     const graph = prepared.graph;
     const result = compileGraph(graph, { ...prepared.options, reportBaseline: opts.json === true || opts.report !== undefined, dump: dumps.flatMap((d) => d.kinds) });
+    clearProgress();
     const report = opts.report === undefined ? undefined : reportHtml(model, prepared, result, opts, profile === undefined ? {} : { profile });
     const outputFiles = new Map<string, string | Uint8Array>([...result.files, ...result.binaryFiles]);
     if (report !== undefined && opts.report === true) outputFiles.set("report.html", report);
@@ -172,6 +174,7 @@ try {
     // --help and --version exit 0; usage errors were already printed by commander.
     process.exitCode = e.exitCode;
   } else if (e instanceof EgretError) {
+    clearProgress();
     console.error(`egret: error: ${e.message}`);
     process.exitCode = 1;
   } else {

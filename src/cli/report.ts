@@ -11,6 +11,7 @@ import { collectReport, readProfile, renderReportHtml } from "../report/index.js
 import type { ReportInput } from "../report/index.js";
 import { EGRET_VERSION } from "../version.js";
 import { addCompileOptions, prepareCompile, type CompileCliOptions, type PreparedCompile } from "./compile-options.js";
+import { clearProgress } from "./progress.js";
 import { readSamples } from "./quantize-options.js";
 import { checkReportFile, writeReportFile } from "./report-file.js";
 
@@ -36,6 +37,7 @@ export function registerReportCommand(program: Command): void {
       const profile = opts.profile === undefined ? undefined : readProfile(opts.profile);
       const prepared = prepareCompile(model, opts, true);
       const result = compileGraph(prepared.graph, { ...prepared.options, reportBaseline: true });
+      clearProgress();
       writeReportFile(opts.output, reportHtml(model, prepared, result, opts, profile === undefined ? {} : { profile }), "option -o/--output");
       console.log(`wrote ${opts.output}: arena ${result.summary.arenaBytes} bytes, ${result.graph.nodes.length} nodes`);
     });
@@ -47,7 +49,7 @@ export function reportHtml(model: string, prepared: PreparedCompile, result: Com
   const input: ReportInput = {
     model,
     egretVersion: EGRET_VERSION,
-    before: prepared.graph,
+    before: prepared.imported,
     result,
     ...(measuredSize === undefined ? {} : { measuredSize }),
     ...(prepared.sramBudget === undefined ? {} : { sramBudget: prepared.sramBudget }),

@@ -17,7 +17,7 @@ export interface ReportInput {
   /** The model file as the user named it. */
   readonly model: string;
   readonly egretVersion: string;
-  /** The program handed to the compiler (imported, or quantized), before the e-graph. */
+  /** The model as imported, before quantization and the e-graph. */
   readonly before: Graph;
   readonly result: CompileResult;
   /** Flash/RAM of a cross build of the output (targets with `sizeReport`). */
@@ -55,8 +55,8 @@ export function collectReport(input: ReportInput): ReportData {
     target: s.target,
     costModel,
     egretVersion: input.egretVersion,
-    before: describeProgram("Program before optimisation", input.before, costModel),
-    after: describeProgram("Program after optimisation (emitted)", result.graph, costModel, measured),
+    before: describeProgram("Imported model", input.before, costModel),
+    after: describeProgram(`Emitted program (${o === undefined ? "not optimised" : "optimised"}${input.evaluation === undefined ? "" : ", quantized"})`, result.graph, costModel, measured),
     memory,
     sizes: describeSizes({ weightsBytes: s.weightsBytes, arenaBytes: s.arenaBytes, stateBytes }, input.measuredSize, input.sramBudget),
     ...(o === undefined ? {} : { egraph: describeEgraph(o, costModel, s.kernelCalls) }),

@@ -1,5 +1,7 @@
 import { getCostModel, fusedActivation, nodeTypes } from "../../costmodels/index.js";
 import type { Graph } from "../ir/graph.js";
+import { DTYPES, type DType } from "../ir/dtype.js";
+import type { Attrs } from "../ir/graph.js";
 import { getOp } from "../ir/registry.js";
 import { isAliasNode } from "../schedule/storage.js";
 import type { ProgramView, ReportEdge, ReportNode } from "./types.js";
@@ -19,7 +21,7 @@ export function describeProgram(title: string, graph: Graph, costModel: string, 
     const { inputs, outputs: outs } = nodeTypes(graph, node);
     const first = outs[0];
     const weightBytes = node.inputs.reduce((sum, name) => sum + (graph.constants.get(name)?.byteLength ?? 0), 0);
-    const fused = fusedActivation(node);
+    const fused = fusedActivation(node) ?? (first === undefined ? undefined : fusedClamp(node.attrs, first.dtype));
     const m = measured?.get(node.name);
     return {
       index,
@@ -49,4 +51,15 @@ export function describeProgram(title: string, graph: Graph, costModel: string, 
     totalMacs: nodes.reduce((s, n) => s + n.macs, 0),
     totalPredictedCycles: nodes.reduce((s, n) => s + n.predictedCycles, 0),
   };
+}
+
+/**
+ * An integer op's fused activation: TFLite and Egret's quantizer fold Relu/Relu6 into the kernel as
+ * an output clamp (`act_min`/`act_max`) narrower than the dtype's range.
+ */
+function fusedClamp(attrs: Attrs, dtype: DType): string | undefined {
+  const lo = attrs["act_min"];
+  const hi = attrs["act_max"];
+  if (typeof lo !== "number" || typeof hi !== "number") return undefined;
+  return lo > DTYPES[dtype].min || hi < DTYPES[dtype].max ? "clamp" : undefined;
 }

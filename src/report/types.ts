@@ -19,7 +19,7 @@ export interface ReportNode {
   readonly weightBytes: number;
   /** The cost model's cycles for this node. */
   readonly predictedCycles: number;
-  /** A fused activation or another folded op, e.g. "Relu" on a Conv; undefined when none. */
+  /** A fused activation: "Relu" on a float Conv, "clamp" on an integer op whose output range is narrowed. */
   readonly fused?: string;
   /** Emits no code (a reshape-like alias of its input). */
   readonly alias: boolean;
@@ -137,7 +137,7 @@ export interface ReportData {
   readonly target: string;
   readonly costModel: string;
   readonly egretVersion: string;
-  /** The imported (or quantized) program before the e-graph, and the emitted one. */
+  /** The model as imported (before quantization and the e-graph), and the emitted program. */
   readonly before: ProgramView;
   readonly after: ProgramView;
   readonly memory: MemoryView;
