@@ -58,7 +58,7 @@ addCompileOptions(program.command("compile"))
   .option("--force", "replace the output directory even if it holds files Egret did not write (they are deleted)")
   .option("--json", "print a JSON summary (files, arena bytes, kernel count, weights bytes)")
   .option("--dump <kind-and-dir...>", "write debug dumps: egraph (saturated e-graph as Graphviz DOT) and/or ir (graph before/after as text), e.g. --dump egraph,ir dumps/ (after the model argument)")
-  .option("--report [file.html]", "also write the HTML report (as `egret report`): to FILE, or report.html in the output directory")
+  .option("--report [file.html]", "also write the HTML report (as `egret report`): to FILE, or report.html in the output directory (after the model argument)")
   .option("--data <path>", "with --report: evaluation inputs for the per-layer quantisation error (default: the --calib samples)")
   .option("--profile <file.json>", "with --report: measured instructions per kernel call, from `egret bench --per-op --json`")
   .action((model: string, opts: CompileCliOptions & ReportCliOptions & { output: string; force?: boolean; json?: boolean; dump?: string[]; report?: string | true }) => {
