@@ -8,7 +8,9 @@ import { NO_SAFETY_NET, wallClockSafetyNet, type SafetyNet } from "./egraph/safe
 import { selectWithinBudget } from "./egraph/ir/sram-select.js";
 import type { Graph } from "./ir/graph.js";
 import type { Tensor } from "./ir/tensor.js";
+import type { ProgressListener } from "./progress.js";
 import type { RuleAst } from "./rules/ast.js";
+import type { StoragePlan } from "./schedule/storage.js";
 import { loadRuleFiles, shippedRules } from "./rules/load.js";
 import { PACKAGE_ROOT } from "./paths.js";
 import { join } from "node:path";
@@ -49,6 +51,8 @@ export interface CompileOptions {
   readonly calibration?: readonly (readonly Tensor[])[];
   /** Debug dumps returned in `CompileResult.dumps` (`--dump egraph|ir DIR`). */
   readonly dump?: readonly DumpKind[];
+  /** Progress of the optimizer (saturation iterations, extraction); the CLI shows it on a terminal. */
+  readonly onProgress?: ProgressListener;
 }
 
 /**
@@ -126,6 +130,8 @@ export interface CompileResult {
   readonly graph: Graph;
   /** Dump files by name (`egraph.dot`, `ir-before.txt`, `ir-after.txt`); empty without `dump`. */
   readonly dumps: ReadonlyMap<string, string>;
+  /** Where each tensor of `graph` lives: the arena plan with every buffer's offset and lifetime. */
+  readonly plan: StoragePlan;
 }
 
 /**
@@ -153,6 +159,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
           ...(options.limits === undefined ? {} : { limits: options.limits }),
           safetyNet: optimizerSafetyNet(options.safetyNetSeconds ?? DEFAULT_SAFETY_NET_SECONDS),
           ...(budget === undefined ? {} : { sramBudget: budget }),
+          ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
         });
   // Without the optimizer the imported graph is the only candidate; it must still fit the budget.
   if (optimized === undefined && budget !== undefined) selectWithinBudget([{ label: "imported graph", graph }], budget, costModel);
@@ -177,6 +184,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
     binaryFiles,
     graph: program,
     dumps,
+    plan: model.plan,
     summary: {
       target,
       files: [...files.keys(), ...binaryFiles.keys()].sort(),

@@ -9,6 +9,7 @@ import { findBackend } from "../../backends/index.js";
 import { importModelFile } from "../importers/index.js";
 import type { Graph } from "../ir/graph.js";
 import { describeGraph } from "./info.js";
+import { clearProgress, progressLine } from "./progress.js";
 import { readModelInputs } from "./run-target.js";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -44,7 +45,9 @@ export function registerBenchCommand(program: Command): void {
     .option("--input <file.npy>", "input tensors (default: deterministic pseudo-random data)", collect, [] as string[])
     .option("--per-op", "profile each kernel call and print it next to the cost model's prediction")
     .option("--json", "print machine-readable JSON")
-    .action((modelFile: string, opts: { target: string; input: string[]; perOp?: boolean; json?: boolean }) => {
+    .option("--quiet", "no progress line on the terminal")
+    .action((modelFile: string, opts: { target: string; input: string[]; perOp?: boolean; json?: boolean; quiet?: boolean }) => {
+      const progress = progressLine(opts);
       const variant = cortexMVariant(opts.target);
       const graph = importModelFile(modelFile);
       const inputs = opts.input.length === 0 ? pseudoRandomInputs(graph) : readModelInputs(graph, opts.input);
@@ -55,11 +58,12 @@ export function registerBenchCommand(program: Command): void {
       for (const kernels of sets) {
         const dir = mkdtempSync(join(tmpdir(), "egret-bench-"));
         try {
-          results.push(measureOnTarget(graph, { target: variant.name, kernels, inputs, dir, sourceName: modelFile, perOp: opts.perOp === true }));
+          results.push(measureOnTarget(graph, { target: variant.name, kernels, inputs, dir, sourceName: modelFile, perOp: opts.perOp === true, ...(progress === undefined ? {} : { onProgress: progress }) }));
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }
       }
+      clearProgress();
       const rows = results.map((m) => ({
         kernels: m.kernels,
         instructions: m.run.instructionsPerInference,

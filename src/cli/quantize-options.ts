@@ -1,5 +1,4 @@
 import { Option, type Command } from "commander";
-import { createRequire } from "node:module";
 import { loadSamples, type CalibOptions, type Layout } from "../calib/data.js";
 import { checkImagePixels } from "../calib/image-size.js";
 import { fail } from "../errors.js";
@@ -9,6 +8,7 @@ import { calibrate } from "../quantize/calibrate.js";
 import { chooseInt16, layerSensitivity, readOverrides, schemeJson, writeScheme } from "../quantize/mixed.js";
 import type { ActDType } from "../quantize/params.js";
 import { optimizedFloatProgram, QUANTIZE_DTYPES, quantizeWithStats, type PtqResult, type QuantizeDType } from "../quantize/ptq.js";
+import { clearProgress, progressLine } from "./progress.js";
 import { RANDOM_FLOAT_RANGE, RANDOM_SAMPLE_COUNT, randomSamples } from "../quantize/random-samples.js";
 import { CALIBRATION_METHODS, needsHistogram, type CalibrationMethodName } from "../quantize/ranges/index.js";
 
@@ -25,6 +25,8 @@ export interface QuantizeCliOptions {
   layout?: Layout;
   resize?: string;
   quiet?: boolean;
+  /** JSON output: no progress line either. */
+  json?: boolean;
   int16Budget?: string;
   precisionOverrides?: string;
   exportScheme?: string;
@@ -46,7 +48,7 @@ export function addQuantizeOptions(cmd: Command, quantizeRequired = false): Comm
     .option("--int16-budget <percent>", "mixed precision: make the most sensitive activations int16 within PERCENT of the activation bytes")
     .option("--precision-overrides <file.json>", 'mixed precision: force activations to int8/int16, {"tensor": "int16"} (or an --export-scheme file)')
     .option("--export-scheme <file.json>", "write the chosen per-tensor dtypes, scales and zero points as JSON")
-    .option("--quiet", "no progress bar");
+    .option("--quiet", "no progress line on the terminal (it is never shown when stderr is not a terminal, nor with --json)");
 }
 
 /** Parses the calibration-data options shared with `egret eval --data`. */
@@ -108,9 +110,9 @@ export function quantizeFromOptions(graph: Graph, opts: QuantizeCliOptions & { q
     samples = readSamples(graph, opts.calib, opts);
   }
   const program = optimizedFloatProgram(graph);
-  const bar = progressBar(opts.quiet === true);
-  const stats = calibrate(program, samples, { histograms: needsHistogram(opts.calibMethod), onProgress: (done, total) => bar?.update(done, total) });
-  bar?.stop();
+  const progress = progressLine(opts);
+  const stats = calibrate(program, samples, { histograms: needsHistogram(opts.calibMethod), ...(progress === undefined ? {} : { onProgress: (done: number, total: number) => progress({ task: "calibrating", done, total, detail: "runs" }) }) });
+  clearProgress();
   const scheme = { dtype: opts.quantize, method: opts.calibMethod, perChannel: opts.perTensor !== true };
   const overrides = new Map<string, ActDType>();
   if (opts.int16Budget !== undefined) {
@@ -135,30 +137,4 @@ export function maybeQuantize(graph: Graph, opts: QuantizeCliOptions): Graph {
     return graph;
   }
   return quantizeFromOptions(graph, { ...opts, quantize: opts.quantize }).graph;
-}
-
-interface Bar {
-  start(total: number, value: number): void;
-  update(value: number): void;
-  setTotal(total: number): void;
-  stop(): void;
-}
-
-/** A cli-progress bar on stderr, or nothing when stderr is not a terminal or --quiet is given. */
-function progressBar(quiet: boolean): { update(done: number, total: number): void; stop(): void } | undefined {
-  if (quiet || !process.stderr.isTTY) return undefined;
-  const require = createRequire(import.meta.url);
-  const progress = require("cli-progress") as { SingleBar: new (options: object, preset: object) => Bar; Presets: { shades_classic: object } };
-  const bar = new progress.SingleBar({ format: "calibrating [{bar}] {value}/{total} runs", stream: process.stderr }, progress.Presets.shades_classic);
-  let started = false;
-  return {
-    update(done, total) {
-      if (!started) {
-        bar.start(total, 0);
-        started = true;
-      }
-      bar.update(done);
-    },
-    stop: () => started && bar.stop(),
-  };
 }
