@@ -1,5 +1,6 @@
 import type { Coefficients } from "./coefficients.js";
 import { withQuantKernelPrices } from "./cortex-m4-dsp.js";
+import { withFloatKernelPrices, type FloatKernelPrices } from "./float-kernels.js";
 import { tableCostModel } from "./table-model.js";
 import { numel } from "../src/ir/shape.js";
 import type { CostModel, CostVector } from "./types.js";
@@ -83,16 +84,27 @@ function withInt8ElementPrices(model: CostModel): CostModel {
 }
 
 /**
+ * The blocked float kernels (costmodels/float-kernels.ts) with the FPU: a 4x4 tile of VMLA.F32
+ * accumulators in s-registers; per k 4 + 4 VLDR, 16 VMLA and the offset load and loop (~27
+ * instructions for 16 MACs). Provisional until measured under QEMU (bench:cortex-m --per-op).
+ */
+export const CORTEX_M4_FLOAT_KERNELS: FloatKernelPrices = { tilePerMac: 1.7, copyPerElement: 3, tilePerOutput: 4 };
+
+/**
  * The int8 MAC kernels (generic and DSP) are priced by costmodels/cortex-m4-dsp.ts, the other int8
  * kernels by the measured prices above, everything else by the table. Weights: cycles dominate. SRAM traffic costs energy beyond its cycles (a quarter cycle per
  * byte), and flash is scarce, so code bytes weigh a tenth of a cycle. Kernel calls weigh 0: their
  * overhead is already in `cycles`.
  */
-export const cortexM4: CostModel = withInt8ElementPrices(withQuantKernelPrices(
-  tableCostModel("cortex-m4", CORTEX_M4_COEFFICIENTS, {
-    cycles: 1,
-    bytesMoved: 0.25,
-    kernelCalls: 0,
-    codeBytes: 0.1,
-  }),
-));
+export const cortexM4: CostModel = withFloatKernelPrices(
+  withInt8ElementPrices(withQuantKernelPrices(
+    tableCostModel("cortex-m4", CORTEX_M4_COEFFICIENTS, {
+      cycles: 1,
+      bytesMoved: 0.25,
+      kernelCalls: 0,
+      codeBytes: 0.1,
+    }),
+  )),
+  CORTEX_M4_COEFFICIENTS,
+  CORTEX_M4_FLOAT_KERNELS,
+);

@@ -12,6 +12,7 @@ import "./bitcast.js";
 import "./mod-shift.js";
 // neural-network layers
 import "./conv.js";
+import "./conv-gemm.js";
 import "./matmul.js";
 import "./einsum.js";
 import "./det.js";

@@ -1,0 +1,73 @@
+import type { Node, ValueInfo } from "../src/ir/graph.js";
+import { getOp } from "../src/ir/registry.js";
+import { numel } from "../src/ir/shape.js";
+import { bandRowLength, conv2dGeometry, type Conv2dGeometry } from "../src/ir/ops/conv2d-geometry.js";
+import { isDirect } from "../src/ir/ops/conv-gemm.js";
+import type { Coefficients } from "./coefficients.js";
+import type { CostModel, CostVector } from "./types.js";
+
+/**
+ * Prices of the blocked float32 kernels (runtime-c/kernels/tile_f32.c and its users), which
+ * rules/float-kernels.rules offers next to the generic Conv/Gemm/MatMul. The table model prices
+ * a MAC op as macs x cyclesPerMac[family]; for these ops the MAC term is replaced by the
+ * kernel's own work below, everything else (call, outputs, fused activation, traffic) is kept.
+ */
+export interface FloatKernelPrices {
+  /** Cycles per MAC of the register tiles (4 x EG_F32_TILE_COLS accumulators). */
+  readonly tilePerMac: number;
+  /** Cycles per float copied into a band (zero padding included). */
+  readonly copyPerElement: number;
+  /** Cycles per output of a tile: the k loop's setup and the stores, paid once per tile column. */
+  readonly tilePerOutput: number;
+}
+
+/** Floats the kernel copies per inference: every band row of every output row, per image. */
+function bandFloats(g: Conv2dGeometry): number {
+  return isDirect(g) ? 0 : g.n * g.oh * g.c * g.kh * g.sw * bandRowLength(g);
+}
+
+function macsOf(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): number {
+  try {
+    return getOp(node.op)?.macs?.(node, inputs, outputs) ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The blocked kernel's work in cycles, or undefined for an op these prices do not cover. */
+export function floatKernelWork(prices: FloatKernelPrices, node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): number | undefined {
+  switch (node.op) {
+    case "Conv2DGemm": {
+      let g: Conv2dGeometry;
+      try {
+        g = conv2dGeometry(node, inputs);
+      } catch {
+        return undefined;
+      }
+      const out = outputs.reduce((s, o) => s + numel(o.shape), 0);
+      return macsOf(node, inputs, outputs) * prices.tilePerMac + bandFloats(g) * prices.copyPerElement + out * prices.tilePerOutput;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * `model` with the blocked float kernels priced by `prices`: their cycles are the table's minus
+ * its generic MAC term (macs x cyclesPerMac of the op's family), plus the kernel's own work.
+ */
+export function withFloatKernelPrices(model: CostModel, table: Coefficients, prices: FloatKernelPrices): CostModel {
+  return {
+    name: model.name,
+    weights: model.weights,
+    nodeCost(node, inputs, outputs): CostVector {
+      const base = model.nodeCost(node, inputs, outputs);
+      if (inputs.every((i) => i === undefined)) return base; // a folded constant
+      const work = floatKernelWork(prices, node, inputs, outputs);
+      if (work === undefined) return base;
+      const family = getOp(node.op)?.family;
+      const generic = family === "conv" || family === "matmul" ? macsOf(node, inputs, outputs) * table.cyclesPerMac[family] : 0;
+      return { ...base, cycles: (base["cycles"] ?? 0) - generic + work };
+    },
+  };
+}
