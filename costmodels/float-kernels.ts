@@ -3,6 +3,7 @@ import { getOp } from "../src/ir/registry.js";
 import { numel } from "../src/ir/shape.js";
 import { bandRowLength, conv2dGeometry, type Conv2dGeometry } from "../src/ir/ops/conv2d-geometry.js";
 import { isDirect } from "../src/ir/ops/conv-gemm.js";
+import { depthwisePlaneRows } from "../src/ir/ops/conv-depthwise.js";
 import type { Coefficients } from "./coefficients.js";
 import type { CostModel, CostVector } from "./types.js";
 
@@ -19,6 +20,8 @@ export interface FloatKernelPrices {
   readonly copyPerElement: number;
   /** Cycles per output of a tile: the k loop's setup and the stores, paid once per tile column. */
   readonly tilePerOutput: number;
+  /** Cycles per MAC of the depthwise row tiles (4 rows x EG_F32_TILE_COLS, one broadcast weight per tap). */
+  readonly depthwisePerMac: number;
 }
 
 /** Floats the kernel copies per inference: every band row of every output row, per image. */
@@ -36,20 +39,18 @@ function macsOf(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs:
 
 /** The blocked kernel's work in cycles, or undefined for an op these prices do not cover. */
 export function floatKernelWork(prices: FloatKernelPrices, node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): number | undefined {
-  switch (node.op) {
-    case "Conv2DGemm": {
-      let g: Conv2dGeometry;
-      try {
-        g = conv2dGeometry(node, inputs);
-      } catch {
-        return undefined;
-      }
-      const out = outputs.reduce((s, o) => s + numel(o.shape), 0);
-      return macsOf(node, inputs, outputs) * prices.tilePerMac + bandFloats(g) * prices.copyPerElement + out * prices.tilePerOutput;
-    }
-    default:
-      return undefined;
+  if (node.op !== "Conv2DGemm" && node.op !== "Conv2DDepthwise") return undefined;
+  let g: Conv2dGeometry;
+  try {
+    g = conv2dGeometry(node, inputs);
+  } catch {
+    return undefined;
   }
+  const macs = macsOf(node, inputs, outputs);
+  const out = outputs.reduce((s, o) => s + numel(o.shape), 0);
+  if (node.op === "Conv2DGemm") return macs * prices.tilePerMac + bandFloats(g) * prices.copyPerElement + out * prices.tilePerOutput;
+  const planes = g.n * g.c * depthwisePlaneRows(g) * g.sw * bandRowLength(g);
+  return macs * prices.depthwisePerMac + planes * prices.copyPerElement + out * prices.tilePerOutput;
 }
 
 /**

@@ -1,5 +1,3 @@
-#include <string.h>
-
 #include "conv_gemm_f32.h"
 #include "tile_f32.h"
 
@@ -17,29 +15,6 @@ static conv_geom read_geom(const int32_t *p) {
   return g;
 }
 
-/*
- * One phase row of the band: d[t] = row[q + t * SW - PL] where that column exists, else 0, for
- * t < LW. row is NULL for a row outside the input (all zeros).
- */
-static void fill_phase(float *d, const float *row, int32_t q, const conv_geom *g) {
-  int32_t lo = 0, hi = 0, t;
-  if (row != NULL && g->IW - 1 + g->PL - q >= 0) {
-    lo = q >= g->PL ? 0 : (g->PL - q + g->SW - 1) / g->SW;
-    hi = (g->IW - 1 + g->PL - q) / g->SW + 1;
-    if (hi > g->LW) hi = g->LW;
-    if (lo > hi) lo = hi;
-  }
-  memset(d, 0, sizeof(float) * (size_t)lo);
-  if (hi <= lo) {
-    /* an all-padding row: nothing to copy */
-  } else if (g->SW == 1) {
-    memcpy(d + lo, row + lo - g->PL, sizeof(float) * (size_t)(hi - lo));
-  } else {
-    for (t = lo; t < hi; t++) d[t] = row[q + t * g->SW - g->PL];
-  }
-  memset(d + hi, 0, sizeof(float) * (size_t)(g->LW - hi));
-}
-
 /* The band of output row oh: phase row q of input row kh of channel c at ((c * KH + kh) * SW + q) * LW. */
 static void fill_band(const float *xn, int32_t oh, const conv_geom *g, float *band) {
   int32_t c, kh, q;
@@ -48,7 +23,7 @@ static void fill_band(const float *xn, int32_t oh, const conv_geom *g, float *ba
       const int32_t ih = oh * g->SH - g->PT + kh * g->DH;
       const float *row = ih >= 0 && ih < g->IH ? xn + ((size_t)c * g->IH + ih) * g->IW : NULL;
       float *dst = band + (size_t)(c * g->KH + kh) * g->SW * g->LW;
-      for (q = 0; q < g->SW; q++) fill_phase(dst + (size_t)q * g->LW, row, q, g);
+      for (q = 0; q < g->SW; q++) eg_f32_fill_phase(dst + (size_t)q * g->LW, row, q, g->IW, g->PL, g->SW, g->LW);
     }
   }
 }

@@ -1,3 +1,5 @@
+#include <string.h>
+
 #include "tile_f32.h"
 
 /*
@@ -7,13 +9,12 @@
  * same reason. Bias is added after the sum, which keeps the k-order sum the contract above.
  */
 
-/* Stores a 4-column accumulator row: y[j] = acc[j] + b for j < cols. */
-static void store4(float *y, const float acc[4], float b, int32_t cols) {
+void eg_f32_store4(float *y, const float acc[4], float add, int32_t cols) {
   int32_t j;
   if (cols >= 4) {
-    for (j = 0; j < 4; j++) y[j] = acc[j] + b;
+    for (j = 0; j < 4; j++) y[j] = acc[j] + add;
   } else {
-    for (j = 0; j < cols; j++) y[j] = acc[j] + b;
+    for (j = 0; j < cols; j++) y[j] = acc[j] + add;
   }
 }
 
@@ -22,8 +23,8 @@ static void store_row(float *y, int32_t ys, int32_t i, int32_t rows, const float
   float b;
   if (i >= rows) return;
   b = bias != NULL ? bias[i] : 0.0f;
-  store4(y + (size_t)i * ys, lo, b, cols);
-  if (hi != NULL && cols > 4) store4(y + (size_t)i * ys + 4, hi, b, cols - 4);
+  eg_f32_store4(y + (size_t)i * ys, lo, b, cols);
+  if (hi != NULL && cols > 4) eg_f32_store4(y + (size_t)i * ys + 4, hi, b, cols - 4);
 }
 
 void eg_f32_tile4(int32_t K, const float *EG_RESTRICT a, const float *EG_RESTRICT b, const int32_t *EG_RESTRICT off,
@@ -102,4 +103,23 @@ void eg_f32_pack_rows(int32_t K, const float *src, int32_t src_rs, int32_t src_k
   for (k = 0; k < K; k++) {
     for (i = 0; i < 4; i++) dst[(size_t)k * 4 + i] = i < rows ? src[(size_t)i * src_rs + (size_t)k * src_ks] : 0.0f;
   }
+}
+
+void eg_f32_fill_phase(float *d, const float *row, int32_t q, int32_t IW, int32_t PL, int32_t SW, int32_t LW) {
+  int32_t lo = 0, hi = 0, t;
+  if (row != NULL && IW - 1 + PL - q >= 0) {
+    lo = q >= PL ? 0 : (PL - q + SW - 1) / SW;
+    hi = (IW - 1 + PL - q) / SW + 1;
+    if (hi > LW) hi = LW;
+    if (lo > hi) lo = hi;
+  }
+  memset(d, 0, sizeof(float) * (size_t)lo);
+  if (hi <= lo) {
+    /* an all-padding row: nothing to copy */
+  } else if (SW == 1) {
+    memcpy(d + lo, row + lo - PL, sizeof(float) * (size_t)(hi - lo));
+  } else {
+    for (t = lo; t < hi; t++) d[t] = row[q + t * SW - PL];
+  }
+  memset(d + hi, 0, sizeof(float) * (size_t)(LW - hi));
 }

@@ -25,6 +25,17 @@
 #define EG_F32_TILE_COLS 8
 #else
 #define EG_F32_TILE_COLS 4
+/* y[j] = acc[j] + add for j < min(cols, 4): one 4-column accumulator stored with its bias. */
+void eg_f32_store4(float *y, const float acc[4], float add, int32_t cols);
+
+/*
+ * One phase row of an input band: d[t] = row[q + t * SW - PL] where that column lies inside the
+ * input row of IW floats, else 0, for t < LW. row may be NULL for a row outside the input (all
+ * zeros). The blocked kernels read taps from such rows, so a stride or padding never breaks the
+ * consecutive loads of a tile.
+ */
+void eg_f32_fill_phase(float *d, const float *row, int32_t q, int32_t IW, int32_t PL, int32_t SW, int32_t LW);
+
 #endif
 
 void eg_f32_tile(int32_t K, const float *EG_RESTRICT a, const float *EG_RESTRICT b, const int32_t *EG_RESTRICT off,
@@ -39,5 +50,16 @@ void eg_f32_tile4(int32_t K, const float *EG_RESTRICT a, const float *EG_RESTRIC
  * element at + k * src_ks) into a [K][4] tile operand, zero-filling rows past `rows`.
  */
 void eg_f32_pack_rows(int32_t K, const float *src, int32_t src_rs, int32_t src_ks, int32_t rows, float *dst);
+
+/* y[j] = acc[j] + add for j < min(cols, 4): one 4-column accumulator stored with its bias. */
+void eg_f32_store4(float *y, const float acc[4], float add, int32_t cols);
+
+/*
+ * One phase row of an input band: d[t] = row[q + t * SW - PL] where that column lies inside the
+ * input row of IW floats, else 0, for t < LW. row may be NULL for a row outside the input (all
+ * zeros). The blocked kernels read taps from such rows, so a stride or padding never breaks the
+ * consecutive loads of a tile.
+ */
+void eg_f32_fill_phase(float *d, const float *row, int32_t q, int32_t IW, int32_t PL, int32_t SW, int32_t LW);
 
 #endif

@@ -13,6 +13,7 @@ import "./mod-shift.js";
 // neural-network layers
 import "./conv.js";
 import "./conv-gemm.js";
+import "./conv-depthwise.js";
 import "./matmul.js";
 import "./einsum.js";
 import "./det.js";
