@@ -88,7 +88,7 @@ function withInt8ElementPrices(model: CostModel): CostModel {
  * accumulators in s-registers; per k 4 + 4 VLDR, 16 VMLA and the offset load and loop (~27
  * instructions for 16 MACs). Provisional until measured under QEMU (bench:cortex-m --per-op).
  */
-export const CORTEX_M4_FLOAT_KERNELS: FloatKernelPrices = { tilePerMac: 1.7, copyPerElement: 3, tilePerOutput: 4, depthwisePerMac: 2 };
+export const CORTEX_M4_FLOAT_KERNELS: FloatKernelPrices = { tilePerMac: 1.7, copyPerElement: 3, tilePerOutput: 4, depthwisePerMac: 2, transformPerElement: 3 };
 
 /**
  * The int8 MAC kernels (generic and DSP) are priced by costmodels/cortex-m4-dsp.ts, the other int8

@@ -4,6 +4,7 @@ import { numel } from "../src/ir/shape.js";
 import { bandRowLength, conv2dGeometry, type Conv2dGeometry } from "../src/ir/ops/conv2d-geometry.js";
 import { isDirect } from "../src/ir/ops/conv-gemm.js";
 import { depthwisePlaneRows } from "../src/ir/ops/conv-depthwise.js";
+import { winogradGeometry, winogradTilesPerRow } from "../src/ir/ops/conv-winograd.js";
 import type { Coefficients } from "./coefficients.js";
 import type { CostModel, CostVector } from "./types.js";
 
@@ -22,6 +23,8 @@ export interface FloatKernelPrices {
   readonly tilePerOutput: number;
   /** Cycles per MAC of the depthwise row tiles (4 rows x EG_F32_TILE_COLS, one broadcast weight per tap). */
   readonly depthwisePerMac: number;
+  /** Cycles per element of Winograd's transforms (V per input channel, M per output channel, per tile). */
+  readonly transformPerElement: number;
 }
 
 /** Floats the kernel copies per inference: every band row of every output row, per image. */
@@ -39,6 +42,11 @@ function macsOf(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs:
 
 /** The blocked kernel's work in cycles, or undefined for an op these prices do not cover. */
 export function floatKernelWork(prices: FloatKernelPrices, node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): number | undefined {
+  if (node.op === "MatMulPacked") {
+    const out = outputs.reduce((s, o) => s + numel(o.shape), 0);
+    return macsOf(node, inputs, outputs) * prices.tilePerMac + out * prices.tilePerOutput;
+  }
+  if (node.op === "Conv2DWinograd") return winogradWork(prices, node, inputs);
   if (node.op !== "Conv2DGemm" && node.op !== "Conv2DDepthwise") return undefined;
   let g: Conv2dGeometry;
   try {
@@ -51,6 +59,22 @@ export function floatKernelWork(prices: FloatKernelPrices, node: Node, inputs: r
   if (node.op === "Conv2DGemm") return macs * prices.tilePerMac + bandFloats(g) * prices.copyPerElement + out * prices.tilePerOutput;
   const planes = g.n * g.c * depthwisePlaneRows(g) * g.sw * bandRowLength(g);
   return macs * prices.depthwisePerMac + planes * prices.copyPerElement + out * prices.tilePerOutput;
+}
+
+/**
+ * Winograd F(2x2, 3x3) per band of 2 output rows: the band copy (8 C (T + 2) floats), the 16 GEMMs
+ * (16 C M MACs per tile) and the transforms (16 (C + M) elements per tile).
+ */
+function winogradWork(prices: FloatKernelPrices, node: Node, inputs: readonly (ValueInfo | undefined)[]): number | undefined {
+  let g: Conv2dGeometry;
+  try {
+    g = winogradGeometry(node, inputs);
+  } catch {
+    return undefined;
+  }
+  const t = winogradTilesPerRow(g);
+  const bands = g.n * Math.ceil(g.oh / 2);
+  return bands * (8 * g.c * (t + 2) * prices.copyPerElement + t * 16 * g.c * g.m * prices.tilePerMac + t * 16 * (g.c + g.m) * prices.transformPerElement);
 }
 
 /**

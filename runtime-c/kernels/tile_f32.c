@@ -86,6 +86,23 @@ void eg_f32_tile(int32_t K, const float *EG_RESTRICT a, const float *EG_RESTRICT
       c31[j] += a3 * bk[j + 4];
     }
   }
+  if (rows == 4 && cols == 8) {
+    /* The common full tile: straight vector stores. */
+    const float b0 = bias != NULL ? bias[0] : 0.0f, b1 = bias != NULL ? bias[1] : 0.0f;
+    const float b2 = bias != NULL ? bias[2] : 0.0f, b3 = bias != NULL ? bias[3] : 0.0f;
+    float *y1 = y + ys, *y2 = y1 + ys, *y3 = y2 + ys;
+    for (j = 0; j < 4; j++) {
+      y[j] = c00[j] + b0;
+      y[j + 4] = c01[j] + b0;
+      y1[j] = c10[j] + b1;
+      y1[j + 4] = c11[j] + b1;
+      y2[j] = c20[j] + b2;
+      y2[j + 4] = c21[j] + b2;
+      y3[j] = c30[j] + b3;
+      y3[j + 4] = c31[j] + b3;
+    }
+    return;
+  }
   store_row(y, ys, 0, rows, c00, c01, cols, bias);
   store_row(y, ys, 1, rows, c10, c11, cols, bias);
   store_row(y, ys, 2, rows, c20, c21, cols, bias);
@@ -118,6 +135,14 @@ void eg_f32_fill_phase(float *d, const float *row, int32_t q, int32_t IW, int32_
     /* an all-padding row: nothing to copy */
   } else if (SW == 1) {
     memcpy(d + lo, row + lo - PL, sizeof(float) * (size_t)(hi - lo));
+  } else if (SW == 2) {
+    /* Every other float: in chunks of 4, which compilers turn into a load pair and a shuffle. */
+    const float *s = row + q - PL;
+    int32_t j;
+    for (t = lo; t + 4 <= hi; t += 4) {
+      for (j = 0; j < 4; j++) d[t + j] = s[2 * (t + j)];
+    }
+    for (; t < hi; t++) d[t] = s[2 * t];
   } else {
     for (t = lo; t < hi; t++) d[t] = row[q + t * SW - PL];
   }
