@@ -62,8 +62,9 @@ export function floatKernelWork(prices: FloatKernelPrices, node: Node, inputs: r
 }
 
 /**
- * Winograd F(2x2, 3x3) per band of 2 output rows: the band copy (8 C (T + 2) floats), the 16 GEMMs
- * (16 C M MACs per tile) and the transforms (16 (C + M) elements per tile).
+ * Winograd F(2x2, 3x3) per tile row (2 output rows): the band copy (8 C (T + 2) floats), the 16
+ * GEMMs (16 C M MACs per tile; T tiles, ceil(OW / 2) rounded up to 4) and the transforms
+ * (16 (C + M) elements per tile).
  */
 function winogradWork(prices: FloatKernelPrices, node: Node, inputs: readonly (ValueInfo | undefined)[]): number | undefined {
   let g: Conv2dGeometry;

@@ -1,11 +1,21 @@
 #include "depthwise_f32.h"
 #include "tile_f32.h"
+#include "tile_scalar_f32.h"
 
 /*
  * A tile of 4 output rows by 4 columns: y[r * ys + j] = sum over taps t of w[t] * b[r * rstep +
  * off[t] + j], plus bias, for r < rows and j < cols. Four independent accumulators per tap keep
  * the adds' latency hidden (one row alone would chain every tap through one register).
  */
+#if EG_F32_TILE_COLS == 4
+static void dw_tile4(int32_t taps, const float *EG_RESTRICT w, const float *EG_RESTRICT b, int32_t rstep, const int32_t *EG_RESTRICT off,
+                     float *EG_RESTRICT y, int32_t ys, int32_t rows, int32_t cols, float bias) {
+  float acc[16];
+  int32_t r;
+  eg_f32_dw4x4(taps, w, b, rstep, off, acc);
+  for (r = 0; r < rows; r++) eg_f32_store4(y + (size_t)r * ys, acc + 4 * r, bias, cols);
+}
+#else
 static void dw_tile4(int32_t taps, const float *EG_RESTRICT w, const float *EG_RESTRICT b, int32_t rstep, const int32_t *EG_RESTRICT off,
                      float *EG_RESTRICT y, int32_t ys, int32_t rows, int32_t cols, float bias) {
   float r0[4], r1[4], r2[4], r3[4];
@@ -32,7 +42,7 @@ static void dw_tile4(int32_t taps, const float *EG_RESTRICT w, const float *EG_R
   if (rows > 3) eg_f32_store4(y + 3 * (size_t)ys, r3, bias, cols);
 }
 
-#if EG_F32_TILE_COLS == 8
+
 /* The same with 8 columns (two 4-float halves per row: 8 accumulator registers). */
 static void dw_tile(int32_t taps, const float *EG_RESTRICT w, const float *EG_RESTRICT b, int32_t rstep, const int32_t *EG_RESTRICT off,
                     float *EG_RESTRICT y, int32_t ys, int32_t rows, int32_t cols, float bias) {

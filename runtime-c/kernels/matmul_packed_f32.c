@@ -1,10 +1,19 @@
 #include "matmul_packed_f32.h"
 #include "tile_f32.h"
+#include "tile_scalar_f32.h"
 
 /* Panel width of the packed B (fixed by the layout, whatever EG_F32_TILE_COLS the build has). */
 #define PANEL 8
 
-/* y[j] = a . panel column j (+ bias[j]) for j < cols: one panel of 8 columns, two accumulators. */
+/* y[j] = a . panel column j (+ bias[j]) for j < cols: one panel of 8 columns. */
+#if EG_F32_TILE_COLS == 4
+static void row_panel(int32_t K, const float *EG_RESTRICT a, const float *EG_RESTRICT panel, float *EG_RESTRICT y, int32_t cols, const float *bias) {
+  float acc[8];
+  int32_t j;
+  eg_f32_dot1x8(K, a, panel, acc);
+  for (j = 0; j < cols; j++) y[j] = acc[j] + (bias != NULL ? bias[j] : 0.0f);
+}
+#else
 static void row_panel(int32_t K, const float *EG_RESTRICT a, const float *EG_RESTRICT panel, float *EG_RESTRICT y, int32_t cols, const float *bias) {
   float lo[4], hi[4];
   int32_t j, k;
@@ -25,6 +34,7 @@ static void row_panel(int32_t K, const float *EG_RESTRICT a, const float *EG_RES
     if (j + 4 < cols) y[j + 4] = hi[j] + (bias != NULL ? bias[j + 4] : 0.0f);
   }
 }
+#endif
 
 #if EG_F32_TILE_COLS == 8
 /*

@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "tile_f32.h"
+#include "tile_scalar_f32.h"
 
 /*
  * Why the code looks like this: every accumulator is a `float[4]` updated by a loop of exactly 4
@@ -18,6 +19,7 @@ void eg_f32_store4(float *y, const float acc[4], float add, int32_t cols) {
   }
 }
 
+#if EG_F32_TILE_COLS == 8
 /* Stores row i of a tile (two 4-column halves lo, hi) when i < rows. */
 static void store_row(float *y, int32_t ys, int32_t i, int32_t rows, const float *lo, const float *hi, int32_t cols, const float *bias) {
   float b;
@@ -54,7 +56,6 @@ void eg_f32_tile4(int32_t K, const float *EG_RESTRICT a, const float *EG_RESTRIC
   store_row(y, ys, 3, rows, c3, NULL, cols, bias);
 }
 
-#if EG_F32_TILE_COLS == 8
 void eg_f32_tile(int32_t K, const float *EG_RESTRICT a, const float *EG_RESTRICT b, const int32_t *EG_RESTRICT off,
                  float *EG_RESTRICT y, int32_t ys, int32_t rows, int32_t cols, const float *EG_RESTRICT bias) {
   float c00[4], c01[4], c10[4], c11[4], c20[4], c21[4], c30[4], c31[4];
@@ -109,6 +110,15 @@ void eg_f32_tile(int32_t K, const float *EG_RESTRICT a, const float *EG_RESTRICT
   store_row(y, ys, 3, rows, c30, c31, cols, bias);
 }
 #else
+/* No float vectors: the 4x4 inner loop of tile_scalar_f32 (VMLA on Cortex-M4F/M7), then the stores. */
+void eg_f32_tile4(int32_t K, const float *EG_RESTRICT a, const float *EG_RESTRICT b, const int32_t *EG_RESTRICT off,
+                  float *EG_RESTRICT y, int32_t ys, int32_t rows, int32_t cols, const float *EG_RESTRICT bias) {
+  float acc[16];
+  int32_t i;
+  eg_f32_dot4x4(K, a, b, off, acc);
+  for (i = 0; i < rows; i++) eg_f32_store4(y + (size_t)i * ys, acc + 4 * i, bias != NULL ? bias[i] : 0.0f, cols);
+}
+
 void eg_f32_tile(int32_t K, const float *EG_RESTRICT a, const float *EG_RESTRICT b, const int32_t *EG_RESTRICT off,
                  float *EG_RESTRICT y, int32_t ys, int32_t rows, int32_t cols, const float *EG_RESTRICT bias) {
   eg_f32_tile4(K, a, b, off, y, ys, rows, cols, bias);

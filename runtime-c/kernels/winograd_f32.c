@@ -1,9 +1,13 @@
 #include "winograd_f32.h"
 #include "tile_f32.h"
 
-/* Geometry of one call (layout in winograd_f32.h); LP = T + 2 floats per band phase row (even: 2LP is a multiple of 4). */
+/*
+ * Geometry of one call (layout in winograd_f32.h): TW tiles per tile row (a multiple of 4), R tile
+ * rows per band, T = R * TW GEMM columns, LP = TW + 2 floats per band phase row (even, so 2LP is
+ * a multiple of 4).
+ */
 typedef struct {
-  int32_t N, C, IH, IW, M, OH, OW, PT, PL, T, LP;
+  int32_t N, C, IH, IW, M, OH, OW, PT, PL, TW, R, T, LP;
 } wg_geom;
 
 /* y[j] = a[j] - b[j] etc. over n floats (a multiple of 4: each chunk is one vector operation). */
@@ -35,14 +39,14 @@ static void cols_bt(const float *EG_RESTRICT ev, const float *EG_RESTRICT od, fl
 }
 
 /*
- * V = B^T d B for every channel and tile of the band. Band row r of channel c is split into its
+ * V = B^T d B for every channel and tile of one tile row, into V's columns from v on. Band row r of channel c is split into its
  * even and odd columns (phase rows of LP floats at ((4c + r) * 2 + phase) * LP), so tile t's
  * columns 2t, 2t + 1, 2t + 2, 2t + 3 are even[t], odd[t], even[t + 1], odd[t + 1]: rows first
  * (B^T: d0 - d2, d1 + d2, d2 - d1, d1 - d3, on both phases), then columns the same way, four
- * tiles per vector. V[xi][c][t] with xi = 4 * row combination + column combination.
+ * tiles per vector. V[xi][c][t] (row stride T) with xi = 4 * row combination + column combination.
  */
 static void input_transform(const float *band, const wg_geom *g, float *v, float *rows) {
-  const int32_t C = g->C, T = g->T, LP = g->LP, span = 2 * LP, n = span;
+  const int32_t C = g->C, T = g->T, TW = g->TW, LP = g->LP, span = 2 * LP, n = span;
   int32_t c, i;
   for (c = 0; c < C; c++) {
     const float *d0 = band + (size_t)(4 * c) * span;
@@ -50,7 +54,7 @@ static void input_transform(const float *band, const wg_geom *g, float *v, float
     for (i = 0; i < 4; i++) {
       const float *ev = rows + (size_t)i * n, *od = ev + LP;
       float *v0 = v + ((size_t)(4 * i) * C + c) * T;
-      cols_bt(ev, od, v0, v0 + (size_t)C * T, v0 + 2 * (size_t)C * T, v0 + 3 * (size_t)C * T, T);
+      cols_bt(ev, od, v0, v0 + (size_t)C * T, v0 + 2 * (size_t)C * T, v0 + 3 * (size_t)C * T, TW);
     }
   }
 }
@@ -71,6 +75,7 @@ static void rows_at(const float *EG_RESTRICT m0, const float *EG_RESTRICT m1, co
 }
 
 static void output_transform(const float *mb, const wg_geom *g, int32_t m, float bias, float *ym, int32_t ty) {
+  /* mb points at the tile row's first column of M[0][0]. */
   const size_t xs = (size_t)g->M * g->T;
   const int32_t tiles = (g->OW + 1) / 2, oh = 2 * ty;
   int32_t t, j;
@@ -100,15 +105,53 @@ static void output_transform(const float *mb, const wg_geom *g, int32_t m, float
   }
 }
 
+/* Copies the 4 input rows of tile row ty of image xn into the band, even and odd columns apart. */
+static void fill_band(const float *xn, const wg_geom *g, int32_t ty, float *band) {
+  int32_t c, r;
+  for (c = 0; c < g->C; c++) {
+    for (r = 0; r < 4; r++) {
+      const int32_t ih = 2 * ty - g->PT + r;
+      const float *row = ih >= 0 && ih < g->IH ? xn + ((size_t)c * g->IH + ih) * g->IW : NULL;
+      float *dst = band + (size_t)(4 * c + r) * 2 * g->LP;
+      eg_f32_fill_phase(dst, row, 0, g->IW, g->PL, 2, g->LP);
+      eg_f32_fill_phase(dst + g->LP, row, 1, g->IW, g->PL, 2, g->LP);
+    }
+  }
+}
+
+/*
+ * The 16 GEMMs M[xi] = U[xi] V[xi] over the band's first `cols` columns, in column blocks of the
+ * tile width (the last shifted back to end at `cols`; cols >= the width) by blocks of 4 output
+ * channels (the last M % 4 from `tails`).
+ */
+static void band_gemms(const float *u, const float *v, const float *tails, const int32_t *off, const wg_geom *g, int32_t cols, float *mbuf) {
+  const int32_t width = cols >= EG_F32_TILE_COLS ? EG_F32_TILE_COLS : 4;
+  int32_t xi, tb, mb;
+  for (xi = 0; xi < 16; xi++) {
+    const float *uxi = u + (size_t)xi * g->M * g->C;
+    const float *vxi = v + (size_t)xi * g->C * g->T;
+    for (tb = 0; tb < cols; tb += width) {
+      const int32_t at = tb + width <= cols ? tb : cols - width;
+      for (mb = 0; 4 * mb < g->M; mb++) {
+        const int32_t rows = g->M - 4 * mb < 4 ? g->M - 4 * mb : 4;
+        const float *a = rows == 4 ? uxi + (size_t)mb * 4 * g->C : tails + (size_t)xi * 4 * g->C;
+        float *yt = mbuf + ((size_t)xi * g->M + 4 * mb) * g->T + at;
+        if (width == 4) eg_f32_tile4(g->C, a, vxi + at, off, yt, g->T, rows, 4, NULL);
+        else eg_f32_tile(g->C, a, vxi + at, off, yt, g->T, rows, width, NULL);
+      }
+    }
+  }
+}
+
 void eg_conv2d_winograd_f32(const float *x, const float *u, const float *bias, float *y, const int32_t *p, void *scratch) {
   wg_geom g;
   float *band, *v, *mbuf, *tails, *rows;
   int32_t *off;
-  int32_t n, ty, c, r, xi, tb, mb, m, width;
+  int32_t n, ty0, r, c, xi, m;
   g.N = p[0]; g.C = p[1]; g.IH = p[2]; g.IW = p[3];
-  g.M = p[4]; g.OH = p[5]; g.OW = p[6]; g.PT = p[7]; g.PL = p[8]; g.T = p[9];
-  g.LP = g.T + 2;
-  width = g.T >= EG_F32_TILE_COLS ? EG_F32_TILE_COLS : 4;
+  g.M = p[4]; g.OH = p[5]; g.OW = p[6]; g.PT = p[7]; g.PL = p[8]; g.TW = p[9]; g.R = p[10];
+  g.T = g.R * g.TW;
+  g.LP = g.TW + 2;
   band = (float *)scratch;
   v = band + (size_t)8 * g.C * g.LP;
   mbuf = v + (size_t)16 * g.C * g.T;
@@ -125,33 +168,17 @@ void eg_conv2d_winograd_f32(const float *x, const float *u, const float *bias, f
   for (n = 0; n < g.N; n++) {
     const float *xn = x + (size_t)n * g.C * g.IH * g.IW;
     float *yn = y + (size_t)n * g.M * g.OH * g.OW;
-    for (ty = 0; 2 * ty < g.OH; ty++) {
-      for (c = 0; c < g.C; c++) {
-        for (r = 0; r < 4; r++) {
-          const int32_t ih = 2 * ty - g.PT + r;
-          const float *row = ih >= 0 && ih < g.IH ? xn + ((size_t)c * g.IH + ih) * g.IW : NULL;
-          float *dst = band + (size_t)(4 * c + r) * 2 * g.LP;
-          eg_f32_fill_phase(dst, row, 0, g.IW, g.PL, 2, g.LP);
-          eg_f32_fill_phase(dst + g.LP, row, 1, g.IW, g.PL, 2, g.LP);
-        }
+    const int32_t TH = (g.OH + 1) / 2;
+    for (ty0 = 0; ty0 < TH; ty0 += g.R) {
+      const int32_t here = TH - ty0 < g.R ? TH - ty0 : g.R;
+      for (r = 0; r < here; r++) {
+        fill_band(xn, &g, ty0 + r, band);
+        input_transform(band, &g, v + (size_t)r * g.TW, rows);
       }
-      input_transform(band, &g, v, rows);
-      for (xi = 0; xi < 16; xi++) {
-        const float *uxi = u + (size_t)xi * g.M * g.C;
-        const float *vxi = v + (size_t)xi * g.C * g.T;
-        /* Column blocks of the tile width; the last is shifted back to end at T (T >= 8 when the tile is 8 wide). */
-        for (tb = 0; tb < g.T; tb += width) {
-          const int32_t at = tb + width <= g.T ? tb : g.T - width;
-          for (mb = 0; 4 * mb < g.M; mb++) {
-            const int32_t rowsN = g.M - 4 * mb < 4 ? g.M - 4 * mb : 4;
-            const float *a = rowsN == 4 ? uxi + (size_t)mb * 4 * g.C : tails + (size_t)xi * 4 * g.C;
-            float *yt = mbuf + ((size_t)xi * g.M + 4 * mb) * g.T + at;
-            if (width == 4) eg_f32_tile4(g.C, a, vxi + at, off, yt, g.T, rowsN, 4, NULL);
-            else eg_f32_tile(g.C, a, vxi + at, off, yt, g.T, rowsN, width, NULL);
-          }
-        }
+      band_gemms(u, v, tails, off, &g, here * g.TW, mbuf);
+      for (r = 0; r < here; r++) {
+        for (m = 0; m < g.M; m++) output_transform(mbuf + (size_t)r * g.TW, &g, m, bias != NULL ? bias[m] : 0.0f, yn + (size_t)m * g.OH * g.OW, ty0 + r);
       }
-      for (m = 0; m < g.M; m++) output_transform(mbuf, &g, m, bias != NULL ? bias[m] : 0.0f, yn + (size_t)m * g.OH * g.OW, ty);
     }
   }
 }

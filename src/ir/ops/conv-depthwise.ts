@@ -5,6 +5,7 @@ import { getOp, registerOps } from "../registry.js";
 import { bandRowLength, conv2dGeometry, type Conv2dGeometry } from "./conv2d-geometry.js";
 import { emitFusedActivation } from "./fused-activation.js";
 import { nodeInfos, tensorInfos } from "./nn-common.js";
+import { useTileRuntime } from "./tile-runtime.js";
 
 /**
  * Conv2DDepthwise: a 2-D NCHW depthwise Conv (group = input channels = output channels, weights
@@ -51,8 +52,7 @@ const Conv2DDepthwise: OpDef = {
     const params = ctx.constArray("int32_t", [
       g.n, g.c, g.ih, g.iw, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, bandRowLength(g), depthwisePlaneRows(g),
     ]);
-    ctx.useRuntime("tile_f32");
-    ctx.useRuntime("depthwise_f32");
+    useTileRuntime(ctx, "depthwise_f32");
     const [x, w, b] = node.inputs;
     ctx.line(`eg_depthwise2d_f32(${ctx.ptr(x!)}, ${ctx.ptr(w!)}, ${ctx.ptr(b ?? "")}, ${ctx.ptr(node.outputs[0]!)}, ${params}, ${ctx.scratch()});`);
     emitFusedActivation(node, ctx, g.n * g.m * g.oh * g.ow);

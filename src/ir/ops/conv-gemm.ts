@@ -6,6 +6,7 @@ import { Tensor } from "../tensor.js";
 import { bandRowLength, conv2dGeometry, MAX_TILE_COLS, packRowBlocks, type Conv2dGeometry } from "./conv2d-geometry.js";
 import { emitFusedActivation } from "./fused-activation.js";
 import { nodeInfos, prod, requireF32 } from "./nn-common.js";
+import { useTileRuntime } from "./tile-runtime.js";
 
 /**
  * Conv2DGemm: an ungrouped 2-D NCHW Conv run as an implicit GEMM on register tiles
@@ -38,8 +39,7 @@ const PackConv2DWeights: OpDef = {
   },
   emitC(node, ctx) {
     const info = packedWeightInfo(node, ctx.info(node.inputs[0]!));
-    ctx.useRuntime("tile_f32");
-    ctx.useRuntime("conv_gemm_f32");
+    useTileRuntime(ctx, "conv_gemm_f32");
     ctx.line(`eg_pack_conv2d_f32(${ctx.ptr(node.inputs[0]!)}, ${ctx.ptr(node.outputs[0]!)}, ${info.shape[0]}, ${prod(info.shape, 1)});`);
   },
 };
@@ -92,8 +92,7 @@ const Conv2DGemm: OpDef = {
     const params = ctx.constArray("int32_t", [
       g.n, g.c, g.ih, g.iw, g.m, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, bandRowLength(g), isDirect(g) ? 1 : 0,
     ]);
-    ctx.useRuntime("tile_f32");
-    ctx.useRuntime("conv_gemm_f32");
+    useTileRuntime(ctx, "conv_gemm_f32");
     const [x, w, b] = node.inputs;
     ctx.line(`eg_conv2d_gemm_f32(${ctx.ptr(x!)}, ${ctx.ptr(w!)}, ${ctx.ptr(b ?? "")}, ${ctx.ptr(node.outputs[0]!)}, ${params}, ${ctx.scratch()});`);
     emitFusedActivation(node, ctx, g.n * g.m * g.oh * g.ow);

@@ -7,6 +7,7 @@ import { Tensor } from "../tensor.js";
 import { conv2dGeometry, packRowBlocks, type Conv2dGeometry } from "./conv2d-geometry.js";
 import { applyFusedActivation, emitFusedActivation } from "./fused-activation.js";
 import { nodeInfos, requireF32, tensorInfos } from "./nn-common.js";
+import { useTileRuntime } from "./tile-runtime.js";
 
 /**
  * Conv2DWinograd: a 3x3, stride 1, undilated, ungrouped 2-D NCHW Conv by Winograd's F(2x2, 3x3)
@@ -42,14 +43,26 @@ const AT = [
   [0, 1, -1, -1],
 ] as const;
 
-/** Tiles per band row as the kernel lays them out: ceil(OW / 2) rounded up to a multiple of 4. */
+/** Tiles per tile row as the kernel lays them out: ceil(OW / 2) rounded up to a multiple of 4. */
 export function winogradTilesPerRow(g: Pick<Conv2dGeometry, "ow">): number {
   return Math.ceil(Math.ceil(g.ow / 2) / 4) * 4;
 }
 
+/**
+ * Floats of V and M (16 (C + M) per GEMM column) a band may hold: 192 KiB, so that narrow layers
+ * still give the GEMMs long rows (several tile rows side by side) while the buffers stay in L2.
+ */
+const BAND_BUDGET_FLOATS = 48 * 1024;
+
+/** Tile rows per band: as many as the budget allows, at least 1, at most the output's. */
+export function winogradRowsPerBand(g: Conv2dGeometry): number {
+  const fit = Math.floor(BAND_BUDGET_FLOATS / (16 * (g.c + g.m) * winogradTilesPerRow(g)));
+  return Math.max(1, Math.min(fit, Math.ceil(g.oh / 2)));
+}
+
 export function winogradScratchFloats(g: Conv2dGeometry): number {
-  const t = winogradTilesPerRow(g);
-  return 8 * g.c * (t + 2) + 16 * g.c * t + 16 * g.m * t + 64 * g.c + g.c;
+  const tw = winogradTilesPerRow(g);
+  return 8 * g.c * (tw + 2) + 16 * (g.c + g.m) * winogradRowsPerBand(g) * tw + 64 * g.c + g.c;
 }
 
 function weightInfo(node: Node, w: ValueInfo | undefined): ValueInfo {
@@ -94,8 +107,7 @@ const PackWinogradWeights: OpDef = {
   },
   emitC(node, ctx) {
     const info = weightInfo(node, ctx.info(node.inputs[0]!));
-    ctx.useRuntime("tile_f32");
-    ctx.useRuntime("winograd_f32");
+    useTileRuntime(ctx, "winograd_f32");
     ctx.line(`eg_pack_winograd_f32(${ctx.ptr(node.inputs[0]!)}, ${ctx.ptr(node.outputs[0]!)}, ${info.shape[0]}, ${info.shape[1]});`);
   },
 };
@@ -173,9 +185,8 @@ const Conv2DWinograd: OpDef = {
   scratchBytes: (node, inputs) => 4 * winogradScratchFloats(winogradGeometry(node, inputs)),
   emitC(node, ctx) {
     const g = winogradGeometry(node, nodeInfos(node, ctx));
-    const params = ctx.constArray("int32_t", [g.n, g.c, g.ih, g.iw, g.m, g.oh, g.ow, g.pt, g.pl, winogradTilesPerRow(g)]);
-    ctx.useRuntime("tile_f32");
-    ctx.useRuntime("winograd_f32");
+    const params = ctx.constArray("int32_t", [g.n, g.c, g.ih, g.iw, g.m, g.oh, g.ow, g.pt, g.pl, winogradTilesPerRow(g), winogradRowsPerBand(g)]);
+    useTileRuntime(ctx, "winograd_f32");
     const [x, u, b] = node.inputs;
     ctx.line(`eg_conv2d_winograd_f32(${ctx.ptr(x!)}, ${ctx.ptr(u!)}, ${ctx.ptr(b ?? "")}, ${ctx.ptr(node.outputs[0]!)}, ${params}, ${ctx.scratch()});`);
     emitFusedActivation(node, ctx, g.n * g.m * g.oh * g.ow);

@@ -7,6 +7,7 @@ import { shapeToString } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { applyFusedActivation, emitFusedActivation, readFusedActivation } from "./fused-activation.js";
 import { nodeInfos, prod, requireF32, tensorInfos } from "./nn-common.js";
+import { useTileRuntime } from "./tile-runtime.js";
 
 /**
  * MatMulPacked: y[..., M, N] = a[..., M, K] * B[K, N] (+ bias[N]), B packed by PackMatMulWeights
@@ -68,8 +69,7 @@ const PackMatMulWeights: OpDef = {
   },
   emitC(node, ctx) {
     const { k, n, trans } = packInfo(node, ctx.info(node.inputs[0]!));
-    ctx.useRuntime("tile_f32");
-    ctx.useRuntime("matmul_packed_f32");
+    useTileRuntime(ctx, "matmul_packed_f32");
     ctx.line(`eg_pack_matmul_f32(${ctx.ptr(node.inputs[0]!)}, ${ctx.ptr(node.outputs[0]!)}, ${k}, ${n}, ${trans});`);
   },
 };
@@ -124,8 +124,7 @@ const MatMulPacked: OpDef = {
   scratchBytes: (node, inputs) => 4 * 13 * planPacked(node, inputs).k,
   emitC(node, ctx) {
     const p = planPacked(node, nodeInfos(node, ctx));
-    ctx.useRuntime("tile_f32");
-    ctx.useRuntime("matmul_packed_f32");
+    useTileRuntime(ctx, "matmul_packed_f32");
     const [a, bp, bias] = node.inputs;
     ctx.line(`eg_matmul_packed_f32(${ctx.ptr(a!)}, ${ctx.ptr(bp!)}, ${ctx.ptr(bias ?? "")}, ${ctx.ptr(node.outputs[0]!)}, ${p.m}, ${p.n}, ${p.k}, ${ctx.scratch()});`);
     emitFusedActivation(node, ctx, p.m * p.n);
