@@ -37,6 +37,12 @@ static void row_panel(int32_t K, const float *EG_RESTRICT a, const float *EG_RES
 #endif
 
 #if EG_F32_TILE_COLS == 8
+/* y[j] = acc[j] + bias[at + j] (or + 0) for j < 4: the same single add as row_panel on every target. */
+static void store_cols(float *y, const float acc[4], const float *bias, int32_t at) {
+  int32_t j;
+  for (j = 0; j < 4; j++) y[j] = acc[j] + (bias != NULL ? bias[at + j] : 0.0f);
+}
+
 /*
  * Four full panels (32 columns) at once: eight independent accumulators hide the adds' latency
  * that a single panel's two would expose, and four streams keep the loads busy (a GEMV is bound
@@ -74,17 +80,14 @@ static void row_panels4(int32_t K, const float *EG_RESTRICT a, const float *EG_R
       c7[j] += av * b3[j + 4];
     }
   }
-  eg_f32_store4(y, c0, 0.0f, 4);
-  eg_f32_store4(y + 4, c1, 0.0f, 4);
-  eg_f32_store4(y + 8, c2, 0.0f, 4);
-  eg_f32_store4(y + 12, c3, 0.0f, 4);
-  eg_f32_store4(y + 16, c4, 0.0f, 4);
-  eg_f32_store4(y + 20, c5, 0.0f, 4);
-  eg_f32_store4(y + 24, c6, 0.0f, 4);
-  eg_f32_store4(y + 28, c7, 0.0f, 4);
-  if (bias != NULL) {
-    for (j = 0; j < 4 * PANEL; j++) y[j] += bias[j];
-  }
+  store_cols(y, c0, bias, 0);
+  store_cols(y + 4, c1, bias, 4);
+  store_cols(y + 8, c2, bias, 8);
+  store_cols(y + 12, c3, bias, 12);
+  store_cols(y + 16, c4, bias, 16);
+  store_cols(y + 20, c5, bias, 20);
+  store_cols(y + 24, c6, bias, 24);
+  store_cols(y + 28, c7, bias, 28);
 }
 #endif
 
