@@ -10,7 +10,7 @@ import type { CostModel, CostVector } from "./types.js";
 
 /**
  * Prices of the blocked float32 kernels (runtime-c/kernels/tile_f32.c and its users), which
- * rules/float-kernels.rules offers next to the generic Conv/Gemm/MatMul. The table model prices
+ * rules/targets/float-kernels.rules offers next to the generic Conv/Gemm/MatMul. The table model prices
  * a MAC op as macs x cyclesPerMac[family]; for these ops the MAC term is replaced by the
  * kernel's own work below, everything else (call, outputs, fused activation, traffic) is kept.
  */

@@ -3,7 +3,7 @@ import type { DType } from "../../src/ir/dtype.js";
 import { randomTensor, rng } from "../support/graphs.js";
 
 /**
- * Cases for the blocked float kernels (rules/float-kernels.rules): each runs the blocked op (its
+ * Cases for the blocked float kernels (rules/targets/float-kernels.rules): each runs the blocked op (its
  * weight through the packing op) and its generic twin on the same inputs, in one graph so that
  * one C build covers every case.
  */

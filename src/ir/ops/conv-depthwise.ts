@@ -12,7 +12,7 @@ import { useTileRuntime } from "./tile-runtime.js";
  * [C, 1, KH, KW]) on row-blocked register tiles (runtime-c/kernels/depthwise_f32.c): per channel
  * the padded plane is copied once, then 4 output rows by 8 (4 on cores without float vectors)
  * columns accumulate in registers, the taps in (kh, kw) order and the bias last. Same attributes,
- * output and MACs as Conv; offered by rules/float-kernels.rules.
+ * output and MACs as Conv; offered by rules/targets/float-kernels.rules.
  */
 
 function depthwiseGeometry(node: Node, inputs: readonly (ValueInfo | undefined)[]): Conv2dGeometry {

@@ -13,7 +13,7 @@ import { useTileRuntime } from "./tile-runtime.js";
  * (runtime-c/kernels/conv_gemm_f32.c), its weight packed by PackConv2DWeights into the order the
  * tiles read it. Same attributes, output and MACs as Conv; the result differs from Conv's kernel
  * only by float rounding (each output is summed over (c, kh, kw) in order, the bias added last).
- * rules/float-kernels.rules offers it for every float Conv and the target's cost model decides.
+ * rules/targets/float-kernels.rules offers it for every float Conv and the target's cost model decides.
  *
  * PackConv2DWeights: OIHW weights [M, C, KH, KW] -> the same shape, elements in the tiles' order
  * (conv2d-geometry.ts packRowBlocks). Folded at compile time when the weight is a constant; run by

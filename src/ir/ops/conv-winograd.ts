@@ -18,7 +18,7 @@ import { useTileRuntime } from "./tile-runtime.js";
  *
  * Accuracy: the transforms only add, subtract and halve, so rounding stays at the level of a
  * direct sum: every output is within 8 float32 epsilons of sum |w x| of its taps (measured worst
- * 3.4, test/ops/float-kernels.test.ts checks the bound on random layers). rules/float-kernels.rules
+ * 3.4, test/ops/float-kernels.test.ts checks the bound on random layers). rules/targets/float-kernels.rules
  * offers it for every 3x3 Conv; the cost model takes it where the GEMMs' saving outweighs the
  * transforms (many channels, wide rows).
  */

@@ -13,7 +13,7 @@ import { useTileRuntime } from "./tile-runtime.js";
  * MatMulPacked: y[..., M, N] = a[..., M, K] * B[K, N] (+ bias[N]), B packed by PackMatMulWeights
  * into panels of 8 columns (runtime-c/kernels/matmul_packed_f32.c): 4 x 8 register tiles for row
  * blocks, a streaming row kernel for a GEMV. Optional fused activation as on Gemm.
- * rules/float-kernels.rules offers it for MatMul with a matrix B and for Gemm without transA,
+ * rules/targets/float-kernels.rules offers it for MatMul with a matrix B and for Gemm without transA,
  * alpha = beta = 1 and a per-column (or no) C.
  *
  * PackMatMulWeights: B [K, N] (or [N, K] with trans = 1) -> [K, N] in the panel order. Folded at
