@@ -1,12 +1,13 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { buildFirmware, runFirmware } from "../../backends/cortex-m/qemu.js";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runFirmware } from "../../backends/cortex-m/qemu.js";
 import { CORTEX_M_VARIANTS } from "../../backends/cortex-m/variants.js";
 import { compileGraph, writeOutputDir } from "../../src/index.js";
-import { buildAndRun } from "../support/c-run.js";
+import { buildAndRunAsync } from "../support/c-run.js";
 import { convCase, kernelCaseGraph, matmulCase, pointwiseCase } from "../ops/float-kernels-support.js";
 
 /**
@@ -16,6 +17,7 @@ import { convCase, kernelCaseGraph, matmulCase, pointwiseCase } from "../ops/flo
  * vectors): each output is summed in the same order everywhere and ISO C99 builds do not
  * contract a * b + c into a fused multiply-add (-ffp-contract=off is gcc's default there).
  */
+const execFileAsync = promisify(execFile);
 const work = mkdtempSync(join(tmpdir(), "egret-cm-float-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -34,13 +36,18 @@ const CASES = [
 
 describe("blocked float kernels: Cortex-M builds are bit-identical to the host build", () => {
   const { graph, feeds } = kernelCaseGraph(CASES);
-  const host = buildAndRun(compileGraph(graph, { optimize: false }).files, graph.outputs, feeds).map((t) => Array.from(t.bytes()));
+  let host: number[][] = [];
+  beforeAll(async () => {
+    host = (await buildAndRunAsync(compileGraph(graph, { optimize: false }).files, graph.outputs, feeds)).map((t) => Array.from(t.bytes()));
+  }, 300_000);
 
   for (const variant of CORTEX_M_VARIANTS) {
-    it(`${variant.name}: every output byte equals the host's`, () => {
+    it(`${variant.name}: every output byte equals the host's`, async () => {
+      expect(host).toHaveLength(graph.outputs.length);
       const dir = join(work, variant.name);
       writeOutputDir(dir, compileGraph(graph, { target: variant.name, optimize: false }).files);
-      buildFirmware(dir, "runner.elf");
+      // The cross build as an awaited child process (buildFirmware's make, without blocking the worker).
+      await execFileAsync("make", ["-s", "-C", dir, "runner.elf"]);
       const run = runFirmware(dir, "runner.elf", variant, feeds.map((t) => t.bytes()), 1, graph.outputs.length);
       run.outputs.forEach((bytes, i) => expect(Array.from(bytes), `${variant.name} output ${graph.outputs[i]!.name} (${CASES[i >> 1]!.label})`).toEqual(host[i]));
       // The FPU targets' inner loops are the VMLA ones; soft float has no VFP instructions.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compileGraph, EgretError, runGraph, Tensor } from "../../src/index.js";
-import { buildAndRun, compareClose, SANITIZE_CFLAGS } from "../support/c-run.js";
+import { buildAndRunAsync, compareClose, SANITIZE_CFLAGS } from "../support/c-run.js";
 import { singleNodeGraph } from "../support/graphs.js";
 import { convCase, kernelCaseGraph, matmulCase, pointwiseCase, type KernelCase } from "./float-kernels-support.js";
 
@@ -15,15 +15,15 @@ import { convCase, kernelCaseGraph, matmulCase, pointwiseCase, type KernelCase }
 
 const FLT_EPSILON = 2 ** -23;
 
-function runCases(cases: readonly KernelCase[]): { c: Tensor[]; ref: Tensor[] } {
+async function runCases(cases: readonly KernelCase[]): Promise<{ c: Tensor[]; ref: Tensor[] }> {
   const { graph, feeds } = kernelCaseGraph(cases);
   // No optimizer: the generic twins must stay generic for the comparison.
   const files = compileGraph(graph, { optimize: false }).files;
-  return { c: buildAndRun(files, graph.outputs, feeds, { cflags: SANITIZE_CFLAGS }), ref: runGraph(graph, feeds) };
+  return { c: await buildAndRunAsync(files, graph.outputs, feeds, { cflags: SANITIZE_CFLAGS }), ref: runGraph(graph, feeds) };
 }
 
-function expectAgreement(cases: readonly KernelCase[]): Tensor[] {
-  const { c, ref } = runCases(cases);
+async function expectAgreement(cases: readonly KernelCase[]): Promise<Tensor[]> {
+  const { c, ref } = await runCases(cases);
   cases.forEach((kc, k) => {
     const blocked = c[2 * k]!;
     const generic = c[2 * k + 1]!;
@@ -73,23 +73,23 @@ function exactConv(kc: KernelCase): { y: Float64Array; scale: Float64Array } {
 }
 
 describe("blocked float kernels equal the generic kernels (host build, ASan/UBSan)", () => {
-  it("Conv2DGemm: random kernels, strides, dilations, pads, channel tails, 1x1 direct and banded, run-time weights", () => {
+  it("Conv2DGemm: random kernels, strides, dilations, pads, channel tails, 1x1 direct and banded, run-time weights", async () => {
     const cases = [
       ...Array.from({ length: 14 }, (_, i) => convCase("Conv2DGemm", 100 + i)),
       ...Array.from({ length: 3 }, (_, i) => convCase("Conv2DGemm", 120 + i, true)),
     ];
     // Pointwise layers wide enough for the direct path (no band: OH * OW >= 8) and too small for it.
     cases.push(pointwiseCase(140, 5, 6, 3, 5), pointwiseCase(141, 3, 9, 1, 3), pointwiseCase(142, 4, 4, 2, 2));
-    expectAgreement(cases);
+    await expectAgreement(cases);
   }, 120_000);
 
-  it("Conv2DDepthwise: row blocks below and above 4, narrow and wide rows, strides and dilations", () => {
-    expectAgreement(Array.from({ length: 16 }, (_, i) => convCase("Conv2DDepthwise", 200 + i)));
+  it("Conv2DDepthwise: row blocks below and above 4, narrow and wide rows, strides and dilations", async () => {
+    await expectAgreement(Array.from({ length: 16 }, (_, i) => convCase("Conv2DDepthwise", 200 + i)));
   }, 120_000);
 
-  it("Conv2DWinograd: tails of tiles and channels, asymmetric pads, run-time weights; within 8 eps of sum |w x|", () => {
+  it("Conv2DWinograd: tails of tiles and channels, asymmetric pads, run-time weights; within 8 eps of sum |w x|", async () => {
     const cases = [...Array.from({ length: 12 }, (_, i) => convCase("Conv2DWinograd", 300 + i)), convCase("Conv2DWinograd", 320, true)];
-    const c = expectAgreement(cases);
+    const c = await expectAgreement(cases);
     let worst = 0;
     cases.forEach((kc, k) => {
       if (kc.attrs["activation"] !== undefined) return; // the bound is on the convolution itself
@@ -104,8 +104,8 @@ describe("blocked float kernels equal the generic kernels (host build, ASan/UBSa
     expect(worst).toBeGreaterThan(0);
   }, 120_000);
 
-  it("MatMulPacked: GEMV and row tiles, panel tails, transB, biases [N] and [1, N], batched A, run-time B", () => {
-    expectAgreement([...Array.from({ length: 18 }, (_, i) => matmulCase(400 + i)), matmulCase(430, true), matmulCase(431, true)]);
+  it("MatMulPacked: GEMV and row tiles, panel tails, transB, biases [N] and [1, N], batched A, run-time B", async () => {
+    await expectAgreement([...Array.from({ length: 18 }, (_, i) => matmulCase(400 + i)), matmulCase(430, true), matmulCase(431, true)]);
   }, 120_000);
 });
 
