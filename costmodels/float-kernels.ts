@@ -25,6 +25,11 @@ export interface FloatKernelPrices {
   readonly depthwisePerMac: number;
   /** Cycles per element of Winograd's transforms (V per input channel, M per output channel, per tile). */
   readonly transformPerElement: number;
+  /**
+   * Extra cycles per Winograd-domain output (16 per tile and output channel): the store of the
+   * 16 short GEMMs' tiles and the inverse transform's reads of them, which dominate when C is small.
+   */
+  readonly winogradPerOutput: number;
 }
 
 /** Floats the kernel copies per inference: every band row of every output row, per image. */
@@ -63,8 +68,8 @@ export function floatKernelWork(prices: FloatKernelPrices, node: Node, inputs: r
 
 /**
  * Winograd F(2x2, 3x3) per tile row (2 output rows): the band copy (8 C (T + 2) floats), the 16
- * GEMMs (16 C M MACs per tile; T tiles, ceil(OW / 2) rounded up to 4) and the transforms
- * (16 (C + M) elements per tile).
+ * GEMMs (16 C M MACs per tile; T tiles, ceil(OW / 2) rounded up to 4), the transforms
+ * (16 (C + M) elements per tile) and the GEMMs' 16 M outputs per tile.
  */
 function winogradWork(prices: FloatKernelPrices, node: Node, inputs: readonly (ValueInfo | undefined)[]): number | undefined {
   let g: Conv2dGeometry;
@@ -75,7 +80,7 @@ function winogradWork(prices: FloatKernelPrices, node: Node, inputs: readonly (V
   }
   const t = winogradTilesPerRow(g);
   const bands = g.n * Math.ceil(g.oh / 2);
-  return bands * (8 * g.c * (t + 2) * prices.copyPerElement + t * 16 * g.c * g.m * prices.tilePerMac + t * 16 * (g.c + g.m) * prices.transformPerElement);
+  return bands * (8 * g.c * (t + 2) * prices.copyPerElement + t * 16 * g.c * g.m * prices.tilePerMac + t * 16 * (g.c + g.m) * prices.transformPerElement + t * 16 * g.m * prices.winogradPerOutput);
 }
 
 /**

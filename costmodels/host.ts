@@ -36,7 +36,7 @@ export const HOST_COEFFICIENTS: Coefficients = {
  * does 32 MACs in about 5 cycles (8 mulps, 8 addps, 4 broadcasts on four FP pipes), measured at
  * 12-19 GMAC/s on the 2.1 GHz reference machine against 1-2.6 GMAC/s for the generic Conv.
  */
-export const HOST_FLOAT_KERNELS: FloatKernelPrices = { tilePerMac: 0.1, copyPerElement: 0.1, tilePerOutput: 0.2, depthwisePerMac: 0.2, transformPerElement: 0.15 };
+export const HOST_FLOAT_KERNELS: FloatKernelPrices = { tilePerMac: 0.1, copyPerElement: 0.1, tilePerOutput: 0.2, depthwisePerMac: 0.2, transformPerElement: 0.15, winogradPerOutput: 0 };
 
 /** Weights: cycles only matter, with a small weight on traffic and code to break ties. */
 export const host: CostModel = withFloatKernelPrices(
