@@ -87,10 +87,11 @@ function withInt8ElementPrices(model: CostModel): CostModel {
  * The blocked float kernels (costmodels/float-kernels.ts) with the FPU: a 4x4 tile of VMLA.F32
  * accumulators in s-registers; per k 4 + 4 VLDR, 16 VMLA and the offset load and loop (~27
  * instructions for 16 MACs), measured under QEMU at 1.5-1.7 instructions per MAC all in (a 3x3
- * 16 -> 16 Conv2DGemm on 32x32: 4.01 M instructions for 2.36 M MACs). Winograd's prices are a least-squares fit of the per-op instruction
- * counts under QEMU (bench:cortex-m-float) of IC ResNet-8's five 3x3 layers (C x M = 3 x 16,
- * 16 x 16 on 32x32; 32 x 32 on 16x16; 64 x 64 on 8x8): 1.6 per MAC, 7.8 per transformed element
- * and 19.7 per Winograd-domain output, within 1% of every layer.
+ * 16 -> 16 Conv2DGemm on 32x32: 4.01 M instructions for 2.36 M MACs). Winograd's prices are a
+ * least-squares fit of the per-op instruction counts under QEMU (bench:cortex-m-float) of IC
+ * ResNet-8's 3x3 layers (C x M = 3 x 16 and 16 x 16 on 32x32, 32 x 32 on 16x16, 64 x 64 on
+ * 8x8): 1.6 per MAC, 7.8 per transformed element and 19.7 per Winograd-domain output, within 1%
+ * of every layer.
  */
 export const CORTEX_M4_FLOAT_KERNELS: FloatKernelPrices = {
   tilePerMac: 1.6,

@@ -10,8 +10,8 @@ import type { CostModel, CostVector } from "./types.js";
 
 /**
  * Prices of the blocked float32 kernels (runtime-c/kernels/tile_f32.c and its users), which
- * rules/targets/float-kernels.rules offers next to the generic Conv/Gemm/MatMul. The table model prices
- * a MAC op as macs x cyclesPerMac[family]; for these ops the MAC term is replaced by the
+ * rules/targets/float-kernels.rules offers next to the generic Conv/Gemm/MatMul. The table model
+ * prices a MAC op as macs x cyclesPerMac[family]; for these ops the MAC term is replaced by the
  * kernel's own work below, everything else (call, outputs, fused activation, traffic) is kept.
  */
 export interface FloatKernelPrices {
@@ -80,7 +80,8 @@ function winogradWork(prices: FloatKernelPrices, node: Node, inputs: readonly (V
   }
   const t = winogradTilesPerRow(g);
   const bands = g.n * Math.ceil(g.oh / 2);
-  return bands * (8 * g.c * (t + 2) * prices.copyPerElement + t * 16 * g.c * g.m * prices.tilePerMac + t * 16 * (g.c + g.m) * prices.transformPerElement + t * 16 * g.m * prices.winogradPerOutput);
+  const perTile = 16 * g.c * g.m * prices.tilePerMac + 16 * (g.c + g.m) * prices.transformPerElement + 16 * g.m * prices.winogradPerOutput;
+  return bands * (8 * g.c * (t + 2) * prices.copyPerElement + t * perTile);
 }
 
 /**
