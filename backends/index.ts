@@ -38,10 +38,18 @@ export interface LowerContext {
   readonly calibration?: readonly (readonly Tensor[])[];
 }
 
+/**
+ * The blocked float32 kernels (rules/targets/float-kernels.rules: register-tiled conv, depthwise,
+ * Winograd and GEMM) for the targets that run Egret's C kernels on a CPU. Not shipped rules: the
+ * K210 lowering and post-training quantization expect the generic Conv/Gemm/MatMul.
+ */
+export const FLOAT_KERNEL_RULES = "float-kernels.rules";
+
 const host: Backend = {
   name: "host",
   description: "portable C99 for the build machine (any C99 compiler; Makefile builds ./runner)",
   costModel: "host",
+  ruleFiles: [FLOAT_KERNEL_RULES],
   files: (model) => hostFiles(model),
 };
 

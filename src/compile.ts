@@ -26,6 +26,11 @@ export interface CompileOptions {
   readonly optimize?: boolean;
   /** User rules added to the shipped ones (`--rules FILE`). */
   readonly extraRules?: readonly RuleAst[];
+  /**
+   * Load the target's own rule files (default true): its lowering onto target kernels. false
+   * extracts with the shipped rules only, the generic kernels (the baseline of measurements).
+   */
+  readonly targetRules?: boolean;
   /** Cost model for extraction (default: the target's own). */
   readonly costModel?: string;
   /** Also compile the unoptimised graph to report kernel calls before optimisation (`--json`). */
@@ -153,7 +158,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
     options.optimize === false
       ? undefined
       : optimizeGraph(graph, {
-          rules: [...shippedRules(), ...targetRules(backend), ...(options.extraRules ?? [])],
+          rules: [...shippedRules(), ...(options.targetRules === false ? [] : targetRules(backend)), ...(options.extraRules ?? [])],
           costModel,
           ...(options.extractor === undefined ? {} : { extractor: options.extractor }),
           ...(options.limits === undefined ? {} : { limits: options.limits }),

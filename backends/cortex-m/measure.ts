@@ -10,7 +10,7 @@ import { buildFirmware, runFirmware, type TargetRun } from "./qemu.js";
 import { sizeReport, type SizeReport } from "./size-report.js";
 import { findVariant, CORTEX_M_VARIANTS, type CortexMVariant } from "./variants.js";
 
-/** "optimised": the target as compiled (its lowering rules and kernels); "generic": the host's program and kernels, cross-built. */
+/** "optimised": the target as compiled (its lowering rules and kernels); "generic": the same target without its rules (generic kernels). */
 export type KernelSet = "optimised" | "generic";
 
 export interface TargetMeasureOptions {
@@ -57,11 +57,11 @@ export function measureOnTarget(graph: Graph, options: TargetMeasureOptions): Ta
   const kernels = options.kernels ?? "optimised";
   const sourceName = options.sourceName ?? graph.name;
   if (options.inputs.length !== graph.inputs.length) fail("bad-option", "option --input", `the model has ${graph.inputs.length} inputs, got ${options.inputs.length} files`);
-  // Generic: the program the host target extracts (no target rules), weighed by the same cost model.
+  // Generic: the program extracted without the target's rules, weighed by the same cost model.
   const steps = options.perOp === true ? 5 : 3;
   const progress = (done: number, task: string) => options.onProgress?.({ task, done, total: steps, detail: `${kernels} kernels` });
   progress(0, "compiling");
-  const compiled = compileGraph(graph, kernels === "optimised" ? { target: variant.name, sourceName } : { target: "host", costModel: variant.costModel, sourceName });
+  const compiled = compileGraph(graph, { target: variant.name, sourceName, ...(kernels === "optimised" ? {} : { targetRules: false }) });
   const program = compiled.graph;
   const model = emitModel(program, { sourceName });
   const files = cortexMFiles(variant, model);

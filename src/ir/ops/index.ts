@@ -12,7 +12,11 @@ import "./bitcast.js";
 import "./mod-shift.js";
 // neural-network layers
 import "./conv.js";
+import "./conv-gemm.js";
+import "./conv-depthwise.js";
+import "./conv-winograd.js";
 import "./matmul.js";
+import "./matmul-packed.js";
 import "./einsum.js";
 import "./det.js";
 import "./pool.js";
