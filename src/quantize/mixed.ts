@@ -4,7 +4,7 @@ import type { Graph } from "../ir/graph.js";
 import type { Sample } from "./calibrate.js";
 import { LayerComparison } from "./layer-compare.js";
 import type { ActDType } from "./params.js";
-import { quantizeWithStats, type PtqOptions, type PtqResult } from "./ptq.js";
+import { quantizeWithStats, type PtqOptions, type PtqResult, type RewriteOptions } from "./ptq.js";
 import type { TensorStats } from "./stats.js";
 
 /** Float ops whose integer lowering honours an int16 output (the others are int8-only or float). */
@@ -52,7 +52,7 @@ function targetSqnr(program: Graph, q: PtqResult, samples: readonly Sample[], ta
  * SQNR at the outputs (before a final softmax, see sensitivityTargets) is that layer's cost of
  * staying int8. One quantization and |samples| runs per layer.
  */
-export function layerSensitivity(program: Graph, stats: ReadonlyMap<string, TensorStats>, samples: readonly Sample[], options: Omit<PtqOptions, "onProgress" | "overrides" | "dtype">): LayerSensitivity[] {
+export function layerSensitivity(program: Graph, stats: ReadonlyMap<string, TensorStats>, samples: readonly Sample[], options: Omit<RewriteOptions, "overrides" | "dtype">): LayerSensitivity[] {
   const candidates = int16Candidates(program);
   const all16 = new Map<string, ActDType>(candidates.map((t) => [t, "int16"]));
   const targets = sensitivityTargets(program);
@@ -108,13 +108,14 @@ export function readOverrides(path: string, program: Graph): Map<string, ActDTyp
 }
 
 /** The chosen scheme as JSON: per float tensor, its dtype and quantization parameters. */
-export function schemeJson(result: PtqResult, options: Pick<PtqOptions, "dtype" | "method" | "perChannel">): string {
+export function schemeJson(result: PtqResult, options: Pick<PtqOptions, "dtype" | "method" | "perChannel" | "weightRounding">): string {
   const tensors: Record<string, { dtype: string; scale: number; zeroPoint: number }> = {};
   for (const [tensor, copies] of [...result.copies].sort(([a], [b]) => a.localeCompare(b))) {
     const q = copies[0]!;
     tensors[tensor] = { dtype: q.dtype, scale: q.params.scale, zeroPoint: q.params.zeroPoint };
   }
-  return `${JSON.stringify({ dtype: options.dtype, method: options.method, weights: options.perChannel ? "per-channel" : "per-tensor", tensors }, null, 2)}\n`;
+  const rounding = options.weightRounding === undefined ? {} : { weightRounding: options.weightRounding };
+  return `${JSON.stringify({ dtype: options.dtype, method: options.method, weights: options.perChannel ? "per-channel" : "per-tensor", ...rounding, tensors }, null, 2)}\n`;
 }
 
 export function writeScheme(path: string, text: string): void {
