@@ -5,17 +5,20 @@ import { fail } from "../errors.js";
 import type { Graph } from "../ir/graph.js";
 import type { Sample } from "../quantize/calibrate.js";
 import { calibrate } from "../quantize/calibrate.js";
+import { checkOnCalibration, formatCalibrationCheck } from "../quantize/calibration-check.js";
 import { chooseInt16, layerSensitivity, readOverrides, schemeJson, writeScheme } from "../quantize/mixed.js";
 import type { ActDType } from "../quantize/params.js";
 import { optimizedFloatProgram, QUANTIZE_DTYPES, quantizeWithStats, type PtqResult, type QuantizeDType } from "../quantize/ptq.js";
 import { RANDOM_FLOAT_RANGE, RANDOM_SAMPLE_COUNT, randomSamples } from "../quantize/random-samples.js";
-import { CALIBRATION_METHODS, needsHistogram, type CalibrationMethodName } from "../quantize/ranges/index.js";
+import { DEFAULT_WEIGHT_ROUNDING, WEIGHT_ROUNDINGS, weightRounder, type WeightRoundingName } from "../quantize/weight-rounding.js";
+import { CALIBRATION_METHODS, DEFAULT_CALIBRATION_METHOD, needsHistogram, type CalibrationMethodName } from "../quantize/ranges/index.js";
 
 /** The options `egret compile` and `egret eval` share for post-training quantization. */
 export interface QuantizeCliOptions {
   quantize?: QuantizeDType;
   calib?: string;
   calibMethod: CalibrationMethodName;
+  weightRounding?: WeightRoundingName;
   perChannel?: boolean;
   perTensor?: boolean;
   samples?: string;
@@ -34,7 +37,8 @@ export function addQuantizeOptions(cmd: Command, quantizeRequired = false): Comm
   return cmd
     .addOption(quantizeRequired ? dtype.makeOptionMandatory() : dtype)
     .option("--calib <path>", "calibration data: .npy/.npz/.bin/.raw/.png/.jpg file or a folder of them")
-    .addOption(new Option("--calib-method <method>", "how calibration ranges are chosen").choices([...CALIBRATION_METHODS]).default("kl"))
+    .addOption(new Option("--calib-method <method>", "how calibration ranges are chosen (auto: per tensor, the method with the least measured error)").choices([...CALIBRATION_METHODS]).default(DEFAULT_CALIBRATION_METHOD))
+    .addOption(new Option("--weight-rounding <how>", "how weights are rounded to int8 (gptq: error-compensating, from the calibration data)").choices([...WEIGHT_ROUNDINGS]).default(DEFAULT_WEIGHT_ROUNDING))
     .option("--per-channel", "one weight scale per output channel (the default)")
     .option("--per-tensor", "one weight scale per weight tensor")
     .option("--samples <n>", "use only the first N calibration samples")
@@ -108,7 +112,8 @@ export function quantizeFromOptions(graph: Graph, opts: QuantizeCliOptions & { q
   const bar = progressBar(opts.quiet === true);
   const stats = calibrate(program, samples, { histograms: needsHistogram(opts.calibMethod), onProgress: (done, total) => bar?.update(done, total) });
   bar?.stop();
-  const scheme = { dtype: opts.quantize, method: opts.calibMethod, perChannel: opts.perTensor !== true };
+  const weightRounding = opts.weightRounding ?? DEFAULT_WEIGHT_ROUNDING;
+  const scheme = { dtype: opts.quantize, method: opts.calibMethod, perChannel: opts.perTensor !== true, rounder: weightRounder(weightRounding, program, samples) };
   const overrides = new Map<string, ActDType>();
   if (opts.int16Budget !== undefined) {
     const percent = Number(opts.int16Budget);
@@ -120,8 +125,9 @@ export function quantizeFromOptions(graph: Graph, opts: QuantizeCliOptions & { q
   }
   if (opts.precisionOverrides !== undefined) for (const [t, d] of readOverrides(opts.precisionOverrides, program)) overrides.set(t, d);
   const result = quantizeWithStats(program, stats, { ...scheme, overrides });
-  if (opts.exportScheme !== undefined) writeScheme(opts.exportScheme, schemeJson(result, scheme));
+  if (opts.exportScheme !== undefined) writeScheme(opts.exportScheme, schemeJson(result, { ...scheme, weightRounding }));
   for (const f of result.fallbacks) console.error(`egret: note: ${f.node} (${f.op}) stays float between QDequantize/QQuantize: ${f.reason}`);
+  for (const line of formatCalibrationCheck(checkOnCalibration(result, samples))) console.error(line);
   return result;
 }
 

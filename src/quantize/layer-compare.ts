@@ -56,9 +56,9 @@ export class LayerComparison {
     return { float: floatOut, quantized: quantOut };
   }
 
-  /** Per-tensor results in the float program's execution order. */
+  /** Per-tensor results in the float program's execution order, graph inputs (their QQuantize) first. */
   results(): LayerError[] {
-    const order = this.floatProgram.nodes.flatMap((n) => n.outputs);
+    const order = [...this.floatProgram.inputs.map((i) => i.name), ...this.floatProgram.nodes.flatMap((n) => n.outputs)];
     return order.flatMap((tensor) => {
       const e = this.acc.get(tensor);
       return e ? [{ tensor, quantized: e.q.name, dtype: e.q.dtype, sqnrDb: e.sqnr.db, cosine: e.cosine / e.n }] : [];
