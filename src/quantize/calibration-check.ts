@@ -19,7 +19,7 @@ export interface CalibrationCheck {
 
 /** Runs both programs on the calibration samples: one pass of each, as `egret eval` does on its data. */
 export function checkOnCalibration(q: PtqResult, samples: readonly Sample[]): CalibrationCheck {
-  const layers = new LayerComparison(q.floatProgram, q.graph, q.copies);
+  const layers = new LayerComparison(q.floatProgram, q.graph, q.copies, q.floors);
   const outs = q.floatProgram.outputs.map(() => new SqnrAccumulator());
   for (const s of samples) {
     const { float, quantized } = layers.add(s);

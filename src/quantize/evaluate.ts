@@ -48,7 +48,7 @@ export function evaluateQuantized(q: PtqResult, samples: readonly Sample[], opti
   const { labels } = options;
   const program = q.floatProgram;
   const kinds = program.outputs.map((o) => outputKind(program, o.name, options.outputKind ?? "auto", labels !== undefined));
-  const layers = new LayerComparison(program, q.graph, q.copies);
+  const layers = new LayerComparison(program, q.graph, q.copies, q.floors);
   const outs = program.outputs.map(() => ({ sqnr: new SqnrAccumulator(), cosine: 0, maxAbs: 0, agree: 0 }));
   const scored = kinds.findIndex((k) => k.kind === "classes");
   let floatRight = 0;

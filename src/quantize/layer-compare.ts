@@ -25,6 +25,11 @@ export class LayerComparison {
     private readonly quantized: Graph,
     /** Float tensor -> its quantized copies (the producer's copy, the first, is compared). */
     private readonly copies: ReadonlyMap<string, readonly QTensor[]>,
+    /**
+     * Tensors whose values below a floor are don't-care (a Softmax input, see softmax-range.ts):
+     * the float reference is compared clamped at it, as the integer copy is.
+     */
+    private readonly floors: ReadonlyMap<string, number> = new Map(),
   ) {}
 
   /** Runs both programs on one sample and returns their graph outputs (float, quantized). */
@@ -43,7 +48,8 @@ export class LayerComparison {
       if (!f || !qt) continue;
       const view = q.layout === "nhwc" ? permute(qt, NHWC_TO_NCHW) : qt;
       const deq = Array.from(view.toNumbers(), (v) => q.params.scale * (v - q.params.zeroPoint));
-      const ref = f.toNumbers();
+      const floor = this.floors.get(tensor);
+      const ref = floor === undefined ? f.toNumbers() : f.toNumbers().map((v) => Math.max(v, floor));
       let entry = this.acc.get(tensor);
       if (!entry) {
         entry = { sqnr: new SqnrAccumulator(), cosine: 0, n: 0, q };

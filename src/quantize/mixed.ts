@@ -41,7 +41,7 @@ export function sensitivityTargets(program: Graph): string[] {
 /** The lowest SQNR (dB) over the targets, comparing dequantized integer copies with the float values. */
 function targetSqnr(program: Graph, q: PtqResult, samples: readonly Sample[], targets: readonly string[]): number {
   const copies = new Map([...q.copies].filter(([t]) => targets.includes(t)));
-  const layers = new LayerComparison(program, q.graph, copies);
+  const layers = new LayerComparison(program, q.graph, copies, q.floors);
   for (const s of samples) layers.add(s);
   return Math.min(...layers.results().map((l) => l.sqnrDb));
 }

@@ -7,6 +7,7 @@ import { calibrate, type Sample } from "./calibrate.js";
 import type { ActDType } from "./params.js";
 import { quantizeGraph, type QuantizedGraph } from "./quantize-graph.js";
 import { needsHistogram, rangeMethod, type CalibrationMethodName, type Range } from "./ranges/index.js";
+import { softmaxInputRange, softmaxInputs } from "./softmax-range.js";
 import type { TensorStats } from "./stats.js";
 import { DEFAULT_WEIGHT_ROUNDING, weightRounder, type WeightRounder, type WeightRoundingName } from "./weight-rounding.js";
 
@@ -33,6 +34,8 @@ export interface PtqResult extends QuantizedGraph {
   readonly ranges: ReadonlyMap<string, Range>;
   /** Activation dtype of every float tensor. */
   readonly dtypeOf: (tensor: string) => ActDType;
+  /** Softmax inputs whose range starts above the observed minimum: below it, values are don't-care. */
+  readonly floors: ReadonlyMap<string, number>;
 }
 
 /**
@@ -66,10 +69,15 @@ export function quantizeWithStats(floatProgram: Graph, stats: ReadonlyMap<string
   const dtypeOf = (t: string): ActDType => options.overrides?.get(t) ?? base;
   const method = rangeMethod(options.method);
   const ranges = new Map<string, Range>();
+  const floors = new Map<string, number>();
+  const logits = softmaxInputs(floatProgram);
   for (const [name, s] of stats) {
     const d = dtypeOf(name);
-    ranges.set(name, method(s, { levels: d === "int16" ? 65536 : 256, symmetric: d === "int16" }));
+    const r = method(s, { levels: d === "int16" ? 65536 : 256, symmetric: d === "int16" });
+    const shifted = logits.has(name) && d === "int8" ? softmaxInputRange(r, s) : r;
+    if (shifted.lo > r.lo) floors.set(name, shifted.lo);
+    ranges.set(name, shifted);
   }
   const q = quantizeGraph(floatProgram, ranges, { perChannel: options.perChannel, dtypeOf, ...(options.rounder ? { rounder: options.rounder } : {}) });
-  return { ...q, floatProgram, stats, ranges, dtypeOf };
+  return { ...q, floatProgram, stats, ranges, dtypeOf, floors };
 }

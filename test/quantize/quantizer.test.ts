@@ -100,7 +100,7 @@ describe("quantizer: float graph -> integer ops", () => {
     // calibration inputs: on new inputs, values beyond the calibrated ranges clip in both
     // dtypes alike, which would hide the resolution this test is about.
     const logits = (q: typeof int8) => {
-      const layers = new LayerComparison(program, q.graph, q.copies);
+      const layers = new LayerComparison(program, q.graph, q.copies, q.floors);
       for (const s of calib) layers.add(s);
       return layers.results().find((l) => l.tensor === program.nodes.find((n) => n.op === "Softmax")!.inputs[0])!.sqnrDb;
     };
