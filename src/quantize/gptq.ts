@@ -3,7 +3,7 @@ import type { LayerHessian } from "./hessian.js";
 import { inverseUpperCholesky } from "./linalg.js";
 import { weightScales, type QuantizedWeights } from "./params.js";
 
-/** GPTQ's dampening: this share of the mean diagonal is added to H, so dead inputs do not make it singular. */
+/** Least dampening (GPTQ's): this share of H is replaced by its mean diagonal, so dead inputs do not make it singular. */
 export const GPTQ_DAMPENING = 0.01;
 
 /**
@@ -23,7 +23,8 @@ export function gptqWeights(w: Tensor, axis: number, perChannel: boolean, hessia
   if (values.length !== rows * k || rows % hessian.groups.length !== 0) return undefined;
   const scales = weightScales(w, axis, perChannel);
   const perGroup = rows / hessian.groups.length;
-  const factors = hessian.groups.map((h) => inverseUpperCholesky(dampened(h, k), k));
+  const share = Math.max(GPTQ_DAMPENING, k / (k + hessian.vectors));
+  const factors = hessian.groups.map((h) => inverseUpperCholesky(dampened(h, k, share), k));
   if (factors.some((u) => u === undefined)) return undefined;
   // Element j of row r in `values`: the other axes flattened, outer part first.
   const at = (r: number, j: number) => (Math.floor(j / inner) * rows + r) * inner + (j % inner);
@@ -44,12 +45,19 @@ export function gptqWeights(w: Tensor, axis: number, perChannel: boolean, hessia
   return { tensor: new Tensor("int8", w.shape, codes), scales };
 }
 
-function dampened(h: Float64Array, k: number): Float64Array {
-  const d = Float64Array.from(h);
+/**
+ * (1 - share) H + share * mean(diag H) * I: H estimated from few input vectors (the last layers of
+ * a CNN over a handful of images see a few hundred patches of a few hundred inputs) describes the
+ * calibration inputs, not the inputs to come, and rounding that fits it exactly moves the error
+ * into the directions it never saw. Shrinking towards the diagonal in proportion to K / (K + N)
+ * (a covariance shrinkage estimator's weight) keeps GPTQ's gain where H is well estimated.
+ */
+function dampened(h: Float64Array, k: number, share: number): Float64Array {
   let mean = 0;
   for (let i = 0; i < k; i++) mean += h[i * k + i]!;
   mean /= k;
-  const damp = GPTQ_DAMPENING * mean > 0 ? GPTQ_DAMPENING * mean : 1;
+  const d = h.map((v) => (1 - share) * v);
+  const damp = share * mean > 0 ? share * mean : 1;
   for (let i = 0; i < k; i++) {
     // An input that is always zero carries no information: its weight may round either way.
     if (d[i * k + i] === 0) d[i * k + i] = 1;

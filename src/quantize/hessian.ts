@@ -20,6 +20,8 @@ export interface LayerHessian {
   readonly fanIn: number;
   /** One K x K matrix (row-major) per group; output row r belongs to group floor(r / (rows / groups)). */
   readonly groups: readonly Float64Array[];
+  /** Input vectors summed into each group's matrix. */
+  readonly vectors: number;
 }
 
 /** How one weighted node's input vectors are laid out, or undefined when GPTQ does not apply. */
@@ -36,20 +38,23 @@ interface PatchPlan {
  * fan-in is at most MAX_GPTQ_FAN_IN, from one traced pass of the float program over `samples`.
  */
 export function collectHessians(program: Graph, samples: readonly Sample[]): Map<string, LayerHessian> {
-  const plans = new Map<string, { node: Node; plan: PatchPlan; h: Float64Array[]; stride: number; seen: number }[]>();
+  const plans = new Map<string, { node: Node; plan: PatchPlan; h: Float64Array[]; stride: number; seen: number; used: number }[]>();
   for (const node of program.nodes) {
     const plan = patchPlan(program, node);
     if (!plan || plan.fanIn > MAX_GPTQ_FAN_IN) continue;
     const total = plan.perSample * samples.length;
     const stride = Math.max(1, Math.ceil((total * plan.fanIn * plan.fanIn) / HESSIAN_WORK_PER_LAYER));
-    const entry = { node, plan, h: Array.from({ length: plan.groups }, () => new Float64Array(plan.fanIn * plan.fanIn)), stride, seen: 0 };
+    const entry = { node, plan, h: Array.from({ length: plan.groups }, () => new Float64Array(plan.fanIn * plan.fanIn)), stride, seen: 0, used: 0 };
     const input = node.inputs[0]!;
     plans.set(input, [...(plans.get(input) ?? []), entry]);
   }
   for (const sample of samples) {
     runTraced(program, sample, (name: string, t: Tensor) => {
       for (const e of plans.get(name) ?? []) {
-        e.plan.forEach(t.toNumbers(), (i) => (e.seen + i) % e.stride === 0, (g, v) => addOuter(e.h[g]!, v, e.plan.fanIn));
+        e.plan.forEach(t.toNumbers(), (i) => (e.seen + i) % e.stride === 0, (g, v) => {
+          addOuter(e.h[g]!, v, e.plan.fanIn);
+          if (g === 0) e.used++;
+        });
         e.seen += e.plan.perSample;
       }
     });
@@ -58,7 +63,7 @@ export function collectHessians(program: Graph, samples: readonly Sample[]): Map
   for (const list of plans.values()) {
     for (const e of list) {
       for (const h of e.h) symmetrize(h, e.plan.fanIn);
-      out.set(e.node.name, { fanIn: e.plan.fanIn, groups: e.h });
+      out.set(e.node.name, { fanIn: e.plan.fanIn, groups: e.h, vectors: e.used });
     }
   }
   return out;
