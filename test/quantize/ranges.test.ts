@@ -113,7 +113,7 @@ describe("KL: the collapses it had", () => {
   });
 });
 
-describe("auto (the default): the widest candidate within 1 dB of the least measured error", () => {
+describe("auto (the default): the widest candidate within AUTO_TOLERANCE_DB of the least measured error", () => {
   const errorOf = (s: TensorStats, m: (typeof CALIBRATION_METHODS)[number]) => quantizationError(s.histogram!, withZero(rangeMethod(m)(s, INT8)), INT8);
 
   it("is never more than AUTO_TOLERANCE_DB worse on the calibration histogram than the best single method", () => {
