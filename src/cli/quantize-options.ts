@@ -1,11 +1,11 @@
-import { Option, type Command } from "commander";
+import { Command, Option } from "commander";
 import { createRequire } from "node:module";
 import { loadSamples, type CalibOptions, type Layout } from "../calib/data.js";
 import { fail } from "../errors.js";
 import type { Graph } from "../ir/graph.js";
 import type { Sample } from "../quantize/calibrate.js";
 import { calibrate } from "../quantize/calibrate.js";
-import { checkOnCalibration, formatCalibrationCheck } from "../quantize/calibration-check.js";
+import { checkOnCalibration, formatCalibrationCheck, type CalibrationCheck } from "../quantize/calibration-check.js";
 import { chooseInt16, layerSensitivity, readOverrides, schemeJson, writeScheme } from "../quantize/mixed.js";
 import type { ActDType } from "../quantize/params.js";
 import { optimizedFloatProgram, QUANTIZE_DTYPES, quantizeWithStats, type PtqResult, type QuantizeDType } from "../quantize/ptq.js";
@@ -108,6 +108,15 @@ export function quantizeFromOptions(graph: Graph, opts: QuantizeCliOptions & { q
   } else {
     samples = readSamples(graph, opts.calib, opts);
   }
+  return quantizeSamples(graph, samples, opts).result;
+}
+
+/**
+ * What `egret compile --quantize` does once the samples are read: optimise, calibrate (progress
+ * bar on a terminal), round weights, choose mixed precision, rewrite onto the integer ops, then
+ * check the result on the calibration samples. Notes, the check and its warning go to `log`.
+ */
+export function quantizeSamples(graph: Graph, samples: readonly Sample[], opts: QuantizeCliOptions & { quantize: QuantizeDType }, log: (line: string) => void = console.error): { result: PtqResult; check: CalibrationCheck } {
   const program = optimizedFloatProgram(graph);
   const bar = progressBar(opts.quiet === true);
   const stats = calibrate(program, samples, { histograms: needsHistogram(opts.calibMethod), onProgress: (done, total) => bar?.update(done, total) });
@@ -121,14 +130,22 @@ export function quantizeFromOptions(graph: Graph, opts: QuantizeCliOptions & { q
     if (opts.quantize === "int16") fail("bad-option", "option --int16-budget", "mixes int16 into an int8 program; use it with --quantize int8 or uint8");
     const sensitivity = layerSensitivity(program, stats, samples, scheme);
     for (const t of chooseInt16(sensitivity, percent)) overrides.set(t, "int16");
-    console.error(`egret: mixed precision: ${overrides.size} of ${sensitivity.length} activations int16 within ${percent}% of the activation bytes: ${[...overrides.keys()].join(", ") || "(none)"}`);
+    log(`egret: mixed precision: ${overrides.size} of ${sensitivity.length} activations int16 within ${percent}% of the activation bytes: ${[...overrides.keys()].join(", ") || "(none)"}`);
   }
   if (opts.precisionOverrides !== undefined) for (const [t, d] of readOverrides(opts.precisionOverrides, program)) overrides.set(t, d);
   const result = quantizeWithStats(program, stats, { ...scheme, overrides });
   if (opts.exportScheme !== undefined) writeScheme(opts.exportScheme, schemeJson(result, { ...scheme, weightRounding }));
-  for (const f of result.fallbacks) console.error(`egret: note: ${f.node} (${f.op}) stays float between QDequantize/QQuantize: ${f.reason}`);
-  for (const line of formatCalibrationCheck(checkOnCalibration(result, samples))) console.error(line);
-  return result;
+  for (const f of result.fallbacks) log(`egret: note: ${f.node} (${f.op}) stays float between QDequantize/QQuantize: ${f.reason}`);
+  const check = checkOnCalibration(result, samples);
+  for (const line of formatCalibrationCheck(check)) log(line);
+  return { result, check };
+}
+
+/** The options `--quantize <dtype>` alone gives (every other option at its default), as commander parses them. */
+export function defaultQuantizeOptions(dtype: QuantizeDType = "int8"): QuantizeCliOptions & { quantize: QuantizeDType } {
+  const cmd = addQuantizeOptions(new Command().exitOverride());
+  cmd.parse(["--quantize", dtype, "--quiet"], { from: "user" });
+  return cmd.opts<QuantizeCliOptions & { quantize: QuantizeDType }>();
 }
 
 /** The graph `egret compile` emits: quantized when --quantize is given, else as imported. */
