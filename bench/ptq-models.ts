@@ -56,7 +56,8 @@ const sameValues = (a: Tensor, b: Tensor) => a.data.length === b.data.length && 
  * 32x32, pixel values 0..255 as the model takes them) and their mirror images. Evaluation: the 8
  * TFLM reference inputs of golden/pretrainedResnet_quant/multi (a black image, then one CIFAR-10
  * truck and variations of it), each also mirrored, shifted-and-cropped by 2 pixels and with +-12
- * noise, identical inputs once (the black image's mirror and shift are the black image): 30 inputs.
+ * noise, identical inputs once (the black image's mirror and shift are the black image; input 2 is
+ * input 1 mirrored, so each one's mirror is the other): 28 inputs.
  */
 export function icCase(shared: string): PtqCase {
   const dir = join(shared, "models/tflite/mlperf-tiny/ic");
