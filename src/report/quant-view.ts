@@ -10,8 +10,7 @@ export function describeQuantError(report: EvalReport, source: string): QuantVie
     layers: [...report.layers]
       .map((l) => ({ tensor: l.tensor, dtype: l.dtype, sqnrDb: l.sqnrDb, cosine: l.cosine }))
       .sort((a, b) => a.sqnrDb - b.sqnrDb || a.cosine - b.cosine || compareStrings(a.tensor, b.tensor)),
-    outputs: report.outputs.map((o) => ({ name: o.name, sqnrDb: o.sqnrDb, cosine: o.cosine })),
-    top1Agreement: report.top1Agreement,
+    outputs: report.outputs.map((o) => ({ name: o.name, sqnrDb: o.sqnrDb, cosine: o.cosine, ...(o.top1Agreement === undefined ? {} : { top1Agreement: o.top1Agreement }) })),
     floatFallbacks: report.floatFallbacks,
   };
 }

@@ -86,8 +86,8 @@ export interface QuantView {
   readonly source: string;
   /** Worst (lowest SQNR) first. */
   readonly layers: readonly QuantLayerRow[];
-  readonly outputs: readonly { readonly name: string; readonly sqnrDb: number; readonly cosine: number }[];
-  readonly top1Agreement: number;
+  /** Per output; top-1 agreement only for outputs read as class scores (see quantize/output-kind). */
+  readonly outputs: readonly { readonly name: string; readonly sqnrDb: number; readonly cosine: number; readonly top1Agreement?: number }[];
   readonly floatFallbacks: readonly { readonly node: string; readonly op: string; readonly reason: string }[];
 }
 

@@ -25,7 +25,7 @@ describe("mixed precision: per-layer sensitivity, --int16-budget, overrides, --e
     const stats = calibrate(program, calib, { histograms: false });
     const scheme = { dtype: "int8", method: "minmax", perChannel: true } as const;
     const worst = (q: PtqResult) => {
-      const layers = new LayerComparison(program, q.graph, q.copies);
+      const layers = new LayerComparison(program, q.graph, q.copies, q.floors);
       for (const s of evalSet) layers.add(s);
       return Math.min(...layers.results().map((l) => l.sqnrDb));
     };

@@ -97,7 +97,6 @@ describe("report model", () => {
           { tensor: "c", quantized: "c_q", dtype: "int8", sqnrDb: 12, cosine: 0.9 },
         ],
         outputs: [],
-        top1Agreement: 1,
         floatFallbacks: [],
       },
       "test",

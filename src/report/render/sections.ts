@@ -78,11 +78,12 @@ export function quantSection(q: QuantView | undefined): string {
     text: `${decibels(l.sqnrDb)}, cos ${l.cosine.toFixed(4)} (${l.dtype})`,
     ...(l.sqnrDb < SQNR_WARNING_DB ? { cls: "bad" } : {}),
   }));
-  const outputs = q.outputs.map((o) => `output ${esc(o.name)}: SQNR ${decibels(o.sqnrDb)}, cosine ${o.cosine.toFixed(5)}`).join("<br>");
+  const top1 = (o: QuantView["outputs"][number]) => (o.top1Agreement === undefined ? "" : `, top-1 agreement with float ${(100 * o.top1Agreement).toFixed(2)}%`);
+  const outputs = q.outputs.map((o) => `output ${esc(o.name)}: SQNR ${decibels(o.sqnrDb)}, cosine ${o.cosine.toFixed(5)}${top1(o)}`).join("<br>");
   const fallbacks = q.floatFallbacks.length === 0 ? "" : `<p class="note">Stays float: ${q.floatFallbacks.map((f) => esc(`${f.node} (${f.op}): ${f.reason}`)).join("; ")}</p>`;
   const body = `<p>${q.samples} samples (${esc(q.source)}); per layer, the integer program against the float program, worst layer first. Red: below ${SQNR_WARNING_DB} dB.</p>
 ${barsSvg("quant-bars", bars, { max })}
-<p>${outputs}<br>top-1 agreement with float: ${(100 * q.top1Agreement).toFixed(2)}%</p>${fallbacks}`;
+<p>${outputs}</p>${fallbacks}`;
   return section("quant", "Quantisation error per layer", body);
 }
 
