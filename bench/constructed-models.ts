@@ -28,6 +28,8 @@ const ints = (r: Random, n: number, lo: number, hi: number) => Array.from({ leng
 /** One layer of a chain; the input of layer i is the output of layer i - 1. */
 export type LayerSpec =
   | { readonly kind: "fc"; readonly out: number; readonly relu: boolean }
+  /** Reshape to [1, everything]: the rows of a following FC. */
+  | { readonly kind: "flatten" }
   | {
       readonly kind: "conv" | "depthwise";
       /** conv: output channels; depthwise: the depth multiplier. */
@@ -65,6 +67,14 @@ export function int8Chain(name: string, inputShape: readonly number[], layers: r
   let x: Activation = { name: "input", shape: inputShape, scale: 0.05, zeroPoint: int(r, -20, 20) };
   layers.forEach((layer, i) => {
     const c = x.shape[x.shape.length - 1]!;
+    const out = i === layers.length - 1 ? "output" : `a${i}`;
+    if (layer.kind === "flatten") {
+      const size = x.shape.reduce((a, d) => a * d, 1);
+      constants.set(`shape${i}`, Tensor.fromNumbers("int64", [2], [1, size]));
+      nodes.push({ name: `layer${i}`, op: "Reshape", inputs: [x.name, `shape${i}`], outputs: [out], attrs: {} });
+      x = { ...x, name: out, shape: [1, size] };
+      return;
+    }
     let wShape: number[];
     let outShape: number[];
     let fanIn: number;
@@ -100,7 +110,6 @@ export function int8Chain(name: string, inputShape: readonly number[], layers: r
     const size = wShape.reduce((a, d) => a * d, 1);
     constants.set(wName, Tensor.fromNumbers("int8", wShape, ints(r, size, -127, 127)));
     constants.set(bName, Tensor.fromNumbers("int32", [channels], ints(r, channels, -2000, 2000)));
-    const out = i === layers.length - 1 ? "output" : `a${i}`;
     nodes.push({
       name: `layer${i}`,
       op: layer.kind === "fc" ? "QFullyConnected" : layer.kind === "conv" ? "QConv2D" : "QDepthwiseConv2D",
@@ -127,4 +136,35 @@ export function int8Input(graph: Graph, seed: number): Uint8Array {
 export function anomalyDetectionAutoencoder(): Graph {
   const widths = [128, 128, 128, 128, 8, 128, 128, 128, 128, 640];
   return int8Chain("ad_autoencoder", [1, 640], widths.map((out, i) => ({ kind: "fc", out, relu: i < widths.length - 1 })), 15001);
+}
+
+const dw = (kernel: [number, number], strides: [number, number] = [1, 1], dilations: [number, number] = [1, 1]): LayerSpec =>
+  ({ kind: "depthwise", out: 1, kernel, strides, dilations, padding: "same", relu: true });
+const pointwise = (out: number): LayerSpec => ({ kind: "conv", out, kernel: [1, 1], padding: "valid", relu: true });
+
+/** Depthwise 3x1, 5x5 and 7x7 at stride 1 (32 channels, 24x24). */
+export function depthwiseStride1(): Graph {
+  return int8Chain("dw_3x1_5x5_7x7_s1", [1, 24, 24, 32], [dw([3, 1]), dw([5, 5]), dw([7, 7])], 15002);
+}
+
+/** Depthwise 3x1, 5x5 and 7x7 at stride 2 (32 channels, 48x48 down to 6x6). */
+export function depthwiseStride2(): Graph {
+  return int8Chain("dw_3x1_5x5_7x7_s2", [1, 48, 48, 32], [dw([3, 1], [2, 2]), dw([5, 5], [2, 2]), dw([7, 7], [2, 2])], 15003);
+}
+
+/**
+ * Shaped like the MLPerf Tiny streaming wake word model: input 1x30x1x40 (time x 1 x features),
+ * a 1xN conv, four depthwise layers with Nx1 kernels (one dilated, one strided) each followed by a
+ * pointwise conv, and a fully connected classifier.
+ */
+export function streamingWakeWord(): Graph {
+  return int8Chain("streaming_wake_word_like", [1, 30, 1, 40], [
+    { kind: "conv", out: 64, kernel: [3, 1], padding: "same", relu: true },
+    dw([5, 1]), pointwise(64),
+    dw([5, 1], [1, 1], [2, 1]), pointwise(64),
+    dw([7, 1], [2, 1]), pointwise(64),
+    dw([3, 1]), pointwise(64),
+    { kind: "flatten" },
+    { kind: "fc", out: 3, relu: false },
+  ], 15004);
 }
