@@ -1,5 +1,6 @@
 import type { Coefficients } from "./coefficients.js";
 import { withQuantKernelPrices } from "./cortex-m4-dsp.js";
+import { withScratchPrice } from "./cortex-m4-sram.js";
 import { withFloatKernelPrices, type FloatKernelPrices } from "./float-kernels.js";
 import { tableCostModel } from "./table-model.js";
 import { numel } from "../src/ir/shape.js";
@@ -106,9 +107,11 @@ export const CORTEX_M4_FLOAT_KERNELS: FloatKernelPrices = {
  * The int8 MAC kernels (generic and DSP) are priced by costmodels/cortex-m4-dsp.ts, the other int8
  * kernels by the measured prices above, everything else by the table. Weights: cycles dominate. SRAM traffic costs energy beyond its cycles (a quarter cycle per
  * byte), and flash is scarce, so code bytes weigh a tenth of a cycle. Kernel calls weigh 0: their
- * overhead is already in `cycles`.
+ * overhead is already in `cycles`. Kernel scratch memory (SRAM) costs 2 cycles per byte
+ * (costmodels/cortex-m4-sram.ts: the objective that keeps a slightly faster kernel with a large
+ * scratch buffer from winning by default).
  */
-export const cortexM4: CostModel = withFloatKernelPrices(
+export const cortexM4: CostModel = withScratchPrice(withFloatKernelPrices(
   withInt8ElementPrices(withQuantKernelPrices(
     tableCostModel("cortex-m4", CORTEX_M4_COEFFICIENTS, {
       cycles: 1,
@@ -119,4 +122,4 @@ export const cortexM4: CostModel = withFloatKernelPrices(
   )),
   CORTEX_M4_COEFFICIENTS,
   CORTEX_M4_FLOAT_KERNELS,
-);
+));

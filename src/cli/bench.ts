@@ -76,7 +76,7 @@ export function registerBenchCommand(program: Command): void {
       }
       console.log(`${modelFile} on ${variant.name} (QEMU ${variant.machine}, -icount shift=0), ${macs} MACs${hasRules ? "" : "; no target rules: generic kernels only"}`);
       for (const r of rows) {
-        console.log(`${r.kernels.padEnd(9)} ${Math.round(r.instructions)} instructions/inference, ${r.macsPerInstruction.toFixed(3)} MACs/instruction, flash ${r.size.flash.total} B (weights ${r.size.flash.weights}), RAM ${r.size.ram.total} B (arena ${r.size.ram.arena} + stack ${r.size.ram.stack})`);
+        console.log(`${r.kernels.padEnd(9)} ${Math.round(r.instructions)} instructions/inference, ${r.macsPerInstruction.toFixed(3)} MACs/instruction, flash ${r.size.flash.total} B (weights ${r.size.flash.weights}), RAM ${r.size.ram.total} B (arena ${r.size.ram.arena} + stack ${r.size.ram.stack} + state ${r.size.ram.state} + other statics ${r.size.ram.otherStatic})`);
         if (r.perOp !== undefined) console.log(formatPerOpTable(r.perOp));
       }
       if (rows.length === 2) console.log(`generic / optimised = ${(rows[0]!.instructions / rows[1]!.instructions).toFixed(2)}x`);

@@ -26,6 +26,11 @@ export interface EmitCtx {
   line(code: string): void;
   /** Pointer (`void *`) to this node's scratch memory, sized by `OpDef.scratchBytes`. */
   scratch(): string;
+  /**
+   * Declares persistent state (a file-scope static kept across runs, `bytes` long): counted in the
+   * header's STATE_BYTES, and `resetCode` (a statement) is added to `<prefix>_reset`.
+   */
+  persistent(bytes: number, resetCode: string): void;
   /** A C identifier unique in the generated file, derived from `hint`. */
   uniqueName(hint: string): string;
 }

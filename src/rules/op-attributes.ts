@@ -133,6 +133,7 @@ const TABLE: ReadonlyMap<string, readonly string[]> = new Map<string, readonly s
   ["QConv2D1x1Dsp", QCONV],
   ["QDepthwiseConv2D", [...QCONV, "depth_multiplier"]],
   ["QDepthwiseConv2D3x3Dsp", [...QCONV, "depth_multiplier"]],
+  ["QDepthwiseConv2DDsp", [...QCONV, "depth_multiplier"]],
   ["QTransposeConv2D", ["output_shape", "pads", "strides", ...QXY, "w_scale", ...ACT]],
   ["QFullyConnected", QFC],
   ["QFullyConnectedDsp", QFC],

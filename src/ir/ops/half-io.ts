@@ -44,6 +44,7 @@ export function withHalfIo(def: OpDef): OpDef {
         line: (code) => ctx.line(code),
         scratch: () => `((uint8_t *)${base} + ${layout.innerOffset})`,
         uniqueName: (hint) => ctx.uniqueName(hint),
+        persistent: (bytes, resetCode) => ctx.persistent(bytes, resetCode),
       };
       def.emitC!(node, inner);
       for (const [name, copy] of layout.copies) {

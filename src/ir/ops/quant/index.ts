@@ -6,6 +6,7 @@ import "./conv.js";
 import "./fully-connected.js";
 import "./conv-dsp.js";
 import "./fully-connected-dsp.js";
+import "./depthwise-dsp.js";
 import "./pool.js";
 import "./binary.js";
 import "./softmax.js";
