@@ -24,7 +24,7 @@ import { findBackend } from "../../backends/index.js";
 import { parseConstInputs, parseInputShapes } from "./options.js";
 import { LIMIT_NAMES, parseLimitOptions } from "./limit-options.js";
 import { addQuantizeOptions, maybeQuantize, type QuantizeCliOptions } from "./quantize-options.js";
-import { k210CalibrationFromOptions } from "./k210-calib.js";
+import { k210CalibrationFromOptions, k210Uint8Input } from "./k210-calib.js";
 import { registerEvalCommand } from "./eval.js";
 
 const version = (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
@@ -108,13 +108,15 @@ addQuantizeOptions(program.command("compile"))
   .addOption(outputsOption())
   .addOption(prototxtOption())
   .option("--no-optimize", "skip the e-graph optimizer (compile the imported graph as is)")
+  .addOption(new Option("--input-type <type>", "k210: uint8 = the model takes uint8 planar (NCHW) frames, x = (u/255 - mean)/std with --mean/--std, placed straight into KPU RAM").choices(["float32", "uint8"]).default("float32"))
+  .option("--no-kmodel", "k210: write the C program only, no model.kmodel (without it, a program kmodel v4 cannot express is an error)")
   .option("--rules <file.rules>", "add a user rule file to the shipped rules (repeatable); its rules must pass `egret rules check` first", collect, [] as string[])
   .option("--no-check-rules", "use --rules files without running the soundness checker on them first")
   .addOption(new Option("--extractor <name>", "extraction: dag counts shared sub-expressions once (step-limited, seeded with greedy)").choices(["dag", "greedy"]).default("dag"))
   .option("--limit <name=n>", `optimizer work limit (${LIMIT_NAMES.slice(0, -1).join(", ")}) or its wall-clock safety net in seconds (seconds=0: off), e.g. --limit iterations=20 (repeatable)`, collect, [] as string[])
   .option("--sram-budget <bytes>", "largest arena: pick the cheapest program whose arena fits, or fail with the smallest arena found")
   .option("--dump <kind-and-dir...>", "write debug dumps: egraph (saturated e-graph as Graphviz DOT) and/or ir (graph before/after as text), e.g. --dump egraph,ir dumps/ (after the model argument)")
-  .action((model: string, opts: LoadOptions & QuantizeCliOptions & { output: string; force?: boolean; target: Target; json?: boolean; optimize: boolean; rules: string[]; checkRules: boolean; extractor: ExtractorName; sramBudget?: string; dump?: string[]; limit: string[] }) => {
+  .action((model: string, opts: LoadOptions & QuantizeCliOptions & { output: string; force?: boolean; target: Target; json?: boolean; optimize: boolean; rules: string[]; checkRules: boolean; extractor: ExtractorName; sramBudget?: string; dump?: string[]; limit: string[]; kmodel: boolean; inputType: string }) => {
     const output = { force: opts.force === true, option: "option -o/--output", forceFlag: "--force" };
     // Refused output folders, bad limits and wrong user rules fail before the (possibly long) compile.
     const outputDir = checkOutputDir(opts.output, output);
@@ -128,6 +130,7 @@ addQuantizeOptions(program.command("compile"))
     // The K210 target quantises its KPU layers itself: --calib feeds its lowering, not --quantize.
     const loaded = load(model, opts);
     const calibration = opts.target === "k210" ? k210CalibrationFromOptions(loaded, opts) : undefined;
+    const uint8Input = k210Uint8Input(opts.inputType, opts.target, opts);
     const graph = opts.target === "k210" ? loaded : maybeQuantize(loaded, opts);
     const result = compileGraph(graph, {
       limits,
@@ -141,6 +144,8 @@ addQuantizeOptions(program.command("compile"))
       extractor: opts.extractor,
       ...(opts.sramBudget === undefined ? {} : { sramBudget: parseBytes(opts.sramBudget) }),
       dump: dumps.flatMap((d) => d.kinds),
+      binaryFiles: opts.kmodel,
+      ...(uint8Input === undefined ? {} : { uint8Input }),
     });
     writeOutputDir(opts.output, new Map<string, string | Uint8Array>([...result.files, ...result.binaryFiles]), output);
     for (const { kinds, dir } of dumps) {
@@ -152,10 +157,12 @@ addQuantizeOptions(program.command("compile"))
     const tflmArenaBytes = tflmArenaFor(model);
     // Targets that can measure their build (Cortex-M: flash and RAM of a cross build) report it.
     const targetSize = opts.json ? findBackend(opts.target)?.sizeReport?.(opts.output, s.arenaBytes) : undefined;
-    if (opts.json) console.log(JSON.stringify({ output: opts.output, ...s, ...(tflmArenaBytes === undefined ? {} : { tflmArenaBytes }), ...(targetSize === undefined ? {} : { targetSize }) }, null, 2));
+    const { targetLines: _lines, ...jsonSummary } = s;
+    if (opts.json) console.log(JSON.stringify({ output: opts.output, ...jsonSummary, ...(tflmArenaBytes === undefined ? {} : { tflmArenaBytes }), ...(targetSize === undefined ? {} : { targetSize }) }, null, 2));
     else {
       console.log(`wrote ${s.files.length} files to ${opts.output}: ${s.files.join(", ")}`);
       console.log(`arena ${s.arenaBytes} bytes (lower bound ${s.arenaLowerBound}), weights ${s.weightsBytes} bytes, ${s.kernelCalls} kernel calls`);
+      for (const line of s.targetLines ?? []) console.log(line);
       const o = s.optimizer;
       if (o !== undefined && o.stopReason !== "saturated") console.log(`optimizer: saturation stopped at the ${o.stopReason} after ${o.iterations} iterations (${o.nodes} e-nodes, ${o.work.ruleApplications} rule applications; --limit raises it)`);
       const x = s.optimizer?.extraction;
