@@ -23,7 +23,8 @@ export interface Uint8InputSpec {
 /** The uint8 quantisation that is the spec's affine map; 255·mean must be a whole pixel value. */
 export function uint8InputQuant(spec: Uint8InputSpec): QParams {
   const zeroPoint = 255 * spec.mean;
-  if (!(spec.std > 0) || !Number.isInteger(Math.round(zeroPoint * 1e6) / 1e6) || zeroPoint < 0 || zeroPoint > 255) {
+  // Within 1/1000 of a level: a mean written with five decimals (0.50196 for 128/255) is accepted.
+  if (!(spec.std > 0) || Math.abs(zeroPoint - Math.round(zeroPoint)) > 1e-3 || zeroPoint < -1e-3 || zeroPoint > 255 + 1e-3) {
     fail("bad-option", "option --input-type uint8", `mean ${spec.mean} and std ${spec.std} must give a whole zero point 255·mean in 0..255 and std > 0 (the pixel then means (u/255 − mean)/std); e.g. --mean 0.5 is not one, --mean 0.50196 (128/255) is`);
   }
   return { scale: Math.fround(1 / (255 * spec.std)), zeroPoint: Math.round(zeroPoint) };

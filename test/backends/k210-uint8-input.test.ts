@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { KPU_CONV2D_CANDIDATE } from "../../backends/k210/ops/kpu-conv2d-candidate.js";
 import { uint8InputQuant } from "../../backends/k210/uint8-input.js";
+import { k210Uint8Input } from "../../src/cli/k210-calib.js";
 import { buildGraph, compileGraph, Tensor, type Graph } from "../../src/index.js";
 import { parseKmodel, type KmodelV4 } from "../../src/importers/kmodel/index.js";
 import { runKmodelV4 } from "../../src/importers/kmodel/run-v4.js";
@@ -81,8 +82,18 @@ describe("--input-type uint8 (k210)", () => {
     }, 120_000);
   }
 
+  it("the CLI: --input-type uint8 is a k210 option; --mean/--std give one value (or the same per channel)", () => {
+    const base = { calibMethod: "minmax" as const };
+    expect(k210Uint8Input("float32", "k210", base)).toBeUndefined();
+    expect(k210Uint8Input("uint8", "k210", base)).toEqual({ mean: 0, std: 1 });
+    expect(k210Uint8Input("uint8", "k210", { ...base, mean: "0.50196,0.50196,0.50196", std: "0.5" })).toEqual({ mean: 0.50196, std: 0.5 });
+    expect(errorOf(() => k210Uint8Input("uint8", "host", base)).message).toMatch(/--target k210 option/);
+    expect(errorOf(() => k210Uint8Input("uint8", "k210", { ...base, mean: "0.1,0.2,0.3" })).message).toMatch(/option --mean.*different per-channel values/);
+  });
+
   it("a mean that is no whole pixel value is refused, naming the option", () => {
     expect(errorOf(() => uint8InputQuant({ mean: 0.5, std: 1 })).message).toMatch(/--input-type uint8.*whole zero point/);
     expect(uint8InputQuant({ mean: 128 / 255, std: 0.5 })).toEqual({ scale: Math.fround(2 / 255), zeroPoint: 128 });
+    expect(uint8InputQuant({ mean: 0.50196, std: 1 }).zeroPoint).toBe(128);
   });
 });
