@@ -3,7 +3,7 @@
  * the output directory, names the cost model that extraction uses for it, and may lower the
  * extracted program first (e.g. onto an accelerator's layers). Adding a target = one entry here.
  */
-import type { EmittedModel } from "../src/codegen/emit-model.js";
+import type { EmittedModel, EmitOptions } from "../src/codegen/emit-model.js";
 import type { Graph } from "../src/ir/graph.js";
 import type { Tensor } from "../src/ir/tensor.js";
 import { hostFiles } from "./c99/target.js";
@@ -30,12 +30,28 @@ export interface Backend {
   readonly sizeReport?: (outputDir: string, arenaBytes: number) => object;
   /** Binary output files (e.g. a `.kmodel`), written next to the text files. */
   readonly binaryFiles?: (model: EmittedModel, program: Graph) => Map<string, Uint8Array>;
+  /** Target-specific emission options (e.g. a run function that returns a status). */
+  readonly emitOptions?: Pick<EmitOptions, "fallibleRun">;
+  /** What the target adds to the compile summary (`egret compile` text and `--json`). */
+  readonly report?: (model: EmittedModel, program: Graph, binaryFiles: ReadonlyMap<string, Uint8Array>) => TargetReport;
+}
+
+/** A target's part of the compile summary. */
+export interface TargetReport {
+  /** Replaces the summary's weight bytes when the target keeps weights outside the emitted constants. */
+  readonly weightsBytes?: number;
+  /** Figures for `--json` (key → number). */
+  readonly figures: Readonly<Record<string, number>>;
+  /** Lines for the text summary. */
+  readonly lines: readonly string[];
 }
 
 /** What a target's lowering may need from the compile call. */
 export interface LowerContext {
   /** Calibration inputs (each: one tensor per graph input), for targets that quantise themselves. */
   readonly calibration?: readonly (readonly Tensor[])[];
+  /** `--input-type uint8` (K210): the 4-D inputs become uint8 frames meaning x = (u/255 − mean)/std. */
+  readonly uint8Input?: { readonly mean: number; readonly std: number };
 }
 
 /**

@@ -3,7 +3,8 @@
 #   - system packages: gcc and make (the generated C is built in the tests), libonnx-testdata (the
 #     ONNX backend conformance suite), python3-onnx (to build and inspect models), the Cortex-M
 #     toolchain and emulator (gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm) and the
-#     RISC-V ones for the K210's CPU part (gcc-riscv64-linux-gnu with libc6-dev-riscv64-cross, qemu-user), and
+#     RISC-V ones for the K210's CPU part (gcc-riscv64-linux-gnu with libc6-dev-riscv64-cross, qemu-user)
+#     and its bare-metal KPU driver build (gcc-riscv64-unknown-elf, picolibc-riscv64-unknown-elf), and
 #     chromium (the HTML report's test opens the page headless); apt-get update runs
 #     only when one of them is missing;
 #   - npm dependencies (`npm install`, honouring the lockfile), skipped when
@@ -17,7 +18,8 @@ say() { printf 'setup: %s\n' "$*"; }
 
 APT_PACKAGES=(gcc make libonnx-testdata python3-onnx
   gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
-  gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-user chromium)
+  gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-user
+  gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf chromium)
 
 is_installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"

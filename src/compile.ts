@@ -58,6 +58,10 @@ export interface CompileOptions {
   readonly dump?: readonly DumpKind[];
   /** Progress of the optimizer (saturation iterations, extraction); the CLI shows it on a terminal. */
   readonly onProgress?: ProgressListener;
+  /** `--input-type uint8` (k210): uint8 frame inputs meaning x = (u/255 − mean)/std. */
+  readonly uint8Input?: { readonly mean: number; readonly std: number };
+  /** Write the target's binary files (K210: model.kmodel); false = `--no-kmodel`. Default true. */
+  readonly binaryFiles?: boolean;
 }
 
 /**
@@ -124,6 +128,10 @@ export interface CompileSummary {
   readonly runtimeUnits: string[];
   /** Present when the optimizer ran. */
   readonly optimizer?: OptimizerSummary;
+  /** The target's own figures (K210: KPU/CPU layers, KPU RAM, main RAM, kmodel size). */
+  readonly targetReport?: Readonly<Record<string, number>>;
+  /** The same for the text summary. */
+  readonly targetLines?: string[];
 }
 
 export interface CompileResult {
@@ -169,16 +177,19 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
   // Without the optimizer the imported graph is the only candidate; it must still fit the budget.
   if (optimized === undefined && budget !== undefined) selectWithinBudget([{ label: "imported graph", graph }], budget, costModel);
   const extracted = optimized?.graph ?? graph;
-  const program = backend.lower === undefined ? extracted : backend.lower(extracted, options.calibration === undefined ? {} : { calibration: options.calibration });
+  const lowerContext = { ...(options.calibration === undefined ? {} : { calibration: options.calibration }), ...(options.uint8Input === undefined ? {} : { uint8Input: options.uint8Input }) };
+  if (options.uint8Input !== undefined && backend.lower === undefined) fail("bad-option", "option --input-type", `uint8 model inputs are a k210 option; target ${target} takes the model's own input types`);
+  const program = backend.lower === undefined ? extracted : backend.lower(extracted, lowerContext);
   const dumps = new Map<string, string>();
   if (dump.has("egraph") && optimized !== undefined) dumps.set("egraph.dot", egraphToDot(optimized.encoded));
   if (dump.has("ir")) {
     dumps.set("ir-before.txt", graphToText(graph));
     dumps.set("ir-after.txt", graphToText(program));
   }
-  const model = emitModel(program, { sourceName, ...(options.inPlace === undefined ? {} : { inPlace: options.inPlace }) });
+  const model = emitModel(program, { sourceName, ...backend.emitOptions, ...(options.inPlace === undefined ? {} : { inPlace: options.inPlace }) });
   const files = backend.files(model, program);
-  const binaryFiles = backend.binaryFiles?.(model, program) ?? new Map<string, Uint8Array>();
+  const binaryFiles = (options.binaryFiles !== false ? backend.binaryFiles?.(model, program) : undefined) ?? new Map<string, Uint8Array>();
+  const report = backend.report?.(model, program, binaryFiles);
   let optimizer: OptimizerSummary | undefined;
   if (optimized !== undefined) {
     const before = options.reportBaseline === true ? emitModel(graph, { sourceName }).kernelCalls : undefined;
@@ -198,8 +209,9 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
       arenaScheduleBound: model.plan.scheduleBound,
       inPlaceNodes: new Set(model.plan.inPlace.map((p) => p.output)).size,
       kernelCalls: model.kernelCalls,
-      weightsBytes: model.weightBytes,
+      weightsBytes: report?.weightsBytes ?? model.weightBytes,
       runtimeUnits: [...model.runtimeUnits],
+      ...(report === undefined ? {} : { targetReport: report.figures, targetLines: [...report.lines] }),
       ...(optimizer === undefined ? {} : { optimizer }),
     },
   };

@@ -5,7 +5,7 @@ import type { Graph } from "../ir/graph.js";
 import type { PtqResult } from "../quantize/ptq.js";
 import { requireSoundRules } from "../rules/check.js";
 import { loadRuleFiles } from "../rules/load.js";
-import { k210CalibrationFromOptions } from "./k210-calib.js";
+import { k210CalibrationFromOptions, k210Uint8Input } from "./k210-calib.js";
 import { LIMIT_NAMES, parseLimitOptions } from "./limit-options.js";
 import { collect, constInputOption, inputShapeOption, inputsOption, load, outputsOption, parseBytes, prototxtOption, type LoadOptions } from "./load-options.js";
 import { progressLine } from "./progress.js";
@@ -21,6 +21,8 @@ export interface CompileCliOptions extends LoadOptions, QuantizeCliOptions {
   sramBudget?: string;
   inPlace: boolean;
   limit: string[];
+  kmodel: boolean;
+  inputType: string;
 }
 
 export function addCompileOptions(cmd: Command): Command {
@@ -37,6 +39,8 @@ export function addCompileOptions(cmd: Command): Command {
     .addOption(new Option("--extractor <name>", "extraction: dag counts shared sub-expressions once (step-limited, seeded with greedy)").choices(["dag", "greedy"]).default("dag"))
     .option("--limit <name=n>", `optimizer work limit (${LIMIT_NAMES.slice(0, -1).join(", ")}) or its wall-clock safety net in seconds (seconds=0: off), e.g. --limit iterations=20 (repeatable)`, collect, [] as string[])
     .option("--sram-budget <bytes>", "largest arena: pick the cheapest program whose arena fits, or fail with the smallest arena found")
+    .addOption(new Option("--input-type <type>", "k210: uint8 = the model takes uint8 planar (NCHW) frames, x = (u/255 - mean)/std with --mean/--std, placed straight into KPU RAM").choices(["float32", "uint8"]).default("float32"))
+    .option("--no-kmodel", "k210: write the C program only, no model.kmodel (without it, a program kmodel v4 cannot express is an error)")
     .option("--no-in-place", "give every intermediate tensor bytes of its own (no output overwrites an input it outlives)");
 }
 
@@ -64,6 +68,7 @@ export function prepareCompile(model: string, opts: CompileCliOptions, keepQuant
   const sramBudget = opts.sramBudget === undefined ? undefined : parseBytes(opts.sramBudget);
   const loaded = load(model, opts);
   const calibration = opts.target === "k210" ? k210CalibrationFromOptions(loaded, opts) : undefined;
+  const uint8Input = k210Uint8Input(opts.inputType, opts.target, opts);
   let graph: Graph;
   let ptq: PtqResult | undefined;
   if (opts.target === "k210") graph = loaded;
@@ -88,6 +93,8 @@ export function prepareCompile(model: string, opts: CompileCliOptions, keepQuant
       extractor: opts.extractor,
       ...(sramBudget === undefined ? {} : { sramBudget }),
       inPlace: opts.inPlace,
+      binaryFiles: opts.kmodel,
+      ...(uint8Input === undefined ? {} : { uint8Input }),
       ...(progress === undefined ? {} : { onProgress: progress }),
     },
   };

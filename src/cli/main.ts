@@ -89,10 +89,12 @@ addCompileOptions(program.command("compile"))
     const tflmArenaBytes = tflmArenaFor(model);
     // Targets that can measure their build (Cortex-M: flash and RAM of a cross build) report it.
     const targetSize = opts.json ? findBackend(opts.target)?.sizeReport?.(opts.output, s.arenaBytes) : undefined;
-    if (opts.json) console.log(JSON.stringify({ output: opts.output, ...s, ...(tflmArenaBytes === undefined ? {} : { tflmArenaBytes }), ...(targetSize === undefined ? {} : { targetSize }) }, null, 2));
+    const { targetLines: _lines, ...jsonSummary } = s;
+    if (opts.json) console.log(JSON.stringify({ output: opts.output, ...jsonSummary, ...(tflmArenaBytes === undefined ? {} : { tflmArenaBytes }), ...(targetSize === undefined ? {} : { targetSize }) }, null, 2));
     else {
       console.log(`wrote ${s.files.length} files to ${opts.output}: ${s.files.join(", ")}`);
       console.log(`arena ${s.arenaBytes} bytes (layer-wise bound ${s.arenaLowerBound}, this schedule's bound ${s.arenaScheduleBound}), weights ${s.weightsBytes} bytes, ${s.kernelCalls} kernel calls`);
+      for (const line of s.targetLines ?? []) console.log(line);
       const o = s.optimizer;
       if (o !== undefined && o.stopReason !== "saturated") console.log(`optimizer: saturation stopped at the ${o.stopReason} after ${o.iterations} iterations (${o.nodes} e-nodes, ${o.work.ruleApplications} rule applications; --limit raises it)`);
       const x = s.optimizer?.extraction;

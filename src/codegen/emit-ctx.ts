@@ -24,6 +24,11 @@ export interface EmitCtx {
   constArray(ctype: "int32_t" | "float" | "double" | "int64_t", values: readonly number[]): string;
   /** Appends one statement (or a brace block) to the run function. */
   line(code: string): void;
+  /**
+   * Appends a call returning an int status: nonzero ends the run and is returned to its caller.
+   * Only for targets whose run function returns a status (EmitOptions.fallibleRun).
+   */
+  checked(call: string): void;
   /** Pointer (`void *`) to this node's scratch memory, sized by `OpDef.scratchBytes`. */
   scratch(): string;
   /**

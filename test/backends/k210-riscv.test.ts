@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { seededRandomInputs } from "../../backends/k210/calibrate.js";
-import { makeK210Backend } from "../../backends/k210/target.js";
+import { K210_EMIT_OPTIONS, makeK210Backend } from "../../backends/k210/target.js";
 import { extractForK210 } from "../../backends/k210/extract.js";
 import { Tensor, writeOutputDir } from "../../src/index.js";
 import { importModelFile } from "../../src/importers/index.js";
@@ -33,7 +33,7 @@ function hostAndRv64(name: string, modelPath: string, inputs: readonly Tensor[])
   const backend = makeK210Backend({ calibration: seededRandomInputs(graph, 1, 7), warn: () => undefined });
   const program = backend.lower!(extractForK210(graph));
   const dir = join(work, name);
-  writeOutputDir(dir, backend.files(emitModel(program), program));
+  writeOutputDir(dir, backend.files(emitModel(program, K210_EMIT_OPTIONS), program));
   execFileSync("make", ["-s", "-C", dir, "runner", "runner-rv64"], { stdio: ["ignore", "pipe", "pipe"] });
   const files = inputs.map((t, i) => {
     const p = join(dir, `in${i}.bin`);

@@ -42,6 +42,7 @@ export function withHalfIo(def: OpDef): OpDef {
         define: (key, code) => ctx.define(key, code),
         constArray: (ctype, values) => ctx.constArray(ctype, values),
         line: (code) => ctx.line(code),
+        checked: (call) => ctx.checked(call),
         scratch: () => `((uint8_t *)${base} + ${layout.innerOffset})`,
         uniqueName: (hint) => ctx.uniqueName(hint),
         persistent: (bytes, resetCode) => ctx.persistent(bytes, resetCode),
