@@ -58,6 +58,7 @@ export function requireFitsBoard(variant: CortexMVariant, need: BoardNeed): void
 export function failIfRegionOverflowed(subject: string, linkerLog: string): void {
   const m = /region `(\w+)' overflowed by (\d+) bytes/.exec(linkerLog);
   if (m === null) return;
-  const size = m[1] === "FLASH" ? MPS2_MEMORY.flashBytes : MPS2_MEMORY.ramBytes;
-  fail("limit", subject, `the build needs ${m[2]} bytes more ${m[1]} than the board's ${size} (code and static data included); ${WHAT_TO_DO}`);
+  const flash = m[1] === "FLASH";
+  const size = flash ? MPS2_MEMORY.flashBytes : MPS2_MEMORY.ramBytes;
+  fail("limit", subject, `the build needs ${m[2]} bytes more ${m[1]} than the board's ${size} (code and static data included); ${flash ? QUANTIZE_OR_MOVE : WHAT_TO_DO}`);
 }

@@ -2,7 +2,8 @@
  * Registers the Cortex-M targets (`--target cortex-m4 | cortex-m7 | cortex-m0plus`). The model
  * and kernels are the host's; the target adds the cross build and the QEMU harness. Armv7E-M
  * targets add the DSP lowering rules (rules/targets/cortex-m.rules), and every variant reports
- * flash and RAM from a cross build for `egret compile --json`.
+ * flash and RAM from a cross build after `egret compile` (text and --json) and refuses a program
+ * that cannot fit its board (board.ts).
  */
 import { cortexMSizeSummary } from "./compile-report.js";
 import { cortexMFiles } from "./files.js";
