@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { MPS2_MEMORY } from "../../backends/cortex-m/board.js";
+import { failIfRegionOverflowed, MPS2_MEMORY } from "../../backends/cortex-m/board.js";
 import { randomTensor } from "../support/graphs.js";
 import { encodeOnnxModel } from "../support/onnx-builder.js";
 import { CHILD_TIMEOUT_MS } from "../support/timeouts.js";
@@ -88,6 +88,15 @@ describe("a Cortex-M model fits its board or is refused with the numbers", () =>
     expect(r.out).toContain(`make -C ${out} runner-rv64`);
     expect(r.out).toContain(`qemu-riscv64 ${join(out, "runner-rv64")} IN0.bin OUTDIR`);
     expect(r.out).toMatch(/of the K210's 6291456 B main SRAM/);
+  });
+});
+
+describe("a cross link that overflows the board", () => {
+  it("is a fit error with the overflow and the board's size; other link failures pass through", () => {
+    const ram = "ld: runner.elf section `.bss' will not fit in region `RAM'\nld: region `RAM' overflowed by 1234 bytes";
+    expect(() => failIfRegionOverflowed("cross build in out", ram)).toThrow(/out: the build needs 1234 bytes more RAM than the board's 4194304 .*--sram-budget/);
+    expect(() => failIfRegionOverflowed("cross build in out", "ld: region `FLASH' overflowed by 99 bytes")).toThrow(/99 bytes more FLASH than the board's 4194304 .*; quantize/);
+    expect(() => failIfRegionOverflowed("cross build in out", "undefined reference to `foo'")).not.toThrow();
   });
 });
 
