@@ -3,6 +3,8 @@
  * the output directory, names the cost model that extraction uses for it, and may lower the
  * extracted program first (e.g. onto an accelerator's layers). Adding a target = one entry here.
  */
+import { join } from "node:path";
+import type { CompileSummary } from "../src/compile.js";
 import type { EmittedModel, EmitOptions } from "../src/codegen/emit-model.js";
 import type { Graph } from "../src/ir/graph.js";
 import type { Tensor } from "../src/ir/tensor.js";
@@ -28,6 +30,11 @@ export interface Backend {
    * `egret compile --json` as `targetSize`.
    */
   readonly sizeReport?: (outputDir: string, arenaBytes: number) => object;
+  /**
+   * `egret compile`'s closing lines: how to build and run the written output directory (a model with
+   * `inputs` inputs) and what it takes of the target's memory (`size`: this backend's `sizeReport`).
+   */
+  readonly runHint: (outputDir: string, inputs: number, summary: CompileSummary, size?: object) => string[];
   /** Binary output files (e.g. a `.kmodel`), written next to the text files. */
   readonly binaryFiles?: (model: EmittedModel, program: Graph) => Map<string, Uint8Array>;
   /** Target-specific emission options (e.g. a run function that returns a status). */
@@ -67,7 +74,13 @@ const host: Backend = {
   costModel: "host",
   ruleFiles: [FLOAT_KERNEL_RULES],
   files: (model) => hostFiles(model),
+  runHint: (outputDir, inputs) => [`build: make -C ${outputDir}   run: ${join(outputDir, "runner")} ${inputFileNames(inputs)} OUTDIR`],
 };
+
+/** The runner's input file placeholders of a run hint: `IN0.bin IN1.bin ...`. */
+export function inputFileNames(inputs: number): string {
+  return Array.from({ length: inputs }, (_, i) => `IN${i}.bin`).join(" ");
+}
 
 const BACKENDS: Backend[] = [host];
 

@@ -64,7 +64,7 @@ export function measureOnTarget(graph: Graph, options: TargetMeasureOptions): Ta
   const compiled = compileGraph(graph, { target: variant.name, sourceName, ...(kernels === "optimised" ? {} : { targetRules: false }) });
   const program = compiled.graph;
   const model = emitModel(program, { sourceName });
-  const files = cortexMFiles(variant, model);
+  const files = cortexMFiles(variant, model, program);
   if (options.perOp === true) files.set(PROFILE_SOURCE, emitModel(program, { sourceName, profile: true }).modelC);
   writeOutputDir(options.dir, files);
   progress(1, "building firmware");

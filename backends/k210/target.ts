@@ -17,7 +17,7 @@ import type { Graph } from "../../src/ir/graph.js";
 import type { Tensor } from "../../src/ir/tensor.js";
 import { RUNTIME_C_DIR } from "../../src/paths.js";
 import { copyRuntimeUnits, STRICT_CFLAGS } from "../c99/target.js";
-import type { Backend } from "../index.js";
+import { inputFileNames, type Backend } from "../index.js";
 import { seededRandomInputs } from "./calibrate.js";
 import { lowerForK210 } from "./lower.js";
 import { writeKmodel } from "./kmodel-writer.js";
@@ -86,6 +86,12 @@ export function makeK210Backend(options: K210Options = {}): Backend {
       return frameQuant === undefined ? lowered.program : foldUint8Inputs(lowered.program, frameQuant);
     },
     files: (model, program) => k210Files(model, program),
+    // The targets of the generated Makefile (below): ./runner (KPU simulated) and the static runner-rv64.
+    runHint: (outputDir, inputs, summary) => [
+      `build: make -C ${outputDir}   (./runner for this machine, KPU simulated)   or   make -C ${outputDir} runner-rv64   (static RV64 Linux binary)`,
+      `run:   ${join(outputDir, "runner")} ${inputFileNames(inputs)} OUTDIR   or   qemu-riscv64 ${join(outputDir, "runner-rv64")} ${inputFileNames(inputs)} OUTDIR`,
+      `memory: arena ${summary.arenaBytes} B + weights ${summary.weightsBytes} B of the K210's ${K210_MAIN_SRAM_BYTES} B main SRAM (checked with inputs/outputs and KPU layer parameters; no cross size report for this target)`,
+    ],
     binaryFiles: (_model, program) => kmodelFiles(program),
     emitOptions: K210_EMIT_OPTIONS,
     report: (model, program, binaryFiles) => k210Report(model, program, binaryFiles.has("model.kmodel") ? kmodelSummaries.get(program) : undefined),

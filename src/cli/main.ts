@@ -22,7 +22,8 @@ import { findBackend } from "../../backends/index.js";
 import { collect, constInputOption, inputShapeOption, inputsOption, load, outputsOption, prototxtOption, type LoadOptions } from "./load-options.js";
 import { registerEvalCommand } from "./eval.js";
 import { addCompileOptions, prepareCompile, type CompileCliOptions } from "./compile-options.js";
-import { registerReportCommand, reportHtml, type ReportCliOptions } from "./report.js";
+import { measureBuild, registerReportCommand, reportHtml, type ReportCliOptions } from "./report.js";
+import { printCompileSummary, sramTrade } from "./compile-summary.js";
 import { checkReportFile, writeReportFile } from "./report-file.js";
 import { readProfile } from "../report/index.js";
 import { clearProgress } from "./progress.js";
@@ -30,7 +31,7 @@ import { clearProgress } from "./progress.js";
 
 const program = new Command()
   .name("egret")
-  .description("Compile trained neural networks (ONNX) into small, dependency-free C for microcontrollers.")
+  .description("Compile trained neural networks (ONNX, TFLite, Caffe, TensorFlow GraphDef, Keras .h5) into small, dependency-free C for microcontrollers (Cortex-M, RISC-V) and KPU programs for the Kendryte K210.")
   .version(EGRET_VERSION)
   .showHelpAfterError("(run with --help for usage)")
   .exitOverride();
@@ -76,6 +77,11 @@ addCompileOptions(program.command("compile"))
     const result = compileGraph(graph, { ...prepared.options, reportBaseline: opts.json === true || opts.report !== undefined, dump: dumps.flatMap((d) => d.kinds) });
     clearProgress();
     const report = opts.report === undefined ? undefined : reportHtml(model, prepared, result, opts, profile === undefined ? {} : { profile });
+    // Targets that measure their build (Cortex-M: a cross build's flash and RAM) do it before anything
+    // is written: a link that overflows the board refuses the compile with no output folder.
+    const backend = findBackend(opts.target);
+    if (backend === undefined) fail("internal", `target ${opts.target}`, "compiled but not registered");
+    const targetSize = measureBuild(result);
     const outputFiles = new Map<string, string | Uint8Array>([...result.files, ...result.binaryFiles]);
     if (report !== undefined && opts.report === true) outputFiles.set("report.html", report);
     writeOutputDir(opts.output, outputFiles, output);
@@ -87,20 +93,10 @@ addCompileOptions(program.command("compile"))
     const s = result.summary;
     // TFLite Micro's arena for the same model (from its golden record), to compare with arenaBytes.
     const tflmArenaBytes = tflmArenaFor(model);
-    // Targets that can measure their build (Cortex-M: flash and RAM of a cross build) report it.
-    const targetSize = opts.json ? findBackend(opts.target)?.sizeReport?.(opts.output, s.arenaBytes) : undefined;
+    const trade = sramTrade(s);
     const { targetLines: _lines, ...jsonSummary } = s;
-    if (opts.json) console.log(JSON.stringify({ output: opts.output, ...jsonSummary, ...(tflmArenaBytes === undefined ? {} : { tflmArenaBytes }), ...(targetSize === undefined ? {} : { targetSize }) }, null, 2));
-    else {
-      console.log(`wrote ${s.files.length} files to ${opts.output}: ${s.files.join(", ")}`);
-      console.log(`arena ${s.arenaBytes} bytes (layer-wise bound ${s.arenaLowerBound}, this schedule's bound ${s.arenaScheduleBound}), weights ${s.weightsBytes} bytes, ${s.kernelCalls} kernel calls`);
-      for (const line of s.targetLines ?? []) console.log(line);
-      const o = s.optimizer;
-      if (o !== undefined && o.stopReason !== "saturated") console.log(`optimizer: saturation stopped at the ${o.stopReason} after ${o.iterations} iterations (${o.nodes} e-nodes, ${o.work.ruleApplications} rule applications; --limit raises it)`);
-      const x = s.optimizer?.extraction;
-      if (x !== undefined) console.log(`extraction: ${x.used}${x.dagStatus === undefined ? "" : ` (dag search: ${x.dagStatus})`}${x.sram === undefined ? "" : `, arena ${x.sram.arenaBytes} <= budget ${x.sram.budget} (${x.sram.candidates.length} candidates)`}`);
-      console.log(`build: make -C ${opts.output}   run: ${join(opts.output, "runner")} ${graph.inputs.map((_, i) => `IN${i}.bin`).join(" ")} OUTDIR`);
-    }
+    if (opts.json) console.log(JSON.stringify({ output: opts.output, ...jsonSummary, ...(tflmArenaBytes === undefined ? {} : { tflmArenaBytes }), ...(targetSize === undefined ? {} : { targetSize }), ...(trade === undefined ? {} : { sramTrade: trade }) }, null, 2));
+    else printCompileSummary(opts.output, s, backend, graph.inputs.length, targetSize);
   });
 
 program

@@ -71,8 +71,8 @@ function evaluation(prepared: PreparedCompile, opts: CompileCliOptions & ReportC
   return { evaluation: { report: evaluateQuantized(q, samples), source } };
 }
 
-/** Flash/RAM of a cross build of the compiled files, for targets that measure one (Cortex-M). */
-function measureBuild(result: CompileResult): SizeReport | undefined {
+/** Flash/RAM of a cross build of the compiled files (in a temporary folder), for targets that measure one (Cortex-M). */
+export function measureBuild(result: CompileResult): SizeReport | undefined {
   const measure = findBackend(result.summary.target)?.sizeReport;
   if (measure === undefined) return undefined;
   const dir = mkdtempSync(join(tmpdir(), "egret-report-"));
