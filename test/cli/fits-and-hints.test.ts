@@ -43,8 +43,12 @@ describe("a Cortex-M model fits its board or is refused with the numbers", () =>
     const out = join(work, "too-big");
     const r = egret("compile", wideConv(256), "--target", "cortex-m0plus", "-o", out);
     expect(r.code, r.err).toBe(1);
-    const arena = 16 * 256 * 256 * 4;
-    expect(r.err).toMatch(new RegExp(`^egret: error: target cortex-m0plus: the model needs \\d+ bytes of RAM \\(arena ${arena} \\+ inputs/outputs \\d+ \\+ stack ${MPS2_MEMORY.stackReserveBytes}\\), more than the ${MPS2_MEMORY.ramBytes} bytes of QEMU mps2-an385`));
+    // The arena holds the conv's 16x256x256 float output, plus a kernel's small scratch.
+    const output = 16 * 256 * 256 * 4;
+    const need = new RegExp(`^egret: error: target cortex-m0plus: the model needs \\d+ bytes of RAM \\(arena (\\d+) \\+ inputs/outputs \\d+ \\+ stack ${MPS2_MEMORY.stackReserveBytes}\\), more than the ${MPS2_MEMORY.ramBytes} bytes of QEMU mps2-an385`).exec(r.err);
+    expect(need, r.err).not.toBeNull();
+    expect(Number(need![1])).toBeGreaterThanOrEqual(output);
+    expect(Number(need![1])).toBeLessThan(output + 1024);
     expect(r.err).toMatch(/--sram-budget/);
     expect(r.err).toMatch(/--quantize int8/);
     expect(existsSync(out)).toBe(false);
@@ -76,7 +80,8 @@ describe("a Cortex-M model fits its board or is refused with the numbers", () =>
     expect(Number(size![2])).toBe(MPS2_MEMORY.flashBytes);
     expect(Number(size![4])).toBe(MPS2_MEMORY.ramBytes);
     expect(Number(size![1])).toBeGreaterThan(0);
-    expect(Number(size![6])).toBe(16 * 32 * 32 * 4);
+    expect(Number(size![6])).toBeGreaterThanOrEqual(16 * 32 * 32 * 4);
+    expect(Number(size![6])).toBeLessThan(16 * 32 * 32 * 4 + 1024);
     expect(Number(size![5])).toBeGreaterThanOrEqual(Number(size![6]));
   });
 
