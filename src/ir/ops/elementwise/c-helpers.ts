@@ -126,7 +126,7 @@ function lookup(name: string): string | undefined {
   if (name === "round_even_f64") return roundEven("f64");
   if (name === "ipow_u64") return INT_POW;
   const mini = minifloatHelper(name);
-  if (mini !== undefined) return mini;
+  if (mini !== undefined) return mini.code;
   const sat = /^sat_(\w+)$/.exec(name);
   if (sat) {
     const dtype = (Object.keys(DTYPES) as DType[]).find((d) => DTYPES[d].suffix === sat[1] && !DTYPES[d].isFloat && d !== "bool" && DTYPES[d].bits >= 8);
@@ -140,6 +140,7 @@ function lookup(name: string): string | undefined {
 
 /** Defines helper `name` (e.g. "sat_i32", "max_f32", "f16_to_f32") once; returns `eg_<name>`. */
 export function cHelper(ctx: EmitCtx, name: string): string {
+  for (const need of minifloatHelper(name)?.needs ?? []) cHelper(ctx, need);
   const code = lookup(name);
   if (code === undefined) throw new Error(`internal: no elementwise C helper "${name}"`);
   ctx.define(`elementwise:${name}`, code);

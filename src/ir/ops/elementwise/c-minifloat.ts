@@ -88,19 +88,33 @@ static uint8_t eg_f32_to_f8e8m0_mode(float f, int mode, int sat) {
   code = e + ((mode == 0 && m != 0u) || (mode == 2 && m >= 0x400000u) ? 1u : 0u);
   if (code >= 0xffu) return sat ? 0xfeu : 0xffu;
   return (uint8_t)code;
-}
-static uint8_t eg_f32_to_f8e8m0(float f) {
+}`;
+
+/** The store's conversion: Cast's defaults (round up, saturate). Needs E8M0_ENCODE. */
+const E8M0_STORE = `static uint8_t eg_f32_to_f8e8m0(float f) {
   return eg_f32_to_f8e8m0_mode(f, 0, 1);
 }`;
 
+/** A helper's C code and the helpers it calls (defined before it). */
+export interface CHelperCode {
+  readonly code: string;
+  readonly needs?: readonly string[];
+}
+
 /** The C code of helper `<suffix>_to_f32`, `f32_to_<suffix>` or `wrap_<suffix>`, or undefined. */
-export function minifloatHelper(name: string): string | undefined {
+export function minifloatHelper(name: string): CHelperCode | undefined {
+  const code = helperCode(name);
+  if (name === "f32_to_f8e8m0") return { code: E8M0_STORE, needs: ["f32_to_f8e8m0_mode"] };
+  return code === undefined ? undefined : { code };
+}
+
+function helperCode(name: string): string | undefined {
   const dec = /^(\w+)_to_f32$/.exec(name);
-  const enc = /^f32_to_(\w+?)(_mode)?$/.exec(name);
+  const enc = /^f32_to_(\w+)$/.exec(name);
   const wrap = /^wrap_(\w+)$/.exec(name);
   const bySuffix = (s: string | undefined): DType | undefined => (Object.keys(DTYPES) as DType[]).find((d) => DTYPES[d].suffix === s);
   if (dec?.[1] === "f8e8m0") return E8M0_DECODE;
-  if (enc?.[1] === "f8e8m0") return E8M0_ENCODE;
+  if (name === "f32_to_f8e8m0_mode") return E8M0_ENCODE;
   const d = bySuffix(dec?.[1] ?? enc?.[1]);
   const f = d === undefined ? undefined : MINIFLOAT_FORMATS[d];
   if (d !== undefined && f) return dec ? decoder(d, f) : encoder(d, f);

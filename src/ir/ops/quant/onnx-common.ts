@@ -23,10 +23,12 @@ export function requireOnnxQ(node: Node, info: ValueInfo | undefined, what: stri
   return info.dtype;
 }
 
-/** A scale input: float32 with one value, or `perAxis` values when per-axis is allowed. */
-export function requireScale(node: Node, info: ValueInfo | undefined, what: string, perAxis?: number): number {
+/** A scale input: float32 (float16 where `halfOk`, opset 21) with one value, or `perAxis` values when per-axis is allowed. */
+export function requireScale(node: Node, info: ValueInfo | undefined, what: string, perAxis?: number, halfOk = false): number {
   if (!info) return fail("missing-tensor", nodeLabel(node), `the ${what} input is required`);
-  if (info.dtype !== "float32") fail("unsupported-dtype", nodeLabel(node), `the ${what} must be float32, got ${info.dtype}`);
+  if (info.dtype !== "float32" && !(halfOk && info.dtype === "float16")) {
+    fail("unsupported-dtype", nodeLabel(node), `the ${what} must be float32${halfOk ? " or float16" : ""}, got ${info.dtype}`);
+  }
   const n = info.shape.reduce((a, b) => a * b, 1);
   if (info.shape.length > 1 || (n !== 1 && n !== perAxis)) {
     const want = perAxis === undefined ? "a scalar (or [1])" : `a scalar or [${perAxis}]`;
