@@ -6,6 +6,7 @@ import { buildModel, StageError } from "./c-build.js";
 import { Tensor } from "../../src/index.js";
 import { randomTensor, singleNodeGraph } from "../support/graphs.js";
 import { opKey } from "./model-ops.js";
+import { constGraphInputs } from "./freeze.js";
 
 /**
  * The harness's own rules: the registry alone decides "unsupported", a supported op set that fails
@@ -27,6 +28,25 @@ describe("conformance harness", () => {
   it("freezes shape operands fed as graph inputs and says so", async () => {
     const outcome = await runCase("node", "test_reshape_reordered_all_dims", registeredOps());
     expect(outcome).toEqual({ name: "test_reshape_reordered_all_dims", status: "passed", frozen: ["shape"] });
+  });
+
+  it("freezes an input that reaches a constant operand through other nodes, but not data read only by Shape", () => {
+    // The expanded CenterCropPad: pads = Concat(Div(Sub(Max(Shape(x), shape), Shape(x)), 2), ...).
+    const node = (op: string, inputs: string[], outputs: string[]) => ({ op, inputs, outputs });
+    const scan = {
+      ops: new Set<string>(),
+      declaredInputs: ["x", "shape"],
+      initializers: new Set<string>(),
+      outputs: ["y"],
+      nodes: [
+        node("Shape", ["x"], ["xs"]),
+        node("Max", ["xs", "shape"], ["padded"]),
+        node("Sub", ["padded", "xs"], ["amount"]),
+        node("Concat", ["amount", "amount"], ["pads"]),
+        node("Pad", ["x", "pads"], ["y"]),
+      ],
+    };
+    expect(constGraphInputs(scan)).toEqual(["shape"]);
   });
 
   it("spells ops of other domains with their domain", () => {

@@ -11,8 +11,8 @@ export interface ModelScan {
   readonly initializers: ReadonlySet<string>;
   /** Declared graph outputs in file order (what output_K.pb of a data set holds). */
   readonly outputs: readonly string[];
-  /** Top-level nodes: op key and input tensor names ("" for an absent optional input). */
-  readonly nodes: readonly { readonly op: string; readonly inputs: readonly string[] }[];
+  /** Top-level nodes: op key, input tensor names ("" for an absent optional input) and outputs. */
+  readonly nodes: readonly { readonly op: string; readonly inputs: readonly string[]; readonly outputs: readonly string[] }[];
 }
 
 const DEFAULT_DOMAINS = new Set(["", "ai.onnx"]);
@@ -42,7 +42,7 @@ export function scanModel(path: string): ModelScan {
     ops,
     declaredInputs: graph.input.map((i) => i.name ?? ""),
     outputs: graph.output.map((o) => o.name ?? ""),
-    nodes: graph.node.map((n) => ({ op: opKey(n.domain, n.op_type ?? ""), inputs: n.input })),
+    nodes: graph.node.map((n) => ({ op: opKey(n.domain, n.op_type ?? ""), inputs: n.input, outputs: n.output })),
     initializers: new Set([
       ...graph.initializer.map((t) => t.name ?? ""),
       ...graph.sparse_initializer.map((s) => s.values?.name ?? ""),
