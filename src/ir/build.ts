@@ -31,6 +31,8 @@ export interface BuildOptions {
    * shape or axes fed as a graph input can be folded into static code.
    */
   readonly constantInputs?: ReadonlyMap<string, Tensor>;
+  /** Where import warnings go (ops' `importWarning`); default: stderr. */
+  readonly warn?: (message: string) => void;
 }
 
 /**
@@ -53,9 +55,12 @@ export function buildGraph(raw: RawModel, options: BuildOptions = {}): Graph {
 
   const inputs = resolveInputs(raw, constants, options, values);
   const nodes: Node[] = [];
+  const warnings = new Map<string, string[]>();
   for (const rawNode of topoSort(raw.nodes, new Set([...constants.keys(), ...inputs.map((i) => i.name)]))) {
     const node = prepareNode(rawNode, constants, raw.opset);
     const op = getOp(node.op)!;
+    const warning = op.importWarning?.(node);
+    if (warning !== undefined) warnings.set(warning, [...(warnings.get(warning) ?? []), node.name]);
     const inInfos = node.inputs.map((n) => (n === "" ? undefined : values.get(n)));
     const outInfos = op.infer(node, inInfos);
     if (outInfos.length < node.outputs.length) {
@@ -82,10 +87,19 @@ export function buildGraph(raw: RawModel, options: BuildOptions = {}): Graph {
     if (!v) fail("missing-tensor", `graph output "${name}"`, "no node, input or initializer produces it; the model file is inconsistent");
     return { name, ...v };
   });
+  reportWarnings(warnings, options.warn ?? ((m) => process.stderr.write(`${m}\n`)));
   const live = liveNodes(nodes, outputs.map((o) => o.name));
   const usedConsts = new Set<string>([...live.flatMap((n) => n.inputs), ...outputs.map((o) => o.name)]);
   const keptConsts = new Map([...constants].filter(([name]) => usedConsts.has(name)));
   return { name: raw.name, inputs, outputs, nodes: live, constants: keptConsts, values };
+}
+
+/** One line per distinct warning, naming up to three of the nodes it concerns. */
+function reportWarnings(warnings: ReadonlyMap<string, readonly string[]>, warn: (message: string) => void): void {
+  for (const [message, names] of warnings) {
+    const shown = names.slice(0, 3).map((n) => `"${n}"`).join(", ");
+    warn(`WARNING: ${message} (node${names.length > 1 ? "s" : ""} ${shown}${names.length > 3 ? ` and ${names.length - 3} more` : ""})`);
+  }
 }
 
 function resolveInputs(raw: RawModel, constants: ReadonlyMap<string, Tensor>, options: BuildOptions, values: Map<string, ValueInfo>): NamedValue[] {

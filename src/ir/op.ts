@@ -53,6 +53,11 @@ export interface OpDef {
    * to a constant at import, even when its input is computed at run time.
    */
   readonly shapeOnly?: boolean;
+  /**
+   * A warning about an imported node that compiles but probably not as the user intends (a
+   * graph exported in training mode); buildGraph reports it once per message with the nodes.
+   */
+  importWarning?(node: Node): string | undefined;
   /** Multiply-accumulates of one inference, for `egret info` and cost models. */
   macs?(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): number;
 }
