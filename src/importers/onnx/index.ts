@@ -5,8 +5,9 @@ import { nodeLabel, type Graph, type Node } from "../../ir/graph.js";
 import { getOp } from "../../ir/registry.js";
 import type { Tensor } from "../../ir/tensor.js";
 import { convertAttributes } from "./attributes.js";
+import { inlineFunctions } from "./functions.js";
 import { convertInput } from "./inputs.js";
-import { decodeMessage, int64ToNumber, type GraphMsg, type ModelMsg } from "./messages.js";
+import { decodeMessage, int64ToNumber, type GraphMsg, type ModelMsg, type NodeMsg } from "./messages.js";
 import { ModelProtoType } from "./schema.js";
 import { tensorFromProto } from "./tensor-proto.js";
 import { lowerQuantizedOnnx } from "./qdq.js";
@@ -52,9 +53,10 @@ function isDefaultDomain(domain: string | undefined): boolean {
 
 function toRawModel(model: ModelMsg, graph: GraphMsg, sourceName: string, options: BuildOptions): RawModel {
   const subject = `model file ${sourceName}`;
+  const opset = defaultOpset(model, subject);
   const constants = convertInitializers(graph, subject);
   const inputs = convertInputs(graph, constants, options, subject);
-  const nodes = convertNodes(graph, subject);
+  const nodes = convertNodes(inlineFunctions(model, graph.node, opset, subject, tensorNames(graph)), subject);
   checkSingleProducers(nodes, inputs, constants);
   const outputs = graph.output.map((o, i) => o.name || fail("parse", subject, `graph output ${i} has no name; the model file is corrupt`));
   if (outputs.length === 0) fail("parse", subject, "declares no graph outputs, so there is nothing to compute");
@@ -64,8 +66,17 @@ function toRawModel(model: ModelMsg, graph: GraphMsg, sourceName: string, option
     outputs,
     constants,
     nodes,
-    opset: defaultOpset(model, subject),
+    opset,
   };
+}
+
+/** Every tensor name the graph uses (inlined function bodies get names that differ from these). */
+function tensorNames(graph: GraphMsg): Set<string> {
+  const names = new Set<string>();
+  for (const v of [...graph.input, ...graph.output]) names.add(v.name ?? "");
+  for (const t of graph.initializer) names.add(t.name ?? "");
+  for (const n of graph.node) for (const t of [...n.input, ...n.output]) names.add(t);
+  return names;
 }
 
 function convertInitializers(graph: GraphMsg, subject: string): Map<string, Tensor> {
@@ -96,9 +107,9 @@ function convertInputs(graph: GraphMsg, constants: ReadonlyMap<string, Tensor>, 
 }
 
 /** Nodes with ops spelled for the registry (`domain:op` outside the default domain) and unique names. */
-function convertNodes(graph: GraphMsg, subject: string): Node[] {
+function convertNodes(nodes: readonly NodeMsg[], subject: string): Node[] {
   const used = new Set<string>();
-  return graph.node.map((n, index) => {
+  return nodes.map((n, index) => {
     const opType = n.op_type || fail("parse", subject, `node ${index}${n.name ? ` ("${n.name}")` : ""} has no op_type; the model file is corrupt`);
     const op = isDefaultDomain(n.domain) ? opType : `${n.domain}:${opType}`;
     const name = uniqueName(n.name || `${opType}_${index}`, used);
