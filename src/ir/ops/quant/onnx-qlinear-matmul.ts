@@ -6,7 +6,7 @@ import { registerOps } from "../../registry.js";
 import { halfToNumber, numberToHalf } from "../../float16.js";
 import { Tensor } from "../../tensor.js";
 import { cHelper } from "../elementwise/c-helpers.js";
-import { defineOnnxRounding, requantizeOnnx, requireOnnxQ, requireScale, requireZeroPoint, type OnnxQDType } from "./onnx-common.js";
+import { defineOnnxRounding, requantizeOnnx, requireOnnxQ, requireOnnxWeight, requireScale, requireZeroPoint, weightAccess, type OnnxQDType } from "./onnx-common.js";
 
 /**
  * ONNX QLinearMatMul: y = saturate(rint(float(acc) * (a_scale * b_scale / y_scale)) + y_zp) with
@@ -32,7 +32,7 @@ interface MatMulPlan {
 function plan(node: Node, inputs: readonly (ValueInfo | undefined)[]): MatMulPlan {
   const [a, as, az, b, bs, bz, ys, yz] = inputs;
   const at = requireOnnxQ(node, a, "a");
-  const bt = requireOnnxQ(node, b, "b");
+  const bt = requireOnnxWeight(node, b, "b");
   const out = requireOnnxQ(node, yz, "y_zero_point");
   const A = a!.shape;
   const B = b!.shape;
@@ -85,7 +85,7 @@ function plan(node: Node, inputs: readonly (ValueInfo | undefined)[]): MatMulPla
 const QLinearMatMul: OpDef = {
   name: "QLinearMatMul",
   family: "quant",
-  dataTypes: "int8, uint8",
+  dataTypes: "int8, uint8 (b also int4, uint4)",
   inputs: { min: 8, max: 8 },
   outputs: { min: 1, max: 1 },
   infer(node, inputs) {
@@ -115,28 +115,29 @@ const QLinearMatMul: OpDef = {
     const A = DTYPES[ctx.info(names[0]!).dtype];
     const B = DTYPES[ctx.info(names[3]!).dtype];
     const Y = DTYPES[p.out];
-    const fn = `eg_onnx_qlinear_matmul_${A.suffix}_${B.suffix}_${Y.suffix}${p.half ? "_f16" : ""}`;
+    const wa = weightAccess(ctx, names[3]!);
+    const fn = `eg_onnx_qlinear_matmul_${A.suffix}_${wa.suffix}_${Y.suffix}${p.half ? "_f16" : ""}`;
     const S = p.half ? "uint16_t" : "float";
     // float16 scales: each step of the multiplier rounds to half precision.
     const h = (v: string) => (p.half ? `${cHelper(ctx, "f16_to_f32")}(${cHelper(ctx, "f32_to_f16")}(${v}))` : v);
     const sc = (v: string) => (p.half ? `${cHelper(ctx, "f16_to_f32")}(${v})` : v);
     defineOnnxRounding(ctx);
     ctx.define(fn, [
-      `static void ${fn}(const ${A.ctype} *a, const ${S} *as, const ${A.ctype} *az, const ${B.ctype} *b, const ${S} *bs, const ${B.ctype} *bz,`,
+      `static void ${fn}(const ${A.ctype} *a, const ${S} *as, const ${A.ctype} *az, ${wa.param}, const ${S} *bs, const ${B.ctype} *bz,`,
       `    const ${S} *ys, const ${Y.ctype} *yz, ${Y.ctype} *y, int32_t batches, const int32_t *a_off, const int32_t *b_off, int32_t m, int32_t k, int32_t n, int32_t per_column) {`,
       "  int32_t t, r, c, j;",
       "  for (t = 0; t < batches; t++) for (r = 0; r < m; r++) for (c = 0; c < n; c++) {",
       "    int32_t q = c * per_column;",
       "    const " + A.ctype + " *ar = a + a_off[t] + r * k;",
-      "    const " + B.ctype + " *bc = b + b_off[t] + c;",
+      "    const int32_t bc = b_off[t] + c;",
       "    int64_t acc = 0;",
       `    float multiplier = ${h(`${h(`${sc("as[0]")} * ${sc("bs[q]")}`)} / ${sc("ys[0]")}`)};`,
-      "    for (j = 0; j < k; j++) acc += (int64_t)(((int32_t)ar[j] - (int32_t)az[0]) * ((int32_t)bc[j * n] - (int32_t)bz[q]));",
+      `    for (j = 0; j < k; j++) acc += (int64_t)(((int32_t)ar[j] - (int32_t)az[0]) * (${wa.read("bc + j * n")} - (int32_t)bz[q]));`,
       `    *y++ = (${Y.ctype})eg_onnx_saturate(eg_onnx_rint((float)acc * multiplier) + (float)yz[0], ${Y.min}, ${Y.max});`,
       "  }",
       "}",
     ].join("\n"));
-    const ptrs = names.map((nm) => ctx.ptr(nm)).join(", ");
+    const ptrs = names.map((nm, i) => (i === 3 ? wa.ptr : ctx.ptr(nm))).join(", ");
     ctx.line(`${fn}(${ptrs}, ${ctx.ptr(node.outputs[0]!)}, ${p.aOffsets.length}, ${ctx.constArray("int32_t", p.aOffsets)}, ${ctx.constArray("int32_t", p.bOffsets)}, ${p.m}, ${p.k}, ${p.n}, ${p.perColumn});`);
   },
 };
