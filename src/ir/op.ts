@@ -21,6 +21,11 @@ export interface OpDef {
   readonly family: string;
   /** Data element types in words, for the README op table (default: "float32" and others). */
   readonly dataTypes?: string;
+  /**
+   * The ONNX opsets and attribute / input forms the op accepts, in words, for `egret ops` and the
+   * README table (default: every opset's form, canonicalised by `constInputs` and `canonicalize`).
+   */
+  readonly forms?: string;
   /** Swapping two operands gives the same result (Add, Mul...): the e-graph matcher tries both orders. */
   readonly commutative?: boolean;
   /** Numbers of inputs/outputs accepted, optional ones included. */

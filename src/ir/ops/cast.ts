@@ -86,6 +86,8 @@ function castKernel(node: Node, target: DType): ScalarKernel {
 const Cast = elementwiseOp({
   name: "Cast",
   family: "cast",
+  dataTypes: "every type but string and complex",
+  forms: "every opset; to any numeric type incl. bfloat16, float8 (e4m3fn, e4m3fnuz, e5m2, e5m2fnuz, e8m0), float4e2m1, int4/uint4/int2/uint2; saturate (19), round_mode (25)",
   types: ["any"],
   output: (node) => castTarget(node),
   kernel: (node) => castKernel(node, castTarget(node)),
@@ -95,6 +97,8 @@ const Cast = elementwiseOp({
 const CastLike: OpDef = {
   name: "CastLike",
   family: "cast",
+  dataTypes: "every type but string and complex",
+  forms: "opsets 15+; saturate (19)",
   inputs: { min: 2, max: 2 },
   outputs: { min: 1, max: 1 },
   infer(node, inputs) {

@@ -59,6 +59,7 @@ function checkBatchNormMode(node: Node): void {
 const BatchNormalization: OpDef = {
   name: "BatchNormalization",
   family: "norm",
+  forms: "every opset; is_test / spatial = 1 (< 9); training_mode = 1 (14) computes with batch statistics (with a warning)",
   inputs: { min: 5, max: 5 },
   outputs: { min: 1, max: 5 },
   infer(node, inputs) {

@@ -60,6 +60,8 @@ function reduceOp(name: string, kind: ReduceKind): OpDef {
   return {
     name,
     family: "reduce",
+    dataTypes: FLOAT_ONLY_KINDS.includes(kind) ? "float32, float64" : `float32, float64, integers${kind === "max" || kind === "min" ? ", bool (opset 20)" : ""}`,
+    forms: `every opset: axes attribute, or input from opset ${name === "ReduceSum" ? 13 : 18}; noop_with_empty_axes; an empty reduction gives the identity (18)`,
     inputs: { min: 1, max: 2 },
     outputs: { min: 1, max: 1 },
     constInputs: [{ index: 1, attr: "axes" }],

@@ -241,6 +241,7 @@ function resizeOp(name: string, plan: (node: Node, shape: Shape) => ResizePlan, 
 }
 
 const Resize = resizeOp("Resize", planResize, {
+  forms: "opsets 10-19: scales or sizes (opset 18: for `axes` only; keep_aspect_ratio_policy), antialias (linear, cubic), every coordinate_transformation_mode incl. half_pixel_symmetric (19) and tf_crop_and_resize",
   constInputs: [
     { index: 1, attr: "roi" },
     { index: 2, attr: "scales" },
@@ -254,6 +255,7 @@ const Resize = resizeOp("Resize", planResize, {
 });
 
 const Upsample = resizeOp("Upsample", planUpsample, {
+  forms: "opsets 7 (scales attribute) and 9 (scales input)",
   inputs: { min: 1, max: 2 },
   constInputs: [{ index: 1, attr: "scales" }],
 });

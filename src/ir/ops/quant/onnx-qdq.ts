@@ -65,6 +65,7 @@ function emitLoop(ctx: EmitCtx, node: Node, fn: string, types: { x: DType; s: DT
 const QuantizeLinear: OpDef = {
   name: "QuantizeLinear",
   family: "quant",
+  forms: "opsets 10-25: per tensor, per axis (13), blocked block_size (21), output_dtype (21), saturate (19), float16/bfloat16 scales",
   dataTypes: "float32, float16, bfloat16, int32 -> int8, uint8, int16, uint16, int4, uint4, int2, uint2, float8, float4",
   inputs: { min: 2, max: 3 },
   outputs: { min: 1, max: 1 },
@@ -126,6 +127,7 @@ function dequantizedType(node: Node, scale: ValueInfo | undefined): DType {
 const DequantizeLinear: OpDef = {
   name: "DequantizeLinear",
   family: "quant",
+  forms: "opsets 10-25: per tensor, per axis (13), blocked block_size (21), output_dtype (23), float16/bfloat16 scales",
   dataTypes: "int8, uint8, int16, uint16, int32, int4, uint4, int2, uint2, float8, float4 -> float32, float16, bfloat16",
   inputs: { min: 2, max: 3 },
   outputs: { min: 1, max: 1 },

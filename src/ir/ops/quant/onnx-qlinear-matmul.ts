@@ -85,6 +85,7 @@ function plan(node: Node, inputs: readonly (ValueInfo | undefined)[]): MatMulPla
 const QLinearMatMul: OpDef = {
   name: "QLinearMatMul",
   family: "quant",
+  forms: "opsets 10 and 21 (float16 scales); per-column b parameters",
   dataTypes: "int8, uint8 (b also int4, uint4)",
   inputs: { min: 8, max: 8 },
   outputs: { min: 1, max: 1 },
