@@ -15,8 +15,11 @@ export function requireOnnxTestdata(): string {
   return ONNX_TESTDATA;
 }
 
-/** ../shared beside the checkout (CI has it; a fresh clone alone does not); same from dist/. */
-export const SHARED_DIR = join(PACKAGE_ROOT, "..", "shared");
+/**
+ * ../shared beside the checkout (CI has it; a fresh clone alone does not); same from dist/.
+ * EGRET_SHARED_DIR points elsewhere (test/scripts/run-tests.test.ts uses it to run without one).
+ */
+export const SHARED_DIR = process.env["EGRET_SHARED_DIR"] ?? join(PACKAGE_ROOT, "..", "shared");
 
 /** Returns the shared folder, or undefined after a loud warning naming what is skipped. */
 export function sharedOrWarn(what: string): string | undefined {
