@@ -142,20 +142,25 @@ export function encodeE8M0(value: number, rounding: E8M0Rounding = "up", saturat
   return code;
 }
 
-/** Decoder of any bit-pattern float DType. */
-export function decodeBits(dtype: DType, code: number): number {
-  if (dtype === "float16") return halfToNumber(code);
-  if (dtype === "float8e8m0") return decodeE8M0(code);
-  const f = MINIFLOAT_FORMATS[dtype];
-  if (!f) throw new Error(`internal: ${dtype} is not a bit-pattern float`);
-  return decodeMiniFloat(f, code);
+/** Decoder and encoder of one bit-pattern float DType. */
+interface BitCodec {
+  decode(code: number): number;
+  /** No saturation; float8e8m0 rounds up and saturates (its Cast defaults). */
+  encode(value: number): number;
 }
 
-/** Encoder of any bit-pattern float DType (no saturation; e8m0 rounds up and saturates, its Cast default). */
-export function encodeBits(dtype: DType, value: number): number {
-  if (dtype === "float16") return numberToHalf(value);
-  if (dtype === "float8e8m0") return encodeE8M0(value);
+export function bitCodec(dtype: DType): BitCodec {
+  if (dtype === "float16") return { decode: halfToNumber, encode: numberToHalf };
+  if (dtype === "float8e8m0") return { decode: decodeE8M0, encode: (v) => encodeE8M0(v) };
   const f = MINIFLOAT_FORMATS[dtype];
   if (!f) throw new Error(`internal: ${dtype} is not a bit-pattern float`);
-  return encodeMiniFloat(f, value);
+  return { decode: (c) => decodeMiniFloat(f, c), encode: (v) => encodeMiniFloat(f, v) };
+}
+
+export function decodeBits(dtype: DType, code: number): number {
+  return bitCodec(dtype).decode(code);
+}
+
+export function encodeBits(dtype: DType, value: number): number {
+  return bitCodec(dtype).encode(value);
 }

@@ -1,5 +1,5 @@
 import { allocTyped, DTYPES, isEncodedFloat, type DType, type TypedArray } from "./dtype.js";
-import { decodeBits, encodeBits } from "./minifloat.js";
+import { bitCodec } from "./minifloat.js";
 import { numel, type Shape } from "./shape.js";
 
 /**
@@ -34,8 +34,10 @@ export class Tensor {
   toNumbers(): Float64Array {
     const out = new Float64Array(this.data.length);
     const d = this.data;
-    if (isEncodedFloat(this.dtype)) for (let i = 0; i < d.length; i++) out[i] = decodeBits(this.dtype, d[i] as number);
-    else if (DTYPES[this.dtype].isBig) for (let i = 0; i < d.length; i++) out[i] = Number(d[i] as bigint);
+    if (isEncodedFloat(this.dtype)) {
+      const codec = bitCodec(this.dtype);
+      for (let i = 0; i < d.length; i++) out[i] = codec.decode(d[i] as number);
+    } else if (DTYPES[this.dtype].isBig) for (let i = 0; i < d.length; i++) out[i] = Number(d[i] as bigint);
     else for (let i = 0; i < d.length; i++) out[i] = d[i] as number;
     return out;
   }
@@ -55,8 +57,10 @@ export class Tensor {
     const d = t.data;
     const n = d.length;
     const bits = DTYPES[dtype].bits;
-    if (isEncodedFloat(dtype)) for (let i = 0; i < n; i++) d[i] = encodeBits(dtype, values[i]!);
-    else if (bits < 8) for (let i = 0; i < n; i++) d[i] = wrapSubByte(Math.trunc(values[i]!) || 0, bits, DTYPES[dtype].min < 0);
+    if (isEncodedFloat(dtype)) {
+      const codec = bitCodec(dtype);
+      for (let i = 0; i < n; i++) d[i] = codec.encode(values[i]!);
+    } else if (bits < 8) for (let i = 0; i < n; i++) d[i] = wrapSubByte(Math.trunc(values[i]!) || 0, bits, DTYPES[dtype].min < 0);
     else if (dtype === "bool") for (let i = 0; i < n; i++) d[i] = values[i] !== 0 ? 1 : 0;
     else if (DTYPES[dtype].isBig) {
       const big = d as BigInt64Array | BigUint64Array;
