@@ -69,10 +69,12 @@ export function buildGraph(raw: RawModel, options: BuildOptions = {}): Graph {
     node.outputs.forEach((o, i) => {
       if (o !== "") values.set(o, outInfos[i]!);
     });
-    const present = node.inputs.filter((n) => n !== "");
-    if (op.shapeOnly || present.every((n) => constants.has(n))) {
-      // A shape-only op reads no values: a zero tensor of the right shape stands in for a run-time input.
-      const args = node.inputs.map((n, i) => (n === "" ? undefined : (constants.get(n) ?? new Tensor(inInfos[i]!.dtype, inInfos[i]!.shape))));
+    const typeOnly = (i: number): boolean => op.typeOnlyInputs?.includes(i) ?? false;
+    if (op.shapeOnly || node.inputs.every((n, i) => n === "" || constants.has(n) || typeOnly(i))) {
+      // A shape-only op reads no values: a zero tensor of the right shape stands in for a run-time
+      // input; a type-only input gets an empty tensor of its type.
+      const standIn = (i: number): Tensor => new Tensor(inInfos[i]!.dtype, typeOnly(i) ? [0] : inInfos[i]!.shape);
+      const args = node.inputs.map((n, i) => (n === "" ? undefined : (constants.get(n) ?? standIn(i))));
       const results = evaluateChecked(node, op.evaluate(node, args));
       node.outputs.forEach((o, i) => {
         if (o !== "") constants.set(o, results[i]!);

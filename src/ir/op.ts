@@ -59,6 +59,12 @@ export interface OpDef {
    */
   readonly shapeOnly?: boolean;
   /**
+   * Inputs whose values the op never reads, only their type (CastLike's input 1): a node whose
+   * other inputs are constants is folded at import even when these are computed at run time;
+   * `evaluate` then gets an empty tensor of the input's type in their place.
+   */
+  readonly typeOnlyInputs?: readonly number[];
+  /**
    * A warning about an imported node that compiles but probably not as the user intends (a
    * graph exported in training mode); buildGraph reports it once per message with the nodes.
    */

@@ -15,8 +15,9 @@ import type { ModelScan } from "./model-ops.js";
 /**
  * Graph inputs (not initializers) whose values reach some node's `constInputs` position, directly
  * or through other nodes (an expanded function computes Pad's pads from a `shape` input with Max,
- * Sub, Div and Concat). The walk stops at shape-only ops (Shape, Size): they read the static
- * shape of their input, not its values, so the data tensor behind them stays a run-time input.
+ * Sub, Div and Concat). The walk stops at shape-only ops (Shape, Size) and skips type-only inputs
+ * (CastLike's second): they read the static shape or type of their input, not its values, so the
+ * data tensor behind them stays a run-time input.
  */
 export function constGraphInputs(scan: ModelScan): string[] {
   const runtime = new Set(scan.declaredInputs.filter((n) => !scan.initializers.has(n)));
@@ -29,7 +30,8 @@ export function constGraphInputs(scan: ModelScan): string[] {
     visited.add(name);
     if (runtime.has(name)) frozen.add(name);
     const node = producer.get(name);
-    if (node && !getOp(node.op)?.shapeOnly) node.inputs.forEach(walk);
+    const op = node ? getOp(node.op) : undefined;
+    if (node && !op?.shapeOnly) node.inputs.forEach((input, i) => (op?.typeOnlyInputs?.includes(i) ? undefined : walk(input)));
   };
   for (const node of scan.nodes) {
     for (const { index } of getOp(node.op)?.constInputs ?? []) walk(node.inputs[index] ?? "");

@@ -30,19 +30,22 @@ describe("conformance harness", () => {
     expect(outcome).toEqual({ name: "test_reshape_reordered_all_dims", status: "passed", frozen: ["shape"] });
   });
 
-  it("freezes an input that reaches a constant operand through other nodes, but not data read only by Shape", () => {
-    // The expanded CenterCropPad: pads = Concat(Div(Sub(Max(Shape(x), shape), Shape(x)), 2), ...).
+  it("freezes an input that reaches a constant operand through other nodes, but not data read only by Shape or CastLike", () => {
+    // The expanded CenterCropPad: pads = Concat(Div(Sub(Max(Shape(x), shape), Shape(x)), 2), ...);
+    // CastLike reads only the type of its second input.
     const node = (op: string, inputs: string[], outputs: string[]) => ({ op, inputs, outputs });
     const scan = {
       ops: new Set<string>(),
-      declaredInputs: ["x", "shape"],
-      initializers: new Set<string>(),
+      declaredInputs: ["x", "shape", "like"],
+      initializers: new Set(["two"]),
       outputs: ["y"],
       nodes: [
         node("Shape", ["x"], ["xs"]),
         node("Max", ["xs", "shape"], ["padded"]),
         node("Sub", ["padded", "xs"], ["amount"]),
-        node("Concat", ["amount", "amount"], ["pads"]),
+        node("CastLike", ["two", "like"], ["two_like"]),
+        node("Div", ["amount", "two_like"], ["half"]),
+        node("Concat", ["half", "amount"], ["pads"]),
         node("Pad", ["x", "pads"], ["y"]),
       ],
     };

@@ -17,8 +17,12 @@ export interface SuiteTestOptions {
   readonly minNewPassRate?: number;
 }
 
-/** Ten minutes: a suite part runs a few hundred gcc builds on a 2-core machine. */
-const SUITE_TIMEOUT_MS = 600_000;
+/**
+ * A hang guard, not a speed goal: a part runs about 300 gcc builds, a few minutes on two idle
+ * cores but several times that on a shared, oversubscribed machine. The CI budget (30 minutes
+ * for everything) is checked by measuring the run, not by this timeout.
+ */
+const SUITE_TIMEOUT_MS = 1_800_000;
 
 const PART_LETTERS = "abcdefgh";
 

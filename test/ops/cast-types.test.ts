@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Tensor, type DType } from "../../src/index.js";
+import { buildGraph } from "../../src/ir/build.js";
 import { DTYPES } from "../../src/ir/dtype.js";
 import { decodeBits, decodeE8M0, encodeBits, encodeE8M0, MINIFLOAT_FORMATS } from "../../src/ir/minifloat.js";
 import { packSubByte, unpackSubByte } from "../../src/ir/subbyte.js";
@@ -129,5 +130,25 @@ describe("casts to and from the small types: C matches the interpreter bit for b
     }
     const { graph, feeds } = checksGraph(inputs, nodes, 25);
     expectCMatchesInterpreter(graph, feeds, { cflags: SANITIZE_CFLAGS });
+  });
+});
+
+describe("CastLike reads only the type of its second input", () => {
+  it("folds a constant cast like a run-time tensor, which then stays a run-time input", () => {
+    const graph = buildGraph({
+      name: "castlike",
+      inputs: [{ name: "x", dtype: "float32", dims: [2, 3] }],
+      outputs: ["y"],
+      constants: new Map([["c", Tensor.fromNumbers("float32", [2], [-Infinity, 1.5])]]),
+      nodes: [
+        { name: "half", op: "Cast", inputs: ["x"], outputs: ["nx"], attrs: { to: 10 } },
+        { name: "like", op: "CastLike", inputs: ["c", "nx"], outputs: ["y"], attrs: {} },
+      ],
+      opset: 19,
+    });
+    expect(graph.nodes).toEqual([]);
+    const y = graph.constants.get("y")!;
+    expect(y.dtype).toBe("float16");
+    expect(Array.from(y.toNumbers())).toEqual([-Infinity, 1.5]);
   });
 });

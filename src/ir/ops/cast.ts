@@ -101,6 +101,7 @@ const CastLike: OpDef = {
   forms: "opsets 15+; saturate (19)",
   inputs: { min: 2, max: 2 },
   outputs: { min: 1, max: 1 },
+  typeOnlyInputs: [1],
   infer(node, inputs) {
     const [x, like] = checkInputTypes(node, inputs, ["any"], []) as [ValueInfo, ValueInfo];
     castKernel(node, like.dtype);
