@@ -4,6 +4,7 @@ import { nodeLabel, type AttrValue, type Graph, type NamedValue, type Node, type
 import { getOp, SUPPORTED_OPS_HINT } from "./registry.js";
 import { shapeToString } from "./shape.js";
 import { Tensor } from "./tensor.js";
+import { widenHalf } from "./widen-half.js";
 
 /** A declared graph input before shapes are resolved: dims may be unknown or symbolic. */
 export interface RawInput {
@@ -56,8 +57,8 @@ export function buildGraph(raw: RawModel, options: BuildOptions = {}): Graph {
   const inputs = resolveInputs(raw, constants, options, values);
   const nodes: Node[] = [];
   const warnings = new Map<string, string[]>();
-  for (const rawNode of topoSort(raw.nodes, new Set([...constants.keys(), ...inputs.map((i) => i.name)]))) {
-    const node = prepareNode(rawNode, constants, raw.opset);
+  const taken = new Set<string>([...values.keys(), ...raw.nodes.flatMap((n) => [...n.inputs, ...n.outputs])]);
+  const place = (node: Node): void => {
     const op = getOp(node.op)!;
     const warning = op.importWarning?.(node);
     if (warning !== undefined) warnings.set(warning, [...(warnings.get(warning) ?? []), node.name]);
@@ -82,6 +83,11 @@ export function buildGraph(raw: RawModel, options: BuildOptions = {}): Graph {
     } else {
       nodes.push(node);
     }
+  };
+  for (const rawNode of topoSort(raw.nodes, new Set([...constants.keys(), ...inputs.map((i) => i.name)]))) {
+    const node = prepareNode(rawNode, constants, raw.opset);
+    const widened = getOp(node.op)!.halfAsFloat ? widenHalf(node, (n) => values.get(n), taken) : undefined;
+    for (const n of widened ?? [node]) place(n);
   }
 
   const outputs: NamedValue[] = raw.outputs.map((name) => {

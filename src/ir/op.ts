@@ -65,6 +65,11 @@ export interface OpDef {
    */
   readonly typeOnlyInputs?: readonly number[];
   /**
+   * The op computes in float32 only, and float16 operands are widened to float32 around it at
+   * import (widen-half.ts): exact for ops that accumulate in float32 (MatMul, Conv).
+   */
+  readonly halfAsFloat?: boolean;
+  /**
    * A warning about an imported node that compiles but probably not as the user intends (a
    * graph exported in training mode); buildGraph reports it once per message with the nodes.
    */

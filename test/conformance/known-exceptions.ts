@@ -1,6 +1,16 @@
 import type { SuiteName } from "./suites.js";
 
 /**
+ * Debian's older onnx generator computed the window ops' expected values with pi = 3.1415 (they
+ * match that to 1.5e-7 and differ from the true window by up to 7.4e-5); the newest suite's same
+ * cases use numpy's pi and pass.
+ */
+const DEBIAN_PI = "the expected values were generated with pi = 3.1415 by Debian's older onnx; Egret uses the true pi (the newest suite's same cases pass)";
+const DEBIAN_WINDOWS = ["blackman", "hamming", "hann"].flatMap((w) =>
+  ["", "_expanded", "_symmetric", "_symmetric_expanded"].map((form) => `test_${w}window${form}`),
+);
+
+/**
  * Cases that fail for a documented reason outside Egret: the expected output itself is not what
  * the operator computes (today's ONNX spec). They stay FAILED in every count (never a loosened
  * tolerance, never a pass); the report prints the reason in front of the mismatch, and a known
@@ -14,6 +24,7 @@ const EXCEPTIONS: Readonly<Partial<Record<SuiteName, Readonly<Record<string, str
   node: {
     test_cast_FLOAT_to_BFLOAT16:
       "Debian's older onnx generator truncated float32 to bfloat16; ONNX Cast rounds to nearest even (the newest suite's same case passes)",
+    ...Object.fromEntries(DEBIAN_WINDOWS.map((name) => [name, DEBIAN_PI])),
   },
 };
 
