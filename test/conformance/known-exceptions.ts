@@ -10,16 +10,24 @@ const DEBIAN_WINDOWS = ["blackman", "hamming", "hann"].flatMap((w) =>
   ["", "_expanded", "_symmetric", "_symmetric_expanded"].map((form) => `test_${w}window${form}`),
 );
 
+/** A documented design limit rather than a wrong expectation (docs/conformance.md). */
+const NMS_STATIC =
+  "static C has a fixed output size: NonMaxSuppression returns batches * classes * max_output_boxes_per_class rows, the kept boxes first and [-1, -1, -1] after them, where ONNX returns only the kept rows";
+
 /**
- * Cases that fail for a documented reason outside Egret: the expected output itself is not what
- * the operator computes (today's ONNX spec). They stay FAILED in every count (never a loosened
- * tolerance, never a pass); the report prints the reason in front of the mismatch, and a known
- * exception that starts passing fails with a request to remove it from this list.
+ * Cases that fail for a documented reason: the expected output itself is not what the operator
+ * computes (today's ONNX spec), or a documented design limit of static C (NMS). They stay FAILED
+ * in every count (never a loosened tolerance, never a pass); the report prints the reason in
+ * front of the mismatch, and a known exception that starts passing fails with a request to
+ * remove it from this list.
  */
 const EXCEPTIONS: Readonly<Partial<Record<SuiteName, Readonly<Record<string, string>>>>> = {
   "node-latest": {
     test_averagepool_2d_ceil_last_window_starts_on_pad:
       "the expected values were typed by hand to 4 decimals in onnx's generator; Egret computes the exact sum / 9",
+    test_gridsample_bicubic: "the expected values were typed by hand to 4 decimals in onnx's generator (-0.1406 for the exact -0.140625)",
+    test_nonmaxsuppression_identical_boxes: NMS_STATIC,
+    test_nonmaxsuppression_suppress_by_IOU_and_scores: NMS_STATIC,
   },
   node: {
     test_cast_FLOAT_to_BFLOAT16:
