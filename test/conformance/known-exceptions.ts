@@ -26,6 +26,8 @@ const EXCEPTIONS: Readonly<Partial<Record<SuiteName, Readonly<Record<string, str
     test_averagepool_2d_ceil_last_window_starts_on_pad:
       "the expected values were typed by hand to 4 decimals in onnx's generator; Egret computes the exact sum / 9",
     test_gridsample_bicubic: "the expected values were typed by hand to 4 decimals in onnx's generator (-0.1406 for the exact -0.140625)",
+    test_roialign_aligned_false: "the expected values were typed by hand to 4 decimals in onnx's generator (0.3510 for 0.35105)",
+    test_roialign_aligned_true: "the expected values were typed by hand to 4 decimals in onnx's generator (0.3070 for 0.30695)",
     test_nonmaxsuppression_identical_boxes: NMS_STATIC,
     test_nonmaxsuppression_suppress_by_IOU_and_scores: NMS_STATIC,
   },
