@@ -3,7 +3,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    testTimeout: 120_000,
+    // Time limits are hang guards, not speed checks (test/support/timeouts.ts): a test may take ten
+    // times its idle time on a loaded 2-core machine, so no test sets a lower limit of its own.
+    testTimeout: 900_000,
     hookTimeout: 600_000,
     // Conformance suites compile C with gcc; two workers match the 2-core CI machine.
     pool: "forks",

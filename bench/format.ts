@@ -57,13 +57,13 @@ export function summary(rows: readonly BenchRow[]): string {
   const parts = [
     `${rows.length} models`,
     `kernel calls ${total((r) => r.before.kernelCalls)}`,
-    `compile ${total((r) => r.before.compileMs).toFixed(0)} ms`,
+    `compile ${total((r) => r.before.compileMs).toFixed(0)} ms (CPU ${total((r) => r.before.compileCpuMs).toFixed(0)} ms)`,
   ];
   const optimized = rows.filter((r) => r.after !== undefined);
   if (optimized.length > 0) {
     parts.push(
       `optimized: kernel calls ${total((r) => r.after?.kernelCalls ?? 0)} over ${optimized.length} models`,
-      `compile ${total((r) => r.after?.compileMs ?? 0).toFixed(0)} ms`,
+      `compile ${total((r) => r.after?.compileMs ?? 0).toFixed(0)} ms (CPU ${total((r) => r.after?.compileCpuMs ?? 0).toFixed(0)} ms)`,
       `geomean x calls ${ratio(geomean(optimized.map((r) => r.ratios?.kernelCalls)))}`,
       `x arena ${ratio(geomean(optimized.map((r) => r.ratios?.arenaBytes)))}`,
       `x ms ${ratio(geomean(optimized.map((r) => r.ratios?.compileMs)))}`,
@@ -74,6 +74,7 @@ export function summary(rows: readonly BenchRow[]): string {
       const over = optimized.filter((r) => (r.after?.optimizerMs ?? 0) > OPTIMIZER_BUDGET_MS).length;
       parts.push(`saturation+extraction max ${slowest.ms.toFixed(0)} ms (${slowest.model}), ${over} over ${OPTIMIZER_BUDGET_MS} ms`);
     }
+    parts.push(`stops (saturation/DAG search) ${stopTally(optimized)}`);
   }
   return parts.join("; ");
 }
@@ -89,6 +90,16 @@ export function slowestOptimizer(rows: readonly BenchRow[]): { model: string; ms
     if (ms !== undefined && (slowest === undefined || ms > slowest.ms)) slowest = { model: r.model, ms };
   }
   return slowest;
+}
+
+/** "saturated/optimal 240, saturated/step-limit 6": how many models stopped for each reason. */
+export function stopTally(rows: readonly BenchRow[]): string {
+  const counts = new Map<string, number>();
+  for (const r of rows) {
+    const stop = r.after?.optimizerStop;
+    if (stop !== undefined) counts.set(stop, (counts.get(stop) ?? 0) + 1);
+  }
+  return [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([stop, n]) => `${stop} ${n}`).join(", ") || "-";
 }
 
 function geomean(values: readonly (number | undefined)[]): number | undefined {

@@ -10,6 +10,8 @@ export interface Measure {
   readonly arenaBytes: number;
   /** Median compile time (import excluded). */
   readonly compileMs: number;
+  /** Median CPU time of the same compiles (less sensitive to the machine's load than `compileMs`). */
+  readonly compileCpuMs: number;
   /** Predicted cycles of one inference under the cortex-m4 cost model; undefined when the graph is not known. */
   readonly cycles: number | undefined;
   /**
@@ -17,6 +19,8 @@ export interface Measure {
    * runs); undefined for a compile without the optimizer.
    */
   readonly optimizerMs: number | undefined;
+  /** What stopped saturation and the DAG search, e.g. "saturated/optimal" (the last run's); undefined without the optimizer. */
+  readonly optimizerStop: string | undefined;
 }
 
 /** after / before of each column, measured in the same run; undefined when a side is missing or 0. */
@@ -89,7 +93,7 @@ export function benchTable(models: readonly BenchModel[], options: BenchOptions)
 
 function measure(graph: Graph, optimize: boolean, timing: TimingOptions): Measure {
   const optimizerTimes: number[] = [];
-  const { ms, result } = medianMs(() => {
+  const { ms, cpuMs, result } = medianMs(() => {
     const compiled = compileWith(graph, optimize);
     const report = compiled.summary.optimizer;
     if (report !== undefined) optimizerTimes.push(report.saturateMs + report.extractMs);
@@ -98,10 +102,13 @@ function measure(graph: Graph, optimize: boolean, timing: TimingOptions): Measur
   // The baseline emits the imported graph as is; an optimized compile is priced on the graph it
   // hands back, if it hands one back.
   const priced = optimize ? resultGraph(result) : graph;
+  const report = result.summary.optimizer;
   return {
     kernelCalls: result.summary.kernelCalls,
     arenaBytes: result.summary.arenaBytes,
     compileMs: ms,
+    compileCpuMs: cpuMs,
+    optimizerStop: report === undefined ? undefined : `${report.stopReason}/${report.extraction.dagStatus ?? "greedy"}`,
     cycles: priced ? programCost(getCostModel(BENCH_COST_MODEL), priced)["cycles"] : undefined,
     optimizerMs: median(optimizerTimes),
   };

@@ -11,23 +11,32 @@ export interface TimingOptions {
 export const DEFAULT_TIMING: TimingOptions = { minRuns: 3, maxRuns: 9, budgetMs: 300 };
 
 /**
- * Median wall time of `fn` in milliseconds, with the last run's result. The median of a few runs
- * resists the odd GC pause or a neighbour's compile on this shared 2-core machine; the first run
- * (cold JIT) counts like the others, as a user's one-shot compile would.
+ * Median wall time of `fn` in milliseconds, and median CPU time of this process during it, with
+ * the last run's result. The median of a few runs resists the odd GC pause or a neighbour's
+ * compile on this shared 2-core machine; CPU time also resists a loaded machine (wall time grows
+ * with the load, CPU time hardly). The first run (cold JIT) counts like the others, as a user's
+ * one-shot compile would.
  */
-export function medianMs<T>(fn: () => T, options: TimingOptions = DEFAULT_TIMING): { ms: number; result: T } {
+export function medianMs<T>(fn: () => T, options: TimingOptions = DEFAULT_TIMING): { ms: number; cpuMs: number; result: T } {
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   let spent = 0;
   let result: T;
   do {
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     result = fn();
+    const cpu = process.cpuUsage(cpuStart);
     const ms = performance.now() - start;
     times.push(ms);
+    cpuTimes.push((cpu.user + cpu.system) / 1000);
     spent += ms;
   } while (times.length < options.maxRuns && (times.length < options.minRuns || spent < options.budgetMs));
-  times.sort((a, b) => a - b);
-  const mid = times.length >> 1;
-  const ms = times.length % 2 === 1 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2;
-  return { ms, result };
+  return { ms: median(times), cpuMs: median(cpuTimes), result };
+}
+
+function median(values: number[]): number {
+  values.sort((a, b) => a - b);
+  const mid = values.length >> 1;
+  return values.length % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
 }

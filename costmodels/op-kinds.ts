@@ -23,7 +23,7 @@ export type ElementClass = "cheap" | "divide" | "transcendental";
 const MAC_FAMILIES: ReadonlySet<string> = new Set<MacFamily>(["conv", "matmul", "pool", "norm", "reduce", "softmax", "rnn", "resize"]);
 const ELEMENTWISE_FAMILIES: ReadonlySet<string> = new Set(["activation", "unary", "binary", "variadic", "cast"]);
 
-const DIVIDE_OPS: ReadonlySet<string> = new Set(["Div", "Reciprocal", "Sqrt", "Softsign", "Mean"]);
+const DIVIDE_OPS: ReadonlySet<string> = new Set(["Div", "Mod", "Reciprocal", "Sqrt", "Softsign", "Mean"]);
 const TRANSCENDENTAL_OPS: ReadonlySet<string> = new Set([
   "Exp", "Log", "Pow", "Erf", "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh",
   "Tanh", "Sigmoid", "Softplus", "Elu", "Selu", "Celu", "Mish",

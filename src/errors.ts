@@ -14,6 +14,7 @@ export type ErrorCode =
   | "bad-option"
   | "bad-rule" // a rewrite rule is malformed (unbound variable, duplicate name, ...)
   | "io"
+  | "limit" // a size beyond the compile-time budget (src/limits.ts), or a wall-clock safety net tripped (work limits never fail: they stop a search)
   | "internal";
 
 export class EgretError extends Error {

@@ -11,6 +11,7 @@ export type { DType } from "./ir/dtype.js";
 export { getOp, allOps } from "./ir/registry.js";
 export { importModelFile, importModelBytes } from "./importers/index.js";
 export { runGraph } from "./interp/run.js";
+export { LIMITS } from "./limits.js";
 export { compileGraph, TARGETS } from "./compile.js";
 export type { CompileOptions, CompileResult, CompileSummary, Target } from "./compile.js";
-export { writeOutputDir } from "./output.js";
+export { checkOutputDir, writeOutputDir, type OutputOptions } from "./output.js";

@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EmittedModel } from "../../src/codegen/emit-model.js";
+import type { Graph } from "../../src/ir/graph.js";
 import { PACKAGE_ROOT, RUNTIME_C_DIR } from "../../src/paths.js";
 import { copyRuntimeUnits, STRICT_CFLAGS } from "../c99/target.js";
+import { boardNeed, requireFitsBoard } from "./board.js";
 import type { CortexMVariant } from "./variants.js";
 
 /** The QEMU harness sources shipped in backends/cortex-m/c/ (startup, semihosting, counter, runner). */
@@ -15,9 +17,11 @@ export const PROFILE_SOURCE = "model_profile.c";
 
 /**
  * Output directory of a Cortex-M target: the host's model.c/model.h and kernels unchanged, the
- * QEMU MPS2 harness, and a Makefile that cross-builds runner.elf and runs it under QEMU.
+ * QEMU MPS2 harness, and a Makefile that cross-builds runner.elf and runs it under QEMU. A program
+ * that cannot fit the board is refused here, before anything is written.
  */
-export function cortexMFiles(variant: CortexMVariant, model: EmittedModel): Map<string, string> {
+export function cortexMFiles(variant: CortexMVariant, model: EmittedModel, program: Graph): Map<string, string> {
+  requireFitsBoard(variant, boardNeed(program, model.plan.arena.size, model.weightBytes));
   const files = new Map<string, string>();
   files.set("model.c", model.modelC);
   files.set("model.h", model.modelH);

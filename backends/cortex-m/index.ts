@@ -1,13 +1,17 @@
 /**
  * Registers the Cortex-M targets (`--target cortex-m4 | cortex-m7 | cortex-m0plus`). The model
- * and kernels are the host's; the target adds the cross build and the QEMU harness. Armv7E-M
- * targets add the DSP lowering rules (rules/targets/cortex-m.rules), and every variant reports
- * flash and RAM from a cross build for `egret compile --json`.
+ * and kernels are the host's; the target adds the cross build and the QEMU harness. Every variant
+ * takes the blocked float kernels (rules/targets/float-kernels.rules), Armv7E-M targets add the
+ * DSP lowering rules (rules/targets/cortex-m.rules), and every variant reports flash and RAM from a
+ * cross build after `egret compile` (text and --json) and refuses a program that cannot fit its
+ * board (board.ts).
  */
-import { registerBackend } from "../index.js";
 import { cortexMSizeSummary } from "./compile-report.js";
 import { cortexMFiles } from "./files.js";
-import { CORTEX_M_VARIANTS } from "./variants.js";
+import { CORTEX_M_VARIANTS, type CortexMVariant } from "./variants.js";
+import { MPS2_MEMORY } from "./board.js";
+import type { SizeReport } from "./size-report.js";
+import { FLOAT_KERNEL_RULES, inputFileNames, registerBackend } from "../index.js";
 
 /** The DSP lowering rules of the Armv7E-M variants (rules/targets/). */
 export const CORTEX_M_RULES = "cortex-m.rules";
@@ -17,8 +21,23 @@ for (const variant of CORTEX_M_VARIANTS) {
     name: variant.name,
     description: variant.description,
     costModel: variant.costModel,
-    ...(variant.dsp ? { ruleFiles: [CORTEX_M_RULES] } : {}),
-    files: (model) => cortexMFiles(variant, model),
+    ruleFiles: variant.dsp ? [FLOAT_KERNEL_RULES, CORTEX_M_RULES] : [FLOAT_KERNEL_RULES],
+    files: (model, program) => cortexMFiles(variant, model, program),
     sizeReport: (outputDir, arenaBytes) => cortexMSizeSummary(variant.name, outputDir, arenaBytes),
+    // The targets of the generated Makefile (files.ts): runner.elf, and `run` under QEMU with ARGS.
+    runHint: (outputDir, inputs, _summary, size) => [
+      `build: make -C ${outputDir}   (cross-builds runner.elf for QEMU ${variant.machine} with arm-none-eabi-gcc)`,
+      `run:   make -C ${outputDir} run ARGS='${inputFileNames(inputs)} OUTDIR'   (paths relative to ${outputDir}; add -n N for N inferences)`,
+      ...(size === undefined ? [] : [sizeLine(variant, size as SizeReport)]),
+    ],
   });
+}
+
+/** Flash and RAM of the cross build against the board's memory (MPS2_MEMORY, as mps2.ld lays it out). */
+function sizeLine(variant: CortexMVariant, size: SizeReport): string {
+  const { flash, ram } = size;
+  return (
+    `size of runner.elf on QEMU ${variant.machine}: flash ${flash.total} of ${MPS2_MEMORY.flashBytes} B (code ${flash.text}, constants ${flash.rodata} of which weights ${flash.weights}); ` +
+    `RAM ${ram.staticBytes + MPS2_MEMORY.stackReserveBytes} of ${MPS2_MEMORY.ramBytes} B (static data ${ram.staticBytes} with the arena's ${ram.arena}, stack reserve ${MPS2_MEMORY.stackReserveBytes} of which model_run needs ${ram.stack}) plus the runner's input/output buffers`
+  );
 }

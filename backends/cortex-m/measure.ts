@@ -2,6 +2,7 @@ import { emitModel } from "../../src/codegen/emit-model.js";
 import { compileGraph } from "../../src/compile.js";
 import { fail } from "../../src/errors.js";
 import type { Graph, Node } from "../../src/ir/graph.js";
+import type { ProgressListener } from "../../src/progress.js";
 import { writeOutputDir } from "../../src/output.js";
 import { isAliasNode } from "../../src/schedule/storage.js";
 import { cortexMFiles, PROFILE_SOURCE } from "./files.js";
@@ -9,7 +10,7 @@ import { buildFirmware, runFirmware, type TargetRun } from "./qemu.js";
 import { sizeReport, type SizeReport } from "./size-report.js";
 import { findVariant, CORTEX_M_VARIANTS, type CortexMVariant } from "./variants.js";
 
-/** "optimised": the target as compiled (its lowering rules and kernels); "generic": the host's program and kernels, cross-built. */
+/** "optimised": the target as compiled (its lowering rules and kernels); "generic": the same target without its rules (generic kernels). */
 export type KernelSet = "optimised" | "generic";
 
 export interface TargetMeasureOptions {
@@ -24,6 +25,8 @@ export interface TargetMeasureOptions {
   /** Build folder (created; its files are replaced). */
   readonly dir: string;
   readonly sourceName?: string;
+  /** Progress: compiling, building and each QEMU run (`done` counts the steps of this measurement). */
+  readonly onProgress?: ProgressListener;
 }
 
 export interface OpMeasurement {
@@ -54,19 +57,26 @@ export function measureOnTarget(graph: Graph, options: TargetMeasureOptions): Ta
   const kernels = options.kernels ?? "optimised";
   const sourceName = options.sourceName ?? graph.name;
   if (options.inputs.length !== graph.inputs.length) fail("bad-option", "option --input", `the model has ${graph.inputs.length} inputs, got ${options.inputs.length} files`);
-  // Generic: the program the host target extracts (no target rules), weighed by the same cost model.
-  const compiled = compileGraph(graph, kernels === "optimised" ? { target: variant.name, sourceName } : { target: "host", costModel: variant.costModel, sourceName });
+  // Generic: the program extracted without the target's rules, weighed by the same cost model.
+  const steps = options.perOp === true ? 5 : 3;
+  const progress = (done: number, task: string) => options.onProgress?.({ task, done, total: steps, detail: `${kernels} kernels` });
+  progress(0, "compiling");
+  const compiled = compileGraph(graph, { target: variant.name, sourceName, ...(kernels === "optimised" ? {} : { targetRules: false }) });
   const program = compiled.graph;
   const model = emitModel(program, { sourceName });
-  const files = cortexMFiles(variant, model);
+  const files = cortexMFiles(variant, model, program);
   if (options.perOp === true) files.set(PROFILE_SOURCE, emitModel(program, { sourceName, profile: true }).modelC);
   writeOutputDir(options.dir, files);
+  progress(1, "building firmware");
   buildFirmware(options.dir, "runner.elf");
   const inferences = options.inferences ?? 2;
+  progress(2, "running under QEMU");
   const run = runFirmware(options.dir, "runner.elf", variant, options.inputs, inferences, graph.outputs.length);
   const size = sizeReport(options.dir, "runner.elf", model.plan.arena.size);
   if (options.perOp !== true) return { variant, kernels, program, run, size };
+  progress(3, "building the profiling firmware");
   buildFirmware(options.dir, "runner-profile.elf");
+  progress(4, "profiling under QEMU");
   const profiled = runFirmware(options.dir, "runner-profile.elf", variant, options.inputs, inferences, graph.outputs.length);
   const nodes = kernelNodes(program);
   const counts = profiled.opInstructions ?? [];

@@ -23,7 +23,11 @@ export interface SizeReport {
     readonly staticBytes: number;
     /** Deepest stack of model_run and the kernels it calls (library calls such as memcpy excluded). */
     readonly stack: number;
-    /** arena + stack: what an application needs besides its input and output buffers. */
+    /** The model's persistent state (`state_*` statics of model.c: SVDF/LSTM state, kept across runs). */
+    readonly state: number;
+    /** Other writable statics of model.c (.data/.bss besides the state), e.g. one-time guards. */
+    readonly otherStatic: number;
+    /** arena + stack + state + otherStatic: what an application needs besides its input and output buffers. */
     readonly total: number;
   };
 }
@@ -35,13 +39,18 @@ const ARM_NM = "arm-none-eabi-nm";
 export function sizeReport(dir: string, elf: string, arenaBytes: number): SizeReport {
   const sections = sectionSizes(execFileSync(ARM_SIZE, ["-A", join(dir, elf)], { encoding: "utf8" }));
   const section = (name: string) => sections.get(name) ?? 0;
-  const weights = weightBytes(execFileSync(ARM_NM, ["-S", join(dir, elf)], { encoding: "utf8" }));
+  const nm = execFileSync(ARM_NM, ["-S", join(dir, elf)], { encoding: "utf8" });
+  const weights = weightBytes(nm);
+  const statics = modelStatics(execFileSync(ARM_NM, ["-S", join(dir, "obj", "model.o")], { encoding: "utf8" }));
   const text = section(".text") + section(".ARM.exidx");
   const rodata = section(".rodata") + section(".data");
   const stack = deepestStack(readCallGraphs(join(dir, "obj")), "model_run");
   return {
     flash: { text, rodata, weights, total: text + rodata },
-    ram: { arena: arenaBytes, staticBytes: section(".data") + section(".bss"), stack, total: arenaBytes + stack },
+    ram: {
+      arena: arenaBytes, staticBytes: section(".data") + section(".bss"), stack, state: statics.state, otherStatic: statics.other,
+      total: arenaBytes + stack + statics.state + statics.other,
+    },
   };
 }
 
@@ -63,6 +72,19 @@ function weightBytes(nm: string): number {
     if (m) total += parseInt(m[1]!, 16);
   }
   return total;
+}
+
+/** Writable statics (nm types b/B/d/D) of the model's object: `state_*` arrays and the rest. */
+function modelStatics(nm: string): { state: number; other: number } {
+  let state = 0;
+  let other = 0;
+  for (const line of nm.split("\n")) {
+    const m = /^[0-9a-f]+ ([0-9a-f]+) [bBdD] (\S+)$/.exec(line.trim());
+    if (!m) continue;
+    if (m[2]!.startsWith("state_")) state += parseInt(m[1]!, 16);
+    else other += parseInt(m[1]!, 16);
+  }
+  return { state, other };
 }
 
 interface CallGraph {

@@ -13,11 +13,13 @@ export const V4_OP = {
   matmul: 0x04,
   pad: 0x05,
   quantize: 0x06,
+  reduce: 0x07,
   reduceWindow2d: 0x08,
   memoryCopy: 0x09,
   softmax: 0x0b,
   transpose: 0x0c,
   stridedSlice: 0x0d,
+  unary: 0x0e,
   kpuUpload: 0x2001,
   kpuConv2d: 0x2002,
 } as const;

@@ -15,8 +15,7 @@
  */
 import { fail } from "../../src/errors.js";
 import { emptyLayerArgument, type ActivationSegment, type BatchNormEntry, type KpuLayer } from "./kpu-layer.js";
-import { channelSwitchLines, rowLayout } from "./kpu-ram.js";
-import { weightChunks, type KpuConvGeometry } from "./legality.js";
+import { layerRegisterFields, type KpuConvGeometry } from "./legality.js";
 
 /** Real-valued range of a tensor seen during calibration. */
 export interface Range {
@@ -155,10 +154,11 @@ export interface QuantizedKpuLayer {
 /**
  * Quantises one conv: `inRange` is the calibrated range of its input, `outRange` of its
  * (activated, pooled) output. Addresses (image_src/dst) are 0: the caller places the maps.
+ * `inputQ` fixes the input's quantisation instead (a uint8 model input: its meaning is given).
  */
-export function quantizeKpuConv(conv: FloatConv, inRange: Range, outRange: Range): QuantizedKpuLayer {
+export function quantizeKpuConv(conv: FloatConv, inRange: Range, outRange: Range, inputQ?: QParams): QuantizedKpuLayer {
   const g = conv.geometry;
-  const input = qparamsOf(inRange);
+  const input = inputQ ?? qparamsOf(inRange);
   const output = qparamsOf(outRange);
   const perChannel = g.depthwise ? g.kernel * g.kernel : g.kernel * g.kernel * g.inChannels;
   // §3.6 Weights 1-2: equalise channel ranges against the whole-tensor range.
@@ -188,41 +188,7 @@ export function quantizeKpuConv(conv: FloatConv, inRange: Range, outRange: Range
     batchNorm.push({ normMul: m.mul, normShift: m.shift, normAdd: add });
   }
   const activation = activationTable(conv.pieces, sAct, output);
-  const args = emptyLayerArgument();
-  const inRow = rowLayout(g.inWidth);
-  const outRow = rowLayout(g.outWidth);
-  const chunks = weightChunks(g.kernel, g.inChannels, g.outChannels, g.depthwise);
-  Object.assign(args, {
-    depthWiseLayer: g.depthwise ? 1 : 0,
-    iChNum: g.inChannels - 1,
-    oChNum: g.outChannels - 1,
-    oChNumCoef: chunks.perLoad - 1,
-    iRowWid: g.inWidth - 1,
-    iColHigh: g.inHeight - 1,
-    oRowWid: g.outWidth - 1,
-    oColHigh: g.outHeight - 1,
-    kernelType: g.kernel === 3 ? 1 : 0,
-    poolType: g.poolType,
-    loadPara: 1,
-    dmaBurstSize: 15,
-    padValue: input.zeroPoint,
-    loadCoor: 1,
-    loadTime: chunks.chunks - 1,
-    paraSize: chunks.paraSize,
-    channelSwitchAddr: channelSwitchLines(g.inWidth, g.inHeight),
-    rowSwitchAddr: inRow.linesPerRow,
-    coefGroup: inRow.groups,
-    loadAct: 1,
-    wbChannelSwitchAddr: channelSwitchLines(g.outWidth, g.outHeight),
-    wbRowSwitchAddr: outRow.linesPerRow,
-    wbGroup: outRow.groups,
-    // §3.6 v0.2 conv registers: acc = Σ(x − zp_x)(w − zp_w).
-    argX: -wq.zeroPoint,
-    argW: -input.zeroPoint,
-    argAdd: g.kernel * g.kernel * wq.zeroPoint * input.zeroPoint,
-    channelByteNum: g.outWidth * g.outHeight - 1,
-    dmaTotalByte: g.outWidth * g.outHeight * g.outChannels - 1,
-  });
+  const args = { ...emptyLayerArgument(), ...layerRegisterFields(g, { input: input.zeroPoint, weights: wq.zeroPoint }) };
   return { layer: { args, batchNorm, activation, weights }, input, output };
 }
 

@@ -10,8 +10,8 @@
 import { attrInts, attrString, hasAttr } from "../../src/ir/attrs.js";
 import type { Node, ValueInfo } from "../../src/ir/graph.js";
 import { readFusedActivation } from "../../src/ir/ops/fused-activation.js";
-import { KpuPoolType } from "./kpu-layer.js";
-import { KPU_RAM_BYTES, mapBytes } from "./kpu-ram.js";
+import { fieldRange, KPU_LAYER_FIELDS, KpuPoolType, type KpuLayerArgument, type KpuLayerField } from "./kpu-layer.js";
+import { channelSwitchLines, KPU_RAM_BYTES, mapBytes, rowLayout } from "./kpu-ram.js";
 
 /** §1.4: channel counts are 10-bit "minus one" fields and nncase enforces C ≤ 1024. */
 export const KPU_MAX_CHANNELS = 1024;
@@ -70,6 +70,76 @@ export function weightChunks(kernel: number, inChannels: number, outChannels: nu
   const perLoad = Math.min(outChannels, Math.floor(KPU_WEIGHT_CHUNK_BYTES / oneChannel));
   if (perLoad < 1) return { perLoad: 0, chunks: Infinity, paraSize: 0 };
   return { perLoad, chunks: Math.ceil(outChannels / perLoad), paraSize: oneChannel * perLoad };
+}
+
+/** Zero points of a layer's uint8 input map and weights: what its quantisation-dependent registers hold. */
+export interface KpuZeroPoints {
+  readonly input: number;
+  readonly weights: number;
+}
+
+/**
+ * The register fields (§2.1, raw values: "−1" fields minus one) that a layer of geometry `g`
+ * with zero points `zp` writes: everything `quantizeKpuConv` encodes except the map addresses
+ * (placed by the caller) and the parameter addresses (patched when the file or C is written).
+ * Legality checks every one against its field width, so an accepted layer always encodes.
+ */
+export function layerRegisterFields(g: KpuConvGeometry, zp: KpuZeroPoints): Partial<KpuLayerArgument> {
+  const chunks = weightChunks(g.kernel, g.inChannels, g.outChannels, g.depthwise);
+  const inRow = rowLayout(g.inWidth);
+  const outRow = rowLayout(g.outWidth);
+  return {
+    depthWiseLayer: g.depthwise ? 1 : 0,
+    iChNum: g.inChannels - 1,
+    oChNum: g.outChannels - 1,
+    oChNumCoef: chunks.perLoad - 1,
+    iRowWid: g.inWidth - 1,
+    iColHigh: g.inHeight - 1,
+    oRowWid: g.outWidth - 1,
+    oColHigh: g.outHeight - 1,
+    kernelType: g.kernel === 3 ? 1 : 0,
+    poolType: g.poolType,
+    loadPara: 1,
+    dmaBurstSize: 15,
+    padValue: zp.input,
+    loadCoor: 1,
+    loadTime: chunks.chunks - 1,
+    paraSize: chunks.paraSize,
+    channelSwitchAddr: channelSwitchLines(g.inWidth, g.inHeight),
+    rowSwitchAddr: inRow.linesPerRow,
+    coefGroup: inRow.groups,
+    loadAct: 1,
+    wbChannelSwitchAddr: channelSwitchLines(g.outWidth, g.outHeight),
+    wbRowSwitchAddr: outRow.linesPerRow,
+    wbGroup: outRow.groups,
+    // §3.6 v0.2 conv registers: acc = Σ(x − zp_x)(w − zp_w).
+    argX: -zp.weights,
+    argW: -zp.input,
+    argAdd: g.kernel * g.kernel * zp.weights * zp.input,
+    channelByteNum: g.outWidth * g.outHeight - 1,
+    dmaTotalByte: g.outWidth * g.outHeight * g.outChannels - 1,
+  };
+}
+
+/** The extreme uint8 zero points: every quantisation-dependent field is monotonic in them. */
+const EXTREME_ZERO_POINTS: readonly KpuZeroPoints[] = [
+  { input: 0, weights: 0 },
+  { input: 255, weights: 255 },
+];
+
+/** Why a layer of geometry `g` cannot be encoded (a field out of its §2.1 range), or undefined. */
+export function unencodableField(g: KpuConvGeometry): string | undefined {
+  for (const zp of EXTREME_ZERO_POINTS) {
+    const fields = layerRegisterFields(g, zp);
+    for (const [name, value] of Object.entries(fields) as Array<[KpuLayerField, number]>) {
+      const placement = KPU_LAYER_FIELDS[name];
+      const { min, max } = fieldRange(placement);
+      if (!Number.isInteger(value) || value < min || value > max) {
+        return `KPU register field ${name} would hold ${value}, outside its ${placement.width}-bit range ${min}..${max} (§2.1)`;
+      }
+    }
+  }
+  return undefined;
 }
 
 /** KPU RAM bytes the layer's input and output maps take together in the §1.3 layout. */
@@ -152,5 +222,9 @@ export function kpuConvVerdict(node: Node, x: ValueInfo | undefined, w: ValueInf
   // §6.2: input and output maps of one layer must fit the 2 MiB KPU RAM together.
   const ram = layerRamBytes(geometry);
   if (ram > KPU_RAM_BYTES) return no(`input + output maps need ${ram} bytes of KPU RAM, more than its ${KPU_RAM_BYTES} (§1.3, §6.2)`);
+  // §1.4/§2.1: every register field must hold its value, e.g. channel_byte_num (16 bits) = OW·OH − 1,
+  // which the W ≤ 512, H ≤ 256 limits above do not bound. The map addresses are bounded by the RAM check.
+  const unencodable = unencodableField(geometry);
+  if (unencodable !== undefined) return no(unencodable);
   return { ok: true, geometry };
 }

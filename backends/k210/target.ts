@@ -17,11 +17,14 @@ import type { Graph } from "../../src/ir/graph.js";
 import type { Tensor } from "../../src/ir/tensor.js";
 import { RUNTIME_C_DIR } from "../../src/paths.js";
 import { copyRuntimeUnits, STRICT_CFLAGS } from "../c99/target.js";
-import type { Backend } from "../index.js";
+import { inputFileNames, type Backend } from "../index.js";
 import { seededRandomInputs } from "./calibrate.js";
 import { lowerForK210 } from "./lower.js";
 import { writeKmodel } from "./kmodel-writer.js";
-import { KPU_CONV2D, kpuLayerOf } from "./ops/kpu-conv2d.js";
+import { KPU_CONV2D } from "./ops/kpu-conv2d.js";
+import { k210Report, kpuParameterBytes } from "./report.js";
+import { foldUint8Inputs, frameInputs, uint8InputQuant, type Uint8InputSpec } from "./uint8-input.js";
+import type { KmodelSummary } from "./kmodel-writer.js";
 // The guard of the target rule file (K210_RULES) registers itself on import.
 import "./kpu-guards.js";
 
@@ -35,6 +38,8 @@ export const FALLBACK_CALIBRATION_SAMPLES = 2;
 export interface K210Options {
   /** Calibration inputs (each: one tensor per graph input). Absent: seeded random with a warning. */
   readonly calibration?: readonly (readonly Tensor[])[];
+  /** uint8 frame inputs (`--input-type uint8`, uint8-input.ts); the compile context's is used otherwise. */
+  readonly uint8Input?: Uint8InputSpec;
   /** Where the missing-calibration warning goes (default: stderr). */
   readonly warn?: (message: string) => void;
 }
@@ -46,11 +51,7 @@ export interface K210Options {
  */
 export function mainMemoryBytes(model: EmittedModel, program: Graph): { arena: number; io: number; weights: number; kpuParams: number; total: number } {
   let kpuParams = 0;
-  for (const node of program.nodes) {
-    if (node.op !== KPU_CONV2D) continue;
-    const layer = kpuLayerOf(node);
-    kpuParams += 96 + 8 * layer.batchNorm.length + 144 + layer.weights.length;
-  }
+  for (const node of program.nodes) if (node.op === KPU_CONV2D) kpuParams += kpuParameterBytes(node);
   const arena = model.plan.arena.size;
   const io = [...program.inputs, ...program.outputs].reduce((sum, v) => sum + v.shape.reduce((a, b) => a * b, 1) * DTYPES[v.dtype].bytes, 0);
   return { arena, io, weights: model.weightBytes, kpuParams, total: arena + io + model.weightBytes + kpuParams };
@@ -72,31 +73,57 @@ export function makeK210Backend(options: K210Options = {}): Backend {
         );
         samples = seededRandomInputs(program, FALLBACK_CALIBRATION_SAMPLES);
       }
-      const lowered = lowerForK210(program, samples);
+      const spec = options.uint8Input ?? context?.uint8Input;
+      const frameQuant = spec === undefined ? undefined : uint8InputQuant(spec);
+      const inputQuant = frameQuant === undefined ? undefined : new Map(frameInputs(program).map((v) => [v.name, frameQuant]));
+      const lowered = lowerForK210(program, samples, inputQuant === undefined ? {} : { inputQuant });
       if (samples.length === 1 && lowered.kpuLayers.length > 0) {
         // Ranges are min/max over the calibration inputs; other inputs exceed one input's ranges and
         // saturate the uint8 maps (ulffd_landmark, test/backends/k210-calib.test.ts: worst output
         // error on a held-out image 26.2 % of the range from one image, 17.0 % from three).
         warn("WARNING: k210: calibrated on a single input; the KPU layers' uint8 ranges come from it alone and saturate on inputs that exceed them. Give several representative inputs to --calib.");
       }
-      return lowered.program;
+      return frameQuant === undefined ? lowered.program : foldUint8Inputs(lowered.program, frameQuant);
     },
     files: (model, program) => k210Files(model, program),
-    binaryFiles: (_model, program) => kmodelFiles(program, options.warn ?? ((m: string) => process.stderr.write(`${m}\n`))),
+    // The targets of the generated Makefile (below): ./runner (KPU simulated) and the static runner-rv64.
+    runHint: (outputDir, inputs, summary) => [
+      `build: make -C ${outputDir}   (./runner for this machine, KPU simulated)   or   make -C ${outputDir} runner-rv64   (static RV64 Linux binary)`,
+      `run:   ${join(outputDir, "runner")} ${inputFileNames(inputs)} OUTDIR   or   qemu-riscv64 ${join(outputDir, "runner-rv64")} ${inputFileNames(inputs)} OUTDIR`,
+      `memory: arena ${summary.arenaBytes} B + weights ${summary.weightsBytes} B of the K210's ${K210_MAIN_SRAM_BYTES} B main SRAM (checked with inputs/outputs and KPU layer parameters; no cross size report for this target)`,
+    ],
+    binaryFiles: (_model, program) => kmodelFiles(program),
+    emitOptions: K210_EMIT_OPTIONS,
+    report: (model, program, binaryFiles) => k210Report(model, program, binaryFiles.has("model.kmodel") ? kmodelSummaries.get(program) : undefined),
   };
 }
 
+/** What model.h says about state and errors on this target (the KPU and its RAM are one device). */
+export const K210_STATE_NOTE = [
+  "Returns 0, or the status of the first KPU call that failed (kpu_sim_status_t, kpu_sim.h): the",
+  "run stops there and the outputs are not valid. No allocation, but global state: the KPU and",
+  "its 2 MiB of RAM (a static buffer in the host simulator) are one device, so model_run is NOT",
+  "reentrant: run one inference at a time.",
+].join("\n");
+
+/** How model.c/model.h are emitted for this target: model_run returns the KPU driver's status. */
+export const K210_EMIT_OPTIONS = { fallibleRun: { stateNote: K210_STATE_NOTE } } as const;
+
+/** The summary of each program's kmodel, for the compile report (written once per compile). */
+const kmodelSummaries = new WeakMap<Graph, KmodelSummary>();
+
 /**
- * `model.kmodel` (v4) next to the C files. A program with an op that kmodel v4 cannot express still
- * compiles (the C output is the primary result): the kmodel is left out with a warning naming the node.
+ * `model.kmodel` (v4) next to the C files. A program with an op that kmodel v4 cannot express is an
+ * error naming the node; `--no-kmodel` (CompileOptions.binaryFiles = false) compiles the C alone.
  */
-function kmodelFiles(program: Graph, warn: (message: string) => void): Map<string, Uint8Array> {
+function kmodelFiles(program: Graph): Map<string, Uint8Array> {
   try {
-    return new Map([["model.kmodel", writeKmodel(program).bytes]]);
+    const written = writeKmodel(program);
+    kmodelSummaries.set(program, written.summary);
+    return new Map([["model.kmodel", written.bytes]]);
   } catch (e) {
     if (!(e instanceof EgretError) || e.code !== "unsupported-op") throw e;
-    warn(`WARNING: k210: model.kmodel not written: ${e.message}`);
-    return new Map();
+    return fail("unsupported-op", "target k210", `model.kmodel cannot be written: ${e.message}; pass --no-kmodel to write the C program only`);
   }
 }
 

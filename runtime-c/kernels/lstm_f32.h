@@ -1,19 +1,7 @@
 #ifndef EGRET_LSTM_F32_H_
 #define EGRET_LSTM_F32_H_
 #include "egret.h"
-
-/* Activation codes of the recurrent ops (ONNX `activations`). */
-#define EG_ACT_SIGMOID 0
-#define EG_ACT_TANH 1
-#define EG_ACT_RELU 2
-#define EG_ACT_AFFINE 3
-#define EG_ACT_LEAKY_RELU 4
-#define EG_ACT_THRESHOLDED_RELU 5
-#define EG_ACT_SCALED_TANH 6
-#define EG_ACT_HARD_SIGMOID 7
-#define EG_ACT_ELU 8
-#define EG_ACT_SOFTSIGN 9
-#define EG_ACT_SOFTPLUS 10
+#include "rnn_common_f32.h"
 
 /* Floats of scratch one eg_lstm_f32 call needs: h and c states plus one batch row of gates. */
 #define EG_LSTM_SCRATCH_FLOATS(batch, hidden) (2 * (batch) * (hidden) + 4 * (hidden))
@@ -22,6 +10,8 @@
  * One direction of an ONNX LSTM (gate order i, o, f, c; peepholes i, o, f). Pointers are to the
  * whole ONNX tensors; the kernel offsets by the direction. b, seq_lens, h0, c0, p, y, y_h and y_c
  * may be NULL (absent input / unused output). Time steps t >= seq_lens[b] leave zeros in y.
+ * seq_lens values outside [0, seq] are clamped to it (ONNX leaves them undefined; a reverse
+ * direction would otherwise read x out of bounds).
  * ip: seq, batch, input, hidden, num_directions, direction, reverse, layout, input_forget,
  *     act_f, act_g, act_h
  * fp: clip (<= 0: none), alpha_f, beta_f, alpha_g, beta_g, alpha_h, beta_h

@@ -77,3 +77,16 @@ void eg_layernorm_f32(const float *x, const float *scale, const float *bias, flo
     if (inv_std != NULL) inv_std[o] = k;
   }
 }
+
+void eg_rmsnorm_f32(const float *x, const float *scale, const int32_t *scale_index, float *y,
+                    int32_t outer, int32_t inner, float eps) {
+  int32_t o, i;
+  for (o = 0; o < outer; o++) {
+    const float *xr = x + (size_t)o * inner;
+    float *yr = y + (size_t)o * inner;
+    float sq = 0.0f, k;
+    for (i = 0; i < inner; i++) sq += xr[i] * xr[i];
+    k = 1.0f / sqrtf(sq / (float)inner + eps);
+    for (i = 0; i < inner; i++) yr[i] = xr[i] * k * scale[scale_index != NULL ? scale_index[i] : i];
+  }
+}

@@ -30,4 +30,12 @@ void eg_lrn_f32(const float *x, float *y, int32_t n, int32_t c, int32_t spatial,
 void eg_layernorm_f32(const float *x, const float *scale, const float *bias, float *y, float *mean,
                       float *inv_std, int32_t outer, int32_t inner, float eps);
 
+/*
+ * RMSNormalization over the trailing `inner` elements of each of `outer` rows:
+ * y = x / sqrt(mean(x^2) + eps) * scale[i], or scale[scale_index[i]] when scale_index is not NULL
+ * (a scale broadcast to the normalised dims). x and y may be the same buffer.
+ */
+void eg_rmsnorm_f32(const float *x, const float *scale, const int32_t *scale_index, float *y,
+                    int32_t outer, int32_t inner, float eps);
+
 #endif

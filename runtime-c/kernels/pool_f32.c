@@ -1,8 +1,44 @@
+#include <math.h>
+
 #include "pool_f32.h"
 
 /* Whether tap position i lies inside [lo, hi). */
 static int inside(int32_t i, int32_t lo, int32_t hi) {
   return i >= lo && i < hi;
+}
+
+/*
+ * Mean of a window's valid taps summed in double, in the float loop's tap order. The averaging
+ * kernels sum in float (fast on single-precision FPUs) and call this only for a window whose float
+ * mean is not finite: taps near +-FLT_MAX overflow a float sum, never a double one (at most 2^31
+ * taps), so the result then matches the float64 reference; an Inf or NaN input stays Inf or NaN.
+ * o: the output position (d, h, w); p: as eg_pool_f32's. Tap (id, ih, iw) of the window is
+ * x0[((id * IH + ih) * IW + iw) * stride].
+ */
+static float window_mean_f64(const float *x0, int32_t stride, const int32_t *p, const int32_t o[3], int32_t divisor) {
+  int32_t first[3], lo[3], hi[3], axis, k, kd, kh, kw;
+  double sum = 0.0;
+  /* Along each axis the taps inside the input are one run of k: [lo, hi). */
+  for (axis = 0; axis < 3; axis++) {
+    const int32_t size = p[3 + axis], taps = p[9 + axis], dilation = p[15 + axis];
+    first[axis] = o[axis] * p[12 + axis] - p[18 + axis];
+    lo[axis] = taps;
+    hi[axis] = 0;
+    for (k = 0; k < taps; k++) {
+      if (!inside(first[axis] + k * dilation, 0, size)) continue;
+      if (lo[axis] > k) lo[axis] = k;
+      hi[axis] = k + 1;
+    }
+  }
+  for (kd = lo[0]; kd < hi[0]; kd++) {
+    for (kh = lo[1]; kh < hi[1]; kh++) {
+      for (kw = lo[2]; kw < hi[2]; kw++) {
+        const size_t at = ((size_t)(first[0] + kd * p[15]) * p[4] + (first[1] + kh * p[16])) * p[5] + (first[2] + kw * p[17]);
+        sum += (double)x0[at * (size_t)stride];
+      }
+    }
+  }
+  return (float)(sum / (double)divisor);
 }
 
 void eg_pool_f32(const float *x, float *y, int64_t *indices, const int32_t *p) {
@@ -33,7 +69,8 @@ void eg_pool_f32(const float *x, float *y, int64_t *indices, const int32_t *p) {
                 v = xp[((size_t)id * IH + ih) * IW + iw];
                 count++;
                 sum += v;
-                if (best_at < 0 || v > best) {
+                /* A NaN tap makes the maximum NaN wherever it sits in the window (the first wins). */
+                if (best_at < 0 || v > best || (v != v && best == best)) {
                   best = v;
                   best_at = column_major ? ((int64_t)iw * IH + ih) * ID + id : ((int64_t)id * IH + ih) * IW + iw;
                 }
@@ -47,7 +84,12 @@ void eg_pool_f32(const float *x, float *y, int64_t *indices, const int32_t *p) {
               if (indices != NULL) indices[o] = (int64_t)c * (int64_t)in_plane + best_at;
             } else {
               const int32_t divisor = mode == EG_POOL_AVG_INCLUDE_PAD ? padded_count : count;
-              y[o] = divisor > 0 ? sum / (float)divisor : 0.0f;
+              float mean = divisor > 0 ? sum / (float)divisor : 0.0f;
+              if (!isfinite(mean)) {
+                const int32_t at[3] = {od, oh, ow};
+                mean = window_mean_f64(xp, 1, p, at, divisor);
+              }
+              y[o] = mean;
             }
           }
         }
@@ -89,7 +131,7 @@ void eg_pool_nhwc_f32(const float *x, float *y, const int32_t *p) {
                 } else if (count == 0) {
                   for (c = 0; c < C; c++) yp[c] = xp[c];
                 } else {
-                  for (c = 0; c < C; c++) yp[c] = xp[c] > yp[c] ? xp[c] : yp[c];
+                  for (c = 0; c < C; c++) yp[c] = (xp[c] > yp[c] || (xp[c] != xp[c] && yp[c] == yp[c])) ? xp[c] : yp[c];
                 }
                 count++;
               }
@@ -97,7 +139,12 @@ void eg_pool_nhwc_f32(const float *x, float *y, const int32_t *p) {
           }
           if (mode != EG_POOL_MAX) {
             const int32_t divisor = mode == EG_POOL_AVG_INCLUDE_PAD ? padded_count : count;
-            for (c = 0; c < C; c++) yp[c] = divisor > 0 ? yp[c] / (float)divisor : 0.0f;
+            const float *xn = x + (size_t)n * ID * IH * IW * C;
+            const int32_t at[3] = {od, oh, ow};
+            for (c = 0; c < C; c++) {
+              yp[c] = divisor > 0 ? yp[c] / (float)divisor : 0.0f;
+              if (!isfinite(yp[c])) yp[c] = window_mean_f64(xn + c, C, p, at, divisor);
+            }
           }
         }
       }
@@ -115,7 +162,14 @@ void eg_global_pool_f32(const float *x, float *y, int32_t planes, int32_t size, 
       y[c] = acc;
     } else {
       for (i = 1; i < size; i++) acc += xp[i];
-      y[c] = acc / (float)size;
+      acc /= (float)size;
+      if (!isfinite(acc)) {
+        /* The float sum overflowed (or an input is Inf/NaN): sum in double, as the reference. */
+        double wide = 0.0;
+        for (i = 0; i < size; i++) wide += (double)xp[i];
+        acc = (float)(wide / (double)size);
+      }
+      y[c] = acc;
     }
   }
 }

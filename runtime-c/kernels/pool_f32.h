@@ -14,7 +14,9 @@
  *   p[15..17] dilations   p[18..20] begin pads   p[21..23] end pads
  * Taps in the padding are skipped; AVG_INCLUDE_PAD divides by the taps inside the padded input
  * (so ceil_mode overhang is not counted, as in onnxruntime). indices may be NULL; otherwise it
- * receives MaxPool's flat argmax into x (first maximum wins).
+ * receives MaxPool's flat argmax into x (first maximum wins). Averages sum in float; a window
+ * whose float mean is not finite is summed again in double, so taps near +-FLT_MAX give the
+ * finite mean the float64 reference gives instead of +-Inf.
  */
 void eg_pool_f32(const float *x, float *y, int64_t *indices, const int32_t *p);
 
@@ -25,7 +27,10 @@ void eg_pool_f32(const float *x, float *y, int64_t *indices, const int32_t *p);
  */
 void eg_pool_nhwc_f32(const float *x, float *y, const int32_t *p);
 
-/* y[i] = mean (is_max = 0) or max (is_max = 1) of x[i*size .. i*size+size) for i < planes. */
+/*
+ * y[i] = mean (is_max = 0) or max (is_max = 1) of x[i*size .. i*size+size) for i < planes; a mean
+ * whose float sum overflows is summed again in double, as in eg_pool_f32.
+ */
 void eg_global_pool_f32(const float *x, float *y, int32_t planes, int32_t size, int32_t is_max);
 
 #endif

@@ -2,6 +2,7 @@ import { fail } from "../errors.js";
 import { Tensor } from "../ir/tensor.js";
 import type { CalibInput } from "./arrays.js";
 import { centerCrop, resizeBilinear, toChannels, type Image } from "./image.js";
+import { checkImagePixels } from "./image-size.js";
 
 export type Layout = "nchw" | "nhwc";
 
@@ -45,6 +46,8 @@ export function imageToTensor(image: Image, input: CalibInput, options: ImageOpt
   if (options.resize && !(options.resize.length === 2 && options.resize.every((d) => Number.isInteger(d) && d >= 1))) {
     fail("bad-option", "option --resize", `must be two positive integers HxW, got ${JSON.stringify(options.resize)}`);
   }
+  if (options.resize) checkImagePixels(options.resize[1], options.resize[0], "option --resize");
+  checkImagePixels(g.width, g.height, `input "${input.name}" as an image`);
   if (options.resize) img = centerCrop(resizeBilinear(img, options.resize[0], options.resize[1]), g.height, g.width, subject);
   else img = resizeBilinear(img, g.height, g.width);
   const plane = g.height * g.width;

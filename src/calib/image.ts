@@ -1,6 +1,8 @@
 import jpeg from "jpeg-js";
 import { PNG } from "pngjs";
 import { fail } from "../errors.js";
+import { LIMITS } from "../limits.js";
+import { checkImagePixels, imageHeaderSize } from "./image-size.js";
 
 /** A decoded image: `channels` interleaved 8-bit samples per pixel, row-major (HWC). */
 export interface Image {
@@ -18,6 +20,8 @@ export const IMAGE_EXTENSIONS = [".png", ".jpg", ".jpeg"] as const;
  * pngjs. `kind` comes from the extension; a file whose bytes do not decode is reported, naming it.
  */
 export function decodeImage(bytes: Uint8Array, kind: "png" | "jpeg", subject: string): Image {
+  const declared = imageHeaderSize(bytes, kind);
+  if (declared !== undefined) checkImagePixels(declared.width, declared.height, subject);
   let width: number;
   let height: number;
   let rgba: Uint8Array;
@@ -27,14 +31,15 @@ export function decodeImage(bytes: Uint8Array, kind: "png" | "jpeg", subject: st
       ({ width, height } = png);
       rgba = png.data;
     } else {
-      // maxMemoryUsageInMB bounds what a hostile or broken header can make the decoder allocate.
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
+      // Both limits bound what a hostile or broken header can make the decoder allocate.
+      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024, maxResolutionInMP: LIMITS.imagePixels / 1e6 });
       ({ width, height } = img);
       rgba = img.data;
     }
   } catch (e) {
     return fail("parse", subject, `is not a readable ${kind === "png" ? "PNG" : "JPEG"} image (${e instanceof Error ? e.message : String(e)}); re-export it or remove it from the calibration data`);
   }
+  checkImagePixels(width, height, subject);
   if (width <= 0 || height <= 0 || rgba.length < width * height * 4) fail("parse", subject, `decodes to an empty or truncated ${width}x${height} image; re-export it`);
   const pixels = new Float64Array(width * height * 3);
   for (let p = 0; p < width * height; p++) {
@@ -71,6 +76,7 @@ export function toChannels(image: Image, channels: number, subject: string): Ima
  */
 export function resizeBilinear(image: Image, height: number, width: number): Image {
   if (image.height === height && image.width === width) return image;
+  checkImagePixels(width, height, `resizing ${image.width}x${image.height} to ${width}x${height}`);
   const c = image.channels;
   const out = new Float64Array(height * width * c);
   const axis = (dst: number, outSize: number, inSize: number): [number, number, number] => {

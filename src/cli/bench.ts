@@ -2,13 +2,13 @@ import type { Command } from "commander";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CORTEX_M_RULES } from "../../backends/cortex-m/index.js";
 import { cortexMVariant, measureOnTarget, type KernelSet, type TargetMeasurement } from "../../backends/cortex-m/measure.js";
 import { compareWithCostModel, formatPerOpTable } from "../../backends/cortex-m/per-op.js";
 import { findBackend } from "../../backends/index.js";
 import { importModelFile } from "../importers/index.js";
 import type { Graph } from "../ir/graph.js";
 import { describeGraph } from "./info.js";
+import { clearProgress, progressLine } from "./progress.js";
 import { readModelInputs } from "./run-target.js";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -44,22 +44,25 @@ export function registerBenchCommand(program: Command): void {
     .option("--input <file.npy>", "input tensors (default: deterministic pseudo-random data)", collect, [] as string[])
     .option("--per-op", "profile each kernel call and print it next to the cost model's prediction")
     .option("--json", "print machine-readable JSON")
-    .action((modelFile: string, opts: { target: string; input: string[]; perOp?: boolean; json?: boolean }) => {
+    .option("--quiet", "no progress line on the terminal")
+    .action((modelFile: string, opts: { target: string; input: string[]; perOp?: boolean; json?: boolean; quiet?: boolean }) => {
+      const progress = progressLine(opts);
       const variant = cortexMVariant(opts.target);
       const graph = importModelFile(modelFile);
       const inputs = opts.input.length === 0 ? pseudoRandomInputs(graph) : readModelInputs(graph, opts.input);
-      const hasRules = (findBackend(variant.name)?.ruleFiles ?? []).includes(CORTEX_M_RULES);
+      const hasRules = (findBackend(variant.name)?.ruleFiles ?? []).length > 0;
       const sets: KernelSet[] = hasRules ? ["generic", "optimised"] : ["generic"];
       const macs = describeGraph(graph).macs;
       const results: TargetMeasurement[] = [];
       for (const kernels of sets) {
         const dir = mkdtempSync(join(tmpdir(), "egret-bench-"));
         try {
-          results.push(measureOnTarget(graph, { target: variant.name, kernels, inputs, dir, sourceName: modelFile, perOp: opts.perOp === true }));
+          results.push(measureOnTarget(graph, { target: variant.name, kernels, inputs, dir, sourceName: modelFile, perOp: opts.perOp === true, ...(progress === undefined ? {} : { onProgress: progress }) }));
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }
       }
+      clearProgress();
       const rows = results.map((m) => ({
         kernels: m.kernels,
         instructions: m.run.instructionsPerInference,
@@ -71,9 +74,9 @@ export function registerBenchCommand(program: Command): void {
         console.log(JSON.stringify({ model: modelFile, target: variant.name, machine: variant.machine, macs, results: rows }, null, 2));
         return;
       }
-      console.log(`${modelFile} on ${variant.name} (QEMU ${variant.machine}, -icount shift=0), ${macs} MACs${hasRules ? "" : `; no rules/targets/${CORTEX_M_RULES}: generic kernels only`}`);
+      console.log(`${modelFile} on ${variant.name} (QEMU ${variant.machine}, -icount shift=0), ${macs} MACs${hasRules ? "" : "; no target rules: generic kernels only"}`);
       for (const r of rows) {
-        console.log(`${r.kernels.padEnd(9)} ${Math.round(r.instructions)} instructions/inference, ${r.macsPerInstruction.toFixed(3)} MACs/instruction, flash ${r.size.flash.total} B (weights ${r.size.flash.weights}), RAM ${r.size.ram.total} B (arena ${r.size.ram.arena} + stack ${r.size.ram.stack})`);
+        console.log(`${r.kernels.padEnd(9)} ${Math.round(r.instructions)} instructions/inference, ${r.macsPerInstruction.toFixed(3)} MACs/instruction, flash ${r.size.flash.total} B (weights ${r.size.flash.weights}), RAM ${r.size.ram.total} B (arena ${r.size.ram.arena} + stack ${r.size.ram.stack} + state ${r.size.ram.state} + other statics ${r.size.ram.otherStatic})`);
         if (r.perOp !== undefined) console.log(formatPerOpTable(r.perOp));
       }
       if (rows.length === 2) console.log(`generic / optimised = ${(rows[0]!.instructions / rows[1]!.instructions).toFixed(2)}x`);

@@ -2,6 +2,7 @@ import type { Graph } from "../ir/graph.js";
 import { getOp } from "../ir/registry.js";
 import { tfliteQuantizationOf, type TensorQuantization } from "../importers/tflite/index.js";
 import { shapeToString } from "../ir/shape.js";
+import { compareStrings } from "../util/compare.js";
 
 /** One graph input or output; `quantization` for quantized TFLite tensors. */
 export interface IoInfo {
@@ -37,7 +38,7 @@ export function describeGraph(graph: Graph): ModelInfo {
       macs += op.macs(node, ins, outs);
     }
   }
-  const sorted = Object.fromEntries(Object.entries(ops).sort(([a], [b]) => a.localeCompare(b)));
+  const sorted = Object.fromEntries(Object.entries(ops).sort(([a], [b]) => compareStrings(a, b)));
   let params = 0;
   let weightBytes = 0;
   for (const t of graph.constants.values()) {

@@ -2,7 +2,7 @@
  * `egret info` and `egret run` for kmodel files (K210-KPU.md §4): the info/run actions in main.ts
  * hand kmodels to these functions.
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fail } from "../errors.js";
 import { isKmodel, parseKmodel, type Kmodel } from "../importers/kmodel/index.js";
@@ -10,11 +10,12 @@ import { runKmodelV4 } from "../importers/kmodel/run-v4.js";
 import { layerGeometry } from "../../backends/k210/kpu-layer.js";
 import { mapLines } from "../../backends/k210/kpu-ram.js";
 import { readNpy, writeNpy } from "../io/npy.js";
+import { readFileHead, readFileWithin } from "../io/read-file.js";
 import { Tensor } from "../ir/tensor.js";
 
 export function isKmodelFile(path: string): boolean {
   try {
-    return isKmodel(new Uint8Array(readFileSync(path)));
+    return isKmodel(new Uint8Array(readFileHead(path, 12)));
   } catch {
     return false;
   }
@@ -75,16 +76,16 @@ export function formatKmodelInfo(info: KmodelInfo): string {
 }
 
 export function printKmodelInfo(path: string, json: boolean): void {
-  const info = describeKmodel(parseKmodel(new Uint8Array(readFileSync(path)), path), basename(path));
+  const info = describeKmodel(parseKmodel(new Uint8Array(readFileWithin(path, `kmodel ${path}`)), path), basename(path));
   console.log(json ? JSON.stringify(info, null, 2) : formatKmodelInfo(info));
 }
 
 /** `egret run FILE.kmodel --input x.npy`: inputs as uint8 or float32 .npy, outputs as .npy. */
 export function runKmodelFile(path: string, inputs: string[], outputDir: string): void {
-  const model = parseKmodel(new Uint8Array(readFileSync(path)), path);
+  const model = parseKmodel(new Uint8Array(readFileWithin(path, `kmodel ${path}`)), path);
   if (model.version !== 4) fail("unsupported-op", path, "egret run executes kmodel v4 files; this is v3 (use egret info to inspect it)");
   const data = inputs.map((p) => readNpy(p).bytes());
-  const outs = runKmodelV4(model, data);
+  const outs = runKmodelV4(model, data, path);
   mkdirSync(outputDir, { recursive: true });
   outs.forEach((bytes, i) => {
     const r = model.outputs[i]!;

@@ -1,18 +1,16 @@
-import { Command, CommanderError, Option } from "commander";
-import { mkdirSync, readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { compileGraph, parseDumpOption, TARGETS, type Target } from "../compile.js";
-import type { ExtractorName } from "../egraph/ir/optimize.js";
+import { compileGraph, parseDumpOption } from "../compile.js";
 import { EgretError, fail } from "../errors.js";
-import { importModelFile } from "../importers/index.js";
 import { preloadKerasReaderFor } from "../importers/keras/index.js";
 import { tflmArenaFor } from "../importers/tflite/tflm-arena.js";
 import "../ir/ops/index.js";
 import { runGraph } from "../interp/run.js";
 import { readNpy, writeNpy } from "../io/npy.js";
-import { writeOutputDir } from "../output.js";
-import { PACKAGE_ROOT } from "../paths.js";
-import { checkRules } from "../rules/check.js";
+import { checkOutputDir, writeOutputDir } from "../output.js";
+import { EGRET_VERSION } from "../version.js";
+import { checkRules, DEFAULT_CHECK_SEED, describeFailure } from "../rules/check.js";
 import { loadRuleFiles } from "../rules/load.js";
 import { describeGraph, formatInfo } from "./info.js";
 import { isKmodelFile, printKmodelInfo, runKmodelFile } from "./kmodel.js";
@@ -20,60 +18,20 @@ import { opListing, opTableMarkdown } from "./op-table.js";
 import { registerRunTargetCommand } from "./run-target.js";
 import { registerBenchCommand } from "./bench.js";
 import { findBackend } from "../../backends/index.js";
-import { parseConstInputs, parseInputShapes } from "./options.js";
-import { addQuantizeOptions, maybeQuantize, type QuantizeCliOptions } from "./quantize-options.js";
-import { k210CalibrationFromOptions } from "./k210-calib.js";
+import { collect, constInputOption, inputShapeOption, inputsOption, load, outputsOption, prototxtOption, type LoadOptions } from "./load-options.js";
 import { registerEvalCommand } from "./eval.js";
+import { addCompileOptions, prepareCompile, type CompileCliOptions } from "./compile-options.js";
+import { measureBuild, registerReportCommand, reportHtml, type ReportCliOptions } from "./report.js";
+import { printCompileSummary, sramTrade } from "./compile-summary.js";
+import { checkReportFile, writeReportFile } from "./report-file.js";
+import { readProfile } from "../report/index.js";
+import { clearProgress } from "./progress.js";
 
-const version = (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
-
-const collect = (value: string, previous: string[]) => [...previous, value];
-const inputShapeOption = () =>
-  new Option("--input-shape <name=dims>", "static shape for an input with unknown or symbolic dims, e.g. x=1x3x32x32 (repeatable)")
-    .argParser(collect)
-    .default([] as string[]);
-
-const constInputOption = () =>
-  new Option("--const-input <name=file.npy>", "freeze an input to the value in a .npy file, so shapes or axes fed as inputs become static (repeatable)")
-    .argParser(collect)
-    .default([] as string[]);
-
-/** TensorFlow GraphDef subgraph selection: comma-separated node names. */
-const inputsOption = () => new Option("--inputs <names>", "TensorFlow .pb: comma-separated node names that become the model inputs");
-const outputsOption = () => new Option("--outputs <names>", "TensorFlow .pb: comma-separated node names that become the model outputs");
-/** Caffe: the deploy net that defines the graph of a .caffemodel (its blobs are matched by layer name). */
-const prototxtOption = () => new Option("--prototxt <file>", "Caffe .caffemodel: the deploy .prototxt defining the net (instead of the net embedded in the .caffemodel)");
-const nameList = (list: string | undefined) => (list ?? "").split(",").map((n) => n.trim()).filter((n) => n !== "");
-
-interface LoadOptions {
-  inputShape: string[];
-  constInput: string[];
-  inputs?: string;
-  outputs?: string;
-  prototxt?: string;
-}
-
-function load(model: string, opts: LoadOptions) {
-  return importModelFile(model, {
-    inputShapes: parseInputShapes(opts.inputShape),
-    constantInputs: parseConstInputs(opts.constInput, readNpy),
-    tfInputs: nameList(opts.inputs),
-    tfOutputs: nameList(opts.outputs),
-    ...(opts.prototxt === undefined ? {} : { prototxt: opts.prototxt }),
-  });
-}
-
-/** `--sram-budget` value: whole bytes, optionally with a k/K (1024) suffix. */
-function parseBytes(text: string): number {
-  const match = /^(\d+)([kK]?)$/.exec(text.trim());
-  if (match === null) fail("bad-option", "option --sram-budget", `"${text}" is not a number of bytes (e.g. 65536 or 64k)`);
-  return Number(match[1]) * (match[2] === "" ? 1 : 1024);
-}
 
 const program = new Command()
   .name("egret")
-  .description("Compile trained neural networks (ONNX) into small, dependency-free C for microcontrollers.")
-  .version(version)
+  .description("Compile trained neural networks (ONNX, TFLite, Caffe, TensorFlow GraphDef, Keras .h5) into small, dependency-free C for microcontrollers (Cortex-M, RISC-V) and KPU programs for the Kendryte K210.")
+  .version(EGRET_VERSION)
   .showHelpAfterError("(run with --help for usage)")
   .exitOverride();
 
@@ -93,57 +51,51 @@ program
     console.log(opts.json ? JSON.stringify(info, null, 2) : formatInfo(info));
   });
 
-addQuantizeOptions(program.command("compile"))
+addCompileOptions(program.command("compile"))
   .description("compile a model to C: model.c, model.h, the runtime kernels it uses and a Makefile (make builds ./runner)")
   .argument("<model>", "model file: ONNX, TFLite, Caffe .caffemodel, TensorFlow .pb or Keras .h5 (recognised by content)")
-  .requiredOption("-o, --output <dir>", "output directory (created; files in it are replaced)")
-  .addOption(new Option("--target <target>", "code generation target").choices([...TARGETS]).default("host"))
+  .requiredOption("-o, --output <dir>", "output directory, replaced as a whole (refused if it holds files Egret did not write, unless --force)")
+  .option("--force", "replace the output directory even if it holds files Egret did not write (they are deleted)")
   .option("--json", "print a JSON summary (files, arena bytes, kernel count, weights bytes)")
-  .addOption(inputShapeOption())
-  .addOption(constInputOption())
-  .addOption(inputsOption())
-  .addOption(outputsOption())
-  .addOption(prototxtOption())
-  .option("--no-optimize", "skip the e-graph optimizer (compile the imported graph as is)")
-  .option("--rules <file.rules>", "add a user rule file to the shipped rules (repeatable)", collect, [] as string[])
-  .addOption(new Option("--extractor <name>", "extraction: dag counts shared sub-expressions once (time-limited, seeded with greedy)").choices(["dag", "greedy"]).default("dag"))
-  .option("--sram-budget <bytes>", "largest arena: pick the cheapest program whose arena fits, or fail with the smallest arena found")
   .option("--dump <kind-and-dir...>", "write debug dumps: egraph (saturated e-graph as Graphviz DOT) and/or ir (graph before/after as text), e.g. --dump egraph,ir dumps/ (after the model argument)")
-  .action((model: string, opts: LoadOptions & QuantizeCliOptions & { output: string; target: Target; json?: boolean; optimize: boolean; rules: string[]; extractor: ExtractorName; sramBudget?: string; dump?: string[] }) => {
-    // The K210 target quantises its KPU layers itself: --calib feeds its lowering, not --quantize.
-    const loaded = load(model, opts);
-    const calibration = opts.target === "k210" ? k210CalibrationFromOptions(loaded, opts) : undefined;
-    const graph = opts.target === "k210" ? loaded : maybeQuantize(loaded, opts);
+  .option("--report [file.html]", "also write the HTML report (as `egret report`): to FILE, or report.html in the output directory (after the model argument)")
+  .option("--data <path>", "with --report: evaluation inputs for the per-layer quantisation error (default: the --calib samples)")
+  .option("--profile <file.json>", "with --report: measured instructions per kernel call, from `egret bench --per-op --json`")
+  .action((model: string, opts: CompileCliOptions & ReportCliOptions & { output: string; force?: boolean; json?: boolean; dump?: string[]; report?: string | true }) => {
+    const output = { force: opts.force === true, option: "option -o/--output", forceFlag: "--force" };
+    // Refused output folders, bad limits and wrong user rules fail before the (possibly long) compile.
+    const outputDir = checkOutputDir(opts.output, output);
     const dumps = parseDumpOption(opts.dump ?? []);
-    const result = compileGraph(graph, {
-      target: opts.target,
-      sourceName: model,
-      ...(calibration === undefined ? {} : { calibration }),
-      optimize: opts.optimize,
-      extraRules: loadRuleFiles(opts.rules),
-      reportBaseline: opts.json === true,
-      extractor: opts.extractor,
-      ...(opts.sramBudget === undefined ? {} : { sramBudget: parseBytes(opts.sramBudget) }),
-      dump: dumps.flatMap((d) => d.kinds),
-    });
-    writeOutputDir(opts.output, new Map<string, string | Uint8Array>([...result.files, ...result.binaryFiles]));
+    for (const { dir } of dumps) {
+      if (checkOutputDir(dir, { option: "option --dump" }) === outputDir) fail("bad-option", "option --dump", `"${dir}" is the output directory; dumps need a folder of their own`);
+    }
+    if (typeof opts.report === "string") checkReportFile(opts.report, "option --report");
+    const profile = opts.profile === undefined ? undefined : readProfile(opts.profile);
+    const prepared = prepareCompile(model, opts, opts.report !== undefined);
+    const graph = prepared.graph;
+    const result = compileGraph(graph, { ...prepared.options, reportBaseline: opts.json === true || opts.report !== undefined, dump: dumps.flatMap((d) => d.kinds) });
+    clearProgress();
+    const report = opts.report === undefined ? undefined : reportHtml(model, prepared, result, opts, profile === undefined ? {} : { profile });
+    // Targets that measure their build (Cortex-M: a cross build's flash and RAM) do it before anything
+    // is written: a link that overflows the board refuses the compile with no output folder.
+    const backend = findBackend(opts.target);
+    if (backend === undefined) fail("internal", `target ${opts.target}`, "compiled but not registered");
+    const targetSize = measureBuild(result);
+    const outputFiles = new Map<string, string | Uint8Array>([...result.files, ...result.binaryFiles]);
+    if (report !== undefined && opts.report === true) outputFiles.set("report.html", report);
+    writeOutputDir(opts.output, outputFiles, output);
+    if (report !== undefined && typeof opts.report === "string") writeReportFile(opts.report, report, "option --report");
     for (const { kinds, dir } of dumps) {
       const names = new Set(kinds.flatMap((k) => (k === "egraph" ? ["egraph.dot"] : ["ir-before.txt", "ir-after.txt"])));
-      writeOutputDir(dir, new Map([...result.dumps].filter(([name]) => names.has(name))));
+      writeOutputDir(dir, new Map([...result.dumps].filter(([name]) => names.has(name))), { option: "option --dump" });
     }
     const s = result.summary;
     // TFLite Micro's arena for the same model (from its golden record), to compare with arenaBytes.
     const tflmArenaBytes = tflmArenaFor(model);
-    // Targets that can measure their build (Cortex-M: flash and RAM of a cross build) report it.
-    const targetSize = opts.json ? findBackend(opts.target)?.sizeReport?.(opts.output, s.arenaBytes) : undefined;
-    if (opts.json) console.log(JSON.stringify({ output: opts.output, ...s, ...(tflmArenaBytes === undefined ? {} : { tflmArenaBytes }), ...(targetSize === undefined ? {} : { targetSize }) }, null, 2));
-    else {
-      console.log(`wrote ${s.files.length} files to ${opts.output}: ${s.files.join(", ")}`);
-      console.log(`arena ${s.arenaBytes} bytes (lower bound ${s.arenaLowerBound}), weights ${s.weightsBytes} bytes, ${s.kernelCalls} kernel calls`);
-      const x = s.optimizer?.extraction;
-      if (x !== undefined) console.log(`extraction: ${x.used}${x.dagStatus === undefined ? "" : ` (dag search: ${x.dagStatus})`}${x.sram === undefined ? "" : `, arena ${x.sram.arenaBytes} <= budget ${x.sram.budget} (${x.sram.candidates.length} candidates)`}`);
-      console.log(`build: make -C ${opts.output}   run: ${join(opts.output, "runner")} ${graph.inputs.map((_, i) => `IN${i}.bin`).join(" ")} OUTDIR`);
-    }
+    const trade = sramTrade(s);
+    const { targetLines: _lines, ...jsonSummary } = s;
+    if (opts.json) console.log(JSON.stringify({ output: opts.output, ...jsonSummary, ...(tflmArenaBytes === undefined ? {} : { tflmArenaBytes }), ...(targetSize === undefined ? {} : { targetSize }), ...(trade === undefined ? {} : { sramTrade: trade }) }, null, 2));
+    else printCompileSummary(opts.output, s, backend, graph.inputs.length, targetSize);
   });
 
 program
@@ -180,15 +132,16 @@ program
   .description("check rules for soundness on random instances (prints a minimal counterexample for a wrong rule)")
   .argument("<files...>", "rule files (.rules)")
   .option("--runs <n>", "random instances per rule", "100")
-  .action((files: string[], opts: { runs: string }) => {
+  .option("--seed <n>", "seed of the random instances (the same seed gives the same instances; printed with every counterexample)", String(DEFAULT_CHECK_SEED))
+  .action((files: string[], opts: { runs: string; seed: string }) => {
     const runs = Number(opts.runs);
     if (!Number.isInteger(runs) || runs < 1) fail("bad-option", "option --runs", `"${opts.runs}" is not a positive whole number`);
-    const results = checkRules(loadRuleFiles(files), { runs });
-    for (const r of results) {
-      console.log(r.ok ? `ok    ${r.rule} (${r.instances} instances)` : `WRONG ${r.rule} at ${r.location}: ${r.counterexample ?? ""}`);
-    }
+    const seed = Number(opts.seed);
+    if (!/^\d+$/.test(opts.seed) || seed > 0x7fffffff) fail("bad-option", "option --seed", `"${opts.seed}" is not a whole number from 0 to ${0x7fffffff}`);
+    const results = checkRules(loadRuleFiles(files), { runs, seed });
+    for (const r of results) console.log(r.ok ? `ok    ${r.rule} (${r.instances} instances)` : `WRONG ${describeFailure(r)}`);
     const wrong = results.filter((r) => !r.ok).length;
-    console.log(`${results.length - wrong} of ${results.length} rules passed`);
+    console.log(`${results.length - wrong} of ${results.length} rules passed (seed ${seed}, ${runs} runs per rule)`);
     if (wrong > 0) process.exitCode = 1;
   });
 
@@ -205,6 +158,7 @@ program
   });
 
 registerEvalCommand(program);
+registerReportCommand(program);
 registerRunTargetCommand(program);
 registerBenchCommand(program);
 
@@ -217,6 +171,7 @@ try {
     // --help and --version exit 0; usage errors were already printed by commander.
     process.exitCode = e.exitCode;
   } else if (e instanceof EgretError) {
+    clearProgress();
     console.error(`egret: error: ${e.message}`);
     process.exitCode = 1;
   } else {

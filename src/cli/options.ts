@@ -1,5 +1,6 @@
 import { fail } from "../errors.js";
 import type { Tensor } from "../ir/tensor.js";
+import { LIMITS } from "../limits.js";
 
 /** Parses repeated `--input-shape name=1x3x32x32` options into a map. */
 export function parseInputShapes(specs: readonly string[]): Map<string, number[]> {
@@ -12,7 +13,13 @@ export function parseInputShapes(specs: readonly string[]): Map<string, number[]
       fail("bad-option", "option --input-shape", `"${spec}" is not NAME=DIMS with DIMS like 1x3x32x32`);
     }
     if (shapes.has(name)) fail("bad-option", "option --input-shape", `input "${name}" is given twice`);
-    shapes.set(name, dims.split("x").map(Number));
+    const texts = dims.split("x");
+    const sizes = texts.map(Number);
+    // Each size must fit the generated C's int32_t counts; the graph build checks their product
+    // and the byte size against the budget, naming the input.
+    const big = sizes.findIndex((d) => d > LIMITS.cIndexMax);
+    if (big >= 0) fail("bad-option", "option --input-shape", `"${spec}": dimension ${big} (${texts[big]}) is more than ${LIMITS.cIndexMax}, the largest the generated C's int32_t sizes hold`);
+    shapes.set(name, sizes);
   }
   return shapes;
 }

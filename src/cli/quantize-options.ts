@@ -1,21 +1,25 @@
-import { Option, type Command } from "commander";
-import { createRequire } from "node:module";
+import { Command, Option } from "commander";
 import { loadSamples, type CalibOptions, type Layout } from "../calib/data.js";
+import { checkImagePixels } from "../calib/image-size.js";
 import { fail } from "../errors.js";
 import type { Graph } from "../ir/graph.js";
 import type { Sample } from "../quantize/calibrate.js";
 import { calibrate } from "../quantize/calibrate.js";
+import { checkOnCalibration, formatCalibrationCheck, type CalibrationCheck } from "../quantize/calibration-check.js";
 import { chooseInt16, layerSensitivity, readOverrides, schemeJson, writeScheme } from "../quantize/mixed.js";
 import type { ActDType } from "../quantize/params.js";
 import { optimizedFloatProgram, QUANTIZE_DTYPES, quantizeWithStats, type PtqResult, type QuantizeDType } from "../quantize/ptq.js";
+import { clearProgress, progressLine } from "./progress.js";
 import { RANDOM_FLOAT_RANGE, RANDOM_SAMPLE_COUNT, randomSamples } from "../quantize/random-samples.js";
-import { CALIBRATION_METHODS, needsHistogram, type CalibrationMethodName } from "../quantize/ranges/index.js";
+import { DEFAULT_WEIGHT_ROUNDING, WEIGHT_ROUNDINGS, weightRounder, type WeightRoundingName } from "../quantize/weight-rounding.js";
+import { CALIBRATION_METHODS, DEFAULT_CALIBRATION_METHOD, needsHistogram, type CalibrationMethodName } from "../quantize/ranges/index.js";
 
 /** The options `egret compile` and `egret eval` share for post-training quantization. */
 export interface QuantizeCliOptions {
   quantize?: QuantizeDType;
   calib?: string;
   calibMethod: CalibrationMethodName;
+  weightRounding?: WeightRoundingName;
   perChannel?: boolean;
   perTensor?: boolean;
   samples?: string;
@@ -24,6 +28,8 @@ export interface QuantizeCliOptions {
   layout?: Layout;
   resize?: string;
   quiet?: boolean;
+  /** JSON output: no progress line either. */
+  json?: boolean;
   int16Budget?: string;
   precisionOverrides?: string;
   exportScheme?: string;
@@ -34,7 +40,8 @@ export function addQuantizeOptions(cmd: Command, quantizeRequired = false): Comm
   return cmd
     .addOption(quantizeRequired ? dtype.makeOptionMandatory() : dtype)
     .option("--calib <path>", "calibration data: .npy/.npz/.bin/.raw/.png/.jpg file or a folder of them")
-    .addOption(new Option("--calib-method <method>", "how calibration ranges are chosen").choices([...CALIBRATION_METHODS]).default("kl"))
+    .addOption(new Option("--calib-method <method>", "how calibration ranges are chosen (auto: per tensor, the method with the least measured error)").choices([...CALIBRATION_METHODS]).default(DEFAULT_CALIBRATION_METHOD))
+    .addOption(new Option("--weight-rounding <how>", "how weights are rounded to int8 (gptq: error-compensating, from the calibration data)").choices([...WEIGHT_ROUNDINGS]).default(DEFAULT_WEIGHT_ROUNDING))
     .option("--per-channel", "one weight scale per output channel (the default)")
     .option("--per-tensor", "one weight scale per weight tensor")
     .option("--samples <n>", "use only the first N calibration samples")
@@ -45,7 +52,7 @@ export function addQuantizeOptions(cmd: Command, quantizeRequired = false): Comm
     .option("--int16-budget <percent>", "mixed precision: make the most sensitive activations int16 within PERCENT of the activation bytes")
     .option("--precision-overrides <file.json>", 'mixed precision: force activations to int8/int16, {"tensor": "int16"} (or an --export-scheme file)')
     .option("--export-scheme <file.json>", "write the chosen per-tensor dtypes, scales and zero points as JSON")
-    .option("--quiet", "no progress bar");
+    .option("--quiet", "no progress line on the terminal (it is never shown when stderr is not a terminal, nor with --json)");
 }
 
 /** Parses the calibration-data options shared with `egret eval --data`. */
@@ -63,6 +70,8 @@ export function dataOptions(opts: QuantizeCliOptions): CalibOptions {
     const m = /^(\d+)x(\d+)$/.exec(opts.resize);
     if (!m) fail("bad-option", "option --resize", `"${opts.resize}" is not HxW (e.g. 36x36)`);
     resize = [Number(m[1]), Number(m[2])];
+    if (!(resize[0] >= 1 && resize[1] >= 1)) fail("bad-option", "option --resize", `"${opts.resize}" must be at least 1x1`);
+    checkImagePixels(resize[1], resize[0], "option --resize");
   }
   let samples: number | undefined;
   if (opts.samples !== undefined) {
@@ -104,11 +113,21 @@ export function quantizeFromOptions(graph: Graph, opts: QuantizeCliOptions & { q
   } else {
     samples = readSamples(graph, opts.calib, opts);
   }
+  return quantizeSamples(graph, samples, opts).result;
+}
+
+/**
+ * What `egret compile --quantize` does once the samples are read: optimise, calibrate (progress
+ * bar on a terminal), round weights, choose mixed precision, rewrite onto the integer ops, then
+ * check the result on the calibration samples. Notes, the check and its warning go to `log`.
+ */
+export function quantizeSamples(graph: Graph, samples: readonly Sample[], opts: QuantizeCliOptions & { quantize: QuantizeDType }, log: (line: string) => void = console.error): { result: PtqResult; check: CalibrationCheck } {
   const program = optimizedFloatProgram(graph);
-  const bar = progressBar(opts.quiet === true);
-  const stats = calibrate(program, samples, { histograms: needsHistogram(opts.calibMethod), onProgress: (done, total) => bar?.update(done, total) });
-  bar?.stop();
-  const scheme = { dtype: opts.quantize, method: opts.calibMethod, perChannel: opts.perTensor !== true };
+  const progress = progressLine(opts);
+  const stats = calibrate(program, samples, { histograms: needsHistogram(opts.calibMethod), ...(progress === undefined ? {} : { onProgress: (done: number, total: number) => progress({ task: "calibrating", done, total, detail: "runs" }) }) });
+  clearProgress();
+  const weightRounding = opts.weightRounding ?? DEFAULT_WEIGHT_ROUNDING;
+  const scheme = { dtype: opts.quantize, method: opts.calibMethod, perChannel: opts.perTensor !== true, rounder: weightRounder(weightRounding, program, samples) };
   const overrides = new Map<string, ActDType>();
   if (opts.int16Budget !== undefined) {
     const percent = Number(opts.int16Budget);
@@ -116,13 +135,22 @@ export function quantizeFromOptions(graph: Graph, opts: QuantizeCliOptions & { q
     if (opts.quantize === "int16") fail("bad-option", "option --int16-budget", "mixes int16 into an int8 program; use it with --quantize int8 or uint8");
     const sensitivity = layerSensitivity(program, stats, samples, scheme);
     for (const t of chooseInt16(sensitivity, percent)) overrides.set(t, "int16");
-    console.error(`egret: mixed precision: ${overrides.size} of ${sensitivity.length} activations int16 within ${percent}% of the activation bytes: ${[...overrides.keys()].join(", ") || "(none)"}`);
+    log(`egret: mixed precision: ${overrides.size} of ${sensitivity.length} activations int16 within ${percent}% of the activation bytes: ${[...overrides.keys()].join(", ") || "(none)"}`);
   }
   if (opts.precisionOverrides !== undefined) for (const [t, d] of readOverrides(opts.precisionOverrides, program)) overrides.set(t, d);
   const result = quantizeWithStats(program, stats, { ...scheme, overrides });
-  if (opts.exportScheme !== undefined) writeScheme(opts.exportScheme, schemeJson(result, scheme));
-  for (const f of result.fallbacks) console.error(`egret: note: ${f.node} (${f.op}) stays float between QDequantize/QQuantize: ${f.reason}`);
-  return result;
+  if (opts.exportScheme !== undefined) writeScheme(opts.exportScheme, schemeJson(result, { ...scheme, weightRounding }));
+  for (const f of result.fallbacks) log(`egret: note: ${f.node} (${f.op}) stays float between QDequantize/QQuantize: ${f.reason}`);
+  const check = checkOnCalibration(result, samples);
+  for (const line of formatCalibrationCheck(check)) log(line);
+  return { result, check };
+}
+
+/** The options `--quantize <dtype>` alone gives (every other option at its default), as commander parses them. */
+export function defaultQuantizeOptions(dtype: QuantizeDType = "int8"): QuantizeCliOptions & { quantize: QuantizeDType } {
+  const cmd = addQuantizeOptions(new Command().exitOverride());
+  cmd.parse(["--quantize", dtype, "--quiet"], { from: "user" });
+  return cmd.opts<QuantizeCliOptions & { quantize: QuantizeDType }>();
 }
 
 /** The graph `egret compile` emits: quantized when --quantize is given, else as imported. */
@@ -132,30 +160,4 @@ export function maybeQuantize(graph: Graph, opts: QuantizeCliOptions): Graph {
     return graph;
   }
   return quantizeFromOptions(graph, { ...opts, quantize: opts.quantize }).graph;
-}
-
-interface Bar {
-  start(total: number, value: number): void;
-  update(value: number): void;
-  setTotal(total: number): void;
-  stop(): void;
-}
-
-/** A cli-progress bar on stderr, or nothing when stderr is not a terminal or --quiet is given. */
-function progressBar(quiet: boolean): { update(done: number, total: number): void; stop(): void } | undefined {
-  if (quiet || !process.stderr.isTTY) return undefined;
-  const require = createRequire(import.meta.url);
-  const progress = require("cli-progress") as { SingleBar: new (options: object, preset: object) => Bar; Presets: { shades_classic: object } };
-  const bar = new progress.SingleBar({ format: "calibrating [{bar}] {value}/{total} runs", stream: process.stderr }, progress.Presets.shades_classic);
-  let started = false;
-  return {
-    update(done, total) {
-      if (!started) {
-        bar.start(total, 0);
-        started = true;
-      }
-      bar.update(done);
-    },
-    stop: () => started && bar.stop(),
-  };
 }

@@ -9,6 +9,7 @@ import { importModelFile } from "../importers/index.js";
 import type { Graph } from "../ir/graph.js";
 import { Tensor } from "../ir/tensor.js";
 import { readNpy, writeNpy } from "../io/npy.js";
+import { clearProgress, progressLine } from "./progress.js";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -36,12 +37,15 @@ export function registerRunTargetCommand(program: Command): void {
     .option("--build-dir <dir>", "keep the build here (default: a temporary folder, removed afterwards)")
     .option("--inferences <n>", "inferences per run; one inference = (T(N) - T(1)) / (N - 1)", "2")
     .option("--json", "print machine-readable JSON")
-    .action((modelFile: string, opts: { target: string; input: string[]; outputDir?: string; buildDir?: string; inferences: string; json?: boolean }) => {
+    .option("--quiet", "no progress line on the terminal")
+    .action((modelFile: string, opts: { target: string; input: string[]; outputDir?: string; buildDir?: string; inferences: string; json?: boolean; quiet?: boolean }) => {
+      const progress = progressLine(opts);
       const graph = importModelFile(modelFile);
       const inputs = readModelInputs(graph, opts.input);
       const dir = opts.buildDir ?? mkdtempSync(join(tmpdir(), "egret-target-"));
       try {
-        const m = measureOnTarget(graph, { target: opts.target, inputs, inferences: Number(opts.inferences), dir, sourceName: modelFile });
+        const m = measureOnTarget(graph, { target: opts.target, inputs, inferences: Number(opts.inferences), dir, sourceName: modelFile, ...(progress === undefined ? {} : { onProgress: progress }) });
+        clearProgress();
         const outputs = graph.outputs.map((o, i) => Tensor.fromBytes(o.dtype, o.shape, m.run.outputs[i]!));
         if (opts.outputDir !== undefined) {
           mkdirSync(opts.outputDir, { recursive: true });

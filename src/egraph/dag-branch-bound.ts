@@ -1,3 +1,4 @@
+import type { StepBudget } from "./dag-budget.js";
 import type { MustSets } from "./dag-must.js";
 import type { DagTable } from "./dag-table.js";
 
@@ -5,8 +6,11 @@ export interface BranchBoundResult {
   /** A choice strictly cheaper than the incumbent, if one was found (-1 for classes not in the program). */
   readonly choice: Int32Array | undefined;
   readonly cost: number;
-  /** The search space was exhausted: the result (or the incumbent when `choice` is undefined) is optimal. */
-  readonly complete: boolean;
+  /**
+   * "complete": the search space was exhausted, so the result (or the incumbent when `choice` is
+   * undefined) is optimal; otherwise the limit that cut the search short.
+   */
+  readonly status: "complete" | "step-limit" | "depth-limit";
 }
 
 /** Deepest nesting of branch points before giving up (keeps the recursion inside the JS stack). */
@@ -26,13 +30,16 @@ const MAX_BRANCH_DEPTH = 2_000;
  * through chosen nodes (the chosen nodes stay acyclic by induction).
  *
  * `candidates[c]` lists the node indices of class c whose children can all be computed.
+ *
+ * Steps charged to `budget`: one per search node, plus every class a lower bound or a
+ * reachability check visits. The search stops (keeping the best program found) once it is spent.
  */
 export function branchAndBound(
   table: DagTable,
   roots: readonly number[],
   candidates: ReadonlyArray<readonly number[]>,
   incumbentCost: number,
-  outOfTime: () => boolean,
+  budget: StepBudget,
   must?: MustSets,
 ): BranchBoundResult {
   const count = table.ids.length;
@@ -45,8 +52,8 @@ export function branchAndBound(
   let lower = 0;
   let best = incumbentCost;
   let bestChoice: Int32Array | undefined;
-  let aborted = false;
-  let calls = 0;
+  let stopped: "step-limit" | "depth-limit" | undefined;
+  let steps = 0;
   const visited = new Int32Array(count);
   let stamp = 0;
 
@@ -111,6 +118,7 @@ export function branchAndBound(
     const stack = [from];
     while (stack.length > 0) {
       const k = stack.pop()!;
+      steps++;
       if (k === target) return true;
       if (visited[k] === stamp || fixed[k]! < 0) continue;
       visited[k] = stamp;
@@ -183,6 +191,7 @@ export function branchAndBound(
     };
     for (const cls of members) visit(cls);
     for (let i = 0; i < frontier.length; i++) visit(frontier[i]!);
+    steps += members.length + frontier.length;
     for (let pass = 0; pass < 2; pass++) for (let i = frontier.length - 1; i >= 0; i--) worth[frontier[i]!] = cheapestValue(frontier[i]!);
     let total = cost;
     for (const cls of members) total += cheapestValue(cls);
@@ -195,9 +204,10 @@ export function branchAndBound(
   };
 
   const search = (depth: number): void => {
-    if ((calls++ & 255) === 0 && outOfTime()) aborted = true;
-    if (depth > MAX_BRANCH_DEPTH) aborted = true;
-    if (aborted || strongBound() >= best - epsilon) return;
+    if (!budget.charge(steps + 1)) stopped = "step-limit";
+    steps = 0;
+    if (depth > MAX_BRANCH_DEPTH) stopped ??= "depth-limit";
+    if (stopped !== undefined || strongBound() >= best - epsilon) return;
     const log: Change[] = [];
     for (;;) {
       if (cost + lower >= best - epsilon) break;
@@ -218,12 +228,13 @@ export function branchAndBound(
         choose(cls, pick, branch);
         search(depth + 1);
         undo(branch);
-        if (aborted) break;
+        if (stopped !== undefined) break;
       }
       break;
     }
     undo(log);
   };
   search(0);
-  return { choice: bestChoice, cost: best, complete: !aborted };
+  budget.charge(steps);
+  return { choice: bestChoice, cost: best, status: stopped ?? "complete" };
 }

@@ -1,8 +1,11 @@
+import type { StepBudget } from "./dag-budget.js";
 import type { DagTable } from "./dag-table.js";
 
 /**
  * Local search over a DAG choice: repeatedly switches one reachable class to another of its
- * nodes when that lowers the DAG cost, until no single switch helps or `outOfTime()`.
+ * nodes when that lowers the DAG cost, until no single switch helps or the step budget is spent.
+ * Steps charged: every class a reachability or cost-change walk pops, and `classes` per switch
+ * (the heights are recomputed); the budget is charged after each class is tried.
  *
  * Invariants: `choice` is acyclic over ALL classes that have a choice (not only the reachable
  * ones), so a switch is legal exactly when the class is not reachable from the new node's
@@ -13,7 +16,7 @@ import type { DagTable } from "./dag-table.js";
  *
  * Mutates `choice`; returns the number of switches made.
  */
-export function improveLocally(table: DagTable, choice: Int32Array, roots: readonly number[], outOfTime: () => boolean): number {
+export function improveLocally(table: DagTable, choice: Int32Array, roots: readonly number[], budget: StepBudget): number {
   const count = table.ids.length;
   const uses = new Int32Array(count);
   const childrenOf = (cls: number): readonly number[] => table.nodes[cls]![choice[cls]!]!.children;
@@ -36,12 +39,14 @@ export function improveLocally(table: DagTable, choice: Int32Array, roots: reado
   let switches = 0;
   let visited = new Int32Array(count);
   let stamp = 0;
+  let steps = 0;
   /** Whether `target` is reachable from `from` through chosen nodes (a switch would close a cycle). */
   const reaches = (from: number, target: number): boolean => {
     stamp++;
     const stack = [from];
     while (stack.length > 0) {
       const k = stack.pop()!;
+      steps++;
       if (k === target) return true;
       if (visited[k] === stamp || heights[k]! <= heights[target]!) continue;
       visited[k] = stamp;
@@ -50,9 +55,10 @@ export function improveLocally(table: DagTable, choice: Int32Array, roots: reado
     return false;
   };
 
-  for (let improved = true; improved && !outOfTime(); ) {
+  let withinBudget = true;
+  for (let improved = true; improved && withinBudget; ) {
     improved = false;
-    for (let cls = 0; cls < count; cls++) {
+    for (let cls = 0; cls < count && withinBudget; cls++) {
       if (uses[cls] === 0) continue;
       const current = choice[cls]!;
       let bestDelta = -epsilon;
@@ -67,15 +73,18 @@ export function improveLocally(table: DagTable, choice: Int32Array, roots: reado
           bestChanges = changes;
         }
       });
-      if (bestChanges === undefined) continue;
-      for (const [k, value] of bestChanges) uses[k] = value;
-      choice[cls] = bestPick;
-      heights = computeHeights(table, choice);
-      visited = new Int32Array(count);
-      stamp = 0;
-      switches++;
-      improved = true;
-      if (outOfTime()) break;
+      if (bestChanges !== undefined) {
+        for (const [k, value] of bestChanges) uses[k] = value;
+        choice[cls] = bestPick;
+        heights = computeHeights(table, choice);
+        visited = new Int32Array(count);
+        stamp = 0;
+        steps += count;
+        switches++;
+        improved = true;
+      }
+      withinBudget = budget.charge(steps + 1);
+      steps = 0;
     }
   }
   return switches;
@@ -93,6 +102,7 @@ export function improveLocally(table: DagTable, choice: Int32Array, roots: reado
     const adding = [...next.children];
     while (adding.length > 0) {
       const k = adding.pop()!;
+      steps++;
       const before = get(k);
       changes.set(k, before + 1);
       if (before === 0) {
@@ -103,6 +113,7 @@ export function improveLocally(table: DagTable, choice: Int32Array, roots: reado
     const removing = [...childrenOf(cls)];
     while (removing.length > 0) {
       const k = removing.pop()!;
+      steps++;
       const after = get(k) - 1;
       changes.set(k, after);
       if (after === 0) {

@@ -1,19 +1,25 @@
 import type { EGraph } from "./egraph.js";
 import type { Match } from "./match.js";
 import { checkUniqueRuleNames, type Rewrite } from "./rewrite.js";
+import { NO_SAFETY_NET, type SafetyNet } from "./safety-net.js";
 import { BackoffScheduler, type RewriteScheduler } from "./scheduler.js";
 
-export type StopReason = "saturated" | "iteration-limit" | "node-limit" | "time-limit";
+/** Why saturation stopped. Every reason is a count of work, never of time: it does not depend on the machine. */
+export type StopReason = "saturated" | "iteration-limit" | "node-limit" | "application-limit";
 
 export interface RunnerLimits {
   readonly iterations: number;
   /** Stop once the e-graph holds more than this many e-nodes. */
   readonly nodes: number;
-  readonly timeMs: number;
+  /**
+   * Stop once this many rule applications (matches whose guard passed and whose right-hand side
+   * was built) have been made over the whole run; the last iteration is cut short mid-rule.
+   */
+  readonly applications: number;
 }
 
-/** egg's defaults. */
-export const defaultRunnerLimits: RunnerLimits = { iterations: 30, nodes: 10_000, timeMs: 5_000 };
+/** egg's iteration and node defaults; applications are not limited separately. */
+export const defaultRunnerLimits: RunnerLimits = { iterations: 30, nodes: 10_000, applications: Infinity };
 
 export interface RuleIterationStats {
   readonly name: string;
@@ -38,9 +44,23 @@ export interface IterationReport {
   readonly totalMs: number;
 }
 
+/** The work a run did, in the units its limits count (identical on every machine for the same input). */
+export interface RunWork {
+  readonly iterations: number;
+  /** E-nodes and e-classes when the run stopped. */
+  readonly nodes: number;
+  readonly classes: number;
+  /** Matches the searches returned. */
+  readonly matches: number;
+  /** Matches whose guard passed and whose right-hand side was built (what `limits.applications` counts). */
+  readonly applications: number;
+}
+
 export interface RunReport {
   readonly stopReason: StopReason;
   readonly iterations: readonly IterationReport[];
+  readonly work: RunWork;
+  /** Wall-clock milliseconds: reported, never used to decide anything. */
   readonly totalMs: number;
 }
 
@@ -48,33 +68,38 @@ export interface RunOptions {
   readonly limits?: Partial<RunnerLimits>;
   /** Default: a fresh `BackoffScheduler` with egg's settings. */
   readonly scheduler?: RewriteScheduler;
-  /** Clock in milliseconds; injectable so time limits can be tested deterministically. */
+  /** Checked after each rule's search and each rule's applications; it may only throw (default: none). */
+  readonly safetyNet?: SafetyNet;
+  /** Clock in milliseconds for the reported timings; injectable for tests. */
   readonly now?: () => number;
+  /** Called after each iteration's rebuild with its report (progress display; may not change the graph). */
+  readonly onIteration?: (iteration: IterationReport) => void;
 }
 
 /**
  * Equality saturation: each iteration searches every (unbanned) rule on the clean graph, then
  * applies all matches, then rebuilds once. Stops when an iteration changes nothing and the
- * scheduler agrees ("saturated"), or when a limit is reached; limits are checked before each
- * iteration, after each rule's search (time) and after each rule's applications (time, nodes).
- * The e-graph is always left clean.
+ * scheduler agrees ("saturated"), or when a work limit is reached; limits are checked before each
+ * iteration (iterations, nodes, applications), after each rule's applications (nodes) and before
+ * each application (applications). The e-graph is always left clean.
  */
 export function saturate<D>(egraph: EGraph<D>, rules: readonly Rewrite<D>[], options: RunOptions = {}): RunReport {
   checkUniqueRuleNames(rules);
   const limits: RunnerLimits = { ...defaultRunnerLimits, ...options.limits };
   const scheduler = options.scheduler ?? new BackoffScheduler();
+  const safetyNet = options.safetyNet ?? NO_SAFETY_NET;
   const now = options.now ?? (() => performance.now());
   const start = now();
-  const outOfTime = (): boolean => now() - start >= limits.timeMs;
   egraph.rebuild();
 
   const iterations: IterationReport[] = [];
+  const work = { matches: 0, applications: 0 };
   let stopReason: StopReason | undefined;
   while (stopReason === undefined) {
     const iteration = iterations.length;
     if (iteration >= limits.iterations) stopReason = "iteration-limit";
     else if (egraph.nodeCount > limits.nodes) stopReason = "node-limit";
-    else if (outOfTime()) stopReason = "time-limit";
+    else if (work.applications >= limits.applications) stopReason = "application-limit";
     if (stopReason !== undefined) break;
 
     const iterationStart = now();
@@ -82,9 +107,10 @@ export function saturate<D>(egraph: EGraph<D>, rules: readonly Rewrite<D>[], opt
     const classesBefore = egraph.classCount;
     const found: Match[][] = [];
     for (const rule of rules) {
-      if (stopReason !== undefined) break;
-      found.push(scheduler.search(iteration, egraph, rule));
-      if (outOfTime()) stopReason = "time-limit";
+      const matches = scheduler.search(iteration, egraph, rule);
+      work.matches += matches.length;
+      found.push(matches);
+      safetyNet.check();
     }
 
     const searchEnd = now();
@@ -93,9 +119,12 @@ export function saturate<D>(egraph: EGraph<D>, rules: readonly Rewrite<D>[], opt
       if (stopReason !== undefined) break;
       const rule = rules[index];
       if (rule === undefined) continue;
-      applied[index] = applyMatches(egraph, rule, matches);
+      const result = applyMatches(egraph, rule, matches, limits.applications - work.applications);
+      applied[index] = result.changed;
+      work.applications += result.applications;
+      safetyNet.check();
       if (egraph.nodeCount > limits.nodes) stopReason = "node-limit";
-      else if (outOfTime()) stopReason = "time-limit";
+      else if (result.cut) stopReason = "application-limit";
     }
 
     const applyEnd = now();
@@ -118,19 +147,31 @@ export function saturate<D>(egraph: EGraph<D>, rules: readonly Rewrite<D>[], opt
       rebuildMs: end - applyEnd,
       totalMs: end - iterationStart,
     });
+    options.onIteration?.(iterations[iterations.length - 1]!);
     const unchanged = totalApplied === 0 && egraph.nodeCount === nodesBefore && egraph.classCount === classesBefore;
     if (stopReason === undefined && unchanged && scheduler.canStop(iteration)) stopReason = "saturated";
   }
-  return { stopReason, iterations, totalMs: now() - start };
+  return {
+    stopReason,
+    iterations,
+    work: { iterations: iterations.length, nodes: egraph.nodeCount, classes: egraph.classCount, ...work },
+    totalMs: now() - start,
+  };
 }
 
-/** Applies one rule's matches (guard first) and returns how many changed the graph. */
-function applyMatches<D>(egraph: EGraph<D>, rule: Rewrite<D>, matches: readonly Match[]): number {
+/**
+ * Applies one rule's matches (guard first), at most `budget` of them. Returns how many changed
+ * the graph, how many were applied, and whether the budget cut the list short.
+ */
+function applyMatches<D>(egraph: EGraph<D>, rule: Rewrite<D>, matches: readonly Match[], budget: number): { changed: number; applications: number; cut: boolean } {
   let changed = 0;
+  let applications = 0;
   for (const match of matches) {
     if (rule.guard !== undefined && !rule.guard(match.subst, egraph)) continue;
+    if (applications >= budget) return { changed, applications, cut: true };
+    applications++;
     const result = rule.apply(egraph, match);
     if (result !== undefined && egraph.union(match.classId, result)) changed++;
   }
-  return changed;
+  return { changed, applications, cut: false };
 }

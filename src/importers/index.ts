@@ -1,9 +1,10 @@
-import { readFileSync } from "node:fs";
 import { fail } from "../errors.js";
+import { readFileWithin } from "../io/read-file.js";
 import type { BuildOptions } from "../ir/build.js";
 import type { Graph } from "../ir/graph.js";
 import { importCaffe } from "./caffe/index.js";
 import { importKeras } from "./keras/index.js";
+import { isKmodel } from "./kmodel/index.js";
 import { importOnnx } from "./onnx/index.js";
 import { sniffFormat } from "./sniff.js";
 import { importTfGraphDef } from "./tf/index.js";
@@ -19,13 +20,7 @@ export interface ImportOptions extends BuildOptions {
 
 /** Reads a model file and imports it into the IR; the format is recognised by content. */
 export function importModelFile(path: string, options: ImportOptions = {}): Graph {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    return fail("io", `model file ${path}`, `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  return importModelBytes(bytes, path, options);
+  return importModelBytes(readFileWithin(path, `model file ${path}`), path, options);
 }
 
 export function importModelBytes(bytes: Uint8Array, sourceName: string, options: ImportOptions = {}): Graph {
@@ -43,6 +38,8 @@ export function importModelBytes(bytes: Uint8Array, sourceName: string, options:
     case "tflite":
       return importTflite(bytes, sourceName, options);
     case "kmodel":
+      // Named .kmodel but without a kmodel header (else the CLI would have read it as one).
+      if (!isKmodel(bytes)) fail("parse", `model file ${sourceName}`, "is named .kmodel but does not start like one (u32 3 with arch 0 for v3, 'KMDL' for v4); the file is corrupt");
       return fail("parse", `model file ${sourceName}`, "is a compiled K210 kmodel, not a model to compile: `egret info` and `egret run` read kmodels");
     case "unknown":
       // Most likely a damaged ONNX file: let the ONNX decoder explain what is wrong with it.

@@ -2,13 +2,15 @@ import { fail } from "../errors.js";
 import { nodeLabel, type Graph } from "../ir/graph.js";
 import { getOp } from "../ir/registry.js";
 import { sameShape, shapeToString } from "../ir/shape.js";
-import { Tensor } from "../ir/tensor.js";
+import type { Tensor } from "../ir/tensor.js";
+import { checkEvaluationBudget } from "./budget.js";
 
 /**
  * The reference interpreter: runs the graph node by node with the registry's evaluators.
  * Inputs are given in graph input order; outputs come back in graph output order.
  */
 export function runGraph(graph: Graph, inputs: readonly Tensor[]): Tensor[] {
+  checkEvaluationBudget(graph, "the reference interpreter");
   if (inputs.length !== graph.inputs.length) {
     fail("bad-option", "inputs", `the model takes ${graph.inputs.length} inputs (${graph.inputs.map((i) => i.name).join(", ")}), got ${inputs.length}`);
   }

@@ -1,9 +1,10 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { dump, parse, type DType as NpyDType, type NpyArray } from "npyjs";
 import { fail } from "../errors.js";
 import { DTYPES, type DType } from "../ir/dtype.js";
 import { numel } from "../ir/shape.js";
 import { Tensor } from "../ir/tensor.js";
+import { readFileWithin } from "./read-file.js";
 
 /**
  * NumPy type codes (without byte order) of the DTypes numpy has; bool is numpy's one-byte `b1`.
@@ -25,12 +26,7 @@ function dtypeFromNpy(code: string): DType | undefined {
  */
 export function readNpy(path: string): Tensor {
   const subject = `.npy file ${path}`;
-  let file: Buffer;
-  try {
-    file = readFileSync(path);
-  } catch (e) {
-    return fail("io", subject, `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
+  const file = readFileWithin(path, subject);
   // An exact, owned ArrayBuffer: Node may hand out a slice of a shared pool.
   const buffer = new Uint8Array(file).buffer;
   let arr: NpyArray;

@@ -2,8 +2,10 @@ import { EgretError, fail } from "../errors.js";
 import type { DType } from "./dtype.js";
 import { nodeLabel, type AttrValue, type Graph, type NamedValue, type Node, type ValueInfo } from "./graph.js";
 import { getOp, SUPPORTED_OPS_HINT } from "./registry.js";
+import { checkTensorSize, FoldLedger } from "../limits.js";
+import { foldNode } from "./fold-node.js";
 import { shapeToString } from "./shape.js";
-import { Tensor } from "./tensor.js";
+import type { Tensor } from "./tensor.js";
 import { widenHalf } from "./widen-half.js";
 
 /** A declared graph input before shapes are resolved: dims may be unknown or symbolic. */
@@ -52,9 +54,15 @@ export function buildGraph(raw: RawModel, options: BuildOptions = {}): Graph {
     }
     constants.set(name, t);
   }
-  for (const [name, t] of constants) values.set(name, { dtype: t.dtype, shape: t.shape });
+  for (const [name, t] of constants) {
+    checkTensorSize(`constant "${name}"`, t.dtype, t.shape);
+    values.set(name, { dtype: t.dtype, shape: t.shape });
+  }
 
   const inputs = resolveInputs(raw, constants, options, values);
+  const ledger = new FoldLedger();
+  // Values not folded because they (or the value they are computed from) exceed the fold budget.
+  const overBudget = new Map<string, OverBudget>();
   const nodes: Node[] = [];
   const warnings = new Map<string, string[]>();
   const taken = new Set<string>([...values.keys(), ...raw.nodes.flatMap((n) => [...n.inputs, ...n.outputs])]);
@@ -67,25 +75,27 @@ export function buildGraph(raw: RawModel, options: BuildOptions = {}): Graph {
     if (outInfos.length < node.outputs.length) {
       fail("internal", nodeLabel(node), `shape inference gave ${outInfos.length} outputs, the node has ${node.outputs.length}`);
     }
+    // Every value is validated (C index types, one-tensor budget) before anything allocates it.
+    outInfos.forEach((info, i) => checkTensorSize(`tensor "${node.outputs[i] || `(unused output ${i})`}" (output ${i} of ${nodeLabel(node)})`, info.dtype, info.shape));
     node.outputs.forEach((o, i) => {
       if (o !== "") values.set(o, outInfos[i]!);
     });
-    const typeOnly = (i: number): boolean => op.typeOnlyInputs?.includes(i) ?? false;
-    if (op.shapeOnly || node.inputs.every((n, i) => n === "" || constants.has(n) || typeOnly(i))) {
-      // A shape-only op reads no values: a zero tensor of the right shape stands in for a run-time
-      // input; a type-only input gets an empty tensor of its type.
-      const standIn = (i: number): Tensor => new Tensor(inInfos[i]!.dtype, typeOnly(i) ? [0] : inInfos[i]!.shape);
-      const args = node.inputs.map((n, i) => (n === "" ? undefined : (constants.get(n) ?? standIn(i))));
-      const results = evaluateChecked(node, op.evaluate(node, args));
+    const outcome = foldNode(node, op, inInfos, outInfos, constants, ledger);
+    if (outcome.kind === "folded") {
+      const results = evaluateChecked(node, outcome.results);
       node.outputs.forEach((o, i) => {
         if (o !== "") constants.set(o, results[i]!);
       });
     } else {
+      // Over budget itself, or computed from a value that was: a later constant input names why.
+      const upstream = node.inputs.find((n) => overBudget.has(n));
+      const why = outcome.reason !== undefined ? { origin: node.outputs.find((o) => o !== "") ?? "", reason: outcome.reason } : upstream === undefined ? undefined : overBudget.get(upstream);
+      if (why !== undefined) for (const o of node.outputs) if (o !== "") overBudget.set(o, why);
       nodes.push(node);
     }
   };
   for (const rawNode of topoSort(raw.nodes, new Set([...constants.keys(), ...inputs.map((i) => i.name)]))) {
-    const node = prepareNode(rawNode, constants, raw.opset);
+    const node = prepareNode(rawNode, constants, raw.opset, overBudget);
     const widened = getOp(node.op)!.halfAsFloat ? widenHalf(node, (n) => values.get(n), taken) : undefined;
     for (const n of widened ?? [node]) place(n);
   }
@@ -140,6 +150,7 @@ function resolveInputs(raw: RawModel, constants: ReadonlyMap<string, Tensor>, op
       }
       shape = input.dims as number[];
     }
+    checkTensorSize(`input "${input.name}"`, input.dtype, shape);
     const info = { name: input.name, dtype: input.dtype, shape };
     values.set(input.name, { dtype: input.dtype, shape });
     return info;
@@ -176,8 +187,17 @@ function topoSort(nodes: readonly Node[], available: Set<string>): Node[] {
   return order;
 }
 
-/** Checks the op exists and its arity, folds constant inputs into attributes, canonicalises. */
-function prepareNode(node: Node, constants: ReadonlyMap<string, Tensor>, opset: number): Node {
+/** Why a value that could have been a constant is computed at run time: `origin` exceeded the fold budget. */
+interface OverBudget {
+  readonly origin: string;
+  readonly reason: string;
+}
+
+/**
+ * Checks the op exists and its arity, folds constant inputs into attributes, canonicalises. A
+ * constant input computed from an over-budget value is an error that says so.
+ */
+function prepareNode(node: Node, constants: ReadonlyMap<string, Tensor>, opset: number, overBudget: ReadonlyMap<string, OverBudget>): Node {
   const op = getOp(node.op);
   if (!op) fail("unsupported-op", nodeLabel(node), `operator "${node.op}" is not supported (${SUPPORTED_OPS_HINT})`);
   const nIn = node.inputs.length;
@@ -195,14 +215,19 @@ function prepareNode(node: Node, constants: ReadonlyMap<string, Tensor>, opset: 
   if (op.constInputs) {
     const attrs: Record<string, AttrValue> = { ...node.attrs };
     const ins = [...node.inputs];
-    for (const { index, attr } of op.constInputs) {
+    for (const { index, attr, asTensor, reason } of op.constInputs) {
       const name = ins[index];
       if (name === undefined || name === "") continue;
       const t = constants.get(name);
-      if (!t) {
-        fail("non-constant", nodeLabel(node), `input ${index} ("${name}", the ${attr}) must be a compile-time constant for static C code; it is computed at run time (if it is a graph input, freeze it with --const-input ${name}=value.npy; otherwise fix the input shapes with --input-shape or simplify the model)`);
+      const whyNot = overBudget.get(name);
+      if (!t && whyNot !== undefined) {
+        const what = whyNot.origin === name ? "it was not folded" : `it is computed from "${whyNot.origin}", which was not folded`;
+        fail("limit", nodeLabel(node), `input ${index} ("${name}", the ${attr}) must be a compile-time constant, but ${what}: ${whyNot.reason} (docs/limits.md); simplify the model so the ${attr} does not depend on a large tensor`);
       }
-      attrs[attr] = t.toArray();
+      if (!t) {
+        fail("non-constant", nodeLabel(node), `input ${index} ("${name}", the ${attr}) must be a compile-time constant ${reason ?? "for static C code"}; it is computed at run time (if it is a graph input, freeze it with --const-input ${name}=value.npy; otherwise fix the input shapes with --input-shape or simplify the model)`);
+      }
+      attrs[attr] = asTensor === true ? t : t.toArray();
       ins[index] = "";
     }
     while (ins.length > 0 && ins[ins.length - 1] === "") ins.pop();
@@ -211,7 +236,7 @@ function prepareNode(node: Node, constants: ReadonlyMap<string, Tensor>, opset: 
   return op.canonicalize ? op.canonicalize(out, opset) : out;
 }
 
-function evaluateChecked(node: Node, results: Tensor[]): Tensor[] {
+function evaluateChecked(node: Node, results: readonly Tensor[]): readonly Tensor[] {
   if (results.length < node.outputs.length) {
     throw new EgretError("internal", nodeLabel(node), `evaluation gave ${results.length} outputs, expected ${node.outputs.length}`);
   }

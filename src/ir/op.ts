@@ -6,7 +6,26 @@ import type { Tensor } from "./tensor.js";
 export interface ConstInput {
   readonly index: number;
   readonly attr: string;
+  /**
+   * Keep the folded value as a Tensor attribute instead of a list of numbers: its element type
+   * matters (Range's output type is its operands' type) or it is data rather than a shape.
+   */
+  readonly asTensor?: boolean;
+  /** Why the input must be constant, quoted in the error when it is not (default: static C code). */
+  readonly reason?: string;
 }
+
+/** An input whose bytes the output may overwrite behind the kernel's read front (`OpDef.inPlace`). */
+export interface InPlaceInput {
+  readonly input: number;
+  readonly lagBytes: number;
+}
+
+/**
+ * Values an input takes by definition, whatever the model: a BatchNormalization variance is never
+ * negative. The rule checker (src/rules/check.ts) draws the input inside it.
+ */
+export type InputDomain = "non-negative";
 
 /**
  * One operator: everything the compiler knows about it lives here (importers, the interpreter,
@@ -32,6 +51,8 @@ export interface OpDef {
   readonly inputs: { readonly min: number; readonly max: number };
   readonly outputs: { readonly min: number; readonly max: number };
   readonly constInputs?: readonly ConstInput[];
+  /** Domains of inputs that have one, by input index. */
+  readonly inputDomains?: Readonly<Record<number, InputDomain>>;
   /**
    * Rewrites an imported node of the given ONNX opset into the canonical form (defaults that
    * changed between opsets, renamed attributes). Runs after `constInputs` were folded.
@@ -51,13 +72,21 @@ export interface OpDef {
    * planner gives it input 0's buffer and no code is emitted.
    */
   readonly alias?: boolean;
+  /**
+   * In-place execution: for each listed input, the output may start `lagBytes` bytes below that
+   * input's first byte and overlap it (a negative lag: above it), because the C kernel never
+   * writes over input bytes it still has to read. The lag follows from the kernel's loop order
+   * (src/schedule/overwrite-lag.ts); the planner uses it only where the input dies at this node.
+   */
+  inPlace?(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): readonly InPlaceInput[];
   /** Bytes of temporary arena memory the C kernel needs while it runs (`ctx.scratch()`). */
   scratchBytes?(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): number;
   /**
-   * The result depends only on input shapes (Shape, Size): with static shapes it is always folded
-   * to a constant at import, even when its input is computed at run time.
+   * Present when the result depends only on the input types and shapes (Shape, Size): with static
+   * shapes the node is always folded at import, even when its input is computed at run time, and
+   * without materialising that input (it may be far bigger than the compile-time budget).
    */
-  readonly shapeOnly?: boolean;
+  evaluateFromTypes?(node: Node, inputs: readonly (ValueInfo | undefined)[]): Tensor[];
   /**
    * Inputs whose values the op never reads, only their type (CastLike's input 1): a node whose
    * other inputs are constants is folded at import even when these are computed at run time;
@@ -74,6 +103,11 @@ export interface OpDef {
    * graph exported in training mode); buildGraph reports it once per message with the nodes.
    */
   importWarning?(node: Node): string | undefined;
+  /**
+   * The result is a tensor the node's attributes already hold (Constant): folding it allocates
+   * nothing, so it is folded whatever its size (LIMITS.foldBytes bounds new constants only).
+   */
+  readonly resultInAttributes?: boolean;
   /** Multiply-accumulates of one inference, for `egret info` and cost models. */
   macs?(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): number;
 }

@@ -1,4 +1,5 @@
 import type { OpDef } from "./op.js";
+import { compareStrings } from "../util/compare.js";
 
 /**
  * The op registry. Op family modules call `registerOps` at import time; `src/ir/ops/index.ts`
@@ -19,7 +20,7 @@ export function getOp(name: string): OpDef | undefined {
 
 /** All registered ops, sorted by family then name (the README table order). */
 export function allOps(): OpDef[] {
-  return [...ops.values()].sort((a, b) => a.family.localeCompare(b.family) || a.name.localeCompare(b.name));
+  return [...ops.values()].sort((a, b) => compareStrings(a.family, b.family) || compareStrings(a.name, b.name));
 }
 
 /** Where users find the supported-op list, quoted in unsupported-op errors. */

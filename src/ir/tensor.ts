@@ -1,5 +1,6 @@
 import { allocTyped, DTYPES, isEncodedFloat, type DType, type TypedArray } from "./dtype.js";
 import { bitCodec } from "./minifloat.js";
+import { checkTensorSize } from "../limits.js";
 import { numel, type Shape } from "./shape.js";
 
 /**
@@ -12,7 +13,9 @@ export class Tensor {
   readonly shape: readonly number[];
   readonly data: TypedArray;
 
+  /** Without `data`, allocates zeroed storage, after checking the size against LIMITS.tensorBytes. */
   constructor(dtype: DType, shape: Shape, data?: TypedArray) {
+    if (data === undefined) checkTensorSize("a tensor Egret computes", dtype, shape);
     const n = numel(shape);
     this.dtype = dtype;
     this.shape = [...shape];

@@ -3,6 +3,7 @@ import { nodeLabel, type Graph } from "../ir/graph.js";
 import { getOp } from "../ir/registry.js";
 import { sameShape, shapeToString } from "../ir/shape.js";
 import type { Tensor } from "../ir/tensor.js";
+import { checkEvaluationBudget } from "../interp/budget.js";
 
 /**
  * The reference interpreter with every intermediate value exposed: `visit` sees each graph input
@@ -13,6 +14,7 @@ export function runTraced(graph: Graph, inputs: readonly Tensor[], visit: (name:
   if (inputs.length !== graph.inputs.length) {
     fail("bad-shape", "calibration sample", `the model takes ${graph.inputs.length} inputs (${graph.inputs.map((i) => i.name).join(", ")}), the sample has ${inputs.length}`);
   }
+  checkEvaluationBudget(graph, "calibration or evaluation (the traced interpreter)");
   const env = new Map<string, Tensor>(graph.constants);
   graph.inputs.forEach((decl, i) => {
     const t = inputs[i]!;

@@ -68,6 +68,15 @@ export const GUARDS: ReadonlyMap<string, GuardDef> = new Map<string, GuardDef>([
     },
   ],
   ["non-negative", { params: ["class"], doc: "every element of ?x is known to be >= 0", test: ([x]) => (facts(x).range?.min ?? -1) >= 0 }],
+  [
+    "finite",
+    {
+      params: ["class"],
+      // Constants only: the range analysis bounds a run-time value's numbers, not whether it holds NaN.
+      doc: "?x is a constant whose every element is finite (no ±Inf, no NaN): for rules exact only on finite values, e.g. distributing a multiplication",
+      test: ([x]) => facts(x).constant?.toNumbers().every(Number.isFinite) === true,
+    },
+  ],
   ["per-channel", { params: ["class", "class"], doc: "?c holds one value per channel (axis 1) of ?y, or a single value", test: ([c, y]) => perChannel(facts(c), facts(y)) }],
   [
     "identity-perm",

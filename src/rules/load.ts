@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fail } from "../errors.js";
+import { readFileWithin } from "../io/read-file.js";
 import { PACKAGE_ROOT } from "../paths.js";
 import "../ir/ops/index.js";
 import type { RuleAst } from "./ast.js";
@@ -15,13 +16,7 @@ export function parseRules(text: string, file: string): RuleAst[] {
 }
 
 export function loadRuleFile(path: string): RuleAst[] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    return fail("io", `rule file ${path}`, `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  return parseRules(text, path);
+  return parseRules(readFileWithin(path, `rule file ${path}`).toString("utf8"), path);
 }
 
 /** Loads several files as one rule set (names must be unique across all of them). */

@@ -1,7 +1,10 @@
 import { getOp } from "../ir/registry.js";
 import { LEAF_OPS } from "../egraph/ir/ir-node.js";
+import { LIMITS } from "../limits.js";
 import type { Arg, AttrConstraint, AttrExpr, CheckSpec, GuardCall, Literal, Pat, PatNode, RuleAst } from "./ast.js";
 import { ATTR_FUNCTIONS, GUARDS, type ParamKind } from "./guards.js";
+import { checkAttributeNames, recordOps } from "./attribute-names.js";
+import { unknownAttribute } from "./op-attributes.js";
 import { failAt, type SExpr, type SourcePos } from "./sexpr.js";
 
 /**
@@ -43,11 +46,13 @@ export function parseRule(expr: SExpr): RuleAst {
   let section: "none" | "if" | "check" = "none";
   const shapes = new Map<string, readonly (number | string)[]>();
   const checkAttrs = new Map<string, Literal | Readonly<Record<string, Literal>>>();
+  const records = recordOps(lhsPat);
+  checkAttributeNames(lhsPat, rhs, records, where);
   for (const item of items.slice(5)) {
     if (isAtom(item, ":if")) section = "if";
     else if (isAtom(item, ":check")) section = "check";
     else if (section === "if") guards.push(parseGuard(item, classVars, attrVars, where));
-    else if (section === "check") parseCheckEntry(item, classVars, attrVars, shapes, checkAttrs, where);
+    else if (section === "check") parseCheckEntry(item, { classVars, attrVars, records }, shapes, checkAttrs, where);
     else where(item.pos, "unexpected text after the right-hand side; guards go after :if, checker hints after :check");
   }
   check = { shapes, attrs: checkAttrs };
@@ -212,10 +217,16 @@ function parseGuard(expr: SExpr, classVars: ReadonlySet<string>, attrVars: Reado
   return { name: head.text, args, pos: expr.pos };
 }
 
+interface RuleVars {
+  readonly classVars: ReadonlySet<string>;
+  readonly attrVars: ReadonlySet<string>;
+  /** Which ops each `:* ?all` variable is the attribute record of (its `:check` keys must be theirs). */
+  readonly records: ReadonlyMap<string, readonly string[]>;
+}
+
 function parseCheckEntry(
   expr: SExpr,
-  classVars: ReadonlySet<string>,
-  attrVars: ReadonlySet<string>,
+  { classVars, attrVars, records }: RuleVars,
   shapes: Map<string, readonly (number | string)[]>,
   attrs: Map<string, Literal | Readonly<Record<string, Literal>>>,
   where: Where,
@@ -225,7 +236,11 @@ function parseCheckEntry(
   if (classVars.has(v)) {
     const dims = expr.items[1];
     if (dims?.kind !== "list" || !dims.bracket || expr.items.length !== 2) where(expr.pos, `expected (?${v} [dims...]) with numbers or dim names`);
-    shapes.set(v, dims.items.map((d) => (d.kind === "atom" && !d.quoted ? (/^[0-9]+$/.test(d.text) ? Number(d.text) : d.text) : where(d.pos, "a dim is a number or a name"))));
+    const shape = dims.items.map((d) => (d.kind === "atom" && !d.quoted ? (/^[0-9]+$/.test(d.text) ? Number(d.text) : d.text) : where(d.pos, "a dim is a number or a name")));
+    // The checker fills tensors of this shape on every run (named dims take up to 3).
+    const largest = shape.reduce<number>((n, d) => n * (typeof d === "number" ? d : 3), 1);
+    if (largest > LIMITS.checkElements) where(dims.pos, `[${shape.join(" ")}] can have ${largest} elements, more than the ${LIMITS.checkElements} a :check shape may (docs/limits.md); small shapes check a rule as well`);
+    shapes.set(v, shape);
     return;
   }
   if (!attrVars.has(v)) where(expr.pos, `?${v} is not a variable of this rule`);
@@ -239,6 +254,10 @@ function parseCheckEntry(
     const key = rest[i]!;
     const value = rest[i + 1];
     if (key.kind !== "atom" || !key.text.startsWith(":") || value === undefined) where(key.pos, "expected :key VALUE pairs");
+    for (const op of records.get(v) ?? []) {
+      const unknown = unknownAttribute(op, key.text.slice(1));
+      if (unknown !== undefined) where(key.pos, unknown);
+    }
     record[key.text.slice(1)] = parseLiteral(value, where);
   }
   attrs.set(v, record);

@@ -1,4 +1,5 @@
 import { fail } from "../errors.js";
+import { LIMITS } from "../limits.js";
 
 /** Where a token starts in a rule file (1-based), for file:line:col messages. */
 export interface SourcePos {
@@ -22,7 +23,8 @@ export function failAt(pos: SourcePos, message: string): never {
 
 /**
  * Reads S-expressions: `( ... )` lists, `[ ... ]` literal lists, `"strings"`, atoms, and `;`
- * comments to the end of the line.
+ * comments to the end of the line. Lists nest at most LIMITS.ruleNesting deep, which bounds the
+ * recursion of this reader and of everything that walks the trees it returns.
  */
 export function parseSExprs(text: string, file: string): SExpr[] {
   let index = 0;
@@ -45,10 +47,12 @@ export function parseSExprs(text: string, file: string): SExpr[] {
       else break;
     }
   };
-  const readOne = (): SExpr => {
+  // depth: lists open around this expression; bounded so a hostile file cannot overflow the stack.
+  const readOne = (depth: number): SExpr => {
     const pos = here();
     const ch = text[index]!;
     if (ch === "(" || ch === "[") {
+      if (depth >= LIMITS.ruleNesting) failAt(pos, `lists nest more than ${LIMITS.ruleNesting} deep, the most a rule file may (docs/limits.md); a rule needs far fewer: check the parentheses`);
       advance();
       const close = ch === "(" ? ")" : "]";
       const items: SExpr[] = [];
@@ -60,7 +64,7 @@ export function parseSExprs(text: string, file: string): SExpr[] {
           return { kind: "list", items, bracket: ch === "[", pos };
         }
         if (text[index] === ")" || text[index] === "]") failAt(here(), `"${text[index]}" does not match "${ch}" opened at ${posToString(pos)}`);
-        items.push(readOne());
+        items.push(readOne(depth + 1));
       }
     }
     if (ch === ")" || ch === "]") failAt(pos, `unexpected "${ch}" with no open list`);
@@ -84,6 +88,6 @@ export function parseSExprs(text: string, file: string): SExpr[] {
   for (;;) {
     skipSpace();
     if (index >= text.length) return out;
-    out.push(readOne());
+    out.push(readOne(0));
   }
 }

@@ -1,3 +1,5 @@
+import { compareStrings } from "../util/compare.js";
+
 /**
  * Static arena planning: every buffer gets an offset in one arena so that buffers whose
  * lifetimes overlap never share bytes.
@@ -31,7 +33,7 @@ function overlapsInTime(a: BufferRequest, b: BufferRequest): boolean {
  * at the lowest aligned offset that does not collide with an already placed, time-overlapping one.
  */
 export function planArena(requests: readonly BufferRequest[], alignment = 16): ArenaPlan {
-  const order = [...requests].sort((a, b) => b.bytes - a.bytes || a.first - b.first || a.id.localeCompare(b.id));
+  const order = [...requests].sort((a, b) => b.bytes - a.bytes || a.first - b.first || compareStrings(a.id, b.id));
   const placed: { req: BufferRequest; offset: number }[] = [];
   const offsets = new Map<string, number>();
   let size = 0;

@@ -6,7 +6,7 @@ import { measureOnTarget } from "../../backends/cortex-m/measure.js";
 import { importModelFile } from "../../src/importers/index.js";
 import { Tensor } from "../../src/index.js";
 import { compileAndRun } from "../support/c-run.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedOrSkip } from "../support/shared-skip.js";
 
 /**
  * The three MLPerf Tiny / TFLM int8 models run under QEMU on Cortex-M4 (mps2-an386) and M7
@@ -26,9 +26,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("int8 models under QEMU match TFLite Micro and the host build", () => {
   for (const [golden, model, pair] of MODELS) {
-    it(`${golden}: cortex-m4 and cortex-m7 outputs bit-exact (golden pair ${pair})`, () => {
-      const shared = sharedOrWarn(`the ${golden} QEMU run`);
-      if (!shared) return;
+    it(`${golden}: cortex-m4 and cortex-m7 outputs bit-exact (golden pair ${pair})`, (ctx) => {
+      const shared = sharedOrSkip(ctx, `the ${golden} QEMU run`);
       const graph = importModelFile(join(shared, "models", "tflite", model));
       const dir = join(shared, "golden", golden, "multi");
       const input = new Uint8Array(readFileSync(join(dir, `input_${pair}_0.bin`)));
@@ -41,6 +40,6 @@ describe("int8 models under QEMU match TFLite Micro and the host build", () => {
         expect(Array.from(m.run.outputs[0]!), `${target} vs golden`).toEqual(want);
         expect(m.run.instructionsPerInference).toBeGreaterThan(0);
       }
-    }, 300_000);
+    });
   }
 });

@@ -21,7 +21,7 @@ import type { Tensor } from "../../src/ir/tensor.js";
 import { errorOf } from "../support/errors.js";
 import { randomTensor, singleNodeGraph } from "../support/graphs.js";
 import { pearson } from "../support/stats.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 
 /** A 3×3 conv on a 3×32×32 image input: one KPU layer whose input scale comes from calibration. */
 function imageConv(): Graph {
@@ -60,10 +60,10 @@ function compileK210(graph: Graph, calibration: readonly (readonly Tensor[])[] |
 }
 
 describe("k210 calibration from --calib", () => {
-  const shared = sharedOrWarn("k210 --calib tests (landmark images)");
-  it("landmark images calibrate the KPU layers; without --calib the loud warning and the random fallback stay", () => {
-    if (shared === undefined) return; // sharedOrWarn warned loudly
-    const images = join(shared!, "models/kmodel/source/landmark_images");
+  const useShared = sharedFor("k210 --calib tests (landmark images)");
+  it("landmark images calibrate the KPU layers; without --calib the loud warning and the random fallback stay", (ctx) => {
+    const shared = useShared(ctx);
+    const images = join(shared, "models/kmodel/source/landmark_images");
     const graph = imageConv();
     const opts = { calib: images, calibMethod: "minmax" as const, samples: "2" };
     const fromCli = k210CalibrationFromOptions(graph, opts);
@@ -106,9 +106,9 @@ describe("k210 calibration from --calib", () => {
   // example's image set, where these four images come from) on 21.jpg: 24.14 %, 27.47 %, 19.43 % /
   // 0.9551, 0.9529, 0.9927. Per layer, with in-range inputs each KPU layer's error is within ~10 % of
   // uint8 maps with float weights, so the quantiser itself is not what limits the accuracy.
-  it("ulffd_landmark calibrated on three landmark images tracks the float program on a held-out one, closer than nncase's kmodel", () => {
-    if (shared === undefined) return; // sharedOrWarn warned loudly
-    const source = join(shared!, "models/kmodel/source");
+  it("ulffd_landmark calibrated on three landmark images tracks the float program on a held-out one, closer than nncase's kmodel", (ctx) => {
+    const shared = useShared(ctx);
+    const source = join(shared, "models/kmodel/source");
     const graph = importModelFile(join(source, "ulffd_landmark.tflite"));
     const image = (name: string) => loadSamples(join(source, "landmark_images", name), graph.inputs).tensors[0]!;
     const float = extractForK210(graph);
@@ -118,7 +118,7 @@ describe("k210 calibration from --calib", () => {
     const got = runGraph(lowered.program, heldOut);
     const fromOneImage = runGraph(lowerForK210(float, [image("20.jpg")]).program, heldOut);
     const want = runGraph(float, heldOut);
-    const kmodel = parseKmodel(new Uint8Array(readFileSync(join(shared!, "models/kmodel/v4/ulffd_landmark.kmodel"))));
+    const kmodel = parseKmodel(new Uint8Array(readFileSync(join(shared, "models/kmodel/v4/ulffd_landmark.kmodel"))));
     if (kmodel.version !== 4) throw new Error("ulffd_landmark.kmodel: kmodel v4 expected");
     const nncase = runKmodelV4(kmodel, [planarBytes(heldOut[0]!)]).map((b) => new Float32Array(b.slice().buffer));
     want.forEach((w, i) => {
@@ -137,5 +137,5 @@ describe("k210 calibration from --calib", () => {
       // More calibration images: fewer saturated maps, a smaller worst error than from one image.
       expect(worst).toBeLessThan(worstOfRange(oneImage, reference));
     });
-  }, 120_000);
+  });
 });

@@ -10,12 +10,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { seededRandomInputs } from "../../backends/k210/calibrate.js";
-import { makeK210Backend } from "../../backends/k210/target.js";
+import { K210_EMIT_OPTIONS, makeK210Backend } from "../../backends/k210/target.js";
 import { extractForK210 } from "../../backends/k210/extract.js";
 import { Tensor, writeOutputDir } from "../../src/index.js";
 import { importModelFile } from "../../src/importers/index.js";
 import { emitModel } from "../../src/codegen/emit-model.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 
 const work = mkdtempSync(join(tmpdir(), "egret-k210-rv64-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -33,7 +33,7 @@ function hostAndRv64(name: string, modelPath: string, inputs: readonly Tensor[])
   const backend = makeK210Backend({ calibration: seededRandomInputs(graph, 1, 7), warn: () => undefined });
   const program = backend.lower!(extractForK210(graph));
   const dir = join(work, name);
-  writeOutputDir(dir, backend.files(emitModel(program), program));
+  writeOutputDir(dir, backend.files(emitModel(program, K210_EMIT_OPTIONS), program));
   execFileSync("make", ["-s", "-C", dir, "runner", "runner-rv64"], { stdio: ["ignore", "pipe", "pipe"] });
   const files = inputs.map((t, i) => {
     const p = join(dir, `in${i}.bin`);
@@ -49,28 +49,28 @@ function hostAndRv64(name: string, modelPath: string, inputs: readonly Tensor[])
 }
 
 describe("k210: the RV64 build under qemu-riscv64 matches the host build bit for bit", () => {
-  const shared = sharedOrWarn("k210 RISC-V tests");
+  const useShared = sharedFor("k210 RISC-V tests");
 
-  it("iris.tflite (CPU only) gives the nncase example's output on both", () => {
-    if (shared === undefined) return; // sharedOrWarn warned loudly
+  it("iris.tflite (CPU only) gives the nncase example's output on both", (ctx) => {
+    const shared = useShared(ctx);
     const input = Tensor.fromNumbers("float32", [1, 4], [5.1, 3.8, 1.9, 0.4]);
-    const { host, rv64 } = hostAndRv64("iris", join(shared!, "models/kmodel/source/iris.tflite"), [input]);
+    const { host, rv64 } = hostAndRv64("iris", join(shared, "models/kmodel/source/iris.tflite"), [input]);
     expect(rv64.length).toBe(1);
     expect(rv64[0]!.equals(host[0]!)).toBe(true);
     const values = Array.from(new Float32Array(new Uint8Array(rv64[0]!).buffer));
     [16.077795, 5.607656, -2.071745].forEach((v, i) => expect(values[i]).toBeCloseTo(v, 5));
-  }, 120_000);
+  });
 
-  it("ulffd_landmark.tflite (KPU layers through the C simulator) gives identical bytes", () => {
-    if (shared === undefined) return; // sharedOrWarn warned loudly
-    const graph = importModelFile(join(shared!, "models/kmodel/source/ulffd_landmark.tflite"));
+  it("ulffd_landmark.tflite (KPU layers through the C simulator) gives identical bytes", (ctx) => {
+    const shared = useShared(ctx);
+    const graph = importModelFile(join(shared, "models/kmodel/source/ulffd_landmark.tflite"));
     const inputs = seededRandomInputs(graph, 1, 99)[0]!;
-    const { host, rv64, kpuLayers } = hostAndRv64("ulffd", join(shared!, "models/kmodel/source/ulffd_landmark.tflite"), inputs);
+    const { host, rv64, kpuLayers } = hostAndRv64("ulffd", join(shared, "models/kmodel/source/ulffd_landmark.tflite"), inputs);
     expect(kpuLayers).toBeGreaterThanOrEqual(35);
     expect(rv64.length).toBe(3);
     rv64.forEach((bytes, i) => {
       expect(bytes.length).toBe(host[i]!.length);
       expect(bytes.equals(host[i]!), `output ${i}`).toBe(true);
     });
-  }, 300_000);
+  });
 });

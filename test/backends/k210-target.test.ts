@@ -10,7 +10,7 @@ import { extractForK210 } from "../../backends/k210/extract.js";
 import { writeKmodel } from "../../backends/k210/kmodel-writer.js";
 import { parseKmodel } from "../../src/importers/kmodel/index.js";
 import { runKmodelV4 } from "../../src/importers/kmodel/run-v4.js";
-import { mainMemoryBytes, makeK210Backend } from "../../backends/k210/target.js";
+import { K210_EMIT_OPTIONS, mainMemoryBytes, makeK210Backend } from "../../backends/k210/target.js";
 import { seededRandomInputs } from "../../backends/k210/calibrate.js";
 import { compileGraph, Tensor, type Graph } from "../../src/index.js";
 import { importModelFile } from "../../src/importers/index.js";
@@ -18,7 +18,7 @@ import { runGraph } from "../../src/interp/run.js";
 import { emitModel } from "../../src/codegen/emit-model.js";
 import { errorOf } from "../support/errors.js";
 import { randomTensor, singleNodeGraph } from "../support/graphs.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 import { buildAndRun } from "../support/c-run.js";
 
 const quiet = () => undefined;
@@ -74,7 +74,7 @@ describe("k210 legality: what the KPU cannot take stays on the CPU", () => {
     // input, weight and output rounding: a few output steps at most on a 72-tap conv
     for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(4 * yScale);
     // KPU layer only: the C driver + simulator and the TS simulator agree bit for bit.
-    const fromC = runC(lowered.program, makeK210Backend({ calibration: [feeds] }).files(emitModel(lowered.program), lowered.program), feeds)[0]!;
+    const fromC = runC(lowered.program, makeK210Backend({ calibration: [feeds] }).files(emitModel(lowered.program, K210_EMIT_OPTIONS), lowered.program), feeds)[0]!;
     expect(Buffer.from(fromC.bytes()).equals(Buffer.from(runGraph(lowered.program, feeds)[0]!.bytes()))).toBe(true);
   });
 });
@@ -99,7 +99,7 @@ describe("k210 stride-2 convs the KPU runs at stride 1, subsampled on the CPU", 
       const yScale = Number(node.attrs["y_scale"]);
       const g = got.toNumbers(), w = want.toNumbers();
       for (let i = 0; i < w.length; i++) expect(Math.abs(g[i]! - w[i]!)).toBeLessThanOrEqual(4 * yScale);
-      const fromC = runC(lowered.program, makeK210Backend({ calibration: [feeds] }).files(emitModel(lowered.program), lowered.program), feeds)[0]!;
+      const fromC = runC(lowered.program, makeK210Backend({ calibration: [feeds] }).files(emitModel(lowered.program, K210_EMIT_OPTIONS), lowered.program), feeds)[0]!;
       expect(Buffer.from(fromC.bytes()).equals(Buffer.from(got.bytes()))).toBe(true);
       // The kmodel: kpu_conv2d with a main-memory output, then a uint8 strided_slice.
       const model = parseKmodel(writeKmodel(lowered.program).bytes, "subsample.kmodel");
@@ -132,7 +132,7 @@ describe("k210 memory", () => {
     const { graph, feeds } = convGraph(64, 16, 16, 64, 3);
     const lowered = lowerForK210(extractForK210(graph), [feeds]);
     expect(lowered.kpuLayers).toEqual([graph.outputs[0]!.name]); // extraction names a node after its output
-    const mem = mainMemoryBytes(emitModel(lowered.program), lowered.program);
+    const mem = mainMemoryBytes(emitModel(lowered.program, K210_EMIT_OPTIONS), lowered.program);
     // 96 register bytes + 8 per output channel (BN) + 144 (activation) + 64·64·9 uint8 weights
     expect(mem.kpuParams).toBe(96 + 8 * 64 + 144 + 64 * 64 * 9);
     expect(mem.io).toBe((64 * 16 * 16 + 64 * 16 * 16) * 4);
@@ -141,10 +141,10 @@ describe("k210 memory", () => {
 });
 
 describe("k210 real models (../shared/models/kmodel/source)", () => {
-  const shared = sharedOrWarn("k210 real-model tests");
-  it("iris.tflite compiles for k210 and runs as C like the float program", () => {
-    if (shared === undefined) return; // sharedOrWarn warned loudly
-    const graph = importModelFile(join(shared!, "models/kmodel/source/iris.tflite"));
+  const useShared = sharedFor("k210 real-model tests");
+  it("iris.tflite compiles for k210 and runs as C like the float program", (ctx) => {
+    const shared = useShared(ctx);
+    const graph = importModelFile(join(shared, "models/kmodel/source/iris.tflite"));
     const input = Tensor.fromNumbers("float32", graph.inputs[0]!.shape, [5.1, 3.8, 1.9, 0.4]);
     const result = compileGraph(graph, { target: "k210" });
     const got = runC(result.graph, result.files, [input])[0]!.toNumbers();
@@ -152,11 +152,11 @@ describe("k210 real models (../shared/models/kmodel/source)", () => {
     // The MLP has no convolution, so it is CPU-only (as nncase's v4 iris.kmodel): float results.
     expect(result.graph.nodes.some((n) => n.op === "KpuConv2D")).toBe(false);
     want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 4));
-  }, 60_000);
+  });
 
-  it("ulffd_landmark.tflite: KPU layers; C and TS simulator and float program agree within 10 % of each output range", () => {
-    if (shared === undefined) return; // sharedOrWarn warned loudly
-    const graph = importModelFile(join(shared!, "models/kmodel/source/ulffd_landmark.tflite"));
+  it("ulffd_landmark.tflite: KPU layers; C and TS simulator and float program agree within 10 % of each output range", (ctx) => {
+    const shared = useShared(ctx);
+    const graph = importModelFile(join(shared, "models/kmodel/source/ulffd_landmark.tflite"));
     const calibration = seededRandomInputs(graph, 1, 7);
     const inputs = seededRandomInputs(graph, 1, 99)[0]!;
     const backend = makeK210Backend({ calibration, warn: quiet });
@@ -169,7 +169,7 @@ describe("k210 real models (../shared/models/kmodel/source)", () => {
     expect(program.nodes.some((n) => n.op === "Conv")).toBe(false);
     const simulated = runGraph(program, inputs);
     const reference = runGraph(float, inputs);
-    const files = backend.files(emitModel(program), program);
+    const files = backend.files(emitModel(program, K210_EMIT_OPTIONS), program);
     const fromC = runC(program, files, inputs);
     // CPU float convs differ in the last bits between the float64 TS reference and float32 C, which
     // can move a downstream KPU input across a rounding boundary: C and TS agree within the same bound.
@@ -197,5 +197,5 @@ describe("k210 real models (../shared/models/kmodel/source)", () => {
       expect(worst).toBeLessThanOrEqual(0.1 * (hi - lo));
       expect(sum / b.length).toBeLessThanOrEqual(0.02 * (hi - lo));
     });
-  }, 300_000);
+  });
 });

@@ -10,7 +10,7 @@ import { loadSamples, type CalibInput } from "../../src/calib/data.js";
 import { writeNpy } from "../../src/io/npy.js";
 import { Tensor } from "../../src/ir/tensor.js";
 import { errorOf } from "../support/errors.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedOrSkip } from "../support/shared-skip.js";
 
 const dir = mkdtempSync(join(tmpdir(), "egret-calib-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -169,9 +169,8 @@ describe("images", () => {
     expect(errorOf(() => loadSamples(join(dir, "broken.png"), [{ name: "c", dtype: "float32", shape: [1, 3, 4, 4] }])).message).toMatch(/broken\.png.*PNG/);
   });
 
-  it("loads a real face photograph from the corpus", () => {
-    const shared = sharedOrWarn("calibration image decode of models/datasets/faces");
-    if (!shared) return;
+  it("loads a real face photograph from the corpus", (ctx) => {
+    const shared = sharedOrSkip(ctx, "calibration image decode of models/datasets/faces");
     const faces = join(shared, "models", "datasets", "faces");
     const input: CalibInput = { name: "img", dtype: "float32", shape: [1, 3, 32, 32] };
     const { tensors, sources } = loadSamples(faces, [input], { samples: 2, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] });

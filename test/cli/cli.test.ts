@@ -4,13 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { requireOnnxTestdata } from "../support/testdata.js";
+import { CHILD_TIMEOUT_MS } from "../support/timeouts.js";
 
 const EGRET = join(import.meta.dirname, "..", "..", "bin", "egret.js");
 const work = mkdtempSync(join(tmpdir(), "egret-cli-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function egret(...args: string[]) {
-  const r = spawnSync("node", [EGRET, ...args], { encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync("node", [EGRET, ...args], { encoding: "utf8", timeout: CHILD_TIMEOUT_MS });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

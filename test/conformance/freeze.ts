@@ -31,7 +31,7 @@ export function constGraphInputs(scan: ModelScan): string[] {
     if (runtime.has(name)) frozen.add(name);
     const node = producer.get(name);
     const op = node ? getOp(node.op) : undefined;
-    if (node && !op?.shapeOnly) node.inputs.forEach((input, i) => (op?.typeOnlyInputs?.includes(i) ? undefined : walk(input)));
+    if (node && !op?.evaluateFromTypes) node.inputs.forEach((input, i) => (op?.typeOnlyInputs?.includes(i) ? undefined : walk(input)));
   };
   for (const node of scan.nodes) {
     for (const { index } of getOp(node.op)?.constInputs ?? []) walk(node.inputs[index] ?? "");

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { SHARED_DIR } from "../support/testdata.js";
+import { sharedSkipNote } from "../support/shared-skip.js";
 import { runCases } from "./onnx-backend.js";
 import { countOutcomes, countsLine, formatReport, passRate, readPart, splitLines, writePart, type PartOutcome } from "./report.js";
 import { caseFilter, FILTER_ENV, partOf, suiteCases, suiteDir, type SuiteName } from "./suites.js";
@@ -41,8 +41,7 @@ export function conformanceTest(options: SuiteTestOptions): void {
   const title = `ONNX backend suite ${label} ${goal}`;
   if (suiteDir(suite) === undefined) {
     // Counted as skipped, with the reason as its note: a clone without ../shared never reads greener.
-    const reason = `${SHARED_DIR} is absent: conformance suite ${label} NOT run (CI provides ../shared beside the checkout)`;
-    it(`${title} (needs ../shared)`, (ctx) => ctx.skip(reason));
+    it(`${title} (needs ../shared)`, (ctx) => ctx.skip(sharedSkipNote(`conformance suite ${label}`)));
     return;
   }
   it(title, async () => {

@@ -6,7 +6,8 @@ import { detectOptimizer } from "../../bench/optimizer.js";
 import { benchTable } from "../../bench/table.js";
 import { medianMs } from "../../bench/timing.js";
 import { buildGraph, EgretError, importModelFile } from "../../src/index.js";
-import { requireOnnxTestdata, sharedOrWarn } from "../support/testdata.js";
+import { requireOnnxTestdata } from "../support/testdata.js";
+import { sharedOrSkip } from "../support/shared-skip.js";
 
 const ONCE = { minRuns: 1, maxRuns: 1, budgetMs: 0 };
 
@@ -85,11 +86,10 @@ describe("bench table", () => {
     expect(table.skipped).toEqual([{ model: "broken", reason: "model file broken.onnx: is not a valid ONNX model" }]);
   });
 
-  it("loadOnnxStatic keeps static input shapes and sets symbolic dimensions to 1", () => {
+  it("loadOnnxStatic keeps static input shapes and sets symbolic dimensions to 1", (ctx) => {
     const conv = loadOnnxStatic(join(requireOnnxTestdata(), "pytorch-converted", "test_Conv2d", "model.onnx"));
     expect(conv.inputs[0]!.shape).toEqual([2, 3, 7, 5]);
-    const shared = sharedOrWarn("the symbolic-batch case of loadOnnxStatic");
-    if (shared === undefined) return;
+    const shared = sharedOrSkip(ctx, "the symbolic-batch case of loadOnnxStatic");
     // A Keras export whose batch dimension is the symbol "N".
     const path = join(shared, "models", "onnx", "onnx2c", "test", "simple_networks", "conv_2kernels.onnx");
     expect(() => importModelFile(path)).toThrow(/symbolic \("N"\)/);

@@ -10,6 +10,7 @@ import {
   saturate,
   SimpleScheduler,
   termToString,
+  wallClockSafetyNet,
   type CostFunction,
   type Rewrite,
 } from "../../src/egraph/index.js";
@@ -60,14 +61,40 @@ describe("saturate: stop reasons", () => {
     expect(report.iterations[1]!.nodes).toBeGreaterThan(report.iterations[0]!.nodes);
   });
 
-  it("stops at the time limit (deterministic fake clock)", () => {
+  it("stops at the application limit mid-iteration, counting exactly that many applications", () => {
+    const egraph = new EGraph(noAnalysis);
+    egraph.addTerm(parseTerm(sumOf(["a", "b", "c", "d", "e"])));
+    const report = saturate(egraph, commAssoc<undefined>(), { limits: { applications: 10 }, scheduler: new SimpleScheduler() });
+    expect(report.stopReason).toBe("application-limit");
+    expect(report.work.applications).toBe(10);
+    expect(report.work.matches).toBeGreaterThan(10); // the second iteration's matches were cut short
+    expect(report.work.iterations).toBe(report.iterations.length);
+    expect(egraph.isClean).toBe(true);
+    expect(checkEGraphInvariants(egraph)).toEqual([]);
+  });
+
+  it("the same rules and term stop at the same work counts and give the same e-graph, whatever the clock says", () => {
+    const run = (now: () => number) => {
+      const egraph = new EGraph(noAnalysis);
+      egraph.addTerm(parseTerm(sumOf(["a", "b", "c", "d", "e", "f"])));
+      const report = saturate(egraph, commAssoc<undefined>(), { limits: { nodes: 400, applications: 150 }, now });
+      return { reason: report.stopReason, work: report.work, classes: [...egraph.classIds()].map((id) => egraph.getClass(id).nodes.length) };
+    };
+    let slow = 0;
+    const starved = run(() => (slow += 60_000)); // a minute per clock reading
+    const fast = run(() => 0);
+    expect(starved).toEqual(fast);
+    expect(fast.reason).not.toBe("saturated");
+  });
+
+  it("a tripped safety net aborts the run with its error instead of returning a smaller e-graph", () => {
     const egraph = new EGraph(noAnalysis);
     egraph.addTerm(parseTerm(sumOf(["a", "b", "c", "d", "e"])));
     let clock = 0;
-    const report = saturate(egraph, commAssoc<undefined>(), { limits: { timeMs: 10 }, now: () => (clock += 1) });
-    expect(report.stopReason).toBe("time-limit");
-    expect(report.totalMs).toBeGreaterThanOrEqual(10);
-    expect(egraph.isClean).toBe(true);
+    const net = wallClockSafetyNet(10, (ms) => {
+      throw new Error(`safety net after ${ms} ms`);
+    }, () => (clock += 1));
+    expect(() => saturate(egraph, commAssoc<undefined>(), { safetyNet: net, limits: { iterations: 100, nodes: 100_000 } })).toThrow(/safety net after 1[1-9] ms/);
   });
 
   it("rejects rule sets with duplicate names before running", () => {

@@ -5,14 +5,14 @@ import { describe, expect, it } from "vitest";
 import { EgretError } from "../../src/index.js";
 import { readCaffeModel } from "../../src/importers/caffe/index.js";
 import { buildGraph } from "../../src/ir/build.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedForListing } from "../support/shared-skip.js";
 
 /**
  * Malformed Caffe files (random byte and text mutations of the corpus files) must give an
  * EgretError or a graph, never another exception (a crash). Run through graph building too, since
  * a mutated file can decode into a net whose shapes the core refuses.
  */
-const shared = sharedOrWarn("the Caffe mutation tests on the corpus files");
+const NEEDS_SHARED = "the Caffe mutation tests on the corpus files";
 
 function importsOrRefuses(bytes: Uint8Array, prototxt?: string): void {
   try {
@@ -45,12 +45,8 @@ function mutate(bytes: Uint8Array, steps: readonly { kind: "set" | "cut" | "trun
 }
 
 describe("Caffe importer on mutated corpus files", () => {
-  if (!shared) {
-    it("warns loudly instead of running when ../shared is absent", () => {
-      expect(shared).toBeUndefined();
-    });
-    return;
-  }
+  const shared = sharedForListing(NEEDS_SHARED);
+  if (shared === undefined) return;
   const dir = join(shared, "models", "caffe");
   const resnet = new Uint8Array(readFileSync(join(dir, "resnet50-head", "test.caffemodel")));
   const resnetPrototxt = readFileSync(join(dir, "resnet50-head", "test.prototxt"), "utf8");

@@ -8,14 +8,14 @@ import { importModelFile } from "../../src/importers/index.js";
 import { buildModel } from "../conformance/c-build.js";
 import { compareClose } from "../support/c-run.js";
 import { grayToNchw, readJpeg, readPng, resizeBilinearRgb, rgbPlanesToNchw } from "../support/images.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedForListing } from "../support/shared-skip.js";
 
 /**
  * The Caffe importer on the real models of ../shared/models/caffe, through the generated C:
  * UltraFace slim-320 against onnxruntime on the ONNX export with the same weights, LeNet's digit
  * samples against their labels, the ResNet-50 head against the interpreter.
  */
-const shared = sharedOrWarn("the Caffe model tests (UltraFace vs onnxruntime, LeNet digits, ResNet-50 head)");
+const NEEDS_SHARED = "the Caffe model tests (UltraFace vs onnxruntime, LeNet digits, ResNet-50 head)";
 
 function caffe(dir: string, model: string, prototxt?: string, inputShapes?: ReadonlyMap<string, readonly number[]>): { graph: Graph; notes: readonly string[] } {
   const bytes = readFileSync(join(dir, model));
@@ -30,12 +30,8 @@ function argmax(t: Tensor): number {
 }
 
 describe("Caffe models from ../shared", () => {
-  if (!shared) {
-    it("warns loudly instead of running when ../shared is absent", () => {
-      expect(shared).toBeUndefined();
-    });
-    return;
-  }
+  const shared = sharedForListing(NEEDS_SHARED);
+  if (shared === undefined) return;
   const models = join(shared, "models");
 
   it("UltraFace slim-320 matches onnxruntime on the face images (generated C)", async () => {
@@ -68,7 +64,7 @@ describe("Caffe models from ../shared", () => {
       await session.release();
     }
     console.log(`UltraFace slim-320, Caffe import vs onnxruntime:\n  ${report.join("\n  ")}`);
-  }, 120_000);
+  });
 
   it("LeNet classifies its ten sample digits (deploy prototxt, generated C)", async () => {
     const dir = join(models, "caffe", "lenet");
@@ -90,7 +86,7 @@ describe("Caffe models from ../shared", () => {
     }
     console.log(`LeNet: ${correct}/${samples.length} sample digits classified correctly`);
     expect(correct).toBe(samples.length);
-  }, 60_000);
+  });
 
   it("LeNet's embedded training net imports with --input-shape and agrees with the deploy net", () => {
     const dir = join(models, "caffe", "lenet");
@@ -121,7 +117,7 @@ describe("Caffe models from ../shared", () => {
     } finally {
       await built.dispose();
     }
-  }, 60_000);
+  });
 
   it("importModelFile recognises a .caffemodel by content and takes the prototxt option", () => {
     const dir = join(models, "caffe", "resnet50-head");

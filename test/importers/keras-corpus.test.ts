@@ -7,16 +7,16 @@ import { importTfGraphDef } from "../../src/importers/tf/index.js";
 import { runBatchC } from "../support/batch-run.js";
 import { readGrayBmp } from "../support/bmp.js";
 import { compareClose, compileAndRun } from "../support/c-run.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 import { seeded } from "./tf-graphdef.js";
 
-const shared = sharedOrWarn("Keras .h5 corpus tests (kws-cnn-k210 .pb vs .h5, pretrainedResnet.h5)");
+const useShared = sharedFor("Keras .h5 corpus tests (kws-cnn-k210 .pb vs .h5, pretrainedResnet.h5)");
 
 beforeAll(() => kerasReady());
 
 describe("Keras .h5 corpus", () => {
-  it("kws-cnn-k210: mod.pb and mod.h5 agree within rtol 1e-4 on the sample BMPs (interpreter and C)", () => {
-    if (!shared) return;
+  it("kws-cnn-k210: mod.pb and mod.h5 agree within rtol 1e-4 on the sample BMPs (interpreter and C)", (ctx) => {
+    const shared = useShared(ctx);
     const dir = join(shared, "models/tf/kws-cnn-k210");
     const shapes = { inputShapes: new Map([["conv2d_1_input", [1, 128, 64, 1]]]) };
     const pb = importTfGraphDef(readFileSync(join(dir, "mod.pb")), "mod.pb", shapes);
@@ -50,10 +50,10 @@ describe("Keras .h5 corpus", () => {
       expect(compareClose(pbC[i]!, runGraph(pb, [x])[0]!).ok).toBe(true);
     });
     console.log(`kws-cnn-k210: ${bmps.length} BMPs, pb vs h5 max |diff| ${worst.toExponential(2)}`);
-  }, 120_000);
+  });
 
-  it("pretrainedResnet.h5 (functional, Keras 2.4) imports, compiles and runs", () => {
-    if (!shared) return;
+  it("pretrainedResnet.h5 (functional, Keras 2.4) imports, compiles and runs", (ctx) => {
+    const shared = useShared(ctx);
     const model = join(shared, "models/tflite/mlperf-tiny/ic/pretrainedResnet.h5");
     const graph = importKeras(readFileSync(model), model, { inputShapes: new Map([["input_1", [1, 32, 32, 3]]]) });
     expect(graph.outputs[0]!.shape).toEqual([1, 10]);
@@ -63,5 +63,5 @@ describe("Keras .h5 corpus", () => {
     const sum = expected.toArray().reduce((a, b) => a + b, 0);
     expect(Math.abs(sum - 1)).toBeLessThan(1e-4);
     expect(compareClose(compileAndRun(graph, [x])[0]!, expected).ok).toBe(true);
-  }, 60_000);
+  });
 });

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { EgretError, importModelBytes, runGraph, Tensor } from "../../src/index.js";
 import { importKeras, importKerasAsync, kerasReady } from "../../src/importers/keras/index.js";
 import { compileAndRun } from "../support/c-run.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 import { writeKerasH5, type LayerWeights } from "./keras-h5-writer.js";
 import { mutate, mutation } from "./tf-mutation.js";
 import { seeded } from "./tf-graphdef.js";
@@ -114,9 +114,9 @@ describe("Keras .h5 importer", () => {
     expect(notHdf5.code).toBe("parse");
   });
 
-  const shared = sharedOrWarn("mutation tests on kws-cnn-k210/mod.h5");
-  it("turns mutations of mod.h5 into EgretErrors (300 cases)", () => {
-    if (!shared) return;
+  const useShared = sharedFor("mutation tests on kws-cnn-k210/mod.h5");
+  it("turns mutations of mod.h5 into EgretErrors (300 cases)", (ctx) => {
+    const shared = useShared(ctx);
     const bytes = new Uint8Array(readFileSync(join(shared, "models/tf/kws-cnn-k210/mod.h5")));
     const options = { inputShapes: new Map([["conv2d_1_input", [1, 128, 64, 1]]]) };
     const cleanly = (b: Uint8Array) => {
@@ -130,5 +130,5 @@ describe("Keras .h5 importer", () => {
     };
     expect(cleanly(bytes)).toBe(true);
     fc.assert(fc.property(mutation(bytes.length), (m) => cleanly(mutate(bytes, m))), { numRuns: 300, seed: 8 });
-  }, 300_000);
+  });
 });

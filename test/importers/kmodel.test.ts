@@ -16,10 +16,11 @@ import { Tensor } from "../../src/index.js";
 import { importModelFile } from "../../src/importers/index.js";
 import { runGraph } from "../../src/interp/run.js";
 import { pearson } from "../support/stats.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
+import { SHARED_DIR } from "../support/testdata.js";
 
-const shared = sharedOrWarn("kmodel reader tests");
-const dir = shared === undefined ? "" : join(shared, "models", "kmodel");
+const useShared = sharedFor("kmodel reader tests");
+const dir = join(SHARED_DIR, "models", "kmodel");
 const load = (rel: string): Uint8Array => new Uint8Array(readFileSync(join(dir, rel)));
 const floats = (b: Uint8Array): Float32Array => new Float32Array(b.slice().buffer);
 
@@ -33,8 +34,8 @@ function planarRgb(path: string): Uint8Array {
 }
 
 describe("kmodel files from nncase", () => {
-  it("parses every v3 and v4 file and lists it", () => {
-    if (shared === undefined) return; // sharedOrWarn warned loudly
+  it("parses every v3 and v4 file and lists it", (ctx) => {
+    useShared(ctx);
     const files = ["v3", "v4"].flatMap((v) => readdirSync(join(dir, v)).filter((f) => f.endsWith(".kmodel")).map((f) => `${v}/${f}`));
     expect(files.length).toBe(5);
     for (const f of files) {
@@ -55,8 +56,8 @@ describe("kmodel files from nncase", () => {
     expect(iris3.version === 3 && [iris3.mainMemUsage, iris3.layers.map((l) => l.size)]).toEqual([56, [228, 160]]);
   });
 
-  it("EX3/EX4 register checks of the spec: yolo 1x1 512→1024 chunking, slim-320 first layer offsets", () => {
-    if (shared === undefined) return; // sharedOrWarn warned loudly
+  it("EX3/EX4 register checks of the spec: yolo 1x1 512→1024 chunking, slim-320 first layer offsets", (ctx) => {
+    useShared(ctx);
     const yolo = parseKmodel(load("v3/yolo.kmodel"));
     if (yolo.version !== 3) throw new Error("v3 expected");
     const big = yolo.layers.find((l) => l.kpu && l.kpu.layer.args.iChNum === 511 && l.kpu.layer.args.oChNum === 1023 && l.kpu.layer.args.kernelType === 0);
@@ -66,16 +67,16 @@ describe("kmodel files from nncase", () => {
     expect(slim.nodes[0]!.body.kpu!.layer.args).toMatchObject({ argX: -151, argW: -128, argAdd: 173952, padValue: 128 });
   });
 
-  it("runs the v4 iris model: the example prints 16.077795, 5.607656, -2.071745", () => {
-    if (shared === undefined) return; // sharedOrWarn warned loudly
+  it("runs the v4 iris model: the example prints 16.077795, 5.607656, -2.071745", (ctx) => {
+    useShared(ctx);
     const model = parseKmodel(load("v4/iris.kmodel"));
     if (model.version !== 4) throw new Error("v4 expected");
     const out = floats(runKmodelV4(model, [new Uint8Array(Float32Array.from([5.1, 3.8, 1.9, 0.4]).buffer)])[0]!);
     expect([...out].map((v) => v.toFixed(6))).toEqual(["16.077795", "5.607656", "-2.071745"]);
   });
 
-  it("runs slim-320 on face.jpg; its outputs track the float reference face.bin (boxes then scores)", () => {
-    if (shared === undefined) return; // sharedOrWarn warned loudly
+  it("runs slim-320 on face.jpg; its outputs track the float reference face.bin (boxes then scores)", (ctx) => {
+    useShared(ctx);
     const model = parseKmodel(load("v4/slim-320.kmodel"));
     if (model.version !== 4) throw new Error("v4 expected");
     const [scores, boxes] = runKmodelV4(model, [planarRgb(join(dir, "source", "face.jpg"))]).map(floats) as [Float32Array, Float32Array];
@@ -90,10 +91,10 @@ describe("kmodel files from nncase", () => {
     // The face is found: the best face score sits where the reference's does (same anchor).
     const argmax = (a: ArrayLike<number>): number => { let b = 1; for (let i = 1; i < a.length; i += 2) if (a[i]! > a[b]!) b = i; return b; };
     expect(refScores[argmax(scores)]!).toBeGreaterThan(0.9);
-  }, 60_000);
+  });
 
-  it("runs ulffd_landmark on a calibration image; its outputs track the float TFLite model (pixels/255)", () => {
-    if (shared === undefined) return; // sharedOrWarn warned loudly
+  it("runs ulffd_landmark on a calibration image; its outputs track the float TFLite model (pixels/255)", (ctx) => {
+    useShared(ctx);
     const model = parseKmodel(load("v4/ulffd_landmark.kmodel"));
     if (model.version !== 4) throw new Error("v4 expected");
     const path = join(dir, "source", "landmark_images", "20.jpg");
@@ -109,10 +110,10 @@ describe("kmodel files from nncase", () => {
     const ref = runGraph(graph, [Tensor.fromNumbers("float32", graph.inputs[0]!.shape, nhwc)]);
     // measured on 20.jpg: 0.939, 0.936, 0.991 (landmark offsets, boxes, scores)
     outs.forEach((o, i) => expect(pearson(o, ref[i]!.toNumbers())).toBeGreaterThan(0.9));
-  }, 60_000);
+  });
 
-  it("turns 3000 corrupted files into EgretErrors, never crashes", () => {
-    if (shared === undefined) return; // sharedOrWarn warned loudly
+  it("turns 3000 corrupted files into EgretErrors, never crashes", (ctx) => {
+    useShared(ctx);
     const sources = ["v3/iris.kmodel", "v4/iris.kmodel", "v4/slim-320.kmodel"].map(load);
     const mutation = fc.record({
       file: fc.integer({ min: 0, max: sources.length - 1 }),
@@ -142,5 +143,5 @@ describe("kmodel files from nncase", () => {
       }
     }), { numRuns: 3000, seed: 7 });
     expect(rejected).toBeGreaterThan(300);
-  }, 60_000);
+  });
 });

@@ -8,6 +8,7 @@ import { compileGraph, importModelFile, runGraph, Tensor } from "../../src/index
 import { runBatchC } from "../support/batch-run.js";
 import { SANITIZE_CFLAGS } from "../support/c-run.js";
 import { randomTensor } from "../support/graphs.js";
+import { CHILD_TIMEOUT_MS } from "../support/timeouts.js";
 
 /**
  * int4 weights (opset 21 QDQ, written by test/fixtures/qdq/make-int4-model.py with python3-onnx):
@@ -19,7 +20,7 @@ import { randomTensor } from "../support/graphs.js";
 const SAMPLES = 24;
 const dir = mkdtempSync(join(tmpdir(), "egret-int4-"));
 beforeAll(() => {
-  execFileSync("/usr/bin/python3", [join(import.meta.dirname, "..", "fixtures", "qdq", "make-int4-model.py"), dir]);
+  execFileSync("/usr/bin/python3", [join(import.meta.dirname, "..", "fixtures", "qdq", "make-int4-model.py"), dir], { timeout: CHILD_TIMEOUT_MS });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

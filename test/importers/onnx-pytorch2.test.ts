@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importModelFile, runGraph, Tensor } from "../../src/index.js";
 import { compareClose, compileAndRun, SANITIZE_CFLAGS } from "../support/c-run.js";
 import { randomTensor } from "../support/graphs.js";
+import { CHILD_TIMEOUT_MS } from "../support/timeouts.js";
 
 /**
  * A model shaped like PyTorch 2's exporter output (opset 18, model-local functions with attribute
@@ -18,7 +19,7 @@ import { randomTensor } from "../support/graphs.js";
 const dir = mkdtempSync(join(tmpdir(), "egret-pt2-"));
 const path = join(dir, "pytorch2.onnx");
 beforeAll(() => {
-  execFileSync("/usr/bin/python3", [join(import.meta.dirname, "..", "fixtures", "functions", "make-pytorch2-model.py"), path]);
+  execFileSync("/usr/bin/python3", [join(import.meta.dirname, "..", "fixtures", "functions", "make-pytorch2-model.py"), path], { timeout: CHILD_TIMEOUT_MS });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -226,10 +226,10 @@ describe("bad input is reported, never crashes", () => {
     expect(e.message).toContain(SUPPORTED_OPS_HINT);
   });
 
-  it("a subgraph attribute (If/Loop/Scan) is unsupported, naming node and attribute", () => {
-    const e = egretError(() => importSpec({ ...reluIdentity, nodes: [{ op: "If", name: "branch", inputs: ["x"], outputs: ["y"], attrs: { then_branch: { kind: "graph" } } }] }));
+  it("a subgraph attribute on an op other than If/Loop/Scan is unsupported, naming node and attribute", () => {
+    const e = egretError(() => importSpec({ ...reluIdentity, nodes: [{ op: "Relu", name: "odd", inputs: ["x"], outputs: ["y"], attrs: { body: { kind: "graph" } } }] }));
     expect(e.code).toBe("unsupported-op");
-    expect(e.message).toContain('node "branch" (If): attribute "then_branch" is a subgraph');
+    expect(e.message).toContain('node "odd" (Relu): attribute "body" is a subgraph; only If, Loop and Scan take subgraphs');
   });
 
   it("a sparse tensor attribute is rejected", () => {

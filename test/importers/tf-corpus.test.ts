@@ -6,11 +6,11 @@ import { importTfGraphDef } from "../../src/importers/tf/index.js";
 import { runBatchC } from "../support/batch-run.js";
 import { compareClose, compileAndRun } from "../support/c-run.js";
 import { readMnist } from "../support/mnist.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 import { seeded } from "./tf-graphdef.js";
 import { mnistReference } from "./tf-reference.js";
 
-const shared = sharedOrWarn("TensorFlow GraphDef corpus tests (MNIST accuracy, tf2onnx MLPs)");
+const useShared = sharedFor("TensorFlow GraphDef corpus tests (MNIST accuracy, tf2onnx MLPs)");
 
 describe("TensorFlow GraphDef corpus", () => {
   /**
@@ -18,8 +18,8 @@ describe("TensorFlow GraphDef corpus", () => {
    * JavaScript forward pass straight from the .pb's weights (below) makes the same predictions.
    * So the test pins the measured accuracy and the agreement with that reference instead.
    */
-  it("mnist-cnn classifies the 10,000 MNIST test digits through the generated C as the float model does", () => {
-    if (!shared) return;
+  it("mnist-cnn classifies the 10,000 MNIST test digits through the generated C as the float model does", (ctx) => {
+    const shared = useShared(ctx);
     const model = join(shared, "models/tf/mnist-cnn/mnist.pb");
     const graph = importTfGraphDef(readFileSync(model), model, { inputShapes: new Map([["inputs", [1, 28, 28, 1]]]) });
     const mnist = readMnist(join(shared, "models/datasets/mnist/t10k-images-idx3-ubyte.gz"), join(shared, "models/datasets/mnist/t10k-labels-idx1-ubyte.gz"));
@@ -44,11 +44,11 @@ describe("TensorFlow GraphDef corpus", () => {
     // The interpreter agrees with the C build on the first digit.
     const first = Tensor.fromNumbers("float32", [1, 28, 28, 1], inputs.subarray(0, pixels));
     expect(compareClose(Tensor.fromNumbers("float32", [1, 10], probs.subarray(0, 10)), runGraph(graph, [first])[0]!).ok).toBe(true);
-  }, 120_000);
+  });
 
   for (const name of ["fc-layers", "ae0"]) {
-    it(`tf2onnx ${name}.frozen.pb compiles and runs (C agrees with the interpreter)`, () => {
-      if (!shared) return;
+    it(`tf2onnx ${name}.frozen.pb compiles and runs (C agrees with the interpreter)`, (ctx) => {
+      const shared = useShared(ctx);
       const model = join(shared, `models/tf/tf2onnx/${name}.frozen.pb`);
       const graph = importTfGraphDef(readFileSync(model), model, { inputShapes: new Map([["X", [1, 784]]]) });
       const x = Tensor.fromNumbers("float32", [1, 784], seeded(784, 11).map((v) => (v + 1) / 2));
@@ -56,6 +56,6 @@ describe("TensorFlow GraphDef corpus", () => {
       const actual = compileAndRun(graph, [x])[0]!;
       expect(actual.shape).toEqual(name === "ae0" ? [1, 784] : [1, 10]);
       expect(compareClose(actual, expected).ok).toBe(true);
-    }, 60_000);
+    });
   }
 });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EgretError } from "../../src/index.js";
 import { importTfGraphDef } from "../../src/importers/tf/index.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 import { constFloat, graphDef, ints, op, placeholder, str } from "./tf-graphdef.js";
 import { mutate, mutation } from "./tf-mutation.js";
 
@@ -29,19 +29,19 @@ describe("TensorFlow GraphDef importer on malformed files", () => {
       op("Softmax", "out", ["pool"]),
     ]);
     fc.assert(fc.property(mutation(bytes.length), (m) => importsOrFailsCleanly(mutate(bytes, m))), { numRuns: 3000, seed: 8 });
-  }, 120_000);
+  });
 
-  const shared = sharedOrWarn("mutation tests on the corpus .pb files");
+  const useShared = sharedFor("mutation tests on the corpus .pb files");
   for (const [file, input, dims] of [
     ["models/tf/kws-cnn-k210/mod.pb", "conv2d_1_input", [1, 128, 64, 1]],
     ["models/tf/mnist-cnn/mnist.pb", "inputs", [1, 28, 28, 1]],
   ] as const) {
-    it(`turns mutations of ${file} into EgretErrors (600 cases)`, () => {
-      if (!shared) return;
+    it(`turns mutations of ${file} into EgretErrors (600 cases)`, (ctx) => {
+      const shared = useShared(ctx);
       const bytes = new Uint8Array(readFileSync(join(shared, file)));
       const options = { inputShapes: new Map([[input, [...dims]]]) };
       expect(importsOrFailsCleanly(bytes, options)).toBe(true);
       fc.assert(fc.property(mutation(bytes.length), (m) => importsOrFailsCleanly(mutate(bytes, m), options)), { numRuns: 600, seed: 8 });
-    }, 300_000);
+    });
   }
 });

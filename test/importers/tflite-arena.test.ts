@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { tflmArenaFor } from "../../src/importers/tflite/tflm-arena.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 
 /** `tflmArenaFor`: TFLite Micro's arena bytes for a .tflite, read from ../shared/golden/<model>/meta.txt. */
-const shared = sharedOrWarn("TFLM arena lookups of the real golden records (kws_ref_model, person_detect, ...)");
+const useShared = sharedFor("TFLM arena lookups of the real golden records (kws_ref_model, person_detect, ...)");
 
 const work = mkdtempSync(join(tmpdir(), "egret-tflm-arena-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -38,8 +38,8 @@ describe("tflmArenaFor", () => {
     expect(tflmArenaFor(onnx)).toBeUndefined();
   });
 
-  it("gives the TFLM arena of the real golden models", () => {
-    if (!shared) return;
+  it("gives the TFLM arena of the real golden models", (ctx) => {
+    const shared = useShared(ctx);
     expect(tflmArenaFor(join(shared, "models/tflite/mlperf-tiny/kws/kws_ref_model.tflite"))).toBe(24000);
     expect(tflmArenaFor(join(shared, "models/tflite/tflm-models/person_detect.tflite"))).toBe(85024);
     expect(tflmArenaFor(join(shared, "models/tflite/mlperf-tiny/ic/pretrainedResnet_quant.tflite"))).toBe(55712);

@@ -5,10 +5,10 @@ import { EgretError, runGraph, Tensor } from "../../src/index.js";
 import { importKeras, kerasReady } from "../../src/importers/keras/index.js";
 import { decodeTflite, importTflite, operatorName } from "../../src/importers/tflite/index.js";
 import { compareClose, compileAndRun } from "../support/c-run.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 import { seeded } from "./tf-graphdef.js";
 
-const shared = sharedOrWarn("TFLite corpus tests (parsing every .tflite, float models vs C, hello_world vs sin)");
+const useShared = sharedFor("TFLite corpus tests (parsing every .tflite, float models vs C, hello_world vs sin)");
 
 interface ManifestIo {
   readonly name: string | null;
@@ -34,8 +34,8 @@ function load(dir: string, file: string): Uint8Array {
 describe("TFLite corpus", () => {
   beforeAll(() => kerasReady());
 
-  it("parses every .tflite: operator counts, input and output names and shapes match the manifest", () => {
-    if (!shared) return;
+  it("parses every .tflite: operator counts, input and output names and shapes match the manifest", (ctx) => {
+    const shared = useShared(ctx);
     const entries = tfliteManifest(shared);
     expect(entries.length).toBeGreaterThanOrEqual(145);
     for (const entry of entries) {
@@ -56,8 +56,8 @@ describe("TFLite corpus", () => {
     }
   });
 
-  it("rejects custom and unsupported builtin operators naming the operator, its index and output tensor", () => {
-    if (!shared) return;
+  it("rejects custom and unsupported builtin operators naming the operator, its index and output tensor", (ctx) => {
+    const shared = useShared(ctx);
     const cases: [string, RegExp][] = [
       ["tflm-models/person_detect_vela.tflite", /operator 0 \(CUSTOM:ethos-u\) -> tensor "[^"]+": custom operator "ethos-u" is not supported/],
       ["tflm-examples/micro_speech/audio_preprocessor_float.tflite", /operator \d+ \(\w+(:\w+)?\) -> tensor "[^"]+": .* is not supported/],
@@ -76,8 +76,8 @@ describe("TFLite corpus", () => {
   });
 
   /** TFLM's hello_world_test: |sin(x) - y| <= 0.05 for x in {0, 1, 3, 5}. */
-  it("hello_world_float approximates sin(x) within TFLM's epsilon 0.05, and the C agrees with the interpreter", () => {
-    if (!shared) return;
+  it("hello_world_float approximates sin(x) within TFLM's epsilon 0.05, and the C agrees with the interpreter", (ctx) => {
+    const shared = useShared(ctx);
     const graph = importTflite(load(shared, "tflm-examples/hello_world/hello_world_float.tflite"), "hello_world_float.tflite");
     expect(graph.inputs.map((i) => [i.name, i.shape])).toEqual([["serving_default_dense_input:0", [1, 1]]]);
     expect(graph.nodes.filter((n) => n.op === "Gemm")).toHaveLength(3);
@@ -87,10 +87,10 @@ describe("TFLite corpus", () => {
       expect(Math.abs(y.toArray()[0]! - Math.sin(x)), `x = ${x}`).toBeLessThanOrEqual(0.05);
       expect(compareClose(compileAndRun(graph, [input])[0]!, y).ok, `x = ${x}`).toBe(true);
     }
-  }, 60_000);
+  });
 
-  it("pretrainedResnet_large_float compiles and runs: the C agrees with the interpreter within rtol 1e-4", () => {
-    if (!shared) return;
+  it("pretrainedResnet_large_float compiles and runs: the C agrees with the interpreter within rtol 1e-4", (ctx) => {
+    const shared = useShared(ctx);
     const graph = importTflite(load(shared, "mlperf-tiny/ic/pretrainedResnet_large_float.tflite"), "pretrainedResnet_large_float.tflite");
     expect(graph.outputs.map((o) => [o.name, o.shape])).toEqual([["StatefulPartitionedCall:0", [1, 10]]]);
     expect(graph.nodes.filter((n) => n.op === "Conv")).toHaveLength(9);
@@ -98,11 +98,11 @@ describe("TFLite corpus", () => {
     const expected = runGraph(graph, [x])[0]!;
     expect(Math.abs(expected.toArray().reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-4);
     expect(compareClose(compileAndRun(graph, [x])[0]!, expected).ok).toBe(true);
-  }, 120_000);
+  });
 
   /** pretrainedResnet.tflite was converted from pretrainedResnet.h5: two importers, one network. */
-  it("pretrainedResnet.tflite agrees with the Keras pretrainedResnet.h5 it was converted from", () => {
-    if (!shared) return;
+  it("pretrainedResnet.tflite agrees with the Keras pretrainedResnet.h5 it was converted from", (ctx) => {
+    const shared = useShared(ctx);
     const tflite = importTflite(load(shared, "mlperf-tiny/ic/pretrainedResnet.tflite"), "pretrainedResnet.tflite");
     const keras = importKeras(load(shared, "mlperf-tiny/ic/pretrainedResnet.h5"), "pretrainedResnet.h5", { inputShapes: new Map([["input_1", [1, 32, 32, 3]]]) });
     for (const seed of [1, 2, 3]) {
@@ -112,5 +112,5 @@ describe("TFLite corpus", () => {
       const cmp = compareClose(a, b, 1e-4, 1e-5);
       expect(cmp.ok, `seed ${seed}: max |diff| ${cmp.maxAbs}`).toBe(true);
     }
-  }, 60_000);
+  });
 });

@@ -8,7 +8,7 @@ import { runBatchC } from "../support/batch-run.js";
 import { compileAndRun, SANITIZE_CFLAGS } from "../support/c-run.js";
 import { errorOf } from "../support/errors.js";
 import { rng, singleNodeGraph } from "../support/graphs.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 
 /**
  * TFLite's integer UNIDIRECTIONAL_SEQUENCE_LSTM against TFLite Micro: the dtln example
@@ -16,7 +16,7 @@ import { sharedOrWarn } from "../support/testdata.js";
  * golden_ref exactly for feature_data, plus unit checks of the int16 LUT activations and of QLstm's
  * C kernel against the evaluator on multi-step, multi-batch sequences.
  */
-const shared = sharedOrWarn("the DTLN LSTM comparison with TFLite Micro's golden_ref");
+const useShared = sharedFor("the DTLN LSTM comparison with TFLite Micro's golden_ref");
 
 const DTLN = "models/tflite/tflm-examples/dtln";
 
@@ -38,8 +38,8 @@ function loadDtln(root: string, steps = 1) {
 }
 
 describe("TFLite DTLN (integer LSTM) vs TFLite Micro", () => {
-  it("reproduces dtln_test.cc's golden_ref exactly from feature_data (interpreter and C under sanitizers)", () => {
-    if (!shared) return;
+  it("reproduces dtln_test.cc's golden_ref exactly from feature_data (interpreter and C under sanitizers)", (ctx) => {
+    const shared = useShared(ctx);
     const { graph, features, golden } = loadDtln(shared);
     expect(graph.nodes.filter((n) => n.op === "QLstm")).toHaveLength(2);
     expect(golden).toHaveLength(257);
@@ -50,10 +50,10 @@ describe("TFLite DTLN (integer LSTM) vs TFLite Micro", () => {
     console.log(`dtln: ${exact(interp)}/257 outputs equal golden_ref through the interpreter, ${exact(c)}/257 through the C`);
     expect(interp).toEqual(golden);
     expect(c).toEqual(golden);
-  }, 120_000);
+  });
 
-  it("keeps the LSTM states across C runs: two runs equal one two-step sequence through the interpreter", () => {
-    if (!shared) return;
+  it("keeps the LSTM states across C runs: two runs equal one two-step sequence through the interpreter", (ctx) => {
+    const shared = useShared(ctx);
     const { graph, features } = loadDtln(shared);
     const second = features.map((v, i) => (i % 3 === 0 ? Math.min(127, v + 40) : v));
     const sequence = loadDtln(shared, 2).graph;
@@ -61,7 +61,7 @@ describe("TFLite DTLN (integer LSTM) vs TFLite Micro", () => {
     const c = Array.from(new Int8Array(runBatchC(graph, new Uint8Array(new Int8Array([...features, ...second]).buffer), 2).buffer));
     expect(c.slice(257)).not.toEqual(c.slice(0, 257));
     expect(c).toEqual(expected);
-  }, 120_000);
+  });
 });
 
 describe("int16 LUT sigmoid and tanh (TFLite's reference_integer_ops)", () => {
@@ -102,7 +102,7 @@ describe("QLstm", () => {
     // The hidden state feeds back: later steps differ from what a fresh state would give.
     expect(new Set(Array.from(y.toNumbers())).size).toBeGreaterThan(2);
     expect(Array.from(compileAndRun(graph, feeds, { cflags: SANITIZE_CFLAGS })[0]!.toNumbers())).toEqual(Array.from(y.toNumbers()));
-  }, 60_000);
+  });
 
   it("rejects a cell scale that is not a power of two, naming the attribute", () => {
     const { graph, feeds } = lstmGraph(0, 3);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EgretError } from "../../src/index.js";
 import { decodeTflite, importTflite } from "../../src/importers/tflite/index.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 import { applyFlatMutation, flatMutation } from "./tflite-mutation.js";
 
 /** Importing must succeed or fail with an EgretError: never another exception, never a hang. */
@@ -18,7 +18,7 @@ function importsOrFailsCleanly(bytes: Uint8Array): boolean {
   }
 }
 
-const shared = sharedOrWarn("TFLite mutation tests on the corpus .tflite files");
+const useShared = sharedFor("TFLite mutation tests on the corpus .tflite files");
 
 describe("TFLite importer on corrupted flatbuffers", () => {
   for (const [file, runs] of [
@@ -31,18 +31,18 @@ describe("TFLite importer on corrupted flatbuffers", () => {
     ["tflm-models/keyword_scrambled.tflite", 500],
     ["tflm-seanet/transpose_conv/transpose_conv0.tflite", 500],
   ] as const) {
-    it(`turns ${runs} mutations of ${file} into EgretErrors`, () => {
-      if (!shared) return;
+    it(`turns ${runs} mutations of ${file} into EgretErrors`, (ctx) => {
+      const shared = useShared(ctx);
       const bytes = new Uint8Array(readFileSync(join(shared, "models/tflite", file)));
       const started = Date.now();
       fc.assert(fc.property(flatMutation(bytes.length), (m) => importsOrFailsCleanly(applyFlatMutation(bytes, m))), { numRuns: runs, seed: 4 });
       // Bounded time: no mutation may make the importer loop or blow up (ms per case, generous).
       expect((Date.now() - started) / runs).toBeLessThan(50);
-    }, 120_000);
+    });
   }
 
-  it("names what is wrong in a truncated file, a bad root offset and a wrong buffer size", () => {
-    if (!shared) return;
+  it("names what is wrong in a truncated file, a bad root offset and a wrong buffer size", (ctx) => {
+    const shared = useShared(ctx);
     const bytes = new Uint8Array(readFileSync(join(shared, "models/tflite/tflm-examples/hello_world/hello_world_float.tflite")));
     expect(() => importTflite(bytes.slice(0, 6), "t.tflite")).toThrow(/fewer than the 8-byte header/);
     expect(() => importTflite(bytes.slice(0, 200), "t.tflite")).toThrow(/outside the 200-byte file/);

@@ -5,14 +5,14 @@ import { runGraph, Tensor, type DType, type Graph } from "../../src/index.js";
 import { importTflite, tfliteTensorNames } from "../../src/importers/tflite/index.js";
 import { runBatchC } from "../support/batch-run.js";
 import { compileAndRun } from "../support/c-run.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 
 /**
  * Bit-exactness against TensorFlow Lite Micro's reference kernels (../shared/golden, see its
  * README): the final output of 8 real inputs (multi/) and every intermediate tensor of one
  * inference, through the TypeScript evaluator and through the generated C.
  */
-const shared = sharedOrWarn("TFLite golden comparisons with TFLite Micro (kws_ref_model, person_detect, pretrainedResnet_quant)");
+const useShared = sharedFor("TFLite golden comparisons with TFLite Micro (kws_ref_model, person_detect, pretrainedResnet_quant)");
 
 interface GoldenTensor {
   readonly index: number;
@@ -51,8 +51,8 @@ const MODELS = [
 ] as const;
 
 describe.each(MODELS)("TFLite %s vs TFLite Micro", (name, model, intermediates) => {
-  it("matches TFLM bit for bit on every intermediate tensor (interpreter and generated C)", () => {
-    if (!shared) return;
+  it("matches TFLM bit for bit on every intermediate tensor (interpreter and generated C)", (ctx) => {
+    const shared = useShared(ctx);
     const bytes = new Uint8Array(readFileSync(join(shared, model)));
     const graph = importTflite(bytes, `${name}.tflite`);
     const names = tfliteTensorNames(bytes);
@@ -76,10 +76,10 @@ describe.each(MODELS)("TFLite %s vs TFLite Micro", (name, model, intermediates) 
     });
     console.log(`${name}: ${exact.interp}/${golden.length} intermediate tensors bit-exact through the interpreter, ${exact.c}/${golden.length} through the C`);
     expect(differing).toEqual([]);
-  }, 120_000);
+  });
 
-  it("matches TFLM's outputs for the 8 multi/ inputs (interpreter and generated C)", () => {
-    if (!shared) return;
+  it("matches TFLM's outputs for the 8 multi/ inputs (interpreter and generated C)", (ctx) => {
+    const shared = useShared(ctx);
     const dir = join(shared, "golden", name, "multi");
     const graph = importTflite(new Uint8Array(readFileSync(join(shared, model))), `${name}.tflite`);
     const input = graph.inputs[0]!;
@@ -92,5 +92,5 @@ describe.each(MODELS)("TFLite %s vs TFLite Micro", (name, model, intermediates) 
       expect(Array.from(y.bytes()), `pair ${k} (interpreter)`).toEqual(Array.from(outputs[k]!));
       expect(Array.from(c.subarray(size * k, size * (k + 1))), `pair ${k} (C)`).toEqual(Array.from(outputs[k]!));
     });
-  }, 120_000);
+  });
 });

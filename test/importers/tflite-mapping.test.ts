@@ -9,9 +9,9 @@ import { OpContext, type ImportState } from "../../src/importers/tflite/context.
 import type { TfliteOperator, TfliteTensor } from "../../src/importers/tflite/model.js";
 import { ACT_NONE, ACT_RELU, ACT_RELU6, ACT_RELU_N1_TO_1, activationRange } from "../../src/importers/tflite/quant.js";
 import { compileAndRun } from "../support/c-run.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 
-const shared = sharedOrWarn("TFLite operator mapping tests on corpus models");
+const useShared = sharedFor("TFLite operator mapping tests on corpus models");
 
 function load(dir: string, file: string): Uint8Array {
   return new Uint8Array(readFileSync(join(dir, "models/tflite", file)));
@@ -58,8 +58,8 @@ describe("TFLite fused activation ranges (CalculateActivationRangeQuantized)", (
 });
 
 describe("TFLite operator mapping", () => {
-  it("maps kws_ref_model onto the quantized ops with TFLite's attributes", () => {
-    if (!shared) return;
+  it("maps kws_ref_model onto the quantized ops with TFLite's attributes", (ctx) => {
+    const shared = useShared(ctx);
     const raw = readTflite(load(shared, "mlperf-tiny/kws/kws_ref_model.tflite"), "kws_ref_model.tflite");
     expect(raw.nodes.map((n) => n.op)).toEqual([
       "QConv2D", "QDepthwiseConv2D", "QConv2D", "QDepthwiseConv2D", "QConv2D", "QDepthwiseConv2D", "QConv2D",
@@ -79,16 +79,16 @@ describe("TFLite operator mapping", () => {
     expect(raw.nodes[10]!.outputs).toEqual(["functional_1/flatten/Reshape"]);
   });
 
-  it("person_detect's fused RELU6 clamps to exactly the int8 range (scale 6/255, zero point -128)", () => {
-    if (!shared) return;
+  it("person_detect's fused RELU6 clamps to exactly the int8 range (scale 6/255, zero point -128)", (ctx) => {
+    const shared = useShared(ctx);
     const raw = readTflite(load(shared, "tflm-models/person_detect.tflite"), "person_detect.tflite");
     const relu6 = raw.nodes.filter((n) => (n.op === "QConv2D" || n.op === "QDepthwiseConv2D") && n.attrs["y_scale"] === Math.fround(6 / 255));
     expect(relu6).toHaveLength(26);
     for (const n of relu6) expect([n.attrs["act_min"], n.attrs["act_max"]]).toEqual([-128, 127]);
   });
 
-  it("maps int16 SEANet STRIDED_SLICE, PAD, LEAKY_RELU and SUB onto generic and quantized ops", () => {
-    if (!shared) return;
+  it("maps int16 SEANet STRIDED_SLICE, PAD, LEAKY_RELU and SUB onto generic and quantized ops", (ctx) => {
+    const shared = useShared(ctx);
     const first = (file: string) => readTflite(load(shared, `tflm-seanet/${file}`), file).nodes;
     const [slice] = first("strided_slice/strided_slice0.tflite");
     expect(slice!.op).toBe("Slice");
@@ -104,8 +104,8 @@ describe("TFLite operator mapping", () => {
     expect(sub!.attrs).toMatchObject({ a_zero_point: 0, b_zero_point: 0, y_zero_point: 0, act_min: -32768, act_max: 32767 });
   });
 
-  it("runs hello_world_int8 like TFLM's hello_world_test: dequantized output within 0.05 of sin(x)", () => {
-    if (!shared) return;
+  it("runs hello_world_int8 like TFLM's hello_world_test: dequantized output within 0.05 of sin(x)", (ctx) => {
+    const shared = useShared(ctx);
     const graph = importTflite(load(shared, "tflm-examples/hello_world/hello_world_int8.tflite"), "hello_world_int8.tflite");
     const q = readTfliteQuantization(load(shared, "tflm-examples/hello_world/hello_world_int8.tflite")).get(graph.outputs[0]!.name)!;
     // The test's inputs: round(x / input scale) + input zero point for x in {0.77, 1.57, 2.3, 3.14}.
@@ -117,10 +117,10 @@ describe("TFLite operator mapping", () => {
       const real = (y.toArray()[0]! - q.zeroPoint[0]!) * q.scale[0]!;
       expect(Math.abs(real - Math.sin(x)), `x = ${x}`).toBeLessThanOrEqual(0.05);
     }
-  }, 60_000);
+  });
 
-  it("reproduces network_tester's expected output bytes exactly (interpreter and C)", () => {
-    if (!shared) return;
+  it("reproduces network_tester's expected output bytes exactly (interpreter and C)", (ctx) => {
+    const shared = useShared(ctx);
     const dir = join(shared, "models/tflite/tflm-examples/network_tester");
     const graph = importTflite(new Uint8Array(readFileSync(join(dir, "network_model.tflite"))), "network_model.tflite");
     const input = graph.inputs[0]!;
@@ -128,10 +128,10 @@ describe("TFLite operator mapping", () => {
     const expected = cArray(readFileSync(join(dir, "expected_output_data.h"), "utf8"), "expected_output_data");
     expect(Array.from(runGraph(graph, [x])[0]!.bytes())).toEqual(expected);
     expect(Array.from(compileAndRun(graph, [x])[0]!.bytes())).toEqual(expected);
-  }, 60_000);
+  });
 
-  it("egret info shows the quantization of a TFLite model's inputs and outputs", () => {
-    if (!shared) return;
+  it("egret info shows the quantization of a TFLite model's inputs and outputs", (ctx) => {
+    const shared = useShared(ctx);
     const graph = importTflite(load(shared, "tflm-examples/hello_world/hello_world_int8.tflite"), "hello_world_int8.tflite");
     const info = describeGraph(graph);
     expect(info.inputs[0]!.quantization?.zeroPoint).toEqual([-128]);

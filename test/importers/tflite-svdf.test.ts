@@ -9,14 +9,14 @@ import { runBatchC } from "../support/batch-run.js";
 import { compileAndRun, SANITIZE_CFLAGS } from "../support/c-run.js";
 import { errorOf } from "../support/errors.js";
 import { rng, singleNodeGraph } from "../support/graphs.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 
 /**
  * TFLite's integer SVDF against TFLite Micro (../shared/golden/keyword_scrambled): every tensor
  * TFLM dumped after the first Invoke() (the SVDF activation states included), and the 8 multi/
  * pairs, each the first Invoke() of a fresh interpreter, so each runs in a fresh C process here.
  */
-const shared = sharedOrWarn("the SVDF golden comparison with TFLite Micro (keyword_scrambled)");
+const useShared = sharedFor("the SVDF golden comparison with TFLite Micro (keyword_scrambled)");
 
 const MODEL = "models/tflite/tflm-models/keyword_scrambled.tflite";
 const MODEL_8BIT = "models/tflite/tflm-models/keyword_scrambled_8bit.tflite";
@@ -73,8 +73,8 @@ function runFreshProcesses(graph: Graph, inputs: readonly Tensor[]): Uint8Array[
 }
 
 describe("TFLite SVDF (keyword_scrambled) vs TFLite Micro", () => {
-  it("matches every tensor TFLM dumped after the first Invoke, states included (interpreter and C)", () => {
-    if (!shared) return;
+  it("matches every tensor TFLM dumped after the first Invoke, states included (interpreter and C)", (ctx) => {
+    const shared = useShared(ctx);
     const { bytes, graph } = load(shared, MODEL);
     const names = tfliteTensorNames(bytes);
     const dir = join(shared, "golden", "keyword_scrambled");
@@ -97,10 +97,10 @@ describe("TFLite SVDF (keyword_scrambled) vs TFLite Micro", () => {
     expect(differing).toEqual([]);
     // The model output too (also in the list above, checked against output_0.bin on its own).
     expect(Array.from(interp[interp.length - 1]!.bytes())).toEqual(Array.from(readFileSync(join(dir, "output_0.bin"))));
-  }, 120_000);
+  });
 
-  it("matches the 8 multi/ pairs, each in a fresh process (interpreter and C under sanitizers)", () => {
-    if (!shared) return;
+  it("matches the 8 multi/ pairs, each in a fresh process (interpreter and C under sanitizers)", (ctx) => {
+    const shared = useShared(ctx);
     const { graph } = load(shared, MODEL);
     const dir = join(shared, "golden", "keyword_scrambled", "multi");
     const inputs = Array.from({ length: 8 }, (_, k) => inputOf(graph, new Uint8Array(readFileSync(join(dir, `input_${k}_0.bin`)))));
@@ -110,10 +110,10 @@ describe("TFLite SVDF (keyword_scrambled) vs TFLite Micro", () => {
       expect(Array.from(runGraph(graph, [x])[0]!.bytes()), `pair ${k} (interpreter)`).toEqual(expected);
       expect(Array.from(c[k]!), `pair ${k} (C)`).toEqual(expected);
     });
-  }, 120_000);
+  });
 
-  it("keeps the state across runs in the C: the second run shifts the first state and appends its own column", () => {
-    if (!shared) return;
+  it("keeps the state across runs in the C: the second run shifts the first state and appends its own column", (ctx) => {
+    const shared = useShared(ctx);
     const { graph } = load(shared, MODEL);
     const dir = join(shared, "golden", "keyword_scrambled", "multi");
     const [x0, x1] = [0, 1].map((k) => inputOf(graph, new Uint8Array(readFileSync(join(dir, `input_${k}_0.bin`)))));
@@ -129,10 +129,10 @@ describe("TFLite SVDF (keyword_scrambled) vs TFLite Micro", () => {
     const half = both.length / 2;
     expect(Array.from(new Int16Array(both.buffer, both.byteOffset, half / 2))).toEqual(s1);
     expect(Array.from(new Int16Array(both.buffer, both.byteOffset + half, half / 2))).toEqual(s2);
-  }, 120_000);
+  });
 
-  it("imports and runs keyword_scrambled_8bit (int8 state with a non-zero zero point), the C equal to the interpreter", () => {
-    if (!shared) return;
+  it("imports and runs keyword_scrambled_8bit (int8 state with a non-zero zero point), the C equal to the interpreter", (ctx) => {
+    const shared = useShared(ctx);
     const { graph } = load(shared, MODEL_8BIT);
     const states = graph.nodes.filter((n) => n.op === "QSvdfState");
     expect(states.length).toBe(7);
@@ -144,7 +144,7 @@ describe("TFLite SVDF (keyword_scrambled) vs TFLite Micro", () => {
     const interp = runGraph(extended, [x]);
     const c = compileAndRun(extended, [x], { cflags: SANITIZE_CFLAGS });
     interp.forEach((t, k) => expect(Array.from(c[k]!.bytes()), extended.outputs[k]!.name).toEqual(Array.from(t.bytes())));
-  }, 120_000);
+  });
 });
 
 describe("QSvdfState / QSvdfOutput", () => {
@@ -176,7 +176,7 @@ describe("QSvdfState / QSvdfOutput", () => {
     const real = Math.min(127, Math.max(-128, Math.round((acc * 0.03 * 0.004) / 0.02) + 5));
     expect(Math.abs(y.toNumbers()[0]! - real)).toBeLessThanOrEqual(1);
     expect(Array.from(compileAndRun(graph, feeds, { cflags: SANITIZE_CFLAGS })[0]!.toNumbers())).toEqual(Array.from(y.toNumbers()));
-  }, 60_000);
+  });
 
   it("rejects a rank that does not divide the filters, naming the attribute", () => {
     const s = Tensor.fromNumbers("int16", [1, 6], [1, 2, 3, 4, 5, 6]);

@@ -1,16 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { TFLITE_TABLE_COLUMNS, TFLITE_TABLE_MODELS, tfliteTableMarkdown, tfliteTableRows } from "../../bench/tflite-table.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 
 /**
  * The per-model TFLite table (bench/tflite-table.ts) is printed for the record; only its structure
  * is asserted, never timings or sizes that the optimizer may legitimately change.
  */
-const shared = sharedOrWarn("the per-model TFLite table (kws_ref_model, person_detect, pretrainedResnet_quant, network_tester, hello_world_int8, keyword_scrambled, dtln)");
+const useShared = sharedFor("the per-model TFLite table (kws_ref_model, person_detect, pretrainedResnet_quant, network_tester, hello_world_int8, keyword_scrambled, dtln)");
 
 describe("TFLite per-model table", () => {
-  it("measures every model with positive MACs and weights, an arena when it has intermediates, and prints a markdown table", () => {
-    if (!shared) return;
+  it("measures every model with positive MACs and weights, an arena when it has intermediates, and prints a markdown table", (ctx) => {
+    const shared = useShared(ctx);
     const rows = tfliteTableRows(shared);
     const table = tfliteTableMarkdown(rows);
     console.log(`\n${table}\n`);
@@ -33,5 +33,5 @@ describe("TFLite per-model table", () => {
     const lines = table.split("\n");
     expect(lines).toHaveLength(rows.length + 2);
     for (const line of lines) expect(line.split(" | ")).toHaveLength(TFLITE_TABLE_COLUMNS.length);
-  }, 120_000);
+  });
 });

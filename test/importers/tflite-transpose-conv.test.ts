@@ -106,7 +106,7 @@ describe("TRANSPOSE_CONV on float tensors (ConvTranspose between NHWC transposes
     expect(cmp.ok, `max |diff| ${cmp.maxAbs}`).toBe(true);
     const [c] = compileAndRun(graph, [x]);
     expect(compareClose(c!, y!).ok).toBe(true);
-  }, 60_000);
+  });
 });
 
 describe("TRANSPOSE_CONV on int8 tensors (QTransposeConv2D, int32 bias)", () => {
@@ -137,7 +137,7 @@ describe("TRANSPOSE_CONV on int8 tensors (QTransposeConv2D, int32 bias)", () => 
     expect(new Set(got).size).toBeGreaterThan(20);
     const [c] = compileAndRun(graph, [shapeFeed, xq], { cflags: SANITIZE_CFLAGS });
     expect(Array.from(c!.toNumbers())).toEqual(Array.from(got));
-  }, 60_000);
+  });
 
   it("rejects a constant output_shape that disagrees with the output tensor, naming the tensor", () => {
     const g = GEOMETRIES[0]!;

@@ -2,7 +2,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { importModelFile, runGraph, type Graph, type Tensor } from "../../src/index.js";
 import { compareClose } from "../support/c-run.js";
-import { requireOnnxTestdata, sharedOrWarn } from "../support/testdata.js";
+import { requireOnnxTestdata } from "../support/testdata.js";
+import { sharedOrSkip } from "../support/shared-skip.js";
 import { buildModel } from "../conformance/c-build.js";
 import { dataSetDirs, namedFeeds, readPbs, RTOL, ATOL } from "../conformance/onnx-backend.js";
 import { scanModel } from "../conformance/model-ops.js";
@@ -75,14 +76,9 @@ describe("interpreter vs generated C on conformance models", () => {
 });
 
 describe("interpreter vs generated C on shared models", () => {
-  if (!sharedOrWarn(`the interpreter-vs-C tests on shared models (${SHARED_ONNX_DIR})`)) {
-    it("runs the conformance half only when ../shared is absent", () => {
-      expect(SHARED_MODELS.length).toBeGreaterThan(0);
-    });
-    return;
-  }
   for (const model of SHARED_MODELS) {
-    it(`${model} agrees`, async () => {
+    it(`${model} agrees`, async (ctx) => {
+      sharedOrSkip(ctx, `the interpreter-vs-C tests on shared models (${SHARED_ONNX_DIR})`);
       const abs = join(SHARED_ONNX_DIR, model);
       // The oracle supplies the inputs (test data or seeded random) and symbolic-dim overrides.
       const oracle = await openOracle(abs);

@@ -36,5 +36,5 @@ describe("QLogistic / QTanh / QLeakyRelu: C equals the evaluator bit for bit", (
       });
     }
     expectCEqualsEvaluator(cases);
-  }, 120_000);
+  });
 });

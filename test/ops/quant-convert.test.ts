@@ -47,5 +47,5 @@ describe("quantize / dequantize / requantize: C equals the evaluator bit for bit
       });
     }
     expectCEqualsEvaluator(cases);
-  }, 120_000);
+  });
 });

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { importModelFile, runGraph, Tensor } from "../../src/index.js";
 import { compileAndRun } from "../support/c-run.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedOrSkip } from "../support/shared-skip.js";
 
 /**
  * The integer ops against TensorFlow Lite Micro's reference kernels on real data: MLPerf Tiny KWS
@@ -20,9 +20,8 @@ const MODELS: readonly [string, string][] = [
 
 describe("MLPerf Tiny models vs TFLite Micro goldens", () => {
   for (const [golden, model] of MODELS) {
-    it(`${golden}: all 8 multi/ outputs bit-exact (evaluator), pair 0 bit-exact (C)`, () => {
-      const shared = sharedOrWarn(`the ${golden} golden comparison`);
-      if (!shared) return;
+    it(`${golden}: all 8 multi/ outputs bit-exact (evaluator), pair 0 bit-exact (C)`, (ctx) => {
+      const shared = sharedOrSkip(ctx, `the ${golden} golden comparison`);
       const dir = join(shared, "golden", golden, "multi");
       const graph = importModelFile(join(shared, "models", "tflite", model));
       const input = graph.inputs[0]!;
@@ -34,6 +33,6 @@ describe("MLPerf Tiny models vs TFLite Micro goldens", () => {
         expect(Array.from(y!.toNumbers()), `pair ${k}`).toEqual(want);
         if (k === 0) expect(Array.from(compileAndRun(graph, [x])[0]!.toNumbers()), "C, pair 0").toEqual(want);
       }
-    }, 300_000);
+    });
   }
 });

@@ -34,5 +34,5 @@ describe("QAveragePool2D / QMaxPool2D: C equals the evaluator bit for bit", () =
       });
     }
     expectCEqualsEvaluator(cases);
-  }, 120_000);
+  });
 });

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { importModelFile, Tensor, type DType } from "../../src/index.js";
 import { compileAndRun } from "../support/c-run.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 import { evaluateOne, expectCEqualsEvaluator, randInt, randomInts, randomScale, rng, type QNode } from "./quant-support.js";
 
 /** QRequantize with an int32 side (TFLite QUANTIZE int16<->int32, int32->int8). */
@@ -34,18 +34,18 @@ describe("QRequantize with int32 input or output", () => {
       cases.push({ op: "QRequantize", inputs: [{ value: randomInts(narrow, [n], r) }], attrs: { x_scale: randomScale(r), y_scale: randomScale(r, 1e-7, 1e-2), y_zero_point: zp32, to: "int32" } });
     }
     expectCEqualsEvaluator(cases);
-  }, 120_000);
+  });
 });
 
-const shared = sharedOrWarn("the SEANet QUANTIZE int16<->int32 cases through the generated C");
+const useShared = sharedFor("the SEANet QUANTIZE int16<->int32 cases through the generated C");
 
 function readCsv(path: string, dtype: DType, shape: readonly number[]): Tensor {
   return Tensor.fromNumbers(dtype, shape, readFileSync(path, "utf8").split(/[,\s]+/).filter((t) => t !== "").map(Number));
 }
 
 describe("SEANet quantize cases through the generated C", () => {
-  it("quantize0 (int32 -> int16) and quantize1 (int16 -> int32) match TFLM's golden CSVs", () => {
-    if (!shared) return;
+  it("quantize0 (int32 -> int16) and quantize1 (int16 -> int32) match TFLM's golden CSVs", (ctx) => {
+    const shared = useShared(ctx);
     const dir = join(shared, "models", "tflite", "tflm-seanet", "quantize");
     for (const name of ["quantize0", "quantize1"]) {
       const graph = importModelFile(join(dir, `${name}.tflite`));
@@ -56,5 +56,5 @@ describe("SEANet quantize cases through the generated C", () => {
       const want = readCsv(join(dir, files.find((f) => f.startsWith(`${name}_golden_`))!), y!.dtype, y!.shape);
       expect(Array.from(y!.toNumbers()), name).toEqual(Array.from(want.toNumbers()));
     }
-  }, 120_000);
+  });
 });

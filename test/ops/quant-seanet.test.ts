@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { importModelFile, runGraph, Tensor, type DType } from "../../src/index.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 
 /**
  * TFLite Micro's SEANet per-layer integration tests (../shared/models/tflite/tflm-seanet/<op>):
@@ -19,10 +19,10 @@ function readCsv(path: string, dtype: DType, shape: readonly number[]): Tensor {
 }
 
 describe("SEANet per-layer tests vs their golden CSVs", () => {
-  const shared = sharedOrWarn("the SEANet per-layer tests");
+  const useShared = sharedFor("the SEANet per-layer tests");
   for (const folder of FOLDERS) {
-    it(`${folder}: every case bit-exact`, () => {
-      if (!shared) return;
+    it(`${folder}: every case bit-exact`, (ctx) => {
+      const shared = useShared(ctx);
       const dir = join(shared, "models", "tflite", "tflm-seanet", folder);
       const cases = readdirSync(dir).filter((f) => /_golden_\w+\.csv$/.test(f)).map((f) => f.replace(/_golden_\w+\.csv$/, "")).sort();
       expect(cases.length).toBeGreaterThan(0);
@@ -38,6 +38,6 @@ describe("SEANet per-layer tests vs their golden CSVs", () => {
         const want = readCsv(join(dir, goldenFile), y!.dtype, y!.shape);
         expect(Array.from(y!.toNumbers()), name).toEqual(Array.from(want.toNumbers()));
       }
-    }, 300_000);
+    });
   }
 });

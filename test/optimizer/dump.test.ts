@@ -7,6 +7,7 @@ import { buildGraph, compileGraph, EgretError, Tensor, type Graph } from "../../
 import { parseDumpOption } from "../../src/compile.js";
 import { randomTensor } from "../support/graphs.js";
 import { requireOnnxTestdata } from "../support/testdata.js";
+import { CHILD_TIMEOUT_MS } from "../support/timeouts.js";
 
 function convBnRelu(): Graph {
   const constants = new Map<string, Tensor>([
@@ -125,7 +126,7 @@ describe("egret compile --dump (CLI)", () => {
   it("writes egraph.dot, ir-before.txt and ir-after.txt into the directory", () => {
     const model = join(requireOnnxTestdata(), "pytorch-converted", "test_Conv2d", "model.onnx");
     const dir = join(work, "dumps");
-    const r = spawnSync("node", [bin, "compile", model, "-o", join(work, "out"), "--dump", "egraph,ir", dir], { encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync("node", [bin, "compile", model, "-o", join(work, "out"), "--dump", "egraph,ir", dir], { encoding: "utf8", timeout: CHILD_TIMEOUT_MS });
     expect(r.status, r.stderr).toBe(0);
     for (const name of ["egraph.dot", "ir-before.txt", "ir-after.txt"]) expect(existsSync(join(dir, name)), name).toBe(true);
     expect(checkDot(readFileSync(join(dir, "egraph.dot"), "utf8")).labels.some((l) => l.startsWith("Conv"))).toBe(true);

@@ -8,7 +8,7 @@ import { importTfGraphDef } from "../../src/importers/tf/index.js";
 import { shippedRules } from "../../src/rules/load.js";
 import { compareClose } from "../support/c-run.js";
 import { randomTensor } from "../support/graphs.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 import { chain, expectSameOutputs, feedsFor, optimize, opsOf, runC } from "../rules/support.js";
 
 /**
@@ -68,7 +68,7 @@ describe("Conv/Pool in either layout (small graphs)", () => {
     expect(kernelCalls(withoutNhwcRules(graph))).toBe(3);
     expectSameOutputs(graph, out);
     expectCMatches(graph, feedsFor(graph));
-  }, 60_000);
+  });
 
   it("an importer-style two-layer block (Conv, bias, BatchNorm, Relu, MaxPool, AveragePool) runs all NHWC: 6 -> 4 kernel calls", () => {
     const c = 3;
@@ -94,7 +94,7 @@ describe("Conv/Pool in either layout (small graphs)", () => {
     expect(kernelCalls(out)).toBe(4);
     expectSameOutputs(graph, out);
     expectCMatches(graph, feedsFor(graph));
-  }, 60_000);
+  });
 
   it("keeps the NCHW Conv when its result is used in NCHW (no NCHW->NHWC transpose after it)", () => {
     const graph = chain([1, 6, 6, 2], { w: randomTensor([3, 2, 3, 3], 4) }, [
@@ -156,7 +156,7 @@ describe("Conv/Pool in either layout (small graphs)", () => {
 });
 
 describe("Conv/Pool in either layout on the TensorFlow and Keras corpus", () => {
-  const shared = sharedOrWarn("NHWC layout rules on ../shared/models (kws-cnn-k210, mnist-cnn, pretrainedResnet.h5)");
+  const useShared = sharedFor("NHWC layout rules on ../shared/models (kws-cnn-k210, mnist-cnn, pretrainedResnet.h5)");
   beforeAll(() => kerasReady());
 
   // name, loader, input shape, kernel calls: imported, optimized without the NHWC rules, with them
@@ -173,8 +173,8 @@ describe("Conv/Pool in either layout on the TensorFlow and Keras corpus", () => 
     ],
   ];
   for (const [name, load, shape, imported, nchwOnly, withNhwc] of models) {
-    it(`${name}: kernel calls ${imported} -> ${nchwOnly} (NCHW only) -> ${withNhwc} (either layout), same outputs (interpreter and C)`, () => {
-      if (!shared) return;
+    it(`${name}: kernel calls ${imported} -> ${nchwOnly} (NCHW only) -> ${withNhwc} (either layout), same outputs (interpreter and C)`, (ctx) => {
+      const shared = useShared(ctx);
       const graph = load(join(shared, "models"));
       const optimized = compileGraph(graph);
       const calls = optimized.summary.kernelCalls;
@@ -188,6 +188,6 @@ describe("Conv/Pool in either layout on the TensorFlow and Keras corpus", () => 
       const x = Tensor.fromNumbers("float32", shape, randomTensor(shape, 5, 0, 1).toNumbers());
       expectSameOutputs(graph, optimized.graph, [x]);
       expectCMatches(graph, [x]);
-    }, 120_000);
+    });
   }
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { loadOnnxStatic, pytorchConvertedModels, sharedModels, SHARED_ONNX_DIR, type BenchModel } from "../../bench/models.js";
 import { compileGraph, EgretError, type Graph } from "../../src/index.js";
 import { compareClose } from "../support/c-run.js";
-import { requireOnnxTestdata, sharedOrWarn } from "../support/testdata.js";
+import { requireOnnxTestdata } from "../support/testdata.js";
+import { sharedOrSkip, sharedFor } from "../support/shared-skip.js";
 import { feedsFor, runC } from "../rules/support.js";
 import { join } from "node:path";
 
@@ -72,10 +73,10 @@ function checkModels(models: readonly BenchModel[]): number {
 }
 
 describe("Conv+BatchNorm+Relu chains become one kernel call on real models", () => {
-  it("on ../shared/models/onnx", () => {
-    if (sharedOrWarn("Conv+BatchNorm+Relu fusion on the shared ONNX models") === undefined) return;
+  it("on ../shared/models/onnx", (ctx) => {
+    sharedOrSkip(ctx, "Conv+BatchNorm+Relu fusion on the shared ONNX models");
     expect(checkModels(sharedModels())).toBeGreaterThanOrEqual(2);
-  }, 300_000);
+  });
 
   it("on the libonnx pytorch-converted suite: no chain survives and no model gains kernel calls", () => {
     requireOnnxTestdata();
@@ -92,15 +93,15 @@ describe("Conv+BatchNorm+Relu chains become one kernel call on real models", () 
     // The suite's cases are single layers or short op sequences (no Conv chains of their own).
     expect(compiled).toBeGreaterThan(60);
     checkModels(models);
-  }, 300_000);
+  });
 });
 
 describe("optimized C matches --no-optimize C on a sample", () => {
-  const shared = sharedOrWarn("optimized vs unoptimized C on sample shared models");
+  const useShared = sharedFor("optimized vs unoptimized C on sample shared models");
   const sample = ["onnx2c/examples/atmega_mnist/mnist.simplified.onnx", "ultraface/version-slim-320_without_postprocessing.onnx"];
   for (const rel of sample) {
-    it(`${rel}: outputs equal within rtol 1e-4`, () => {
-      if (!shared) return;
+    it(`${rel}: outputs equal within rtol 1e-4`, (ctx) => {
+      useShared(ctx);
       const graph = loadOnnxStatic(join(SHARED_ONNX_DIR, rel));
       const feeds = feedsFor(graph, 21);
       const optimized = runC(graph, feeds, true);
@@ -109,6 +110,6 @@ describe("optimized C matches --no-optimize C on a sample", () => {
         const cmp = compareClose(optimized[i]!, want);
         expect(cmp.ok, `output ${i}: max |diff| ${cmp.maxAbs} at ${cmp.where}`).toBe(true);
       });
-    }, 180_000);
+    });
   }
 });

@@ -8,7 +8,8 @@ import { shippedRules } from "../../src/rules/load.js";
 import { listOnnxModels, SHARED_ONNX_DIR } from "../models/shared-models.js";
 import { compareClose } from "../support/c-run.js";
 import { randomTensor } from "../support/graphs.js";
-import { requireOnnxTestdata, sharedOrWarn } from "../support/testdata.js";
+import { requireOnnxTestdata } from "../support/testdata.js";
+import { sharedOrSkip } from "../support/shared-skip.js";
 
 /** Imports a model, or undefined when Egret cannot compile it at all (covered by other suites). */
 function tryImport(path: string): Graph | undefined {
@@ -38,7 +39,7 @@ function checkUnchanged(path: string): { checked: boolean; ms: number } {
     const cmp = compareClose(actual[i]!, want);
     expect(cmp.ok, `${path} output ${i}: max abs diff ${cmp.maxAbs} at ${cmp.where}`).toBe(true);
   });
-  expect(["saturated", "iteration-limit", "node-limit", "time-limit"]).toContain(report.stopReason);
+  expect(["saturated", "iteration-limit", "node-limit", "application-limit"]).toContain(report.stopReason);
   return { checked: true, ms: report.saturateMs + report.extractMs };
 }
 
@@ -48,12 +49,12 @@ describe("optimizer keeps model outputs unchanged", () => {
     let checked = 0;
     for (const name of readdirSync(root).sort()) if (checkUnchanged(join(root, name, "model.onnx")).checked) checked++;
     expect(checked).toBeGreaterThan(30);
-  }, 300_000);
+  });
 
-  it("on ../shared/models/onnx", () => {
-    if (sharedOrWarn("shared ONNX models") === undefined) return;
+  it("on ../shared/models/onnx", (ctx) => {
+    sharedOrSkip(ctx, "shared ONNX models");
     let checked = 0;
     for (const rel of listOnnxModels(SHARED_ONNX_DIR)) if (checkUnchanged(join(SHARED_ONNX_DIR, rel)).checked) checked++;
     expect(checked).toBeGreaterThan(5);
-  }, 300_000);
+  });
 });

@@ -6,7 +6,7 @@ import { importTfGraphDef } from "../../src/importers/tf/index.js";
 import { OPTIMIZER_LIMITS } from "../../src/egraph/ir/optimize.js";
 import { compareClose } from "../support/c-run.js";
 import { randomTensor } from "../support/graphs.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 import { chain, expectSameOutputs, feedsFor, optimize, opsOf, runC } from "../rules/support.js";
 
 /** rules/layout.rules: NCHW<->NHWC transposes pushed through element-wise ops, Concat and flattening. */
@@ -92,19 +92,19 @@ describe("layout rules on small graphs", () => {
     expectSameOutputs(graph, out);
     const feeds = feedsFor(graph);
     expect(compareClose(runC(graph, feeds, true)[0]!, runGraph(graph, feeds)[0]!).ok).toBe(true);
-  }, 60_000);
+  });
 });
 
 describe("layout rules on the TensorFlow corpus (NHWC models wrapped in transposes)", () => {
-  const shared = sharedOrWarn("layout rules on ../shared/models/tf (kws-cnn-k210, mnist-cnn)");
+  const useShared = sharedFor("layout rules on ../shared/models/tf (kws-cnn-k210, mnist-cnn)");
   const models: readonly [string, string, number[], number, number][] = [
     // file, input, shape, kernel calls without the optimizer, at most with it
     ["kws-cnn-k210/mod.pb", "conv2d_1_input", [1, 128, 64, 1], 48, 11],
     ["mnist-cnn/mnist.pb", "inputs", [1, 28, 28, 1], 22, 7],
   ];
   for (const [file, input, shape, before, after] of models) {
-    it(`${file}: transposes cancel, kernel calls ${before} -> <= ${after}, same outputs`, () => {
-      if (!shared) return;
+    it(`${file}: transposes cancel, kernel calls ${before} -> <= ${after}, same outputs`, (ctx) => {
+      const shared = useShared(ctx);
       const path = join(shared, "models", "tf", file);
       const graph = importTfGraphDef(readFileSync(path), path, { inputShapes: new Map([[input, shape]]) });
       const plain = compileGraph(graph, { optimize: false }).summary.kernelCalls;
@@ -118,6 +118,6 @@ describe("layout rules on the TensorFlow corpus (NHWC models wrapped in transpos
       expect(report.iterations).toBeLessThanOrEqual(OPTIMIZER_LIMITS.iterations);
       const x = Tensor.fromNumbers("float32", shape, randomTensor(shape, 5, 0, 1).toNumbers());
       expectSameOutputs(graph, optimized.graph, [x]);
-    }, 60_000);
+    });
   }
 });

@@ -9,13 +9,13 @@ import { chooseInt16, layerSensitivity, readOverrides, schemeJson } from "../../
 import { optimizedFloatProgram, quantizeWithStats, type PtqResult } from "../../src/quantize/ptq.js";
 import { errorOf } from "../support/errors.js";
 import { readMnist } from "../support/mnist.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 
-const shared = sharedOrWarn("mixed int8/int16 precision on the MNIST model");
+const useShared = sharedFor("mixed int8/int16 precision on the MNIST model");
 
 describe("mixed precision: per-layer sensitivity, --int16-budget, overrides, --export-scheme", () => {
-  it("int16 within a 30% budget raises the worst layer's SQNR; overrides force choices; the scheme round-trips", () => {
-    if (!shared) return;
+  it("int16 within a 30% budget raises the worst layer's SQNR; overrides force choices; the scheme round-trips", (ctx) => {
+    const shared = useShared(ctx);
     const graph = importModelFile(join(shared, "models/onnx/onnx2c/test/mnist/model.onnx"), {});
     const mnist = readMnist(join(shared, "models/datasets/mnist/t10k-images-idx3-ubyte.gz"), join(shared, "models/datasets/mnist/t10k-labels-idx1-ubyte.gz"));
     const digit = (i: number) => [new Tensor("float32", [1, 1, 28, 28], Float32Array.from(mnist.images.subarray(i * 784, (i + 1) * 784), (v) => v / 255))];
@@ -25,7 +25,7 @@ describe("mixed precision: per-layer sensitivity, --int16-budget, overrides, --e
     const stats = calibrate(program, calib, { histograms: false });
     const scheme = { dtype: "int8", method: "minmax", perChannel: true } as const;
     const worst = (q: PtqResult) => {
-      const layers = new LayerComparison(program, q.graph, q.copies);
+      const layers = new LayerComparison(program, q.graph, q.copies, q.floors);
       for (const s of evalSet) layers.add(s);
       return Math.min(...layers.results().map((l) => l.sqnrDb));
     };
@@ -66,5 +66,5 @@ describe("mixed precision: per-layer sensitivity, --int16-budget, overrides, --e
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  });
 });

@@ -5,9 +5,9 @@ import { argmax } from "../../src/quantize/metrics.js";
 import { optimizedFloatProgram, quantizeProgram } from "../../src/quantize/ptq.js";
 import { runBatchC } from "../support/batch-run.js";
 import { readMnist } from "../support/mnist.js";
-import { sharedOrWarn } from "../support/testdata.js";
+import { sharedFor } from "../support/shared-skip.js";
 
-const shared = sharedOrWarn("post-training quantization of the MNIST model (accuracy through the generated C)");
+const useShared = sharedFor("post-training quantization of the MNIST model (accuracy through the generated C)");
 
 /**
  * Issue 5's MNIST criterion: onnx2c's MNIST model (ONNX model zoo mnist-8, inputs scaled to
@@ -16,8 +16,8 @@ const shared = sharedOrWarn("post-training quantization of the MNIST model (accu
  * the generated C); and the integer program's C output equals the integer evaluator's bit for bit.
  */
 describe("PTQ: MNIST through the generated C", () => {
-  it("int8 accuracy within 0.5 points of float on 9,900 digits; C == integer evaluator bit for bit", () => {
-    if (!shared) return;
+  it("int8 accuracy within 0.5 points of float on 9,900 digits; C == integer evaluator bit for bit", (ctx) => {
+    const shared = useShared(ctx);
     const graph = importModelFile(join(shared, "models/onnx/onnx2c/test/mnist/model.onnx"), {});
     const mnist = readMnist(join(shared, "models/datasets/mnist/t10k-images-idx3-ubyte.gz"), join(shared, "models/datasets/mnist/t10k-labels-idx1-ubyte.gz"));
     const pixels = mnist.rows * mnist.cols;
@@ -54,5 +54,5 @@ describe("PTQ: MNIST through the generated C", () => {
       const expected = runGraph(q.graph, [x])[0]!.data as Float32Array;
       expect(Array.from(quantOut.subarray(i * 10, i * 10 + 10))).toEqual(Array.from(expected));
     }
-  }, 120_000);
+  });
 });

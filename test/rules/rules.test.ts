@@ -27,10 +27,23 @@ describe("rule files: malformed input gives file:line:col", () => {
     ["(rule r (Relu ?x) => ?x)\n(rule r (Sigmoid ?x) => ?x)", /^bad\.rules:2:1: rule "r" is defined twice \(first at bad\.rules:1:1\)/],
     ["(rule r (Relu ?x) => ?x :if (is-wonderful ?x))", /^bad\.rules:1:30: rule "r": unknown guard "is-wonderful"/],
     ["(rule r ?x => ?x)", /^bad\.rules:1:9: rule "r": the left-hand side must start with an op/],
+    // Unknown attributes: on the left, on the right, in a :check record; the op's known ones are listed.
+    ["(rule r (Conv ?x ?w :foo 3) => ?x)", /^bad\.rules:1:21: rule "r": Conv has no attribute "foo" \(known: auto_pad, dilations, kernel_shape, pads, strides, group, layout, activation, activation_alpha, activation_beta\)$/],
+    ["(rule r (Relu ?x) => (LeakyRelu ?x :alpah 0.1))", /^bad\.rules:1:36: rule "r": LeakyRelu has no attribute "alpah" \(known: alpha\)$/],
+    ["(rule r (Relu ?x :alpha 1) => ?x)", /^bad\.rules:1:18: rule "r": Relu has no attribute "alpha" \(it takes no attributes\)$/],
+    ["(rule r (Conv ?x ?w :* ?c) => (Relu ?x) :check (?c :grop 2))", /^bad\.rules:1:52: rule "r": Conv has no attribute "grop"/],
   ])("%s", (text, message) => {
     const error = loadError(text);
     expect(error.code).toBe("bad-rule");
     expect(error.message).toMatch(message);
+  });
+});
+
+describe("rule attributes", () => {
+  it("the right side may remove (nil) an attribute its copied record brings from the left-hand op", () => {
+    const [rule] = parseRules("(rule r (QDepthwiseConv2D ?x ?w :* ?dw) => (QConv2D ?x ?w :* ?dw :depth_multiplier nil))", "ok.rules");
+    expect(rule!.name).toBe("r");
+    expect(loadError("(rule r (QDepthwiseConv2D ?x ?w :* ?dw) => (QConv2D ?x ?w :* ?dw :depth_multiplier 2))").message).toMatch(/QConv2D has no attribute "depth_multiplier"/);
   });
 });
 

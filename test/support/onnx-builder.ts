@@ -14,8 +14,8 @@ import { Tensor } from "../../src/ir/tensor.js";
 export type TaggedAttr =
   | { readonly kind: "float" | "int"; readonly value: number }
   | { readonly kind: "floats" | "ints"; readonly value: readonly number[] }
-  /** An (empty) subgraph attribute, as If/Loop/Scan carry. */
-  | { readonly kind: "graph" }
+  /** A subgraph attribute, as If/Loop/Scan carry (an empty graph when `graph` is omitted). */
+  | { readonly kind: "graph"; readonly graph?: OnnxGraphSpec }
   /** A sparse tensor attribute holding `value` densely as its values. */
   | { readonly kind: "sparse"; readonly value: Tensor };
 export type BuilderAttr = number | string | readonly number[] | readonly string[] | Tensor | TaggedAttr;
@@ -36,6 +36,15 @@ export interface OnnxValueSpec {
   readonly dtype?: DType | number;
   /** Sizes, symbolic names, or undefined for an unknown dim; `null` writes no shape at all. */
   readonly dims?: readonly (number | string | undefined)[] | null;
+}
+
+/** A subgraph (If branch, Loop/Scan body): formal inputs, outputs, nodes and its own initializers. */
+export interface OnnxGraphSpec {
+  readonly name?: string;
+  readonly inputs: readonly OnnxValueSpec[];
+  readonly outputs: readonly (string | OnnxValueSpec)[];
+  readonly nodes: readonly OnnxNodeSpec[];
+  readonly initializers?: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>;
 }
 
 export interface OnnxModelSpec {
@@ -124,7 +133,7 @@ function attributeFields(name: string, v: BuilderAttr, encoding: TensorEncoding)
       case "int": return { name, type: ATTR_TYPE.INT, i: v.value };
       case "floats": return { name, type: ATTR_TYPE.FLOATS, floats: [...v.value] };
       case "ints": return { name, type: ATTR_TYPE.INTS, ints: [...v.value] };
-      case "graph": return { name, type: ATTR_TYPE.GRAPH, g: { name: "subgraph" } };
+      case "graph": return { name, type: ATTR_TYPE.GRAPH, g: v.graph ? graphObject({ name: "subgraph", ...v.graph }, encoding, false) : { name: "subgraph" } };
       case "sparse": return { name, type: ATTR_TYPE.SPARSE_TENSOR, sparse_tensor: { values: tensorProtoObject(v.value, "", encoding), dims: [...v.value.shape] } };
     }
   }
@@ -136,7 +145,7 @@ function attributeFields(name: string, v: BuilderAttr, encoding: TensorEncoding)
   return nums.every(Number.isInteger) ? { name, type: ATTR_TYPE.INTS, ints: [...nums] } : { name, type: ATTR_TYPE.FLOATS, floats: [...nums] };
 }
 
-function initializerEntries(spec: OnnxModelSpec): [string, Tensor][] {
+function initializerEntries(spec: Pick<OnnxModelSpec, "initializers">): [string, Tensor][] {
   const inits = spec.initializers;
   if (!inits) return [];
   return inits instanceof Map ? [...(inits as ReadonlyMap<string, Tensor>)] : Object.entries(inits as Record<string, Tensor>);
@@ -154,20 +163,24 @@ export function modelProtoObject(spec: OnnxModelSpec): ProtoObject {
     ir_version: spec.irVersion ?? 8,
     producer_name: "egret-tests",
     opset_import: opsets,
-    graph: {
-      name: spec.name ?? "test_model",
-      node: spec.nodes.map((n) => ({
-        name: n.name ?? "",
-        op_type: n.op,
-        domain: n.domain ?? "",
-        input: [...n.inputs],
-        output: [...n.outputs],
-        attribute: Object.entries(n.attrs ?? {}).map(([k, v]) => attributeObject(k, v, encoding, spec.omitAttributeTypes ?? false)),
-      })),
-      initializer: inits.map(([name, t]) => tensorProtoObject(t, name, encoding)),
-      input: inputs.map(valueInfo),
-      output: spec.outputs.map((o) => valueInfo(typeof o === "string" ? { name: o, dims: null } : o)),
-    },
+    graph: graphObject({ ...spec, name: spec.name ?? "test_model", inputs }, encoding, spec.omitAttributeTypes ?? false),
+  };
+}
+
+function graphObject(spec: OnnxGraphSpec, encoding: TensorEncoding, omitTypes: boolean): ProtoObject {
+  return {
+    name: spec.name ?? "",
+    node: spec.nodes.map((n) => ({
+      name: n.name ?? "",
+      op_type: n.op,
+      domain: n.domain ?? "",
+      input: [...n.inputs],
+      output: [...n.outputs],
+      attribute: Object.entries(n.attrs ?? {}).map(([k, v]) => attributeObject(k, v, encoding, omitTypes)),
+    })),
+    initializer: initializerEntries(spec).map(([name, t]) => tensorProtoObject(t, name, encoding)),
+    input: spec.inputs.map(valueInfo),
+    output: spec.outputs.map((o) => valueInfo(typeof o === "string" ? { name: o, dims: null } : o)),
   };
 }
 

@@ -21,9 +21,5 @@ export function requireOnnxTestdata(): string {
  */
 export const SHARED_DIR = process.env["EGRET_SHARED_DIR"] ?? join(PACKAGE_ROOT, "..", "shared");
 
-/** Returns the shared folder, or undefined after a loud warning naming what is skipped. */
-export function sharedOrWarn(what: string): string | undefined {
-  if (existsSync(SHARED_DIR)) return SHARED_DIR;
-  console.warn(`\n*** ${SHARED_DIR} is absent: ${what} NOT run. CI provides ../shared beside the checkout. ***\n`);
-  return undefined;
-}
+/** The shared folder when it is there, else undefined (for tests listed from the corpus at collection time). */
+export const SHARED: string | undefined = existsSync(SHARED_DIR) ? SHARED_DIR : undefined;

@@ -3,6 +3,7 @@ import { canonicalAttrs, type ClassId, type ENode } from "../enode.js";
 import type { EGraph } from "../egraph.js";
 import { EgretError, fail } from "../../errors.js";
 import type { ValueInfo } from "../../ir/graph.js";
+import { tensorByteSize, type FoldLedger } from "../../limits.js";
 import { getOp } from "../../ir/registry.js";
 import { numel, shapeToString } from "../../ir/shape.js";
 import type { Tensor } from "../../ir/tensor.js";
@@ -13,9 +14,10 @@ import { computeRange, type TensorTable, type ValueRange } from "./tensor-table.
  * Per-class facts of the IR e-graph:
  * - `types`: output types (one for a value, several for a tuple class, none for `None`); all
  *   nodes of a class agree, and a union of classes whose types differ is a bug (it throws);
- * - `constant`: the value when every input is constant and the result is at most `foldLimit`
- *   elements; `modify` then adds a `Const` leaf to the class, so extraction can pick the folded
- *   value (BatchNorm folded into Conv weights is a rewrite plus this folding);
+ * - `constant`: the value when every input is constant, the result is at most `foldLimit`
+ *   elements and its bytes fit the fold budget (`ledger`, checked before evaluating); `modify`
+ *   then adds a `Const` leaf to the class, so extraction can pick the folded value (BatchNorm
+ *   folded into Conv weights is a rewrite plus this folding);
  * - `range`: known bounds of the elements (for guards such as `non-negative`).
  */
 export interface IrData {
@@ -29,9 +31,14 @@ export interface IrContext {
   readonly inputTypes: ReadonlyMap<string, ValueInfo>;
   /** Largest folded constant, in elements: bigger results stay computed at run time. */
   readonly foldLimit: number;
+  /** Bytes of constants folded in this e-graph, against LIMITS.foldBytes / foldTotalBytes. */
+  readonly ledger: FoldLedger;
 }
 
-/** Default fold limit: 4 Mi elements, enough for BatchNorm folding into large conv weights. */
+/**
+ * Default fold limit: 4 Mi elements, enough for BatchNorm folding into large conv weights (and
+ * LIMITS.foldBytes of float32).
+ */
 export const DEFAULT_FOLD_LIMIT = 1 << 22;
 
 export function typeToString(types: readonly ValueInfo[]): string {
@@ -94,7 +101,7 @@ function makeOpData(egraph: EGraph<IrData>, node: ENode, context: IrContext): Ir
   let constant: Tensor | undefined;
   const present = children.filter((c) => c.types.length > 0);
   const foldable = types.length === 1 && present.length > 0 && present.every((c) => c.constant !== undefined) && numel(types[0]!.shape) <= context.foldLimit;
-  if (foldable) constant = op.evaluate(irNode, children.map((c) => c.constant))[0];
+  if (foldable && context.ledger.admit(tensorByteSize(types[0]!.dtype, types[0]!.shape))) constant = op.evaluate(irNode, children.map((c) => c.constant))[0];
   const range = constant !== undefined ? computeRange(constant) : rangeOfOp(node.op, children);
   return { types, constant, range };
 }

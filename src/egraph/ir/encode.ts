@@ -4,6 +4,7 @@ import type { Graph, ValueInfo } from "../../ir/graph.js";
 import { DEFAULT_FOLD_LIMIT, irAnalysis, type IrContext, type IrData } from "./analysis.js";
 import { encodeAttrs, OUTPUTS_KEY } from "./attrs-codec.js";
 import { TensorTable } from "./tensor-table.js";
+import { FoldLedger } from "../../limits.js";
 
 /**
  * Ops whose trailing unused outputs can be dropped without changing the used ones. Not Split:
@@ -35,7 +36,7 @@ export interface EncodeOptions {
 export function encodeGraph(graph: Graph, options: EncodeOptions = {}): EncodedGraph {
   const table = new TensorTable();
   const inputTypes = new Map<string, ValueInfo>(graph.inputs.map((i) => [i.name, { dtype: i.dtype, shape: i.shape }]));
-  const context: IrContext = { table, inputTypes, foldLimit: options.foldLimit ?? DEFAULT_FOLD_LIMIT };
+  const context: IrContext = { table, inputTypes, foldLimit: options.foldLimit ?? DEFAULT_FOLD_LIMIT, ledger: new FoldLedger() };
   const egraph = new EGraph<IrData>(irAnalysis(context));
   const classes = new Map<string, ClassId>();
   const none = egraph.add({ op: "None", attrs: "", children: [] });

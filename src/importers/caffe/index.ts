@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { basename, extname } from "node:path";
 import { fail } from "../../errors.js";
+import { readFileWithin } from "../../io/read-file.js";
 import { buildGraph, type BuildOptions, type RawModel } from "../../ir/build.js";
 import type { Graph } from "../../ir/graph.js";
 import type { ImportOptions } from "../index.js";
@@ -40,11 +40,7 @@ export function importCaffeWithNotes(bytes: Uint8Array, sourceName: string, opti
 }
 
 function readPrototxt(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    return fail("io", `prototxt ${path}`, `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
+  return readFileWithin(path, `prototxt ${path}`).toString("utf8");
 }
 
 /**

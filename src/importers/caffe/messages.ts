@@ -1,4 +1,5 @@
 import type protobuf from "protobufjs";
+import { decodeChecked } from "../protobuf.js";
 
 /**
  * TypeScript views of the caffe.proto messages of schema.ts, as PLAIN objects: a binary message
@@ -73,11 +74,6 @@ export interface WeightsNetMsg {
  * failure goes to `onError` with the decoder's reason.
  */
 export function decodePlain<T>(type: protobuf.Type, bytes: Uint8Array, onError: (reason: string) => never): T {
-  try {
-    const message = type.decode(bytes);
-    // The cast is the contract between schema.ts and the interfaces above.
-    return type.toObject(message, { arrays: true }) as unknown as T;
-  } catch (e) {
-    return onError(e instanceof Error ? e.message : String(e));
-  }
+  // The cast is the contract between schema.ts and the interfaces above.
+  return decodeChecked(() => type.toObject(type.decode(bytes), { arrays: true }) as unknown as T, bytes, onError);
 }

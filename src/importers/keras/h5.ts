@@ -156,7 +156,8 @@ export async function preloadKerasReaderFor(paths: readonly string[]): Promise<v
       return false;
     }
   };
-  if (!paths.some(isHdf5)) return;
+  // By extension too: a .h5 whose signature is damaged is still read as HDF5 (and fails as one).
+  if (!paths.some((p) => isHdf5(p) || /\.(h5|hdf5|keras)$/i.test(p))) return;
   try {
     await kerasReady();
   } catch {

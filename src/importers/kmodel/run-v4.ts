@@ -5,9 +5,10 @@
  */
 import { fail } from "../../errors.js";
 import { runKpuLayer } from "../../../backends/k210/kpu-sim.js";
-import { writeMap, KPU_RAM_BYTES } from "../../../backends/k210/kpu-ram.js";
+import { mapFits, mapLines, writeMap, KPU_RAM_BYTES } from "../../../backends/k210/kpu-ram.js";
 import { roundShiftV01 } from "../../../backends/k210/kpu-arith.js";
 import type { KmodelV4, MemoryRange, V4Node } from "./v4.js";
+import { checkKmodelV4Runnable } from "./run-v4-checks.js";
 import { conv2dF32, softmaxF32, stridedSliceBytes } from "./run-v4-kernels.js";
 
 interface Memory {
@@ -23,8 +24,10 @@ function bytesOf(mem: Memory, r: MemoryRange): Uint8Array {
 
 function floatsOf(mem: Memory, r: MemoryRange): Float32Array {
   const b = bytesOf(mem, r);
-  // Ranges are 4-aligned in nncase files, but copy when they are not.
-  return b.byteOffset % 4 === 0 ? new Float32Array(b.buffer, b.byteOffset, b.length / 4) : new Float32Array(b.slice().buffer);
+  // Ranges are 4-aligned in nncase files, but copy when they are not; a range the file types as
+  // uint8 but a float op reads may hold a partial float at its end, which is dropped.
+  const whole = b.length - (b.length % 4);
+  return b.byteOffset % 4 === 0 ? new Float32Array(b.buffer, b.byteOffset, whole / 4) : new Float32Array(b.slice(0, whole).buffer);
 }
 
 function writeFloats(mem: Memory, r: MemoryRange, values: Float32Array): void {
@@ -75,7 +78,7 @@ function runNode(node: V4Node, mem: Memory): void {
       let line = out.start / 64;
       for (let i = 0; i < n; i++) {
         writeMap(mem.kpu, line, { channels: c, height: h, width: w }, src.subarray(i * per, (i + 1) * per));
-        line += linesOf(c, h, w);
+        line += mapLines(w, h, c);
       }
       return;
     }
@@ -255,14 +258,13 @@ function runNode(node: V4Node, mem: Memory): void {
   }
 }
 
-function linesOf(c: number, h: number, w: number): number {
-  const g = w <= 16 ? 4 : w <= 32 ? 2 : 1;
-  const l = w <= 32 ? 1 : Math.ceil(w / 64);
-  return l * h * Math.ceil(c / Math.min(c, g));
-}
-
-/** Inputs are raw bytes of each input tensor (uint8 or float32 LE), in model order. Returns output bytes. */
-export function runKmodelV4(model: KmodelV4, inputs: readonly Uint8Array[]): Uint8Array[] {
+/**
+ * Inputs are raw bytes of each input tensor (uint8 or float32 LE), in model order. Returns output
+ * bytes. The model is checked first (run-v4-checks.ts), so a corrupt file fails with an EgretError
+ * naming `file` and the node instead of reading or writing outside a tensor.
+ */
+export function runKmodelV4(model: KmodelV4, inputs: readonly Uint8Array[], file = "kmodel"): Uint8Array[] {
+  checkKmodelV4Runnable(model, file);
   const mem: Memory = { constants: model.constants, main: new Uint8Array(model.mainMem), kpu: new Uint8Array(KPU_RAM_BYTES) };
   model.inputs.forEach((r, i) => {
     const data = inputs[i] ?? fail("bad-option", "option --input", `the model has ${model.inputs.length} inputs; input ${i} is missing`);
@@ -270,7 +272,9 @@ export function runKmodelV4(model: KmodelV4, inputs: readonly Uint8Array[]): Uin
     if (r.memoryType === "kpu") {
       const [n, c, h, w] = shape as [number, number, number, number];
       if (data.length !== n * c * h * w) fail("bad-shape", `input ${i}`, `has ${data.length} bytes; the model expects uint8 [${shape.join("x")}] = ${n * c * h * w}`);
-      for (let b = 0; b < n; b++) writeMap(mem.kpu, r.start / 64 + b * linesOf(c, h, w), { channels: c, height: h, width: w }, data.subarray(b * c * h * w, (b + 1) * c * h * w));
+      const map = { channels: c, height: h, width: w };
+      if (r.start % 64 !== 0 || !mapFits(r.start / 64 + (n - 1) * mapLines(w, h, c), map)) fail("parse", `${file}: input ${i}`, `KPU range [${r.start}, +${r.size}) does not hold ${n} map(s) of ${c}×${h}×${w} on 64-byte lines; the file is corrupt`);
+      for (let b = 0; b < n; b++) writeMap(mem.kpu, r.start / 64 + b * mapLines(w, h, c), map, data.subarray(b * c * h * w, (b + 1) * c * h * w));
     } else {
       if (data.length !== r.size) fail("bad-shape", `input ${i}`, `has ${data.length} bytes; the model expects ${r.datatype} [${shape.join("x")}] = ${r.size} bytes`);
       bytesOf(mem, r).set(data);

@@ -39,7 +39,8 @@ function convertAttribute(node: NodeRef, a: AttributeMsg, name: string): AttrVal
   switch (type) {
     case ATTR_TYPE.FLOAT: return a.f ?? 0;
     case ATTR_TYPE.INT: return a.i === undefined ? 0 : int64ToNumber(a.i);
-    case ATTR_TYPE.STRING: return a.s ? utf8.decode(a.s) : "";
+    // Absent fields read as the decoder's shared default (an empty Array, not bytes): check presence.
+    case ATTR_TYPE.STRING: return has(a, "s") ? utf8.decode(a.s!) : "";
     case ATTR_TYPE.TENSOR:
       if (!a.t) fail("bad-attribute", subject, `attribute "${name}" is declared TENSOR but holds no tensor; the model file is corrupt`);
       return tensorFromProto(a.t, `attribute "${name}" of ${subject}`);
@@ -48,7 +49,7 @@ function convertAttribute(node: NodeRef, a: AttributeMsg, name: string): AttrVal
     case ATTR_TYPE.STRINGS: return a.strings.map((s) => utf8.decode(s));
     case ATTR_TYPE.GRAPH:
     case ATTR_TYPE.GRAPHS:
-      return fail("unsupported-op", subject, `attribute "${name}" is a subgraph; control flow (If, Loop, Scan) and other subgraph operators are not supported (${SUPPORTED_OPS_HINT}); unroll or simplify the model first (e.g. onnxsim)`);
+      return fail("unsupported-op", subject, `attribute "${name}" is a subgraph; only If, Loop and Scan take subgraphs in Egret (${SUPPORTED_OPS_HINT}); simplify the model first (e.g. onnxsim)`);
     case ATTR_TYPE.SPARSE_TENSOR:
     case ATTR_TYPE.SPARSE_TENSORS:
       return fail("bad-attribute", subject, `attribute "${name}" is a sparse tensor, which Egret does not support; store it as a dense tensor`);

@@ -1,5 +1,6 @@
 import { fail } from "../../errors.js";
 import { int64ToNumber, type AttributeMsg, type FunctionMsg, type ModelMsg, type NodeMsg, type OperatorSetIdMsg } from "./messages.js";
+import { isDefaultDomain } from "./nodes.js";
 
 /**
  * Inlining of model-local functions (ModelProto.functions, IR 8+; PyTorch 2's exporter writes
@@ -17,8 +18,6 @@ import { int64ToNumber, type AttributeMsg, type FunctionMsg, type ModelMsg, type
 const MAX_DEPTH = 64;
 
 const functionKey = (domain: string | undefined, name: string, overload: string | undefined): string => `${domain ?? ""}\u0000${name}\u0000${overload ?? ""}`;
-
-const isDefaultDomain = (domain: string | undefined): boolean => domain === undefined || domain === "" || domain === "ai.onnx";
 
 /** The model's nodes with every call of a local function replaced by the function's body. */
 export function inlineFunctions(model: ModelMsg, nodes: readonly NodeMsg[], modelOpset: number, subject: string, usedNames: Set<string>): NodeMsg[] {

@@ -2,12 +2,12 @@ import { basename, extname } from "node:path";
 import { fail } from "../../errors.js";
 import { buildGraph, type BuildOptions, type RawInput, type RawModel } from "../../ir/build.js";
 import { nodeLabel, type Graph, type Node } from "../../ir/graph.js";
-import { getOp } from "../../ir/registry.js";
 import type { Tensor } from "../../ir/tensor.js";
-import { convertAttributes } from "./attributes.js";
+import { expandControlFlow } from "./control-flow.js";
 import { inlineFunctions } from "./functions.js";
 import { convertInput } from "./inputs.js";
-import { decodeMessage, int64ToNumber, type GraphMsg, type ModelMsg, type NodeMsg } from "./messages.js";
+import { decodeMessage, int64ToNumber, type GraphMsg, type ModelMsg } from "./messages.js";
+import { convertNodeList, isDefaultDomain } from "./nodes.js";
 import { ModelProtoType } from "./schema.js";
 import { tensorFromProto } from "./tensor-proto.js";
 import { lowerQuantizedOnnx } from "./qdq.js";
@@ -33,7 +33,7 @@ export function readOnnxModel(bytes: Uint8Array, sourceName: string, options: Bu
     fail("parse", subject, `is not a valid ONNX model (${reason}); the file is truncated, corrupt or in another format: re-export or re-download it`),
   );
   if (!model.graph) {
-    fail("parse", subject, "is not an ONNX model: it holds no graph (an empty file, or a protobuf of another kind?); pass the .onnx file written by the exporter");
+    fail("parse", subject, "is not an ONNX model: it holds no graph (a file truncated before its graph, an empty file, or a protobuf of another kind?); pass the .onnx file written by the exporter");
   }
   return toRawModel(model, model.graph, sourceName, options);
 }
@@ -47,20 +47,15 @@ function defaultOpset(model: ModelMsg, subject: string): number {
   return version;
 }
 
-function isDefaultDomain(domain: string | undefined): boolean {
-  return domain === undefined || domain === "" || domain === "ai.onnx";
-}
-
 function toRawModel(model: ModelMsg, graph: GraphMsg, sourceName: string, options: BuildOptions): RawModel {
   const subject = `model file ${sourceName}`;
   const opset = defaultOpset(model, subject);
   const constants = convertInitializers(graph, subject);
   const inputs = convertInputs(graph, constants, options, subject);
-  const nodes = convertNodes(inlineFunctions(model, graph.node, opset, subject, tensorNames(graph)), subject);
-  checkSingleProducers(nodes, inputs, constants);
+  const { nodes, subgraphs } = convertNodeList(inlineFunctions(model, graph.node, opset, subject, tensorNames(graph)), subject);
   const outputs = graph.output.map((o, i) => o.name || fail("parse", subject, `graph output ${i} has no name; the model file is corrupt`));
   if (outputs.length === 0) fail("parse", subject, "declares no graph outputs, so there is nothing to compute");
-  return {
+  const raw: RawModel = {
     name: graph.name || basename(sourceName, extname(sourceName)),
     inputs,
     outputs,
@@ -68,6 +63,10 @@ function toRawModel(model: ModelMsg, graph: GraphMsg, sourceName: string, option
     nodes,
     opset,
   };
+  // If/Loop/Scan become plain nodes here (control-flow.ts); the core never sees a subgraph.
+  const expanded = expandControlFlow(raw, subgraphs, options);
+  checkSingleProducers(expanded.nodes, expanded.inputs, expanded.constants);
+  return expanded;
 }
 
 /** Every tensor name the graph uses (inlined function bodies get names that differ from these). */
@@ -104,39 +103,6 @@ function convertInputs(graph: GraphMsg, constants: ReadonlyMap<string, Tensor>, 
     if (!constants.has(name)) inputs.push(convertInput(vi, options));
   });
   return inputs;
-}
-
-/** Nodes with ops spelled for the registry (`domain:op` outside the default domain) and unique names. */
-function convertNodes(nodes: readonly NodeMsg[], subject: string): Node[] {
-  const used = new Set<string>();
-  return nodes.map((n, index) => {
-    const opType = n.op_type || fail("parse", subject, `node ${index}${n.name ? ` ("${n.name}")` : ""} has no op_type; the model file is corrupt`);
-    const op = isDefaultDomain(n.domain) ? opType : `${n.domain}:${opType}`;
-    const name = uniqueName(n.name || `${opType}_${index}`, used);
-    const attrs = convertAttributes({ name, op }, n.attribute);
-    const node: Node = { name, op, inputs: [...n.input], outputs: [...n.output], attrs };
-    checkRequiredInputs(node);
-    return node;
-  });
-}
-
-/**
- * ONNX spells an absent optional input as "". Below the op's minimum arity an input is required,
- * and op `infer` hooks rely on getting a value there, so "" is rejected here (the core's arity
- * check counts it as present).
- */
-function checkRequiredInputs(node: Node): void {
-  const def = getOp(node.op);
-  if (!def) return;
-  const absent = node.inputs.findIndex((x, i) => x === "" && i < def.inputs.min);
-  if (absent >= 0) fail("missing-tensor", nodeLabel(node), `input ${absent} is required by ${node.op}, but the model leaves it empty`);
-}
-
-function uniqueName(base: string, used: Set<string>): string {
-  let name = base;
-  for (let i = 1; used.has(name); i++) name = `${base}_${i}`;
-  used.add(name);
-  return name;
 }
 
 /**

@@ -64,6 +64,14 @@ const Celu = floatActivation(
   (cx, x, [a]) => `${cx.math("fmax")}(${cx.lit(0)}, ${x}) + ${cx.math("fmin")}(${cx.lit(0)}, ${a} * (${cx.math("exp")}(${x} / ${a}) - ${cx.lit(1)}))`,
 );
 
+/** Shrink: x + bias below -lambd, x - bias above lambd, 0 in between. */
+const Shrink = floatActivation(
+  "Shrink",
+  { lambd: 0.5, bias: 0 },
+  (x, [l, b]) => (x < -l! ? x + b! : x > l! ? x - b! : 0),
+  (cx, x, [l, b]) => `(${x} < -(${l}) ? ${x} + ${b} : ${x} > ${l} ? ${x} - ${b} : ${cx.lit(0)})`,
+);
+
 const ThresholdedRelu = floatActivation("ThresholdedRelu", { alpha: 1 }, (x, [a]) => (x > a! ? x : 0), (cx, x, [a]) => `(${x} > ${a} ? ${x} : ${cx.lit(0)})`);
 
 const Sigmoid = floatActivation("Sigmoid", {}, (x) => 1 / (1 + Math.exp(-x)), (cx, x) => `${cx.lit(1)} / (${cx.lit(1)} + ${cx.math("exp")}(-${x}))`);
@@ -170,6 +178,6 @@ function clamp<T extends number | bigint>(x: T, lo: T | undefined, hi: T | undef
 }
 
 registerOps([
-  Relu, LeakyRelu, PRelu, Elu, Selu, Celu, ThresholdedRelu, Clip, Sigmoid, HardSigmoid, HardSwish, Tanh,
+  Relu, LeakyRelu, PRelu, Elu, Selu, Celu, ThresholdedRelu, Shrink, Clip, Sigmoid, HardSigmoid, HardSwish, Tanh,
   Softplus, Softsign, Mish,
 ]);

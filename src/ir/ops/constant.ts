@@ -3,7 +3,7 @@ import type { EmitCtx } from "../../codegen/emit-ctx.js";
 import { fail } from "../../errors.js";
 import { attrFloat, attrFloats, attrInt, attrInts, attrTensor, hasAttr } from "../attrs.js";
 import { DTYPES } from "../dtype.js";
-import { nodeLabel, type Node } from "../graph.js";
+import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
 import { registerOps } from "../registry.js";
 import { numel, type Shape } from "../shape.js";
@@ -48,6 +48,7 @@ const Constant: OpDef = {
   family: "constant",
   inputs: { min: 0, max: 0 },
   outputs: { min: 1, max: 1 },
+  resultInAttributes: true,
   infer(node) {
     const t = constantValue(node);
     return [{ dtype: t.dtype, shape: t.shape }];
@@ -109,17 +110,20 @@ function shapeSlice(node: Node, shape: Shape): number[] {
   return shape.slice(start, Math.max(start, end));
 }
 
+/** Shape's result; a Tensor is a ValueInfo too, so the evaluator and the import-time fold share it. */
+function shapeTensor(node: Node, x: ValueInfo): Tensor {
+  const dims = shapeSlice(node, x.shape);
+  return Tensor.fromNumbers("int64", [dims.length], dims);
+}
+
 const ShapeOp: OpDef = {
   name: "Shape",
   family: "constant",
   inputs: { min: 1, max: 1 },
   outputs: { min: 1, max: 1 },
-  shapeOnly: true,
   infer: (node, [x]) => [{ dtype: "int64", shape: [shapeSlice(node, x!.shape).length] }],
-  evaluate(node, [x]) {
-    const dims = shapeSlice(node, x!.shape);
-    return [Tensor.fromNumbers("int64", [dims.length], dims)];
-  },
+  evaluateFromTypes: (node, [x]) => [shapeTensor(node, x!)],
+  evaluate: (node, [x]) => [shapeTensor(node, x!)],
   emitC(node, ctx) {
     const dims = shapeSlice(node, ctx.info(node.inputs[0]!).shape);
     if (dims.length === 0) {
@@ -130,15 +134,19 @@ const ShapeOp: OpDef = {
   },
 };
 
+function sizeTensor(x: ValueInfo): Tensor {
+  return Tensor.fromNumbers("int64", [], [numel(x.shape)]);
+}
+
 /** Size: the element count of the input as an int64 scalar (always folded: static shapes). */
 const Size: OpDef = {
   name: "Size",
   family: "constant",
   inputs: { min: 1, max: 1 },
   outputs: { min: 1, max: 1 },
-  shapeOnly: true,
   infer: () => [{ dtype: "int64", shape: [] }],
-  evaluate: (_node, [x]) => [Tensor.fromNumbers("int64", [], [numel(x!.shape)])],
+  evaluateFromTypes: (_node, [x]) => [sizeTensor(x!)],
+  evaluate: (_node, [x]) => [sizeTensor(x!)],
   emitC(node, ctx) {
     const n = numel(ctx.info(node.inputs[0]!).shape);
     ctx.line(`memcpy(${ctx.ptr(node.outputs[0]!)}, ${ctx.constArray("int64_t", [n])}, 8);`);

@@ -46,13 +46,13 @@ function checkBias(node: Node, b: ValueInfo | undefined, channels: number): void
 }
 
 /** A Conv's geometry on the channels-first view, its layout and its output shape in that layout. */
-interface LaidOutConv {
+export interface LaidOutConv {
   readonly plan: ConvPlan;
   readonly layout: Layout;
   readonly outShape: number[];
 }
 
-function planLaidOutConv(node: Node, inputs: readonly (ValueInfo | undefined)[]): LaidOutConv {
+export function planLaidOutConv(node: Node, inputs: readonly (ValueInfo | undefined)[]): LaidOutConv {
   const layout = readLayout(node);
   const [x, w, b] = inputs;
   if (layout === "NCHW") {

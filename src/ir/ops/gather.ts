@@ -7,6 +7,8 @@ import { registerOps } from "../registry.js";
 import { normAxis, numel, stridesOf, type Shape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { checkIndexType, copyElements, resolveIndex } from "./gather-common.js";
+import { GatherND } from "./gather-nd.js";
+import { Scatter, ScatterElements } from "./scatter-elements.js";
 import { ScatterND } from "./scatternd.js";
 
 /** Mirrors EG_MAX_RANK in runtime-c/egret.h. */
@@ -110,4 +112,4 @@ const GatherElements: OpDef = {
   },
 };
 
-registerOps([Gather, GatherElements, ScatterND]);
+registerOps([Gather, GatherElements, GatherND, ScatterND, ScatterElements, Scatter]);

@@ -1,6 +1,8 @@
+import type { EmitCtx } from "../../codegen/emit-ctx.js";
 import { fail } from "../../errors.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import { shapeToString } from "../shape.js";
+import type { Tensor } from "../tensor.js";
 
 /**
  * Input checks shared by the neural-network layer families (conv, matmul, pool, norm, softmax,
@@ -26,4 +28,14 @@ export function prod(shape: readonly number[], from = 0, to = shape.length): num
   let n = 1;
   for (let i = from; i < to; i++) n *= shape[i]!;
   return n;
+}
+
+/** The types of evaluator inputs, for the plan functions `infer` also uses. */
+export function tensorInfos(inputs: readonly (Tensor | undefined)[]): (ValueInfo | undefined)[] {
+  return inputs.map((t) => (t ? { dtype: t.dtype, shape: t.shape } : undefined));
+}
+
+/** The types of a node's inputs at emission time ("" absent inputs are undefined). */
+export function nodeInfos(node: Node, ctx: EmitCtx): (ValueInfo | undefined)[] {
+  return node.inputs.map((n) => (n === "" ? undefined : ctx.info(n)));
 }

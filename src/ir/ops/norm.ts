@@ -61,6 +61,7 @@ const BatchNormalization: OpDef = {
   family: "norm",
   forms: "every opset; is_test / spatial = 1 (< 9); training_mode = 1 (14) computes with batch statistics (with a warning)",
   inputs: { min: 5, max: 5 },
+  inputDomains: { 4: "non-negative" },
   outputs: { min: 1, max: 5 },
   infer(node, inputs) {
     checkBatchNormMode(node);

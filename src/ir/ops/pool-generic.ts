@@ -1,4 +1,4 @@
-import { DTYPES, type DType } from "../dtype.js";
+import { DTYPES, isFloat, type DType } from "../dtype.js";
 import type { Layout } from "./window.js";
 
 /**
@@ -15,6 +15,11 @@ export function genericMaxPoolName(dtype: DType, layout: Layout = "NCHW"): strin
 
 export function genericMaxPoolSource(dtype: DType, layout: Layout = "NCHW"): string {
   return layout === "NHWC" ? nhwcSource(dtype) : nchwSource(dtype);
+}
+
+/** Float types: a NaN tap makes the maximum NaN wherever it sits (as eg_pool_f32); integers have none. */
+function nanWins(dtype: DType, v: string, best: string): string {
+  return isFloat(dtype) ? ` || (${v} != ${v} && ${best} == ${best})` : "";
 }
 
 function nchwSource(dtype: DType): string {
@@ -37,7 +42,7 @@ function nchwSource(dtype: DType): string {
         ${t} v;
         if (id < 0 || id >= ID || ih < 0 || ih >= IH || iw < 0 || iw >= IW) continue;
         v = xp[((size_t)id * IH + ih) * IW + iw];
-        if (best_at < 0 || v > best) {
+        if (best_at < 0 || v > best${nanWins(dtype, "v", "best")}) {
           best = v;
           best_at = column_major ? ((int64_t)iw * IH + ih) * ID + id : ((int64_t)id * IH + ih) * IW + iw;
         }
@@ -71,7 +76,7 @@ function nhwcSource(dtype: DType): string {
       if (taps++ == 0) {
         for (c = 0; c < C; c++) yp[c] = xp[c];
       } else {
-        for (c = 0; c < C; c++) if (xp[c] > yp[c]) yp[c] = xp[c];
+        for (c = 0; c < C; c++) if (xp[c] > yp[c]${nanWins(dtype, "xp[c]", "yp[c]")}) yp[c] = xp[c];
       }
     }
   }

@@ -121,7 +121,9 @@ function poolReference(p: PoolPlan, x: Float64Array): { y: Float64Array; indices
         const v = x[c * inPlane + (id * IH + ih) * IW + iw]!;
         count++;
         sum += v;
-        if (bestAt < 0 || v > best) {
+        // A NaN tap makes the maximum NaN wherever it sits in the window (the first NaN wins), so
+        // the result does not depend on the visiting order (folding a -inf Pad keeps it).
+        if (bestAt < 0 || v > best || (Number.isNaN(v) && !Number.isNaN(best))) {
           best = v;
           bestAt = p.columnMajor ? (iw * IH + ih) * ID + id : (id * IH + ih) * IW + iw;
         }

@@ -4,7 +4,7 @@ import { nodeLabel, type Node } from "../graph.js";
 
 /**
  * The activation functions of ONNX's recurrent ops (`activations`, `activation_alpha`,
- * `activation_beta`). Codes match EG_ACT_* in runtime-c/kernels/lstm_f32.h.
+ * `activation_beta`). Codes match EG_ACT_* in runtime-c/kernels/rnn_common_f32.h.
  */
 interface ActivationKind {
   readonly code: number;

@@ -1,87 +1,41 @@
-import { fail } from "../../errors.js";
-import { attrFloat, attrInt, attrString, checkOneOf, hasAttr } from "../attrs.js";
-import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
+import { attrInt, checkOneOf } from "../attrs.js";
+import type { Node, ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
 import { registerOps } from "../registry.js";
 import { Tensor } from "../tensor.js";
-import { requireF32, requireShape } from "./nn-common.js";
-import { applyActivation, readActivations, type Activation } from "./rnn-activations.js";
+import { nodeInfos, requireF32, requireShape, tensorInfos } from "./nn-common.js";
+import { applyActivation, type Activation } from "./rnn-activations.js";
+import {
+  clipTo,
+  directionActs,
+  planRecurrent,
+  recurrentFloatParams,
+  recurrentIntParams,
+  recurrentOffsets,
+  sequenceLength,
+  type RecurrentPlan,
+} from "./rnn-common.js";
 
 /**
  * LSTM: forward, reverse and bidirectional; optional B, sequence_lens, initial_h, initial_c and
  * P (peepholes); activations; clip; input_forget; layout 0 and 1; any output may be unused.
  * Inputs: X, W, R, B, sequence_lens, initial_h, initial_c, P. Gate order i, o, f, c.
- * The C kernel (runtime-c/kernels/lstm_f32.c) runs one direction per call.
+ * sequence_lens values outside [0, seq_length] are clamped to it (sequenceLength in rnn-common.ts).
+ * The C kernel (runtime-c/kernels/lstm_f32.c, activations in rnn_common_f32.c) runs one direction per
+ * call. The inputs and attributes shared with GRU and RNN are read by rnn-common.ts.
  */
 
-interface LstmPlan {
-  readonly seq: number;
-  readonly batch: number;
-  readonly input: number;
-  readonly hidden: number;
-  readonly directions: number;
-  /** Per direction: whether it walks the sequence backwards. */
-  readonly reverse: readonly boolean[];
-  readonly layout: number;
+interface LstmPlan extends RecurrentPlan {
   readonly inputForget: boolean;
-  /** f, g, h for each direction. */
-  readonly acts: readonly Activation[];
-  /** 0 when absent. */
-  readonly clip: number;
-  readonly yShape: number[];
-  readonly stateShape: number[];
 }
 
 function planLstm(node: Node, inputs: readonly (ValueInfo | undefined)[]): LstmPlan {
-  const [x, w, r, b, seqLens, h0, c0, p] = inputs;
-  const xi = requireF32(node, x, "X");
-  const wi = requireF32(node, w, "W");
-  const ri = requireF32(node, r, "R");
-  const direction = checkOneOf(node, "direction", attrString(node, "direction", "forward"), ["forward", "reverse", "bidirectional"]);
-  const layout = checkOneOf(node, "layout", attrInt(node, "layout", 0), [0, 1]);
+  const base = planRecurrent(node, inputs, 4, ["Sigmoid", "Tanh", "Tanh"]);
+  const [c0, p] = [inputs[6], inputs[7]];
+  if (c0) requireShape(node, requireF32(node, c0, "initial_c"), "initial_c", base.stateShape);
+  if (p) requireShape(node, requireF32(node, p, "P"), "P", [base.directions, 3 * base.hidden]);
   const inputForget = checkOneOf(node, "input_forget", attrInt(node, "input_forget", 0), [0, 1]) === 1;
-  const directions = direction === "bidirectional" ? 2 : 1;
-  if (xi.shape.length !== 3) fail("bad-shape", nodeLabel(node), `X must have rank 3, got ${xi.shape.length}`);
-  const [d0, d1, input] = xi.shape as [number, number, number];
-  const [seq, batch] = layout === 0 ? [d0, d1] : [d1, d0];
-  const hidden = hasAttr(node, "hidden_size") ? attrInt(node, "hidden_size") : (ri.shape[2] ?? 0);
-  if (hidden < 1) fail("bad-attribute", nodeLabel(node), `hidden_size must be >= 1, got ${hidden}`);
-  requireShape(node, wi, "W", [directions, 4 * hidden, input]);
-  requireShape(node, ri, "R", [directions, 4 * hidden, hidden]);
-  if (b) requireShape(node, requireF32(node, b, "B"), "B", [directions, 8 * hidden]);
-  if (p) requireShape(node, requireF32(node, p, "P"), "P", [directions, 3 * hidden]);
-  if (seqLens) {
-    if (seqLens.dtype !== "int32") fail("unsupported-dtype", nodeLabel(node), `sequence_lens must be int32, got ${seqLens.dtype}`);
-    requireShape(node, seqLens, "sequence_lens", [batch]);
-  }
-  const stateShape = layout === 0 ? [directions, batch, hidden] : [batch, directions, hidden];
-  if (h0) requireShape(node, requireF32(node, h0, "initial_h"), "initial_h", stateShape);
-  if (c0) requireShape(node, requireF32(node, c0, "initial_c"), "initial_c", stateShape);
-  const clip = hasAttr(node, "clip") ? attrFloat(node, "clip") : 0;
-  if (hasAttr(node, "clip") && !(clip > 0)) fail("bad-attribute", nodeLabel(node), `clip must be positive, got ${clip}`);
-  return {
-    seq,
-    batch,
-    input,
-    hidden,
-    directions,
-    reverse: direction === "bidirectional" ? [false, true] : [direction === "reverse"],
-    layout,
-    inputForget,
-    acts: readActivations(node, ["Sigmoid", "Tanh", "Tanh"], directions),
-    clip,
-    yShape: layout === 0 ? [seq, directions, batch, hidden] : [batch, seq, directions, hidden],
-    stateShape,
-  };
-}
-
-/** Element offsets shared by the reference and (in the same form) the C kernel. */
-function offsets(p: LstmPlan, d: number) {
-  return {
-    x: (t: number, b: number) => (p.layout ? b * p.seq + t : t * p.batch + b) * p.input,
-    y: (t: number, b: number) => (p.layout ? (b * p.seq + t) * p.directions + d : (t * p.directions + d) * p.batch + b) * p.hidden,
-    state: (b: number) => (p.layout ? b * p.directions + d : d * p.batch + b) * p.hidden,
-  };
+  return { ...base, inputForget };
 }
 
 function reference(p: LstmPlan, inputs: readonly (Tensor | undefined)[]): Float64Array[] {
@@ -90,14 +44,14 @@ function reference(p: LstmPlan, inputs: readonly (Tensor | undefined)[]): Float6
   const y = new Float64Array(p.seq * p.directions * p.batch * H);
   const yh = new Float64Array(p.directions * p.batch * H);
   const yc = new Float64Array(p.directions * p.batch * H);
-  const clip = (v: number) => (p.clip > 0 ? Math.min(p.clip, Math.max(-p.clip, v)) : v);
+  const clip = (v: number) => clipTo(p, v);
   for (let d = 0; d < p.directions; d++) {
-    const [f, g, hAct] = p.acts.slice(3 * d, 3 * d + 3) as [Activation, Activation, Activation];
-    const at = offsets(p, d);
+    const [f, g, hAct] = directionActs(p, d, 3) as [Activation, Activation, Activation];
+    const at = recurrentOffsets(p, d);
     const wOff = d * 4 * H * p.input;
     const rOff = d * 4 * H * H;
     for (let bi = 0; bi < p.batch; bi++) {
-      const len = seqLens ? seqLens[bi]! : p.seq;
+      const len = sequenceLength(p, seqLens, bi);
       const h = Array.from({ length: H }, (_, k) => (h0 ? h0[at.state(bi) + k]! : 0));
       const c = Array.from({ length: H }, (_, k) => (c0 ? c0[at.state(bi) + k]! : 0));
       for (let s = 0; s < len; s++) {
@@ -130,10 +84,6 @@ function reference(p: LstmPlan, inputs: readonly (Tensor | undefined)[]): Float6
   return [y, yh, yc];
 }
 
-function infos(inputs: readonly (Tensor | undefined)[]): (ValueInfo | undefined)[] {
-  return inputs.map((t) => (t ? { dtype: t.dtype, shape: t.shape } : undefined));
-}
-
 const LSTM: OpDef = {
   name: "LSTM",
   family: "rnn",
@@ -148,19 +98,20 @@ const LSTM: OpDef = {
     ];
   },
   evaluate(node, inputs) {
-    const p = planLstm(node, infos(inputs));
+    const p = planLstm(node, tensorInfos(inputs));
     const [y, yh, yc] = reference(p, inputs);
     return [Tensor.fromNumbers("float32", p.yShape, y!), Tensor.fromNumbers("float32", p.stateShape, yh!), Tensor.fromNumbers("float32", p.stateShape, yc!)];
   },
   emitC(node, ctx) {
-    const p = planLstm(node, node.inputs.map((n) => (n === "" ? undefined : ctx.info(n))));
+    const p = planLstm(node, nodeInfos(node, ctx));
     const arg = (i: number) => ctx.ptr(node.inputs[i] ?? "");
     const out = (i: number) => ctx.ptr(node.outputs[i] ?? "");
+    ctx.useRuntime("rnn_common_f32");
     ctx.useRuntime("lstm_f32");
     for (let d = 0; d < p.directions; d++) {
-      const [f, g, h] = p.acts.slice(3 * d, 3 * d + 3) as [Activation, Activation, Activation];
-      const ip = ctx.constArray("int32_t", [p.seq, p.batch, p.input, p.hidden, p.directions, d, p.reverse[d] ? 1 : 0, p.layout, p.inputForget ? 1 : 0, f.code, g.code, h.code]);
-      const fp = ctx.constArray("float", [p.clip, f.alpha, f.beta, g.alpha, g.beta, h.alpha, h.beta].map((v) => Math.fround(v)));
+      const acts = directionActs(p, d, 3);
+      const ip = ctx.constArray("int32_t", recurrentIntParams(p, d, acts, [p.inputForget ? 1 : 0]));
+      const fp = ctx.constArray("float", recurrentFloatParams(p, acts));
       ctx.line(
         `eg_lstm_f32(${arg(0)}, ${arg(1)}, ${arg(2)}, ${arg(3)}, ${arg(4)}, ${arg(5)}, ${arg(6)}, ${arg(7)}, ` +
           `${out(0)}, ${out(1)}, ${out(2)}, (float *)${ctx.scratch()}, ${ip}, ${fp});`,

@@ -7,8 +7,8 @@ import { numel, sameShape, shapeToString, stridesOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { checkIndexType, copyElements, resolveIndex } from "./gather-common.js";
 
-const REDUCTIONS = ["none", "add", "mul", "max", "min"] as const;
-type Reduction = (typeof REDUCTIONS)[number];
+export const REDUCTIONS = ["none", "add", "mul", "max", "min"] as const;
+export type Reduction = (typeof REDUCTIONS)[number];
 
 /** Shapes of a ScatterND: k index components address a slice of `slice` elements. */
 interface ScatterPlan {
@@ -18,13 +18,19 @@ interface ScatterPlan {
   readonly slice: number;
 }
 
-function planScatter(node: Node, data: ValueInfo, indices: ValueInfo, updates: ValueInfo): ScatterPlan {
-  checkIndexType(node, indices, ["int64"]);
+/** The `reduction` attribute, checked against the data type (shared with ScatterElements). */
+export function scatterReduction(node: Node, data: ValueInfo, updates: ValueInfo): Reduction {
   const reduction = checkOneOf(node, "reduction", attrString(node, "reduction", "none") as Reduction, REDUCTIONS);
   if (reduction !== "none" && (data.dtype === "float16" || data.dtype === "bool")) {
     fail("unsupported-dtype", nodeLabel(node), `reduction "${reduction}" is not supported for ${data.dtype} data`);
   }
   if (data.dtype !== updates.dtype) fail("bad-shape", nodeLabel(node), `updates are ${updates.dtype}, data is ${data.dtype}`);
+  return reduction;
+}
+
+function planScatter(node: Node, data: ValueInfo, indices: ValueInfo, updates: ValueInfo): ScatterPlan {
+  checkIndexType(node, indices, ["int64"]);
+  const reduction = scatterReduction(node, data, updates);
   const q = indices.shape.length;
   const k = q === 0 ? 0 : indices.shape[q - 1]!;
   if (q === 0 || k < 1 || k > data.shape.length) {
@@ -37,13 +43,30 @@ function planScatter(node: Node, data: ValueInfo, indices: ValueInfo, updates: V
   return { reduction, k, updates: numel(indices.shape.slice(0, -1)), slice: numel(data.shape.slice(k)) };
 }
 
-function combine(reduction: Reduction, old: number, upd: number): number {
+export function combine(reduction: Reduction, old: number, upd: number): number {
   switch (reduction) {
     case "none": return upd;
     case "add": return old + upd;
     case "mul": return old * upd;
     case "max": return upd > old ? upd : old;
     case "min": return upd < old ? upd : old;
+  }
+}
+
+/**
+ * The C statement combining update `src` into `dst` (lvalues of C type T). Integer add/mul are
+ * computed in the unsigned wrap type: a signed overflow would be undefined behaviour.
+ */
+export function combineC(reduction: Reduction, dtype: DType, dst: string, src: string): string {
+  const info = DTYPES[dtype];
+  const T = info.ctype;
+  const wrap = info.isFloat || dtype === "bool" ? T : info.bytes === 8 ? "uint64_t" : "uint32_t";
+  switch (reduction) {
+    case "none": return `${dst} = ${src};`;
+    case "add": return `${dst} = (${T})((${wrap})${dst} + (${wrap})${src});`;
+    case "mul": return `${dst} = (${T})((${wrap})${dst} * (${wrap})${src});`;
+    case "max": return `if (${src} > ${dst}) ${dst} = ${src};`;
+    case "min": return `if (${src} < ${dst}) ${dst} = ${src};`;
   }
 }
 
@@ -57,13 +80,6 @@ function scatterFnName(reduction: Reduction, dtype: DType): string {
  */
 function scatterFnCode(reduction: Reduction, dtype: DType): string {
   const T = DTYPES[dtype].ctype;
-  const apply: Record<Reduction, string> = {
-    none: "dst[e] = src[e];",
-    add: `dst[e] = (${T})(dst[e] + src[e]);`,
-    mul: `dst[e] = (${T})(dst[e] * src[e]);`,
-    max: "if (src[e] > dst[e]) dst[e] = src[e];",
-    min: "if (src[e] < dst[e]) dst[e] = src[e];",
-  };
   return `static void ${scatterFnName(reduction, dtype)}(const ${T} *data, const int64_t *idx, const ${T} *upd, ${T} *y,
     int32_t n_data, int32_t n_upd, int32_t k, int32_t slice, const int32_t *dims, const int32_t *strides) {
   int32_t u, j, e;
@@ -83,11 +99,32 @@ function scatterFnCode(reduction: Reduction, dtype: DType): string {
     if (!in_range) continue; /* out-of-range index: the update is skipped */
     dst = y + off;
     for (e = 0; e < slice; e++) {
-      ${apply[reduction]}
+      ${combineC(reduction, dtype, "dst[e]", "src[e]")}
     }
   }
 }
 `;
+}
+
+/**
+ * Reference scatter shared with ScatterElements: y = data, then update slice u (`slice` elements,
+ * contiguous in `updates`) is written or combined at element offset offsets[u], in order.
+ */
+export function scatterUpdates(data: Tensor, updates: Tensor, reduction: Reduction, offsets: readonly number[], slice: number): Tensor {
+  const out = new Tensor(data.dtype, data.shape);
+  copyElements(data.data, 0, out.data, 0, data.size);
+  if (reduction === "none") {
+    offsets.forEach((off, u) => copyElements(updates.data, u * slice, out.data, off, slice));
+    return out;
+  }
+  const view = out.toNumbers();
+  const upd = updates.toNumbers();
+  // Repeated indices combine step by step in the storage precision, as the C does.
+  const round = data.dtype === "float32" ? Math.fround : (v: number) => v;
+  offsets.forEach((off, u) => {
+    for (let e = 0; e < slice; e++) view[off + e] = round(combine(reduction, view[off + e]!, upd[u * slice + e]!));
+  });
+  return Tensor.fromNumbers(data.dtype, data.shape, view);
 }
 
 /** ScatterND (reduction none/add/mul/max/min): copies data and writes the update slices. */
@@ -102,21 +139,14 @@ export const ScatterND: OpDef = {
   },
   evaluate(node, [data, indices, updates]) {
     const p = planScatter(node, data!, indices!, updates!);
-    const out = new Tensor(data!.dtype, data!.shape);
-    copyElements(data!.data, 0, out.data, 0, data!.size);
     const strides = stridesOf(data!.shape);
     const idx = indices!.toArray();
-    const upd = updates!.toNumbers();
-    const view = p.reduction === "none" ? undefined : out.toNumbers();
-    // Repeated indices combine step by step in the storage precision, as the C does.
-    const round = data!.dtype === "float32" ? Math.fround : (v: number) => v;
-    for (let u = 0; u < p.updates; u++) {
+    const offsets = Array.from({ length: p.updates }, (_, u) => {
       let off = 0;
       for (let j = 0; j < p.k; j++) off += resolveIndex(node, idx[u * p.k + j]!, data!.shape[j]!, "ScatterND") * strides[j]!;
-      if (!view) copyElements(updates!.data, u * p.slice, out.data, off, p.slice);
-      else for (let e = 0; e < p.slice; e++) view[off + e] = round(combine(p.reduction, view[off + e]!, upd[u * p.slice + e]!));
-    }
-    return [view ? Tensor.fromNumbers(data!.dtype, data!.shape, view) : out];
+      return off;
+    });
+    return [scatterUpdates(data!, updates!, p.reduction, offsets, p.slice)];
   },
   emitC(node, ctx) {
     const [dataName, idxName, updName] = node.inputs as [string, string, string];

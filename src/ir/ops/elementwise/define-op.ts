@@ -8,6 +8,7 @@ import { emitElementwise } from "./emit-c.js";
 import { evaluateElementwise } from "./evaluate.js";
 import type { ScalarKernel } from "./kernel.js";
 import { checkInputTypes, type TypeClass } from "./type-classes.js";
+import { sameShapeInPlace } from "../same-shape-in-place.js";
 
 /** Everything that distinguishes one elementwise op from another. */
 export interface ElementwiseSpec {
@@ -81,6 +82,7 @@ export function elementwiseOp(spec: ElementwiseSpec): OpDef {
       emitElementwise(node, ctx, spec.kernel(node, dtypes), names, shapes);
     },
     macs: (_node, _inputs, outputs: readonly ValueInfo[]) => numel(outputs[0]!.shape),
+    inPlace: (_node, inputs, outputs) => sameShapeInPlace(inputs, outputs[0]!),
   };
   return {
     ...op,

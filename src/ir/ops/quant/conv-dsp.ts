@@ -3,6 +3,7 @@ import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
 import type { OpDef } from "../../op.js";
 import { getOp, registerOps } from "../../registry.js";
 import { planConv, type ConvPlan } from "./conv.js";
+import { convInPlace } from "./in-place.js";
 
 /**
  * Armv7E-M (Cortex-M4/M7) int8 convolutions: the generic QConv2D / QDepthwiseConv2D semantics
@@ -111,6 +112,9 @@ function dspConvOp(spec: DspConvSpec): OpDef {
       const shift = ctx.constArray("int32_t", p.shifts);
       const [x, w, b] = node.inputs;
       ctx.line(`${spec.kernelFn}(${ctx.ptr(x!)}, ${ctx.ptr(w!)}, ${ctx.ptr(b ?? "")}, ${ctx.ptr(node.outputs[0]!)}, ${params}, ${mult}, ${shift}, ${ctx.scratch()});`);
+    },
+    inPlace(node, inputs) {
+      return convInPlace(plan(spec, node, inputs));
     },
     macs(node, inputs, outputs) {
       return generic().macs!(node, inputs, outputs);

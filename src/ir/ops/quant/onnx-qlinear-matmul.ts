@@ -6,6 +6,7 @@ import { registerOps } from "../../registry.js";
 import { halfToNumber, numberToHalf } from "../../float16.js";
 import { Tensor } from "../../tensor.js";
 import { cHelper } from "../elementwise/c-helpers.js";
+import { matmulBatches, type MatmulBatches } from "./onnx-matmul-batches.js";
 import { defineOnnxRounding, requantizeOnnx, requireOnnxQ, requireOnnxWeight, requireScale, requireZeroPoint, weightAccess, type OnnxQDType } from "./onnx-common.js";
 
 /**
@@ -16,14 +17,7 @@ import { defineOnnxRounding, requantizeOnnx, requireOnnxQ, requireOnnxWeight, re
  * (opset 21) float16 with every step rounded to half precision like the ONNX reference.
  */
 
-interface MatMulPlan {
-  readonly m: number;
-  readonly k: number;
-  readonly n: number;
-  /** Element offsets of each output batch's A and B matrices. */
-  readonly aOffsets: number[];
-  readonly bOffsets: number[];
-  readonly outShape: number[];
+interface MatMulPlan extends MatmulBatches {
   readonly perColumn: 0 | 1;
   readonly out: OnnxQDType;
   readonly half: boolean;
@@ -34,52 +28,16 @@ function plan(node: Node, inputs: readonly (ValueInfo | undefined)[]): MatMulPla
   const at = requireOnnxQ(node, a, "a");
   const bt = requireOnnxWeight(node, b, "b");
   const out = requireOnnxQ(node, yz, "y_zero_point");
-  const A = a!.shape;
-  const B = b!.shape;
-  if (A.length < 2 || B.length < 2) fail("bad-shape", nodeLabel(node), `a and b must have rank >= 2, got [${A.join(",")}] and [${B.join(",")}]`);
-  const m = A[A.length - 2]!;
-  const k = A[A.length - 1]!;
-  const n = B[B.length - 1]!;
-  if (B[B.length - 2] !== k) fail("bad-shape", nodeLabel(node), `a [${A.join(",")}] and b [${B.join(",")}] do not chain: ${k} != ${B[B.length - 2]}`);
+  const batches = matmulBatches(node, a!.shape, b!.shape);
   requireZeroPoint(node, az, "a_zero_point", requireScale(node, as, "a_scale", undefined, true), at);
-  const bCount = requireScale(node, bs, "b_scale", n, true);
+  const bCount = requireScale(node, bs, "b_scale", batches.n, true);
   requireZeroPoint(node, bz, "b_zero_point", bCount, bt);
   requireZeroPoint(node, yz, "y_zero_point", requireScale(node, ys, "y_scale", undefined, true), out);
   const half = as!.dtype === "float16";
   if (bs!.dtype !== as!.dtype || ys!.dtype !== as!.dtype) {
     fail("unsupported-dtype", nodeLabel(node), `a_scale, b_scale and y_scale must share one type, got ${as!.dtype}, ${bs!.dtype} and ${ys!.dtype}`);
   }
-  const batchA = A.slice(0, -2);
-  const batchB = B.slice(0, -2);
-  const rank = Math.max(batchA.length, batchB.length);
-  const pa = [...new Array<number>(rank - batchA.length).fill(1), ...batchA];
-  const pb = [...new Array<number>(rank - batchB.length).fill(1), ...batchB];
-  const batch = pa.map((d, i) => {
-    const e = pb[i]!;
-    if (d !== e && d !== 1 && e !== 1) fail("bad-shape", nodeLabel(node), `batch dims of a [${A.join(",")}] and b [${B.join(",")}] do not broadcast`);
-    return Math.max(d, e);
-  });
-  const aOffsets: number[] = [];
-  const bOffsets: number[] = [];
-  const total = batch.reduce((x, y) => x * y, 1);
-  for (let i = 0; i < total; i++) {
-    let rest = i;
-    let ao = 0;
-    let bo = 0;
-    let aStride = 1;
-    let bStride = 1;
-    for (let d = rank - 1; d >= 0; d--) {
-      const idx = rest % batch[d]!;
-      rest = Math.floor(rest / batch[d]!);
-      ao += (pa[d] === 1 ? 0 : idx) * aStride;
-      bo += (pb[d] === 1 ? 0 : idx) * bStride;
-      aStride *= pa[d]!;
-      bStride *= pb[d]!;
-    }
-    aOffsets.push(ao * m * k);
-    bOffsets.push(bo * k * n);
-  }
-  return { m, k, n, aOffsets, bOffsets, outShape: [...batch, m, n], perColumn: bCount === 1 ? 0 : 1, out, half };
+  return { ...batches, perColumn: bCount === 1 ? 0 : 1, out, half };
 }
 
 const QLinearMatMul: OpDef = {
