@@ -6,7 +6,6 @@ import { EgretError, fail } from "../errors.js";
 import { preloadKerasReaderFor } from "../importers/keras/index.js";
 import { tflmArenaFor } from "../importers/tflite/tflm-arena.js";
 import "../ir/ops/index.js";
-import { allOps } from "../ir/registry.js";
 import { runGraph } from "../interp/run.js";
 import { readNpy, writeNpy } from "../io/npy.js";
 import { checkOutputDir, writeOutputDir } from "../output.js";
@@ -15,7 +14,7 @@ import { checkRules, DEFAULT_CHECK_SEED, describeFailure } from "../rules/check.
 import { loadRuleFiles } from "../rules/load.js";
 import { describeGraph, formatInfo } from "./info.js";
 import { isKmodelFile, printKmodelInfo, runKmodelFile } from "./kmodel.js";
-import { opTableMarkdown } from "./op-table.js";
+import { opListing, opTableMarkdown } from "./op-table.js";
 import { registerRunTargetCommand } from "./run-target.js";
 import { registerBenchCommand } from "./bench.js";
 import { findBackend } from "../../backends/index.js";
@@ -148,14 +147,14 @@ program
 
 program
   .command("ops")
-  .description("list the supported operators")
+  .description("list the supported operators, their element types and the opsets and forms they accept")
   .option("--json", "print machine-readable JSON")
   .option("--markdown", "print the README's op table")
   .action((opts: { json?: boolean; markdown?: boolean }) => {
-    const ops = allOps().map((o) => ({ op: o.name, family: o.family }));
+    const ops = opListing();
     if (opts.markdown) console.log(opTableMarkdown());
     else if (opts.json) console.log(JSON.stringify(ops, null, 2));
-    else for (const o of ops) console.log(`${o.family.padEnd(12)} ${o.op}`);
+    else for (const o of ops) console.log(`${o.family.padEnd(12)} ${o.op.padEnd(26)} ${o.types} | ${o.forms}`);
   });
 
 registerEvalCommand(program);

@@ -14,6 +14,12 @@ export interface EmitCtx {
   ptr(name: string): string;
   info(name: string): ValueInfo;
   /**
+   * For a constant of a sub-byte type (int4, uint4, int2, uint2): a `const uint8_t *` to its
+   * elements packed as src/ir/subbyte.ts lays them out (what flash then holds); undefined when
+   * the tensor is not a constant (run-time sub-byte tensors take one byte per element).
+   */
+  packedPtr(name: string): string | undefined;
+  /**
    * Uses a runtime-c kernel unit, e.g. "conv_f32" for runtime-c/kernels/conv_f32.{c,h}. The
    * compiled output copies exactly the units used and includes their headers.
    */

@@ -1,5 +1,5 @@
 import { fail } from "../errors.js";
-import { DTYPES } from "../ir/dtype.js";
+import { DTYPES, isSubByte } from "../ir/dtype.js";
 import { nodeLabel, type Graph, type Node, type ValueInfo } from "../ir/graph.js";
 import { getOp } from "../ir/registry.js";
 import { shapeToString } from "../ir/shape.js";
@@ -7,6 +7,8 @@ import { planStorage, byteSize, isAliasNode, type StoragePlan } from "../schedul
 import { cComment, cIdent, CWriter } from "./cwriter.js";
 import type { EmitCtx } from "./emit-ctx.js";
 import { cInitializer, cLiteral } from "./literals.js";
+import { packSubByte, packedByteLength } from "../ir/subbyte.js";
+import { Tensor } from "../ir/tensor.js";
 
 export interface EmittedModel {
   readonly modelC: string;
@@ -82,7 +84,9 @@ export function emitModel(graph: Graph, options: EmitOptions = {}): EmittedModel
     runtimeUnits: [...state.units].sort(),
     plan,
     kernelCalls: state.kernelCalls,
-    weightBytes: [...state.usedConsts].reduce((s, name) => s + graph.constants.get(name)!.byteLength, 0),
+    weightBytes:
+      [...state.usedConsts].reduce((s, name) => s + graph.constants.get(name)!.byteLength, 0) +
+      [...state.packedConsts.keys()].reduce((s, name) => s + packedByteLength(graph.constants.get(name)!.dtype, graph.constants.get(name)!.size), 0),
   };
 }
 
@@ -100,6 +104,8 @@ class EmitState {
   readonly constArrays = new Map<string, { name: string; decl: string }>();
   readonly usedConsts = new Set<string>();
   readonly constNames = new Map<string, string>();
+  /** Sub-byte constants kept packed in flash (`packedPtr`): tensor name -> C array name. */
+  readonly packedConsts = new Map<string, string>();
   readonly idents = new Set<string>();
   readonly body: string[] = [];
   kernelCalls = 0;
@@ -117,6 +123,7 @@ class EmitState {
     this.ctx = {
       ptr: (name) => this.ptr(name),
       info: (name) => this.info(name),
+      packedPtr: (name) => this.packedPtr(name),
       useRuntime: (unit) => void this.units.add(unit),
       define: (key, code) => {
         if (!this.defines.has(key)) this.defines.set(key, code);
@@ -185,6 +192,18 @@ class EmitState {
     }
   }
 
+  packedPtr(name: string): string | undefined {
+    const t = this.graph.constants.get(name);
+    if (!t || this.plan.storage.get(name)?.kind !== "const") return undefined;
+    if (!isSubByte(t.dtype)) fail("internal", this.current ? nodeLabel(this.current) : "codegen", `tensor "${name}" is ${t.dtype}; only sub-byte constants are packed`);
+    let c = this.packedConsts.get(name);
+    if (!c) {
+      c = this.uniqueName(`w_${name}_packed`);
+      this.packedConsts.set(name, c);
+    }
+    return c;
+  }
+
   scratch(): string {
     const node = this.current!;
     const off = this.plan.scratch.get(node.name);
@@ -224,15 +243,13 @@ function renderSource(graph: Graph, state: EmitState, prefix: string, PREFIX: st
   for (const code of state.defines.values()) w.raw(code).line();
   for (const name of state.usedConsts) {
     const t = graph.constants.get(name)!;
-    const cname = state.constNames.get(name)!;
     w.line(cComment(`${name}: ${t.dtype}[${shapeToString(t.shape)}]`));
-    if (t.size === 0) {
-      w.line(`static const ${DTYPES[t.dtype].ctype} ${cname}[1] = { 0 };`);
-    } else {
-      w.line(`static const ${DTYPES[t.dtype].ctype} ${cname}[${t.size}] = {`);
-      w.raw(cInitializer(t));
-      w.line("};");
-    }
+    constantArray(w, DTYPES[t.dtype].ctype, state.constNames.get(name)!, t);
+  }
+  for (const [name, cname] of state.packedConsts) {
+    const t = graph.constants.get(name)!;
+    w.line(cComment(`${name}: ${t.dtype}[${shapeToString(t.shape)}], ${8 / DTYPES[t.dtype].bits} elements per byte, first in the low bits`));
+    constantArray(w, "uint8_t", cname, t.size === 0 ? t : packedTensor(t));
   }
   for (const { decl } of state.constArrays.values()) w.line(decl);
   w.line();
@@ -255,6 +272,22 @@ function renderSource(graph: Graph, state: EmitState, prefix: string, PREFIX: st
   });
   void PREFIX;
   return w.toString();
+}
+
+function constantArray(w: CWriter, ctype: string, cname: string, t: Tensor): void {
+  if (t.size === 0) {
+    w.line(`static const ${ctype} ${cname}[1] = { 0 };`);
+    return;
+  }
+  w.line(`static const ${ctype} ${cname}[${t.size}] = {`);
+  w.raw(cInitializer(t));
+  w.line("};");
+}
+
+/** A sub-byte tensor's packed bytes as a uint8 tensor (for the initializer writer). */
+function packedTensor(t: Tensor): Tensor {
+  const bytes = packSubByte(t);
+  return new Tensor("uint8", [bytes.length], bytes);
 }
 
 function renderHeader(graph: Graph, plan: StoragePlan, prefix: string, PREFIX: string, stateBytes: number, stateNote?: string): string {

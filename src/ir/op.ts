@@ -40,6 +40,11 @@ export interface OpDef {
   readonly family: string;
   /** Data element types in words, for the README op table (default: "float32" and others). */
   readonly dataTypes?: string;
+  /**
+   * The ONNX opsets and attribute / input forms the op accepts, in words, for `egret ops` and the
+   * README table (default: every opset's form, canonicalised by `constInputs` and `canonicalize`).
+   */
+  readonly forms?: string;
   /** Swapping two operands gives the same result (Add, Mul...): the e-graph matcher tries both orders. */
   readonly commutative?: boolean;
   /** Numbers of inputs/outputs accepted, optional ones included. */
@@ -82,6 +87,22 @@ export interface OpDef {
    * without materialising that input (it may be far bigger than the compile-time budget).
    */
   evaluateFromTypes?(node: Node, inputs: readonly (ValueInfo | undefined)[]): Tensor[];
+  /**
+   * Inputs whose values the op never reads, only their type (CastLike's input 1): a node whose
+   * other inputs are constants is folded at import even when these are computed at run time;
+   * `evaluate` then gets an empty tensor of the input's type in their place.
+   */
+  readonly typeOnlyInputs?: readonly number[];
+  /**
+   * The op computes in float32 only, and float16 operands are widened to float32 around it at
+   * import (widen-half.ts): exact for ops that accumulate in float32 (MatMul, Conv).
+   */
+  readonly halfAsFloat?: boolean;
+  /**
+   * A warning about an imported node that compiles but probably not as the user intends (a
+   * graph exported in training mode); buildGraph reports it once per message with the nodes.
+   */
+  importWarning?(node: Node): string | undefined;
   /**
    * The result is a tensor the node's attributes already hold (Constant): folding it allocates
    * nothing, so it is folded whatever its size (LIMITS.foldBytes bounds new constants only).

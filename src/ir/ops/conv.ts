@@ -169,6 +169,8 @@ function macsOf(p: ConvPlan, transposed: boolean): number {
 
 const Conv: OpDef = {
   name: "Conv",
+  halfAsFloat: true,
+  dataTypes: "float32; float16 (widened to float32 at import)",
   family: "conv",
   inputs: { min: 2, max: 3 },
   outputs: { min: 1, max: 1 },
@@ -203,6 +205,8 @@ const Conv: OpDef = {
 
 const ConvTranspose: OpDef = {
   name: "ConvTranspose",
+  halfAsFloat: true,
+  dataTypes: "float32; float16 (widened to float32 at import)",
   family: "conv",
   inputs: { min: 2, max: 3 },
   outputs: { min: 1, max: 1 },

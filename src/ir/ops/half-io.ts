@@ -38,6 +38,7 @@ export function withHalfIo(def: OpDef): OpDef {
       const inner: EmitCtx = {
         ptr: (name) => (layout.copies.has(name) ? at(layout.copies.get(name)!.offset) : ctx.ptr(name)),
         info: (name) => widen(ctx.info(name))!,
+        packedPtr: (name) => (layout.copies.has(name) ? undefined : ctx.packedPtr(name)),
         useRuntime: (unit) => ctx.useRuntime(unit),
         define: (key, code) => ctx.define(key, code),
         constArray: (ctype, values) => ctx.constArray(ctype, values),

@@ -34,6 +34,9 @@ export interface ElementwiseSpec {
   /** The shapes broadcasting sees, when they are not the inputs' own (legacy opset < 7 `axis`). */
   readonly alignShapes?: (node: Node, shapes: readonly Shape[]) => Shape[];
   readonly canonicalize?: (node: Node, opset: number) => Node;
+  /** OpDef.forms / dataTypes, for `egret ops` and the README table. */
+  readonly forms?: string;
+  readonly dataTypes?: string;
 }
 
 /**
@@ -84,5 +87,7 @@ export function elementwiseOp(spec: ElementwiseSpec): OpDef {
   return {
     ...op,
     ...(spec.canonicalize ? { canonicalize: spec.canonicalize } : {}),
+    ...(spec.forms ? { forms: spec.forms } : {}),
+    ...(spec.dataTypes ? { dataTypes: spec.dataTypes } : {}),
   };
 }
