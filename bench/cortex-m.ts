@@ -3,15 +3,20 @@
  * (mps2-an386, -icount shift=0): instructions per inference with the generic and the optimised
  * kernels (measured in the same run), MACs per instruction, flash and RAM, bit-exactness on every
  * golden pair, and the Spearman correlation between the cortex-m4 cost model's per-op predictions
- * and the measured per-op instructions over all kernel calls of all models. Asserts nothing.
+ * and the measured per-op instructions over all kernel calls of all models. Then the networks of
+ * bench/constructed-models.ts (shapes of MCU models not in ../shared), checked bit for bit against
+ * the TypeScript evaluator, and MACs per instruction of every layer of >= 32K MACs (optimised).
+ * Asserts nothing.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatPerOpTable, opComparisons, spearman, type OpComparison } from "../src/cli/per-op-table.js";
-import { egret } from "../src/index.js";
+import { egret, Tensor, type Graph } from "../src/index.js";
 import { PACKAGE_ROOT } from "../src/paths.js";
 import type { Measurement, MeasureRequest } from "../src/pipeline/target.js";
+import { largeLayers, largeLayerTable, type LayerEfficiency } from "./cortex-m-layers.js";
+import { anomalyDetectionAutoencoder, depthwiseStride1, depthwiseStride2, int8Input, streamingWakeWord } from "./constructed-models.js";
 
 type KernelSet = MeasureRequest["kernels"];
 
@@ -22,6 +27,24 @@ const MODELS = [
   { golden: "pretrainedResnet_quant", path: "mlperf-tiny/ic/pretrainedResnet_quant.tflite", tflmRef: 105_550_011, tflmCmsis: 29_784_338, tflmArena: 54_340 },
   { golden: "person_detect", path: "tflm-models/person_detect.tflite", tflmRef: 95_138_459, tflmCmsis: 22_573_814, tflmArena: 82_292 },
 ] as const;
+/** Constructed networks; TFLM + CMSIS-NN figures from issue 15 where the real model has them. */
+const CONSTRUCTED: readonly { name: string; build: () => Graph; tflmCmsis?: number; tflmArena?: number }[] = [
+  { name: "ad_autoencoder (int8 I/O)", build: anomalyDetectionAutoencoder, tflmCmsis: 583_241, tflmArena: 2_580 },
+  { name: "depthwise 3x1/5x5/7x7 s1", build: depthwiseStride1 },
+  { name: "depthwise 3x1/5x5/7x7 s2", build: depthwiseStride2 },
+  // No TFLM figure: this network shares only the layer kinds and input shape of the real model.
+  { name: "streaming wake word (shape-alike)", build: streamingWakeWord },
+];
+
+interface BenchCase {
+  readonly name: string;
+  readonly graph: Graph;
+  /** Input and expected output bytes; pair 0 is timed. */
+  readonly pairs: readonly { input: Uint8Array; want: Uint8Array }[];
+  readonly tflmRef?: number;
+  readonly tflmCmsis?: number;
+  readonly tflmArena?: number;
+}
 /** `--target cortex-m7` measures the M7 build instead (the anchors stay the M4's). */
 const TARGET = targetFromArgs(process.argv);
 /** N + 1 inferences per run: one inference = (T(N+1) - T(1)) / N, ±40/N instructions. */
@@ -46,36 +69,36 @@ function main(): void {
   console.log(`target ${TARGET} (QEMU); TFLM anchors are Cortex-M4 figures`);
   const started = Date.now();
   const all: Record<KernelSet, OpComparison[]> = { generic: [], optimised: [] };
-  const header = ["model", "kernels", "instructions", "vs TFLM ref", "vs TFLM+CMSIS", "MACs/insn", "flash B", "weights B", "RAM B", "arena B", "stack B", "TFLM arena", "bit-exact"];
+  const header = ["model", "kernels", "instructions", "vs TFLM ref", "vs TFLM+CMSIS", "MACs/insn", "flash B", "weights B", "RAM B", "arena B", "stack B", "state B", "TFLM arena", "bit-exact"];
   const rows: string[][] = [];
-  for (const model of MODELS) {
-    const graph = egret.importModelFile(join(SHARED, "models", "tflite", model.path));
-    const macs = egret.describeGraph(graph).macs;
-    const multi = join(SHARED, "golden", model.golden, "multi");
-    const pairs = readdirSync(multi).filter((f) => /^input_\d+_0\.bin$/.test(f)).length;
+  const layers: LayerEfficiency[] = [];
+  for (const model of benchCases()) {
+    const macs = egret.describeGraph(model.graph).macs;
     const results = new Map<KernelSet, Measurement>();
     for (const kernels of sets) {
       const dir = mkdtempSync(join(tmpdir(), "egret-bench-cm-"));
       try {
         // Timing and per-op profile on pair 0; every other pair checks bit-exactness only.
-        const read = (f: string) => new Uint8Array(readFileSync(join(multi, f)));
-        const request = { kernels, sourceName: model.path, dir };
-        const m = egret.measure(graph, TARGET, { ...request, inputs: [read("input_0_0.bin")], inferences: INFERENCES + 1, perOp: true });
-        let exact = Buffer.compare(Buffer.from(m.outputs[0]!), Buffer.from(read("output_0_0.bin"))) === 0 ? 1 : 0;
-        for (let k = 1; k < pairs; k++) {
-          const again = egret.measure(graph, TARGET, { ...request, inputs: [read(`input_${k}_0.bin`)], inferences: 1, perOp: false });
-          if (Buffer.compare(Buffer.from(again.outputs[0]!), Buffer.from(read(`output_${k}_0.bin`))) === 0) exact++;
-        }
+        const [first, ...rest] = model.pairs;
+        const request = { kernels, sourceName: model.name };
+        const m = egret.measure(model.graph, TARGET, { ...request, dir, inputs: [first!.input], inferences: INFERENCES + 1, perOp: true });
+        let exact = Buffer.compare(Buffer.from(m.outputs[0]!), Buffer.from(first!.want)) === 0 ? 1 : 0;
+        rest.forEach((pair, k) => {
+          const again = egret.measure(model.graph, TARGET, { ...request, dir: join(dir, `pair-${k + 1}`), inputs: [pair.input], inferences: 1, perOp: false });
+          if (Buffer.compare(Buffer.from(again.outputs[0]!), Buffer.from(pair.want)) === 0) exact++;
+        });
         results.set(kernels, m);
         // The per-op predictions are the target's own cost model's (the cortex-m4 model for every variant).
         const ops = opComparisons(m.perOp ?? []);
         all[kernels].push(...ops);
-        if (perOp) console.log(`\n${model.golden}, ${kernels} kernels:\n${formatPerOpTable(ops)}`);
+        if (kernels === "optimised") layers.push(...largeLayers(model.name, m.program, m.perOp ?? []));
+        if (perOp) console.log(`\n${model.name}, ${kernels} kernels:\n${formatPerOpTable(ops)}`);
         const insns = m.instructionsPerInference;
+        const vs = (anchor: number | undefined) => (anchor === undefined ? "-" : `${(insns / anchor).toFixed(3)}x`);
         rows.push([
-          model.golden, kernels, Math.round(insns).toString(), `${(insns / model.tflmRef).toFixed(3)}x`, `${(insns / model.tflmCmsis).toFixed(3)}x`,
+          model.name, kernels, Math.round(insns).toString(), vs(model.tflmRef), vs(model.tflmCmsis),
           (macs / insns).toFixed(3), String(m.size.flash.total), String(m.size.flash.weights), String(m.size.ram.total),
-          String(m.size.ram.arena), String(m.size.ram.stack), String(model.tflmArena), `${exact}/${pairs}`,
+          String(m.size.ram.arena), String(m.size.ram.stack), String(m.size.ram.state), model.tflmArena === undefined ? "-" : String(model.tflmArena), `${exact}/${model.pairs.length}`,
         ]);
       } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -83,7 +106,7 @@ function main(): void {
     }
     const g = results.get("generic");
     const o = results.get("optimised");
-    if (g && o) rows.push([model.golden, "ratio", `${(g.instructionsPerInference / o.instructionsPerInference).toFixed(2)}x fewer`, "", "", "", "", "", "", "", "", "", ""]);
+    if (g && o) rows.push([model.name, "ratio", `${(g.instructionsPerInference / o.instructionsPerInference).toFixed(2)}x fewer`, "", "", "", "", "", "", "", "", "", "", ""]);
   }
   console.log(table(header, rows));
   for (const kernels of sets) {
@@ -92,7 +115,27 @@ function main(): void {
   }
   const both = [...all.generic, ...all.optimised];
   if (sets.length === 2) console.log(`Spearman over both kernel sets: ${spearman(both.map((r) => r.predicted), both.map((r) => r.measured)).toFixed(3)} over ${both.length} kernel calls`);
+  const big = largeLayerTable(layers);
+  console.log(`\nLayers of >= 32K MACs, optimised kernels (${big.below} of ${layers.length} below 0.6 MACs/instruction):\n${table(big.header, big.cells)}`);
   console.log(`bench:cortex-m finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** The ../shared models with their golden pairs, then the constructed networks against the evaluator. */
+function benchCases(): BenchCase[] {
+  const cases: BenchCase[] = MODELS.map((model) => {
+    const multi = join(SHARED, "golden", model.golden, "multi");
+    const read = (f: string) => new Uint8Array(readFileSync(join(multi, f)));
+    const count = readdirSync(multi).filter((f) => /^input_\d+_0\.bin$/.test(f)).length;
+    const pairs = Array.from({ length: count }, (_, k) => ({ input: read(`input_${k}_0.bin`), want: read(`output_${k}_0.bin`) }));
+    return { ...model, name: model.golden, graph: egret.importModelFile(join(SHARED, "models", "tflite", model.path)), pairs };
+  });
+  for (const c of CONSTRUCTED) {
+    const graph = c.build();
+    const input = int8Input(graph, 7);
+    const want = egret.runGraph(graph, [Tensor.fromBytes(graph.inputs[0]!.dtype, graph.inputs[0]!.shape, input)])[0]!.bytes();
+    cases.push({ ...c, graph, pairs: [{ input, want }] });
+  }
+  return cases;
 }
 
 function table(header: readonly string[], rows: readonly string[][]): string {

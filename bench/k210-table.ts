@@ -1,41 +1,32 @@
 /**
- * `npm run bench:k210`: Egret's k210 output against nncase v0.2's kmodel for the same source model
- * (../shared/models/kmodel/v4): KPU layers, CPU layers, share of MACs on the KPU, KPU RAM, main RAM
- * and file size. Both files are read with the same reader (backends/k210/kmodel) and measured the
- * same way, so the columns compare like with like. Egret calibrates with seeded random inputs
- * (nncase used the example's image set), which changes quantisation, not the layer split.
- * Prints a markdown table; asserts nothing.
+ * `npm run bench:k210`: Egret's K210 kmodel against nncase v0.2's for the same network
+ * (../shared/models/kmodel/v4), both read and measured by the same code (backends/k210/kmodel):
+ * KPU convs, CPU layers, share of MACs on the KPU, main RAM (the file's main_mem: working memory),
+ * KPU RAM, file size, and the latency estimate of backends/k210/latency.ts; then accuracy on
+ * held-out images (Pearson r of each output against the float model on the same pixels) for both
+ * kmodels, and the slim-320 latency beside nncase's measured 65.6 ms. Egret compiles with the
+ * networks' calibration (bench/k210-networks.ts) and, for the image models, `--input-type uint8`.
+ * Prints markdown; asserts nothing.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { seededRandomInputs } from "../backends/k210/calibrate.js";
+import { estimateKmodelLatency } from "../backends/k210/latency.js";
 import { layerGeometry } from "../backends/k210/kpu-layer.js";
 import { describeKmodel } from "../backends/k210/kmodel/describe.js";
-import { egret } from "../src/index.js";
-import { parseKmodel, type Kmodel } from "../backends/k210/kmodel/index.js";
+import { egret, Tensor as TensorClass, type Tensor } from "../src/index.js";
+import { kerasReady } from "../src/importers/keras/index.js";
+import { parseKmodel, type KmodelV4 } from "../backends/k210/kmodel/index.js";
+import { runKmodelV4 } from "../backends/k210/kmodel/run-v4.js";
 import { PACKAGE_ROOT } from "../src/paths.js";
+import { benchNetworks, type BenchNetwork } from "./k210-networks.js";
 
 const SHARED = join(PACKAGE_ROOT, "..", "shared");
-const MODELS = [
-  { name: "iris", source: "models/kmodel/source/iris.tflite", nncase: "models/kmodel/v4/iris.kmodel" },
-  { name: "ulffd_landmark", source: "models/kmodel/source/ulffd_landmark.tflite", nncase: "models/kmodel/v4/ulffd_landmark.kmodel" },
-  { name: "slim-320", source: "models/kmodel/source/slim-320.caffemodel", nncase: "models/kmodel/v4/slim-320.kmodel" },
-] as const;
+/** nncase's slim-320 on a KD233 board (models/kmodel/README.md). */
+const NNCASE_SLIM_MS = 65.6;
 
-interface Row {
-  readonly kpuLayers: number;
-  readonly cpuLayers: number;
-  readonly kpuMacShare: number;
-  readonly kpuRam: number;
-  readonly mainRam: number;
-  readonly fileBytes: number;
-}
-
-/** MACs of the KPU convs and of the CPU convs/matmuls of a v4 kmodel. */
-function macSplit(model: Kmodel): { kpu: number; cpu: number } {
-  let kpu = 0;
-  let cpu = 0;
-  if (model.version !== 4) return { kpu, cpu };
+/** MACs of the KPU layers and of the CPU convs/matmuls of a v4 kmodel. */
+function macSplit(model: KmodelV4): { kpu: number; cpu: number } {
+  let kpu = 0, cpu = 0;
   for (const node of model.nodes) {
     const b = node.body;
     const a = b.attrs as Record<string, number & number[]>;
@@ -43,8 +34,7 @@ function macSplit(model: Kmodel): { kpu: number; cpu: number } {
       const g = layerGeometry(b.kpu.layer.args);
       kpu += b.kpu.batches * g.inHeight * g.inWidth * g.outChannels * g.kernel * g.kernel * (g.depthwise ? 1 : g.inChannels);
     } else if (node.name === "conv2d") {
-      const outElements = b.outputs[0]!.size / 4;
-      cpu += outElements * ((a.in_shape?.[1] ?? 0) / a.groups!) * a.filter_h! * a.filter_w!;
+      cpu += (b.outputs[0]!.size / 4) * ((a.in_shape?.[1] ?? 0) / a.groups!) * a.filter_h! * a.filter_w!;
     } else if (node.name === "matmul") {
       cpu += a.a_rows! * a.a_cols! * a.b_cols!;
     }
@@ -52,53 +42,97 @@ function macSplit(model: Kmodel): { kpu: number; cpu: number } {
   return { kpu, cpu };
 }
 
-function rowOf(model: Kmodel, file: string): Row {
+function cells(model: KmodelV4, file: string): string[] {
   const info = describeKmodel(model, file);
-  const macs = macSplit(model);
-  const total = macs.kpu + macs.cpu;
-  return {
-    kpuLayers: info.kpuLayers,
-    // Data movement to the KPU (kpu_upload) is neither a KPU conv nor CPU compute: counted apart.
-    cpuLayers: info.cpuLayers,
-    kpuMacShare: total === 0 ? 0 : macs.kpu / total,
-    kpuRam: info.kpuRamBytes,
-    mainRam: info.mainMemoryBytes,
-    fileBytes: info.fileBytes,
-  };
+  const m = macSplit(model);
+  const share = m.kpu + m.cpu === 0 ? 0 : m.kpu / (m.kpu + m.cpu);
+  return [info.kpuLayers, info.cpuLayers, `${(100 * share).toFixed(1)} %`, info.mainMemoryBytes, info.kpuRamBytes, info.fileBytes, estimateKmodelLatency(model).totalMs.toFixed(1)].map(String);
 }
 
-function egretKmodel(sourcePath: string): Kmodel {
-  const graph = egret.importModelFile(sourcePath);
-  // The k210 rules and cost model choose the KPU layers (extraction), then the target quantises them.
-  const result = egret.compile(graph, { target: "k210", calibration: seededRandomInputs(graph, 1, 7), sourceName: sourcePath });
-  const bytes = result.binaryFiles.get("model.kmodel");
-  if (bytes === undefined) throw new Error(result.diagnostics.map((d) => d.message).join("; ") || "no model.kmodel written");
-  return parseKmodel(bytes, "egret.kmodel");
+function asV4(bytes: Uint8Array, file: string): KmodelV4 {
+  const model = parseKmodel(bytes, file);
+  if (model.version !== 4) throw new Error(`${file}: kmodel v4 expected`);
+  return model;
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
-const cells = (r: Row) => [r.kpuLayers, r.cpuLayers, pct(r.kpuMacShare), r.kpuRam, r.mainRam, r.fileBytes].map(String);
+function egretKmodel(n: BenchNetwork): KmodelV4 {
+  const result = egret.compile(n.graph, { target: "k210", calibration: n.calibration, ...(n.uint8Input ? { targetOptions: { inputType: "uint8", mean: [0], std: [1] } } : {}) });
+  return asV4(result.binaryFiles.get("model.kmodel")!, `${n.name} (Egret)`);
+}
 
-function main(): void {
+/** A [0, 1] image tensor (NCHW or NHWC) as the planar uint8 pixels the kmodels take. */
+function planarPixels(x: Tensor, nhwc: boolean): Uint8Array {
+  const v = x.toNumbers();
+  const [c, hw] = nhwc ? [x.shape[3]!, x.shape[1]! * x.shape[2]!] : [x.shape[1]!, x.shape[2]! * x.shape[3]!];
+  const out = new Uint8Array(v.length);
+  for (let j = 0; j < v.length; j++) out[nhwc ? (j % c) * hw + Math.floor(j / c) : j] = Math.round(v[j]! * 255);
+  return out;
+}
+
+function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  let mx = 0, my = 0;
+  for (let i = 0; i < x.length; i++) { mx += x[i]!; my += y[i]!; }
+  mx /= x.length; my /= y.length;
+  let sxy = 0, sxx = 0, syy = 0;
+  for (let i = 0; i < x.length; i++) { const a = x[i]! - mx, b = y[i]! - my; sxy += a * b; sxx += a * a; syy += b * b; }
+  return sxy / Math.sqrt(sxx * syy);
+}
+
+/** r of each output of `model` on the held-out pixels against the float model on the same pixels. */
+function accuracy(n: BenchNetwork, model: KmodelV4): string {
+  const x = n.heldOut![0]!;
+  const nhwc = x.shape[3] === 3;
+  const pixels = planarPixels(x, nhwc);
+  // The float model sees exactly the pixels the kmodels get (u/255).
+  const exact = TensorClass.fromNumbers("float32", x.shape, Array.from(x.toNumbers(), (v) => Math.round(v * 255) / 255));
+  const want = egret.runGraph(n.graph, [exact]);
+  const got = runKmodelV4(model, [pixels]).map((b) => new Float32Array(b.slice().buffer));
+  // Outputs are matched by size: nncase's files may list them in another order (slim-320 does).
+  const unused = new Set(got.keys());
+  return want.map((w) => {
+    const i = [...unused].find((k) => got[k]!.length === w.size);
+    if (i === undefined) return "n/a";
+    unused.delete(i);
+    return pearson(got[i]!, w.toNumbers()).toFixed(4);
+  }).join(", ");
+}
+
+async function main(): Promise<void> {
   if (!existsSync(SHARED)) {
     console.error(`bench:k210 needs ../shared next to the repository (looked for ${SHARED})`);
     process.exit(1);
   }
+  await kerasReady();
   const lines = [
-    "| model | compiler | KPU layers | CPU layers | MACs on KPU | KPU RAM (B) | main RAM (B) | file (B) |",
-    "|---|---|---:|---:|---:|---:|---:|---:|",
+    "| network | compiler | KPU convs | CPU layers | MACs on the KPU | main RAM (B) | KPU RAM (B) | file (B) | est. latency (ms) |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|",
   ];
-  for (const m of MODELS) {
-    const nncasePath = join(SHARED, m.nncase);
-    lines.push(`| ${m.name} | nncase v0.2 | ${cells(rowOf(parseKmodel(new Uint8Array(readFileSync(nncasePath)), nncasePath), m.nncase)).join(" | ")} |`);
+  const notes: string[] = [];
+  for (const n of benchNetworks(SHARED)) {
+    const theirs = n.nncase === undefined ? undefined : asV4(new Uint8Array(readFileSync(join(SHARED, n.nncase))), n.nncase);
+    if (theirs !== undefined) lines.push(`| ${n.name} | nncase v0.2 | ${cells(theirs, n.name).join(" | ")} |`);
+    let ours: KmodelV4 | undefined;
     try {
-      lines.push(`| ${m.name} | Egret | ${cells(rowOf(egretKmodel(join(SHARED, m.source)), m.name)).join(" | ")} |`);
+      ours = egretKmodel(n);
+      lines.push(`| ${n.name} | Egret | ${cells(ours, n.name).join(" | ")} |`);
     } catch (e) {
-      lines.push(`| ${m.name} | Egret | failed: ${(e as Error).message.replace(/\|/g, "/").slice(0, 200)} | | | | | |`);
+      lines.push(`| ${n.name} | Egret | failed: ${(e as Error).message.replace(/\|/g, "/").slice(0, 200)} | | | | | | |`);
+    }
+    if (ours !== undefined && theirs !== undefined && n.heldOut !== undefined) {
+      notes.push(`${n.name} accuracy on a held-out image (Pearson r per output vs the float model): Egret ${accuracy(n, ours)}; nncase ${accuracy(n, theirs)}`);
+    }
+    if (n.name === "slim-320" && ours !== undefined && theirs !== undefined) {
+      const e = estimateKmodelLatency(ours), t = estimateKmodelLatency(theirs);
+      notes.push(
+        `slim-320 latency: Egret's kmodel estimated ${e.totalMs.toFixed(1)} ms (KPU ${e.kpuMs.toFixed(1)}, CPU ${e.cpuMs.toFixed(1)}); nncase's kmodel estimated ${t.totalMs.toFixed(1)} ms by the same model ` +
+          `and measured ${NNCASE_SLIM_MS} ms on a KD233 (ratio ${(NNCASE_SLIM_MS / t.totalMs).toFixed(2)}); Egret scaled by that ratio: ${((e.totalMs * NNCASE_SLIM_MS) / t.totalMs).toFixed(1)} ms. ` +
+          "Assumptions: KPU and CPU at 400 MHz, no overlap, cycle counts of backends/k210/latency.ts (unvalidated).",
+      );
     }
   }
   console.log(lines.join("\n"));
-  console.log("\nCPU layers: kmodel nodes that are not KPU ops (kpu_upload counts as KPU data movement).");
+  console.log("\nKPU convs: kpu_conv2d nodes; CPU layers: the other nodes except kpu_upload; main RAM: the file's main_mem.");
+  for (const note of notes) console.log(`\n${note}`);
 }
 
-main();
+await main();

@@ -1,19 +1,16 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadSamples } from "../src/calib/data.js";
-import { tfliteQuantizationOf } from "../src/importers/tflite/index.js";
+import { egret } from "../src/index.js";
 import type { Graph } from "../src/ir/graph.js";
 import { Tensor } from "../src/ir/tensor.js";
 import type { Sample } from "../src/quantize/calibrate.js";
-import { argmax, SqnrAccumulator } from "../src/quantize/metrics.js";
-import { quantizeProgram, type PtqOptions, type PtqResult } from "../src/quantize/ptq.js";
-import { egret } from "../src/index.js";
 
 /**
- * Post-training quantization against the TensorFlow converter (issue 5's done-when): for a float
- * model with an official int8 twin, calibration samples and evaluation samples that never overlap
- * (the evaluation set is real corpus inputs plus flips, shifts and noise of them), and the SQNR of
- * each program's output against the float model's. Shared by test/quantize and bench/ptq.ts.
+ * The corpus' float networks with an int8 twin made by the TensorFlow converter: calibration
+ * samples and evaluation samples that never overlap (the evaluation set is real corpus inputs plus
+ * flips, shifts and noise of them). Shared by test/quantize and bench:ptq (bench/ptq-compare.ts
+ * measures them).
  */
 export interface PtqCase {
   readonly name: string;
@@ -57,11 +54,15 @@ function remap(t: Tensor, fy: (y: number) => number, fx: (x: number) => number):
 
 const clampTo = (n: number) => (i: number) => Math.min(n - 1, Math.max(0, i));
 
+const sameValues = (a: Tensor, b: Tensor) => a.data.length === b.data.length && a.data.every((v, i) => v === b.data[i]);
+
 /**
  * MLPerf Tiny IC ResNet-8. Calibration: the corpus' five face photos (datasets/faces, resized to
  * 32x32, pixel values 0..255 as the model takes them) and their mirror images. Evaluation: the 8
- * TFLM reference inputs of golden/pretrainedResnet_quant/multi (CIFAR-10 images and variations),
- * each also mirrored, shifted-and-cropped by 2 pixels and with +-12 noise: 32 inputs.
+ * TFLM reference inputs of golden/pretrainedResnet_quant/multi (a black image, then one CIFAR-10
+ * truck and variations of it), each also mirrored, shifted-and-cropped by 2 pixels and with +-12
+ * noise, identical inputs once (the black image's mirror and shift are the black image; input 2 is
+ * input 1 mirrored, so each one's mirror is the other): 28 inputs.
  */
 export function icCase(shared: string): PtqCase {
   const dir = join(shared, "models/tflite/mlperf-tiny/ic");
@@ -72,9 +73,40 @@ export function icCase(shared: string): PtqCase {
   const evalSet: Sample[] = [];
   for (let k = 0; k < 8; k++) {
     const x = dequantizedFile(join(shared, `golden/pretrainedResnet_quant/multi/input_${k}_0.bin`), [1, 32, 32, 3], 1, -128);
-    evalSet.push([x], [remap(x, (y) => y, (c) => 31 - c)], [remap(x, clampTo(32), (c) => clampTo(32)(c + 2))], [noisy(x, 12, 0x1c0000 + k, 0, 255)]);
+    for (const v of [x, remap(x, (y) => y, (c) => 31 - c), remap(x, clampTo(32), (c) => clampTo(32)(c + 2)), noisy(x, 12, 0x1c0000 + k, 0, 255)]) {
+      // k = 0 is a black image: its mirror and shift are the same input and would count it thrice.
+      if (!evalSet.some((s) => sameValues(s[0]!, v))) evalSet.push([v]);
+    }
   }
   return { name: "IC ResNet-8", floatGraph, tfGraph, calib, evalSet };
+}
+
+/**
+ * MLPerf Tiny IC ResNet-8, the larger float/int8 pair of the same benchmark (same input format),
+ * with IC ResNet-8's calibration and evaluation inputs.
+ */
+export function icLargeCase(shared: string): PtqCase {
+  const dir = join(shared, "models/tflite/mlperf-tiny/ic");
+  const ic = icCase(shared);
+  const floatGraph = egret.importModelFile(join(dir, "pretrainedResnet_large_float.tflite"), {});
+  const tfGraph = egret.importModelFile(join(dir, "pretrainedResnet_large_int8.tflite"), {});
+  return { ...ic, name: "IC ResNet-8 large", floatGraph, tfGraph };
+}
+
+/**
+ * TFLM's hello_world sine model (float and int8 twins, x in [0, 2 pi]): calibrated on 16 points
+ * spread over the domain, evaluated on 60 points between them (none in common).
+ */
+export function helloWorldCase(shared: string): PtqCase {
+  const dir = join(shared, "models/tflite/tflm-examples/hello_world");
+  const x = (v: number): Sample => [new Tensor("float32", [1, 1], Float32Array.of(v))];
+  return {
+    name: "hello_world sine",
+    floatGraph: egret.importModelFile(join(dir, "hello_world_float.tflite"), {}),
+    tfGraph: egret.importModelFile(join(dir, "hello_world_int8.tflite"), {}),
+    calib: Array.from({ length: 16 }, (_, k) => x((2 * Math.PI * k) / 15)),
+    evalSet: Array.from({ length: 60 }, (_, k) => x((2 * Math.PI * (k + 0.5)) / 60)),
+  };
 }
 
 /**
@@ -100,58 +132,17 @@ export function kwsCase(shared: string): PtqCase {
   return { name: "KWS DS-CNN", floatGraph, tfGraph, calib, evalSet };
 }
 
-export interface TfComparison {
-  readonly sqnrOurs: number;
-  readonly sqnrTf: number;
-  readonly top1Ours: number;
-  readonly top1Tf: number;
-  readonly samples: number;
-  readonly result: PtqResult;
-}
+/** Every float network of the corpus with an int8 twin made by a converter (MANIFEST.md). */
+export const CORPUS_PAIRS: readonly { readonly name: string; readonly make: (shared: string) => PtqCase }[] = [
+  { name: "IC ResNet-8", make: icCase },
+  { name: "IC ResNet-8 large", make: icLargeCase },
+  { name: "KWS DS-CNN", make: kwsCase },
+  { name: "hello_world sine", make: helloWorldCase },
+];
 
-/** What every method is compared with: the float program's and TF's int8 model's outputs. */
-export interface References {
-  readonly program: Graph;
-  readonly float: readonly Float64Array[];
-  readonly tf: readonly number[][];
-}
-
-/**
- * Runs the float program (the optimizer's extraction, which the quantizer starts from) and TF's
- * int8 model (input quantized with its own parameters, output dequantized) on the evaluation set.
- */
-export function references(c: PtqCase, program = egret.optimizeModel(c.floatGraph)): References {
-  const tfQ = tfliteQuantizationOf(c.tfGraph)!;
-  const inQ = tfQ.get(c.tfGraph.inputs[0]!.name)!;
-  const outQ = tfQ.get(c.tfGraph.outputs[0]!.name)!;
-  const float = c.evalSet.map((sample) => egret.runGraph(program, sample)[0]!.toNumbers());
-  const tf = c.evalSet.map((sample) => {
-    const x = sample[0]!;
-    const codes = Tensor.fromNumbers("int8", x.shape, Array.from(x.toNumbers(), (v) => {
-      const r = Math.fround(v / inQ.scale[0]!);
-      return Math.min(127, Math.max(-128, Math.sign(r) * Math.round(Math.abs(r)) + inQ.zeroPoint[0]!));
-    }));
-    return Array.from(egret.runGraph(c.tfGraph, [codes])[0]!.toNumbers(), (q) => outQ.scale[0]! * (q - outQ.zeroPoint[0]!));
-  });
-  return { program, float, tf };
-}
-
-/** Quantizes the float program with `options` and compares both int8 programs with it on the evaluation set. */
-export function compareWithTf(c: PtqCase, options: Omit<PtqOptions, "onProgress" | "ops">, refs: References = references(c)): TfComparison {
-  const result = quantizeProgram(refs.program, c.calib, { ...options, ops: egret.toolchain.ops });
-  const ours = new SqnrAccumulator();
-  const tf = new SqnrAccumulator();
-  let top1Ours = 0;
-  let top1Tf = 0;
-  c.evalSet.forEach((sample, i) => {
-    const f = refs.float[i]!;
-    const o = egret.runGraph(result.graph, sample)[0]!.toNumbers();
-    const t = refs.tf[i]!;
-    ours.add(f, o);
-    tf.add(f, t);
-    if (argmax(o) === argmax(f)) top1Ours++;
-    if (argmax(t) === argmax(f)) top1Tf++;
-  });
-  const n = c.evalSet.length;
-  return { sqnrOurs: ours.db, sqnrTf: tf.db, top1Ours: top1Ours / n, top1Tf: top1Tf / n, samples: n, result };
-}
+/** Float/int8 pairs of the corpus that cannot be compared, and why (bench:ptq prints them). */
+export const EXCLUDED_PAIRS: readonly string[] = [
+  "micro_speech audio_preprocessor_float/_int8.tflite: a signal-processing graph of custom TFLM ops (SignalWindow, SignalFftAutoScale, ...) Egret does not import",
+  "person_detect.tflite, dtln_noise_suppression.tflite, keyword_scrambled*.tflite, network_model.tflite, the seanet layers: int8/int16 models without a float twin",
+  "onnx2c test_qlinearadd/_qlinearmul: single QLinear ops fed integer inputs, no float twin; no other ONNX QDQ model in the corpus",
+];

@@ -1,5 +1,7 @@
 import type { Coefficients } from "../../costmodels/coefficients.js";
+import { withFloatKernelPrices, type FloatKernelPrices } from "../../costmodels/float-kernels.js";
 import { withQuantKernelPrices } from "./quant-cost.js";
+import { withScratchPrice } from "./sram-price.js";
 import { tableCostModel } from "../../costmodels/table-model.js";
 import { numel } from "../../src/ir/shape.js";
 import type { CostModel, CostVector } from "../../costmodels/types.js";
@@ -83,17 +85,41 @@ function withInt8ElementPrices(model: CostModel): CostModel {
 }
 
 /**
- * The int8 MAC kernels (generic and DSP) are priced by quant-cost.ts, the other int8 kernels by
- * the measured prices above, everything else by the table. Weights: cycles dominate. SRAM traffic
- * costs energy beyond its cycles (a quarter cycle per byte), and flash is scarce, so code bytes
- * weigh a tenth of a cycle. Kernel calls weigh 0: their
- * overhead is already in `cycles`.
+ * The blocked float kernels (costmodels/float-kernels.ts) with the FPU: a 4x4 tile of VMLA.F32
+ * accumulators in s-registers; per k 4 + 4 VLDR, 16 VMLA and the offset load and loop (~27
+ * instructions for 16 MACs), measured under QEMU at 1.5-1.7 instructions per MAC all in (a 3x3
+ * 16 -> 16 Conv2DGemm on 32x32: 4.01 M instructions for 2.36 M MACs). Winograd's prices are a
+ * least-squares fit of the per-op instruction counts under QEMU (bench:cortex-m-float) of IC
+ * ResNet-8's 3x3 layers (C x M = 3 x 16 and 16 x 16 on 32x32, 32 x 32 on 16x16, 64 x 64 on
+ * 8x8): 1.6 per MAC, 7.8 per transformed element and 19.7 per Winograd-domain output, within 1%
+ * of every layer.
  */
-export const cortexM4: CostModel = withInt8ElementPrices(withQuantKernelPrices(
-  tableCostModel("cortex-m4", CORTEX_M4_COEFFICIENTS, {
-    cycles: 1,
-    bytesMoved: 0.25,
-    kernelCalls: 0,
-    codeBytes: 0.1,
-  }),
+export const CORTEX_M4_FLOAT_KERNELS: FloatKernelPrices = {
+  tilePerMac: 1.6,
+  copyPerElement: 3,
+  tilePerOutput: 4,
+  depthwisePerMac: 2,
+  transformPerElement: 7.8,
+  winogradPerOutput: 19.7,
+};
+
+/**
+ * The int8 MAC kernels (generic and DSP) are priced by quant-cost.ts, the other int8
+ * kernels by the measured prices above, everything else by the table. Weights: cycles dominate. SRAM traffic costs energy beyond its cycles (a quarter cycle per
+ * byte), and flash is scarce, so code bytes weigh a tenth of a cycle. Kernel calls weigh 0: their
+ * overhead is already in `cycles`. Kernel scratch memory (SRAM) costs 2 cycles per byte
+ * (sram-price.ts: the objective that keeps a slightly faster kernel with a large
+ * scratch buffer from winning by default).
+ */
+export const cortexM4: CostModel = withScratchPrice(withFloatKernelPrices(
+  withInt8ElementPrices(withQuantKernelPrices(
+    tableCostModel("cortex-m4", CORTEX_M4_COEFFICIENTS, {
+      cycles: 1,
+      bytesMoved: 0.25,
+      kernelCalls: 0,
+      codeBytes: 0.1,
+    }),
+  )),
+  CORTEX_M4_COEFFICIENTS,
+  CORTEX_M4_FLOAT_KERNELS,
 ));

@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EmittedModel } from "../../src/emit/emit-model.js";
+import type { Graph } from "../../src/ir/graph.js";
 import { PACKAGE_ROOT, RUNTIME_C_DIR } from "../../src/paths.js";
 import { copyRuntimeUnits, STRICT_CFLAGS } from "../../src/emit/output-files.js";
+import { boardNeed, requireFitsBoard } from "./board.js";
 import type { CortexMVariant } from "./variants.js";
 
 /** The QEMU harness sources shipped in backends/cortex-m/c/ (startup, semihosting, counter, runner). */
@@ -16,9 +18,11 @@ export const PROFILE_SOURCE = "model_profile.c";
 /**
  * Output directory of a Cortex-M target: the host's model.c/model.h and kernels unchanged, the
  * QEMU MPS2 harness, and a Makefile that cross-builds runner.elf and runs it under QEMU (and, with
- * a profiled emission, model_profile.c for `make profile`).
+ * a profiled emission, model_profile.c for `make profile`). A program that cannot fit the board is
+ * refused here, before anything is written.
  */
-export function cortexMFiles(variant: CortexMVariant, model: EmittedModel, profiled?: EmittedModel): Map<string, string> {
+export function cortexMFiles(variant: CortexMVariant, model: EmittedModel, program: Graph, profiled?: EmittedModel): Map<string, string> {
+  requireFitsBoard(variant, boardNeed(program, model.plan.arena.size, model.weightBytes));
   const files = new Map<string, string>();
   files.set("model.c", model.modelC);
   if (profiled !== undefined) files.set(PROFILE_SOURCE, profiled.modelC);

@@ -13,21 +13,28 @@ import type { CortexMVariant } from "./variants.js";
  * Measurement of a Cortex-M variant under QEMU: the library's compile (handed in by the caller),
  * a cross build, a run with -icount shift=0 that counts instructions, the image's flash and RAM,
  * and with `perOp` a profiled build's instructions per kernel call next to the cost model's
- * prediction. "generic" kernels: the same compile without the target's rules (no DSP kernels).
+ * prediction. "generic" kernels: the same compile without the target's rules (no DSP or blocked
+ * float kernels). Progress: compiling, building and each QEMU run (`done` counts the steps).
  */
 export function cortexMMeasurement(variant: CortexMVariant): TargetMeasurement {
   return {
-    kernelSets: variant.dsp ? ["generic", "optimised"] : ["generic"],
+    // Every variant has target rules (the blocked float kernels; DSP kernels on Armv7E-M).
+    kernelSets: ["generic", "optimised"],
     measure: (graph, request, compile) => measureOnTarget(variant, graph, request, compile),
   };
 }
 
 function measureOnTarget(variant: CortexMVariant, graph: Graph, request: MeasureRequest, compile: CompileForMeasurement): Measurement {
   if (request.inputs.length !== graph.inputs.length) fail("bad-option", "option --input", `the model has ${graph.inputs.length} inputs, got ${request.inputs.length} files`);
+  const steps = request.perOp ? 5 : 3;
+  const progress = (done: number, task: string) => request.onProgress?.({ task, done, total: steps, detail: `${request.kernels} kernels` });
+  progress(0, "compiling");
   const compiled = compile(graph, { target: variant.name, sourceName: request.sourceName, targetRules: request.kernels === "optimised", profile: request.perOp });
   const program = compiled.program;
   writeOutputDir(request.dir, compiled.files, { force: true });
+  progress(1, "building firmware");
   buildFirmware(request.dir, "runner.elf");
+  progress(2, "running under QEMU");
   const run = runFirmware(request.dir, "runner.elf", variant, request.inputs, request.inferences, graph.outputs.length);
   const measured = {
     machine: variant.machine,
@@ -40,7 +47,9 @@ function measureOnTarget(variant: CortexMVariant, graph: Graph, request: Measure
     program,
   };
   if (!request.perOp) return measured;
+  progress(3, "building the profiling firmware");
   buildFirmware(request.dir, "runner-profile.elf");
+  progress(4, "profiling under QEMU");
   const profiled = runFirmware(request.dir, "runner-profile.elf", variant, request.inputs, request.inferences, graph.outputs.length);
   const nodes = kernelNodes(program, compiled.ops);
   const counts = profiled.opInstructions ?? [];

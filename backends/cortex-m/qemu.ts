@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fail } from "../../src/errors.js";
+import { failIfRegionOverflowed } from "./board.js";
 import type { CortexMVariant } from "./variants.js";
 
 /** What one QEMU run of runner.elf reports. */
@@ -32,6 +33,7 @@ export function buildFirmware(dir: string, target: "runner.elf" | "runner-profil
     execFileSync("make", ["-s", "-C", dir, target], { stdio: ["ignore", "pipe", "pipe"] });
   } catch (e) {
     const err = e as { stderr?: Buffer };
+    failIfRegionOverflowed(`cross build in ${dir}`, err.stderr?.toString() ?? "");
     fail("internal", `cross build in ${dir}`, `make ${target} failed:\n${err.stderr?.toString() ?? String(e)}`);
   }
 }

@@ -21,6 +21,10 @@ import type { CostModel, CostVector } from "../../costmodels/types.js";
  *   per pass); widening ~3 per operand element (1x1, FC), im2col ~10 (tap logic, staging when
  *   C % 4 != 0).
  * - DSP depthwise 3x3: ~2 per MAC plus ~30 per output pixel (tap pointers).
+ * - DSP depthwise, any shape: ~3 per MAC (per tap and 4 channels: 2 word loads, 2 SXTAB16,
+ *   2 SXTB16, 4 halfword MACs, pointer steps) plus ~40 per output pixel (window clipping).
+ * - DSP FC: ~1.45 per MAC (SXTAB16 widens x in registers, 4 channels per x word: 23 instructions
+ *   per 16 MACs plus the per-4-channel call), no widening pass.
  */
 export const CORTEX_M4_QUANT_CYCLES = {
   call: 60,
@@ -32,13 +36,16 @@ export const CORTEX_M4_QUANT_CYCLES = {
   genericFcPerMac: 6,
   dspGemmPerMac: 1.1,
   dspWidenPerElement: 3,
+  dspFcPerMac: 1.45,
+  dspDepthwiseGeneralPerMac: 3,
+  dspDepthwiseGeneralPerPixel: 40,
   dspIm2colPerElement: 10,
   dspDepthwisePerMac: 2,
   dspDepthwisePerPixel: 30,
 } as const;
 
 const QUANT_MAC_OPS: ReadonlySet<string> = new Set([
-  "QConv2D", "QDepthwiseConv2D", "QFullyConnected", "QConv2DDsp", "QConv2D1x1Dsp", "QDepthwiseConv2D3x3Dsp", "QFullyConnectedDsp",
+  "QConv2D", "QDepthwiseConv2D", "QFullyConnected", "QConv2DDsp", "QConv2D1x1Dsp", "QDepthwiseConv2D3x3Dsp", "QDepthwiseConv2DDsp", "QFullyConnectedDsp",
 ]);
 
 /** Cycles of one int8/int16 MAC kernel call, or undefined for any other op. */
@@ -77,11 +84,12 @@ export function quantMacCycles(node: Node, inputs: readonly (ValueInfo | undefin
       const pixels = outputsN / Math.max(1, out.shape[out.shape.length - 1]!);
       return base + macs * c.dspDepthwisePerMac + pixels * c.dspDepthwisePerPixel;
     }
-    case "QFullyConnectedDsp": {
-      const k = w.shape[1] ?? 1;
-      const rows = outputsN / Math.max(1, w.shape[0] ?? 1);
-      return base + macs * c.dspGemmPerMac + rows * k * c.dspWidenPerElement;
+    case "QDepthwiseConv2DDsp": {
+      const pixels = outputsN / Math.max(1, out.shape[out.shape.length - 1]!);
+      return base + macs * c.dspDepthwiseGeneralPerMac + pixels * c.dspDepthwiseGeneralPerPixel;
     }
+    case "QFullyConnectedDsp":
+      return base + macs * c.dspFcPerMac;
     default:
       return undefined;
   }

@@ -19,13 +19,18 @@ const ARM_NM = "arm-none-eabi-nm";
 export function sizeReport(dir: string, elf: string, arenaBytes: number): SizeReport {
   const sections = sectionSizes(execFileSync(ARM_SIZE, ["-A", join(dir, elf)], { encoding: "utf8" }));
   const section = (name: string) => sections.get(name) ?? 0;
-  const weights = weightBytes(execFileSync(ARM_NM, ["-S", join(dir, elf)], { encoding: "utf8" }));
+  const nm = execFileSync(ARM_NM, ["-S", join(dir, elf)], { encoding: "utf8" });
+  const weights = weightBytes(nm);
+  const statics = modelStatics(execFileSync(ARM_NM, ["-S", join(dir, "obj", "model.o")], { encoding: "utf8" }));
   const text = section(".text") + section(".ARM.exidx");
   const rodata = section(".rodata") + section(".data");
   const stack = deepestStack(readCallGraphs(join(dir, "obj")), "model_run");
   return {
     flash: { text, rodata, weights, total: text + rodata },
-    ram: { arena: arenaBytes, staticBytes: section(".data") + section(".bss"), stack, total: arenaBytes + stack },
+    ram: {
+      arena: arenaBytes, staticBytes: section(".data") + section(".bss"), stack, state: statics.state, otherStatic: statics.other,
+      total: arenaBytes + stack + statics.state + statics.other,
+    },
   };
 }
 
@@ -47,6 +52,19 @@ function weightBytes(nm: string): number {
     if (m) total += parseInt(m[1]!, 16);
   }
   return total;
+}
+
+/** Writable statics (nm types b/B/d/D) of the model's object: `state_*` arrays and the rest. */
+function modelStatics(nm: string): { state: number; other: number } {
+  let state = 0;
+  let other = 0;
+  for (const line of nm.split("\n")) {
+    const m = /^[0-9a-f]+ ([0-9a-f]+) [bBdD] (\S+)$/.exec(line.trim());
+    if (!m) continue;
+    if (m[2]!.startsWith("state_")) state += parseInt(m[1]!, 16);
+    else other += parseInt(m[1]!, 16);
+  }
+  return { state, other };
 }
 
 interface CallGraph {

@@ -154,10 +154,11 @@ export interface QuantizedKpuLayer {
 /**
  * Quantises one conv: `inRange` is the calibrated range of its input, `outRange` of its
  * (activated, pooled) output. Addresses (image_src/dst) are 0: the caller places the maps.
+ * `inputQ` fixes the input's quantisation instead (a uint8 model input: its meaning is given).
  */
-export function quantizeKpuConv(conv: FloatConv, inRange: Range, outRange: Range): QuantizedKpuLayer {
+export function quantizeKpuConv(conv: FloatConv, inRange: Range, outRange: Range, inputQ?: QParams): QuantizedKpuLayer {
   const g = conv.geometry;
-  const input = qparamsOf(inRange);
+  const input = inputQ ?? qparamsOf(inRange);
   const output = qparamsOf(outRange);
   const perChannel = g.depthwise ? g.kernel * g.kernel : g.kernel * g.kernel * g.inChannels;
   // §3.6 Weights 1-2: equalise channel ranges against the whole-tensor range.

@@ -15,7 +15,7 @@ import { readFusedActivation } from "../../src/ir/ops/fused-activation.js";
 import { Tensor } from "../../src/ir/tensor.js";
 import { calibrateRanges } from "./calibrate.js";
 import { mapLines } from "./kpu-ram.js";
-import { activationPieces, quantizeKpuConv, type Range } from "./kpu-quantize.js";
+import { activationPieces, quantizeKpuConv, type QParams, type Range } from "./kpu-quantize.js";
 import { kpuConvVerdict, type KpuConvGeometry } from "./legality.js";
 import { KPU_CONV2D } from "./ops/kpu-conv2d.js";
 import { KPU_CONV2D_CANDIDATE } from "./ops/kpu-conv2d-candidate.js";
@@ -32,12 +32,17 @@ export interface K210Lowering {
   readonly fallbacks: readonly CpuFallback[];
 }
 
+export interface K210LowerOptions {
+  /** Fixed input quantisation of the KPU layers reading these values (uint8 model inputs, uint8-input.ts). */
+  readonly inputQuant?: ReadonlyMap<string, QParams>;
+}
+
 /**
  * Lowers with calibration `samples` (each: one tensor per graph input). Only the
  * `KpuConv2DCandidate` nodes extraction chose become KPU layers; a plain Conv stays on the CPU
  * (its reason recorded: not legal, or cheaper on the CPU under the k210-kpu cost model).
  */
-export function lowerForK210(program: Graph, samples: readonly (readonly Tensor[])[], ops: OpRegistry): K210Lowering {
+export function lowerForK210(program: Graph, samples: readonly (readonly Tensor[])[], ops: OpRegistry, options: K210LowerOptions = {}): K210Lowering {
   // Calibration runs the whole float program (candidates evaluate as their Conv): skip it when
   // extraction put nothing on the KPU.
   const anyCandidate = program.nodes.some((n) => n.op === KPU_CONV2D_CANDIDATE);
@@ -71,7 +76,7 @@ export function lowerForK210(program: Graph, samples: readonly (readonly Tensor[
     const inRange = ranges.get(xName!) ?? fullRange;
     const outRange = ranges.get(node.outputs[0]!) ?? fullRange;
     kpuLayers.push(node.name);
-    return kpuNode(node, verdict.geometry, weights, bias, inRange, outRange);
+    return kpuNode(node, verdict.geometry, weights, bias, inRange, outRange, options.inputQuant?.get(xName!));
   });
   const used = new Set(nodes.flatMap((n) => n.inputs));
   for (const o of program.outputs) used.add(o.name);
@@ -90,10 +95,10 @@ function cpuConvReason(node: Node, program: Graph): string {
 
 const fullRange: Range = { min: -6, max: 6 };
 
-function kpuNode(node: Node, g: KpuConvGeometry, weights: Tensor, bias: Tensor | undefined, inRange: Range, outRange: Range): Node {
+function kpuNode(node: Node, g: KpuConvGeometry, weights: Tensor, bias: Tensor | undefined, inRange: Range, outRange: Range, inputQ?: QParams): Node {
   const act = readFusedActivation(node);
   const pieces = activationPieces(act?.kind, act?.alpha ?? 0, act?.beta ?? 0);
-  const q = quantizeKpuConv({ geometry: g, weightsOIHW: toOIHW(weights, g), bias: bias?.toNumbers() ?? new Float64Array(g.outChannels), pieces }, inRange, outRange);
+  const q = quantizeKpuConv({ geometry: g, weightsOIHW: toOIHW(weights, g), bias: bias?.toNumbers() ?? new Float64Array(g.outChannels), pieces }, inRange, outRange, inputQ);
   const args = { ...q.layer.args, imageSrcAddr: 0, imageDstAddr: mapLines(g.inWidth, g.inHeight, g.inChannels) };
   const layerJson = JSON.stringify({ args, batchNorm: q.layer.batchNorm, activation: q.layer.activation });
   return {

@@ -15,14 +15,17 @@ import { EgretError, fail } from "../../src/errors.js";
 import { DTYPES } from "../../src/ir/dtype.js";
 import type { Graph } from "../../src/ir/graph.js";
 import { RULES_DIR, RUNTIME_C_DIR } from "../../src/paths.js";
-import { copyRuntimeUnits, STRICT_CFLAGS } from "../../src/emit/output-files.js";
-import type { Diagnostics } from "../../src/pipeline/diagnostics.js";
+import { copyRuntimeUnits, inputFileNames, STRICT_CFLAGS } from "../../src/emit/output-files.js";
 import type { LowerContext, Target } from "../../src/pipeline/target.js";
 import { k210Kpu } from "./cost-model.js";
 import { seededRandomInputs } from "./calibrate.js";
 import { lowerForK210 } from "./lower.js";
-import { writeKmodel } from "./kmodel/writer.js";
-import { KPU_CONV2D, kpuLayerOf } from "./ops/kpu-conv2d.js";
+import { writeKmodel, type KmodelSummary } from "./kmodel/writer.js";
+import { KPU_CONV2D } from "./ops/kpu-conv2d.js";
+import { kmodelWanted, uint8InputOf } from "./options.js";
+import { k210Report, kpuParameterBytes } from "./report.js";
+import { foldUint8Inputs, frameInputs, uint8InputQuant } from "./uint8-input.js";
+
 /** The lowering rules that offer KPU candidates to extraction (their guard: kpu-guards.ts). */
 export const K210_RULES = join(RULES_DIR, "targets", "k210.rules");
 /** General SRAM of the K210 (§1.1): MEM0 4 MiB + MEM1 2 MiB. */
@@ -37,11 +40,7 @@ export const FALLBACK_CALIBRATION_SAMPLES = 2;
  */
 export function mainMemoryBytes(model: EmittedModel, program: Graph): { arena: number; io: number; weights: number; kpuParams: number; total: number } {
   let kpuParams = 0;
-  for (const node of program.nodes) {
-    if (node.op !== KPU_CONV2D) continue;
-    const layer = kpuLayerOf(node);
-    kpuParams += 96 + 8 * layer.batchNorm.length + 144 + layer.weights.length;
-  }
+  for (const node of program.nodes) if (node.op === KPU_CONV2D) kpuParams += kpuParameterBytes(node);
   const arena = model.plan.arena.size;
   const io = [...program.inputs, ...program.outputs].reduce((sum, v) => sum + v.shape.reduce((a, b) => a * b, 1) * DTYPES[v.dtype].bytes, 0);
   return { arena, io, weights: model.weightBytes, kpuParams, total: arena + io + model.weightBytes + kpuParams };
@@ -49,7 +48,8 @@ export function mainMemoryBytes(model: EmittedModel, program: Graph): { arena: n
 
 /**
  * The KPU lowering with its calibration: the compile's calibration inputs, or (loudly) seeded
- * random ones; one input only also warns, since its ranges saturate on other inputs.
+ * random ones; one input only also warns, since its ranges saturate on other inputs. With
+ * `--input-type uint8` the frame inputs' quantisation is fixed and folded into the program.
  */
 export function lowerWithCalibration(program: Graph, context: LowerContext): Graph {
   let samples = context.calibration;
@@ -61,15 +61,32 @@ export function lowerWithCalibration(program: Graph, context: LowerContext): Gra
     );
     samples = seededRandomInputs(program, FALLBACK_CALIBRATION_SAMPLES);
   }
-  const lowered = lowerForK210(program, samples, context.ops);
+  const spec = uint8InputOf(context.targetOptions);
+  const frameQuant = spec === undefined ? undefined : uint8InputQuant(spec);
+  const inputQuant = frameQuant === undefined ? undefined : new Map(frameInputs(program).map((v) => [v.name, frameQuant]));
+  const lowered = lowerForK210(program, samples, context.ops, inputQuant === undefined ? {} : { inputQuant });
   if (samples.length === 1 && lowered.kpuLayers.length > 0) {
     // Ranges are min/max over the calibration inputs; other inputs exceed one input's ranges and
     // saturate the uint8 maps (ulffd_landmark, test/backends/k210-calib.test.ts: worst output
     // error on a held-out image 26.2 % of the range from one image, 17.0 % from three).
     context.diagnostics.warn("k210", "calibrated on a single input; the KPU layers' uint8 ranges come from it alone and saturate on inputs that exceed them. Give several representative inputs to --calib.");
   }
-  return lowered.program;
+  return frameQuant === undefined ? lowered.program : foldUint8Inputs(lowered.program, frameQuant);
 }
+
+/** What model.h says about state and errors on this target (the KPU and its RAM are one device). */
+export const K210_STATE_NOTE = [
+  "Returns 0, or the status of the first KPU call that failed (kpu_sim_status_t, kpu_sim.h): the",
+  "run stops there and the outputs are not valid. No allocation, but global state: the KPU and",
+  "its 2 MiB of RAM (a static buffer in the host simulator) are one device, so model_run is NOT",
+  "reentrant: run one inference at a time.",
+].join("\n");
+
+/** How model.c/model.h are emitted for this target: model_run returns the KPU driver's status. */
+export const K210_EMIT_OPTIONS = { fallibleRun: { stateNote: K210_STATE_NOTE } } as const;
+
+/** The summary of each program's kmodel, for the compile report (written once per compile). */
+const kmodelSummaries = new WeakMap<Graph, KmodelSummary>();
 
 /** `--target k210`. */
 export const k210Target: Target = {
@@ -80,20 +97,29 @@ export const k210Target: Target = {
   ownQuantization: "--target k210 quantises the KPU layers itself (uint8, K210-KPU.md §3.6); drop --quantize and give --calib PATH",
   lower: lowerWithCalibration,
   files: (model, program) => k210Files(model, program),
-  binaryFiles: (_model, program, context) => kmodelFiles(program, context.diagnostics),
+  binaryFiles: (_model, program, context) => (kmodelWanted(context.targetOptions) ? kmodelFiles(program) : new Map()),
+  // The targets of the generated Makefile (below): ./runner (KPU simulated) and the static runner-rv64.
+  runHint: (outputDir, inputs, summary) => [
+    `build: make -C ${outputDir}   (./runner for this machine, KPU simulated)   or   make -C ${outputDir} runner-rv64   (static RV64 Linux binary)`,
+    `run:   ${join(outputDir, "runner")} ${inputFileNames(inputs)} OUTDIR   or   qemu-riscv64 ${join(outputDir, "runner-rv64")} ${inputFileNames(inputs)} OUTDIR`,
+    `memory: arena ${summary.arenaBytes} B + weights ${summary.weightsBytes} B of the K210's ${K210_MAIN_SRAM_BYTES} B main SRAM (checked with inputs/outputs and KPU layer parameters; no cross size report for this target)`,
+  ],
+  emitOptions: K210_EMIT_OPTIONS,
+  report: (model, program, binaryFiles, ops) => k210Report(model, program, binaryFiles.has("model.kmodel") ? kmodelSummaries.get(program) : undefined, ops),
 };
 
 /**
- * `model.kmodel` (v4) next to the C files. A program with an op that kmodel v4 cannot express still
- * compiles (the C output is the primary result): the kmodel is left out with a warning naming the node.
+ * `model.kmodel` (v4) next to the C files. A program with an op that kmodel v4 cannot express is an
+ * error naming the node; `--no-kmodel` (CompileOptions.binaryFiles = false) compiles the C alone.
  */
-export function kmodelFiles(program: Graph, diagnostics: Diagnostics): Map<string, Uint8Array> {
+export function kmodelFiles(program: Graph): Map<string, Uint8Array> {
   try {
-    return new Map([["model.kmodel", writeKmodel(program).bytes]]);
+    const written = writeKmodel(program);
+    kmodelSummaries.set(program, written.summary);
+    return new Map([["model.kmodel", written.bytes]]);
   } catch (e) {
     if (!(e instanceof EgretError) || e.code !== "unsupported-op") throw e;
-    diagnostics.warn("k210", `model.kmodel not written: ${e.message}`);
-    return new Map();
+    return fail("unsupported-op", "target k210", `model.kmodel cannot be written: ${e.message}; pass --no-kmodel to write the C program only`);
   }
 }
 

@@ -66,6 +66,33 @@ static inline uint32_t eg_qdsp_sxtb16_ror8(uint32_t v) {
 #endif
 }
 
+/*
+ * SXTAB16: eg_qdsp_sxtb16(v) added halfword by halfword to `add` (two int16 lanes, each sum
+ * wrapping modulo 2^16 like the instruction; the kernels keep it in range: int8 + an offset in
+ * [-127, 128]). The _ror8 form takes bytes 1 and 3.
+ */
+static inline uint32_t eg_qdsp_sxtab16(uint32_t add, uint32_t v) {
+#if EG_QDSP_NATIVE
+  uint32_t r;
+  __asm__("sxtab16 %0, %1, %2" : "=r"(r) : "r"(add), "r"(v));
+  return r;
+#else
+  const uint32_t e = eg_qdsp_sxtb16(v);
+  return eg_qdsp_pack16(eg_qdsp_lo16(add) + eg_qdsp_lo16(e), eg_qdsp_hi16(add) + eg_qdsp_hi16(e));
+#endif
+}
+
+static inline uint32_t eg_qdsp_sxtab16_ror8(uint32_t add, uint32_t v) {
+#if EG_QDSP_NATIVE
+  uint32_t r;
+  __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(add), "r"(v));
+  return r;
+#else
+  const uint32_t e = eg_qdsp_sxtb16_ror8(v);
+  return eg_qdsp_pack16(eg_qdsp_lo16(add) + eg_qdsp_lo16(e), eg_qdsp_hi16(add) + eg_qdsp_hi16(e));
+#endif
+}
+
 /* SMLAD: acc + lo(a)*lo(b) + hi(a)*hi(b), wrapping modulo 2^32 like the instruction. */
 static inline int32_t eg_qdsp_smlad(uint32_t a, uint32_t b, int32_t acc) {
 #if EG_QDSP_NATIVE

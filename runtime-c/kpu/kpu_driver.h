@@ -30,4 +30,11 @@ int eg_kpu_conv2d_f32(const kpu_sim_layer_t *layer, const float *x, float *y, in
                       float x_inv_scale, int32_t x_zero_point, float y_scale, int32_t y_zero_point,
                       const int32_t *subsample, uint8_t *scratch);
 
+/*
+ * The same layer on an input that is its uint8 map already (dense planar NCHW, e.g. a camera frame
+ * for a `--input-type uint8` model): copied into KPU RAM as is, nothing quantised.
+ */
+int eg_kpu_conv2d_u8(const kpu_sim_layer_t *layer, const uint8_t *x, float *y, int32_t nhwc,
+                     float y_scale, int32_t y_zero_point, const int32_t *subsample, uint8_t *scratch);
+
 #endif

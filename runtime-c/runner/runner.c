@@ -63,7 +63,17 @@ int main(int argc, char **argv) {
   }
   arena = malloc(MODEL_ARENA_SIZE ? MODEL_ARENA_SIZE : 1);
   if (!arena) return 1;
+#ifdef MODEL_RUN_RETURNS_STATUS
+  {
+    int run_status = model_run(inputs, outputs, arena);
+    if (run_status != 0) {
+      fprintf(stderr, "runner: model_run failed with status %d\n", run_status);
+      return 1;
+    }
+  }
+#else
   model_run(inputs, outputs, arena);
+#endif
   for (i = 0; i < MODEL_NUM_OUTPUTS; i++) {
     char path[4096];
     if (snprintf(path, sizeof path, "%s/%d.bin", argv[MODEL_NUM_INPUTS + 1], i) >= (int)sizeof path) return 1;

@@ -6,6 +6,7 @@ import { numel } from "../ir/shape.js";
 import { Tensor } from "../ir/tensor.js";
 import { readFileWithin } from "../io/read-file.js";
 import { samplesFromArray, type CalibInput } from "./arrays.js";
+import { decodeBmp } from "./bmp.js";
 import { decodeImage } from "./image.js";
 import { imageToTensor, type ImageOptions } from "./image-tensor.js";
 import { parseNpyBytes } from "./npy-bytes.js";
@@ -27,7 +28,7 @@ export interface CalibSamples {
 }
 
 /** Extensions a calibration folder may hold; other files (README, labels...) are ignored. */
-export const CALIB_EXTENSIONS = [".npy", ".npz", ".bin", ".raw", ".png", ".jpg", ".jpeg"] as const;
+export const CALIB_EXTENSIONS = [".npy", ".npz", ".bin", ".raw", ".png", ".jpg", ".jpeg", ".bmp"] as const;
 
 /**
  * Loads calibration (or evaluation) samples for a model's inputs from `path`:
@@ -35,7 +36,7 @@ export const CALIB_EXTENSIONS = [".npy", ".npz", ".bin", ".raw", ".png", ".jpg",
  * - `.npz`: one array per input, named after the input (`name.npy` inside the archive) or
  *   positional `arr_0`, `arr_1`... (numpy.savez without keywords); all with the same batch size;
  * - `.bin`/`.raw`: exactly one sample's bytes for the (single) input, little-endian, input dtype;
- * - `.png`/`.jpg`/`.jpeg`: one image for the (single) input, see imageToTensor for the scaling;
+ * - `.png`/`.jpg`/`.jpeg`/`.bmp`: one image for the (single) input, see imageToTensor for the scaling;
  * - a folder: its files with those extensions (not recursing), sorted by name in code-unit order,
  *   each loaded as above.
  * `samples` keeps the first N samples in that order; files past the Nth sample are not read.
@@ -65,7 +66,7 @@ function calibrationFiles(path: string): string[] {
   try {
     isDirectory = statSync(path).isDirectory();
   } catch (e) {
-    return fail("io", `calibration data ${path}`, `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)}); give an existing .npy/.npz/.bin/.raw/.png/.jpg file or a folder of them`);
+    return fail("io", `calibration data ${path}`, `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)}); give an existing ${CALIB_EXTENSIONS.join("/")} file or a folder of them`);
   }
   if (!isDirectory) return [path];
   const files = readdirSync(path)
@@ -97,6 +98,8 @@ function loadFile(file: string, inputs: readonly CalibInput[], options: CalibOpt
       const image = decodeImage(bytes, ext === ".png" ? "png" : "jpeg", subject);
       return [[imageToTensor(image, only(), options, subject)]];
     }
+    case ".bmp":
+      return [[imageToTensor(decodeBmp(bytes, subject), only(), options, subject)]];
     default:
       return fail("io", subject, `has an unknown extension "${ext}"; calibration data is ${CALIB_EXTENSIONS.join(", ")}`);
   }

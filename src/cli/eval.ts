@@ -1,11 +1,13 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { fail } from "../errors.js";
 import { egret } from "../index.js";
 import { readFileWithin } from "../io/read-file.js";
 import { evaluateQuantized, formatEvalReport } from "../quantize/evaluate.js";
+import { OUTPUT_KINDS, type OutputKindOption } from "../quantize/output-kind.js";
 import type { QuantizeDType } from "../quantize/ptq.js";
 import { addLoadOptions, loadModel, MODEL_ARGUMENT, type LoadOptions } from "./load-options.js";
 import { printDiagnostics } from "./print.js";
+import { clearProgress, progressLine } from "./progress.js";
 import { addQuantizeOptions, quantizeOptionsFrom, readSamples, exportScheme, type QuantizeCliOptions } from "./quantize-options.js";
 
 /**
@@ -15,24 +17,27 @@ import { addQuantizeOptions, quantizeOptionsFrom, readSamples, exportScheme, typ
 export function registerEvalCommand(program: Command): void {
   const cmd = program
     .command("eval")
-    .description("quantize a float model and compare it with the float model on data: per-layer SQNR and cosine, output agreement, top-1 agreement, accuracy")
+    .description("quantize a float model and compare it with the float model on data: per-layer SQNR and cosine (largest drop marked), per output SQNR, cosine and max error, top-1 agreement for class scores, accuracy with labels")
     .argument("<model>", `float ${MODEL_ARGUMENT}`);
   addLoadOptions(addQuantizeOptions(cmd, true))
     .requiredOption("--data <path>", "evaluation inputs (same formats as --calib; never the calibration samples)")
     .option("--labels <file>", "class labels of the evaluation samples: integers separated by commas, spaces or newlines")
+    .addOption(new Option("--output-kind <kind>", "metrics per output: auto (class scores for one row of Softmax/LogSoftmax output or with --labels, else regression), classes or regression").choices([...OUTPUT_KINDS]).default("auto"))
     .option("--json", "print machine-readable JSON")
-    .action((model: string, opts: LoadOptions & QuantizeCliOptions & { quantize: QuantizeDType; data: string; labels?: string; json?: boolean }) => {
+    .action((model: string, opts: LoadOptions & QuantizeCliOptions & { quantize: QuantizeDType; data: string; labels?: string; json?: boolean; outputKind: OutputKindOption }) => {
       const quantize = quantizeOptionsFrom(opts)!;
       const graph = loadModel(model, opts);
       const calibration = opts.calib === undefined ? undefined : readSamples(graph, opts.calib, opts);
-      const { result: q, diagnostics } = egret.quantizeModel(graph, { quantize, ...(calibration === undefined ? {} : { calibration }) });
+      const progress = progressLine(opts);
+      const { result: q, diagnostics } = egret.quantizeModel(graph, { quantize, ...(calibration === undefined ? {} : { calibration }), ...(progress === undefined ? {} : { onProgress: progress }) });
+      clearProgress();
       printDiagnostics(diagnostics);
       exportScheme(opts, q);
       // --samples limits the calibration samples only; every --data sample is evaluated.
-      const { samples: _calibrationLimit, ...dataOpts } = opts;
+      const { samples: _calibrationLimit, outputKind, ...dataOpts } = opts;
       const samples = readSamples(graph, opts.data, dataOpts);
       const labels = opts.labels === undefined ? undefined : readLabels(opts.labels, samples.length);
-      const report = evaluateQuantized(q, samples, labels);
+      const report = evaluateQuantized(q, samples, { ...(labels ? { labels } : {}), outputKind });
       console.log(opts.json ? JSON.stringify(report, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v), 2) : formatEvalReport(report));
     });
 }

@@ -4,23 +4,21 @@
  * library's toolchain (targets, file readers, measurement), never from target names here.
  */
 import { Command, CommanderError } from "commander";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { EgretError } from "../errors.js";
 import { preloadKerasReaderFor } from "../importers/keras/index.js";
-import { PACKAGE_ROOT } from "../paths.js";
+import { EGRET_VERSION } from "../version.js";
+import { clearProgress } from "./progress.js";
 import { registerCompileCommand } from "./compile-command.js";
 import { registerEvalCommand } from "./eval.js";
 import { registerMeasureCommands } from "./measure-commands.js";
 import { registerInfoCommand, registerRunCommand } from "./model-commands.js";
+import { registerReportCommand } from "./report.js";
 import { registerRulesAndOpsCommands } from "./rules-ops.js";
-
-const version = (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
 
 const program = new Command()
   .name("egret")
   .description("Compile trained neural networks (ONNX, TFLite, Caffe, TensorFlow GraphDef, Keras .h5) into small, dependency-free C for microcontrollers.")
-  .version(version)
+  .version(EGRET_VERSION)
   .showHelpAfterError("(run with --help for usage)")
   .exitOverride();
 
@@ -29,6 +27,7 @@ registerCompileCommand(program);
 registerRunCommand(program);
 registerRulesAndOpsCommands(program);
 registerEvalCommand(program);
+registerReportCommand(program);
 registerMeasureCommands(program);
 
 // The .h5 reader initialises asynchronously; load it up front when a model argument is HDF5.
@@ -40,6 +39,7 @@ try {
     // --help and --version exit 0; usage errors were already printed by commander.
     process.exitCode = e.exitCode;
   } else if (e instanceof EgretError) {
+    clearProgress();
     console.error(`egret: error: ${e.message}`);
     process.exitCode = 1;
   } else {

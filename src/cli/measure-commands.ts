@@ -11,6 +11,7 @@ import type { Measurement, MeasureRequest } from "../pipeline/target.js";
 import { seededUint32 } from "../util/prng.js";
 import { addLoadOptions, loadModel, MODEL_ARGUMENT, type LoadOptions } from "./load-options.js";
 import { formatPerOpTable, opComparisons } from "./per-op-table.js";
+import { clearProgress, progressLine } from "./progress.js";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const measurableTargets = () => egret.toolchain.targets.filter((t) => t.measurement !== undefined).map((t) => t.name);
@@ -66,11 +67,14 @@ export function registerMeasureCommands(program: Command): void {
       .option("--output-dir <dir>", "where to write <output name>.npy files")
       .option("--build-dir <dir>", "keep the build here (default: a temporary folder, removed afterwards)")
       .option("--inferences <n>", "inferences per run; one inference = (T(N) - T(1)) / (N - 1)", "2")
-      .option("--json", "print machine-readable JSON"),
-  ).action((modelFile: string, opts: LoadOptions & { target: string; input: string[]; outputDir?: string; buildDir?: string; inferences: string; json?: boolean }) => {
+      .option("--json", "print machine-readable JSON")
+      .option("--quiet", "no progress line on the terminal"),
+  ).action((modelFile: string, opts: LoadOptions & { target: string; input: string[]; outputDir?: string; buildDir?: string; inferences: string; json?: boolean; quiet?: boolean }) => {
+    const progress = progressLine(opts);
     const graph = loadModel(modelFile, opts);
     const inputs = readModelInputs(graph, opts.input);
-    const m = inBuildDir(opts.buildDir, (dir) => egret.measure(graph, opts.target, { kernels: "optimised", inputs, inferences: Number(opts.inferences), perOp: false, dir, sourceName: modelFile }));
+    const m = inBuildDir(opts.buildDir, (dir) => egret.measure(graph, opts.target, { kernels: "optimised", inputs, inferences: Number(opts.inferences), perOp: false, dir, sourceName: modelFile, ...(progress === undefined ? {} : { onProgress: progress }) }));
+    clearProgress();
     const outputs = graph.outputs.map((o, i) => Tensor.fromBytes(o.dtype, o.shape, m.outputs[i]!));
     if (opts.outputDir !== undefined) {
       mkdirSync(opts.outputDir, { recursive: true });
@@ -93,19 +97,24 @@ export function registerMeasureCommands(program: Command): void {
       .requiredOption("--target <target>", `one of ${measurableTargets().join(", ")}`)
       .option("--input <file.npy>", "input tensors (default: deterministic pseudo-random data)", collect, [] as string[])
       .option("--per-op", "profile each kernel call and print it next to the cost model's prediction")
-      .option("--json", "print machine-readable JSON"),
-  ).action((modelFile: string, opts: LoadOptions & { target: string; input: string[]; perOp?: boolean; json?: boolean }) => benchAction(modelFile, opts));
+      .option("--json", "print machine-readable JSON")
+      .option("--quiet", "no progress line on the terminal"),
+  ).action((modelFile: string, opts: BenchOptions) => benchAction(modelFile, opts));
 }
 
-function benchAction(modelFile: string, opts: LoadOptions & { target: string; input: string[]; perOp?: boolean; json?: boolean }): void {
+type BenchOptions = LoadOptions & { target: string; input: string[]; perOp?: boolean; json?: boolean; quiet?: boolean };
+
+function benchAction(modelFile: string, opts: BenchOptions): void {
+  const progress = progressLine(opts);
   const sets = egret.kernelSets(opts.target);
   const graph = loadModel(modelFile, opts);
   const inputs = opts.input.length === 0 ? pseudoRandomInputs(graph) : readModelInputs(graph, opts.input);
   const macs = egret.describeGraph(graph).macs;
   const results: Array<{ kernels: MeasureRequest["kernels"]; m: Measurement }> = sets.map((kernels) => ({
     kernels,
-    m: inBuildDir(undefined, (dir) => egret.measure(graph, opts.target, { kernels, inputs, inferences: 2, dir, sourceName: modelFile, perOp: opts.perOp === true })),
+    m: inBuildDir(undefined, (dir) => egret.measure(graph, opts.target, { kernels, inputs, inferences: 2, dir, sourceName: modelFile, perOp: opts.perOp === true, ...(progress === undefined ? {} : { onProgress: progress }) })),
   }));
+  clearProgress();
   const rows = results.map(({ kernels, m }) => ({
     kernels,
     instructions: m.instructionsPerInference,
@@ -120,7 +129,7 @@ function benchAction(modelFile: string, opts: LoadOptions & { target: string; in
   }
   console.log(`${modelFile} on ${opts.target} (${first.environment}), ${macs} MACs${sets.includes("optimised") ? "" : "; no target rules: generic kernels only"}`);
   for (const r of rows) {
-    console.log(`${r.kernels.padEnd(9)} ${Math.round(r.instructions)} instructions/inference, ${r.macsPerInstruction.toFixed(3)} MACs/instruction, flash ${r.size.flash.total} B (weights ${r.size.flash.weights}), RAM ${r.size.ram.total} B (arena ${r.size.ram.arena} + stack ${r.size.ram.stack})`);
+    console.log(`${r.kernels.padEnd(9)} ${Math.round(r.instructions)} instructions/inference, ${r.macsPerInstruction.toFixed(3)} MACs/instruction, flash ${r.size.flash.total} B (weights ${r.size.flash.weights}), RAM ${r.size.ram.total} B (arena ${r.size.ram.arena} + stack ${r.size.ram.stack} + state ${r.size.ram.state} + other statics ${r.size.ram.otherStatic})`);
     if (r.perOp !== undefined) console.log(formatPerOpTable(r.perOp));
   }
   if (rows.length === 2) console.log(`generic / optimised = ${(rows[0]!.instructions / rows[1]!.instructions).toFixed(2)}x`);

@@ -1,5 +1,4 @@
-import { Option, type Command } from "commander";
-import { createRequire } from "node:module";
+import { Command, Option } from "commander";
 import { loadSamples, type CalibOptions, type Layout } from "../calib/data.js";
 import { checkImagePixels } from "../calib/image-size.js";
 import { fail } from "../errors.js";
@@ -9,13 +8,15 @@ import type { Target } from "../pipeline/target.js";
 import { readOverrides, schemeJson, writeScheme } from "../quantize/mixed.js";
 import type { PtqResult } from "../quantize/ptq.js";
 import { QUANTIZE_DTYPES, type QuantizeDType } from "../quantize/ptq.js";
-import { CALIBRATION_METHODS, type CalibrationMethodName } from "../quantize/ranges/index.js";
+import { CALIBRATION_METHODS, DEFAULT_CALIBRATION_METHOD, type CalibrationMethodName } from "../quantize/ranges/index.js";
+import { DEFAULT_WEIGHT_ROUNDING, WEIGHT_ROUNDINGS, type WeightRoundingName } from "../quantize/weight-rounding.js";
 
 /** The options `egret compile` and `egret eval` share for post-training quantization. */
 export interface QuantizeCliOptions {
   quantize?: QuantizeDType;
   calib?: string;
   calibMethod: CalibrationMethodName;
+  weightRounding?: WeightRoundingName;
   perTensor?: boolean;
   samples?: string;
   mean?: string;
@@ -23,6 +24,8 @@ export interface QuantizeCliOptions {
   layout?: Layout;
   resize?: string;
   quiet?: boolean;
+  /** JSON output: no progress line either. */
+  json?: boolean;
   int16Budget?: string;
   precisionOverrides?: string;
   exportScheme?: string;
@@ -33,7 +36,8 @@ export function addQuantizeOptions(cmd: Command, quantizeRequired = false): Comm
   return cmd
     .addOption(quantizeRequired ? dtype.makeOptionMandatory() : dtype)
     .option("--calib <path>", "calibration data: .npy/.npz/.bin/.raw/.png/.jpg file or a folder of them")
-    .addOption(new Option("--calib-method <method>", "how calibration ranges are chosen").choices([...CALIBRATION_METHODS]).default("kl"))
+    .addOption(new Option("--calib-method <method>", "how calibration ranges are chosen (auto: per tensor, the method with the least measured error)").choices([...CALIBRATION_METHODS]).default(DEFAULT_CALIBRATION_METHOD))
+    .addOption(new Option("--weight-rounding <how>", "how weights are rounded to int8 (gptq: error-compensating, from the calibration data)").choices([...WEIGHT_ROUNDINGS]).default(DEFAULT_WEIGHT_ROUNDING))
     .option("--per-tensor", "one weight scale per weight tensor (default: one per output channel)")
     .option("--samples <n>", "use only the first N calibration samples")
     .option("--mean <values>", "images: per-channel mean subtracted from x/255 (comma-separated)")
@@ -43,7 +47,7 @@ export function addQuantizeOptions(cmd: Command, quantizeRequired = false): Comm
     .option("--int16-budget <percent>", "mixed precision: make the most sensitive activations int16 within PERCENT of the activation bytes")
     .option("--precision-overrides <file.json>", 'mixed precision: force activations to int8/int16, {"tensor": "int16"} (or an --export-scheme file)')
     .option("--export-scheme <file.json>", "write the chosen per-tensor dtypes, scales and zero points as JSON")
-    .option("--quiet", "no progress bar");
+    .option("--quiet", "no progress line on the terminal (it is never shown when stderr is not a terminal, nor with --json)");
 }
 
 /** Parses the calibration-data options shared with `egret eval --data`. */
@@ -77,20 +81,26 @@ export function readSamples(graph: Graph, path: string, opts: QuantizeCliOptions
   return loadSamples(path, graph.inputs, dataOptions(opts)).tensors;
 }
 
-/** The library's quantize options from the command line (undefined without --quantize), with a progress bar on a terminal. */
+/** The library's quantize options from the command line (undefined without --quantize); progress comes through the compile's `onProgress`. */
 export function quantizeOptionsFrom(opts: QuantizeCliOptions): QuantizeOptions | undefined {
   if (opts.quantize === undefined) return undefined;
   let int16Budget: number | undefined;
   if (opts.int16Budget !== undefined) int16Budget = Number(opts.int16Budget);
-  const bar = progressBar(opts.quiet === true);
   return {
     dtype: opts.quantize,
     method: opts.calibMethod,
     perChannel: opts.perTensor !== true,
+    ...(opts.weightRounding === undefined ? {} : { weightRounding: opts.weightRounding }),
     ...(int16Budget === undefined ? {} : { int16Budget }),
     ...(opts.precisionOverrides === undefined ? {} : { overrides: { dtypes: readOverrides(opts.precisionOverrides), source: opts.precisionOverrides } }),
-    ...(bar === undefined ? {} : { onProgress: bar }),
   };
+}
+
+/** The options `--quantize <dtype>` alone gives (every other option at its default), as commander parses them. */
+export function defaultQuantizeOptions(dtype: QuantizeDType = "int8"): QuantizeCliOptions & { quantize: QuantizeDType } {
+  const cmd = addQuantizeOptions(new Command().exitOverride());
+  cmd.parse(["--quantize", dtype, "--quiet"], { from: "user" });
+  return cmd.opts<QuantizeCliOptions & { quantize: QuantizeDType }>();
 }
 
 /**
@@ -106,28 +116,5 @@ export function calibrationFrom(graph: Graph, opts: QuantizeCliOptions, target: 
 /** `--export-scheme FILE`: the chosen per-tensor dtypes, scales and zero points (nothing without the option). */
 export function exportScheme(opts: QuantizeCliOptions, result: PtqResult | undefined): void {
   if (opts.exportScheme === undefined || result === undefined || opts.quantize === undefined) return;
-  writeScheme(opts.exportScheme, schemeJson(result, { dtype: opts.quantize, method: opts.calibMethod, perChannel: opts.perTensor !== true }));
-}
-
-interface Bar {
-  start(total: number, value: number): void;
-  update(value: number): void;
-  stop(): void;
-}
-
-/** A cli-progress bar on stderr (stopped at the last run), or nothing when stderr is not a terminal or --quiet is given. */
-function progressBar(quiet: boolean): ((done: number, total: number) => void) | undefined {
-  if (quiet || !process.stderr.isTTY) return undefined;
-  const require = createRequire(import.meta.url);
-  const progress = require("cli-progress") as { SingleBar: new (options: object, preset: object) => Bar; Presets: { shades_classic: object } };
-  const bar = new progress.SingleBar({ format: "calibrating [{bar}] {value}/{total} runs", stream: process.stderr }, progress.Presets.shades_classic);
-  let started = false;
-  return (done, total) => {
-    if (!started) {
-      bar.start(total, 0);
-      started = true;
-    }
-    bar.update(done);
-    if (done === total) bar.stop();
-  };
+  writeScheme(opts.exportScheme, schemeJson(result, { dtype: opts.quantize, method: opts.calibMethod, perChannel: opts.perTensor !== true, weightRounding: opts.weightRounding ?? DEFAULT_WEIGHT_ROUNDING }));
 }

@@ -3,7 +3,7 @@ import { fail } from "../errors.js";
 import { egret } from "../index.js";
 import { checkRules, DEFAULT_CHECK_SEED, describeFailure } from "../rules/check.js";
 import { loadRuleFiles } from "../rules/load.js";
-import { opTableMarkdown } from "./op-table.js";
+import { opListing, opTableMarkdown } from "./op-table.js";
 
 /** `egret rules check` and `egret ops`. */
 export function registerRulesAndOpsCommands(program: Command): void {
@@ -29,13 +29,13 @@ export function registerRulesAndOpsCommands(program: Command): void {
 
   program
     .command("ops")
-    .description("list the supported operators")
+    .description("list the supported operators, their element types and the opsets and forms they accept")
     .option("--json", "print machine-readable JSON")
     .option("--markdown", "print the README's op table")
     .action((opts: { json?: boolean; markdown?: boolean }) => {
-      const ops = egret.toolchain.ops.all().map((o) => ({ op: o.name, family: o.family }));
+      const ops = opListing(egret.toolchain);
       if (opts.markdown) console.log(opTableMarkdown(egret.toolchain));
       else if (opts.json) console.log(JSON.stringify(ops, null, 2));
-      else for (const o of ops) console.log(`${o.family.padEnd(12)} ${o.op}`);
+      else for (const o of ops) console.log(`${o.family.padEnd(12)} ${o.op.padEnd(26)} ${o.types} | ${o.forms}`);
     });
 }

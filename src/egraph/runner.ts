@@ -72,6 +72,8 @@ export interface RunOptions {
   readonly safetyNet?: SafetyNet;
   /** Clock in milliseconds for the reported timings; injectable for tests. */
   readonly now?: () => number;
+  /** Called after each iteration's rebuild with its report (progress display; may not change the graph). */
+  readonly onIteration?: (iteration: IterationReport) => void;
 }
 
 /**
@@ -145,6 +147,7 @@ export function saturate<D>(egraph: EGraph<D>, rules: readonly Rewrite<D>[], opt
       rebuildMs: end - applyEnd,
       totalMs: end - iterationStart,
     });
+    options.onIteration?.(iterations[iterations.length - 1]!);
     const unchanged = totalApplied === 0 && egraph.nodeCount === nodesBefore && egraph.classCount === classesBefore;
     if (stopReason === undefined && unchanged && scheduler.canStop(iteration)) stopReason = "saturated";
   }

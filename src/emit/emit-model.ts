@@ -1,5 +1,5 @@
 import { fail } from "../errors.js";
-import { DTYPES } from "../ir/dtype.js";
+import { DTYPES, isSubByte } from "../ir/dtype.js";
 import { nodeLabel, type Graph, type Node, type ValueInfo } from "../ir/graph.js";
 import type { OpRegistry } from "../ir/registry.js";
 import { shapeToString } from "../ir/shape.js";
@@ -7,6 +7,8 @@ import { planStorage, byteSize, isAliasNode, type StoragePlan } from "../schedul
 import { cComment, cIdent, CWriter } from "../cgen/cwriter.js";
 import type { EmitCtx } from "../ir/emit-ctx.js";
 import { cInitializer, cLiteral } from "../cgen/literals.js";
+import { packSubByte, packedByteLength } from "../ir/subbyte.js";
+import { Tensor } from "../ir/tensor.js";
 
 export interface EmittedModel {
   readonly modelC: string;
@@ -31,6 +33,14 @@ export interface EmitOptions {
    * output is exactly the unprofiled source.
    */
   readonly profile?: boolean;
+  /** Let outputs overwrite inputs that die at their node (default true). */
+  readonly inPlace?: boolean;
+  /**
+   * For targets whose kernels can fail at run time or keep device state (an accelerator): the run
+   * function returns an int status (0, or the first failing call's nonzero status, see
+   * `EmitCtx.checked`), and `stateNote` replaces the "no global state: reentrant" sentence of the header.
+   */
+  readonly fallibleRun?: { readonly stateNote: string };
 }
 
 /**
@@ -40,8 +50,8 @@ export interface EmitOptions {
 export function emitModel(graph: Graph, options: EmitOptions): EmittedModel {
   const prefix = cIdent(options.prefix ?? "model");
   const PREFIX = prefix.toUpperCase();
-  const plan = planStorage(graph, options.ops);
-  const state = new EmitState(graph, plan);
+  const plan = planStorage(graph, options.ops, options.inPlace === false ? { inPlace: false } : {});
+  const state = new EmitState(graph, plan, options.fallibleRun !== undefined);
   const outputNames = new Set(graph.outputs.map((o) => o.name));
 
   let profiled = 0;
@@ -69,14 +79,16 @@ export function emitModel(graph: Graph, options: EmitOptions): EmittedModel {
   });
 
   const modelC = renderSource(graph, state, prefix, options.sourceName ?? graph.name, options.profile === true);
-  const modelH = renderHeader(graph, plan, prefix, PREFIX);
+  const modelH = renderHeader(graph, plan, prefix, PREFIX, state.stateBytes, options.fallibleRun?.stateNote);
   return {
     modelC,
     modelH,
     runtimeUnits: [...state.units].sort(),
     plan,
     kernelCalls: state.kernelCalls,
-    weightBytes: [...state.usedConsts].reduce((s, name) => s + graph.constants.get(name)!.byteLength, 0),
+    weightBytes:
+      [...state.usedConsts].reduce((s, name) => s + graph.constants.get(name)!.byteLength, 0) +
+      [...state.packedConsts.keys()].reduce((s, name) => s + packedByteLength(graph.constants.get(name)!.dtype, graph.constants.get(name)!.size), 0),
   };
 }
 
@@ -86,27 +98,42 @@ class EmitState {
   readonly constArrays = new Map<string, { name: string; decl: string }>();
   readonly usedConsts = new Set<string>();
   readonly constNames = new Map<string, string>();
+  /** Sub-byte constants kept packed in flash (`packedPtr`): tensor name -> C array name. */
+  readonly packedConsts = new Map<string, string>();
   readonly idents = new Set<string>();
   readonly body: string[] = [];
   kernelCalls = 0;
+  /** Persistent state: total bytes and the statements of `<prefix>_reset`. */
+  stateBytes = 0;
+  readonly resetBody: string[] = [];
   private current: Node | undefined;
   readonly ctx: EmitCtx;
 
   constructor(
     private readonly graph: Graph,
     private readonly plan: StoragePlan,
+    readonly fallible = false,
   ) {
     this.ctx = {
       ptr: (name) => this.ptr(name),
       info: (name) => this.info(name),
+      packedPtr: (name) => this.packedPtr(name),
       useRuntime: (unit) => void this.units.add(unit),
       define: (key, code) => {
         if (!this.defines.has(key)) this.defines.set(key, code);
       },
       constArray: (ctype, values) => this.constArray(ctype, values),
       line: (code) => void this.body.push(code),
+      checked: (call) => {
+        if (!this.fallible) fail("internal", this.current ? nodeLabel(this.current) : "codegen", "emits a call that can fail, but this target's run function returns no status");
+        this.body.push(`{\n  const int eg_status = ${call};\n  if (eg_status != 0) return eg_status;\n}`);
+      },
       scratch: () => this.scratch(),
       uniqueName: (hint) => this.uniqueName(hint),
+      persistent: (bytes, resetCode) => {
+        this.stateBytes += bytes;
+        this.resetBody.push(resetCode);
+      },
     };
   }
 
@@ -159,6 +186,18 @@ class EmitState {
     }
   }
 
+  packedPtr(name: string): string | undefined {
+    const t = this.graph.constants.get(name);
+    if (!t || this.plan.storage.get(name)?.kind !== "const") return undefined;
+    if (!isSubByte(t.dtype)) fail("internal", this.current ? nodeLabel(this.current) : "codegen", `tensor "${name}" is ${t.dtype}; only sub-byte constants are packed`);
+    let c = this.packedConsts.get(name);
+    if (!c) {
+      c = this.uniqueName(`w_${name}_packed`);
+      this.packedConsts.set(name, c);
+    }
+    return c;
+  }
+
   scratch(): string {
     const node = this.current!;
     const off = this.plan.scratch.get(node.name);
@@ -198,15 +237,13 @@ function renderSource(graph: Graph, state: EmitState, prefix: string, source: st
   for (const code of state.defines.values()) w.raw(code).line();
   for (const name of state.usedConsts) {
     const t = graph.constants.get(name)!;
-    const cname = state.constNames.get(name)!;
     w.line(cComment(`${name}: ${t.dtype}[${shapeToString(t.shape)}]`));
-    if (t.size === 0) {
-      w.line(`static const ${DTYPES[t.dtype].ctype} ${cname}[1] = { 0 };`);
-    } else {
-      w.line(`static const ${DTYPES[t.dtype].ctype} ${cname}[${t.size}] = {`);
-      w.raw(cInitializer(t));
-      w.line("};");
-    }
+    constantArray(w, DTYPES[t.dtype].ctype, state.constNames.get(name)!, t);
+  }
+  for (const [name, cname] of state.packedConsts) {
+    const t = graph.constants.get(name)!;
+    w.line(cComment(`${name}: ${t.dtype}[${shapeToString(t.shape)}], ${8 / DTYPES[t.dtype].bits} elements per byte, first in the low bits`));
+    constantArray(w, "uint8_t", cname, t.size === 0 ? t : packedTensor(t));
   }
   for (const { decl } of state.constArrays.values()) w.line(decl);
   w.line();
@@ -214,17 +251,39 @@ function renderSource(graph: Graph, state: EmitState, prefix: string, source: st
     w.line(`const size_t ${prefix}_${kind}_bytes[${list.length + 1}] = { ${[...list.map((v) => `${byteSize(v)}u`), "0"].join(", ")} };`);
   }
   w.line();
-  w.block(`void ${prefix}_run(const void *const inputs[], void *const outputs[], void *arena)`, () => {
+  w.block(`${state.fallible ? "int" : "void"} ${prefix}_run(const void *const inputs[], void *const outputs[], void *arena)`, () => {
     w.line("uint8_t *const A = (uint8_t *)arena;");
     w.line("(void)inputs;");
     w.line("(void)outputs;");
     w.line("(void)A;");
     for (const stmt of state.body) w.raw(stmt);
+    if (state.fallible) w.line("return 0;");
+  });
+  w.line();
+  w.block(`void ${prefix}_reset(void)`, () => {
+    if (state.resetBody.length === 0) w.line("/* No persistent state. */");
+    for (const stmt of state.resetBody) w.line(stmt);
   });
   return w.toString();
 }
 
-function renderHeader(graph: Graph, plan: StoragePlan, prefix: string, PREFIX: string): string {
+function constantArray(w: CWriter, ctype: string, cname: string, t: Tensor): void {
+  if (t.size === 0) {
+    w.line(`static const ${ctype} ${cname}[1] = { 0 };`);
+    return;
+  }
+  w.line(`static const ${ctype} ${cname}[${t.size}] = {`);
+  w.raw(cInitializer(t));
+  w.line("};");
+}
+
+/** A sub-byte tensor's packed bytes as a uint8 tensor (for the initializer writer). */
+function packedTensor(t: Tensor): Tensor {
+  const bytes = packSubByte(t);
+  return new Tensor("uint8", [bytes.length], bytes);
+}
+
+function renderHeader(graph: Graph, plan: StoragePlan, prefix: string, PREFIX: string, stateBytes: number, stateNote?: string): string {
   const w = new CWriter();
   const guard = `${PREFIX}_H_`;
   w.line(`/* Generated by Egret. The model's C API. */`);
@@ -236,8 +295,11 @@ function renderHeader(graph: Graph, plan: StoragePlan, prefix: string, PREFIX: s
   w.line(`/* Bytes of working memory ${prefix}_run needs (16-byte aligned). */`);
   w.line(`#define ${PREFIX}_ARENA_SIZE ${plan.arena.size}u`);
   w.line(`#define ${PREFIX}_ARENA_ALIGNMENT 16u`);
+  w.line(`/* Bytes of persistent state (statics kept across runs; 0: none), besides the arena. */`);
+  w.line(`#define ${PREFIX}_STATE_BYTES ${stateBytes}u`);
   w.line(`#define ${PREFIX}_NUM_INPUTS ${graph.inputs.length}`);
   w.line(`#define ${PREFIX}_NUM_OUTPUTS ${graph.outputs.length}`);
+  if (stateNote !== undefined) w.line(cComment(`${prefix}_run returns an int status (0 = success)`)).line(`#define ${PREFIX}_RUN_RETURNS_STATUS 1`);
   for (const [kind, list] of [["INPUT", graph.inputs], ["OUTPUT", graph.outputs]] as const) {
     list.forEach((v, i) => {
       w.line(cComment(`${kind.toLowerCase()} ${i}: "${v.name}" ${v.dtype}[${shapeToString(v.shape)}]`));
@@ -255,9 +317,20 @@ function renderHeader(graph: Graph, plan: StoragePlan, prefix: string, PREFIX: s
   w.line("/*");
   w.line(` * Runs one inference. inputs[i] and outputs[i] point to the tensors in model order (row-major,`);
   w.line(` * little-endian); arena points to ${PREFIX}_ARENA_SIZE bytes aligned to ${PREFIX}_ARENA_ALIGNMENT.`);
-  w.line(" * No allocation, no global state: the function is reentrant given distinct arenas.");
+  if (stateNote !== undefined) {
+    for (const line of stateNote.split("\n")) w.line(` * ${line}`.trimEnd());
+  } else if (stateBytes === 0) {
+    w.line(" * No allocation, no global state: the function is reentrant given distinct arenas.");
+  } else {
+    w.line(` * No allocation. The model keeps ${PREFIX}_STATE_BYTES bytes of persistent state in statics (recurrent`);
+    w.line(" * ops: SVDF/LSTM state), updated by every run so that a run continues the stream of the previous one:");
+    w.line(` * the function is NOT reentrant (one stream, one caller at a time); ${prefix}_reset() starts a new stream.`);
+  }
   w.line(" */");
-  w.line(`void ${prefix}_run(const void *const inputs[], void *const outputs[], void *arena);`);
+  w.line(`${stateNote === undefined ? "void" : "int"} ${prefix}_run(const void *const inputs[], void *const outputs[], void *arena);`);
+  w.line();
+  w.line(`/* Puts the persistent state back to its initial value (a new stream); does nothing without state. */`);
+  w.line(`void ${prefix}_reset(void);`);
   w.line();
   w.line(`#endif /* ${guard} */`);
   return w.toString();

@@ -53,3 +53,8 @@ function makefile(sources: readonly string[]): string {
     "",
   ].join("\n");
 }
+
+/** The runner's input file placeholders of a run hint: `IN0.bin IN1.bin ...`. */
+export function inputFileNames(inputs: number): string {
+  return Array.from({ length: inputs }, (_, i) => `IN${i}.bin`).join(" ");
+}

@@ -6,8 +6,11 @@ import { numel } from "../ir/shape.js";
 import { Tensor } from "../ir/tensor.js";
 import { readFileWithin } from "./read-file.js";
 
-/** NumPy type codes (without byte order) for each DType; bool is numpy's one-byte `b1`. */
-const NPY_CODES: Readonly<Record<DType, NpyDType>> = {
+/**
+ * NumPy type codes (without byte order) of the DTypes numpy has; bool is numpy's one-byte `b1`.
+ * The others are written as numpy's nearest type (`npyStorable`).
+ */
+const NPY_CODES: Readonly<Partial<Record<DType, NpyDType>>> = {
   float32: "f4", float64: "f8", float16: "f2",
   int8: "i1", uint8: "u1", int16: "i2", uint16: "u2", int32: "i4", uint32: "u4", int64: "i8", uint64: "u8",
   bool: "b1",
@@ -58,17 +61,28 @@ function toTensor(dtype: DType, shape: number[], data: ArrayBufferView | readonl
   return Tensor.fromBytes(dtype, shape, new Uint8Array(view.buffer, view.byteOffset, want));
 }
 
-/** Writes a tensor as a version 1.0 .npy file numpy.load reads back with the same dtype and shape. */
+/**
+ * Writes a tensor as a version 1.0 .npy file numpy.load reads back with the same dtype and shape.
+ * Types numpy lacks are written as their values: int4/int2 as int8, uint4/uint2 as uint8, and
+ * bfloat16, float8 and float4 as float32 (every value is exact there).
+ */
 export function writeNpy(path: string, tensor: Tensor): void {
+  const t = npyStorable(tensor);
   // npyjs copies the bytes of the typed array as they are; a fresh copy of the data keeps
   // views with offsets simple.
-  const bytes = tensor.bytes().slice();
-  const buffer = dump(viewAs(tensor.dtype, bytes), [...tensor.shape], { dtype: NPY_CODES[tensor.dtype] });
+  const bytes = t.bytes().slice();
+  const buffer = dump(viewAs(t.dtype, bytes), [...t.shape], { dtype: NPY_CODES[t.dtype]! });
   try {
     writeFileSync(path, new Uint8Array(buffer));
   } catch (e) {
     fail("io", `.npy file ${path}`, `cannot be written (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
+}
+
+function npyStorable(t: Tensor): Tensor {
+  if (NPY_CODES[t.dtype] !== undefined) return t;
+  if (DTYPES[t.dtype].isFloat) return Tensor.fromNumbers("float32", t.shape, t.toNumbers());
+  return new Tensor(DTYPES[t.dtype].min < 0 ? "int8" : "uint8", t.shape, t.data);
 }
 
 /** A typed array over `bytes` whose element size matches the dtype (npyjs sizes by elements). */

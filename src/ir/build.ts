@@ -6,6 +6,7 @@ import { checkTensorSize, FoldLedger } from "./limits.js";
 import { foldNode } from "./fold-node.js";
 import { shapeToString } from "./shape.js";
 import type { Tensor } from "./tensor.js";
+import { widenHalf } from "./widen-half.js";
 
 /** A declared graph input before shapes are resolved: dims may be unknown or symbolic. */
 export interface RawInput {
@@ -33,6 +34,8 @@ export interface BuildOptions {
    * shape or axes fed as a graph input can be folded into static code.
    */
   readonly constantInputs?: ReadonlyMap<string, Tensor>;
+  /** Where import warnings go (ops' `importWarning`); default: stderr. */
+  readonly warn?: (message: string) => void;
 }
 
 /**
@@ -61,9 +64,12 @@ export function buildGraph(raw: RawModel, ops: OpRegistry, options: BuildOptions
   // Values not folded because they (or the value they are computed from) exceed the fold budget.
   const overBudget = new Map<string, OverBudget>();
   const nodes: Node[] = [];
-  for (const rawNode of topoSort(raw.nodes, new Set([...constants.keys(), ...inputs.map((i) => i.name)]))) {
-    const node = prepareNode(rawNode, ops, constants, raw.opset, overBudget);
+  const warnings = new Map<string, string[]>();
+  const taken = new Set<string>([...values.keys(), ...raw.nodes.flatMap((n) => [...n.inputs, ...n.outputs])]);
+  const place = (node: Node): void => {
     const op = ops.get(node.op)!;
+    const warning = op.importWarning?.(node);
+    if (warning !== undefined) warnings.set(warning, [...(warnings.get(warning) ?? []), node.name]);
     const inInfos = node.inputs.map((n) => (n === "" ? undefined : values.get(n)));
     const outInfos = op.infer(node, inInfos);
     if (outInfos.length < node.outputs.length) {
@@ -87,6 +93,11 @@ export function buildGraph(raw: RawModel, ops: OpRegistry, options: BuildOptions
       if (why !== undefined) for (const o of node.outputs) if (o !== "") overBudget.set(o, why);
       nodes.push(node);
     }
+  };
+  for (const rawNode of topoSort(raw.nodes, new Set([...constants.keys(), ...inputs.map((i) => i.name)]))) {
+    const node = prepareNode(rawNode, ops, constants, raw.opset, overBudget);
+    const widened = ops.get(node.op)!.halfAsFloat ? widenHalf(node, (n) => values.get(n), taken) : undefined;
+    for (const n of widened ?? [node]) place(n);
   }
 
   const outputs: NamedValue[] = raw.outputs.map((name) => {
@@ -94,10 +105,19 @@ export function buildGraph(raw: RawModel, ops: OpRegistry, options: BuildOptions
     if (!v) fail("missing-tensor", `graph output "${name}"`, "no node, input or initializer produces it; the model file is inconsistent");
     return { name, ...v };
   });
+  reportWarnings(warnings, options.warn ?? ((m) => process.stderr.write(`${m}\n`)));
   const live = liveNodes(nodes, outputs.map((o) => o.name));
   const usedConsts = new Set<string>([...live.flatMap((n) => n.inputs), ...outputs.map((o) => o.name)]);
   const keptConsts = new Map([...constants].filter(([name]) => usedConsts.has(name)));
   return { name: raw.name, inputs, outputs, nodes: live, constants: keptConsts, values };
+}
+
+/** One line per distinct warning, naming up to three of the nodes it concerns. */
+function reportWarnings(warnings: ReadonlyMap<string, readonly string[]>, warn: (message: string) => void): void {
+  for (const [message, names] of warnings) {
+    const shown = names.slice(0, 3).map((n) => `"${n}"`).join(", ");
+    warn(`WARNING: ${message} (node${names.length > 1 ? "s" : ""} ${shown}${names.length > 3 ? ` and ${names.length - 3} more` : ""})`);
+  }
 }
 
 function resolveInputs(raw: RawModel, constants: ReadonlyMap<string, Tensor>, options: BuildOptions, values: Map<string, ValueInfo>): NamedValue[] {

@@ -14,6 +14,12 @@ export interface EmitCtx {
   ptr(name: string): string;
   info(name: string): ValueInfo;
   /**
+   * For a constant of a sub-byte type (int4, uint4, int2, uint2): a `const uint8_t *` to its
+   * elements packed as src/ir/subbyte.ts lays them out (what flash then holds); undefined when
+   * the tensor is not a constant (run-time sub-byte tensors take one byte per element).
+   */
+  packedPtr(name: string): string | undefined;
+  /**
    * Uses a runtime-c kernel unit, e.g. "conv_f32" for runtime-c/kernels/conv_f32.{c,h}. The
    * compiled output copies exactly the units used and includes their headers.
    */
@@ -24,8 +30,18 @@ export interface EmitCtx {
   constArray(ctype: "int32_t" | "float" | "double" | "int64_t", values: readonly number[]): string;
   /** Appends one statement (or a brace block) to the run function. */
   line(code: string): void;
+  /**
+   * Appends a call returning an int status: nonzero ends the run and is returned to its caller.
+   * Only for targets whose run function returns a status (EmitOptions.fallibleRun).
+   */
+  checked(call: string): void;
   /** Pointer (`void *`) to this node's scratch memory, sized by `OpDef.scratchBytes`. */
   scratch(): string;
+  /**
+   * Declares persistent state (a file-scope static kept across runs, `bytes` long): counted in the
+   * header's STATE_BYTES, and `resetCode` (a statement) is added to `<prefix>_reset`.
+   */
+  persistent(bytes: number, resetCode: string): void;
   /** A C identifier unique in the generated file, derived from `hint`. */
   uniqueName(hint: string): string;
 }

@@ -2,7 +2,7 @@ import type { FoldLedger } from "./limits.js";
 import { tensorByteSize } from "./limits.js";
 import type { Node, ValueInfo } from "./graph.js";
 import type { OpDef } from "./op.js";
-import type { Tensor } from "./tensor.js";
+import { Tensor } from "./tensor.js";
 
 /** What import-time folding did with one node. */
 export type FoldOutcome =
@@ -12,8 +12,9 @@ export type FoldOutcome =
 
 /**
  * Folds a node whose result is known at compile time: shape-only ops from the input types alone
- * (the inputs are never materialised), other ops when every present input is a constant and the
- * new bytes fit the fold budget, checked before evaluating. A node over budget stays an op.
+ * (the inputs are never materialised), other ops when every present input is a constant (or one
+ * the op reads only the type of: `typeOnlyInputs`) and the new bytes fit the fold budget, checked
+ * before evaluating. A node over budget stays an op.
  */
 export function foldNode(
   node: Node,
@@ -24,10 +25,13 @@ export function foldNode(
   ledger: FoldLedger,
 ): FoldOutcome {
   if (op.evaluateFromTypes) return { kind: "folded", results: op.evaluateFromTypes(node, inputs) };
-  if (!node.inputs.every((n) => n === "" || constants.has(n))) return { kind: "kept" };
+  const typeOnly = (i: number): boolean => op.typeOnlyInputs?.includes(i) ?? false;
+  if (!node.inputs.every((n, i) => n === "" || typeOnly(i) || constants.has(n))) return { kind: "kept" };
   const bytes = newBytes(op, outputs);
   if (!ledger.admit(bytes)) return { kind: "kept", reason: ledger.reason(bytes) };
-  return { kind: "folded", results: op.evaluate(node, node.inputs.map((n) => (n === "" ? undefined : constants.get(n)))) };
+  // A type-only input gets an empty tensor of its type, whether or not its value is known.
+  const arg = (n: string, i: number): Tensor | undefined => (n === "" ? undefined : typeOnly(i) ? new Tensor(inputs[i]!.dtype, [0]) : constants.get(n));
+  return { kind: "folded", results: op.evaluate(node, node.inputs.map(arg)) };
 }
 
 /**

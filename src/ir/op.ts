@@ -15,6 +15,12 @@ export interface ConstInput {
   readonly reason?: string;
 }
 
+/** An input whose bytes the output may overwrite behind the kernel's read front (`OpDef.inPlace`). */
+export interface InPlaceInput {
+  readonly input: number;
+  readonly lagBytes: number;
+}
+
 /**
  * Values an input takes by definition, whatever the model: a BatchNormalization variance is never
  * negative. The rule checker (src/rules/check.ts) draws the input inside it.
@@ -39,6 +45,11 @@ export interface OpDef {
   readonly attributes?: readonly string[];
   /** Data element types in words, for the README op table (default: "float32" and others). */
   readonly dataTypes?: string;
+  /**
+   * The ONNX opsets and attribute / input forms the op accepts, in words, for `egret ops` and the
+   * README table (default: every opset's form, canonicalised by `constInputs` and `canonicalize`).
+   */
+  readonly forms?: string;
   /** Swapping two operands gives the same result (Add, Mul...): the e-graph matcher tries both orders. */
   readonly commutative?: boolean;
   /** Numbers of inputs/outputs accepted, optional ones included. */
@@ -66,6 +77,13 @@ export interface OpDef {
    * planner gives it input 0's buffer and no code is emitted.
    */
   readonly alias?: boolean;
+  /**
+   * In-place execution: for each listed input, the output may start `lagBytes` bytes below that
+   * input's first byte and overlap it (a negative lag: above it), because the C kernel never
+   * writes over input bytes it still has to read. The lag follows from the kernel's loop order
+   * (src/schedule/overwrite-lag.ts); the planner uses it only where the input dies at this node.
+   */
+  inPlace?(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): readonly InPlaceInput[];
   /** Bytes of temporary arena memory the C kernel needs while it runs (`ctx.scratch()`). */
   scratchBytes?(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): number;
   /**
@@ -74,6 +92,22 @@ export interface OpDef {
    * without materialising that input (it may be far bigger than the compile-time budget).
    */
   evaluateFromTypes?(node: Node, inputs: readonly (ValueInfo | undefined)[]): Tensor[];
+  /**
+   * Inputs whose values the op never reads, only their type (CastLike's input 1): a node whose
+   * other inputs are constants is folded at import even when these are computed at run time;
+   * `evaluate` then gets an empty tensor of the input's type in their place.
+   */
+  readonly typeOnlyInputs?: readonly number[];
+  /**
+   * The op computes in float32 only, and float16 operands are widened to float32 around it at
+   * import (widen-half.ts): exact for ops that accumulate in float32 (MatMul, Conv).
+   */
+  readonly halfAsFloat?: boolean;
+  /**
+   * A warning about an imported node that compiles but probably not as the user intends (a
+   * graph exported in training mode); buildGraph reports it once per message with the nodes.
+   */
+  importWarning?(node: Node): string | undefined;
   /**
    * The result is a tensor the node's attributes already hold (Constant): folding it allocates
    * nothing, so it is folded whatever its size (LIMITS.foldBytes bounds new constants only).

@@ -1,5 +1,5 @@
-import { allocTyped, DTYPES, type DType, type TypedArray } from "./dtype.js";
-import { halfToNumber, numberToHalf } from "./float16.js";
+import { allocTyped, DTYPES, isEncodedFloat, type DType, type TypedArray } from "./dtype.js";
+import { bitCodec } from "./minifloat.js";
 import { checkTensorSize } from "./limits.js";
 import { numel, type Shape } from "./shape.js";
 
@@ -33,12 +33,14 @@ export class Tensor {
     return this.data.length * DTYPES[this.dtype].bytes;
   }
 
-  /** Element values as doubles (int64 beyond 2^53 loses precision; float16 is decoded). */
+  /** Element values as doubles (int64 beyond 2^53 loses precision; bit-pattern floats are decoded). */
   toNumbers(): Float64Array {
     const out = new Float64Array(this.data.length);
     const d = this.data;
-    if (this.dtype === "float16") for (let i = 0; i < d.length; i++) out[i] = halfToNumber(d[i] as number);
-    else if (DTYPES[this.dtype].isBig) for (let i = 0; i < d.length; i++) out[i] = Number(d[i] as bigint);
+    if (isEncodedFloat(this.dtype)) {
+      const codec = bitCodec(this.dtype);
+      for (let i = 0; i < d.length; i++) out[i] = codec.decode(d[i] as number);
+    } else if (DTYPES[this.dtype].isBig) for (let i = 0; i < d.length; i++) out[i] = Number(d[i] as bigint);
     else for (let i = 0; i < d.length; i++) out[i] = d[i] as number;
     return out;
   }
@@ -50,13 +52,18 @@ export class Tensor {
 
   /**
    * Stores doubles into a tensor of `dtype` with C-like conversion: floats round to the storage
-   * precision, integers truncate toward zero and wrap, bool is `v != 0`.
+   * precision (minifloat.ts for the bit-pattern floats), integers truncate toward zero and wrap
+   * (the sub-byte ones to their bit width), bool is `v != 0`.
    */
   static fromNumbers(dtype: DType, shape: Shape, values: ArrayLike<number>): Tensor {
     const t = new Tensor(dtype, shape);
     const d = t.data;
     const n = d.length;
-    if (dtype === "float16") for (let i = 0; i < n; i++) d[i] = numberToHalf(values[i]!);
+    const bits = DTYPES[dtype].bits;
+    if (isEncodedFloat(dtype)) {
+      const codec = bitCodec(dtype);
+      for (let i = 0; i < n; i++) d[i] = codec.encode(values[i]!);
+    } else if (bits < 8) for (let i = 0; i < n; i++) d[i] = wrapSubByte(Math.trunc(values[i]!) || 0, bits, DTYPES[dtype].min < 0);
     else if (dtype === "bool") for (let i = 0; i < n; i++) d[i] = values[i] !== 0 ? 1 : 0;
     else if (DTYPES[dtype].isBig) {
       const big = d as BigInt64Array | BigUint64Array;
@@ -91,4 +98,11 @@ export class Tensor {
     dst.set(bytes);
     return t;
   }
+}
+
+/** `v` modulo 2^bits, as a signed or unsigned `bits`-wide integer (sub-byte types wrap like C's). */
+export function wrapSubByte(v: number, bits: number, signed: boolean): number {
+  const m = 2 ** bits;
+  const u = ((v % m) + m) % m;
+  return signed && u >= m / 2 ? u - m : u;
 }

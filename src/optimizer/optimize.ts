@@ -6,6 +6,7 @@ import type { CostModel } from "../../costmodels/types.js";
 import type { Graph } from "../ir/graph.js";
 import type { OpRegistry } from "../ir/registry.js";
 import type { RuleAst } from "../rules/ast.js";
+import type { ProgressListener } from "../util/progress.js";
 import { ruleToRewrite } from "./to-rewrite.js";
 import { costFunctionFor } from "./cost.js";
 import { decodeGraph } from "./decode.js";
@@ -43,6 +44,8 @@ export interface OptimizeOptions {
   readonly safetyNet?: SafetyNet;
   /** Largest arena in bytes: extraction picks the cheapest candidate program that fits, or fails. */
   readonly sramBudget?: number;
+  /** Progress events: one per saturation iteration (out of the iteration limit), one when extraction starts. */
+  readonly onProgress?: ProgressListener;
 }
 
 export type ExtractorName = "greedy" | "dag";
@@ -94,6 +97,8 @@ export interface SaturationReport {
   readonly nodesBefore: number;
   readonly nodesAfter: number;
   readonly extraction: ExtractionReport;
+  /** Each iteration's e-graph size after its rebuild and the rule applications that changed it. */
+  readonly perIteration: readonly { readonly nodes: number; readonly classes: number; readonly applied: number }[];
 }
 
 export interface OptimizeResult {
@@ -109,7 +114,13 @@ export function optimizeGraph(graph: Graph, options: OptimizeOptions): OptimizeR
   const rewrites = options.rules.map((rule) => ruleToRewrite(rule, encoded.context));
   const limits: OptimizerLimits = { ...OPTIMIZER_LIMITS, ...options.limits };
   const safetyNet = options.safetyNet ?? NO_SAFETY_NET;
-  const run = saturate(encoded.egraph, rewrites, { limits, safetyNet });
+  const progress = options.onProgress;
+  const run = saturate(encoded.egraph, rewrites, {
+    limits,
+    safetyNet,
+    ...(progress === undefined ? {} : { onIteration: (it) => progress({ task: "saturating", done: it.iteration + 1, total: limits.iterations, detail: `${it.nodes} e-nodes` }) }),
+  });
+  progress?.({ task: "extracting", done: 0, detail: `${encoded.egraph.nodeCount} e-nodes` });
   const extractStart = performance.now();
   const { graph: optimized, report: extraction } = extract(encoded, graph, options, limits.extractionSteps, safetyNet);
   const extractMs = performance.now() - extractStart;
@@ -140,6 +151,7 @@ export function optimizeGraph(graph: Graph, options: OptimizeOptions): OptimizeR
       nodesBefore: graph.nodes.length,
       nodesAfter: optimized.nodes.length,
       extraction,
+      perIteration: run.iterations.map((it) => ({ nodes: it.nodes, classes: it.classes, applied: it.rules.reduce((s, r) => s + r.applied, 0) })),
     },
     encoded,
   };

@@ -3,12 +3,15 @@ import { fail } from "../errors.js";
 import type { Graph } from "../ir/graph.js";
 import { egraphToDot, graphToText } from "../optimizer/dump.js";
 import type { SaturationReport } from "../optimizer/optimize.js";
+import type { CalibrationCheck } from "../quantize/calibration-check.js";
 import type { PtqResult } from "../quantize/ptq.js";
+import type { StoragePlan } from "../schedule/storage.js";
 import { Diagnostics, type Diagnostic } from "./diagnostics.js";
 import type { CompileOptions } from "./options.js";
 import { optimizePhase, type Optimized } from "./optimize-phase.js";
-import { quantizePhase } from "./quantize-phase.js";
-import type { Target } from "./target.js";
+import { quantizePhase, type Quantized } from "./quantize-phase.js";
+import { checkTargetOptions } from "./target-options.js";
+import type { Target, TargetReport } from "./target.js";
 import { DEFAULT_TARGET, type Toolchain } from "./toolchain.js";
 
 export interface OptimizerSummary extends SaturationReport {
@@ -21,12 +24,21 @@ export interface CompileSummary {
   readonly target: string;
   readonly files: string[];
   readonly arenaBytes: number;
+  /** The layer-wise bound: the most bytes live at one step, every tensor whole. */
   readonly arenaLowerBound: number;
+  /** The bound of the emitted schedule: in-place outputs and their inputs counted by their overlap. */
+  readonly arenaScheduleBound: number;
+  /** Nodes whose output overwrites one of their inputs. */
+  readonly inPlaceNodes: number;
   readonly kernelCalls: number;
   readonly weightsBytes: number;
   readonly runtimeUnits: string[];
   /** Present when the optimizer ran. */
   readonly optimizer?: OptimizerSummary;
+  /** The target's own figures (e.g. accelerator layers, device RAM, a compiled model's size). */
+  readonly targetReport?: Readonly<Record<string, number>>;
+  /** The same for the text summary. */
+  readonly targetLines?: string[];
 }
 
 export interface CompileResult {
@@ -42,7 +54,11 @@ export interface CompileResult {
   readonly diagnostics: readonly Diagnostic[];
   /** With `quantize`: the calibrated float program, the integer program and their correspondence. */
   readonly quantization?: PtqResult;
+  /** With `quantize`: the integer program against the float one on the calibration samples. */
+  readonly calibrationCheck?: CalibrationCheck;
   readonly emitted: EmittedModel;
+  /** Where each tensor of `graph` lives: the arena plan with every buffer's offset and lifetime. */
+  readonly plan: StoragePlan;
 }
 
 /**
@@ -58,33 +74,39 @@ export interface CompileResult {
 export function compile(toolchain: Toolchain, graph: Graph, options: CompileOptions = {}): CompileResult {
   const target = toolchain.target(options.target ?? DEFAULT_TARGET);
   checkOptions(target, options);
+  checkTargetOptions(toolchain, target, options.targetOptions ?? {});
   const diagnostics = new Diagnostics();
   const ops = toolchain.ops;
   const sourceName = options.sourceName ?? graph.name;
   const phase = { toolchain, target, options };
 
+  const targetOptions = options.targetOptions ?? {};
+
   let entering = graph;
-  let quantization: PtqResult | undefined;
+  let quantized: Quantized | undefined;
   if (options.quantize !== undefined) {
     const floatProgram = optimizePhase(phase, graph, "float").graph;
-    quantization = quantizePhase(floatProgram, options.quantize, options.calibration, ops, diagnostics);
-    entering = quantization.graph;
+    quantized = quantizePhase(floatProgram, options.quantize, options.calibration, ops, diagnostics, options.onProgress);
+    entering = quantized.result.graph;
   }
   const optimized = optimizePhase(phase, entering, "final");
-  const program = target.lower === undefined ? optimized.graph : target.lower(optimized.graph, { ops, diagnostics, ...(options.calibration === undefined ? {} : { calibration: options.calibration }) });
-  const model = emitModel(program, { ops, sourceName });
-  const filesContext = { ops, diagnostics, ...(options.profile === true ? { profiled: emitModel(program, { ops, sourceName, profile: true }) } : {}) };
+  const program = target.lower === undefined ? optimized.graph : target.lower(optimized.graph, { ops, diagnostics, targetOptions, ...(options.calibration === undefined ? {} : { calibration: options.calibration }) });
+  const emitOptions = { ops, sourceName, ...target.emitOptions, ...(options.inPlace === undefined ? {} : { inPlace: options.inPlace }) };
+  const model = emitModel(program, emitOptions);
+  const filesContext = { ops, diagnostics, targetOptions, ...(options.profile === true ? { profiled: emitModel(program, { ...emitOptions, profile: true }) } : {}) };
   const files = target.files(model, program, filesContext);
   const binaryFiles = target.binaryFiles?.(model, program, filesContext) ?? new Map<string, Uint8Array>();
+  const report = target.report?.(model, program, binaryFiles, ops);
   return {
     files,
     binaryFiles,
     graph: program,
     dumps: dumpsOf(options, entering, program, optimized),
     diagnostics: diagnostics.all,
-    ...(quantization === undefined ? {} : { quantization }),
+    ...(quantized === undefined ? {} : { quantization: quantized.result, calibrationCheck: quantized.check }),
     emitted: model,
-    summary: summaryOf(target, model, files, binaryFiles, optimizerSummary(optimized, options.reportBaseline === true ? emitModel(entering, { ops, sourceName }).kernelCalls : undefined, model)),
+    plan: model.plan,
+    summary: summaryOf(target, model, files, binaryFiles, optimizerSummary(optimized, options.reportBaseline === true ? emitModel(entering, { ops, sourceName }).kernelCalls : undefined, model), report),
   };
 }
 
@@ -111,15 +133,18 @@ function optimizerSummary(optimized: Optimized, kernelCallsBefore: number | unde
   return { ...optimized.result.report, ...(kernelCallsBefore === undefined ? {} : { kernelCallsBefore }), kernelCallsAfter: model.kernelCalls };
 }
 
-function summaryOf(target: Target, model: EmittedModel, files: ReadonlyMap<string, string>, binaryFiles: ReadonlyMap<string, Uint8Array>, optimizer: OptimizerSummary | undefined): CompileSummary {
+function summaryOf(target: Target, model: EmittedModel, files: ReadonlyMap<string, string>, binaryFiles: ReadonlyMap<string, Uint8Array>, optimizer: OptimizerSummary | undefined, report: TargetReport | undefined): CompileSummary {
   return {
     target: target.name,
     files: [...files.keys(), ...binaryFiles.keys()].sort(),
     arenaBytes: model.plan.arena.size,
     arenaLowerBound: model.plan.arena.lowerBound,
+    arenaScheduleBound: model.plan.scheduleBound,
+    inPlaceNodes: new Set(model.plan.inPlace.map((p) => p.output)).size,
     kernelCalls: model.kernelCalls,
-    weightsBytes: model.weightBytes,
+    weightsBytes: report?.weightsBytes ?? model.weightBytes,
     runtimeUnits: [...model.runtimeUnits],
     ...(optimizer === undefined ? {} : { optimizer }),
+    ...(report === undefined ? {} : { targetReport: report.figures, targetLines: [...report.lines] }),
   };
 }

@@ -34,12 +34,13 @@ export function optimizePhase({ toolchain, target, options }: PhaseContext, grap
   }
   const result = optimizeGraph(graph, {
     ops,
-    rules: ruleSet(toolchain, target, options),
+    rules: ruleSet(toolchain, target, options, stage),
     costModel: target.costModel,
     ...(options.extractor === undefined ? {} : { extractor: options.extractor }),
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     safetyNet: optimizerSafetyNet(options.safetyNetSeconds ?? DEFAULT_SAFETY_NET_SECONDS),
     ...(budget === undefined ? {} : { sramBudget: budget }),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   });
   return { graph: result.graph, result };
 }

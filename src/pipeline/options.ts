@@ -6,6 +6,9 @@ import type { ActDType } from "../quantize/params.js";
 import type { QuantizeDType } from "../quantize/ptq.js";
 import type { CalibrationMethodName } from "../quantize/ranges/index.js";
 import type { RuleAst } from "../rules/ast.js";
+import type { WeightRoundingName } from "../quantize/weight-rounding.js";
+import type { ProgressListener } from "../util/progress.js";
+import type { TargetOptionValues } from "./target.js";
 
 /** One calibration input: a tensor per graph input, in graph input order. */
 export type CalibrationSample = readonly Tensor[];
@@ -51,14 +54,26 @@ export interface CompileOptions {
   readonly dump?: readonly DumpKind[];
   /** Also emit the program with per-kernel profiling hooks (for the target's files; measurement). */
   readonly profile?: boolean;
+  /** Let outputs overwrite inputs that die at their node (default true; `--no-in-place`). */
+  readonly inPlace?: boolean;
+  /** Progress of long work (saturation, extraction, calibration); the CLI shows it on a terminal. */
+  readonly onProgress?: ProgressListener;
+  /**
+   * Values of the target plugin's own options (`TargetPlugin.options`, e.g. an accelerator's
+   * `--input-type`), by key; a non-default value of an option the target's plugin does not declare
+   * is refused.
+   */
+  readonly targetOptions?: TargetOptionValues;
 }
 
 /** `--quantize` and its companions. */
 export interface QuantizeOptions {
   /** Activations int8, uint8 (the int8 kernels) or int16; weights int8. */
   readonly dtype: QuantizeDType;
-  /** How ranges are chosen from the calibration statistics (default "kl"). */
+  /** How ranges are chosen from the calibration statistics (default `DEFAULT_CALIBRATION_METHOD`, "auto"). */
   readonly method?: CalibrationMethodName;
+  /** How weights are rounded to int8 (default `DEFAULT_WEIGHT_ROUNDING`, "gptq"). */
+  readonly weightRounding?: WeightRoundingName;
   /** One weight scale per output channel (default true) or one per tensor. */
   readonly perChannel?: boolean;
   /** Mixed precision: make the most sensitive activations int16 within this percent of the activation bytes. */

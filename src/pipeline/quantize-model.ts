@@ -1,4 +1,5 @@
 import type { Graph } from "../ir/graph.js";
+import type { CalibrationCheck } from "../quantize/calibration-check.js";
 import type { PtqResult } from "../quantize/ptq.js";
 import { Diagnostics, type Diagnostic } from "./diagnostics.js";
 import { optimizePhase } from "./optimize-phase.js";
@@ -11,9 +12,10 @@ import { DEFAULT_TARGET, type Toolchain } from "./toolchain.js";
  * integer program for the target, without lowering or emission. `egret eval` and the PTQ bench
  * compare the two.
  */
-export function quantizeModel(toolchain: Toolchain, graph: Graph, options: CompileOptions & { readonly quantize: QuantizeOptions }): { readonly result: PtqResult; readonly diagnostics: readonly Diagnostic[] } {
+export function quantizeModel(toolchain: Toolchain, graph: Graph, options: CompileOptions & { readonly quantize: QuantizeOptions }): { readonly result: PtqResult; readonly check: CalibrationCheck; readonly diagnostics: readonly Diagnostic[] } {
   const target = toolchain.target(options.target ?? DEFAULT_TARGET);
   const diagnostics = new Diagnostics();
   const floatProgram = optimizePhase({ toolchain, target, options }, graph, "float").graph;
-  return { result: quantizePhase(floatProgram, options.quantize, options.calibration, toolchain.ops, diagnostics), diagnostics: diagnostics.all };
+  const { result, check } = quantizePhase(floatProgram, options.quantize, options.calibration, toolchain.ops, diagnostics, options.onProgress);
+  return { result, check, diagnostics: diagnostics.all };
 }

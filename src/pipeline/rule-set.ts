@@ -6,10 +6,12 @@ import type { Toolchain } from "./toolchain.js";
 
 /**
  * The one place the optimizer's rule set is assembled: the shipped rules (rules/*.rules), then the
- * target's own files (unless `targetRules` is false), then the user's.
+ * target's own files (unless `targetRules` is false; its float-kernel files only for the "final"
+ * program, not for the "float" extraction quantization calibrates), then the user's.
  */
-export function ruleSet(toolchain: Toolchain, target: Target, options: { readonly targetRules?: boolean; readonly userRules?: readonly RuleAst[] }): RuleAst[] {
-  const own = options.targetRules === false ? [] : loadRuleFiles(target.ruleFiles ?? [], toolchain.vocabulary);
+export function ruleSet(toolchain: Toolchain, target: Target, options: { readonly targetRules?: boolean; readonly userRules?: readonly RuleAst[] }, stage: "float" | "final"): RuleAst[] {
+  const files = [...(target.ruleFiles ?? []), ...(stage === "final" ? (target.floatRuleFiles ?? []) : [])];
+  const own = options.targetRules === false ? [] : loadRuleFiles(files, toolchain.vocabulary);
   return [...shippedRules(toolchain.vocabulary), ...own, ...(options.userRules ?? [])];
 }
 

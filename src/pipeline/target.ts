@@ -11,13 +11,15 @@
  * compiled model) serve `egret info` and `egret run`.
  */
 import type { CostModel } from "../../costmodels/types.js";
-import type { EmittedModel } from "../emit/emit-model.js";
+import type { EmitOptions, EmittedModel } from "../emit/emit-model.js";
 import type { Graph, Node } from "../ir/graph.js";
 import type { OpDef } from "../ir/op.js";
 import type { OpRegistry } from "../ir/registry.js";
 import type { Tensor } from "../ir/tensor.js";
 import type { ForeignFormat } from "../importers/sniff.js";
 import type { GuardList } from "../rules/arg-access.js";
+import type { ProgressListener } from "../util/progress.js";
+import type { CompileSummary } from "./compile.js";
 import type { Diagnostics } from "./diagnostics.js";
 
 export interface TargetPlugin {
@@ -31,6 +33,37 @@ export interface TargetPlugin {
   readonly guards?: GuardList;
   /** Formats it reads for `egret info` / `egret run` (not compiled). */
   readonly readers?: readonly ModelFileReader[];
+  /** Options of its targets (`egret compile` / `egret report` flags), read by its lowering and files. */
+  readonly options?: readonly TargetOption[];
+}
+
+/**
+ * A command-line option a plugin adds (commander syntax). The CLI passes the values by `key` in
+ * `CompileOptions.targetOptions`; a value other than the default for a target whose plugin does not
+ * declare the option is refused by the pipeline.
+ */
+export interface TargetOption {
+  /** Commander flags, e.g. "--input-type <type>" or "--no-kmodel". */
+  readonly flags: string;
+  /** The commander attribute name, e.g. "inputType", "kmodel". */
+  readonly key: string;
+  readonly description: string;
+  readonly choices?: readonly string[];
+  /** The value when the flag is absent (a `--no-x` flag defaults to true). */
+  readonly default: string | boolean;
+}
+
+/** Target option values by `TargetOption.key`, plus the calibration data options (`mean`, `std`: numbers per channel). */
+export type TargetOptionValues = Readonly<Record<string, string | boolean | readonly number[] | undefined>>;
+
+/** A target's part of the compile summary. */
+export interface TargetReport {
+  /** Replaces the summary's weight bytes when the target keeps weights outside the emitted constants. */
+  readonly weightsBytes?: number;
+  /** Figures for `--json` (key -> number). */
+  readonly figures: Readonly<Record<string, number>>;
+  /** Lines for the text summary. */
+  readonly lines: readonly string[];
 }
 
 export interface Target {
@@ -42,6 +75,12 @@ export interface Target {
   readonly costModel: CostModel;
   /** Rule files for this target only (absolute paths; rules/targets/<name>.rules for the shipped ones). */
   readonly ruleFiles?: readonly string[];
+  /**
+   * Target rule files onto float-only kernels (e.g. blocked float32 conv/GEMM): they apply to the
+   * program that is emitted, not to the float extraction quantization calibrates, whose rewrite
+   * expects the generic Conv/Gemm/MatMul.
+   */
+  readonly floatRuleFiles?: readonly string[];
   /**
    * The target quantises its own layers from the calibration inputs during `lower` (an
    * accelerator's integer layers): the pipeline refuses `quantize` with this explanation and hands the calibration
@@ -56,6 +95,15 @@ export interface Target {
   readonly binaryFiles?: (model: EmittedModel, program: Graph, context: FilesContext) => Map<string, Uint8Array>;
   /** Measured size of a written output directory (e.g. flash/RAM of a cross build), `compile --json`'s `targetSize`. */
   readonly sizeReport?: (outputDir: string, arenaBytes: number) => object;
+  /**
+   * `egret compile`'s closing lines: how to build and run the written output directory (a model with
+   * `inputs` inputs) and what it takes of the target's memory (`size`: this target's `sizeReport`).
+   */
+  readonly runHint: (outputDir: string, inputs: number, summary: CompileSummary, size?: object) => string[];
+  /** Target-specific emission options (e.g. a run function that returns a status). */
+  readonly emitOptions?: Pick<EmitOptions, "fallibleRun">;
+  /** What the target adds to the compile summary (`egret compile` text and `--json`). */
+  readonly report?: (model: EmittedModel, program: Graph, binaryFiles: ReadonlyMap<string, Uint8Array>, ops: OpRegistry) => TargetReport;
   /** Builds and runs programs for this target and counts their work (`egret run-target`, `egret bench`). */
   readonly measurement?: TargetMeasurement;
 }
@@ -66,11 +114,15 @@ export interface LowerContext {
   readonly calibration?: readonly (readonly Tensor[])[];
   readonly ops: OpRegistry;
   readonly diagnostics: Diagnostics;
+  /** The plugin's option values (`TargetPlugin.options`). */
+  readonly targetOptions: TargetOptionValues;
 }
 
 export interface FilesContext {
   readonly ops: OpRegistry;
   readonly diagnostics: Diagnostics;
+  /** The plugin's option values (`TargetPlugin.options`). */
+  readonly targetOptions: TargetOptionValues;
   /** The same program emitted with profiling hooks, when the compile asked for it. */
   readonly profiled?: EmittedModel;
 }
@@ -103,6 +155,8 @@ export interface MeasureRequest {
   /** Build folder (created; its files are replaced). */
   readonly dir: string;
   readonly sourceName: string;
+  /** Progress: compiling, building and each run. */
+  readonly onProgress?: ProgressListener;
 }
 
 export interface Measurement {
@@ -140,7 +194,11 @@ export interface MeasuredSize {
     readonly staticBytes: number;
     /** Deepest stack of the model's run function and the kernels it calls. */
     readonly stack: number;
-    /** arena + stack: what an application needs besides its input and output buffers. */
+    /** The model's persistent state (SVDF/LSTM state, kept across runs). */
+    readonly state: number;
+    /** Other writable statics of the model (besides the state), e.g. one-time guards. */
+    readonly otherStatic: number;
+    /** arena + stack + state + otherStatic: what an application needs besides its input and output buffers. */
     readonly total: number;
   };
 }

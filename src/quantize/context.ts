@@ -36,6 +36,8 @@ export class QuantContext {
   private readonly copies = new Map<string, QTensor[]>();
   /** Float tensors whose float value the program computes (graph inputs, float ops' outputs). */
   private readonly floats = new Set<string>();
+  /** Nodes reading each float tensor. */
+  private readonly readers = new Map<string, Node[]>();
 
   constructor(
     readonly source: Graph,
@@ -47,6 +49,16 @@ export class QuantContext {
     for (const name of source.values.keys()) this.used.add(name);
     for (const name of source.constants.keys()) this.used.add(name);
     for (const i of source.inputs) this.floats.add(i.name);
+    for (const node of source.nodes) for (const i of node.inputs) this.readers.set(i, [...(this.readers.get(i) ?? []), node]);
+  }
+
+  /** The nodes of the float program that read `tensor`. */
+  consumers(tensor: string): readonly Node[] {
+    return this.readers.get(tensor) ?? [];
+  }
+
+  isGraphOutput(tensor: string): boolean {
+    return this.source.outputs.some((o) => o.name === tensor);
   }
 
   fresh(base: string): string {

@@ -28,6 +28,11 @@ export class LayerComparison {
     /** Float tensor -> its quantized copies (the producer's copy, the first, is compared). */
     private readonly copies: ReadonlyMap<string, readonly QTensor[]>,
     private readonly ops: OpRegistry,
+    /**
+     * Tensors whose values below a floor are don't-care (a Softmax input, see softmax-range.ts):
+     * the float reference is compared clamped at it, as the integer copy is.
+     */
+    private readonly floors: ReadonlyMap<string, number> = new Map(),
   ) {}
 
   /** Runs both programs on one sample and returns their graph outputs (float, quantized). */
@@ -46,7 +51,8 @@ export class LayerComparison {
       if (!f || !qt) continue;
       const view = q.layout === "nhwc" ? permute(qt, NHWC_TO_NCHW) : qt;
       const deq = Array.from(view.toNumbers(), (v) => q.params.scale * (v - q.params.zeroPoint));
-      const ref = f.toNumbers();
+      const floor = this.floors.get(tensor);
+      const ref = floor === undefined ? f.toNumbers() : f.toNumbers().map((v) => Math.max(v, floor));
       let entry = this.acc.get(tensor);
       if (!entry) {
         entry = { sqnr: new SqnrAccumulator(), cosine: 0, n: 0, q };
@@ -59,9 +65,9 @@ export class LayerComparison {
     return { float: floatOut, quantized: quantOut };
   }
 
-  /** Per-tensor results in the float program's execution order. */
+  /** Per-tensor results in the float program's execution order, graph inputs (their QQuantize) first. */
   results(): LayerError[] {
-    const order = this.floatProgram.nodes.flatMap((n) => n.outputs);
+    const order = [...this.floatProgram.inputs.map((i) => i.name), ...this.floatProgram.nodes.flatMap((n) => n.outputs)];
     return order.flatMap((tensor) => {
       const e = this.acc.get(tensor);
       return e ? [{ tensor, quantized: e.q.name, dtype: e.q.dtype, sqnrDb: e.sqnr.db, cosine: e.cosine / e.n }] : [];

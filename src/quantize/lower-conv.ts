@@ -3,7 +3,8 @@ import type { Tensor } from "../ir/tensor.js";
 import { fusedClamp, outputParams } from "./activation.js";
 import { NCHW_TO_NHWC, permute, qAttrs, type Layout } from "./context.js";
 import type { Lowering } from "./lowering.js";
-import { quantizeBias, quantizeWeights } from "./params.js";
+import { quantizeBias } from "./params.js";
+import { nearestRounder } from "./weight-rounding.js";
 import { intsAttr, windowPads } from "./window-geometry.js";
 
 /**
@@ -36,7 +37,7 @@ export const lowerConv: Lowering = (cx, node, options) => {
   const depthwise = group > 1 && group === c;
   // Depthwise weights are [1, kh, kw, C*M] with the channel scales on the last axis.
   const weights: Tensor = depthwise ? permute(ohwi, [3, 1, 2, 0]) : ohwi;
-  const qw = quantizeWeights(weights, depthwise ? 3 : 0, options.perChannel);
+  const qw = (options.rounder ?? nearestRounder).round(node, weights, depthwise ? 3 : 0, options.perChannel);
   const layout: Layout = nhwcNode ? "nat" : "nhwc";
   const xq = cx.quantized(xName!, dtype, layout);
   const bias = quantizeBias(b, o, xq.params.scale, qw.scales, dtype);

@@ -2,8 +2,9 @@ import type { Node } from "../ir/graph.js";
 import { Tensor } from "../ir/tensor.js";
 import { fusedClamp, outputParams } from "./activation.js";
 import { permute, qAttrs } from "./context.js";
-import type { Lowering } from "./lowering.js";
-import { quantizeBias, quantizeWeights } from "./params.js";
+import type { Lowering, LoweringOptions } from "./lowering.js";
+import { quantizeBias } from "./params.js";
+import { nearestRounder } from "./weight-rounding.js";
 
 /**
  * Gemm (A [M, K] x constant B, optional constant C) and MatMul by a constant 2-D matrix ->
@@ -23,7 +24,7 @@ export const lowerGemm: Lowering = (cx, node, options) => {
   if (cT && cT.size !== n && cT.size !== 1) return "its C input is not one bias per output";
   const scaledW = alpha === 1 ? w : Tensor.fromNumbers("float32", w.shape, w.toNumbers().map((v) => v * alpha));
   const bias = cT ? Tensor.fromNumbers("float32", [cT.size], cT.toNumbers().map((v) => v * beta)) : undefined;
-  return fullyConnected(cx, node, aName!, bName!, scaledW, bias, 0, options.perChannel);
+  return fullyConnected(cx, node, aName!, bName!, scaledW, bias, 0, options);
 };
 
 export const lowerMatMul: Lowering = (cx, node, options) => {
@@ -32,15 +33,15 @@ export const lowerMatMul: Lowering = (cx, node, options) => {
   if (!bT || bT.shape.length !== 2) return "only a product with a constant 2-D matrix has an integer kernel";
   const rank = cx.source.values.get(aName!)!.shape.length;
   if (rank < 2) return "a 1-D left operand has no integer kernel";
-  return fullyConnected(cx, node, aName!, bName!, permute(bT, [1, 0]), undefined, rank > 2 ? 1 : 0, options.perChannel);
+  return fullyConnected(cx, node, aName!, bName!, permute(bT, [1, 0]), undefined, rank > 2 ? 1 : 0, options);
 };
 
-function fullyConnected(cx: Parameters<Lowering>[0], node: Node, xName: string, wName: string, w: Tensor, b: Tensor | undefined, keepNumDims: number, perChannel: boolean): string | undefined {
+function fullyConnected(cx: Parameters<Lowering>[0], node: Node, xName: string, wName: string, w: Tensor, b: Tensor | undefined, keepNumDims: number, options: LoweringOptions): string | undefined {
   const dtype = cx.dtypeOf(node.outputs[0]!);
   const y = outputParams(cx, node, dtype);
   const clamp = fusedClamp(node, y, dtype);
   if ("unsupported" in clamp) return clamp.unsupported;
-  const qw = quantizeWeights(w, 0, perChannel);
+  const qw = (options.rounder ?? nearestRounder).round(node, w, 0, options.perChannel);
   const xq = cx.quantized(xName, dtype, "nat");
   const bias = quantizeBias(b, w.shape[0]!, xq.params.scale, qw.scales, dtype);
   const out = node.outputs[0]!;

@@ -1,9 +1,12 @@
 import type { Node } from "../ir/graph.js";
 import type { QuantContext } from "./context.js";
+import type { WeightRounder } from "./weight-rounding.js";
 
 export interface LoweringOptions {
   /** One weight scale per output channel (default) or one per tensor. */
   readonly perChannel: boolean;
+  /** How weights become codes (nearest when absent). */
+  readonly rounder?: WeightRounder;
 }
 
 /**

@@ -4,8 +4,16 @@ import type { Graph } from "../ir/graph.js";
 import type { Sample } from "./calibrate.js";
 import { LayerComparison } from "./layer-compare.js";
 import type { ActDType } from "./params.js";
-import { quantizeWithStats, type PtqOptions, type PtqResult } from "./ptq.js";
+import { quantizeWithStats, type PtqOptions, type PtqResult, type RewriteOptions } from "./ptq.js";
 import type { TensorStats } from "./stats.js";
+
+/**
+ * Tensor names in UTF-16 code-unit order, the same under every locale, so the int16 choice and the
+ * scheme file are deterministic (main's src/util/compare.ts compareStrings does the same).
+ */
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 /** Float ops whose integer lowering honours an int16 output (the others are int8-only or float). */
 const INT16_CAPABLE = new Set(["Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Relu", "Clip", "LeakyRelu", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Concat"]);
@@ -41,7 +49,7 @@ export function sensitivityTargets(program: Graph): string[] {
 /** The lowest SQNR (dB) over the targets, comparing dequantized integer copies with the float values. */
 function targetSqnr(program: Graph, q: PtqResult, samples: readonly Sample[], targets: readonly string[]): number {
   const copies = new Map([...q.copies].filter(([t]) => targets.includes(t)));
-  const layers = new LayerComparison(program, q.graph, copies, q.ops);
+  const layers = new LayerComparison(program, q.graph, copies, q.ops, q.floors);
   for (const s of samples) layers.add(s);
   return Math.min(...layers.results().map((l) => l.sqnrDb));
 }
@@ -52,7 +60,7 @@ function targetSqnr(program: Graph, q: PtqResult, samples: readonly Sample[], ta
  * SQNR at the outputs (before a final softmax, see sensitivityTargets) is that layer's cost of
  * staying int8. One quantization and |samples| runs per layer.
  */
-export function layerSensitivity(program: Graph, stats: ReadonlyMap<string, TensorStats>, samples: readonly Sample[], options: Omit<PtqOptions, "onProgress" | "overrides" | "dtype">): LayerSensitivity[] {
+export function layerSensitivity(program: Graph, stats: ReadonlyMap<string, TensorStats>, samples: readonly Sample[], options: Omit<RewriteOptions, "overrides" | "dtype">): LayerSensitivity[] {
   const candidates = int16Candidates(program);
   const all16 = new Map<string, ActDType>(candidates.map((t) => [t, "int16"]));
   const targets = sensitivityTargets(program);
@@ -74,7 +82,7 @@ export function chooseInt16(sensitivity: readonly LayerSensitivity[], percent: n
   const total = sensitivity.reduce((a, s) => a + s.elements, 0);
   let left = (percent / 100) * total;
   const chosen = new Set<string>();
-  const byDrop = [...sensitivity].sort((a, b) => b.sqnrAllInt16 - b.sqnrThisInt8 - (a.sqnrAllInt16 - a.sqnrThisInt8) || a.tensor.localeCompare(b.tensor));
+  const byDrop = [...sensitivity].sort((a, b) => b.sqnrAllInt16 - b.sqnrThisInt8 - (a.sqnrAllInt16 - a.sqnrThisInt8) || byCodeUnits(a.tensor, b.tensor));
   for (const s of byDrop) {
     if (s.elements > left || !(s.sqnrAllInt16 - s.sqnrThisInt8 > 0)) continue;
     chosen.add(s.tensor);
@@ -114,13 +122,14 @@ export function checkOverrides(overrides: ReadonlyMap<string, ActDType>, program
 }
 
 /** The chosen scheme as JSON: per float tensor, its dtype and quantization parameters. */
-export function schemeJson(result: PtqResult, options: Pick<PtqOptions, "dtype" | "method" | "perChannel">): string {
+export function schemeJson(result: PtqResult, options: Pick<PtqOptions, "dtype" | "method" | "perChannel" | "weightRounding">): string {
   const tensors: Record<string, { dtype: string; scale: number; zeroPoint: number }> = {};
-  for (const [tensor, copies] of [...result.copies].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [tensor, copies] of [...result.copies].sort(([a], [b]) => byCodeUnits(a, b))) {
     const q = copies[0]!;
     tensors[tensor] = { dtype: q.dtype, scale: q.params.scale, zeroPoint: q.params.zeroPoint };
   }
-  return `${JSON.stringify({ dtype: options.dtype, method: options.method, weights: options.perChannel ? "per-channel" : "per-tensor", tensors }, null, 2)}\n`;
+  const rounding = options.weightRounding === undefined ? {} : { weightRounding: options.weightRounding };
+  return `${JSON.stringify({ dtype: options.dtype, method: options.method, weights: options.perChannel ? "per-channel" : "per-tensor", ...rounding, tensors }, null, 2)}\n`;
 }
 
 export function writeScheme(path: string, text: string): void {

@@ -54,18 +54,26 @@ export function quantizeWeights(w: Tensor, axis: number, perChannel: boolean): Q
   const channels = w.shape[axis]!;
   const inner = w.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const channelOf = (i: number) => (perChannel ? Math.floor(i / inner) % channels : 0);
-  const maxAbs = new Float64Array(perChannel ? channels : 1);
-  values.forEach((v, i) => {
-    const c = channelOf(i);
-    maxAbs[c] = Math.max(maxAbs[c]!, Math.abs(v));
-  });
-  const scales = Array.from(maxAbs, (m) => Math.fround(m > 0 ? m / 127 : 1));
+  const scales = weightScales(w, axis, perChannel);
   const q = new Int8Array(values.length);
   values.forEach((v, i) => {
     const r = v / scales[channelOf(i)]!;
     q[i] = Math.min(127, Math.max(-127, Math.sign(r) * Math.round(Math.abs(r))));
   });
   return { tensor: new Tensor("int8", w.shape, q), scales };
+}
+
+/** max |w| / 127 per slice along `axis` (or over the tensor), as float32; 1 for an all-zero slice. */
+export function weightScales(w: Tensor, axis: number, perChannel: boolean): number[] {
+  const values = w.toNumbers();
+  const channels = w.shape[axis]!;
+  const inner = w.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const maxAbs = new Float64Array(perChannel ? channels : 1);
+  values.forEach((v, i) => {
+    const c = perChannel ? Math.floor(i / inner) % channels : 0;
+    maxAbs[c] = Math.max(maxAbs[c]!, Math.abs(v));
+  });
+  return Array.from(maxAbs, (m) => Math.fround(m > 0 ? m / 127 : 1));
 }
 
 /**

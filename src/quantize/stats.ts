@@ -17,6 +17,11 @@ export interface TensorStats {
   /** Number of values observed (over all samples). */
   count: number;
   /**
+   * The smallest maximum along the last axis of any row seen (a row: all other indices fixed):
+   * for a Softmax input, how low the largest logit of an input goes.
+   */
+  rowMaxMin: number;
+  /**
    * Exact zeros seen by the histogram pass. They are kept out of the histogram: zero is always
    * exactly representable (the range contains it and the zero point is its code), so they carry
    * no quantization error, and ReLU's spike of them would otherwise swamp the bin around 0.
@@ -28,21 +33,30 @@ export interface TensorStats {
 export const HISTOGRAM_BINS = 2048;
 
 export function emptyStats(): TensorStats {
-  return { min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY, count: 0, zeros: 0 };
+  return { min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY, count: 0, zeros: 0, rowMaxMin: Number.POSITIVE_INFINITY };
 }
 
 /** Widens `stats` to cover `t` (NaN values are ignored: they have no quantized code). */
 export function observeRange(stats: TensorStats, t: Tensor): void {
   const d = t.data;
+  const row = t.shape.length > 0 ? Math.max(1, t.shape[t.shape.length - 1]!) : 1;
   let lo = stats.min;
   let hi = stats.max;
+  let rowMaxMin = stats.rowMaxMin;
+  let rowMax = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < d.length; i++) {
     const v = d[i] as number;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
+    if (v > rowMax) rowMax = v;
+    if ((i + 1) % row === 0) {
+      if (rowMax < rowMaxMin) rowMaxMin = rowMax;
+      rowMax = Number.NEGATIVE_INFINITY;
+    }
   }
   stats.min = lo;
   stats.max = hi;
+  stats.rowMaxMin = rowMaxMin;
   stats.count += d.length;
 }
 

@@ -17,7 +17,7 @@ export interface LeafSpec {
   readonly name: string;
   /** Every element >= 0 (an op's input domain or a `non-negative` guard): no NaN, no negatives. */
   readonly nonNegative: boolean;
-  /** `(finite ?x)`: no ±Inf, no NaN. */
+  /** `(finite ?x)` or `(assume-finite ?x)`: no ±Inf, no NaN. */
   readonly finite: boolean;
   /** `(const-all ?x N)`: every element is N. */
   readonly forced: number | undefined;
@@ -47,7 +47,7 @@ export function leafSpec(rule: RuleAst, name: string): LeafSpec {
   const dtype = literalArg("dtype=");
   const integer = typeof dtype === "string" && INTEGER_SPREAD[dtype] !== undefined ? (dtype as DType) : undefined;
   const nonNegative = guardsOn("non-negative").length > 0 || operandDomains(rule.lhs, name).includes("non-negative");
-  return { name, nonNegative, finite: guardsOn("finite").length > 0, forced: typeof forced === "number" ? forced : undefined, integer };
+  return { name, nonNegative, finite: guardsOn("finite").length > 0 || guardsOn("assume-finite").length > 0, forced: typeof forced === "number" ? forced : undefined, integer };
 }
 
 /** Domains the ops declare for the operand positions where `name` appears on the left. */

@@ -79,6 +79,15 @@ export const CORE_GUARDS: GuardList = [
       test: ([x]) => facts(x).constant?.toNumbers().every(Number.isFinite) === true,
     },
   ],
+  [
+    "assume-finite",
+    {
+      params: ["class"],
+      // Always holds when matching: it records an assumption, which the soundness checker honours by drawing ?x finite.
+      doc: "always holds: the rewrite is exact only while ?x holds no ±Inf or NaN at run time (e.g. Winograd's transforms mix every input of a tile into every output of it), so the checker draws ?x finite; say so in the rule's comment",
+      test: () => true,
+    },
+  ],
   ["per-channel", { params: ["class", "class"], doc: "?c holds one value per channel (axis 1) of ?y, or a single value", test: ([c, y]) => perChannel(facts(c), facts(y)) }],
   [
     "identity-perm",

@@ -2,7 +2,10 @@ import type { Graph, Node, ValueInfo } from "../ir/graph.js";
 import { DTYPES } from "../ir/dtype.js";
 import type { OpRegistry } from "../ir/registry.js";
 import { numel } from "../ir/shape.js";
-import { planArena, verifyPlan, type ArenaPlan, type BufferRequest } from "./arena.js";
+import { planArena, type ArenaPlan, type BufferRequest } from "./arena.js";
+import { collectInPlacePairs, scheduleBound } from "./in-place-pairs.js";
+import { planArenaInPlace } from "./in-place-arena.js";
+import { verifyInPlacePlan, type InPlacePair } from "./in-place-plan.js";
 
 /** Where a tensor's bytes live in the generated program. */
 export type Storage =
@@ -16,8 +19,18 @@ export interface StoragePlan {
   readonly storage: ReadonlyMap<string, Storage>;
   /** Arena offset of each node's scratch buffer, keyed by node name. */
   readonly scratch: ReadonlyMap<string, number>;
+  /** The arena; its `lowerBound` is the layer-wise bound (every live buffer whole). */
   readonly arena: ArenaPlan;
   readonly requests: readonly BufferRequest[];
+  /** In-place pairs whose bytes overlap in this plan (the output overwrites its input). */
+  readonly inPlace: readonly InPlacePair[];
+  /** The bound of this schedule: live bytes at the worst step, in-place pairs by their span. */
+  readonly scheduleBound: number;
+}
+
+export interface StorageOptions {
+  /** Let outputs overwrite inputs that die at their node (`OpDef.inPlace`); default true. */
+  readonly inPlace?: boolean;
 }
 
 export const ARENA_ALIGNMENT = 16;
@@ -46,7 +59,7 @@ export function isAliasNode(node: Node, graphOutputs: ReadonlySet<string>, ops: 
  * their input (the root's lifetime grows to cover the alias's uses). Kernel scratch comes from the
  * ops' `scratchBytes`.
  */
-export function planStorage(graph: Graph, ops: OpRegistry): StoragePlan {
+export function planStorage(graph: Graph, ops: OpRegistry, options: StorageOptions = {}): StoragePlan {
   const scratchBytes = (node: Node): number => scratchBytesOf(graph, node, ops);
   const outputs = new Set(graph.outputs.map((o) => o.name));
   const storage = new Map<string, Storage>();
@@ -58,12 +71,14 @@ export function planStorage(graph: Graph, ops: OpRegistry): StoragePlan {
   });
 
   const first = new Map<string, number>();
+  const aliasSteps = new Set<number>();
   const last = new Map<string, number>();
   const rootOf = (name: string): string => root.get(name) ?? name;
   graph.nodes.forEach((node, step) => {
     for (const inp of node.inputs) if (inp !== "") last.set(rootOf(inp), step);
     if (isAliasNode(node, outputs, ops)) {
       root.set(node.outputs[0]!, rootOf(node.inputs[0]!));
+      aliasSteps.add(step);
       return;
     }
     for (const out of node.outputs) {
@@ -82,8 +97,12 @@ export function planStorage(graph: Graph, ops: OpRegistry): StoragePlan {
     if (bytes > 0) requests.push({ id: `scratch:${node.name}`, bytes, first: step, last: step });
   });
 
-  const arena = planArena(requests, ARENA_ALIGNMENT);
-  verifyPlan(requests, arena, ARENA_ALIGNMENT);
+  const pairs =
+    options.inPlace === false
+      ? []
+      : collectInPlacePairs(graph, ops, { rootOf, lastUse: (b) => (first.has(b) ? last.get(b) : undefined), isAliasStep: (step) => aliasSteps.has(step) });
+  const arena = chooseArena(requests, pairs);
+  verifyInPlacePlan(requests, pairs, arena, ARENA_ALIGNMENT);
   for (const name of first.keys()) storage.set(name, { kind: "arena", offset: arena.offsets.get(name)! });
   for (const [alias, r] of root) storage.set(alias, storage.get(r)!);
   const scratch = new Map<string, number>();
@@ -91,7 +110,23 @@ export function planStorage(graph: Graph, ops: OpRegistry): StoragePlan {
     const off = arena.offsets.get(`scratch:${node.name}`);
     if (off !== undefined) scratch.set(node.name, off);
   }
-  return { storage, scratch, arena, requests };
+  const bytesOf = new Map(requests.map((r) => [r.id, r.bytes]));
+  const overlapping = pairs.filter((p) => {
+    const [o, i] = [arena.offsets.get(p.output)!, arena.offsets.get(p.input)!];
+    return o < i + bytesOf.get(p.input)! && i < o + bytesOf.get(p.output)!;
+  });
+  return { storage, scratch, arena, requests, inPlace: overlapping, scheduleBound: scheduleBound(requests, pairs) };
+}
+
+/**
+ * The plain greedy plan, or the in-place one when it is smaller (the plain plan's layer-wise
+ * bound is kept as `lowerBound`).
+ */
+function chooseArena(requests: readonly BufferRequest[], pairs: readonly InPlacePair[]): ArenaPlan {
+  const plain = planArena(requests, ARENA_ALIGNMENT);
+  if (pairs.length === 0) return plain;
+  const packed = planArenaInPlace(requests, pairs, ARENA_ALIGNMENT);
+  return packed !== undefined && packed.size < plain.size ? { ...packed, lowerBound: plain.lowerBound } : plain;
 }
 
 /** The registry's scratch size of a node, with its tensors typed from the graph. */

@@ -1,5 +1,5 @@
 /**
- * `egret compile --target k210 --calib PATH` (src/cli/k210-calib.ts): the calibration loaders of
+ * `egret compile --target k210 --calib PATH` (the CLI's calibration loaders, handed to the library compile): the calibration loaders of
  * src/calib feed the k210 target's KPU quantisation; without --calib the target warns loudly and
  * calibrates on seeded random inputs. Uses the landmark example's calibration images, and checks the
  * accuracy of ulffd_landmark calibrated on some of them against the float program on a held-out one.

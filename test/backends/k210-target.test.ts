@@ -10,7 +10,7 @@ import { extractForK210, k210Files, lowerK210 } from "./k210-support.js";
 import { writeKmodel } from "../../backends/k210/kmodel/writer.js";
 import { parseKmodel } from "../../backends/k210/kmodel/index.js";
 import { runKmodelV4 } from "../../backends/k210/kmodel/run-v4.js";
-import { mainMemoryBytes } from "../../backends/k210/target.js";
+import { K210_EMIT_OPTIONS, mainMemoryBytes } from "../../backends/k210/target.js";
 import { seededRandomInputs } from "../../backends/k210/calibrate.js";
 import { compile, runGraph, Tensor, type Graph } from "../../src/index.js";
 import { importModelFile } from "../../src/importers/index.js";
@@ -131,7 +131,7 @@ describe("k210 memory", () => {
     const { graph, feeds } = convGraph(64, 16, 16, 64, 3);
     const lowered = lowerForK210(extractForK210(graph), [feeds], OPS);
     expect(lowered.kpuLayers).toEqual([graph.outputs[0]!.name]); // extraction names a node after its output
-    const mem = mainMemoryBytes(emitModel(lowered.program, { ops: OPS }), lowered.program);
+    const mem = mainMemoryBytes(emitModel(lowered.program, { ops: OPS, ...K210_EMIT_OPTIONS }), lowered.program);
     // 96 register bytes + 8 per output channel (BN) + 144 (activation) + 64·64·9 uint8 weights
     expect(mem.kpuParams).toBe(96 + 8 * 64 + 144 + 64 * 64 * 9);
     expect(mem.io).toBe((64 * 16 * 16 + 64 * 16 * 16) * 4);

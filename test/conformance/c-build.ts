@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { compile, writeOutputDir, Tensor, type CompileSummary, type Graph } from "../../src/index.js";
+import { CHILD_TIMEOUT_MS } from "../support/timeouts.js";
 
 /** The flags the acceptance criteria build every generated model with. */
 export const CONFORMANCE_CFLAGS = "-O1 -std=c99 -Wall -Wextra -Werror -pedantic";
@@ -38,8 +39,6 @@ export interface BuiltModel {
 
 const exec = promisify(execFile);
 
-const BUILD_TIMEOUT_MS = 180_000;
-const RUN_TIMEOUT_MS = 120_000;
 
 /** Compiles `graph` with the host target, writes it to a temp dir and builds `runner` with make. */
 export async function buildModel(graph: Graph, cflags = CONFORMANCE_CFLAGS): Promise<BuiltModel> {
@@ -55,7 +54,7 @@ export async function buildModel(graph: Graph, cflags = CONFORMANCE_CFLAGS): Pro
       throw new StageError("compile", firstLine(e));
     }
     try {
-      await exec("make", ["-s", "-C", dir, `CFLAGS=${cflags}`], { timeout: BUILD_TIMEOUT_MS, maxBuffer: 16 << 20 });
+      await exec("make", ["-s", "-C", dir, `CFLAGS=${cflags}`], { timeout: CHILD_TIMEOUT_MS, maxBuffer: 16 << 20 });
     } catch (e) {
       throw new StageError("build", compilerError(e));
     }
@@ -74,10 +73,10 @@ export async function buildModel(graph: Graph, cflags = CONFORMANCE_CFLAGS): Pro
           }),
         );
         try {
-          await exec(join(dir, "runner"), [...args, outDir], { timeout: RUN_TIMEOUT_MS, maxBuffer: 16 << 20 });
+          await exec(join(dir, "runner"), [...args, outDir], { timeout: CHILD_TIMEOUT_MS, maxBuffer: 16 << 20 });
         } catch (e) {
           const signal = (e as { signal?: string | null }).signal;
-          if (signal === "SIGTERM") throw new StageError("run", `runner timed out after ${RUN_TIMEOUT_MS / 1000} s`);
+          if (signal === "SIGTERM") throw new StageError("run", `runner timed out after ${CHILD_TIMEOUT_MS / 1000} s`);
           if (signal) throw new StageError("run", `runner killed by ${signal}`, true);
           const stderr = String((e as { stderr?: string }).stderr ?? "").trim();
           throw new StageError("run", `runner exited with status ${String((e as { code?: unknown }).code)}${stderr ? `: ${firstLine(stderr)}` : ""}`);

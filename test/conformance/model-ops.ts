@@ -1,18 +1,21 @@
 import { readFileSync } from "node:fs";
-import { decodeMessage, type GraphMsg, type ModelMsg, type NodeMsg } from "../../src/importers/onnx/messages.js";
+import { decodeMessage, type FunctionMsg, type GraphMsg, type ModelMsg, type NodeMsg } from "../../src/importers/onnx/messages.js";
 import { ModelProtoType } from "../../src/importers/onnx/schema.js";
 
 /** What the harness needs to know about a model before importing it. */
 export interface ModelScan {
-  /** Every op the model uses (subgraphs of If/Loop/Scan included), as `opKey` spells it. */
+  /**
+   * Every op the model uses (subgraphs of If/Loop/Scan and the bodies of called model-local
+   * functions included, the calls themselves not), as `opKey` spells it.
+   */
   readonly ops: ReadonlySet<string>;
   /** Declared graph inputs in file order (initializers included, as old exporters list them). */
   readonly declaredInputs: readonly string[];
   readonly initializers: ReadonlySet<string>;
   /** Declared graph outputs in file order (what output_K.pb of a data set holds). */
   readonly outputs: readonly string[];
-  /** Top-level nodes: op key and input tensor names ("" for an absent optional input). */
-  readonly nodes: readonly { readonly op: string; readonly inputs: readonly string[] }[];
+  /** Top-level nodes: op key, input tensor names ("" for an absent optional input) and outputs. */
+  readonly nodes: readonly { readonly op: string; readonly inputs: readonly string[]; readonly outputs: readonly string[] }[];
 }
 
 const DEFAULT_DOMAINS = new Set(["", "ai.onnx"]);
@@ -37,12 +40,13 @@ export function scanModel(path: string): ModelScan {
   const graph = model.graph;
   if (!graph) throw new Error(`${path} has no graph`);
   const ops = new Set<string>();
-  collectOps(graph, ops);
+  const functions = new Map(model.functions.map((f) => [opKey(f.domain, f.name ?? ""), f]));
+  collectOps(graph.node, functions, ops, []);
   return {
     ops,
     declaredInputs: graph.input.map((i) => i.name ?? ""),
     outputs: graph.output.map((o) => o.name ?? ""),
-    nodes: graph.node.map((n) => ({ op: opKey(n.domain, n.op_type ?? ""), inputs: n.input })),
+    nodes: graph.node.map((n) => ({ op: opKey(n.domain, n.op_type ?? ""), inputs: n.input, outputs: n.output })),
     initializers: new Set([
       ...graph.initializer.map((t) => t.name ?? ""),
       ...graph.sparse_initializer.map((s) => s.values?.name ?? ""),
@@ -50,10 +54,14 @@ export function scanModel(path: string): ModelScan {
   };
 }
 
-function collectOps(graph: GraphMsg, into: Set<string>): void {
-  for (const node of graph.node) {
-    into.add(opKey(node.domain, node.op_type ?? ""));
-    for (const sub of subgraphs(node)) collectOps(sub, into);
+function collectOps(nodes: readonly NodeMsg[], functions: ReadonlyMap<string, FunctionMsg>, into: Set<string>, calling: readonly string[]): void {
+  for (const node of nodes) {
+    const key = opKey(node.domain, node.op_type ?? "");
+    const body = functions.get(key);
+    // A function calling itself is left as an op; the importer reports the recursion.
+    if (body && !calling.includes(key)) collectOps(body.node, functions, into, [...calling, key]);
+    else into.add(key);
+    for (const sub of subgraphs(node)) collectOps(sub.node, functions, into, calling);
   }
 }
 

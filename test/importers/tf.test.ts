@@ -108,6 +108,29 @@ describe("TensorFlow GraphDef importer", () => {
     expectClose(runBoth(graph, Tensor.fromNumbers("float32", [1, 2, 2, 2], x)), expected);
   });
 
+  it("FusedBatchNorm exported in training mode (empty moving statistics) normalises with the batch statistics and warns", () => {
+    const x = seeded(2 * 3 * 2 * 2, 9).map((v) => 3 * v + 1);
+    const warnings: string[] = [];
+    const graph = importTfGraphDef(graphDef([
+      placeholder("x", [2, 3, 2, 2]),
+      constFloat("scale", [2], [1.5, 0.5]),
+      constFloat("offset", [2], [0.25, -1]),
+      constFloat("mean", [0], []),
+      constFloat("var", [0], []),
+      op("FusedBatchNormV3", "bn", ["x", "scale", "offset", "mean", "var"], { epsilon: { f: 0.001 }, is_training: { b: true } }),
+    ]), "train.pb", { warn: (m) => warnings.push(m) });
+    expect(warnings).toEqual([expect.stringMatching(/WARNING: the model was exported in training mode.*"bn"/)]);
+    // NHWC: channel c holds every other value; statistics over N, H and W.
+    const expected = x.map((v, i) => {
+      const c = i % 2;
+      const own = x.filter((_, j) => j % 2 === c);
+      const m = own.reduce((a, b) => a + b, 0) / own.length;
+      const variance = own.reduce((a, b) => a + (b - m) ** 2, 0) / own.length;
+      return ((v - m) / Math.sqrt(variance + 0.001)) * [1.5, 0.5][c]! + [0.25, -1][c]!;
+    });
+    expectClose(runBoth(graph, Tensor.fromNumbers("float32", [2, 3, 2, 2], x)), expected);
+  });
+
   it("pools with SAME padding: MaxPool ignores and AvgPool does not count padded cells", () => {
     const x = [1, 2, 3, 4, 5, 6, 7, 8, 9];
     const pool = (kind: string) =>

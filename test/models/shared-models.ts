@@ -165,7 +165,7 @@ function randomInput(dtype: DType, shape: readonly number[], seed: number): Tens
 /** Runs onnxruntime; returns the outputs by name. */
 async function runOrt(session: ort.InferenceSession, feeds: ReadonlyMap<string, Tensor>): Promise<Map<string, Tensor>> {
   const ortFeeds: Record<string, ort.Tensor> = {};
-  for (const [name, t] of feeds) ortFeeds[name] = new ort.Tensor(t.dtype, t.data, t.shape);
+  for (const [name, t] of feeds) ortFeeds[name] = new ort.Tensor(t.dtype as keyof ort.Tensor.DataTypeMap, t.data, t.shape);
   const results = await session.run(ortFeeds);
   const out = new Map<string, Tensor>();
   for (const [name, value] of Object.entries(results)) {

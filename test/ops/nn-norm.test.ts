@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Tensor } from "../../src/index.js";
+import { buildGraph, Tensor } from "../../src/index.js";
 import { randomTensor } from "../support/graphs.js";
 import { expectCMatchesInterpreter, interpret, values } from "./nn-support.js";
 
@@ -31,9 +31,29 @@ describe("BatchNormalization", () => {
     expectCMatchesInterpreter("BatchNormalization", [{ value: randomTensor([4, 6], 2) }, ...params(6, 20)], {}, 1, 7);
   });
 
-  it("rejects training_mode = 1, naming the node", () => {
-    const p = { value: randomTensor([2], 3), constant: true };
-    expect(() => interpret("BatchNormalization", [{ value: randomTensor([1, 2, 3], 1) }, p, p, p, p], { training_mode: 1 })).toThrow(/node "batchnormalization_0" \(BatchNormalization\).*training_mode/);
+  it("training_mode = 1 normalises with the batch statistics and updates the running ones (values by hand)", () => {
+    // Channel 0 holds 1, 3 (mean 2, biased variance 1); channel 1 holds 4, 6 (mean 5, variance 1).
+    const x = { value: t([2, 2, 1], [1, 4, 3, 6]) };
+    const c = (v: number[]) => ({ value: t([2], v), constant: true });
+    const [y, mean, variance] = interpret("BatchNormalization", [x, c([2, 1]), c([0.5, 0]), c([10, 20]), c([3, 5])], { training_mode: 1, epsilon: 0, momentum: 0.75 }, 3, 15);
+    expect(values(y)).toEqual([-1.5, -1, 2.5, 1]);
+    expect(values(mean)).toEqual([8, 16.25]);
+    expect(values(variance)).toEqual([2.5, 4]);
+  });
+
+  it("training_mode = 1: the C matches the interpreter (all three outputs) and the import warns", () => {
+    const p = (seed: number, lo = -1) => ({ value: randomTensor([3], seed, lo, 2), constant: true });
+    expectCMatchesInterpreter("BatchNormalization", [{ value: randomTensor([2, 3, 4, 5], 8) }, p(1), p(2), p(3), p(4, 0.1)], { training_mode: 1, epsilon: 1e-3 }, 3, 15);
+    const warnings: string[] = [];
+    buildGraph(
+      {
+        name: "bn", opset: 15, inputs: [{ name: "x", dtype: "float32", dims: [1, 2, 3] }], outputs: ["y"],
+        constants: new Map(["s", "b", "m", "v"].map((n) => [n, t([2], [1, 1])])),
+        nodes: ["bn1", "bn2"].map((name, i) => ({ name, op: "BatchNormalization", inputs: [i ? "y0" : "x", "s", "b", "m", "v"], outputs: [i ? "y" : "y0"], attrs: { training_mode: 1 } })),
+      },
+      { warn: (m) => warnings.push(m) },
+    );
+    expect(warnings).toEqual([expect.stringMatching(/^WARNING: the model was exported in training mode: .* \(nodes "bn1", "bn2"\)$/)]);
   });
 
   it("rejects per-channel parameters of the wrong length", () => {

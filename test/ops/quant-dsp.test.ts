@@ -14,7 +14,7 @@ import { OPS, VOCABULARY } from "../support/toolchain.js";
 
 /**
  * The Armv7E-M int8 kernels (runtime-c/kernels/q*_dsp.c, ops QConv2DDsp, QConv2D1x1Dsp,
- * QDepthwiseConv2D3x3Dsp, QFullyConnectedDsp) against the generic kernels: each random case is
+ * QDepthwiseConv2D3x3Dsp, QDepthwiseConv2DDsp, QFullyConnectedDsp) against the generic kernels: each random case is
  * built twice in one graph, as the generic op and as its DSP twin on the same inputs, and the
  * generated C (host build: the portable fallback of the DSP wrappers, with the same blocking and
  * packing as the target) must give identical bytes, under ASan/UBSan. The cross builds check that
@@ -22,9 +22,10 @@ import { OPS, VOCABULARY } from "../support/toolchain.js";
  * SMLAD/SXTB16 (the native path), the M0+ object not.
  */
 
-type DspOp = "QConv2DDsp" | "QConv2D1x1Dsp" | "QDepthwiseConv2D3x3Dsp" | "QFullyConnectedDsp";
+type DspOp = "QConv2DDsp" | "QConv2D1x1Dsp" | "QDepthwiseConv2D3x3Dsp" | "QDepthwiseConv2DDsp" | "QFullyConnectedDsp";
 const GENERIC: Record<DspOp, string> = {
-  QConv2DDsp: "QConv2D", QConv2D1x1Dsp: "QConv2D", QDepthwiseConv2D3x3Dsp: "QDepthwiseConv2D", QFullyConnectedDsp: "QFullyConnected",
+  QConv2DDsp: "QConv2D", QConv2D1x1Dsp: "QConv2D", QDepthwiseConv2D3x3Dsp: "QDepthwiseConv2D", QDepthwiseConv2DDsp: "QDepthwiseConv2D",
+  QFullyConnectedDsp: "QFullyConnected",
 };
 
 /** Channel counts with odd values, tails of 1-3 after groups of 4, and exact multiples of 4. */
@@ -40,7 +41,7 @@ function qattrs(r: () => number, channels: number): Record<string, number | numb
   };
 }
 
-function convCase(op: Exclude<DspOp, "QFullyConnectedDsp">, seed: number): QNode {
+function convCase(op: Exclude<DspOp, "QFullyConnectedDsp" | "QDepthwiseConv2DDsp">, seed: number): QNode {
   const r = rng(seed);
   const c = CHANNELS[randInt(r, 0, CHANNELS.length - 1)]!;
   const depthwise = op === "QDepthwiseConv2D3x3Dsp";
@@ -58,6 +59,29 @@ function convCase(op: Exclude<DspOp, "QFullyConnectedDsp">, seed: number): QNode
     attrs: {
       ...qattrs(r, o), strides: [randInt(r, 1, 2), randInt(r, 1, 2)], dilations, pads,
       ...(depthwise ? { depth_multiplier: 1 } : {}),
+    },
+  };
+}
+
+/** The general depthwise kernel: kernels 1x1 to 7x7 (3x1, 1x5, ...), strides and dilations 1-2, depth multipliers 1-3. */
+function depthwiseCase(seed: number): QNode {
+  const r = rng(seed);
+  const c = CHANNELS[randInt(r, 0, CHANNELS.length - 1)]!;
+  const m = r() < 0.7 ? 1 : randInt(r, 2, 3);
+  const [kh, kw] = [randInt(r, 1, 7), randInt(r, 1, 7)];
+  const [dh, dw] = [randInt(r, 1, 2), randInt(r, 1, 2)];
+  // At least one full window: the input is no smaller than the dilated kernel.
+  const [h, w] = [Math.max(randInt(r, 5, 11), (kh - 1) * dh + 1), Math.max(randInt(r, 5, 11), (kw - 1) * dw + 1)];
+  return {
+    op: "QDepthwiseConv2DDsp",
+    inputs: [
+      { value: randomInts("int8", [randInt(r, 1, 2), h, w, c], r) },
+      { value: randomInts("int8", [1, kh, kw, c * m], r, -127, 127), constant: true },
+      r() < 0.85 ? { value: randomInts("int32", [c * m], r), constant: true } : undefined,
+    ],
+    attrs: {
+      ...qattrs(r, c * m), strides: [randInt(r, 1, 2), randInt(r, 1, 2)], dilations: [dh, dw],
+      pads: [randInt(r, 0, 3), randInt(r, 0, 3), randInt(r, 0, 3), randInt(r, 0, 3)], depth_multiplier: m,
     },
   };
 }
@@ -81,12 +105,13 @@ function asGeneric(c: QNode): QNode {
 }
 
 describe("DSP int8 kernels equal the generic kernels bit for bit (host build, portable path)", () => {
-  it("random conv, 1x1, depthwise 3x3 and FC cases: odd channels, padding, strides, dilations", () => {
+  it("random conv, 1x1, depthwise 3x3, general depthwise and FC cases: odd channels, padding, strides, dilations", () => {
     const dsp: QNode[] = [];
     for (let s = 0; s < 14; s++) dsp.push(convCase("QConv2DDsp", 700 + s));
     for (let s = 0; s < 8; s++) dsp.push(convCase("QConv2D1x1Dsp", 800 + s));
     for (let s = 0; s < 12; s++) dsp.push(convCase("QDepthwiseConv2D3x3Dsp", 900 + s));
     for (let s = 0; s < 10; s++) dsp.push(fcCase(1000 + s));
+    for (let s = 0; s < 16; s++) dsp.push(depthwiseCase(1100 + s));
     const cases = [...dsp, ...dsp.map(asGeneric)];
     const { graph, feeds } = multiNodeGraph(cases);
     const c = compileAndRun(graph, feeds, { cflags: SANITIZE_CFLAGS });
@@ -212,10 +237,10 @@ describe("DSP kernel units cross-compile with -Werror for every Cortex-M variant
     { name: "cortex-m0plus", flags: ["-mcpu=cortex-m0plus", "-mthumb", "-mfloat-abi=soft"], dsp: false },
   ];
   for (const v of variants) {
-    it(`${v.name}: qdsp_i8, qconv_i8_dsp, qfc_i8_dsp (${v.dsp ? "SMLAD/SXTB16 used" : "portable path"})`, () => {
+    it(`${v.name}: qdsp_i8, qconv_i8_dsp, qfc_i8_dsp, qdepthwise_i8_dsp (${v.dsp ? "SMLAD/SXTB16 used" : "portable path"})`, () => {
       const dir = mkdtempSync(join(tmpdir(), "egret-dsp-"));
       try {
-        for (const unit of ["qdsp_i8", "qconv_i8_dsp", "qfc_i8_dsp"]) {
+        for (const unit of ["qdsp_i8", "qconv_i8_dsp", "qfc_i8_dsp", "qdepthwise_i8_dsp"]) {
           const obj = join(dir, `${unit}.o`);
           execFileSync("arm-none-eabi-gcc", [
             ...v.flags, "-O2", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic",
@@ -223,7 +248,7 @@ describe("DSP kernel units cross-compile with -Werror for every Cortex-M variant
           ], { stdio: ["ignore", "pipe", "pipe"] });
           const asm = execFileSync("arm-none-eabi-objdump", ["-d", obj], { encoding: "utf8", maxBuffer: 1 << 24 });
           const native = /\bsmla(d|bb|tt)\b/.test(asm) && /\bsxtb16\b/.test(asm);
-          if (unit !== "qfc_i8_dsp") expect(native, `${unit} on ${v.name}`).toBe(v.dsp);
+          expect(native, `${unit} on ${v.name}`).toBe(v.dsp);
         }
       } finally {
         rmSync(dir, { recursive: true, force: true });

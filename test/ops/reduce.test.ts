@@ -88,6 +88,27 @@ describe("Reduce* generated C matches the interpreter (under sanitizers)", () =>
     }
   });
 
+  it("empty reductions give the identity (opset 18): 0, 1, -inf, +inf, NaN; int32 too", () => {
+    const x = new Tensor("float32", [2, 0, 3]);
+    const kinds = ["ReduceSum", "ReduceProd", "ReduceMax", "ReduceMin", "ReduceMean", "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp"];
+    const graph = fanOutGraph(x, kinds.map((op) => ({ op, attrs: { axes: [1], keepdims: 1 } })));
+    const got = compileAndRun(graph, [x], { cflags: SANITIZE });
+    const first = got.map((t) => t.toNumbers()[0]);
+    expect(first).toEqual([0, 1, -Infinity, Infinity, NaN, 0, 0, -Infinity, -Infinity]);
+    expect(runGraph(graph, [x]).map((t) => t.toNumbers()[0])).toEqual(first);
+    const xi = new Tensor("int32", [0, 2]);
+    const ints = fanOutGraph(xi, ["ReduceMax", "ReduceMean"].map((op) => ({ op, attrs: { axes: [0], keepdims: 0 } })));
+    expect(compileAndRun(ints, [xi], { cflags: SANITIZE }).map((t) => Array.from(t.toNumbers()))).toEqual([[-2147483648, -2147483648], [0, 0]]);
+  });
+
+  it("bool ReduceMax is any, ReduceMin is all (opset 20)", () => {
+    const x = Tensor.fromNumbers("bool", [3, 2], [1, 1, 1, 0, 0, 0]);
+    const graph = fanOutGraph(x, ["ReduceMax", "ReduceMin"].map((op) => ({ op, attrs: { axes: [1], keepdims: 0 } })));
+    const want = [[1, 1, 0], [1, 0, 0]];
+    expect(runGraph(graph, [x]).map((t) => Array.from(t.toNumbers()))).toEqual(want);
+    expect(compileAndRun(graph, [x], { cflags: SANITIZE }).map((t) => Array.from(t.toNumbers()))).toEqual(want);
+  });
+
   it("ArgMax/ArgMin on every axis, keepdims and select_last_index", () => {
     // Values from a small set so that ties occur and select_last_index matters.
     const x = Tensor.fromNumbers("float32", [3, 4, 5], Array.from(randomTensor([60], 3, 0, 4).toNumbers(), Math.floor));

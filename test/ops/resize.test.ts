@@ -98,6 +98,47 @@ describe("Resize generated C matches the interpreter (under sanitizers)", () => 
   });
 });
 
+describe("Resize opset 18/19 forms", () => {
+  const x = randomTensor([2, 3, 6, 7], 31);
+  it("axes: scales or sizes for some axes equal the full-rank form", () => {
+    expect(resize(x, { mode: "linear", scales: [0.5, 2], axes: [3, 2] }, "Resize", 18)).toEqual(resize(x, { mode: "linear", scales: [1, 1, 2, 0.5] }));
+    expect(resize(x, { mode: "cubic", sizes: [4, 9], axes: [-2, -1] }, "Resize", 18)).toEqual(resize(x, { mode: "cubic", sizes: [2, 3, 4, 9] }));
+  });
+
+  it("keep_aspect_ratio_policy scales every given axis by one factor and rounds half up", () => {
+    const shape = (attrs: Record<string, AttrValue>) => singleNodeGraph("Resize", [{ value: x }], attrs, 1, 18).graph.outputs[0]!.shape;
+    // 6x7 into 3x5: not_larger scales by 1/2 (3x3.5 -> 3x4), not_smaller by 5/7 (4.29 -> 4, 5).
+    expect(shape({ sizes: [3, 5], axes: [2, 3], keep_aspect_ratio_policy: "not_larger" })).toEqual([2, 3, 3, 4]);
+    expect(shape({ sizes: [3, 5], axes: [2, 3], keep_aspect_ratio_policy: "not_smaller" })).toEqual([2, 3, 4, 5]);
+  });
+
+  it("antialias averages more inputs when downsampling: a constant stays constant, spikes are not missed", () => {
+    const flat = resize(f32([1, 12], new Array<number>(12).fill(3)), { mode: "cubic", scales: [1, 0.25], antialias: 1 }, "Resize", 18);
+    expectClose(flat, [3, 3, 3]); // the filter is normalised
+    const spikes = f32([1, 12], [0, 0, 0, 8, 0, 0, 0, 8, 0, 0, 0, 8]);
+    const aa = resize(spikes, { mode: "linear", scales: [1, 0.25], antialias: 1 }, "Resize", 18);
+    expect(resize(spikes, { mode: "linear", scales: [1, 0.25] })).toEqual([0, 0, 0]); // samples miss every spike
+    aa.forEach((v) => expect(v).toBeGreaterThan(1));
+  });
+
+  it("the generated C matches the interpreter: axes, antialias, half_pixel_symmetric, policies", () => {
+    const nodes: { op: string; attrs: Record<string, AttrValue> }[] = [
+      { op: "Resize", attrs: { mode: "linear", antialias: 1, scales: [0.4, 0.3], axes: [2, 3] } },
+      { op: "Resize", attrs: { mode: "cubic", antialias: 1, sizes: [4, 3], axes: [2, 3] } },
+      { op: "Resize", attrs: { mode: "linear", coordinate_transformation_mode: "half_pixel_symmetric", scales: [1, 1, 0.7, 1.6] } },
+      { op: "Resize", attrs: { mode: "nearest", sizes: [5, 5], axes: [2, 3], keep_aspect_ratio_policy: "not_larger" } },
+      { op: "Resize", attrs: { mode: "linear", coordinate_transformation_mode: "tf_crop_and_resize", roi: [0.1, 0.9], sizes: [5], axes: [3] } },
+    ];
+    const graph = fanOutGraph(x, nodes.map((n) => ({ ...n, attrs: n.attrs })));
+    const ref = runGraph(graph, [x]);
+    const got = compileAndRun(graph, [x], { cflags: SANITIZE });
+    ref.forEach((r, i) => {
+      const cmp = compareClose(got[i]!, r);
+      expect(cmp.ok, `${graph.nodes[i]!.name} differs by ${cmp.maxAbs}`).toBe(true);
+    });
+  });
+});
+
 describe("Resize errors name the node", () => {
   const x = randomTensor([1, 1, 2, 2], 3);
   it("rejects an unknown mode", () => {
@@ -107,10 +148,11 @@ describe("Resize errors name the node", () => {
   });
   it("rejects missing or doubled scales/sizes and wrong lengths", () => {
     expect(errorOf(() => singleNodeGraph("Resize", [{ value: x }], {})).message).toContain("exactly one of scales and sizes");
-    expect(errorOf(() => singleNodeGraph("Resize", [{ value: x }], { scales: [2, 2] })).message).toContain("2 entries for a rank-4 input");
+    expect(errorOf(() => singleNodeGraph("Resize", [{ value: x }], { scales: [2, 2] })).message).toContain("2 entries for 4 axes (rank 4)");
+    expect(errorOf(() => singleNodeGraph("Resize", [{ value: x }], { scales: [2, 2], axes: [3, -1] }, 1, 18)).message).toContain("must be distinct axes");
   });
-  it("rejects antialias, integer data and downsampling Upsample", () => {
-    expect(errorOf(() => singleNodeGraph("Resize", [{ value: x }], { scales: [1, 1, 2, 2], antialias: 1 })).code).toBe("bad-attribute");
+  it("rejects antialias with nearest, integer data and downsampling Upsample", () => {
+    expect(errorOf(() => singleNodeGraph("Resize", [{ value: x }], { scales: [1, 1, 2, 2], antialias: 1 })).message).toContain("antialias applies to");
     expect(errorOf(() => singleNodeGraph("Resize", [{ value: Tensor.fromNumbers("int32", [2], [1, 2]) }], { scales: [2] })).code).toBe("unsupported-dtype");
     expect(errorOf(() => singleNodeGraph("Upsample", [{ value: x }], { scales: [1, 1, 0.5, 1] })).message).toContain("must all be >= 1");
   });

@@ -33,7 +33,7 @@ describe("mixed precision: per-layer sensitivity, --int16-budget, overrides, --e
     const stats = calibrate(program, calib, { ops: OPS, histograms: false });
     const scheme = { ops: OPS, dtype: "int8", method: "minmax", perChannel: true } as const;
     const worst = (q: PtqResult) => {
-      const layers = new LayerComparison(program, q.graph, q.copies, OPS);
+      const layers = new LayerComparison(program, q.graph, q.copies, OPS, q.floors);
       for (const s of evalSet) layers.add(s);
       return Math.min(...layers.results().map((l) => l.sqnrDb));
     };

@@ -101,7 +101,7 @@ describe("quantizer: float graph -> integer ops", () => {
     // calibration inputs: on new inputs, values beyond the calibrated ranges clip in both
     // dtypes alike, which would hide the resolution this test is about.
     const logits = (q: typeof int8) => {
-      const layers = new LayerComparison(program, q.graph, q.copies, OPS);
+      const layers = new LayerComparison(program, q.graph, q.copies, OPS, q.floors);
       for (const s of calib) layers.add(s);
       return layers.results().find((l) => l.tensor === program.nodes.find((n) => n.op === "Softmax")!.inputs[0])!.sqnrDb;
     };
@@ -123,6 +123,36 @@ describe("quantizer: float graph -> integer ops", () => {
   });
 });
 
+describe("quantizer: Add + Relu as TFLite's converter fuses it", () => {
+  it("a residual Add read only by a Relu writes the Relu's tensor (its range, clamped at 0); the C equals the evaluator", () => {
+    const t = (shape: number[], seed: number, scale = 0.5) => Tensor.fromNumbers("float32", shape, uniform(shape.reduce((a, b) => a * b, 1), seed).map((v) => v * scale));
+    const graph = buildGraph({
+      name: "residual",
+      opset: 13,
+      inputs: [{ name: "x", dtype: "float32", dims: [1, 4, 8, 8] }],
+      outputs: ["out"],
+      constants: new Map([["w", t([4, 4, 3, 3], 7)], ["b", t([4], 8, 0.1)]]),
+      nodes: [
+        { name: "conv", op: "Conv", inputs: ["x", "w", "b"], outputs: ["c"], attrs: { pads: [1, 1, 1, 1] } },
+        { name: "add", op: "Add", inputs: ["c", "x"], outputs: ["s"], attrs: {} },
+        { name: "relu", op: "Relu", inputs: ["s"], outputs: ["y"], attrs: {} },
+        { name: "gap", op: "GlobalAveragePool", inputs: ["y"], outputs: ["out"], attrs: {} },
+      ],
+    });
+    const calib = Array.from({ length: 6 }, (_, i) => [Tensor.fromNumbers("float32", [1, 4, 8, 8], uniform(256, 300 + i))]);
+    const q = quantizeProgram(optimizeModel(graph), calib, OPTIONS);
+    const add = q.graph.nodes.find((n) => n.op === "QAdd")!;
+    const relu = q.copies.get("y")![0]!;
+    expect(add.outputs[0]).toBe(relu.name);
+    expect(add.attrs["act_min"]).toBe(relu.params.zeroPoint);
+    expect(add.attrs["y_scale"]).toBe(relu.params.scale);
+    expect(q.graph.nodes.some((n) => n.op === "QRequantize")).toBe(false);
+    expect(q.copies.has("s")).toBe(false);
+    const x = calib[0]!;
+    expect(compileAndRun(q.graph, x)[0]!.bytes()).toEqual(runGraph(q.graph, x)[0]!.bytes());
+  });
+});
+
 describe("egret eval's report", () => {
   it("per-layer SQNR and cosine by float tensor name, output agreement, top-1 agreement and accuracy", () => {
     const graph = smallNet();
@@ -132,18 +162,25 @@ describe("egret eval's report", () => {
     const floatTop = evalSet.map((s) => argmax(runGraph(graph, s)[0]!.toNumbers()));
     // Labels: the float model's answers, except one flipped, so float accuracy is exactly 5/6.
     const labels = floatTop.map((t, i) => (i === 0 ? (t + 1) % 5 : t));
-    const r = evaluateQuantized(q, evalSet, labels);
-    expect(r.layers.map((l) => l.tensor)).toEqual(program.nodes.map((n) => n.outputs[0]).filter((t) => q.copies.has(t!)));
-    const first = r.layers[0]!;
+    const r = evaluateQuantized(q, evalSet, { labels });
+    // The graph input's QQuantize first, then the layers in execution order.
+    expect(r.layers.map((l) => l.tensor)).toEqual(["x", ...program.nodes.map((n) => n.outputs[0]).filter((t) => q.copies.has(t!))]);
+    expect(r.layers[0]!.sqnrDb).toBeGreaterThan(40);
+    const first = r.layers[1]!;
     expect(first.sqnrDb).toBeGreaterThan(20);
     expect(first.cosine).toBeGreaterThan(0.99);
     expect(r.accuracy!.float).toBeCloseTo(5 / 6, 12);
     const quantTop = evalSet.map((s) => argmax(runGraph(q.graph, s)[0]!.toNumbers()));
-    expect(r.top1Agreement).toBe(quantTop.filter((t, i) => t === floatTop[i]).length / 6);
+    expect(r.outputs[0]!.kind).toBe("classes");
+    expect(r.outputs[0]!.top1Agreement).toBe(quantTop.filter((t, i) => t === floatTop[i]).length / 6);
     expect(r.outputs[0]!.sqnrDb).toBeCloseTo(outputSqnr(program, q.graph, evalSet), 9);
     expect(r.floatFallbacks.map((f) => f.op)).toEqual(["Exp"]);
     const text = formatEvalReport(r);
-    expect(text).toMatch(/top-1 agreement with float: \d+\.\d\d%/);
+    expect(text).toMatch(/output probs \(classes: labels were given\): .*top-1 agreement with float \d+\.\d\d%/);
+    // The layer that loses most SQNR from its inputs is marked, and named at the end.
+    expect(r.largestDrop).toBeDefined();
+    expect(text).toContain(`${r.largestDrop!.tensor}   <- largest drop`);
+    expect(text).toMatch(/largest drop: /);
     expect(text).toMatch(/float: .* \(Exp\): Exp has no integer kernel/);
   });
 });

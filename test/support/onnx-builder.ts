@@ -1,5 +1,6 @@
 import { ModelProtoType, TensorProtoType, ATTR_TYPE } from "../../src/importers/onnx/schema.js";
-import { DTYPES, type DType } from "../../src/ir/dtype.js";
+import { DTYPES, isSubByte, type DType } from "../../src/ir/dtype.js";
+import { packSubByte } from "../../src/ir/subbyte.js";
 import { Tensor } from "../../src/ir/tensor.js";
 
 /**
@@ -77,6 +78,12 @@ function onnxCode(dtype: DType | number | undefined): number {
 /** A TensorProto as a plain object; int64 values travel as decimal strings (exact). */
 export function tensorProtoObject(tensor: Tensor, name: string, encoding: TensorEncoding = "raw"): ProtoObject {
   const proto: ProtoObject = { name, dims: [...tensor.shape], data_type: DTYPES[tensor.dtype].onnx };
+  // int4/int2 values travel packed, in raw_data and in int32_data (one byte per entry).
+  if (isSubByte(tensor.dtype)) {
+    if (encoding === "raw") proto.raw_data = packSubByte(tensor);
+    else proto.int32_data = Array.from(packSubByte(tensor));
+    return proto;
+  }
   if (encoding === "raw") {
     proto.raw_data = tensor.bytes().slice();
     return proto;

@@ -2,6 +2,7 @@ import { fail } from "../../../src/errors.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../../src/ir/graph.js";
 import type { OpDef } from "../../../src/ir/op.js";
 import { planConv, QConv2D, QDepthwiseConv2D, type ConvPlan } from "../../../src/ir/ops/quant/conv.js";
+import { convInPlace } from "../../../src/ir/ops/quant/in-place.js";
 import { coreAttributes } from "../../../src/rules/op-attributes.js";
 
 /**
@@ -112,6 +113,9 @@ function dspConvOp(spec: DspConvSpec): OpDef {
       const shift = ctx.constArray("int32_t", p.shifts);
       const [x, w, b] = node.inputs;
       ctx.line(`${spec.kernelFn}(${ctx.ptr(x!)}, ${ctx.ptr(w!)}, ${ctx.ptr(b ?? "")}, ${ctx.ptr(node.outputs[0]!)}, ${params}, ${mult}, ${shift}, ${ctx.scratch()});`);
+    },
+    inPlace(node, inputs) {
+      return convInPlace(plan(spec, node, inputs));
     },
     macs(node, inputs, outputs) {
       return generic().macs!(node, inputs, outputs);

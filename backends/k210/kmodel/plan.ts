@@ -7,15 +7,18 @@
  *   Add/Sub/Mul/Div/Min/Max → binary           Concat → concat      Transpose → transpose
  *   Reshape/Flatten/Squeeze/Unsqueeze/Identity → memory_copy         Softmax (last axis) → softmax
  *   Pad (constant) → pad          KpuConv2D with `subsample` → kpu_conv2d + uint8 strided_slice
+ *   MaxPool/AveragePool → reduce_window2d   Global pools → reduce   unary math, Sigmoid → unary/binary
+ *   (the last three: translate-cpu.ts)
  * nncase's v4 kernels are NCHW, so a value produced by an NHWC conv is kept channels-first and only
  * transposed back when an op needs its logical (NHWC) order: chains of NHWC convs, elementwise ops
  * and channel concats never transpose. Any other op has no v4 counterpart: KmodelUnsupported.
  */
 import type { Graph } from "../../../src/ir/graph.js";
-
+import type { KpuLayer } from "../kpu-layer.js";
 import { KmodelUnsupported, prod, shape4, NHWC_TO_NCHW, NCHW_TO_NHWC, type Buffer, type PlannedNode, type KmodelPlan, type Placed, type KpuResident } from "./plan-types.js";
-import { KMODEL_OPS, TRANSLATORS } from "./translate.js";
+import { KMODEL_OPS, prequantiseForKpu, TRANSLATORS } from "./translate.js";
 import { V4_OPCODES } from "./opcodes.js";
+import { planFrameInput } from "./frame.js";
 
 export { KmodelUnsupported, type Buffer, type KmodelPlan } from "./plan-types.js";
 export { KMODEL_OPS } from "./translate.js";
@@ -25,6 +28,12 @@ export class Planner {
   readonly buffers: Buffer[] = [];
   private readonly constBytes: number[] = [];
   private readonly placed = new Map<string, Placed>();
+  /** uint8 quantised copies of float values for KPU layers, by value|scale|zero point|layout. */
+  readonly quantised = new Map<string, Buffer>();
+  /** KPU layers that take over a producer's subsampling (motion.ts), by node name. */
+  readonly movedLayers = new Map<string, KpuLayer>();
+  /** uint8 values (a `--input-type uint8` frame and its CPU-side transposes): main or KPU buffers. */
+  private readonly bytes = new Map<string, Buffer>();
 
   constructor(readonly program: Graph) {}
 
@@ -89,6 +98,16 @@ export class Planner {
     return this.placed.get(name)?.kpu;
   }
 
+  /**
+   * Dequantises a KPU layer's output right after the layer when a CPU op or the graph output reads
+   * it (as nncase orders it): its uint8 copy then dies at once instead of living until the reader.
+   */
+  materialiseForCpu(name: string, where: string): void {
+    const p = this.placed.get(name);
+    const cpuReader = this.program.outputs.some((o) => o.name === name) || this.program.nodes.some((n) => n.op !== "KpuConv2D" && n.inputs.includes(name));
+    if (p !== undefined && cpuReader) this.materialise(p, where);
+  }
+
   /** A KPU-only value gets its float copy: the layer's main-memory output, dequantised here. */
   private materialise(p: Placed, where: string): void {
     if (p.logical !== undefined || p.nchw !== undefined || p.kpu === undefined) return;
@@ -142,6 +161,15 @@ export class Planner {
     return p !== undefined && p.logical === undefined && (p.nchw !== undefined || p.kpu?.nhwc === true);
   }
 
+  setUint8(name: string, buffer: Buffer): void {
+    this.bytes.set(name, buffer);
+  }
+
+  /** A uint8 value's buffer (undefined: the value is not uint8). */
+  uint8(name: string): Buffer | undefined {
+    return this.bytes.get(name);
+  }
+
   transpose(input: Buffer, inShape: readonly number[], perm: readonly number[], where: string): Buffer {
     const out = this.buffer(input.datatype, prod(inShape));
     const shape = shape4(inShape, where);
@@ -158,6 +186,7 @@ export function planKmodel(program: Graph, chainKpuLayers: boolean): KmodelPlan 
   const p = new Planner(program);
   const inputs = program.inputs.map((v) => {
     const where = `input ${v.name}`;
+    if (v.dtype === "uint8") return planFrameInput(p, v, chainKpuLayers);
     const buffer = p.buffer("float32", prod(p.shapeOf(v.name, where)));
     p.setLogical(v.name, buffer);
     return { buffer, shape: shape4(v.shape, where) };
@@ -166,6 +195,7 @@ export function planKmodel(program: Graph, chainKpuLayers: boolean): KmodelPlan 
     const translate = TRANSLATORS[node.op];
     if (translate === undefined) throw new KmodelUnsupported(`node ${node.name} (${node.op}) has no kmodel v4 counterpart (the writer handles ${KMODEL_OPS.join(", ")})`);
     translate(p, node, chainKpuLayers);
+    for (const out of node.outputs) if (out !== "") prequantiseForKpu(p, out);
   }
   const outputs = program.outputs.map((v) => p.logical(v.name, `output ${v.name}`));
   return { nodes: p.nodes, buffers: p.buffers, constants: p.constants(), inputs, outputs };

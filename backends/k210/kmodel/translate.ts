@@ -15,6 +15,9 @@ import { writeKpuConv2dBody } from "./kpu-body.js";
 import { KmodelUnsupported, prod, shape4, NHWC_TO_NCHW, type Buffer } from "./plan-types.js";
 import type { Planner } from "./plan.js";
 import { V4_OPCODES } from "./opcodes.js";
+import { CPU_TRANSLATORS } from "./translate-cpu.js";
+import { frameKpuInput, translateDequantize, translateUint8Transpose } from "./frame.js";
+import { pointwiseTakingSubsample } from "./motion.js";
 
 /** The clamp of a fused activation as nncase's value_range, or a reason it has none. */
 function actRange(node: Node): [number, number] {
@@ -28,7 +31,7 @@ function actRange(node: Node): [number, number] {
 
 function translateKpuConv(p: Planner, node: Node, chain: boolean): void {
   const where = `node ${node.name} (${node.op})`;
-  const layer = kpuLayerOf(node);
+  const layer = p.movedLayers.get(node.name) ?? kpuLayerOf(node);
   const g = layerGeometry(layer.args);
   const nhwc = attrString(node, "layout", "NCHW") === "NHWC";
   const xScale = attrFloat(node, "x_scale");
@@ -38,7 +41,9 @@ function translateKpuConv(p: Planner, node: Node, chain: boolean): void {
   const resident = chain ? p.kpuResident(node.inputs[0]!) : undefined;
   let kpuIn: Buffer;
   const sameQuant = resident !== undefined && resident.scale === xScale && resident.zeroPoint === xZero && resident.nhwc === nhwc;
-  if (sameQuant && resident.map !== undefined) {
+  if (attrInt(node, "input_u8", 0) === 1) {
+    kpuIn = frameKpuInput(p, node, g, where);
+  } else if (sameQuant && resident.map !== undefined) {
     kpuIn = resident.map;
   } else {
     let xq: Buffer;
@@ -46,15 +51,7 @@ function translateKpuConv(p: Planner, node: Node, chain: boolean): void {
       // A subsampled KPU output: its uint8 main-memory copy is this layer's quantised input.
       xq = resident.mainOutput();
     } else {
-      // An NHWC float value with no channels-first copy (e.g. the model input) is quantised in its
-      // own order and the uint8 map transposed: a quarter of the main memory of a float transpose.
-      const nhwcOnly = nhwc ? p.logicalOnly(node.inputs[0]!) : undefined;
-      const x = nhwcOnly ?? (nhwc ? p.nchw(node.inputs[0]!, where) : p.logical(node.inputs[0]!, where));
-      const q = p.buffer("uint8", g.inChannels * g.inHeight * g.inWidth);
-      const inScale = Math.fround(1 / xScale);
-      // v4 quant_param.scale is levels per unit (1/scale): quantize multiplies by it.
-      p.add({ opcode: V4_OPCODES.quantize, from: where, reads: [x], writes: [q], body: (w, r) => void w.memoryRange(r(x)).memoryRange(r(q)).i32(xZero).f32(inScale) });
-      xq = nhwcOnly === undefined ? q : p.transpose(q, [1, g.inHeight, g.inWidth, g.inChannels], NHWC_TO_NCHW, where);
+      xq = quantizedInput(p, node);
     }
     kpuIn = p.kpuBuffer(mapBytes(g.inWidth, g.inHeight, g.inChannels));
     const map = kpuIn;
@@ -72,7 +69,10 @@ function translateKpuConv(p: Planner, node: Node, chain: boolean): void {
     body: (w, r) => writeKpuConv2dBody(w, layer, { srcLine: r(input).start / 64, dstLine: r(kpuOut).start / 64, ...(mainOutput ? { mainOutput: r(mainOutput) } : {}) }),
   });
   const quant = { scale: attrFloat(node, "y_scale"), zeroPoint: attrInt(node, "y_zero_point"), nhwc };
-  const sub = subsampleOf(node, g);
+  // A following 1×1 layer may pick the (2i, 2j) outputs itself (motion.ts): keep the full map.
+  const moved = chain ? pointwiseTakingSubsample(p, node) : undefined;
+  if (moved !== undefined) p.movedLayers.set(moved.node.name, moved.layer);
+  const sub = moved === undefined ? subsampleOf(node, g) : undefined;
   if (sub !== undefined) {
     // nncase v0.2 §5.3 step 6: the stride-1 map goes to main memory and a uint8 strided_slice
     // keeps every stride-th row and column; the value then lives in main memory only.
@@ -101,6 +101,44 @@ function translateKpuConv(p: Planner, node: Node, chain: boolean): void {
       return mainOutput;
     },
   });
+  p.materialiseForCpu(node.outputs[0]!, where);
+}
+
+/**
+ * The uint8 dense NCHW map a KPU layer reads, quantised from its float input (made once per
+ * quantisation: prequantiseForKpu may have made it right after the producer, see there).
+ */
+export function quantizedInput(p: Planner, node: Node): Buffer {
+  const where = `node ${node.name} (${node.op})`;
+  const g = layerGeometry(kpuLayerOf(node).args);
+  const nhwc = attrString(node, "layout", "NCHW") === "NHWC";
+  const xScale = attrFloat(node, "x_scale");
+  const xZero = attrInt(node, "x_zero_point");
+  const key = `${node.inputs[0]}|${xScale}|${xZero}|${nhwc}`;
+  const cached = p.quantised.get(key);
+  if (cached !== undefined) return cached;
+  // An NHWC float value with no channels-first copy (e.g. the model input) is quantised in its
+  // own order and the uint8 map transposed: a quarter of the main memory of a float transpose.
+  const nhwcOnly = nhwc ? p.logicalOnly(node.inputs[0]!) : undefined;
+  const x = nhwcOnly ?? (nhwc ? p.nchw(node.inputs[0]!, where) : p.logical(node.inputs[0]!, where));
+  const q = p.buffer("uint8", g.inChannels * g.inHeight * g.inWidth);
+  const inScale = Math.fround(1 / xScale);
+  // v4 quant_param.scale is levels per unit (1/scale): quantize multiplies by it.
+  p.add({ opcode: V4_OPCODES.quantize, from: where, reads: [x], writes: [q], body: (w, r) => void w.memoryRange(r(x)).memoryRange(r(q)).i32(xZero).f32(inScale) });
+  const xq = nhwcOnly === undefined ? q : p.transpose(q, [1, g.inHeight, g.inWidth, g.inChannels], NHWC_TO_NCHW, where);
+  p.quantised.set(key, xq);
+  return xq;
+}
+
+/**
+ * A float value that only KPU layers read is quantised for all of them right after its producer
+ * (as nncase orders it), so the float copy dies there instead of living until the last reader.
+ */
+export function prequantiseForKpu(p: Planner, name: string): void {
+  if (p.kpuResident(name) !== undefined || p.program.outputs.some((o) => o.name === name) || p.program.values.get(name)?.dtype !== "float32") return;
+  const readers = p.program.nodes.filter((n) => n.inputs.includes(name));
+  const kpuOnly = readers.length > 0 && readers.every((n) => n.op === KPU_CONV2D && n.inputs[0] === name && attrInt(n, "input_u8", 0) !== 1);
+  if (kpuOnly) for (const r of readers) quantizedInput(p, r);
 }
 
 function translateConv(p: Planner, node: Node): void {
@@ -193,6 +231,18 @@ function translateMatmul(p: Planner, node: Node): void {
 const BINARY_OPS: Readonly<Record<string, number>> = { Add: 0, Sub: 1, Mul: 2, Div: 3, Min: 4, Max: 5 };
 
 /** Relu / Clip: max(x, lo) with the clamp [lo, hi] as the fused range; keeps the input's order. */
+/**
+ * True when every reader of `name` is a KPU layer whose quantize of it already clamps to [lo, hi]:
+ * q = clamp(round(x/s + zp), 0, 255) with zp = 0 maps every x ≤ 0 to 0 (= the clamp at lo = 0), and
+ * with round(hi/s) ≥ 255 every x ≥ hi to 255. Then quantize(clamp(x)) = quantize(x) exactly.
+ */
+function clampImpliedByQuantize(p: Planner, name: string, lo: number, hi: number): boolean {
+  if (lo !== 0 || p.program.outputs.some((o) => o.name === name)) return false;
+  const readers = p.program.nodes.filter((n) => n.inputs.includes(name));
+  return readers.length > 0 && readers.every((n) => n.op === KPU_CONV2D && n.inputs[0] === name && attrInt(n, "input_u8", 0) !== 1
+    && attrInt(n, "x_zero_point") === 0 && Math.round(Math.fround(hi * Math.fround(1 / attrFloat(n, "x_scale")))) >= 255);
+}
+
 function translateClamp(p: Planner, node: Node): void {
   const where = `node ${node.name} (${node.op})`;
   let lo = 0;
@@ -212,6 +262,12 @@ function translateClamp(p: Planner, node: Node): void {
   const shape = p.shapeOf(name, where);
   const channelsFirst = p.hasOnlyNchw(name);
   const x = channelsFirst ? p.nchw(name, where) : p.logical(name, where);
+  if (clampImpliedByQuantize(p, node.outputs[0]!, lo, hi)) {
+    // Only KPU layers read it, and their quantize clamps to the same range: no node, no buffer.
+    if (channelsFirst) p.setNchw(node.outputs[0]!, x);
+    else p.setLogical(node.outputs[0]!, x);
+    return;
+  }
   const zero = p.constant([lo]);
   const y = p.buffer("float32", prod(shape));
   const s = [1, 1, 1, prod(shape)];
@@ -284,8 +340,9 @@ function translateCopy(p: Planner, node: Node): void {
 
 function translateTranspose(p: Planner, node: Node): void {
   const where = `node ${node.name} (${node.op})`;
-  const shape = p.shapeOf(node.inputs[0]!, where);
+  const shape = p.uint8(node.inputs[0]!) !== undefined ? p.program.values.get(node.inputs[0]!)!.shape : p.shapeOf(node.inputs[0]!, where);
   const perm = hasAttr(node, "perm") ? attrInts(node, "perm") : shape.map((_, i) => shape.length - 1 - i);
+  if (p.uint8(node.inputs[0]!) !== undefined) return translateUint8Transpose(p, node, perm);
   shape4(shape, where);
   p.setLogical(node.outputs[0]!, p.transpose(p.logical(node.inputs[0]!, where), shape, perm, where));
 }
@@ -343,6 +400,8 @@ export const TRANSLATORS: Readonly<Record<string, (p: Planner, node: Node, chain
   Transpose: translateTranspose,
   Softmax: translateSoftmax,
   Pad: translatePad,
+  ...CPU_TRANSLATORS,
+  DequantizeLinear: translateDequantize,
 };
 
 /** Ops the writer translates (for documentation and tests). */

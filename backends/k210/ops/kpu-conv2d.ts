@@ -6,6 +6,9 @@
  *   kpu_weights  uint8 tensor, OIHW (depthwise C×k×k)
  *   layout       "NCHW" | "NHWC" of the float input and output
  *   x_scale, x_zero_point, y_scale, y_zero_point   uint8 quantisation of input and output
+ *   input_u8     optional 1: the input is already the layer's uint8 map, dense planar NCHW (a
+ *                `--input-type uint8` model input, uint8-input.ts); x_scale and x_zero_point then
+ *                say what it means (x = (q − zp)·scale) but nothing is quantised
  *   subsample    optional [stride, offset_y, offset_x, out_h, out_w]: the node's output is the KPU
  *                output map sampled at (offset_y + stride·i, offset_x + stride·j) (a CPU strided copy,
  *                how stride-2 depthwise convs run at stride 1 on the KPU, legality.ts KpuSubsample)
@@ -29,6 +32,8 @@ interface KpuConvAttrs {
   readonly layer: KpuLayer;
   readonly geometry: KpuLayerGeometry;
   readonly nhwc: boolean;
+  /** The input is the uint8 map itself (dense NCHW), not float. */
+  readonly inputU8: boolean;
   readonly xScale: number;
   readonly xZeroPoint: number;
   readonly yScale: number;
@@ -76,6 +81,7 @@ function readAttrs(node: Node): KpuConvAttrs {
     layer,
     geometry,
     nhwc: layout === "NHWC",
+    inputU8: attrInt(node, "input_u8", 0) === 1,
     xScale: attrFloat(node, "x_scale"),
     xZeroPoint: attrInt(node, "x_zero_point"),
     yScale: attrFloat(node, "y_scale"),
@@ -99,7 +105,8 @@ function evaluate(node: Node, x: Tensor): Tensor {
   const invScale = Math.fround(1 / a.xScale);
   const xs = x.toNumbers();
   const dense = new Uint8Array(g.inChannels * g.inHeight * g.inWidth);
-  for (let c = 0; c < g.inChannels; c++)
+  if (a.inputU8) dense.set(xs);
+  else for (let c = 0; c < g.inChannels; c++)
     for (let y = 0; y < g.inHeight; y++)
       for (let xx = 0; xx < g.inWidth; xx++) {
         const at = a.nhwc ? (y * g.inWidth + xx) * g.inChannels + c : (c * g.inHeight + y) * g.inWidth + xx;
@@ -155,9 +162,12 @@ function emitC(node: Node, ctx: EmitCtx): void {
     sub = `${name}_subsample`;
     ctx.define(sub, `static const int32_t ${sub}[5] = { ${s.stride}, ${s.offsetY}, ${s.offsetX}, ${s.outHeight}, ${s.outWidth} };`);
   }
-  // The registers were validated by the TypeScript simulator at compile time, so the status is 0.
-  ctx.line(
-    `(void)eg_kpu_conv2d_f32(&${name}, ${ctx.ptr(node.inputs[0]!)}, ${ctx.ptr(node.outputs[0]!)}, ${a.nhwc ? 1 : 0}, ${cFloat(Math.fround(1 / a.xScale))}, ${a.xZeroPoint}, ${cFloat(a.yScale)}, ${a.yZeroPoint}, ${sub}, (uint8_t *)${ctx.scratch()});`,
+  // The registers were validated at compile time; a failure here means corrupt memory or another
+  // user of the KPU, and the run stops with the driver's status.
+  const input = a.inputU8 ? `eg_kpu_conv2d_u8(&${name}, ${ctx.ptr(node.inputs[0]!)}` : `eg_kpu_conv2d_f32(&${name}, ${ctx.ptr(node.inputs[0]!)}`;
+  const quantise = a.inputU8 ? "" : ` ${cFloat(Math.fround(1 / a.xScale))}, ${a.xZeroPoint},`;
+  ctx.checked(
+    `${input}, ${ctx.ptr(node.outputs[0]!)}, ${a.nhwc ? 1 : 0},${quantise} ${cFloat(a.yScale)}, ${a.yZeroPoint}, ${sub}, (uint8_t *)${ctx.scratch()})`,
   );
 }
 
@@ -177,8 +187,8 @@ const KpuConv2D: OpDef = {
   infer(node, [x]) {
     const a = readAttrs(node);
     const g = a.geometry;
-    if (!x || x.dtype !== "float32") fail("unsupported-dtype", nodeLabel(node), "takes a float32 input");
-    const want = shapeOf(a.nhwc, g.inChannels, g.inHeight, g.inWidth);
+    if (!x || x.dtype !== (a.inputU8 ? "uint8" : "float32")) fail("unsupported-dtype", nodeLabel(node), `takes a ${a.inputU8 ? "uint8 (input_u8 = 1)" : "float32"} input`);
+    const want = a.inputU8 ? [1, g.inChannels, g.inHeight, g.inWidth] : shapeOf(a.nhwc, g.inChannels, g.inHeight, g.inWidth);
     if (x.shape.join(",") !== want.join(",")) fail("bad-shape", nodeLabel(node), `input is [${x.shape.join(",")}], the registers describe [${want.join(",")}]`);
     const { height, width } = outputSize(a);
     return [{ dtype: "float32", shape: shapeOf(a.nhwc, g.outChannels, height, width) }];

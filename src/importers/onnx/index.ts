@@ -4,6 +4,7 @@ import { buildGraph, type BuildOptions, type RawInput, type RawModel } from "../
 import { nodeLabel, type Graph, type Node } from "../../ir/graph.js";
 import type { Tensor } from "../../ir/tensor.js";
 import { expandControlFlow } from "./control-flow.js";
+import { inlineFunctions } from "./functions.js";
 import { convertInput } from "./inputs.js";
 import { decodeMessage, int64ToNumber, type GraphMsg, type ModelMsg } from "./messages.js";
 import { convertNodeList, isDefaultDomain } from "./nodes.js";
@@ -49,9 +50,10 @@ function defaultOpset(model: ModelMsg, subject: string): number {
 
 function toRawModel(model: ModelMsg, graph: GraphMsg, sourceName: string, options: BuildOptions): RawModel {
   const subject = `model file ${sourceName}`;
+  const opset = defaultOpset(model, subject);
   const constants = convertInitializers(graph, subject);
   const inputs = convertInputs(graph, constants, options, subject);
-  const { nodes, subgraphs } = convertNodeList(graph.node, subject);
+  const { nodes, subgraphs } = convertNodeList(inlineFunctions(model, graph.node, opset, subject, tensorNames(graph)), subject);
   const outputs = graph.output.map((o, i) => o.name || fail("parse", subject, `graph output ${i} has no name; the model file is corrupt`));
   if (outputs.length === 0) fail("parse", subject, "declares no graph outputs, so there is nothing to compute");
   const raw: RawModel = {
@@ -60,12 +62,21 @@ function toRawModel(model: ModelMsg, graph: GraphMsg, sourceName: string, option
     outputs,
     constants,
     nodes,
-    opset: defaultOpset(model, subject),
+    opset,
   };
   // If/Loop/Scan become plain nodes here (control-flow.ts); the core never sees a subgraph.
   const expanded = expandControlFlow(raw, subgraphs, options);
   checkSingleProducers(expanded.nodes, expanded.inputs, expanded.constants);
   return expanded;
+}
+
+/** Every tensor name the graph uses (inlined function bodies get names that differ from these). */
+function tensorNames(graph: GraphMsg): Set<string> {
+  const names = new Set<string>();
+  for (const v of [...graph.input, ...graph.output]) names.add(v.name ?? "");
+  for (const t of graph.initializer) names.add(t.name ?? "");
+  for (const n of graph.node) for (const t of [...n.input, ...n.output]) names.add(t);
+  return names;
 }
 
 function convertInitializers(graph: GraphMsg, subject: string): Map<string, Tensor> {

@@ -22,6 +22,22 @@ export interface ModelMsg {
   readonly opset_import: readonly OperatorSetIdMsg[];
   readonly producer_name?: string;
   readonly graph?: GraphMsg;
+  readonly functions: readonly FunctionMsg[];
+}
+
+/** A model-local function (IR 8+): a named subgraph that nodes call like an operator. */
+export interface FunctionMsg {
+  readonly name?: string;
+  readonly input: readonly string[];
+  readonly output: readonly string[];
+  /** Attribute names without defaults. */
+  readonly attribute: readonly string[];
+  /** Attributes with default values (IR 9+). */
+  readonly attribute_proto: readonly AttributeMsg[];
+  readonly node: readonly NodeMsg[];
+  readonly opset_import: readonly OperatorSetIdMsg[];
+  readonly domain?: string;
+  readonly overload?: string;
 }
 
 export interface GraphMsg {
@@ -39,6 +55,7 @@ export interface NodeMsg {
   readonly name?: string;
   readonly op_type?: string;
   readonly domain?: string;
+  readonly overload?: string;
   readonly attribute: readonly AttributeMsg[];
 }
 

@@ -72,11 +72,13 @@ interface WeightParams {
   readonly zeroPoint: readonly number[];
 }
 
-/** Constant int8/uint8 weights with per-tensor or per-`channels` (along `axis`) parameters. */
+const WEIGHT_TYPES = new Set(["int8", "uint8", "int4", "uint4"]);
+
+/** Constant int8/uint8 (or int4/uint4) weights with per-tensor or per-`channels` (along `axis`) parameters. */
 function weightParams(view: ModelView, wName: string, scaleName: string | undefined, zeroName: string | undefined, axis: number): WeightParams | undefined {
   const weight = view.constant(wName);
   const scale = scaleName ? view.constant(scaleName) : undefined;
-  if (!weight || (weight.dtype !== "int8" && weight.dtype !== "uint8") || !scale || scale.dtype !== "float32") return undefined;
+  if (!weight || !WEIGHT_TYPES.has(weight.dtype) || !scale || scale.dtype !== "float32") return undefined;
   const channels = weight.shape[axis];
   if (channels === undefined) return undefined;
   const expand = (t: Tensor): number[] | undefined => {
@@ -103,8 +105,8 @@ const axisOf = (node: Node, rank: number): number => {
   return a < 0 ? a + rank : a;
 };
 
-/** [K, N] -> [N, K] (MatMul / Gemm transB = 0 weights into QFullyConnected's layout). */
-function transpose2d(t: Tensor): Tensor {
+/** [K, N] -> [N, K] (MatMul / Gemm transB = 0 weights into QFullyConnected's layout), and back. */
+export function transpose2d(t: Tensor): Tensor {
   const [k, n] = t.shape as [number, number];
   const v = t.toNumbers();
   const out = new Float64Array(v.length);

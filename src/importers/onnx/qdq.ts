@@ -3,6 +3,7 @@ import type { Attrs, Node } from "../../ir/graph.js";
 import { EgretError } from "../../errors.js";
 import { CORE_OP_REGISTRY } from "../../ir/ops/index.js";
 import { Tensor } from "../../ir/tensor.js";
+import { int4Layer } from "./qdq-int4.js";
 import {
   matchQdqBinary, matchQdqChain, matchQdqMaxPool, matchQLinear,
   type ActParams, type ModelView, type QuantBinary, type QuantLayer, type QuantMaxPool,
@@ -24,6 +25,7 @@ import {
  * weights (w - w_zp) when every result fits int8, else the layer is left alone. The integer
  * kernels requantize with TFLite's fixed-point multiplier (round half away) where onnxruntime uses
  * float32 and round half to even: results agree within one quantization step.
+ * Layers with int4 / uint4 weights become QLinearConv / QLinearMatMul instead (qdq-int4.ts).
  * Layers not matched keep their ONNX ops (QuantizeLinear... in src/ir/ops/quant/onnx-*.ts).
  */
 
@@ -93,14 +95,14 @@ class Emitter {
 
   constructor(private readonly names: Set<string>, private readonly view: ModelView) {}
 
-  private fresh(base: string): string {
+  fresh(base: string): string {
     let name = `${base}__egret`;
     for (let i = 1; this.names.has(name); i++) name = `${base}__egret_${i}`;
     this.names.add(name);
     return name;
   }
 
-  private node(op: string, inputs: string[], output: string, attrs: Attrs): Node {
+  node(op: string, inputs: string[], output: string, attrs: Attrs): Node {
     return { name: this.fresh(`${output}_${op}`), op, inputs, outputs: [output], attrs };
   }
 
@@ -114,6 +116,9 @@ class Emitter {
 
   /** The integer nodes of one layer, or undefined when its weights do not fit int8 exactly. */
   layer(l: QuantLayer): Node[] | undefined {
+    if (l.weight.dtype === "int4" || l.weight.dtype === "uint4") {
+      return int4Layer(l, { fresh: (b) => this.fresh(b), constant: (n, t) => this.constants.set(n, t), node: (op, i, o, a) => this.node(op, i, o, a) });
+    }
     const weight = int8Weights(l);
     if (!weight) return undefined;
     const out: Node[] = [];

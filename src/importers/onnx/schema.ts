@@ -3,8 +3,8 @@ import protobuf from "protobufjs";
 /**
  * The subset of onnx.proto (proto2, package `onnx`) Egret reads, as a protobufjs JSON descriptor.
  * Field numbers and types are copied from onnx.proto; fields Egret never looks at (doc strings,
- * metadata, training info, functions, quantization annotations) are left out, so the decoder
- * skips them as unknown fields. Embedded in TypeScript so `tsc` output needs no data files.
+ * metadata, training info, quantization annotations) are left out, so the decoder skips them as
+ * unknown fields. Model-local functions are read so that their calls can be inlined. Embedded in TypeScript so `tsc` output needs no data files.
  *
  * Repeated numeric fields are declared `packed` like in onnx.proto; protobufjs decoders accept
  * both the packed and the unpacked wire form either way (old exporters wrote unpacked ints).
@@ -22,6 +22,20 @@ const ONNX_SCHEMA: protobuf.INamespace = {
             domain: { type: "string", id: 4 },
             model_version: { type: "int64", id: 5 },
             graph: { type: "GraphProto", id: 7 },
+            functions: { rule: "repeated", type: "FunctionProto", id: 25 },
+          },
+        },
+        FunctionProto: {
+          fields: {
+            name: { type: "string", id: 1 },
+            input: { rule: "repeated", type: "string", id: 4 },
+            output: { rule: "repeated", type: "string", id: 5 },
+            attribute: { rule: "repeated", type: "string", id: 6 },
+            attribute_proto: { rule: "repeated", type: "AttributeProto", id: 11 },
+            node: { rule: "repeated", type: "NodeProto", id: 7 },
+            opset_import: { rule: "repeated", type: "OperatorSetIdProto", id: 9 },
+            domain: { type: "string", id: 10 },
+            overload: { type: "string", id: 13 },
           },
         },
         OperatorSetIdProto: {
@@ -48,6 +62,7 @@ const ONNX_SCHEMA: protobuf.INamespace = {
             name: { type: "string", id: 3 },
             op_type: { type: "string", id: 4 },
             domain: { type: "string", id: 7 },
+            overload: { type: "string", id: 8 },
             attribute: { rule: "repeated", type: "AttributeProto", id: 5 },
           },
         },

@@ -1,5 +1,6 @@
 import { fail } from "../../errors.js";
-import { allocTyped, DTYPES, dtypeFromOnnx, type DType } from "../../ir/dtype.js";
+import { allocTyped, DTYPES, dtypeFromOnnx, isSubByte, type DType } from "../../ir/dtype.js";
+import { packedByteLength, unpackSubByte } from "../../ir/subbyte.js";
 import { Tensor } from "../../ir/tensor.js";
 import { decodeMessage, has, int64ToBigInt, int64ToNumber, type TensorMsg } from "./messages.js";
 import { DATA_LOCATION_EXTERNAL, TensorProtoType } from "./schema.js";
@@ -45,17 +46,19 @@ function typedFieldFor(dtype: DType): "float_data" | "double_data" | "int32_data
     case "float64": return "double_data";
     case "int64": return "int64_data";
     case "uint32": case "uint64": return "uint64_data";
-    // int8/uint8/int16/uint16/bool/int32 values, and float16 bit patterns, travel as int32.
+    // int8/uint8/int16/uint16/bool/int32 values, the bit patterns of float16, bfloat16 and
+    // float8, and packed sub-byte values travel as int32.
     default: return "int32_data";
   }
 }
 
 function fromRawData(dtype: DType, shape: number[], raw: Uint8Array, subject: string): Tensor {
   const count = shape.reduce((a, b) => a * b, 1);
-  const want = count * DTYPES[dtype].bytes;
+  const want = isSubByte(dtype) ? packedByteLength(dtype, count) : count * DTYPES[dtype].bytes;
   if (raw.length !== want) {
     fail("parse", subject, `raw_data has ${raw.length} bytes, but ${dtype}[${shape.join(",")}] needs ${want}; the file is corrupt or truncated`);
   }
+  if (isSubByte(dtype)) return new Tensor(dtype, shape, unpackSubByte(dtype, raw, count));
   // raw_data is little-endian like every host Egret runs on; fromBytes copies, so alignment of
   // the slice inside the file buffer does not matter.
   const t = Tensor.fromBytes(dtype, shape, raw);
@@ -70,9 +73,12 @@ function fromTypedField(dtype: DType, shape: number[], msg: TensorMsg, subject: 
   const field = typedFieldFor(dtype);
   const values = msg[field];
   const count = shape.reduce((a, b) => a * b, 1);
-  if (values.length !== count) {
-    fail("parse", subject, `has ${values.length} values in ${field}, but ${dtype}[${shape.join(",")}] needs ${count}; the file is corrupt`);
+  // Sub-byte values travel packed, one byte per int32 entry.
+  const entries = isSubByte(dtype) ? packedByteLength(dtype, count) : count;
+  if (values.length !== entries) {
+    fail("parse", subject, `has ${values.length} values in ${field}, but ${dtype}[${shape.join(",")}] needs ${entries}; the file is corrupt`);
   }
+  if (isSubByte(dtype)) return new Tensor(dtype, shape, unpackSubByte(dtype, msg.int32_data, count));
   const data = allocTyped(dtype, count);
   if (field === "int64_data" || field === "uint64_data") {
     const big = msg[field].map(int64ToBigInt);

@@ -10,12 +10,13 @@ import type { TfConverter } from "./context.js";
 import { decodeGraphDef, type NodeDefMsg } from "./messages.js";
 import { MATH_CONVERTERS } from "./ops-math.js";
 import { NN_CONVERTERS } from "./ops-nn.js";
+import { QUANT_CONVERTERS } from "./ops-quant.js";
 import { SHAPE_CONVERTERS } from "./ops-shape.js";
 import { RawGraphBuilder } from "./raw-builder.js";
 import { indexNodes, parseTensorRef, refKey, selectSubgraph, type TensorRef } from "./select.js";
 import { CORE_OP_REGISTRY } from "../../ir/ops/index.js";
 
-const CONVERTERS: Readonly<Record<string, TfConverter>> = { ...NN_CONVERTERS, ...MATH_CONVERTERS, ...SHAPE_CONVERTERS };
+const CONVERTERS: Readonly<Record<string, TfConverter>> = { ...NN_CONVERTERS, ...MATH_CONVERTERS, ...SHAPE_CONVERTERS, ...QUANT_CONVERTERS };
 
 /** TensorFlow ops the importer translates (besides Placeholder and Const). */
 export const TF_SUPPORTED_OPS: readonly string[] = ["Placeholder", "Const", ...Object.keys(CONVERTERS)].sort();

@@ -72,15 +72,17 @@ const biasAdd: TfConverter = (cx) => {
   return [cx.ir.node("Add", [cx.inputs[0]!, bias], {}, cx.name)];
 };
 
-/** FusedBatchNorm V1-V3 in inference mode: BatchNormalization on the NCHW view. */
+/**
+ * FusedBatchNorm V1-V3: BatchNormalization on the NCHW view. With is_training (TensorFlow's
+ * default; graphs frozen from a training graph keep it, with empty moving statistics) it
+ * normalises with the batch statistics like TensorFlow does, and the import warns.
+ */
 const fusedBatchNorm: TfConverter = (cx) => {
   arity(cx, 5);
-  if (cx.attrs.bool("is_training", true)) {
-    fail("bad-attribute", cx.label, "is_training is true: training-mode batch norm uses batch statistics and cannot be compiled; freeze the graph in inference mode (is_training = false)");
-  }
+  const training = cx.attrs.bool("is_training", true) ? { training_mode: 1 } : {};
   const epsilon = cx.attrs.float("epsilon", 1e-4);
   const [, scale, offset, mean, variance] = cx.inputs as [string, string, string, string, string];
-  return [layoutWrapped(cx, (nchw) => cx.ir.node("BatchNormalization", [nchw, scale, offset, mean, variance], { epsilon }, cx.name))];
+  return [layoutWrapped(cx, (nchw) => cx.ir.node("BatchNormalization", [nchw, scale, offset, mean, variance], { epsilon, ...training }, cx.name))];
 };
 
 export const NN_CONVERTERS: Readonly<Record<string, TfConverter>> = {

@@ -18,6 +18,12 @@ const DTYPE_OF_TF: ReadonlyMap<number, DType> = new Map<number, DType>([
   [TF_DTYPE.DT_INT64, "int64"],
   [TF_DTYPE.DT_UINT64, "uint64"],
   [TF_DTYPE.DT_BOOL, "bool"],
+  // The quantized types hold raw integers (what Dequantize reads): stored like their plain twins.
+  [TF_DTYPE.DT_QINT8, "int8"],
+  [TF_DTYPE.DT_QUINT8, "uint8"],
+  [TF_DTYPE.DT_QINT16, "int16"],
+  [TF_DTYPE.DT_QUINT16, "uint16"],
+  [TF_DTYPE.DT_QINT32, "int32"],
 ]);
 
 function tfTypeName(code: number): string {
@@ -30,7 +36,7 @@ export function dtypeFromTf(code: number | undefined, subject: string): DType {
   const plain = code !== undefined && code > 100 ? code - 100 : code;
   const dtype = plain === undefined ? undefined : DTYPE_OF_TF.get(plain);
   if (!dtype) {
-    fail("unsupported-dtype", subject, `has element type ${tfTypeName(plain ?? 0)}, which Egret does not support (supported: ${[...DTYPE_OF_TF.values()].join(", ")})`);
+    fail("unsupported-dtype", subject, `has element type ${tfTypeName(plain ?? 0)}, which Egret does not support (supported: ${[...new Set(DTYPE_OF_TF.values())].join(", ")})`);
   }
   return dtype;
 }

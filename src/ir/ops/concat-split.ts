@@ -110,6 +110,7 @@ function splitInfos(node: Node, x: ValueInfo): ValueInfo[] {
 
 const Split: OpDef = {
   name: "Split",
+  forms: "every opset: split attribute (< 13) or input, num_outputs (18)",
   family: "tensor",
   inputs: { min: 1, max: 2 },
   outputs: { min: 1, max: Number.MAX_SAFE_INTEGER },

@@ -45,13 +45,13 @@ function checkBias(node: Node, b: ValueInfo | undefined, channels: number): void
 }
 
 /** A Conv's geometry on the channels-first view, its layout and its output shape in that layout. */
-interface LaidOutConv {
+export interface LaidOutConv {
   readonly plan: ConvPlan;
   readonly layout: Layout;
   readonly outShape: number[];
 }
 
-function planLaidOutConv(node: Node, inputs: readonly (ValueInfo | undefined)[]): LaidOutConv {
+export function planLaidOutConv(node: Node, inputs: readonly (ValueInfo | undefined)[]): LaidOutConv {
   const layout = readLayout(node);
   const [x, w, b] = inputs;
   if (layout === "NCHW") {
@@ -168,6 +168,8 @@ function macsOf(p: ConvPlan, transposed: boolean): number {
 
 export const Conv: OpDef = {
   name: "Conv",
+  halfAsFloat: true,
+  dataTypes: "float32; float16 (widened to float32 at import)",
   family: "conv",
   inputs: { min: 2, max: 3 },
   outputs: { min: 1, max: 1 },
@@ -202,6 +204,8 @@ export const Conv: OpDef = {
 
 const ConvTranspose: OpDef = {
   name: "ConvTranspose",
+  halfAsFloat: true,
+  dataTypes: "float32; float16 (widened to float32 at import)",
   family: "conv",
   inputs: { min: 2, max: 3 },
   outputs: { min: 1, max: 1 },

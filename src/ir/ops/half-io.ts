@@ -38,12 +38,15 @@ export function withHalfIo(def: OpDef): OpDef {
       const inner: EmitCtx = {
         ptr: (name) => (layout.copies.has(name) ? at(layout.copies.get(name)!.offset) : ctx.ptr(name)),
         info: (name) => widen(ctx.info(name))!,
+        packedPtr: (name) => (layout.copies.has(name) ? undefined : ctx.packedPtr(name)),
         useRuntime: (unit) => ctx.useRuntime(unit),
         define: (key, code) => ctx.define(key, code),
         constArray: (ctype, values) => ctx.constArray(ctype, values),
         line: (code) => ctx.line(code),
+        checked: (call) => ctx.checked(call),
         scratch: () => `((uint8_t *)${base} + ${layout.innerOffset})`,
         uniqueName: (hint) => ctx.uniqueName(hint),
+        persistent: (bytes, resetCode) => ctx.persistent(bytes, resetCode),
       };
       def.emitC!(node, inner);
       for (const [name, copy] of layout.copies) {

@@ -14,7 +14,11 @@ import { BITCAST_OPS } from "./bitcast.js";
 import { MOD_SHIFT_OPS } from "./mod-shift.js";
 // neural-network layers
 import { CONV_OPS } from "./conv.js";
+import { CONV_GEMM_OPS } from "./conv-gemm.js";
+import { CONV_DEPTHWISE_OPS } from "./conv-depthwise.js";
+import { CONV_WINOGRAD_OPS } from "./conv-winograd.js";
 import { MATMUL_OPS } from "./matmul.js";
+import { MATMUL_PACKED_OPS } from "./matmul-packed.js";
 import { EINSUM_OPS } from "./einsum.js";
 import { DET_OPS } from "./det.js";
 import { POOL_OPS } from "./pool.js";
@@ -72,7 +76,11 @@ export const CORE_OPS: readonly OpDef[] = [
   ...BITCAST_OPS,
   ...MOD_SHIFT_OPS,
   ...CONV_OPS,
+  ...CONV_GEMM_OPS,
+  ...CONV_DEPTHWISE_OPS,
+  ...CONV_WINOGRAD_OPS,
   ...MATMUL_OPS,
+  ...MATMUL_PACKED_OPS,
   ...EINSUM_OPS,
   ...DET_OPS,
   ...POOL_OPS,

@@ -81,6 +81,8 @@ function gemmReference(p: GemmPlan, a: Float64Array, aOff: number, b: Float64Arr
 
 const Gemm: OpDef = {
   name: "Gemm",
+  halfAsFloat: true,
+  dataTypes: "float32; float16 (widened to float32 at import)",
   family: "matmul",
   inputs: { min: 2, max: 3 },
   outputs: { min: 1, max: 1 },
@@ -174,6 +176,8 @@ function matmulGemm(p: MatMulPlan): GemmPlan {
 
 const MatMul: OpDef = {
   name: "MatMul",
+  halfAsFloat: true,
+  dataTypes: "float32; float16 (widened to float32 at import)",
   family: "matmul",
   inputs: { min: 2, max: 2 },
   outputs: { min: 1, max: 1 },

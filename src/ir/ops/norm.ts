@@ -4,6 +4,7 @@ import { attrFloat, attrInt } from "../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
 import { Tensor } from "../tensor.js";
+import { emitTraining, evaluateTraining, TRAINING_MODE_WARNING } from "./batchnorm-training.js";
 import { LayerNormalization } from "./layernorm.js";
 import { prod, requireF32, requireShape } from "./nn-common.js";
 
@@ -35,18 +36,21 @@ function f32(v: number): string {
 }
 
 /**
- * Inference-mode BatchNormalization for every opset: opset < 7 `is_test`, opset < 9 `spatial`
- * (only the default 1 is supported), opset >= 14 `training_mode` (must be 0). The running
- * mean/var outputs exist only in training, so a node that uses them is rejected.
+ * BatchNormalization for every opset: opset < 7 `is_test`, opset < 9 `spatial` (only the default
+ * 1 is supported), opset >= 14 `training_mode`. In inference mode the running mean/var outputs do
+ * not exist, so a node that uses them is rejected; training mode (batchnorm-training.ts) computes
+ * with batch statistics and may produce the running mean and variance (outputs 1 and 2).
  */
+function isTraining(node: Node): boolean {
+  return attrInt(node, "training_mode", 0) !== 0;
+}
+
 function checkBatchNormMode(node: Node): void {
-  if (attrInt(node, "training_mode", 0) !== 0) {
-    fail("bad-attribute", nodeLabel(node), "training_mode = 1 is not supported: Egret compiles inference graphs (export the model in eval mode)");
-  }
   if (attrInt(node, "spatial", 1) !== 1) {
     fail("bad-attribute", nodeLabel(node), "spatial = 0 (per-activation statistics) is not supported; only per-channel batch normalization is");
   }
-  if (node.outputs.slice(1).some((o) => o !== "")) {
+  const extra = node.outputs.slice(isTraining(node) ? 3 : 1);
+  if (extra.some((o) => o !== "")) {
     fail("bad-attribute", nodeLabel(node), "uses the training-only outputs (running mean/var, saved statistics); export the model in inference mode");
   }
 }
@@ -54,19 +58,26 @@ function checkBatchNormMode(node: Node): void {
 const BatchNormalization: OpDef = {
   name: "BatchNormalization",
   family: "norm",
+  forms: "every opset; is_test / spatial = 1 (< 9); training_mode = 1 (14) computes with batch statistics (with a warning)",
   inputs: { min: 5, max: 5 },
   inputDomains: { 4: "non-negative" },
   outputs: { min: 1, max: 5 },
   infer(node, inputs) {
     checkBatchNormMode(node);
     const v = ncsOf(node, inputs[0]);
-    checkPerChannel(node, inputs, ["scale", "bias", "mean", "variance"], v.c);
+    // In training mode without running outputs, the input statistics are not read: TensorFlow
+    // passes empty ones.
+    const statsUnused = isTraining(node) && node.outputs.slice(1).every((o) => o === "");
+    const emptyStats = statsUnused && [inputs[3], inputs[4]].every((t) => t && t.shape.length === 1 && t.shape[0] === 0);
+    checkPerChannel(node, inputs, emptyStats ? ["scale", "bias"] : ["scale", "bias", "mean", "variance"], v.c);
     const out: ValueInfo[] = [inputs[0]!];
     for (let i = 1; i < node.outputs.length; i++) out.push({ dtype: "float32", shape: [v.c] });
     return out;
   },
+  importWarning: (node) => (isTraining(node) ? TRAINING_MODE_WARNING : undefined),
   evaluate(node, [x, scale, bias, mean, variance]) {
     const v = ncsOf(node, x);
+    if (isTraining(node)) return evaluateTraining(node, v, [x!, scale!, bias!, mean!, variance!]);
     const eps = attrFloat(node, "epsilon", 1e-5);
     const xv = x!.toNumbers();
     const [s, b, m, va] = [scale!, bias!, mean!, variance!].map((t) => t.toNumbers()) as [Float64Array, Float64Array, Float64Array, Float64Array];
@@ -79,6 +90,7 @@ const BatchNormalization: OpDef = {
   },
   emitC(node, ctx) {
     const v = ncsOf(node, ctx.info(node.inputs[0]!));
+    if (isTraining(node)) return emitTraining(node, v, ctx);
     const [x, scale, bias, mean, variance] = node.inputs.map((n) => ctx.ptr(n));
     ctx.useRuntime("norm_f32");
     ctx.line(`eg_batchnorm_f32(${x}, ${scale}, ${bias}, ${mean}, ${variance}, ${ctx.ptr(node.outputs[0]!)}, ${v.n}, ${v.c}, ${v.spatial}, ${f32(attrFloat(node, "epsilon", 1e-5))});`);

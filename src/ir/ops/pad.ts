@@ -77,6 +77,7 @@ function sourceIndex(o: number, begin: number, n: number, mode: PadMode): number
 
 const Pad: OpDef = {
   name: "Pad",
+  forms: "every opset: pads attribute (< 11) or input, constant value input, axes input (18); constant, reflect, edge and wrap (19) modes",
   family: "tensor",
   inputs: { min: 1, max: 4 },
   outputs: { min: 1, max: 1 },

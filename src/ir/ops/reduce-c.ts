@@ -14,6 +14,7 @@ const UNSIGNED: readonly DType[] = ["uint8", "uint16", "uint32", "uint64"];
 /** C expressions for the smallest and largest value of a type (the max/min identities). */
 function limits(dtype: DType): { lowest: string; highest: string } {
   if (dtype === "float32" || dtype === "float64") return { lowest: "-INFINITY", highest: "INFINITY" };
+  if (dtype === "bool") return { lowest: "0", highest: "1" };
   const bits = DTYPES[dtype].bytes * 8;
   if (UNSIGNED.includes(dtype)) return { lowest: "0", highest: bits === 64 ? "UINT64_MAX" : `UINT${bits}_MAX` };
   return { lowest: `INT${bits}_MIN`, highest: `INT${bits}_MAX` };
@@ -69,7 +70,8 @@ export function reduceFnCode(kind: ReduceKind, dtype: DType): string {
     l1: `(${T})acc`,
     max: "acc",
     min: "acc",
-    mean: DTYPES[dtype].isFloat ? `acc / (${A})n_red` : unsigned ? `(${T})(acc / (uint64_t)n_red)` : signedMean,
+    // An empty integer mean is 0 (no division by zero); a float one is 0 / 0 = NaN.
+    mean: DTYPES[dtype].isFloat ? `acc / (${A})n_red` : `n_red == 0 ? 0 : ${unsigned ? `(${T})(acc / (uint64_t)n_red)` : signedMean}`,
     l2: isF32 ? "sqrtf(acc)" : `(${T})sqrt((double)acc)`,
     logsum: isF32 ? "logf(acc)" : `(${T})log((double)acc)`,
     logsumexp: `(${T})log(acc)`,

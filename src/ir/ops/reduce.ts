@@ -18,17 +18,23 @@ const EG_MAX_RANK = 8;
 
 function checkInput(node: Node, kind: ReduceKind, x: ValueInfo): void {
   const floatOnly = FLOAT_ONLY_KINDS.includes(kind);
-  const ok = REDUCE_DTYPES.includes(x.dtype) && (!floatOnly || DTYPES[x.dtype].isFloat);
+  // bool: ReduceMax is "any", ReduceMin "all" (opset 20).
+  const boolOk = x.dtype === "bool" && (kind === "max" || kind === "min");
+  const ok = boolOk || (REDUCE_DTYPES.includes(x.dtype) && (!floatOnly || DTYPES[x.dtype].isFloat));
   if (!ok) {
-    const supported = floatOnly ? "float32 and float64" : REDUCE_DTYPES.join(", ");
+    const supported = floatOnly ? "float32 and float64" : `${REDUCE_DTYPES.join(", ")}${kind === "max" || kind === "min" ? " and bool" : ""}`;
     fail("unsupported-dtype", nodeLabel(node), `${node.op} supports ${supported} inputs, got ${x.dtype}`);
   }
-  if (numel(x.shape) === 0) fail("bad-shape", nodeLabel(node), `${node.op} of an empty tensor is not supported (input shape [${x.shape.join(", ")}])`);
 }
 
-/** Folds one output element's inputs in float64, mirroring the C kernel's order and identities. */
-function fold(kind: ReduceKind, values: Float64Array, offsets: Int32Array, base: number, isInt: boolean): number {
-  let acc = kind === "max" ? -Infinity : kind === "min" ? Infinity : kind === "prod" ? 1 : 0;
+/**
+ * Folds one output element's inputs in float64, mirroring the C kernel's order and identities.
+ * An empty reduction gives the identity (opset 18): 0 for sums, 1 for products, -inf / +inf for
+ * float max / min (the type's lowest / highest for integers: the store saturates), -inf for the
+ * logs of an empty sum, and 0 / 0 = NaN for a float mean.
+ */
+function fold(kind: ReduceKind, values: Float64Array, offsets: Int32Array, base: number, isInt: boolean, isBool: boolean): number {
+  let acc = kind === "max" ? (isBool ? 0 : -Infinity) : kind === "min" ? (isBool ? 1 : Infinity) : kind === "prod" ? 1 : 0;
   for (let r = 0; r < offsets.length; r++) {
     const v = values[base + offsets[r]!]!;
     switch (kind) {
@@ -42,7 +48,7 @@ function fold(kind: ReduceKind, values: Float64Array, offsets: Int32Array, base:
     }
   }
   switch (kind) {
-    case "mean": return isInt ? Math.trunc(acc / offsets.length) : acc / offsets.length;
+    case "mean": return isInt ? (offsets.length === 0 ? 0 : Math.trunc(acc / offsets.length)) : acc / offsets.length;
     case "l2": return Math.sqrt(acc);
     case "logsum": case "logsumexp": return Math.log(acc);
     default: return acc;
@@ -53,6 +59,8 @@ function reduceOp(name: string, kind: ReduceKind): OpDef {
   return {
     name,
     family: "reduce",
+    dataTypes: FLOAT_ONLY_KINDS.includes(kind) ? "float32, float64" : `float32, float64, integers${kind === "max" || kind === "min" ? ", bool (opset 20)" : ""}`,
+    forms: `every opset: axes attribute, or input from opset ${name === "ReduceSum" ? 13 : 18}; noop_with_empty_axes; an empty reduction gives the identity (18)`,
     inputs: { min: 1, max: 2 },
     outputs: { min: 1, max: 1 },
     constInputs: [{ index: 1, attr: "axes" }],
@@ -68,7 +76,7 @@ function reduceOp(name: string, kind: ReduceKind): OpDef {
       const offsets = odometerOffsets(plan.reducedDims, plan.reducedStrides);
       const isInt = !DTYPES[x!.dtype].isFloat;
       const out = new Float64Array(plan.outCount);
-      for (let o = 0; o < out.length; o++) out[o] = fold(kind, values, offsets, bases[o]!, isInt);
+      for (let o = 0; o < out.length; o++) out[o] = fold(kind, values, offsets, bases[o]!, isInt, x!.dtype === "bool");
       return [Tensor.fromNumbers(x!.dtype, plan.outShape, out)];
     },
     emitC(node, ctx) {
@@ -76,6 +84,10 @@ function reduceOp(name: string, kind: ReduceKind): OpDef {
       const yName = node.outputs[0]!;
       const x = ctx.info(xName);
       const plan = planReduce(node, x.shape);
+      if (plan.outCount === 0) {
+        ctx.line("/* empty output: nothing to compute */");
+        return;
+      }
       if (plan.identity) {
         ctx.line(`memcpy(${ctx.ptr(yName)}, ${ctx.ptr(xName)}, ${numel(x.shape) * DTYPES[x.dtype].bytes});`);
         return;

@@ -10,7 +10,7 @@
  */
 
 export type ResizeMode = "nearest" | "linear" | "cubic";
-export type CoordinateMode = "half_pixel" | "pytorch_half_pixel" | "align_corners" | "asymmetric" | "tf_half_pixel_for_nn" | "tf_crop_and_resize";
+export type CoordinateMode = "half_pixel" | "half_pixel_symmetric" | "pytorch_half_pixel" | "align_corners" | "asymmetric" | "tf_half_pixel_for_nn" | "tf_crop_and_resize";
 export type NearestMode = "round_prefer_floor" | "round_prefer_ceil" | "floor" | "ceil";
 
 export interface ResizeConfig {
@@ -20,6 +20,8 @@ export interface ResizeConfig {
   readonly cubicA: number;
   readonly excludeOutside: boolean;
   readonly extrapolation: number;
+  /** Opset 18: linear and cubic downsampling widen their filter by 1 / scale. */
+  readonly antialias: boolean;
 }
 
 /**
@@ -51,6 +53,11 @@ function sourceCoordinate(cfg: ResizeConfig, g: AxisGeometry, x: number): number
   const outWidth = g.scale * g.inLen;
   switch (cfg.coordinate) {
     case "half_pixel": return (x + 0.5) / g.scale - 0.5;
+    case "half_pixel_symmetric": {
+      // Opset 19: centres the sampled window when the integer output length rounds the scale.
+      const adjustment = g.outLen / outWidth;
+      return (g.inLen / 2) * (1 - adjustment) + (x + 0.5) / g.scale - 0.5;
+    }
     case "pytorch_half_pixel": return outWidth === 1 ? -0.5 : (x + 0.5) / g.scale - 0.5;
     case "align_corners": return outWidth === 1 ? 0 : (x * (g.inLen - 1)) / (outWidth - 1);
     case "asymmetric": return x / g.scale;
@@ -86,9 +93,41 @@ function cubicWeights(r: number, a: number): number[] {
   ];
 }
 
+/** Keys cubic kernel at distance x (the antialiased filter samples it at scaled distances). */
+function keys(x: number, a: number): number {
+  const d = Math.abs(x);
+  if (d <= 1) return ((a + 2) * d - (a + 3)) * d * d + 1;
+  if (d < 2) return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a;
+  return 0;
+}
+
+/**
+ * The antialiased filter (opset 18) at ratio r: the linear (tent) or cubic kernel stretched by
+ * 1 / scale when downsampling, sampled at the taps base + start ... and normalised to sum 1.
+ * `start` is the first tap's offset from the left neighbour; the footprint is 2 - 2 * start.
+ */
+function antialiasWeights(mode: "linear" | "cubic", r: number, scale: number, a: number): { start: number; weights: number[] } {
+  const s = Math.min(scale, 1);
+  const start = Math.floor((mode === "linear" ? -1 : -2) / s) + 1;
+  const weights: number[] = [];
+  for (let i = start; i < 2 - start; i++) {
+    const arg = (i - r) * s;
+    weights.push(mode === "linear" ? Math.min(1, Math.max(0, 1 - Math.abs(arg))) : keys(arg, a));
+  }
+  const sum = weights.reduce((t, w) => t + w, 0);
+  return { start, weights: weights.map((w) => w / sum) };
+}
+
+/** Taps per output element: 1 nearest, 2 linear, 4 cubic; antialiased downsampling widens them. */
+function tapCount(cfg: ResizeConfig, g: AxisGeometry): number {
+  if (cfg.mode === "nearest") return 1;
+  if (cfg.antialias) return antialiasWeights(cfg.mode, 0.5, g.scale, cfg.cubicA).weights.length;
+  return cfg.mode === "linear" ? 2 : 4;
+}
+
 /** The tap table of one axis. */
 export function axisPass(cfg: ResizeConfig, axis: number, g: AxisGeometry): AxisPass {
-  const taps = cfg.mode === "nearest" ? 1 : cfg.mode === "linear" ? 2 : 4;
+  const taps = tapCount(cfg, g);
   const indices = new Int32Array(g.outLen * taps);
   const weights = new Float64Array(g.outLen * taps);
   const clamp = (i: number) => Math.min(g.inLen - 1, Math.max(0, i));
@@ -107,8 +146,13 @@ export function axisPass(cfg: ResizeConfig, axis: number, g: AxisGeometry): Axis
     // The left neighbour, with ratio r in (0, 1]: an integer coordinate is its left's right end.
     const base = Number.isInteger(c) ? c - 1 : Math.floor(c);
     const r = c - base;
-    const first = cfg.mode === "linear" ? base : base - 1;
-    const w = cfg.mode === "linear" ? [1 - r, r] : cubicWeights(r, cfg.cubicA);
+    let first = cfg.mode === "linear" ? base : base - 1;
+    let w = cfg.mode === "linear" ? [1 - r, r] : cubicWeights(r, cfg.cubicA);
+    if (cfg.antialias) {
+      const aa = antialiasWeights(cfg.mode, r, g.scale, cfg.cubicA);
+      first = base + aa.start;
+      w = aa.weights;
+    }
     if (cfg.excludeOutside) {
       for (let t = 0; t < taps; t++) if (first + t < 0 || first + t >= g.inLen) w[t] = 0;
       const sum = w.reduce((s, v) => s + v, 0);

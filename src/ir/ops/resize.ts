@@ -17,15 +17,18 @@ import {
   type ResizeMode,
 } from "./resize-plan.js";
 
+type AspectPolicy = "stretch" | "not_larger" | "not_smaller";
+
 /**
- * Resize (opsets 10-17) and Upsample (7, 9). Canonical form: `scales`, `sizes` and `roi` are
+ * Resize (opsets 10-19: `axes`, `antialias`, keep_aspect_ratio_policy, half_pixel_symmetric) and
+ * Upsample (7, 9). Canonical form: `scales`, `sizes` and `roi` are
  * attributes (folded constant inputs; empty lists mean absent). Upsample and Resize-10 are Resize
  * with asymmetric coordinates and floor rounding for nearest, as in the Upsample spec example.
  * The work is a chain of separable 1-D passes (resize-plan.ts); axes whose pass is the identity
  * are skipped.
  */
 
-const COORDINATE_MODES: readonly CoordinateMode[] = ["half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric", "tf_half_pixel_for_nn", "tf_crop_and_resize"];
+const COORDINATE_MODES: readonly CoordinateMode[] = ["half_pixel", "half_pixel_symmetric", "pytorch_half_pixel", "align_corners", "asymmetric", "tf_half_pixel_for_nn", "tf_crop_and_resize"];
 const NEAREST_MODES: readonly NearestMode[] = ["round_prefer_floor", "round_prefer_ceil", "floor", "ceil"];
 
 interface ResizePlan {
@@ -39,17 +42,17 @@ function checkInput(node: Node, x: ValueInfo): void {
   if (x.dtype !== "float32") fail("unsupported-dtype", nodeLabel(node), `${node.op} supports float32 data, got ${x.dtype}`);
 }
 
+const ASPECT_POLICIES: readonly AspectPolicy[] = ["stretch", "not_larger", "not_smaller"];
+
 function resizeConfig(node: Node): ResizeConfig {
-  if (attrInt(node, "antialias", 0) !== 0) fail("bad-attribute", nodeLabel(node), "antialias (opset 18) is not supported; export with antialias=False");
-  if (hasAttr(node, "axes")) fail("bad-attribute", nodeLabel(node), 'the "axes" attribute (opset 18) is not supported; give scales or sizes for every axis');
-  if (attrString(node, "keep_aspect_ratio_policy", "stretch") !== "stretch") {
-    fail("bad-attribute", nodeLabel(node), 'keep_aspect_ratio_policy (opset 18) other than "stretch" is not supported');
-  }
   const mode = attrString(node, "mode", "nearest");
   if (!["nearest", "linear", "cubic"].includes(mode)) {
     fail("bad-attribute", nodeLabel(node), `mode "${mode}" is not supported; use "nearest", "linear" or "cubic"`);
   }
+  const antialias = attrInt(node, "antialias", 0) !== 0;
+  if (antialias && mode === "nearest") fail("bad-attribute", nodeLabel(node), 'antialias applies to the "linear" and "cubic" modes, not "nearest"');
   return {
+    antialias,
     mode: mode as ResizeMode,
     coordinate: checkOneOf(node, "coordinate_transformation_mode", attrString(node, "coordinate_transformation_mode", "half_pixel") as CoordinateMode, COORDINATE_MODES),
     nearest: checkOneOf(node, "nearest_mode", attrString(node, "nearest_mode", "round_prefer_floor") as NearestMode, NEAREST_MODES),
@@ -59,30 +62,63 @@ function resizeConfig(node: Node): ResizeConfig {
   };
 }
 
-/** Output lengths and coordinate scales per axis from `scales` xor `sizes` (and `roi`). */
+/**
+ * Output lengths and coordinate scales per axis from `scales` xor `sizes` (and `roi`). With
+ * `axes` (opset 18) they are given for those axes only; the others keep their length. With
+ * `sizes`, keep_aspect_ratio_policy not_larger / not_smaller uses one scale for all given axes
+ * (the smallest / largest of size / length) and rounds the lengths half up.
+ */
 function resizeGeometry(node: Node, shape: Shape, cfg: ResizeConfig): AxisGeometry[] {
   const rank = shape.length;
-  const scales = attrFloats(node, "scales", []);
-  const sizes = attrInts(node, "sizes", []);
-  if ((scales.length === 0) === (sizes.length === 0)) {
-    fail("bad-attribute", nodeLabel(node), `exactly one of scales and sizes must be given (got ${scales.length ? "both" : "neither"})`);
+  const axes = resizeAxes(node, rank);
+  const scalesGiven = attrFloats(node, "scales", []);
+  const sizesGiven = attrInts(node, "sizes", []);
+  if ((scalesGiven.length === 0) === (sizesGiven.length === 0)) {
+    fail("bad-attribute", nodeLabel(node), `exactly one of scales and sizes must be given (got ${scalesGiven.length ? "both" : "neither"})`);
   }
-  const given = scales.length ? scales : sizes;
-  if (given.length !== rank) fail("bad-attribute", nodeLabel(node), `${scales.length ? "scales" : "sizes"} has ${given.length} entries for a rank-${rank} input`);
-  if (given.some((v) => !(v > 0))) fail("bad-attribute", nodeLabel(node), `${scales.length ? "scales" : "sizes"} [${given.join(", ")}] must all be positive`);
-  let roi = attrFloats(node, "roi", []);
-  if (cfg.coordinate !== "tf_crop_and_resize") roi = [];
-  else if (roi.length !== 2 * rank) fail("bad-attribute", nodeLabel(node), `tf_crop_and_resize needs a roi of ${2 * rank} values (starts then ends), got ${roi.length}`);
+  const what = scalesGiven.length ? "scales" : "sizes";
+  const given = scalesGiven.length ? scalesGiven : sizesGiven;
+  if (given.length !== axes.length) fail("bad-attribute", nodeLabel(node), `${what} has ${given.length} entries for ${axes.length} axes (rank ${rank})`);
+  if (given.some((v) => !(v > 0))) fail("bad-attribute", nodeLabel(node), `${what} [${given.join(", ")}] must all be positive`);
+  const scales = shape.map(() => 1);
+  const sizes = [...shape];
+  axes.forEach((a, i) => (scalesGiven.length ? (scales[a] = given[i]!) : (sizes[a] = given[i]!)));
+  const policy = checkOneOf(node, "keep_aspect_ratio_policy", attrString(node, "keep_aspect_ratio_policy", "stretch") as AspectPolicy, ASPECT_POLICIES);
+  if (!scalesGiven.length && policy !== "stretch") {
+    const ratios = axes.map((a) => sizes[a]! / shape[a]!);
+    const scale = policy === "not_larger" ? Math.min(...ratios) : Math.max(...ratios);
+    for (const a of axes) {
+      sizes[a] = Math.floor(scale * shape[a]! + 0.5);
+      scales[a] = scale;
+    }
+  } else if (!scalesGiven.length) {
+    axes.forEach((a) => (scales[a] = sizes[a]! / shape[a]!));
+  }
+  const roiGiven = cfg.coordinate === "tf_crop_and_resize" ? attrFloats(node, "roi", []) : [];
+  if (cfg.coordinate === "tf_crop_and_resize" && roiGiven.length !== 2 * axes.length) {
+    fail("bad-attribute", nodeLabel(node), `tf_crop_and_resize needs a roi of ${2 * axes.length} values (starts then ends), got ${roiGiven.length}`);
+  }
   return shape.map((inLen, i) => {
-    const outLen = scales.length ? Math.floor(inLen * scales[i]!) : sizes[i]!;
+    const k = axes.indexOf(i);
     return {
       inLen,
-      outLen,
-      scale: scales.length ? scales[i]! : sizes[i]! / inLen,
-      roiStart: roi.length ? roi[i]! : 0,
-      roiEnd: roi.length ? roi[rank + i]! : 1,
+      outLen: scalesGiven.length ? Math.floor(inLen * scales[i]!) : sizes[i]!,
+      scale: scales[i]!,
+      roiStart: k >= 0 && roiGiven.length ? roiGiven[k]! : 0,
+      roiEnd: k >= 0 && roiGiven.length ? roiGiven[axes.length + k]! : 1,
     };
   });
+}
+
+/** `axes` (opset 18): distinct axes, negative from the end; all axes when absent. */
+function resizeAxes(node: Node, rank: number): number[] {
+  if (!hasAttr(node, "axes")) return Array.from({ length: rank }, (_, i) => i);
+  const raw = attrInts(node, "axes");
+  const axes = raw.map((a) => (a < 0 ? a + rank : a));
+  if (axes.some((a) => a < 0 || a >= rank) || new Set(axes).size !== axes.length) {
+    fail("bad-attribute", nodeLabel(node), `axes [${raw.join(", ")}] must be distinct axes of a rank-${rank} input`);
+  }
+  return axes;
 }
 
 function planFrom(node: Node, shape: Shape, cfg: ResizeConfig, geometry: readonly AxisGeometry[]): ResizePlan {
@@ -119,6 +155,7 @@ function planUpsample(node: Node, shape: Shape): ResizePlan {
     cubicA: -0.75,
     excludeOutside: false,
     extrapolation: 0,
+    antialias: false,
   };
   const geometry = shape.map((inLen, i) => ({ inLen, outLen: Math.floor(inLen * scales[i]!), scale: scales[i]!, roiStart: 0, roiEnd: 1 }));
   return planFrom(node, shape, cfg, geometry);
@@ -203,6 +240,7 @@ function resizeOp(name: string, plan: (node: Node, shape: Shape) => ResizePlan, 
 }
 
 const Resize = resizeOp("Resize", planResize, {
+  forms: "opsets 10-19: scales or sizes (opset 18: for `axes` only; keep_aspect_ratio_policy), antialias (linear, cubic), every coordinate_transformation_mode incl. half_pixel_symmetric (19) and tf_crop_and_resize",
   constInputs: [
     { index: 1, attr: "roi" },
     { index: 2, attr: "scales" },
@@ -216,6 +254,7 @@ const Resize = resizeOp("Resize", planResize, {
 });
 
 const Upsample = resizeOp("Upsample", planUpsample, {
+  forms: "opsets 7 (scales attribute) and 9 (scales input)",
   inputs: { min: 1, max: 2 },
   constInputs: [{ index: 1, attr: "scales" }],
 });

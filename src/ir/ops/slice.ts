@@ -63,6 +63,7 @@ function sliceCopy(node: Node, inShape: readonly number[]): StridedCopy {
 
 const Slice: OpDef = {
   name: "Slice",
+  forms: "every opset: starts/ends attributes (< 10) or inputs with axes and steps (10)",
   family: "tensor",
   inputs: { min: 1, max: 5 },
   outputs: { min: 1, max: 1 },

@@ -1,5 +1,6 @@
 import type { EmitCtx } from "../../emit-ctx.js";
-import { DTYPES, type DType } from "../../dtype.js";
+import { DTYPES, isEncodedFloat, type DType } from "../../dtype.js";
+import { minifloatHelper } from "./c-minifloat.js";
 
 /**
  * File-scope C helpers of the elementwise kernels, each written only when a kernel uses it (an
@@ -124,9 +125,11 @@ function lookup(name: string): string | undefined {
   if (name === "round_even_f32") return roundEven("f32");
   if (name === "round_even_f64") return roundEven("f64");
   if (name === "ipow_u64") return INT_POW;
+  const mini = minifloatHelper(name);
+  if (mini !== undefined) return mini.code;
   const sat = /^sat_(\w+)$/.exec(name);
   if (sat) {
-    const dtype = (Object.keys(DTYPES) as DType[]).find((d) => DTYPES[d].suffix === sat[1] && !DTYPES[d].isFloat && d !== "bool");
+    const dtype = (Object.keys(DTYPES) as DType[]).find((d) => DTYPES[d].suffix === sat[1] && !DTYPES[d].isFloat && d !== "bool" && DTYPES[d].bits >= 8);
     return dtype ? saturate(dtype) : undefined;
   }
   const mm = /^(max|min)_(\w+)$/.exec(name);
@@ -137,13 +140,14 @@ function lookup(name: string): string | undefined {
 
 /** Defines helper `name` (e.g. "sat_i32", "max_f32", "f16_to_f32") once; returns `eg_<name>`. */
 export function cHelper(ctx: EmitCtx, name: string): string {
+  for (const need of minifloatHelper(name)?.needs ?? []) cHelper(ctx, need);
   const code = lookup(name);
   if (code === undefined) throw new Error(`internal: no elementwise C helper "${name}"`);
   ctx.define(`elementwise:${name}`, code);
   return `eg_${name}`;
 }
 
-/** Suffix of a compute type for helper names: float16 computes as f32, bool as b8. */
+/** Suffix of a compute type for helper names: the bit-pattern floats compute as f32, bool as b8. */
 export function computeSuffix(dtype: DType): string {
-  return dtype === "float16" ? "f32" : DTYPES[dtype].suffix;
+  return isEncodedFloat(dtype) ? "f32" : DTYPES[dtype].suffix;
 }

@@ -8,6 +8,7 @@ import { emitElementwise } from "./emit-c.js";
 import { evaluateElementwise } from "./evaluate.js";
 import type { ScalarKernel } from "./kernel.js";
 import { checkInputTypes, type TypeClass } from "./type-classes.js";
+import { sameShapeInPlace } from "../same-shape-in-place.js";
 
 /** Everything that distinguishes one elementwise op from another. */
 export interface ElementwiseSpec {
@@ -33,6 +34,9 @@ export interface ElementwiseSpec {
   /** The shapes broadcasting sees, when they are not the inputs' own (legacy opset < 7 `axis`). */
   readonly alignShapes?: (node: Node, shapes: readonly Shape[]) => Shape[];
   readonly canonicalize?: (node: Node, opset: number) => Node;
+  /** OpDef.forms / dataTypes, for `egret ops` and the README table. */
+  readonly forms?: string;
+  readonly dataTypes?: string;
 }
 
 /**
@@ -78,9 +82,12 @@ export function elementwiseOp(spec: ElementwiseSpec): OpDef {
       emitElementwise(node, ctx, spec.kernel(node, dtypes), names, shapes);
     },
     macs: (_node, _inputs, outputs: readonly ValueInfo[]) => numel(outputs[0]!.shape),
+    inPlace: (_node, inputs, outputs) => sameShapeInPlace(inputs, outputs[0]!),
   };
   return {
     ...op,
     ...(spec.canonicalize ? { canonicalize: spec.canonicalize } : {}),
+    ...(spec.forms ? { forms: spec.forms } : {}),
+    ...(spec.dataTypes ? { dataTypes: spec.dataTypes } : {}),
   };
 }

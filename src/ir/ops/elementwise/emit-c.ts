@@ -1,7 +1,7 @@
 import type { EmitCtx } from "../../emit-ctx.js";
 import { cLiteral } from "../../../cgen/literals.js";
 import { fail } from "../../../errors.js";
-import { DTYPES, isFloat, type DType } from "../../dtype.js";
+import { DTYPES, isEncodedFloat, isFloat, isSubByte, type DType } from "../../dtype.js";
 import { nodeLabel, type Node } from "../../graph.js";
 import { broadcastStrides, numel, type Shape } from "../../shape.js";
 import { cHelper, computeSuffix } from "./c-helpers.js";
@@ -68,7 +68,7 @@ function scalarCtx(ctx: EmitCtx, inputs: readonly DType[], output: DType): CScal
     math: (name, k = 0) => (isDouble(k) ? name : `${name}f`),
     lit: (value, k = 0) => {
       const d = inputs[k]!;
-      if (d === "float16") return cLiteral("float32", value);
+      if (isEncodedFloat(d)) return cLiteral("float32", value);
       return cLiteral(d, DTYPES[d].isBig ? BigInt(Math.trunc(value)) : value);
     },
     wrapType: (k) => (DTYPES[inputs[k]!].bytes === 8 ? "uint64_t" : "uint32_t"),
@@ -77,19 +77,24 @@ function scalarCtx(ctx: EmitCtx, inputs: readonly DType[], output: DType): CScal
 }
 
 function computeTypeOf(dtype: DType): string {
-  return dtype === "float16" ? "float" : DTYPES[dtype].ctype;
+  return isEncodedFloat(dtype) ? "float" : DTYPES[dtype].ctype;
 }
 
 function loadExpr(cx: CScalarCtx, dtype: DType, element: string): string {
-  return dtype === "float16" ? `${cx.helper("f16_to_f32")}(${element})` : element;
+  return isEncodedFloat(dtype) ? `${cx.helper(`${DTYPES[dtype].suffix}_to_f32`)}(${element})` : element;
 }
 
 /** Converts the kernel's value to the output type with the rules of `storeReal`/`storeInteger`. */
 function storeExpr(cx: CScalarCtx, domain: Domain, expr: string): string {
   const out = cx.output;
   if (out === "bool") return `(uint8_t)((${expr}) != 0)`;
-  if (out === "float16") return `${cx.helper("f32_to_f16")}((float)(${expr}))`;
+  if (isEncodedFloat(out)) return `${cx.helper(`f32_to_${DTYPES[out].suffix}`)}((float)(${expr}))`;
   if (isFloat(out)) return `(${DTYPES[out].ctype})(${expr})`;
+  // Sub-byte integers wrap to their width, from reals after truncation to int32 (ONNX's casts).
+  if (isSubByte(out)) {
+    const wrap = cx.helper(`wrap_${DTYPES[out].suffix}`);
+    return domain === "real" ? `${wrap}((uint64_t)(int64_t)${cx.helper("sat_i32")}((double)(${expr})))` : `${wrap}((uint64_t)(${expr}))`;
+  }
   if (domain === "real") return `${cx.helper(`sat_${computeSuffix(out)}`)}((double)(${expr}))`;
   return `(${DTYPES[out].ctype})(${expr})`;
 }

@@ -83,6 +83,11 @@ function toBigInts(t: Tensor): bigint[] {
 export function storeReal(dtype: DType, shape: Shape, values: Float64Array): Tensor {
   if (isFloat(dtype) || dtype === "bool") return Tensor.fromNumbers(dtype, shape, values);
   const info = DTYPES[dtype];
+  if (info.bits < 8) {
+    // Sub-byte integers: truncate and saturate to int32, then wrap to the width (ONNX's Cast).
+    const i32 = storeReal("int32", shape, values).data;
+    return Tensor.fromNumbers(dtype, shape, i32 as Int32Array);
+  }
   const t = new Tensor(dtype, shape);
   if (info.isBig) {
     const big = t.data as BigInt64Array | BigUint64Array;
@@ -114,7 +119,7 @@ export function storeInteger(dtype: DType, shape: Shape, values: readonly bigint
     return Tensor.fromNumbers(dtype, shape, values.map((v) => (dtype === "bool" ? (v !== 0n ? 1 : 0) : Number(v))));
   }
   const info = DTYPES[dtype];
-  const bits = info.bytes * 8;
+  const bits = info.bits;
   const signed = info.min < 0;
   const t = new Tensor(dtype, shape);
   if (info.isBig) {

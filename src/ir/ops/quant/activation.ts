@@ -3,6 +3,7 @@ import { attrFloat } from "../../attrs.js";
 import { DTYPES } from "../../dtype.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
 import type { OpDef } from "../../op.js";
+import { sameShapeInPlace } from "../same-shape-in-place.js";
 import { Tensor } from "../../tensor.js";
 import { clampInt, f32, frexp, inputRadius, mbqm, quantizeMultiplier, rdbpot, roundHalfAway } from "./fixed-point.js";
 import { logistic, tanh } from "./gemmlowp.js";
@@ -69,6 +70,8 @@ function sigmoidOp(name: "QLogistic" | "QTanh"): OpDef {
       const { p } = planSigmoid(node, x, isTanh);
       return [Tensor.fromNumbers("int8", x!.shape, Array.from(x!.toNumbers(), (v) => sigmoidOne(v, p)))];
     },
+    // The kernel computes y[i] from x[i] alone, in order.
+    inPlace: (_node, [x], [y]) => sameShapeInPlace([x], y!),
     emitC(node, ctx) {
       const { p } = planSigmoid(node, ctx.info(node.inputs[0]!), isTanh);
       ctx.useRuntime("qfixed_i8");
@@ -116,6 +119,8 @@ const QLeakyRelu: OpDef = {
     });
     return [Tensor.fromNumbers(dtype, x!.shape, out)];
   },
+  // The kernel computes y[i] from x[i] alone, in order.
+  inPlace: (_node, [x], [y]) => sameShapeInPlace([x], y!),
   emitC(node, ctx) {
     const { p } = planLeaky(node, ctx.info(node.inputs[0]!));
     ctx.useRuntime("qfixed_i8");

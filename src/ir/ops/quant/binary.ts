@@ -4,6 +4,7 @@ import type { OpDef } from "../../op.js";
 import { broadcastShapes, broadcastStrides, numel } from "../../shape.js";
 import { Tensor } from "../../tensor.js";
 import { clampInt, mbqm, quantizeMultiplier, shiftLeftWrap } from "./fixed-point.js";
+import { sameShapeInPlace } from "../same-shape-in-place.js";
 import { readActRange, readQParams, requireQ, type QDType } from "./qparams.js";
 
 /**
@@ -113,6 +114,9 @@ function binaryOp(name: BinaryName): OpDef {
       const shape = ctx.constArray("int32_t", [p.outShape.length, ...p.outShape, ...p.aStrides, ...p.bStrides]);
       const q = ctx.constArray("int32_t", p.q);
       ctx.line(`eg_qbinary_${p.dtype === "int8" ? "i8" : "i16"}(${ctx.ptr(node.inputs[0]!)}, ${ctx.ptr(node.inputs[1]!)}, ${ctx.ptr(node.outputs[0]!)}, ${shape}, ${q});`);
+    },
+    inPlace(_node, inputs, [y]) {
+      return sameShapeInPlace(inputs, y!);
     },
   };
 }

@@ -4,6 +4,7 @@ import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
 import type { OpDef } from "../../op.js";
 import { Tensor } from "../../tensor.js";
 import { clampInt, mbqm, mbqm64, quantizeMultiplier } from "./fixed-point.js";
+import { convInPlace } from "./in-place.js";
 import {
   readActRange, readQParams, readWeightScales, requireBias, requireQ, requireWeights, requireZeroPoint0,
   type QDType,
@@ -158,6 +159,9 @@ function convOp(name: "QConv2D" | "QDepthwiseConv2D"): OpDef {
       const fn = `eg_q${depthwise ? "depthwise" : "conv2d"}_${p.dtype === "int8" ? "i8" : "i16"}`;
       const [x, w, b] = node.inputs;
       ctx.line(`${fn}(${ctx.ptr(x!)}, ${ctx.ptr(w!)}, ${ctx.ptr(b ?? "")}, ${ctx.ptr(node.outputs[0]!)}, ${params}, ${mult}, ${shift});`);
+    },
+    inPlace(node, inputs) {
+      return convInPlace(planConv(node, inputs, depthwise));
     },
     macs(node, inputs) {
       const p = planConv(node, inputs, depthwise);

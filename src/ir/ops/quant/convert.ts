@@ -2,6 +2,7 @@ import { fail } from "../../../errors.js";
 import { DTYPES } from "../../dtype.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
 import type { OpDef } from "../../op.js";
+import { sameShapeInPlace } from "../same-shape-in-place.js";
 import { Tensor } from "../../tensor.js";
 import { clampInt, mbqm, quantizeMultiplier, roundHalfAway } from "./fixed-point.js";
 import { readActRange, readQParams, requireQ, type QDType } from "./qparams.js";
@@ -81,6 +82,8 @@ const QQuantize: OpDef = {
     const { scale, zeroPoint } = readQParams(node, "y", to);
     return [Tensor.fromNumbers(to, x!.shape, Array.from(x!.toNumbers(), (v) => quantizeValue(v, scale, zeroPoint, to)))];
   },
+  // The kernel computes y[i] from x[i] alone, in order.
+  inPlace: (_node, [x], [y]) => sameShapeInPlace([x], y!),
   emitC(node, ctx) {
     const to = readTo(node);
     const { scale, zeroPoint } = readQParams(node, "y", to);
@@ -104,6 +107,8 @@ const QDequantize: OpDef = {
     const { scale, zeroPoint } = readQParams(node, "x", requireQ(node, x, "input"));
     return [Tensor.fromNumbers("float32", x!.shape, Array.from(x!.toNumbers(), (v) => Math.fround(scale * (v - zeroPoint))))];
   },
+  // The kernel computes y[i] from x[i] alone, in order.
+  inPlace: (_node, [x], [y]) => sameShapeInPlace([x], y!),
   emitC(node, ctx) {
     const info = ctx.info(node.inputs[0]!);
     const dtype = requireQ(node, info, "input");
@@ -147,6 +152,8 @@ const QRequantize: OpDef = {
     const out = Array.from(x!.toNumbers(), (v) => clampInt((mbqm((v - p[3]!) | 0, p[5]!, p[6]!) + p[4]!) | 0, p[7]!, p[8]!));
     return [Tensor.fromNumbers(to, x!.shape, out)];
   },
+  // The kernel computes y[i] from x[i] alone, in order.
+  inPlace: (_node, [x], [y]) => sameShapeInPlace([x], y!),
   emitC(node, ctx) {
     const { p } = planRequantize(node, ctx.info(node.inputs[0]!));
     ctx.useRuntime("qfixed_i8");

@@ -1,6 +1,7 @@
 import { fail } from "../../../errors.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
 import type { OpDef } from "../../op.js";
+import { sameShapeInPlace } from "../same-shape-in-place.js";
 import { Tensor } from "../../tensor.js";
 import { clampInt, f32, quantizeMultiplier } from "./fixed-point.js";
 import { readQParams, requireQ } from "./qparams.js";
@@ -104,6 +105,8 @@ const QHardSwish: OpDef = {
     const p = planHardSwish(node, x);
     return [Tensor.fromNumbers("int8", x!.shape, Array.from(x!.toNumbers(), (v) => hardSwishOne(v, p)))];
   },
+  // The kernel computes y[i] from x[i] alone, in order.
+  inPlace: (_node, [x], [y]) => sameShapeInPlace([x], y!),
   emitC(node, ctx) {
     const p = planHardSwish(node, ctx.info(node.inputs[0]!));
     ctx.useRuntime("qhardswish_i8");

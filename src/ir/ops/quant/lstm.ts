@@ -195,8 +195,8 @@ const QLstm: OpDef = {
     ctx.useRuntime("qfixed_i8");
     ctx.useRuntime("qlstm_i8");
     const id = p.stateId || node.name;
-    const hidden = persistentState(ctx, `lstm_h_${id}`, "int8_t", p.batch * p.units, p.hZeroPoint);
-    const cell = persistentState(ctx, `lstm_c_${id}`, "int16_t", p.batch * p.units, 0);
+    const hidden = persistentState(ctx, `lstm_h_${id}`, "int8_t", p.batch * p.units, p.hZeroPoint, 1);
+    const cell = persistentState(ctx, `lstm_c_${id}`, "int16_t", p.batch * p.units, 0, 2);
     const params = ctx.constArray("int32_t", [
       p.batch, p.time, p.inputs, p.units, p.timeMajor ? 1 : 0, p.xZeroPoint, p.hZeroPoint,
       p.cellTanh ? 1 : 0, p.cellTanhMultiplier, p.cellTanhShift, p.cellClip, ...multiplierParams(p),

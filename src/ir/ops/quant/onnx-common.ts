@@ -23,10 +23,37 @@ export function requireOnnxQ(node: Node, info: ValueInfo | undefined, what: stri
   return info.dtype;
 }
 
-/** A scale input: float32 with one value, or `perAxis` values when per-axis is allowed. */
-export function requireScale(node: Node, info: ValueInfo | undefined, what: string, perAxis?: number): number {
+/** Weights of QLinearConv / QLinearMatMul: int8 or uint8, or int4 / uint4 (Egret's int4 QDQ lowering). */
+export function requireOnnxWeight(node: Node, info: ValueInfo | undefined, what: string): DType {
+  if (info && (info.dtype === "int4" || info.dtype === "uint4")) return info.dtype;
+  return requireOnnxQ(node, info, what);
+}
+
+/**
+ * How the C kernels read weight element `index` of tensor `name`: straight from the array, or
+ * for a sub-byte constant from its packed bytes in flash (two int4 per byte, low nibble first,
+ * sign-extended by xor/subtract: no shifts of negative values). Returns the pointer argument,
+ * its C parameter type and the read expression over parameter `w`.
+ */
+export function weightAccess(ctx: EmitCtx, name: string): { ptr: string; param: string; read: (index: string) => string; suffix: string } {
+  const dtype = ctx.info(name).dtype;
+  const packed = dtype === "int4" || dtype === "uint4" ? ctx.packedPtr(name) : undefined;
+  if (packed === undefined) return { ptr: ctx.ptr(name), param: `const ${DTYPES[dtype].ctype} *w`, read: (i) => `(int32_t)w[${i}]`, suffix: DTYPES[dtype].suffix };
+  const nibble = (i: string) => `(((uint32_t)w[(${i}) >> 1] >> (((${i}) & 1) * 4)) & 0xfu)`;
+  return {
+    ptr: packed,
+    param: "const uint8_t *w",
+    read: dtype === "int4" ? (i) => `((int32_t)(${nibble(i)} ^ 0x8u) - 8)` : (i) => `(int32_t)${nibble(i)}`,
+    suffix: `${DTYPES[dtype].suffix}p`,
+  };
+}
+
+/** A scale input: float32 (float16 where `halfOk`, opset 21) with one value, or `perAxis` values when per-axis is allowed. */
+export function requireScale(node: Node, info: ValueInfo | undefined, what: string, perAxis?: number, halfOk = false): number {
   if (!info) return fail("missing-tensor", nodeLabel(node), `the ${what} input is required`);
-  if (info.dtype !== "float32") fail("unsupported-dtype", nodeLabel(node), `the ${what} must be float32, got ${info.dtype}`);
+  if (info.dtype !== "float32" && !(halfOk && info.dtype === "float16")) {
+    fail("unsupported-dtype", nodeLabel(node), `the ${what} must be float32${halfOk ? " or float16" : ""}, got ${info.dtype}`);
+  }
   const n = info.shape.reduce((a, b) => a * b, 1);
   if (info.shape.length > 1 || (n !== 1 && n !== perAxis)) {
     const want = perAxis === undefined ? "a scalar (or [1])" : `a scalar or [${perAxis}]`;

@@ -6,14 +6,15 @@ import type { OpDef } from "../../op.js";
 import { Tensor } from "../../tensor.js";
 import { convReference, type ConvPlan } from "../conv-reference.js";
 import { forwardWindow, readKernelShape, readWindowAttrs, spatialRankOf, windowParams } from "../window.js";
-import { defineOnnxRounding, requantizeOnnx, requireOnnxQ, requireScale, requireZeroPoint, type OnnxQDType } from "./onnx-common.js";
+import { defineOnnxRounding, requantizeOnnx, requireOnnxQ, requireOnnxWeight, requireScale, requireZeroPoint, weightAccess, type OnnxQDType } from "./onnx-common.js";
 
 /**
  * ONNX QLinearConv (1-D to 3-D, groups, strides, dilations, pads, auto_pad; NCHW):
  *   acc[m] = B[m] + sum (x - x_zp) * (w - w_zp[m])   (int32; padding contributes 0)
  *   y = saturate(rint(float(acc) * ((x_scale * w_scale[m]) / y_scale)) + y_zp)   (float32)
  * w_scale / w_zero_point are per tensor or per output channel. This op runs any QLinearConv with
- * run-time parameters; with constant ones src/importers/onnx/qdq.ts maps it onto QConv2D.
+ * run-time parameters; with constant ones src/importers/onnx/qdq.ts maps it onto QConv2D. It
+ * also runs Egret's int4 QDQ layers: int4 / uint4 weights, read packed from flash.
  */
 
 interface QConvPlan {
@@ -25,7 +26,7 @@ interface QConvPlan {
 function plan(node: Node, inputs: readonly (ValueInfo | undefined)[]): QConvPlan {
   const [x, xs, xz, w, ws, wz, ys, yz, b] = inputs;
   const xt = requireOnnxQ(node, x, "x");
-  const wt = requireOnnxQ(node, w, "w");
+  const wt = requireOnnxWeight(node, w, "w");
   const out = requireOnnxQ(node, yz, "y_zero_point");
   const rank = spatialRankOf(node, x!.shape);
   const W = w!.shape;
@@ -52,7 +53,7 @@ function plan(node: Node, inputs: readonly (ValueInfo | undefined)[]): QConvPlan
 const QLinearConv: OpDef = {
   name: "QLinearConv",
   family: "quant",
-  dataTypes: "int8, uint8",
+  dataTypes: "int8, uint8 (weights also int4, uint4)",
   inputs: { min: 8, max: 9 },
   outputs: { min: 1, max: 1 },
   infer(node, inputs) {
@@ -81,11 +82,12 @@ const QLinearConv: OpDef = {
     const X = DTYPES[ctx.info(names[0]!).dtype];
     const W = DTYPES[ctx.info(names[3]!).dtype];
     const Y = DTYPES[p.out];
-    const fn = `eg_onnx_qlinear_conv_${X.suffix}_${W.suffix}_${Y.suffix}`;
+    const wa = weightAccess(ctx, names[3]!);
+    const fn = `eg_onnx_qlinear_conv_${X.suffix}_${wa.suffix}_${Y.suffix}`;
     defineOnnxRounding(ctx);
     // g: [batch, C, M, group, per_channel, in D,H,W, out D,H,W, kernel, stride, dilation, pad begin].
     ctx.define(fn, [
-      `static void ${fn}(const ${X.ctype} *x, const float *xs, const ${X.ctype} *xz, const ${W.ctype} *w, const float *ws, const ${W.ctype} *wz,`,
+      `static void ${fn}(const ${X.ctype} *x, const float *xs, const ${X.ctype} *xz, ${wa.param}, const float *ws, const ${W.ctype} *wz,`,
       `    const float *ys, const ${Y.ctype} *yz, const int32_t *bias, ${Y.ctype} *y, const int32_t *g) {`,
       "  const int32_t N = g[0], C = g[1], M = g[2], G = g[3], per = g[4];",
       "  const int32_t *in = g + 5, *out = g + 8, *k = g + 11, *s = g + 14, *d = g + 17, *pb = g + 20;",
@@ -98,7 +100,7 @@ const QLinearConv: OpDef = {
       "      int64_t acc = bias ? bias[m] : 0;",
       "      for (c = 0; c < cg; c++) {",
       "        const " + X.ctype + " *xp = x + ((int32_t)n * C + grp * cg + c) * in[0] * in[1] * in[2];",
-      "        const " + W.ctype + " *wp = w + ((int32_t)m * cg + c) * taps;",
+      "        const int32_t wbase = ((int32_t)m * cg + c) * taps;",
       "        for (kd = 0; kd < k[0]; kd++) {",
       "          const int32_t id = od * s[0] - pb[0] + kd * d[0];",
       "          if (id < 0 || id >= in[0]) continue;",
@@ -108,7 +110,7 @@ const QLinearConv: OpDef = {
       "            for (kw = 0; kw < k[2]; kw++) {",
       "              const int32_t iw = ow * s[2] - pb[2] + kw * d[2];",
       "              if (iw < 0 || iw >= in[2]) continue;",
-      "              acc += (int64_t)(((int32_t)xp[(id * in[1] + ih) * in[2] + iw] - (int32_t)xz[0]) * ((int32_t)wp[(kd * k[1] + kh) * k[2] + kw] - (int32_t)wz[q]));",
+      `              acc += (int64_t)(((int32_t)xp[(id * in[1] + ih) * in[2] + iw] - (int32_t)xz[0]) * (${wa.read("wbase + (kd * k[1] + kh) * k[2] + kw")} - (int32_t)wz[q]));`,
       "            }",
       "          }",
       "        }",
@@ -120,7 +122,7 @@ const QLinearConv: OpDef = {
     ].join("\n"));
     const c = p.conv;
     const geometry = [c.batch, c.inChannels, c.outChannels, c.group, p.perChannel, ...windowParams(c.win)];
-    const ptrs = names.slice(0, 8).map((nm) => ctx.ptr(nm)).join(", ");
+    const ptrs = names.slice(0, 8).map((nm, i) => (i === 3 ? wa.ptr : ctx.ptr(nm))).join(", ");
     ctx.line(`${fn}(${ptrs}, ${ctx.ptr(names[8] ?? "")}, ${ctx.ptr(node.outputs[0]!)}, ${ctx.constArray("int32_t", geometry)});`);
   },
 };

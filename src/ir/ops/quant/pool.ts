@@ -4,6 +4,7 @@ import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
 import type { OpDef } from "../../op.js";
 import { Tensor } from "../../tensor.js";
 import { clampInt } from "./fixed-point.js";
+import { convInPlace } from "./in-place.js";
 import { readActRange, requireQ, type QDType } from "./qparams.js";
 
 /**
@@ -92,6 +93,10 @@ function poolOp(name: "QAveragePool2D" | "QMaxPool2D"): OpDef {
       ctx.useRuntime("qpool_i8");
       const params = ctx.constArray("int32_t", [p.n, p.h, p.w, p.c, p.oh, p.ow, p.kh, p.kw, p.sh, p.sw, p.padTop, p.padLeft, p.actMin, p.actMax, isMax ? 1 : 0]);
       ctx.line(`eg_qpool_${p.dtype === "int8" ? "i8" : "i16"}(${ctx.ptr(node.inputs[0]!)}, ${ctx.ptr(node.outputs[0]!)}, ${params});`);
+    },
+    inPlace(node, [x]) {
+      const p = planPool(node, x);
+      return convInPlace({ ...p, o: p.c, dh: 1, dw: 1 });
     },
     macs(node, [x]) {
       const p = planPool(node, x);

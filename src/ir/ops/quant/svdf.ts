@@ -107,7 +107,7 @@ const QSvdfState: OpDef = {
     ctx.useRuntime("qfixed_i8");
     ctx.useRuntime("qsvdf_i8");
     const suffix = p.dtype === "int8" ? "i8" : "i16";
-    const buffer = persistentState(ctx, `svdf_${p.stateId || node.name}`, DTYPES[p.dtype].ctype, p.batch * p.filters * p.memory, resetValue(p));
+    const buffer = persistentState(ctx, `svdf_${p.stateId || node.name}`, DTYPES[p.dtype].ctype, p.batch * p.filters * p.memory, resetValue(p), DTYPES[p.dtype].bytes);
     const params = ctx.constArray("int32_t", [p.batch, p.inputs, p.filters, p.memory, p.xZeroPoint, p.sZeroPoint, p.multiplier, p.shift]);
     ctx.line(`eg_qsvdf_state_${suffix}(${ctx.ptr(node.inputs[0]!)}, ${ctx.ptr(node.inputs[1]!)}, ${buffer}, ${ctx.ptr(node.outputs[0]!)}, ${params});`);
   },

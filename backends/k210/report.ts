@@ -1,0 +1,99 @@
+/**
+ * The K210 part of the compile summary (`egret compile --target k210`, text and `--json`): KPU and
+ * CPU layers, the share of multiply-adds on the KPU, KPU RAM and main RAM of the C program, and the
+ * kmodel's own figures when one was written.
+ *
+ * Main RAM of the C program counts the working memory it needs at run time: the arena plus the
+ * graph's input and output buffers (the caller's, but in the same 6 MiB). Weights and KPU
+ * parameters are reported apart, as `weights` (they are constant data, nncase's kmodel keeps them
+ * in the model image too, and its `main_mem` does not count them either).
+ */
+import type { EmittedModel } from "../../src/emit/emit-model.js";
+import { DTYPES } from "../../src/ir/dtype.js";
+import { isAliasNode } from "../../src/schedule/storage.js";
+import type { Graph, Node } from "../../src/ir/graph.js";
+import type { OpRegistry } from "../../src/ir/registry.js";
+import type { TargetReport } from "../../src/pipeline/target.js";
+import type { KmodelSummary } from "./kmodel/writer.js";
+import { layerGeometry } from "./kpu-layer.js";
+import { KPU_LINE_BYTES, mapLines } from "./kpu-ram.js";
+import { KPU_CONV2D, kpuLayerOf } from "./ops/kpu-conv2d.js";
+
+export interface K210ProgramFigures {
+  readonly kpuLayers: number;
+  readonly cpuLayers: number;
+  readonly kpuMacs: number;
+  readonly totalMacs: number;
+  /** Highest KPU RAM byte a layer of the C program touches + 1. */
+  readonly kpuRamBytes: number;
+  /** Arena + graph inputs and outputs. */
+  readonly mainRamBytes: number;
+  /** Float weights plus KPU registers, BN and activation tables and uint8 weights. */
+  readonly weightsBytes: number;
+}
+
+function macsOf(program: Graph, node: Node, ops: OpRegistry): number {
+  const op = ops.get(node.op);
+  if (op?.macs === undefined) return 0;
+  const outs = node.outputs.map((n) => program.values.get(n) ?? { dtype: "float32" as const, shape: [0] });
+  return op.macs(node, node.inputs.map((n) => (n === "" ? undefined : program.values.get(n))), outs);
+}
+
+/** Bytes of the KPU layer parameters kept in main SRAM (registers, BN table, activation table, weights). */
+export function kpuParameterBytes(node: Node): number {
+  const layer = kpuLayerOf(node);
+  return 96 + 8 * layer.batchNorm.length + 144 + layer.weights.length;
+}
+
+export function programFigures(model: EmittedModel, program: Graph, ops: OpRegistry): K210ProgramFigures {
+  const outputs = new Set(program.outputs.map((o) => o.name));
+  let kpuLayers = 0, cpuLayers = 0, kpuMacs = 0, totalMacs = 0, kpuLines = 0, params = 0;
+  for (const node of program.nodes) {
+    if (isAliasNode(node, outputs, ops)) continue;
+    const macs = macsOf(program, node, ops);
+    totalMacs += macs;
+    if (node.op !== KPU_CONV2D) {
+      cpuLayers++;
+      continue;
+    }
+    kpuLayers++;
+    kpuMacs += macs;
+    params += kpuParameterBytes(node);
+    const a = kpuLayerOf(node).args;
+    const g = layerGeometry(a);
+    kpuLines = Math.max(kpuLines, a.imageSrcAddr + mapLines(g.inWidth, g.inHeight, g.inChannels), a.imageDstAddr + mapLines(g.outWidth, g.outHeight, g.outChannels));
+  }
+  const io = [...program.inputs, ...program.outputs].reduce((sum, v) => sum + v.shape.reduce((a, b) => a * b, 1) * DTYPES[v.dtype].bytes, 0);
+  return {
+    kpuLayers, cpuLayers, kpuMacs, totalMacs,
+    kpuRamBytes: kpuLines * KPU_LINE_BYTES,
+    mainRamBytes: model.plan.arena.size + io,
+    weightsBytes: model.weightBytes + params,
+  };
+}
+
+const percent = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((1000 * part) / whole) / 10);
+
+export function k210Report(model: EmittedModel, program: Graph, kmodel: KmodelSummary | undefined, ops: OpRegistry): TargetReport {
+  const f = programFigures(model, program, ops);
+  const lines = [
+    `k210: ${f.kpuLayers} KPU layers, ${f.cpuLayers} CPU layers, ${percent(f.kpuMacs, f.totalMacs)} % of ${f.totalMacs} MACs on the KPU; ` +
+      `C program: main RAM ${f.mainRamBytes} bytes (arena + inputs/outputs), KPU RAM ${f.kpuRamBytes} bytes`,
+    kmodel === undefined
+      ? "k210: no model.kmodel (--no-kmodel)"
+      : `k210: model.kmodel ${kmodel.fileBytes} bytes: ${kmodel.kpuLayers} KPU layers, ${kmodel.cpuNodes} CPU nodes, main RAM ${kmodel.mainMemBytes} bytes, KPU RAM ${kmodel.kpuRamBytes} bytes`,
+  ];
+  const figures: Record<string, number> = {
+    kpuLayers: f.kpuLayers,
+    cpuLayers: f.cpuLayers,
+    kpuMacs: f.kpuMacs,
+    totalMacs: f.totalMacs,
+    kpuMacsPercent: percent(f.kpuMacs, f.totalMacs),
+    mainRamBytes: f.mainRamBytes,
+    kpuRamBytes: f.kpuRamBytes,
+    ...(kmodel === undefined
+      ? {}
+      : { kmodelBytes: kmodel.fileBytes, kmodelKpuLayers: kmodel.kpuLayers, kmodelCpuNodes: kmodel.cpuNodes, kmodelMainRamBytes: kmodel.mainMemBytes, kmodelKpuRamBytes: kmodel.kpuRamBytes }),
+  };
+  return { weightsBytes: f.weightsBytes, figures, lines };
+}

@@ -1,0 +1,8 @@
+import { describe } from "vitest";
+import { conformanceTest } from "./suite-test.js";
+
+// The newest published ONNX node suite (../shared/models/onnx-node-latest), part c of 6 by sorted case name:
+// >= 95% of supported cases pass; the part that completes the suite checks >= 95% of the supported new cases.
+describe("ONNX conformance: node-latest-c", () => {
+  conformanceTest({ suite: "node-latest", part: { index: 2, count: 6 }, minPassRate: 0.95, minNewPassRate: 0.95 });
+});

@@ -1,0 +1,36 @@
+// Reports any test that keeps its worker's event loop busy for long. vitest's worker talks to the main
+// process over an RPC with a fixed 60 s reply limit; a synchronous stretch longer than that (an
+// in-process compile of a big model, a blocking child process) on a loaded machine makes the run end
+// with "Timeout calling onTaskUpdate" although every test passed. Long work belongs in a child process
+// awaited asynchronously (test/support/c-run.ts buildAndRunAsync, test/support/processes.ts).
+import { afterEach, beforeEach, expect } from "vitest";
+
+const TICK_MS = 1_000;
+// Well under the RPC's 60 s, so a stretch is named on a quiet machine before it fails a loaded one.
+const REPORT_BLOCKED_MS = 15_000;
+
+// Outside a test (a beforeAll hook, module loading), the file is all there is to name.
+const outside = `${expect.getState().testPath ?? "?"} (outside a test)`;
+let current = outside;
+let lastTick = Date.now();
+
+/** Reports the time since the last tick beyond one tick period, blamed on whatever ran meanwhile. */
+function check(): void {
+  const now = Date.now();
+  const blocked = now - lastTick - TICK_MS;
+  if (blocked > REPORT_BLOCKED_MS) {
+    process.stderr.write(`event-loop-watch: the event loop was blocked for ${(blocked / 1000).toFixed(1)} s in ${current}\n`);
+  }
+  lastTick = now;
+}
+
+setInterval(check, TICK_MS).unref();
+
+beforeEach((ctx) => {
+  check();
+  current = `${ctx.task.file?.name ?? "?"} > ${ctx.task.name}`;
+});
+afterEach(() => {
+  check();
+  current = outside;
+});
