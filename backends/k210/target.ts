@@ -25,6 +25,8 @@ import { KPU_CONV2D } from "./ops/kpu-conv2d.js";
 import { k210Report, kpuParameterBytes } from "./report.js";
 import { foldUint8Inputs, frameInputs, uint8InputQuant, type Uint8InputSpec } from "./uint8-input.js";
 import type { KmodelSummary } from "./kmodel-writer.js";
+import { KPU_RAM_BYTES } from "./kpu-ram.js";
+import type { CompileSummary } from "../../src/compile.js";
 // The guard of the target rule file (K210_RULES) registers itself on import.
 import "./kpu-guards.js";
 
@@ -90,12 +92,20 @@ export function makeK210Backend(options: K210Options = {}): Backend {
     runHint: (outputDir, inputs, summary) => [
       `build: make -C ${outputDir}   (./runner for this machine, KPU simulated)   or   make -C ${outputDir} runner-rv64   (static RV64 Linux binary)`,
       `run:   ${join(outputDir, "runner")} ${inputFileNames(inputs)} OUTDIR   or   qemu-riscv64 ${join(outputDir, "runner-rv64")} ${inputFileNames(inputs)} OUTDIR`,
-      `memory: arena ${summary.arenaBytes} B + weights ${summary.weightsBytes} B of the K210's ${K210_MAIN_SRAM_BYTES} B main SRAM (checked with inputs/outputs and KPU layer parameters; no cross size report for this target)`,
+      memoryLine(summary),
     ],
     binaryFiles: (_model, program) => kmodelFiles(program),
     emitOptions: K210_EMIT_OPTIONS,
     report: (model, program, binaryFiles) => k210Report(model, program, binaryFiles.has("model.kmodel") ? kmodelSummaries.get(program) : undefined),
   };
+}
+
+/** The C program's memory, once: main RAM (arena + inputs/outputs) and weights against the main SRAM, and KPU RAM. */
+function memoryLine(summary: CompileSummary): string {
+  const figures = summary.targetReport ?? {};
+  const main = figures["mainRamBytes"] === undefined ? `arena ${summary.arenaBytes} B` : `main RAM ${figures["mainRamBytes"]} B (arena ${summary.arenaBytes} + inputs/outputs)`;
+  const kpu = figures["kpuRamBytes"] === undefined ? "" : `; KPU RAM ${figures["kpuRamBytes"]} of ${KPU_RAM_BYTES} B`;
+  return `memory: ${main} + weights ${summary.weightsBytes} B of the K210's ${K210_MAIN_SRAM_BYTES} B main SRAM${kpu} (no cross size report for this target)`;
 }
 
 /** What model.h says about state and errors on this target (the KPU and its RAM are one device). */

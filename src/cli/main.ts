@@ -26,6 +26,7 @@ import { printCompileSummary, sramTrade } from "./compile-summary.js";
 import { checkReportFile, writeReportFile } from "./report-file.js";
 import { readProfile } from "../report/index.js";
 import { clearProgress } from "./progress.js";
+import { addEmitOptions, libraryHint, outputFiles as formFiles, outputForm, type EmitCliOptions } from "./emit-options.js";
 
 
 const program = new Command()
@@ -51,8 +52,8 @@ program
     console.log(opts.json ? JSON.stringify(info, null, 2) : formatInfo(info));
   });
 
-addCompileOptions(program.command("compile"))
-  .description("compile a model to C: model.c, model.h, the runtime kernels it uses and a Makefile (make builds ./runner)")
+addEmitOptions(addCompileOptions(program.command("compile")))
+  .description("compile a model to C: model.c, model.h, the runtime kernels it uses and a Makefile (make builds ./runner), or with --emit library / --single-file the model as a library for your firmware")
   .argument("<model>", "model file: ONNX, TFLite, Caffe .caffemodel, TensorFlow .pb or Keras .h5 (recognised by content)")
   .requiredOption("-o, --output <dir>", "output directory, replaced as a whole (refused if it holds files Egret did not write, unless --force)")
   .option("--force", "replace the output directory even if it holds files Egret did not write (they are deleted)")
@@ -61,8 +62,9 @@ addCompileOptions(program.command("compile"))
   .option("--report [file.html]", "also write the HTML report (as `egret report`): to FILE, or report.html in the output directory (after the model argument)")
   .option("--data <path>", "with --report: evaluation inputs for the per-layer quantisation error (default: the --calib samples)")
   .option("--profile <file.json>", "with --report: measured instructions per kernel call, from `egret bench --per-op --json`")
-  .action((model: string, opts: CompileCliOptions & ReportCliOptions & { output: string; force?: boolean; json?: boolean; dump?: string[]; report?: string | true }) => {
+  .action((model: string, opts: CompileCliOptions & ReportCliOptions & EmitCliOptions & { output: string; force?: boolean; json?: boolean; dump?: string[]; report?: string | true }) => {
     const output = { force: opts.force === true, option: "option -o/--output", forceFlag: "--force" };
+    const form = outputForm(opts, opts.target);
     // Refused output folders, bad limits and wrong user rules fail before the (possibly long) compile.
     const outputDir = checkOutputDir(opts.output, output);
     const dumps = parseDumpOption(opts.dump ?? []);
@@ -81,7 +83,8 @@ addCompileOptions(program.command("compile"))
     const backend = findBackend(opts.target);
     if (backend === undefined) fail("internal", `target ${opts.target}`, "compiled but not registered");
     const targetSize = measureBuild(result);
-    const outputFiles = new Map<string, string | Uint8Array>([...result.files, ...result.binaryFiles]);
+    const outputFiles = formFiles(result, form);
+    const written = form === "runner" ? result.summary.files : [...outputFiles.keys()].sort();
     if (report !== undefined && opts.report === true) outputFiles.set("report.html", report);
     writeOutputDir(opts.output, outputFiles, output);
     if (report !== undefined && typeof opts.report === "string") writeReportFile(opts.report, report, "option --report");
@@ -93,9 +96,9 @@ addCompileOptions(program.command("compile"))
     // TFLite Micro's arena for the same model (from its golden record), to compare with arenaBytes.
     const tflmArenaBytes = tflmArenaFor(model);
     const trade = sramTrade(s);
-    const { targetLines: _lines, ...jsonSummary } = s;
-    if (opts.json) console.log(JSON.stringify({ output: opts.output, ...jsonSummary, ...(tflmArenaBytes === undefined ? {} : { tflmArenaBytes }), ...(targetSize === undefined ? {} : { targetSize }), ...(trade === undefined ? {} : { sramTrade: trade }) }, null, 2));
-    else printCompileSummary(opts.output, s, backend, graph.inputs.length, targetSize);
+    const { targetLines: _lines, files: _files, ...jsonSummary } = s;
+    if (opts.json) console.log(JSON.stringify({ output: opts.output, files: written, ...(form === "runner" ? {} : { emit: form }), ...jsonSummary, ...(tflmArenaBytes === undefined ? {} : { tflmArenaBytes }), ...(targetSize === undefined ? {} : { targetSize }), ...(trade === undefined ? {} : { sramTrade: trade }) }, null, 2));
+    else printCompileSummary(opts.output, { ...s, files: written }, form === "runner" ? backend : { ...backend, runHint: (dir) => libraryHint(dir, form) }, graph.inputs.length, targetSize);
   });
 
 program

@@ -7,6 +7,7 @@ import { planStorage, byteSize, isAliasNode, type StoragePlan } from "../schedul
 import { cComment, cIdent, CWriter } from "./cwriter.js";
 import type { EmitCtx } from "./emit-ctx.js";
 import { cInitializer, cLiteral } from "./literals.js";
+import { writeArenaPlacement, writeIoQuantMacros } from "./header-firmware.js";
 import { packSubByte, packedByteLength } from "../ir/subbyte.js";
 import { Tensor } from "../ir/tensor.js";
 
@@ -314,8 +315,10 @@ function renderHeader(graph: Graph, plan: StoragePlan, prefix: string, PREFIX: s
       w.line(`#define ${PREFIX}_${kind}_${i}_RANK ${v.shape.length}`);
       w.line(`#define ${PREFIX}_${kind}_${i}_SHAPE { ${v.shape.length ? v.shape.join(", ") : "1"} }`);
       w.line(`#define ${PREFIX}_${kind}_${i}_BYTES ${byteSize(v)}u`);
+      writeIoQuantMacros(w, graph, `${PREFIX}_${kind}_${i}`, v, kind === "INPUT" ? "input" : "output", DTYPES[v.dtype].ctype);
     });
   }
+  writeArenaPlacement(w, PREFIX, stateNote === undefined && stateBytes === 0);
   w.line();
   w.line("/* Byte sizes of the inputs and outputs in order, each list ended by a 0 sentinel. */");
   w.line(`extern const size_t ${prefix}_input_bytes[${graph.inputs.length + 1}];`);
