@@ -35,6 +35,7 @@ function variantTarget(variant: CortexMVariant): Target {
     name: variant.name,
     description: variant.description,
     costModel: variant.costModel,
+    libraryOutput: true,
     ...(variant.dsp ? { ruleFiles: [CORTEX_M_RULES] } : {}),
     floatRuleFiles: [FLOAT_KERNEL_RULES],
     files: (model, program, context) => cortexMFiles(variant, model, program, context.profiled),

@@ -14,6 +14,7 @@ export const hostPlugin: TargetPlugin = {
       name: "host",
       description: "portable C99 for the build machine (any C99 compiler; Makefile builds ./runner)",
       costModel: host,
+      libraryOutput: true,
       // Not the blocked float kernels (yet): on the host they displace the NHWC layout rewrites
       // (test/optimizer/layout-nhwc.test.ts keeps transposes) and the fused Conv kernels the other tests
       // expect; they stay a microcontroller-target choice until their rules and prices cooperate with the layout rules.

@@ -77,8 +77,8 @@ const percent = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((
 export function k210Report(model: EmittedModel, program: Graph, kmodel: KmodelSummary | undefined, ops: OpRegistry): TargetReport {
   const f = programFigures(model, program, ops);
   const lines = [
-    `k210: ${f.kpuLayers} KPU layers, ${f.cpuLayers} CPU layers, ${percent(f.kpuMacs, f.totalMacs)} % of ${f.totalMacs} MACs on the KPU; ` +
-      `C program: main RAM ${f.mainRamBytes} bytes (arena + inputs/outputs), KPU RAM ${f.kpuRamBytes} bytes`,
+    // The C program's memory is the closing hint's one memory line (target.ts runHint), not repeated here.
+    `k210: ${f.kpuLayers} KPU layers, ${f.cpuLayers} CPU layers, ${percent(f.kpuMacs, f.totalMacs)} % of ${f.totalMacs} MACs on the KPU`,
     kmodel === undefined
       ? "k210: no model.kmodel (--no-kmodel)"
       : `k210: model.kmodel ${kmodel.fileBytes} bytes: ${kmodel.kpuLayers} KPU layers, ${kmodel.cpuNodes} CPU nodes, main RAM ${kmodel.mainMemBytes} bytes, KPU RAM ${kmodel.kpuRamBytes} bytes`,

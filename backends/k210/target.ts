@@ -25,6 +25,8 @@ import { KPU_CONV2D } from "./ops/kpu-conv2d.js";
 import { kmodelWanted, uint8InputOf } from "./options.js";
 import { k210Report, kpuParameterBytes } from "./report.js";
 import { foldUint8Inputs, frameInputs, uint8InputQuant } from "./uint8-input.js";
+import { KPU_RAM_BYTES } from "./kpu-ram.js";
+import type { CompileSummary } from "../../src/pipeline/compile.js";
 
 /** The lowering rules that offer KPU candidates to extraction (their guard: kpu-guards.ts). */
 export const K210_RULES = join(RULES_DIR, "targets", "k210.rules");
@@ -74,6 +76,14 @@ export function lowerWithCalibration(program: Graph, context: LowerContext): Gra
   return frameQuant === undefined ? lowered.program : foldUint8Inputs(lowered.program, frameQuant);
 }
 
+/** The C program's memory, once: main RAM (arena + inputs/outputs) and weights against the main SRAM, and KPU RAM. */
+function memoryLine(summary: CompileSummary): string {
+  const figures = summary.targetReport ?? {};
+  const main = figures["mainRamBytes"] === undefined ? `arena ${summary.arenaBytes} B` : `main RAM ${figures["mainRamBytes"]} B (arena ${summary.arenaBytes} + inputs/outputs)`;
+  const kpu = figures["kpuRamBytes"] === undefined ? "" : `; KPU RAM ${figures["kpuRamBytes"]} of ${KPU_RAM_BYTES} B`;
+  return `memory: ${main} + weights ${summary.weightsBytes} B of the K210's ${K210_MAIN_SRAM_BYTES} B main SRAM${kpu} (no cross size report for this target)`;
+}
+
 /** What model.h says about state and errors on this target (the KPU and its RAM are one device). */
 export const K210_STATE_NOTE = [
   "Returns 0, or the status of the first KPU call that failed (kpu_sim_status_t, kpu_sim.h): the",
@@ -102,7 +112,7 @@ export const k210Target: Target = {
   runHint: (outputDir, inputs, summary) => [
     `build: make -C ${outputDir}   (./runner for this machine, KPU simulated)   or   make -C ${outputDir} runner-rv64   (static RV64 Linux binary)`,
     `run:   ${join(outputDir, "runner")} ${inputFileNames(inputs)} OUTDIR   or   qemu-riscv64 ${join(outputDir, "runner-rv64")} ${inputFileNames(inputs)} OUTDIR`,
-    `memory: arena ${summary.arenaBytes} B + weights ${summary.weightsBytes} B of the K210's ${K210_MAIN_SRAM_BYTES} B main SRAM (checked with inputs/outputs and KPU layer parameters; no cross size report for this target)`,
+    memoryLine(summary),
   ],
   emitOptions: K210_EMIT_OPTIONS,
   report: (model, program, binaryFiles, ops) => k210Report(model, program, binaryFiles.has("model.kmodel") ? kmodelSummaries.get(program) : undefined, ops),

@@ -6,6 +6,7 @@ import { readProfile } from "../report/index.js";
 import { addCompileOptions, prepareCompile, type CompileCliOptions } from "./compile-options.js";
 import { printCompileSummary, sramTrade } from "./compile-summary.js";
 import { parseDumpOption } from "./dump-option.js";
+import { addEmitOptions, libraryHint, outputFiles as formFiles, outputForm, type EmitCliOptions } from "./emit-options.js";
 import { MODEL_ARGUMENT } from "./load-options.js";
 import { printDiagnostics } from "./print.js";
 import { clearProgress } from "./progress.js";
@@ -13,7 +14,7 @@ import { exportScheme } from "./quantize-options.js";
 import { checkReportFile, writeReportFile } from "./report-file.js";
 import { measureBuild, reportHtml, type ReportCliOptions } from "./report.js";
 
-interface CompileCommandOptions extends CompileCliOptions, ReportCliOptions {
+interface CompileCommandOptions extends CompileCliOptions, ReportCliOptions, EmitCliOptions {
   output: string;
   force?: boolean;
   json?: boolean;
@@ -23,8 +24,8 @@ interface CompileCommandOptions extends CompileCliOptions, ReportCliOptions {
 
 /** `egret compile`: the library's compile with options from the command line; writes the output folder. */
 export function registerCompileCommand(program: Command): void {
-  addCompileOptions(program.command("compile"))
-    .description("compile a model to C: model.c, model.h, the runtime kernels it uses and a Makefile (make builds ./runner)")
+  addEmitOptions(addCompileOptions(program.command("compile")))
+    .description("compile a model to C: model.c, model.h, the runtime kernels it uses and a Makefile (make builds ./runner), or with --emit library / --single-file the model as a library for your firmware")
     .argument("<model>", MODEL_ARGUMENT)
     .requiredOption("-o, --output <dir>", "output directory, replaced as a whole (refused if it holds files Egret did not write, unless --force)")
     .option("--force", "replace the output directory even if it holds files Egret did not write (they are deleted)")
@@ -38,6 +39,7 @@ export function registerCompileCommand(program: Command): void {
 
 function compileAction(model: string, opts: CompileCommandOptions): void {
   const output = { force: opts.force === true, option: "option -o/--output", forceFlag: "--force" };
+  const form = outputForm(opts, opts.target);
   // Refused output folders, bad limits and wrong user rules fail before the (possibly long) compile.
   const outputDir = checkOutputDir(opts.output, output);
   const dumps = parseDumpOption(opts.dump ?? []);
@@ -56,7 +58,8 @@ function compileAction(model: string, opts: CompileCommandOptions): void {
   // Targets that measure their build (e.g. a cross build's flash and RAM) do it before anything is
   // written: a link that overflows the board refuses the compile with no output folder.
   const targetSize = measureBuild(result);
-  const outputFiles = new Map<string, string | Uint8Array>([...result.files, ...result.binaryFiles]);
+  const outputFiles = formFiles(result, form);
+  const written = form === "runner" ? result.summary.files : [...outputFiles.keys()].sort();
   if (report !== undefined && opts.report === true) outputFiles.set("report.html", report);
   writeOutputDir(opts.output, outputFiles, output);
   if (report !== undefined && typeof opts.report === "string") writeReportFile(opts.report, report, "option --report");
@@ -66,7 +69,7 @@ function compileAction(model: string, opts: CompileCommandOptions): void {
   }
   const s = result.summary;
   const trade = sramTrade(s);
-  const { targetLines: _lines, ...jsonSummary } = s;
-  if (opts.json) console.log(JSON.stringify({ output: opts.output, ...jsonSummary, ...(targetSize === undefined ? {} : { targetSize }), ...(trade === undefined ? {} : { sramTrade: trade }) }, null, 2));
-  else printCompileSummary(opts.output, s, target, prepared.imported.inputs.length, targetSize);
+  const { targetLines: _lines, files: _files, ...jsonSummary } = s;
+  if (opts.json) console.log(JSON.stringify({ output: opts.output, files: written, ...(form === "runner" ? {} : { emit: form }), ...jsonSummary, ...(targetSize === undefined ? {} : { targetSize }), ...(trade === undefined ? {} : { sramTrade: trade }) }, null, 2));
+  else printCompileSummary(opts.output, { ...s, files: written }, form === "runner" ? target : { ...target, runHint: (dir) => libraryHint(dir, form) }, prepared.imported.inputs.length, targetSize);
 }

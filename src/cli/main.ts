@@ -35,15 +35,19 @@ await preloadKerasReaderFor(process.argv.slice(2));
 try {
   program.parse(process.argv);
 } catch (e) {
+  clearProgress();
   if (e instanceof CommanderError) {
     // --help and --version exit 0; usage errors were already printed by commander.
     process.exitCode = e.exitCode;
   } else if (e instanceof EgretError) {
-    clearProgress();
     console.error(`egret: error: ${e.message}`);
     process.exitCode = 1;
   } else {
     console.error(`egret: internal error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     process.exitCode = 70;
   }
+} finally {
+  // Every action is synchronous, so the command is over here: stop the progress bar's redraw timer,
+  // which would otherwise keep the process alive.
+  clearProgress();
 }

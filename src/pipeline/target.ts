@@ -89,6 +89,12 @@ export interface Target {
   readonly ownQuantization?: string;
   /** Target lowering of the extracted (and quantised) program, before planning and emission. */
   readonly lower?: (program: Graph, context: LowerContext) => Graph;
+  /**
+   * Its output is plain C99 (model.c/.h and Egret's kernels) that a firmware project can build as a
+   * library (`compile --emit library`, `--single-file`); absent: a program for the target's own
+   * runtime, which stays its runner build.
+   */
+  readonly libraryOutput?: boolean;
   /** Output directory contents; `program` is the graph `model` was emitted from. */
   files(model: EmittedModel, program: Graph, context: FilesContext): Map<string, string>;
   /** Binary output files (e.g. a compiled model for the accelerator's own runtime). */

@@ -93,6 +93,8 @@ describe("a Cortex-M model fits its board or is refused with the numbers", () =>
     expect(r.out).toContain(`make -C ${out} runner-rv64`);
     expect(r.out).toContain(`qemu-riscv64 ${join(out, "runner-rv64")} IN0.bin OUTDIR`);
     expect(r.out).toMatch(/of the K210's 6291456 B main SRAM/);
+    // The C program's memory is stated once (the closing memory line), not again among the k210 lines.
+    expect(r.out.split("\n").filter((l) => /main RAM|KPU RAM/.test(l) && !l.includes("model.kmodel"))).toEqual([expect.stringMatching(/^memory: main RAM \d+ B \(arena \d+ \+ inputs\/outputs\) \+ weights \d+ B of the K210's 6291456 B main SRAM; KPU RAM \d+ of 2097152 B/)]);
   });
 });
 

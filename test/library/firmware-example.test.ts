@@ -1,0 +1,70 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { outputFiles } from "../../src/cli/emit-options.js";
+import { compile, importModelFile, runGraph, Tensor, writeOutputDir } from "../../src/index.js";
+import { PACKAGE_ROOT } from "../../src/paths.js";
+import { singleNodeGraph } from "../support/graphs.js";
+import { runProcess } from "../support/processes.js";
+import { sharedOrSkip } from "../support/shared-skip.js";
+import { CHILD_TIMEOUT_MS } from "../support/timeouts.js";
+
+/**
+ * The example firmware project (examples/firmware-cmake, issue 20 item 2) builds with CMake and
+ * arm-none-eabi-gcc for the MPS2 Cortex-M4 board around a freshly compiled `--emit library` model
+ * and runs under QEMU (mps2-an386): its output is bit-exact with the interpreter (and, for
+ * person_detect, with TFLite Micro's golden output).
+ */
+const run = promisify(execFile);
+const EGRET = join(PACKAGE_ROOT, "bin", "egret.js");
+const EXAMPLE = join(PACKAGE_ROOT, "examples", "firmware-cmake");
+const work = mkdtempSync(join(tmpdir(), "egret-firmware-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Configures and builds the example around the library in `modelDir`; runs it on `input` under QEMU. */
+async function buildAndRunFirmware(name: string, modelDir: string, input: Uint8Array): Promise<{ output: Uint8Array; console: string }> {
+  const build = join(work, `${name}-build`);
+  const options = { timeout: CHILD_TIMEOUT_MS };
+  await run("cmake", ["-S", EXAMPLE, "-B", build, `-DCMAKE_TOOLCHAIN_FILE=${join(EXAMPLE, "cortex-m4.cmake")}`, `-DEGRET_MODEL_DIR=${modelDir}`, "-DCMAKE_BUILD_TYPE=Release"], options);
+  await run("cmake", ["--build", build], options);
+  const inFile = join(work, `${name}-in.bin`);
+  const outFile = join(work, `${name}-out.bin`);
+  writeFileSync(inFile, input);
+  const semihosting = `enable=on,target=native,arg=firmware,arg=${inFile},arg=${outFile}`;
+  const qemu = await run("qemu-system-arm", ["-M", "mps2-an386", "-nographic", "-monitor", "none", "-serial", "none", "-semihosting-config", semihosting, "-kernel", join(build, "firmware.elf")], options);
+  // Semihosting console text reaches the host on stdout or stderr, depending on the QEMU version.
+  return { output: new Uint8Array(readFileSync(outFile)), console: qemu.stdout + qemu.stderr };
+}
+
+describe("examples/firmware-cmake on QEMU mps2-an386", () => {
+  it("a constructed int8 model: the library built by CMake runs bit-exact with the interpreter", async () => {
+    const x = new Tensor("int8", [16], Int8Array.from({ length: 16 }, (_, i) => (i * 37) % 256 - 128));
+    const b = new Tensor("int8", [16], Int8Array.from({ length: 16 }, (_, i) => 100 - i * 13));
+    const { graph, feeds } = singleNodeGraph("QAdd", [{ value: x }, { value: b, constant: true }], { a_scale: 0.02, a_zero_point: -3, b_scale: 0.05, b_zero_point: 4, y_scale: 0.07, y_zero_point: -1 });
+    const lib = join(work, "qadd-model");
+    writeOutputDir(lib, outputFiles(compile(graph, { target: "cortex-m4" }), "library"));
+    const { output, console } = await buildAndRunFirmware("qadd", lib, x.bytes());
+    const want = runGraph(graph, feeds)[0]!;
+    expect(Array.from(output)).toEqual(Array.from(want.bytes()));
+    const data = Array.from(want.data as Int8Array);
+    expect(console).toContain(`firmware: top class ${data.indexOf(Math.max(...data))}`);
+  });
+
+  it("person_detect compiled by the CLI (--target cortex-m4 --emit library): bit-exact with TFLite Micro's golden output", async (ctx) => {
+    const shared = sharedOrSkip(ctx, "the person_detect firmware example run");
+    const model = join(shared, "models", "tflite", "tflm-models", "person_detect.tflite");
+    const lib = join(work, "person-model");
+    const compiled = await runProcess([EGRET, "compile", model, "--target", "cortex-m4", "--emit", "library", "-o", lib]);
+    expect(compiled.code, compiled.stderr).toBe(0);
+    const golden = join(shared, "golden", "person_detect", "multi");
+    const input = new Uint8Array(readFileSync(join(golden, "input_0_0.bin")));
+    const { output } = await buildAndRunFirmware("person", lib, input);
+    expect(Array.from(output)).toEqual(Array.from(readFileSync(join(golden, "output_0_0.bin"))));
+    const graph = importModelFile(model);
+    const x = graph.inputs[0]!;
+    expect(Array.from(output)).toEqual(Array.from(runGraph(graph, [Tensor.fromBytes(x.dtype, x.shape, input)])[0]!.bytes()));
+  });
+});
