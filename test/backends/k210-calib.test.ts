@@ -22,6 +22,7 @@ import { errorOf } from "../support/errors.js";
 import { randomTensor, singleNodeGraph } from "../support/graphs.js";
 import { pearson } from "../support/stats.js";
 import { sharedFor } from "../support/shared-skip.js";
+import { letWorkerTalk } from "../support/yield.js";
 
 /** A 3×3 conv on a 3×32×32 image input: one KPU layer whose input scale comes from calibration. */
 function imageConv(): Graph {
@@ -98,18 +99,25 @@ describe("k210 calibration from --calib", () => {
   // example's image set, where these four images come from) on 21.jpg: 24.14 %, 27.47 %, 19.43 % /
   // 0.9551, 0.9529, 0.9927. Per layer, with in-range inputs each KPU layer's error is within ~10 % of
   // uint8 maps with float weights, so the quantiser itself is not what limits the accuracy.
-  it("ulffd_landmark calibrated on three landmark images tracks the float program on a held-out one, closer than nncase's kmodel", (ctx) => {
+  it("ulffd_landmark calibrated on three landmark images tracks the float program on a held-out one, closer than nncase's kmodel", async (ctx) => {
     const shared = useShared(ctx);
     const source = join(shared, "models/kmodel/source");
     const graph = importModelFile(join(source, "ulffd_landmark.tflite"));
     const image = (name: string) => loadSamples(join(source, "landmark_images", name), graph.inputs).tensors[0]!;
+    // Each stage below takes tens of seconds on a loaded machine: the worker talks to vitest between them.
+    await letWorkerTalk();
     const float = extractForK210(graph);
+    await letWorkerTalk();
     const lowered = lowerForK210(float, ["20.jpg", "22.jpg", "23.jpg"].map(image), OPS);
     expect(lowered.kpuLayers.length).toBe(43);
+    await letWorkerTalk();
     const heldOut = image("21.jpg");
     const got = runGraph(lowered.program, heldOut);
+    await letWorkerTalk();
     const fromOneImage = runGraph(lowerForK210(float, [image("20.jpg")], OPS).program, heldOut);
+    await letWorkerTalk();
     const want = runGraph(float, heldOut);
+    await letWorkerTalk();
     const kmodel = parseKmodel(new Uint8Array(readFileSync(join(shared, "models/kmodel/v4/ulffd_landmark.kmodel"))));
     if (kmodel.version !== 4) throw new Error("ulffd_landmark.kmodel: kmodel v4 expected");
     const nncase = runKmodelV4(kmodel, [planarBytes(heldOut[0]!)]).map((b) => new Float32Array(b.slice().buffer));

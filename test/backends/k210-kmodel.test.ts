@@ -24,6 +24,7 @@ import { errorOf } from "../support/errors.js";
 import { randomTensor } from "../support/graphs.js";
 import { sharedFor } from "../support/shared-skip.js";
 import { OPS } from "../support/toolchain.js";
+import { letWorkerTalk } from "../support/yield.js";
 
 
 function parseV4(bytes: Uint8Array): KmodelV4 {
@@ -181,10 +182,13 @@ describe("kmodel v4 writer on the real models (../shared/models/kmodel/source)",
     want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
   });
 
-  it("ulffd_landmark.tflite: the kmodel parses with every KPU layer as compiled, and runs like the float program", (ctx) => {
+  it("ulffd_landmark.tflite: the kmodel parses with every KPU layer as compiled, and runs like the float program", async (ctx) => {
     const shared = useShared(ctx);
     const graph = importModelFile(join(shared, "models/kmodel/source/ulffd_landmark.tflite"));
+    // Each stage below takes tens of seconds on a loaded machine: the worker talks to vitest between them.
+    await letWorkerTalk();
     const { program } = lowerK210(extractForK210(graph), seededRandomInputs(graph, 1, 7));
+    await letWorkerTalk();
     const written = writeKmodel(program);
     const model = parseV4(written.bytes);
     // All 43 convs on the KPU, as nncase's own file (stride-2 depthwise: stride 1 + strided_slice).
@@ -194,10 +198,12 @@ describe("kmodel v4 writer on the real models (../shared/models/kmodel/source)",
     const inputs = seededRandomInputs(graph, 1, 99)[0]!;
     // Every op the writer emits for this model (float conv2d, softmax, strided_slice, …) executes.
     const outputs = runFloat(model, inputs);
+    await letWorkerTalk();
     expect(outputs.length).toBe(graph.outputs.length);
     // The kmodel computes what the lowered program computes: KPU layers bit-exact, nncase-style float
     // CPU kernels within float32 rounding (which can move a later KPU input by one level, hence 1 %).
     const lowered = runGraph(program, inputs);
+    await letWorkerTalk();
     const reference = runGraph(graph, inputs);
     outputs.forEach((got, i) => {
       const same = compare(got, lowered[i]!.toNumbers());

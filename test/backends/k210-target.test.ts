@@ -18,8 +18,9 @@ import { emitModel } from "../../src/emit/emit-model.js";
 import { errorOf } from "../support/errors.js";
 import { randomTensor, singleNodeGraph } from "../support/graphs.js";
 import { sharedFor } from "../support/shared-skip.js";
-import { buildAndRun } from "../support/c-run.js";
+import { buildAndRun, buildAndRunAsync } from "../support/c-run.js";
 import { OPS } from "../support/toolchain.js";
+import { letWorkerTalk } from "../support/yield.js";
 
 
 /** A one-conv NCHW graph (weights constant) and its random input. */
@@ -153,22 +154,27 @@ describe("k210 real models (../shared/models/kmodel/source)", () => {
     want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 4));
   });
 
-  it("ulffd_landmark.tflite: KPU layers; C and TS simulator and float program agree within 10 % of each output range", (ctx) => {
+  it("ulffd_landmark.tflite: KPU layers; C and TS simulator and float program agree within 10 % of each output range", async (ctx) => {
     const shared = useShared(ctx);
     const graph = importModelFile(join(shared, "models/kmodel/source/ulffd_landmark.tflite"));
+    // Each stage below takes tens of seconds on a loaded machine: the worker talks to vitest between them.
+    await letWorkerTalk();
     const calibration = seededRandomInputs(graph, 1, 7);
     const inputs = seededRandomInputs(graph, 1, 99)[0]!;
     const float = extractForK210(graph);
     const { program } = lowerK210(float, calibration);
+    await letWorkerTalk();
     // Every conv goes to the KPU, the stride-2 depthwise ones at stride 1 + CPU subsampling (nncase: 43).
     const kpu = program.nodes.filter((n) => n.op === "KpuConv2D").length;
     expect(kpu).toBe(43);
     expect(program.nodes.filter((n) => n.op === "KpuConv2D" && n.attrs["subsample"] !== undefined).length).toBeGreaterThan(0);
     expect(program.nodes.some((n) => n.op === "Conv")).toBe(false);
     const simulated = runGraph(program, inputs);
+    await letWorkerTalk();
     const reference = runGraph(float, inputs);
+    await letWorkerTalk();
     const files = k210Files(program);
-    const fromC = runC(program, files, inputs);
+    const fromC = await buildAndRunAsync(files, program.outputs, inputs, { makefileFlags: true });
     // CPU float convs differ in the last bits between the float64 TS reference and float32 C, which
     // can move a downstream KPU input across a rounding boundary: C and TS agree within the same bound.
     fromC.forEach((t, i) => {
