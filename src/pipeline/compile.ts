@@ -73,14 +73,13 @@ export interface CompileResult {
  */
 export function compile(toolchain: Toolchain, graph: Graph, options: CompileOptions = {}): CompileResult {
   const target = toolchain.target(options.target ?? DEFAULT_TARGET);
+  const targetOptions = options.targetOptions ?? {};
   checkOptions(target, options);
-  checkTargetOptions(toolchain, target, options.targetOptions ?? {});
+  checkTargetOptions(toolchain, target, targetOptions);
   const diagnostics = new Diagnostics();
   const ops = toolchain.ops;
   const sourceName = options.sourceName ?? graph.name;
   const phase = { toolchain, target, options };
-
-  const targetOptions = options.targetOptions ?? {};
 
   let entering = graph;
   let quantized: Quantized | undefined;
