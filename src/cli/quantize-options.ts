@@ -6,6 +6,7 @@ import type { Graph } from "../ir/graph.js";
 import type { Sample } from "../quantize/calibrate.js";
 import { calibrate } from "../quantize/calibrate.js";
 import { checkOnCalibration, formatCalibrationCheck, type CalibrationCheck } from "../quantize/calibration-check.js";
+import { checkHeldOut } from "../quantize/held-out-check.js";
 import { chooseInt16, layerSensitivity, readOverrides, schemeJson, writeScheme } from "../quantize/mixed.js";
 import type { ActDType } from "../quantize/params.js";
 import { optimizedFloatProgram, QUANTIZE_DTYPES, quantizeWithStats, type PtqResult, type QuantizeDType } from "../quantize/ptq.js";
@@ -119,7 +120,8 @@ export function quantizeFromOptions(graph: Graph, opts: QuantizeCliOptions & { q
 /**
  * What `egret compile --quantize` does once the samples are read: optimise, calibrate (progress
  * bar on a terminal), round weights, choose mixed precision, rewrite onto the integer ops, then
- * check the result on the calibration samples. Notes, the check and its warning go to `log`.
+ * check the result on the calibration samples and, refitted without each fold of them, on that
+ * fold (held-out-check.ts). Notes, the check and its warning go to `log`.
  */
 export function quantizeSamples(graph: Graph, samples: readonly Sample[], opts: QuantizeCliOptions & { quantize: QuantizeDType }, log: (line: string) => void = console.error): { result: PtqResult; check: CalibrationCheck } {
   const program = optimizedFloatProgram(graph);
@@ -141,7 +143,9 @@ export function quantizeSamples(graph: Graph, samples: readonly Sample[], opts: 
   const result = quantizeWithStats(program, stats, { ...scheme, overrides });
   if (opts.exportScheme !== undefined) writeScheme(opts.exportScheme, schemeJson(result, { ...scheme, weightRounding }));
   for (const f of result.fallbacks) log(`egret: note: ${f.node} (${f.op}) stays float between QDequantize/QQuantize: ${f.reason}`);
-  const check = checkOnCalibration(result, samples);
+  const heldOut = checkHeldOut(program, samples, { dtype: scheme.dtype, method: scheme.method, perChannel: scheme.perChannel, weightRounding, overrides, ...(progress === undefined ? {} : { onProgress: (done: number, total: number) => progress({ task: "checking on held-out samples", done, total, detail: "folds" }) }) });
+  clearProgress();
+  const check = { ...checkOnCalibration(result, samples), ...(heldOut ? { heldOut } : {}) };
   for (const line of formatCalibrationCheck(check)) log(line);
   return { result, check };
 }
