@@ -6,9 +6,10 @@ import type { Graph } from "../ir/graph.js";
 import type { Sample } from "../quantize/calibrate.js";
 import { calibrate } from "../quantize/calibrate.js";
 import { checkOnCalibration, formatCalibrationCheck, type CalibrationCheck } from "../quantize/calibration-check.js";
+import { checkHeldOut } from "../quantize/held-out-check.js";
 import { chooseInt16, layerSensitivity, readOverrides, schemeJson, writeScheme } from "../quantize/mixed.js";
 import type { ActDType } from "../quantize/params.js";
-import { optimizedFloatProgram, QUANTIZE_DTYPES, quantizeWithStats, type PtqResult, type QuantizeDType } from "../quantize/ptq.js";
+import { optimizedFloatProgram, QUANTIZE_DTYPES, quantizeWithStats, type PtqOptions, type PtqResult, type QuantizeDType } from "../quantize/ptq.js";
 import { clearProgress, progressLine } from "./progress.js";
 import { RANDOM_FLOAT_RANGE, RANDOM_SAMPLE_COUNT, randomSamples } from "../quantize/random-samples.js";
 import { DEFAULT_WEIGHT_ROUNDING, WEIGHT_ROUNDINGS, weightRounder, type WeightRoundingName } from "../quantize/weight-rounding.js";
@@ -119,9 +120,21 @@ export function quantizeFromOptions(graph: Graph, opts: QuantizeCliOptions & { q
 /**
  * What `egret compile --quantize` does once the samples are read: optimise, calibrate (progress
  * bar on a terminal), round weights, choose mixed precision, rewrite onto the integer ops, then
- * check the result on the calibration samples. Notes, the check and its warning go to `log`.
+ * check the result on the calibration samples and, refitted without each fold of them, on that
+ * fold (held-out-check.ts). Notes, the check and its warning go to `log`.
  */
 export function quantizeSamples(graph: Graph, samples: readonly Sample[], opts: QuantizeCliOptions & { quantize: QuantizeDType }, log: (line: string) => void = console.error): { result: PtqResult; check: CalibrationCheck } {
+  const { result, fitting } = fitQuantization(graph, samples, opts, log);
+  const progress = progressLine(opts);
+  const heldOut = checkHeldOut(result.floatProgram, samples, { ...fitting, ...(progress === undefined ? {} : { onProgress: (done: number, total: number) => progress({ task: "checking on held-out samples", done, total, detail: "folds" }) }) });
+  clearProgress();
+  const check = { ...checkOnCalibration(result, samples), ...(heldOut ? { heldOut } : {}) };
+  for (const line of formatCalibrationCheck(check)) log(line);
+  return { result, check };
+}
+
+/** quantizeSamples without the guard-rail check: the program, and the settings it was fitted with. */
+export function fitQuantization(graph: Graph, samples: readonly Sample[], opts: QuantizeCliOptions & { quantize: QuantizeDType }, log: (line: string) => void = console.error): { result: PtqResult; fitting: PtqOptions } {
   const program = optimizedFloatProgram(graph);
   const progress = progressLine(opts);
   const stats = calibrate(program, samples, { histograms: needsHistogram(opts.calibMethod), ...(progress === undefined ? {} : { onProgress: (done: number, total: number) => progress({ task: "calibrating", done, total, detail: "runs" }) }) });
@@ -141,9 +154,7 @@ export function quantizeSamples(graph: Graph, samples: readonly Sample[], opts: 
   const result = quantizeWithStats(program, stats, { ...scheme, overrides });
   if (opts.exportScheme !== undefined) writeScheme(opts.exportScheme, schemeJson(result, { ...scheme, weightRounding }));
   for (const f of result.fallbacks) log(`egret: note: ${f.node} (${f.op}) stays float between QDequantize/QQuantize: ${f.reason}`);
-  const check = checkOnCalibration(result, samples);
-  for (const line of formatCalibrationCheck(check)) log(line);
-  return { result, check };
+  return { result, fitting: { dtype: scheme.dtype, method: scheme.method, perChannel: scheme.perChannel, weightRounding, overrides } };
 }
 
 /** The options `--quantize <dtype>` alone gives (every other option at its default), as commander parses them. */

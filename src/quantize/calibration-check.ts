@@ -1,10 +1,12 @@
 import type { Sample } from "./calibrate.js";
+import type { HeldOutCheck } from "./held-out-check.js";
 import { LayerComparison, type LayerError } from "./layer-compare.js";
 import { largestDrop, type LayerDrop } from "./layer-drop.js";
 import { SqnrAccumulator } from "./metrics.js";
 import type { PtqResult } from "./ptq.js";
+import { SQNR_BOUND_CONFIDENCE } from "./sqnr-bound.js";
 
-/** Below this output SQNR on the calibration samples, compile warns (docs/quantization.md). */
+/** Below this output SQNR, on the calibration samples or held out from them, compile warns (docs/quantization.md). */
 export const SQNR_WARNING_DB = 20;
 
 /** How the integer program tracks the float one on the calibration samples (compile's guard-rail). */
@@ -15,6 +17,16 @@ export interface CalibrationCheck {
   readonly output: string;
   readonly worstLayer?: LayerError;
   readonly largestDrop?: LayerDrop;
+  /** The output SQNR on samples held out from fitting (held-out-check.ts); absent with one sample. */
+  readonly heldOut?: HeldOutCheck;
+}
+
+/**
+ * The figure the warning judges: the lower of the SQNR on the calibration samples and the lower
+ * confidence bound of the SQNR on samples held out from fitting (held-out-check.ts).
+ */
+export function guardedSqnrDb(c: CalibrationCheck): number {
+  return Math.min(c.outputSqnrDb, c.heldOut?.lowerBoundDb ?? Number.POSITIVE_INFINITY);
 }
 
 /** Runs both programs on the calibration samples: one pass of each, as `egret eval` does on its data. */
@@ -43,14 +55,19 @@ export function checkOnCalibration(q: PtqResult, samples: readonly Sample[]): Ca
 
 const db = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} dB` : "exact");
 
-/** The lines compile prints: the figure, then a warning naming the worst layer when it is under SQNR_WARNING_DB. */
+/** The lines compile prints: the figures, then a warning naming the worst layer when either is under SQNR_WARNING_DB. */
 export function formatCalibrationCheck(c: CalibrationCheck): string[] {
   const worst = c.worstLayer ? `; worst layer ${c.worstLayer.tensor} ${db(c.worstLayer.sqnrDb)}` : "";
-  const lines = [`egret: quantized output ${c.output}: SQNR ${db(c.outputSqnrDb)} against the float model on the ${c.samples} calibration samples${worst}`];
-  if (c.outputSqnrDb < SQNR_WARNING_DB) {
+  const held = c.heldOut
+    ? `; held out from fitting (${c.heldOut.folds}-fold) ${db(c.heldOut.outputSqnrDb)}, ${100 * SQNR_BOUND_CONFIDENCE}% lower bound ${db(c.heldOut.lowerBoundDb)}`
+    : "; one sample, so no held-out estimate: inputs unlike it may do worse";
+  const lines = [`egret: quantized output ${c.output}: SQNR ${db(c.outputSqnrDb)} against the float model on the ${c.samples} calibration samples${worst}${held}`];
+  const guarded = guardedSqnrDb(c);
+  if (guarded < SQNR_WARNING_DB) {
+    const where = c.heldOut && c.heldOut.lowerBoundDb < c.outputSqnrDb ? `(${100 * SQNR_BOUND_CONFIDENCE}% lower bound on samples held out from fitting) ` : "";
     const drop = c.largestDrop ? `, SQNR drops most at ${c.largestDrop.tensor} (${db(c.largestDrop.fromDb)} -> ${db(c.largestDrop.toDb)})` : "";
     lines.push(
-      `egret: WARNING: output SQNR ${db(c.outputSqnrDb)} is below ${SQNR_WARNING_DB} dB: the worst layer is ${c.worstLayer?.tensor ?? c.output} (${db(c.worstLayer?.sqnrDb ?? c.outputSqnrDb)})${drop}. ` +
+      `egret: WARNING: output SQNR ${db(guarded)} ${where}is below ${SQNR_WARNING_DB} dB: the worst layer on the calibration samples is ${c.worstLayer?.tensor ?? c.output} (${db(c.worstLayer?.sqnrDb ?? c.outputSqnrDb)})${drop}. ` +
         "Try more or more representative --calib samples, --int16-budget, or --precision-overrides for that layer; `egret eval` shows every layer (docs/quantization.md).",
     );
   }
