@@ -12,10 +12,10 @@ import { DEFAULT_TARGET, type Toolchain } from "./toolchain.js";
  * integer program for the target, without lowering or emission. `egret eval` and the PTQ bench
  * compare the two.
  */
-export function quantizeModel(toolchain: Toolchain, graph: Graph, options: CompileOptions & { readonly quantize: QuantizeOptions }): { readonly result: PtqResult; readonly check: CalibrationCheck; readonly diagnostics: readonly Diagnostic[] } {
+export function quantizeModel(toolchain: Toolchain, graph: Graph, options: CompileOptions & { readonly quantize: QuantizeOptions }): { readonly result: PtqResult; readonly check?: CalibrationCheck; readonly diagnostics: readonly Diagnostic[] } {
   const target = toolchain.target(options.target ?? DEFAULT_TARGET);
   const diagnostics = new Diagnostics();
   const floatProgram = optimizePhase({ toolchain, target, options }, graph, "float").graph;
   const { result, check } = quantizePhase(floatProgram, options.quantize, options.calibration, toolchain.ops, diagnostics, options.onProgress);
-  return { result, check, diagnostics: diagnostics.all };
+  return { result, ...(check === undefined ? {} : { check }), diagnostics: diagnostics.all };
 }

@@ -3,6 +3,7 @@ import type { Graph } from "../ir/graph.js";
 import type { OpRegistry } from "../ir/registry.js";
 import { calibrate } from "../quantize/calibrate.js";
 import { checkOnCalibration, describeCalibrationCheck, type CalibrationCheck } from "../quantize/calibration-check.js";
+import { checkHeldOut } from "../quantize/held-out-check.js";
 import { checkOverrides, chooseInt16, layerSensitivity } from "../quantize/mixed.js";
 import type { ActDType } from "../quantize/params.js";
 import { quantizeWithStats, type PtqResult } from "../quantize/ptq.js";
@@ -18,18 +19,18 @@ export function quantizeScheme(q: QuantizeOptions): { readonly dtype: QuantizeOp
   return { dtype: q.dtype, method: q.method ?? DEFAULT_CALIBRATION_METHOD, perChannel: q.perChannel ?? true, weightRounding: q.weightRounding ?? DEFAULT_WEIGHT_ROUNDING };
 }
 
-/** The quantize phase's result: the programs, and how the integer one tracks the float one on the calibration samples. */
+/** The quantize phase's result: the programs, and (with the guard-rail) how the integer one tracks the float one. */
 export interface Quantized {
   readonly result: PtqResult;
-  readonly check: CalibrationCheck;
+  readonly check?: CalibrationCheck;
 }
 
 /**
  * The quantize phase: calibration on the extracted float program (the tensors observed are
  * exactly those the integer program has), mixed precision when asked, then the rewrite onto the
  * integer ops with the weights rounded as asked (GPTQ reads the samples once more), then the
- * guard-rail: both programs on the calibration samples, the output SQNR as a note and a warning
- * under SQNR_WARNING_DB. Without calibration inputs it calibrates on seeded random inputs and
+ * guard-rail: both programs on the calibration samples and, refitted without each fold of them,
+ * on that fold (held-out-check.ts); the figures as a note and a warning under SQNR_WARNING_DB. Without calibration inputs it calibrates on seeded random inputs and
  * warns; what stays float and what mixed precision chose are returned as notes.
  */
 export function quantizePhase(floatProgram: Graph, q: QuantizeOptions, calibration: readonly CalibrationSample[] | undefined, ops: OpRegistry, diagnostics: Diagnostics, progress?: ProgressListener): Quantized {
@@ -65,7 +66,10 @@ export function quantizePhase(floatProgram: Graph, q: QuantizeOptions, calibrati
   }
   const result = quantizeWithStats(floatProgram, stats, { ...scheme, ops, overrides, rounder });
   for (const f of result.fallbacks) diagnostics.note(`${f.node} (${f.op})`, `stays float between QDequantize/QQuantize: ${f.reason}`);
-  const check = checkOnCalibration(result, samples);
+  if (q.guardRail === false) return { result };
+  const fitting = { ops, dtype: scheme.dtype, method: scheme.method, perChannel: scheme.perChannel, weightRounding: scheme.weightRounding, overrides };
+  const heldOut = checkHeldOut(floatProgram, samples, { ...fitting, onProgress: (done, total) => progress?.({ task: "checking on held-out samples", done, total, detail: "folds" }) });
+  const check = { ...checkOnCalibration(result, samples), ...(heldOut === undefined ? {} : { heldOut }) };
   const { figure, warning } = describeCalibrationCheck(check);
   diagnostics.note("quantize", figure);
   if (warning !== undefined) diagnostics.warn("quantize", warning);

@@ -1,19 +1,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fail } from "../errors.js";
 import type { Graph } from "../ir/graph.js";
+import { compareStrings } from "../util/compare.js";
 import type { Sample } from "./calibrate.js";
 import { LayerComparison } from "./layer-compare.js";
 import type { ActDType } from "./params.js";
 import { quantizeWithStats, type PtqOptions, type PtqResult, type RewriteOptions } from "./ptq.js";
 import type { TensorStats } from "./stats.js";
-
-/**
- * Tensor names in UTF-16 code-unit order, the same under every locale, so the int16 choice and the
- * scheme file are deterministic (main's src/util/compare.ts compareStrings does the same).
- */
-function byCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** Float ops whose integer lowering honours an int16 output (the others are int8-only or float). */
 const INT16_CAPABLE = new Set(["Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Relu", "Clip", "LeakyRelu", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Concat"]);
@@ -82,7 +75,7 @@ export function chooseInt16(sensitivity: readonly LayerSensitivity[], percent: n
   const total = sensitivity.reduce((a, s) => a + s.elements, 0);
   let left = (percent / 100) * total;
   const chosen = new Set<string>();
-  const byDrop = [...sensitivity].sort((a, b) => b.sqnrAllInt16 - b.sqnrThisInt8 - (a.sqnrAllInt16 - a.sqnrThisInt8) || byCodeUnits(a.tensor, b.tensor));
+  const byDrop = [...sensitivity].sort((a, b) => b.sqnrAllInt16 - b.sqnrThisInt8 - (a.sqnrAllInt16 - a.sqnrThisInt8) || compareStrings(a.tensor, b.tensor));
   for (const s of byDrop) {
     if (s.elements > left || !(s.sqnrAllInt16 - s.sqnrThisInt8 > 0)) continue;
     chosen.add(s.tensor);
@@ -124,7 +117,7 @@ export function checkOverrides(overrides: ReadonlyMap<string, ActDType>, program
 /** The chosen scheme as JSON: per float tensor, its dtype and quantization parameters. */
 export function schemeJson(result: PtqResult, options: Pick<PtqOptions, "dtype" | "method" | "perChannel" | "weightRounding">): string {
   const tensors: Record<string, { dtype: string; scale: number; zeroPoint: number }> = {};
-  for (const [tensor, copies] of [...result.copies].sort(([a], [b]) => byCodeUnits(a, b))) {
+  for (const [tensor, copies] of [...result.copies].sort(([a], [b]) => compareStrings(a, b))) {
     const q = copies[0]!;
     tensors[tensor] = { dtype: q.dtype, scale: q.params.scale, zeroPoint: q.params.zeroPoint };
   }

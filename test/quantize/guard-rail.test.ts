@@ -51,13 +51,13 @@ describe("guard-rail: output SQNR on the calibration samples", () => {
     expect(check.largestDrop?.tensor).toBe("y");
     const lines = formatCalibrationCheck(check);
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatch(/^egret: WARNING: output SQNR -?\d+\.\d\d dB is below 20 dB: the worst layer is y .*SQNR drops most at y/);
+    expect(lines[1]).toMatch(/^egret: WARNING: output SQNR -?\d+\.\d\d dB is below 20 dB: the worst layer on the calibration samples is y .*SQNR drops most at y/);
   });
 
   it("compile reports the figure on every quantization, and the warning only under 20 dB", () => {
     // The quantize phase's notes and warnings (the CLI prints them), as `--quantize int8` without --calib gives them.
-    const checks = (g: Graph) =>
-      quantizeModel(g, { quantize: { dtype: "int8", method: "auto" } })
+    const checks = (g: Graph, calibration?: readonly (readonly Tensor[])[]) =>
+      quantizeModel(g, { quantize: { dtype: "int8", method: "auto" }, ...(calibration === undefined ? {} : { calibration }) })
         .diagnostics.filter((d) => d.source === "quantize")
         .map((d) => `${d.severity}: ${d.message}`);
     const cancelling = checks(cancellingNet());
@@ -71,7 +71,11 @@ describe("guard-rail: output SQNR on the calibration samples", () => {
       constants: new Map([["C", Tensor.fromNumbers("float32", [4, 16], randoms(64, 0.5))]]),
       nodes: [{ name: "gc", op: "Gemm", inputs: ["x", "C"], outputs: ["z"], attrs: { transB: 1 } }],
     });
-    const lines = checks(healthy);
+    // 64 bounded inputs: with compile's 16 random ones, or with normal inputs whose tails the
+    // calibration samples do not reach, the held-out bound of even this layer is under 20 dB, and
+    // rightly so: on fresh inputs it reaches about 25 dB, not the 40 dB it shows on its samples.
+    const bounded = Array.from({ length: 64 }, () => [Tensor.fromNumbers("float32", [1, 16], Array.from({ length: 16 }, () => 2 * rng.uniform() - 1))]);
+    const lines = checks(healthy, bounded);
     const figure = lines.find((e) => e.startsWith("note: quantized output z: SQNR"));
     expect(Number(/SQNR (\d+\.\d\d) dB/.exec(figure ?? "")?.[1])).toBeGreaterThan(SQNR_WARNING_DB);
     expect(lines.some((e) => e.includes("output SQNR"))).toBe(false);
