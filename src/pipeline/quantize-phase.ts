@@ -30,8 +30,9 @@ export interface Quantized {
  * exactly those the integer program has), mixed precision when asked, then the rewrite onto the
  * integer ops with the weights rounded as asked (GPTQ reads the samples once more), then the
  * guard-rail: both programs on the calibration samples and, refitted without each fold of them,
- * on that fold (held-out-check.ts); the figures as a note and a warning under SQNR_WARNING_DB. Without calibration inputs it calibrates on seeded random inputs and
- * warns; what stays float and what mixed precision chose are returned as notes.
+ * on that fold (held-out-check.ts); the figures as a note and a warning under SQNR_WARNING_DB.
+ * Without calibration inputs it calibrates on seeded random inputs and warns; what stays float
+ * and what mixed precision chose are returned as notes.
  */
 export function quantizePhase(floatProgram: Graph, q: QuantizeOptions, calibration: readonly CalibrationSample[] | undefined, ops: OpRegistry, diagnostics: Diagnostics, progress?: ProgressListener): Quantized {
   const scheme = quantizeScheme(q);
