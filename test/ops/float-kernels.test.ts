@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { compileGraph, EgretError, runGraph, Tensor } from "../../src/index.js";
-import { buildAndRunAsync, compareClose, SANITIZE_CFLAGS } from "../support/c-run.js";
+import { EgretError, runGraph, Tensor } from "../../src/index.js";
 import { singleNodeGraph } from "../support/graphs.js";
-import { convCase, kernelCaseGraph, matmulCase, pointwiseCase, type KernelCase } from "./float-kernels-support.js";
+import { convCase, expectAgreement, matmulCase, pointwiseCase, type KernelCase } from "./float-kernels-support.js";
 
 /**
  * The blocked float kernels (runtime-c/kernels/tile_f32.c and its users; ops Conv2DGemm,
@@ -14,30 +13,6 @@ import { convCase, kernelCaseGraph, matmulCase, pointwiseCase, type KernelCase }
  */
 
 const FLT_EPSILON = 2 ** -23;
-
-async function runCases(cases: readonly KernelCase[]): Promise<{ c: Tensor[]; ref: Tensor[] }> {
-  const { graph, feeds } = kernelCaseGraph(cases);
-  // No optimizer: the generic twins must stay generic for the comparison.
-  const files = compileGraph(graph, { optimize: false }).files;
-  return { c: await buildAndRunAsync(files, graph.outputs, feeds, { cflags: SANITIZE_CFLAGS }), ref: runGraph(graph, feeds) };
-}
-
-async function expectAgreement(cases: readonly KernelCase[]): Promise<Tensor[]> {
-  const { c, ref } = await runCases(cases);
-  cases.forEach((kc, k) => {
-    const blocked = c[2 * k]!;
-    const generic = c[2 * k + 1]!;
-    expect(blocked.shape, kc.label).toEqual(generic.shape);
-    const vsGeneric = compareClose(blocked, generic);
-    expect(vsGeneric.ok, `${kc.label} vs generic C: max |diff| ${vsGeneric.maxAbs} at ${vsGeneric.where}`).toBe(true);
-    const vsRef = compareClose(blocked, ref[2 * k]!);
-    expect(vsRef.ok, `${kc.label} vs evaluator: max |diff| ${vsRef.maxAbs} at ${vsRef.where}`).toBe(true);
-  });
-  // The cases compute something: most outputs differ from zero.
-  const nonzero = c.filter((_, i) => i % 2 === 0).flatMap((t) => Array.from(t.toNumbers())).filter((v) => v !== 0).length;
-  expect(nonzero).toBeGreaterThan(100);
-  return c;
-}
 
 /**
  * Exact float64 direct convolution and, per output, sum |w x| over its taps (the scale of the
