@@ -1,6 +1,4 @@
-import { describe, expect, it } from "vitest";
-import { EgretError, runGraph, Tensor } from "../../src/index.js";
-import { singleNodeGraph } from "../support/graphs.js";
+import { describe, it } from "vitest";
 import { expectAgreement } from "./float-kernels-support.js";
 import { nhwcGemmCase, nhwcPointwiseCase } from "./float-kernels-nhwc-support.js";
 
@@ -22,31 +20,3 @@ describe("blocked NHWC convolution equals the generic NHWC Conv (host build, ASa
     await expectAgreement(cases);
   });
 });
-
-describe("Conv2DGemmNHWC rejects what its kernel does not handle", () => {
-  const x = (shape: number[]) => ({ value: Tensor.fromNumbers("float32", shape, new Array<number>(shape.reduce((a, b) => a * b, 1)).fill(0.5)) });
-  const w = (shape: number[]) => ({ value: Tensor.fromNumbers("float32", shape, new Array<number>(shape.reduce((a, b) => a * b, 1)).fill(0.25)), constant: true });
-  const cases: [string, () => unknown, RegExp][] = [
-    ["an NCHW Conv", () => runGraph(...graphOf("Conv2DGemmNHWC", [x([1, 2, 5, 5]), w([3, 2, 3, 3])], {})), /Conv2DGemmNHWC takes NHWC convolutions only; use Conv/],
-    ["a grouped Conv", () => runGraph(...graphOf("Conv2DGemmNHWC", [x([1, 5, 5, 4]), w([4, 3, 3, 2])], { layout: "NHWC", group: 2 })), /needs an ungrouped convolution/],
-    ["weights of rank 3", () => runGraph(...graphOf("PackConv2DWeightsNHWC", [w([3, 3, 2])], {})), /packs 2-D convolution weights \[M, KH, KW, C\]/],
-  ];
-  for (const [name, f, message] of cases) {
-    it(name, () => {
-      let error: unknown;
-      try {
-        f();
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(EgretError);
-      expect((error as EgretError).message).toMatch(message);
-      expect((error as EgretError).message).toMatch(/^node "/);
-    });
-  }
-});
-
-function graphOf(op: string, inputs: Parameters<typeof singleNodeGraph>[1], attrs: Record<string, number | string>) {
-  const { graph, feeds } = singleNodeGraph(op, inputs, attrs);
-  return [graph, feeds] as const;
-}

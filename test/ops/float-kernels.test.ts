@@ -100,6 +100,9 @@ describe("blocked float ops reject what their kernels do not handle", () => {
     ["5x5 Winograd weights", () => run("PackWinogradWeights", [w([3, 2, 5, 5])]), /transforms 3x3 convolution weights/],
     ["MatMulPacked with a full C", () => run("MatMulPacked", [x([2, 3]), w([3, 4]), w([2, 4])]), /one value per column.*use Gemm/],
     ["PackMatMulWeights of rank 3", () => run("PackMatMulWeights", [w([2, 3, 4])]), /packs a matrix B/],
+    ["NCHW Conv2DGemmNHWC", () => run("Conv2DGemmNHWC", [x([1, 2, 5, 5]), w([3, 2, 3, 3])]), /Conv2DGemmNHWC takes NHWC convolutions only; use Conv/],
+    ["grouped Conv2DGemmNHWC", () => run("Conv2DGemmNHWC", [x([1, 5, 5, 4]), w([4, 3, 3, 2])], { layout: "NHWC", group: 2 }), /needs an ungrouped convolution/],
+    ["PackConv2DWeightsNHWC of rank 3", () => run("PackConv2DWeightsNHWC", [w([3, 3, 2])]), /packs 2-D convolution weights \[M, KH, KW, C\]/],
   ];
   for (const [name, f, message] of cases) {
     it(name, () => {
