@@ -72,9 +72,7 @@ const host: Backend = {
   name: "host",
   description: "portable C99 for the build machine (any C99 compiler; Makefile builds ./runner)",
   costModel: "host",
-  // Not the blocked float kernels (yet): on the host they displace the NHWC layout rewrites
-  // (test/optimizer/layout-nhwc.test.ts keeps transposes) and the fused Conv kernels the other tests
-  // expect; they stay a Cortex-M choice until their rules and prices cooperate with the layout rules.
+  ruleFiles: [FLOAT_KERNEL_RULES],
   files: (model) => hostFiles(model),
   runHint: (outputDir, inputs) => [`build: make -C ${outputDir}   run: ${join(outputDir, "runner")} ${inputFileNames(inputs)} OUTDIR`],
 };

@@ -13,6 +13,7 @@ import "./mod-shift.js";
 // neural-network layers
 import "./conv.js";
 import "./conv-gemm.js";
+import "./conv-gemm-nhwc.js";
 import "./conv-depthwise.js";
 import "./conv-winograd.js";
 import "./matmul.js";
