@@ -3,6 +3,7 @@ import type { OpRegistry } from "../src/ir/registry.js";
 import { numel } from "../src/ir/shape.js";
 import { bandRowLength, conv2dGeometry, type Conv2dGeometry } from "../src/ir/ops/conv2d-geometry.js";
 import { isDirect } from "../src/ir/ops/conv-gemm.js";
+import { isDirectNhwc } from "../src/ir/ops/conv-gemm-nhwc.js";
 import { depthwisePlaneRows } from "../src/ir/ops/conv-depthwise.js";
 import { winogradGeometry, winogradTilesPerRow } from "../src/ir/ops/conv-winograd.js";
 import type { Coefficients } from "./coefficients.js";
@@ -52,6 +53,7 @@ export function floatKernelWork(prices: FloatKernelPrices, node: Node, inputs: r
     return macsOf(node, inputs, outputs, ops) * prices.tilePerMac + out * prices.tilePerOutput;
   }
   if (node.op === "Conv2DWinograd") return winogradWork(prices, node, inputs);
+  if (node.op === "Conv2DGemmNHWC") return nhwcGemmWork(prices, node, inputs, outputs, ops);
   if (node.op !== "Conv2DGemm" && node.op !== "Conv2DDepthwise") return undefined;
   let g: Conv2dGeometry;
   try {
@@ -64,6 +66,24 @@ export function floatKernelWork(prices: FloatKernelPrices, node: Node, inputs: r
   if (node.op === "Conv2DGemm") return macs * prices.tilePerMac + bandFloats(g) * prices.copyPerElement + out * prices.tilePerOutput;
   const planes = g.n * g.c * depthwisePlaneRows(g) * g.sw * bandRowLength(g);
   return macs * prices.depthwisePerMac + planes * prices.copyPerElement + out * prices.tilePerOutput;
+}
+
+/**
+ * The NHWC implicit GEMM: the tiles' MACs and stores, and the patch gather (K floats per output
+ * pixel, K = KH KW C) unless the convolution is 1x1 with stride 1 and no padding (the input is
+ * the GEMM's operand as it is).
+ */
+function nhwcGemmWork(prices: FloatKernelPrices, node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[], ops: OpRegistry): number | undefined {
+  let g: Conv2dGeometry;
+  try {
+    g = conv2dGeometry(node, inputs, "NHWC");
+  } catch {
+    return undefined;
+  }
+  const pixels = g.n * g.oh * g.ow;
+  const gathered = isDirectNhwc(g) ? 0 : pixels * g.kh * g.kw * g.c;
+  const out = outputs.reduce((s, o) => s + numel(o.shape), 0);
+  return macsOf(node, inputs, outputs, ops) * prices.tilePerMac + gathered * prices.copyPerElement + out * prices.tilePerOutput;
 }
 
 /**

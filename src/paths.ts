@@ -16,3 +16,10 @@ function findRoot(): string {
 export const PACKAGE_ROOT = findRoot();
 export const RUNTIME_C_DIR = join(PACKAGE_ROOT, "runtime-c");
 export const RULES_DIR = join(PACKAGE_ROOT, "rules");
+/**
+ * The blocked float32 kernels' rules (register-tiled conv, depthwise, Winograd, GEMM, NHWC GEMM):
+ * a target rule file of the targets that run Egret's C kernels on a CPU (host and the microcontroller targets), applied
+ * to the emitted program only (`Target.floatRuleFiles`): an accelerator's lowering and
+ * post-training quantization expect the generic Conv/Gemm/MatMul.
+ */
+export const FLOAT_KERNEL_RULES = join(RULES_DIR, "targets", "float-kernels.rules");

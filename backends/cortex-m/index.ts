@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { inputFileNames } from "../../src/emit/output-files.js";
-import { RULES_DIR } from "../../src/paths.js";
+import { FLOAT_KERNEL_RULES, RULES_DIR } from "../../src/paths.js";
 import type { Target, TargetPlugin } from "../../src/pipeline/target.js";
 import { MPS2_MEMORY } from "./board.js";
 import { cortexMSizeSummary } from "./compile-report.js";
@@ -19,13 +19,6 @@ import { DEPTHWISE_DSP_OPS } from "./ops/depthwise-dsp.js";
 import { FULLY_CONNECTED_DSP_OPS } from "./ops/fully-connected-dsp.js";
 import type { SizeReport } from "./size-report.js";
 import { CORTEX_M_VARIANTS, type CortexMVariant } from "./variants.js";
-
-/**
- * The blocked float32 kernels (register-tiled conv, depthwise, Winograd and GEMM) for every
- * variant. Not shipped rules: an accelerator's lowering and post-training quantization expect the generic
- * Conv/Gemm/MatMul, and on the host they displace the NHWC layout rewrites and fused Conv kernels.
- */
-export const FLOAT_KERNEL_RULES = join(RULES_DIR, "targets", "float-kernels.rules");
 
 /** The DSP lowering rules of the Armv7E-M variants. */
 export const CORTEX_M_RULES = join(RULES_DIR, "targets", "cortex-m.rules");

@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { host } from "../../costmodels/host.js";
 import { hostFiles, inputFileNames } from "../../src/emit/output-files.js";
+import { FLOAT_KERNEL_RULES } from "../../src/paths.js";
 import type { TargetPlugin } from "../../src/pipeline/target.js";
 
 export const hostPlugin: TargetPlugin = {
@@ -15,9 +16,7 @@ export const hostPlugin: TargetPlugin = {
       description: "portable C99 for the build machine (any C99 compiler; Makefile builds ./runner)",
       costModel: host,
       libraryOutput: true,
-      // Not the blocked float kernels (yet): on the host they displace the NHWC layout rewrites
-      // (test/optimizer/layout-nhwc.test.ts keeps transposes) and the fused Conv kernels the other tests
-      // expect; they stay a microcontroller-target choice until their rules and prices cooperate with the layout rules.
+      floatRuleFiles: [FLOAT_KERNEL_RULES],
       files: (model) => hostFiles(model),
       runHint: (outputDir, inputs) => [`build: make -C ${outputDir}   run: ${join(outputDir, "runner")} ${inputFileNames(inputs)} OUTDIR`],
     },

@@ -102,12 +102,9 @@ static void matmul_row(int32_t N, int32_t K, const float *a, const float *bp, co
   if (N % PANEL != 0) row_panel(K, a, tail, y + full * PANEL, N % PANEL, bias != NULL ? bias + full * PANEL : NULL);
 }
 
-void eg_matmul_packed_f32(const float *a, const float *bp, const float *bias, float *y, int32_t M, int32_t N, int32_t K, void *scratch) {
-  float *apk = (float *)scratch;
-  float *tail = apk + (size_t)4 * K;
-  int32_t *off = (int32_t *)(tail + (size_t)PANEL * K);
+void eg_matmul_packed_prepare(const float *bp, int32_t N, int32_t K, float *tail, int32_t *off) {
   const int32_t full = N / PANEL, w = N % PANEL;
-  int32_t k, r, q, j;
+  int32_t k, j;
   /* The last, narrower panel padded to 8 columns, so every tile reads 8 floats per k. */
   if (w != 0) {
     const float *src = bp + (size_t)full * PANEL * K;
@@ -116,25 +113,40 @@ void eg_matmul_packed_f32(const float *a, const float *bp, const float *bias, fl
     }
   }
   for (k = 0; k < K; k++) off[k] = k * PANEL;
+}
+
+void eg_matmul_packed_rows4(const float *apk, const float *bp, const float *tail, const int32_t *off, const float *bias, float *y,
+                            int32_t rows, int32_t N, int32_t K) {
+  const int32_t full = N / PANEL, w = N % PANEL;
+  int32_t q;
+  for (q = 0; q * PANEL < N; q++) {
+    const float *panel = q < full ? bp + (size_t)q * PANEL * K : tail;
+    const int32_t cols = q < full ? PANEL : w;
+    float *yt = y + q * PANEL;
+#if EG_F32_TILE_COLS == 8
+    eg_f32_tile(K, apk, panel, off, yt, N, rows, cols, NULL);
+#else
+    eg_f32_tile4(K, apk, panel, off, yt, N, rows, cols, NULL);
+    if (cols > 4) eg_f32_tile4(K, apk, panel + 4, off, yt + 4, N, rows, cols - 4, NULL);
+#endif
+  }
+  if (bias != NULL) {
+    int32_t i, n;
+    for (i = 0; i < rows; i++) {
+      for (n = 0; n < N; n++) y[(size_t)i * N + n] += bias[n];
+    }
+  }
+}
+
+void eg_matmul_packed_f32(const float *a, const float *bp, const float *bias, float *y, int32_t M, int32_t N, int32_t K, void *scratch) {
+  float *apk = (float *)scratch;
+  float *tail = apk + (size_t)4 * K;
+  int32_t *off = (int32_t *)(tail + (size_t)PANEL * K);
+  int32_t r;
+  eg_matmul_packed_prepare(bp, N, K, tail, off);
   for (r = 0; r + 4 <= M; r += 4) {
     eg_f32_pack_rows(K, a + (size_t)r * K, K, 1, 4, apk);
-    for (q = 0; q * PANEL < N; q++) {
-      const float *panel = q < full ? bp + (size_t)q * PANEL * K : tail;
-      const int32_t cols = q < full ? PANEL : w;
-      float *yt = y + (size_t)r * N + q * PANEL;
-#if EG_F32_TILE_COLS == 8
-      eg_f32_tile(K, apk, panel, off, yt, N, 4, cols, NULL);
-#else
-      eg_f32_tile4(K, apk, panel, off, yt, N, 4, cols, NULL);
-      if (cols > 4) eg_f32_tile4(K, apk, panel + 4, off, yt + 4, N, 4, cols - 4, NULL);
-#endif
-    }
-    if (bias != NULL) {
-      int32_t i, n;
-      for (i = 0; i < 4; i++) {
-        for (n = 0; n < N; n++) y[(size_t)(r + i) * N + n] += bias[n];
-      }
-    }
+    eg_matmul_packed_rows4(apk, bp, tail, off, bias, y + (size_t)r * N, 4, N, K);
   }
   for (; r < M; r++) matmul_row(N, K, a + (size_t)r * K, bp, tail, bias, y + (size_t)r * N);
 }

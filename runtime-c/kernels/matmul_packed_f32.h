@@ -13,6 +13,17 @@
  */
 void eg_matmul_packed_f32(const float *a, const float *bp, const float *bias, float *y, int32_t M, int32_t N, int32_t K, void *scratch);
 
+/*
+ * The pieces eg_matmul_packed_f32 runs, for kernels that pack their own rows (the NHWC implicit
+ * GEMM, conv_gemm_nhwc_f32.c). prepare: tail = the last, narrower panel padded to 8 columns (8K
+ * floats; untouched when N is a multiple of 8), off[k] = 8k (K ints). rows4: y[i * N + n] for
+ * i < rows (<= 4) from the 4-row tile operand apk ([K][4], tile_f32.h) over every panel, bias
+ * (may be NULL) added after the sum.
+ */
+void eg_matmul_packed_prepare(const float *bp, int32_t N, int32_t K, float *tail, int32_t *off);
+void eg_matmul_packed_rows4(const float *apk, const float *bp, const float *tail, const int32_t *off, const float *bias, float *y,
+                            int32_t rows, int32_t N, int32_t K);
+
 /* The panel layout above from b: B[k, n] = b[k * N + n], or b[n * K + k] when trans is 1. */
 void eg_pack_matmul_f32(const float *b, float *bp, int32_t K, int32_t N, int32_t trans);
 

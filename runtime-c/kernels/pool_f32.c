@@ -41,6 +41,89 @@ static float window_mean_f64(const float *x0, int32_t stride, const int32_t *p, 
   return (float)(sum / (double)divisor);
 }
 
+/*
+ * The outputs of row (od, oh) of one plane whose window lies inside the input along W (every kw
+ * tap valid), a tap at a time across the row: y[ow] for ow in [*lo, *hi) (an empty range when the
+ * row has none, or no valid tap at all). The same taps in the same order as eg_pool_f32's loop per
+ * output, so the results are identical; the loops over ow have no position branches and, with
+ * stride 1, read x contiguously, which compilers vectorise. Not for MaxPool's indices.
+ */
+static void pool_row_interior(const float *EG_RESTRICT xp, float *EG_RESTRICT yrow, const int32_t *p, int32_t od, int32_t oh, int32_t *lo, int32_t *hi) {
+  const int32_t mode = p[1], ID = p[3], IH = p[4], IW = p[5], OW = p[8];
+  const int32_t KD = p[9], KH = p[10], KW = p[11], SD = p[12], SH = p[13], SW = p[14];
+  const int32_t DD = p[15], DH = p[16], DW = p[17], PD = p[18], PH = p[19], PW = p[20], ED = p[21], EH = p[22];
+  const int32_t last = IW - 1 - (KW - 1) * DW + PW;
+  const int32_t first_ow = (PW + SW - 1) / SW;
+  int32_t end_ow = last < 0 ? 0 : last / SW + 1;
+  int32_t kd, kh, kw, ow, j, valid = 0, kd_padded = 0, kh_padded = 0, started = 0;
+  *lo = 0;
+  *hi = 0;
+  if (end_ow > OW) end_ow = OW;
+  if (end_ow <= first_ow) return;
+  for (kd = 0; kd < KD; kd++) kd_padded += inside(od * SD - PD + kd * DD, -PD, ID + ED);
+  for (kh = 0; kh < KH; kh++) kh_padded += inside(oh * SH - PH + kh * DH, -PH, IH + EH);
+  for (kd = 0; kd < KD; kd++) {
+    for (kh = 0; kh < KH; kh++) valid += inside(od * SD - PD + kd * DD, 0, ID) && inside(oh * SH - PH + kh * DH, 0, IH);
+  }
+  if (valid == 0) return;
+  if (mode != EG_POOL_MAX) {
+    for (ow = first_ow; ow < end_ow; ow++) yrow[ow] = 0.0f;
+  }
+  for (kd = 0; kd < KD; kd++) {
+    const int32_t id = od * SD - PD + kd * DD;
+    if (!inside(id, 0, ID)) continue;
+    for (kh = 0; kh < KH; kh++) {
+      const int32_t ih = oh * SH - PH + kh * DH;
+      if (!inside(ih, 0, IH)) continue;
+      for (kw = 0; kw < KW; kw++) {
+        /* Output ow reads s[ow * SW]. */
+        const float *EG_RESTRICT s = xp + ((size_t)id * IH + ih) * IW + kw * DW - PW;
+        if (mode != EG_POOL_MAX) {
+          ow = first_ow;
+          if (SW == 1) {
+            /* Chunks of 4 with a constant-trip loop: one vector add at -O2 (see tile_f32.c). */
+            for (; ow + 4 <= end_ow; ow += 4) {
+              for (j = 0; j < 4; j++) yrow[ow + j] += s[ow + j];
+            }
+          }
+          for (; ow < end_ow; ow++) yrow[ow] += s[(size_t)ow * SW];
+        } else if (!started) {
+          for (ow = first_ow; ow < end_ow; ow++) yrow[ow] = s[(size_t)ow * SW];
+        } else {
+          /* A NaN tap makes the maximum NaN wherever it sits in the window (the first wins). */
+          ow = first_ow;
+          if (SW == 1) {
+            for (; ow + 4 <= end_ow; ow += 4) {
+              for (j = 0; j < 4; j++) {
+                const float v = s[ow + j], b = yrow[ow + j];
+                yrow[ow + j] = ((v > b) | ((v != v) & (b == b))) ? v : b;
+              }
+            }
+          }
+          for (; ow < end_ow; ow++) {
+            const float v = s[(size_t)ow * SW], b = yrow[ow];
+            yrow[ow] = (v > b || (v != v && b == b)) ? v : b;
+          }
+        }
+        started = 1;
+      }
+    }
+  }
+  if (mode != EG_POOL_MAX) {
+    const int32_t divisor = mode == EG_POOL_AVG_INCLUDE_PAD ? kd_padded * kh_padded * KW : valid * KW;
+    for (ow = first_ow; ow < end_ow; ow++) {
+      float mean = yrow[ow] / (float)divisor;
+      if (!isfinite(mean)) {
+        const int32_t at[3] = {od, oh, ow};
+        mean = window_mean_f64(xp, 1, p, at, divisor);
+      }
+      yrow[ow] = mean;
+    }
+  }
+  *lo = first_ow;
+  *hi = end_ow;
+}
+
 void eg_pool_f32(const float *x, float *y, int64_t *indices, const int32_t *p) {
   const int32_t planes = p[0], mode = p[1], column_major = p[2];
   const int32_t ID = p[3], IH = p[4], IW = p[5], OD = p[6], OH = p[7], OW = p[8];
@@ -53,10 +136,13 @@ void eg_pool_f32(const float *x, float *y, int64_t *indices, const int32_t *p) {
     const float *xp = x + (size_t)c * in_plane;
     for (od = 0; od < OD; od++) {
       for (oh = 0; oh < OH; oh++) {
+        int32_t row_lo = 0, row_hi = 0;
+        if (indices == NULL) pool_row_interior(xp, y + (((size_t)c * OD + od) * OH + oh) * OW, p, od, oh, &row_lo, &row_hi);
         for (ow = 0; ow < OW; ow++) {
           float best = 0.0f, sum = 0.0f;
           int64_t best_at = -1;
           int32_t count = 0, padded_count = 0;
+          if (ow >= row_lo && ow < row_hi) continue; /* done by pool_row_interior */
           for (kd = 0; kd < KD; kd++) {
             const int32_t id = od * SD - PD + kd * DD;
             for (kh = 0; kh < KH; kh++) {

@@ -134,9 +134,11 @@ const TABLE: ReadonlyMap<string, readonly string[]> = new Map<string, readonly s
   ["QDepthwiseConv2D", [...QCONV, "depth_multiplier"]],
   // blocked float kernels (rules/targets/float-kernels.rules): the conv's or Gemm's attributes carried over
   ["Conv2DGemm", CONV],
+  ["Conv2DGemmNHWC", CONV],
   ["Conv2DDepthwise", CONV],
   ["Conv2DWinograd", CONV],
   ["PackConv2DWeights", NONE],
+  ["PackConv2DWeightsNHWC", NONE],
   ["PackWinogradWeights", NONE],
   ["MatMulPacked", ["alpha", "beta", "transA", "transB", ...FUSED]],
   ["PackMatMulWeights", ["trans"]],

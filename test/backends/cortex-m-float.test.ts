@@ -9,6 +9,7 @@ import { CORTEX_M_VARIANTS } from "../../backends/cortex-m/variants.js";
 import { compile, writeOutputDir } from "../../src/index.js";
 import { buildAndRunAsync } from "../support/c-run.js";
 import { convCase, kernelCaseGraph, matmulCase, pointwiseCase } from "../ops/float-kernels-support.js";
+import { nhwcGemmCase, nhwcPointwiseCase } from "../ops/float-kernels-nhwc-support.js";
 
 /**
  * The blocked float kernels on Cortex-M under QEMU: the same program (no optimizer, so every
@@ -32,6 +33,9 @@ const CASES = [
   matmulCase(507),
   matmulCase(508),
   matmulCase(509, true),
+  nhwcGemmCase(510),
+  nhwcGemmCase(511, true),
+  nhwcPointwiseCase(512, 6, 9, 4, 5),
 ];
 
 describe("blocked float kernels: Cortex-M builds are bit-identical to the host build", () => {

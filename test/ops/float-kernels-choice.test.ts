@@ -6,9 +6,8 @@ import { costModelOf, OPS } from "../support/toolchain.js";
 
 /**
  * Which targets take the blocked float kernels: rules/targets/float-kernels.rules is a target
- * rule file of the cortex-m* targets, so the generic Conv/Gemm stay when the target's rules are off
- * (the baseline `egret bench` measures) and for targets that do not list it (host, for now: see
- * backends/host/index.ts).
+ * rule file (host and cortex-m*), so the generic Conv/Gemm stay when the target's rules are off
+ * (the baseline `egret bench` measures) and for targets that do not list it.
  */
 function convGemmGraph(): Graph {
   return buildGraph({
@@ -33,12 +32,12 @@ function convGemmGraph(): Graph {
 /** One turn of the event loop: compiles are synchronous, and vitest's RPC replies must be read between them. */
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-const BLOCKED = ["Conv2DGemm", "Conv2DWinograd", "Conv2DDepthwise", "MatMulPacked"];
+const BLOCKED = ["Conv2DGemm", "Conv2DGemmNHWC", "Conv2DWinograd", "Conv2DDepthwise", "MatMulPacked"];
 const macOps = (program: Graph): string[] => program.nodes.map((n) => n.op).filter((op) => op === "Conv" || op === "Gemm" || op === "MatMul" || BLOCKED.includes(op));
 
 describe("blocked float kernels are chosen by the targets that list their rules", () => {
   // cortex-m7 and cortex-m0plus list the same rule file and use the same cost model as cortex-m4.
-  for (const target of ["cortex-m4"]) {
+  for (const target of ["host", "cortex-m4"]) {
     it(`${target}: the conv and the FC layer run on blocked kernels; without target rules on the generic ones`, async () => {
       const graph = convGemmGraph();
       await turn();
@@ -57,12 +56,6 @@ describe("blocked float kernels are chosen by the targets that list their rules"
  * outputs cost more than the MACs it saves (IC ResNet-8's 3 -> 16 first layer: 2.23 M
  * instructions as Winograd, 1.09 M as Conv2DGemm); with 64 channels it is the faster one.
  */
-describe("the host keeps the generic float kernels", () => {
-  it("host: Conv and Gemm", () => {
-    expect(macOps(compile(convGemmGraph(), { target: "host" }).graph)).toEqual(["Conv", "Gemm"]);
-  });
-});
-
 describe("cortex-m4 prices Winograd where it pays", () => {
   const cycles = (op: string, c: number, m: number, hw: number): number => {
     const node: Node = { name: op, op, inputs: ["x", "w", "b"], outputs: ["y"], attrs: { pads: [1, 1, 1, 1] } };
@@ -81,4 +74,39 @@ describe("cortex-m4 prices Winograd where it pays", () => {
     expect(cycles("Conv2DGemm", 3, 16, 32)).toBeLessThan(cycles("Conv2DWinograd", 3, 16, 32));
     expect(cycles("Conv2DWinograd", 64, 64, 8)).toBeLessThan(cycles("Conv2DGemm", 64, 64, 8));
   });
+});
+
+/** An NHWC Conv as the layout rules leave it between the TensorFlow/Keras importers' transposes. */
+function nhwcConvGraph(): Graph {
+  return buildGraph({
+    name: "nhwc_choice",
+    opset: 17,
+    inputs: [{ name: "x", dtype: "float32", dims: [1, 16, 16, 8] }],
+    outputs: ["y"],
+    constants: new Map([
+      ["w", randomTensor([16, 8, 3, 3], 1)],
+      ["b", randomTensor([16], 2)],
+    ]),
+    nodes: [
+      { name: "in", op: "Transpose", inputs: ["x"], outputs: ["t"], attrs: { perm: [0, 3, 1, 2] } },
+      { name: "conv", op: "Conv", inputs: ["t", "w", "b"], outputs: ["c"], attrs: { pads: [1, 1, 1, 1], strides: [2, 2], activation: "Relu" } },
+      { name: "out", op: "Transpose", inputs: ["c"], outputs: ["y"], attrs: { perm: [0, 2, 3, 1] } },
+    ],
+  });
+}
+
+describe("the layout rules' NHWC Conv runs on the blocked NHWC kernel", () => {
+  for (const target of ["host", "cortex-m4"]) {
+    it(`${target}: one Conv2DGemmNHWC with the fused Relu, no transposes; without target rules the generic NHWC Conv`, async () => {
+      const graph = nhwcConvGraph();
+      await turn();
+      const program = compile(graph, { target }).graph;
+      expect(program.nodes.map((n) => n.op)).toEqual(["Conv2DGemmNHWC"]);
+      expect(program.nodes[0]!.attrs).toMatchObject({ layout: "NHWC", activation: "Relu" });
+      await turn();
+      const generic = compile(graph, { target, targetRules: false }).graph;
+      expect(generic.nodes.map((n) => n.op)).toEqual(["Conv"]);
+      expect(generic.nodes[0]!.attrs).toMatchObject({ layout: "NHWC" });
+    });
+  }
 });

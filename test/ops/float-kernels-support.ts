@@ -1,5 +1,7 @@
-import { buildGraph, Tensor, type AttrValue, type Graph } from "../../src/index.js";
+import { expect } from "vitest";
+import { buildGraph, compile, runGraph, Tensor, type AttrValue, type Graph } from "../../src/index.js";
 import type { DType } from "../../src/ir/dtype.js";
+import { buildAndRunAsync, compareClose, SANITIZE_CFLAGS } from "../support/c-run.js";
 import { randomTensor, rng } from "../support/graphs.js";
 
 /**
@@ -144,4 +146,32 @@ export function matmulCase(seed: number, runtimeWeight = false): KernelCase {
     ...(b === undefined ? {} : { b }),
     runtimeWeight,
   };
+}
+
+async function runCases(cases: readonly KernelCase[]): Promise<{ c: Tensor[]; ref: Tensor[] }> {
+  const { graph, feeds } = kernelCaseGraph(cases);
+  // No optimizer: the generic twins must stay generic for the comparison.
+  const files = compile(graph, { optimize: false }).files;
+  return { c: await buildAndRunAsync(files, graph.outputs, feeds, { cflags: SANITIZE_CFLAGS }), ref: runGraph(graph, feeds) };
+}
+
+/**
+ * Runs every case as the blocked op and its generic twin in one host build under ASan/UBSan:
+ * both agree with each other and with the evaluator (rtol 1e-4, atol 1e-5). Returns the C outputs.
+ */
+export async function expectAgreement(cases: readonly KernelCase[]): Promise<Tensor[]> {
+  const { c, ref } = await runCases(cases);
+  cases.forEach((kc, k) => {
+    const blocked = c[2 * k]!;
+    const generic = c[2 * k + 1]!;
+    expect(blocked.shape, kc.label).toEqual(generic.shape);
+    const vsGeneric = compareClose(blocked, generic);
+    expect(vsGeneric.ok, `${kc.label} vs generic C: max |diff| ${vsGeneric.maxAbs} at ${vsGeneric.where}`).toBe(true);
+    const vsRef = compareClose(blocked, ref[2 * k]!);
+    expect(vsRef.ok, `${kc.label} vs evaluator: max |diff| ${vsRef.maxAbs} at ${vsRef.where}`).toBe(true);
+  });
+  // The cases compute something: most outputs differ from zero.
+  const nonzero = c.filter((_, i) => i % 2 === 0).flatMap((t) => Array.from(t.toNumbers())).filter((v) => v !== 0).length;
+  expect(nonzero).toBeGreaterThan(100);
+  return c;
 }

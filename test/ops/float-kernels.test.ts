@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { compile, EgretError, runGraph, Tensor } from "../../src/index.js";
-import { buildAndRunAsync, compareClose, SANITIZE_CFLAGS } from "../support/c-run.js";
+import { EgretError, runGraph, Tensor } from "../../src/index.js";
 import { singleNodeGraph } from "../support/graphs.js";
-import { convCase, kernelCaseGraph, matmulCase, pointwiseCase, type KernelCase } from "./float-kernels-support.js";
+import { convCase, expectAgreement, matmulCase, pointwiseCase, type KernelCase } from "./float-kernels-support.js";
 
 /**
  * The blocked float kernels (runtime-c/kernels/tile_f32.c and its users; ops Conv2DGemm,
@@ -14,30 +13,6 @@ import { convCase, kernelCaseGraph, matmulCase, pointwiseCase, type KernelCase }
  */
 
 const FLT_EPSILON = 2 ** -23;
-
-async function runCases(cases: readonly KernelCase[]): Promise<{ c: Tensor[]; ref: Tensor[] }> {
-  const { graph, feeds } = kernelCaseGraph(cases);
-  // No optimizer: the generic twins must stay generic for the comparison.
-  const files = compile(graph, { optimize: false }).files;
-  return { c: await buildAndRunAsync(files, graph.outputs, feeds, { cflags: SANITIZE_CFLAGS }), ref: runGraph(graph, feeds) };
-}
-
-async function expectAgreement(cases: readonly KernelCase[]): Promise<Tensor[]> {
-  const { c, ref } = await runCases(cases);
-  cases.forEach((kc, k) => {
-    const blocked = c[2 * k]!;
-    const generic = c[2 * k + 1]!;
-    expect(blocked.shape, kc.label).toEqual(generic.shape);
-    const vsGeneric = compareClose(blocked, generic);
-    expect(vsGeneric.ok, `${kc.label} vs generic C: max |diff| ${vsGeneric.maxAbs} at ${vsGeneric.where}`).toBe(true);
-    const vsRef = compareClose(blocked, ref[2 * k]!);
-    expect(vsRef.ok, `${kc.label} vs evaluator: max |diff| ${vsRef.maxAbs} at ${vsRef.where}`).toBe(true);
-  });
-  // The cases compute something: most outputs differ from zero.
-  const nonzero = c.filter((_, i) => i % 2 === 0).flatMap((t) => Array.from(t.toNumbers())).filter((v) => v !== 0).length;
-  expect(nonzero).toBeGreaterThan(100);
-  return c;
-}
 
 /**
  * Exact float64 direct convolution and, per output, sum |w x| over its taps (the scale of the
@@ -125,6 +100,9 @@ describe("blocked float ops reject what their kernels do not handle", () => {
     ["5x5 Winograd weights", () => run("PackWinogradWeights", [w([3, 2, 5, 5])]), /transforms 3x3 convolution weights/],
     ["MatMulPacked with a full C", () => run("MatMulPacked", [x([2, 3]), w([3, 4]), w([2, 4])]), /one value per column.*use Gemm/],
     ["PackMatMulWeights of rank 3", () => run("PackMatMulWeights", [w([2, 3, 4])]), /packs a matrix B/],
+    ["NCHW Conv2DGemmNHWC", () => run("Conv2DGemmNHWC", [x([1, 2, 5, 5]), w([3, 2, 3, 3])]), /Conv2DGemmNHWC takes NHWC convolutions only; use Conv/],
+    ["grouped Conv2DGemmNHWC", () => run("Conv2DGemmNHWC", [x([1, 5, 5, 4]), w([4, 3, 3, 2])], { layout: "NHWC", group: 2 }), /needs an ungrouped convolution/],
+    ["PackConv2DWeightsNHWC of rank 3", () => run("PackConv2DWeightsNHWC", [w([3, 3, 2])]), /packs 2-D convolution weights \[M, KH, KW, C\]/],
   ];
   for (const [name, f, message] of cases) {
     it(name, () => {

@@ -86,7 +86,8 @@ describe("--dump egraph|ir", () => {
   });
 
   it("writes the IR before and after optimisation, one line per node", () => {
-    const { dumps } = compile(convBnRelu(), { dump: ["ir"] });
+    // The target's kernel rules off: the after-dump shows the fused generic Conv.
+    const { dumps } = compile(convBnRelu(), { dump: ["ir"], targetRules: false });
     const before = dumps.get("ir-before.txt")!.split("\n");
     const after = dumps.get("ir-after.txt")!.split("\n");
     expect(before).toContain("input x : float32[1,2,6,6]");
@@ -130,7 +131,8 @@ describe("egret compile --dump (CLI)", () => {
     expect(r.status, r.stderr).toBe(0);
     for (const name of ["egraph.dot", "ir-before.txt", "ir-after.txt"]) expect(existsSync(join(dir, name)), name).toBe(true);
     expect(checkDot(readFileSync(join(dir, "egraph.dot"), "utf8")).labels.some((l) => l.startsWith("Conv"))).toBe(true);
-    expect(readFileSync(join(dir, "ir-after.txt"), "utf8")).toMatch(/ = Conv\[/);
+    // The host's target rules may pick a blocked float kernel (Conv2DGemm...) for the conv.
+    expect(readFileSync(join(dir, "ir-after.txt"), "utf8")).toMatch(/ = Conv\w*\[/);
     expect(r.stdout).toMatch(/extraction: /);
   });
 });

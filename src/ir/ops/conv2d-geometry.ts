@@ -33,14 +33,18 @@ export interface Conv2dGeometry {
  */
 export const MAX_TILE_COLS = 8;
 
-/** A Conv-like node's 2-D NCHW geometry (errors name the node and its op, and point to Conv). */
-export function conv2dGeometry(node: Node, inputs: readonly (ValueInfo | undefined)[]): Conv2dGeometry {
+/**
+ * A Conv-like node's 2-D geometry in `want` layout (NCHW unless the op is a channels-last kernel),
+ * in channels-first terms either way (errors name the node and its op, and point to Conv).
+ */
+export function conv2dGeometry(node: Node, inputs: readonly (ValueInfo | undefined)[], want: "NCHW" | "NHWC" = "NCHW"): Conv2dGeometry {
   const x = inputs[0];
   if (x !== undefined && x.shape.length !== 4) {
-    fail("bad-shape", nodeLabel(node), `${node.op} takes 2-D convolutions (input [N, C, H, W]), got an input of rank ${x.shape.length}; use Conv for this layer`);
+    const dims = want === "NCHW" ? "[N, C, H, W]" : "[N, H, W, C]";
+    fail("bad-shape", nodeLabel(node), `${node.op} takes 2-D convolutions (input ${dims}), got an input of rank ${x.shape.length}; use Conv for this layer`);
   }
   const { plan, layout } = planLaidOutConv(node, inputs);
-  if (layout !== "NCHW") fail("bad-attribute", nodeLabel(node), `${node.op} takes NCHW convolutions only; use Conv for this layer`);
+  if (layout !== want) fail("bad-attribute", nodeLabel(node), `${node.op} takes ${want} convolutions only; use Conv for this layer`);
   const w = plan.win;
   return {
     n: plan.batch,

@@ -15,6 +15,7 @@ import { MOD_SHIFT_OPS } from "./mod-shift.js";
 // neural-network layers
 import { CONV_OPS } from "./conv.js";
 import { CONV_GEMM_OPS } from "./conv-gemm.js";
+import { CONV_GEMM_NHWC_OPS } from "./conv-gemm-nhwc.js";
 import { CONV_DEPTHWISE_OPS } from "./conv-depthwise.js";
 import { CONV_WINOGRAD_OPS } from "./conv-winograd.js";
 import { MATMUL_OPS } from "./matmul.js";
@@ -77,6 +78,7 @@ export const CORE_OPS: readonly OpDef[] = [
   ...MOD_SHIFT_OPS,
   ...CONV_OPS,
   ...CONV_GEMM_OPS,
+  ...CONV_GEMM_NHWC_OPS,
   ...CONV_DEPTHWISE_OPS,
   ...CONV_WINOGRAD_OPS,
   ...MATMUL_OPS,
