@@ -1,0 +1,116 @@
+import type { ClassId, ENode } from "../enode.js";
+import type { CostFunction } from "../extract.js";
+import { EgretError } from "../../errors.js";
+import type { Node, ValueInfo } from "../../ir/graph.js";
+import { getOp } from "../../ir/registry.js";
+import { bytesOf } from "../../ir/ops/quant/patch/plan.js";
+import { encodeStages, isPatchableOp, stageAttrs, type StageSpec } from "../../ir/ops/quant/patch/stages.js";
+import { decodeAttrs, encodeAttrs } from "./attrs-codec.js";
+import type { EncodedGraph } from "./encode.js";
+
+/**
+ * Patch-based execution offered by the e-graph: for every class computed by an integer window
+ * layer (conv, depthwise, pool) whose input is again such a layer, QPatchBands nodes that compute
+ * the same value from the chain's input, band by band (src/ir/ops/quant/patch/), are added to the
+ * class beside the layer-by-layer program, for each chain depth and band height below. Each costs
+ * more than the plain chain (recomputed halo rows, more kernel calls), so cost-only extraction
+ * never picks one; SRAM-budgeted selection (sram-select.ts) measures them with the planner.
+ */
+
+/** Chain depths offered (layers per patch chain). Deeper chains grow the halo. */
+export const PATCH_DEPTHS: readonly number[] = [2, 3, 4, 5];
+/** Output rows per band offered. */
+export const PATCH_BAND_ROWS: readonly number[] = [1, 2, 4];
+/** Offers whose recomputation exceeds this fraction of the chain's MACs are not made. */
+export const PATCH_MAX_MAC_OVERHEAD = 1;
+
+/** A QPatchBands e-node added to a class, to find it again after rebuilds. */
+export interface PatchOffer {
+  readonly classId: ClassId;
+  readonly attrs: string;
+  /** MACs of the patched chain and of the same layers run once over whole tensors. */
+  readonly macs: number;
+  readonly plainMacs: number;
+  readonly depth: number;
+  readonly bandRows: number;
+}
+
+interface Layer {
+  readonly node: ENode;
+  readonly classId: ClassId;
+}
+
+/** Adds the QPatchBands alternatives to `encoded`'s e-graph (then rebuilds it); returns them. */
+export function offerPatchedStages(encoded: EncodedGraph, cost: CostFunction): PatchOffer[] {
+  const { egraph } = encoded;
+  const offers: PatchOffer[] = [];
+  const layerOf = (cls: ClassId): Layer | undefined => {
+    const id = egraph.find(cls);
+    const nodes = egraph.getClass(id).nodes.filter((n) => isPatchableOp(n.op) && n.children.length >= 1);
+    nodes.sort((a, b) => cost(a, () => 0) - cost(b, () => 0));
+    return nodes[0] === undefined ? undefined : { node: nodes[0], classId: id };
+  };
+  const maxDepth = Math.max(...PATCH_DEPTHS);
+  for (const end of egraph.classIds()) {
+    const chain: Layer[] = [];
+    for (let layer = layerOf(end); layer !== undefined && chain.length < maxDepth; layer = layerOf(layer.node.children[0]!)) chain.unshift(layer);
+    for (const depth of PATCH_DEPTHS) {
+      if (depth > chain.length) break;
+      for (const bandRows of PATCH_BAND_ROWS) {
+        const layers = chain.slice(chain.length - depth);
+        if (!hidesPeak(encoded, layers)) continue;
+        const offer = makeOffer(encoded, layers, bandRows);
+        if (offer !== undefined && offer.macs <= (1 + PATCH_MAX_MAC_OVERHEAD) * offer.plainMacs) offers.push(offer);
+      }
+    }
+  }
+  egraph.rebuild();
+  return offers.map((o) => ({ ...o, classId: egraph.find(o.classId) }));
+}
+
+/**
+ * Whether the chain's largest intermediate tensor is larger than its input and its output: only
+ * then can running it in bands lower the peak (otherwise a whole tensor as large stays live).
+ */
+function hidesPeak({ egraph }: EncodedGraph, chain: readonly Layer[]): boolean {
+  const bytes = (c: ClassId) => egraph.data(c).types.reduce((s, t) => s + bytesOf(t), 0);
+  const inner = Math.max(...chain.slice(0, -1).map((l) => bytes(l.classId)));
+  return inner > bytes(chain[0]!.node.children[0]!) && inner > bytes(chain[chain.length - 1]!.classId);
+}
+
+/** The patch node for one chain and band height, added and united with the chain's class; undefined when it does not apply. */
+function makeOffer(encoded: EncodedGraph, chain: readonly Layer[], bandRows: number): PatchOffer | undefined {
+  const { egraph, context } = encoded;
+  const stages: StageSpec[] = [];
+  const children: ClassId[] = [chain[0]!.node.children[0]!];
+  for (const layer of chain) {
+    const attrs = stageAttrs({ name: "", op: layer.node.op, inputs: [], outputs: [], attrs: decodeAttrs(layer.node.attrs, context.table) });
+    if (attrs === undefined) return undefined;
+    stages.push({ op: layer.node.op, attrs, extraInputs: layer.node.children.length - 1 });
+    children.push(...layer.node.children.slice(1));
+  }
+  const attrs = encodeAttrs({ stages: encodeStages(stages), band_rows: bandRows }, context.table);
+  const enode: ENode = { op: "QPatchBands", attrs, children };
+  const typeOf = (c: ClassId): ValueInfo | undefined => (egraph.getClass(egraph.find(c)).nodes.some((n) => n.op === "None") ? undefined : egraph.data(c).types[0]);
+  const inputs = children.map(typeOf);
+  const node: Node = { name: "patch", op: "QPatchBands", inputs: children.map((c, i) => (inputs[i] === undefined ? "" : `in${i}`)), outputs: ["out"], attrs: decodeAttrs(attrs, context.table) };
+  let macs: number;
+  try {
+    macs = getOp("QPatchBands")!.macs!(node, inputs, []);
+  } catch (e) {
+    if (e instanceof EgretError) return undefined; // not a chain the bands can run (batch > 1, too few rows...)
+    throw e;
+  }
+  let plainMacs = 0;
+  let at = 1;
+  for (const [i, layer] of chain.entries()) {
+    const extras = inputs.slice(at, at + stages[i]!.extraInputs);
+    at += stages[i]!.extraInputs;
+    const x = egraph.data(layer.node.children[0]!).types[0];
+    const stageNode: Node = { name: "layer", op: layer.node.op, inputs: ["x", ...extras.map((t, k) => (t === undefined ? "" : `e${k}`))], outputs: ["y"], attrs: decodeAttrs(layer.node.attrs, context.table) };
+    plainMacs += getOp(layer.node.op)!.macs?.(stageNode, [x, ...extras], egraph.data(layer.classId).types) ?? 0;
+  }
+  const id = egraph.add(enode);
+  egraph.union(id, chain[chain.length - 1]!.classId);
+  return { classId: id, attrs, macs, plainMacs, depth: chain.length, bandRows };
+}

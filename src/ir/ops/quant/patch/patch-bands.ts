@@ -1,0 +1,82 @@
+import type { EmitCtx } from "../../../../codegen/emit-ctx.js";
+import { DTYPES } from "../../../dtype.js";
+import type { ValueInfo } from "../../../graph.js";
+import type { OpDef } from "../../../op.js";
+import { getOp, registerOps } from "../../../registry.js";
+import type { Tensor } from "../../../tensor.js";
+import { BAND_IN, BAND_OUT, patchScratch, planPatch, type BandLayer, type PatchPlan } from "./plan.js";
+
+/**
+ * QPatchBands: a chain of integer window layers (conv, depthwise, pool) run over row bands of its
+ * output, so that no intermediate tensor of the chain ever exists whole: each band computes the
+ * rows of every layer it needs (the receptive field, recomputing the halo rows it shares with
+ * its neighbours) in two small band buffers, and the last layer writes its rows of the output.
+ * Semantics are the chain's (`evaluate` runs it layer by layer on whole tensors); the C calls
+ * each layer's own kernel (generic or target-optimised) on the band's rows, which computes
+ * bit-identical values (band-geometry.ts). Attributes: `stages` (stages.ts), `band_rows`.
+ * Offered by the optimizer beside the layer-by-layer program (src/egraph/ir/patch-offer.ts).
+ */
+
+function bandCtx(ctx: EmitCtx, layer: BandLayer, inPtr: string, outPtr: string): EmitCtx {
+  return {
+    ...ctx,
+    ptr: (name) => (name === BAND_IN ? inPtr : name === BAND_OUT ? outPtr : ctx.ptr(name)),
+    info: (name): ValueInfo => (name === BAND_IN ? layer.inputs[0]! : name === BAND_OUT ? layer.output : ctx.info(name)),
+  };
+}
+
+/** `count` elements past a typed pointer expression. */
+function advance(ptr: string, count: number): string {
+  return count === 0 ? ptr : `(${ptr} + ${count})`;
+}
+
+function emitBands(plan: PatchPlan, input: string, output: string, ctx: EmitCtx): void {
+  const scratch = patchScratch(plan);
+  const last = plan.stages.length - 1;
+  const buffer = (i: number, v: ValueInfo) => `((${DTYPES[v.dtype].ctype} *)((uint8_t *)${ctx.scratch()} + ${scratch.bufferOffsets[i % 2]}))`;
+  const rowElements = (v: ValueInfo) => v.shape[2]! * v.shape[3]!;
+  plan.bands.forEach((band, b) => {
+    ctx.line(`/* band ${b + 1}/${plan.bands.length}: output rows ${band[last]!.rows.outStart}..${band[last]!.rows.outEnd - 1} */`);
+    band.forEach((layer, i) => {
+      const inPtr = i === 0 ? advance(ctx.ptr(input), layer.rows.inStart * rowElements(plan.types[0]!)) : buffer(i - 1, layer.inputs[0]!);
+      const outPtr = i === last ? advance(ctx.ptr(output), layer.rows.outStart * rowElements(plan.types[last + 1]!)) : buffer(i, layer.output);
+      getOp(layer.node.op)!.emitC!(layer.node, bandCtx(ctx, layer, inPtr, outPtr));
+    });
+  });
+}
+
+export const patchBandsOp: OpDef = {
+  name: "QPatchBands",
+  family: "quant",
+  dataTypes: "int8, int16 (the layers' own types)",
+  inputs: { min: 3, max: Number.MAX_SAFE_INTEGER },
+  outputs: { min: 1, max: 1 },
+  infer(node, inputs) {
+    const plan = planPatch(node, inputs);
+    return [plan.types[plan.types.length - 1]!];
+  },
+  evaluate(node, inputs) {
+    const plan = planPatch(node, inputs.map((t) => (t === undefined ? undefined : { dtype: t.dtype, shape: t.shape })));
+    const values = new Map<string, Tensor | undefined>(node.inputs.map((name, i) => [name, inputs[i]]));
+    for (const stage of plan.stages) {
+      const [out] = getOp(stage.op)!.evaluate(stage, stage.inputs.map((n) => (n === "" ? undefined : values.get(n))));
+      values.set(stage.outputs[0]!, out);
+    }
+    return [values.get(node.outputs[0]!)!];
+  },
+  scratchBytes(node, inputs) {
+    return patchScratch(planPatch(node, inputs)).totalBytes;
+  },
+  emitC(node, ctx) {
+    const plan = planPatch(node, node.inputs.map((t) => (t === "" ? undefined : ctx.info(t))));
+    emitBands(plan, node.inputs[0]!, node.outputs[0]!, ctx);
+  },
+  macs(node, inputs) {
+    // Every band's layers, halo rows included: the recomputation is part of the price.
+    let macs = 0;
+    for (const band of planPatch(node, inputs).bands) for (const l of band) macs += getOp(l.node.op)!.macs?.(l.node, l.inputs, [l.output]) ?? 0;
+    return macs;
+  },
+};
+
+registerOps([patchBandsOp]);
