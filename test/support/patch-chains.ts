@@ -40,7 +40,8 @@ function rows(t: Tensor, start: number, end: number): Tensor {
 export function evaluateByBands(node: Node, inputs: readonly (Tensor | undefined)[]): Tensor {
   const plan = planPatch(node, inputs.map((t) => (t === undefined ? undefined : { dtype: t.dtype, shape: t.shape })));
   const values = new Map<string, Tensor | undefined>(node.inputs.map((name, i) => [name, inputs[i]]));
-  const outType = plan.types[plan.types.length - 1]!;
+  // With a global pool last, the bands produce its input, pooled once at the end.
+  const outType = plan.types[plan.bands[0]!.length]!;
   const rowElements = outType.shape[2]! * outType.shape[3]!;
   const out = new Tensor(outType.dtype, outType.shape);
   for (const band of plan.bands) {
@@ -52,5 +53,6 @@ export function evaluateByBands(node: Node, inputs: readonly (Tensor | undefined
     const start = band[band.length - 1]!.rows.outStart * rowElements;
     (out.data as Int8Array).set(x.data as Int8Array, start);
   }
-  return out;
+  const pool = plan.pool === undefined ? undefined : plan.stages[plan.stages.length - 1]!;
+  return pool === undefined ? out : getOp(pool.op)!.evaluate(pool, [out])[0]!;
 }

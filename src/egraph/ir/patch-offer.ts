@@ -4,7 +4,7 @@ import { EgretError } from "../../errors.js";
 import type { Node, ValueInfo } from "../../ir/graph.js";
 import { getOp } from "../../ir/registry.js";
 import { bytesOf } from "../../ir/ops/quant/patch/plan.js";
-import { encodeStages, isPatchableOp, stageAttrs, type StageSpec } from "../../ir/ops/quant/patch/stages.js";
+import { encodeStages, isPatchableOp, isPoolOp, stageAttrs, type StageSpec } from "../../ir/ops/quant/patch/stages.js";
 import { decodeAttrs, encodeAttrs } from "./attrs-codec.js";
 import type { EncodedGraph } from "./encode.js";
 
@@ -23,6 +23,14 @@ export const PATCH_DEPTHS: readonly number[] = [2, 3, 4, 5];
 export const PATCH_BAND_ROWS: readonly number[] = [1, 2, 4];
 /** Offers whose recomputation exceeds this fraction of the chain's MACs are not made. */
 export const PATCH_MAX_MAC_OVERHEAD = 1;
+
+/**
+ * Chains ending in a global pool (its whole input to one pixel) run band by band into per-channel
+ * sums, so no tensor of the chain exists whole: they are offered up to this depth, with a larger
+ * recomputation allowance (the budget decides whether it is worth it).
+ */
+export const PATCH_POOL_DEPTH = 12;
+export const PATCH_POOL_MAX_MAC_OVERHEAD = 4;
 
 /** A QPatchBands e-node added to a class, to find it again after rebuilds. */
 export interface PatchOffer {
@@ -50,22 +58,28 @@ export function offerPatchedStages(encoded: EncodedGraph, cost: CostFunction): P
     nodes.sort((a, b) => cost(a, () => 0) - cost(b, () => 0));
     return nodes[0] === undefined ? undefined : { node: nodes[0], classId: id };
   };
-  const maxDepth = Math.max(...PATCH_DEPTHS);
   for (const end of egraph.classIds()) {
     const chain: Layer[] = [];
-    for (let layer = layerOf(end); layer !== undefined && chain.length < maxDepth; layer = layerOf(layer.node.children[0]!)) chain.unshift(layer);
-    for (const depth of PATCH_DEPTHS) {
+    for (let layer = layerOf(end); layer !== undefined && chain.length < PATCH_POOL_DEPTH; layer = layerOf(layer.node.children[0]!)) chain.unshift(layer);
+    const pooled = chain.length > 0 && endsInGlobalPool(encoded, chain[chain.length - 1]!);
+    const depths = pooled ? [...PATCH_DEPTHS, PATCH_POOL_DEPTH].filter((d, i, all) => all.indexOf(d) === i).map((d) => Math.min(d, chain.length)) : PATCH_DEPTHS;
+    for (const depth of new Set(depths)) {
       if (depth > chain.length) break;
       for (const bandRows of PATCH_BAND_ROWS) {
         const layers = chain.slice(chain.length - depth);
         if (!hidesPeak(encoded, layers)) continue;
         const offer = makeOffer(encoded, layers, bandRows);
-        if (offer !== undefined && offer.macs <= (1 + PATCH_MAX_MAC_OVERHEAD) * offer.plainMacs) offers.push(offer);
+        if (offer !== undefined && offer.macs <= (1 + (pooled ? PATCH_POOL_MAX_MAC_OVERHEAD : PATCH_MAX_MAC_OVERHEAD)) * offer.plainMacs) offers.push(offer);
       }
     }
   }
   egraph.rebuild();
   return offers.map((o) => ({ ...o, classId: egraph.find(o.classId) }));
+}
+
+function endsInGlobalPool({ egraph }: EncodedGraph, layer: Layer): boolean {
+  const out = egraph.data(layer.classId).types[0];
+  return isPoolOp(layer.node.op) && out !== undefined && out.shape[1] === 1 && out.shape[2] === 1;
 }
 
 /**

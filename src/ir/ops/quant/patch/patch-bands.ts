@@ -4,6 +4,7 @@ import type { ValueInfo } from "../../../graph.js";
 import type { OpDef } from "../../../op.js";
 import { getOp, registerOps } from "../../../registry.js";
 import type { Tensor } from "../../../tensor.js";
+import { poolAccumulator } from "./pool-accumulate.js";
 import { BAND_IN, BAND_OUT, patchScratch, planPatch, type BandLayer, type PatchPlan } from "./plan.js";
 
 /**
@@ -32,17 +33,23 @@ function advance(ptr: string, count: number): string {
 
 function emitBands(plan: PatchPlan, input: string, output: string, ctx: EmitCtx): void {
   const scratch = patchScratch(plan);
-  const last = plan.stages.length - 1;
-  const buffer = (i: number, v: ValueInfo) => `((${DTYPES[v.dtype].ctype} *)((uint8_t *)${ctx.scratch()} + ${scratch.bufferOffsets[i % 2]}))`;
+  const last = plan.bands[0]!.length - 1;
+  const bytes = `((uint8_t *)${ctx.scratch()})`;
+  const buffer = (i: number, v: ValueInfo) => `((${DTYPES[v.dtype].ctype} *)(${bytes} + ${scratch.bufferOffsets[i % 2]}))`;
   const rowElements = (v: ValueInfo) => v.shape[2]! * v.shape[3]!;
+  const pool = plan.pool === undefined ? undefined : poolAccumulator(ctx, plan.pool, `((int32_t *)(${bytes} + ${scratch.poolOffset}))`);
+  pool?.start();
   plan.bands.forEach((band, b) => {
-    ctx.line(`/* band ${b + 1}/${plan.bands.length}: output rows ${band[last]!.rows.outStart}..${band[last]!.rows.outEnd - 1} */`);
+    const rows = band[last]!.rows;
+    ctx.line(`/* band ${b + 1}/${plan.bands.length}: rows ${rows.outStart}..${rows.outEnd - 1} of ${pool === undefined ? "the output" : "the pooled tensor"} */`);
     band.forEach((layer, i) => {
       const inPtr = i === 0 ? advance(ctx.ptr(input), layer.rows.inStart * rowElements(plan.types[0]!)) : buffer(i - 1, layer.inputs[0]!);
-      const outPtr = i === last ? advance(ctx.ptr(output), layer.rows.outStart * rowElements(plan.types[last + 1]!)) : buffer(i, layer.output);
+      const outPtr = i === last && pool === undefined ? advance(ctx.ptr(output), layer.rows.outStart * rowElements(plan.types[last + 1]!)) : buffer(i, layer.output);
       getOp(layer.node.op)!.emitC!(layer.node, bandCtx(ctx, layer, inPtr, outPtr));
     });
+    pool?.add(buffer(last, band[last]!.output), (rows.outEnd - rows.outStart) * band[last]!.output.shape[2]!);
   });
+  pool?.end(ctx.ptr(output));
 }
 
 export const patchBandsOp: OpDef = {

@@ -4,7 +4,8 @@ import { nodeLabel, type Node, type ValueInfo } from "../../../graph.js";
 import { DTYPES } from "../../../dtype.js";
 import { getOp } from "../../../registry.js";
 import { allBands, type LayerBand, type RowWindow } from "./band-geometry.js";
-import { decodeStages, inferChain, rowWindow, stageNodes } from "./stages.js";
+import { readActRange } from "../qparams.js";
+import { decodeStages, inferChain, isPoolOp, rowWindow, stageNodes } from "./stages.js";
 
 /** Tensor names a band's layer node reads and writes (the emitter maps them to row slices). */
 export const BAND_IN = "band:in";
@@ -18,8 +19,25 @@ export interface BandLayer {
   readonly rows: LayerBand;
 }
 
+/**
+ * A last layer that pools its whole int8 input to one pixel per channel: instead of banding its
+ * one output row (which needs every input row), the bands run the layers before it and add their
+ * rows into one int32 sum (or max) per channel, finished once after the last band exactly as the
+ * pool kernel rounds (runtime-c/kernels/qpool_i8.c).
+ */
+export interface GlobalPool {
+  readonly isMax: boolean;
+  readonly channels: number;
+  /** Pixels in the window (every input pixel: no padding). */
+  readonly count: number;
+  readonly actMin: number;
+  readonly actMax: number;
+}
+
 export interface PatchPlan {
   readonly stages: readonly Node[];
+  /** The last layer when it is accumulated band by band rather than banded. */
+  readonly pool: GlobalPool | undefined;
   /** types[i]: layer i's input; the last entry: the chain's output. */
   readonly types: readonly ValueInfo[];
   readonly windows: readonly RowWindow[];
@@ -37,14 +55,16 @@ export function planPatch(node: Node, inputs: readonly (ValueInfo | undefined)[]
   if (stages.length < 2) fail("bad-attribute", nodeLabel(node), `a patch chain needs at least 2 layers, got ${stages.length}`);
   const infos = new Map<string, ValueInfo | undefined>(node.inputs.map((name, i) => [name, inputs[i]]));
   const types = inferChain(stages, infos);
+  const pool = globalPool(stages[stages.length - 1]!, types[stages.length - 1]!, types[stages.length]!);
+  const banded = pool === undefined ? stages : stages.slice(0, -1);
   const bandRows = attrInt(node, "band_rows");
-  const outHeight = types[types.length - 1]!.shape[1]!;
+  const outHeight = types[banded.length]!.shape[1]!;
   if (!(bandRows >= 1 && bandRows < outHeight)) fail("bad-attribute", nodeLabel(node), `attribute "band_rows" must be from 1 to ${outHeight - 1} (the output has ${outHeight} rows), got ${bandRows}`);
   const weightsOf = (stage: Node) => (stage.inputs[1] === undefined || stage.inputs[1] === "" ? undefined : infos.get(stage.inputs[1]));
-  const windows = stages.map((s, i) => rowWindow(s, weightsOf(s), types[i]!.shape[1]!, types[i + 1]!.shape[1]!));
+  const windows = banded.map((s, i) => rowWindow(s, weightsOf(s), types[i]!.shape[1]!, types[i + 1]!.shape[1]!));
   const bands = allBands(windows, bandRows).map((rows) =>
     rows.map((r, i): BandLayer => {
-      const stage = stages[i]!;
+      const stage = banded[i]!;
       const pads = attrInts(stage, "pads", [0, 0, 0, 0]);
       const bandNode: Node = { ...stage, inputs: [BAND_IN, ...stage.inputs.slice(1)], outputs: [BAND_OUT], attrs: { ...stage.attrs, pads: [r.padTop, pads[1]!, r.padBottom, pads[3]!] } };
       const [, , w, c] = types[i]!.shape as [number, number, number, number];
@@ -54,7 +74,16 @@ export function planPatch(node: Node, inputs: readonly (ValueInfo | undefined)[]
       return { node: bandNode, inputs: bandInputs, output: output!, rows: r };
     }),
   );
-  return { stages, types, windows, bands, bandRows };
+  return { stages, pool, types, windows, bands, bandRows };
+}
+
+function globalPool(stage: Node, x: ValueInfo, y: ValueInfo): GlobalPool | undefined {
+  if (!isPoolOp(stage.op) || x.dtype !== "int8" || y.shape[1] !== 1 || y.shape[2] !== 1) return undefined;
+  const [, h, w, c] = x.shape as [number, number, number, number];
+  const kernel = attrInts(stage, "kernel");
+  if (kernel[0] !== h || kernel[1] !== w || attrInts(stage, "pads", [0, 0, 0, 0]).some((p) => p !== 0)) return undefined;
+  const act = readActRange(stage, "int8");
+  return { isMax: stage.op === "QMaxPool2D", channels: c, count: h * w, actMin: act.min, actMax: act.max };
 }
 
 export const PATCH_ALIGNMENT = 16;
@@ -63,29 +92,33 @@ const align = (n: number) => Math.ceil(n / PATCH_ALIGNMENT) * PATCH_ALIGNMENT;
 /**
  * The node's scratch memory: the largest scratch any layer's kernel needs on a band, then two
  * band buffers used in turn (layer i writes buffer i % 2, layer i+1 reads it), each as large as
- * the largest band output it holds. The last layer writes the node's output directly.
+ * the largest band output it holds, then a global pool's int32 sums. The last banded layer
+ * writes the node's output directly, unless a global pool follows it.
  */
 export interface PatchScratch {
   readonly kernelBytes: number;
   /** Offsets of the two band buffers within the scratch. */
   readonly bufferOffsets: readonly [number, number];
+  /** Offset of the global pool's per-channel int32 sums. */
+  readonly poolOffset: number;
   readonly totalBytes: number;
 }
 
 export function patchScratch(plan: PatchPlan): PatchScratch {
   let kernelBytes = 0;
   const buffer = [0, 0];
-  const last = plan.stages.length - 1;
+  const last = plan.bands[0]!.length - 1;
   for (const band of plan.bands) {
     band.forEach((layer, i) => {
       const op = getOp(layer.node.op)!;
       kernelBytes = Math.max(kernelBytes, op.scratchBytes?.(layer.node, layer.inputs, [layer.output]) ?? 0);
-      if (i < last) buffer[i % 2] = Math.max(buffer[i % 2]!, bytesOf(layer.output));
+      if (i < last || plan.pool !== undefined) buffer[i % 2] = Math.max(buffer[i % 2]!, bytesOf(layer.output));
     });
   }
   const k = align(kernelBytes);
   const a = align(buffer[0]!);
-  return { kernelBytes: k, bufferOffsets: [k, k + a], totalBytes: k + a + align(buffer[1]!) };
+  const b = align(buffer[1]!);
+  return { kernelBytes: k, bufferOffsets: [k, k + a], poolOffset: k + a + b, totalBytes: k + a + b + align(4 * (plan.pool?.channels ?? 0)) };
 }
 
 export function bytesOf(v: ValueInfo): number {

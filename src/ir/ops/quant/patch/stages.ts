@@ -22,6 +22,10 @@ const CONV_OPS: ReadonlySet<string> = new Set(["QConv2D", "QDepthwiseConv2D", "Q
 /** Window layers with a `kernel` attribute. */
 const POOL_OPS: ReadonlySet<string> = new Set(["QAveragePool2D", "QMaxPool2D"]);
 
+export function isPoolOp(op: string): boolean {
+  return POOL_OPS.has(op);
+}
+
 /** Ops a patch chain may hold: integer NHWC window kernels whose taps outside the input are skipped. */
 export function isPatchableOp(op: string): boolean {
   return CONV_OPS.has(op) || POOL_OPS.has(op);
