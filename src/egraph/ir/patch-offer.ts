@@ -62,9 +62,10 @@ export function offerPatchedStages(encoded: EncodedGraph, cost: CostFunction): P
     const chain: Layer[] = [];
     for (let layer = layerOf(end); layer !== undefined && chain.length < PATCH_POOL_DEPTH; layer = layerOf(layer.node.children[0]!)) chain.unshift(layer);
     const pooled = chain.length > 0 && endsInGlobalPool(encoded, chain[chain.length - 1]!);
-    const depths = pooled ? [...PATCH_DEPTHS, PATCH_POOL_DEPTH].filter((d, i, all) => all.indexOf(d) === i).map((d) => Math.min(d, chain.length)) : PATCH_DEPTHS;
-    for (const depth of new Set(depths)) {
-      if (depth > chain.length) break;
+    // A pooled chain is also offered whole: only then does no tensor before the pool exist whole.
+    const depths = new Set(pooled ? [...PATCH_DEPTHS, chain.length] : PATCH_DEPTHS);
+    for (const depth of depths) {
+      if (depth > chain.length) continue;
       for (const bandRows of PATCH_BAND_ROWS) {
         const layers = chain.slice(chain.length - depth);
         if (!hidesPeak(encoded, layers)) continue;
