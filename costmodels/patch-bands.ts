@@ -13,7 +13,7 @@ export function withPatchBandPrices(model: CostModel): CostModel {
     nodeCost(node, inputs, outputs) {
       if (node.op !== "QPatchBands") return model.nodeCost(node, inputs, outputs);
       let total: CostVector = {};
-      for (const band of planPatch(node, inputs).bands) for (const l of band) total = addCosts(total, model.nodeCost(l.node, l.inputs, [l.output]));
+      for (const band of planPatch(node, inputs).bands) for (const { call: c } of band) if (c !== undefined) total = addCosts(total, model.nodeCost(c.node, c.inputs, [c.output]));
       return total;
     },
   };

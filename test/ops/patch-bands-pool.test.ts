@@ -44,7 +44,7 @@ describe("patch chains ending in a global pool", () => {
     for (const n of graph.nodes) byChain.set(n.name.split("_")[0]!, [...(byChain.get(n.name.split("_")[0]!) ?? []), n.name]);
     [...byChain.values()].forEach((names, k) => {
       const pooledRows = graph.values.get(names[names.length - 2]!)!.shape[1]!;
-      if (pooledRows >= 2) patched = patchGraph(patched, names, 1 + (k % (pooledRows - 1)));
+      if (pooledRows >= 2) patched = patchGraph(patched, names, 1 + (k % (pooledRows - 1)), k % 3 === 1);
     });
     const patches = patched.nodes.filter((n) => n.op === "QPatchBands");
     expect(patches.length).toBeGreaterThanOrEqual(4);

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileGraph, runGraph } from "../../src/index.js";
-import { chainBand } from "../../src/ir/ops/quant/patch/band-geometry.js";
+import { cachedBands, chainBand } from "../../src/ir/ops/quant/patch/band-geometry.js";
 import { planPatch } from "../../src/ir/ops/quant/patch/plan.js";
 import type { Graph, Node } from "../../src/ir/graph.js";
 import type { Tensor } from "../../src/ir/tensor.js";
@@ -12,7 +12,8 @@ import { chainArb, chainsGraph, type ChainSpec } from "../schedule/in-place-chai
 /**
  * Patch-based execution (QPatchBands) on random int8 conv / depthwise / pool stacks: every chain
  * run band by band computes exactly the bytes of the layer-by-layer program, in TypeScript
- * (each layer's evaluator on its band's rows) and in the generated C (under ASan/UBSan).
+ * (each layer's evaluator on its band's rows) and in the generated C (under ASan/UBSan), with
+ * halo rows recomputed (even chains) or kept from band to band (odd chains).
  */
 
 const WINDOW_KINDS = new Set(["conv", "depthwise", "avg", "max"]);
@@ -28,12 +29,11 @@ function patchEveryChain(graph: Graph, bandSeed: number): { patched: Graph; patc
     const chain = n.name.split("_")[0]!;
     byChain.set(chain, [...(byChain.get(chain) ?? []), n.name]);
   }
-  for (const names of byChain.values()) {
-    if (names.length < 2) continue;
+  [...byChain.values()].forEach((names, k) => {
     const outRows = graph.values.get(names[names.length - 1]!)!.shape[1]!;
-    if (outRows < 2) continue;
-    patched = patchGraph(patched, names, 1 + ((bandSeed + names.length) % (outRows - 1)));
-  }
+    if (names.length < 2 || outRows < 2) return;
+    patched = patchGraph(patched, names, 1 + ((bandSeed + names.length) % (outRows - 1)), k % 2 === 1);
+  });
   return { patched, patches: patched.nodes.filter((n) => n.op === "QPatchBands") };
 }
 
@@ -55,6 +55,21 @@ describe("band geometry", () => {
   });
 });
 
+describe("halo caching", () => {
+  it("computes every row once and holds about one kernel window per layer (kws_ref_model's stack)", () => {
+    const dw = { kernel: 3, stride: 1, dilation: 1, padTop: 1, inHeight: 25, outHeight: 25 };
+    const pw = { kernel: 1, stride: 1, dilation: 1, padTop: 0, inHeight: 25, outHeight: 25 };
+    const first = { kernel: 10, stride: 2, dilation: 1, padTop: 4, inHeight: 49, outHeight: 25 };
+    const layers = [first, dw, pw, dw, pw, dw, pw, dw, pw];
+    const steps = cachedBands(layers, 1);
+    const computed = layers.map((_, i) => steps.reduce((sum, step) => sum + (step[i]!.compute === undefined ? 0 : step[i]!.compute!.outEnd - step[i]!.compute!.outStart), 0));
+    expect(computed).toEqual(layers.map(() => 25));
+    const held = layers.map((_, i) => Math.max(...steps.map((step) => step[i]!.held.end - step[i]!.held.start)));
+    // A layer read by a 3x3 depthwise holds 3 rows, one read by a 1x1 convolution 1.
+    expect(held).toEqual([3, 1, 3, 1, 3, 1, 3, 1, 1]);
+  });
+});
+
 describe("patch-based programs on random layer stacks", () => {
   for (let batch = 0; batch < 2; batch++) {
     it(`batch ${batch}: band by band equals the layer-by-layer program (TypeScript and C)`, async () => {
@@ -66,13 +81,16 @@ describe("patch-based programs on random layer stacks", () => {
       for (const [name, t] of graph.constants) values.set(name, t);
       const plain = runGraph({ ...graph, outputs: graph.nodes.map((n) => ({ name: n.outputs[0]!, ...graph.values.get(n.outputs[0]!)! })) }, feeds);
       graph.nodes.forEach((n, i) => values.set(n.outputs[0]!, plain[i]!));
-      let halo = 0;
+      let bands = 0;
+      let keptRows = 0;
       for (const p of patches) {
         const banded = evaluateByBands(p, p.inputs.map((n) => values.get(n)));
         expect(Array.from(banded.bytes()), `${p.name} band by band`).toEqual(Array.from(values.get(p.outputs[0]!)!.bytes()));
         const plan = planPatch(p, p.inputs.map((n) => graph.values.get(n)));
-        halo += plan.bands.length;
+        bands += plan.bands.length;
+        for (const band of plan.bands) for (const l of band) keptRows += l.kept?.rows ?? 0;
       }
+      expect(keptRows, "halo rows kept by the caching chains").toBeGreaterThan(0);
       const a = compileGraph(patched, { optimize: false });
       const b = compileGraph(graph, { optimize: false });
       const [got, want] = await Promise.all([
@@ -80,7 +98,7 @@ describe("patch-based programs on random layer stacks", () => {
         buildAndRunAsync(b.files, graph.outputs, feeds, { cflags: "-O2 -std=c99 -Wall -Wextra -Werror" }),
       ]);
       got.forEach((t, i) => expect(Array.from(t.bytes()), `output ${graph.outputs[i]!.name}`).toEqual(Array.from(want[i]!.bytes())));
-      console.log(`batch ${batch}: ${patches.length} patch chains, ${halo} bands, arena ${a.summary.arenaBytes} B patched vs ${b.summary.arenaBytes} B layer by layer`);
+      console.log(`batch ${batch}: ${patches.length} patch chains, ${bands} bands, ${keptRows} halo rows kept, arena ${a.summary.arenaBytes} B patched vs ${b.summary.arenaBytes} B layer by layer`);
     });
   }
 });

@@ -9,8 +9,9 @@ import { sharedFor } from "../support/shared-skip.js";
 
 /**
  * Patch-based execution on person_detect int8: under an SRAM budget of half its layer-wise bound
- * (27,648 B) the optimizer picks a QPatchBands program for the first layers, the host arena
- * falls to 20,480 B (37,296 B layer by layer with in-place execution), and the C (under
+ * (27,648 B) the optimizer picks a QPatchBands program for the first layers (halo rows kept, no
+ * recomputation), the host arena falls to 23,040 B (37,296 B layer by layer with in-place
+ * execution), and the C (under
  * ASan/UBSan) still matches TFLite Micro bit for bit on the 8 multi/ golden pairs.
  * A budget below every candidate fails naming the smallest arena reached. kws_ref_model at
  * --sram-budget 8000 (half its layer-wise bound): its whole conv stack and global average pool as
@@ -38,7 +39,7 @@ describe("patch-based execution on person_detect and kws_ref_model", () => {
     expect(patches.length).toBe(1);
     expect(used).toMatch(/^patch\(/);
     expect(result.summary.arenaBytes).toBeLessThanOrEqual(27_648);
-    expect(result.summary.arenaBytes).toBe(20_480);
+    expect(result.summary.arenaBytes).toBe(23_040);
     await expectGoldenPairs(shared, "person_detect", result.files);
   });
 

@@ -21,7 +21,7 @@ export function patchCandidates(encoded: EncodedGraph, base: CostFunction, offer
       if (node.attrs !== offer.attrs || cls === undefined || egraph.find(cls) !== target) return Infinity;
       return node.children.reduce((sum, child) => sum + childCost(child), 0);
     };
-    const label = `patch(${offer.depth} layers to e-class ${target}, ${offer.bandRows} rows/band, MACs x${(offer.macs / offer.plainMacs).toFixed(3)})`;
+    const label = `patch(${offer.depth} layers to e-class ${target}, ${offer.bandRows} rows/band, halo ${offer.cache ? "kept" : "recomputed"}, MACs x${(offer.macs / offer.plainMacs).toFixed(3)})`;
     return { label, graph: decodeGraph(encoded, extractGreedy(egraph, cost)) };
   });
 }

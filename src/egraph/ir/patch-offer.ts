@@ -12,9 +12,10 @@ import type { EncodedGraph } from "./encode.js";
  * Patch-based execution offered by the e-graph: for every class computed by an integer window
  * layer (conv, depthwise, pool) whose input is again such a layer, QPatchBands nodes that compute
  * the same value from the chain's input, band by band (src/ir/ops/quant/patch/), are added to the
- * class beside the layer-by-layer program, for each chain depth and band height below. Each costs
- * more than the plain chain (recomputed halo rows, more kernel calls), so cost-only extraction
- * never picks one; SRAM-budgeted selection (sram-select.ts) measures them with the planner.
+ * class beside the layer-by-layer program, for each chain depth and band height below, with halo
+ * rows recomputed (two band buffers) or kept from band to band (one buffer per layer, no
+ * recomputation). Each costs more than the plain chain (recomputed rows, more kernel calls), so
+ * cost-only extraction never picks one; SRAM-budgeted selection (sram-select.ts) measures them.
  */
 
 /** Chain depths offered (layers per patch chain). Deeper chains grow the halo. */
@@ -41,6 +42,8 @@ export interface PatchOffer {
   readonly plainMacs: number;
   readonly depth: number;
   readonly bandRows: number;
+  /** Halo rows kept in per-layer buffers rather than recomputed. */
+  readonly cache: boolean;
 }
 
 interface Layer {
@@ -66,11 +69,13 @@ export function offerPatchedStages(encoded: EncodedGraph, cost: CostFunction): P
     const depths = new Set(pooled ? [...PATCH_DEPTHS, chain.length] : PATCH_DEPTHS);
     for (const depth of depths) {
       if (depth > chain.length) continue;
+      const layers = chain.slice(chain.length - depth);
+      if (!hidesPeak(encoded, layers)) continue;
       for (const bandRows of PATCH_BAND_ROWS) {
-        const layers = chain.slice(chain.length - depth);
-        if (!hidesPeak(encoded, layers)) continue;
-        const offer = makeOffer(encoded, layers, bandRows);
-        if (offer !== undefined && offer.macs <= (1 + (pooled ? PATCH_POOL_MAX_MAC_OVERHEAD : PATCH_MAX_MAC_OVERHEAD)) * offer.plainMacs) offers.push(offer);
+        for (const cache of [false, true]) {
+          const offer = makeOffer(encoded, layers, bandRows, cache);
+          if (offer !== undefined && offer.macs <= (1 + (pooled ? PATCH_POOL_MAX_MAC_OVERHEAD : PATCH_MAX_MAC_OVERHEAD)) * offer.plainMacs) offers.push(offer);
+        }
       }
     }
   }
@@ -94,7 +99,7 @@ function hidesPeak({ egraph }: EncodedGraph, chain: readonly Layer[]): boolean {
 }
 
 /** The patch node for one chain and band height, added and united with the chain's class; undefined when it does not apply. */
-function makeOffer(encoded: EncodedGraph, chain: readonly Layer[], bandRows: number): PatchOffer | undefined {
+function makeOffer(encoded: EncodedGraph, chain: readonly Layer[], bandRows: number, cache: boolean): PatchOffer | undefined {
   const { egraph, context } = encoded;
   const stages: StageSpec[] = [];
   const children: ClassId[] = [chain[0]!.node.children[0]!];
@@ -104,7 +109,7 @@ function makeOffer(encoded: EncodedGraph, chain: readonly Layer[], bandRows: num
     stages.push({ op: layer.node.op, attrs, extraInputs: layer.node.children.length - 1 });
     children.push(...layer.node.children.slice(1));
   }
-  const attrs = encodeAttrs({ stages: encodeStages(stages), band_rows: bandRows }, context.table);
+  const attrs = encodeAttrs({ stages: encodeStages(stages), band_rows: bandRows, ...(cache ? { halo: "cache" } : {}) }, context.table);
   const enode: ENode = { op: "QPatchBands", attrs, children };
   const typeOf = (c: ClassId): ValueInfo | undefined => (egraph.getClass(egraph.find(c)).nodes.some((n) => n.op === "None") ? undefined : egraph.data(c).types[0]);
   const inputs = children.map(typeOf);
@@ -127,5 +132,5 @@ function makeOffer(encoded: EncodedGraph, chain: readonly Layer[], bandRows: num
   }
   const id = egraph.add(enode);
   egraph.union(id, chain[chain.length - 1]!.classId);
-  return { classId: id, attrs, macs, plainMacs, depth: chain.length, bandRows };
+  return { classId: id, attrs, macs, plainMacs, depth: chain.length, bandRows, cache };
 }

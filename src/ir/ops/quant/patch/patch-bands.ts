@@ -5,7 +5,7 @@ import type { OpDef } from "../../../op.js";
 import { getOp, registerOps } from "../../../registry.js";
 import type { Tensor } from "../../../tensor.js";
 import { poolAccumulator } from "./pool-accumulate.js";
-import { BAND_IN, BAND_OUT, patchScratch, planPatch, type BandLayer, type PatchPlan } from "./plan.js";
+import { BAND_IN, BAND_OUT, patchScratch, planPatch, rowBytes, type LayerCall, type PatchPlan } from "./plan.js";
 
 /**
  * QPatchBands: a chain of integer window layers (conv, depthwise, pool) run over row bands of its
@@ -18,11 +18,11 @@ import { BAND_IN, BAND_OUT, patchScratch, planPatch, type BandLayer, type PatchP
  * Offered by the optimizer beside the layer-by-layer program (src/egraph/ir/patch-offer.ts).
  */
 
-function bandCtx(ctx: EmitCtx, layer: BandLayer, inPtr: string, outPtr: string): EmitCtx {
+function bandCtx(ctx: EmitCtx, call: LayerCall, inPtr: string, outPtr: string): EmitCtx {
   return {
     ...ctx,
     ptr: (name) => (name === BAND_IN ? inPtr : name === BAND_OUT ? outPtr : ctx.ptr(name)),
-    info: (name): ValueInfo => (name === BAND_IN ? layer.inputs[0]! : name === BAND_OUT ? layer.output : ctx.info(name)),
+    info: (name): ValueInfo => (name === BAND_IN ? call.inputs[0]! : name === BAND_OUT ? call.output : ctx.info(name)),
   };
 }
 
@@ -35,19 +35,28 @@ function emitBands(plan: PatchPlan, input: string, output: string, ctx: EmitCtx)
   const scratch = patchScratch(plan);
   const last = plan.bands[0]!.length - 1;
   const bytes = `((uint8_t *)${ctx.scratch()})`;
-  const buffer = (i: number, v: ValueInfo) => `((${DTYPES[v.dtype].ctype} *)(${bytes} + ${scratch.bufferOffsets[i % 2]}))`;
   const rowElements = (v: ValueInfo) => v.shape[2]! * v.shape[3]!;
+  // Layer i's buffer (it holds rows held.start.. of the layer's output), `row` rows in.
+  const buffer = (i: number, row: number) => {
+    const v = plan.types[i + 1]!;
+    return advance(`((${DTYPES[v.dtype].ctype} *)(${bytes} + ${scratch.bufferOffsets[i]}))`, row * rowElements(v));
+  };
   const pool = plan.pool === undefined ? undefined : poolAccumulator(ctx, plan.pool, `((int32_t *)(${bytes} + ${scratch.poolOffset}))`);
   pool?.start();
   plan.bands.forEach((band, b) => {
-    const rows = band[last]!.rows;
-    ctx.line(`/* band ${b + 1}/${plan.bands.length}: rows ${rows.outStart}..${rows.outEnd - 1} of ${pool === undefined ? "the output" : "the pooled tensor"} */`);
+    const rows = band[last]!.held;
+    ctx.line(`/* band ${b + 1}/${plan.bands.length}: rows ${rows.start}..${rows.end - 1} of ${pool === undefined ? "the output" : "the pooled tensor"} */`);
     band.forEach((layer, i) => {
-      const inPtr = i === 0 ? advance(ctx.ptr(input), layer.rows.inStart * rowElements(plan.types[0]!)) : buffer(i - 1, layer.inputs[0]!);
-      const outPtr = i === last && pool === undefined ? advance(ctx.ptr(output), layer.rows.outStart * rowElements(plan.types[last + 1]!)) : buffer(i, layer.output);
-      getOp(layer.node.op)!.emitC!(layer.node, bandCtx(ctx, layer, inPtr, outPtr));
+      if (layer.kept !== undefined) {
+        const row = rowBytes(plan.types[i + 1]!);
+        ctx.line(`memmove(${buffer(i, 0)}, ${buffer(i, layer.kept.shift)}, ${layer.kept.rows * row});`);
+      }
+      if (layer.call === undefined) return;
+      const inPtr = i === 0 ? advance(ctx.ptr(input), layer.rows.inStart * rowElements(plan.types[0]!)) : buffer(i - 1, layer.rows.inStart - band[i - 1]!.held.start);
+      const outPtr = i === last && pool === undefined ? advance(ctx.ptr(output), layer.rows.outStart * rowElements(plan.types[last + 1]!)) : buffer(i, layer.rows.outStart - layer.held.start);
+      getOp(layer.call.node.op)!.emitC!(layer.call.node, bandCtx(ctx, layer.call, inPtr, outPtr));
     });
-    pool?.add(buffer(last, band[last]!.output), (rows.outEnd - rows.outStart) * band[last]!.output.shape[2]!);
+    pool?.add(buffer(last, 0), (rows.end - rows.start) * plan.types[last + 1]!.shape[2]!);
   });
   pool?.end(ctx.ptr(output));
 }
@@ -81,7 +90,7 @@ export const patchBandsOp: OpDef = {
   macs(node, inputs) {
     // Every band's layers, halo rows included: the recomputation is part of the price.
     let macs = 0;
-    for (const band of planPatch(node, inputs).bands) for (const l of band) macs += getOp(l.node.op)!.macs?.(l.node, l.inputs, [l.output]) ?? 0;
+    for (const band of planPatch(node, inputs).bands) for (const { call: c } of band) if (c !== undefined) macs += getOp(c.node.op)!.macs?.(c.node, c.inputs, [c.output]) ?? 0;
     return macs;
   },
 };
