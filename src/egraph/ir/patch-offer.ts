@@ -7,6 +7,7 @@ import { bytesOf } from "../../ir/ops/quant/patch/plan.js";
 import { encodeStages, isPatchableOp, isPoolOp, stageAttrs, type StageSpec } from "../../ir/ops/quant/patch/stages.js";
 import { decodeAttrs, encodeAttrs } from "./attrs-codec.js";
 import type { EncodedGraph } from "./encode.js";
+import { irNodeOf } from "./ir-node.js";
 
 /**
  * Patch-based execution offered by the e-graph: for every class computed by an integer window
@@ -55,15 +56,27 @@ interface Layer {
 export function offerPatchedStages(encoded: EncodedGraph, cost: CostFunction): PatchOffer[] {
   const { egraph } = encoded;
   const offers: PatchOffer[] = [];
-  const layerOf = (cls: ClassId): Layer | undefined => {
+  // Per class, the cheapest layer kernel whose scratch memory is at most `cap`: a target's fast
+  // kernels may need scratch that a tight budget cannot spare, and the chain's kernel scratch is
+  // the largest of its layers'.
+  const layerOf = (cls: ClassId, cap: number): Layer | undefined => {
     const id = egraph.find(cls);
-    const nodes = egraph.getClass(id).nodes.filter((n) => isPatchableOp(n.op) && n.children.length >= 1);
+    const nodes = egraph.getClass(id).nodes.filter((n) => isPatchableOp(n.op) && n.children.length >= 1 && scratchOf(encoded, n, id) <= cap);
     nodes.sort((a, b) => cost(a, () => 0) - cost(b, () => 0));
     return nodes[0] === undefined ? undefined : { node: nodes[0], classId: id };
   };
-  for (const end of egraph.classIds()) {
+  const chainTo = (end: ClassId, cap: number): Layer[] => {
     const chain: Layer[] = [];
-    for (let layer = layerOf(end); layer !== undefined && chain.length < PATCH_POOL_DEPTH; layer = layerOf(layer.node.children[0]!)) chain.unshift(layer);
+    for (let layer = layerOf(end, cap); layer !== undefined && chain.length < PATCH_POOL_DEPTH; layer = layerOf(layer.node.children[0]!, cap)) chain.unshift(layer);
+    return chain;
+  };
+  const chains = egraph.classIds().flatMap((end) => {
+    const cheapest = chainTo(end, Infinity);
+    // Also the chains whose kernels need less scratch: one per smaller scratch size used.
+    const caps = [...new Set(cheapest.map((l) => scratchOf(encoded, l.node, l.classId)))].sort((a, b) => b - a).slice(1);
+    return [cheapest, ...caps.map((cap) => chainTo(end, cap)).filter((c) => c.length === cheapest.length)];
+  });
+  for (const chain of chains) {
     const pooled = chain.length > 0 && endsInGlobalPool(encoded, chain[chain.length - 1]!);
     // A pooled chain is also offered whole: only then does no tensor before the pool exist whole.
     const depths = new Set(pooled ? [...PATCH_DEPTHS, chain.length] : PATCH_DEPTHS);
@@ -81,6 +94,19 @@ export function offerPatchedStages(encoded: EncodedGraph, cost: CostFunction): P
   }
   egraph.rebuild();
   return offers.map((o) => ({ ...o, classId: egraph.find(o.classId) }));
+}
+
+/** Scratch bytes of a layer e-node's kernel, from the e-graph's types. */
+function scratchOf({ egraph, context }: EncodedGraph, node: ENode, cls: ClassId): number {
+  const op = getOp(node.op);
+  if (op?.scratchBytes === undefined) return 0;
+  const inputs = node.children.map((c) => egraph.data(c).types[0]);
+  try {
+    return op.scratchBytes(irNodeOf(node, context.table, inputs.map((t) => t !== undefined)), inputs, egraph.data(cls).types);
+  } catch (e) {
+    if (e instanceof EgretError) return Infinity;
+    throw e;
+  }
 }
 
 function endsInGlobalPool({ egraph }: EncodedGraph, layer: Layer): boolean {
