@@ -72,8 +72,9 @@ export function offerPatchedStages(encoded: EncodedGraph, cost: CostFunction): P
   };
   const chains = egraph.classIds().flatMap((end) => {
     const cheapest = chainTo(end, Infinity);
-    // Also the chains whose kernels need less scratch: one per smaller scratch size used.
-    const caps = [...new Set(cheapest.map((l) => scratchOf(encoded, l.node, l.classId)))].sort((a, b) => b - a).slice(1);
+    // Also the chain whose kernels need less scratch than the largest scratch it uses (the next
+    // size down only: each cap multiplies the candidates the budget must measure).
+    const caps = [...new Set(cheapest.map((l) => scratchOf(encoded, l.node, l.classId)))].sort((a, b) => b - a).slice(1, 2);
     return [cheapest, ...caps.map((cap) => chainTo(end, cap)).filter((c) => c.length === cheapest.length)];
   });
   for (const chain of chains) {
