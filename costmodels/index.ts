@@ -7,6 +7,7 @@ import { fail } from "../src/errors.js";
 import { cortexM4 } from "./cortex-m4.js";
 import { host } from "./host.js";
 import { k210Kpu } from "./k210-kpu.js";
+import { withPatchBandPrices } from "./patch-bands.js";
 import type { CostModel, CostVector } from "./types.js";
 
 export type { CostModel, CostVector, Factor } from "./types.js";
@@ -18,7 +19,7 @@ export { fusedActivation } from "./table-model.js";
 export { opKind, elementClass } from "./op-kinds.js";
 export type { OpKind, ElementClass, MacFamily } from "./op-kinds.js";
 
-const MODELS: readonly CostModel[] = [host, cortexM4, k210Kpu];
+const MODELS: readonly CostModel[] = [host, cortexM4, k210Kpu].map(withPatchBandPrices);
 
 /** Names accepted by `getCostModel`, in a stable order. */
 export const COST_MODEL_NAMES: readonly string[] = MODELS.map((m) => m.name);

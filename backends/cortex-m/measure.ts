@@ -25,6 +25,8 @@ export interface TargetMeasureOptions {
   /** Build folder (created; its files are replaced). */
   readonly dir: string;
   readonly sourceName?: string;
+  /** Largest arena in bytes (`--sram-budget`): the optimised program is chosen to fit it. */
+  readonly sramBudget?: number;
   /** Progress: compiling, building and each QEMU run (`done` counts the steps of this measurement). */
   readonly onProgress?: ProgressListener;
 }
@@ -61,7 +63,7 @@ export function measureOnTarget(graph: Graph, options: TargetMeasureOptions): Ta
   const steps = options.perOp === true ? 5 : 3;
   const progress = (done: number, task: string) => options.onProgress?.({ task, done, total: steps, detail: `${kernels} kernels` });
   progress(0, "compiling");
-  const compiled = compileGraph(graph, { target: variant.name, sourceName, ...(kernels === "optimised" ? {} : { targetRules: false }) });
+  const compiled = compileGraph(graph, { target: variant.name, sourceName, ...(kernels === "optimised" ? {} : { targetRules: false }), ...(options.sramBudget === undefined ? {} : { sramBudget: options.sramBudget }) });
   const program = compiled.graph;
   const model = emitModel(program, { sourceName });
   const files = cortexMFiles(variant, model, program);

@@ -22,3 +22,4 @@ import "./onnx-matmul-integer.js";
 import "./onnx-dynamic-quantize.js";
 import "./hard-swish.js";
 import "./mean.js";
+import "./patch/patch-bands.js";
