@@ -16,6 +16,7 @@ export { opKind, elementClass } from "./op-kinds.js";
 export type { OpKind, ElementClass, MacFamily } from "./op-kinds.js";
 export type { Coefficients } from "./coefficients.js";
 export { host, HOST_COEFFICIENTS } from "./host.js";
+export { withPatchBandPrices } from "./patch-bands.js";
 
 /** Σ weight × factor over the vector's factors; a factor the model does not weigh counts 0. */
 export function collapse(model: CostModel, v: CostVector): number {

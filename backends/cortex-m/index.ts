@@ -7,6 +7,7 @@
  * its board (board.ts) and can be measured under QEMU (`egret run-target`, `egret bench`).
  */
 import { join } from "node:path";
+import { withPatchBandPrices } from "../../costmodels/patch-bands.js";
 import { inputFileNames } from "../../src/emit/output-files.js";
 import { FLOAT_KERNEL_RULES, RULES_DIR } from "../../src/paths.js";
 import type { Target, TargetPlugin } from "../../src/pipeline/target.js";
@@ -27,7 +28,7 @@ function variantTarget(variant: CortexMVariant): Target {
   return {
     name: variant.name,
     description: variant.description,
-    costModel: variant.costModel,
+    costModel: withPatchBandPrices(variant.costModel),
     libraryOutput: true,
     ...(variant.dsp ? { ruleFiles: [CORTEX_M_RULES] } : {}),
     floatRuleFiles: [FLOAT_KERNEL_RULES],

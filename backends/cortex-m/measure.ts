@@ -29,7 +29,8 @@ function measureOnTarget(variant: CortexMVariant, graph: Graph, request: Measure
   const steps = request.perOp ? 5 : 3;
   const progress = (done: number, task: string) => request.onProgress?.({ task, done, total: steps, detail: `${request.kernels} kernels` });
   progress(0, "compiling");
-  const compiled = compile(graph, { target: variant.name, sourceName: request.sourceName, targetRules: request.kernels === "optimised", profile: request.perOp });
+  const budget = request.sramBudget === undefined ? {} : { sramBudget: request.sramBudget };
+  const compiled = compile(graph, { target: variant.name, sourceName: request.sourceName, targetRules: request.kernels === "optimised", profile: request.perOp, ...budget });
   const program = compiled.program;
   writeOutputDir(request.dir, compiled.files, { force: true });
   progress(1, "building firmware");

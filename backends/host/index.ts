@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import { host } from "../../costmodels/host.js";
+import { withPatchBandPrices } from "../../costmodels/patch-bands.js";
 import { hostFiles, inputFileNames } from "../../src/emit/output-files.js";
 import { FLOAT_KERNEL_RULES } from "../../src/paths.js";
 import type { TargetPlugin } from "../../src/pipeline/target.js";
@@ -14,7 +15,7 @@ export const hostPlugin: TargetPlugin = {
     {
       name: "host",
       description: "portable C99 for the build machine (any C99 compiler; Makefile builds ./runner)",
-      costModel: host,
+      costModel: withPatchBandPrices(host),
       libraryOutput: true,
       floatRuleFiles: [FLOAT_KERNEL_RULES],
       files: (model) => hostFiles(model),

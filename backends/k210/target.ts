@@ -11,6 +11,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EmittedModel } from "../../src/emit/emit-model.js";
+import { withPatchBandPrices } from "../../costmodels/patch-bands.js";
 import { EgretError, fail } from "../../src/errors.js";
 import { DTYPES } from "../../src/ir/dtype.js";
 import type { Graph } from "../../src/ir/graph.js";
@@ -102,7 +103,7 @@ const kmodelSummaries = new WeakMap<Graph, KmodelSummary>();
 export const k210Target: Target = {
   name: "k210",
   description: "Kendryte K210: convolutions on the KPU (uint8, simulated on the host), the rest as C for the RV64 cores",
-  costModel: k210Kpu,
+  costModel: withPatchBandPrices(k210Kpu),
   ruleFiles: [K210_RULES],
   ownQuantization: "--target k210 quantises the KPU layers itself (uint8, K210-KPU.md §3.6); drop --quantize and give --calib PATH",
   lower: lowerWithCalibration,

@@ -115,4 +115,15 @@ export interface OpDef {
   readonly resultInAttributes?: boolean;
   /** Multiply-accumulates of one inference, for `egret info` and cost models. */
   macs?(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): number;
+  /**
+   * For an op that runs other ops by name (QPatchBands runs its layers' kernels, which may be a
+   * target's): the same op bound to the registry it is in. `OpRegistry.of` puts the bound op in
+   * its place, so the layers resolve to exactly the ops of that compile.
+   */
+  bindRegistry?(ops: OpLookup): OpDef;
+}
+
+/** Finding an op by name: what `bindRegistry` gets (an OpRegistry). */
+export interface OpLookup {
+  get(name: string): OpDef | undefined;
 }

@@ -1,4 +1,4 @@
-import type { OpDef } from "./op.js";
+import type { OpDef, OpLookup } from "./op.js";
 import { compareStrings } from "../util/compare.js";
 
 /**
@@ -8,10 +8,13 @@ import { compareStrings } from "../util/compare.js";
  * interpreter, the optimizer, the rule language, planning, emission and cost models. Nothing
  * registers itself on import, so what a compile knows never depends on import order.
  */
-export class OpRegistry {
+export class OpRegistry implements OpLookup {
   private constructor(private readonly ops: ReadonlyMap<string, OpDef>) {}
 
-  /** The registry of the given lists; an op name defined twice is an internal error. */
+  /**
+   * The registry of the given lists; an op name defined twice is an internal error. An op with
+   * `bindRegistry` is replaced by its binding to this registry.
+   */
   static of(...lists: readonly (readonly OpDef[])[]): OpRegistry {
     const ops = new Map<string, OpDef>();
     for (const list of lists) {
@@ -20,7 +23,9 @@ export class OpRegistry {
         ops.set(d.name, d);
       }
     }
-    return new OpRegistry(ops);
+    const registry = new OpRegistry(ops);
+    for (const d of [...ops.values()]) if (d.bindRegistry !== undefined) ops.set(d.name, d.bindRegistry(registry));
+    return registry;
   }
 
   get(name: string): OpDef | undefined {

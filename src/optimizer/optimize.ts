@@ -12,6 +12,8 @@ import { costFunctionFor } from "./cost.js";
 import { decodeGraph } from "./decode.js";
 import { encodeGraph, type EncodedGraph } from "./encode.js";
 import { memoryCandidates, selectWithinBudget, type EvaluatedCandidate } from "./sram-select.js";
+import { offerPatchedStages } from "./patch-offer.js";
+import { patchCandidates } from "./patch-candidates.js";
 
 /** Every limit of the optimizer: saturation's (`RunnerLimits`) and the DAG extraction's search steps. */
 export interface OptimizerLimits extends RunnerLimits {
@@ -163,6 +165,8 @@ export function optimizeGraph(graph: Graph, options: OptimizeOptions): OptimizeR
  */
 function extract(encoded: EncodedGraph, source: Graph, options: OptimizeOptions, stepLimit: number, safetyNet: SafetyNet): { graph: Graph; report: ExtractionReport } {
   const cost = costFunctionFor(encoded.egraph, encoded.context, options.costModel);
+  // Patch-based alternatives only matter to an SRAM budget: cost-only extraction never takes one.
+  const patchOffers = options.sramBudget === undefined ? [] : offerPatchedStages(encoded, cost, options.ops);
   const requested = options.extractor ?? "dag";
   let chosen: Extraction;
   let report: ExtractionReport;
@@ -181,7 +185,7 @@ function extract(encoded: EncodedGraph, source: Graph, options: OptimizeOptions,
 
   const candidates = [{ label: report.used, graph: program }];
   if (report.used !== "greedy") candidates.push({ label: "greedy", graph: decodeGraph(encoded, extractGreedy(encoded.egraph, cost)) });
-  candidates.push(...memoryCandidates(encoded, cost), { label: "imported graph", graph: source });
+  candidates.push(...memoryCandidates(encoded, cost), ...patchCandidates(encoded, cost, patchOffers), { label: "imported graph", graph: source });
   const selection = selectWithinBudget(candidates, options.sramBudget, options.costModel, options.ops);
   return {
     graph: selection.graph,

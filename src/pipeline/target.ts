@@ -142,7 +142,10 @@ export interface ModelFileReader extends ForeignFormat {
 }
 
 /** A compile the measurement asks for (the library's compile, handed in by the caller). */
-export type CompileForMeasurement = (graph: Graph, options: { readonly target: string; readonly sourceName: string; readonly targetRules: boolean; readonly profile: boolean }) => {
+export type CompileForMeasurement = (
+  graph: Graph,
+  options: { readonly target: string; readonly sourceName: string; readonly targetRules: boolean; readonly profile: boolean; readonly sramBudget?: number },
+) => {
   readonly files: ReadonlyMap<string, string>;
   readonly program: Graph;
   readonly arenaBytes: number;
@@ -161,6 +164,8 @@ export interface MeasureRequest {
   /** Build folder (created; its files are replaced). */
   readonly dir: string;
   readonly sourceName: string;
+  /** Largest arena in bytes (`--sram-budget`): the optimised program is chosen to fit it. */
+  readonly sramBudget?: number;
   /** Progress: compiling, building and each run. */
   readonly onProgress?: ProgressListener;
 }

@@ -130,6 +130,8 @@ const TABLE: ReadonlyMap<string, readonly string[]> = new Map<string, readonly s
   ["QMul", QBINARY],
   ["QAveragePool2D", QPOOL],
   ["QMaxPool2D", QPOOL],
+  // patch-based execution (src/ir/ops/quant/patch/): the layers as JSON, output rows per band, "cache" to keep halo rows
+  ["QPatchBands", ["stages", "band_rows", "halo"]],
   ["QConv2D", QCONV],
   ["QDepthwiseConv2D", [...QCONV, "depth_multiplier"]],
   // blocked float kernels (rules/targets/float-kernels.rules): the conv's or Gemm's attributes carried over

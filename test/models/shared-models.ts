@@ -43,8 +43,6 @@ export const EXCLUDED: Readonly<Record<string, Exclusion>> = {
   "onnx2c/test/local_ops/test_qlinearadd_uint8/model.onnx": { reason: "com.microsoft QLinearAdd (uint8)", codes: ["unsupported-op"] },
   "onnx2c/test/local_ops/test_qlinearmul_int8/model.onnx": { reason: "com.microsoft QLinearMul (int8)", codes: ["unsupported-op"] },
   "onnx2c/test/local_ops/test_qlinearmul_uint8/model.onnx": { reason: "com.microsoft QLinearMul (uint8)", codes: ["unsupported-op"] },
-  // A bfloat16 initializer cast to float: bfloat16 is not an Egret dtype.
-  "onnx2c/test/simple_networks/fp_bfloat16.onnx": { reason: "bfloat16 initializer (Cast from bfloat16)", codes: ["unsupported-dtype"] },
   // Random generation has no deterministic reference and no place in static inference code.
   "onnx2c/test/simple_networks/random_uniform.onnx": { reason: "RandomUniform", codes: ["unsupported-op"] },
   // An invalid model kept by onnx2c as a negative test: Gemm's C of shape [2] does not broadcast to

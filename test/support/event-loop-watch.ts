@@ -3,7 +3,7 @@
 // in-process compile of a big model, a blocking child process) on a loaded machine makes the run end
 // with "Timeout calling onTaskUpdate" although every test passed. Long work belongs in a child process
 // awaited asynchronously (test/support/c-run.ts buildAndRunAsync, test/support/processes.ts).
-import { afterEach, beforeEach, expect } from "vitest";
+import { afterEach, beforeAll, beforeEach, expect } from "vitest";
 
 const TICK_MS = 1_000;
 // Well under the RPC's 60 s, so a stretch is named on a quiet machine before it fails a loaded one.
@@ -26,7 +26,31 @@ function check(): void {
 
 setInterval(check, TICK_MS).unref();
 
-beforeEach((ctx) => {
+/**
+ * Resolves when the next message from vitest's main process arrives (or after `capMs`). vitest sends
+ * an update as each test or file starts and gives up if the worker does not read the reply within
+ * 60 s; a test that then runs synchronously for a minute on a loaded machine would fail the run
+ * although it passed. Reading that reply before the test body starts leaves nothing in flight.
+ * In the forks pool the replies arrive as process messages; elsewhere a short pause stands in.
+ */
+function replyRead(capMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      process.off("message", done);
+      resolve();
+    };
+    const timer = setTimeout(done, process.send === undefined ? 250 : capMs);
+    if (process.send !== undefined) process.on("message", done);
+  });
+}
+
+const REPLY_CAP_MS = 2_000;
+
+beforeAll(() => replyRead(REPLY_CAP_MS));
+
+beforeEach(async (ctx) => {
+  await replyRead(REPLY_CAP_MS);
   check();
   current = `${ctx.task.file?.name ?? "?"} > ${ctx.task.name}`;
 });

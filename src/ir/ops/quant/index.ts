@@ -19,6 +19,7 @@ import { QUANT_ONNX_MATMUL_INTEGER_OPS } from "./onnx-matmul-integer.js";
 import { QUANT_ONNX_DYNAMIC_QUANTIZE_OPS } from "./onnx-dynamic-quantize.js";
 import { QUANT_HARD_SWISH_OPS } from "./hard-swish.js";
 import { QUANT_MEAN_OPS } from "./mean.js";
+import { QUANT_PATCH_OPS } from "./patch/patch-bands.js";
 import type { OpDef } from "../../op.js";
 
 export const QUANT_OPS: readonly OpDef[] = [
@@ -39,4 +40,5 @@ export const QUANT_OPS: readonly OpDef[] = [
   ...QUANT_ONNX_DYNAMIC_QUANTIZE_OPS,
   ...QUANT_HARD_SWISH_OPS,
   ...QUANT_MEAN_OPS,
+  ...QUANT_PATCH_OPS,
 ];
