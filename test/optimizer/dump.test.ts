@@ -131,7 +131,8 @@ describe("egret compile --dump (CLI)", () => {
     expect(r.status, r.stderr).toBe(0);
     for (const name of ["egraph.dot", "ir-before.txt", "ir-after.txt"]) expect(existsSync(join(dir, name)), name).toBe(true);
     expect(checkDot(readFileSync(join(dir, "egraph.dot"), "utf8")).labels.some((l) => l.startsWith("Conv"))).toBe(true);
-    expect(readFileSync(join(dir, "ir-after.txt"), "utf8")).toMatch(/ = Conv\[/);
+    // The host's target rules may pick a blocked float kernel (Conv2DGemm...) for the conv.
+    expect(readFileSync(join(dir, "ir-after.txt"), "utf8")).toMatch(/ = Conv\w*\[/);
     expect(r.stdout).toMatch(/extraction: /);
   });
 });
