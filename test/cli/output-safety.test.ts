@@ -72,14 +72,16 @@ describe("egret compile -o replaces its own folder whole", () => {
   it("a recompile (after make) leaves no file of the earlier compile behind", () => {
     const out = join(work, "recompile");
     expect(egret(["compile", conv, "-o", out]).code).toBe(0);
-    expect(readdirSync(out)).toContain("conv_f32.c");
+    // The conv's kernel unit (which one the host cost model picks is not this test's concern).
+    const convKernels = readdirSync(out).filter((f) => /^conv\w*_f32\.c$/.test(f));
+    expect(convKernels.length).toBeGreaterThan(0);
     const make = spawnSync("make", ["-s", "-C", out], { encoding: "utf8" });
     expect(make.status, make.stderr).toBe(0);
     const r = egret(["compile", pool, "-o", out]);
     expect(r.code, r.err).toBe(0);
     const files = readdirSync(out);
     expect(files).toContain("pool_f32.c");
-    expect(files).not.toContain("conv_f32.c");
+    expect(files.filter((f) => convKernels.includes(f))).toEqual([]);
     expect(files).not.toContain("runner");
     expect(readdirSync(work).filter((e) => e.includes(".egret-"))).toEqual([]);
   });

@@ -1,8 +1,10 @@
-// Reports any test that keeps its worker's event loop busy for long. vitest's worker talks to the main
-// process over an RPC with a fixed 60 s reply limit; a synchronous stretch longer than that (an
-// in-process compile of a big model, a blocking child process) on a loaded machine makes the run end
-// with "Timeout calling onTaskUpdate" although every test passed. Long work belongs in a child process
-// awaited asynchronously (test/support/c-run.ts buildAndRunAsync, test/support/processes.ts).
+// Keeps long synchronous tests from failing the run, and names them. vitest's worker talks to the
+// main process over an RPC with a fixed 60 s reply limit; a synchronous stretch longer than that (an
+// in-process compile of a big model, a blocking child process) on a loaded machine made the run end
+// with "Timeout calling onTaskUpdate" although every test passed. Each test now starts only once the
+// reply to its start update is read (replyRead), and any stretch over 15 s is reported by name: long
+// work still belongs in a child process awaited asynchronously (test/support/c-run.ts
+// buildAndRunAsync, test/support/processes.ts), which keeps the suite fast as well as safe.
 import { afterEach, beforeAll, beforeEach, expect } from "vitest";
 
 const TICK_MS = 1_000;
