@@ -1,13 +1,14 @@
 /**
  * Registers the Cortex-M targets (`--target cortex-m4 | cortex-m7 | cortex-m0plus`). The model
- * and kernels are the host's; the target adds the cross build and the QEMU harness. Every variant
+ * and kernels are the host's, written as the library `--emit library` writes; the target adds the
+ * QEMU harness and its cross build in the output's harness/ folder (files.ts). Every variant
  * takes the blocked float kernels (rules/targets/float-kernels.rules), Armv7E-M targets add the
  * DSP lowering rules (rules/targets/cortex-m.rules), and every variant reports flash and RAM from a
  * cross build after `egret compile` (text and --json) and refuses a program that cannot fit its
  * board (board.ts).
  */
 import { cortexMSizeSummary } from "./compile-report.js";
-import { cortexMFiles } from "./files.js";
+import { cortexMFiles, harnessDir } from "./files.js";
 import { CORTEX_M_VARIANTS, type CortexMVariant } from "./variants.js";
 import { MPS2_MEMORY } from "./board.js";
 import type { SizeReport } from "./size-report.js";
@@ -24,10 +25,11 @@ for (const variant of CORTEX_M_VARIANTS) {
     ruleFiles: variant.dsp ? [FLOAT_KERNEL_RULES, CORTEX_M_RULES] : [FLOAT_KERNEL_RULES],
     files: (model, program) => cortexMFiles(variant, model, program),
     sizeReport: (outputDir, arenaBytes) => cortexMSizeSummary(variant.name, outputDir, arenaBytes),
-    // The targets of the generated Makefile (files.ts): runner.elf, and `run` under QEMU with ARGS.
+    // The targets of the harness Makefile (harness-makefile.ts): runner.elf, and `run` under QEMU with ARGS.
     runHint: (outputDir, inputs, _summary, size) => [
-      `build: make -C ${outputDir}   (cross-builds runner.elf for QEMU ${variant.machine} with arm-none-eabi-gcc)`,
-      `run:   make -C ${outputDir} run ARGS='${inputFileNames(inputs)} OUTDIR'   (paths relative to ${outputDir}; add -n N for N inferences)`,
+      `library: ${outputDir}   (model.c/.h and kernels for your firmware: CMakeLists.txt with add_library(egret_model), model.mk)`,
+      `build: make -C ${harnessDir(outputDir)}   (cross-builds runner.elf for QEMU ${variant.machine} with arm-none-eabi-gcc)`,
+      `run:   make -C ${harnessDir(outputDir)} run ARGS='${inputFileNames(inputs)} OUTDIR'   (paths relative to ${harnessDir(outputDir)}; add -n N for N inferences)`,
       ...(size === undefined ? [] : [sizeLine(variant, size as SizeReport)]),
     ],
   });
