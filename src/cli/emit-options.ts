@@ -7,7 +7,8 @@ import { libraryFiles } from "../library/library-files.js";
 
 /**
  * `egret compile --emit runner|library` and `--single-file`: what the output folder is. `runner`
- * (the default) is the target's demo build (host runner, or the Cortex-M QEMU harness);
+ * (the default) is the target's demo build (host runner, or for Cortex-M the library with the QEMU
+ * harness in harness/);
  * `library` is the model for a firmware project (src/library/); `--single-file` is a library of one
  * .c and one .h. The K210's output is a KPU program with its own runtime and stays a runner.
  */
@@ -25,7 +26,7 @@ export type OutputForm = "runner" | "library" | "single-file";
 export function addEmitOptions(cmd: Command): Command {
   return cmd
     .addOption(
-      new Option("--emit <kind>", "runner: the target's demo build (Makefile, runner or QEMU harness); library: the model for your firmware (model.c/.h, kernels, CMakeLists.txt with add_library(egret_model), model.mk), no runner").choices([...EMIT_KINDS]),
+      new Option("--emit <kind>", "runner: the target's demo build (host: Makefile and runner; Cortex-M: the library plus the QEMU harness in harness/); library: the model for your firmware (model.c/.h, kernels, CMakeLists.txt with add_library(egret_model), model.mk), no runner").choices([...EMIT_KINDS]),
     )
     .option("--single-file", "write the library as one model.c (kernels inlined as static) and model.h (implies --emit library)");
 }

@@ -53,7 +53,7 @@ program
   });
 
 addEmitOptions(addCompileOptions(program.command("compile")))
-  .description("compile a model to C: model.c, model.h, the runtime kernels it uses and a Makefile (make builds ./runner), or with --emit library / --single-file the model as a library for your firmware")
+  .description("compile a model to C: model.c, model.h, the runtime kernels it uses and a Makefile (make builds ./runner; Cortex-M targets: the library at the top, the QEMU harness and its Makefile in harness/), or with --emit library / --single-file the model as a library for your firmware")
   .argument("<model>", "model file: ONNX, TFLite, Caffe .caffemodel, TensorFlow .pb or Keras .h5 (recognised by content)")
   .requiredOption("-o, --output <dir>", "output directory, replaced as a whole (refused if it holds files Egret did not write, unless --force)")
   .option("--force", "replace the output directory even if it holds files Egret did not write (they are deleted)")
