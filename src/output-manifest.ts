@@ -26,8 +26,13 @@ export function sha256(content: string | Uint8Array): string {
 export function manifestFor(files: ReadonlyMap<string, string | Uint8Array>): string {
   const lines = [HEADER];
   for (const name of [...files.keys()].sort()) lines.push(`file ${name} ${sha256(files.get(name)!)}`);
-  const makefile = files.get("Makefile");
-  for (const name of typeof makefile === "string" ? cleanTargets(makefile) : []) lines.push(`build ${name}`);
+  // A Makefile in a sub-folder (e.g. harness/Makefile) builds in that folder: its products carry the prefix.
+  const products: string[] = [];
+  for (const [name, content] of files) {
+    const folder = name === "Makefile" ? "" : name.endsWith("/Makefile") ? name.slice(0, -"Makefile".length) : undefined;
+    if (folder !== undefined && typeof content === "string") products.push(...cleanTargets(content).map((t) => folder + t));
+  }
+  for (const name of [...new Set(products)].sort()) lines.push(`build ${name}`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -57,11 +62,20 @@ export function foreignEntries(dir: string): string[] {
   if (entries.length === 0) return [];
   const manifest = readManifest(dir);
   if (manifest === undefined) return entries;
-  return entries.flatMap((name) => {
+  return entriesNotIn(dir, "", manifest);
+}
+
+/** Entries of `dir/prefix` that are not the manifest's; folders Egret wrote files into are checked entry by entry. */
+function entriesNotIn(dir: string, prefix: string, manifest: Manifest): string[] {
+  return readdirSync(join(dir, prefix)).sort().flatMap((entry) => {
+    const name = prefix + entry;
     if (name === MANIFEST || manifest.buildProducts.has(name)) return [];
-    const hash = manifest.files.get(name);
-    if (hash === undefined) return [name];
     const path = join(dir, name);
+    const hash = manifest.files.get(name);
+    if (hash === undefined) {
+      const egretsFolder = [...manifest.files.keys()].some((f) => f.startsWith(`${name}/`));
+      return egretsFolder && statSync(path).isDirectory() ? entriesNotIn(dir, `${name}/`, manifest) : [name];
+    }
     return statSync(path).isFile() && sha256(readFileSync(path)) === hash ? [] : [`${name} (changed since Egret wrote it)`];
   });
 }

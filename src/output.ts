@@ -49,11 +49,15 @@ export function checkOutputDir(dir: string, options: OutputOptions = {}): string
   return target;
 }
 
-/** Writes `files` (plain file names) as the whole content of `dir`, plus Egret's manifest. */
+/**
+ * Writes `files` as the whole content of `dir`, plus Egret's manifest. Names are plain file names
+ * or '/'-separated paths below `dir` (e.g. "harness/runner.c"); their folders are created.
+ */
 export function writeOutputDir(dir: string, files: ReadonlyMap<string, string | Uint8Array>, options: OutputOptions = {}): void {
   for (const name of files.keys()) {
-    if (name === MANIFEST || name === "" || name === "." || name === ".." || name.includes("/") || name.includes(sep)) {
-      fail("internal", `output file "${name}"`, "is not a plain file name");
+    const parts = name.split("/");
+    if (name === MANIFEST || (sep !== "/" && name.includes(sep)) || parts.some((p) => p === "" || p === "." || p === "..")) {
+      fail("internal", `output file "${name}"`, "is not a plain file name or a relative path below the output folder");
     }
   }
   const cannot = (e: unknown): never => {
@@ -75,7 +79,10 @@ export function writeOutputDir(dir: string, files: ReadonlyMap<string, string | 
     mkdirSync(staging);
     // The manifest first: it marks the staging folder as Egret's if this process dies mid-write.
     writeFileSync(join(staging, MANIFEST), manifestFor(files));
-    for (const [name, content] of files) writeFileSync(join(staging, name), content);
+    for (const [name, content] of files) {
+      if (name.includes("/")) mkdirSync(dirname(join(staging, name)), { recursive: true });
+      writeFileSync(join(staging, name), content);
+    }
     if (existsSync(real)) {
       aside = leftoverPath(real, "old");
       renameSync(real, aside);

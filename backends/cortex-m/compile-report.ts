@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { harnessDir } from "./files.js";
 import { buildFirmware } from "./qemu.js";
 import { sizeReport, type SizeReport } from "./size-report.js";
 import { findVariant } from "./variants.js";
@@ -14,8 +15,8 @@ export function cortexMSizeSummary(target: string, outputDir: string, arenaBytes
   const work = mkdtempSync(join(tmpdir(), "egret-size-"));
   try {
     cpSync(outputDir, work, { recursive: true });
-    buildFirmware(work, "runner.elf");
-    return sizeReport(work, "runner.elf", arenaBytes);
+    buildFirmware(harnessDir(work), "runner.elf");
+    return sizeReport(harnessDir(work), "runner.elf", arenaBytes);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

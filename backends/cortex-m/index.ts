@@ -1,7 +1,8 @@
 /**
  * The Cortex-M plugin (`--target cortex-m4 | cortex-m7 | cortex-m0plus`). The model and kernels are
- * the host's; the target adds the cross build and the QEMU harness. Every variant takes the blocked
- * float kernels (rules/targets/float-kernels.rules), Armv7E-M variants add the DSP lowering rules
+ * the host's, written as the library `--emit library` writes; the target adds the QEMU harness and
+ * its cross build in the output's harness/ folder (files.ts). Every variant takes the blocked float
+ * kernels (rules/targets/float-kernels.rules), Armv7E-M variants add the DSP lowering rules
  * (rules/targets/cortex-m.rules) onto this folder's DSP ops (ops/); every variant reports flash and
  * RAM from a cross build after `egret compile` (text and --json), refuses a program that cannot fit
  * its board (board.ts) and can be measured under QEMU (`egret run-target`, `egret bench`).
@@ -13,7 +14,7 @@ import { FLOAT_KERNEL_RULES, RULES_DIR } from "../../src/paths.js";
 import type { Target, TargetPlugin } from "../../src/pipeline/target.js";
 import { MPS2_MEMORY } from "./board.js";
 import { cortexMSizeSummary } from "./compile-report.js";
-import { cortexMFiles } from "./files.js";
+import { cortexMFiles, harnessDir } from "./files.js";
 import { cortexMMeasurement } from "./measure.js";
 import { CONV_DSP_OPS } from "./ops/conv-dsp.js";
 import { DEPTHWISE_DSP_OPS } from "./ops/depthwise-dsp.js";
@@ -34,10 +35,11 @@ function variantTarget(variant: CortexMVariant): Target {
     floatRuleFiles: [FLOAT_KERNEL_RULES],
     files: (model, program, context) => cortexMFiles(variant, model, program, context.profiled),
     sizeReport: (outputDir, arenaBytes) => cortexMSizeSummary(variant.name, outputDir, arenaBytes),
-    // The targets of the generated Makefile (files.ts): runner.elf, and `run` under QEMU with ARGS.
+    // The targets of the harness Makefile (harness-makefile.ts): runner.elf, and `run` under QEMU with ARGS.
     runHint: (outputDir, inputs, _summary, size) => [
-      `build: make -C ${outputDir}   (cross-builds runner.elf for QEMU ${variant.machine} with arm-none-eabi-gcc)`,
-      `run:   make -C ${outputDir} run ARGS='${inputFileNames(inputs)} OUTDIR'   (paths relative to ${outputDir}; add -n N for N inferences)`,
+      `library: ${outputDir}   (model.c/.h and kernels for your firmware: CMakeLists.txt with add_library(egret_model), model.mk)`,
+      `build: make -C ${harnessDir(outputDir)}   (cross-builds runner.elf for QEMU ${variant.machine} with arm-none-eabi-gcc)`,
+      `run:   make -C ${harnessDir(outputDir)} run ARGS='${inputFileNames(inputs)} OUTDIR'   (paths relative to ${harnessDir(outputDir)}; add -n N for N inferences)`,
       ...(size === undefined ? [] : [sizeLine(variant, size as SizeReport)]),
     ],
     measurement: cortexMMeasurement(variant),

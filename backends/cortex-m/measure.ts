@@ -4,6 +4,7 @@ import type { OpRegistry } from "../../src/ir/registry.js";
 import { writeOutputDir } from "../../src/output.js";
 import type { CompileForMeasurement, Measurement, MeasureRequest, OpMeasurement, TargetMeasurement } from "../../src/pipeline/target.js";
 import { isAliasNode } from "../../src/schedule/storage.js";
+import { harnessDir } from "./files.js";
 import { predictedCycles } from "./per-op.js";
 import { buildFirmware, runFirmware } from "./qemu.js";
 import { sizeReport } from "./size-report.js";
@@ -33,10 +34,12 @@ function measureOnTarget(variant: CortexMVariant, graph: Graph, request: Measure
   const compiled = compile(graph, { target: variant.name, sourceName: request.sourceName, targetRules: request.kernels === "optimised", profile: request.perOp, ...budget });
   const program = compiled.program;
   writeOutputDir(request.dir, compiled.files, { force: true });
+  // Builds, runs and the size report happen in the harness folder (its Makefile, obj/ and run/).
+  const harness = harnessDir(request.dir);
   progress(1, "building firmware");
-  buildFirmware(request.dir, "runner.elf");
+  buildFirmware(harness, "runner.elf");
   progress(2, "running under QEMU");
-  const run = runFirmware(request.dir, "runner.elf", variant, request.inputs, request.inferences, graph.outputs.length);
+  const run = runFirmware(harness, "runner.elf", variant, request.inputs, request.inferences, graph.outputs.length);
   const measured = {
     machine: variant.machine,
     environment: `QEMU ${variant.machine}`,
@@ -44,14 +47,14 @@ function measureOnTarget(variant: CortexMVariant, graph: Graph, request: Measure
     firstInferenceInstructions: run.firstInstructions,
     inferences: run.inferences,
     outputs: run.outputs,
-    size: sizeReport(request.dir, "runner.elf", compiled.arenaBytes),
+    size: sizeReport(harness, "runner.elf", compiled.arenaBytes),
     program,
   };
   if (!request.perOp) return measured;
   progress(3, "building the profiling firmware");
-  buildFirmware(request.dir, "runner-profile.elf");
+  buildFirmware(harness, "runner-profile.elf");
   progress(4, "profiling under QEMU");
-  const profiled = runFirmware(request.dir, "runner-profile.elf", variant, request.inputs, request.inferences, graph.outputs.length);
+  const profiled = runFirmware(harness, "runner-profile.elf", variant, request.inputs, request.inferences, graph.outputs.length);
   const nodes = kernelNodes(program, compiled.ops);
   const counts = profiled.opInstructions ?? [];
   if (counts.length !== nodes.length) fail("internal", `profile of ${request.sourceName}`, `recorded ${counts.length} kernel calls, the program has ${nodes.length}`);

@@ -74,7 +74,7 @@ static void dot_1x2(const int16_t *a, const int8_t *w0, int32_t K, int32_t s[2])
  * out, ordered row 0 ch 0, row 0 ch 1, row 1 ch 0, row 1 ch 1): per group, 4 operand words from one pointer,
  * 2 weight words sign-extended once for both rows, 8 SMLADs.
  */
-#if EG_QDSP_NATIVE
+#if EG_QDSP_ASM_LOOPS
 /*
  * One group of dot_2x2 in Thumb-2: two LDRDs for the 4 operand words (row 1's first, then row 0's
  * with the post-increment), each weight word loaded and sign-extended in one temporary. 18
@@ -106,7 +106,7 @@ static void dot_2x2(const int16_t *a, const int8_t *w0, int32_t K, int32_t s[4])
   const int32_t full = K & ~3;
   const int16_t *end = a + 2 * full;
   int32_t acc00 = s[0], acc01 = s[1], acc10 = s[2], acc11 = s[3], k;
-#if EG_QDSP_NATIVE
+#if EG_QDSP_ASM_LOOPS
   {
     /* Pairs of groups per loop pass (the loop's compare and branch paid once per 32 MACs), then
        an odd last group. */

@@ -23,6 +23,19 @@
 #define EG_QDSP_NATIVE 0
 #endif
 
+/*
+ * The hand-scheduled loops (dot_2x2, the FC's 4-channel groups) need 14 allocatable core registers.
+ * -O0 keeps r7 as the frame pointer and -Os keeps more values live, so there gcc rejects them
+ * ("impossible constraints"); those builds, and any build defining EG_QDSP_NO_ASM_LOOPS (e.g. one
+ * with -fno-omit-frame-pointer), run the C loops of the same wrappers instead: same results, more
+ * instructions.
+ */
+#if EG_QDSP_NATIVE && defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__) && !defined(EG_QDSP_NO_ASM_LOOPS)
+#define EG_QDSP_ASM_LOOPS 1
+#else
+#define EG_QDSP_ASM_LOOPS 0
+#endif
+
 /* Four int8 (or two int16) at p as one word; p need not be aligned (Armv7-M LDR allows it). */
 static inline uint32_t eg_qdsp_read4(const void *p) {
 #if EG_QDSP_NATIVE

@@ -1,6 +1,6 @@
 #include "qfc_i8_dsp.h"
 
-#if EG_QDSP_NATIVE
+#if EG_QDSP_ASM_LOOPS
 /*
  * One group of 4 k for 4 output channels in Thumb-2: x's word is widened with the offset once
  * (two SXTAB16, even and odd bytes), then each channel's weight word is loaded, sign-extended in
@@ -43,7 +43,7 @@ static FC_NOINLINE void groups_4ch(const int8_t *x, const int8_t *w, int32_t K, 
     c2 = bias[2];
     c3 = bias[3];
   }
-#if EG_QDSP_NATIVE
+#if EG_QDSP_ASM_LOOPS
   {
     const int8_t *w0 = w, *w2 = w + 2 * (size_t)K;
     /* Four groups per loop pass (the compare and branch paid once per 64 MACs), then 0-3 single groups. */

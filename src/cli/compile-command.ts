@@ -25,7 +25,7 @@ interface CompileCommandOptions extends CompileCliOptions, ReportCliOptions, Emi
 /** `egret compile`: the library's compile with options from the command line; writes the output folder. */
 export function registerCompileCommand(program: Command): void {
   addEmitOptions(addCompileOptions(program.command("compile")))
-    .description("compile a model to C: model.c, model.h, the runtime kernels it uses and a Makefile (make builds ./runner), or with --emit library / --single-file the model as a library for your firmware")
+    .description("compile a model to C: model.c, model.h, the runtime kernels it uses and a Makefile (make builds ./runner; a board target writes the library at the top and its harness with its own Makefile in harness/), or with --emit library / --single-file the model as a library for your firmware")
     .argument("<model>", MODEL_ARGUMENT)
     .requiredOption("-o, --output <dir>", "output directory, replaced as a whole (refused if it holds files Egret did not write, unless --force)")
     .option("--force", "replace the output directory even if it holds files Egret did not write (they are deleted)")

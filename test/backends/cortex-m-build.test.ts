@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CORTEX_M_VARIANTS } from "../../backends/cortex-m/variants.js";
+import { harnessDir } from "../../backends/cortex-m/files.js";
 import { compile, toolchain, writeOutputDir } from "../../src/index.js";
 import { importModelFile } from "../../src/importers/index.js";
 import { sharedOrSkip } from "../support/shared-skip.js";
@@ -24,11 +25,11 @@ describe("Cortex-M targets cross-compile with -Werror", () => {
       const result = compile(graph, { target: variant.name });
       const dir = join(work, variant.name);
       writeOutputDir(dir, result.files);
-      const makefile = result.files.get("Makefile")!;
+      const makefile = result.files.get("harness/Makefile")!;
       expect(makefile).toContain("-Werror");
       expect(makefile).toContain(variant.archFlags);
-      execFileSync("make", ["-s", "-C", dir, "runner.elf"], { stdio: ["ignore", "pipe", "pipe"] });
-      const header = execFileSync("arm-none-eabi-readelf", ["-h", "-A", join(dir, "runner.elf")], { encoding: "utf8" });
+      execFileSync("make", ["-s", "-C", harnessDir(dir), "runner.elf"], { stdio: ["ignore", "pipe", "pipe"] });
+      const header = execFileSync("arm-none-eabi-readelf", ["-h", "-A", join(harnessDir(dir), "runner.elf")], { encoding: "utf8" });
       expect(header).toContain("ARM");
       expect(header).toMatch(variant.dsp ? /Tag_CPU_arch: v7E-M/ : /Tag_CPU_arch: v6S?-M/);
       // The size report of `compile --json`: weights are all in flash, the arena is the planned one.

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runFirmware } from "../../backends/cortex-m/qemu.js";
+import { harnessDir } from "../../backends/cortex-m/files.js";
 import { CORTEX_M_VARIANTS } from "../../backends/cortex-m/variants.js";
 import { compile, writeOutputDir } from "../../src/index.js";
 import { buildAndRunAsync } from "../support/c-run.js";
@@ -51,11 +52,11 @@ describe("blocked float kernels: Cortex-M builds are bit-identical to the host b
       const dir = join(work, variant.name);
       writeOutputDir(dir, compile(graph, { target: variant.name, optimize: false }).files);
       // The cross build as an awaited child process (buildFirmware's make, without blocking the worker).
-      await execFileAsync("make", ["-s", "-C", dir, "runner.elf"]);
-      const run = runFirmware(dir, "runner.elf", variant, feeds.map((t) => t.bytes()), 1, graph.outputs.length);
+      await execFileAsync("make", ["-s", "-C", harnessDir(dir), "runner.elf"]);
+      const run = runFirmware(harnessDir(dir), "runner.elf", variant, feeds.map((t) => t.bytes()), 1, graph.outputs.length);
       run.outputs.forEach((bytes, i) => expect(Array.from(bytes), `${variant.name} output ${graph.outputs[i]!.name} (${CASES[i >> 1]!.label})`).toEqual(host[i]));
       // The FPU targets' inner loops are the VMLA ones; soft float has no VFP instructions.
-      const disassembly = execFileSync("arm-none-eabi-objdump", ["-d", join(dir, "runner.elf")], { encoding: "utf8", maxBuffer: 64 << 20 });
+      const disassembly = execFileSync("arm-none-eabi-objdump", ["-d", join(harnessDir(dir), "runner.elf")], { encoding: "utf8", maxBuffer: 64 << 20 });
       expect(disassembly.includes("vmla.f32"), `${variant.name} uses VMLA.F32`).toBe(variant.name !== "cortex-m0plus");
     });
   }

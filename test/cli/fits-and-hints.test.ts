@@ -68,12 +68,17 @@ describe("a Cortex-M model fits its board or is refused with the numbers", () =>
     const out = join(work, "fits");
     const r = egret("compile", wideConv(32), "--target", "cortex-m4", "-o", out);
     expect(r.code, r.err).toBe(0);
-    const makefile = readFileSync(join(out, "Makefile"), "utf8");
+    // The library at the top, the QEMU harness and its Makefile in harness/: the hint names both.
+    const harness = join(out, "harness");
+    const makefile = readFileSync(join(harness, "Makefile"), "utf8");
+    expect(existsSync(join(out, "Makefile"))).toBe(false);
+    expect(existsSync(join(out, "model.mk"))).toBe(true);
     // The hint names targets the generated Makefile has.
     expect(makefile).toMatch(/^runner\.elf:/m);
     expect(makefile).toMatch(/^run: runner\.elf$/m);
-    expect(r.out).toContain(`build: make -C ${out}   (cross-builds runner.elf for QEMU mps2-an386`);
-    expect(r.out).toContain(`run:   make -C ${out} run ARGS='IN0.bin OUTDIR'`);
+    expect(r.out).toContain(`library: ${out}   (model.c/.h and kernels for your firmware`);
+    expect(r.out).toContain(`build: make -C ${harness}   (cross-builds runner.elf for QEMU mps2-an386`);
+    expect(r.out).toContain(`run:   make -C ${harness} run ARGS='IN0.bin OUTDIR'   (paths relative to ${harness}`);
     expect(r.out).not.toMatch(/\/runner IN0/);
     const size = /flash (\d+) of (\d+) B .*RAM (\d+) of (\d+) B \(static data (\d+) with the arena's (\d+)/.exec(r.out);
     expect(size, r.out).not.toBeNull();

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { harnessDir } from "../../backends/cortex-m/files.js";
 import { buildGraph, compile, Tensor, writeOutputDir, type AttrValue, type Graph } from "../../src/index.js";
 import { randomTensor } from "../support/graphs.js";
 
@@ -99,9 +100,9 @@ describe("issue-18 operators cross-compile for Cortex-M", () => {
       }
       const dir = join(work, target);
       writeOutputDir(dir, result.files);
-      expect(result.files.get("Makefile")).toContain("-Werror");
-      execFileSync("make", ["-s", "-C", dir, "runner.elf"], { stdio: ["ignore", "pipe", "pipe"] });
-      expect(execFileSync("arm-none-eabi-readelf", ["-h", join(dir, "runner.elf")], { encoding: "utf8" })).toContain("ARM");
+      expect(result.files.get("harness/Makefile")).toContain("-Werror");
+      execFileSync("make", ["-s", "-C", harnessDir(dir), "runner.elf"], { stdio: ["ignore", "pipe", "pipe"] });
+      expect(execFileSync("arm-none-eabi-readelf", ["-h", join(harnessDir(dir), "runner.elf")], { encoding: "utf8" })).toContain("ARM");
     });
   }
 });

@@ -73,8 +73,9 @@ describe("the npm package, installed outside the clone", () => {
     for (const f of ["model.c", "model.h", "egret.h", "runner.c"]) expect(existsSync(join(app, "out", f)), f).toBe(true);
     const m4 = run(egret, ["compile", "tiny.onnx", "-o", "out-m4", "--target", "cortex-m4"], app);
     expect(m4.code, m4.err).toBe(0);
-    // The QEMU harness (startup code, linker script) is copied from backends/cortex-m/ at run time.
-    expect(readdirSync(join(app, "out-m4"), { recursive: true }).map(String).filter((f) => f.endsWith("mps2.ld"))).toHaveLength(1);
+    // The QEMU harness (startup code, linker script) is copied from backends/cortex-m/ at run time, into harness/ beside the library.
+    expect(readdirSync(join(app, "out-m4"), { recursive: true }).map(String).filter((f) => f.endsWith("mps2.ld"))).toEqual([join("harness", "mps2.ld")]);
+    expect(existsSync(join(app, "out-m4", "model.mk"))).toBe(true);
     const report = run(egret, ["report", "tiny.onnx", "-o", "report.html"], app);
     expect(report.code, report.err).toBe(0);
     expect(readFileSync(join(app, "report.html"), "utf8")).toMatch(/^<!DOCTYPE html>/i);
