@@ -26,7 +26,7 @@ export type OutputForm = "runner" | "library" | "single-file";
 export function addEmitOptions(cmd: Command): Command {
   return cmd
     .addOption(
-      new Option("--emit <kind>", "runner: the target's demo build (host: Makefile and runner; Cortex-M: the library plus the QEMU harness in harness/); library: the model for your firmware (model.c/.h, kernels, CMakeLists.txt with add_library(egret_model), model.mk), no runner").choices([...EMIT_KINDS]),
+      new Option("--emit <kind>", "runner: the target's demo build (host: Makefile and runner; a board target: the library plus its harness in harness/); library: the model for your firmware (model.c/.h, kernels, CMakeLists.txt with add_library(egret_model), model.mk), no runner").choices([...EMIT_KINDS]),
     )
     .option("--single-file", "write the library as one model.c (kernels inlined as static) and model.h (implies --emit library)");
 }
