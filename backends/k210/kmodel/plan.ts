@@ -7,6 +7,7 @@
  *   Add/Sub/Mul/Div/Min/Max → binary           Concat → concat      Transpose → transpose
  *   Reshape/Flatten/Squeeze/Unsqueeze/Identity → memory_copy         Softmax (last axis) → softmax
  *   Pad (constant) → pad          KpuConv2D with `subsample` → kpu_conv2d + uint8 strided_slice
+ *   KpuConv2D + MaxPool it can pool → kpu_conv2d with that pool type (pool-fusion.ts)
  *   MaxPool/AveragePool → reduce_window2d   Global pools → reduce   unary math, Sigmoid → unary/binary
  *   (the last three: translate-cpu.ts)
  * nncase's v4 kernels are NCHW, so a value produced by an NHWC conv is kept channels-first and only
@@ -32,6 +33,8 @@ export class Planner {
   readonly quantised = new Map<string, Buffer>();
   /** KPU layers that take over a producer's subsampling (motion.ts), by node name. */
   readonly movedLayers = new Map<string, KpuLayer>();
+  /** MaxPools a KPU layer's pool stage took over (pool-fusion.ts): no kmodel node of their own. */
+  readonly fusedPools = new Set<string>();
   /** uint8 values (a `--input-type uint8` frame and its CPU-side transposes): main or KPU buffers. */
   private readonly bytes = new Map<string, Buffer>();
 
@@ -192,6 +195,7 @@ export function planKmodel(program: Graph, chainKpuLayers: boolean): KmodelPlan 
     return { buffer, shape: shape4(v.shape, where) };
   });
   for (const node of program.nodes) {
+    if (p.fusedPools.has(node.name)) continue;
     const translate = TRANSLATORS[node.op];
     if (translate === undefined) throw new KmodelUnsupported(`node ${node.name} (${node.op}) has no kmodel v4 counterpart (the writer handles ${KMODEL_OPS.join(", ")})`);
     translate(p, node, chainKpuLayers);

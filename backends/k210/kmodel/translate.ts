@@ -18,6 +18,7 @@ import { V4_OPCODES } from "./opcodes.js";
 import { CPU_TRANSLATORS } from "./translate-cpu.js";
 import { frameKpuInput, translateDequantize, translateUint8Transpose } from "./frame.js";
 import { pointwiseTakingSubsample } from "./motion.js";
+import { poolTakenByLayer } from "./pool-fusion.js";
 
 /** The clamp of a fused activation as nncase's value_range, or a reason it has none. */
 function actRange(node: Node): [number, number] {
@@ -31,7 +32,11 @@ function actRange(node: Node): [number, number] {
 
 function translateKpuConv(p: Planner, node: Node, chain: boolean): void {
   const where = `node ${node.name} (${node.op})`;
-  const layer = p.movedLayers.get(node.name) ?? kpuLayerOf(node);
+  // A following MaxPool may run in this layer's pool stage (pool-fusion.ts): its value is the map.
+  const fused = poolTakenByLayer(p, node);
+  if (fused !== undefined) p.fusedPools.add(fused.pool.name);
+  const value = fused?.pool.outputs[0] ?? node.outputs[0]!;
+  const layer = fused?.layer ?? p.movedLayers.get(node.name) ?? kpuLayerOf(node);
   const g = layerGeometry(layer.args);
   const nhwc = attrString(node, "layout", "NCHW") === "NHWC";
   const xScale = attrFloat(node, "x_scale");
@@ -90,7 +95,7 @@ function translateKpuConv(p: Planner, node: Node, chain: boolean): void {
     p.setKpu(node.outputs[0]!, { ...quant, mainOutput: () => picked });
     return;
   }
-  p.setKpu(node.outputs[0]!, {
+  p.setKpu(value, {
     map: kpuOut,
     ...quant,
     mainOutput: () => {
@@ -101,7 +106,7 @@ function translateKpuConv(p: Planner, node: Node, chain: boolean): void {
       return mainOutput;
     },
   });
-  p.materialiseForCpu(node.outputs[0]!, where);
+  p.materialiseForCpu(value, where);
 }
 
 /**
