@@ -17,7 +17,8 @@
  * measured figure to compare with; `npm run bench:k210` prints this estimate for nncase's own file
  * beside it, which is what says how far to trust the model.
  */
-import type { KmodelV4, V4Node } from "./kmodel/index.js";
+import { fail } from "../../src/errors.js";
+import { parseKmodel, type KmodelV4, type V4Node } from "./kmodel/index.js";
 import { K210_CPU_COEFFICIENTS, kpuLayerCycles } from "./cost-model.js";
 import { layerGeometry } from "./kpu-layer.js";
 
@@ -74,6 +75,13 @@ function relayoutCycles(shape: readonly number[], bytes: number): number {
   return bytes * (shape[3]! % 64 === 0 ? COPY_CYCLES_PER_BYTE : RELAYOUT_CYCLES_PER_BYTE);
 }
 
+/** Estimated cycles of each kmodel node (a KPU layer with its main-memory download counts both). */
+export function cyclesByNode(latency: KmodelLatency): Map<number, number> {
+  const byNode = new Map<number, number>();
+  for (const n of latency.nodes) if (n.index >= 0) byNode.set(n.index, (byNode.get(n.index) ?? 0) + n.cycles);
+  return byNode;
+}
+
 export function estimateKmodelLatency(model: KmodelV4): KmodelLatency {
   const nodes: NodeLatency[] = [];
   model.inputs.forEach((r, i) => {
@@ -93,4 +101,11 @@ export function estimateKmodelLatency(model: KmodelV4): KmodelLatency {
   const kpuMs = ms("kpu");
   const cpuMs = ms("cpu");
   return { nodes, kpuMs, cpuMs, totalMs: kpuMs + cpuMs };
+}
+
+/** The estimate of a kmodel v4 file Egret wrote (the compile summary's figure). */
+export function estimateKmodelFileLatency(bytes: Uint8Array): KmodelLatency {
+  const model = parseKmodel(bytes, "model.kmodel");
+  if (model.version !== 4) return fail("unsupported-op", "model.kmodel", "the latency estimate reads kmodel v4 files");
+  return estimateKmodelLatency(model);
 }

@@ -15,6 +15,7 @@ import type { Graph, Node } from "../../src/ir/graph.js";
 import type { OpRegistry } from "../../src/ir/registry.js";
 import type { TargetReport } from "../../src/pipeline/target.js";
 import type { KmodelSummary } from "./kmodel/writer.js";
+import type { KmodelLatency } from "./latency.js";
 import { layerGeometry } from "./kpu-layer.js";
 import { KPU_LINE_BYTES, mapLines } from "./kpu-ram.js";
 import { KPU_CONV2D, kpuLayerOf } from "./ops/kpu-conv2d.js";
@@ -74,7 +75,10 @@ export function programFigures(model: EmittedModel, program: Graph, ops: OpRegis
 
 const percent = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((1000 * part) / whole) / 10);
 
-export function k210Report(model: EmittedModel, program: Graph, kmodel: KmodelSummary | undefined, ops: OpRegistry): TargetReport {
+const ms3 = (v: number) => Math.round(v * 1000) / 1000;
+
+/** `latency`: the estimate of the written kmodel (latency.ts), with the kmodel's summary. */
+export function k210Report(model: EmittedModel, program: Graph, kmodel: KmodelSummary | undefined, ops: OpRegistry, latency?: KmodelLatency): TargetReport {
   const f = programFigures(model, program, ops);
   const lines = [
     // The C program's memory is the closing hint's one memory line (target.ts runHint), not repeated here.
@@ -83,6 +87,9 @@ export function k210Report(model: EmittedModel, program: Graph, kmodel: KmodelSu
       ? "k210: no model.kmodel (--no-kmodel)"
       : `k210: model.kmodel ${kmodel.fileBytes} bytes: ${kmodel.kpuLayers} KPU layers, ${kmodel.cpuNodes} CPU nodes, main RAM ${kmodel.mainMemBytes} bytes, KPU RAM ${kmodel.kpuRamBytes} bytes`,
   ];
+  if (kmodel !== undefined && latency !== undefined) {
+    lines.push(`k210: model.kmodel estimated ${ms3(latency.totalMs)} ms at 400 MHz (KPU ${ms3(latency.kpuMs)}, CPU ${ms3(latency.cpuMs)}; a cycle model not validated on silicon, per layer: egret info model.kmodel, docs/k210.md)`);
+  }
   const figures: Record<string, number> = {
     kpuLayers: f.kpuLayers,
     cpuLayers: f.cpuLayers,
@@ -94,6 +101,9 @@ export function k210Report(model: EmittedModel, program: Graph, kmodel: KmodelSu
     ...(kmodel === undefined
       ? {}
       : { kmodelBytes: kmodel.fileBytes, kmodelKpuLayers: kmodel.kpuLayers, kmodelCpuNodes: kmodel.cpuNodes, kmodelMainRamBytes: kmodel.mainMemBytes, kmodelKpuRamBytes: kmodel.kpuRamBytes }),
+    ...(kmodel === undefined || latency === undefined
+      ? {}
+      : { kmodelEstimatedMs: ms3(latency.totalMs), kmodelEstimatedKpuMs: ms3(latency.kpuMs), kmodelEstimatedCpuMs: ms3(latency.cpuMs) }),
   };
   return { weightsBytes: f.weightsBytes, figures, lines };
 }

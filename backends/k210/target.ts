@@ -25,6 +25,7 @@ import { writeKmodel, type KmodelSummary } from "./kmodel/writer.js";
 import { KPU_CONV2D } from "./ops/kpu-conv2d.js";
 import { kmodelWanted, uint8InputOf } from "./options.js";
 import { k210Report, kpuParameterBytes } from "./report.js";
+import { estimateKmodelFileLatency } from "./latency.js";
 import { foldUint8Inputs, frameInputs, uint8InputQuant } from "./uint8-input.js";
 import { KPU_RAM_BYTES } from "./kpu-ram.js";
 import type { CompileSummary } from "../../src/pipeline/compile.js";
@@ -116,7 +117,11 @@ export const k210Target: Target = {
     memoryLine(summary),
   ],
   emitOptions: K210_EMIT_OPTIONS,
-  report: (model, program, binaryFiles, ops) => k210Report(model, program, binaryFiles.has("model.kmodel") ? kmodelSummaries.get(program) : undefined, ops),
+  report: (model, program, binaryFiles, ops) => {
+    const kmodel = binaryFiles.get("model.kmodel");
+    if (kmodel === undefined) return k210Report(model, program, undefined, ops);
+    return k210Report(model, program, kmodelSummaries.get(program), ops, estimateKmodelFileLatency(kmodel));
+  },
 };
 
 /**

@@ -15,6 +15,7 @@ import { buildGraph, compile, importModelFile, runGraph, Tensor, type Graph } fr
 import { kerasReady } from "../../src/importers/keras/index.js";
 import { parseKmodel, type KmodelV4 } from "../../backends/k210/kmodel/index.js";
 import { runKmodelV4 } from "../../backends/k210/kmodel/run-v4.js";
+import { estimateKmodelLatency } from "../../backends/k210/latency.js";
 import { errorOf } from "../support/errors.js";
 import { randomTensor } from "../support/graphs.js";
 import { sharedFor } from "../support/shared-skip.js";
@@ -108,6 +109,11 @@ describe("the k210 backend: no silent kmodel omission, and the summary's figures
     expect(f["kpuMacs"]).toBe(8 * 4 * 9 * 64);
     expect(f["kmodelBytes"]).toBe(result.binaryFiles.get("model.kmodel")!.length);
     expect(f["kpuRamBytes"]).toBeGreaterThan(0);
+    // The latency estimate of the written file (latency.ts), in the text and the JSON figures.
+    const est = estimateKmodelLatency(parseV4(result.binaryFiles.get("model.kmodel")!));
+    expect(f["kmodelEstimatedMs"]).toBe(Math.round(est.totalMs * 1000) / 1000);
+    expect(f["kmodelEstimatedKpuMs"]).toBeGreaterThan(0);
+    expect(result.summary.targetLines?.join("\n")).toMatch(/model\.kmodel estimated [\d.]+ ms at 400 MHz \(KPU [\d.]+, CPU [\d.]+; a cycle model not validated/);
     // 288 uint8 weights + 8 BN entries + registers + activation table; no float weights left.
     expect(result.summary.weightsBytes).toBe(288 + 8 * 8 + 96 + 144);
     const header = result.files.get("model.h")!;
@@ -130,6 +136,10 @@ describe("kws-cnn-k210 (../shared/models/tf/kws-cnn-k210/mod.h5)", () => {
     const bytes = result.binaryFiles.get("model.kmodel")!;
     expect(bytes).toBeDefined();
     expect(result.summary.targetReport!["kmodelKpuLayers"]).toBe(4);
+    // Its four 2×2 MaxPools run in the KPU layers' pool stage (kmodel/pool-fusion.ts).
+    const model = parseV4(bytes);
+    expect(model.nodes.map((n) => n.name)).not.toContain("reduce_window2d");
+    expect(model.nodes.filter((n) => n.body.kpu !== undefined).map((n) => n.body.kpu!.layer.args.poolType)).toEqual([1, 1, 1, 1]);
     const inputs = seededRandomInputs(graph, 1, 77)[0]!;
     const got = runKmodel(bytes, inputs)[0]!;
     const c = buildAndRun(result.files, result.graph.outputs, inputs, { makefileFlags: true })[0]!.toNumbers();

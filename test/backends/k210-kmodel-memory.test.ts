@@ -13,6 +13,7 @@ import { kpuLayerCycles } from "../../backends/k210/cost-model.js";
 import { buildGraph } from "../../src/index.js";
 import { parseKmodel, type KmodelV4 } from "../../backends/k210/kmodel/index.js";
 import { runKmodelV4 } from "../../backends/k210/kmodel/run-v4.js";
+import { describeKmodel, formatKmodelInfo } from "../../backends/k210/kmodel/describe.js";
 import { runGraph as runLibraryGraph } from "../../src/index.js";
 import { randomTensor } from "../support/graphs.js";
 import { OPS } from "../support/toolchain.js";
@@ -70,5 +71,11 @@ describe("kmodel main memory", () => {
     const total = est.nodes.reduce((s, n) => s + n.cycles, 0);
     expect(est.totalMs).toBeCloseTo((1000 * total) / K210_CLOCK_HZ, 9);
     expect(est.cpuMs).toBeGreaterThan(0);
+    // egret info lists each node's share and the total (µs and ms rounded to 3 decimals).
+    const info = describeKmodel(model, "k");
+    const perLayerUs = info.layers.reduce((s, l) => s + l.estUs!, 0);
+    expect(Math.abs(perLayerUs - 1000 * est.totalMs)).toBeLessThanOrEqual(0.001 * info.layers.length);
+    expect(info.latency?.totalMs).toBe(Math.round(est.totalMs * 1000) / 1000);
+    expect(formatKmodelInfo(info)).toMatch(/estimated latency [\d.]+ ms at 400 MHz \(KPU [\d.]+ ms, CPU [\d.]+ ms; a cycle model not validated/);
   });
 });

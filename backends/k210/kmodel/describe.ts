@@ -10,11 +10,15 @@ import { isKmodel, parseKmodel, type Kmodel } from "./index.js";
 import { runKmodelV4 } from "./run-v4.js";
 import { layerGeometry, type KpuLayer } from "../kpu-layer.js";
 import { mapLines } from "../kpu-ram.js";
+import { cyclesByNode, estimateKmodelLatency, K210_CLOCK_HZ } from "../latency.js";
 
 export interface KmodelInfo {
   file: string;
   version: number;
-  layers: { index: number; type: string; kpu: boolean; detail?: string }[];
+  /** estUs: the node's estimated time (v4, latency.ts). */
+  layers: { index: number; type: string; kpu: boolean; detail?: string; estUs?: number }[];
+  /** v4: the latency estimate of latency.ts (an unvalidated cycle model at 400 MHz). */
+  latency?: { totalMs: number; kpuMs: number; cpuMs: number };
   kpuLayers: number;
   cpuLayers: number;
   mainMemoryBytes: number;
@@ -28,6 +32,7 @@ export function describeKmodel(model: Kmodel, file: string): KmodelInfo {
   const layers: KmodelInfo["layers"] = [];
   let kpuTop = 0;
   let weightBytes = 0;
+  let latency: KmodelInfo["latency"];
   const kpuDetail = (l: KpuLayer, batches = 1): string => {
     const g = layerGeometry(l.args);
     const inEnd = l.args.imageSrcAddr + batches * mapLines(g.inWidth, g.inHeight, g.inChannels);
@@ -39,9 +44,13 @@ export function describeKmodel(model: Kmodel, file: string): KmodelInfo {
   if (model.version === 3) {
     for (const l of model.layers) layers.push({ index: l.index, type: l.name, kpu: l.kpu !== undefined, ...(l.kpu ? { detail: kpuDetail(l.kpu.layer) } : {}) });
   } else {
+    const estimate = estimateKmodelLatency(model);
+    const cycles = cyclesByNode(estimate);
+    latency = { totalMs: round3(estimate.totalMs), kpuMs: round3(estimate.kpuMs), cpuMs: round3(estimate.cpuMs) };
     for (const n of model.nodes) {
       const k = n.body.kpu;
-      layers.push({ index: n.index, type: n.name, kpu: n.opcode >= 0x2000, ...(k ? { detail: kpuDetail(k.layer, k.batches) } : {}) });
+      const estUs = round3((1e6 * (cycles.get(n.index) ?? 0)) / K210_CLOCK_HZ);
+      layers.push({ index: n.index, type: n.name, kpu: n.opcode >= 0x2000, ...(k ? { detail: kpuDetail(k.layer, k.batches) } : {}), estUs });
       weightBytes += Object.values(n.body.floats).reduce((s, a) => s + a.byteLength, 0);
     }
     weightBytes += model.constants.length;
@@ -53,15 +62,23 @@ export function describeKmodel(model: Kmodel, file: string): KmodelInfo {
     // v3's allocator grows down from the top (max_start_address is the lowest line used).
     kpuRamBytes: model.version === 3 ? (32768 - Math.min(32768, model.maxStartAddress)) * 64 : kpuTop * 64,
     weightBytes, fileBytes: model.fileSize,
+    ...(latency ? { latency } : {}),
   };
 }
+
+const round3 = (v: number) => Math.round(v * 1000) / 1000;
 
 export function formatKmodelInfo(info: KmodelInfo): string {
   const lines = [
     `${info.file}: kmodel v${info.version}, ${info.layers.length} layers (${info.kpuLayers} KPU conv, ${info.cpuLayers} CPU), ${info.fileBytes} bytes`,
     `memory: main RAM ${info.mainMemoryBytes} bytes, KPU RAM ${info.kpuRamBytes} bytes, weights/params ${info.weightBytes} bytes`,
   ];
-  for (const l of info.layers) lines.push(`  ${String(l.index).padStart(3)} ${l.kpu ? "KPU" : "CPU"} ${l.type}${l.detail ? `  ${l.detail}` : ""}`);
+  const t = info.latency;
+  if (t) lines.push(`estimated latency ${t.totalMs} ms at 400 MHz (KPU ${t.kpuMs} ms, CPU ${t.cpuMs} ms; a cycle model not validated on silicon, docs/k210.md)`);
+  for (const l of info.layers) {
+    const est = l.estUs === undefined ? "" : `  ~${l.estUs} µs`;
+    lines.push(`  ${String(l.index).padStart(3)} ${l.kpu ? "KPU" : "CPU"} ${l.type}${l.detail ? `  ${l.detail}` : ""}${est}`);
+  }
   return lines.join("\n");
 }
 
