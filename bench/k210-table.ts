@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { estimateKmodelLatency } from "../backends/k210/latency.js";
+import { estimateKmodelLatency, NNCASE_SLIM_MEASURED_MS } from "../backends/k210/latency.js";
 import { layerGeometry } from "../backends/k210/kpu-layer.js";
 import { describeKmodel } from "../backends/k210/kmodel/describe.js";
 import { egret, Tensor as TensorClass, type Tensor } from "../src/index.js";
@@ -22,7 +22,7 @@ import { benchNetworks, type BenchNetwork } from "./k210-networks.js";
 
 const SHARED = join(PACKAGE_ROOT, "..", "shared");
 /** nncase's slim-320 on a KD233 board (models/kmodel/README.md). */
-const NNCASE_SLIM_MS = 65.6;
+const NNCASE_SLIM_MS = NNCASE_SLIM_MEASURED_MS;
 
 /** MACs of the KPU layers and of the CPU convs/matmuls of a v4 kmodel. */
 function macSplit(model: KmodelV4): { kpu: number; cpu: number } {

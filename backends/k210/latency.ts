@@ -23,6 +23,12 @@ import { K210_CPU_COEFFICIENTS, kpuLayerCycles } from "./cost-model.js";
 import { layerGeometry } from "./kpu-layer.js";
 
 export const K210_CLOCK_HZ = 400_000_000;
+/** What this estimate gives nncase's own slim-320 kmodel, and what nncase measured (tested). */
+export const NNCASE_SLIM_ESTIMATED_MS = 19.6;
+export const NNCASE_SLIM_MEASURED_MS = 65.6;
+/** The caveat printed beside every estimate. */
+export const LATENCY_CAVEAT =
+  `a cycle model not validated on silicon: it puts nncase's slim-320 kmodel at ${NNCASE_SLIM_ESTIMATED_MS} ms, measured ${NNCASE_SLIM_MEASURED_MS} ms on a KD233 (docs/k210.md)`;
 const RELAYOUT_CYCLES_PER_BYTE = 2;
 const COPY_CYCLES_PER_BYTE = 0.25;
 const QUANTISE_CYCLES_PER_ELEMENT = 6;

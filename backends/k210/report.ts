@@ -15,7 +15,7 @@ import type { Graph, Node } from "../../src/ir/graph.js";
 import type { OpRegistry } from "../../src/ir/registry.js";
 import type { TargetReport } from "../../src/pipeline/target.js";
 import type { KmodelSummary } from "./kmodel/writer.js";
-import type { KmodelLatency } from "./latency.js";
+import { LATENCY_CAVEAT, type KmodelLatency } from "./latency.js";
 import { layerGeometry } from "./kpu-layer.js";
 import { KPU_LINE_BYTES, mapLines } from "./kpu-ram.js";
 import { KPU_CONV2D, kpuLayerOf } from "./ops/kpu-conv2d.js";
@@ -88,7 +88,7 @@ export function k210Report(model: EmittedModel, program: Graph, kmodel: KmodelSu
       : `k210: model.kmodel ${kmodel.fileBytes} bytes: ${kmodel.kpuLayers} KPU layers, ${kmodel.cpuNodes} CPU nodes, main RAM ${kmodel.mainMemBytes} bytes, KPU RAM ${kmodel.kpuRamBytes} bytes`,
   ];
   if (kmodel !== undefined && latency !== undefined) {
-    lines.push(`k210: model.kmodel estimated ${ms3(latency.totalMs)} ms at 400 MHz (KPU ${ms3(latency.kpuMs)}, CPU ${ms3(latency.cpuMs)}; a cycle model not validated on silicon, per layer: egret info model.kmodel, docs/k210.md)`);
+    lines.push(`k210: model.kmodel estimated ${ms3(latency.totalMs)} ms at 400 MHz (KPU ${ms3(latency.kpuMs)}, CPU ${ms3(latency.cpuMs)}; per layer: egret info model.kmodel; ${LATENCY_CAVEAT})`);
   }
   const figures: Record<string, number> = {
     kpuLayers: f.kpuLayers,

@@ -113,7 +113,7 @@ describe("the k210 backend: no silent kmodel omission, and the summary's figures
     const est = estimateKmodelLatency(parseV4(result.binaryFiles.get("model.kmodel")!));
     expect(f["kmodelEstimatedMs"]).toBe(Math.round(est.totalMs * 1000) / 1000);
     expect(f["kmodelEstimatedKpuMs"]).toBeGreaterThan(0);
-    expect(result.summary.targetLines?.join("\n")).toMatch(/model\.kmodel estimated [\d.]+ ms at 400 MHz \(KPU [\d.]+, CPU [\d.]+; a cycle model not validated/);
+    expect(result.summary.targetLines?.join("\n")).toMatch(/model\.kmodel estimated [\d.]+ ms at 400 MHz \(KPU [\d.]+, CPU [\d.]+; per layer: egret info model\.kmodel; a cycle model not validated on silicon: it puts nncase's slim-320 kmodel at/);
     // 288 uint8 weights + 8 BN entries + registers + activation table; no float weights left.
     expect(result.summary.weightsBytes).toBe(288 + 8 * 8 + 96 + 144);
     const header = result.files.get("model.h")!;

@@ -10,7 +10,7 @@ import { isKmodel, parseKmodel, type Kmodel } from "./index.js";
 import { runKmodelV4 } from "./run-v4.js";
 import { layerGeometry, type KpuLayer } from "../kpu-layer.js";
 import { mapLines } from "../kpu-ram.js";
-import { cyclesByNode, estimateKmodelLatency, K210_CLOCK_HZ } from "../latency.js";
+import { cyclesByNode, estimateKmodelLatency, K210_CLOCK_HZ, LATENCY_CAVEAT } from "../latency.js";
 
 export interface KmodelInfo {
   file: string;
@@ -74,7 +74,7 @@ export function formatKmodelInfo(info: KmodelInfo): string {
     `memory: main RAM ${info.mainMemoryBytes} bytes, KPU RAM ${info.kpuRamBytes} bytes, weights/params ${info.weightBytes} bytes`,
   ];
   const t = info.latency;
-  if (t) lines.push(`estimated latency ${t.totalMs} ms at 400 MHz (KPU ${t.kpuMs} ms, CPU ${t.cpuMs} ms; a cycle model not validated on silicon, docs/k210.md)`);
+  if (t) lines.push(`estimated latency ${t.totalMs} ms at 400 MHz (KPU ${t.kpuMs} ms, CPU ${t.cpuMs} ms; ${LATENCY_CAVEAT})`);
   for (const l of info.layers) {
     const est = l.estUs === undefined ? "" : `  ~${l.estUs} µs`;
     lines.push(`  ${String(l.index).padStart(3)} ${l.kpu ? "KPU" : "CPU"} ${l.type}${l.detail ? `  ${l.detail}` : ""}${est}`);
