@@ -6,7 +6,7 @@
  * and the measured per-op instructions over all kernel calls of all models. Then the networks of
  * bench/constructed-models.ts (shapes of MCU models not in ../shared), checked bit for bit against
  * the TypeScript evaluator, and MACs per instruction of every layer of >= 32K MACs (optimised).
- * Asserts nothing.
+ * `-- --constructed` measures the constructed networks only. Asserts nothing.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -122,7 +122,9 @@ function main(): void {
 
 /** The ../shared models with their golden pairs, then the constructed networks against the evaluator. */
 function benchCases(): BenchCase[] {
-  const cases: BenchCase[] = MODELS.map((model) => {
+  // `--constructed`: only the constructed networks (a quick look at the kernels' shapes).
+  const corpus = process.argv.includes("--constructed") ? [] : MODELS;
+  const cases: BenchCase[] = corpus.map((model) => {
     const multi = join(SHARED, "golden", model.golden, "multi");
     const read = (f: string) => new Uint8Array(readFileSync(join(multi, f)));
     const count = readdirSync(multi).filter((f) => /^input_\d+_0\.bin$/.test(f)).length;

@@ -48,48 +48,65 @@ static void dw_group4(const dw_window *win, int32_t c, const int8_t *w, const in
 }
 
 /*
- * At most this many taps per pixel (256 bytes of stack) go through a flat list (tap input pointers and weight offsets,
- * built once per pixel for all channel groups: no row loop per group, which dominates Nx1 kernels);
- * larger windows take dw_group4's row and column loops.
+ * Interior pixels (window wholly inside the input) of a depthwise layer with depth multiplier 1 and
+ * at most DW_FAST_TAPS taps: tap t is read at a fixed offset from the window origin (off[t], one
+ * stack array per call) and the weights of a group of 4 channels were sign-extended once per call
+ * into `wide` (per group, per tap: the SXTB16 and SXTB16-ror-8 words), so one pointer walks them
+ * in order: per tap one word of x (SXTAB16 adds the input offset while widening), one doubleword
+ * of weights, four halfword MACs. Border pixels take dw_group4's clipped loops.
  */
-#define DW_LIST_TAPS 32
+#define DW_FAST_TAPS 64
 
-typedef struct {
-  const int8_t *x[DW_LIST_TAPS];
-  int32_t w[DW_LIST_TAPS];
-  int32_t n;
-} dw_taps;
-
-static void dw_list(const dw_window *win, const int32_t *p, dw_taps *taps) {
-  const int32_t W = p[2], C = p[3], KW = p[8], dh = p[12], dw = p[13];
-  int32_t ky, kx, n = 0;
-  for (ky = win->ky0; ky < win->ky1; ky++)
-    for (kx = win->kx0; kx < win->kx1; kx++, n++) {
-      taps->x[n] = win->first + ((size_t)(ky - win->ky0) * (size_t)dh * (size_t)W + (size_t)(kx - win->kx0) * (size_t)dw) * (size_t)C;
-      taps->w[n] = (ky * KW + kx) * C;
+/* Widened weights of the C / 4 groups: scratch, 2 * KH * KW * (C & ~3) bytes. */
+static void dw_widen(const int8_t *w, int32_t taps, int32_t C, uint32_t *wide) {
+  int32_t c, t;
+  for (c = 0; c + 3 < C; c += 4)
+    for (t = 0; t < taps; t++, wide += 2) {
+      const uint32_t wv = eg_qdsp_read4(w + (size_t)t * (size_t)C + (size_t)c);
+      wide[0] = eg_qdsp_sxtb16(wv);
+      wide[1] = eg_qdsp_sxtb16_ror8(wv);
     }
-  taps->n = n;
 }
 
-/* dw_group4 over a tap list. */
-static void dw_group4_list(const dw_taps *taps, int32_t c, const int8_t *w, uint32_t off2, int32_t acc[4]) {
-  const int8_t *const *xt = taps->x;
-  const int32_t *wt = taps->w;
-  const int8_t *wc = w + c;
+/* dw_group4 for an interior pixel: `xc` is the window origin plus c, wq the group's widened taps. */
+static void dw_group4_fast(const int8_t *xc, const int32_t *off, int32_t taps, const uint32_t *wq, uint32_t off2, int32_t acc[4]) {
   int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], t;
-  for (t = 0; t < taps->n; t++) {
-    const uint32_t xv = eg_qdsp_read4(xt[t] + c), wv = eg_qdsp_read4(wc + wt[t]);
+  for (t = 0; t < taps; t++, wq += 2) {
+    const uint32_t xv = eg_qdsp_read4(xc + off[t]);
     const uint32_t xe = eg_qdsp_sxtab16(off2, xv), xo = eg_qdsp_sxtab16_ror8(off2, xv);
-    const uint32_t we = eg_qdsp_sxtb16(wv), wo = eg_qdsp_sxtb16_ror8(wv);
-    a0 = eg_qdsp_smlabb(xe, we, a0);
-    a2 = eg_qdsp_smlatt(xe, we, a2);
-    a1 = eg_qdsp_smlabb(xo, wo, a1);
-    a3 = eg_qdsp_smlatt(xo, wo, a3);
+    a0 = eg_qdsp_smlabb(xe, wq[0], a0);
+    a2 = eg_qdsp_smlatt(xe, wq[0], a2);
+    a1 = eg_qdsp_smlabb(xo, wq[1], a1);
+    a3 = eg_qdsp_smlatt(xo, wq[1], a3);
   }
   acc[0] = a0;
   acc[1] = a1;
   acc[2] = a2;
   acc[3] = a3;
+}
+
+/*
+ * All groups of 4 channels of one interior pixel on the eg_qdsp_requant4 path (the common case). A
+ * function of its own, kept out of line, so that the pixel loop's variables are not live here:
+ * inlined, gcc spills the group loop's pointers and the requantization's operands around every group.
+ */
+#if defined(__GNUC__)
+#define DW_NOINLINE __attribute__((noinline))
+#else
+#define DW_NOINLINE
+#endif
+static DW_NOINLINE void dw_pixel_fast4(const int8_t *origin, const int32_t *off, int32_t taps, const uint32_t *wq, int32_t C,
+                                       uint32_t off2, const eg_qdsp_requant *rq, uint32_t lo4, uint32_t hi4, int8_t *y) {
+  int32_t c;
+  for (c = 0; c + 3 < C; c += 4, wq += 2 * taps) {
+    int32_t acc[4];
+    acc[0] = eg_qdsp_bias(rq, c);
+    acc[1] = eg_qdsp_bias(rq, c + 1);
+    acc[2] = eg_qdsp_bias(rq, c + 2);
+    acc[3] = eg_qdsp_bias(rq, c + 3);
+    dw_group4_fast(origin + c, off, taps, wq, off2, acc);
+    eg_qdsp_requant4(acc, rq, c, lo4, hi4, y + c);
+  }
 }
 
 /* Output channel oc = c * M + m of one pixel, scalar. */
@@ -107,14 +124,43 @@ static int32_t dw_channel(const dw_window *win, int32_t oc, const int8_t *w, con
   return acc;
 }
 
+/*
+ * Channels oc..oc+3 of one pixel (depth multiplier 1): accumulators from the bias, the fast path
+ * for interior windows (wq set) or dw_group4, then the four requantizations.
+ */
+static void dw_pixel_group4(const dw_window *win, int32_t oc, const int8_t *w, const int32_t *p, const uint32_t *wq, const int32_t *off,
+                            uint32_t off2, const eg_qdsp_requant *rq, int32_t four, uint32_t lo4, uint32_t hi4, int8_t *y) {
+  int32_t acc[4];
+  acc[0] = eg_qdsp_bias(rq, oc);
+  acc[1] = eg_qdsp_bias(rq, oc + 1);
+  acc[2] = eg_qdsp_bias(rq, oc + 2);
+  acc[3] = eg_qdsp_bias(rq, oc + 3);
+  if (wq != NULL) {
+    dw_group4_fast(win->first + oc, off, p[7] * p[8], wq, off2, acc);
+  } else {
+    dw_group4(win, oc, w, p, off2, acc);
+  }
+  if (four) {
+    eg_qdsp_requant4(acc, rq, oc, lo4, hi4, y + oc);
+  } else {
+    y[oc] = eg_qdsp_requant_acc(acc[0], rq, oc);
+    y[oc + 1] = eg_qdsp_requant_acc(acc[1], rq, oc + 1);
+    y[oc + 2] = eg_qdsp_requant_acc(acc[2], rq, oc + 2);
+    y[oc + 3] = eg_qdsp_requant_acc(acc[3], rq, oc + 3);
+  }
+}
+
 void eg_qdepthwise_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, const int32_t *p,
-                          const eg_qdsp_rq_entry *table, const int32_t *mult, const int32_t *shift) {
+                          const eg_qdsp_rq_entry *table, const int32_t *mult, const int32_t *shift, void *scratch) {
   const int32_t N = p[0], H = p[1], W = p[2], C = p[3], OH = p[4], OW = p[5], O = p[6], KH = p[7], KW = p[8], M = p[9];
   const uint32_t off2 = eg_qdsp_pack16(p[16], p[16]);
+  /* The fast path needs the widened weights (scratch) and a tap list of at most DW_FAST_TAPS. */
+  const int32_t fast = M == 1 && C >= 4 && KH * KW <= DW_FAST_TAPS && scratch != NULL;
+  uint32_t *wide = (uint32_t *)scratch;
+  int32_t off[DW_FAST_TAPS];
   eg_qdsp_requant rq;
   int32_t b, oy, ox, oc, four;
   uint32_t lo4, hi4;
-  dw_taps taps;
   rq.bias = p[20] == 1 ? bias : NULL;
   rq.fast = table;
   rq.mult = mult;
@@ -126,6 +172,12 @@ void eg_qdepthwise_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias,
   four = eg_qdsp_requant4_ok(&rq);
   lo4 = eg_qdsp_bytes4(rq.act_min);
   hi4 = eg_qdsp_bytes4(rq.act_max);
+  if (fast) {
+    int32_t ky, kx;
+    dw_widen(w, KH * KW, C, wide);
+    for (ky = 0; ky < KH; ky++)
+      for (kx = 0; kx < KW; kx++) off[ky * KW + kx] = (ky * p[12] * W + kx * p[13]) * C;
+  }
   for (b = 0; b < N; b++)
     for (oy = 0; oy < OH; oy++)
       for (ox = 0; ox < OW; ox++) {
@@ -139,28 +191,13 @@ void eg_qdepthwise_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias,
         }
         oc = 0;
         if (M == 1) {
-          const int32_t listed = (win.ky1 - win.ky0) * (win.kx1 - win.kx0) <= DW_LIST_TAPS;
-          if (listed) dw_list(&win, p, &taps);
-          for (; oc + 3 < O; oc += 4) {
-            int32_t acc[4];
-            acc[0] = eg_qdsp_bias(&rq, oc);
-            acc[1] = eg_qdsp_bias(&rq, oc + 1);
-            acc[2] = eg_qdsp_bias(&rq, oc + 2);
-            acc[3] = eg_qdsp_bias(&rq, oc + 3);
-            if (listed) {
-              dw_group4_list(&taps, oc, w, off2, acc);
-            } else {
-              dw_group4(&win, oc, w, p, off2, acc);
-            }
-            if (four) {
-              eg_qdsp_requant4(acc, &rq, oc, lo4, hi4, y + oc);
-            } else {
-              y[oc] = eg_qdsp_requant_acc(acc[0], &rq, oc);
-              y[oc + 1] = eg_qdsp_requant_acc(acc[1], &rq, oc + 1);
-              y[oc + 2] = eg_qdsp_requant_acc(acc[2], &rq, oc + 2);
-              y[oc + 3] = eg_qdsp_requant_acc(acc[3], &rq, oc + 3);
-            }
+          const int32_t interior = fast && win.ky0 == 0 && win.ky1 == KH && win.kx0 == 0 && win.kx1 == KW;
+          const uint32_t *wq = interior ? wide : NULL;
+          if (interior && four) {
+            dw_pixel_fast4(win.first, off, KH * KW, wide, O, off2, &rq, lo4, hi4, y);
+            oc = O & ~3;
           }
+          for (; oc + 3 < O; oc += 4, wq = wq != NULL ? wq + 2 * KH * KW : NULL) dw_pixel_group4(&win, oc, w, p, wq, off, off2, &rq, four, lo4, hi4, y);
         }
         for (; oc < O; oc++) y[oc] = eg_qdsp_requant_acc(dw_channel(&win, oc, w, p, eg_qdsp_bias(&rq, oc)), &rq, oc);
         y += O;

@@ -23,13 +23,16 @@ export interface DspTwinSpec<P extends TwinPlan> {
   readonly kernelFn: string;
   /** The kernel's int32 parameter array. */
   readonly params: (p: P) => number[];
+  /** Scratch bytes, when the kernel takes a scratch pointer (last argument; NULL when 0 bytes). */
+  readonly scratch?: (p: P) => number;
 }
 
 /**
- * An int8 Armv7E-M twin of a generic quantized op without scratch: same semantics (it rejects
+ * An int8 Armv7E-M twin of a generic quantized op: same semantics (it rejects
  * non-int8 activations, naming the generic op to use), emitted as
  * `kernelFn(x, w, bias, y, params, table, mult, shift)` with the compile-time requantization table
- * of requant-table.ts (NULL when a multiplier/shift is outside its range).
+ * of requant-table.ts (NULL when a multiplier/shift is outside its range), and `, scratch` when
+ * the spec declares scratch.
  */
 export function dspTwinOp<P extends TwinPlan>(spec: DspTwinSpec<P>): OpDef {
   const generic = (): OpDef => spec.generic;
@@ -61,8 +64,10 @@ export function dspTwinOp<P extends TwinPlan>(spec: DspTwinSpec<P>): OpDef {
       const mult = ctx.constArray("int32_t", p.multipliers);
       const shift = ctx.constArray("int32_t", p.shifts);
       const [x, w, b] = node.inputs;
-      ctx.line(`${spec.kernelFn}(${ctx.ptr(x!)}, ${ctx.ptr(w!)}, ${ctx.ptr(b ?? "")}, ${ctx.ptr(node.outputs[0]!)}, ${params}, ${table}, ${mult}, ${shift});`);
+      const scratch = spec.scratch === undefined ? "" : `, ${spec.scratch(p) > 0 ? ctx.scratch() : "NULL"}`;
+      ctx.line(`${spec.kernelFn}(${ctx.ptr(x!)}, ${ctx.ptr(w!)}, ${ctx.ptr(b ?? "")}, ${ctx.ptr(node.outputs[0]!)}, ${params}, ${table}, ${mult}, ${shift}${scratch});`);
     },
+    ...(spec.scratch === undefined ? {} : { scratchBytes: (node: Node, inputs: readonly (ValueInfo | undefined)[]) => spec.scratch!(plan(node, inputs)) }),
     macs(node, inputs, outputs) {
       return generic().macs!(node, inputs, outputs);
     },
