@@ -12,8 +12,10 @@ import type { CostModel, CostVector } from "../../costmodels/types.js";
  *   by byte, then a memcpy into the output), ~6 per MAC (LDRSB x2, offset, MLA, loop), ~50 per
  *   filter (eg_q_mul with its 64-bit divide, clamp, store).
  * - generic output: ~7 per MAC, ~89 per unit.
- * - DSP state: the shift and copy in one word pass; 4 filters per pass over x.
- * - DSP output: SMLAD over int16 pairs, one dot product per unit.
+ * - DSP state: ~2.4 per cell (the shift and the copy in one pass of word loads and two stores),
+ *   ~1.45 per MAC (4 filters per pass over x: 25 instructions per 16 MACs), ~47 per filter (the
+ *   call per 4 filters, the k % 4 tail, requantization, SSAT, two stores).
+ * - DSP output: ~2 per MAC (two word loads per SMLAD of 2 MACs), ~39 per unit (bias, requantization, SSAT).
  */
 export const CORTEX_M4_SVDF_CYCLES = {
   call: 60,
@@ -22,11 +24,11 @@ export const CORTEX_M4_SVDF_CYCLES = {
   genericStatePerFilter: 50,
   genericOutputPerMac: 7,
   genericOutputPerUnit: 89,
-  dspStatePerCell: 1.8,
-  dspStatePerMac: 1.6,
-  dspStatePerFilter: 20,
-  dspOutputPerMac: 1.2,
-  dspOutputPerUnit: 30,
+  dspStatePerCell: 2.4,
+  dspStatePerMac: 1.45,
+  dspStatePerFilter: 47,
+  dspOutputPerMac: 2,
+  dspOutputPerUnit: 39,
 } as const;
 
 /** Cycles of one SVDF kernel call, or undefined for any other op (or a node without shapes). */
