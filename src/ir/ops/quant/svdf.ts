@@ -2,6 +2,7 @@ import { fail } from "../../../errors.js";
 import { attrInt, attrString } from "../../attrs.js";
 import { DTYPES } from "../../dtype.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
+import type { EmitCtx } from "../../emit-ctx.js";
 import type { OpDef } from "../../op.js";
 import { Tensor } from "../../tensor.js";
 import { clampInt, f32, mbqm, quantizeMultiplier } from "./fixed-point.js";
@@ -29,7 +30,7 @@ import { persistentState } from "./state.js";
  * buffer and keeps two SVDF layers from ever being merged as equal expressions.
  */
 
-interface StatePlan {
+export interface StatePlan {
   readonly dtype: QDType;
   readonly batch: number;
   readonly inputs: number;
@@ -49,7 +50,7 @@ function matrix(node: Node, info: ValueInfo | undefined, what: string): [number,
   return info.shape as unknown as [number, number];
 }
 
-function planState(node: Node, [x, w]: readonly (ValueInfo | undefined)[]): StatePlan {
+export function planState(node: Node, [x, w]: readonly (ValueInfo | undefined)[]): StatePlan {
   requireQ(node, x, "input", ["int8"]);
   const [batch, inputs] = matrix(node, x, "input");
   if (w?.dtype !== "int8") fail("unsupported-dtype", nodeLabel(node), `weights_feature must be int8, got ${w?.dtype ?? "nothing"}`);
@@ -86,7 +87,18 @@ function stepState(p: StatePlan, state: Int8Array | Int16Array, x: Int8Array, w:
   }
 }
 
-const QSvdfState: OpDef = {
+/**
+ * The arguments `x, weights_feature, state buffer, out, params` of the eg_qsvdf_state_* kernels
+ * (runtime-c/kernels/qsvdf_i8.h), declaring the persistent state buffer; the DSP twin's kernel
+ * takes the same ones.
+ */
+export function stateCallArgs(node: Node, ctx: EmitCtx, p: StatePlan): string {
+  const buffer = persistentState(ctx, `svdf_${p.stateId || node.name}`, DTYPES[p.dtype].ctype, p.batch * p.filters * p.memory, resetValue(p), DTYPES[p.dtype].bytes);
+  const params = ctx.constArray("int32_t", [p.batch, p.inputs, p.filters, p.memory, p.xZeroPoint, p.sZeroPoint, p.multiplier, p.shift]);
+  return `${ctx.ptr(node.inputs[0]!)}, ${ctx.ptr(node.inputs[1]!)}, ${buffer}, ${ctx.ptr(node.outputs[0]!)}, ${params}`;
+}
+
+export const QSvdfState: OpDef = {
   name: "QSvdfState",
   family: "quant",
   dataTypes: "int8 in, int16 or int8 state",
@@ -107,9 +119,7 @@ const QSvdfState: OpDef = {
     ctx.useRuntime("qfixed_i8");
     ctx.useRuntime("qsvdf_i8");
     const suffix = p.dtype === "int8" ? "i8" : "i16";
-    const buffer = persistentState(ctx, `svdf_${p.stateId || node.name}`, DTYPES[p.dtype].ctype, p.batch * p.filters * p.memory, resetValue(p), DTYPES[p.dtype].bytes);
-    const params = ctx.constArray("int32_t", [p.batch, p.inputs, p.filters, p.memory, p.xZeroPoint, p.sZeroPoint, p.multiplier, p.shift]);
-    ctx.line(`eg_qsvdf_state_${suffix}(${ctx.ptr(node.inputs[0]!)}, ${ctx.ptr(node.inputs[1]!)}, ${buffer}, ${ctx.ptr(node.outputs[0]!)}, ${params});`);
+    ctx.line(`eg_qsvdf_state_${suffix}(${stateCallArgs(node, ctx, p)});`);
   },
   macs(node, inputs) {
     const p = planState(node, inputs);
@@ -117,7 +127,7 @@ const QSvdfState: OpDef = {
   },
 };
 
-interface OutputPlan {
+export interface OutputPlan {
   readonly dtype: QDType;
   readonly batch: number;
   readonly filters: number;
@@ -131,7 +141,7 @@ interface OutputPlan {
   readonly shift: number;
 }
 
-function planOutput(node: Node, [s, wt, bias]: readonly (ValueInfo | undefined)[]): OutputPlan {
+export function planOutput(node: Node, [s, wt, bias]: readonly (ValueInfo | undefined)[]): OutputPlan {
   const dtype = requireQ(node, s, "state");
   const [batch, cells] = matrix(node, s, "state");
   if (wt?.dtype !== dtype) fail("unsupported-dtype", nodeLabel(node), `weights_time must have the state's type ${dtype}, got ${wt?.dtype ?? "nothing"}`);
@@ -169,7 +179,14 @@ function evaluateOutput(p: OutputPlan, state: Int8Array | Int16Array, wt: Int8Ar
   return Tensor.fromNumbers("int8", [p.batch, p.units], out);
 }
 
-const QSvdfOutput: OpDef = {
+/** The arguments `state, weights_time, bias, y, params` of the eg_qsvdf_output_* kernels (and of the DSP twin's). */
+export function outputCallArgs(node: Node, ctx: EmitCtx, p: OutputPlan): string {
+  const params = ctx.constArray("int32_t", [p.batch, p.filters, p.memory, p.rank, p.sZeroPoint, p.yZeroPoint, p.multiplier, p.shift]);
+  const [s, wt, b] = node.inputs;
+  return `${ctx.ptr(s!)}, ${ctx.ptr(wt!)}, ${ctx.ptr(b ?? "")}, ${ctx.ptr(node.outputs[0]!)}, ${params}`;
+}
+
+export const QSvdfOutput: OpDef = {
   name: "QSvdfOutput",
   family: "quant",
   dataTypes: "int16 or int8 state, int8 out",
@@ -187,9 +204,7 @@ const QSvdfOutput: OpDef = {
     const p = planOutput(node, node.inputs.map((t) => (t === "" ? undefined : ctx.info(t))));
     ctx.useRuntime("qfixed_i8");
     ctx.useRuntime("qsvdf_i8");
-    const params = ctx.constArray("int32_t", [p.batch, p.filters, p.memory, p.rank, p.sZeroPoint, p.yZeroPoint, p.multiplier, p.shift]);
-    const [s, wt, b] = node.inputs;
-    ctx.line(`eg_qsvdf_output_${p.dtype === "int8" ? "i8" : "i16"}(${ctx.ptr(s!)}, ${ctx.ptr(wt!)}, ${ctx.ptr(b ?? "")}, ${ctx.ptr(node.outputs[0]!)}, ${params});`);
+    ctx.line(`eg_qsvdf_output_${p.dtype === "int8" ? "i8" : "i16"}(${outputCallArgs(node, ctx, p)});`);
   },
   macs(node, inputs) {
     const p = planOutput(node, inputs);
