@@ -4,7 +4,10 @@
  * KPU convs, CPU layers, share of MACs on the KPU, main RAM (the file's main_mem: working memory),
  * KPU RAM, file size, and the latency estimate of backends/k210/latency.ts; then accuracy on
  * held-out images (Pearson r of each output against the float model on the same pixels) for both
- * kmodels, and the slim-320 latency beside nncase's measured 65.6 ms. Egret compiles with the
+ * kmodels, and the slim-320 latency beside nncase's measured 65.6 ms. For Egret it also prints the C
+ * program's main RAM (arena + input/output buffers) as compiled, with consecutive KPU layers chained
+ * in KPU RAM (backends/k210/kpu-chain.ts), and the same program layer by layer (every KPU layer
+ * dequantising into main memory) as the baseline of the same run. Egret compiles with the
  * networks' calibration (bench/k210-networks.ts) and, for the image models, `--input-type uint8`.
  * Prints markdown; asserts nothing.
  */
@@ -18,6 +21,9 @@ import { kerasReady } from "../src/importers/keras/index.js";
 import { parseKmodel, type KmodelV4 } from "../backends/k210/kmodel/index.js";
 import { runKmodelV4 } from "../backends/k210/kmodel/run-v4.js";
 import { PACKAGE_ROOT } from "../src/paths.js";
+import { emitModel } from "../src/emit/emit-model.js";
+import { expandKpuChains } from "../backends/k210/kpu-chain.js";
+import { K210_EMIT_OPTIONS } from "../backends/k210/target.js";
 import { benchNetworks, type BenchNetwork } from "./k210-networks.js";
 
 const SHARED = join(PACKAGE_ROOT, "..", "shared");
@@ -42,11 +48,11 @@ function macSplit(model: KmodelV4): { kpu: number; cpu: number } {
   return { kpu, cpu };
 }
 
-function cells(model: KmodelV4, file: string): string[] {
+function cells(model: KmodelV4, file: string, c?: CProgramRam): string[] {
   const info = describeKmodel(model, file);
   const m = macSplit(model);
   const share = m.kpu + m.cpu === 0 ? 0 : m.kpu / (m.kpu + m.cpu);
-  return [info.kpuLayers, info.cpuLayers, `${(100 * share).toFixed(1)} %`, info.mainMemoryBytes, info.kpuRamBytes, info.fileBytes, estimateKmodelLatency(model).totalMs.toFixed(1)].map(String);
+  return [info.kpuLayers, info.cpuLayers, `${(100 * share).toFixed(1)} %`, info.mainMemoryBytes, info.kpuRamBytes, info.fileBytes, estimateKmodelLatency(model).totalMs.toFixed(1), c?.chained ?? "–", c?.layerByLayer ?? "–"].map(String);
 }
 
 function asV4(bytes: Uint8Array, file: string): KmodelV4 {
@@ -55,9 +61,20 @@ function asV4(bytes: Uint8Array, file: string): KmodelV4 {
   return model;
 }
 
-function egretKmodel(n: BenchNetwork): KmodelV4 {
+/** Main RAM of Egret's C program (arena + inputs/outputs): as compiled (KPU layers chained in KPU RAM) and with every layer on its own. */
+interface CProgramRam {
+  readonly chained: number;
+  readonly layerByLayer: number;
+}
+
+function egretKmodel(n: BenchNetwork): { kmodel: KmodelV4; c: CProgramRam } {
   const result = egret.compile(n.graph, { target: "k210", calibration: n.calibration, ...(n.uint8Input ? { targetOptions: { inputType: "uint8", mean: [0], std: [1] } } : {}) });
-  return asV4(result.binaryFiles.get("model.kmodel")!, `${n.name} (Egret)`);
+  const program = result.graph;
+  // The baseline of the same run: the same program with each KPU layer dequantising into main memory.
+  const layers = expandKpuChains(program);
+  const io = result.summary.targetReport!["mainRamBytes"]! - result.summary.arenaBytes;
+  const c = { chained: result.summary.targetReport!["mainRamBytes"]!, layerByLayer: emitModel(layers, { ops: egret.toolchain.ops, ...K210_EMIT_OPTIONS }).plan.arena.size + io };
+  return { kmodel: asV4(result.binaryFiles.get("model.kmodel")!, `${n.name} (Egret)`), c };
 }
 
 /** A [0, 1] image tensor (NCHW or NHWC) as the planar uint8 pixels the kmodels take. */
@@ -104,8 +121,8 @@ async function main(): Promise<void> {
   }
   await kerasReady();
   const lines = [
-    "| network | compiler | KPU convs | CPU layers | MACs on the KPU | main RAM (B) | KPU RAM (B) | file (B) | est. latency (ms) |",
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    "| network | compiler | KPU convs | CPU layers | MACs on the KPU | main RAM (B) | KPU RAM (B) | file (B) | est. latency (ms) | C main RAM (B) | C main RAM, layer by layer (B) |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   const notes: string[] = [];
   for (const n of benchNetworks(SHARED)) {
@@ -113,10 +130,11 @@ async function main(): Promise<void> {
     if (theirs !== undefined) lines.push(`| ${n.name} | nncase v0.2 | ${cells(theirs, n.name).join(" | ")} |`);
     let ours: KmodelV4 | undefined;
     try {
-      ours = egretKmodel(n);
-      lines.push(`| ${n.name} | Egret | ${cells(ours, n.name).join(" | ")} |`);
+      const compiled = egretKmodel(n);
+      ours = compiled.kmodel;
+      lines.push(`| ${n.name} | Egret | ${cells(ours, n.name, compiled.c).join(" | ")} |`);
     } catch (e) {
-      lines.push(`| ${n.name} | Egret | failed: ${(e as Error).message.replace(/\|/g, "/").slice(0, 200)} | | | | | | |`);
+      lines.push(`| ${n.name} | Egret | failed: ${(e as Error).message.replace(/\|/g, "/").slice(0, 200)} | | | | | | | | |`);
     }
     if (ours !== undefined && theirs !== undefined && n.heldOut !== undefined) {
       notes.push(`${n.name} accuracy on a held-out image (Pearson r per output vs the float model): Egret ${accuracy(n, ours)}; nncase ${accuracy(n, theirs)}`);
@@ -131,7 +149,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(lines.join("\n"));
-  console.log("\nKPU convs: kpu_conv2d nodes; CPU layers: the other nodes except kpu_upload; main RAM: the file's main_mem.");
+  console.log("\nKPU convs: kpu_conv2d nodes; CPU layers: the other nodes except kpu_upload; main RAM: the file's main_mem. C main RAM: the C program's arena + input/output buffers, as compiled (consecutive KPU layers chained in KPU RAM) and, measured in the same run, with every KPU layer dequantising into main memory.");
   for (const note of notes) console.log(`\n${note}`);
 }
 

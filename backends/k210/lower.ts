@@ -7,7 +7,8 @@
  * Each KPU layer takes its input from main memory and gives its output back (upload → layer →
  * download, §1.7): the input map sits at KPU line 0 and the output right after it, so a layer needs
  * exactly the KPU RAM of its two maps (checked by the legality rule). Chaining layers inside KPU
- * RAM (nncase's fold_kpu_upload, §5.3 step 10) is not done yet.
+ * RAM (nncase's fold_kpu_upload, §5.3 step 10) is a later step of the target's lowering
+ * (kpu-chain.ts), which re-places the maps of the layers it chains.
  */
 import type { Graph, Node } from "../../src/ir/graph.js";
 import type { OpRegistry } from "../../src/ir/registry.js";

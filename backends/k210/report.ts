@@ -19,6 +19,7 @@ import { LATENCY_CAVEAT, type KmodelLatency } from "./latency.js";
 import { layerGeometry } from "./kpu-layer.js";
 import { KPU_LINE_BYTES, mapLines } from "./kpu-ram.js";
 import { KPU_CONV2D, kpuLayerOf } from "./ops/kpu-conv2d.js";
+import { expandKpuChains } from "./kpu-chain.js";
 
 export interface K210ProgramFigures {
   readonly kpuLayers: number;
@@ -46,7 +47,9 @@ export function kpuParameterBytes(node: Node): number {
   return 96 + 8 * layer.batchNorm.length + 144 + layer.weights.length;
 }
 
-export function programFigures(model: EmittedModel, program: Graph, ops: OpRegistry): K210ProgramFigures {
+export function programFigures(model: EmittedModel, chained: Graph, ops: OpRegistry): K210ProgramFigures {
+  // Layers counted one by one (a KpuConv2DChain is several KPU layers); main RAM is the emitted plan's.
+  const program = expandKpuChains(chained);
   const outputs = new Set(program.outputs.map((o) => o.name));
   let kpuLayers = 0, cpuLayers = 0, kpuMacs = 0, totalMacs = 0, kpuLines = 0, params = 0;
   for (const node of program.nodes) {

@@ -28,6 +28,7 @@ import { k210Report, kpuParameterBytes } from "./report.js";
 import { estimateKmodelFileLatency } from "./latency.js";
 import { foldUint8Inputs, frameInputs, uint8InputQuant } from "./uint8-input.js";
 import { KPU_RAM_BYTES } from "./kpu-ram.js";
+import { chainKpuLayers, expandKpuChains } from "./kpu-chain.js";
 import type { CompileSummary } from "../../src/pipeline/compile.js";
 
 /** The lowering rules that offer KPU candidates to extraction (their guard: kpu-guards.ts). */
@@ -44,7 +45,7 @@ export const FALLBACK_CALIBRATION_SAMPLES = 2;
  */
 export function mainMemoryBytes(model: EmittedModel, program: Graph): { arena: number; io: number; weights: number; kpuParams: number; total: number } {
   let kpuParams = 0;
-  for (const node of program.nodes) if (node.op === KPU_CONV2D) kpuParams += kpuParameterBytes(node);
+  for (const node of expandKpuChains(program).nodes) if (node.op === KPU_CONV2D) kpuParams += kpuParameterBytes(node);
   const arena = model.plan.arena.size;
   const io = [...program.inputs, ...program.outputs].reduce((sum, v) => sum + v.shape.reduce((a, b) => a * b, 1) * DTYPES[v.dtype].bytes, 0);
   return { arena, io, weights: model.weightBytes, kpuParams, total: arena + io + model.weightBytes + kpuParams };
@@ -75,7 +76,8 @@ export function lowerWithCalibration(program: Graph, context: LowerContext): Gra
     // error on a held-out image 26.2 % of the range from one image, 17.0 % from three).
     context.diagnostics.warn("k210", "calibrated on a single input; the KPU layers' uint8 ranges come from it alone and saturate on inputs that exceed them. Give several representative inputs to --calib.");
   }
-  return frameQuant === undefined ? lowered.program : foldUint8Inputs(lowered.program, frameQuant);
+  // Consecutive KPU layers hand their maps over in KPU RAM in the C program (kpu-chain.ts).
+  return chainKpuLayers(frameQuant === undefined ? lowered.program : foldUint8Inputs(lowered.program, frameQuant));
 }
 
 /** The C program's memory, once: main RAM (arena + inputs/outputs) and weights against the main SRAM, and KPU RAM. */

@@ -33,18 +33,57 @@ static void download_f32(const uint64_t *regs, float *y, int32_t nhwc, float y_s
 }
 
 /*
- * Quantises straight into the KPU RAM layout and dequantises straight out of it (what the device's
- * CPU re-layout does, section 1.7), so the only scratch is the simulator's own.
+ * The CPU's strided copy inside KPU RAM (the CPU addresses KPU RAM directly, section 1.7): the
+ * output map of the layer with registers `from`, sampled at (oy + s*i, ox + s*j), becomes the input
+ * map of the layer with registers `to` (whose input size is the sampled size). The two maps lie in
+ * different regions of the chain, so they never overlap.
  */
-int eg_kpu_conv2d_f32(const kpu_sim_layer_t *layer, const float *x, float *y, int32_t nhwc,
-                      float x_inv_scale, int32_t x_zero_point, float y_scale, int32_t y_zero_point,
-                      const int32_t *subsample, uint8_t *scratch) {
-  const uint64_t *regs = layer->regs;
+static void subsample_in_ram(const uint64_t *from, const uint64_t *to, const int32_t *sub) {
+  uint32_t oc = reg_field(from[2], 32, 10) + 1u;
+  uint32_t ow = reg_field(from[3], 32, 10) + 1u, oh = reg_field(from[3], 42, 9) + 1u;
+  uint32_t dst = reg_field(from[1], 32, 15);
+  uint32_t w = reg_field(to[3], 0, 10) + 1u, h = reg_field(to[3], 10, 9) + 1u;
+  uint32_t src = reg_field(to[1], 0, 15);
+  uint32_t stride = (uint32_t)sub[0], oy0 = (uint32_t)sub[1], ox0 = (uint32_t)sub[2];
+  uint32_t c, yy, xx;
+  for (c = 0; c < oc; c++)
+    for (yy = 0; yy < h; yy++) {
+      const uint8_t *in = eg_kpu_ram + kpu_sim_row_offset(dst, ow, oh, c, oy0 + stride * yy);
+      uint8_t *out = eg_kpu_ram + kpu_sim_row_offset(src, w, h, c, yy);
+      for (xx = 0; xx < w; xx++) out[xx] = in[ox0 + stride * xx];
+    }
+}
+
+/*
+ * Runs the layers in order on the maps already in KPU RAM, stopping at the first failing one; a
+ * layer with a subsampling (not the last) hands the next one its sampled map.
+ */
+static int run_layers(const kpu_sim_layer_t *const *layers, uint32_t count, const int32_t *const *subsamples,
+                      uint8_t *scratch) {
+  uint32_t i;
+  for (i = 0; i < count; i++) {
+    kpu_sim_status_t st = kpu_sim_run(eg_kpu_ram, layers[i], 1u, NULL, scratch, NULL);
+    if (st != KPU_SIM_OK) return (int)st;
+    if (i + 1u < count && subsamples != NULL && subsamples[i] != NULL)
+      subsample_in_ram(layers[i]->regs, layers[i + 1u]->regs, subsamples[i]);
+  }
+  return 0;
+}
+
+/*
+ * Quantises straight into the KPU RAM layout and dequantises straight out of it (what the device's
+ * CPU re-layout does, section 1.7), so the only scratch is the simulator's own. The maps between
+ * chained layers never leave KPU RAM.
+ */
+int eg_kpu_chain_f32(const kpu_sim_layer_t *const *layers, uint32_t count, const float *x, float *y, int32_t nhwc,
+                     float x_inv_scale, int32_t x_zero_point, float y_scale, int32_t y_zero_point,
+                     const int32_t *const *subsamples, uint8_t *scratch) {
+  const uint64_t *regs = layers[0]->regs;
   uint32_t ic = reg_field(regs[2], 0, 10) + 1u;
   uint32_t w = reg_field(regs[3], 0, 10) + 1u, h = reg_field(regs[3], 10, 9) + 1u;
   uint32_t src = reg_field(regs[1], 0, 15);
   uint32_t c, yy, xx;
-  kpu_sim_status_t st;
+  int st;
   if (src + kpu_sim_map_lines(w, h, ic) > KPU_SIM_RAM_LINES) return (int)KPU_SIM_OUTSIDE_RAM;
   for (c = 0; c < ic; c++)
     for (yy = 0; yy < h; yy++) {
@@ -57,25 +96,40 @@ int eg_kpu_conv2d_f32(const kpu_sim_layer_t *layer, const float *x, float *y, in
         row[xx] = (uint8_t)(!(t >= 0.0f) ? 0.0f : t > 255.0f ? 255.0f : t);
       }
     }
-  st = kpu_sim_run(eg_kpu_ram, layer, 1u, NULL, scratch, NULL);
-  if (st != KPU_SIM_OK) return (int)st;
-  download_f32(regs, y, nhwc, y_scale, y_zero_point, subsample);
+  st = run_layers(layers, count, subsamples, scratch);
+  if (st != 0) return st;
+  download_f32(layers[count - 1u]->regs, y, nhwc, y_scale, y_zero_point, subsamples != NULL ? subsamples[count - 1u] : NULL);
   return 0;
 }
 
-int eg_kpu_conv2d_u8(const kpu_sim_layer_t *layer, const uint8_t *x, float *y, int32_t nhwc,
-                     float y_scale, int32_t y_zero_point, const int32_t *subsample, uint8_t *scratch) {
-  const uint64_t *regs = layer->regs;
+int eg_kpu_chain_u8(const kpu_sim_layer_t *const *layers, uint32_t count, const uint8_t *x, float *y, int32_t nhwc,
+                    float y_scale, int32_t y_zero_point, const int32_t *const *subsamples, uint8_t *scratch) {
+  const uint64_t *regs = layers[0]->regs;
   uint32_t ic = reg_field(regs[2], 0, 10) + 1u;
   uint32_t w = reg_field(regs[3], 0, 10) + 1u, h = reg_field(regs[3], 10, 9) + 1u;
   uint32_t src = reg_field(regs[1], 0, 15);
   uint32_t c, yy;
-  kpu_sim_status_t st;
+  int st;
   if (src + kpu_sim_map_lines(w, h, ic) > KPU_SIM_RAM_LINES) return (int)KPU_SIM_OUTSIDE_RAM;
   for (c = 0; c < ic; c++)
     for (yy = 0; yy < h; yy++) memcpy(eg_kpu_ram + kpu_sim_row_offset(src, w, h, c, yy), x + ((size_t)c * h + yy) * w, w);
-  st = kpu_sim_run(eg_kpu_ram, layer, 1u, NULL, scratch, NULL);
-  if (st != KPU_SIM_OK) return (int)st;
-  download_f32(regs, y, nhwc, y_scale, y_zero_point, subsample);
+  st = run_layers(layers, count, subsamples, scratch);
+  if (st != 0) return st;
+  download_f32(layers[count - 1u]->regs, y, nhwc, y_scale, y_zero_point, subsamples != NULL ? subsamples[count - 1u] : NULL);
   return 0;
+}
+
+int eg_kpu_conv2d_f32(const kpu_sim_layer_t *layer, const float *x, float *y, int32_t nhwc,
+                      float x_inv_scale, int32_t x_zero_point, float y_scale, int32_t y_zero_point,
+                      const int32_t *subsample, uint8_t *scratch) {
+  const int32_t *subsamples[1];
+  subsamples[0] = subsample;
+  return eg_kpu_chain_f32(&layer, 1u, x, y, nhwc, x_inv_scale, x_zero_point, y_scale, y_zero_point, subsamples, scratch);
+}
+
+int eg_kpu_conv2d_u8(const kpu_sim_layer_t *layer, const uint8_t *x, float *y, int32_t nhwc,
+                     float y_scale, int32_t y_zero_point, const int32_t *subsample, uint8_t *scratch) {
+  const int32_t *subsamples[1];
+  subsamples[0] = subsample;
+  return eg_kpu_chain_u8(&layer, 1u, x, y, nhwc, y_scale, y_zero_point, subsamples, scratch);
 }

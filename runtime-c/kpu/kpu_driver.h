@@ -15,6 +15,23 @@
 #define EG_KPU_ALIGN(n) __attribute__((aligned(n)))
 #else
 #define EG_KPU_ALIGN(n)
+/*
+ * A chain of `count` >= 1 KPU layers, each reading the map the one before wrote: x is quantised
+ * (or, for the _u8 form, copied) into the first layer's input map, the layers run one after another
+ * inside KPU RAM, and only the last layer's output is dequantised into y. `subsamples` is NULL or
+ * holds `count` entries, each NULL or {stride, offset_y, offset_x, out_h, out_w} as above: for a
+ * layer before the last, the CPU copies the sampled map inside KPU RAM to the next layer's source
+ * line; otherwise the next layer's source line is this layer's destination line. The last entry
+ * subsamples the download into y. Nothing between the layers passes through main memory.
+ * `scratch` holds the largest kpu_sim_scratch_bytes of the layers. The single-layer calls above
+ * are chains of one.
+ */
+int eg_kpu_chain_f32(const kpu_sim_layer_t *const *layers, uint32_t count, const float *x, float *y, int32_t nhwc,
+                     float x_inv_scale, int32_t x_zero_point, float y_scale, int32_t y_zero_point,
+                     const int32_t *const *subsamples, uint8_t *scratch);
+int eg_kpu_chain_u8(const kpu_sim_layer_t *const *layers, uint32_t count, const uint8_t *x, float *y, int32_t nhwc,
+                    float y_scale, int32_t y_zero_point, const int32_t *const *subsamples, uint8_t *scratch);
+
 #endif
 
 /*
@@ -36,5 +53,22 @@ int eg_kpu_conv2d_f32(const kpu_sim_layer_t *layer, const float *x, float *y, in
  */
 int eg_kpu_conv2d_u8(const kpu_sim_layer_t *layer, const uint8_t *x, float *y, int32_t nhwc,
                      float y_scale, int32_t y_zero_point, const int32_t *subsample, uint8_t *scratch);
+
+/*
+ * A chain of `count` >= 1 KPU layers, each reading the map the one before wrote: x is quantised
+ * (or, for the _u8 form, copied) into the first layer's input map, the layers run one after another
+ * inside KPU RAM, and only the last layer's output is dequantised into y. `subsamples` is NULL or
+ * holds `count` entries, each NULL or {stride, offset_y, offset_x, out_h, out_w} as above: for a
+ * layer before the last, the CPU copies the sampled map inside KPU RAM to the next layer's source
+ * line; otherwise the next layer's source line is this layer's destination line. The last entry
+ * subsamples the download into y. Nothing between the layers passes through main memory.
+ * `scratch` holds the largest kpu_sim_scratch_bytes of the layers. The single-layer calls above
+ * are chains of one.
+ */
+int eg_kpu_chain_f32(const kpu_sim_layer_t *const *layers, uint32_t count, const float *x, float *y, int32_t nhwc,
+                     float x_inv_scale, int32_t x_zero_point, float y_scale, int32_t y_zero_point,
+                     const int32_t *const *subsamples, uint8_t *scratch);
+int eg_kpu_chain_u8(const kpu_sim_layer_t *const *layers, uint32_t count, const uint8_t *x, float *y, int32_t nhwc,
+                    float y_scale, int32_t y_zero_point, const int32_t *const *subsamples, uint8_t *scratch);
 
 #endif

@@ -4,6 +4,7 @@
  * parameter blocks sit at absolute multiples of 256, the layers read back equal to the compiled
  * ones, and `runKmodelV4` (simulator + nncase-style CPU kernels) gives the lowered program's results.
  */
+import { expandKpuChains } from "../../backends/k210/kpu-chain.js";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { seededRandomInputs } from "../../backends/k210/calibrate.js";
@@ -51,7 +52,8 @@ function compare(a: ArrayLike<number>, b: ArrayLike<number>): { worst: number; r
 
 /** Every KPU layer of the file: parameter blocks on 256-byte file offsets, content as compiled. */
 function expectKpuLayersAsCompiled(model: KmodelV4, program: Graph): void {
-  const compiled = program.nodes.filter((n) => n.op === "KpuConv2D").map(kpuLayerOf);
+  // One KpuConv2D per layer: the C program's KPU-RAM chains (KpuConv2DChain) counted layer by layer.
+  const compiled = expandKpuChains(program).nodes.filter((n) => n.op === "KpuConv2D").map(kpuLayerOf);
   const written = model.nodes.filter((n) => n.name === "kpu_conv2d");
   expect(written.length).toBe(compiled.length);
   written.forEach((node, i) => {

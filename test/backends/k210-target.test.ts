@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lowerForK210 } from "../../backends/k210/lower.js";
+import { expandKpuChains } from "../../backends/k210/kpu-chain.js";
 import { extractForK210, k210Files, lowerK210 } from "./k210-support.js";
 import { writeKmodel } from "../../backends/k210/kmodel/writer.js";
 import { parseKmodel } from "../../backends/k210/kmodel/index.js";
@@ -165,9 +166,11 @@ describe("k210 real models (../shared/models/kmodel/source)", () => {
     const { program } = lowerK210(float, calibration);
     await letWorkerTalk();
     // Every conv goes to the KPU, the stride-2 depthwise ones at stride 1 + CPU subsampling (nncase: 43).
-    const kpu = program.nodes.filter((n) => n.op === "KpuConv2D").length;
-    expect(kpu).toBe(43);
-    expect(program.nodes.filter((n) => n.op === "KpuConv2D" && n.attrs["subsample"] !== undefined).length).toBeGreaterThan(0);
+    // Counted layer by layer: runs of layers chained in KPU RAM are one KpuConv2DChain node.
+    const layers = expandKpuChains(program).nodes;
+    expect(layers.filter((n) => n.op === "KpuConv2D").length).toBe(43);
+    expect(layers.filter((n) => n.op === "KpuConv2D" && n.attrs["subsample"] !== undefined).length).toBeGreaterThan(0);
+    expect(program.nodes.some((n) => n.op === "KpuConv2DChain")).toBe(true);
     expect(program.nodes.some((n) => n.op === "Conv")).toBe(false);
     const simulated = runGraph(program, inputs);
     await letWorkerTalk();

@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { KPU_CONV2D_CANDIDATE } from "../../backends/k210/ops/kpu-conv2d-candidate.js";
 import { uint8InputQuant } from "../../backends/k210/uint8-input.js";
+import { expandKpuChains } from "../../backends/k210/kpu-chain.js";
 import { uint8InputOf } from "../../backends/k210/options.js";
 import { buildGraph, compile, runGraph, Tensor, type Graph } from "../../src/index.js";
 import { parseKmodel, type KmodelV4 } from "../../backends/k210/kmodel/index.js";
@@ -53,7 +54,11 @@ describe("--input-type uint8 (k210)", () => {
       const result = compile(graph, { target: "k210", calibration, targetOptions: { inputType: "uint8", mean: [spec.mean], std: [spec.std] }, optimize: false });
       const program = result.graph;
       expect(program.inputs[0]).toEqual({ name: "x", dtype: "uint8", shape: [1, 3, 8, 8] });
-      const kpu = program.nodes.filter((n) => n.op === "KpuConv2D");
+      // The two layers run as one chain in the C program (the frame copied in, one download).
+      const chain = program.nodes.filter((n) => n.op === "KpuConv2DChain");
+      expect(chain.length).toBe(1);
+      expect(chain[0]!.attrs["input_u8"]).toBe(1);
+      const kpu = expandKpuChains(program).nodes.filter((n) => n.op === "KpuConv2D");
       expect(kpu.length).toBe(2);
       expect(kpu[0]!.attrs["input_u8"]).toBe(1);
       const q = uint8InputQuant(spec);

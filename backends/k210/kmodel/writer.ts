@@ -12,6 +12,7 @@ import { ByteWriter, type MemoryRangeRecord } from "./bytes.js";
 import { KPU_LINE_BYTES, KPU_RAM_BYTES } from "../kpu-ram.js";
 import { KmodelUnsupported, planKmodel, type Buffer, type KmodelPlan } from "./plan.js";
 import { V4_OPCODES } from "./opcodes.js";
+import { expandKpuChains } from "../kpu-chain.js";
 
 export const KMODEL_V4_IDENTIFIER = 0x4b4d444c;
 const HEADER_BYTES = 40;
@@ -68,7 +69,9 @@ function placeBuffers(plan: KmodelPlan, pool: "main" | "kpu", align: number): { 
 }
 
 /** The kmodel bytes of `program`; fails ("unsupported-op") naming an op v4 cannot express. */
-export function writeKmodel(program: Graph): WrittenKmodel {
+export function writeKmodel(compiled: Graph): WrittenKmodel {
+  // One KpuConv2D per layer (the C program's KPU-RAM chains, kpu-chain.ts): the writer chains them itself.
+  const program = expandKpuChains(compiled);
   const planned = (chain: boolean) => {
     try {
       return planKmodel(program, chain);

@@ -140,28 +140,40 @@ export function kpuConvScratchBytes(g: KpuLayerGeometry): number {
 
 const u64 = (words: readonly bigint[]) => words.map((w) => `UINT64_C(0x${BigInt.asUintN(64, w).toString(16).padStart(16, "0")})`).join(", ");
 
-function emitC(node: Node, ctx: EmitCtx): void {
-  const a = readAttrs(node);
+/**
+ * Defines the layer's static tables (registers, BN, activation, weights; aligned as K210-KPU.md
+ * §2.4) once in the C file and returns the name of its `kpu_sim_layer_t`.
+ */
+export function defineKpuLayer(ctx: EmitCtx, nodeName: string, layer: KpuLayer): string {
   ctx.define("kpu_driver.h", '#include "kpu_driver.h"');
   const name = ctx.uniqueName("kpu_layer");
-  const weights = Array.from(a.layer.weights).join(",");
+  const weights = Array.from(layer.weights).join(",");
   ctx.define(
     name,
     [
-      `/* KPU layer for ${node.name.replace(/\*\//g, "* /")}: registers, BN, activation and weights (K210-KPU.md section 2, aligned as section 2.4). */`,
-      `static const uint64_t ${name}_regs[12] EG_KPU_ALIGN(8) = { ${u64(packLayerArgument(a.layer.args))} };`,
-      `static const uint64_t ${name}_bn[${a.layer.batchNorm.length}] EG_KPU_ALIGN(256) = { ${u64(packBatchNormTable(a.layer.batchNorm))} };`,
-      `static const uint64_t ${name}_act[18] EG_KPU_ALIGN(256) = { ${u64(packActivationTable(a.layer.activation))} };`,
-      `static const uint8_t ${name}_weights[${a.layer.weights.length}] EG_KPU_ALIGN(256) = { ${weights} };`,
+      `/* KPU layer for ${nodeName.replace(/\*\//g, "* /")}: registers, BN, activation and weights (K210-KPU.md section 2, aligned as section 2.4). */`,
+      `static const uint64_t ${name}_regs[12] EG_KPU_ALIGN(8) = { ${u64(packLayerArgument(layer.args))} };`,
+      `static const uint64_t ${name}_bn[${layer.batchNorm.length}] EG_KPU_ALIGN(256) = { ${u64(packBatchNormTable(layer.batchNorm))} };`,
+      `static const uint64_t ${name}_act[18] EG_KPU_ALIGN(256) = { ${u64(packActivationTable(layer.activation))} };`,
+      `static const uint8_t ${name}_weights[${layer.weights.length}] EG_KPU_ALIGN(256) = { ${weights} };`,
       `static const kpu_sim_layer_t ${name} = { ${name}_regs, ${name}_bn, ${name}_act, ${name}_weights, 8 };`,
     ].join("\n"),
   );
-  let sub = "NULL";
-  if (a.subsample !== undefined) {
-    const s = a.subsample;
-    sub = `${name}_subsample`;
-    ctx.define(sub, `static const int32_t ${sub}[5] = { ${s.stride}, ${s.offsetY}, ${s.offsetX}, ${s.outHeight}, ${s.outWidth} };`);
-  }
+  return name;
+}
+
+/** The C `subsample` argument of the driver calls: NULL, or a defined {stride, oy, ox, oh, ow} table. */
+export function defineSubsample(ctx: EmitCtx, layerName: string, s: NodeSubsample | undefined): string {
+  if (s === undefined) return "NULL";
+  const sub = `${layerName}_subsample`;
+  ctx.define(sub, `static const int32_t ${sub}[5] = { ${s.stride}, ${s.offsetY}, ${s.offsetX}, ${s.outHeight}, ${s.outWidth} };`);
+  return sub;
+}
+
+function emitC(node: Node, ctx: EmitCtx): void {
+  const a = readAttrs(node);
+  const name = defineKpuLayer(ctx, node.name, a.layer);
+  const sub = defineSubsample(ctx, name, a.subsample);
   // The registers were validated at compile time; a failure here means corrupt memory or another
   // user of the KPU, and the run stops with the driver's status.
   const input = a.inputU8 ? `eg_kpu_conv2d_u8(&${name}, ${ctx.ptr(node.inputs[0]!)}` : `eg_kpu_conv2d_f32(&${name}, ${ctx.ptr(node.inputs[0]!)}`;
@@ -172,7 +184,7 @@ function emitC(node: Node, ctx: EmitCtx): void {
 }
 
 /** A float32 literal that reads back to exactly the same float. */
-function cFloat(v: number): string {
+export function cFloat(v: number): string {
   const f = Math.fround(v);
   return `${f.toPrecision(9)}f`;
 }

@@ -1,0 +1,131 @@
+/**
+ * `KpuConv2DChain`: two or more `KpuConv2D` layers run back to back inside KPU RAM (nncase's
+ * fold_kpu_upload, K210-KPU.md §5.3 step 10): the input is quantised (or, `input_u8`, copied) into
+ * the first layer's map, each layer reads the map the one before wrote (its source line is the
+ * previous layer's destination line), and only the last layer's output is dequantised. The maps in
+ * between never reach main memory, so they take no arena bytes. `kpu-chain.ts` builds the chains.
+ *
+ * Attributes:
+ *   chain          JSON array, one entry per layer: { name, output, kpu_layer, x_scale, x_zero_point,
+ *                  y_scale, y_zero_point, subsample? }: the attributes of the KpuConv2D it was, `output`
+ *                  the name its output value had; a layer before the last that subsamples hands the
+ *                  next one the sampled map (a CPU copy inside KPU RAM, kpu_driver.h)
+ *   kpu_weights_i  uint8 weights of layer i (OIHW)
+ *   layout         "NCHW" | "NHWC" of the chain's float input and output
+ *   input_u8       optional 1: the input is the first layer's uint8 map (as KpuConv2D's)
+ *
+ * Semantics are exactly those of the layers as separate KpuConv2D nodes: a layer's dequantised
+ * output quantised again with the same scale and zero point is the same byte (|q − zp| ≤ 255, so the
+ * float32 error of (q − zp)·s·(1/s) is far below the 0.5 that would change the rounding), which
+ * `expandKpuChain` and the tests rely on.
+ */
+import type { EmitCtx } from "../../../src/ir/emit-ctx.js";
+import { fail } from "../../../src/errors.js";
+import { attrInt, attrString, attrTensor } from "../../../src/ir/attrs.js";
+import { nodeLabel, type AttrValue, type Node, type ValueInfo } from "../../../src/ir/graph.js";
+import type { OpDef } from "../../../src/ir/op.js";
+import type { Tensor } from "../../../src/ir/tensor.js";
+import { layerGeometry } from "../kpu-layer.js";
+import { cFloat, defineKpuLayer, defineSubsample, KPU_CONV2D, KPU_CONV2D_OPS, kpuConvScratchBytes, kpuLayerOf, subsampleOf } from "./kpu-conv2d.js";
+
+export const KPU_CONV2D_CHAIN = "KpuConv2DChain";
+
+/** One layer of a chain: the attributes of its KpuConv2D except the weights and layout. */
+export interface ChainMember {
+  readonly name: string;
+  readonly output: string;
+  readonly kpu_layer: string;
+  readonly x_scale: number;
+  readonly x_zero_point: number;
+  readonly y_scale: number;
+  readonly y_zero_point: number;
+  readonly subsample?: readonly number[];
+}
+
+const KPU_CONV2D_OP = KPU_CONV2D_OPS.find((op) => op.name === KPU_CONV2D)!;
+
+function membersOf(node: Node): ChainMember[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(attrString(node, "chain"));
+  } catch {
+    return fail("bad-attribute", nodeLabel(node), "chain must be a JSON array of the chained KpuConv2D layers");
+  }
+  if (!Array.isArray(parsed) || parsed.length < 2) fail("bad-attribute", nodeLabel(node), "chain must list at least two KpuConv2D layers");
+  return parsed as ChainMember[];
+}
+
+/**
+ * The chain as the KpuConv2D nodes it stands for, in order: node i reads node i − 1's output
+ * (named as before chaining), the first reads the chain's input, the last writes its output.
+ */
+export function expandKpuChain(node: Node): Node[] {
+  const members = membersOf(node);
+  const layout = attrString(node, "layout", "NCHW");
+  const inputU8 = attrInt(node, "input_u8", 0) === 1;
+  return members.map((m, i) => {
+    const attrs: Record<string, AttrValue> = {
+      layout,
+      kpu_layer: m.kpu_layer,
+      kpu_weights: attrTensor(node, `kpu_weights_${i}`),
+      x_scale: m.x_scale,
+      x_zero_point: m.x_zero_point,
+      y_scale: m.y_scale,
+      y_zero_point: m.y_zero_point,
+    };
+    if (i === 0 && inputU8) attrs["input_u8"] = 1;
+    if (m.subsample !== undefined) attrs["subsample"] = m.subsample;
+    const last = i === members.length - 1;
+    return { name: m.name, op: KPU_CONV2D, inputs: [i === 0 ? node.inputs[0]! : members[i - 1]!.output], outputs: [last ? node.outputs[0]! : m.output], attrs };
+  });
+}
+
+function emitC(node: Node, ctx: EmitCtx): void {
+  const layers = expandKpuChain(node);
+  const names = layers.map((l) => defineKpuLayer(ctx, l.name, kpuLayerOf(l)));
+  const first = layers[0]!, last = layers[layers.length - 1]!;
+  const list = `${names[0]!}_chain`;
+  ctx.define(list, `static const kpu_sim_layer_t *const ${list}[${names.length}] = { ${names.map((n) => `&${n}`).join(", ")} };`);
+  const subs = layers.map((l, i) => defineSubsample(ctx, names[i]!, subsampleOf(l, layerGeometry(kpuLayerOf(l).args))));
+  let sub = "NULL";
+  if (subs.some((s) => s !== "NULL")) {
+    sub = `${list}_subsamples`;
+    ctx.define(sub, `static const int32_t *const ${sub}[${subs.length}] = { ${subs.join(", ")} };`);
+  }
+  const inputU8 = attrInt(first, "input_u8", 0) === 1;
+  const nhwc = attrString(node, "layout", "NCHW") === "NHWC" ? 1 : 0;
+  const xScale = Number(first.attrs["x_scale"]), xZeroPoint = Number(first.attrs["x_zero_point"]);
+  const head = inputU8 ? `eg_kpu_chain_u8(${list}, ${names.length}u, ${ctx.ptr(node.inputs[0]!)}` : `eg_kpu_chain_f32(${list}, ${names.length}u, ${ctx.ptr(node.inputs[0]!)}`;
+  const quantise = inputU8 ? "" : ` ${cFloat(Math.fround(1 / xScale))}, ${xZeroPoint},`;
+  // As for a single layer: the registers were validated at compile time, a failing status stops the run.
+  ctx.checked(`${head}, ${ctx.ptr(node.outputs[0]!)}, ${nhwc},${quantise} ${cFloat(Number(last.attrs["y_scale"]))}, ${Number(last.attrs["y_zero_point"])}, ${sub}, (uint8_t *)${ctx.scratch()})`);
+}
+
+const KpuConv2DChain: OpDef = {
+  name: KPU_CONV2D_CHAIN,
+  family: "k210",
+  attributes: ["chain", "layout", "input_u8"],
+  dataTypes: "float32 (uint8 inside)",
+  inputs: { min: 1, max: 1 },
+  outputs: { min: 1, max: 1 },
+  infer(node, [x]) {
+    let info: ValueInfo | undefined = x;
+    for (const layer of expandKpuChain(node)) info = KPU_CONV2D_OP.infer(layer, [info])[0];
+    return [info!];
+  },
+  evaluate(node, [x]) {
+    let t: Tensor | undefined = x;
+    for (const layer of expandKpuChain(node)) t = KPU_CONV2D_OP.evaluate(layer, [t])[0];
+    return [t!];
+  },
+  emitC,
+  scratchBytes(node) {
+    return Math.max(...expandKpuChain(node).map((l) => kpuConvScratchBytes(layerGeometry(kpuLayerOf(l).args))));
+  },
+  macs(node) {
+    return expandKpuChain(node).reduce((sum, l) => sum + KPU_CONV2D_OP.macs!(l, [], []), 0);
+  },
+};
+
+/** The ops of this family, for the op registry. */
+export const KPU_CONV2D_CHAIN_OPS: readonly OpDef[] = [KpuConv2DChain];
