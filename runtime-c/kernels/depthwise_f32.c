@@ -22,18 +22,9 @@ static void dw_tile(int32_t taps, const float *EG_RESTRICT w, const float *EG_RE
  */
 static void dw_tile(int32_t taps, const float *EG_RESTRICT w, const float *EG_RESTRICT b, int32_t rstep, const int32_t *EG_RESTRICT off,
                     float *EG_RESTRICT y, int32_t ys, int32_t rows, int32_t cols, float bias) {
-  float r0[4], r1[4], r2[4], r3[4], h0[4], h1[4], h2[4], h3[4];
+  float r0[4] = {0.0f}, r1[4] = {0.0f}, r2[4] = {0.0f}, r3[4] = {0.0f};
+  float h0[4] = {0.0f}, h1[4] = {0.0f}, h2[4] = {0.0f}, h3[4] = {0.0f};
   int32_t j, t;
-  for (j = 0; j < 4; j++) {
-    r0[j] = 0.0f;
-    r1[j] = 0.0f;
-    r2[j] = 0.0f;
-    r3[j] = 0.0f;
-    h0[j] = 0.0f;
-    h1[j] = 0.0f;
-    h2[j] = 0.0f;
-    h3[j] = 0.0f;
-  }
   for (t = 0; t < taps; t++) {
     const float wv = w[t];
     const float *bt = b + off[t];
@@ -50,30 +41,11 @@ static void dw_tile(int32_t taps, const float *EG_RESTRICT w, const float *EG_RE
       h3[j] += wv * bt[3 * rstep + j + 4];
     }
   }
-  if (rows == 4 && cols == 8) {
-    /* The interior tile: straight vector stores (no call per half row). */
-    float *y1 = y + ys, *y2 = y1 + ys, *y3 = y2 + ys;
-    for (j = 0; j < 4; j++) {
-      y[j] = r0[j] + bias;
-      y[j + 4] = h0[j] + bias;
-      y1[j] = r1[j] + bias;
-      y1[j + 4] = h1[j] + bias;
-      y2[j] = r2[j] + bias;
-      y2[j + 4] = h2[j] + bias;
-      y3[j] = r3[j] + bias;
-      y3[j + 4] = h3[j] + bias;
-    }
-    return;
-  }
   {
-    const float *lo[4], *hi[4];
-    int32_t r;
-    lo[0] = r0; lo[1] = r1; lo[2] = r2; lo[3] = r3;
-    hi[0] = h0; hi[1] = h1; hi[2] = h2; hi[3] = h3;
-    for (r = 0; r < rows; r++) {
-      eg_f32_store4(y + (size_t)r * ys, lo[r], bias, cols);
-      if (cols > 4) eg_f32_store4(y + (size_t)r * ys + 4, hi[r], bias, cols - 4);
-    }
+    const float *const lo[4] = {r0, r1, r2, r3};
+    const float *const hi[4] = {h0, h1, h2, h3};
+    const float add[4] = {bias, bias, bias, bias};
+    eg_f32_store_tile(y, ys, lo, hi, add, rows, cols);
   }
 }
 #endif
