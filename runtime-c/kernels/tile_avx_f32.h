@@ -7,9 +7,9 @@
  * -march, targets every x86-64, whose SSE2 tiles do half the work per instruction). Only these
  * functions are compiled for AVX (GCC/Clang `target` attribute); callers ask eg_f32_avx() first.
  *
- * Same contract as eg_f32_tile (tile_f32.h) with 16 columns: for i < rows (<= 4), j < cols (<= 16)
+ * Same contract as eg_f32_tile (tile_f32.h), with W = 16 or 8 columns: for i < rows (<= 4), j < cols (<= W)
  *   y[i * ys + j] = (sum over k = 0 .. K-1, in this order, of a[k * 4 + i] * b[off[k] + j]) + bias[i]
- * with b[off[k] + j] readable for every j < 16. Lane by lane it is the SSE2 and scalar code's
+ * with b[off[k] + j] readable for every j < W. eg_f32_tile runs eg_f32_tile8_avx when it can. Lane by lane it is the SSE2 and scalar code's
  * arithmetic (a product rounded, then an add; no FMA is enabled), so the results are bit-identical
  * to theirs. Build with -DEG_F32_NO_AVX to leave the AVX code out.
  */
@@ -28,6 +28,8 @@ int eg_f32_avx(void);
 
 void eg_f32_tile16_avx(int32_t K, const float *EG_RESTRICT a, const float *EG_RESTRICT b, const int32_t *EG_RESTRICT off,
                        float *EG_RESTRICT y, int32_t ys, int32_t rows, int32_t cols, const float *EG_RESTRICT bias);
+void eg_f32_tile8_avx(int32_t K, const float *EG_RESTRICT a, const float *EG_RESTRICT b, const int32_t *EG_RESTRICT off,
+                      float *EG_RESTRICT y, int32_t ys, int32_t rows, int32_t cols, const float *EG_RESTRICT bias);
 #endif
 
 #endif

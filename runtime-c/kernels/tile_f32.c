@@ -2,6 +2,7 @@
 
 #include "tile_f32.h"
 #include "tile_scalar_f32.h"
+#include "tile_avx_f32.h"
 
 /*
  * Why the code looks like this: every accumulator is a `float[4]` updated by a loop of exactly 4
@@ -55,6 +56,12 @@ void eg_f32_tile(int32_t K, const float *EG_RESTRICT a, const float *EG_RESTRICT
   float c00[4] = {0.0f}, c01[4] = {0.0f}, c10[4] = {0.0f}, c11[4] = {0.0f};
   float c20[4] = {0.0f}, c21[4] = {0.0f}, c30[4] = {0.0f}, c31[4] = {0.0f};
   int32_t j, k;
+#if EG_F32_AVX
+  if (eg_f32_avx()) {
+    eg_f32_tile8_avx(K, a, b, off, y, ys, rows, cols, bias);
+    return;
+  }
+#endif
   for (k = 0; k < K; k++) {
     const float *ak = a + (size_t)k * 4;
     const float *bk = b + off[k];

@@ -3,14 +3,15 @@ import { describe, expect, it } from "vitest";
 import { compile, runGraph, type AttrValue, type Tensor } from "../../src/index.js";
 import { buildAndRunAsync, compareClose, SANITIZE_CFLAGS } from "../support/c-run.js";
 import { randomTensor } from "../support/graphs.js";
-import { kernelCaseGraph, type KernelCase } from "./float-kernels-support.js";
+import { convCase, kernelCaseGraph, matmulCase, type KernelCase } from "./float-kernels-support.js";
 
 /**
  * The 256-bit tiles x86 builds pick at run time (runtime-c/kernels/tile_avx_f32.c) against the
  * SSE2 tiles of the same build with -DEG_F32_NO_AVX: lane by lane the same products and adds in
  * the same order, so the outputs must be bit-identical, and both within the conformance
- * tolerance of the generic kernels and the evaluator. Rows of 16 pixels and more (the AVX tiles'
- * width), a last block of 8 or fewer, channel tails, strides, 1x1 direct layers.
+ * tolerance of the generic kernels and the evaluator. Rows of 16 pixels and more (the 16-column
+ * tile), a last block of 8 or fewer (the 8-column tile), channel tails, strides, 1x1 direct
+ * layers, and the 8-column tile under MatMulPacked and Conv2DWinograd.
  * On a CPU without AVX both builds run the SSE2 tiles and only the agreement is tested.
  */
 
@@ -37,6 +38,16 @@ function wideConv(seed: number, c: number, m: number, h: number, w: number, k: n
   };
 }
 
+/** The first n random MatMulPacked cases with 4 rows or more (those run eg_f32_tile). */
+function rowTileMatmuls(n: number): KernelCase[] {
+  const found: KernelCase[] = [];
+  for (let seed = 400; found.length < n; seed++) {
+    const kc = matmulCase(seed);
+    if (kc.x.shape[kc.x.shape.length - 2]! >= 4) found.push(kc);
+  }
+  return found;
+}
+
 const CASES: readonly KernelCase[] = [
   wideConv(500, 5, 7, 4, 16, 3, 1, 1),
   wideConv(510, 3, 9, 3, 17, 3, 1, 1, false),
@@ -46,6 +57,10 @@ const CASES: readonly KernelCase[] = [
   wideConv(550, 7, 5, 2, 33, 2, 1, 0),
   wideConv(560, 9, 11, 5, 7, 1, 1, 0),
   wideConv(570, 4, 8, 2, 9, 1, 1, 0, false),
+  // eg_f32_tile's users: MatMulPacked's row tiles and Winograd's GEMMs (the 8-column AVX tile).
+  ...rowTileMatmuls(3),
+  convCase("Conv2DWinograd", 302),
+  convCase("Conv2DWinograd", 305),
 ];
 
 async function run(cflags: string): Promise<Tensor[]> {
