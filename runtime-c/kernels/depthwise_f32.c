@@ -3,9 +3,10 @@
 #include "tile_scalar_f32.h"
 
 /*
- * A tile of 4 output rows by EG_F32_TILE_COLS columns: y[r * ys + j] = sum over taps t of w[t] * b[r * rstep +
- * off[t] + j], plus bias, for r < rows and j < cols. Four independent accumulators per tap keep
- * the adds' latency hidden (one row alone would chain every tap through one register).
+ * A tile of 4 output rows by EG_F32_TILE_COLS columns: y[r * ys + j] = sum over taps t of
+ * w[t] * b[r * rstep + off[t] + j], plus bias, for r < rows and j < cols. Four independent
+ * accumulators per tap keep the adds' latency hidden (one row alone would chain every tap
+ * through one register).
  */
 #if EG_F32_TILE_COLS == 4
 static void dw_tile(int32_t taps, const float *EG_RESTRICT w, const float *EG_RESTRICT b, int32_t rstep, const int32_t *EG_RESTRICT off,
