@@ -4,7 +4,8 @@
 
 /*
  * Ungrouped 2-D float32 convolution (NCHW, weights OIHW) as an implicit GEMM on the register
- * tiles of tile_f32.h: 4 output channels by EG_F32_TILE_COLS output pixels per tile, summed over
+ * tiles of tile_f32.h: 4 output channels by EG_F32_TILE_COLS output pixels per tile (16 with the
+ * AVX tiles of tile_avx_f32.h on a CPU that has AVX, the last 8 or fewer pixels of a row 8), summed over
  * k = (c, kh, kw) in that order. No im2col matrix: per output row the KH input rows of every
  * channel are copied into a zero-padded "band" in scratch, each row split into SW phases
  * (columns q, q + SW, q + 2 SW, ...), so every tap reads EG_F32_TILE_COLS consecutive floats

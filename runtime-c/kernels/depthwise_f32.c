@@ -3,61 +3,29 @@
 #include "tile_scalar_f32.h"
 
 /*
- * A tile of 4 output rows by 4 columns: y[r * ys + j] = sum over taps t of w[t] * b[r * rstep +
- * off[t] + j], plus bias, for r < rows and j < cols. Four independent accumulators per tap keep
- * the adds' latency hidden (one row alone would chain every tap through one register).
+ * A tile of 4 output rows by EG_F32_TILE_COLS columns: y[r * ys + j] = sum over taps t of
+ * w[t] * b[r * rstep + off[t] + j], plus bias, for r < rows and j < cols. Four independent
+ * accumulators per tap keep the adds' latency hidden (one row alone would chain every tap
+ * through one register).
  */
 #if EG_F32_TILE_COLS == 4
-static void dw_tile4(int32_t taps, const float *EG_RESTRICT w, const float *EG_RESTRICT b, int32_t rstep, const int32_t *EG_RESTRICT off,
-                     float *EG_RESTRICT y, int32_t ys, int32_t rows, int32_t cols, float bias) {
+static void dw_tile(int32_t taps, const float *EG_RESTRICT w, const float *EG_RESTRICT b, int32_t rstep, const int32_t *EG_RESTRICT off,
+                    float *EG_RESTRICT y, int32_t ys, int32_t rows, int32_t cols, float bias) {
   float acc[16];
   int32_t r;
   eg_f32_dw4x4(taps, w, b, rstep, off, acc);
   for (r = 0; r < rows; r++) eg_f32_store4(y + (size_t)r * ys, acc + 4 * r, bias, cols);
 }
 #else
-static void dw_tile4(int32_t taps, const float *EG_RESTRICT w, const float *EG_RESTRICT b, int32_t rstep, const int32_t *EG_RESTRICT off,
-                     float *EG_RESTRICT y, int32_t ys, int32_t rows, int32_t cols, float bias) {
-  float r0[4], r1[4], r2[4], r3[4];
-  int32_t j, t;
-  for (j = 0; j < 4; j++) {
-    r0[j] = 0.0f;
-    r1[j] = 0.0f;
-    r2[j] = 0.0f;
-    r3[j] = 0.0f;
-  }
-  for (t = 0; t < taps; t++) {
-    const float wv = w[t];
-    const float *bt = b + off[t];
-    for (j = 0; j < 4; j++) {
-      r0[j] += wv * bt[j];
-      r1[j] += wv * bt[rstep + j];
-      r2[j] += wv * bt[2 * rstep + j];
-      r3[j] += wv * bt[3 * rstep + j];
-    }
-  }
-  eg_f32_store4(y, r0, bias, cols);
-  if (rows > 1) eg_f32_store4(y + ys, r1, bias, cols);
-  if (rows > 2) eg_f32_store4(y + 2 * (size_t)ys, r2, bias, cols);
-  if (rows > 3) eg_f32_store4(y + 3 * (size_t)ys, r3, bias, cols);
-}
-
-
-/* The same with 8 columns (two 4-float halves per row: 8 accumulator registers). */
+/*
+ * 4 rows by 8 columns (two 4-float halves per row: 8 accumulator registers). Narrower rows use it
+ * too (LW >= 8: the columns past cols are read, computed and dropped).
+ */
 static void dw_tile(int32_t taps, const float *EG_RESTRICT w, const float *EG_RESTRICT b, int32_t rstep, const int32_t *EG_RESTRICT off,
                     float *EG_RESTRICT y, int32_t ys, int32_t rows, int32_t cols, float bias) {
-  float r0[4], r1[4], r2[4], r3[4], h0[4], h1[4], h2[4], h3[4];
+  float r0[4] = {0.0f}, r1[4] = {0.0f}, r2[4] = {0.0f}, r3[4] = {0.0f};
+  float h0[4] = {0.0f}, h1[4] = {0.0f}, h2[4] = {0.0f}, h3[4] = {0.0f};
   int32_t j, t;
-  for (j = 0; j < 4; j++) {
-    r0[j] = 0.0f;
-    r1[j] = 0.0f;
-    r2[j] = 0.0f;
-    r3[j] = 0.0f;
-    h0[j] = 0.0f;
-    h1[j] = 0.0f;
-    h2[j] = 0.0f;
-    h3[j] = 0.0f;
-  }
   for (t = 0; t < taps; t++) {
     const float wv = w[t];
     const float *bt = b + off[t];
@@ -74,19 +42,11 @@ static void dw_tile(int32_t taps, const float *EG_RESTRICT w, const float *EG_RE
       h3[j] += wv * bt[3 * rstep + j + 4];
     }
   }
-  eg_f32_store4(y, r0, bias, cols);
-  eg_f32_store4(y + 4, h0, bias, cols - 4);
-  if (rows > 1) {
-    eg_f32_store4(y + ys, r1, bias, cols);
-    eg_f32_store4(y + ys + 4, h1, bias, cols - 4);
-  }
-  if (rows > 2) {
-    eg_f32_store4(y + 2 * (size_t)ys, r2, bias, cols);
-    eg_f32_store4(y + 2 * (size_t)ys + 4, h2, bias, cols - 4);
-  }
-  if (rows > 3) {
-    eg_f32_store4(y + 3 * (size_t)ys, r3, bias, cols);
-    eg_f32_store4(y + 3 * (size_t)ys + 4, h3, bias, cols - 4);
+  {
+    const float *const lo[4] = {r0, r1, r2, r3};
+    const float *const hi[4] = {h0, h1, h2, h3};
+    const float add[4] = {bias, bias, bias, bias};
+    eg_f32_store_tile(y, ys, lo, hi, add, rows, cols);
   }
 }
 #endif
@@ -96,7 +56,7 @@ void eg_depthwise2d_f32(const float *x, const float *w, const float *bias, float
   const int32_t KH = p[6], KW = p[7], SH = p[8], SW = p[9], DH = p[10], DW = p[11];
   const int32_t PT = p[12], PL = p[13], LW = p[14], R = p[15];
   const int32_t taps = KH * KW, rstep = SH * SW * LW;
-  const int32_t wide = OW >= EG_F32_TILE_COLS, width = wide ? EG_F32_TILE_COLS : 4;
+  const int32_t width = EG_F32_TILE_COLS;
   float *band = (float *)scratch;
   int32_t *off = (int32_t *)(band + (size_t)R * SW * LW);
   int32_t n, c, r, q, kh, kw, oh0, ow0;
@@ -124,13 +84,7 @@ void eg_depthwise2d_f32(const float *x, const float *w, const float *bias, float
           const int32_t cols = OW < width ? OW : width;
           const float *bt = band + (size_t)oh * rstep + ow;
           float *yt = yc + (size_t)oh * OW + ow;
-#if EG_F32_TILE_COLS == 8
-          if (wide) {
-            dw_tile(taps, wc, bt, rstep, off, yt, OW, rows, cols, b);
-            continue;
-          }
-#endif
-          dw_tile4(taps, wc, bt, rstep, off, yt, OW, rows, cols, b);
+          dw_tile(taps, wc, bt, rstep, off, yt, OW, rows, cols, b);
         }
       }
     }

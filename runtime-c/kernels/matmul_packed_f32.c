@@ -15,12 +15,8 @@ static void row_panel(int32_t K, const float *EG_RESTRICT a, const float *EG_RES
 }
 #else
 static void row_panel(int32_t K, const float *EG_RESTRICT a, const float *EG_RESTRICT panel, float *EG_RESTRICT y, int32_t cols, const float *bias) {
-  float lo[4], hi[4];
+  float lo[4] = {0.0f}, hi[4] = {0.0f};
   int32_t j, k;
-  for (j = 0; j < 4; j++) {
-    lo[j] = 0.0f;
-    hi[j] = 0.0f;
-  }
   for (k = 0; k < K; k++) {
     const float av = a[k];
     const float *bk = panel + (size_t)k * PANEL;
@@ -49,18 +45,9 @@ static void store_cols(float *y, const float acc[4], const float *bias, int32_t 
  * by reading B).
  */
 static void row_panels4(int32_t K, const float *EG_RESTRICT a, const float *EG_RESTRICT p0, size_t pstride, float *EG_RESTRICT y, const float *bias) {
-  float c0[4], c1[4], c2[4], c3[4], c4[4], c5[4], c6[4], c7[4];
+  float c0[4] = {0.0f}, c1[4] = {0.0f}, c2[4] = {0.0f}, c3[4] = {0.0f};
+  float c4[4] = {0.0f}, c5[4] = {0.0f}, c6[4] = {0.0f}, c7[4] = {0.0f};
   int32_t j, k;
-  for (j = 0; j < 4; j++) {
-    c0[j] = 0.0f;
-    c1[j] = 0.0f;
-    c2[j] = 0.0f;
-    c3[j] = 0.0f;
-    c4[j] = 0.0f;
-    c5[j] = 0.0f;
-    c6[j] = 0.0f;
-    c7[j] = 0.0f;
-  }
   for (k = 0; k < K; k++) {
     const float av = a[k];
     const float *b0 = p0 + (size_t)k * PANEL;

@@ -2,6 +2,7 @@
 
 #include "tile_f32.h"
 #include "tile_scalar_f32.h"
+#include "tile_avx_f32.h"
 
 /*
  * Why the code looks like this: every accumulator is a `float[4]` updated by a loop of exactly 4
@@ -20,25 +21,16 @@ void eg_f32_store4(float *y, const float acc[4], float add, int32_t cols) {
 }
 
 #if EG_F32_TILE_COLS == 8
-/* Stores row i of a tile (two 4-column halves lo, hi) when i < rows. */
-static void store_row(float *y, int32_t ys, int32_t i, int32_t rows, const float *lo, const float *hi, int32_t cols, const float *bias) {
-  float b;
-  if (i >= rows) return;
-  b = bias != NULL ? bias[i] : 0.0f;
-  eg_f32_store4(y + (size_t)i * ys, lo, b, cols);
-  if (hi != NULL && cols > 4) eg_f32_store4(y + (size_t)i * ys + 4, hi, b, cols - 4);
+/* add[i] = bias[i] for the tile's rows, 0 past them or without a bias (bias has `rows` entries). */
+static void row_bias(const float *bias, int32_t rows, float add[4]) {
+  int32_t i;
+  for (i = 0; i < 4; i++) add[i] = bias != NULL && i < rows ? bias[i] : 0.0f;
 }
 
 void eg_f32_tile4(int32_t K, const float *EG_RESTRICT a, const float *EG_RESTRICT b, const int32_t *EG_RESTRICT off,
                   float *EG_RESTRICT y, int32_t ys, int32_t rows, int32_t cols, const float *EG_RESTRICT bias) {
-  float c0[4], c1[4], c2[4], c3[4];
+  float c0[4] = {0.0f}, c1[4] = {0.0f}, c2[4] = {0.0f}, c3[4] = {0.0f};
   int32_t j, k;
-  for (j = 0; j < 4; j++) {
-    c0[j] = 0.0f;
-    c1[j] = 0.0f;
-    c2[j] = 0.0f;
-    c3[j] = 0.0f;
-  }
   for (k = 0; k < K; k++) {
     const float *ak = a + (size_t)k * 4;
     const float *bk = b + off[k];
@@ -50,26 +42,26 @@ void eg_f32_tile4(int32_t K, const float *EG_RESTRICT a, const float *EG_RESTRIC
       c3[j] += a3 * bk[j];
     }
   }
-  store_row(y, ys, 0, rows, c0, NULL, cols, bias);
-  store_row(y, ys, 1, rows, c1, NULL, cols, bias);
-  store_row(y, ys, 2, rows, c2, NULL, cols, bias);
-  store_row(y, ys, 3, rows, c3, NULL, cols, bias);
+  {
+    /* Four columns at most: store_tile reads hi only for cols > 4. */
+    const float *const lo[4] = {c0, c1, c2, c3};
+    float add[4];
+    row_bias(bias, rows, add);
+    eg_f32_store_tile(y, ys, lo, lo, add, rows, cols);
+  }
 }
 
 void eg_f32_tile(int32_t K, const float *EG_RESTRICT a, const float *EG_RESTRICT b, const int32_t *EG_RESTRICT off,
                  float *EG_RESTRICT y, int32_t ys, int32_t rows, int32_t cols, const float *EG_RESTRICT bias) {
-  float c00[4], c01[4], c10[4], c11[4], c20[4], c21[4], c30[4], c31[4];
+  float c00[4] = {0.0f}, c01[4] = {0.0f}, c10[4] = {0.0f}, c11[4] = {0.0f};
+  float c20[4] = {0.0f}, c21[4] = {0.0f}, c30[4] = {0.0f}, c31[4] = {0.0f};
   int32_t j, k;
-  for (j = 0; j < 4; j++) {
-    c00[j] = 0.0f;
-    c01[j] = 0.0f;
-    c10[j] = 0.0f;
-    c11[j] = 0.0f;
-    c20[j] = 0.0f;
-    c21[j] = 0.0f;
-    c30[j] = 0.0f;
-    c31[j] = 0.0f;
+#if EG_F32_AVX
+  if (eg_f32_avx()) {
+    eg_f32_tile8_avx(K, a, b, off, y, ys, rows, cols, bias);
+    return;
   }
+#endif
   for (k = 0; k < K; k++) {
     const float *ak = a + (size_t)k * 4;
     const float *bk = b + off[k];
@@ -87,27 +79,13 @@ void eg_f32_tile(int32_t K, const float *EG_RESTRICT a, const float *EG_RESTRICT
       c31[j] += a3 * bk[j + 4];
     }
   }
-  if (rows == 4 && cols == 8) {
-    /* The common full tile: straight vector stores. */
-    const float b0 = bias != NULL ? bias[0] : 0.0f, b1 = bias != NULL ? bias[1] : 0.0f;
-    const float b2 = bias != NULL ? bias[2] : 0.0f, b3 = bias != NULL ? bias[3] : 0.0f;
-    float *y1 = y + ys, *y2 = y1 + ys, *y3 = y2 + ys;
-    for (j = 0; j < 4; j++) {
-      y[j] = c00[j] + b0;
-      y[j + 4] = c01[j] + b0;
-      y1[j] = c10[j] + b1;
-      y1[j + 4] = c11[j] + b1;
-      y2[j] = c20[j] + b2;
-      y2[j + 4] = c21[j] + b2;
-      y3[j] = c30[j] + b3;
-      y3[j + 4] = c31[j] + b3;
-    }
-    return;
+  {
+    const float *const lo[4] = {c00, c10, c20, c30};
+    const float *const hi[4] = {c01, c11, c21, c31};
+    float add[4];
+    row_bias(bias, rows, add);
+    eg_f32_store_tile(y, ys, lo, hi, add, rows, cols);
   }
-  store_row(y, ys, 0, rows, c00, c01, cols, bias);
-  store_row(y, ys, 1, rows, c10, c11, cols, bias);
-  store_row(y, ys, 2, rows, c20, c21, cols, bias);
-  store_row(y, ys, 3, rows, c30, c31, cols, bias);
 }
 #else
 /* No float vectors: the 4x4 inner loop of tile_scalar_f32 (VMLA on Armv7E-M M4F/M7), then the stores. */

@@ -25,17 +25,6 @@
 #define EG_F32_TILE_COLS 8
 #else
 #define EG_F32_TILE_COLS 4
-/* y[j] = acc[j] + add for j < min(cols, 4): one 4-column accumulator stored with its bias. */
-void eg_f32_store4(float *y, const float acc[4], float add, int32_t cols);
-
-/*
- * One phase row of an input band: d[t] = row[q + t * SW - PL] where that column lies inside the
- * input row of IW floats, else 0, for t < LW. row may be NULL for a row outside the input (all
- * zeros). The blocked kernels read taps from such rows, so a stride or padding never breaks the
- * consecutive loads of a tile.
- */
-void eg_f32_fill_phase(float *d, const float *row, int32_t q, int32_t IW, int32_t PL, int32_t SW, int32_t LW);
-
 #endif
 
 void eg_f32_tile(int32_t K, const float *EG_RESTRICT a, const float *EG_RESTRICT b, const int32_t *EG_RESTRICT off,
@@ -61,5 +50,30 @@ void eg_f32_store4(float *y, const float acc[4], float add, int32_t cols);
  * consecutive loads of a tile.
  */
 void eg_f32_fill_phase(float *d, const float *row, int32_t q, int32_t IW, int32_t PL, int32_t SW, int32_t LW);
+
+#if EG_F32_TILE_COLS == 8
+/*
+ * Stores a 4 x 8 accumulator tile: row i (columns 0-3 in lo[i], 4-7 in hi[i]) plus add[i] at
+ * y + i * ys, for i < rows and columns < cols. Inline (in every kernel that includes this header)
+ * so that a full tile goes from the accumulator registers straight to y, with no call per row.
+ */
+static inline void eg_f32_store_tile(float *EG_RESTRICT y, int32_t ys, const float *const lo[4], const float *const hi[4], const float add[4],
+                                     int32_t rows, int32_t cols) {
+  int32_t i, j;
+  if (rows == 4 && cols == 8) {
+    for (i = 0; i < 4; i++) {
+      for (j = 0; j < 4; j++) {
+        y[(size_t)i * ys + j] = lo[i][j] + add[i];
+        y[(size_t)i * ys + j + 4] = hi[i][j] + add[i];
+      }
+    }
+    return;
+  }
+  for (i = 0; i < rows; i++) {
+    eg_f32_store4(y + (size_t)i * ys, lo[i], add[i], cols);
+    if (cols > 4) eg_f32_store4(y + (size_t)i * ys + 4, hi[i], add[i], cols - 4);
+  }
+}
+#endif
 
 #endif

@@ -7,6 +7,22 @@
   "vmla.f32 s" d2 ", s" a ", s" b2 "\n\t"               \
   "vmla.f32 s" d3 ", s" a ", s" b3 "\n\t"
 
+/*
+ * The loop every kernel below runs: load the accumulators `regs` from acc, run `body` `count`
+ * times (count > 0), store the accumulators back.
+ */
+#define EG_VFP_LOOP(regs, count, body) \
+  "vldmia %[acc], {" regs "}\n\t"     \
+  "1:\n\t" body                        \
+  "subs %[" count "], %[" count "], #1\n\t" \
+  "bne 1b\n\t"                          \
+  "vstmia %[acc], {" regs "}\n\t"
+
+/* pb = b + the next offset (in floats) of off[]. */
+#define EG_VFP_NEXT_TAP \
+  "ldr %[pb], [%[off]], #4\n\t" \
+  "add %[pb], %[b], %[pb], lsl #2\n\t"
+
 #define EG_VFP_LOW "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7"
 #define EG_VFP_MID "s8", "s9", "s10", "s11", "s12", "s13", "s14", "s15"
 #define EG_VFP_HIGH "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "s24", "s25", "s26", "s27", "s28", "s29", "s30", "s31"
@@ -24,19 +40,14 @@ void eg_f32_dot4x4(int32_t K, const float *a, const float *b, const int32_t *off
   if (K <= 0) return;
   /* Per k: offset load and address, two VLDM of 4, 16 VMLA, loop: 22 instructions for 16 MACs. */
   __asm__ volatile(
-      "vldmia %[acc], {s16-s31}\n\t"
-      "1:\n\t"
-      "ldr %[pb], [%[off]], #4\n\t"
-      "add %[pb], %[b], %[pb], lsl #2\n\t"
-      "vldmia %[a]!, {s0-s3}\n\t"
-      "vldmia %[pb], {s4-s7}\n\t"
-      EG_VMLA_ROW("16", "17", "18", "19", "0", "4", "5", "6", "7")
-      EG_VMLA_ROW("20", "21", "22", "23", "1", "4", "5", "6", "7")
-      EG_VMLA_ROW("24", "25", "26", "27", "2", "4", "5", "6", "7")
-      EG_VMLA_ROW("28", "29", "30", "31", "3", "4", "5", "6", "7")
-      "subs %[k], %[k], #1\n\t"
-      "bne 1b\n\t"
-      "vstmia %[acc], {s16-s31}\n\t"
+      EG_VFP_LOOP("s16-s31", "k",
+                  EG_VFP_NEXT_TAP
+                  "vldmia %[a]!, {s0-s3}\n\t"
+                  "vldmia %[pb], {s4-s7}\n\t"
+                  EG_VMLA_ROW("16", "17", "18", "19", "0", "4", "5", "6", "7")
+                  EG_VMLA_ROW("20", "21", "22", "23", "1", "4", "5", "6", "7")
+                  EG_VMLA_ROW("24", "25", "26", "27", "2", "4", "5", "6", "7")
+                  EG_VMLA_ROW("28", "29", "30", "31", "3", "4", "5", "6", "7"))
       : [a] "+r"(a), [off] "+r"(off), [k] "+r"(K), [pb] "=&r"(pb)
       : [b] "r"(b), [acc] "r"(acc)
       : EG_VFP_LOW, EG_VFP_HIGH, "cc", "memory");
@@ -47,15 +58,11 @@ void eg_f32_dot1x8(int32_t K, const float *a, const float *panel, float acc[8]) 
   if (K <= 0) return;
   /* Per k: two VLDM, 8 VMLA, loop: 12 instructions for 8 MACs. */
   __asm__ volatile(
-      "vldmia %[acc], {s16-s23}\n\t"
-      "1:\n\t"
-      "vldmia %[a]!, {s0}\n\t"
-      "vldmia %[p]!, {s8-s15}\n\t"
-      EG_VMLA_ROW("16", "17", "18", "19", "0", "8", "9", "10", "11")
-      EG_VMLA_ROW("20", "21", "22", "23", "0", "12", "13", "14", "15")
-      "subs %[k], %[k], #1\n\t"
-      "bne 1b\n\t"
-      "vstmia %[acc], {s16-s23}\n\t"
+      EG_VFP_LOOP("s16-s23", "k",
+                  "vldmia %[a]!, {s0}\n\t"
+                  "vldmia %[p]!, {s8-s15}\n\t"
+                  EG_VMLA_ROW("16", "17", "18", "19", "0", "8", "9", "10", "11")
+                  EG_VMLA_ROW("20", "21", "22", "23", "0", "12", "13", "14", "15"))
       : [a] "+r"(a), [p] "+r"(panel), [k] "+r"(K)
       : [acc] "r"(acc)
       : "s0", EG_VFP_MID, "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "cc", "memory");
@@ -68,25 +75,20 @@ void eg_f32_dw4x4(int32_t taps, const float *w, const float *b, int32_t rstep, c
   if (taps <= 0) return;
   /* Per tap: offset, weight, four rows of 4 (VLDM, then 4 VMLA each), loop: 28 instructions for 16 MACs. */
   __asm__ volatile(
-      "vldmia %[acc], {s16-s31}\n\t"
-      "1:\n\t"
-      "ldr %[pb], [%[off]], #4\n\t"
-      "add %[pb], %[b], %[pb], lsl #2\n\t"
-      "vldmia %[w]!, {s0}\n\t"
-      "vldmia %[pb], {s4-s7}\n\t"
-      "add %[pb], %[pb], %[step]\n\t"
-      "vldmia %[pb], {s8-s11}\n\t"
-      "add %[pb], %[pb], %[step]\n\t"
-      EG_VMLA_ROW("16", "17", "18", "19", "0", "4", "5", "6", "7")
-      EG_VMLA_ROW("20", "21", "22", "23", "0", "8", "9", "10", "11")
-      "vldmia %[pb], {s4-s7}\n\t"
-      "add %[pb], %[pb], %[step]\n\t"
-      "vldmia %[pb], {s8-s11}\n\t"
-      EG_VMLA_ROW("24", "25", "26", "27", "0", "4", "5", "6", "7")
-      EG_VMLA_ROW("28", "29", "30", "31", "0", "8", "9", "10", "11")
-      "subs %[t], %[t], #1\n\t"
-      "bne 1b\n\t"
-      "vstmia %[acc], {s16-s31}\n\t"
+      EG_VFP_LOOP("s16-s31", "t",
+                  EG_VFP_NEXT_TAP
+                  "vldmia %[w]!, {s0}\n\t"
+                  "vldmia %[pb], {s4-s7}\n\t"
+                  "add %[pb], %[pb], %[step]\n\t"
+                  "vldmia %[pb], {s8-s11}\n\t"
+                  "add %[pb], %[pb], %[step]\n\t"
+                  EG_VMLA_ROW("16", "17", "18", "19", "0", "4", "5", "6", "7")
+                  EG_VMLA_ROW("20", "21", "22", "23", "0", "8", "9", "10", "11")
+                  "vldmia %[pb], {s4-s7}\n\t"
+                  "add %[pb], %[pb], %[step]\n\t"
+                  "vldmia %[pb], {s8-s11}\n\t"
+                  EG_VMLA_ROW("24", "25", "26", "27", "0", "4", "5", "6", "7")
+                  EG_VMLA_ROW("28", "29", "30", "31", "0", "8", "9", "10", "11"))
       : [w] "+r"(w), [off] "+r"(off), [t] "+r"(taps), [pb] "=&r"(pb)
       : [b] "r"(b), [step] "r"(step), [acc] "r"(acc)
       : "s0", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", EG_VFP_HIGH, "cc", "memory");
