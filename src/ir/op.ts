@@ -116,6 +116,12 @@ export interface OpDef {
   /** Multiply-accumulates of one inference, for `egret info` and cost models. */
   macs?(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): number;
   /**
+   * Inside a QPatchBands band (src/ir/ops/quant/patch/), run this layer as the named op instead:
+   * same attributes and bit-identical results, with the per-call setup (per-channel requantization
+   * tables...) done at compile time, since a band chain calls each layer once per band.
+   */
+  readonly bandOp?: string;
+  /**
    * For an op that runs other ops by name (QPatchBands runs its layers' kernels, which may be a
    * target's): the same op bound to the registry it is in. `OpRegistry.of` puts the bound op in
    * its place, so the layers resolve to exactly the ops of that compile.

@@ -4,7 +4,7 @@ import { EgretError } from "../errors.js";
 import type { Node, ValueInfo } from "../ir/graph.js";
 import type { OpRegistry } from "../ir/registry.js";
 import { bytesOf } from "../ir/ops/quant/patch/plan.js";
-import { encodeStages, isPatchableOp, isPoolOp, stageAttrs, type StageSpec } from "../ir/ops/quant/patch/stages.js";
+import { bandFormOf, encodeStages, isPatchableOp, isPoolOp, stageAttrs, type StageSpec } from "../ir/ops/quant/patch/stages.js";
 import { decodeAttrs, encodeAttrs } from "./attrs-codec.js";
 import type { EncodedGraph } from "./encode.js";
 import { irNodeOf } from "./ir-node.js";
@@ -100,9 +100,9 @@ export function offerPatchedStages(encoded: EncodedGraph, cost: CostFunction, op
   return offers.map((o) => ({ ...o, classId: egraph.find(o.classId) }));
 }
 
-/** Scratch bytes of a layer e-node's kernel, from the e-graph's types. */
+/** Scratch bytes of a layer e-node's kernel (its band form's), from the e-graph's types. */
 function scratchOf({ egraph, context }: EncodedGraph, ops: OpRegistry, node: ENode, cls: ClassId): number {
-  const op = ops.get(node.op);
+  const op = ops.get(bandFormOf(ops, node.op));
   if (op?.scratchBytes === undefined) return 0;
   const inputs = node.children.map((c) => egraph.data(c).types[0]);
   try {
@@ -136,7 +136,7 @@ function makeOffer(encoded: EncodedGraph, ops: OpRegistry, chain: readonly Layer
   for (const layer of chain) {
     const attrs = stageAttrs({ name: "", op: layer.node.op, inputs: [], outputs: [], attrs: decodeAttrs(layer.node.attrs, context.table) });
     if (attrs === undefined) return undefined;
-    stages.push({ op: layer.node.op, attrs, extraInputs: layer.node.children.length - 1 });
+    stages.push({ op: bandFormOf(ops, layer.node.op), attrs, extraInputs: layer.node.children.length - 1 });
     children.push(...layer.node.children.slice(1));
   }
   const attrs = encodeAttrs({ stages: encodeStages(stages), band_rows: bandRows, ...(cache ? { halo: "cache" } : {}) }, context.table);
