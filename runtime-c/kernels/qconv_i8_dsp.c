@@ -1,17 +1,24 @@
 #include "qconv_i8_dsp.h"
 #include "qdsp_i8.h"
 
-/* The requantization of an O-channel layer; its fast table takes the first 16 * O scratch bytes. */
-static eg_qdsp_requant conv_requant(const int32_t *bias, const int32_t *p, const int32_t *mult, const int32_t *shift,
-                                   int32_t O, void *scratch) {
+eg_qdsp_requant eg_qconv_dsp_requant(const int32_t *bias, const int32_t *p, const eg_qdsp_rq_entry *table, const int32_t *mult,
+                                     const int32_t *shift) {
   eg_qdsp_requant rq;
   rq.bias = p[20] == 1 ? bias : NULL;
+  rq.fast = table;
   rq.mult = mult;
   rq.shift = shift;
   rq.per_channel = 1;
   rq.out_offset = p[17];
   rq.act_min = p[18];
   rq.act_max = p[19];
+  return rq;
+}
+
+/* The requantization of an O-channel layer; its fast table takes the first 16 * O scratch bytes. */
+static eg_qdsp_requant conv_requant(const int32_t *bias, const int32_t *p, const int32_t *mult, const int32_t *shift,
+                                   int32_t O, void *scratch) {
+  eg_qdsp_requant rq = eg_qconv_dsp_requant(bias, p, NULL, mult, shift);
   eg_qdsp_requant_prepare(&rq, O, (eg_qdsp_rq_entry *)scratch);
   return rq;
 }

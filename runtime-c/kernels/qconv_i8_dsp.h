@@ -30,6 +30,13 @@ void eg_qconv2d_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, in
 void eg_qconv2d_1x1_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, const int32_t *p,
                            const int32_t *mult, const int32_t *shift, void *scratch);
 /*
+ * The requantization of p's layer (bias kind, output offset, activation range) on `table` (NULL:
+ * the mult/shift path), per-channel mult/shift.
+ */
+eg_qdsp_requant eg_qconv_dsp_requant(const int32_t *bias, const int32_t *p, const eg_qdsp_rq_entry *table, const int32_t *mult,
+                                     const int32_t *shift);
+
+/*
  * The two convolutions' loops with the requantization already prepared (rq: bias, table or
  * mult/shift, offsets, range), `work` their scratch after the table (2 * K int16 + K int8 for
  * im2col with K = KH * KW * C; 2 * C int16 for 1x1): what the entries above run after building
