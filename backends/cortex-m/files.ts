@@ -42,6 +42,6 @@ export function cortexMFiles(variant: CortexMVariant, model: EmittedModel, progr
   const files = new Map<string, string>(library);
   if (profiled !== undefined) files.set(`${HARNESS_FOLDER}/${PROFILE_SOURCE}`, profiled.modelC);
   for (const name of HARNESS_FILES) files.set(`${HARNESS_FOLDER}/${name}`, readFileSync(join(HARNESS_DIR, name), "utf8"));
-  files.set(`${HARNESS_FOLDER}/Makefile`, harnessMakefile(variant, HARNESS_SOURCES, model.kernelCalls));
+  files.set(`${HARNESS_FOLDER}/Makefile`, harnessMakefile(variant, HARNESS_SOURCES, model.profileRows));
   return files;
 }

@@ -5,7 +5,7 @@ import { writeOutputDir } from "../../src/output.js";
 import type { CompileForMeasurement, Measurement, MeasureRequest, OpMeasurement, TargetMeasurement } from "../../src/pipeline/target.js";
 import { isAliasNode } from "../../src/schedule/storage.js";
 import { harnessDir } from "./files.js";
-import { predictedCycles } from "./per-op.js";
+import { profiledRows } from "./per-op.js";
 import { buildFirmware, runFirmware } from "./qemu.js";
 import { sizeReport } from "./size-report.js";
 import type { CortexMVariant } from "./variants.js";
@@ -55,10 +55,10 @@ function measureOnTarget(variant: CortexMVariant, graph: Graph, request: Measure
   buildFirmware(harness, "runner-profile.elf");
   progress(4, "profiling under QEMU");
   const profiled = runFirmware(harness, "runner-profile.elf", variant, request.inputs, request.inferences, graph.outputs.length);
-  const nodes = kernelNodes(program, compiled.ops);
+  const rows = profiledRows(program, kernelNodes(program, compiled.ops), variant.costModel, compiled.ops);
   const counts = profiled.opInstructions ?? [];
-  if (counts.length !== nodes.length) fail("internal", `profile of ${request.sourceName}`, `recorded ${counts.length} kernel calls, the program has ${nodes.length}`);
-  const perOp: OpMeasurement[] = nodes.map((node, i) => ({ node, instructions: counts[i]!, predictedCycles: predictedCycles(program, node, variant.costModel, compiled.ops) }));
+  if (counts.length !== rows.length) fail("internal", `profile of ${request.sourceName}`, `recorded ${counts.length} profile rows, the program has ${rows.length}`);
+  const perOp: OpMeasurement[] = rows.map((row, i) => ({ ...row, instructions: counts[i]! }));
   return { ...measured, perOp };
 }
 

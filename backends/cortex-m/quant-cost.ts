@@ -42,11 +42,28 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspIm2colPerElement: 10,
   dspDepthwisePerMac: 2,
   dspDepthwisePerPixel: 30,
+  // Per-call setup in scratch, per output channel (from the loop bodies, not fitted): the
+  // requantization table (eg_qdsp_requant_prepare, ~18), and the 3x3 depthwise's folded bias and
+  // sign-extended weights besides (~45). Small once per layer; a patch chain pays it per band.
+  dspTablePerChannel: 18,
+  dspDepthwise3x3SetupPerChannel: 45,
 } as const;
 
 const QUANT_MAC_OPS: ReadonlySet<string> = new Set([
   "QConv2D", "QDepthwiseConv2D", "QFullyConnected", "QConv2DDsp", "QConv2D1x1Dsp", "QDepthwiseConv2D3x3Dsp", "QDepthwiseConv2DDsp", "QFullyConnectedDsp",
+  "QConv2DDspBand", "QConv2D1x1DspBand",
 ]);
+
+/** Band forms (ops/conv-dsp-band.ts): their base op's kernel with the table in flash (no per-call setup). */
+const BAND_BASE: Readonly<Record<string, string>> = { QConv2DDspBand: "QConv2DDsp", QConv2D1x1DspBand: "QConv2D1x1Dsp" };
+
+/** Cycles per output channel of the setup an op does in scratch on every call. */
+function setupPerChannel(op: string): number {
+  const c = CORTEX_M4_QUANT_CYCLES;
+  if (op === "QConv2DDsp" || op === "QConv2D1x1Dsp") return c.dspTablePerChannel;
+  if (op === "QDepthwiseConv2D3x3Dsp") return c.dspTablePerChannel + c.dspDepthwise3x3SetupPerChannel;
+  return 0;
+}
 
 /** Cycles of one int8/int16 MAC kernel call, or undefined for any other op. */
 export function quantMacCycles(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[], ops: OpRegistry): number | undefined {
@@ -62,10 +79,12 @@ export function quantMacCycles(node: Node, inputs: readonly (ValueInfo | undefin
   const w = inputs[1];
   if (out === undefined || w === undefined) return undefined;
   const outputsN = numel(out.shape);
-  const base = c.call + outputsN * (node.op.endsWith("Dsp") ? c.dspPerOutput : c.genericPerOutput);
+  const op = BAND_BASE[node.op] ?? node.op;
+  const setup = BAND_BASE[node.op] === undefined ? setupPerChannel(op) * out.shape[out.shape.length - 1]! : 0;
+  const base = c.call + setup + outputsN * (op.endsWith("Dsp") ? c.dspPerOutput : c.genericPerOutput);
   const kernelTaps = w.shape.length === 4 ? w.shape[1]! * w.shape[2]! : 1;
   const depth = w.shape[w.shape.length - 1]!;
-  switch (node.op) {
+  switch (op) {
     case "QConv2D":
       return base + macs * c.genericConvPerMac + (macs / Math.max(1, depth)) * c.genericConvPerTap;
     case "QDepthwiseConv2D":

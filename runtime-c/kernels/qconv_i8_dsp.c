@@ -1,17 +1,24 @@
 #include "qconv_i8_dsp.h"
 #include "qdsp_i8.h"
 
-/* The requantization of an O-channel layer; its fast table takes the first 16 * O scratch bytes. */
-static eg_qdsp_requant conv_requant(const int32_t *bias, const int32_t *p, const int32_t *mult, const int32_t *shift,
-                                   int32_t O, void *scratch) {
+eg_qdsp_requant eg_qconv_dsp_requant(const int32_t *bias, const int32_t *p, const eg_qdsp_rq_entry *table, const int32_t *mult,
+                                     const int32_t *shift) {
   eg_qdsp_requant rq;
   rq.bias = p[20] == 1 ? bias : NULL;
+  rq.fast = table;
   rq.mult = mult;
   rq.shift = shift;
   rq.per_channel = 1;
   rq.out_offset = p[17];
   rq.act_min = p[18];
   rq.act_max = p[19];
+  return rq;
+}
+
+/* The requantization of an O-channel layer; its fast table takes the first 16 * O scratch bytes. */
+static eg_qdsp_requant conv_requant(const int32_t *bias, const int32_t *p, const int32_t *mult, const int32_t *shift,
+                                   int32_t O, void *scratch) {
+  eg_qdsp_requant rq = eg_qconv_dsp_requant(bias, p, NULL, mult, shift);
   eg_qdsp_requant_prepare(&rq, O, (eg_qdsp_rq_entry *)scratch);
   return rq;
 }
@@ -47,22 +54,27 @@ static void fill_column(const int8_t *x, const int32_t *p, int32_t q, int32_t la
   if (!aligned) eg_qdsp_widen(stage, K, 0, K, lane, lanes, p[16], buf);
 }
 
-void eg_qconv2d_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, const int32_t *p,
-                       const int32_t *mult, const int32_t *shift, void *scratch) {
+void eg_qconv2d_i8_dsp_rq(const int8_t *x, const int8_t *w, int8_t *y, const int32_t *p, const eg_qdsp_requant *rq,
+                          void *work) {
   const int32_t pixels = p[0] * p[4] * p[5], O = p[6], K = p[7] * p[8] * p[3];
-  const eg_qdsp_requant rq = conv_requant(bias, p, mult, shift, O, scratch);
-  int16_t *buf = (int16_t *)((eg_qdsp_rq_entry *)scratch + O);
+  int16_t *buf = (int16_t *)work;
   int8_t *stage = (int8_t *)(buf + 2 * K);
   int32_t q;
   for (q = 0; q + 1 < pixels; q += 2) {
     fill_column(x, p, q, 0, 2, buf, stage);
     fill_column(x, p, q + 1, 1, 2, buf, stage);
-    eg_qdsp_gemm_i8(buf, 2, K, w, O, &rq, y + (size_t)q * (size_t)O, y + (size_t)(q + 1) * (size_t)O);
+    eg_qdsp_gemm_i8(buf, 2, K, w, O, rq, y + (size_t)q * (size_t)O, y + (size_t)(q + 1) * (size_t)O);
   }
   if (q < pixels) {
     fill_column(x, p, q, 0, 1, buf, stage);
-    eg_qdsp_gemm_i8(buf, 1, K, w, O, &rq, y + (size_t)q * (size_t)O, NULL);
+    eg_qdsp_gemm_i8(buf, 1, K, w, O, rq, y + (size_t)q * (size_t)O, NULL);
   }
+}
+
+void eg_qconv2d_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, const int32_t *p,
+                       const int32_t *mult, const int32_t *shift, void *scratch) {
+  const eg_qdsp_requant rq = conv_requant(bias, p, mult, shift, p[6], scratch);
+  eg_qconv2d_i8_dsp_rq(x, w, y, p, &rq, (eg_qdsp_rq_entry *)scratch + p[6]);
 }
 
 /* Input pixel of output pixel q for a 1x1 kernel without padding. */
@@ -72,21 +84,26 @@ static const int8_t *pixel_1x1(const int8_t *x, const int32_t *p, int32_t q) {
   return x + ((size_t)(b * H + oy * p[10]) * (size_t)W + (size_t)(ox * p[11])) * (size_t)C;
 }
 
-void eg_qconv2d_1x1_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, const int32_t *p,
-                           const int32_t *mult, const int32_t *shift, void *scratch) {
+void eg_qconv2d_1x1_i8_dsp_rq(const int8_t *x, const int8_t *w, int8_t *y, const int32_t *p, const eg_qdsp_requant *rq,
+                              void *work) {
   const int32_t pixels = p[0] * p[4] * p[5], C = p[3], O = p[6];
-  const eg_qdsp_requant rq = conv_requant(bias, p, mult, shift, O, scratch);
-  int16_t *buf = (int16_t *)((eg_qdsp_rq_entry *)scratch + O);
+  int16_t *buf = (int16_t *)work;
   int32_t q;
   for (q = 0; q + 1 < pixels; q += 2) {
     eg_qdsp_widen(pixel_1x1(x, p, q), C, 0, C, 0, 2, p[16], buf);
     eg_qdsp_widen(pixel_1x1(x, p, q + 1), C, 0, C, 1, 2, p[16], buf);
-    eg_qdsp_gemm_i8(buf, 2, C, w, O, &rq, y + (size_t)q * (size_t)O, y + (size_t)(q + 1) * (size_t)O);
+    eg_qdsp_gemm_i8(buf, 2, C, w, O, rq, y + (size_t)q * (size_t)O, y + (size_t)(q + 1) * (size_t)O);
   }
   if (q < pixels) {
     eg_qdsp_widen(pixel_1x1(x, p, q), C, 0, C, 0, 1, p[16], buf);
-    eg_qdsp_gemm_i8(buf, 1, C, w, O, &rq, y + (size_t)q * (size_t)O, NULL);
+    eg_qdsp_gemm_i8(buf, 1, C, w, O, rq, y + (size_t)q * (size_t)O, NULL);
   }
+}
+
+void eg_qconv2d_1x1_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, const int32_t *p,
+                           const int32_t *mult, const int32_t *shift, void *scratch) {
+  const eg_qdsp_requant rq = conv_requant(bias, p, mult, shift, p[6], scratch);
+  eg_qconv2d_1x1_i8_dsp_rq(x, w, y, p, &rq, (eg_qdsp_rq_entry *)scratch + p[6]);
 }
 
 /*

@@ -1,6 +1,7 @@
 #ifndef EGRET_QCONV_I8_DSP_H_
 #define EGRET_QCONV_I8_DSP_H_
 #include "egret.h"
+#include "qdsp_i8.h"
 
 /*
  * int8 convolutions for Armv7E-M (SXTB16/SMLAD through qdsp_i8.h; portable C elsewhere), bit-exact
@@ -28,6 +29,23 @@ void eg_qconv2d_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, in
                        const int32_t *mult, const int32_t *shift, void *scratch);
 void eg_qconv2d_1x1_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, const int32_t *p,
                            const int32_t *mult, const int32_t *shift, void *scratch);
+/*
+ * The requantization of p's layer (bias kind, output offset, activation range) on `table` (NULL:
+ * the mult/shift path), per-channel mult/shift.
+ */
+eg_qdsp_requant eg_qconv_dsp_requant(const int32_t *bias, const int32_t *p, const eg_qdsp_rq_entry *table, const int32_t *mult,
+                                     const int32_t *shift);
+
+/*
+ * The two convolutions' loops with the requantization already prepared (rq: bias, table or
+ * mult/shift, offsets, range), `work` their scratch after the table (2 * K int16 + K int8 for
+ * im2col with K = KH * KW * C; 2 * C int16 for 1x1): what the entries above run after building
+ * the table, and what qconv_i8_dsp_tab.c runs on a compile-time table.
+ */
+void eg_qconv2d_i8_dsp_rq(const int8_t *x, const int8_t *w, int8_t *y, const int32_t *p, const eg_qdsp_requant *rq,
+                          void *work);
+void eg_qconv2d_1x1_i8_dsp_rq(const int8_t *x, const int8_t *w, int8_t *y, const int32_t *p, const eg_qdsp_requant *rq,
+                              void *work);
 void eg_qdepthwise3x3_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, const int32_t *p,
                              const int32_t *mult, const int32_t *shift, void *scratch);
 

@@ -41,7 +41,7 @@ export function printCompileSummary(outputDir: string, s: CompileSummary, target
   const o = s.optimizer;
   if (o !== undefined && o.stopReason !== "saturated") console.log(`optimizer: saturation stopped at the ${o.stopReason} after ${o.iterations} iterations (${o.nodes} e-nodes, ${o.work.ruleApplications} rule applications; --limit raises it)`);
   const x = o?.extraction;
-  if (x !== undefined) console.log(`extraction: ${x.used}${x.dagStatus === undefined ? "" : ` (dag search: ${x.dagStatus})`}${x.sram === undefined ? "" : `, arena ${x.sram.arenaBytes} <= budget ${x.sram.budget} (${x.sram.candidates.length} candidates)`}`);
+  if (x !== undefined) console.log(`extraction: ${x.used}${x.dagStatus === undefined ? "" : ` (dag search: ${x.dagStatus})`}${x.sram === undefined ? "" : `, arena ${x.sram.arenaBytes} <= budget ${x.sram.budget} (${x.sram.candidates.length} candidates)`}${x.patchOffersStopped === undefined ? "" : `; patch offers stopped at the ${x.patchOffersStopped} (--limit raises it)`}`);
   const trade = sramTrade(s);
   if (trade !== undefined) console.log(formatSramTrade(trade));
   for (const line of target.runHint(outputDir, inputs, s, size)) console.log(line);

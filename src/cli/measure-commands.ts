@@ -9,6 +9,7 @@ import { Tensor } from "../ir/tensor.js";
 import { readNpy, writeNpy } from "../io/npy.js";
 import type { Measurement, MeasureRequest } from "../pipeline/target.js";
 import { seededUint32 } from "../util/prng.js";
+import { parseBytes } from "./compile-options.js";
 import { addLoadOptions, loadModel, MODEL_ARGUMENT, type LoadOptions } from "./load-options.js";
 import { formatPerOpTable, opComparisons } from "./per-op-table.js";
 import { clearProgress, progressLine } from "./progress.js";
@@ -96,13 +97,14 @@ export function registerMeasureCommands(program: Command): void {
       .argument("<model>", MODEL_ARGUMENT)
       .requiredOption("--target <target>", `one of ${measurableTargets().join(", ")}`)
       .option("--input <file.npy>", "input tensors (default: deterministic pseudo-random data)", collect, [] as string[])
-      .option("--per-op", "profile each kernel call and print it next to the cost model's prediction")
+      .option("--per-op", "profile each kernel call and print it next to the cost model's prediction (a patch chain: a row per layer)")
+      .option("--sram-budget <bytes>", "largest arena: measure the cheapest program whose arena fits (as compile --sram-budget)")
       .option("--json", "print machine-readable JSON")
       .option("--quiet", "no progress line on the terminal"),
   ).action((modelFile: string, opts: BenchOptions) => benchAction(modelFile, opts));
 }
 
-type BenchOptions = LoadOptions & { target: string; input: string[]; perOp?: boolean; json?: boolean; quiet?: boolean };
+type BenchOptions = LoadOptions & { target: string; input: string[]; perOp?: boolean; sramBudget?: string; json?: boolean; quiet?: boolean };
 
 function benchAction(modelFile: string, opts: BenchOptions): void {
   const progress = progressLine(opts);
@@ -110,9 +112,10 @@ function benchAction(modelFile: string, opts: BenchOptions): void {
   const graph = loadModel(modelFile, opts);
   const inputs = opts.input.length === 0 ? pseudoRandomInputs(graph) : readModelInputs(graph, opts.input);
   const macs = egret.describeGraph(graph).macs;
+  const budget = opts.sramBudget === undefined ? {} : { sramBudget: parseBytes(opts.sramBudget) };
   const results: Array<{ kernels: MeasureRequest["kernels"]; m: Measurement }> = sets.map((kernels) => ({
     kernels,
-    m: inBuildDir(undefined, (dir) => egret.measure(graph, opts.target, { kernels, inputs, inferences: 2, dir, sourceName: modelFile, perOp: opts.perOp === true, ...(progress === undefined ? {} : { onProgress: progress }) })),
+    m: inBuildDir(undefined, (dir) => egret.measure(graph, opts.target, { kernels, inputs, inferences: 2, dir, sourceName: modelFile, perOp: opts.perOp === true, ...budget, ...(progress === undefined ? {} : { onProgress: progress }) })),
   }));
   clearProgress();
   const rows = results.map(({ kernels, m }) => ({

@@ -19,6 +19,8 @@ export interface EmittedModel {
   readonly plan: StoragePlan;
   /** Kernel calls in the run function (aliases emit none). */
   readonly kernelCalls: number;
+  /** Rows of the per-op profile (the k of EGRET_PROFILE_BEGIN(k)): a row per kernel node, or its `OpDef.profileRows`. */
+  readonly profileRows: number;
   readonly weightBytes: number;
 }
 
@@ -55,12 +57,19 @@ export function emitModel(graph: Graph, options: EmitOptions): EmittedModel {
   const state = new EmitState(graph, plan, options.fallibleRun !== undefined);
   const outputNames = new Set(graph.outputs.map((o) => o.name));
 
-  let profiled = 0;
+  let profileRows = 0;
   for (const node of graph.nodes) {
     if (isAliasNode(node, outputNames, options.ops)) continue;
     state.beginNode(node);
-    if (options.profile === true) state.body.push(`EGRET_PROFILE_BEGIN(${profiled});`);
     const op = options.ops.get(node.op)!;
+    // An op with rows of its own brackets its statements row by row (EmitCtx.profileRow).
+    const rows = op.profileRows?.(node, node.inputs.map((n) => (n === "" ? undefined : state.ctx.info(n))));
+    const slot = profileRows;
+    profileRows += rows?.length ?? 1;
+    if (options.profile === true) {
+      if (rows !== undefined) state.profileRowBase = slot;
+      else state.body.push(`EGRET_PROFILE_BEGIN(${slot});`);
+    }
     if (op.emitC) {
       op.emitC(node, state.ctx);
       state.kernelCalls++;
@@ -69,7 +78,8 @@ export function emitModel(graph: Graph, options: EmitOptions): EmittedModel {
     } else {
       fail("unsupported-op", nodeLabel(node), "has no C implementation yet for the host target");
     }
-    if (options.profile === true) state.body.push(`EGRET_PROFILE_END(${profiled++});`);
+    if (rows === undefined && options.profile === true) state.body.push(`EGRET_PROFILE_END(${slot});`);
+    state.profileRowBase = undefined;
   }
   // Outputs that no node wrote into the caller's buffer: inputs, constants, repeated outputs.
   graph.outputs.forEach((o, index) => {
@@ -87,6 +97,7 @@ export function emitModel(graph: Graph, options: EmitOptions): EmittedModel {
     runtimeUnits: [...state.units].sort(),
     plan,
     kernelCalls: state.kernelCalls,
+    profileRows,
     weightBytes:
       [...state.usedConsts].reduce((s, name) => s + graph.constants.get(name)!.byteLength, 0) +
       [...state.packedConsts.keys()].reduce((s, name) => s + packedByteLength(graph.constants.get(name)!.dtype, graph.constants.get(name)!.size), 0),
@@ -104,6 +115,8 @@ class EmitState {
   readonly idents = new Set<string>();
   readonly body: string[] = [];
   kernelCalls = 0;
+  /** The current node's first profile slot while it is emitted with its own rows (OpDef.profileRows). */
+  profileRowBase: number | undefined;
   /** Persistent state: total bytes and the statements of `<prefix>_reset`. */
   stateBytes = 0;
   readonly resetBody: string[] = [];
@@ -131,6 +144,12 @@ class EmitState {
       },
       scratch: () => this.scratch(),
       uniqueName: (hint) => this.uniqueName(hint),
+      profileRow: (row, emit) => {
+        const base = this.profileRowBase;
+        if (base !== undefined) this.body.push(`EGRET_PROFILE_BEGIN(${base + row});`);
+        emit();
+        if (base !== undefined) this.body.push(`EGRET_PROFILE_END(${base + row});`);
+      },
       persistent: (bytes, resetCode) => {
         this.stateBytes += bytes;
         this.resetBody.push(resetCode);

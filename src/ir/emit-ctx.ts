@@ -44,4 +44,10 @@ export interface EmitCtx {
   persistent(bytes: number, resetCode: string): void;
   /** A C identifier unique in the generated file, derived from `hint`. */
   uniqueName(hint: string): string;
+  /**
+   * For an op with `OpDef.profileRows`: the statements `emit` appends are counted in the per-op
+   * profile's row `row` of this node (a profiled build brackets them; otherwise only `emit` runs).
+   * Absent in contexts that never profile.
+   */
+  profileRow?(row: number, emit: () => void): void;
 }

@@ -116,11 +116,36 @@ export interface OpDef {
   /** Multiply-accumulates of one inference, for `egret info` and cost models. */
   macs?(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): number;
   /**
+   * Inside a QPatchBands band (src/ir/ops/quant/patch/), run this layer as the named op instead:
+   * same attributes and bit-identical results, with the per-call setup (per-channel requantization
+   * tables...) done at compile time, since a band chain calls each layer once per band.
+   */
+  readonly bandOp?: string;
+  /**
+   * Ops whose C runs other ops' kernels (QPatchBands): the rows the per-op profile gives one node,
+   * in row order; `emitC` puts each statement into its row with `EmitCtx.profileRow`. Without it,
+   * the node is one row.
+   */
+  profileRows?(node: Node, inputs: readonly (ValueInfo | undefined)[]): readonly ProfileRow[];
+  /**
    * For an op that runs other ops by name (QPatchBands runs its layers' kernels, which may be a
    * target's): the same op bound to the registry it is in. `OpRegistry.of` puts the bound op in
    * its place, so the layers resolve to exactly the ops of that compile.
    */
   bindRegistry?(ops: OpLookup): OpDef;
+}
+
+/** One kernel call an op's C makes, typed (a row of the per-op profile covers some). */
+export interface KernelCall {
+  readonly node: Node;
+  readonly inputs: readonly (ValueInfo | undefined)[];
+  readonly outputs: readonly ValueInfo[];
+}
+
+/** A row of the per-op profile (`OpDef.profileRows`): a node naming it, and the calls it covers (what a cost model prices). */
+export interface ProfileRow {
+  readonly node: Node;
+  readonly calls: readonly KernelCall[];
 }
 
 /** Finding an op by name: what `bindRegistry` gets (an OpRegistry). */

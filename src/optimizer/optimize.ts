@@ -12,7 +12,7 @@ import { costFunctionFor } from "./cost.js";
 import { decodeGraph } from "./decode.js";
 import { encodeGraph, type EncodedGraph } from "./encode.js";
 import { memoryCandidates, selectWithinBudget, type EvaluatedCandidate } from "./sram-select.js";
-import { offerPatchedStages } from "./patch-offer.js";
+import { offerPatchedStages, type OfferAllowance } from "./patch-offer.js";
 import { patchCandidates } from "./patch-candidates.js";
 
 /** Every limit of the optimizer: saturation's (`RunnerLimits`) and the DAG extraction's search steps. */
@@ -70,6 +70,8 @@ export interface ExtractionReport {
   readonly dagMs?: number;
   /** With an SRAM budget: the budget, the chosen program's arena and every candidate measured. */
   readonly sram?: { readonly budget: number; readonly arenaBytes: number; readonly candidates: readonly EvaluatedCandidate[] };
+  /** The work limit that stopped the patch offers before every chain was offered (SRAM budget only). */
+  readonly patchOffersStopped?: "node-limit" | "application-limit";
 }
 
 /** The work the optimizer did, in the units of its limits: identical on every machine for the same input. */
@@ -82,6 +84,11 @@ export interface OptimizerWork {
   readonly ruleApplications: number;
   /** Steps of the DAG extraction's searches (0 with the greedy extractor). */
   readonly extractionSteps: number;
+  /**
+   * Patch-based alternatives built under an SRAM budget (patch-offer.ts): each is one e-node and
+   * one application, counted against `limits.nodes` and `limits.applications` after saturation.
+   */
+  readonly patchOffers: number;
 }
 
 export interface SaturationReport {
@@ -124,7 +131,8 @@ export function optimizeGraph(graph: Graph, options: OptimizeOptions): OptimizeR
   });
   progress?.({ task: "extracting", done: 0, detail: `${encoded.egraph.nodeCount} e-nodes` });
   const extractStart = performance.now();
-  const { graph: optimized, report: extraction } = extract(encoded, graph, options, limits.extractionSteps, safetyNet);
+  const allowance = { nodes: limits.nodes, applications: Math.max(0, limits.applications - run.work.applications) };
+  const { graph: optimized, report: extraction, patchOffers } = extract(encoded, graph, options, limits.extractionSteps, allowance, safetyNet);
   const extractMs = performance.now() - extractStart;
 
   const hits: Record<string, number> = {};
@@ -146,6 +154,7 @@ export function optimizeGraph(graph: Graph, options: OptimizeOptions): OptimizeR
         matches: run.work.matches,
         ruleApplications: run.work.applications,
         extractionSteps: extraction.dagSteps ?? 0,
+        patchOffers,
       },
       hits,
       saturateMs: run.totalMs,
@@ -163,10 +172,18 @@ export function optimizeGraph(graph: Graph, options: OptimizeOptions): OptimizeR
  * Extraction step: greedy or DAG; with an SRAM budget, also memory-weighted greedy programs and
  * the imported graph itself (always a valid program), each measured with the arena planner.
  */
-function extract(encoded: EncodedGraph, source: Graph, options: OptimizeOptions, stepLimit: number, safetyNet: SafetyNet): { graph: Graph; report: ExtractionReport } {
+function extract(
+  encoded: EncodedGraph,
+  source: Graph,
+  options: OptimizeOptions,
+  stepLimit: number,
+  allowance: OfferAllowance,
+  safetyNet: SafetyNet,
+): { graph: Graph; report: ExtractionReport; patchOffers: number } {
   const cost = costFunctionFor(encoded.egraph, encoded.context, options.costModel);
   // Patch-based alternatives only matter to an SRAM budget: cost-only extraction never takes one.
-  const patchOffers = options.sramBudget === undefined ? [] : offerPatchedStages(encoded, cost, options.ops);
+  const offered = options.sramBudget === undefined ? undefined : offerPatchedStages(encoded, cost, options.ops, allowance);
+  const patchOffers = offered?.offers ?? [];
   const requested = options.extractor ?? "dag";
   let chosen: Extraction;
   let report: ExtractionReport;
@@ -181,7 +198,7 @@ function extract(encoded: EncodedGraph, source: Graph, options: OptimizeOptions,
     report = { used: "greedy", requested, greedyCost: dagCost, cost: dagCost };
   }
   const program = decodeGraph(encoded, chosen);
-  if (options.sramBudget === undefined) return { graph: program, report };
+  if (options.sramBudget === undefined) return { graph: program, report, patchOffers: 0 };
 
   const candidates = [{ label: report.used, graph: program }];
   if (report.used !== "greedy") candidates.push({ label: "greedy", graph: decodeGraph(encoded, extractGreedy(encoded.egraph, cost)) });
@@ -193,6 +210,8 @@ function extract(encoded: EncodedGraph, source: Graph, options: OptimizeOptions,
       ...report,
       used: selection.chosen.label,
       sram: { budget: options.sramBudget, arenaBytes: selection.chosen.arenaBytes, candidates: selection.candidates },
+      ...(offered?.stoppedBy === undefined ? {} : { patchOffersStopped: offered.stoppedBy }),
     },
+    patchOffers: offered?.built ?? 0,
   };
 }

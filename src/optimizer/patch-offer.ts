@@ -4,7 +4,7 @@ import { EgretError } from "../errors.js";
 import type { Node, ValueInfo } from "../ir/graph.js";
 import type { OpRegistry } from "../ir/registry.js";
 import { bytesOf } from "../ir/ops/quant/patch/plan.js";
-import { encodeStages, isPatchableOp, isPoolOp, stageAttrs, type StageSpec } from "../ir/ops/quant/patch/stages.js";
+import { bandFormOf, encodeStages, isPatchableOp, isPoolOp, stageAttrs, type StageSpec } from "../ir/ops/quant/patch/stages.js";
 import { decodeAttrs, encodeAttrs } from "./attrs-codec.js";
 import type { EncodedGraph } from "./encode.js";
 import { irNodeOf } from "./ir-node.js";
@@ -53,10 +53,29 @@ interface Layer {
 }
 
 /**
- * Adds the QPatchBands alternatives to `encoded`'s e-graph (then rebuilds it); returns them.
- * `ops` is the compile's registry (scratch and MAC counts of the layers and of QPatchBands).
+ * What the optimizer's work limits leave for offers: each offer adds one e-node and is one
+ * application (a right-hand side built), as a rule's match is; `nodes` bounds the e-graph's
+ * e-nodes, `applications` the offers. Counted, never timed: the offers made are the same first
+ * ones on every machine.
  */
-export function offerPatchedStages(encoded: EncodedGraph, cost: CostFunction, ops: OpRegistry): PatchOffer[] {
+export interface OfferAllowance {
+  readonly nodes: number;
+  readonly applications: number;
+}
+
+export interface PatchOffers {
+  readonly offers: PatchOffer[];
+  /** Offers built (including those then dropped for their recomputation): the applications spent. */
+  readonly built: number;
+  /** The work limit that stopped the offers before every chain was offered, if one did. */
+  readonly stoppedBy: "node-limit" | "application-limit" | undefined;
+}
+
+/**
+ * Adds the QPatchBands alternatives to `encoded`'s e-graph (then rebuilds it), within `allowance`;
+ * returns them. `ops` is the compile's registry (scratch and MAC counts of the layers and of QPatchBands).
+ */
+export function offerPatchedStages(encoded: EncodedGraph, cost: CostFunction, ops: OpRegistry, allowance: OfferAllowance): PatchOffers {
   const { egraph } = encoded;
   const offers: PatchOffer[] = [];
   // Per class, the cheapest layer kernel whose scratch memory is at most `cap`: a target's fast
@@ -80,6 +99,23 @@ export function offerPatchedStages(encoded: EncodedGraph, cost: CostFunction, op
     const caps = [...new Set(cheapest.map((l) => scratchOf(encoded, ops, l.node, l.classId)))].sort((a, b) => b - a).slice(1, 2);
     return [cheapest, ...caps.map((cap) => chainTo(end, cap)).filter((c) => c.length === cheapest.length)];
   });
+  let built = 0;
+  let stoppedBy: PatchOffers["stoppedBy"];
+  for (const { layers, pooled, bandRows, cache } of offerSpecs(encoded, chains)) {
+    if (egraph.nodeCount >= allowance.nodes) stoppedBy = "node-limit";
+    else if (built >= allowance.applications) stoppedBy = "application-limit";
+    if (stoppedBy !== undefined) break;
+    const offer = makeOffer(encoded, ops, layers, bandRows, cache);
+    if (offer === undefined) continue;
+    built++;
+    if (offer.macs <= (1 + (pooled ? PATCH_POOL_MAX_MAC_OVERHEAD : PATCH_MAX_MAC_OVERHEAD)) * offer.plainMacs) offers.push(offer);
+  }
+  egraph.rebuild();
+  return { offers: offers.map((o) => ({ ...o, classId: egraph.find(o.classId) })), built, stoppedBy };
+}
+
+/** Every (chain suffix, band height, halo mode) to offer, in a fixed order. */
+function* offerSpecs(encoded: EncodedGraph, chains: readonly Layer[][]): Generator<{ layers: Layer[]; pooled: boolean; bandRows: number; cache: boolean }> {
   for (const chain of chains) {
     const pooled = chain.length > 0 && endsInGlobalPool(encoded, chain[chain.length - 1]!);
     // A pooled chain is also offered whole: only then does no tensor before the pool exist whole.
@@ -88,21 +124,14 @@ export function offerPatchedStages(encoded: EncodedGraph, cost: CostFunction, op
       if (depth > chain.length) continue;
       const layers = chain.slice(chain.length - depth);
       if (!hidesPeak(encoded, layers)) continue;
-      for (const bandRows of PATCH_BAND_ROWS) {
-        for (const cache of [false, true]) {
-          const offer = makeOffer(encoded, ops, layers, bandRows, cache);
-          if (offer !== undefined && offer.macs <= (1 + (pooled ? PATCH_POOL_MAX_MAC_OVERHEAD : PATCH_MAX_MAC_OVERHEAD)) * offer.plainMacs) offers.push(offer);
-        }
-      }
+      for (const bandRows of PATCH_BAND_ROWS) for (const cache of [false, true]) yield { layers, pooled, bandRows, cache };
     }
   }
-  egraph.rebuild();
-  return offers.map((o) => ({ ...o, classId: egraph.find(o.classId) }));
 }
 
-/** Scratch bytes of a layer e-node's kernel, from the e-graph's types. */
+/** Scratch bytes of a layer e-node's kernel (its band form's), from the e-graph's types. */
 function scratchOf({ egraph, context }: EncodedGraph, ops: OpRegistry, node: ENode, cls: ClassId): number {
-  const op = ops.get(node.op);
+  const op = ops.get(bandFormOf(ops, node.op));
   if (op?.scratchBytes === undefined) return 0;
   const inputs = node.children.map((c) => egraph.data(c).types[0]);
   try {
@@ -136,7 +165,7 @@ function makeOffer(encoded: EncodedGraph, ops: OpRegistry, chain: readonly Layer
   for (const layer of chain) {
     const attrs = stageAttrs({ name: "", op: layer.node.op, inputs: [], outputs: [], attrs: decodeAttrs(layer.node.attrs, context.table) });
     if (attrs === undefined) return undefined;
-    stages.push({ op: layer.node.op, attrs, extraInputs: layer.node.children.length - 1 });
+    stages.push({ op: bandFormOf(ops, layer.node.op), attrs, extraInputs: layer.node.children.length - 1 });
     children.push(...layer.node.children.slice(1));
   }
   const attrs = encodeAttrs({ stages: encodeStages(stages), band_rows: bandRows, ...(cache ? { halo: "cache" } : {}) }, context.table);

@@ -27,6 +27,8 @@ interface DspConvSpec {
   unsupported(p: ConvPlan): string | undefined;
   /** Scratch bytes (4-byte aligned arena memory) of the kernel. */
   scratch(p: ConvPlan): number;
+  /** The op run inside patch bands (conv-dsp-band.ts: the requantization table in flash). */
+  readonly bandOp?: string;
 }
 
 function convSpecs(): DspConvSpec[] {
@@ -37,6 +39,7 @@ function convSpecs(): DspConvSpec[] {
       name: "QConv2DDsp",
       generic: "QConv2D",
       kernelFn: "eg_qconv2d_i8_dsp",
+      bandOp: "QConv2DDspBand",
       unsupported: (p) => int8Only(p) ?? ungrouped(p),
       // The requantization table, two int16 im2col columns and an int8 staging column.
       scratch: (p) => REQUANT_ENTRY_BYTES * p.o + 5 * p.kh * p.kw * p.c,
@@ -45,6 +48,7 @@ function convSpecs(): DspConvSpec[] {
       name: "QConv2D1x1Dsp",
       generic: "QConv2D",
       kernelFn: "eg_qconv2d_1x1_i8_dsp",
+      bandOp: "QConv2D1x1DspBand",
       unsupported: (p) =>
         int8Only(p) ?? ungrouped(p) ??
         (p.kh !== 1 || p.kw !== 1 ? `needs a 1x1 kernel, got ${p.kh}x${p.kw}` : undefined) ??
@@ -64,6 +68,14 @@ function convSpecs(): DspConvSpec[] {
       // channels (18 bytes per channel), the padding row.
       scratch: (p) => (REQUANT_ENTRY_BYTES + 4) * p.c + 18 * (p.c & ~3) + p.c,
     },
+  ];
+}
+
+/** eg_qconv2d_i8's parameter layout (runtime-c/kernels/qconv_i8.h), shared by the DSP kernels. */
+export function convKernelParams(p: ConvPlan): number[] {
+  return [
+    p.n, p.h, p.w, p.c, p.oh, p.ow, p.o, p.kh, p.kw, p.cg, p.sh, p.sw, p.dh, p.dw, p.padTop, p.padLeft,
+    p.xOffset, p.yOffset, p.actMin, p.actMax, p.biasKind,
   ];
 }
 
@@ -104,11 +116,7 @@ function dspConvOp(spec: DspConvSpec): OpDef {
       ctx.useRuntime("qfixed_i8");
       ctx.useRuntime("qdsp_i8");
       ctx.useRuntime("qconv_i8_dsp");
-      // eg_qconv2d_i8's parameter layout (runtime-c/kernels/qconv_i8.h), shared by the DSP kernels.
-      const params = ctx.constArray("int32_t", [
-        p.n, p.h, p.w, p.c, p.oh, p.ow, p.o, p.kh, p.kw, p.cg, p.sh, p.sw, p.dh, p.dw, p.padTop, p.padLeft,
-        p.xOffset, p.yOffset, p.actMin, p.actMax, p.biasKind,
-      ]);
+      const params = ctx.constArray("int32_t", convKernelParams(p));
       const mult = ctx.constArray("int32_t", p.multipliers);
       const shift = ctx.constArray("int32_t", p.shifts);
       const [x, w, b] = node.inputs;
@@ -120,6 +128,7 @@ function dspConvOp(spec: DspConvSpec): OpDef {
     macs(node, inputs, outputs) {
       return generic().macs!(node, inputs, outputs);
     },
+    ...(spec.bandOp === undefined ? {} : { bandOp: spec.bandOp }),
   };
 }
 

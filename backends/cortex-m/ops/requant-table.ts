@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { EmitCtx } from "../../../src/ir/emit-ctx.js";
 
 /**
@@ -32,11 +33,15 @@ export function requantTable(multipliers: readonly number[], shifts: readonly nu
   return entries;
 }
 
-/** Declares the table as a `static const eg_qdsp_rq_entry` array of model.c; returns its name, or "NULL" without a table. */
+/**
+ * Declares the table as a `static const eg_qdsp_rq_entry` array of model.c; returns its name, or
+ * "NULL" without a table. Equal tables are one array (a patch chain calls a layer once per band):
+ * the name is derived from the content, so the output stays a pure function of the model.
+ */
 export function emitRequantTable(ctx: EmitCtx, entries: readonly RequantEntry[] | undefined): string {
   if (entries === undefined || entries.length === 0) return "NULL";
-  const name = ctx.uniqueName("rq");
   const rows = entries.map((e) => `{ ${e.mult}, ${e.cLo}u, ${e.cHi}, ${e.rs} }`);
+  const name = `eg_rq_${createHash("sha256").update(rows.join(",")).digest("hex").slice(0, 16)}`;
   ctx.define(name, `static const eg_qdsp_rq_entry ${name}[${entries.length}] = {\n  ${rows.join(",\n  ")}\n};`);
   return name;
 }

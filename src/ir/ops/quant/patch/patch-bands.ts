@@ -1,7 +1,7 @@
 import type { EmitCtx } from "../../../emit-ctx.js";
 import { DTYPES } from "../../../dtype.js";
-import type { ValueInfo } from "../../../graph.js";
-import type { OpDef, OpLookup } from "../../../op.js";
+import type { Node, ValueInfo } from "../../../graph.js";
+import type { OpDef, OpLookup, ProfileRow } from "../../../op.js";
 import type { Tensor } from "../../../tensor.js";
 import { poolAccumulator } from "./pool-accumulate.js";
 import { BAND_IN, BAND_OUT, patchScratch, planPatch, rowBytes, type LayerCall, type PatchPlan } from "./plan.js";
@@ -33,6 +33,28 @@ function advance(ptr: string, count: number): string {
   return count === 0 ? ptr : `(${ptr} + ${count})`;
 }
 
+/**
+ * The per-op profile's rows of a patch node: one per layer of its chain, covering that layer's
+ * calls over every band (and the halo rows it moves down); a final global pool's row covers the
+ * accumulation and the finish, priced as the pool over its whole input.
+ */
+function patchProfileRows(node: Node, plan: PatchPlan): ProfileRow[] {
+  return plan.stages.map((stage, i): ProfileRow => {
+    const pooled = plan.pool !== undefined && i === plan.stages.length - 1;
+    const calls = pooled
+      ? [{ node: stage, inputs: [plan.types[i]!], outputs: [plan.types[i + 1]!] }]
+      : plan.bands.flatMap((band) => (band[i]!.call === undefined ? [] : [{ node: band[i]!.call!.node, inputs: band[i]!.call!.inputs, outputs: [band[i]!.call!.output] }]));
+    const what = pooled ? "accumulated band by band" : `${calls.length} band calls`;
+    return { node: { ...stage, name: `${node.name}/stage${i} (layer ${i + 1}/${plan.stages.length}, ${what})` }, calls };
+  });
+}
+
+/** Statements of layer `row` of the chain, in that layer's profile row (EmitCtx.profileRow). */
+function inRow(ctx: EmitCtx, row: number, emit: () => void): void {
+  if (ctx.profileRow === undefined) emit();
+  else ctx.profileRow(row, emit);
+}
+
 function emitBands(plan: PatchPlan, ops: OpLookup, input: string, output: string, ctx: EmitCtx): void {
   const scratch = patchScratch(plan, ops);
   const last = plan.bands[0]!.length - 1;
@@ -44,23 +66,28 @@ function emitBands(plan: PatchPlan, ops: OpLookup, input: string, output: string
     return advance(`((${DTYPES[v.dtype].ctype} *)(${bytes} + ${scratch.bufferOffsets[i]}))`, row * rowElements(v));
   };
   const pool = plan.pool === undefined ? undefined : poolAccumulator(ctx, plan.pool, `((int32_t *)(${bytes} + ${scratch.poolOffset}))`);
-  pool?.start();
+  const poolRow = plan.stages.length - 1;
+  if (pool !== undefined) inRow(ctx, poolRow, () => pool.start());
   plan.bands.forEach((band, b) => {
     const rows = band[last]!.held;
     ctx.line(`/* band ${b + 1}/${plan.bands.length}: rows ${rows.start}..${rows.end - 1} of ${pool === undefined ? "the output" : "the pooled tensor"} */`);
     band.forEach((layer, i) => {
-      if (layer.kept !== undefined) {
-        const row = rowBytes(plan.types[i + 1]!);
-        ctx.line(`memmove(${buffer(i, 0)}, ${buffer(i, layer.kept.shift)}, ${layer.kept.rows * row});`);
-      }
-      if (layer.call === undefined) return;
-      const inPtr = i === 0 ? advance(ctx.ptr(input), layer.rows.inStart * rowElements(plan.types[0]!)) : buffer(i - 1, layer.rows.inStart - band[i - 1]!.held.start);
-      const outPtr = i === last && pool === undefined ? advance(ctx.ptr(output), layer.rows.outStart * rowElements(plan.types[last + 1]!)) : buffer(i, layer.rows.outStart - layer.held.start);
-      layerOp(ops, layer.call.node).emitC!(layer.call.node, bandCtx(ctx, layer.call, inPtr, outPtr));
+      const call = layer.call;
+      if (layer.kept === undefined && call === undefined) return;
+      inRow(ctx, i, () => {
+        if (layer.kept !== undefined) {
+          const row = rowBytes(plan.types[i + 1]!);
+          ctx.line(`memmove(${buffer(i, 0)}, ${buffer(i, layer.kept.shift)}, ${layer.kept.rows * row});`);
+        }
+        if (call === undefined) return;
+        const inPtr = i === 0 ? advance(ctx.ptr(input), layer.rows.inStart * rowElements(plan.types[0]!)) : buffer(i - 1, layer.rows.inStart - band[i - 1]!.held.start);
+        const outPtr = i === last && pool === undefined ? advance(ctx.ptr(output), layer.rows.outStart * rowElements(plan.types[last + 1]!)) : buffer(i, layer.rows.outStart - layer.held.start);
+        layerOp(ops, call.node).emitC!(call.node, bandCtx(ctx, call, inPtr, outPtr));
+      });
     });
-    pool?.add(buffer(last, 0), (rows.end - rows.start) * plan.types[last + 1]!.shape[2]!);
+    if (pool !== undefined && rows.end > rows.start) inRow(ctx, poolRow, () => pool.add(buffer(last, 0), (rows.end - rows.start) * plan.types[last + 1]!.shape[2]!));
   });
-  pool?.end(ctx.ptr(output));
+  if (pool !== undefined) inRow(ctx, poolRow, () => pool.end(ctx.ptr(output)));
 }
 
 /** QPatchBands over the ops of `ops`. */
@@ -86,6 +113,9 @@ function patchBandsOp(ops: OpLookup): OpDef {
     },
     scratchBytes(node, inputs) {
       return patchScratch(planPatch(node, inputs, ops), ops).totalBytes;
+    },
+    profileRows(node, inputs) {
+      return patchProfileRows(node, planPatch(node, inputs, ops));
     },
     emitC(node, ctx) {
       const plan = planPatch(node, node.inputs.map((t) => (t === "" ? undefined : ctx.info(t))), ops);

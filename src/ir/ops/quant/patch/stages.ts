@@ -18,7 +18,7 @@ export interface StageSpec {
 }
 
 /** Window layers with weights [O or 1, KH, KW, I] as input 1. */
-const CONV_OPS: ReadonlySet<string> = new Set(["QConv2D", "QDepthwiseConv2D", "QConv2DDsp", "QConv2D1x1Dsp", "QDepthwiseConv2D3x3Dsp"]);
+const CONV_OPS: ReadonlySet<string> = new Set(["QConv2D", "QDepthwiseConv2D", "QConv2DDsp", "QConv2D1x1Dsp", "QDepthwiseConv2D3x3Dsp", "QDepthwiseConv2DDsp", "QConv2DDspBand", "QConv2D1x1DspBand"]);
 /** Window layers with a `kernel` attribute. */
 const POOL_OPS: ReadonlySet<string> = new Set(["QAveragePool2D", "QMaxPool2D"]);
 
@@ -27,6 +27,11 @@ export function layerOp(ops: OpLookup, node: Node): OpDef {
   const op = ops.get(node.op);
   if (op === undefined) fail("unsupported-op", nodeLabel(node), `a patch layer's op ${node.op} is not an op of this compile's targets`);
   return op;
+}
+
+/** The op a chain stages for a layer computed by `op`: its band form (`OpDef.bandOp`) when it has one. */
+export function bandFormOf(ops: OpLookup, op: string): string {
+  return ops.get(op)?.bandOp ?? op;
 }
 
 export function isPoolOp(op: string): boolean {
