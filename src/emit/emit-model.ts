@@ -119,6 +119,7 @@ class EmitState {
       ptr: (name) => this.ptr(name),
       info: (name) => this.info(name),
       packedPtr: (name) => this.packedPtr(name),
+      constant: (name) => (this.plan.storage.get(name)?.kind === "const" ? this.graph.constants.get(name) : undefined),
       useRuntime: (unit) => void this.units.add(unit),
       define: (key, code) => {
         if (!this.defines.has(key)) this.defines.set(key, code);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { anomalyDetectionAutoencoder, depthwiseStride2, int8Input, streamingWakeWord } from "../../bench/constructed-models.js";
+import { anomalyDetectionAutoencoder, depthwiseStride2, fullyConnectedTails, int8Input, streamingWakeWord } from "../../bench/constructed-models.js";
 import { egret, runGraph, Tensor } from "../../src/index.js";
 
 /** One measured run on the cortex-m4 QEMU board (the library's measurement of the target plugin). */
@@ -36,6 +36,18 @@ describe("constructed int8 networks under QEMU (cortex-m4)", () => {
     expect(fast.size.ram.arena).toBe(generic.size.ram.arena);
     expect(fast.size.ram.arena).toBeLessThanOrEqual(TFLM_AD_ARENA);
     expect(fast.instructionsPerInference).toBeLessThan(generic.instructionsPerInference / 3);
+  });
+
+  it("FC tails (3 rows; K % 4 = 1, 2; O % 4 = 1, 2; 1 to 17 groups of 4 k): packed DSP FC bit-exact with the generic kernels and the evaluator", () => {
+    const graph = fullyConnectedTails();
+    const input = int8Input(graph, 11);
+    const want = Array.from(runGraph(graph, [Tensor.fromBytes("int8", graph.inputs[0]!.shape, input)])[0]!.bytes());
+    expect(new Set(want).size, "outputs spread over the int8 range").toBeGreaterThan(5);
+    const generic = measureOnTarget(graph, { kernels: "generic", inputs: [input], dir: join(work, "fc-tails-generic") });
+    const fast = measureOnTarget(graph, { kernels: "optimised", inputs: [input], dir: join(work, "fc-tails-optimised") });
+    expect(Array.from(generic.outputs[0]!)).toEqual(want);
+    expect(Array.from(fast.outputs[0]!)).toEqual(want);
+    expect(fast.program.nodes.map((n) => n.op)).toEqual(new Array<string>(4).fill("QFullyConnectedDsp"));
   });
 
   for (const [name, build] of [["depthwise 3x1, 5x5, 7x7 at stride 2", depthwiseStride2], ["streaming-wake-word-like stack (Nx1 depthwise, dilated and strided)", streamingWakeWord]] as const) {
