@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { foldFcBias, packFcWeights } from "../../backends/cortex-m/ops/fc-packed-weights.js";
-import { compile } from "../../src/index.js";
+import { buildGraph, compile, runGraph } from "../../src/index.js";
+import { compileAndRun, SANITIZE_CFLAGS } from "../support/c-run.js";
 import { expectCEqualsEvaluator, multiNodeGraph, randomInts, rng, type QNode } from "../ops/quant-support.js";
 
 /**
@@ -43,5 +44,29 @@ describe("packed FC operands", () => {
     const packedC = compile(multiNodeGraph([constant]).graph).files.get("model.c")!;
     expect(packedC).toMatch(/eg_qfc_i8_dsp\([^;]*_packed\.b/);
     expect(packedC, "the plain weights are not emitted beside the packed ones").not.toMatch(/w_c0_in1\[/);
+  });
+
+  it("two FCs sharing one weight tensor share its packed array, each with its own folded bias; bit-exact", () => {
+    const r = rng(1502);
+    const attrs = (zp: number) => ({ x_scale: 0.02, x_zero_point: zp, w_scale: [0.01, 0.02, 0.015], y_scale: 0.05, y_zero_point: 1 });
+    const graph = buildGraph({
+      name: "shared_fc", opset: 17,
+      inputs: [{ name: "x1", dtype: "int8", dims: [1, 9] }, { name: "x2", dtype: "int8", dims: [1, 9] }],
+      outputs: ["y1", "y2"],
+      constants: new Map([["w", randomInts("int8", [3, 9], r, -127, 127)], ["b", randomInts("int32", [3], r)]]),
+      nodes: [
+        { name: "fc1", op: "QFullyConnectedDsp", inputs: ["x1", "w", "b"], outputs: ["y1"], attrs: attrs(-7) },
+        { name: "fc2", op: "QFullyConnectedDsp", inputs: ["x2", "w", "b"], outputs: ["y2"], attrs: attrs(12) },
+      ],
+    });
+    const result = compile(graph);
+    const modelC = result.files.get("model.c")!;
+    expect(modelC.match(/\} w_w_packed = /g)).toHaveLength(1);
+    expect(modelC.match(/static const int32_t w_b_folded(_\d+)?\[3\]/g)).toHaveLength(2);
+    expect(result.summary.weightsBytes).toBe(28 + 12);
+    const feeds = [randomInts("int8", [1, 9], r), randomInts("int8", [1, 9], r)];
+    const got = compileAndRun(graph, feeds, { cflags: SANITIZE_CFLAGS });
+    const want = runGraph(graph, feeds);
+    expect(got.map((t) => Array.from(t.toNumbers()))).toEqual(want.map((t) => Array.from(t.toNumbers())));
   });
 });

@@ -46,14 +46,34 @@ export function foldFcBias(w: ArrayLike<number>, bias: ArrayLike<number> | undef
   return folded;
 }
 
+/** The packed arrays already declared in one emission (its EmitCtx), by weight tensor name. */
+const packedNames = new WeakMap<EmitCtx, Map<string, string>>();
+
 /**
  * Declares the packed weights in model.c as a word-aligned int8 array (a union with an int32_t,
- * portable C99: the kernel's LDRDs need 4-byte alignment); returns a `const int8_t *` expression.
+ * portable C99: the kernel's LDRDs need 4-byte alignment; padded to a whole word, as EmittedModel's
+ * weightBytes counts it); returns a `const int8_t *` expression. Named `w_*`: the size report counts
+ * it among the weights.
  */
-export function emitPackedWeights(ctx: EmitCtx, hint: string, packed: Int8Array): string {
-  const name = ctx.uniqueName(`${hint}_packed`);
+export function emitPackedWeights(ctx: EmitCtx, tensor: string, packed: Int8Array): string {
+  // FCs that share a weight tensor share its packed array (once in flash, as weightBytes counts it).
+  const emitted = packedNames.get(ctx) ?? new Map<string, string>();
+  packedNames.set(ctx, emitted);
+  const known = emitted.get(tensor);
+  if (known !== undefined) return `${known}.b`;
+  const name = ctx.uniqueName(`w_${tensor}_packed`);
+  emitted.set(tensor, name);
+  const bytes = Array.from(packed);
+  while (bytes.length % 4 !== 0) bytes.push(0);
   const rows: string[] = [];
-  for (let i = 0; i < packed.length; i += 32) rows.push(Array.from(packed.subarray(i, i + 32)).join(", "));
-  ctx.define(name, `static const union { int32_t align; int8_t b[${packed.length}]; } ${name} = { .b = {\n  ${rows.join(",\n  ")}\n} };`);
+  for (let i = 0; i < bytes.length; i += 32) rows.push(bytes.slice(i, i + 32).join(", "));
+  ctx.define(name, `static const union { int32_t align; int8_t b[${bytes.length}]; } ${name} = { .b = {\n  ${rows.join(",\n  ")}\n} };`);
   return `${name}.b`;
+}
+
+/** Declares the folded bias as a `static const int32_t w_*` array (a weight, as the plain bias was); returns its name. */
+export function emitFoldedBias(ctx: EmitCtx, tensor: string, folded: readonly number[]): string {
+  const name = ctx.uniqueName(`w_${tensor}_folded`);
+  ctx.define(name, `static const int32_t ${name}[${folded.length}] = { ${folded.join(", ")} };`);
+  return name;
 }

@@ -3,7 +3,7 @@ import type { Node } from "../../../src/ir/graph.js";
 import type { OpDef } from "../../../src/ir/op.js";
 import { planFc, QFullyConnected } from "../../../src/ir/ops/quant/fully-connected.js";
 import { dspTwinOp } from "./dsp-twin.js";
-import { emitPackedWeights, foldFcBias, packFcWeights } from "./fc-packed-weights.js";
+import { emitFoldedBias, emitPackedWeights, foldFcBias, packFcWeights } from "./fc-packed-weights.js";
 import { emitRequantTable, requantTable } from "./requant-table.js";
 
 // eg_qfc_i8's parameter layout (runtime-c/kernels/qconv_i8.h); the packed kernel ignores p[3] (folded into the bias).
@@ -28,8 +28,10 @@ function emitPackedFc(node: Node, ctx: EmitCtx): void {
     return;
   }
   for (const unit of ["qfixed_i8", "qdsp_i8", "qfc_i8_dsp"]) ctx.useRuntime(unit);
-  const weights = emitPackedWeights(ctx, `w_${w!}`, packFcWeights(wt.data as ArrayLike<number>, p.o, p.k));
-  const bias = ctx.constArray("int32_t", foldFcBias(wt.data as ArrayLike<number>, bt?.data as ArrayLike<number> | undefined, p.o, p.k, p.xOffset));
+  const weights = emitPackedWeights(ctx, w!, packFcWeights(wt.data as ArrayLike<number>, p.o, p.k));
+  const folded = foldFcBias(wt.data as ArrayLike<number>, bt?.data as ArrayLike<number> | undefined, p.o, p.k, p.xOffset);
+  // Without a bias tensor the folded term is a parameter array (no weight of the model stands for it).
+  const bias = bt === undefined ? ctx.constArray("int32_t", folded) : emitFoldedBias(ctx, b!, folded);
   const params = ctx.constArray("int32_t", fcParams(p));
   const table = emitRequantTable(ctx, requantTable(p.multipliers, p.shifts, p.o));
   const mult = ctx.constArray("int32_t", p.multipliers);
