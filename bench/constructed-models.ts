@@ -127,6 +127,14 @@ export function anomalyDetectionAutoencoder(): Graph {
   return int8Chain("ad_autoencoder", [1, 640], widths.map((out, i) => ({ kind: "fc", out, relu: i < widths.length - 1 })), 15001);
 }
 
+/**
+ * FC layers with every tail of the packed DSP kernel: 3 rows, K = 37, 13, 6, 70 (K % 4 = 1, 1, 2, 2;
+ * 9, 3, 1, 17 groups of 4 k) and O = 13, 6, 70, 5 (O % 4 = 1, 2, 2, 1).
+ */
+export function fullyConnectedTails(): Graph {
+  return int8Chain("fc_tails", [3, 37], [13, 6, 70, 5].map((out, i) => ({ kind: "fc", out, relu: i < 3 })), 15005);
+}
+
 const dw = (kernel: [number, number], strides: [number, number] = [1, 1], dilations: [number, number] = [1, 1]): LayerSpec =>
   ({ kind: "depthwise", out: 1, kernel, strides, dilations, padding: "same", relu: true });
 const pointwise = (out: number): LayerSpec => ({ kind: "conv", out, kernel: [1, 1], padding: "valid", relu: true });

@@ -17,14 +17,16 @@ export interface BoardNeed {
   /** Input and output buffers the runner allocates (the application's, outside the arena). */
   readonly io: number;
   readonly stack: number;
+  /** Persistent state of recurrent ops (MODEL_STATE_BYTES): statics beside the arena. */
+  readonly state: number;
   readonly ram: number;
   readonly weights: number;
 }
 
-export function boardNeed(program: Graph, arenaBytes: number, weightBytes: number): BoardNeed {
+export function boardNeed(program: Graph, arenaBytes: number, weightBytes: number, stateBytes = 0): BoardNeed {
   const io = [...program.inputs, ...program.outputs].reduce((sum, v) => sum + v.shape.reduce((a, b) => a * b, 1) * DTYPES[v.dtype].bytes, 0);
   const stack = MPS2_MEMORY.stackReserveBytes;
-  return { arena: arenaBytes, io, stack, ram: arenaBytes + io + stack, weights: weightBytes };
+  return { arena: arenaBytes, io, stack, state: stateBytes, ram: arenaBytes + io + stack + stateBytes, weights: weightBytes };
 }
 
 const QUANTIZE_OR_MOVE = "quantize (--quantize int8 needs a quarter of float's bytes) or pick a target with more memory";
@@ -37,7 +39,7 @@ function ramAdvice(need: BoardNeed): string {
 
 /**
  * Refuses a program that cannot fit the variant's board: weights beyond flash, or arena + input and
- * output buffers + the reserved stack beyond RAM. Code and the harness's own static data come on top
+ * output buffers + the reserved stack + persistent state beyond RAM. Code and the harness's own static data come on top
  * (a few tens of KB; the cross build's linker checks them, see `failIfRegionOverflowed`).
  */
 export function requireFitsBoard(variant: CortexMVariant, need: BoardNeed): void {
@@ -46,7 +48,7 @@ export function requireFitsBoard(variant: CortexMVariant, need: BoardNeed): void
     fail(
       "limit",
       `target ${variant.name}`,
-      `the model needs ${need.ram} bytes of RAM (arena ${need.arena} + inputs/outputs ${need.io} + stack ${need.stack}), more than the ${ramBytes} bytes of QEMU ${variant.machine}; ${ramAdvice(need)}`,
+      `the model needs ${need.ram} bytes of RAM (arena ${need.arena} + inputs/outputs ${need.io} + stack ${need.stack}${need.state > 0 ? ` + state ${need.state}` : ""}), more than the ${ramBytes} bytes of QEMU ${variant.machine}; ${ramAdvice(need)}`,
     );
   }
   if (need.weights > flashBytes) {

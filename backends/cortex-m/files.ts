@@ -37,7 +37,7 @@ export function harnessDir(outputDir: string): string {
  * refused here, before anything is written.
  */
 export function cortexMFiles(variant: CortexMVariant, model: EmittedModel, program: Graph, profiled?: EmittedModel): Map<string, string> {
-  requireFitsBoard(variant, boardNeed(program, model.plan.arena.size, model.weightBytes));
+  requireFitsBoard(variant, boardNeed(program, model.plan.arena.size, model.weightBytes, model.stateBytes));
   const library = libraryFiles(new Map([["model.c", model.modelC], ["model.h", model.modelH]]), { singleFile: false, target: variant.name, runtimeUnits: model.runtimeUnits });
   const files = new Map<string, string>(library);
   if (profiled !== undefined) files.set(`${HARNESS_FOLDER}/${PROFILE_SOURCE}`, profiled.modelC);

@@ -23,8 +23,8 @@ import type { CostModel, CostVector } from "../../costmodels/types.js";
  * - DSP depthwise 3x3: ~2 per MAC plus ~30 per output pixel (tap pointers).
  * - DSP depthwise, any shape: ~3 per MAC (per tap and 4 channels: 2 word loads, 2 SXTAB16,
  *   2 SXTB16, 4 halfword MACs, pointer steps) plus ~40 per output pixel (window clipping).
- * - DSP FC: ~1.45 per MAC (SXTAB16 widens x in registers, 4 channels per x word: 23 instructions
- *   per 16 MACs plus the per-4-channel call), no widening pass.
+ * - DSP FC: ~1.35 per MAC (packed weights, two LDRDs and one x word per 4 channels: 21
+ *   instructions per 16 MACs plus the per-4-channel call), no widening pass.
  */
 export const CORTEX_M4_QUANT_CYCLES = {
   call: 60,
@@ -36,7 +36,7 @@ export const CORTEX_M4_QUANT_CYCLES = {
   genericFcPerMac: 6,
   dspGemmPerMac: 1.1,
   dspWidenPerElement: 3,
-  dspFcPerMac: 1.45,
+  dspFcPerMac: 1.35,
   dspDepthwiseGeneralPerMac: 3,
   dspDepthwiseGeneralPerPixel: 40,
   dspIm2colPerElement: 10,

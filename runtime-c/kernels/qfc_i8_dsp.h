@@ -4,11 +4,15 @@
 #include "qdsp_i8.h"
 
 /*
- * int8 fully connected for Armv7E-M, bit-exact with eg_qfc_i8 (same p layout, qconv_i8.h; bias
- * int32 or NULL, p[7] 0 or 1). No scratch (CMSIS-NN's arm_fully_connected_s8 asks for none on
- * the DSP extension either): the input is read as int8 words and SXTAB16 adds the input offset
- * while widening, so each word of x feeds four output channels (SMLAD: 16 MACs per 23
- * instructions, four groups per loop pass). The k % 4 tail and the O % 4 last channels take narrower paths over the same sums.
+ * int8 fully connected for Armv7E-M, bit-exact with eg_qfc_i8 (same p layout, qconv_i8.h), with
+ * operands prepared at compile time (backends/cortex-m/ops/fc-packed-weights.ts):
+ * - w packed: each group of 4 output channels o..o+3 is one block of 4 * K bytes at w + o * K,
+ *   word-aligned, holding for every 4 k the four channels' 4-byte words in channel order, then the
+ *   K % 4 tail bytes of channel o, o+1, o+2, o+3; the last O % 4 channels are plain rows of K.
+ * - bias (int32 or NULL) has the input-offset term folded in: bias[o] + p[3] * sum_k w[o][k]; the
+ *   kernel sums w * x only and ignores p[3] and p[7].
+ * No scratch (CMSIS-NN's arm_fully_connected_s8 asks for none either). Each word of x feeds four
+ * channels (two LDRDs of weights, SMLAD: 16 MACs per 21 instructions, four groups per loop pass).
  * `table`: one requantization entry per output channel, computed at compile time (flash), or NULL
  * when a multiplier/shift is outside the table's range; then mult/shift (per channel when p[8]).
  */

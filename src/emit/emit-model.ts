@@ -22,6 +22,8 @@ export interface EmittedModel {
   /** Rows of the per-op profile (the k of EGRET_PROFILE_BEGIN(k)): a row per kernel node, or its `OpDef.profileRows`. */
   readonly profileRows: number;
   readonly weightBytes: number;
+  /** Persistent state (`<PREFIX>_STATE_BYTES`): statics kept across runs, outside the arena. */
+  readonly stateBytes: number;
 }
 
 export interface EmitOptions {
@@ -98,8 +100,12 @@ export function emitModel(graph: Graph, options: EmitOptions): EmittedModel {
     plan,
     kernelCalls: state.kernelCalls,
     profileRows,
+    stateBytes: state.stateBytes,
     weightBytes:
       [...state.usedConsts].reduce((s, name) => s + graph.constants.get(name)!.byteLength, 0) +
+      // Constants a kernel re-laid out at compile time (ctx.constant) and emitted as its own `w_*`
+      // array of the same values, word-aligned: their size rounded up to 4 bytes.
+      [...state.relaidConsts].filter((name) => !state.usedConsts.has(name)).reduce((s, name) => s + 4 * Math.ceil(graph.constants.get(name)!.byteLength / 4), 0) +
       [...state.packedConsts.keys()].reduce((s, name) => s + packedByteLength(graph.constants.get(name)!.dtype, graph.constants.get(name)!.size), 0),
   };
 }
@@ -112,6 +118,8 @@ class EmitState {
   readonly constNames = new Map<string, string>();
   /** Sub-byte constants kept packed in flash (`packedPtr`): tensor name -> C array name. */
   readonly packedConsts = new Map<string, string>();
+  /** Constants whose values a kernel read (`constant`) to emit them in its own layout. */
+  readonly relaidConsts = new Set<string>();
   readonly idents = new Set<string>();
   readonly body: string[] = [];
   kernelCalls = 0;
@@ -132,6 +140,7 @@ class EmitState {
       ptr: (name) => this.ptr(name),
       info: (name) => this.info(name),
       packedPtr: (name) => this.packedPtr(name),
+      constant: (name) => this.constant(name),
       useRuntime: (unit) => void this.units.add(unit),
       define: (key, code) => {
         if (!this.defines.has(key)) this.defines.set(key, code);
@@ -204,6 +213,12 @@ class EmitState {
         return c;
       }
     }
+  }
+
+  constant(name: string): Tensor | undefined {
+    const t = this.plan.storage.get(name)?.kind === "const" ? this.graph.constants.get(name) : undefined;
+    if (t !== undefined) this.relaidConsts.add(name);
+    return t;
   }
 
   packedPtr(name: string): string | undefined {

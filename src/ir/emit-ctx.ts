@@ -1,4 +1,5 @@
 import type { ValueInfo } from "./graph.js";
+import type { Tensor } from "./tensor.js";
 
 /**
  * What an op's `emitC` may do. Tensors are referred to by name; the context knows where each
@@ -19,6 +20,12 @@ export interface EmitCtx {
    * the tensor is not a constant (run-time sub-byte tensors take one byte per element).
    */
   packedPtr(name: string): string | undefined;
+  /**
+   * The value of a constant tensor (weights stored in flash), for kernels that re-lay it out at
+   * compile time (then they emit their own array and never ask `ptr` for it, so the original is
+   * not emitted); undefined for a tensor computed at run time. Optional: wrappers may omit it.
+   */
+  constant?(name: string): Tensor | undefined;
   /**
    * Uses a runtime-c kernel unit, e.g. "conv_f32" for runtime-c/kernels/conv_f32.{c,h}. The
    * compiled output copies exactly the units used and includes their headers.

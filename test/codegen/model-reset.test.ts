@@ -53,6 +53,7 @@ describe("model.h: persistent state and model_reset()", () => {
     expect(header).toMatch(/#define MODEL_STATE_BYTES 10240u/);
     expect(header).not.toMatch(/reentrant given distinct arenas/);
     expect(header).toMatch(/NOT reentrant/);
+    expect(header).toMatch(/#define MODEL_REENTRANT 0\b/);
     expect(header).toMatch(/void model_reset\(void\);/);
     const work = mkdtempSync(join(tmpdir(), "egret-reset-"));
     try {
@@ -74,6 +75,7 @@ describe("model.h: persistent state and model_reset()", () => {
     const files = compile(anomalyDetectionAutoencoder()).files;
     expect(files.get("model.h")).toMatch(/#define MODEL_STATE_BYTES 0u/);
     expect(files.get("model.h")).toMatch(/reentrant given distinct arenas/);
+    expect(files.get("model.h")).toMatch(/#define MODEL_REENTRANT 1\b/);
     expect(files.get("model.c")).toMatch(/void model_reset\(void\)\s*\{\s*\/\* No persistent state\. \*\/\s*\}/);
   });
 });
