@@ -14,10 +14,9 @@ const DW_FAST_TAPS = 64;
  * CMSIS-NN's arm_depthwise_conv_s8_opt asks for the same layer (C * KH * KW int16). The 3x3
  * depth-multiplier-1 layers also have QDepthwiseConv2D3x3Dsp; extraction picks by cost.
  */
-/** The ops of this file, for the plugin's op list. */
-export const DEPTHWISE_DSP_OPS: readonly OpDef[] = [
-  dspTwinOp({
-    name: "QDepthwiseConv2DDsp",
+function depthwiseDspOp(name: string, scratch: (p: ReturnType<typeof planConv>) => number): OpDef {
+  return dspTwinOp({
+    name,
     generic: QDepthwiseConv2D,
     plan: (node, inputs) => planConv(node, inputs, true),
     unit: "qdepthwise_i8_dsp",
@@ -27,6 +26,16 @@ export const DEPTHWISE_DSP_OPS: readonly OpDef[] = [
       p.n, p.h, p.w, p.c, p.oh, p.ow, p.o, p.kh, p.kw, p.cg, p.sh, p.sw, p.dh, p.dw, p.padTop, p.padLeft,
       p.xOffset, p.yOffset, p.actMin, p.actMax, p.biasKind,
     ],
-    scratch: (p) => (p.cg === 1 && p.c >= 4 && p.kh * p.kw <= DW_FAST_TAPS ? 2 * p.kh * p.kw * (p.c & ~3) : 0),
-  }),
+    scratch,
+  });
+}
+
+/**
+ * The ops of this file, for the plugin's op list. QDepthwiseConv2DDspBand is the band form
+ * (`OpDef.bandOp`) a patch chain stages: the same kernel with no scratch (NULL: every pixel takes the
+ * clipped-window loop), because a band's arena has no room for the widened weights.
+ */
+export const DEPTHWISE_DSP_OPS: readonly OpDef[] = [
+  { ...depthwiseDspOp("QDepthwiseConv2DDsp", (p) => (p.cg === 1 && p.c >= 4 && p.kh * p.kw <= DW_FAST_TAPS ? 2 * p.kh * p.kw * (p.c & ~3) : 0)), bandOp: "QDepthwiseConv2DDspBand" },
+  depthwiseDspOp("QDepthwiseConv2DDspBand", () => 0),
 ];

@@ -86,7 +86,7 @@ export function formatKmodelInfo(info: KmodelInfo): string {
 export function runKmodel(bytes: Uint8Array, file: string, inputs: readonly Tensor[]): Array<{ name: string; tensor: Tensor }> {
   const model = parseKmodel(bytes, file);
   if (model.version !== 4) fail("unsupported-op", file, "egret run executes kmodel v4 files; this is v3 (use egret info to inspect it)");
-  const outs = runKmodelV4(model, inputs.map((t) => t.bytes()));
+  const outs = runKmodelV4(model, inputs.map((t) => t.bytes()), file);
   return outs.map((raw, i) => {
     const r = model.outputs[i]!;
     const tensor = r.datatype === "float32" ? Tensor.fromBytes("float32", [r.size / 4], raw) : Tensor.fromBytes("uint8", [r.size], raw);
