@@ -90,7 +90,7 @@ describe("DSP convolution band forms", () => {
     const generic = cases.map((c) => ({ ...c, op: "QConv2D" }));
     const single = multiNodeGraph([...cases, ...generic]);
     const patched = [bandPatch(2, false), bandPatch(3, true)];
-    expect(patched.every((g) => g.nodes.length === 1 && decodeStages(g.nodes[0]!).map((s) => s.op).join() === "QConv2DDspBand,QDepthwiseConv2DDsp,QConv2D1x1DspBand")).toBe(true);
+    expect(patched.every((g) => g.nodes.length === 1 && decodeStages(g.nodes[0]!).map((s) => s.op).join() === "QConv2DDspBand,QDepthwiseConv2DDspBand,QConv2D1x1DspBand")).toBe(true);
     const [singleC, ...patchedC] = await Promise.all([
       buildAndRunAsync(compile(single.graph).files, single.graph.outputs, single.feeds, { cflags: SANITIZE_CFLAGS }),
       ...patched.map((g) => buildAndRunAsync(compile(g).files, g.outputs, CHAIN.feeds, { cflags: SANITIZE_CFLAGS })),
