@@ -50,10 +50,11 @@ static void dw_group4(const dw_window *win, int32_t c, const int8_t *w, const in
 /*
  * Interior pixels (window wholly inside the input) of a depthwise layer with depth multiplier 1 and
  * at most DW_FAST_TAPS taps: tap t is read at a fixed offset from the window origin (off[t], one
- * stack array per call) and the weights of a group of 4 channels were sign-extended once per call
- * into `wide` (per group, per tap: the SXTB16 and SXTB16-ror-8 words), so one pointer walks them
- * in order: per tap one word of x (SXTAB16 adds the input offset while widening), one doubleword
- * of weights, four halfword MACs. Border pixels take dw_group4's clipped loops.
+ * stack array per call). With scratch, the weights of a group of 4 channels were sign-extended once
+ * per call into `wide` (per group, per tap: the SXTB16 and SXTB16-ror-8 words), so one pointer walks
+ * them in order: per tap one word of x (SXTAB16 adds the input offset while widening), one
+ * doubleword of weights, four halfword MACs; without, each tap widens its weight word itself.
+ * Border pixels take dw_group4's clipped loops.
  */
 #define DW_FAST_TAPS 64
 
@@ -68,16 +69,34 @@ static void dw_widen(const int8_t *w, int32_t taps, int32_t C, uint32_t *wide) {
     }
 }
 
-/* dw_group4 for an interior pixel: `xc` is the window origin plus c, wq the group's widened taps. */
-static void dw_group4_fast(const int8_t *xc, const int32_t *off, int32_t taps, const uint32_t *wq, uint32_t off2, int32_t acc[4]) {
+/*
+ * dw_group4 for an interior pixel: `xc` is the window origin plus c. With widened weights (`wq`, the
+ * group's taps) one doubleword per tap; without (scratch NULL, as in a patch band) the int8 weights
+ * of channel c (`wc`, tap stride C) are widened per tap by two SXTB16: one instruction more per tap
+ * and 4 MACs, no scratch.
+ */
+static void dw_group4_fast(const int8_t *xc, const int32_t *off, int32_t taps, const uint32_t *wq, const int8_t *wc, int32_t C,
+                           uint32_t off2, int32_t acc[4]) {
   int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], t;
-  for (t = 0; t < taps; t++, wq += 2) {
-    const uint32_t xv = eg_qdsp_read4(xc + off[t]);
-    const uint32_t xe = eg_qdsp_sxtab16(off2, xv), xo = eg_qdsp_sxtab16_ror8(off2, xv);
-    a0 = eg_qdsp_smlabb(xe, wq[0], a0);
-    a2 = eg_qdsp_smlatt(xe, wq[0], a2);
-    a1 = eg_qdsp_smlabb(xo, wq[1], a1);
-    a3 = eg_qdsp_smlatt(xo, wq[1], a3);
+  if (wq != NULL) {
+    for (t = 0; t < taps; t++, wq += 2) {
+      const uint32_t xv = eg_qdsp_read4(xc + off[t]);
+      const uint32_t xe = eg_qdsp_sxtab16(off2, xv), xo = eg_qdsp_sxtab16_ror8(off2, xv);
+      a0 = eg_qdsp_smlabb(xe, wq[0], a0);
+      a2 = eg_qdsp_smlatt(xe, wq[0], a2);
+      a1 = eg_qdsp_smlabb(xo, wq[1], a1);
+      a3 = eg_qdsp_smlatt(xo, wq[1], a3);
+    }
+  } else {
+    for (t = 0; t < taps; t++, wc += C) {
+      const uint32_t xv = eg_qdsp_read4(xc + off[t]), wv = eg_qdsp_read4(wc);
+      const uint32_t xe = eg_qdsp_sxtab16(off2, xv), xo = eg_qdsp_sxtab16_ror8(off2, xv);
+      const uint32_t we = eg_qdsp_sxtb16(wv), wo = eg_qdsp_sxtb16_ror8(wv);
+      a0 = eg_qdsp_smlabb(xe, we, a0);
+      a2 = eg_qdsp_smlatt(xe, we, a2);
+      a1 = eg_qdsp_smlabb(xo, wo, a1);
+      a3 = eg_qdsp_smlatt(xo, wo, a3);
+    }
   }
   acc[0] = a0;
   acc[1] = a1;
@@ -95,16 +114,16 @@ static void dw_group4_fast(const int8_t *xc, const int32_t *off, int32_t taps, c
 #else
 #define DW_NOINLINE
 #endif
-static DW_NOINLINE void dw_pixel_fast4(const int8_t *origin, const int32_t *off, int32_t taps, const uint32_t *wq, int32_t C,
-                                       uint32_t off2, const eg_qdsp_requant *rq, uint32_t lo4, uint32_t hi4, int8_t *y) {
+static DW_NOINLINE void dw_pixel_fast4(const int8_t *origin, const int32_t *off, int32_t taps, const uint32_t *wq, const int8_t *w,
+                                       int32_t C, uint32_t off2, const eg_qdsp_requant *rq, uint32_t lo4, uint32_t hi4, int8_t *y) {
   int32_t c;
-  for (c = 0; c + 3 < C; c += 4, wq += 2 * taps) {
+  for (c = 0; c + 3 < C; c += 4, wq = wq != NULL ? wq + 2 * taps : NULL) {
     int32_t acc[4];
     acc[0] = eg_qdsp_bias(rq, c);
     acc[1] = eg_qdsp_bias(rq, c + 1);
     acc[2] = eg_qdsp_bias(rq, c + 2);
     acc[3] = eg_qdsp_bias(rq, c + 3);
-    dw_group4_fast(origin + c, off, taps, wq, off2, acc);
+    dw_group4_fast(origin + c, off, taps, wq, w + c, C, off2, acc);
     eg_qdsp_requant4(acc, rq, c, lo4, hi4, y + c);
   }
 }
@@ -126,17 +145,18 @@ static int32_t dw_channel(const dw_window *win, int32_t oc, const int8_t *w, con
 
 /*
  * Channels oc..oc+3 of one pixel (depth multiplier 1): accumulators from the bias, the fast path
- * for interior windows (wq set) or dw_group4, then the four requantizations.
+ * for interior windows (`interior`; wq the group's widened weights or NULL) or dw_group4, then the
+ * four requantizations.
  */
-static void dw_pixel_group4(const dw_window *win, int32_t oc, const int8_t *w, const int32_t *p, const uint32_t *wq, const int32_t *off,
-                            uint32_t off2, const eg_qdsp_requant *rq, int32_t four, uint32_t lo4, uint32_t hi4, int8_t *y) {
+static void dw_pixel_group4(const dw_window *win, int32_t oc, const int8_t *w, const int32_t *p, int32_t interior, const uint32_t *wq,
+                            const int32_t *off, uint32_t off2, const eg_qdsp_requant *rq, int32_t four, uint32_t lo4, uint32_t hi4, int8_t *y) {
   int32_t acc[4];
   acc[0] = eg_qdsp_bias(rq, oc);
   acc[1] = eg_qdsp_bias(rq, oc + 1);
   acc[2] = eg_qdsp_bias(rq, oc + 2);
   acc[3] = eg_qdsp_bias(rq, oc + 3);
-  if (wq != NULL) {
-    dw_group4_fast(win->first + oc, off, p[7] * p[8], wq, off2, acc);
+  if (interior) {
+    dw_group4_fast(win->first + oc, off, p[7] * p[8], wq, w + oc, p[3], off2, acc);
   } else {
     dw_group4(win, oc, w, p, off2, acc);
   }
@@ -154,9 +174,9 @@ void eg_qdepthwise_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias,
                           const eg_qdsp_rq_entry *table, const int32_t *mult, const int32_t *shift, void *scratch) {
   const int32_t N = p[0], H = p[1], W = p[2], C = p[3], OH = p[4], OW = p[5], O = p[6], KH = p[7], KW = p[8], M = p[9];
   const uint32_t off2 = eg_qdsp_pack16(p[16], p[16]);
-  /* The fast path needs the widened weights (scratch) and a tap list of at most DW_FAST_TAPS. */
-  const int32_t fast = M == 1 && C >= 4 && KH * KW <= DW_FAST_TAPS && scratch != NULL;
-  uint32_t *wide = (uint32_t *)scratch;
+  /* The fast path needs a tap list of at most DW_FAST_TAPS; it widens the weights into scratch when given. */
+  const int32_t fast = M == 1 && C >= 4 && KH * KW <= DW_FAST_TAPS;
+  uint32_t *wide = fast ? (uint32_t *)scratch : NULL;
   int32_t off[DW_FAST_TAPS];
   eg_qdsp_requant rq;
   int32_t b, oy, ox, oc, four;
@@ -174,7 +194,7 @@ void eg_qdepthwise_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias,
   hi4 = eg_qdsp_bytes4(rq.act_max);
   if (fast) {
     int32_t ky, kx;
-    dw_widen(w, KH * KW, C, wide);
+    if (wide != NULL) dw_widen(w, KH * KW, C, wide);
     for (ky = 0; ky < KH; ky++)
       for (kx = 0; kx < KW; kx++) off[ky * KW + kx] = (ky * p[12] * W + kx * p[13]) * C;
   }
@@ -192,12 +212,14 @@ void eg_qdepthwise_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias,
         oc = 0;
         if (M == 1) {
           const int32_t interior = fast && win.ky0 == 0 && win.ky1 == KH && win.kx0 == 0 && win.kx1 == KW;
-          const uint32_t *wq = interior ? wide : NULL;
+          const uint32_t *wq = wide;
           if (interior && four) {
-            dw_pixel_fast4(win.first, off, KH * KW, wide, O, off2, &rq, lo4, hi4, y);
+            dw_pixel_fast4(win.first, off, KH * KW, wide, w, O, off2, &rq, lo4, hi4, y);
             oc = O & ~3;
           }
-          for (; oc + 3 < O; oc += 4, wq = wq != NULL ? wq + 2 * KH * KW : NULL) dw_pixel_group4(&win, oc, w, p, wq, off, off2, &rq, four, lo4, hi4, y);
+          for (; oc + 3 < O; oc += 4, wq = wq != NULL ? wq + 2 * KH * KW : NULL) {
+            dw_pixel_group4(&win, oc, w, p, interior, wq, off, off2, &rq, four, lo4, hi4, y);
+          }
         }
         for (; oc < O; oc++) y[oc] = eg_qdsp_requant_acc(dw_channel(&win, oc, w, p, eg_qdsp_bias(&rq, oc)), &rq, oc);
         y += O;

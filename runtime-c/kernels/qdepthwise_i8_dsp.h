@@ -9,8 +9,9 @@
  * NULL). Per output pixel the kernel's rows and columns are clipped to the input once (padded taps
  * add nothing: x + offset = 0 there), then with depth multiplier 1 the channels go in groups of 4:
  * one word of x per tap, SXTAB16 adds the input offset while widening, SMLABB/SMLATT accumulate
- * the 4 channels. Interior pixels read the weights sign-extended once per call into `scratch`
- * (2 * KH * KW * (C & ~3) bytes; used when M == 1, C >= 4 and KH * KW <= 64, else may be NULL).
+ * the 4 channels; interior pixels (M == 1, C >= 4, KH * KW <= 64) walk a tap-offset list. Given
+ * `scratch` (2 * KH * KW * (C & ~3) bytes), they read weights sign-extended there once per call;
+ * with scratch NULL (a patch band's form) each tap widens its own weight word (SXTB16).
  * Other depth multipliers and the C % 4 last channels take a scalar loop over the same sums.
  * `table`: compile-time requantization entries (one per output channel) or NULL (then
  * mult/shift, per channel).

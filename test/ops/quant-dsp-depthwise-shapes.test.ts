@@ -8,8 +8,9 @@ import { expectCEqualsEvaluator, multiNodeGraph, randInt, randomInts, randomScal
 /**
  * The general DSP depthwise kernel (QDepthwiseConv2DDsp, runtime-c/kernels/qdepthwise_i8_dsp.c) on
  * the kernel shapes of audio and vision MCU models, each at strides 1/2 and dilations 1/2 with odd
- * and multiple-of-4 channel counts, inputs large enough for interior pixels (the widened-weight
- * path) and border pixels (the clipped path); 9x9 (81 taps) exceeds the widened path's 64 taps.
+ * and multiple-of-4 channel counts, inputs large enough for interior pixels (the tap-list path,
+ * weights widened in scratch or, in the band form QDepthwiseConv2DDspBand, per tap) and border
+ * pixels (the clipped path); 9x9 (81 taps) exceeds the tap list's 64 taps.
  * Host build (portable wrappers, sanitizers) against the evaluator, then the same layers as
  * generic QDepthwiseConv2D nodes compiled for cortex-m4 with the optimised kernels and run under
  * QEMU (the native SXTAB16/SMLABB path): rewritten onto the DSP kernel, bit-exact.
@@ -27,7 +28,7 @@ const SHAPES: readonly { k: [number, number]; s: [number, number]; d: [number, n
   { k: [9, 9], s: [1, 1], d: [1, 1], c: 8 },
 ];
 
-function shapeCase(op: "QDepthwiseConv2DDsp" | "QDepthwiseConv2D", i: number): QNode {
+function shapeCase(op: "QDepthwiseConv2DDsp" | "QDepthwiseConv2DDspBand" | "QDepthwiseConv2D", i: number): QNode {
   const { k, s, d, c } = SHAPES[i]!;
   const r = rng(1500 + i);
   const [h, w] = [(k[0] - 1) * d[0] + 1 + randInt(r, 3, 6), (k[1] - 1) * d[1] + 1 + randInt(r, 3, 6)];
@@ -39,7 +40,7 @@ function shapeCase(op: "QDepthwiseConv2DDsp" | "QDepthwiseConv2D", i: number): Q
       { value: randomInts("int8", [1, k[0], k[1], c], r, -127, 127), constant: true },
       // No bias in some host cases (the harness passes an absent input, which the rules' two-input
       // patterns do not match: the QEMU layers all have one).
-      op === "QDepthwiseConv2DDsp" && i % 4 === 3 ? undefined : { value: randomInts("int32", [c], r), constant: true },
+      op !== "QDepthwiseConv2D" && i % 4 === 3 ? undefined : { value: randomInts("int32", [c], r), constant: true },
     ],
     attrs: {
       x_scale: randomScale(r, 0.01, 0.1), x_zero_point: randInt(r, -128, 127),
@@ -54,8 +55,9 @@ const work = mkdtempSync(join(tmpdir(), "egret-dw-shapes-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("general DSP depthwise on MCU kernel shapes (3x1 ... 10x4, 1x10, 9x9; strides, dilations, odd channels)", () => {
-  it("host build (portable path, ASan/UBSan) equals the evaluator", () => {
-    const ref = expectCEqualsEvaluator(SHAPES.map((_, i) => shapeCase("QDepthwiseConv2DDsp", i)));
+  it("host build (portable path, ASan/UBSan), with scratch and without (the band form), equals the evaluator", () => {
+    const ops = ["QDepthwiseConv2DDsp", "QDepthwiseConv2DDspBand"] as const;
+    const ref = expectCEqualsEvaluator(ops.flatMap((op) => SHAPES.map((_, i) => shapeCase(op, i))));
     expect(new Set(ref.flatMap((t) => Array.from(t.toNumbers()))).size, "outputs spread over the int8 range").toBeGreaterThan(150);
   });
 

@@ -32,8 +32,9 @@ function depthwiseDspOp(name: string, scratch: (p: ReturnType<typeof planConv>) 
 
 /**
  * The ops of this file, for the plugin's op list. QDepthwiseConv2DDspBand is the band form
- * (`OpDef.bandOp`) a patch chain stages: the same kernel with no scratch (NULL: every pixel takes the
- * clipped-window loop), because a band's arena has no room for the widened weights.
+ * (`OpDef.bandOp`) a patch chain stages: the same kernel with no scratch (NULL: interior pixels widen
+ * each tap's weight word themselves, one instruction more per tap and 4 MACs), so the widened
+ * weights do not raise the chain's scratch, and no band call widens them again.
  */
 export const DEPTHWISE_DSP_OPS: readonly OpDef[] = [
   { ...depthwiseDspOp("QDepthwiseConv2DDsp", (p) => (p.cg === 1 && p.c >= 4 && p.kh * p.kw <= DW_FAST_TAPS ? 2 * p.kh * p.kw * (p.c & ~3) : 0)), bandOp: "QDepthwiseConv2DDspBand" },
