@@ -51,11 +51,16 @@ export const CORTEX_M4_QUANT_CYCLES = {
 
 const QUANT_MAC_OPS: ReadonlySet<string> = new Set([
   "QConv2D", "QDepthwiseConv2D", "QFullyConnected", "QConv2DDsp", "QConv2D1x1Dsp", "QDepthwiseConv2D3x3Dsp", "QDepthwiseConv2DDsp", "QFullyConnectedDsp",
-  "QConv2DDspBand", "QConv2D1x1DspBand", "QDepthwiseConv2DDspBand",
+  "QConv2DDspBand", "QConv2D1x1DspBand", "QDepthwiseConv2DDspBand", "QDepthwiseConv2D3x3DspBand",
 ]);
 
-/** Band forms (ops/conv-dsp-band.ts): their base op's kernel with the table in flash (no per-call setup). */
-const BAND_BASE: Readonly<Record<string, string>> = { QConv2DDspBand: "QConv2DDsp", QConv2D1x1DspBand: "QConv2D1x1Dsp", QDepthwiseConv2DDspBand: "QDepthwiseConv2DDsp" };
+/** Band forms (ops/*-band.ts): their base op's kernel with its tables in flash (no per-call setup). */
+const BAND_BASE: Readonly<Record<string, string>> = {
+  QConv2DDspBand: "QConv2DDsp",
+  QConv2D1x1DspBand: "QConv2D1x1Dsp",
+  QDepthwiseConv2DDspBand: "QDepthwiseConv2DDsp",
+  QDepthwiseConv2D3x3DspBand: "QDepthwiseConv2D3x3Dsp",
+};
 
 /** Cycles per output channel of the setup an op does in scratch on every call. */
 function setupPerChannel(op: string): number {

@@ -190,15 +190,13 @@ static DW_NOINLINE void dw_pixel_groups4(const int8_t *const *tap, int32_t C, co
 
 void eg_qdepthwise3x3_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, const int32_t *p,
                              const int32_t *mult, const int32_t *shift, void *scratch) {
-  const int32_t N = p[0], H = p[1], W = p[2], C = p[3], OH = p[4], OW = p[5], offset = p[16];
+  const int32_t C = p[3], offset = p[16];
   const int32_t groups = C >> 2;
   eg_qdsp_requant rq = conv_requant(bias, p, mult, shift, C, scratch);
   int32_t *folded = (int32_t *)((eg_qdsp_rq_entry *)scratch + C);
   uint32_t *wide = (uint32_t *)(folded + C);
   int8_t *pad = (int8_t *)(wide + 18 * groups);
-  int32_t tap_offset[9];
-  int32_t b, oy, ox, c, t, g, four;
-  uint32_t lo4, hi4;
+  int32_t c, t, g;
   /* bias + offset * sum(w): a padded tap then adds w * zero_point = -w * offset, i.e. nothing. */
   for (c = 0; c < C; c++) {
     int32_t sum = 0;
@@ -214,9 +212,16 @@ void eg_qdepthwise3x3_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bi
       wide[18 * g + 2 * t + 1] = eg_qdsp_sxtb16_ror8(wv);
     }
   rq.bias = NULL;
-  four = eg_qdsp_requant4_ok(&rq);
-  lo4 = eg_qdsp_bytes4(rq.act_min);
-  hi4 = eg_qdsp_bytes4(rq.act_max);
+  eg_qdepthwise3x3_i8_dsp_run(x, w, y, p, &rq, folded, wide, pad);
+}
+
+void eg_qdepthwise3x3_i8_dsp_run(const int8_t *x, const int8_t *w, int8_t *y, const int32_t *p, const eg_qdsp_requant *rq,
+                                 const int32_t *folded, const uint32_t *wide, const int8_t *pad) {
+  const int32_t N = p[0], H = p[1], W = p[2], C = p[3], OH = p[4], OW = p[5];
+  const int32_t four = eg_qdsp_requant4_ok(rq);
+  const uint32_t lo4 = eg_qdsp_bytes4(rq->act_min), hi4 = eg_qdsp_bytes4(rq->act_max);
+  int32_t tap_offset[9];
+  int32_t b, oy, ox, c, t;
   /* Interior pixels (no tap in the padding) reach their taps at fixed offsets from the window origin. */
   for (t = 0; t < 9; t++) tap_offset[t] = ((t / 3) * p[12] * W + (t % 3) * p[13]) * C;
   for (b = 0; b < N; b++)
@@ -235,7 +240,7 @@ void eg_qdepthwise3x3_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bi
           }
         }
         if (four) {
-          dw_pixel_groups4(tap, C, folded, wq, &rq, lo4, hi4, y);
+          dw_pixel_groups4(tap, C, folded, wq, rq, lo4, hi4, y);
           c = C & ~3;
         } else {
           for (c = 0; c + 3 < C; c += 4, wq += 18) {
@@ -245,16 +250,16 @@ void eg_qdepthwise3x3_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bi
             acc[2] = folded[c + 2];
             acc[3] = folded[c + 3];
             dw_group9(tap, c, wq, acc);
-            y[c] = eg_qdsp_requant_acc(acc[0], &rq, c);
-            y[c + 1] = eg_qdsp_requant_acc(acc[1], &rq, c + 1);
-            y[c + 2] = eg_qdsp_requant_acc(acc[2], &rq, c + 2);
-            y[c + 3] = eg_qdsp_requant_acc(acc[3], &rq, c + 3);
+            y[c] = eg_qdsp_requant_acc(acc[0], rq, c);
+            y[c + 1] = eg_qdsp_requant_acc(acc[1], rq, c + 1);
+            y[c + 2] = eg_qdsp_requant_acc(acc[2], rq, c + 2);
+            y[c + 3] = eg_qdsp_requant_acc(acc[3], rq, c + 3);
           }
         }
         for (; c < C; c++) {
           int32_t acc = folded[c];
           for (t = 0; t < 9; t++) acc = eg_q_wrap_add(acc, (int32_t)tap[t][c] * (int32_t)w[t * C + c]);
-          y[c] = eg_qdsp_requant_acc(acc, &rq, c);
+          y[c] = eg_qdsp_requant_acc(acc, rq, c);
         }
         y += C;
       }

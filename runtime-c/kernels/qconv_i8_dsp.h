@@ -48,5 +48,14 @@ void eg_qconv2d_1x1_i8_dsp_rq(const int8_t *x, const int8_t *w, int8_t *y, const
                               void *work);
 void eg_qdepthwise3x3_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, const int32_t *p,
                              const int32_t *mult, const int32_t *shift, void *scratch);
+/*
+ * eg_qdepthwise3x3_i8_dsp's loops on operands prepared beforehand (what it builds in scratch on
+ * every call, and what qconv_i8_dsp_tab.c takes from flash): rq without bias (the bias is in
+ * `folded`: bias + offset * sum of the channel's 9 weights), `wide` the sign-extended weights (per
+ * group of 4 channels, per tap, the SXTB16 and SXTB16-ror-8 words: 18 words a group), `pad` C
+ * bytes of the input zero point (-offset) that padded taps read; `w` serves the C % 4 last channels.
+ */
+void eg_qdepthwise3x3_i8_dsp_run(const int8_t *x, const int8_t *w, int8_t *y, const int32_t *p, const eg_qdsp_requant *rq,
+                                 const int32_t *folded, const uint32_t *wide, const int8_t *pad);
 
 #endif

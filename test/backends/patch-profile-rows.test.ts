@@ -90,7 +90,7 @@ describe("patch chains in the per-op profile", () => {
     const layers = optimised.perOp.filter((r) => /\/stage\d+ \(layer \d+\/\d+/.test(r.node));
     console.log(layers.map((r) => `${r.op} ${r.measured}`).join("\n"));
     expect(layers.length).toBe(10);
-    expect(new Set(layers.map((r) => r.op))).toEqual(new Set(["QConv2DDspBand", "QDepthwiseConv2DDspBand", "QConv2D1x1DspBand", "QAveragePool2D"]));
+    expect(new Set(layers.map((r) => r.op))).toEqual(new Set(["QConv2DDspBand", "QDepthwiseConv2D3x3DspBand", "QConv2D1x1DspBand", "QAveragePool2D"]));
     expect(layers.every((r) => r.measured > 0 && r.predicted > 0)).toBe(true);
     // The rows and the other kernels together are the whole profile: softmax and FC follow the chain.
     expect(optimised.perOp.map((r) => r.op).slice(layers.length)).toEqual(["QFullyConnectedDsp", "QSoftmax"]);

@@ -27,7 +27,7 @@ interface DspConvSpec {
   unsupported(p: ConvPlan): string | undefined;
   /** Scratch bytes (4-byte aligned arena memory) of the kernel. */
   scratch(p: ConvPlan): number;
-  /** The op run inside patch bands (conv-dsp-band.ts: the requantization table in flash). */
+  /** The op run inside patch bands (conv-dsp-band.ts, depthwise3x3-dsp-band.ts: tables in flash). */
   readonly bandOp?: string;
 }
 
@@ -60,6 +60,7 @@ function convSpecs(): DspConvSpec[] {
       name: "QDepthwiseConv2D3x3Dsp",
       generic: "QDepthwiseConv2D",
       kernelFn: "eg_qdepthwise3x3_i8_dsp",
+      bandOp: "QDepthwiseConv2D3x3DspBand",
       unsupported: (p) =>
         int8Only(p) ??
         (p.kh !== 3 || p.kw !== 3 ? `needs a 3x3 kernel, got ${p.kh}x${p.kw}` : undefined) ??

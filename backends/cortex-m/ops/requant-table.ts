@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import type { EmitCtx } from "../../../src/ir/emit-ctx.js";
+import { contentNamedArray } from "./content-array.js";
 
 /**
  * The DSP kernels' requantization table (eg_qdsp_rq_entry of runtime-c/kernels/qdsp_i8.h),
@@ -40,8 +40,5 @@ export function requantTable(multipliers: readonly number[], shifts: readonly nu
  */
 export function emitRequantTable(ctx: EmitCtx, entries: readonly RequantEntry[] | undefined): string {
   if (entries === undefined || entries.length === 0) return "NULL";
-  const rows = entries.map((e) => `{ ${e.mult}, ${e.cLo}u, ${e.cHi}, ${e.rs} }`);
-  const name = `eg_rq_${createHash("sha256").update(rows.join(",")).digest("hex").slice(0, 16)}`;
-  ctx.define(name, `static const eg_qdsp_rq_entry ${name}[${entries.length}] = {\n  ${rows.join(",\n  ")}\n};`);
-  return name;
+  return contentNamedArray(ctx, "eg_rq", "eg_qdsp_rq_entry", entries.map((e) => `{ ${e.mult}, ${e.cLo}u, ${e.cHi}, ${e.rs} }`), 1);
 }

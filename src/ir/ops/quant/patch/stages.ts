@@ -18,7 +18,7 @@ export interface StageSpec {
 }
 
 /** Window layers with weights [O or 1, KH, KW, I] as input 1. */
-const CONV_OPS: ReadonlySet<string> = new Set(["QConv2D", "QDepthwiseConv2D", "QConv2DDsp", "QConv2D1x1Dsp", "QDepthwiseConv2D3x3Dsp", "QDepthwiseConv2DDsp", "QConv2DDspBand", "QConv2D1x1DspBand", "QDepthwiseConv2DDspBand"]);
+const CONV_OPS: ReadonlySet<string> = new Set(["QConv2D", "QDepthwiseConv2D", "QConv2DDsp", "QConv2D1x1Dsp", "QDepthwiseConv2D3x3Dsp", "QDepthwiseConv2DDsp", "QConv2DDspBand", "QConv2D1x1DspBand", "QDepthwiseConv2DDspBand", "QDepthwiseConv2D3x3DspBand"]);
 /** Window layers with a `kernel` attribute. */
 const POOL_OPS: ReadonlySet<string> = new Set(["QAveragePool2D", "QMaxPool2D"]);
 

@@ -1,0 +1,94 @@
+import type { Node } from "../../../src/ir/graph.js";
+import type { EmitCtx } from "../../../src/ir/emit-ctx.js";
+import type { OpDef } from "../../../src/ir/op.js";
+import { planConv } from "../../../src/ir/ops/quant/conv.js";
+import { CONV_DSP_OPS, convKernelParams } from "./conv-dsp.js";
+import { DEPTHWISE_DSP_OPS } from "./depthwise-dsp.js";
+import { contentNamedArray } from "./content-array.js";
+import { emitRequantTable, requantTable } from "./requant-table.js";
+
+/**
+ * QDepthwiseConv2D3x3DspBand, the band form (`OpDef.bandOp`) of QDepthwiseConv2D3x3Dsp: the same
+ * op (attributes, infer, evaluate, MACs, bit-identical C) emitted as eg_qdepthwise3x3_i8_dsp_tab
+ * (runtime-c/kernels/qconv_i8_dsp_tab.c), with every operand the 3x3 kernel builds in scratch on
+ * each call computed here and kept in flash: the requantization table, the folded bias (bias +
+ * x_offset * sum of the channel's 9 weights), the weights sign-extended as the SXTB16 words (18
+ * per group of 4 channels) and the padding row. A patch chain calls a layer once per band
+ * (kws_ref_model: 25 bands), so no scratch and no setup per call. Weights or bias computed at run
+ * time (never from the importers) take QDepthwiseConv2DDspBand's C, which needs no scratch either.
+ */
+
+const NAME = "QDepthwiseConv2D3x3DspBand";
+
+function opNamed(ops: readonly OpDef[], name: string): OpDef {
+  const op = ops.find((o) => o.name === name);
+  if (op === undefined) throw new Error(`internal: ${name} is not a Cortex-M DSP op`);
+  return op;
+}
+
+/** The base op without its scratch, band form and in-place facts (a band form has none of them). */
+const { bandOp: _ownBandOp, inPlace: _inPlace, scratchBytes: _scratch, ...base } = opNamed(CONV_DSP_OPS, "QDepthwiseConv2D3x3Dsp");
+
+/** Per channel c: bias[c] (0 without bias) + xOffset * sum_t w[t][c], wrapped to int32 (w is [1, 3, 3, C]). */
+export function foldDepthwiseBias(w: ArrayLike<number>, bias: ArrayLike<number> | undefined, c: number, xOffset: number): number[] {
+  const folded: number[] = [];
+  for (let ch = 0; ch < c; ch++) {
+    let sum = 0;
+    for (let t = 0; t < 9; t++) sum += w[t * c + ch]!;
+    // |sum| <= 9 * 128 and |xOffset| <= 255: exact in a double before the wrap.
+    folded.push(((bias === undefined ? 0 : bias[ch]!) + Math.imul(xOffset, sum)) | 0);
+  }
+  return folded;
+}
+
+/**
+ * The SXTB16 words of the 3x3 kernel (eg_qdepthwise3x3_i8_dsp_run's `wide`): for group g of 4
+ * channels and tap t, word 18g + 2t holds channels 4g and 4g + 2 as int16 (low, high), word
+ * 18g + 2t + 1 channels 4g + 1 and 4g + 3; unsigned 32-bit values.
+ */
+export function widenDepthwise3x3(w: ArrayLike<number>, c: number): number[] {
+  const half = (v: number) => v & 0xffff;
+  const words: number[] = [];
+  for (let g = 0; g + 3 < c; g += 4) {
+    for (let t = 0; t < 9; t++) {
+      const at = t * c + g;
+      words.push((half(w[at]!) | (half(w[at + 2]!) << 16)) >>> 0, (half(w[at + 1]!) | (half(w[at + 3]!) << 16)) >>> 0);
+    }
+  }
+  return words;
+}
+
+/** C bytes of the input zero point (-xOffset), the row padded taps read. */
+function emitPadRow(ctx: EmitCtx, c: number, xOffset: number): string {
+  return contentNamedArray(ctx, "eg_pad", "int8_t", new Array<string>(c).fill(String(-xOffset)), 32);
+}
+
+function emitBand(node: Node, ctx: EmitCtx): void {
+  const infos = node.inputs.map((t) => (t === "" ? undefined : ctx.info(t)));
+  base.infer(node, infos); // the base op's shape checks, with its messages
+  const [x, w, b] = node.inputs;
+  const hasBias = b !== undefined && b !== "";
+  const wt = ctx.constant?.(w!);
+  const bt = hasBias ? ctx.constant?.(b) : undefined;
+  if (wt === undefined || (hasBias && bt === undefined)) {
+    opNamed(DEPTHWISE_DSP_OPS, "QDepthwiseConv2DDspBand").emitC!(node, ctx);
+    return;
+  }
+  const p = planConv(node, infos, true);
+  for (const unit of ["qfixed_i8", "qdsp_i8", "qconv_i8_dsp", "qconv_i8_dsp_tab"]) ctx.useRuntime(unit);
+  const weights = wt.data as ArrayLike<number>;
+  const folded = foldDepthwiseBias(weights, bt?.data as ArrayLike<number> | undefined, p.c, p.xOffset);
+  // Named w_* (the size report counts them as weights), by content: the chain emits the layer per band.
+  const bias = contentNamedArray(ctx, "w_folded", "int32_t", folded.map(String), 8);
+  const words = widenDepthwise3x3(weights, p.c);
+  const wide = words.length === 0 ? "NULL" : contentNamedArray(ctx, "w_wide", "uint32_t", words.map((v) => `${v}u`), 8);
+  const pad = emitPadRow(ctx, p.c, p.xOffset);
+  const params = ctx.constArray("int32_t", convKernelParams(p));
+  const table = emitRequantTable(ctx, requantTable(p.multipliers, p.shifts, p.o));
+  const mult = ctx.constArray("int32_t", p.multipliers);
+  const shift = ctx.constArray("int32_t", p.shifts);
+  ctx.line(`eg_qdepthwise3x3_i8_dsp_tab(${ctx.ptr(x!)}, ${ctx.ptr(w!)}, ${ctx.ptr(node.outputs[0]!)}, ${params}, ${table}, ${mult}, ${shift}, ${bias}, ${wide}, ${pad});`);
+}
+
+/** The op of this file, for the plugin's op list. */
+export const DEPTHWISE3X3_DSP_BAND_OPS: readonly OpDef[] = [{ ...base, name: NAME, emitC: emitBand }];
