@@ -2,7 +2,7 @@ import type { Node, ValueInfo } from "../../../src/ir/graph.js";
 import type { OpDef } from "../../../src/ir/op.js";
 import { planConv } from "../../../src/ir/ops/quant/conv.js";
 import { CONV_DSP_OPS, convKernelParams, REQUANT_ENTRY_BYTES } from "./conv-dsp.js";
-import { emitRequantTable, requantTable } from "./requant-table.js";
+import { emitRequantOperands } from "./requant-table.js";
 
 /**
  * The band forms of the DSP convolutions (`OpDef.bandOp` of QConv2DDsp and QConv2D1x1Dsp): the
@@ -46,9 +46,7 @@ function bandOp(spec: BandSpec): OpDef {
       const p = planConv(node, inputs, false);
       for (const unit of ["qfixed_i8", "qdsp_i8", "qconv_i8_dsp", "qconv_i8_dsp_tab"]) ctx.useRuntime(unit);
       const params = ctx.constArray("int32_t", convKernelParams(p));
-      const table = emitRequantTable(ctx, requantTable(p.multipliers, p.shifts, p.o));
-      const mult = ctx.constArray("int32_t", p.multipliers);
-      const shift = ctx.constArray("int32_t", p.shifts);
+      const { table, mult, shift } = emitRequantOperands(ctx, p.multipliers, p.shifts, p.o);
       const [x, w, b] = node.inputs;
       ctx.line(`${spec.kernelFn}(${ctx.ptr(x!)}, ${ctx.ptr(w!)}, ${ctx.ptr(b ?? "")}, ${ctx.ptr(node.outputs[0]!)}, ${params}, ${table}, ${mult}, ${shift}, ${ctx.scratch()});`);
     },

@@ -5,7 +5,7 @@ import { planConv } from "../../../src/ir/ops/quant/conv.js";
 import { CONV_DSP_OPS, convKernelParams } from "./conv-dsp.js";
 import { DEPTHWISE_DSP_OPS } from "./depthwise-dsp.js";
 import { contentNamedArray } from "./content-array.js";
-import { emitRequantTable, requantTable } from "./requant-table.js";
+import { emitRequantOperands } from "./requant-table.js";
 
 /**
  * QDepthwiseConv2D3x3DspBand, the band form (`OpDef.bandOp`) of QDepthwiseConv2D3x3Dsp: the same
@@ -84,9 +84,7 @@ function emitBand(node: Node, ctx: EmitCtx): void {
   const wide = words.length === 0 ? "NULL" : contentNamedArray(ctx, "w_wide", "uint32_t", words.map((v) => `${v}u`), 8);
   const pad = emitPadRow(ctx, p.c, p.xOffset);
   const params = ctx.constArray("int32_t", convKernelParams(p));
-  const table = emitRequantTable(ctx, requantTable(p.multipliers, p.shifts, p.o));
-  const mult = ctx.constArray("int32_t", p.multipliers);
-  const shift = ctx.constArray("int32_t", p.shifts);
+  const { table, mult, shift } = emitRequantOperands(ctx, p.multipliers, p.shifts, p.o);
   ctx.line(`eg_qdepthwise3x3_i8_dsp_tab(${ctx.ptr(x!)}, ${ctx.ptr(w!)}, ${ctx.ptr(node.outputs[0]!)}, ${params}, ${table}, ${mult}, ${shift}, ${bias}, ${wide}, ${pad});`);
 }
 

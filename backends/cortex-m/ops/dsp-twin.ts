@@ -3,7 +3,7 @@ import { nodeLabel, type Node, type ValueInfo } from "../../../src/ir/graph.js";
 import type { EmitCtx } from "../../../src/ir/emit-ctx.js";
 import type { OpDef } from "../../../src/ir/op.js";
 import { coreAttributes } from "../../../src/rules/op-attributes.js";
-import { emitRequantTable, requantTable } from "./requant-table.js";
+import { emitRequantOperands } from "./requant-table.js";
 
 /** What a scratch-free int8 DSP twin needs from its plan: the activation type and the requantization. */
 interface TwinPlan {
@@ -60,9 +60,7 @@ export function dspTwinOp<P extends TwinPlan>(spec: DspTwinSpec<P>): OpDef {
       const p = plan(node, node.inputs.map((t) => (t === "" ? undefined : ctx.info(t))));
       for (const unit of ["qfixed_i8", "qdsp_i8", spec.unit]) ctx.useRuntime(unit);
       const params = ctx.constArray("int32_t", spec.params(p));
-      const table = emitRequantTable(ctx, requantTable(p.multipliers, p.shifts, p.o));
-      const mult = ctx.constArray("int32_t", p.multipliers);
-      const shift = ctx.constArray("int32_t", p.shifts);
+      const { table, mult, shift } = emitRequantOperands(ctx, p.multipliers, p.shifts, p.o);
       const [x, w, b] = node.inputs;
       const scratch = spec.scratch === undefined ? "" : `, ${spec.scratch(p) > 0 ? ctx.scratch() : "NULL"}`;
       ctx.line(`${spec.kernelFn}(${ctx.ptr(x!)}, ${ctx.ptr(w!)}, ${ctx.ptr(b ?? "")}, ${ctx.ptr(node.outputs[0]!)}, ${params}, ${table}, ${mult}, ${shift}${scratch});`);

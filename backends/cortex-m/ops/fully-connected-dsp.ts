@@ -4,7 +4,7 @@ import type { OpDef } from "../../../src/ir/op.js";
 import { planFc, QFullyConnected } from "../../../src/ir/ops/quant/fully-connected.js";
 import { dspTwinOp } from "./dsp-twin.js";
 import { emitFoldedBias, emitPackedWeights, foldFcBias, packFcWeights } from "./fc-packed-weights.js";
-import { emitRequantTable, requantTable } from "./requant-table.js";
+import { emitRequantOperands } from "./requant-table.js";
 
 // eg_qfc_i8's parameter layout (runtime-c/kernels/qconv_i8.h); the packed kernel ignores p[3] (folded into the bias).
 const fcParams = (p: ReturnType<typeof planFc>) => [p.rows, p.k, p.o, p.xOffset, p.yOffset, p.actMin, p.actMax, p.biasKind, p.perChannel ? 1 : 0];
@@ -33,9 +33,7 @@ function emitPackedFc(node: Node, ctx: EmitCtx): void {
   // Without a bias tensor the folded term is a parameter array (no weight of the model stands for it).
   const bias = bt === undefined ? ctx.constArray("int32_t", folded) : emitFoldedBias(ctx, b!, folded);
   const params = ctx.constArray("int32_t", fcParams(p));
-  const table = emitRequantTable(ctx, requantTable(p.multipliers, p.shifts, p.o));
-  const mult = ctx.constArray("int32_t", p.multipliers);
-  const shift = ctx.constArray("int32_t", p.shifts);
+  const { table, mult, shift } = emitRequantOperands(ctx, p.multipliers, p.shifts, p.o);
   ctx.line(`eg_qfc_i8_dsp(${ctx.ptr(x!)}, ${weights}, ${bias}, ${ctx.ptr(node.outputs[0]!)}, ${params}, ${table}, ${mult}, ${shift});`);
 }
 

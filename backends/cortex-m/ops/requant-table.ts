@@ -42,3 +42,14 @@ export function emitRequantTable(ctx: EmitCtx, entries: readonly RequantEntry[] 
   if (entries === undefined || entries.length === 0) return "NULL";
   return contentNamedArray(ctx, "eg_rq", "eg_qdsp_rq_entry", entries.map((e) => `{ ${e.mult}, ${e.cLo}u, ${e.cHi}, ${e.rs} }`), 1);
 }
+
+/**
+ * The requantization operands of a DSP kernel call: the compile-time table, and the multiplier
+ * and shift arrays only when there is none (the kernels read them only on the eg_qdsp_mul path,
+ * when the table is NULL), so flash holds one form, not both.
+ */
+export function emitRequantOperands(ctx: EmitCtx, multipliers: readonly number[], shifts: readonly number[], channels: number): { table: string; mult: string; shift: string } {
+  const table = emitRequantTable(ctx, requantTable(multipliers, shifts, channels));
+  if (table !== "NULL") return { table, mult: "NULL", shift: "NULL" };
+  return { table, mult: ctx.constArray("int32_t", multipliers), shift: ctx.constArray("int32_t", shifts) };
+}
