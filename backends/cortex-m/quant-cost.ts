@@ -1,7 +1,8 @@
 import type { Node, ValueInfo } from "../../src/ir/graph.js";
 import type { OpRegistry } from "../../src/ir/registry.js";
 import { numel } from "../../src/ir/shape.js";
-import type { CostModel, CostVector } from "../../costmodels/types.js";
+import { withCyclePrices } from "../../costmodels/cycle-prices.js";
+import type { CostModel } from "../../costmodels/types.js";
 
 /**
  * Cortex-M4 prices of the int8 MAC kernels: the generic ones (runtime-c/kernels/qconv_i8.c) and
@@ -124,13 +125,5 @@ export function quantMacCycles(node: Node, inputs: readonly (ValueInfo | undefin
  * `quantMacCycles` (its other factors kept), every other op unchanged.
  */
 export function withQuantKernelPrices(model: CostModel): CostModel {
-  return {
-    name: model.name,
-    weights: model.weights,
-    nodeCost(node, inputs, outputs, ops): CostVector {
-      const base = model.nodeCost(node, inputs, outputs, ops);
-      const cycles = quantMacCycles(node, inputs, outputs, ops);
-      return cycles === undefined ? base : { ...base, cycles };
-    },
-  };
+  return withCyclePrices(model, quantMacCycles);
 }

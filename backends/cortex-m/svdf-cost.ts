@@ -1,6 +1,7 @@
 import type { ValueInfo } from "../../src/ir/graph.js";
 import { numel } from "../../src/ir/shape.js";
-import type { CostModel, CostVector } from "../../costmodels/types.js";
+import { withCyclePrices } from "../../costmodels/cycle-prices.js";
+import type { CostModel } from "../../costmodels/types.js";
 
 /**
  * Cortex-M4 prices of the int16-state SVDF kernels: the generic ones (runtime-c/kernels/qsvdf_i8.c)
@@ -58,13 +59,5 @@ export function svdfCycles(op: string, inputs: readonly (ValueInfo | undefined)[
 
 /** The hook for cost-model.ts: the given model with the SVDF kernels priced by `svdfCycles`, every other op unchanged. */
 export function withSvdfPrices(model: CostModel): CostModel {
-  return {
-    name: model.name,
-    weights: model.weights,
-    nodeCost(node, inputs, outputs, ops): CostVector {
-      const base = model.nodeCost(node, inputs, outputs, ops);
-      const cycles = svdfCycles(node.op, inputs, outputs);
-      return cycles === undefined ? base : { ...base, cycles };
-    },
-  };
+  return withCyclePrices(model, (node, inputs, outputs) => svdfCycles(node.op, inputs, outputs));
 }
