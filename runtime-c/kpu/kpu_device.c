@@ -184,47 +184,82 @@ static int run_and_read(const kpu_sim_layer_t *const *layers, uint32_t count, fl
   return 0;
 }
 
-int eg_kpu_chain_f32(const kpu_sim_layer_t *const *layers, uint32_t count, const float *x, float *y, int32_t nhwc,
-                     float x_inv_scale, int32_t x_zero_point, float y_scale, int32_t y_zero_point,
-                     const int32_t *const *subsamples, uint8_t *scratch) {
-  const uint64_t *regs = layers[0]->regs;
-  uint32_t ic = reg_field(regs[2], 0, 10) + 1u, src = reg_field(regs[1], 0, 15);
-  uint32_t w = reg_field(regs[3], 0, 10) + 1u, h = reg_field(regs[3], 10, 9) + 1u;
+/* The first layer's input map, as its registers give it. */
+typedef struct {
+  uint32_t channels, width, height, line;
+} input_map_t;
+
+static input_map_t input_map(const uint64_t *regs) {
+  input_map_t m;
+  m.channels = reg_field(regs[2], 0, 10) + 1u;
+  m.width = reg_field(regs[3], 0, 10) + 1u;
+  m.height = reg_field(regs[3], 10, 9) + 1u;
+  m.line = reg_field(regs[1], 0, 15);
+  return m;
+}
+
+/* What the first layer's input map is made from: float32 to quantise, or a uint8 frame to copy. */
+typedef struct {
+  const float *f32;   /* NULL for a uint8 frame */
+  const uint8_t *u8;  /* dense planar NCHW */
+  float inv_scale;
+  int32_t zero_point;
+  int32_t nhwc;
+} chain_input_t;
+
+/* Element (c, y, x) of the input as a map byte: q = clamp(roundf(x * inv_scale + zero_point), 0, 255). */
+static uint8_t input_byte(const chain_input_t *src, input_map_t in, uint32_t c, uint32_t y, uint32_t x) {
+  size_t planar = ((size_t)c * in.height + y) * in.width + x;
+  float t;
+  if (src->f32 == NULL) return src->u8[planar];
+  t = src->f32[src->nhwc ? ((size_t)y * in.width + x) * in.channels + c : planar] * src->inv_scale;
+  t = t + (float)src->zero_point; /* the same two float32 steps as the host driver */
+  return round_to_byte(t);
+}
+
+/*
+ * The whole call: check the input map fits in KPU RAM (else KPU_SIM_OUTSIDE_RAM), set the KPU up,
+ * write the input map, run the chain and read the result.
+ */
+static int run_chain(const kpu_sim_layer_t *const *layers, uint32_t count, const chain_input_t *src, float *y,
+                     int32_t nhwc, float y_scale, int32_t y_zero_point, const int32_t *const *subsamples) {
+  input_map_t in = input_map(layers[0]->regs);
   uint32_t c, yy, xx;
-  (void)scratch; /* the KPU computes in its own RAM: no CPU scratch */
-  if (src + kpu_sim_map_lines(w, h, ic) > KPU_SIM_RAM_LINES) return (int)KPU_SIM_OUTSIDE_RAM;
+  if (in.line + kpu_sim_map_lines(in.width, in.height, in.channels) > KPU_SIM_RAM_LINES) return (int)KPU_SIM_OUTSIDE_RAM;
   kpu_setup();
-  for (c = 0; c < ic; c++)
-    for (yy = 0; yy < h; yy++) {
-      row_writer_t row = row_writer(kpu_sim_row_offset(src, w, h, c, yy));
-      for (xx = 0; xx < w; xx++) {
-        size_t at = nhwc ? ((size_t)yy * w + xx) * ic + c : ((size_t)c * h + yy) * w + xx;
-        float t = x[at] * x_inv_scale; /* the same two float32 steps as the host driver */
-        t = t + (float)x_zero_point;
-        row_put(&row, round_to_byte(t));
-      }
+  for (c = 0; c < in.channels; c++)
+    for (yy = 0; yy < in.height; yy++) {
+      row_writer_t row = row_writer(kpu_sim_row_offset(in.line, in.width, in.height, c, yy));
+      for (xx = 0; xx < in.width; xx++) row_put(&row, input_byte(src, in, c, yy, xx));
       row_end(&row);
     }
   return run_and_read(layers, count, y, nhwc, y_scale, y_zero_point, subsamples);
 }
 
+/* `scratch` is unused on the device: the KPU computes in its own RAM. */
+int eg_kpu_chain_f32(const kpu_sim_layer_t *const *layers, uint32_t count, const float *x, float *y, int32_t nhwc,
+                     float x_inv_scale, int32_t x_zero_point, float y_scale, int32_t y_zero_point,
+                     const int32_t *const *subsamples, uint8_t *scratch) {
+  chain_input_t src;
+  src.f32 = x;
+  src.u8 = NULL;
+  src.inv_scale = x_inv_scale;
+  src.zero_point = x_zero_point;
+  src.nhwc = nhwc;
+  (void)scratch;
+  return run_chain(layers, count, &src, y, nhwc, y_scale, y_zero_point, subsamples);
+}
+
 int eg_kpu_chain_u8(const kpu_sim_layer_t *const *layers, uint32_t count, const uint8_t *x, float *y, int32_t nhwc,
                     float y_scale, int32_t y_zero_point, const int32_t *const *subsamples, uint8_t *scratch) {
-  const uint64_t *regs = layers[0]->regs;
-  uint32_t ic = reg_field(regs[2], 0, 10) + 1u, src = reg_field(regs[1], 0, 15);
-  uint32_t w = reg_field(regs[3], 0, 10) + 1u, h = reg_field(regs[3], 10, 9) + 1u;
-  uint32_t c, yy, xx;
-  (void)scratch; /* the KPU computes in its own RAM: no CPU scratch */
-  if (src + kpu_sim_map_lines(w, h, ic) > KPU_SIM_RAM_LINES) return (int)KPU_SIM_OUTSIDE_RAM;
-  kpu_setup();
-  for (c = 0; c < ic; c++)
-    for (yy = 0; yy < h; yy++) {
-      row_writer_t row = row_writer(kpu_sim_row_offset(src, w, h, c, yy));
-      const uint8_t *dense = x + ((size_t)c * h + yy) * w;
-      for (xx = 0; xx < w; xx++) row_put(&row, dense[xx]);
-      row_end(&row);
-    }
-  return run_and_read(layers, count, y, nhwc, y_scale, y_zero_point, subsamples);
+  chain_input_t src;
+  src.f32 = NULL;
+  src.u8 = x;
+  src.inv_scale = 1.0f;
+  src.zero_point = 0;
+  src.nhwc = 0;
+  (void)scratch;
+  return run_chain(layers, count, &src, y, nhwc, y_scale, y_zero_point, subsamples);
 }
 
 #endif /* EG_KPU_DEVICE */

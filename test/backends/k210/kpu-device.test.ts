@@ -21,39 +21,21 @@ import type { TargetOptionValues } from "../../../src/pipeline/target.js";
 import { SANITIZE_CFLAGS } from "../../support/c-run.js";
 import { randomTensor } from "../../support/graphs.js";
 import { CHILD_TIMEOUT_MS } from "../../support/timeouts.js";
-import { k210Files, lowerK210 } from "../k210-support.js";
+import { k210Files, lowerK210, stridedChainGraph } from "../k210-support.js";
 
 const execFileAsync = promisify(execFile);
 const HARNESS = readFileSync(join(import.meta.dirname, "kpu_ram_harness.c"), "utf8");
 const KPU_RAM_BYTES = 2 * 1024 * 1024;
 /** A small poll bound so the timeout case ends quickly; the model's default latency is 3 reads. */
 const POLL_LIMIT = 1000;
-const CFLAGS = `${SANITIZE_CFLAGS} -ffp-contract=off -DEG_KPU_POLL_LIMIT=${POLL_LIMIT}UL`;
+/** ASan/UBSan for the float programs; the plain strict flags (a quicker build) for the uint8 and timeout ones. */
+const CHECKED_CFLAGS = `${SANITIZE_CFLAGS} -ffp-contract=off -DEG_KPU_POLL_LIMIT=${POLL_LIMIT}UL`;
+const QUICK_CFLAGS = `-O1 -std=c99 -Wall -Wextra -Werror -pedantic -ffp-contract=off -DEG_KPU_POLL_LIMIT=${POLL_LIMIT}UL`;
 const DEVICE_FLAGS = ["-march=rv64imafdc", "-mabi=lp64d", "-std=c99", "-Wall", "-Wextra", "-Werror", "-ffreestanding"];
 const DEVICE_CC = "/usr/bin/riscv64-unknown-elf-gcc";
 
 const work = mkdtempSync(join(tmpdir(), "egret-kpu-device-"));
 afterAll(() => { if (process.env["KEEP_KPU_WORK"] === undefined) rmSync(work, { recursive: true, force: true }); });
-
-/** depthwise 3×3 s2 → 1×1 → depthwise 3×3 s2 TF-SAME: one chain whose maps are subsampled in KPU RAM and on download. */
-function stridedGraph(): Graph {
-  return buildGraph({
-    name: "strided",
-    opset: 17,
-    inputs: [{ name: "x", dtype: "float32", dims: [1, 8, 16, 16] }],
-    outputs: ["y3"],
-    constants: new Map([
-      ["w1", randomTensor([8, 1, 3, 3], 51, -0.5, 0.5)],
-      ["w2", randomTensor([8, 8, 1, 1], 52, -0.5, 0.5)],
-      ["w3", randomTensor([8, 1, 3, 3], 53, -0.5, 0.5)],
-    ]),
-    nodes: [
-      { name: "dw1", op: KPU_CONV2D_CANDIDATE, inputs: ["x", "w1"], outputs: ["y1"], attrs: { pads: [1, 1, 1, 1], strides: [2, 2], group: 8, activation: "Relu" } },
-      { name: "pw", op: KPU_CONV2D_CANDIDATE, inputs: ["y1", "w2"], outputs: ["y2"], attrs: { activation: "Relu" } },
-      { name: "dw2", op: KPU_CONV2D_CANDIDATE, inputs: ["y2", "w3"], outputs: ["y3"], attrs: { pads: [0, 0, 1, 1], strides: [2, 2], group: 8 } },
-    ],
-  });
-}
 
 /**
  * Rows of 36 and 20 bytes (one 64-byte slot per row; two channels per line), neither a whole number
@@ -86,13 +68,20 @@ interface Built {
   readonly kpuLayers: number;
 }
 
-/** Lowers and writes a program's k210 folder and builds both runners with the RAM-dumping harness. */
-async function build(name: string, graph: Graph, calibration: readonly (readonly Tensor[])[], options: TargetOptionValues = {}): Promise<Built> {
+/** Lowers and writes a program's k210 folder and builds `targets` (both runners) with the RAM-dumping harness. */
+async function build(
+  name: string,
+  graph: Graph,
+  calibration: readonly (readonly Tensor[])[],
+  options: TargetOptionValues = {},
+  targets = ["runner", "runner-device-model"],
+  cflags = CHECKED_CFLAGS,
+): Promise<Built> {
   const { program } = lowerK210(graph, calibration, options);
   const dir = join(work, name);
   writeOutputDir(dir, k210Files(program));
   writeFileSync(join(dir, "kpu_ram_harness.c"), HARNESS);
-  await execFileAsync("nice", ["make", "-s", "-C", dir, `CFLAGS=${CFLAGS}`, "RUNNER_SRC=kpu_ram_harness.c", "runner", "runner-device-model"], { timeout: CHILD_TIMEOUT_MS });
+  await execFileAsync("nice", ["make", "-s", "-C", dir, `CFLAGS=${cflags}`, "RUNNER_SRC=kpu_ram_harness.c", ...targets], { timeout: CHILD_TIMEOUT_MS });
   return { dir, program, kpuLayers: expandKpuChains(program).nodes.filter((n) => n.op === "KpuConv2D").length };
 }
 
@@ -153,7 +142,7 @@ async function expectSameBytes(b: Built, input: Tensor): Promise<number> {
 
 describe("k210: the device KPU driver over the register-level KPU model matches the simulator path", () => {
   it("strided chain (subsampled in KPU RAM and on download): identical outputs and KPU RAM", async () => {
-    const graph = stridedGraph();
+    const graph = stridedChainGraph();
     const b = await build("strided", graph, [55, 56].map((seed) => [randomTensor([1, 8, 16, 16], seed, 0, 1)]));
     expect(b.kpuLayers).toBe(3);
     const compared = await expectSameBytes(b, randomTensor([1, 8, 16, 16], 54, -0.1, 1.1));
@@ -165,7 +154,7 @@ describe("k210: the device KPU driver over the register-level KPU model matches 
     const calibration = [71, 72].map((seed) => [randomTensor([1, 3, 12, 36], seed, 0, 1)]);
     const [float, frame] = await Promise.all([
       build("wide-f32", graph, calibration),
-      build("wide-u8", graph, calibration, { inputType: "uint8", mean: [0], std: [1] }),
+      build("wide-u8", graph, calibration, { inputType: "uint8", mean: [0], std: [1] }, undefined, QUICK_CFLAGS),
     ]);
     expect(float.kpuLayers).toBe(3);
     expect(frame.kpuLayers).toBe(3);
@@ -177,7 +166,7 @@ describe("k210: the device KPU driver over the register-level KPU model matches 
   });
 
   it("a layer that never signals calc_done: model_run returns EG_KPU_ERR_TIMEOUT (64) after the poll bound and the runner fails", async () => {
-    const b = await build("timeout", stridedGraph(), [[randomTensor([1, 8, 16, 16], 57, 0, 1)]]);
+    const b = await build("timeout", stridedChainGraph(), [[randomTensor([1, 8, 16, 16], 57, 0, 1)]], {}, ["runner-device-model"], QUICK_CFLAGS);
     const env = { ...process.env, EG_KPU_MODEL_LATENCY: String(POLL_LIMIT + 1) };
     mkdirSync(join(b.dir, "results-runner"));
     const { stdout } = await execFileAsync(join(b.dir, "runner-device-model"), [writeInput(b, 58), join(b.dir, "results-runner")], { env, timeout: CHILD_TIMEOUT_MS }).catch(
@@ -187,7 +176,7 @@ describe("k210: the device KPU driver over the register-level KPU model matches 
     // The harness counts what the driver did: it stopped after the first layer, and touched no RAM while it ran.
     expect(modelStats(stdout)).toMatchObject({ layers_run: 1, ram_while_busy: 0, fifo_while_busy: 0 });
     // The shipped runner reports the status and exits 1.
-    await execFileAsync("nice", ["make", "-s", "-C", b.dir, `CFLAGS=${CFLAGS}`, "RUNNER_SRC=runner.c", "-B", "runner-device-model"], { timeout: CHILD_TIMEOUT_MS });
+    await execFileAsync("nice", ["make", "-s", "-C", b.dir, `CFLAGS=${QUICK_CFLAGS}`, "RUNNER_SRC=runner.c", "-B", "runner-device-model"], { timeout: CHILD_TIMEOUT_MS });
     const failed = await execFileAsync(join(b.dir, "runner-device-model"), [writeInput(b, 58), join(b.dir, "results-runner")], { env, timeout: CHILD_TIMEOUT_MS }).then(
       () => ({ code: 0, stderr: "" }),
       (e: { code: number; stderr: string }) => e,
@@ -196,9 +185,8 @@ describe("k210: the device KPU driver over the register-level KPU model matches 
     expect(failed.stderr).toContain("model_run failed with status 64");
   });
 
-  it("model.c checks every KPU driver result (none is discarded)", async () => {
-    const b = await build("checked", wideGraph(), [[randomTensor([1, 3, 12, 36], 75, 0, 1)]]);
-    const modelC = readFileSync(join(b.dir, "model.c"), "utf8");
+  it("model.c checks every KPU driver result (none is discarded)", () => {
+    const modelC = k210Files(lowerK210(wideGraph(), [[randomTensor([1, 3, 12, 36], 75, 0, 1)]]).program).get("model.c")!;
     const lines = modelC.split("\n");
     const calls = lines.flatMap((l, i) => (/eg_kpu_(chain|conv2d)_(f32|u8)\(/.test(l) ? [i] : []));
     expect(calls.length).toBe(2);
@@ -220,7 +208,7 @@ function writeInput(b: Built, seed: number): string {
 describe("k210: the device KPU driver cross-compiles bare-metal", () => {
   it("riscv64-unknown-elf-gcc -march=rv64imafdc -mabi=lp64d -std=c99 -Wall -Wextra -Werror -ffreestanding -c: the KPU units of a generated folder, no undefined symbol but their own", async (ctx) => {
     if (!existsSync(DEVICE_CC)) ctx.skip(`${DEVICE_CC} is absent (Debian: gcc-riscv64-unknown-elf): the bare-metal build of the device KPU driver NOT checked`);
-    const { program } = lowerK210(stridedGraph(), [[randomTensor([1, 8, 16, 16], 59, 0, 1)]]);
+    const { program } = lowerK210(stridedChainGraph(), [[randomTensor([1, 8, 16, 16], 59, 0, 1)]]);
     const dir = join(work, "bare-metal");
     writeOutputDir(dir, k210Files(program));
     const units = ["kpu_device", "kpu_layout", "kpu_driver", "kpu_sim"];
