@@ -185,8 +185,15 @@ describe("k210: the device KPU driver over the register-level KPU model matches 
     expect(failed.stderr).toContain("model_run failed with status 64");
   });
 
-  it("model.c checks every KPU driver result (none is discarded)", () => {
-    const modelC = k210Files(lowerK210(wideGraph(), [[randomTensor([1, 3, 12, 36], 75, 0, 1)]]).program).get("model.c")!;
+  it("model.c checks every KPU driver result (none is discarded); model.h and the Makefile name the driver choice and the one global KPU", () => {
+    const files = k210Files(lowerK210(wideGraph(), [[randomTensor([1, 3, 12, 36], 75, 0, 1)]]).program);
+    const header = files.get("model.h")!;
+    expect(header).toMatch(/-DEG_KPU_DEVICE, also EG_KPU_ERR_\*/);
+    expect(header).toMatch(/KPU's own registers and SRAM with -DEG_KPU_DEVICE\) are one device, so model_run\s+\*\s+is NOT reentrant/);
+    const makefile = files.get("Makefile")!;
+    expect(makefile).toMatch(/-DEG_KPU_DEVICE builds kpu_device\.c instead/);
+    expect(makefile).toMatch(/the KPU is ONE global device: model_run\n# is not reentrant/);
+    const modelC = files.get("model.c")!;
     const lines = modelC.split("\n");
     const calls = lines.flatMap((l, i) => (/eg_kpu_(chain|conv2d)_(f32|u8)\(/.test(l) ? [i] : []));
     expect(calls.length).toBe(2);
