@@ -32,8 +32,8 @@
  * y = (q - y_zero_point) * y_scale. `subsample` is NULL, or {stride, offset_y, offset_x, out_h,
  * out_w}: y then holds only the KPU outputs at (offset_y + stride*i, offset_x + stride*j), the CPU
  * strided copy that gives stride-2 depthwise convs (run at stride 1 on the KPU). `scratch` holds
- * kpu_sim_scratch_bytes(layer->regs) bytes. Returns 0, or the simulator's status when the registers
- * are invalid.
+ * kpu_sim_scratch_bytes(layer->regs) bytes (the device driver needs none). Returns 0, or the nonzero
+ * status that stopped the layer (see above).
  */
 static inline int eg_kpu_conv2d_f32(const kpu_sim_layer_t *layer, const float *x, float *y, int32_t nhwc,
                                     float x_inv_scale, int32_t x_zero_point, float y_scale, int32_t y_zero_point,
