@@ -24,6 +24,7 @@ import { CHILD_TIMEOUT_MS } from "../../support/timeouts.js";
 import { k210Files, lowerK210, stridedChainGraph } from "../k210-support.js";
 
 const execFileAsync = promisify(execFile);
+const REPO = join(import.meta.dirname, "..", "..", "..");
 const HARNESS = readFileSync(join(import.meta.dirname, "kpu_ram_harness.c"), "utf8");
 const KPU_RAM_BYTES = 2 * 1024 * 1024;
 /** A small poll bound so the timeout case ends quickly; the model's default latency is 3 reads. */
@@ -203,6 +204,23 @@ describe("k210: the device KPU driver over the register-level KPU model matches 
       expect(lines[i + 1]).toMatch(/^\s*if \(eg_status != 0\) return eg_status;$/);
     }
     expect(modelC).not.toMatch(/\(void\)\s*eg_kpu/);
+  });
+});
+
+describe("k210: the KPU drivers' statuses on bad layers", () => {
+  it("outside KPU RAM: 6 from both; 16-bit weights: 66 (EG_KPU_ERR_WEIGHT_BITS) from the device driver only; registers the KPU cannot run: the simulator's 1, the device driver's 64 (timeout)", async () => {
+    const kpu = join(REPO, "runtime-c", "kpu");
+    const main = join(import.meta.dirname, "kpu_device_errors.c");
+    const units = ["kpu_layout", "kpu_sim", "kpu_driver", "kpu_device"].map((u) => join(kpu, `${u}.c`));
+    const flags = [...QUICK_CFLAGS.split(" "), `-I${kpu}`];
+    const sim = join(work, "errors-sim"), device = join(work, "errors-device");
+    await Promise.all([
+      execFileAsync("nice", ["gcc", ...flags, "-o", sim, main, ...units, "-lm"], { timeout: CHILD_TIMEOUT_MS }),
+      execFileAsync("nice", ["gcc", ...flags, "-DEG_KPU_DEVICE", "-DEG_KPU_MMIO_MODEL", "-o", device, main, ...units, join(kpu, "kpu_model.c"), "-lm"], { timeout: CHILD_TIMEOUT_MS }),
+    ]);
+    expect((await execFileAsync(sim, [])).stdout).toBe("outside 6\nbits16 0\nkernel 1\nok 0\n");
+    // The model saw the simulator reject the kernel type, and so never raised calc_done.
+    expect((await execFileAsync(device, [])).stdout).toBe("outside 6\nbits16 66\nkernel 64\nok 0\nmodel last_failure 1\n");
   });
 });
 
