@@ -1,10 +1,19 @@
+/*
+ * The host implementation of kpu_driver.h: the KPU simulated on a static 2 MiB buffer. Built unless
+ * EG_KPU_DEVICE selects the device driver (kpu_device.c); then this unit is empty (the typedef only
+ * keeps the translation unit non-empty, as ISO C requires).
+ */
 #include "kpu_driver.h"
+typedef int eg_kpu_driver_host_unit_t;
+#ifndef EG_KPU_DEVICE
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
 
 /* The KPU's 2 MiB SRAM (section 1.1): device memory, not part of the model's arena. */
 static uint8_t eg_kpu_ram[KPU_SIM_RAM_BYTES];
+
+const uint8_t *eg_kpu_host_ram(void) { return eg_kpu_ram; }
 
 static uint32_t reg_field(uint64_t word, unsigned lsb, unsigned width) {
   return (uint32_t)((word >> lsb) & (((uint64_t)1 << width) - 1u));
@@ -119,17 +128,4 @@ int eg_kpu_chain_u8(const kpu_sim_layer_t *const *layers, uint32_t count, const 
   return 0;
 }
 
-int eg_kpu_conv2d_f32(const kpu_sim_layer_t *layer, const float *x, float *y, int32_t nhwc,
-                      float x_inv_scale, int32_t x_zero_point, float y_scale, int32_t y_zero_point,
-                      const int32_t *subsample, uint8_t *scratch) {
-  const int32_t *subsamples[1];
-  subsamples[0] = subsample;
-  return eg_kpu_chain_f32(&layer, 1u, x, y, nhwc, x_inv_scale, x_zero_point, y_scale, y_zero_point, subsamples, scratch);
-}
-
-int eg_kpu_conv2d_u8(const kpu_sim_layer_t *layer, const uint8_t *x, float *y, int32_t nhwc,
-                     float y_scale, int32_t y_zero_point, const int32_t *subsample, uint8_t *scratch) {
-  const int32_t *subsamples[1];
-  subsamples[0] = subsample;
-  return eg_kpu_chain_u8(&layer, 1u, x, y, nhwc, y_scale, y_zero_point, subsamples, scratch);
-}
+#endif /* EG_KPU_DEVICE */

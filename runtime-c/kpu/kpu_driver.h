@@ -4,8 +4,17 @@
  * The small KPU driver interface the generated K210 code calls (one call per KPU layer). Its host
  * implementation (kpu_driver.c) runs the bit-accurate simulator kpu_sim.c on a 2 MiB buffer that
  * stands for the KPU's own SRAM, so the same model.c runs on a PC or under qemu-riscv64.
- * A device implementation would upload the map, push the 12 register words to the layer FIFO,
- * wait for calc_done and download (K210-KPU.md section 1.7, 4.3 "v4 runtime behaviour").
+ *
+ * Two implementations, chosen at build time:
+ *   - default: kpu_driver.c, the host implementation (simulator).
+ *   - -DEG_KPU_DEVICE: kpu_device.c, the device driver for the K210 itself: it writes the maps into
+ *     KPU RAM through its uncached window, pushes the 12 register words to the layer FIFO, polls
+ *     calc_done a bounded number of times and reads the output back (K210-KPU.md sections 1.2, 1.7,
+ *     4.3 "v4 runtime behaviour"). Its register accesses go through kpu_mmio.h, so on the host the
+ *     same code runs against the register-level model kpu_model.c (-DEG_KPU_MMIO_MODEL).
+ * Either way the KPU and its 2 MiB of RAM are ONE global device: these calls are not reentrant and
+ * must not run concurrently (one inference at a time). Every call returns 0 or a nonzero status
+ * (kpu_sim_status_t, or an EG_KPU_ERR_* code of kpu_device.h), and the caller must not ignore it.
  */
 #include <stdint.h>
 #include "kpu_sim.h"
@@ -15,23 +24,6 @@
 #define EG_KPU_ALIGN(n) __attribute__((aligned(n)))
 #else
 #define EG_KPU_ALIGN(n)
-/*
- * A chain of `count` >= 1 KPU layers, each reading the map the one before wrote: x is quantised
- * (or, for the _u8 form, copied) into the first layer's input map, the layers run one after another
- * inside KPU RAM, and only the last layer's output is dequantised into y. `subsamples` is NULL or
- * holds `count` entries, each NULL or {stride, offset_y, offset_x, out_h, out_w} as above: for a
- * layer before the last, the CPU copies the sampled map inside KPU RAM to the next layer's source
- * line; otherwise the next layer's source line is this layer's destination line. The last entry
- * subsamples the download into y. Nothing between the layers passes through main memory.
- * `scratch` holds the largest kpu_sim_scratch_bytes of the layers. The single-layer calls above
- * are chains of one.
- */
-int eg_kpu_chain_f32(const kpu_sim_layer_t *const *layers, uint32_t count, const float *x, float *y, int32_t nhwc,
-                     float x_inv_scale, int32_t x_zero_point, float y_scale, int32_t y_zero_point,
-                     const int32_t *const *subsamples, uint8_t *scratch);
-int eg_kpu_chain_u8(const kpu_sim_layer_t *const *layers, uint32_t count, const uint8_t *x, float *y, int32_t nhwc,
-                    float y_scale, int32_t y_zero_point, const int32_t *const *subsamples, uint8_t *scratch);
-
 #endif
 
 /*
@@ -40,19 +32,19 @@ int eg_kpu_chain_u8(const kpu_sim_layer_t *const *layers, uint32_t count, const 
  * y = (q - y_zero_point) * y_scale. `subsample` is NULL, or {stride, offset_y, offset_x, out_h,
  * out_w}: y then holds only the KPU outputs at (offset_y + stride*i, offset_x + stride*j), the CPU
  * strided copy that gives stride-2 depthwise convs (run at stride 1 on the KPU). `scratch` holds
- * kpu_sim_scratch_bytes(layer->regs) bytes. Returns 0, or the simulator's status when the registers
- * are invalid.
+ * kpu_sim_scratch_bytes(layer->regs) bytes (the device driver needs none). Returns 0, or the nonzero
+ * status that stopped the layer (see above).
  */
-int eg_kpu_conv2d_f32(const kpu_sim_layer_t *layer, const float *x, float *y, int32_t nhwc,
-                      float x_inv_scale, int32_t x_zero_point, float y_scale, int32_t y_zero_point,
-                      const int32_t *subsample, uint8_t *scratch);
+static inline int eg_kpu_conv2d_f32(const kpu_sim_layer_t *layer, const float *x, float *y, int32_t nhwc,
+                                    float x_inv_scale, int32_t x_zero_point, float y_scale, int32_t y_zero_point,
+                                    const int32_t *subsample, uint8_t *scratch);
 
 /*
  * The same layer on an input that is its uint8 map already (dense planar NCHW, e.g. a camera frame
  * for a `--input-type uint8` model): copied into KPU RAM as is, nothing quantised.
  */
-int eg_kpu_conv2d_u8(const kpu_sim_layer_t *layer, const uint8_t *x, float *y, int32_t nhwc,
-                     float y_scale, int32_t y_zero_point, const int32_t *subsample, uint8_t *scratch);
+static inline int eg_kpu_conv2d_u8(const kpu_sim_layer_t *layer, const uint8_t *x, float *y, int32_t nhwc,
+                                   float y_scale, int32_t y_zero_point, const int32_t *subsample, uint8_t *scratch);
 
 /*
  * A chain of `count` >= 1 KPU layers, each reading the map the one before wrote: x is quantised
@@ -70,5 +62,26 @@ int eg_kpu_chain_f32(const kpu_sim_layer_t *const *layers, uint32_t count, const
                      const int32_t *const *subsamples, uint8_t *scratch);
 int eg_kpu_chain_u8(const kpu_sim_layer_t *const *layers, uint32_t count, const uint8_t *x, float *y, int32_t nhwc,
                     float y_scale, int32_t y_zero_point, const int32_t *const *subsamples, uint8_t *scratch);
+
+/* The single-layer calls are chains of one, whichever implementation is built. */
+static inline int eg_kpu_conv2d_f32(const kpu_sim_layer_t *layer, const float *x, float *y, int32_t nhwc,
+                                    float x_inv_scale, int32_t x_zero_point, float y_scale, int32_t y_zero_point,
+                                    const int32_t *subsample, uint8_t *scratch) {
+  const int32_t *subsamples[1];
+  subsamples[0] = subsample;
+  return eg_kpu_chain_f32(&layer, 1u, x, y, nhwc, x_inv_scale, x_zero_point, y_scale, y_zero_point, subsamples, scratch);
+}
+
+static inline int eg_kpu_conv2d_u8(const kpu_sim_layer_t *layer, const uint8_t *x, float *y, int32_t nhwc,
+                                   float y_scale, int32_t y_zero_point, const int32_t *subsample, uint8_t *scratch) {
+  const int32_t *subsamples[1];
+  subsamples[0] = subsample;
+  return eg_kpu_chain_u8(&layer, 1u, x, y, nhwc, y_scale, y_zero_point, subsamples, scratch);
+}
+
+#if !defined(EG_KPU_DEVICE) || defined(EG_KPU_MMIO_MODEL)
+/* The host's 2 MiB of KPU RAM (the simulator's buffer, or the register model's): for checks on the host. */
+const uint8_t *eg_kpu_host_ram(void);
+#endif
 
 #endif

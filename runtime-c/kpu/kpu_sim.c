@@ -1,4 +1,7 @@
+/* The simulator; not part of a device build (-DEG_KPU_DEVICE) unless the register-level model runs on it. */
 #include "kpu_sim.h"
+typedef int eg_kpu_sim_unit_t;
+#if !defined(EG_KPU_DEVICE) || defined(EG_KPU_MMIO_MODEL)
 
 #include <string.h>
 
@@ -44,45 +47,18 @@ static int64_t round_v01(int64_t p, unsigned s) {
   return floor_shift(q, 1);
 }
 
-typedef struct {
-  uint32_t groups, pitch, lines_per_row;
-} row_layout_t;
-
-static row_layout_t row_layout(uint32_t width) {
-  row_layout_t r;
-  if (width <= 16) { r.groups = 4; r.pitch = 16; r.lines_per_row = 1; }
-  else if (width <= 32) { r.groups = 2; r.pitch = 32; r.lines_per_row = 1; }
-  else { r.groups = 1; r.pitch = 64; r.lines_per_row = (width + 63u) / 64u; }
-  return r;
-}
-
-uint32_t kpu_sim_map_lines(uint32_t width, uint32_t height, uint32_t channels) {
-  row_layout_t r = row_layout(width);
-  uint32_t g = channels < r.groups ? channels : r.groups;
-  return r.lines_per_row * height * ((channels + g - 1u) / g);
-}
-
-static size_t element_address(uint32_t line, uint32_t width, uint32_t height, uint32_t c, uint32_t y) {
-  row_layout_t r = row_layout(width);
-  return (size_t)64u * (line + (c / r.groups) * r.lines_per_row * height + y * r.lines_per_row) + (c % r.groups) * r.pitch;
-}
-
-size_t kpu_sim_row_offset(uint32_t line, uint32_t width, uint32_t height, uint32_t c, uint32_t y) {
-  return element_address(line, width, height, c, y);
-}
-
 void kpu_sim_upload(uint8_t *ram, uint32_t line, uint32_t channels, uint32_t height, uint32_t width, const uint8_t *dense) {
   uint32_t c, y;
   for (c = 0; c < channels; c++)
     for (y = 0; y < height; y++)
-      memcpy(ram + element_address(line, width, height, c, y), dense + ((size_t)c * height + y) * width, width);
+      memcpy(ram + kpu_sim_row_offset(line, width, height, c, y), dense + ((size_t)c * height + y) * width, width);
 }
 
 void kpu_sim_download(const uint8_t *ram, uint32_t line, uint32_t channels, uint32_t height, uint32_t width, uint8_t *dense) {
   uint32_t c, y;
   for (c = 0; c < channels; c++)
     for (y = 0; y < height; y++)
-      memcpy(dense + ((size_t)c * height + y) * width, ram + element_address(line, width, height, c, y), width);
+      memcpy(dense + ((size_t)c * height + y) * width, ram + kpu_sim_row_offset(line, width, height, c, y), width);
 }
 
 /* Geometry decoded from the registers (Appendix A step 1). */
@@ -185,13 +161,13 @@ static kpu_sim_status_t run_once(uint8_t *ram, const kpu_sim_layer_t *layer, con
   int64_t add_term = field_s(regs[10], 0, 40) * (int64_t)group;
   const int64_t acc_limit = (int64_t)1 << 39, bn_limit = (int64_t)1 << 47;
   uint32_t c, y, x, o, ci, ky, kx, i, j;
-  row_layout_t out_layout = row_layout(g->ow);
+  kpu_row_layout_t out_layout = kpu_row_layout(g->ow);
 
   /* Read the whole input first, into a copy padded with pad_value (section 3.1). */
   memset(padded, (int)field_u(regs[4], 24, 8), (size_t)g->ic * ph * pw);
   for (c = 0; c < g->ic; c++)
     for (y = 0; y < g->h; y++)
-      memcpy(padded + ((size_t)c * ph + y + pad) * pw + pad, ram + element_address(src, g->w, g->h, c, y), g->w);
+      memcpy(padded + ((size_t)c * ph + y + pad) * pw + pad, ram + kpu_sim_row_offset(src, g->w, g->h, c, y), g->w);
 
   for (o = 0; o < g->oc; o++) {
     size_t w_base = (size_t)o * group * kk;
@@ -257,3 +233,5 @@ kpu_sim_status_t kpu_sim_run(uint8_t *ram, const kpu_sim_layer_t *layer, uint32_
   }
   return KPU_SIM_OK;
 }
+
+#endif

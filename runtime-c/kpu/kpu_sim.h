@@ -12,6 +12,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include "kpu_layout.h" /* kpu_sim_map_lines, kpu_sim_row_offset (section 1.3) */
 
 #define KPU_SIM_RAM_BYTES (2u * 1024u * 1024u)
 #define KPU_SIM_RAM_LINES 32768u
@@ -40,13 +41,9 @@ typedef struct {
   int weight_bits;         /* 8 or 16 */
 } kpu_sim_layer_t;
 
-/* Lines a C x H x W map occupies in KPU RAM (section 1.3). */
-uint32_t kpu_sim_map_lines(uint32_t width, uint32_t height, uint32_t channels);
 /* Dense NCHW uint8 <-> KPU RAM layout at base line `line` (padding bytes untouched). */
 void kpu_sim_upload(uint8_t *ram, uint32_t line, uint32_t channels, uint32_t height, uint32_t width, const uint8_t *dense);
 void kpu_sim_download(const uint8_t *ram, uint32_t line, uint32_t channels, uint32_t height, uint32_t width, uint8_t *dense);
-/* Byte offset in KPU RAM of row y of channel c of a map at base line `line`; the row's `width` bytes follow. */
-size_t kpu_sim_row_offset(uint32_t line, uint32_t width, uint32_t height, uint32_t c, uint32_t y);
 
 /* Scratch bytes kpu_sim_run needs for these registers. */
 size_t kpu_sim_scratch_bytes(const uint64_t *regs);

@@ -18,7 +18,7 @@ import { buildGraph, runGraph, type Graph, type Tensor } from "../../src/index.j
 import { buildAndRunAsync, SANITIZE_CFLAGS } from "../support/c-run.js";
 import { randomTensor } from "../support/graphs.js";
 import { OPS } from "../support/toolchain.js";
-import { k210Files, lowerK210 } from "./k210-support.js";
+import { k210Files, lowerK210, stridedChainGraph } from "./k210-support.js";
 
 /** x → 3×3 conv (Relu) → 1×1 conv (Relu) → 3×3 conv; with `fanOut`, a Relu also reads the 1×1 conv's output. */
 function graphOf(fanOut: boolean): Graph {
@@ -91,22 +91,7 @@ describe("k210: KPU layers chained in KPU RAM (C program)", () => {
 
   it("stride-2 layers run at stride 1 chain too: the CPU copies the sampled map inside KPU RAM; bit-exact with the layers one by one", async () => {
     // depthwise 3×3 s2 (pads 1: samples (2i, 2j)) → 1×1 → depthwise 3×3 s2 TF-SAME (pads (0, 1): samples (2i+1, 2j+1)).
-    const graph = buildGraph({
-      name: "strided",
-      opset: 17,
-      inputs: [{ name: "x", dtype: "float32", dims: [1, 8, 16, 16] }],
-      outputs: ["y3"],
-      constants: new Map([
-        ["w1", randomTensor([8, 1, 3, 3], 51, -0.5, 0.5)],
-        ["w2", randomTensor([8, 8, 1, 1], 52, -0.5, 0.5)],
-        ["w3", randomTensor([8, 1, 3, 3], 53, -0.5, 0.5)],
-      ]),
-      nodes: [
-        { name: "dw1", op: KPU_CONV2D_CANDIDATE, inputs: ["x", "w1"], outputs: ["y1"], attrs: { pads: [1, 1, 1, 1], strides: [2, 2], group: 8, activation: "Relu" } },
-        { name: "pw", op: KPU_CONV2D_CANDIDATE, inputs: ["y1", "w2"], outputs: ["y2"], attrs: { activation: "Relu" } },
-        { name: "dw2", op: KPU_CONV2D_CANDIDATE, inputs: ["y2", "w3"], outputs: ["y3"], attrs: { pads: [0, 0, 1, 1], strides: [2, 2], group: 8 } },
-      ],
-    });
+    const graph = stridedChainGraph();
     const x = [randomTensor([1, 8, 16, 16], 54, -0.1, 1.1)];
     const chained = lowerK210(graph, [55, 56].map((seed) => [randomTensor([1, 8, 16, 16], seed, 0, 1)])).program;
     expect(chained.nodes.map((n) => n.op)).toEqual([KPU_CONV2D_CHAIN]);

@@ -308,7 +308,7 @@ describe("KPU simulator: TypeScript vs C (bit-identical)", () => {
     work = mkdtempSync(join(tmpdir(), "egret-kpu-"));
     binary = join(work, "kpu_sim_batch");
     const dir = join(REPO, "runtime-c", "kpu");
-    execFileSync("gcc", [...SANITIZE_CFLAGS.split(" "), join(dir, "kpu_sim.c"), join(dir, "kpu_sim_batch.c"), "-o", binary], { stdio: ["ignore", "pipe", "pipe"] });
+    execFileSync("gcc", [...SANITIZE_CFLAGS.split(" "), join(dir, "kpu_layout.c"), join(dir, "kpu_sim.c"), join(dir, "kpu_sim_batch.c"), "-o", binary], { stdio: ["ignore", "pipe", "pipe"] });
   });
   afterAll(() => { if (work) rmSync(work, { recursive: true, force: true }); });
 

@@ -5,10 +5,12 @@
  * toolchain, so what a test sees here is what `compile(graph, { target: "k210" })` does.
  */
 import { K210_EMIT_OPTIONS, k210Target } from "../../backends/k210/target.js";
-import { optimizeModel, type Graph, type Tensor } from "../../src/index.js";
+import { buildGraph, optimizeModel, type Graph, type Tensor } from "../../src/index.js";
 import { emitModel } from "../../src/emit/emit-model.js";
 import { Diagnostics, type Diagnostic } from "../../src/pipeline/diagnostics.js";
 import type { TargetOptionValues } from "../../src/pipeline/target.js";
+import { KPU_CONV2D_CANDIDATE } from "../../backends/k210/ops/kpu-conv2d-candidate.js";
+import { randomTensor } from "../support/graphs.js";
 import { OPS } from "../support/toolchain.js";
 
 /** The float program extraction chooses for the k210 (KpuConv2DCandidate where the KPU wins). */
@@ -29,4 +31,27 @@ export function lowerK210(program: Graph, calibration?: readonly (readonly Tenso
 /** The k210 target's text output files of a lowered program (model_run returns the KPU status). */
 export function k210Files(program: Graph): Map<string, string> {
   return k210Target.files(emitModel(program, { ops: OPS, ...K210_EMIT_OPTIONS }), program, { ops: OPS, diagnostics: new Diagnostics(), targetOptions: {} });
+}
+
+/**
+ * x [1, 8, 16, 16] → depthwise 3×3 s2 (pads 1: samples (2i, 2j)) → 1×1 → depthwise 3×3 s2 TF-SAME
+ * (pads (0, 1): samples (2i+1, 2j+1)): one KPU chain whose maps are subsampled in KPU RAM and on download.
+ */
+export function stridedChainGraph(): Graph {
+  return buildGraph({
+    name: "strided",
+    opset: 17,
+    inputs: [{ name: "x", dtype: "float32", dims: [1, 8, 16, 16] }],
+    outputs: ["y3"],
+    constants: new Map([
+      ["w1", randomTensor([8, 1, 3, 3], 51, -0.5, 0.5)],
+      ["w2", randomTensor([8, 8, 1, 1], 52, -0.5, 0.5)],
+      ["w3", randomTensor([8, 1, 3, 3], 53, -0.5, 0.5)],
+    ]),
+    nodes: [
+      { name: "dw1", op: KPU_CONV2D_CANDIDATE, inputs: ["x", "w1"], outputs: ["y1"], attrs: { pads: [1, 1, 1, 1], strides: [2, 2], group: 8, activation: "Relu" } },
+      { name: "pw", op: KPU_CONV2D_CANDIDATE, inputs: ["y1", "w2"], outputs: ["y2"], attrs: { activation: "Relu" } },
+      { name: "dw2", op: KPU_CONV2D_CANDIDATE, inputs: ["y2", "w3"], outputs: ["y3"], attrs: { pads: [0, 0, 1, 1], strides: [2, 2], group: 8 } },
+    ],
+  });
 }
