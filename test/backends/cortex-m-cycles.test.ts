@@ -7,8 +7,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { anomalyDetectionAutoencoder, int8Input } from "../../bench/constructed-models.js";
 import { estimateCycles } from "../../backends/cortex-m/cycles/estimate.js";
 import { cycleWindows, parseCycleLog } from "../../backends/cortex-m/cycles/marks.js";
-import { cyclesPlugin } from "../../backends/cortex-m/cycles/plugin-build.js";
 import { harnessDir, HARNESS_DIR } from "../../backends/cortex-m/files.js";
+import { cyclesPlugin, CYCLES_PLUGIN_DIR } from "../../backends/cortex-m/cycles/plugin-build.js";
 import { findVariant } from "../../backends/cortex-m/variants.js";
 import { egret } from "../../src/index.js";
 import { PACKAGE_ROOT } from "../../src/paths.js";
@@ -70,22 +70,49 @@ describe("egret-cycles QEMU plugin", () => {
     const graph = anomalyDetectionAutoencoder();
     const dir = join(work, "ad");
     const inputs = [int8Input(graph, 7)];
-    const m = egret.measure(graph, "cortex-m4", { kernels: "optimised", inputs, dir, inferences: 2, perOp: true, sourceName: graph.name });
+    const m = egret.measure(graph, "cortex-m4", { kernels: "optimised", inputs, dir, inferences: 2, perOp: true, sourceName: graph.name, cycleEstimate: { waitStates: 0 } });
     const variant = findVariant("cortex-m4")!;
-    const est = estimateCycles(harnessDir(dir), "runner.elf", variant, inputs, 2, graph.outputs.length, { waitStates: 0 });
-    // Runs with and without the plugin read the counter at a different phase of its 40-instruction tick.
-    expect(Math.abs(est.icountInstructionsPerInference - m.instructionsPerInference)).toBeLessThanOrEqual(40);
-    expect(Math.abs(est.instructionsPerInference - est.icountInstructionsPerInference)).toBeLessThanOrEqual(40);
-    expect(est.cyclesPerInference).toBeGreaterThan(est.instructionsPerInference);
+    const est = m.estimatedCycles!;
+    expect(Math.abs(est.instructionsPerInference - m.instructionsPerInference)).toBeLessThanOrEqual(40);
+    expect(est.perInference).toBeGreaterThan(est.instructionsPerInference);
+    expect(est.perOp).toHaveLength(m.perOp!.length);
     const prof = estimateCycles(harnessDir(dir), "runner-profile.elf", variant, inputs, 2, graph.outputs.length, { waitStates: 0 });
-    expect(prof.opCycles).toHaveLength(m.perOp!.length);
+    expect(prof.opCycles).toEqual(est.perOp);
     prof.opInstructions!.forEach((insns, k) => {
       expect(Math.abs(insns - prof.icountOpInstructions![k]!), `op ${k}`).toBeLessThanOrEqual(40);
       expect(prof.opCycles![k]!).toBeGreaterThanOrEqual(insns);
     });
     const slow = estimateCycles(harnessDir(dir), "runner.elf", variant, inputs, 2, graph.outputs.length, { waitStates: 5 });
-    expect(slow.cyclesPerInference, "weights in flash: wait states add cycles").toBeGreaterThan(est.cyclesPerInference);
+    expect(Math.abs(slow.icountInstructionsPerInference - slow.instructionsPerInference)).toBeLessThanOrEqual(40);
     expect(slow.instructionsPerInference).toBe(est.instructionsPerInference);
+    expect(slow.cyclesPerInference, "weights in flash: wait states add cycles").toBeGreaterThan(est.perInference);
+  });
+
+  it("decodes the timing classes of the Cortex-M4 table (gcc-assembled encodings)", async () => {
+    // [encoding as arm-none-eabi-as writes it, cycles, branch?]
+    const table: [string, string, number, boolean][] = [
+      ["smlal r0, r1, r2, r3", "fbc2:0103", 1, false], ["smull r0, r1, r2, r3", "fb82:0103", 1, false], ["umull r0, r1, r2, r3", "fba2:0103", 1, false],
+      ["smlad r0, r1, r2, r3", "fb21:3002", 1, false], ["mla r0, r1, r2, r3", "fb01:3002", 1, false], ["sxtab16 r0, r1, r2", "fa21:f082", 1, false],
+      ["sdiv r0, r1, r2", "fb91:f0f2", 12, false], ["ldmia r0!, {r1-r3}", "c80e", 4, false], ["ldmia.w r0!, {r1-r5}", "e8b0:003e", 6, false],
+      ["pop {r4, r5, pc}", "bd30", 4, true], ["push {r4-r6, lr}", "b570", 5, false], ["ldrd r0, r1, [r2]", "e9d2:0100", 3, false],
+      ["strd r0, r1, [r2, #8]", "e9c2:0102", 3, false], ["ldr.w r0, [r1, r2, lsl #2]", "f851:0022", 2, false], ["str r0, [r1, r2]", "5088", 2, false],
+      ["str.w r0, [r1, #4]", "f8c1:0004", 1, false], ["ldrsb.w r0, [r1, #1]", "f991:0001", 2, false], ["tbb [r0, r1]", "e8d0:f001", 2, true],
+      ["bx lr", "4770", 1, true], ["vmla.f32 s0, s1, s2", "ee00:0a81", 3, false], ["vfma.f32 s0, s1, s2", "eea0:0a81", 3, false],
+      ["vadd.f32 s0, s1, s2", "ee30:0a81", 1, false], ["vdiv.f32 s0, s1, s2", "ee80:0a81", 14, false], ["vsqrt.f32 s0, s1", "eeb1:0ae0", 14, false],
+      ["vldr s0, [r0, #4]", "ed90:0a01", 2, false], ["vldmia r0!, {s0-s3}", "ecb0:0a04", 5, false], ["vmov r0, s0", "ee10:0a10", 1, false],
+      ["ldr r0, [pc, #4]", "4801", 2, false], ["ldrex r0, [r1]", "e851:0f00", 2, false], ["bl", "f7ff:fffe", 1, true], ["b.w", "f7ff:bffe", 1, true],
+      ["beq.w", "f43f:affe", 1, true], ["cbz r0", "b110", 1, true], ["ldr.w pc, [sp], #4", "f85d:fb04", 2, true], ["adds r0, #1", "3001", 1, false],
+    ];
+    const exe = join(work, "decode");
+    await run("gcc", ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", `-I${CYCLES_PLUGIN_DIR}`, "-o", exe, join(FIXTURES, "decode-main.c"), join(CYCLES_PLUGIN_DIR, "m4-timing.c")], { timeout: CHILD_TIMEOUT_MS });
+    const decoded = (await run(exe, table.map((row) => row[1]), { timeout: CHILD_TIMEOUT_MS })).stdout.trim().split("\n").map((l) => l.split(" ").map(Number));
+    table.forEach(([name, , cycles, branch], i) => {
+      expect(decoded[i]![0], name).toBe(cycles);
+      expect((decoded[i]![1]! & 1) === 1, `${name} branch`).toBe(branch);
+    });
+    // Pipelining: a load after an independent load takes 1; after a load of its base register, or after a store, 2.
+    const seq = (await run(exe, ["680d", "684e", "6801", "680a", "608d", "680d"], { timeout: CHILD_TIMEOUT_MS })).stdout.trim().split("\n").map((l) => Number(l.split(" ")[2]));
+    expect(seq).toEqual([2, 1, 1, 2, 1, 2]);
   });
 
   it("splits the marks into inference and per-op windows", () => {
