@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -12,6 +12,9 @@ import { cyclesPlugin, CYCLES_PLUGIN_DIR } from "../../backends/cortex-m/cycles/
 import { findVariant } from "../../backends/cortex-m/variants.js";
 import { egret } from "../../src/index.js";
 import { PACKAGE_ROOT } from "../../src/paths.js";
+import { randomTensor } from "../support/graphs.js";
+import { encodeOnnxModel } from "../support/onnx-builder.js";
+import { runProcess } from "../support/processes.js";
 import { CHILD_TIMEOUT_MS } from "../support/timeouts.js";
 
 /**
@@ -113,6 +116,18 @@ describe("egret-cycles QEMU plugin", () => {
     // Pipelining: a load after an independent load takes 1; after a load of its base register, or after a store, 2.
     const seq = (await run(exe, ["680d", "684e", "6801", "680a", "608d", "680d"], { timeout: CHILD_TIMEOUT_MS })).stdout.trim().split("\n").map((l) => Number(l.split(" ")[2]));
     expect(seq).toEqual([2, 1, 1, 2, 1, 2]);
+  });
+
+  it("egret bench refuses --wait-states without --cycles, and a wait-state count that is not a whole number", async () => {
+    const model = join(work, "add.onnx");
+    writeFileSync(model, encodeOnnxModel({ inputs: [{ name: "x", dims: [1, 4] }], outputs: ["y"], initializers: { b: randomTensor([4], 3) }, nodes: [{ op: "Add", inputs: ["x", "b"], outputs: ["y"], name: "add" }] }));
+    const egretCli = join(PACKAGE_ROOT, "bin", "egret.js");
+    const alone = await runProcess([egretCli, "bench", model, "--target", "cortex-m4", "--wait-states", "5", "--quiet"]);
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toContain("option --wait-states: applies to the cycle estimate: add --cycles");
+    const bad = await runProcess([egretCli, "bench", model, "--target", "cortex-m4", "--cycles", "--wait-states", "1.5", "--quiet"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`option --wait-states: "1.5" must be a whole number >= 0`);
   });
 
   it("splits the marks into inference and per-op windows", () => {
