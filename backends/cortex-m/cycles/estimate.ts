@@ -34,7 +34,7 @@ const FLASH_END = 0x400000;
 export function estimateCycles(dir: string, elf: string, variant: CortexMVariant, inputs: readonly Uint8Array[], inferences: number, outputCount: number, options: CycleOptions): CycleEstimate {
   const refill = options.refill ?? 2;
   if (!Number.isInteger(options.waitStates) || options.waitStates < 0) fail("bad-option", "option --wait-states", `"${options.waitStates}" must be a whole number >= 0`);
-  if (!Number.isInteger(refill) || refill < 1 || refill > 3) fail("bad-option", "option --refill", `"${refill}" must be 1, 2 or 3 (the Cortex-M4 pipeline refill)`);
+  if (!Number.isInteger(refill) || refill < 1 || refill > 3) fail("bad-option", "cycle estimate option refill", `"${refill}" must be 1, 2 or 3 (the Cortex-M4 pipeline refill)`);
   const log = join(dir, "cycles.txt");
   rmSync(log, { force: true });
   // Relative to `dir` (QEMU's working directory), like the runner's own paths: no commas or spaces.

@@ -121,7 +121,10 @@ static int number_option(const char *arg, const char *key, uint64_t *value) {
 
 EG_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc, char **argv) {
   int i;
-  (void)info;
+  if (info->target_name == NULL || strcmp(info->target_name, "arm") != 0) {
+    fprintf(stderr, "egret-cycles: times Thumb instructions of qemu-system-arm, not %s\n", info->target_name == NULL ? "?" : info->target_name);
+    return -1;
+  }
   for (i = 0; i < argc; i++) {
     const char *arg = argv[i];
     int r = number_option(arg, "refill", &refill);
