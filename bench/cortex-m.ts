@@ -6,7 +6,9 @@
  * and the measured per-op instructions over all kernel calls of all models. Then the networks of
  * bench/constructed-models.ts (shapes of MCU models not in ../shared), checked bit for bit against
  * the TypeScript evaluator, and MACs per instruction of every layer of >= 32K MACs (optimised).
- * `-- --constructed` measures the constructed networks only. Asserts nothing.
+ * `-- --constructed` measures the constructed networks only. On cortex-m4 it also prints the
+ * egret-cycles plugin's estimated cycles per inference (`-- --wait-states N`, default 0) next to
+ * X-CUBE-AI's cycles (bench/cortex-m-cycles.ts). Asserts nothing.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +17,7 @@ import { formatPerOpTable, opComparisons, spearman, type OpComparison } from "..
 import { egret, Tensor, type Graph } from "../src/index.js";
 import { PACKAGE_ROOT } from "../src/paths.js";
 import type { Measurement, MeasureRequest } from "../src/pipeline/target.js";
+import { benchCycles, cycleCells, formatOpCycles, waitStatesFromArgs } from "./cortex-m-cycles.js";
 import { largeLayers, largeLayerTable, type LayerEfficiency } from "./cortex-m-layers.js";
 import { anomalyDetectionAutoencoder, depthwiseStride1, depthwiseStride2, int8Input, streamingWakeWord } from "./constructed-models.js";
 import { svdfKeywordStack } from "./constructed-svdf.js";
@@ -22,10 +25,13 @@ import { svdfKeywordStack } from "./constructed-svdf.js";
 type KernelSet = MeasureRequest["kernels"];
 
 const SHARED = join(PACKAGE_ROOT, "..", "shared");
-/** Anchors from issue 6: TFLite Micro on Cortex-M4 under QEMU, instructions per inference, and its arena. */
+/**
+ * Anchors from issue 6: TFLite Micro on Cortex-M4 under QEMU, instructions per inference, and its
+ * arena; `xcubeCycles`: X-CUBE-AI's cycles per inference on Cortex-M4 (issue 15's MLPerf Tiny anchors).
+ */
 const MODELS = [
-  { golden: "kws_ref_model", path: "mlperf-tiny/kws/kws_ref_model.tflite", tflmRef: 42_199_960, tflmCmsis: 7_578_587, tflmArena: 22_772 },
-  { golden: "pretrainedResnet_quant", path: "mlperf-tiny/ic/pretrainedResnet_quant.tflite", tflmRef: 105_550_011, tflmCmsis: 29_784_338, tflmArena: 54_340 },
+  { golden: "kws_ref_model", path: "mlperf-tiny/kws/kws_ref_model.tflite", tflmRef: 42_199_960, tflmCmsis: 7_578_587, tflmArena: 22_772, xcubeCycles: 5_180_000 },
+  { golden: "pretrainedResnet_quant", path: "mlperf-tiny/ic/pretrainedResnet_quant.tflite", tflmRef: 105_550_011, tflmCmsis: 29_784_338, tflmArena: 54_340, xcubeCycles: 19_800_000 },
   { golden: "person_detect", path: "tflm-models/person_detect.tflite", tflmRef: 95_138_459, tflmCmsis: 22_573_814, tflmArena: 82_292 },
   // SVDF with int16 state (issue 15's table: TFLM + CMSIS-NN figures; no reference-kernel count).
   { golden: "keyword_scrambled", path: "tflm-models/keyword_scrambled.tflite", tflmCmsis: 136_054, tflmArena: 13_332, stateful: true },
@@ -48,6 +54,7 @@ interface BenchCase {
   readonly tflmRef?: number;
   readonly tflmCmsis?: number;
   readonly tflmArena?: number;
+  readonly xcubeCycles?: number;
   /**
    * The model keeps state across runs (SVDF): the golden outputs are a fresh first run's, so pair 0
    * is also run once for them, and its timed run of INFERENCES + 1 inferences is checked against
@@ -59,6 +66,8 @@ interface BenchCase {
 const TARGET = targetFromArgs(process.argv);
 /** N + 1 inferences per run: one inference = (T(N+1) - T(1)) / N, ±40/N instructions. */
 const INFERENCES = 3;
+/** Flash wait states of the cycle estimate (0: the MPS2's SSRAM; the NUCLEO-L4R5ZI at 120 MHz needs 5). */
+const WAIT_STATES = waitStatesFromArgs(process.argv);
 
 function targetFromArgs(argv: readonly string[]): string {
   const at = argv.indexOf("--target");
@@ -76,10 +85,10 @@ function main(): void {
   }
   const perOp = process.argv.includes("--per-op");
   const sets: KernelSet[] = ["generic", "optimised"];
-  console.log(`target ${TARGET} (QEMU); TFLM anchors are Cortex-M4 figures`);
+  console.log(`target ${TARGET} (QEMU); TFLM anchors are Cortex-M4 figures; cycle estimate (cortex-m4): egret-cycles plugin, ${WAIT_STATES} flash wait states, refill P = 2`);
   const started = Date.now();
   const all: Record<KernelSet, OpComparison[]> = { generic: [], optimised: [] };
-  const header = ["model", "kernels", "instructions", "vs TFLM ref", "vs TFLM+CMSIS", "MACs/insn", "flash B", "weights B", "RAM B", "arena B", "stack B", "state B", "TFLM arena", "bit-exact"];
+  const header = ["model", "kernels", "instructions", "vs TFLM ref", "vs TFLM+CMSIS", "MACs/insn", "flash B", "weights B", "RAM B", "arena B", "stack B", "state B", "TFLM arena", "bit-exact", "est. cycles", "cyc/insn", "plugin-icount", "vs X-CUBE-AI"];
   const rows: string[][] = [];
   const layers: LayerEfficiency[] = [];
   for (const model of benchCases()) {
@@ -108,12 +117,14 @@ function main(): void {
         all[kernels].push(...ops);
         if (kernels === "optimised") layers.push(...largeLayers(model.name, m.program, m.perOp ?? []));
         if (perOp) console.log(`\n${model.name}, ${kernels} kernels:\n${formatPerOpTable(ops)}`);
+        const cycles = benchCycles(TARGET, dir, model.graph, first!.input, INFERENCES + 1, WAIT_STATES, perOp);
+        if (perOp && cycles?.profile !== undefined) console.log(`egret-cycles per kernel call (${WAIT_STATES} wait states):\n${formatOpCycles((m.perOp ?? []).map((r) => `${r.node.op} ${r.node.name}`), cycles.profile)}`);
         const insns = m.instructionsPerInference;
         const vs = (anchor: number | undefined) => (anchor === undefined ? "-" : `${(insns / anchor).toFixed(3)}x`);
         rows.push([
           model.name, kernels, Math.round(insns).toString(), vs(model.tflmRef), vs(model.tflmCmsis),
           (macs / insns).toFixed(3), String(m.size.flash.total), String(m.size.flash.weights), String(m.size.ram.total),
-          String(m.size.ram.arena), String(m.size.ram.stack), String(m.size.ram.state), model.tflmArena === undefined ? "-" : String(model.tflmArena), `${exact}/${model.pairs.length}`,
+          String(m.size.ram.arena), String(m.size.ram.stack), String(m.size.ram.state), model.tflmArena === undefined ? "-" : String(model.tflmArena), `${exact}/${model.pairs.length}`, ...cycleCells(cycles?.run, model.xcubeCycles),
         ]);
       } finally {
         rmSync(dir, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import type { OpRegistry } from "../../src/ir/registry.js";
 import { writeOutputDir } from "../../src/output.js";
 import type { CompileForMeasurement, Measurement, MeasureRequest, OpMeasurement, TargetMeasurement } from "../../src/pipeline/target.js";
 import { isAliasNode } from "../../src/schedule/storage.js";
+import { measuredCycles } from "./cycles/measured.js";
 import { harnessDir } from "./files.js";
 import { profiledRows } from "./per-op.js";
 import { buildFirmware, runFirmware } from "./qemu.js";
@@ -50,7 +51,11 @@ function measureOnTarget(variant: CortexMVariant, graph: Graph, request: Measure
     size: sizeReport(harness, "runner.elf", compiled.arenaBytes),
     program,
   };
-  if (!request.perOp) return measured;
+  const withCycles = () => {
+    const cycles = measuredCycles(variant, harness, request, graph.outputs.length);
+    return cycles === undefined ? {} : { estimatedCycles: cycles };
+  };
+  if (!request.perOp) return { ...measured, ...withCycles() };
   progress(3, "building the profiling firmware");
   buildFirmware(harness, "runner-profile.elf");
   progress(4, "profiling under QEMU");
@@ -59,7 +64,7 @@ function measureOnTarget(variant: CortexMVariant, graph: Graph, request: Measure
   const counts = profiled.opInstructions ?? [];
   if (counts.length !== rows.length) fail("internal", `profile of ${request.sourceName}`, `recorded ${counts.length} profile rows, the program has ${rows.length}`);
   const perOp: OpMeasurement[] = rows.map((row, i) => ({ ...row, instructions: counts[i]! }));
-  return { ...measured, perOp };
+  return { ...measured, perOp, ...withCycles() };
 }
 
 /** The nodes that emit code, in run order: the k of EGRET_PROFILE_BEGIN(k) (see emit-model). */

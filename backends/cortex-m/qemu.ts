@@ -40,9 +40,10 @@ export function buildFirmware(dir: string, target: "runner.elf" | "runner-profil
 
 /**
  * Runs `dir/elf` under qemu-system-arm with -icount shift=0 on the variant's board, the inputs
- * copied into `dir/run/`, and returns outputs and instruction counts.
+ * copied into `dir/run/`, and returns outputs and instruction counts. `extraArgs` go to QEMU as
+ * they are (the cycle estimate's `-plugin`).
  */
-export function runFirmware(dir: string, elf: string, variant: CortexMVariant, inputs: readonly Uint8Array[], inferences: number, outputCount: number): TargetRun {
+export function runFirmware(dir: string, elf: string, variant: CortexMVariant, inputs: readonly Uint8Array[], inferences: number, outputCount: number, extraArgs: readonly string[] = []): TargetRun {
   requireTool("qemu-system-arm", "qemu-system-arm");
   if (!Number.isInteger(inferences) || inferences < 1) fail("bad-option", "option --inferences", `"${inferences}" must be a whole number >= 1`);
   const runDir = join(dir, "run");
@@ -56,7 +57,7 @@ export function runFirmware(dir: string, elf: string, variant: CortexMVariant, i
   const args = ["runner", "-n", String(inferences), ...names, "run/out"].map((a) => `,arg=${a}`).join("");
   const result = spawnSync(
     "qemu-system-arm",
-    ["-M", variant.machine, "-nographic", "-monitor", "none", "-serial", "none", "-icount", "shift=0", "-semihosting-config", `enable=on,target=native${args}`, "-kernel", elf],
+    ["-M", variant.machine, "-nographic", "-monitor", "none", "-serial", "none", "-icount", "shift=0", "-semihosting-config", `enable=on,target=native${args}`, ...extraArgs, "-kernel", elf],
     { cwd: dir, encoding: "utf8", timeout: QEMU_TIMEOUT_MS },
   );
   const log = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim();

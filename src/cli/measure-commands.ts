@@ -99,12 +99,25 @@ export function registerMeasureCommands(program: Command): void {
       .option("--input <file.npy>", "input tensors (default: deterministic pseudo-random data)", collect, [] as string[])
       .option("--per-op", "profile each kernel call and print it next to the cost model's prediction (a patch chain: a row per layer)")
       .option("--sram-budget <bytes>", "largest arena: measure the cheapest program whose arena fits (as compile --sram-budget)")
+      .option("--cycles", "also estimate cycles per inference (and per op with --per-op) from the executed instructions, where the target has a timing model")
+      .option("--wait-states <n>", "flash wait states of the cycle estimate (default 0)")
       .option("--json", "print machine-readable JSON")
       .option("--quiet", "no progress line on the terminal"),
   ).action((modelFile: string, opts: BenchOptions) => benchAction(modelFile, opts));
 }
 
-type BenchOptions = LoadOptions & { target: string; input: string[]; perOp?: boolean; sramBudget?: string; json?: boolean; quiet?: boolean };
+type BenchOptions = LoadOptions & { target: string; input: string[]; perOp?: boolean; sramBudget?: string; cycles?: boolean; waitStates?: string; json?: boolean; quiet?: boolean };
+
+/** `--cycles [--wait-states N]` as the measure request's field. */
+function cycleRequest(opts: BenchOptions): Pick<MeasureRequest, "cycleEstimate"> {
+  if (opts.cycles !== true) {
+    if (opts.waitStates !== undefined) fail("bad-option", "option --wait-states", "applies to the cycle estimate: add --cycles");
+    return {};
+  }
+  const waitStates = Number(opts.waitStates ?? "0");
+  if (!Number.isInteger(waitStates) || waitStates < 0) fail("bad-option", "option --wait-states", `"${opts.waitStates}" must be a whole number >= 0`);
+  return { cycleEstimate: { waitStates } };
+}
 
 function benchAction(modelFile: string, opts: BenchOptions): void {
   const progress = progressLine(opts);
@@ -112,7 +125,7 @@ function benchAction(modelFile: string, opts: BenchOptions): void {
   const graph = loadModel(modelFile, opts);
   const inputs = opts.input.length === 0 ? pseudoRandomInputs(graph) : readModelInputs(graph, opts.input);
   const macs = egret.describeGraph(graph).macs;
-  const budget = opts.sramBudget === undefined ? {} : { sramBudget: parseBytes(opts.sramBudget) };
+  const budget = { ...(opts.sramBudget === undefined ? {} : { sramBudget: parseBytes(opts.sramBudget) }), ...cycleRequest(opts) };
   const results: Array<{ kernels: MeasureRequest["kernels"]; m: Measurement }> = sets.map((kernels) => ({
     kernels,
     m: inBuildDir(undefined, (dir) => egret.measure(graph, opts.target, { kernels, inputs, inferences: 2, dir, sourceName: modelFile, perOp: opts.perOp === true, ...budget, ...(progress === undefined ? {} : { onProgress: progress }) })),
@@ -124,6 +137,7 @@ function benchAction(modelFile: string, opts: BenchOptions): void {
     macsPerInstruction: macs / m.instructionsPerInference,
     size: m.size,
     ...(m.perOp === undefined ? {} : { perOp: opComparisons(m.perOp) }),
+    ...(m.estimatedCycles === undefined ? {} : { estimatedCycles: m.estimatedCycles }),
   }));
   const first = results[0]!.m;
   if (opts.json) {
@@ -133,7 +147,14 @@ function benchAction(modelFile: string, opts: BenchOptions): void {
   console.log(`${modelFile} on ${opts.target} (${first.environment}), ${macs} MACs${sets.includes("optimised") ? "" : "; no target rules: generic kernels only"}`);
   for (const r of rows) {
     console.log(`${r.kernels.padEnd(9)} ${Math.round(r.instructions)} instructions/inference, ${r.macsPerInstruction.toFixed(3)} MACs/instruction, flash ${r.size.flash.total} B (weights ${r.size.flash.weights}), RAM ${r.size.ram.total} B (arena ${r.size.ram.arena} + stack ${r.size.ram.stack} + state ${r.size.ram.state} + other statics ${r.size.ram.otherStatic})`);
+    if (r.estimatedCycles !== undefined) console.log(formatCycles(r.estimatedCycles));
     if (r.perOp !== undefined) console.log(formatPerOpTable(r.perOp));
   }
   if (rows.length === 2) console.log(`generic / optimised = ${(rows[0]!.instructions / rows[1]!.instructions).toFixed(2)}x`);
+  if (opts.cycles === true && rows.every((r) => r.estimatedCycles === undefined)) console.log(`no cycle estimate: ${opts.target} has no timing model`);
+}
+
+function formatCycles(c: NonNullable<Measurement["estimatedCycles"]>): string {
+  const perOp = c.perOp === undefined ? "" : `\n          estimated cycles per kernel call: ${c.perOp.map((v) => Math.round(v)).join(" ")}`;
+  return `          ~${Math.round(c.perInference)} cycles/inference estimated (${c.waitStates} flash wait states; ${c.model}; its instruction count ${Math.round(c.instructionsPerInference)})${perOp}`;
 }

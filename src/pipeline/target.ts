@@ -168,6 +168,21 @@ export interface MeasureRequest {
   readonly sramBudget?: number;
   /** Progress: compiling, building and each run. */
   readonly onProgress?: ProgressListener;
+  /** Also estimate cycles from the executed instructions, where the target has a timing model (`bench --cycles`). */
+  readonly cycleEstimate?: { readonly waitStates: number };
+}
+
+/** A cycle estimate from the instruction stream and the target's timing table. */
+export interface EstimatedCycles {
+  readonly perInference: number;
+  /** The estimate's own instruction count for the same window (a cross-check of instructionsPerInference). */
+  readonly instructionsPerInference: number;
+  /** Flash wait states the estimate assumed. */
+  readonly waitStates: number;
+  /** What was applied, for reports, e.g. the core's timing table. */
+  readonly model: string;
+  /** Per kernel call, with `perOp`: estimated cycles, averaged over the inferences. */
+  readonly perOp?: readonly number[];
 }
 
 export interface Measurement {
@@ -185,6 +200,8 @@ export interface Measurement {
   readonly program: Graph;
   /** Per kernel call (with `perOp`): measured instructions and the cost model's predicted cycles. */
   readonly perOp?: readonly OpMeasurement[];
+  /** With `cycleEstimate`, on a target with a timing model. */
+  readonly estimatedCycles?: EstimatedCycles;
 }
 
 /** Bytes of a built image. */
