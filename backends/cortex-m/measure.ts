@@ -4,10 +4,10 @@ import type { OpRegistry } from "../../src/ir/registry.js";
 import { writeOutputDir } from "../../src/output.js";
 import type { CompileForMeasurement, Measurement, MeasureRequest, OpMeasurement, TargetMeasurement } from "../../src/pipeline/target.js";
 import { isAliasNode } from "../../src/schedule/storage.js";
-import { measuredCycles } from "./cycles/measured.js";
+import { estimatedCycles, runMeasured, type MeasuredRun } from "./cycles/measured.js";
 import { harnessDir } from "./files.js";
 import { profiledRows } from "./per-op.js";
-import { buildFirmware, runFirmware } from "./qemu.js";
+import { buildFirmware } from "./qemu.js";
 import { sizeReport } from "./size-report.js";
 import type { CortexMVariant } from "./variants.js";
 
@@ -40,7 +40,8 @@ function measureOnTarget(variant: CortexMVariant, graph: Graph, request: Measure
   progress(1, "building firmware");
   buildFirmware(harness, "runner.elf");
   progress(2, "running under QEMU");
-  const run = runFirmware(harness, "runner.elf", variant, request.inputs, request.inferences, graph.outputs.length);
+  const main = runMeasured(variant, harness, "runner.elf", request, graph.outputs.length);
+  const run = main.run;
   const measured = {
     machine: variant.machine,
     environment: `QEMU ${variant.machine}`,
@@ -51,20 +52,21 @@ function measureOnTarget(variant: CortexMVariant, graph: Graph, request: Measure
     size: sizeReport(harness, "runner.elf", compiled.arenaBytes),
     program,
   };
-  const withCycles = () => {
-    const cycles = measuredCycles(variant, harness, request, graph.outputs.length);
+  const withCycles = (profiled?: MeasuredRun) => {
+    const cycles = estimatedCycles(main, profiled);
     return cycles === undefined ? {} : { estimatedCycles: cycles };
   };
   if (!request.perOp) return { ...measured, ...withCycles() };
   progress(3, "building the profiling firmware");
   buildFirmware(harness, "runner-profile.elf");
   progress(4, "profiling under QEMU");
-  const profiled = runFirmware(harness, "runner-profile.elf", variant, request.inputs, request.inferences, graph.outputs.length);
+  const profiledRun = runMeasured(variant, harness, "runner-profile.elf", request, graph.outputs.length);
+  const profiled = profiledRun.run;
   const rows = profiledRows(program, kernelNodes(program, compiled.ops), variant.costModel, compiled.ops);
   const counts = profiled.opInstructions ?? [];
   if (counts.length !== rows.length) fail("internal", `profile of ${request.sourceName}`, `recorded ${counts.length} profile rows, the program has ${rows.length}`);
   const perOp: OpMeasurement[] = rows.map((row, i) => ({ ...row, instructions: counts[i]! }));
-  return { ...measured, perOp, ...withCycles() };
+  return { ...measured, perOp, ...withCycles(profiledRun) };
 }
 
 /** The nodes that emit code, in run order: the k of EGRET_PROFILE_BEGIN(k) (see emit-model). */

@@ -82,11 +82,11 @@ describe("egret-cycles QEMU plugin", () => {
     const prof = estimateCycles(harnessDir(dir), "runner-profile.elf", variant, inputs, 2, graph.outputs.length, { waitStates: 0 });
     expect(prof.opCycles).toEqual(est.perOp);
     prof.opInstructions!.forEach((insns, k) => {
-      expect(Math.abs(insns - prof.icountOpInstructions![k]!), `op ${k}`).toBeLessThanOrEqual(40);
+      expect(Math.abs(insns - prof.run.opInstructions![k]!), `op ${k}`).toBeLessThanOrEqual(40);
       expect(prof.opCycles![k]!).toBeGreaterThanOrEqual(insns);
     });
     const slow = estimateCycles(harnessDir(dir), "runner.elf", variant, inputs, 2, graph.outputs.length, { waitStates: 5 });
-    expect(Math.abs(slow.icountInstructionsPerInference - slow.instructionsPerInference)).toBeLessThanOrEqual(40);
+    expect(Math.abs(slow.run.instructionsPerInference - slow.instructionsPerInference)).toBeLessThanOrEqual(40);
     expect(slow.instructionsPerInference).toBe(est.instructionsPerInference);
     expect(slow.cyclesPerInference, "weights in flash: wait states add cycles").toBeGreaterThan(est.perInference);
   });

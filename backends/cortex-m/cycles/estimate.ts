@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fail } from "../../../src/errors.js";
-import { runFirmware } from "../qemu.js";
+import { runFirmware, type TargetRun } from "../qemu.js";
 import type { CortexMVariant } from "../variants.js";
 import { cycleWindows, parseCycleLog, type CycleWindows } from "./marks.js";
 import { cyclesPlugin } from "./plugin-build.js";
@@ -14,13 +14,15 @@ export interface CycleOptions {
   readonly refill?: number;
 }
 
-/** Plugin figures next to the -icount instruction count of the same QEMU run. */
+/** Plugin figures next to the QEMU run they come from. */
 export interface CycleEstimate extends CycleWindows {
-  /** The counter's -icount figure for the same window (±40/(N-1)): the cross-check of the plugin's count. */
-  readonly icountInstructionsPerInference: number;
-  readonly icountOpInstructions?: number[];
   readonly waitStates: number;
   readonly refill: number;
+  /**
+   * The QEMU run itself: outputs and the counter's -icount figures for the same windows (±40/(N-1)),
+   * the cross-check of the plugin's count. A measurement needs no second run.
+   */
+  readonly run: TargetRun;
 }
 
 /** The MPS2 image's flash region (mps2.ld: code and constants in the 4 MB at 0). */
@@ -44,9 +46,8 @@ export function estimateCycles(dir: string, elf: string, variant: CortexMVariant
   const windows = cycleWindows(parseCycleLog(readFileSync(log, "utf8"), subject), inferences, subject);
   return {
     ...windows,
-    icountInstructionsPerInference: run.instructionsPerInference,
-    ...(run.opInstructions === undefined ? {} : { icountOpInstructions: run.opInstructions }),
     waitStates: options.waitStates,
     refill,
+    run,
   };
 }

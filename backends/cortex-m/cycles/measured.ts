@@ -1,21 +1,35 @@
 import type { EstimatedCycles, MeasureRequest } from "../../../src/pipeline/target.js";
+import { runFirmware, type TargetRun } from "../qemu.js";
 import type { CortexMVariant } from "../variants.js";
-import { estimateCycles } from "./estimate.js";
+import { estimateCycles, type CycleEstimate } from "./estimate.js";
 
 /** What the estimate applies (docs/cortex-m.md, "Estimating cycles"). */
 const TIMING_MODEL = "Cortex-M4 TRM timing table (egret-cycles QEMU plugin, refill P = 2)";
 
+/** One QEMU run of a built firmware, with the estimate's figures when the request asks for them. */
+export interface MeasuredRun {
+  readonly run: TargetRun;
+  /** The plugin's figures of the same run, when the request asks for them. */
+  readonly estimate?: CycleEstimate;
+}
+
 /**
- * The measurement's cycle estimate: the egret-cycles plugin over the firmware just built in
- * `harness` (runner.elf; runner-profile.elf too with `perOp`). Only the cortex-m4 variant has a
- * timing model; the others return undefined (the M7 is dual-issue, the M0+ build runs on an M3 board).
+ * Runs `harness/elf` under QEMU once. With `request.cycleEstimate` on the cortex-m4 variant (the
+ * only one with a timing model: the M7 is dual-issue, the M0+ build runs on an M3 board), the run
+ * carries the egret-cycles plugin, so the instruction counts and the estimate come from the same run.
  */
-export function measuredCycles(variant: CortexMVariant, harness: string, request: MeasureRequest, outputCount: number): EstimatedCycles | undefined {
-  if (request.cycleEstimate === undefined || variant.name !== "cortex-m4") return undefined;
-  const options = { waitStates: request.cycleEstimate.waitStates };
-  const run = estimateCycles(harness, "runner.elf", variant, request.inputs, request.inferences, outputCount, options);
-  const estimate = { perInference: run.cyclesPerInference, instructionsPerInference: run.instructionsPerInference, waitStates: run.waitStates, model: TIMING_MODEL };
-  if (!request.perOp) return estimate;
-  const profiled = estimateCycles(harness, "runner-profile.elf", variant, request.inputs, request.inferences, outputCount, options);
-  return { ...estimate, perOp: profiled.opCycles ?? [] };
+export function runMeasured(variant: CortexMVariant, harness: string, elf: "runner.elf" | "runner-profile.elf", request: MeasureRequest, outputCount: number): MeasuredRun {
+  if (request.cycleEstimate === undefined || variant.name !== "cortex-m4") {
+    return { run: runFirmware(harness, elf, variant, request.inputs, request.inferences, outputCount) };
+  }
+  const estimate = estimateCycles(harness, elf, variant, request.inputs, request.inferences, outputCount, { waitStates: request.cycleEstimate.waitStates });
+  return { run: estimate.run, estimate };
+}
+
+/** The measurement's `estimatedCycles`: the main run's figures, per kernel call from the profile run. */
+export function estimatedCycles(main: MeasuredRun, profiled: MeasuredRun | undefined): EstimatedCycles | undefined {
+  const est = main.estimate;
+  if (est === undefined) return undefined;
+  const perOp = profiled?.estimate?.opCycles;
+  return { perInference: est.cyclesPerInference, instructionsPerInference: est.instructionsPerInference, waitStates: est.waitStates, model: TIMING_MODEL, ...(perOp === undefined ? {} : { perOp }) };
 }
