@@ -15,6 +15,7 @@ import { kpuConvVerdict } from "../../../backends/k210/legality.js";
 import { buildGraph, compile, runGraph, type Graph, type Tensor } from "../../../src/index.js";
 import { buildAndRunAsync, SANITIZE_CFLAGS } from "../../support/c-run.js";
 import { randomTensor } from "../../support/graphs.js";
+import { worstAndRange } from "../k210-support.js";
 
 /** x[1,4,13,11] → 3×3 conv d=2 (Relu) → depthwise 3×3 d=3: sizes that are no multiples of d (13/2, 11/3 …). */
 function oddDepthwiseNetwork(): Graph {
@@ -30,17 +31,6 @@ function oddDepthwiseNetwork(): Graph {
       { name: "dw3", op: "Conv", inputs: ["y1", "w2"], outputs: ["y2"], attrs: { pads: [3, 3, 3, 3], dilations: [3, 3], group: 6 } },
     ],
   });
-}
-
-/** Largest |a − b| and the range of b. */
-function compare(a: ArrayLike<number>, b: ArrayLike<number>): { worst: number; range: number } {
-  let worst = 0, lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < b.length; i++) {
-    worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-    lo = Math.min(lo, b[i]!);
-    hi = Math.max(hi, b[i]!);
-  }
-  return { worst, range: hi - lo };
 }
 
 const hex = (t: Tensor) => Buffer.from(t.bytes()).toString("hex");
@@ -69,11 +59,11 @@ async function expectOnKpu(graph: Graph, phaseLayers: number): Promise<void> {
   // The C program is the lowered program bit for bit (the simulator is integer, the copies exact).
   expect(hex(fromC)).toBe(hex(lowered));
   // The kmodel: the same KPU bytes; dequantisation by 1/scale (nncase's convention) rounds differently.
-  const kmodelVsC = compare(fromKmodel, fromC.toNumbers());
+  const kmodelVsC = worstAndRange(fromKmodel, fromC.toNumbers());
   expect(kmodelVsC.worst).toBeLessThanOrEqual(1e-5 * kmodelVsC.range);
   // Both against the float program: the quantisation bound of k210-kmodel.test.ts (8 % of the range).
   for (const got of [fromC.toNumbers(), fromKmodel]) {
-    const { worst, range } = compare(got, float);
+    const { worst, range } = worstAndRange(got, float);
     expect(range).toBeGreaterThan(0);
     expect(worst).toBeLessThanOrEqual(0.08 * range);
   }
