@@ -15,6 +15,7 @@
  */
 import type { Node, ValueInfo } from "../../src/ir/graph.js";
 import { numel } from "../../src/ir/shape.js";
+import { dilatedCost } from "./kpu-dilation.js";
 import { kpuConvVerdict, type KpuConvGeometry } from "./legality.js";
 import { KPU_CONV2D_CANDIDATE } from "./ops/kpu-conv2d-candidate.js";
 import type { Coefficients } from "../../costmodels/coefficients.js";
@@ -75,7 +76,9 @@ export const k210Kpu: CostModel = {
     // (never built by the guarded rule) is priced as the CPU conv the lowering turns it back into.
     if (node.op === KPU_CONV2D_CANDIDATE) {
       const v = kpuConvVerdict({ ...node, op: "Conv" }, inputs[0], inputs[1], outputs[0]);
-      return v.ok ? kpuCost(v.geometry) : cpu.nodeCost({ ...node, op: "Conv" }, inputs, outputs, ops);
+      if (!v.ok) return cpu.nodeCost({ ...node, op: "Conv" }, inputs, outputs, ops);
+      const g = v.geometry;
+      return g.dilation === undefined ? kpuCost(g) : dilatedCost(kpuCost(g), g.dilation, g.inChannels, g.outChannels);
     }
     if (node.op === "KpuConv2D" && inputs[0] !== undefined && outputs[0] !== undefined) return kpuCost(loweredGeometry(node, inputs[0], outputs[0]));
     return cpu.nodeCost(node, inputs, outputs, ops);

@@ -11,6 +11,7 @@ import { attrInts, attrString, hasAttr } from "../../src/ir/attrs.js";
 import type { Node, ValueInfo } from "../../src/ir/graph.js";
 import { readFusedActivation } from "../../src/ir/ops/fused-activation.js";
 import { fieldRange, KPU_LAYER_FIELDS, KpuPoolType, type KpuLayerArgument, type KpuLayerField } from "./kpu-layer.js";
+import { dilatedPhases, type KpuDilation } from "./kpu-dilation.js";
 import { channelSwitchLines, KPU_RAM_BYTES, mapBytes, rowLayout } from "./kpu-ram.js";
 
 /** §1.4: channel counts are 10-bit "minus one" fields and nncase enforces C ≤ 1024. */
@@ -43,6 +44,8 @@ export interface KpuConvGeometry {
   readonly poolType: number;
   /** A stride-2 conv the KPU runs at stride 1, subsampled on the CPU afterwards (nncase §5.3 step 6). */
   readonly subsample?: KpuSubsample;
+  /** A dilated conv run as d² phase layers of this geometry (space-to-batch, kpu-dilation.ts). */
+  readonly dilation?: KpuDilation;
 }
 
 /**
@@ -167,7 +170,14 @@ export function kpuConvVerdict(node: Node, x: ValueInfo | undefined, w: ValueInf
   // §1.4 Kernel: square 1×1 or 3×3 only.
   if (kh !== kw || (kh !== 1 && kh !== 3)) return no(`kernel ${kh}×${kw}: the KPU has 1×1 and 3×3 kernels only (§1.4)`);
   const kernel = kh as 1 | 3;
-  if (attrInts(node, "dilations", [1, 1]).some((d) => d !== 1)) return no("dilation: the KPU has none (§1.4)");
+  // §1.4: no dilation on the KPU; a dilated 3×3 conv runs as d² undilated phase layers (§5.3 item 2).
+  const phases = dilatedPhases(node, x, w, y);
+  if (typeof phases === "string") return no(phases);
+  if (phases !== undefined) {
+    const v = kpuConvVerdict(phases.phaseConv, phases.phaseInput, w, phases.phaseOutput);
+    const d = phases.dilation.factor;
+    return v.ok ? { ok: true, geometry: { ...v.geometry, dilation: phases.dilation } } : no(`dilation ${d}, as ${d * d} phase layers of ${phases.phaseInput.shape[3]}×${phases.phaseInput.shape[2]}: ${v.reason}`);
+  }
   const group = attrInts(node, "group", [1])[0] ?? 1;
   const depthwise = group !== 1;
   if (depthwise && !(group === c && oc === c)) return no(`grouped conv (group ${group}, ${c}→${oc} channels): only group 1 or depthwise with IC = OC (§1.4)`);

@@ -10,11 +10,12 @@
  * RAM (nncase's fold_kpu_upload, §5.3 step 10) is a later step of the target's lowering
  * (kpu-chain.ts), which re-places the maps of the layers it chains.
  */
-import type { Graph, Node } from "../../src/ir/graph.js";
+import type { Graph, Node, ValueInfo } from "../../src/ir/graph.js";
 import type { OpRegistry } from "../../src/ir/registry.js";
 import { readFusedActivation } from "../../src/ir/ops/fused-activation.js";
 import { Tensor } from "../../src/ir/tensor.js";
 import { calibrateRanges } from "./calibrate.js";
+import { expandDilatedConv } from "./kpu-dilation.js";
 import { mapLines } from "./kpu-ram.js";
 import { activationPieces, quantizeKpuConv, type QParams, type Range } from "./kpu-quantize.js";
 import { kpuConvVerdict, type KpuConvGeometry } from "./legality.js";
@@ -50,7 +51,8 @@ export function lowerForK210(program: Graph, samples: readonly (readonly Tensor[
   const ranges = anyCandidate ? calibrateRanges(program, samples, ops) : new Map<string, Range>();
   const fallbacks: CpuFallback[] = [];
   const kpuLayers: string[] = [];
-  const nodes: Node[] = program.nodes.map((node) => {
+  const expanded = new Map<string, ValueInfo>();
+  const nodes: Node[] = program.nodes.flatMap((node): Node | Node[] => {
     if (node.op === "Conv") {
       fallbacks.push({ node: node.name, reason: cpuConvReason(node, program) });
       return node;
@@ -76,13 +78,24 @@ export function lowerForK210(program: Graph, samples: readonly (readonly Tensor[
     }
     const inRange = ranges.get(xName!) ?? fullRange;
     const outRange = ranges.get(node.outputs[0]!) ?? fullRange;
+    const g = verdict.geometry;
+    const inputQ = options.inputQuant?.get(xName!);
+    if (g.dilation !== undefined) {
+      // d² phase layers with the dilated conv's quantisation, between CPU copies (kpu-dilation.ts).
+      const phases = expandDilatedConv(node, g.dilation, g.inChannels, g.outChannels, (name, input, output) => {
+        kpuLayers.push(name);
+        return kpuNode({ ...node, name, inputs: [input], outputs: [output] }, g, weights, bias, inRange, outRange, inputQ);
+      });
+      for (const [name, info] of phases.values) expanded.set(name, info);
+      return phases.nodes;
+    }
     kpuLayers.push(node.name);
-    return kpuNode(node, verdict.geometry, weights, bias, inRange, outRange, options.inputQuant?.get(xName!));
+    return kpuNode(node, g, weights, bias, inRange, outRange, inputQ);
   });
   const used = new Set(nodes.flatMap((n) => n.inputs));
   for (const o of program.outputs) used.add(o.name);
   const constants = new Map([...program.constants].filter(([name]) => used.has(name)));
-  const values = new Map([...program.values].filter(([name]) => !program.constants.has(name) || constants.has(name)));
+  const values = new Map([...[...program.values].filter(([name]) => !program.constants.has(name) || constants.has(name)), ...expanded]);
   return { program: { ...program, nodes, constants, values }, kpuLayers, fallbacks };
 }
 

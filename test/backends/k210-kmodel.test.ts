@@ -12,7 +12,7 @@ import { writeKmodel } from "../../backends/k210/kmodel/writer.js";
 import { packLayerArgument } from "../../backends/k210/kpu-layer.js";
 import { lowerForK210 } from "../../backends/k210/lower.js";
 import { KPU_CONV2D_CANDIDATE } from "../../backends/k210/ops/kpu-conv2d-candidate.js";
-import { extractForK210, lowerK210 } from "./k210-support.js";
+import { extractForK210, lowerK210, worstAndRange } from "./k210-support.js";
 import { kpuLayerOf } from "../../backends/k210/ops/kpu-conv2d.js";
 import { kmodelFiles } from "../../backends/k210/target.js";
 import { Diagnostics } from "../../src/pipeline/diagnostics.js";
@@ -40,15 +40,7 @@ function runFloat(model: KmodelV4, inputs: readonly Tensor[]): Float32Array[] {
 }
 
 /** Largest |a - b| and the range of b. */
-function compare(a: ArrayLike<number>, b: ArrayLike<number>): { worst: number; range: number } {
-  let worst = 0, lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < b.length; i++) {
-    worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-    lo = Math.min(lo, b[i]!);
-    hi = Math.max(hi, b[i]!);
-  }
-  return { worst, range: hi - lo };
-}
+const compare = worstAndRange;
 
 /** Every KPU layer of the file: parameter blocks on 256-byte file offsets, content as compiled. */
 function expectKpuLayersAsCompiled(model: KmodelV4, program: Graph): void {

@@ -55,3 +55,14 @@ export function stridedChainGraph(): Graph {
     ],
   });
 }
+
+/** Largest |a − b| and the range of b: the k210 tests bound quantisation error by a share of the range. */
+export function worstAndRange(a: ArrayLike<number>, b: ArrayLike<number>): { worst: number; range: number } {
+  let worst = 0, lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < b.length; i++) {
+    worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+    lo = Math.min(lo, b[i]!);
+    hi = Math.max(hi, b[i]!);
+  }
+  return { worst, range: hi - lo };
+}

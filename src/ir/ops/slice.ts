@@ -7,7 +7,7 @@ import { Tensor } from "../tensor.js";
 import { copyIntoContiguous, emitCopy, runCopy, type StridedCopy } from "./strided-copy.js";
 
 /** Where one axis's slice starts, its step, and how many elements it keeps. */
-interface AxisRange {
+export interface AxisRange {
   readonly start: number;
   readonly step: number;
   readonly count: number;
@@ -28,7 +28,7 @@ function axisRange(dim: number, start: number, end: number, step: number): AxisR
 }
 
 /** Per-axis ranges of every input axis (untouched axes keep everything). */
-function sliceRanges(node: Node, shape: readonly number[]): AxisRange[] {
+export function sliceRanges(node: Node, shape: readonly number[]): AxisRange[] {
   const rank = shape.length;
   const starts = attrInts(node, "starts");
   const ends = attrInts(node, "ends");
