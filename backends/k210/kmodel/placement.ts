@@ -9,9 +9,26 @@
  *     short-lived one whose gap nothing can reuse. ulffd_landmark's main memory: by first use a
  *     38,400 B uint8 map under the first concat's inputs pushes the concat output to 499,200 B;
  *     by size the pool is 460,800 B, the sum of the three buffers live at that concat (its peak).
- * Both are deterministic (ties broken by buffer id).
+ * Both are deterministic (ties broken by buffer id). A buffer that is a view (a byte range of
+ * another buffer, in-place-concat.ts) is not placed itself: its uses count as its parent's, and its
+ * offset is the parent's plus its own.
  */
 import type { Buffer, KmodelPlan } from "./plan-types.js";
+
+/** A buffer stored inside another one, `offset` bytes from its start. */
+export interface BufferView {
+  readonly parent: Buffer;
+  readonly offset: number;
+}
+
+export type BufferViews = ReadonlyMap<number, BufferView>;
+
+/** The buffer that holds `b`'s bytes (itself when it is no view) and where in it. */
+function rootOf(b: Buffer, views: BufferViews): BufferView {
+  let at = { parent: b, offset: 0 };
+  for (let v = views.get(b.id); v !== undefined; v = views.get(v.parent.id)) at = { parent: v.parent, offset: at.offset + v.offset };
+  return at;
+}
 
 export interface Placement {
   readonly offsets: Map<number, number>;
@@ -24,11 +41,12 @@ interface Lifetime {
   readonly to: number;
 }
 
-/** The pool's buffers with the node range each is live over. */
-function lifetimes(plan: KmodelPlan, pool: Buffer["pool"]): Lifetime[] {
+/** The pool's buffers (views: their roots) with the node range each is live over. */
+function lifetimes(plan: KmodelPlan, pool: Buffer["pool"], views: BufferViews): Lifetime[] {
   const first = new Map<number, number>();
   const last = new Map<number, number>();
-  const touch = (b: Buffer, at: number) => {
+  const touch = (view: Buffer, at: number) => {
+    const b = rootOf(view, views).parent;
     if (b.pool !== pool) return;
     if (!first.has(b.id)) first.set(b.id, at);
     last.set(b.id, Math.max(last.get(b.id) ?? at, at));
@@ -59,11 +77,17 @@ function placeInOrder(order: readonly Lifetime[], align: number): Placement {
 }
 
 /** The smaller of the first-use and largest-first placements of `pool`'s buffers. */
-export function placeBuffers(plan: KmodelPlan, pool: "main" | "kpu", align: number): Placement {
-  const all = lifetimes(plan, pool);
+export function placeBuffers(plan: KmodelPlan, pool: "main" | "kpu", align: number, views: BufferViews = new Map()): Placement {
+  const all = lifetimes(plan, pool, views);
   const byFirstUse = [...all].sort((a, b) => a.from - b.from || b.buffer.size - a.buffer.size || a.buffer.id - b.buffer.id);
   const bySize = [...all].sort((a, b) => b.buffer.size - a.buffer.size || a.from - b.from || a.buffer.id - b.buffer.id);
   const firstUse = placeInOrder(byFirstUse, align);
   const largestFirst = placeInOrder(bySize, align);
-  return largestFirst.size < firstUse.size ? largestFirst : firstUse;
+  const best = largestFirst.size < firstUse.size ? largestFirst : firstUse;
+  for (const b of plan.buffers) {
+    const root = rootOf(b, views);
+    const start = best.offsets.get(root.parent.id);
+    if (root.parent !== b && start !== undefined) best.offsets.set(b.id, start + root.offset);
+  }
+  return best;
 }

@@ -12,6 +12,7 @@ import { ByteWriter, type MemoryRangeRecord } from "./bytes.js";
 import { KPU_LINE_BYTES, KPU_RAM_BYTES } from "../kpu-ram.js";
 import { KmodelUnsupported, planKmodel, type Buffer } from "./plan.js";
 import { placeBuffers } from "./placement.js";
+import { concatsInPlace } from "./in-place-concat.js";
 import { V4_OPCODES } from "./opcodes.js";
 import { expandKpuChains } from "../kpu-chain.js";
 
@@ -55,7 +56,11 @@ export function writeKmodel(compiled: Graph): WrittenKmodel {
     kpu = placeBuffers(plan, "kpu", KPU_LINE_BYTES);
   }
   if (kpu.size > KPU_RAM_BYTES) fail("bad-option", "kmodel v4 writer", `the KPU maps need ${kpu.size} bytes of KPU RAM, more than the ${KPU_RAM_BYTES} (2 MiB) there is`);
-  const { offsets, size: mainMem } = placeBuffers(plan, "main", 8);
+  let main = placeBuffers(plan, "main", 8);
+  const inPlace = concatsInPlace(plan);
+  const mainInPlace = inPlace === undefined ? undefined : placeBuffers(inPlace.plan, "main", 8, inPlace.views);
+  if (inPlace !== undefined && mainInPlace !== undefined && mainInPlace.size < main.size) [plan, main] = [inPlace.plan, mainInPlace];
+  const { offsets, size: mainMem } = main;
   const range = (b: Buffer): MemoryRangeRecord => ({
     memoryType: b.pool,
     datatype: b.datatype,
