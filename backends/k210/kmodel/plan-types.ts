@@ -24,6 +24,8 @@ export interface PlannedNode {
   readonly writes: readonly Buffer[];
   /** Writes the body; `w.offset` is its absolute file offset. */
   readonly body: (w: ByteWriter, range: RangeOf) => void;
+  /** A concat whose output is its inputs' bytes one after another (outer size 1): in-place-concat.ts. */
+  readonly appendsReads?: boolean;
 }
 
 export interface KmodelPlan {

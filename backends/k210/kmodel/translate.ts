@@ -325,7 +325,7 @@ function translateConcat(p: Planner, node: Node): void {
   const outer = prod(shape.slice(0, axis));
   const y = p.buffer("float32", prod(outShape));
   p.add({
-    opcode: V4_OPCODES.concat, from: where, reads: inputs, writes: [y],
+    opcode: V4_OPCODES.concat, from: where, reads: inputs, writes: [y], appendsReads: outer === 1,
     body: (w, r) => {
       w.memoryRange(r(y)).u32(inner).u32(outer).u32(inputs.length);
       for (const b of inputs) w.memoryRange(r(b));

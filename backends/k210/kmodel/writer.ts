@@ -1,6 +1,6 @@
 /**
  * kmodel v4 writer (K210-KPU.md §4.3) for a k210-lowered program: plans the nodes
- * (kmodel-plan.ts), places every main-memory buffer by lifetime (first fit, 8-byte aligned, a
+ * (kmodel-plan.ts), places every main-memory buffer by lifetime (placement.ts: 8-byte aligned, a
  * buffer never shares bytes with one live at the same node), and serialises
  *   header (40) | inputs × memory_range | inputs × i32[4] | outputs × memory_range | constants |
  *   nodes × {opcode, body_size} | bodies, each padded to end at an absolute multiple of 8.
@@ -10,7 +10,9 @@ import { fail } from "../../../src/errors.js";
 import type { Graph } from "../../../src/ir/graph.js";
 import { ByteWriter, type MemoryRangeRecord } from "./bytes.js";
 import { KPU_LINE_BYTES, KPU_RAM_BYTES } from "../kpu-ram.js";
-import { KmodelUnsupported, planKmodel, type Buffer, type KmodelPlan } from "./plan.js";
+import { KmodelUnsupported, planKmodel, type Buffer } from "./plan.js";
+import { placeBuffers } from "./placement.js";
+import { concatsInPlace } from "./in-place-concat.js";
 import { V4_OPCODES } from "./opcodes.js";
 import { expandKpuChains } from "../kpu-chain.js";
 
@@ -31,41 +33,6 @@ export interface KmodelSummary {
 export interface WrittenKmodel {
   readonly bytes: Uint8Array;
   readonly summary: KmodelSummary;
-}
-
-/**
- * Offsets of the buffers of one pool (main: 8-byte aligned; KPU RAM: 64-byte lines): a buffer
- * lives from the node that first touches it to the last, and takes the lowest free gap (first fit).
- */
-function placeBuffers(plan: KmodelPlan, pool: "main" | "kpu", align: number): { offsets: Map<number, number>; size: number } {
-  const first = new Map<number, number>();
-  const last = new Map<number, number>();
-  const touch = (b: Buffer, at: number) => {
-    if (b.pool !== pool) return;
-    if (!first.has(b.id)) first.set(b.id, at);
-    last.set(b.id, Math.max(last.get(b.id) ?? at, at));
-  };
-  for (const input of plan.inputs) touch(input.buffer, -1);
-  plan.nodes.forEach((n, i) => [...n.reads, ...n.writes].forEach((b) => touch(b, i)));
-  for (const out of plan.outputs) touch(out, plan.nodes.length);
-  const live = plan.buffers.filter((b) => first.has(b.id)).sort((a, b) => first.get(a.id)! - first.get(b.id)! || b.size - a.size || a.id - b.id);
-  const placed: { start: number; end: number; from: number; to: number }[] = [];
-  const offsets = new Map<number, number>();
-  let size = 0;
-  for (const b of live) {
-    const from = first.get(b.id)!;
-    const to = last.get(b.id)!;
-    const clashing = placed.filter((p) => p.from <= to && from <= p.to).sort((x, y) => x.start - y.start);
-    let start = 0;
-    for (const c of clashing) {
-      if (start + b.size <= c.start) break;
-      start = Math.max(start, Math.ceil(c.end / align) * align);
-    }
-    placed.push({ start, end: start + b.size, from, to });
-    offsets.set(b.id, start);
-    size = Math.max(size, start + b.size);
-  }
-  return { offsets, size: Math.ceil(size / align) * align };
 }
 
 /** The kmodel bytes of `program`; fails ("unsupported-op") naming an op v4 cannot express. */
@@ -89,7 +56,11 @@ export function writeKmodel(compiled: Graph): WrittenKmodel {
     kpu = placeBuffers(plan, "kpu", KPU_LINE_BYTES);
   }
   if (kpu.size > KPU_RAM_BYTES) fail("bad-option", "kmodel v4 writer", `the KPU maps need ${kpu.size} bytes of KPU RAM, more than the ${KPU_RAM_BYTES} (2 MiB) there is`);
-  const { offsets, size: mainMem } = placeBuffers(plan, "main", 8);
+  let main = placeBuffers(plan, "main", 8);
+  const inPlace = concatsInPlace(plan);
+  const mainInPlace = inPlace === undefined ? undefined : placeBuffers(inPlace.plan, "main", 8, inPlace.views);
+  if (inPlace !== undefined && mainInPlace !== undefined && mainInPlace.size < main.size) [plan, main] = [inPlace.plan, mainInPlace];
+  const { offsets, size: mainMem } = main;
   const range = (b: Buffer): MemoryRangeRecord => ({
     memoryType: b.pool,
     datatype: b.datatype,
