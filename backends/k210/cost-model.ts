@@ -17,6 +17,8 @@ import type { Node, ValueInfo } from "../../src/ir/graph.js";
 import { numel } from "../../src/ir/shape.js";
 import { kpuConvVerdict, type KpuConvGeometry } from "./legality.js";
 import { KPU_CONV2D_CANDIDATE } from "./ops/kpu-conv2d-candidate.js";
+import { kpuFcVerdict } from "./fc-legality.js";
+import { KPU_FC_CANDIDATE } from "./ops/kpu-fc-candidate.js";
 import type { Coefficients } from "../../costmodels/coefficients.js";
 import { tableCostModel } from "../../costmodels/table-model.js";
 import type { CostModel, CostVector } from "../../costmodels/types.js";
@@ -76,6 +78,12 @@ export const k210Kpu: CostModel = {
     if (node.op === KPU_CONV2D_CANDIDATE) {
       const v = kpuConvVerdict({ ...node, op: "Conv" }, inputs[0], inputs[1], outputs[0]);
       return v.ok ? kpuCost(v.geometry) : cpu.nodeCost({ ...node, op: "Conv" }, inputs, outputs, ops);
+    }
+    // An FC candidate is its 1×1 layer on the 4×4 padded map (fc-legality.ts); the boundary cost of
+    // that map (16 elements per feature in and out) covers the CPU's pad, quantise, upload and crop.
+    if (node.op === KPU_FC_CANDIDATE) {
+      const v = kpuFcVerdict({ op: "Gemm", attrs: node.attrs }, inputs[0], inputs[1], outputs[0]);
+      return v.ok ? kpuCost(v.fc.geometry) : cpu.nodeCost({ ...node, op: "Gemm" }, inputs, outputs, ops);
     }
     if (node.op === "KpuConv2D" && inputs[0] !== undefined && outputs[0] !== undefined) return kpuCost(loweredGeometry(node, inputs[0], outputs[0]));
     return cpu.nodeCost(node, inputs, outputs, ops);

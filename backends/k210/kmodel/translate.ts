@@ -16,6 +16,7 @@ import { KmodelUnsupported, prod, shape4, NHWC_TO_NCHW, type Buffer } from "./pl
 import type { Planner } from "./plan.js";
 import { V4_OPCODES } from "./opcodes.js";
 import { CPU_TRANSLATORS } from "./translate-cpu.js";
+import { translateSlice } from "./translate-slice.js";
 import { frameKpuInput, translateDequantize, translateUint8Transpose } from "./frame.js";
 import { pointwiseTakingSubsample } from "./motion.js";
 import { poolTakenByLayer } from "./pool-fusion.js";
@@ -405,6 +406,7 @@ export const TRANSLATORS: Readonly<Record<string, (p: Planner, node: Node, chain
   Transpose: translateTranspose,
   Softmax: translateSoftmax,
   Pad: translatePad,
+  Slice: translateSlice,
   ...CPU_TRANSLATORS,
   DequantizeLinear: translateDequantize,
 };
