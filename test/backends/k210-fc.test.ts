@@ -10,7 +10,8 @@ import { kpuFcVerdict } from "../../backends/k210/fc-legality.js";
 import { parseKmodel, type KmodelV4 } from "../../backends/k210/kmodel/index.js";
 import { runKmodelV4 } from "../../backends/k210/kmodel/run-v4.js";
 import { KPU_FC_CANDIDATE } from "../../backends/k210/ops/kpu-fc-candidate.js";
-import { k210Kpu } from "../../backends/k210/cost-model.js";
+import { k210Kpu, kpuFcCycles } from "../../backends/k210/cost-model.js";
+import { estimateKmodelLatency } from "../../backends/k210/latency.js";
 import { collapse } from "../../costmodels/index.js";
 import { buildGraph, compile, runGraph, type Graph, type Tensor } from "../../src/index.js";
 import { buildAndRunAsync } from "../support/c-run.js";
@@ -114,15 +115,20 @@ describe("k210: fully connected layers on the KPU", () => {
     expect(ops(program)).toEqual(["Reshape", "Pad", "KpuConv2D", "Slice", "Reshape", "Gemm"]);
     // nncase v0.2's form: pad → quantize → upload → 1×1 kpu_conv2d → dequantize → crop → matmul.
     expect(kmodel.nodes.map((n) => n.name)).toEqual(["memory_copy", "pad", "quantize", "kpu_upload", "kpu_conv2d", "dequantize", "strided_slice", "memory_copy", "matmul"]);
+    // Extraction priced the FC as the kmodel's latency estimate prices those eight nodes.
+    const verdict = kpuFcVerdict({ ...fc1, op: "Gemm" }, extracted.values.get(fc1.inputs[0]!), extracted.values.get(fc1.inputs[1]!), extracted.values.get(fc1.outputs[0]!));
+    if (!verdict.ok) throw new Error(verdict.reason);
+    const estimated = estimateKmodelLatency(kmodel).nodes.filter((n) => n.index >= 0 && n.index < 8).reduce((sum, n) => sum + n.cycles, 0);
+    expect(estimated).toBeCloseTo(kpuFcCycles(verdict.fc), 6);
   });
 
-  it("1100 → 32 (over the limit) stays a CPU Gemm; a MatMul 32 → 1024 and a Gemm 1024 → 64 go to the KPU; C and kmodel agree", async () => {
-    const graph = mlp(1100, [{ name: "fc1", out: 32, relu: true }, { name: "fc2", out: 1024, matmul: true }, { name: "fc3", out: 64 }]);
+  it("1100 → 64 (over the limit) stays a CPU Gemm; a MatMul 64 → 1024 and a Gemm 1024 → 64 go to the KPU; C and kmodel agree", async () => {
+    const graph = mlp(1100, [{ name: "fc1", out: 64, relu: true }, { name: "fc2", out: 1024, matmul: true }, { name: "fc3", out: 64 }]);
     const extracted = extractForK210(graph);
     expect(ops(extracted)).toEqual(["Gemm", KPU_FC_CANDIDATE, KPU_FC_CANDIDATE]);
     const fc1 = extracted.nodes[0]!;
     const type = (n: string) => extracted.values.get(n);
-    expect(kpuFcVerdict(fc1, type(fc1.inputs[0]!), type(fc1.inputs[1]!), type(fc1.outputs[0]!))).toEqual({ ok: false, reason: expect.stringMatching(/1100→32 channels/) });
+    expect(kpuFcVerdict(fc1, type(fc1.inputs[0]!), type(fc1.inputs[1]!), type(fc1.outputs[0]!))).toEqual({ ok: false, reason: expect.stringMatching(/1100→64 channels/) });
     const { kmodel, program } = await expectCAndKmodelAgree(graph, 1100);
     expect(ops(program).filter((op) => op === "KpuConv2D").length).toBe(2);
     expect(kpuLayers(kmodel)).toBe(2);
