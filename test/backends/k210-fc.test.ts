@@ -90,7 +90,7 @@ const ops = (g: Graph) => g.nodes.map((n) => n.op);
 const kpuLayers = (m: KmodelV4) => m.nodes.filter((n) => n.name === "kpu_conv2d").length;
 
 describe("k210: fully connected layers on the KPU", () => {
-  it("legality: ≤ 1024 features in and out, one row, constant-free of alpha/beta; over the limit stays on the CPU", () => {
+  it("legality: ≤ 1024 features in and out, one row, alpha = beta = 1, a KPU activation; over the limit stays on the CPU", () => {
     const t = (shape: number[]) => ({ dtype: "float32" as const, shape });
     const gemm = { op: "Gemm", attrs: {} };
     expect(kpuFcVerdict(gemm, t([1, 1024]), t([1024, 1024]), t([1, 1024])).ok).toBe(true);
