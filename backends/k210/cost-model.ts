@@ -2,7 +2,8 @@
  * Kendryte K210 (K210-KPU.md §1.1): float C kernels on one RV64GC core at 400 MHz, and
  * convolutions that the KPU can take (backends/k210/legality.ts) on the KPU at 400 MHz. A float
  * Conv is CPU work; its `KpuConv2DCandidate` (rules/targets/k210.rules) is a KPU layer plus upload
- * and download, so extraction decides KPU vs CPU per layer.
+ * and download, so extraction decides KPU vs CPU per layer; a `KpuFullyConnectedCandidate` likewise
+ * against its Gemm/MatMul (kpuFcCycles below).
  *
  * KPU cycles [UNVERIFIED, §1.1 gives only marketing throughput]: the datapath is 576 bits wide,
  * i.e. 64 lanes of one 3×3 window (9 uint8 taps); per output pixel and output channel it needs
@@ -18,6 +19,9 @@ import { numel } from "../../src/ir/shape.js";
 import { dilatedCost } from "./kpu-dilation.js";
 import { kpuConvVerdict, type KpuConvGeometry } from "./legality.js";
 import { KPU_CONV2D_CANDIDATE } from "./ops/kpu-conv2d-candidate.js";
+import { KPU_FC_SIDE, kpuFcVerdict, type KpuFcShape } from "./fc-legality.js";
+import { COPY_CYCLES_PER_BYTE, MOVE_CYCLES_PER_ELEMENT, QUANTISE_CYCLES_PER_ELEMENT, RELAYOUT_CYCLES_PER_BYTE } from "./cpu-move-cycles.js";
+import { KPU_FC_CANDIDATE } from "./ops/kpu-fc-candidate.js";
 import type { Coefficients } from "../../costmodels/coefficients.js";
 import { tableCostModel } from "../../costmodels/table-model.js";
 import type { CostModel, CostVector } from "../../costmodels/types.js";
@@ -58,6 +62,21 @@ function kpuCost(g: KpuConvGeometry): CostVector {
   return { cycles: kpuLayerCycles(g) + kpuBoundaryCycles(g), bytesMoved: g.inChannels * g.inHeight * g.inWidth * 4 + g.outChannels * g.outHeight * g.outWidth * 4, kernelCalls: 1, codeBytes: 16 };
 }
 
+/**
+ * Cycles of a fully connected layer on the KPU (fc-expand.ts), node by node as latency.ts estimates
+ * its kmodel: reshape (copy), pad to 4×4, quantise and upload the padded map, the 1×1 layer,
+ * download and dequantise its 4×4 output map, crop pixel (0, 0), reshape. The 16 pixels per feature
+ * on both sides are what a small FC cannot pay back (kws-cnn-k210's 1024 → 7 stays on the CPU).
+ */
+export function kpuFcCycles(fc: KpuFcShape): number {
+  const inMap = fc.inFeatures * KPU_FC_SIDE * KPU_FC_SIDE;
+  const outMap = fc.outFeatures * KPU_FC_SIDE * KPU_FC_SIDE;
+  const reshapes = 4 * (fc.inFeatures + fc.outFeatures) * COPY_CYCLES_PER_BYTE;
+  const padQuantiseUpload = inMap * (MOVE_CYCLES_PER_ELEMENT + QUANTISE_CYCLES_PER_ELEMENT + RELAYOUT_CYCLES_PER_BYTE);
+  const downloadDequantiseCrop = outMap * (RELAYOUT_CYCLES_PER_BYTE + QUANTISE_CYCLES_PER_ELEMENT) + fc.outFeatures * MOVE_CYCLES_PER_ELEMENT;
+  return reshapes + padQuantiseUpload + kpuLayerCycles(fc.geometry) + downloadDequantiseCrop;
+}
+
 /** Geometry of a lowered KpuConv2D node (its input/output types are float, layout in attrs). */
 function loweredGeometry(node: Node, x: ValueInfo, y: ValueInfo): KpuConvGeometry {
   const nhwc = node.attrs["layout"] === "NHWC";
@@ -79,6 +98,12 @@ export const k210Kpu: CostModel = {
       if (!v.ok) return cpu.nodeCost({ ...node, op: "Conv" }, inputs, outputs, ops);
       const g = v.geometry;
       return g.dilation === undefined ? kpuCost(g) : dilatedCost(kpuCost(g), g.dilation, g.inChannels, g.outChannels);
+    }
+    // An FC candidate is its 1×1 layer on the 4×4 padded map with the CPU nodes around it (fc-legality.ts).
+    if (node.op === KPU_FC_CANDIDATE) {
+      const v = kpuFcVerdict({ op: "Gemm", attrs: node.attrs }, inputs[0], inputs[1], outputs[0]);
+      if (!v.ok) return cpu.nodeCost({ ...node, op: "Gemm" }, inputs, outputs, ops);
+      return { ...kpuCost(v.fc.geometry), cycles: kpuFcCycles(v.fc) };
     }
     if (node.op === "KpuConv2D" && inputs[0] !== undefined && outputs[0] !== undefined) return kpuCost(loweredGeometry(node, inputs[0], outputs[0]));
     return cpu.nodeCost(node, inputs, outputs, ops);

@@ -7,6 +7,7 @@
 import type { Attrs, AttrValue } from "../../src/ir/graph.js";
 import { Tensor } from "../../src/ir/tensor.js";
 import { facts, value, type GuardList } from "../../src/rules/arg-access.js";
+import { kpuFcVerdict } from "./fc-legality.js";
 import { kpuConvVerdict } from "./legality.js";
 
 export const K210_GUARDS: GuardList = [
@@ -21,6 +22,25 @@ export const K210_GUARDS: GuardList = [
         const node = { name: "kpu-legal", op: "Conv", inputs: [], outputs: [], attrs };
         return kpuConvVerdict(node, facts(x).type, facts(w).type, match.root.type).ok;
       },
+    },
+  ],
+  [
+    "kpu-fc-legal",
+    {
+      params: ["class", "class", "value"],
+      doc: "(kpu-fc-legal ?a ?b ?gemm): Gemm(?a, ?b) with the attributes ?gemm, giving the matched type, runs on the K210 KPU as a 1×1 conv on a 4×4 map (backends/k210/fc-legality.ts)",
+      test: ([a, b, gemm], match) => {
+        const attrs = attributeRecord(value(gemm));
+        return attrs !== undefined && kpuFcVerdict({ op: "Gemm", attrs }, facts(a).type, facts(b).type, match.root.type).ok;
+      },
+    },
+  ],
+  [
+    "kpu-matmul-legal",
+    {
+      params: ["class", "class"],
+      doc: "(kpu-matmul-legal ?a ?b): MatMul(?a, ?b), giving the matched type, runs on the K210 KPU as a 1×1 conv on a 4×4 map (backends/k210/fc-legality.ts)",
+      test: ([a, b], match) => kpuFcVerdict({ op: "MatMul", attrs: {} }, facts(a).type, facts(b).type, match.root.type).ok,
     },
   ],
 ];

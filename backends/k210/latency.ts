@@ -21,6 +21,7 @@ import { fail } from "../../src/errors.js";
 import { parseKmodel, type KmodelV4, type V4Node } from "./kmodel/index.js";
 import { K210_CPU_COEFFICIENTS, kpuLayerCycles } from "./cost-model.js";
 import { layerGeometry } from "./kpu-layer.js";
+import { COPY_CYCLES_PER_BYTE, MOVE_CYCLES_PER_ELEMENT, QUANTISE_CYCLES_PER_ELEMENT, RELAYOUT_CYCLES_PER_BYTE } from "./cpu-move-cycles.js";
 
 export const K210_CLOCK_HZ = 400_000_000;
 /** What this estimate gives nncase's own slim-320 kmodel, and what nncase measured (tested). */
@@ -29,10 +30,6 @@ export const NNCASE_SLIM_MEASURED_MS = 65.6;
 /** The caveat printed beside every estimate. */
 export const LATENCY_CAVEAT =
   `a cycle model not validated on silicon: it puts nncase's slim-320 kmodel at ${NNCASE_SLIM_ESTIMATED_MS} ms, measured ${NNCASE_SLIM_MEASURED_MS} ms on a KD233 (docs/k210.md)`;
-const RELAYOUT_CYCLES_PER_BYTE = 2;
-const COPY_CYCLES_PER_BYTE = 0.25;
-const QUANTISE_CYCLES_PER_ELEMENT = 6;
-const MOVE_CYCLES_PER_ELEMENT = 3;
 const C = K210_CPU_COEFFICIENTS;
 
 export interface NodeLatency {

@@ -15,6 +15,7 @@ import type { OpRegistry } from "../../src/ir/registry.js";
 import { readFusedActivation } from "../../src/ir/ops/fused-activation.js";
 import { Tensor } from "../../src/ir/tensor.js";
 import { calibrateRanges } from "./calibrate.js";
+import { expandFcCandidates } from "./fc-expand.js";
 import { expandDilatedConv } from "./kpu-dilation.js";
 import { mapLines } from "./kpu-ram.js";
 import { activationPieces, quantizeKpuConv, type QParams, type Range } from "./kpu-quantize.js";
@@ -44,12 +45,14 @@ export interface K210LowerOptions {
  * `KpuConv2DCandidate` nodes extraction chose become KPU layers; a plain Conv stays on the CPU
  * (its reason recorded: not legal, or cheaper on the CPU under the k210-kpu cost model).
  */
-export function lowerForK210(program: Graph, samples: readonly (readonly Tensor[])[], ops: OpRegistry, options: K210LowerOptions = {}): K210Lowering {
+export function lowerForK210(extracted: Graph, samples: readonly (readonly Tensor[])[], ops: OpRegistry, options: K210LowerOptions = {}): K210Lowering {
+  // FC candidates become a 1×1 conv candidate on a padded 4×4 map first (fc-expand.ts).
+  const { program, fallbacks: fcFallbacks } = expandFcCandidates(extracted);
   // Calibration runs the whole float program (candidates evaluate as their Conv): skip it when
   // extraction put nothing on the KPU.
   const anyCandidate = program.nodes.some((n) => n.op === KPU_CONV2D_CANDIDATE);
   const ranges = anyCandidate ? calibrateRanges(program, samples, ops) : new Map<string, Range>();
-  const fallbacks: CpuFallback[] = [];
+  const fallbacks: CpuFallback[] = [...fcFallbacks];
   const kpuLayers: string[] = [];
   const expanded = new Map<string, ValueInfo>();
   const nodes: Node[] = program.nodes.flatMap((node): Node | Node[] => {

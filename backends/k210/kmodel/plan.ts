@@ -63,7 +63,8 @@ export class Planner {
     while (this.constBytes.length % 4 !== 0) this.constBytes.push(0);
     const start = this.constBytes.length;
     const f = new Float32Array(Array.from(values));
-    this.constBytes.push(...new Uint8Array(f.buffer));
+    // One push per byte: spreading a large matrix's bytes as arguments overflows the call stack.
+    for (const byte of new Uint8Array(f.buffer)) this.constBytes.push(byte);
     const b: Buffer = { id: this.buffers.length, pool: "const", datatype: "float32", size: f.byteLength, start };
     this.buffers.push(b);
     return b;

@@ -1,7 +1,8 @@
 /**
  * Float `Slice` (rank ≤ 4, positive steps) as kmodel v4's `strided_slice` (nncase v0.2,
  * K210-KPU.md §4.3): begin/end/strides per axis of the 4-D shape, masks 0 (begin/end explicit).
- * The dilated-conv decomposition (kpu-dilation.ts) takes its phases and crops its output this way.
+ * The dilated-conv decomposition (kpu-dilation.ts) takes its phases and crops its output this way;
+ * a fully connected layer on the KPU (fc-expand.ts) takes pixel (0, 0) of its 4×4 map.
  */
 import type { Node } from "../../../src/ir/graph.js";
 import { sliceRanges } from "../../../src/ir/ops/slice.js";
@@ -12,6 +13,7 @@ import { V4_OPCODES } from "./opcodes.js";
 export function translateSlice(p: Planner, node: Node): void {
   const where = `node ${node.name} (${node.op})`;
   const shape = p.shapeOf(node.inputs[0]!, where);
+  if (node.inputs.slice(1).some((i) => i !== "")) throw new KmodelUnsupported(`${where}: slice bounds given as inputs; kmodel strided_slice needs them constant`);
   const in4 = shape4(shape, where);
   const lead = 4 - shape.length;
   const ranges = [...Array<undefined>(lead).fill(undefined).map(() => ({ start: 0, step: 1, count: 1 })), ...sliceRanges(node, shape)];
