@@ -54,8 +54,8 @@ static void fill_column(const int8_t *x, const int32_t *p, int32_t q, int32_t la
   if (!aligned) eg_qdsp_widen(stage, K, 0, K, lane, lanes, p[16], buf);
 }
 
-void eg_qconv2d_i8_dsp_rq(const int8_t *x, const int8_t *w, int8_t *y, const int32_t *p, const eg_qdsp_requant *rq,
-                          void *work) {
+void eg_qconv2d_i8_dsp_gemm(const int8_t *x, const void *w, int8_t *y, const int32_t *p, const eg_qdsp_requant *rq, void *work,
+                            eg_qconv_gemm_fn gemm) {
   const int32_t pixels = p[0] * p[4] * p[5], O = p[6], K = p[7] * p[8] * p[3];
   int16_t *buf = (int16_t *)work;
   int8_t *stage = (int8_t *)(buf + 2 * K);
@@ -63,12 +63,23 @@ void eg_qconv2d_i8_dsp_rq(const int8_t *x, const int8_t *w, int8_t *y, const int
   for (q = 0; q + 1 < pixels; q += 2) {
     fill_column(x, p, q, 0, 2, buf, stage);
     fill_column(x, p, q + 1, 1, 2, buf, stage);
-    eg_qdsp_gemm_i8(buf, 2, K, w, O, rq, y + (size_t)q * (size_t)O, y + (size_t)(q + 1) * (size_t)O);
+    gemm(buf, 2, K, w, O, rq, y + (size_t)q * (size_t)O, y + (size_t)(q + 1) * (size_t)O);
   }
   if (q < pixels) {
     fill_column(x, p, q, 0, 1, buf, stage);
-    eg_qdsp_gemm_i8(buf, 1, K, w, O, rq, y + (size_t)q * (size_t)O, NULL);
+    gemm(buf, 1, K, w, O, rq, y + (size_t)q * (size_t)O, NULL);
   }
+}
+
+/* eg_qdsp_gemm_i8 as an eg_qconv_gemm_fn. */
+static void gemm_i8(const int16_t *buf, int32_t lanes, int32_t K, const void *w, int32_t O, const eg_qdsp_requant *rq,
+                    int8_t *y0, int8_t *y1) {
+  eg_qdsp_gemm_i8(buf, lanes, K, (const int8_t *)w, O, rq, y0, y1);
+}
+
+void eg_qconv2d_i8_dsp_rq(const int8_t *x, const int8_t *w, int8_t *y, const int32_t *p, const eg_qdsp_requant *rq,
+                          void *work) {
+  eg_qconv2d_i8_dsp_gemm(x, w, y, p, rq, work, gemm_i8);
 }
 
 void eg_qconv2d_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, const int32_t *p,
@@ -84,20 +95,25 @@ static const int8_t *pixel_1x1(const int8_t *x, const int32_t *p, int32_t q) {
   return x + ((size_t)(b * H + oy * p[10]) * (size_t)W + (size_t)(ox * p[11])) * (size_t)C;
 }
 
-void eg_qconv2d_1x1_i8_dsp_rq(const int8_t *x, const int8_t *w, int8_t *y, const int32_t *p, const eg_qdsp_requant *rq,
-                              void *work) {
+void eg_qconv2d_1x1_i8_dsp_gemm(const int8_t *x, const void *w, int8_t *y, const int32_t *p, const eg_qdsp_requant *rq,
+                                void *work, eg_qconv_gemm_fn gemm) {
   const int32_t pixels = p[0] * p[4] * p[5], C = p[3], O = p[6];
   int16_t *buf = (int16_t *)work;
   int32_t q;
   for (q = 0; q + 1 < pixels; q += 2) {
     eg_qdsp_widen(pixel_1x1(x, p, q), C, 0, C, 0, 2, p[16], buf);
     eg_qdsp_widen(pixel_1x1(x, p, q + 1), C, 0, C, 1, 2, p[16], buf);
-    eg_qdsp_gemm_i8(buf, 2, C, w, O, rq, y + (size_t)q * (size_t)O, y + (size_t)(q + 1) * (size_t)O);
+    gemm(buf, 2, C, w, O, rq, y + (size_t)q * (size_t)O, y + (size_t)(q + 1) * (size_t)O);
   }
   if (q < pixels) {
     eg_qdsp_widen(pixel_1x1(x, p, q), C, 0, C, 0, 1, p[16], buf);
-    eg_qdsp_gemm_i8(buf, 1, C, w, O, rq, y + (size_t)q * (size_t)O, NULL);
+    gemm(buf, 1, C, w, O, rq, y + (size_t)q * (size_t)O, NULL);
   }
+}
+
+void eg_qconv2d_1x1_i8_dsp_rq(const int8_t *x, const int8_t *w, int8_t *y, const int32_t *p, const eg_qdsp_requant *rq,
+                              void *work) {
+  eg_qconv2d_1x1_i8_dsp_gemm(x, w, y, p, rq, work, gemm_i8);
 }
 
 void eg_qconv2d_1x1_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, const int32_t *p,

@@ -292,6 +292,48 @@ static inline void eg_qdsp_requant4(const int32_t acc[4], const eg_qdsp_requant 
 #endif
 }
 
+/*
+ * Requantizes a 2x2 block's sums (s: row 0 ch o, row 0 ch o + 1, row 1 ch o, row 1 ch o + 1) into
+ * y0[o], y0[o + 1], y1[o], y1[o + 1]. `four` (eg_qdsp_requant4_ok) natively takes eg_qdsp_requant4's
+ * path: 4 lanes of 9 instructions, one SSUB8/SEL clamp of all four, two halfword stores; otherwise
+ * (and portably) eg_qdsp_requant_acc per output, the same values.
+ */
+static inline void eg_qdsp_requant_2x2(const int32_t s[4], const eg_qdsp_requant *rq, int32_t o, int32_t four, uint32_t lo4,
+                                       uint32_t hi4, int8_t *y0, int8_t *y1) {
+#if EG_QDSP_NATIVE
+  if (four) {
+    const eg_qdsp_rq_entry *e = rq->fast + o;
+    const int32_t out = rq->out_offset;
+    const uint32_t k80 = 0x80000000u;
+    uint32_t packed = eg_qdsp_rq_byte(s[0], e, out, k80), ge;
+    uint16_t half;
+    packed |= eg_qdsp_rq_byte(s[1], e + 1, out, k80) << 8;
+    packed |= eg_qdsp_rq_byte(s[2], e, out, k80) << 16;
+    packed |= eg_qdsp_rq_byte(s[3], e + 1, out, k80) << 24;
+    __asm__("ssub8 %1, %0, %2\n\t"
+            "sel %0, %0, %2\n\t"
+            "ssub8 %1, %3, %0\n\t"
+            "sel %0, %0, %3"
+            : "+r"(packed), "=&r"(ge)
+            : "r"(lo4), "r"(hi4)
+            : "cc");
+    half = (uint16_t)packed;
+    memcpy(y0 + o, &half, 2);
+    half = (uint16_t)(packed >> 16);
+    memcpy(y1 + o, &half, 2);
+    return;
+  }
+#else
+  (void)four;
+  (void)lo4;
+  (void)hi4;
+#endif
+  y0[o] = eg_qdsp_requant_acc(s[0], rq, o);
+  y0[o + 1] = eg_qdsp_requant_acc(s[1], rq, o + 1);
+  y1[o] = eg_qdsp_requant_acc(s[2], rq, o);
+  y1[o + 1] = eg_qdsp_requant_acc(s[3], rq, o + 1);
+}
+
 /* The bias of output channel o (0 without bias): the start of its accumulator. */
 static inline int32_t eg_qdsp_bias(const eg_qdsp_requant *rq, int32_t o) { return rq->bias != NULL ? rq->bias[o] : 0; }
 
