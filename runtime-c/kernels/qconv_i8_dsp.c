@@ -28,6 +28,8 @@ static eg_qdsp_requant conv_requant(const int32_t *bias, const int32_t *p, const
  * buffer. With C % 4 == 0 every tap starts on a group boundary and is widened in place; otherwise
  * the column is first gathered as int8 into `stage` (K bytes; padding = the zero point, which
  * widens to 0) and widened in one pass, which beats placing C < 4 values per tap one by one.
+ * A kernel row whose KW taps all lie inside the input with dilation 1 along W is KW * C contiguous
+ * input bytes: one widen (or one copy) for the whole row instead of one per tap.
  */
 static void fill_column(const int8_t *x, const int32_t *p, int32_t q, int32_t lane, int32_t lanes, int16_t *buf, int8_t *stage) {
   const int32_t H = p[1], W = p[2], C = p[3], OH = p[4], OW = p[5], KH = p[7], KW = p[8];
@@ -35,9 +37,20 @@ static void fill_column(const int8_t *x, const int32_t *p, int32_t q, int32_t la
   const int32_t ox = q % OW, oy = (q / OW) % OH, b = q / (OW * OH);
   const int32_t y0 = oy * p[10] - p[14], x0 = ox * p[11] - p[15];
   const int32_t aligned = (C & 3) == 0;
+  const int32_t rows_whole = p[13] == 1 && x0 >= 0 && x0 + KW <= W;
   int32_t ky, kx, c, at = 0;
   for (ky = 0; ky < KH; ky++) {
     const int32_t iy = y0 + ky * p[12];
+    if (rows_whole && iy >= 0 && iy < H) {
+      const int8_t *src = x + ((size_t)(b * H + iy) * (size_t)W + (size_t)x0) * (size_t)C;
+      if (aligned) {
+        eg_qdsp_widen(src, KW * C, at, K, lane, lanes, p[16], buf);
+      } else {
+        for (c = 0; c < KW * C; c++) stage[at + c] = src[c];
+      }
+      at += KW * C;
+      continue;
+    }
     for (kx = 0; kx < KW; kx++) {
       const int32_t ix = x0 + kx * p[13];
       const int32_t inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
