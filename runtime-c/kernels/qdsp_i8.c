@@ -31,7 +31,7 @@ void eg_qdsp_widen(const int8_t *src, int32_t k, int32_t at, int32_t row_len, in
   /*
    * Whole groups starting on a group boundary: the common case (channel counts multiple of 4).
    * One word of 4 bytes (v0..v3) becomes the group's two words (v0, v2) and (v1, v3) plus the
-   * offset by SXTAB16 and SXTAB16-ror-8: 7 instructions a group natively, loop included.
+   * offset by SXTAB16 and SXTAB16-ror-8: 8 instructions a group natively, loop included.
    */
   if ((at & 3) == 0 && at < full) {
     const uint32_t off2 = eg_qdsp_pack16(offset, offset);
