@@ -46,6 +46,17 @@ void eg_qconv2d_i8_dsp_rq(const int8_t *x, const int8_t *w, int8_t *y, const int
                           void *work);
 void eg_qconv2d_1x1_i8_dsp_rq(const int8_t *x, const int8_t *w, int8_t *y, const int32_t *p, const eg_qdsp_requant *rq,
                               void *work);
+/*
+ * The same loops on any GEMM over the operand buffers (qdsp_i8.h's layout): `gemm` gets `w` as
+ * given, eg_qdsp_gemm_i8 on int8 weights for the two above, eg_qdsp_gemm_w16 on compile-time
+ * widened weights for qconv_i8_dsp_w16.c.
+ */
+typedef void (*eg_qconv_gemm_fn)(const int16_t *buf, int32_t lanes, int32_t K, const void *w, int32_t O,
+                                 const eg_qdsp_requant *rq, int8_t *y0, int8_t *y1);
+void eg_qconv2d_i8_dsp_gemm(const int8_t *x, const void *w, int8_t *y, const int32_t *p, const eg_qdsp_requant *rq, void *work,
+                            eg_qconv_gemm_fn gemm);
+void eg_qconv2d_1x1_i8_dsp_gemm(const int8_t *x, const void *w, int8_t *y, const int32_t *p, const eg_qdsp_requant *rq,
+                                void *work, eg_qconv_gemm_fn gemm);
 void eg_qdepthwise3x3_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, const int32_t *p,
                              const int32_t *mult, const int32_t *shift, void *scratch);
 /*

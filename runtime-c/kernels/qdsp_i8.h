@@ -264,18 +264,20 @@ static inline uint32_t eg_qdsp_rq_byte(int32_t acc, const eg_qdsp_rq_entry *e, i
           : "cc", "memory");
   return (uint32_t)hi & 0xFFu;
 }
-#endif
 
-static inline void eg_qdsp_requant4(const int32_t acc[4], const eg_qdsp_requant *rq, int32_t o, uint32_t lo4, uint32_t hi4,
-                                    int8_t *y) {
-#if EG_QDSP_NATIVE
-  const eg_qdsp_rq_entry *e = rq->fast + o;
-  const int32_t out = rq->out_offset;
+/*
+ * Accumulators a0..a3 requantized on entries e0..e3 (eg_qdsp_rq_byte), packed a0 in bits 0-7, and
+ * clamped to the activation range lane by lane: SSUB8 sets GE per byte, SEL keeps the larger
+ * (then the smaller) of value and bound, 4 instructions for the four.
+ */
+static inline uint32_t eg_qdsp_rq_pack4(int32_t a0, int32_t a1, int32_t a2, int32_t a3, const eg_qdsp_rq_entry *e0,
+                                        const eg_qdsp_rq_entry *e1, const eg_qdsp_rq_entry *e2, const eg_qdsp_rq_entry *e3,
+                                        int32_t out, uint32_t lo4, uint32_t hi4) {
   const uint32_t k80 = 0x80000000u;
-  uint32_t packed = eg_qdsp_rq_byte(acc[0], e, out, k80), ge;
-  packed |= eg_qdsp_rq_byte(acc[1], e + 1, out, k80) << 8;
-  packed |= eg_qdsp_rq_byte(acc[2], e + 2, out, k80) << 16;
-  packed |= eg_qdsp_rq_byte(acc[3], e + 3, out, k80) << 24;
+  uint32_t packed = eg_qdsp_rq_byte(a0, e0, out, k80), ge;
+  packed |= eg_qdsp_rq_byte(a1, e1, out, k80) << 8;
+  packed |= eg_qdsp_rq_byte(a2, e2, out, k80) << 16;
+  packed |= eg_qdsp_rq_byte(a3, e3, out, k80) << 24;
   __asm__("ssub8 %1, %0, %2\n\t"
           "sel %0, %0, %2\n\t"
           "ssub8 %1, %3, %0\n\t"
@@ -283,6 +285,15 @@ static inline void eg_qdsp_requant4(const int32_t acc[4], const eg_qdsp_requant 
           : "+r"(packed), "=&r"(ge)
           : "r"(lo4), "r"(hi4)
           : "cc");
+  return packed;
+}
+#endif
+
+static inline void eg_qdsp_requant4(const int32_t acc[4], const eg_qdsp_requant *rq, int32_t o, uint32_t lo4, uint32_t hi4,
+                                    int8_t *y) {
+#if EG_QDSP_NATIVE
+  const eg_qdsp_rq_entry *e = rq->fast + o;
+  const uint32_t packed = eg_qdsp_rq_pack4(acc[0], acc[1], acc[2], acc[3], e, e + 1, e + 2, e + 3, rq->out_offset, lo4, hi4);
   memcpy(y, &packed, 4);
 #else
   int32_t k;
@@ -290,6 +301,35 @@ static inline void eg_qdsp_requant4(const int32_t acc[4], const eg_qdsp_requant 
   (void)hi4;
   for (k = 0; k < 4; k++) y[k] = eg_qdsp_requant_acc(acc[k], rq, o + k);
 #endif
+}
+
+/*
+ * Requantizes a 2x2 block's sums (s: row 0 ch o, row 0 ch o + 1, row 1 ch o, row 1 ch o + 1) into
+ * y0[o], y0[o + 1], y1[o], y1[o + 1]. `four` (eg_qdsp_requant4_ok) natively takes eg_qdsp_requant4's
+ * path: 4 lanes of 9 instructions, one SSUB8/SEL clamp of all four, two halfword stores; otherwise
+ * (and portably) eg_qdsp_requant_acc per output, the same values.
+ */
+static inline void eg_qdsp_requant_2x2(const int32_t s[4], const eg_qdsp_requant *rq, int32_t o, int32_t four, uint32_t lo4,
+                                       uint32_t hi4, int8_t *y0, int8_t *y1) {
+#if EG_QDSP_NATIVE
+  if (four) {
+    const eg_qdsp_rq_entry *e = rq->fast + o;
+    const uint32_t packed = eg_qdsp_rq_pack4(s[0], s[1], s[2], s[3], e, e + 1, e, e + 1, rq->out_offset, lo4, hi4);
+    uint16_t half = (uint16_t)packed;
+    memcpy(y0 + o, &half, 2);
+    half = (uint16_t)(packed >> 16);
+    memcpy(y1 + o, &half, 2);
+    return;
+  }
+#else
+  (void)four;
+  (void)lo4;
+  (void)hi4;
+#endif
+  y0[o] = eg_qdsp_requant_acc(s[0], rq, o);
+  y0[o + 1] = eg_qdsp_requant_acc(s[1], rq, o + 1);
+  y1[o] = eg_qdsp_requant_acc(s[2], rq, o);
+  y1[o + 1] = eg_qdsp_requant_acc(s[3], rq, o + 1);
 }
 
 /* The bias of output channel o (0 without bias): the start of its accumulator. */

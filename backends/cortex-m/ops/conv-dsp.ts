@@ -4,6 +4,7 @@ import type { OpDef } from "../../../src/ir/op.js";
 import { planConv, QConv2D, QDepthwiseConv2D, type ConvPlan } from "../../../src/ir/ops/quant/conv.js";
 import { convInPlace } from "../../../src/ir/ops/quant/in-place.js";
 import { coreAttributes } from "../../../src/rules/op-attributes.js";
+import { emitWideConv } from "./conv-dsp-wide.js";
 
 /**
  * Armv7E-M (Cortex-M4/M7) int8 convolutions: the generic QConv2D / QDepthwiseConv2D semantics
@@ -13,6 +14,7 @@ import { coreAttributes } from "../../../src/rules/op-attributes.js";
  * rejected instance is simply not rewritten. Names:
  * - QConv2DDsp: any kernel/stride/dilation/padding, int8, no groups (im2col + 2x2 GEMM).
  * - QConv2D1x1Dsp: 1x1 kernel, no padding, int8, no groups (GEMM straight on the input pixels).
+ *   Both take compile-time widened int16 weights on layers with many output pixels (conv-dsp-wide.ts).
  * - QDepthwiseConv2D3x3Dsp: 3x3 depthwise, depth multiplier 1, int8.
  */
 
@@ -29,6 +31,8 @@ interface DspConvSpec {
   scratch(p: ConvPlan): number;
   /** The op run inside patch bands (conv-dsp-band.ts, depthwise3x3-dsp-band.ts: tables in flash). */
   readonly bandOp?: string;
+  /** Emitted as `${kernelFn}_w16` on compile-time widened weights where that pays (conv-dsp-wide.ts). */
+  readonly wide?: boolean;
 }
 
 function convSpecs(): DspConvSpec[] {
@@ -40,6 +44,7 @@ function convSpecs(): DspConvSpec[] {
       generic: "QConv2D",
       kernelFn: "eg_qconv2d_i8_dsp",
       bandOp: "QConv2DDspBand",
+      wide: true,
       unsupported: (p) => int8Only(p) ?? ungrouped(p),
       // The requantization table, two int16 im2col columns and an int8 staging column.
       scratch: (p) => REQUANT_ENTRY_BYTES * p.o + 5 * p.kh * p.kw * p.c,
@@ -49,6 +54,7 @@ function convSpecs(): DspConvSpec[] {
       generic: "QConv2D",
       kernelFn: "eg_qconv2d_1x1_i8_dsp",
       bandOp: "QConv2D1x1DspBand",
+      wide: true,
       unsupported: (p) =>
         int8Only(p) ?? ungrouped(p) ??
         (p.kh !== 1 || p.kw !== 1 ? `needs a 1x1 kernel, got ${p.kh}x${p.kw}` : undefined) ??
@@ -118,6 +124,7 @@ function dspConvOp(spec: DspConvSpec): OpDef {
       ctx.useRuntime("qdsp_i8");
       ctx.useRuntime("qconv_i8_dsp");
       const params = ctx.constArray("int32_t", convKernelParams(p));
+      if (spec.wide === true && emitWideConv(ctx, node.inputs, node.outputs[0]!, p, spec.kernelFn, params)) return;
       const mult = ctx.constArray("int32_t", p.multipliers);
       const shift = ctx.constArray("int32_t", p.shifts);
       const [x, w, b] = node.inputs;
