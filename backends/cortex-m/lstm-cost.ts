@@ -6,21 +6,22 @@ import type { CostModel } from "../../costmodels/types.js";
  * Cortex-M4 prices of the integer LSTM kernels: the generic one (runtime-c/kernels/qlstm_i8.c) and
  * the SMLAD one (qlstm_i8_dsp.c) that rules/targets/cortex-m.rules offers as an alternative; both
  * priced here so that extraction compares like with like (the table model prices every "quant" op
- * by bytes moved, the same for both). Cycles ~ instructions, fitted to `egret bench --target
- * cortex-m4 --per-op` of bench/constructed-lstm.ts's networks (arm-none-eabi-gcc -O2):
- * - generic: per MAC the byte loads, the zero-point subtraction, MLA and the loop; per unit and
- *   step the 8 FC requantizations (eg_q_mul with its 64-bit arithmetic), the gate sums, the 5
- *   table activations and the cell update (eg_qlstm_unit).
- * - DSP: per MAC a quarter of (one v word widened twice, per gate one weight word, two SXTB16, two
- *   SMLAD); per unit and step the two gate_dots calls, the n % 4 tails, 8 requantizations on the
- *   compile-time table, eg_qlstm_unit, and the copy of the step's hidden values.
+ * by bytes moved, the same for both). Cycles ~ instructions, fitted to the per-op counts under QEMU
+ * (arm-none-eabi-gcc -O2, `egret bench --per-op`) of bench/constructed-lstm.ts's layers 40-64 x 25
+ * steps, 96-128 x 4 and 10-16 x 25 (within 1.3% of the first two, 3.5% of the small third):
+ * - generic: ~7 per MAC (byte loads, zero-point subtraction, MLA, loop); ~800 per unit and step
+ *   (the 8 FC requantizations with eg_q_mul, the gate sums, eg_qlstm_unit's 5 table activations
+ *   and cell update).
+ * - DSP: ~1.7 per MAC (28 instructions per 16 MACs: one v word widened twice, per gate one weight
+ *   word, two SXTB16, two SMLADs); ~555 per unit and step (two gate_dots calls, the n % 4 tails,
+ *   8 requantizations on the compile-time table, eg_qlstm_unit, the copy of the hidden values).
  */
 export const CORTEX_M4_LSTM_CYCLES = {
   call: 80,
   genericPerMac: 7,
-  genericPerUnit: 420,
-  dspPerMac: 2,
-  dspPerUnit: 330,
+  genericPerUnit: 800,
+  dspPerMac: 1.7,
+  dspPerUnit: 555,
 } as const;
 
 /** Cycles of one LSTM kernel call (inputs: x [B, T, I] or [T, B, I], then W_i [S, I], ...), or undefined for any other op. */

@@ -4,7 +4,10 @@
 
 #include "qlstm_i8.h"
 
-/* Saturation to int16 (SSAT natively): the generic kernel's clamp. */
+/*
+ * Saturation to int16: the generic kernel's clamp, one SSAT natively (gcc does not emit SSAT for the
+ * clamp). The same helper as qsvdf_i8_dsp.c's; it would belong in qdsp_i8.h, which this change leaves alone.
+ */
 static inline int32_t sat16(int32_t v) {
 #if EG_QDSP_NATIVE
   int32_t r;

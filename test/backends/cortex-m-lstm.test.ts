@@ -1,14 +1,11 @@
-import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { lstmNetwork } from "../../bench/constructed-lstm.js";
 import { int8Input } from "../../bench/constructed-models.js";
-import { compile, runGraph, Tensor, type Graph } from "../../src/index.js";
-import { writeOutputDir } from "../../src/output.js";
-import { CHILD_TIMEOUT_MS } from "../support/timeouts.js";
+import { runGraph, Tensor, type Graph } from "../../src/index.js";
+import { runCortexM4OnQemu } from "../support/qemu-harness.js";
 
 /**
  * A constructed int8 LSTM (bench/constructed-lstm.ts; odd feature and unit counts, so the native
@@ -17,20 +14,13 @@ import { CHILD_TIMEOUT_MS } from "../support/timeouts.js";
  * the TypeScript evaluator, and 3 runs (h and c stream across runs) equal the generic kernel on the
  * same board. The cross build and the QEMU run are child processes the test awaits.
  */
-const execFileAsync = promisify(execFile);
 const work = mkdtempSync(join(tmpdir(), "egret-cm-lstm-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** Compiles `graph` for cortex-m4 (DSP rules on or off), builds the harness and runs `inferences` inferences under QEMU. */
+/** The last inference's int8 output of `graph` on cortex-m4 (DSP rules on or off) under QEMU, and model.c. */
 async function runOnQemu(graph: Graph, input: Uint8Array, targetRules: boolean, inferences: number): Promise<{ modelC: string; output: number[] }> {
-  const out = join(work, `${graph.name}-${targetRules ? "optimised" : "generic"}-${inferences}`);
-  const files = compile(graph, { target: "cortex-m4", targetRules }).files;
-  writeOutputDir(out, files);
-  const harness = join(out, "harness");
-  writeFileSync(join(harness, "in0.bin"), input);
-  mkdirSync(join(harness, "res"));
-  await execFileAsync("make", ["-s", "-C", harness, "run", `ARGS=-n ${inferences} in0.bin res`], { timeout: CHILD_TIMEOUT_MS });
-  return { modelC: files.get("model.c") ?? "", output: Array.from(readFileSync(join(harness, "res", "0.bin")), (b) => (b << 24) >> 24) };
+  const run = await runCortexM4OnQemu(work, graph, input, targetRules, inferences);
+  return { modelC: run.modelC, output: Array.from(run.outputs[0]!, (b) => (b << 24) >> 24) };
 }
 
 describe("a constructed int8 LSTM on cortex-m4 under QEMU with the DSP LSTM kernel", () => {
