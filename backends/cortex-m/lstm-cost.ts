@@ -8,11 +8,11 @@ import type { CostModel } from "../../costmodels/types.js";
  * priced here so that extraction compares like with like (the table model prices every "quant" op
  * by bytes moved, the same for both). Cycles ~ instructions, fitted to the per-op counts under QEMU
  * (arm-none-eabi-gcc -O2, `egret bench --per-op`) of bench/constructed-lstm.ts's layers 40-64 x 25
- * steps, 96-128 x 4 and 10-16 x 25 (within 1.3% of the first two, 3.5% of the small third):
+ * steps, 96-128 x 4 and 10-16 x 25 (within 0.7% on the first two, 3.1% on the small third):
  * - generic: ~7 per MAC (byte loads, zero-point subtraction, MLA, loop); ~800 per unit and step
  *   (the 8 FC requantizations with eg_q_mul, the gate sums, eg_qlstm_unit's 5 table activations
  *   and cell update).
- * - DSP: ~1.7 per MAC (28 instructions per 16 MACs: one v word widened twice, per gate one weight
+ * - DSP: ~1.7 per MAC (27 instructions per 16 MACs: one v word widened twice, per gate one weight
  *   word, two SXTB16, two SMLADs); ~555 per unit and step (two gate_dots calls, the n % 4 tails,
  *   8 requantizations on the compile-time table, eg_qlstm_unit, the copy of the hidden values).
  */

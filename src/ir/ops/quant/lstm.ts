@@ -69,7 +69,7 @@ function weight(node: Node, info: ValueInfo | undefined, rows: number, cols: num
   }
 }
 
-export function planLstm(node: Node, inputs: readonly (ValueInfo | undefined)[]): LstmPlan {
+function planLstm(node: Node, inputs: readonly (ValueInfo | undefined)[]): LstmPlan {
   requireQ(node, inputs[0], "input", ["int8"]);
   const x = inputs[0]!;
   if (x.shape.length !== 3) fail("bad-shape", nodeLabel(node), `the input must be 3-D ([batch, time, features] or time-major), got [${x.shape.join(",")}]`);
