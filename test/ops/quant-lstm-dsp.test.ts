@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { lstmLayer, type LstmShape } from "../../bench/constructed-lstm.js";
 import { lstmCycles } from "../../backends/cortex-m/lstm-cost.js";
+import { CORTEX_M_VARIANTS } from "../../backends/cortex-m/variants.js";
 import { buildGraph, compile, runGraph, type Graph, type Tensor } from "../../src/index.js";
 import { RUNTIME_C_DIR } from "../../src/paths.js";
 import { buildAndRunAsync, SANITIZE_CFLAGS } from "../support/c-run.js";
@@ -101,11 +102,7 @@ describe("cortex-m4 prices of the LSTM kernels", () => {
 });
 
 describe("qlstm_i8_dsp cross-compiles with -Werror for every Cortex-M variant at -O0, -Os and -O2", () => {
-  const variants = [
-    { name: "cortex-m4", flags: ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"], dsp: true },
-    { name: "cortex-m7", flags: ["-mcpu=cortex-m7", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv5-d16"], dsp: true },
-    { name: "cortex-m0plus", flags: ["-mcpu=cortex-m0plus", "-mthumb", "-mfloat-abi=soft"], dsp: false },
-  ];
+  const variants = CORTEX_M_VARIANTS.map((v) => ({ name: v.name, flags: v.archFlags.split(" "), dsp: v.dsp }));
   it.each(variants)("$name (SMLAD used only with the DSP extension)", async (v) => {
     const dir = mkdtempSync(join(tmpdir(), "egret-lstm-x-"));
     try {
