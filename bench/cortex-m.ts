@@ -20,6 +20,7 @@ import type { Measurement, MeasureRequest } from "../src/pipeline/target.js";
 import { cycleCells, formatOpCycles, waitStatesFromArgs } from "./cortex-m-cycles.js";
 import { largeLayers, largeLayerTable, type LayerEfficiency } from "./cortex-m-layers.js";
 import { anomalyDetectionAutoencoder, depthwiseStride1, depthwiseStride2, int8Input, streamingWakeWord } from "./constructed-models.js";
+import { lstmKeywordSpotter } from "./constructed-lstm.js";
 import { svdfKeywordStack } from "./constructed-svdf.js";
 
 type KernelSet = MeasureRequest["kernels"];
@@ -44,6 +45,7 @@ const CONSTRUCTED: readonly { name: string; build: () => Graph; tflmCmsis?: numb
   // No TFLM figure: this network shares only the layer kinds and input shape of the real model.
   { name: "streaming wake word (shape-alike)", build: streamingWakeWord },
   { name: "SVDF stack 128-128-64 (int16 state)", build: svdfKeywordStack, stateful: true },
+  { name: "LSTM 40-64 x 25 steps (int16 cell)", build: lstmKeywordSpotter, stateful: true },
 ];
 
 interface BenchCase {

@@ -2,6 +2,7 @@ import type { Coefficients } from "../../costmodels/coefficients.js";
 import { withFloatKernelPrices, type FloatKernelPrices } from "../../costmodels/float-kernels.js";
 import { withQuantKernelPrices } from "./quant-cost.js";
 import { withScratchPrice } from "./sram-price.js";
+import { withLstmPrices } from "./lstm-cost.js";
 import { withSvdfPrices } from "./svdf-cost.js";
 import { tableCostModel } from "../../costmodels/table-model.js";
 import { numel } from "../../src/ir/shape.js";
@@ -105,7 +106,7 @@ export const CORTEX_M4_FLOAT_KERNELS: FloatKernelPrices = {
 };
 
 /**
- * The int8 MAC kernels (generic and DSP) are priced by quant-cost.ts, SVDF by svdf-cost.ts, the other int8
+ * The int8 MAC kernels (generic and DSP) are priced by quant-cost.ts, SVDF by svdf-cost.ts, LSTM by lstm-cost.ts, the other int8
  * kernels by the measured prices above, everything else by the table. Weights: cycles dominate. SRAM traffic costs energy beyond its cycles (a quarter cycle per
  * byte), and flash is scarce, so code bytes weigh a tenth of a cycle. Kernel calls weigh 0: their
  * overhead is already in `cycles`. Kernel scratch memory (SRAM) costs 2 cycles per byte
@@ -113,14 +114,14 @@ export const CORTEX_M4_FLOAT_KERNELS: FloatKernelPrices = {
  * scratch buffer from winning by default).
  */
 export const cortexM4: CostModel = withScratchPrice(withFloatKernelPrices(
-  withInt8ElementPrices(withSvdfPrices(withQuantKernelPrices(
+  withInt8ElementPrices(withLstmPrices(withSvdfPrices(withQuantKernelPrices(
     tableCostModel("cortex-m4", CORTEX_M4_COEFFICIENTS, {
       cycles: 1,
       bytesMoved: 0.25,
       kernelCalls: 0,
       codeBytes: 0.1,
     }),
-  ))),
+  )))),
   CORTEX_M4_COEFFICIENTS,
   CORTEX_M4_FLOAT_KERNELS,
 ));

@@ -19,4 +19,11 @@
 void eg_qlstm_i8(const int8_t *x, const int8_t *const w[8], const int32_t *const b[4], int8_t *y, int8_t *h,
                  int16_t *c, int16_t *scratch, const int32_t *p, const int32_t *lut);
 
+/*
+ * One unit of one step after the gate FCs (shared with the DSP kernel, qlstm_i8_dsp.c, so that both
+ * compute it identically): pre[0..3] the saturated Q3.12 pre-activations of the gates i, f, c, o;
+ * applies the gate activations, updates *cell and returns the new hidden value. p as above.
+ */
+int8_t eg_qlstm_unit(const int16_t pre[4], int16_t *cell, const int32_t *p, const int32_t *lut);
+
 #endif

@@ -1,16 +1,13 @@
-import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { int8Input } from "../../bench/constructed-models.js";
 import { svdfKeywordStack } from "../../bench/constructed-svdf.js";
 import { importTflite, tfliteTensorNames } from "../../src/importers/tflite/index.js";
-import { compile, runGraph, Tensor, type Graph } from "../../src/index.js";
-import { writeOutputDir } from "../../src/output.js";
+import { runGraph, Tensor, type Graph } from "../../src/index.js";
+import { runCortexM4OnQemu } from "../support/qemu-harness.js";
 import { sharedOrSkip } from "../support/shared-skip.js";
-import { CHILD_TIMEOUT_MS } from "../support/timeouts.js";
 
 /**
  * keyword_scrambled (TFLM's SVDF benchmark model, int16 state) under QEMU on Cortex-M4 with the
@@ -21,7 +18,6 @@ import { CHILD_TIMEOUT_MS } from "../support/timeouts.js";
  * (first run) and the generic kernels (4 runs). The cross build and the QEMU run are child processes the test
  * awaits (the harness Makefile's `run` target), so the worker's event loop stays free.
  */
-const execFileAsync = promisify(execFile);
 const work = mkdtempSync(join(tmpdir(), "egret-cm-svdf-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -53,22 +49,8 @@ function load(shared: string): Loaded {
   return { extended, dumped, dir, input: new Uint8Array(readFileSync(join(dir, "input_0.bin"))) };
 }
 
-interface QemuRun {
-  readonly modelC: string;
-  readonly outputs: Uint8Array[];
-}
-
 /** Compiles `graph` for cortex-m4 (DSP rules on or off), builds the harness and runs `inferences` inferences under QEMU. */
-async function runOnQemu(graph: Graph, input: Uint8Array, targetRules: boolean, inferences: number): Promise<QemuRun> {
-  const out = join(work, `${graph.name}-${targetRules ? "optimised" : "generic"}-${inferences}`);
-  const files = compile(graph, { target: "cortex-m4", targetRules }).files;
-  writeOutputDir(out, files);
-  const harness = join(out, "harness");
-  writeFileSync(join(harness, "in0.bin"), input);
-  mkdirSync(join(harness, "res"));
-  await execFileAsync("make", ["-s", "-C", harness, "run", `ARGS=-n ${inferences} in0.bin res`], { timeout: CHILD_TIMEOUT_MS });
-  return { modelC: files.get("model.c") ?? "", outputs: graph.outputs.map((_, i) => new Uint8Array(readFileSync(join(harness, "res", `${i}.bin`)))) };
-}
+const runOnQemu = (graph: Graph, input: Uint8Array, targetRules: boolean, inferences: number) => runCortexM4OnQemu(work, graph, input, targetRules, inferences);
 
 const calls = (c: string, fn: string) => c.split(`${fn}(`).length - 1;
 

@@ -1,6 +1,7 @@
 import { fail } from "../../../errors.js";
 import { attrFloat, attrFloats, attrInt, attrString, checkOneOf } from "../../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../graph.js";
+import type { EmitCtx } from "../../emit-ctx.js";
 import type { OpDef } from "../../op.js";
 import { Tensor } from "../../tensor.js";
 import { clampInt, f32, mbqm, quantizeMultiplier } from "./fixed-point.js";
@@ -40,7 +41,7 @@ interface Multiplier {
   readonly shift: number;
 }
 
-interface LstmPlan {
+export interface LstmPlan {
   readonly batch: number;
   readonly time: number;
   readonly inputs: number;
@@ -169,7 +170,27 @@ function multiplierParams(p: LstmPlan): number[] {
   return all.flatMap((m) => [m.multiplier, m.shift]);
 }
 
-const QLstm: OpDef = {
+/**
+ * The operands every QLstm kernel takes (eg_qlstm_i8 and its DSP twin): the persistent h and c
+ * buffers (named by the state attribute, so a kernel variant keeps the same state), the parameter
+ * array and the sigmoid table. Declares the qfixed_i8 unit. (Inputs are the caller's: ctx.ptr marks a
+ * tensor used, and the DSP kernel reads packed copies of the weights instead.)
+ */
+export function emitLstmOperands(node: Node, ctx: EmitCtx): { p: LstmPlan; hidden: string; cell: string; params: string; lut: string } {
+  const p = planLstm(node, node.inputs.map((t) => ctx.info(t)));
+  ctx.useRuntime("qfixed_i8");
+  const id = p.stateId || node.name;
+  const hidden = persistentState(ctx, `lstm_h_${id}`, "int8_t", p.batch * p.units, p.hZeroPoint, 1);
+  const cell = persistentState(ctx, `lstm_c_${id}`, "int16_t", p.batch * p.units, 0, 2);
+  const params = ctx.constArray("int32_t", [
+    p.batch, p.time, p.inputs, p.units, p.timeMajor ? 1 : 0, p.xZeroPoint, p.hZeroPoint,
+    p.cellTanh ? 1 : 0, p.cellTanhMultiplier, p.cellTanhShift, p.cellClip, ...multiplierParams(p),
+  ]);
+  const lut = ctx.constArray("int32_t", SIGMOID_TABLE_U16);
+  return { p, hidden, cell, params, lut };
+}
+
+export const QLstm: OpDef = {
   name: "QLstm",
   family: "quant",
   dataTypes: "int8 activations, int16 cell",
@@ -191,17 +212,8 @@ const QLstm: OpDef = {
     return [Tensor.fromNumbers("int8", [...x.shape.slice(0, 2), p.units], y)];
   },
   emitC(node, ctx) {
-    const p = planLstm(node, node.inputs.map((t) => ctx.info(t)));
-    ctx.useRuntime("qfixed_i8");
+    const { hidden, cell, params, lut } = emitLstmOperands(node, ctx);
     ctx.useRuntime("qlstm_i8");
-    const id = p.stateId || node.name;
-    const hidden = persistentState(ctx, `lstm_h_${id}`, "int8_t", p.batch * p.units, p.hZeroPoint, 1);
-    const cell = persistentState(ctx, `lstm_c_${id}`, "int16_t", p.batch * p.units, 0, 2);
-    const params = ctx.constArray("int32_t", [
-      p.batch, p.time, p.inputs, p.units, p.timeMajor ? 1 : 0, p.xZeroPoint, p.hZeroPoint,
-      p.cellTanh ? 1 : 0, p.cellTanhMultiplier, p.cellTanhShift, p.cellClip, ...multiplierParams(p),
-    ]);
-    const lut = ctx.constArray("int32_t", SIGMOID_TABLE_U16);
     const ptrs = node.inputs.map((t) => ctx.ptr(t));
     ctx.line(
       `{ const int8_t *const w[8] = { ${ptrs.slice(1, 9).join(", ")} }; const int32_t *const b[4] = { ${ptrs.slice(9, 13).join(", ")} }; ` +
