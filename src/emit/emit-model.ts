@@ -104,8 +104,8 @@ export function emitModel(graph: Graph, options: EmitOptions): EmittedModel {
     weightBytes:
       [...state.usedConsts].reduce((s, name) => s + graph.constants.get(name)!.byteLength, 0) +
       // Constants a kernel re-laid out at compile time (ctx.constant) and emitted as its own `w_*`
-      // array of the same values, word-aligned: their size rounded up to 4 bytes.
-      [...state.relaidConsts].filter((name) => !state.usedConsts.has(name)).reduce((s, name) => s + 4 * Math.ceil(graph.constants.get(name)!.byteLength / 4), 0) +
+      // array, word-aligned: the size it declared (else the tensor's) rounded up to 4 bytes.
+      [...state.relaidConsts].filter(([name]) => !state.usedConsts.has(name)).reduce((s, [name, bytes]) => s + 4 * Math.ceil((bytes ?? graph.constants.get(name)!.byteLength) / 4), 0) +
       [...state.packedConsts.keys()].reduce((s, name) => s + packedByteLength(graph.constants.get(name)!.dtype, graph.constants.get(name)!.size), 0),
   };
 }
@@ -118,8 +118,8 @@ class EmitState {
   readonly constNames = new Map<string, string>();
   /** Sub-byte constants kept packed in flash (`packedPtr`): tensor name -> C array name. */
   readonly packedConsts = new Map<string, string>();
-  /** Constants whose values a kernel read (`constant`) to emit them in its own layout. */
-  readonly relaidConsts = new Set<string>();
+  /** Constants whose values a kernel read (`constant`) to emit them in its own layout -> that array's bytes if declared. */
+  readonly relaidConsts = new Map<string, number | undefined>();
   readonly idents = new Set<string>();
   readonly body: string[] = [];
   kernelCalls = 0;
@@ -140,7 +140,7 @@ class EmitState {
       ptr: (name) => this.ptr(name),
       info: (name) => this.info(name),
       packedPtr: (name) => this.packedPtr(name),
-      constant: (name) => this.constant(name),
+      constant: (name, relaidBytes) => this.constant(name, relaidBytes),
       useRuntime: (unit) => void this.units.add(unit),
       define: (key, code) => {
         if (!this.defines.has(key)) this.defines.set(key, code);
@@ -215,9 +215,9 @@ class EmitState {
     }
   }
 
-  constant(name: string): Tensor | undefined {
+  constant(name: string, relaidBytes?: number): Tensor | undefined {
     const t = this.plan.storage.get(name)?.kind === "const" ? this.graph.constants.get(name) : undefined;
-    if (t !== undefined) this.relaidConsts.add(name);
+    if (t !== undefined) this.relaidConsts.set(name, relaidBytes ?? this.relaidConsts.get(name));
     return t;
   }
 

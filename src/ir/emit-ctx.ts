@@ -24,8 +24,10 @@ export interface EmitCtx {
    * The value of a constant tensor (weights stored in flash), for kernels that re-lay it out at
    * compile time (then they emit their own array and never ask `ptr` for it, so the original is
    * not emitted); undefined for a tensor computed at run time. Optional: wrappers may omit it.
+   * `relaidBytes`: the size of the kernel's own array when it differs from the tensor's (e.g.
+   * weights widened to int16), so that the compile summary's weight bytes match the flash.
    */
-  constant?(name: string): Tensor | undefined;
+  constant?(name: string, relaidBytes?: number): Tensor | undefined;
   /**
    * Uses a runtime-c kernel unit, e.g. "conv_f32" for runtime-c/kernels/conv_f32.{c,h}. The
    * compiled output copies exactly the units used and includes their headers.

@@ -60,9 +60,9 @@ function emitWideWeights(ctx: EmitCtx, tensor: string, wide: Int16Array): string
 export function emitWideConv(ctx: EmitCtx, inputs: readonly string[], output: string, p: ConvPlan, kernelFn: string, params: string): boolean {
   const [x, w, b] = inputs;
   if (p.n * p.oh * p.ow < WIDE_MIN_PIXELS) return false;
-  const wt = ctx.constant?.(w!);
-  if (wt === undefined) return false;
   const k = p.kh * p.kw * p.c;
+  const wt = ctx.constant?.(w!, 2 * p.o * wideRowLength(k));
+  if (wt === undefined) return false;
   const weights = emitWideWeights(ctx, w!, widenConvWeights(wt.data as ArrayLike<number>, p.o, k));
   ctx.useRuntime("qconv_i8_dsp_w16");
   const { table, mult, shift } = emitRequantOperands(ctx, p.multipliers, p.shifts, p.o);
