@@ -119,6 +119,17 @@ static inline int32_t eg_qdsp_smlad(uint32_t a, uint32_t b, int32_t acc) {
 #endif
 }
 
+/* Saturation to int16: the generic kernels' eg_q_clamp to [-32768, 32767], one SSAT natively (gcc emits none for the clamp). */
+static inline int32_t eg_qdsp_sat16(int32_t v) {
+#if EG_QDSP_NATIVE
+  int32_t r;
+  __asm__("ssat %0, #16, %1" : "=r"(r) : "r"(v));
+  return r;
+#else
+  return eg_q_clamp(v, -32768, 32767);
+#endif
+}
+
 /* SMLABB / SMLATT: acc + the product of the bottom (top) halfwords. */
 static inline int32_t eg_qdsp_smlabb(uint32_t a, uint32_t b, int32_t acc) {
 #if EG_QDSP_NATIVE

@@ -5,20 +5,6 @@
 #include "qlstm_i8.h"
 
 /*
- * Saturation to int16: the generic kernel's clamp, one SSAT natively (gcc does not emit SSAT for the
- * clamp). The same helper as qsvdf_i8_dsp.c's; it would belong in qdsp_i8.h, which this change leaves alone.
- */
-static inline int32_t sat16(int32_t v) {
-#if EG_QDSP_NATIVE
-  int32_t r;
-  __asm__("ssat %0, #16, %1" : "=r"(r) : "r"(v));
-  return r;
-#else
-  return eg_q_clamp(v, -32768, 32767);
-#endif
-}
-
-/*
  * acc[g] = sum over k < n of w_g[k] * (v[k] + off) for the four gate rows of one unit, in the
  * packed block w (see qlstm_i8_dsp.h): per 4 columns one v word widened twice (SXTAB16 even and
  * odd bytes, the offset added in each halfword), one weight word per gate split by SXTB16 and its
@@ -56,7 +42,7 @@ static void gate_dots(const int8_t *v, int32_t n, int32_t off, const int8_t *w, 
 
 /* A gate FC's sum rescaled to Q3.12: the table entry when it has one, else p's (multiplier, shift). */
 static inline int32_t to_q312(int32_t acc, const eg_qdsp_rq_entry *e, const int32_t *mult_shift) {
-  return sat16(e->rs >= 0 ? eg_qdsp_rq_fast(acc, e) : eg_qdsp_mul(acc, mult_shift[0], mult_shift[1]));
+  return eg_qdsp_sat16(e->rs >= 0 ? eg_qdsp_rq_fast(acc, e) : eg_qdsp_mul(acc, mult_shift[0], mult_shift[1]));
 }
 
 void eg_qlstm_i8_dsp(const int8_t *x, const int8_t *wx, const int8_t *wh, const int32_t *const b[4], int8_t *y, int8_t *h,
@@ -84,7 +70,7 @@ void eg_qlstm_i8_dsp(const int8_t *x, const int8_t *wx, const int8_t *wh, const 
         for (g = 0; g < 4; g++) {
           const int32_t in = to_q312(eg_q_wrap_add(ax[g], b[g][s]), rq + g, in_fc + 2 * g);
           const int32_t rec = to_q312(ah[g], rq + 4 + g, rec_fc + 2 * g);
-          pre[g] = (int16_t)sat16(in + rec);
+          pre[g] = (int16_t)eg_qdsp_sat16(in + rec);
         }
         yr[s] = eg_qlstm_unit(pre, cb + s, p, lut);
       }

@@ -7,17 +7,7 @@ static inline int32_t requant(int32_t acc, int32_t fast, const eg_qdsp_rq_entry 
   return fast ? eg_qdsp_rq_fast(acc, e) : eg_qdsp_mul(acc, mult, shift);
 }
 
-/* Saturation to int16 / int8 (SSAT natively): the generic kernels' eg_q_clamp to the type's range. */
-static inline int32_t sat16(int32_t v) {
-#if EG_QDSP_NATIVE
-  int32_t r;
-  __asm__("ssat %0, #16, %1" : "=r"(r) : "r"(v));
-  return r;
-#else
-  return eg_q_clamp(v, -32768, 32767);
-#endif
-}
-
+/* Saturation to int8 (SSAT natively): the generic kernels' eg_q_clamp to [-128, 127]. */
 static inline int32_t sat8(int32_t v) {
 #if EG_QDSP_NATIVE
   int32_t r;
@@ -166,7 +156,7 @@ void eg_qsvdf_state_i16_dsp(const int8_t *x, const int8_t *w, int16_t *state, in
       int32_t acc[4], r;
       feature_dots(xb, w + f * depth, depth, rows, x_off, acc);
       for (r = 0; r < rows; r++) {
-        const int16_t v = (int16_t)sat16(eg_q_wrap_add(requant(acc[r], fast, &e, mult, shift), s_zp));
+        const int16_t v = (int16_t)eg_qdsp_sat16(eg_q_wrap_add(requant(acc[r], fast, &e, mult, shift), s_zp));
         *sp = v;
         *op = v;
         sp += memory;
