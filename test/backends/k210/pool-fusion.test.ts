@@ -146,6 +146,34 @@ describe("k210: pools in the KPU layer's pool stage (C program and kmodel)", () 
     await expectFused(19, 17, [...FUSED, ...KEPT]);
   });
 
+  it("a 1×1 layer after a subsampled stride-2 layer takes its pool, not the subsampling (C and kmodel agree)", async () => {
+    const graph = buildGraph({
+      name: "strided_pool",
+      opset: 17,
+      inputs: [{ name: "x", dtype: "float32", dims: [1, C, 16, 16] }],
+      outputs: ["p"],
+      constants: new Map([["w1", randomTensor([C, 1, 3, 3], 51, -0.5, 0.5)], ["w2", randomTensor([C, C, 1, 1], 52, -0.5, 0.5)]]),
+      nodes: [
+        { name: "dw", op: KPU_CONV2D_CANDIDATE, inputs: ["x", "w1"], outputs: ["y1"], attrs: { pads: [1, 1, 1, 1], strides: [2, 2], group: C, activation: "Relu" } },
+        { name: "pw", op: KPU_CONV2D_CANDIDATE, inputs: ["y1", "w2"], outputs: ["y2"], attrs: {} },
+        { name: "pool", op: "MaxPool", inputs: ["y2"], outputs: ["p"], attrs: s2 },
+      ],
+    });
+    const x = seededRandomInputs(graph, 1, 77)[0]!;
+    const program = lowerK210(graph, seededRandomInputs(graph, 2, 5)).program;
+    expect(program.nodes.map((n) => n.op)).toEqual([KPU_CONV2D_CHAIN]);
+    const kmodel = parseV4(kmodelFiles(program).get("model.kmodel")!);
+    // The 1×1 layer keeps pool type 1 (8×8 → 4×4); the depthwise map is subsampled by a strided_slice.
+    expect(kmodel.nodes.filter((n) => n.body.kpu !== undefined).map((n) => layerGeometry(n.body.kpu!.layer.args).poolType)).toEqual([0, 1]);
+    expect(kmodel.nodes.map((n) => n.name)).toContain("strided_slice");
+    const fromC = (await buildAndRunAsync(k210Files(program), program.outputs, x, { cflags: SANITIZE_CFLAGS }))[0]!;
+    expect(hex(fromC)).toBe(hex(runGraph(program, x)[0]!));
+    const kmodelVsC = worstAndRange(runKmodel(kmodel, x)[0]!, fromC.toNumbers());
+    expect(kmodelVsC.worst).toBeLessThanOrEqual(1e-5 * kmodelVsC.range);
+    // A max pool in the pool stage: the same bytes as the lowering with the float pool.
+    expect(hex(fromC)).toBe(hex(runGraph(lowerForK210(graph, seededRandomInputs(graph, 2, 5), OPS).program, x)[0]!));
+  });
+
   it("a pool with a second reader, a depthwise layer and a graph-output conv keep their float pool", () => {
     const make = (group: number, extraOutput: boolean): Graph =>
       buildGraph({
