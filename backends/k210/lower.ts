@@ -18,6 +18,7 @@ import { calibrateRanges } from "./calibrate.js";
 import { expandFcCandidates } from "./fc-expand.js";
 import { expandDilatedConv } from "./kpu-dilation.js";
 import { mapLines } from "./kpu-ram.js";
+import { shareRangesThroughPools } from "./pool-ranges.js";
 import { activationPieces, quantizeKpuConv, type QParams, type Range } from "./kpu-quantize.js";
 import { kpuConvVerdict, type KpuConvGeometry } from "./legality.js";
 import { KPU_CONV2D } from "./ops/kpu-conv2d.js";
@@ -51,7 +52,8 @@ export function lowerForK210(extracted: Graph, samples: readonly (readonly Tenso
   // Calibration runs the whole float program (candidates evaluate as their Conv): skip it when
   // extraction put nothing on the KPU.
   const anyCandidate = program.nodes.some((n) => n.op === KPU_CONV2D_CANDIDATE);
-  const ranges = anyCandidate ? calibrateRanges(program, samples, ops) : new Map<string, Range>();
+  // A pool the KPU layer will take keeps its input's range, so its reader chains (pool-ranges.ts).
+  const ranges = anyCandidate ? shareRangesThroughPools(program, calibrateRanges(program, samples, ops)) : new Map<string, Range>();
   const fallbacks: CpuFallback[] = [...fcFallbacks];
   const kpuLayers: string[] = [];
   const expanded = new Map<string, ValueInfo>();

@@ -3,6 +3,9 @@
  * CPU layers, the share of multiply-adds on the KPU, KPU RAM and main RAM of the C program, and the
  * kmodel's own figures when one was written.
  *
+ * MACs: each op's own count, except an FC on the KPU, which counts the FC's K·N, not the 16·K·N of
+ * the padded 4×4 map its layer computes (`fcLayerMacs`).
+ *
  * Main RAM of the C program counts the working memory it needs at run time: the arena plus the
  * graph's input and output buffers (the caller's, but in the same 6 MiB). Weights and KPU
  * parameters are reported apart, as `weights` (they are constant data, nncase's kmodel keeps them
@@ -16,6 +19,8 @@ import type { OpRegistry } from "../../src/ir/registry.js";
 import type { TargetReport } from "../../src/pipeline/target.js";
 import type { KmodelSummary } from "./kmodel/writer.js";
 import { LATENCY_CAVEAT, type KmodelLatency } from "./latency.js";
+import { attrString } from "../../src/ir/attrs.js";
+import { KPU_FC_SIDE } from "./fc-legality.js";
 import { layerGeometry } from "./kpu-layer.js";
 import { KPU_LINE_BYTES, mapLines } from "./kpu-ram.js";
 import { KPU_CONV2D, kpuLayerOf } from "./ops/kpu-conv2d.js";
@@ -47,6 +52,19 @@ export function kpuParameterBytes(node: Node): number {
   return 96 + 8 * layer.batchNorm.length + 144 + layer.weights.length;
 }
 
+/**
+ * An FC on the KPU (fc-expand.ts: a 1×1 layer on the K×4×4 map whose pixel (0, 0) a Slice takes
+ * back) does the FC's K·N multiply-adds; the other 15 pixels of its map are padding. Undefined for
+ * any other layer.
+ */
+function fcLayerMacs(program: Graph, node: Node): number | undefined {
+  const g = layerGeometry(kpuLayerOf(node).args);
+  if (g.kernel !== 1 || g.depthwise || g.inHeight !== KPU_FC_SIDE || g.inWidth !== KPU_FC_SIDE || attrString(node, "layout", "NCHW") !== "NCHW") return undefined;
+  const readers = program.nodes.filter((n) => n.inputs.includes(node.outputs[0]!));
+  const crop = readers.length === 1 && readers[0]!.op === "Slice" ? program.values.get(readers[0]!.outputs[0]!)?.shape : undefined;
+  return crop?.join(",") === `1,${g.outChannels},1,1` ? g.inChannels * g.outChannels : undefined;
+}
+
 export function programFigures(model: EmittedModel, chained: Graph, ops: OpRegistry): K210ProgramFigures {
   // Layers counted one by one (a KpuConv2DChain is several KPU layers); main RAM is the emitted plan's.
   const program = expandKpuChains(chained);
@@ -54,7 +72,7 @@ export function programFigures(model: EmittedModel, chained: Graph, ops: OpRegis
   let kpuLayers = 0, cpuLayers = 0, kpuMacs = 0, totalMacs = 0, kpuLines = 0, params = 0;
   for (const node of program.nodes) {
     if (isAliasNode(node, outputs, ops)) continue;
-    const macs = macsOf(program, node, ops);
+    const macs = (node.op === KPU_CONV2D ? fcLayerMacs(program, node) : undefined) ?? macsOf(program, node, ops);
     totalMacs += macs;
     if (node.op !== KPU_CONV2D) {
       cpuLayers++;

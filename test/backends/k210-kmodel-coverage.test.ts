@@ -136,7 +136,7 @@ describe("kws-cnn-k210 (../shared/models/tf/kws-cnn-k210/mod.h5)", () => {
     const bytes = result.binaryFiles.get("model.kmodel")!;
     expect(bytes).toBeDefined();
     expect(result.summary.targetReport!["kmodelKpuLayers"]).toBe(4);
-    // Its four 2×2 MaxPools run in the KPU layers' pool stage (kmodel/pool-fusion.ts).
+    // Its four 2×2 MaxPools run in the KPU layers' pool stage (kpu-pool-fusion.ts), in the C program too.
     const model = parseV4(bytes);
     expect(model.nodes.map((n) => n.name)).not.toContain("reduce_window2d");
     expect(model.nodes.filter((n) => n.body.kpu !== undefined).map((n) => n.body.kpu!.layer.args.poolType)).toEqual([1, 1, 1, 1]);

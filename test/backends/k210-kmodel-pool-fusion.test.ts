@@ -2,7 +2,9 @@
  * A MaxPool reading a KPU layer runs in the layer's pool stage in the kmodel (kmodel/pool-fusion.ts):
  * 2×2 s2 → pool type 1, 4×4 s4 → 3, 2×2 s1 with padding (0, 1) → 9; the pooled map stays in KPU RAM
  * for the next layer and the kmodel computes what the program computes. Pools the KPU cannot take,
- * or that other readers or the KPU's mean rounding rule out, stay reduce_window2d.
+ * or that other readers rule out, stay reduce_window2d. Mean pools (types 2, 4, 8), fused in the C
+ * program too, and the target's lowering that fuses before the kmodel writer sees the program:
+ * test/backends/k210/pool-fusion.test.ts.
  */
 import { describe, expect, it } from "vitest";
 import { writeKmodel } from "../../backends/k210/kmodel/writer.js";
@@ -87,7 +89,6 @@ describe("MaxPool in the KPU layer's pool stage", () => {
   }
 
   const kept: Array<[string, Graph]> = [
-    ["AveragePool (the KPU's truncated uint8 mean is not the C program's float mean)", convPool("AveragePool", { kernel_shape: [2, 2], strides: [2, 2] })],
     ["a depthwise layer (nncase never pools in one)", convPool("MaxPool", { kernel_shape: [2, 2], strides: [2, 2] }, { group: 8 })],
     ["a conv output that is also a graph output", convPool("MaxPool", { kernel_shape: [2, 2], strides: [2, 2] }, { convOutputToo: true })],
     ["3×3 stride 2 (no pool type)", convPool("MaxPool", { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] })],

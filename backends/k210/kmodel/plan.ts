@@ -7,7 +7,7 @@
  *   Add/Sub/Mul/Div/Min/Max → binary           Concat → concat      Transpose → transpose
  *   Reshape/Flatten/Squeeze/Unsqueeze/Identity → memory_copy         Softmax (last axis) → softmax
  *   Pad (constant) → pad          KpuConv2D with `subsample` → kpu_conv2d + uint8 strided_slice
- *   KpuConv2D + MaxPool it can pool → kpu_conv2d with that pool type (pool-fusion.ts)
+ *   KpuConv2D + MaxPool/AveragePool it can pool → kpu_conv2d with that pool type (pool-fusion.ts)
  *   MaxPool/AveragePool → reduce_window2d   Global pools → reduce   unary math, Sigmoid → unary/binary
  *   (the last three: translate-cpu.ts)
  * nncase's v4 kernels are NCHW, so a value produced by an NHWC conv is kept channels-first and only
@@ -33,7 +33,7 @@ export class Planner {
   readonly quantised = new Map<string, Buffer>();
   /** KPU layers that take over a producer's subsampling (motion.ts), by node name. */
   readonly movedLayers = new Map<string, KpuLayer>();
-  /** MaxPools a KPU layer's pool stage took over (pool-fusion.ts): no kmodel node of their own. */
+  /** Pools a KPU layer's pool stage took over (pool-fusion.ts): no kmodel node of their own. */
   readonly fusedPools = new Set<string>();
   /** uint8 values (a `--input-type uint8` frame and its CPU-side transposes): main or KPU buffers. */
   private readonly bytes = new Map<string, Buffer>();

@@ -33,7 +33,7 @@ function actRange(node: Node): [number, number] {
 
 function translateKpuConv(p: Planner, node: Node, chain: boolean): void {
   const where = `node ${node.name} (${node.op})`;
-  // A following MaxPool may run in this layer's pool stage (pool-fusion.ts): its value is the map.
+  // A following pool may run in this layer's pool stage (pool-fusion.ts): its value is the map.
   const fused = poolTakenByLayer(p, node);
   if (fused !== undefined) p.fusedPools.add(fused.pool.name);
   const value = fused?.pool.outputs[0] ?? node.outputs[0]!;
