@@ -92,8 +92,8 @@ function findRuns(program: Graph): Node[][] {
   return runs;
 }
 
-/** The chain node of a run of two or more layers, with the run's KPU RAM placement in its registers. */
-function chainNode(run: readonly Node[]): Node {
+/** The chain node of a run of layers, with the run's KPU RAM placement in its registers. */
+export function chainNode(run: readonly Node[]): Node {
   const { a, reads } = regions(run);
   const members: ChainMember[] = [];
   const weights: Record<string, Node["attrs"][string]> = {};
@@ -115,7 +115,7 @@ function chainNode(run: readonly Node[]): Node {
   });
   const first = run[0]!, last = run[run.length - 1]!;
   return {
-    name: `${first.name}..${last.name}`,
+    name: run.length === 1 ? first.name : `${first.name}..${last.name}`,
     op: KPU_CONV2D_CHAIN,
     inputs: [first.inputs[0]!],
     outputs: [last.outputs[0]!],
@@ -148,15 +148,28 @@ export function chainKpuLayers(program: Graph): Graph {
   return { ...program, nodes, values };
 }
 
-/** The program with every KpuConv2DChain node back as its KpuConv2D layers (their values typed again). */
+/**
+ * The program with every KpuConv2DChain node back as its KpuConv2D layers (their values typed
+ * again), and the uint8 hand-overs of kpu-u8-handover.ts undone: a chain's `output_u8` value is
+ * float again and its readers lose `input_u8` (a graph input's uint8 frame keeps it).
+ */
 export function expandKpuChains(program: Graph): Graph {
   if (!program.nodes.some((n) => n.op === KPU_CONV2D_CHAIN)) return program;
   const infer = KPU_CONV2D_OPS.find((op) => op.name === KPU_CONV2D)!.infer;
+  const frames = new Set(program.inputs.map((i) => i.name));
+  const asFloatReader = (node: Node): Node => {
+    if (attrInt(node, "input_u8", 0) !== 1 || frames.has(node.inputs[0]!)) return node;
+    const attrs = { ...node.attrs };
+    delete attrs["input_u8"];
+    return { ...node, attrs };
+  };
   const values = new Map<string, ValueInfo>(program.values);
   const nodes = program.nodes.flatMap((node) => {
-    if (node.op !== KPU_CONV2D_CHAIN) return [node];
-    const layers = expandKpuChain(node);
-    for (const layer of layers.slice(0, -1)) values.set(layer.outputs[0]!, infer(layer, [values.get(layer.inputs[0]!)])[0]!);
+    if (node.op !== KPU_CONV2D_CHAIN) return [asFloatReader(node)];
+    const layers = expandKpuChain(node).map(asFloatReader);
+    // In program order, so a hand-over value is float again before its readers are typed.
+    const typed = attrInt(node, "output_u8", 0) === 1 ? layers : layers.slice(0, -1);
+    for (const layer of typed) values.set(layer.outputs[0]!, infer(layer, [values.get(layer.inputs[0]!)])[0]!);
     return layers;
   });
   return { ...program, nodes, values };

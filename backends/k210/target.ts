@@ -29,6 +29,7 @@ import { estimateKmodelFileLatency } from "./latency.js";
 import { foldUint8Inputs, frameInputs, uint8InputQuant } from "./uint8-input.js";
 import { KPU_RAM_BYTES } from "./kpu-ram.js";
 import { chainKpuLayers, expandKpuChains } from "./kpu-chain.js";
+import { handOverUint8Maps } from "./kpu-u8-handover.js";
 import type { CompileSummary } from "../../src/pipeline/compile.js";
 
 /** The lowering rules that offer KPU candidates to extraction (their guard: kpu-guards.ts). */
@@ -77,7 +78,7 @@ export function lowerWithCalibration(program: Graph, context: LowerContext): Gra
     context.diagnostics.warn("k210", "calibrated on a single input; the KPU layers' uint8 ranges come from it alone and saturate on inputs that exceed them. Give several representative inputs to --calib.");
   }
   // Consecutive KPU layers hand their maps over in KPU RAM in the C program (kpu-chain.ts).
-  return chainKpuLayers(frameQuant === undefined ? lowered.program : foldUint8Inputs(lowered.program, frameQuant));
+  return handOverUint8Maps(chainKpuLayers(frameQuant === undefined ? lowered.program : foldUint8Inputs(lowered.program, frameQuant)));
 }
 
 /** The C program's memory, once: main RAM (arena + inputs/outputs) and weights against the main SRAM, and KPU RAM. */
