@@ -151,7 +151,8 @@ export function chainKpuLayers(program: Graph): Graph {
 /**
  * The program with every KpuConv2DChain node back as its KpuConv2D layers (their values typed
  * again), and the uint8 hand-overs of kpu-u8-handover.ts undone: a chain's `output_u8` value is
- * float again and its readers lose `input_u8` (a graph input's uint8 frame keeps it).
+ * float again, a MaxPool on it pools floats in the chain's layout, and the readers lose `input_u8`
+ * (a graph input's uint8 frame keeps it).
  */
 export function expandKpuChains(program: Graph): Graph {
   if (!program.nodes.some((n) => n.op === KPU_CONV2D_CHAIN)) return program;
@@ -164,13 +165,24 @@ export function expandKpuChains(program: Graph): Graph {
     return { ...node, attrs };
   };
   const values = new Map<string, ValueInfo>(program.values);
+  // Layout of each uint8 hand-over map's float form: its producer chain's.
+  const handedLayout = new Map<string, string>();
   const nodes = program.nodes.flatMap((node) => {
+    if (node.op === "MaxPool" && handedLayout.has(node.inputs[0]!)) return [asFloatPool(node, handedLayout.get(node.inputs[0]!)!, values)];
     if (node.op !== KPU_CONV2D_CHAIN) return [asFloatReader(node)];
     const layers = expandKpuChain(node).map(asFloatReader);
     // In program order, so a hand-over value is float again before its readers are typed.
-    const typed = attrInt(node, "output_u8", 0) === 1 ? layers : layers.slice(0, -1);
-    for (const layer of typed) values.set(layer.outputs[0]!, infer(layer, [values.get(layer.inputs[0]!)])[0]!);
+    const handed = attrInt(node, "output_u8", 0) === 1;
+    if (handed) handedLayout.set(node.outputs[0]!, attrString(node, "layout", "NCHW"));
+    for (const layer of handed ? layers : layers.slice(0, -1)) values.set(layer.outputs[0]!, infer(layer, [values.get(layer.inputs[0]!)])[0]!);
     return layers;
   });
   return { ...program, nodes, values };
+}
+
+/** A MaxPool that pooled a hand-over map's bytes, back on the float map in `layout` (its output typed again). */
+function asFloatPool(pool: Node, layout: string, values: Map<string, ValueInfo>): Node {
+  const [n, c, h, w] = values.get(pool.outputs[0]!)!.shape as [number, number, number, number];
+  values.set(pool.outputs[0]!, { dtype: "float32", shape: layout === "NHWC" ? [n, h, w, c] : [n, c, h, w] });
+  return layout === "NHWC" ? { ...pool, attrs: { ...pool.attrs, layout } } : pool;
 }

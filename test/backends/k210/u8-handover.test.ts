@@ -47,8 +47,28 @@ function branchingGraph(cpuReader = false): Graph {
   });
 }
 
+/** x NHWC [1,16,16,8] → 3×3 conv (Relu) → 2×2 s2 MaxPool (NHWC) → p → 3×3 conv → y [1,8,8,4]. */
+function pooledGraph(): Graph {
+  return buildGraph({
+    name: "pooled",
+    opset: 17,
+    inputs: [{ name: "x", dtype: "float32", dims: [1, 16, 16, 8] }],
+    outputs: ["y"],
+    constants: new Map([
+      ["wa", randomTensor([16, 3, 3, 8], 65, -0.5, 0.5)],
+      ["wb", randomTensor([4, 3, 3, 16], 66, -0.5, 0.5)],
+    ]),
+    nodes: [
+      { name: "a", op: KPU_CONV2D_CANDIDATE, inputs: ["x", "wa"], outputs: ["m"], attrs: { pads: [1, 1, 1, 1], activation: "Relu", layout: "NHWC" } },
+      { name: "pool", op: "MaxPool", inputs: ["m"], outputs: ["p"], attrs: { kernel_shape: [2, 2], strides: [2, 2], layout: "NHWC" } },
+      { name: "b", op: KPU_CONV2D_CANDIDATE, inputs: ["p", "wb"], outputs: ["y"], attrs: { pads: [1, 1, 1, 1], layout: "NHWC" } },
+    ],
+  });
+}
+
 const calibration = [71, 72, 73].map((s) => [randomTensor([1, 8, 16, 16], s, 0, 1)]);
 const input = [randomTensor([1, 8, 16, 16], 74, -0.1, 1.1)];
+const nhwcCalibration = [76, 77].map((s) => [randomTensor([1, 16, 16, 8], s, 0, 1)]);
 const bytesOf = (ts: readonly Tensor[]) => ts.map((t) => Buffer.from(t.bytes()).toString("hex"));
 const arenaOf = (program: Graph) => emitModel(program, { ops: OPS, ...K210_EMIT_OPTIONS }).plan.arena.size;
 
@@ -92,6 +112,26 @@ describe("k210: KPU maps handed over as uint8 (C program)", () => {
 
     // The kmodel is written from the float form: byte-identical to the one of the plain lowering.
     const lowered = lowerForK210(branchingGraph(), calibration, OPS).program;
+    expect(Buffer.from(writeKmodel(plain).bytes).equals(Buffer.from(writeKmodel(lowered).bytes))).toBe(true);
+  });
+
+  it("a MaxPool between two KPU layers pools the bytes (NHWC model): arena from the shapes, outputs bit-exact, kmodel unchanged", async () => {
+    const graph = pooledGraph();
+    const program = lowerK210(graph, nhwcCalibration).program;
+    expect(program.nodes.map((n) => [n.op, n.attrs["layout"] ?? "NCHW"])).toEqual([[KPU_CONV2D_CHAIN, "NHWC"], ["MaxPool", "NCHW"], [KPU_CONV2D, "NHWC"]]);
+    expect(program.values.get("p")).toEqual({ dtype: "uint8", shape: [1, 16, 8, 8] });
+    // x NHWC float (8·16·16·4), the conv's 16×16×16 bytes, the pool's 16×8×8 bytes (the first two
+    // live at the conv, the last two at the pool): 16 × 16 × 16 + 16 × 8 × 8. Float: 4 × both.
+    const plain = expandKpuChains(program);
+    expect(plain.nodes.find((n) => n.op === "MaxPool")!.attrs["layout"]).toBe("NHWC");
+    expect(arenaOf(program)).toBe(16 * 16 * 16 + 16 * 8 * 8);
+    expect(arenaOf(plain)).toBe(4 * (16 * 16 * 16 + 16 * 8 * 8));
+    const x = [randomTensor([1, 16, 16, 8], 75, -0.1, 1.1)];
+    const want = runGraph(plain, x);
+    expect(bytesOf(runGraph(program, x))).toEqual(bytesOf(want));
+    const fromC = await buildAndRunAsync(k210Files(program), program.outputs, x, { cflags: SANITIZE_CFLAGS });
+    expect(bytesOf(fromC)).toEqual(bytesOf(want));
+    const lowered = lowerForK210(graph, nhwcCalibration, OPS).program;
     expect(Buffer.from(writeKmodel(plain).bytes).equals(Buffer.from(writeKmodel(lowered).bytes))).toBe(true);
   });
 
