@@ -20,9 +20,12 @@ static uint32_t reg_field(uint64_t word, unsigned lsb, unsigned width) {
   return (uint32_t)((word >> lsb) & (((uint64_t)1 << width) - 1u));
 }
 
-/* Dequantises the layer's output map (or its subsampled part, see kpu_driver.h) into y. */
-static void download_f32(const uint64_t *regs, float *y, int32_t nhwc, float y_scale, int32_t y_zero_point,
-                         const int32_t *subsample) {
+/*
+ * Reads the layer's output map (or its subsampled part, see kpu_driver.h) out of KPU RAM: dequantised
+ * into y (NCHW, or NHWC when nhwc != 0), or, when y is NULL, as its bytes into bytes (planar NCHW).
+ */
+static void download(const uint64_t *regs, float *y, uint8_t *bytes, int32_t nhwc, float y_scale, int32_t y_zero_point,
+                     const int32_t *subsample) {
   uint32_t oc = reg_field(regs[2], 32, 10) + 1u;
   uint32_t ow = reg_field(regs[3], 32, 10) + 1u, oh = reg_field(regs[3], 42, 9) + 1u;
   uint32_t dst = reg_field(regs[1], 32, 15);
@@ -36,8 +39,10 @@ static void download_f32(const uint64_t *regs, float *y, int32_t nhwc, float y_s
     for (yy = 0; yy < sh; yy++) {
       const uint8_t *row = eg_kpu_ram + kpu_sim_row_offset(dst, ow, oh, c, oy0 + stride * yy);
       for (xx = 0; xx < sw; xx++, i++) {
+        uint8_t q = row[ox0 + stride * xx];
         size_t at = nhwc ? ((size_t)yy * sw + xx) * oc + c : i;
-        y[at] = (float)((int32_t)row[ox0 + stride * xx] - y_zero_point) * y_scale;
+        if (y == NULL) bytes[i] = q;
+        else y[at] = (float)((int32_t)q - y_zero_point) * y_scale;
       }
     }
 }
@@ -102,22 +107,6 @@ static int run_layers(const kpu_sim_layer_t *const *layers, uint32_t count, cons
   return st;
 }
 
-/* Copies the layer's output map (or its subsampled part) into y as dense planar NCHW bytes. */
-static void download_u8(const uint64_t *regs, uint8_t *y, const int32_t *subsample) {
-  uint32_t oc = reg_field(regs[2], 32, 10) + 1u;
-  uint32_t ow = reg_field(regs[3], 32, 10) + 1u, oh = reg_field(regs[3], 42, 9) + 1u;
-  uint32_t dst = reg_field(regs[1], 32, 15);
-  uint32_t stride = subsample ? (uint32_t)subsample[0] : 1u;
-  uint32_t oy0 = subsample ? (uint32_t)subsample[1] : 0u, ox0 = subsample ? (uint32_t)subsample[2] : 0u;
-  uint32_t sh = subsample ? (uint32_t)subsample[3] : oh, sw = subsample ? (uint32_t)subsample[4] : ow;
-  uint32_t c, yy, xx;
-  for (c = 0; c < oc; c++)
-    for (yy = 0; yy < sh; yy++) {
-      const uint8_t *row = eg_kpu_ram + kpu_sim_row_offset(dst, ow, oh, c, oy0 + stride * yy);
-      for (xx = 0; xx < sw; xx++) *y++ = row[ox0 + stride * xx];
-    }
-}
-
 /*
  * Quantises straight into the KPU RAM layout (what the device's CPU re-layout does, section 1.7):
  * the first layer's input map. KPU_SIM_OUTSIDE_RAM if the map does not fit.
@@ -165,7 +154,7 @@ int eg_kpu_chain_f32(const kpu_sim_layer_t *const *layers, uint32_t count, const
                      const int32_t *const *subsamples, uint8_t *scratch) {
   int st = upload_f32(layers[0]->regs, x, nhwc, x_inv_scale, x_zero_point);
   if (st == 0) st = run_layers(layers, count, subsamples, scratch);
-  if (st == 0) download_f32(layers[count - 1u]->regs, y, nhwc, y_scale, y_zero_point, last_subsample(count, subsamples));
+  if (st == 0) download(layers[count - 1u]->regs, y, NULL, nhwc, y_scale, y_zero_point, last_subsample(count, subsamples));
   return st;
 }
 
@@ -173,7 +162,7 @@ int eg_kpu_chain_u8(const kpu_sim_layer_t *const *layers, uint32_t count, const 
                     float y_scale, int32_t y_zero_point, const int32_t *const *subsamples, uint8_t *scratch) {
   int st = upload_u8(layers[0]->regs, x);
   if (st == 0) st = run_layers(layers, count, subsamples, scratch);
-  if (st == 0) download_f32(layers[count - 1u]->regs, y, nhwc, y_scale, y_zero_point, last_subsample(count, subsamples));
+  if (st == 0) download(layers[count - 1u]->regs, y, NULL, nhwc, y_scale, y_zero_point, last_subsample(count, subsamples));
   return st;
 }
 
@@ -181,7 +170,7 @@ int eg_kpu_chain_f32_to_u8(const kpu_sim_layer_t *const *layers, uint32_t count,
                            float x_inv_scale, int32_t x_zero_point, const int32_t *const *subsamples, uint8_t *scratch) {
   int st = upload_f32(layers[0]->regs, x, nhwc, x_inv_scale, x_zero_point);
   if (st == 0) st = run_layers(layers, count, subsamples, scratch);
-  if (st == 0) download_u8(layers[count - 1u]->regs, y, last_subsample(count, subsamples));
+  if (st == 0) download(layers[count - 1u]->regs, NULL, y, 0, 1.0f, 0, last_subsample(count, subsamples));
   return st;
 }
 
@@ -189,7 +178,7 @@ int eg_kpu_chain_u8_to_u8(const kpu_sim_layer_t *const *layers, uint32_t count, 
                           const int32_t *const *subsamples, uint8_t *scratch) {
   int st = upload_u8(layers[0]->regs, x);
   if (st == 0) st = run_layers(layers, count, subsamples, scratch);
-  if (st == 0) download_u8(layers[count - 1u]->regs, y, last_subsample(count, subsamples));
+  if (st == 0) download(layers[count - 1u]->regs, NULL, y, 0, 1.0f, 0, last_subsample(count, subsamples));
   return st;
 }
 
