@@ -133,7 +133,6 @@ function outputSize(a: KpuConvAttrs): { height: number; width: number } {
   return a.subsample === undefined ? { height: a.geometry.outHeight, width: a.geometry.outWidth } : { height: a.subsample.outHeight, width: a.subsample.outWidth };
 }
 
-
 const u64 = (words: readonly bigint[]) => words.map((w) => `UINT64_C(0x${BigInt.asUintN(64, w).toString(16).padStart(16, "0")})`).join(", ");
 
 /**
@@ -171,11 +170,12 @@ function emitC(node: Node, ctx: EmitCtx): void {
   const name = defineKpuLayer(ctx, node.name, a.layer);
   const sub = defineSubsample(ctx, name, a.subsample);
   // The registers were validated at compile time; a failure here means corrupt memory or another
-  // user of the KPU, and the run stops with the driver's status.
+  // user of the KPU, and the run stops with the driver's status. The scratch is the host simulator's
+  // own (NULL, kpu_driver.h): no arena bytes.
   const input = a.inputU8 ? `eg_kpu_conv2d_u8(&${name}, ${ctx.ptr(node.inputs[0]!)}` : `eg_kpu_conv2d_f32(&${name}, ${ctx.ptr(node.inputs[0]!)}`;
   const quantise = a.inputU8 ? "" : ` ${cFloat(Math.fround(1 / a.xScale))}, ${a.xZeroPoint},`;
   ctx.checked(
-    `${input}, ${ctx.ptr(node.outputs[0]!)}, ${a.nhwc ? 1 : 0},${quantise} ${cFloat(a.yScale)}, ${a.yZeroPoint}, ${sub}, NULL)`, // scratch: the host simulator's own (kpu_driver.h), no arena bytes
+    `${input}, ${ctx.ptr(node.outputs[0]!)}, ${a.nhwc ? 1 : 0},${quantise} ${cFloat(a.yScale)}, ${a.yZeroPoint}, ${sub}, NULL)`,
   );
 }
 

@@ -15,7 +15,7 @@ import { KPU_CONV2D_CANDIDATE } from "../../../backends/k210/ops/kpu-conv2d-cand
 import { KPU_CONV2D_CHAIN } from "../../../backends/k210/ops/kpu-conv2d-chain.js";
 import { K210_EMIT_OPTIONS } from "../../../backends/k210/target.js";
 import { emitModel } from "../../../src/emit/emit-model.js";
-import { buildGraph, runGraph, type Graph, type Tensor } from "../../../src/index.js";
+import { buildGraph, runGraph, Tensor, type Graph } from "../../../src/index.js";
 import { buildAndRunAsync, SANITIZE_CFLAGS } from "../../support/c-run.js";
 import { randomTensor } from "../../support/graphs.js";
 import { OPS } from "../../support/toolchain.js";
@@ -113,6 +113,22 @@ describe("k210: KPU maps handed over as uint8 (C program)", () => {
     // The kmodel is written from the float form: byte-identical to the one of the plain lowering.
     const lowered = lowerForK210(branchingGraph(), calibration, OPS).program;
     expect(Buffer.from(writeKmodel(plain).bytes).equals(Buffer.from(writeKmodel(lowered).bytes))).toBe(true);
+  });
+
+  it("with a uint8 frame input the first layer's map goes byte to byte (eg_kpu_chain_u8_to_u8): host and device driver bit-exact", async () => {
+    const program = lowerK210(branchingGraph(), calibration, { inputType: "uint8", mean: [0], std: [1] }).program;
+    expect(program.nodes[0]!.attrs).toMatchObject({ input_u8: 1, output_u8: 1 });
+    const files = k210Files(program);
+    expect(files.get("model.c")).toMatch(/eg_kpu_chain_u8_to_u8\(kpu_layer\w*_chain, 1u, /);
+    const frame = [Tensor.fromNumbers("uint8", [1, 8, 16, 16], Array.from({ length: 8 * 16 * 16 }, (_, i) => (i * 37 + 11) % 256))];
+    const want = runGraph(expandKpuChains(program), frame);
+    expect(bytesOf(runGraph(program, frame))).toEqual(bytesOf(want));
+    const [host, device] = await Promise.all([
+      buildAndRunAsync(files, program.outputs, frame, { cflags: SANITIZE_CFLAGS }),
+      buildAndRunAsync(deviceModelFiles(files), program.outputs, frame, { cflags: `${SANITIZE_CFLAGS} -DEG_KPU_DEVICE -DEG_KPU_MMIO_MODEL` }),
+    ]);
+    expect(bytesOf(host)).toEqual(bytesOf(want));
+    expect(bytesOf(device)).toEqual(bytesOf(want));
   });
 
   it("a MaxPool between two KPU layers pools the bytes (NHWC model): arena from the shapes, outputs bit-exact, kmodel unchanged", async () => {
