@@ -92,8 +92,8 @@ function findRuns(program: Graph): Node[][] {
   return runs;
 }
 
-/** The chain node of a run of two or more layers, with the run's KPU RAM placement in its registers. */
-function chainNode(run: readonly Node[]): Node {
+/** The chain node of a run of layers, with the run's KPU RAM placement in its registers. */
+export function chainNode(run: readonly Node[]): Node {
   const { a, reads } = regions(run);
   const members: ChainMember[] = [];
   const weights: Record<string, Node["attrs"][string]> = {};
@@ -115,7 +115,7 @@ function chainNode(run: readonly Node[]): Node {
   });
   const first = run[0]!, last = run[run.length - 1]!;
   return {
-    name: `${first.name}..${last.name}`,
+    name: run.length === 1 ? first.name : `${first.name}..${last.name}`,
     op: KPU_CONV2D_CHAIN,
     inputs: [first.inputs[0]!],
     outputs: [last.outputs[0]!],
@@ -148,16 +148,41 @@ export function chainKpuLayers(program: Graph): Graph {
   return { ...program, nodes, values };
 }
 
-/** The program with every KpuConv2DChain node back as its KpuConv2D layers (their values typed again). */
+/**
+ * The program with every KpuConv2DChain node back as its KpuConv2D layers (their values typed
+ * again), and the uint8 hand-overs of kpu-u8-handover.ts undone: a chain's `output_u8` value is
+ * float again, a MaxPool on it pools floats in the chain's layout, and the readers lose `input_u8`
+ * (a graph input's uint8 frame keeps it).
+ */
 export function expandKpuChains(program: Graph): Graph {
   if (!program.nodes.some((n) => n.op === KPU_CONV2D_CHAIN)) return program;
   const infer = KPU_CONV2D_OPS.find((op) => op.name === KPU_CONV2D)!.infer;
+  const frames = new Set(program.inputs.map((i) => i.name));
+  const asFloatReader = (node: Node): Node => {
+    if (attrInt(node, "input_u8", 0) !== 1 || frames.has(node.inputs[0]!)) return node;
+    const attrs = { ...node.attrs };
+    delete attrs["input_u8"];
+    return { ...node, attrs };
+  };
   const values = new Map<string, ValueInfo>(program.values);
+  // Layout of each uint8 hand-over map's float form: its producer chain's.
+  const handedLayout = new Map<string, string>();
   const nodes = program.nodes.flatMap((node) => {
-    if (node.op !== KPU_CONV2D_CHAIN) return [node];
-    const layers = expandKpuChain(node);
-    for (const layer of layers.slice(0, -1)) values.set(layer.outputs[0]!, infer(layer, [values.get(layer.inputs[0]!)])[0]!);
+    if (node.op === "MaxPool" && handedLayout.has(node.inputs[0]!)) return [asFloatPool(node, handedLayout.get(node.inputs[0]!)!, values)];
+    if (node.op !== KPU_CONV2D_CHAIN) return [asFloatReader(node)];
+    const layers = expandKpuChain(node).map(asFloatReader);
+    // In program order, so a hand-over value is float again before its readers are typed.
+    const handed = attrInt(node, "output_u8", 0) === 1;
+    if (handed) handedLayout.set(node.outputs[0]!, attrString(node, "layout", "NCHW"));
+    for (const layer of handed ? layers : layers.slice(0, -1)) values.set(layer.outputs[0]!, infer(layer, [values.get(layer.inputs[0]!)])[0]!);
     return layers;
   });
   return { ...program, nodes, values };
+}
+
+/** A MaxPool that pooled a hand-over map's bytes, back on the float map in `layout` (its output typed again). */
+function asFloatPool(pool: Node, layout: string, values: Map<string, ValueInfo>): Node {
+  const [n, c, h, w] = values.get(pool.outputs[0]!)!.shape as [number, number, number, number];
+  values.set(pool.outputs[0]!, { dtype: "float32", shape: layout === "NHWC" ? [n, h, w, c] : [n, c, h, w] });
+  return layout === "NHWC" ? { ...pool, attrs: { ...pool.attrs, layout } } : pool;
 }

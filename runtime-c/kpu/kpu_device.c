@@ -156,9 +156,18 @@ static void subsample_in_ram(const uint64_t *from, const uint64_t *to, const int
     }
 }
 
-/* Runs the chain on the input map in KPU RAM, then dequantises the last layer's output into y. */
-static int run_and_read(const kpu_sim_layer_t *const *layers, uint32_t count, float *y, int32_t nhwc,
-                        float y_scale, int32_t y_zero_point, const int32_t *const *subsamples) {
+/* Where the last layer's map goes: dequantised into f32, or (f32 NULL) copied as bytes into u8. */
+typedef struct {
+  float *f32;
+  uint8_t *u8;   /* dense planar NCHW */
+  float scale;
+  int32_t zero_point;
+  int32_t nhwc;
+} chain_output_t;
+
+/* Runs the chain on the input map in KPU RAM, then reads the last layer's output into `out`. */
+static int run_and_read(const kpu_sim_layer_t *const *layers, uint32_t count, const chain_output_t *out,
+                        const int32_t *const *subsamples) {
   const uint64_t *regs = layers[count - 1u]->regs;
   const int32_t *last = subsamples != NULL ? subsamples[count - 1u] : NULL;
   uint32_t oc = reg_field(regs[2], 32, 10) + 1u, dst = reg_field(regs[1], 32, 15);
@@ -177,8 +186,10 @@ static int run_and_read(const kpu_sim_layer_t *const *layers, uint32_t count, fl
     for (yy = 0; yy < sh; yy++) {
       row_reader_t row = row_reader(kpu_sim_row_offset(dst, ow, oh, c, oy0 + stride * yy));
       for (xx = 0; xx < sw; xx++, at++) {
-        size_t to = nhwc ? ((size_t)yy * sw + xx) * oc + c : at;
-        y[to] = (float)((int32_t)row_get(&row, ox0 + stride * xx) - y_zero_point) * y_scale;
+        uint8_t q = row_get(&row, ox0 + stride * xx);
+        size_t to = out->nhwc ? ((size_t)yy * sw + xx) * oc + c : at;
+        if (out->f32 == NULL) out->u8[at] = q;
+        else out->f32[to] = (float)((int32_t)q - out->zero_point) * out->scale;
       }
     }
   return 0;
@@ -221,8 +232,8 @@ static uint8_t input_byte(const chain_input_t *src, input_map_t in, uint32_t c, 
  * The whole call: check the input map fits in KPU RAM (else KPU_SIM_OUTSIDE_RAM), set the KPU up,
  * write the input map, run the chain and read the result.
  */
-static int run_chain(const kpu_sim_layer_t *const *layers, uint32_t count, const chain_input_t *src, float *y,
-                     int32_t nhwc, float y_scale, int32_t y_zero_point, const int32_t *const *subsamples) {
+static int run_chain(const kpu_sim_layer_t *const *layers, uint32_t count, const chain_input_t *src,
+                     const chain_output_t *out, const int32_t *const *subsamples) {
   input_map_t in = input_map(layers[0]->regs);
   uint32_t c, yy, xx;
   if (in.line + kpu_sim_map_lines(in.width, in.height, in.channels) > KPU_SIM_RAM_LINES) return (int)KPU_SIM_OUTSIDE_RAM;
@@ -233,33 +244,77 @@ static int run_chain(const kpu_sim_layer_t *const *layers, uint32_t count, const
       for (xx = 0; xx < in.width; xx++) row_put(&row, input_byte(src, in, c, yy, xx));
       row_end(&row);
     }
-  return run_and_read(layers, count, y, nhwc, y_scale, y_zero_point, subsamples);
+  return run_and_read(layers, count, out, subsamples);
 }
 
-/* `scratch` is unused on the device: the KPU computes in its own RAM. */
-int eg_kpu_chain_f32(const kpu_sim_layer_t *const *layers, uint32_t count, const float *x, float *y, int32_t nhwc,
-                     float x_inv_scale, int32_t x_zero_point, float y_scale, int32_t y_zero_point,
-                     const int32_t *const *subsamples, uint8_t *scratch) {
+static chain_input_t float_input(const float *x, float inv_scale, int32_t zero_point, int32_t nhwc) {
   chain_input_t src;
   src.f32 = x;
   src.u8 = NULL;
-  src.inv_scale = x_inv_scale;
-  src.zero_point = x_zero_point;
+  src.inv_scale = inv_scale;
+  src.zero_point = zero_point;
   src.nhwc = nhwc;
-  (void)scratch;
-  return run_chain(layers, count, &src, y, nhwc, y_scale, y_zero_point, subsamples);
+  return src;
 }
 
-int eg_kpu_chain_u8(const kpu_sim_layer_t *const *layers, uint32_t count, const uint8_t *x, float *y, int32_t nhwc,
-                    float y_scale, int32_t y_zero_point, const int32_t *const *subsamples, uint8_t *scratch) {
+static chain_input_t byte_input(const uint8_t *x) {
   chain_input_t src;
   src.f32 = NULL;
   src.u8 = x;
   src.inv_scale = 1.0f;
   src.zero_point = 0;
   src.nhwc = 0;
+  return src;
+}
+
+static chain_output_t float_output(float *y, float scale, int32_t zero_point, int32_t nhwc) {
+  chain_output_t out;
+  out.f32 = y;
+  out.u8 = NULL;
+  out.scale = scale;
+  out.zero_point = zero_point;
+  out.nhwc = nhwc;
+  return out;
+}
+
+static chain_output_t byte_output(uint8_t *y) {
+  chain_output_t out = float_output(NULL, 1.0f, 0, 0);
+  out.u8 = y;
+  return out;
+}
+
+/* `scratch` is unused on the device: the KPU computes in its own RAM. */
+int eg_kpu_chain_f32(const kpu_sim_layer_t *const *layers, uint32_t count, const float *x, float *y, int32_t nhwc,
+                     float x_inv_scale, int32_t x_zero_point, float y_scale, int32_t y_zero_point,
+                     const int32_t *const *subsamples, uint8_t *scratch) {
+  chain_input_t src = float_input(x, x_inv_scale, x_zero_point, nhwc);
+  chain_output_t out = float_output(y, y_scale, y_zero_point, nhwc);
   (void)scratch;
-  return run_chain(layers, count, &src, y, nhwc, y_scale, y_zero_point, subsamples);
+  return run_chain(layers, count, &src, &out, subsamples);
+}
+
+int eg_kpu_chain_u8(const kpu_sim_layer_t *const *layers, uint32_t count, const uint8_t *x, float *y, int32_t nhwc,
+                    float y_scale, int32_t y_zero_point, const int32_t *const *subsamples, uint8_t *scratch) {
+  chain_input_t src = byte_input(x);
+  chain_output_t out = float_output(y, y_scale, y_zero_point, nhwc);
+  (void)scratch;
+  return run_chain(layers, count, &src, &out, subsamples);
+}
+
+int eg_kpu_chain_f32_to_u8(const kpu_sim_layer_t *const *layers, uint32_t count, const float *x, uint8_t *y, int32_t nhwc,
+                           float x_inv_scale, int32_t x_zero_point, const int32_t *const *subsamples, uint8_t *scratch) {
+  chain_input_t src = float_input(x, x_inv_scale, x_zero_point, nhwc);
+  chain_output_t out = byte_output(y);
+  (void)scratch;
+  return run_chain(layers, count, &src, &out, subsamples);
+}
+
+int eg_kpu_chain_u8_to_u8(const kpu_sim_layer_t *const *layers, uint32_t count, const uint8_t *x, uint8_t *y,
+                          const int32_t *const *subsamples, uint8_t *scratch) {
+  chain_input_t src = byte_input(x);
+  chain_output_t out = byte_output(y);
+  (void)scratch;
+  return run_chain(layers, count, &src, &out, subsamples);
 }
 
 #endif /* EG_KPU_DEVICE */

@@ -19,6 +19,9 @@
 #include <stdint.h>
 #include "kpu_sim.h"
 
+/* The host driver could not allocate the simulator's working memory (scratch NULL, see below). */
+#define EG_KPU_ERR_HOST_MEMORY 80
+
 /* nncase's parameter alignments (section 2.4): 256 bytes for weights, BN and activation tables. */
 #if defined(__GNUC__)
 #define EG_KPU_ALIGN(n) __attribute__((aligned(n)))
@@ -32,8 +35,10 @@
  * y = (q - y_zero_point) * y_scale. `subsample` is NULL, or {stride, offset_y, offset_x, out_h,
  * out_w}: y then holds only the KPU outputs at (offset_y + stride*i, offset_x + stride*j), the CPU
  * strided copy that gives stride-2 depthwise convs (run at stride 1 on the KPU). `scratch` holds
- * kpu_sim_scratch_bytes(layer->regs) bytes (the device driver needs none). Returns 0, or the nonzero
- * status that stopped the layer (see above).
+ * kpu_sim_scratch_bytes(layer->regs) bytes, or is NULL (what generated code passes): the host
+ * driver then allocates the simulator's working memory for the call (it stands for the KPU's own
+ * datapath, so it is no part of the model's arena; EG_KPU_ERR_HOST_MEMORY if that fails). The device
+ * driver needs none. Returns 0, or the nonzero status that stopped the layer (see above).
  */
 static inline int eg_kpu_conv2d_f32(const kpu_sim_layer_t *layer, const float *x, float *y, int32_t nhwc,
                                     float x_inv_scale, int32_t x_zero_point, float y_scale, int32_t y_zero_point,
@@ -54,7 +59,7 @@ static inline int eg_kpu_conv2d_u8(const kpu_sim_layer_t *layer, const uint8_t *
  * layer before the last, the CPU copies the sampled map inside KPU RAM to the next layer's source
  * line; otherwise the next layer's source line is this layer's destination line. The last entry
  * subsamples the download into y. Nothing between the layers passes through main memory.
- * `scratch` holds the largest kpu_sim_scratch_bytes of the layers. The single-layer calls above
+ * `scratch` holds the largest kpu_sim_scratch_bytes of the layers, or is NULL (as above). The single-layer calls above
  * are chains of one.
  */
 int eg_kpu_chain_f32(const kpu_sim_layer_t *const *layers, uint32_t count, const float *x, float *y, int32_t nhwc,
@@ -62,6 +67,16 @@ int eg_kpu_chain_f32(const kpu_sim_layer_t *const *layers, uint32_t count, const
                      const int32_t *const *subsamples, uint8_t *scratch);
 int eg_kpu_chain_u8(const kpu_sim_layer_t *const *layers, uint32_t count, const uint8_t *x, float *y, int32_t nhwc,
                     float y_scale, int32_t y_zero_point, const int32_t *const *subsamples, uint8_t *scratch);
+
+/*
+ * The same chains with the last map read out as it is, dense planar NCHW uint8 bytes (subsampled as
+ * above), nothing dequantised: a map that only KPU layers with the same quantisation read next (they
+ * take it through eg_kpu_chain_u8), a quarter of the float bytes in main memory.
+ */
+int eg_kpu_chain_f32_to_u8(const kpu_sim_layer_t *const *layers, uint32_t count, const float *x, uint8_t *y, int32_t nhwc,
+                           float x_inv_scale, int32_t x_zero_point, const int32_t *const *subsamples, uint8_t *scratch);
+int eg_kpu_chain_u8_to_u8(const kpu_sim_layer_t *const *layers, uint32_t count, const uint8_t *x, uint8_t *y,
+                          const int32_t *const *subsamples, uint8_t *scratch);
 
 /* The single-layer calls are chains of one, whichever implementation is built. */
 static inline int eg_kpu_conv2d_f32(const kpu_sim_layer_t *layer, const float *x, float *y, int32_t nhwc,

@@ -1,5 +1,5 @@
 /**
- * `KpuConv2DChain`: two or more `KpuConv2D` layers run back to back inside KPU RAM (nncase's
+ * `KpuConv2DChain`: one or more `KpuConv2D` layers run back to back inside KPU RAM (nncase's
  * fold_kpu_upload, K210-KPU.md §5.3 step 10): the input is quantised (or, `input_u8`, copied) into
  * the first layer's map, each layer reads the map the one before wrote (its source line is the
  * previous layer's destination line), and only the last layer's output is dequantised. The maps in
@@ -13,6 +13,10 @@
  *   kpu_weights_i  uint8 weights of layer i (OIHW)
  *   layout         "NCHW" | "NHWC" of the chain's float input and output
  *   input_u8       optional 1: the input is the first layer's uint8 map (as KpuConv2D's)
+ *   output_u8      optional 1: the output is the last layer's uint8 map as it is, dense planar NCHW
+ *                  (subsampled if the last layer subsamples), nothing dequantised: a map that only
+ *                  KPU layers with its quantisation read (kpu-u8-handover.ts); `layout` then applies
+ *                  to the float input only
  *
  * Semantics are exactly those of the layers as separate KpuConv2D nodes: a layer's dequantised
  * output quantised again with the same scale and zero point is the same byte (|q − zp| ≤ 255, so the
@@ -24,9 +28,9 @@ import { fail } from "../../../src/errors.js";
 import { attrInt, attrString, attrTensor } from "../../../src/ir/attrs.js";
 import { nodeLabel, type AttrValue, type Node, type ValueInfo } from "../../../src/ir/graph.js";
 import type { OpDef } from "../../../src/ir/op.js";
-import type { Tensor } from "../../../src/ir/tensor.js";
+import { Tensor } from "../../../src/ir/tensor.js";
 import { layerGeometry } from "../kpu-layer.js";
-import { cFloat, defineKpuLayer, defineSubsample, KPU_CONV2D, KPU_CONV2D_OPS, kpuConvScratchBytes, kpuLayerOf, subsampleOf } from "./kpu-conv2d.js";
+import { cFloat, defineKpuLayer, defineSubsample, KPU_CONV2D, KPU_CONV2D_OPS, kpuLayerOf, quantizeKpuInput, subsampleOf } from "./kpu-conv2d.js";
 
 export const KPU_CONV2D_CHAIN = "KpuConv2DChain";
 
@@ -51,7 +55,7 @@ function membersOf(node: Node): ChainMember[] {
   } catch {
     return fail("bad-attribute", nodeLabel(node), "chain must be a JSON array of the chained KpuConv2D layers");
   }
-  if (!Array.isArray(parsed) || parsed.length < 2) fail("bad-attribute", nodeLabel(node), "chain must list at least two KpuConv2D layers");
+  if (!Array.isArray(parsed) || parsed.length < 1) fail("bad-attribute", nodeLabel(node), "chain must list at least one KpuConv2D layer");
   return parsed as ChainMember[];
 }
 
@@ -80,6 +84,27 @@ export function expandKpuChain(node: Node): Node[] {
   });
 }
 
+/**
+ * The last layer's uint8 map from its dequantised output: quantising (q − zp)·s again with s and zp
+ * gives back q (see above), so these are the bytes the C driver copies out of KPU RAM. Planar NCHW.
+ */
+function requantised(t: Tensor, last: Node): Tensor {
+  const nhwc = attrString(last, "layout", "NCHW") === "NHWC";
+  const [, a, b, c] = t.shape as [number, number, number, number];
+  const [channels, height, width] = nhwc ? [c, a, b] : [a, b, c];
+  const invScale = Math.fround(1 / Number(last.attrs["y_scale"]));
+  const zeroPoint = Number(last.attrs["y_zero_point"]);
+  const v = t.toNumbers();
+  const out = new Uint8Array(v.length);
+  for (let ch = 0; ch < channels; ch++)
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) {
+        const at = nhwc ? (y * width + x) * channels + ch : (ch * height + y) * width + x;
+        out[(ch * height + y) * width + x] = quantizeKpuInput(v[at]!, invScale, zeroPoint);
+      }
+  return new Tensor("uint8", [1, channels, height, width], out);
+}
+
 function emitC(node: Node, ctx: EmitCtx): void {
   const layers = expandKpuChain(node);
   const names = layers.map((l) => defineKpuLayer(ctx, l.name, kpuLayerOf(l)));
@@ -95,33 +120,39 @@ function emitC(node: Node, ctx: EmitCtx): void {
   const inputU8 = attrInt(first, "input_u8", 0) === 1;
   const nhwc = attrString(node, "layout", "NCHW") === "NHWC" ? 1 : 0;
   const xScale = Number(first.attrs["x_scale"]), xZeroPoint = Number(first.attrs["x_zero_point"]);
-  const head = inputU8 ? `eg_kpu_chain_u8(${list}, ${names.length}u, ${ctx.ptr(node.inputs[0]!)}` : `eg_kpu_chain_f32(${list}, ${names.length}u, ${ctx.ptr(node.inputs[0]!)}`;
+  const outputU8 = attrInt(node, "output_u8", 0) === 1;
+  const fn = `eg_kpu_chain_${inputU8 ? "u8" : "f32"}${outputU8 ? "_to_u8" : ""}`;
+  const x = `${ctx.ptr(node.inputs[0]!)}, ${ctx.ptr(node.outputs[0]!)}`;
   const quantise = inputU8 ? "" : ` ${cFloat(Math.fround(1 / xScale))}, ${xZeroPoint},`;
+  const dequantise = outputU8 ? "" : ` ${cFloat(Number(last.attrs["y_scale"]))}, ${Number(last.attrs["y_zero_point"])},`;
+  // A byte-to-byte chain takes no layout (both maps are planar); the others say the float side's.
+  const args = inputU8 && outputU8 ? `${x},` : `${x}, ${nhwc},${quantise}${dequantise}`;
   // As for a single layer: the registers were validated at compile time, a failing status stops the run.
-  ctx.checked(`${head}, ${ctx.ptr(node.outputs[0]!)}, ${nhwc},${quantise} ${cFloat(Number(last.attrs["y_scale"]))}, ${Number(last.attrs["y_zero_point"])}, ${sub}, (uint8_t *)${ctx.scratch()})`);
+  // The scratch is the host simulator's own (NULL, kpu_driver.h): no arena bytes.
+  ctx.checked(`${fn}(${list}, ${names.length}u, ${args} ${sub}, NULL)`);
 }
 
 const KpuConv2DChain: OpDef = {
   name: KPU_CONV2D_CHAIN,
   family: "k210",
-  attributes: ["chain", "layout", "input_u8"],
+  attributes: ["chain", "layout", "input_u8", "output_u8"],
   dataTypes: "float32 (uint8 inside)",
   inputs: { min: 1, max: 1 },
   outputs: { min: 1, max: 1 },
   infer(node, [x]) {
     let info: ValueInfo | undefined = x;
     for (const layer of expandKpuChain(node)) info = KPU_CONV2D_OP.infer(layer, [info])[0];
-    return [info!];
+    if (attrInt(node, "output_u8", 0) !== 1) return [info!];
+    const [n, a, b, c] = info!.shape as [number, number, number, number];
+    return [{ dtype: "uint8", shape: attrString(node, "layout", "NCHW") === "NHWC" ? [n, c, a, b] : [n, a, b, c] }];
   },
   evaluate(node, [x]) {
+    const layers = expandKpuChain(node);
     let t: Tensor | undefined = x;
-    for (const layer of expandKpuChain(node)) t = KPU_CONV2D_OP.evaluate(layer, [t])[0];
-    return [t!];
+    for (const layer of layers) t = KPU_CONV2D_OP.evaluate(layer, [t])[0];
+    return [attrInt(node, "output_u8", 0) === 1 ? requantised(t!, layers[layers.length - 1]!) : t!];
   },
   emitC,
-  scratchBytes(node) {
-    return Math.max(...expandKpuChain(node).map((l) => kpuConvScratchBytes(layerGeometry(kpuLayerOf(l).args))));
-  },
   macs(node) {
     return expandKpuChain(node).reduce((sum, l) => sum + KPU_CONV2D_OP.macs!(l, [], []), 0);
   },

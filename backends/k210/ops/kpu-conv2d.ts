@@ -133,11 +133,6 @@ function outputSize(a: KpuConvAttrs): { height: number; width: number } {
   return a.subsample === undefined ? { height: a.geometry.outHeight, width: a.geometry.outWidth } : { height: a.subsample.outHeight, width: a.subsample.outWidth };
 }
 
-/** Scratch of eg_kpu_conv2d_f32 = kpu_sim_scratch_bytes (it quantises into and dequantises out of KPU RAM directly). */
-export function kpuConvScratchBytes(g: KpuLayerGeometry): number {
-  return g.inChannels * (g.inHeight + 2) * (g.inWidth + 2) + g.inHeight * g.inWidth + 8;
-}
-
 const u64 = (words: readonly bigint[]) => words.map((w) => `UINT64_C(0x${BigInt.asUintN(64, w).toString(16).padStart(16, "0")})`).join(", ");
 
 /**
@@ -175,11 +170,12 @@ function emitC(node: Node, ctx: EmitCtx): void {
   const name = defineKpuLayer(ctx, node.name, a.layer);
   const sub = defineSubsample(ctx, name, a.subsample);
   // The registers were validated at compile time; a failure here means corrupt memory or another
-  // user of the KPU, and the run stops with the driver's status.
+  // user of the KPU, and the run stops with the driver's status. The scratch is the host simulator's
+  // own (NULL, kpu_driver.h): no arena bytes.
   const input = a.inputU8 ? `eg_kpu_conv2d_u8(&${name}, ${ctx.ptr(node.inputs[0]!)}` : `eg_kpu_conv2d_f32(&${name}, ${ctx.ptr(node.inputs[0]!)}`;
   const quantise = a.inputU8 ? "" : ` ${cFloat(Math.fround(1 / a.xScale))}, ${a.xZeroPoint},`;
   ctx.checked(
-    `${input}, ${ctx.ptr(node.outputs[0]!)}, ${a.nhwc ? 1 : 0},${quantise} ${cFloat(a.yScale)}, ${a.yZeroPoint}, ${sub}, (uint8_t *)${ctx.scratch()})`,
+    `${input}, ${ctx.ptr(node.outputs[0]!)}, ${a.nhwc ? 1 : 0},${quantise} ${cFloat(a.yScale)}, ${a.yZeroPoint}, ${sub}, NULL)`,
   );
 }
 
@@ -209,9 +205,6 @@ const KpuConv2D: OpDef = {
     return [evaluate(node, x!)];
   },
   emitC,
-  scratchBytes(node) {
-    return kpuConvScratchBytes(readAttrs(node).geometry);
-  },
   macs(node, _inputs: readonly (ValueInfo | undefined)[]) {
     // Stride-1 KPU work, subsampled or not: the KPU computes every output of the full map.
     const g = readAttrs(node).geometry;
