@@ -10,8 +10,8 @@
  * Bit-exact: a 1×1 layer computes each output pixel from the same input pixel alone, and its
  * quantisation (BN, activation, weights) does not depend on the map size, so B on the full map
  * picked at (2i, 2j) gives B's bytes on the subsampled map. Only B's geometry registers change.
- * The C program keeps the CPU subsampling: it does not chain layers in KPU RAM, and a full-size
- * float map would only grow its arena.
+ * The C program keeps the subsampling as a CPU copy inside KPU RAM (kpu-chain.ts); the motion is
+ * the kmodel's alone.
  */
 import { attrFloat, attrInt, attrString } from "../../../src/ir/attrs.js";
 import type { Node } from "../../../src/ir/graph.js";
