@@ -16,22 +16,28 @@
 static inline int32_t eg_q_wrap_add(int32_t a, int32_t b) { return (int32_t)((uint32_t)a + (uint32_t)b); }
 static inline int32_t eg_q_wrap_sub(int32_t a, int32_t b) { return (int32_t)((uint32_t)a - (uint32_t)b); }
 
-/* (a * b + nudge) / 2^31 truncated toward zero; INT32_MIN * INT32_MIN saturates. */
+/*
+ * gemmlowp's (a * b + nudge) / 2^31 truncated toward zero, nudge 2^30 for ab >= 0 and 1 - 2^30
+ * below; INT32_MIN * INT32_MIN saturates. Computed as floor((ab + 2^30) / 2^31), one arithmetic
+ * shift: for ab >= 0 truncation is the floor; for ab < 0, z = ab + 1 - 2^30 < 0, so truncation is
+ * ceil(z / 2^31) = floor((z + 2^31 - 1) / 2^31) = floor((ab + 2^30) / 2^31). No sign test, no
+ * 64-bit division.
+ */
 static inline int32_t eg_q_srdhm(int32_t a, int32_t b) {
-  int64_t ab;
-  int64_t nudge;
   if (a == b && a == EG_Q_INT32_MIN) return EG_Q_INT32_MAX;
-  ab = (int64_t)a * (int64_t)b;
-  nudge = ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
-  return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+  return (int32_t)(((int64_t)a * (int64_t)b + ((int64_t)1 << 30)) >> 31);
+}
+
+/* eg_q_rdbpot with its mask 2^exponent - 1 given (computed once by a loop over one multiplier). */
+static inline int32_t eg_q_rdbpot_masked(int32_t x, int32_t exponent, int32_t mask) {
+  const int32_t remainder = x & mask;
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
 /* Arithmetic shift right by exponent (0..31), rounding half away from zero. */
 static inline int32_t eg_q_rdbpot(int32_t x, int32_t exponent) {
-  const int32_t mask = (int32_t)(((int64_t)1 << exponent) - 1);
-  const int32_t remainder = x & mask;
-  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+  return eg_q_rdbpot_masked(x, exponent, (int32_t)(((int64_t)1 << exponent) - 1));
 }
 
 /* MultiplyByQuantizedMultiplier(int32): x * multiplier * 2^(shift - 31), double rounding. */

@@ -45,11 +45,47 @@ void eg_dequantize_f32(const void *x, float *y, int32_t n, const float *scale, i
   for (i = 0; i < n; i++) y[i] = *scale * (float)(load_q(x, i, bits) - zp);
 }
 
+/*
+ * eg_qrequantize's parameters (p[3..8]) in locals, so that no store to y makes a loop re-read them,
+ * with the shift split once into MultiplyByQuantizedMultiplier's left and right parts.
+ */
+typedef struct {
+  int32_t neg_x_zp, y_zp, mult, left, right, mask, lo, hi;
+} requant_params;
+
+/* eg_q_mul's arithmetic (TFLM's double rounding) with the split shift and mask from requant_params. */
+static inline int32_t requant_one(int32_t v, const requant_params *r) {
+  const int32_t high = eg_q_srdhm((int32_t)((uint32_t)wrap_add(v, r->neg_x_zp) << r->left), r->mult);
+  return eg_q_clamp(wrap_add(eg_q_rdbpot_masked(high, r->right, r->mask), r->y_zp), r->lo, r->hi);
+}
+
+/*
+ * The int8/int16 pairs run loops of their own (the width switch per element cost about 10
+ * instructions on Cortex-M4 in keyword_scrambled's int16 -> int8 input); int32 sides take the
+ * general loop.
+ */
 void eg_qrequantize(const void *x, void *y, const int32_t *p) {
+  const int32_t n = p[0], from = p[1], to = p[2];
+  requant_params r;
   int32_t i;
-  for (i = 0; i < p[0]; i++) {
-    const int32_t v = wrap_add(eg_q_mul(wrap_add(load_q(x, i, p[1]), (int32_t)(0u - (uint32_t)p[3])), p[5], p[6]), p[4]);
-    store_q(y, i, p[2], eg_q_clamp(v, p[7], p[8]));
+  r.neg_x_zp = (int32_t)(0u - (uint32_t)p[3]);
+  r.y_zp = p[4];
+  r.mult = p[5];
+  r.left = p[6] > 0 ? p[6] : 0;
+  r.right = p[6] > 0 ? 0 : -p[6];
+  r.mask = (int32_t)(((int64_t)1 << r.right) - 1);
+  r.lo = p[7];
+  r.hi = p[8];
+  if (from == 16 && to == 8) {
+    for (i = 0; i < n; i++) ((int8_t *)y)[i] = (int8_t)requant_one(((const int16_t *)x)[i], &r);
+  } else if (from == 8 && to == 8) {
+    for (i = 0; i < n; i++) ((int8_t *)y)[i] = (int8_t)requant_one(((const int8_t *)x)[i], &r);
+  } else if (from == 8 && to == 16) {
+    for (i = 0; i < n; i++) ((int16_t *)y)[i] = (int16_t)requant_one(((const int8_t *)x)[i], &r);
+  } else if (from == 16 && to == 16) {
+    for (i = 0; i < n; i++) ((int16_t *)y)[i] = (int16_t)requant_one(((const int16_t *)x)[i], &r);
+  } else {
+    for (i = 0; i < n; i++) store_q(y, i, to, requant_one(load_q(x, i, from), &r));
   }
 }
 
