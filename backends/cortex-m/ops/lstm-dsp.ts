@@ -5,8 +5,7 @@ import type { OpDef } from "../../../src/ir/op.js";
 import { emitLstmOperands, QLstm, type LstmPlan } from "../../../src/ir/ops/quant/lstm.js";
 import { coreAttributes } from "../../../src/rules/op-attributes.js";
 import { contentNamedArray } from "./content-array.js";
-import { emitPackedWeights } from "./fc-packed-weights.js";
-import { packLstmGates, type GateMatrices } from "./lstm-weights.js";
+import { foldLstmBiases, lstmPaddedColumns, packLstmGates16, type GateMatrices } from "./lstm-weights.js";
 import { requantTable } from "./requant-table.js";
 
 /**
@@ -21,35 +20,52 @@ function gateRequantEntries(p: LstmPlan): string[] {
   });
 }
 
-/** The four gate matrices of one side (inputs 1..4: input weights, 5..8: recurrent), which must be constants. */
-function gateMatrices(node: Node, ctx: EmitCtx, first: number): GateMatrices {
+/** The four constant operands node.inputs[first .. first + 3] (gate weights or biases); `what` names them in the error. */
+function gateConstants(node: Node, ctx: EmitCtx, first: number, what: string): GateMatrices {
   const data = node.inputs.slice(first, first + 4).map((t) => {
     const c = ctx.constant?.(t);
-    if (c === undefined) fail("bad-shape", nodeLabel(node), `QLstmDsp needs constant gate weights (tensor "${t}" is computed at run time); use QLstm for this layer`);
+    if (c === undefined) fail("bad-shape", nodeLabel(node), `QLstmDsp needs constant ${what} (tensor "${t}" is computed at run time); use QLstm for this layer`);
     return c.data as ArrayLike<number>;
   });
   return [data[0]!, data[1]!, data[2]!, data[3]!];
 }
 
+/** A word-aligned `static const` array named `w_*` (the size report counts it among the weights); returns the element pointer expression. */
+function emitWeightArray(ctx: EmitCtx, base: string, ctype: "int16_t" | "int32_t", values: ArrayLike<number>): string {
+  const name = ctx.uniqueName(`w_${base}`);
+  const items = Array.from(values);
+  const rows: string[] = [];
+  for (let i = 0; i < items.length; i += 24) rows.push(items.slice(i, i + 24).join(", "));
+  ctx.define(name, `static const union { int32_t align; ${ctype} v[${items.length}]; } ${name} = { .v = {\n  ${rows.join(",\n  ")}\n} };`);
+  return `${name}.v`;
+}
+
 function emitLstmDsp(node: Node, ctx: EmitCtx): void {
   const { p, hidden, cell, params, lut } = emitLstmOperands(node, ctx);
   for (const unit of ["qdsp_i8", "qlstm_i8", "qlstm_i8_dsp"]) ctx.useRuntime(unit);
-  const wx = emitPackedWeights(ctx, `${node.inputs[1]!}_lstm_gates`, packLstmGates(gateMatrices(node, ctx, 1), p.units, p.inputs));
-  const wh = emitPackedWeights(ctx, `${node.inputs[5]!}_lstm_gates`, packLstmGates(gateMatrices(node, ctx, 5), p.units, p.units));
+  const input = gateConstants(node, ctx, 1, "gate weights");
+  const recurrent = gateConstants(node, ctx, 5, "gate weights");
+  const biases = gateConstants(node, ctx, 9, "gate biases");
+  const wx = emitWeightArray(ctx, `${node.inputs[1]!}_lstm_gates16`, "int16_t", packLstmGates16(input, p.units, p.inputs));
+  const wh = emitWeightArray(ctx, `${node.inputs[5]!}_lstm_gates16`, "int16_t", packLstmGates16(recurrent, p.units, p.units));
+  const bias = emitWeightArray(ctx, `${node.inputs[9]!}_lstm_folded`, "int32_t", foldLstmBiases(input, recurrent, biases, p.units, p.inputs, -p.xZeroPoint, -p.hZeroPoint));
   const rq = contentNamedArray(ctx, "eg_rq", "eg_qdsp_rq_entry", gateRequantEntries(p), 1);
-  ctx.line(
-    `{ const int32_t *const b[4] = { ${node.inputs.slice(9, 13).map((t) => ctx.ptr(t)).join(", ")} }; ` +
-      `eg_qlstm_i8_dsp(${ctx.ptr(node.inputs[0]!)}, ${wx}, ${wh}, b, ${ctx.ptr(node.outputs[0]!)}, ${hidden}, ${cell}, ${params}, ${lut}, ${rq}); }`,
-  );
+  ctx.line(`eg_qlstm_i8_dsp(${ctx.ptr(node.inputs[0]!)}, ${wx}, ${wh}, ${bias}, ${ctx.ptr(node.outputs[0]!)}, ${hidden}, ${cell}, (int16_t *)${ctx.scratch()}, ${params}, ${lut}, ${rq});`);
+}
+
+/** Scratch of the DSP kernel: x and h of one step widened to int16, each padded to 8 columns. */
+export function lstmDspScratchBytes(inputs: number, units: number): number {
+  return 2 * (lstmPaddedColumns(inputs) + lstmPaddedColumns(units));
 }
 
 /**
  * QLstmDsp: QLstm (TFLite's integer 8x8_16 LSTM; same attributes, infer, evaluate and MACs, the
- * same persistent h and c buffers) on Armv7E-M, emitted as the scratch-free SMLAD kernel of
- * runtime-c/kernels/qlstm_i8_dsp.c with the gate weights re-laid out unit by unit (lstm-weights.ts)
- * and the gate FCs' requantization entries in flash. Selected by rules/targets/cortex-m.rules for
- * constant gate weights (the importers' case); priced by lstm-cost.ts. No scratch (the generic
- * kernel takes 5 * S int16).
+ * same persistent h and c buffers) on Armv7E-M, emitted as the SMLAD kernel of
+ * runtime-c/kernels/qlstm_i8_dsp.c with the gate weights widened to int16 and re-laid out unit by
+ * unit, the zero-point terms folded into the biases (lstm-weights.ts), and the gate FCs'
+ * requantization entries in flash. Selected by rules/targets/cortex-m.rules for constant gate
+ * weights and biases (the importers' case); priced by lstm-cost.ts. Scratch: one step's x and h as
+ * int16, each padded to 8 (the generic kernel takes 5 * S int16).
  */
 export const LSTM_DSP_OPS: readonly OpDef[] = [
   {
@@ -63,5 +79,7 @@ export const LSTM_DSP_OPS: readonly OpDef[] = [
     evaluate: (node, inputs) => QLstm.evaluate(node, inputs),
     emitC: emitLstmDsp,
     macs: (node, inputs, outputs) => QLstm.macs!(node, inputs, outputs),
+    // W_i [S, I] (infer has checked the shapes).
+    scratchBytes: (_node, inputs) => lstmDspScratchBytes(inputs[1]?.shape[1] ?? 0, inputs[1]?.shape[0] ?? 0),
   },
 ];
