@@ -68,29 +68,35 @@ static void gate_dots16(const int16_t *v, int32_t cols, const int16_t *w, int32_
   acc[3] = a3;
 }
 
-/* A gate FC's sum rescaled to Q3.12: the table entry when it has one, else p's (multiplier, shift). */
+/* eg_q_mul(acc, mult_shift[0], mult_shift[1]): the table entry when it has one, else eg_qdsp_mul. */
+static inline int32_t rescale(int32_t acc, const eg_qdsp_rq_entry *e, const int32_t *mult_shift) {
+  return e->rs >= 0 ? eg_qdsp_rq_fast(acc, e) : eg_qdsp_mul(acc, mult_shift[0], mult_shift[1]);
+}
+
+/* A gate FC's sum rescaled to Q3.12. */
 static inline int32_t to_q312(int32_t acc, const eg_qdsp_rq_entry *e, const int32_t *mult_shift) {
-  return eg_qdsp_sat16(e->rs >= 0 ? eg_qdsp_rq_fast(acc, e) : eg_qdsp_mul(acc, mult_shift[0], mult_shift[1]));
+  return eg_qdsp_sat16(rescale(acc, e, mult_shift));
 }
 
 /*
  * eg_qlstm_unit (qlstm_i8.c) with its arithmetic unchanged, on the DSP wrappers: the activations
- * inline with the gates' constant (0, 0) input scaling folded, eg_qdsp_mul for eg_q_mul (equal for
- * the multipliers >= 0 that positive scales give), SSAT for the int16 clamps.
+ * inline with the gates' constant (0, 0) input scaling folded; the three products rescaled on the
+ * table entries rq[0..2] (forget x cell, input x cell gate, output x tanh(cell)) or eg_qdsp_mul
+ * (both equal eg_q_mul for the multipliers >= 0 that positive scales give); SSAT for the int16 clamps.
  */
-static int8_t unit_dsp(const int32_t pre[4], int16_t *cell, const int32_t *p, const int32_t *lut) {
+static int8_t unit_dsp(const int32_t pre[4], int16_t *cell, const int32_t *p, const int32_t *lut, const eg_qdsp_rq_entry *rq) {
   const int32_t *mul = p + 27;
   const int32_t ig = eg_qlstm_sigmoid16((int16_t)pre[0], 0, 0, lut), fg = eg_qlstm_sigmoid16((int16_t)pre[1], 0, 0, lut);
   const int32_t cg = p[7] ? eg_qlstm_tanh16((int16_t)pre[2], 0, 0, lut) : eg_qlstm_sigmoid16((int16_t)pre[2], 0, 0, lut);
   const int32_t og = eg_qlstm_sigmoid16((int16_t)pre[3], 0, 0, lut);
-  const int32_t kept = eg_qdsp_sat16(eg_qdsp_mul(fg * (int32_t)*cell, mul[0], mul[1]));
-  const int32_t added = eg_qdsp_sat16(eg_qdsp_mul(ig * cg, mul[2], mul[3]));
+  const int32_t kept = eg_qdsp_sat16(rescale(fg * (int32_t)*cell, rq, mul));
+  const int32_t added = eg_qdsp_sat16(rescale(ig * cg, rq + 1, mul + 2));
   int32_t updated = eg_qdsp_sat16(kept + added);
   int32_t squashed;
   if (p[10] > 0) updated = eg_q_clamp(updated, -p[10], p[10]);
   *cell = (int16_t)updated;
   squashed = eg_qlstm_tanh16((int16_t)updated, p[8], p[9], lut);
-  return (int8_t)eg_q_clamp(eg_q_wrap_add(eg_qdsp_mul(squashed * og, mul[4], mul[5]), p[6]), -128, 127);
+  return (int8_t)eg_q_clamp(eg_q_wrap_add(rescale(squashed * og, rq + 2, mul + 4), p[6]), -128, 127);
 }
 
 void eg_qlstm_i8_dsp(const int8_t *x, const int16_t *wx, const int16_t *wh, const int32_t *bias, int8_t *y, int8_t *h,
@@ -123,7 +129,7 @@ void eg_qlstm_i8_dsp(const int8_t *x, const int16_t *wx, const int16_t *wh, cons
         wxs += 4 * x_cols;
         whs += 4 * h_cols;
         for (g = 0; g < 4; g++) pre[g] = eg_qdsp_sat16(to_q312(ax[g], rq + g, in_fc + 2 * g) + to_q312(ah[g], rq + 4 + g, rec_fc + 2 * g));
-        yr[s] = unit_dsp(pre, cb + s, p, lut);
+        yr[s] = unit_dsp(pre, cb + s, p, lut, rq + 8);
       }
       memcpy(hb, yr, (size_t)units);
     }

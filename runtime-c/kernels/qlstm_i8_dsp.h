@@ -22,9 +22,10 @@
  * bias: per unit 8 int32: b_g[s] - x_zp * sum_k W_g[s][k] for g = i, f, c, o, then
  *   -h_zp * sum_k R_g[s][k] (wrapped).
  * scratch: X_I + X_S int16, word-aligned (the widened x and h).
- * rq: 8 requantization entries (input FCs i, f, c, o, then recurrent), computed at compile time;
- *   an entry with rs < 0 marks a multiplier/shift outside the fast path's range: that FC takes
- *   eg_qdsp_mul with p's (multiplier, shift).
+ * rq: 11 requantization entries computed at compile time: input FCs i, f, c, o, recurrent FCs
+ *   i, f, c, o, then the cell update's forget x cell, input x cell gate, output x tanh(cell) (p's
+ *   pairs 27..32); an entry with rs < 0 marks a multiplier/shift outside the fast path's range:
+ *   that product takes eg_qdsp_mul with p's (multiplier, shift).
  */
 void eg_qlstm_i8_dsp(const int8_t *x, const int16_t *wx, const int16_t *wh, const int32_t *bias, int8_t *y, int8_t *h,
                      int16_t *c, int16_t *scratch, const int32_t *p, const int32_t *lut, const eg_qdsp_rq_entry *rq);

@@ -9,12 +9,12 @@ import { foldLstmBiases, lstmPaddedColumns, packLstmGates16, type GateMatrices }
 import { requantTable } from "./requant-table.js";
 
 /**
- * The 8 requantization entries of the gate FCs (input i, f, c, o, then recurrent), computed at
- * compile time: requant-table.ts's entry where the multiplier/shift is in the fast path's range,
+ * The 11 requantization entries of the kernel (the gate FCs input i, f, c, o, recurrent i, f, c, o,
+ * then the cell update's forget, input and output products), computed at compile time: requant-table.ts's entry where the multiplier/shift is in the fast path's range,
  * else a marker with rs = -1 (the kernel then takes eg_qdsp_mul with the parameter array's pair).
  */
 function gateRequantEntries(p: LstmPlan): string[] {
-  return [...p.inputFc, ...p.recurrentFc].map((m) => {
+  return [...p.inputFc, ...p.recurrentFc, p.forgetMul, p.inputMul, p.outputMul].map((m) => {
     const e = requantTable([m.multiplier], [m.shift], 1)?.[0];
     return e === undefined ? "{ 0, 0u, 0, -1 }" : `{ ${e.mult}, ${e.cLo}u, ${e.cHi}, ${e.rs} }`;
   });
