@@ -12,6 +12,40 @@ static void widen16(const int8_t *v, int32_t n, int32_t cols, int16_t *out) {
 }
 
 /*
+ * acc[g] += sum over k < n of w_g[k] * v[k] for the four gate rows of one unit, in the int8 packed
+ * block w (see qlstm_i8_dsp.h): per 4 columns one v word split by SXTB16 (even and odd bytes), one
+ * weight word per gate split likewise, two SMLADs per gate: 27 instructions per 16 MACs.
+ */
+static void gate_dots8(const int8_t *v, int32_t n, const int8_t *w, int32_t acc[4]) {
+  const int32_t full = n & ~3, tail = n - full;
+  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], k;
+  for (k = 0; k < full; k += 4, w += 16) {
+    const uint32_t vv = eg_qdsp_read4(v + k);
+    const uint32_t ve = eg_qdsp_sxtb16(vv), vo = eg_qdsp_sxtb16_ror8(vv);
+    uint32_t wv = eg_qdsp_read4(w);
+    a0 = eg_qdsp_smlad(eg_qdsp_sxtb16(wv), ve, eg_qdsp_smlad(eg_qdsp_sxtb16_ror8(wv), vo, a0));
+    wv = eg_qdsp_read4(w + 4);
+    a1 = eg_qdsp_smlad(eg_qdsp_sxtb16(wv), ve, eg_qdsp_smlad(eg_qdsp_sxtb16_ror8(wv), vo, a1));
+    wv = eg_qdsp_read4(w + 8);
+    a2 = eg_qdsp_smlad(eg_qdsp_sxtb16(wv), ve, eg_qdsp_smlad(eg_qdsp_sxtb16_ror8(wv), vo, a2));
+    wv = eg_qdsp_read4(w + 12);
+    a3 = eg_qdsp_smlad(eg_qdsp_sxtb16(wv), ve, eg_qdsp_smlad(eg_qdsp_sxtb16_ror8(wv), vo, a3));
+  }
+  /* The n % 4 tail: gate g's bytes at w[g * tail ..]. */
+  for (k = 0; k < tail; k++) {
+    const int32_t vk = v[full + k];
+    a0 = eg_q_wrap_add(a0, (int32_t)w[k] * vk);
+    a1 = eg_q_wrap_add(a1, (int32_t)w[tail + k] * vk);
+    a2 = eg_q_wrap_add(a2, (int32_t)w[2 * tail + k] * vk);
+    a3 = eg_q_wrap_add(a3, (int32_t)w[3 * tail + k] * vk);
+  }
+  acc[0] = a0;
+  acc[1] = a1;
+  acc[2] = a2;
+  acc[3] = a3;
+}
+
+/*
  * acc[g] += sum over k < cols of w_g[k] * v[k] for the four gate rows of one unit, in the packed
  * block w (int16, see qlstm_i8_dsp.h); cols is a positive multiple of 8, v word-aligned. Per 4
  * columns: one LDRD of v (two pairs), two LDMs of 4 weight words (two gates' pairs each), 8 SMLADs:
@@ -99,24 +133,28 @@ static int8_t unit_dsp(const int32_t pre[4], int16_t *cell, const int32_t *p, co
   return (int8_t)eg_q_clamp(eg_q_wrap_add(rescale(squashed * og, rq + 2, mul + 4), p[6]), -128, 127);
 }
 
-void eg_qlstm_i8_dsp(const int8_t *x, const int16_t *wx, const int16_t *wh, const int32_t *bias, int8_t *y, int8_t *h,
-                     int16_t *c, int16_t *scratch, const int32_t *p, const int32_t *lut, const eg_qdsp_rq_entry *rq) {
+void eg_qlstm_i8_dsp(const int8_t *x, const void *wx, const void *wh, const int32_t *bias, int8_t *y, int8_t *h, int16_t *c,
+                     int16_t *scratch, const int32_t *p, const int32_t *lut, const eg_qdsp_rq_entry *rq) {
   const int32_t batch = p[0], time = p[1], inputs = p[2], units = p[3], time_major = p[4];
   const int32_t x_cols = (inputs + 7) & ~7, h_cols = (units + 7) & ~7;
   const int32_t *in_fc = p + 11;
   const int32_t *rec_fc = p + 19;
-  int16_t *const xs = scratch, *const hs = scratch + x_cols;
+  /* Bytes of one unit's block of gate weights: 4 rows of int16 (padded) or of int8. */
+  const int32_t x_block = scratch != NULL ? 8 * x_cols : 4 * inputs, h_block = scratch != NULL ? 8 * h_cols : 4 * units;
   int32_t bi, t, s, g;
   for (bi = 0; bi < batch; bi++) {
     int8_t *hb = h + bi * units;
     int16_t *cb = c + bi * units;
     for (t = 0; t < time; t++) {
       const int32_t row = time_major ? t * batch + bi : bi * time + t;
+      const int8_t *xr = x + row * inputs;
       int8_t *yr = y + row * units;
-      const int16_t *wxs = wx, *whs = wh;
+      const int8_t *wxs = (const int8_t *)wx, *whs = (const int8_t *)wh;
       /* Every unit of this step reads the previous step's h: widened once, before any is updated. */
-      widen16(x + row * inputs, inputs, x_cols, xs);
-      widen16(hb, units, h_cols, hs);
+      if (scratch != NULL) {
+        widen16(xr, inputs, x_cols, scratch);
+        widen16(hb, units, h_cols, scratch + x_cols);
+      }
       for (s = 0; s < units; s++) {
         int32_t ax[4], ah[4], pre[4];
         const int32_t *bs = bias + 8 * s;
@@ -124,13 +162,19 @@ void eg_qlstm_i8_dsp(const int8_t *x, const int16_t *wx, const int16_t *wh, cons
           ax[g] = bs[g];
           ah[g] = bs[4 + g];
         }
-        gate_dots16(xs, x_cols, wxs, ax);
-        gate_dots16(hs, h_cols, whs, ah);
-        wxs += 4 * x_cols;
-        whs += 4 * h_cols;
+        if (scratch != NULL) {
+          gate_dots16(scratch, x_cols, (const int16_t *)(const void *)wxs, ax);
+          gate_dots16(scratch + x_cols, h_cols, (const int16_t *)(const void *)whs, ah);
+        } else {
+          gate_dots8(xr, inputs, wxs, ax);
+          gate_dots8(hb, units, whs, ah);
+        }
+        wxs += x_block;
+        whs += h_block;
         for (g = 0; g < 4; g++) pre[g] = eg_qdsp_sat16(to_q312(ax[g], rq + g, in_fc + 2 * g) + to_q312(ah[g], rq + 4 + g, rec_fc + 2 * g));
         yr[s] = unit_dsp(pre, cb + s, p, lut, rq + 8);
       }
+      /* The step's hidden values become h only now: every unit above read the previous step's h. */
       memcpy(hb, yr, (size_t)units);
     }
   }

@@ -5,7 +5,8 @@ import type { OpDef } from "../../../src/ir/op.js";
 import { emitLstmOperands, QLstm, type LstmPlan } from "../../../src/ir/ops/quant/lstm.js";
 import { coreAttributes } from "../../../src/rules/op-attributes.js";
 import { contentNamedArray } from "./content-array.js";
-import { foldLstmBiases, lstmPaddedColumns, packLstmGates16, type GateMatrices } from "./lstm-weights.js";
+import { emitPackedWeights } from "./fc-packed-weights.js";
+import { foldLstmBiases, LSTM_WIDE_MIN_ROWS, lstmPaddedColumns, packLstmGates, packLstmGates16, type GateMatrices } from "./lstm-weights.js";
 import { requantTable } from "./requant-table.js";
 
 /**
@@ -46,26 +47,30 @@ function emitLstmDsp(node: Node, ctx: EmitCtx): void {
   const input = gateConstants(node, ctx, 1, "gate weights");
   const recurrent = gateConstants(node, ctx, 5, "gate weights");
   const biases = gateConstants(node, ctx, 9, "gate biases");
-  const wx = emitWeightArray(ctx, `${node.inputs[1]!}_lstm_gates16`, "int16_t", packLstmGates16(input, p.units, p.inputs));
-  const wh = emitWeightArray(ctx, `${node.inputs[5]!}_lstm_gates16`, "int16_t", packLstmGates16(recurrent, p.units, p.units));
+  const wide = p.batch * p.time >= LSTM_WIDE_MIN_ROWS;
+  const gates = (m: GateMatrices, tensor: string, n: number) =>
+    wide ? emitWeightArray(ctx, `${tensor}_lstm_gates16`, "int16_t", packLstmGates16(m, p.units, n)) : emitPackedWeights(ctx, `${tensor}_lstm_gates`, packLstmGates(m, p.units, n));
+  const wx = gates(input, node.inputs[1]!, p.inputs);
+  const wh = gates(recurrent, node.inputs[5]!, p.units);
   const bias = emitWeightArray(ctx, `${node.inputs[9]!}_lstm_folded`, "int32_t", foldLstmBiases(input, recurrent, biases, p.units, p.inputs, -p.xZeroPoint, -p.hZeroPoint));
   const rq = contentNamedArray(ctx, "eg_rq", "eg_qdsp_rq_entry", gateRequantEntries(p), 1);
-  ctx.line(`eg_qlstm_i8_dsp(${ctx.ptr(node.inputs[0]!)}, ${wx}, ${wh}, ${bias}, ${ctx.ptr(node.outputs[0]!)}, ${hidden}, ${cell}, (int16_t *)${ctx.scratch()}, ${params}, ${lut}, ${rq});`);
+  ctx.line(`eg_qlstm_i8_dsp(${ctx.ptr(node.inputs[0]!)}, ${wx}, ${wh}, ${bias}, ${ctx.ptr(node.outputs[0]!)}, ${hidden}, ${cell}, ${wide ? `(int16_t *)${ctx.scratch()}` : "NULL"}, ${params}, ${lut}, ${rq});`);
 }
 
-/** Scratch of the DSP kernel: x and h of one step widened to int16, each padded to 8 columns. */
-export function lstmDspScratchBytes(inputs: number, units: number): number {
-  return 2 * (lstmPaddedColumns(inputs) + lstmPaddedColumns(units));
+/** Scratch of the DSP kernel: with int16 weights (rows = B * T >= LSTM_WIDE_MIN_ROWS) x and h of one step widened to int16, each padded to 8 columns; else none. */
+export function lstmDspScratchBytes(rows: number, inputs: number, units: number): number {
+  return rows >= LSTM_WIDE_MIN_ROWS ? 2 * (lstmPaddedColumns(inputs) + lstmPaddedColumns(units)) : 0;
 }
 
 /**
  * QLstmDsp: QLstm (TFLite's integer 8x8_16 LSTM; same attributes, infer, evaluate and MACs, the
  * same persistent h and c buffers) on Armv7E-M, emitted as the SMLAD kernel of
- * runtime-c/kernels/qlstm_i8_dsp.c with the gate weights widened to int16 and re-laid out unit by
- * unit, the zero-point terms folded into the biases (lstm-weights.ts), and the gate FCs'
- * requantization entries in flash. Selected by rules/targets/cortex-m.rules for constant gate
- * weights and biases (the importers' case); priced by lstm-cost.ts. Scratch: one step's x and h as
- * int16, each padded to 8 (the generic kernel takes 5 * S int16).
+ * runtime-c/kernels/qlstm_i8_dsp.c with the gate weights re-laid out unit by unit (widened to int16
+ * from LSTM_WIDE_MIN_ROWS rows on), the zero-point terms folded into the biases (lstm-weights.ts),
+ * and the kernel's requantization entries in flash. Selected by rules/targets/cortex-m.rules for
+ * constant gate weights and biases (the importers' case); priced by lstm-cost.ts. Scratch: with
+ * int16 weights one step's x and h as int16, each padded to 8; else none (the generic kernel takes
+ * 5 * S int16).
  */
 export const LSTM_DSP_OPS: readonly OpDef[] = [
   {
@@ -79,7 +84,7 @@ export const LSTM_DSP_OPS: readonly OpDef[] = [
     evaluate: (node, inputs) => QLstm.evaluate(node, inputs),
     emitC: emitLstmDsp,
     macs: (node, inputs, outputs) => QLstm.macs!(node, inputs, outputs),
-    // W_i [S, I] (infer has checked the shapes).
-    scratchBytes: (_node, inputs) => lstmDspScratchBytes(inputs[1]?.shape[1] ?? 0, inputs[1]?.shape[0] ?? 0),
+    // x [B, T, I] or [T, B, I], W_i [S, I] (infer has checked the shapes).
+    scratchBytes: (_node, inputs) => lstmDspScratchBytes((inputs[0]?.shape[0] ?? 0) * (inputs[0]?.shape[1] ?? 0), inputs[1]?.shape[1] ?? 0, inputs[1]?.shape[0] ?? 0),
   },
 ];
