@@ -45,6 +45,22 @@ static void gate_dots8(const int8_t *v, int32_t n, const int8_t *w, int32_t acc[
   acc[3] = a3;
 }
 
+#if EG_QDSP_ASM_LOOPS
+/* 4 columns of gate_dots16: the two v pairs, then the weight pairs of gates i, f and of c, o (r8..r11). */
+#define GATE_DOTS16_4COLS \
+  "ldrd %[x0], %[x1], [%[v]], #8\n\t" \
+  "ldm %[w]!, {r8, r9, r10, r11}\n\t" \
+  "smlad %[a0], r8, %[x0], %[a0]\n\t" \
+  "smlad %[a0], r9, %[x1], %[a0]\n\t" \
+  "smlad %[a1], r10, %[x0], %[a1]\n\t" \
+  "smlad %[a1], r11, %[x1], %[a1]\n\t" \
+  "ldm %[w]!, {r8, r9, r10, r11}\n\t" \
+  "smlad %[a2], r8, %[x0], %[a2]\n\t" \
+  "smlad %[a2], r9, %[x1], %[a2]\n\t" \
+  "smlad %[a3], r10, %[x0], %[a3]\n\t" \
+  "smlad %[a3], r11, %[x1], %[a3]\n\t"
+#endif
+
 /*
  * acc[g] += sum over k < cols of w_g[k] * v[k] for the four gate rows of one unit, in the packed
  * block w (int16, see qlstm_i8_dsp.h); cols is a positive multiple of 8, v word-aligned. Per 4
@@ -59,28 +75,7 @@ static void gate_dots16(const int16_t *v, int32_t cols, const int16_t *w, int32_
   /* r8..r11 hold the 4 weight words of an LDM (its register list is fixed). */
   __asm__ volatile(
       "1:\n\t"
-      "ldrd %[x0], %[x1], [%[v]], #8\n\t"
-      "ldm %[w]!, {r8, r9, r10, r11}\n\t"
-      "smlad %[a0], r8, %[x0], %[a0]\n\t"
-      "smlad %[a0], r9, %[x1], %[a0]\n\t"
-      "smlad %[a1], r10, %[x0], %[a1]\n\t"
-      "smlad %[a1], r11, %[x1], %[a1]\n\t"
-      "ldm %[w]!, {r8, r9, r10, r11}\n\t"
-      "smlad %[a2], r8, %[x0], %[a2]\n\t"
-      "smlad %[a2], r9, %[x1], %[a2]\n\t"
-      "smlad %[a3], r10, %[x0], %[a3]\n\t"
-      "smlad %[a3], r11, %[x1], %[a3]\n\t"
-      "ldrd %[x0], %[x1], [%[v]], #8\n\t"
-      "ldm %[w]!, {r8, r9, r10, r11}\n\t"
-      "smlad %[a0], r8, %[x0], %[a0]\n\t"
-      "smlad %[a0], r9, %[x1], %[a0]\n\t"
-      "smlad %[a1], r10, %[x0], %[a1]\n\t"
-      "smlad %[a1], r11, %[x1], %[a1]\n\t"
-      "ldm %[w]!, {r8, r9, r10, r11}\n\t"
-      "smlad %[a2], r8, %[x0], %[a2]\n\t"
-      "smlad %[a2], r9, %[x1], %[a2]\n\t"
-      "smlad %[a3], r10, %[x0], %[a3]\n\t"
-      "smlad %[a3], r11, %[x1], %[a3]\n\t"
+      GATE_DOTS16_4COLS GATE_DOTS16_4COLS
       "cmp %[v], %[end]\n\t"
       "bne 1b\n\t"
       : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [v] "+r"(v), [w] "+r"(w), [x0] "=&r"(x0), [x1] "=&r"(x1)
