@@ -11,7 +11,8 @@ import { requantTable } from "./requant-table.js";
 
 /**
  * The 11 requantization entries of the kernel (the gate FCs input i, f, c, o, recurrent i, f, c, o,
- * then the cell update's forget, input and output products), computed at compile time: requant-table.ts's entry where the multiplier/shift is in the fast path's range,
+ * then the cell update's forget, input and output products), computed at compile time:
+ * requant-table.ts's entry where the multiplier/shift is in the fast path's range,
  * else a marker with rs = -1 (the kernel then takes eg_qdsp_mul with the parameter array's pair).
  */
 function gateRequantEntries(p: LstmPlan): string[] {
@@ -49,7 +50,9 @@ function emitLstmDsp(node: Node, ctx: EmitCtx): void {
   const biases = gateConstants(node, ctx, 9, "gate biases");
   const wide = p.batch * p.time >= LSTM_WIDE_MIN_ROWS;
   const gates = (m: GateMatrices, tensor: string, n: number) =>
-    wide ? emitWeightArray(ctx, `${tensor}_lstm_gates16`, "int16_t", packLstmGates16(m, p.units, n)) : emitPackedWeights(ctx, `${tensor}_lstm_gates`, packLstmGates(m, p.units, n));
+    wide
+      ? emitWeightArray(ctx, `${tensor}_lstm_gates16`, "int16_t", packLstmGates16(m, p.units, n))
+      : emitPackedWeights(ctx, `${tensor}_lstm_gates`, packLstmGates(m, p.units, n));
   const wx = gates(input, node.inputs[1]!, p.inputs);
   const wh = gates(recurrent, node.inputs[5]!, p.units);
   const bias = emitWeightArray(ctx, `${node.inputs[9]!}_lstm_folded`, "int32_t", foldLstmBiases(input, recurrent, biases, p.units, p.inputs, -p.xZeroPoint, -p.hZeroPoint));
@@ -57,7 +60,10 @@ function emitLstmDsp(node: Node, ctx: EmitCtx): void {
   ctx.line(`eg_qlstm_i8_dsp(${ctx.ptr(node.inputs[0]!)}, ${wx}, ${wh}, ${bias}, ${ctx.ptr(node.outputs[0]!)}, ${hidden}, ${cell}, ${wide ? `(int16_t *)${ctx.scratch()}` : "NULL"}, ${params}, ${lut}, ${rq});`);
 }
 
-/** Scratch of the DSP kernel: with int16 weights (rows = B * T >= LSTM_WIDE_MIN_ROWS) x and h of one step widened to int16, each padded to 8 columns; else none. */
+/**
+ * Scratch of the DSP kernel: with int16 weights (rows = B * T >= LSTM_WIDE_MIN_ROWS) x and h of one
+ * step widened to int16, each padded to 8 columns; else none.
+ */
 export function lstmDspScratchBytes(rows: number, inputs: number, units: number): number {
   return rows >= LSTM_WIDE_MIN_ROWS ? 2 * (lstmPaddedColumns(inputs) + lstmPaddedColumns(units)) : 0;
 }

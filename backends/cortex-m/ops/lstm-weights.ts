@@ -8,8 +8,8 @@
  * tail bytes of gate i, f, c, o; the same 4 * S * n bytes as the four matrices.
  *
  * Or widened to int16 (packLstmGates16), so that the kernel's inner loop is LDM + SMLAD with no
- * SXTB16 (12 instructions per 16 MACs instead of 27): per unit s one contiguous block of 4 * lstmPaddedColumns(n) int16; for every 4 columns k = 4j .. 4j + 3
- * the gates' pairs in gate order, (w_i[k], w_i[k+1]), (w_i[k+2], w_i[k+3]), then f, c, o (16 int16,
+ * SXTB16 (12 instructions per 16 MACs instead of 27): per unit s one contiguous block of
+ * 4 * lstmPaddedColumns(n) int16; for every 4 columns k = 4j .. 4j + 3 the gates' pairs in gate order, (w_i[k], w_i[k+1]), (w_i[k+2], w_i[k+3]), then f, c, o (16 int16,
  * two LDMs of 4 words); columns past n are zero. The kernel multiplies them by the vector widened
  * to int16 (zero point NOT subtracted): the zero-point terms are folded into the biases below.
  */
