@@ -4,51 +4,6 @@
 
 static int32_t sat16(int32_t v) { return eg_q_clamp(v, -32768, 32767); }
 
-/* (multiplier, shift) of TFLite's int16 Logistic/Tanh: multiplier 0 is the power-of-two case. */
-static int32_t lut_input(int16_t x, int32_t multiplier, int32_t left_shift) {
-  const int32_t mult = multiplier == 0 ? (3 << left_shift) : multiplier;
-  const int32_t shift = multiplier == 0 ? 0 : left_shift;
-  const int32_t round = shift > 0 ? (1 << (shift - 1)) : 0;
-  return ((int32_t)x * mult + round) >> shift;
-}
-
-/* int16 Logistic: Q3.12-ish input (after the 3x scaling) to Q0.15. */
-static int16_t sigmoid16(int16_t x, int32_t multiplier, int32_t left_shift, const int32_t *lut) {
-  const int32_t v = lut_input(x, multiplier, left_shift);
-  const uint32_t abs_v = (uint32_t)(v >= 0 ? v : -v);
-  const uint32_t uh = abs_v >> 9;
-  uint32_t result;
-  if (uh >= 255) {
-    result = (uint32_t)0x7FFF << 10;
-  } else {
-    const uint32_t ua = (uint32_t)lut[uh];
-    const uint32_t ub = (uint32_t)lut[uh + 1];
-    result = (ua << 9) + (abs_v & 0x1FF) * (ub - ua);
-  }
-  result = v >= 0 ? result + (1u << 9) : (1u << 25) - result + (1u << 9) - 1u;
-  return (int16_t)(result >> 10);
-}
-
-/* int16 Tanh, as TFLite computes it: int32 result, arithmetic shift of a possibly negative value. */
-static int16_t tanh16(int16_t x, int32_t multiplier, int32_t left_shift, const int32_t *lut) {
-  const int32_t v = lut_input(x, multiplier, left_shift);
-  const uint32_t abs_v = (uint32_t)(v >= 0 ? v : -v);
-  const uint32_t uh = abs_v >> 8;
-  int32_t result;
-  int32_t floor_div;
-  if (uh >= 255) {
-    result = (int32_t)0xFFFF << 8;
-  } else {
-    const uint32_t ua = (uint32_t)lut[uh];
-    const uint32_t ub = (uint32_t)lut[uh + 1];
-    result = (int32_t)((ua << 8) + (abs_v & 0xFF) * (ub - ua));
-  }
-  result = v >= 0 ? result - (1 << 23) + (1 << 7) : -result + (1 << 23) + (1 << 7) - 1;
-  /* Floor division by 256 without right-shifting a negative value (implementation-defined in C). */
-  floor_div = result >= 0 ? result / 256 : -((-result + 255) / 256);
-  return (int16_t)floor_div;
-}
-
 /* One row of a gate FC rescaled to Q3.12 int16. */
 static void fc_row(const int8_t *w, int32_t rows, int32_t cols, const int8_t *v, int32_t zp, const int32_t *bias,
                    int32_t multiplier, int32_t shift, int16_t *out) {
@@ -64,16 +19,16 @@ static void fc_row(const int8_t *w, int32_t rows, int32_t cols, const int8_t *v,
 int8_t eg_qlstm_unit(const int16_t pre[4], int16_t *cell, const int32_t *p, const int32_t *lut) {
   const int32_t h_zp = p[6], cell_tanh = p[7], tanh_mult = p[8], tanh_shift = p[9], clip = p[10];
   const int32_t *mul = p + 27;
-  const int32_t ig = sigmoid16(pre[0], 0, 0, lut), fg = sigmoid16(pre[1], 0, 0, lut);
-  const int32_t cg = cell_tanh ? tanh16(pre[2], 0, 0, lut) : sigmoid16(pre[2], 0, 0, lut);
-  const int32_t og = sigmoid16(pre[3], 0, 0, lut);
+  const int32_t ig = eg_qlstm_sigmoid16(pre[0], 0, 0, lut), fg = eg_qlstm_sigmoid16(pre[1], 0, 0, lut);
+  const int32_t cg = cell_tanh ? eg_qlstm_tanh16(pre[2], 0, 0, lut) : eg_qlstm_sigmoid16(pre[2], 0, 0, lut);
+  const int32_t og = eg_qlstm_sigmoid16(pre[3], 0, 0, lut);
   const int32_t kept = sat16(eg_q_mul(fg * (int32_t)*cell, mul[0], mul[1]));
   const int32_t added = sat16(eg_q_mul(ig * cg, mul[2], mul[3]));
   int32_t updated = sat16(kept + added);
   int16_t squashed;
   if (clip > 0) updated = eg_q_clamp(updated, -clip, clip);
   *cell = (int16_t)updated;
-  squashed = tanh16((int16_t)updated, tanh_mult, tanh_shift, lut);
+  squashed = eg_qlstm_tanh16((int16_t)updated, tanh_mult, tanh_shift, lut);
   return (int8_t)eg_q_clamp(eg_q_wrap_add(eg_q_mul((int32_t)squashed * og, mul[4], mul[5]), h_zp), -128, 127);
 }
 

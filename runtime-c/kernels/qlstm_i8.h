@@ -26,4 +26,53 @@ void eg_qlstm_i8(const int8_t *x, const int8_t *const w[8], const int32_t *const
  */
 int8_t eg_qlstm_unit(const int16_t pre[4], int16_t *cell, const int32_t *p, const int32_t *lut);
 
+/*
+ * TFLite's int16 Logistic and Tanh on the sigmoid table, inline so that a caller with constant
+ * (multiplier, shift) (the gates' (0, 0)) gets the input scaling folded; both kernels use these.
+ */
+/* (multiplier, shift) of TFLite's int16 Logistic/Tanh: multiplier 0 is the power-of-two case. */
+static inline int32_t eg_qlstm_lut_input(int16_t x, int32_t multiplier, int32_t left_shift) {
+  const int32_t mult = multiplier == 0 ? (3 << left_shift) : multiplier;
+  const int32_t shift = multiplier == 0 ? 0 : left_shift;
+  const int32_t round = shift > 0 ? (1 << (shift - 1)) : 0;
+  return ((int32_t)x * mult + round) >> shift;
+}
+
+/* int16 Logistic: Q3.12-ish input (after the 3x scaling) to Q0.15. */
+static inline int16_t eg_qlstm_sigmoid16(int16_t x, int32_t multiplier, int32_t left_shift, const int32_t *lut) {
+  const int32_t v = eg_qlstm_lut_input(x, multiplier, left_shift);
+  const uint32_t abs_v = (uint32_t)(v >= 0 ? v : -v);
+  const uint32_t uh = abs_v >> 9;
+  uint32_t result;
+  if (uh >= 255) {
+    result = (uint32_t)0x7FFF << 10;
+  } else {
+    const uint32_t ua = (uint32_t)lut[uh];
+    const uint32_t ub = (uint32_t)lut[uh + 1];
+    result = (ua << 9) + (abs_v & 0x1FF) * (ub - ua);
+  }
+  result = v >= 0 ? result + (1u << 9) : (1u << 25) - result + (1u << 9) - 1u;
+  return (int16_t)(result >> 10);
+}
+
+/* int16 Tanh, as TFLite computes it: int32 result, arithmetic shift of a possibly negative value. */
+static inline int16_t eg_qlstm_tanh16(int16_t x, int32_t multiplier, int32_t left_shift, const int32_t *lut) {
+  const int32_t v = eg_qlstm_lut_input(x, multiplier, left_shift);
+  const uint32_t abs_v = (uint32_t)(v >= 0 ? v : -v);
+  const uint32_t uh = abs_v >> 8;
+  int32_t result;
+  int32_t floor_div;
+  if (uh >= 255) {
+    result = (int32_t)0xFFFF << 8;
+  } else {
+    const uint32_t ua = (uint32_t)lut[uh];
+    const uint32_t ub = (uint32_t)lut[uh + 1];
+    result = (int32_t)((ua << 8) + (abs_v & 0xFF) * (ub - ua));
+  }
+  result = v >= 0 ? result - (1 << 23) + (1 << 7) : -result + (1 << 23) + (1 << 7) - 1;
+  /* Floor division by 256 without right-shifting a negative value (implementation-defined in C). */
+  floor_div = result >= 0 ? result / 256 : -((-result + 255) / 256);
+  return (int16_t)floor_div;
+}
+
 #endif

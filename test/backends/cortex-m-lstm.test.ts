@@ -10,12 +10,13 @@ import { runCortexM4OnQemu } from "../support/qemu-harness.js";
 import { sharedOrSkip } from "../support/shared-skip.js";
 
 /**
- * A constructed int8 LSTM (bench/constructed-lstm.ts; odd feature and unit counts, so the native
- * SMLAD loops and the k % 4 tails both run) under QEMU on Cortex-M4 with the optimised kernels,
- * i.e. QLstmDsp's runtime-c/kernels/qlstm_i8_dsp.c on the native DSP path: the first run equals
- * the TypeScript evaluator, and 3 runs (h and c stream across runs) equal the generic kernel on the
- * same board. TFLite Micro's DTLN example (two integer LSTMs, ../shared) equals its golden_ref with
- * both LSTMs on the DSP kernel. The cross build and the QEMU run are child processes the test awaits.
+ * A constructed int8 LSTM (bench/constructed-lstm.ts; odd feature and unit counts, 9 steps, so the
+ * int16-weight asm loop runs with padded columns) under QEMU on Cortex-M4 with the optimised
+ * kernels, i.e. QLstmDsp's runtime-c/kernels/qlstm_i8_dsp.c on the native DSP path: the first run
+ * equals the TypeScript evaluator, and 3 runs (h and c stream across runs) equal the generic kernel
+ * on the same board. TFLite Micro's DTLN example (two integer LSTMs, ../shared) equals its
+ * golden_ref with both LSTMs on the DSP kernel (one step each: the int8-weight path). The cross
+ * build and the QEMU run are child processes the test awaits.
  */
 const work = mkdtempSync(join(tmpdir(), "egret-cm-lstm-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -27,13 +28,14 @@ async function runOnQemu(graph: Graph, input: Uint8Array, targetRules: boolean, 
 }
 
 describe("a constructed int8 LSTM on cortex-m4 under QEMU with the DSP LSTM kernel", () => {
-  it("21 features, 27 units, 7 steps: first run equals the evaluator, 3 runs equal the generic kernel", async () => {
-    const graph = lstmNetwork("lstm_odd", { features: 21, units: 27, steps: 7 }, 77);
+  it("21 features, 27 units, 9 steps (int16 weights): first run equals the evaluator, 3 runs equal the generic kernel", async () => {
+    const graph = lstmNetwork("lstm_odd", { features: 21, units: 27, steps: 9 }, 77);
     const input = int8Input(graph, 7);
     const want = Array.from(runGraph(graph, [Tensor.fromBytes("int8", graph.inputs[0]!.shape, input)])[0]!.toNumbers());
     expect(new Set(want).size, "hidden values spread").toBeGreaterThan(20);
     const first = await runOnQemu(graph, input, true, 1);
     expect(first.modelC.split("eg_qlstm_i8_dsp(").length - 1).toBe(1);
+    expect(first.modelC, "int16 gate weights").toContain("int16_t v[");
     expect(first.output).toEqual(want);
     const fast = await runOnQemu(graph, input, true, 3);
     const generic = await runOnQemu(graph, input, false, 3);
@@ -58,6 +60,7 @@ describe("TFLite Micro's DTLN example (integer LSTMs) on cortex-m4 under QEMU wi
     expect(golden).toHaveLength(257);
     const run = await runOnQemu(graph, Uint8Array.from(cArray(text, "feature_data"), (v) => v & 255), true, 1);
     expect(run.modelC.split("eg_qlstm_i8_dsp(").length - 1).toBe(2);
+    expect(run.modelC, "one step: int8 gate weights").not.toContain("int16_t v[");
     expect(run.output).toEqual(golden);
   });
 });
