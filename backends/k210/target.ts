@@ -31,6 +31,7 @@ import { KPU_RAM_BYTES } from "./kpu-ram.js";
 import { chainKpuLayers, expandKpuChains } from "./kpu-chain.js";
 import { fuseKpuPools } from "./kpu-pool-fusion.js";
 import { handOverUint8Maps } from "./kpu-u8-handover.js";
+import { requantiseKpuConcats } from "./kpu-requant-concat.js";
 import type { CompileSummary } from "../../src/pipeline/compile.js";
 
 /** The lowering rules that offer KPU candidates to extraction (their guard: kpu-guards.ts). */
@@ -81,8 +82,9 @@ export function lowerWithCalibration(program: Graph, context: LowerContext): Gra
   const folded = frameQuant === undefined ? lowered.program : foldUint8Inputs(lowered.program, frameQuant);
   // Pools run in the KPU layers' pool stage (kpu-pool-fusion.ts, as in the kmodel), then consecutive
   // KPU layers hand their maps over in KPU RAM in the C program (kpu-chain.ts);
-  // maps that only KPU layers of one quantisation read go over as uint8 bytes (kpu-u8-handover.ts).
-  return handOverUint8Maps(chainKpuLayers(fuseKpuPools(folded)));
+  // maps that only KPU layers of one quantisation read go over as uint8 bytes (kpu-u8-handover.ts),
+  // and so do concats of KPU maps that only such layers read (kpu-requant-concat.ts).
+  return requantiseKpuConcats(handOverUint8Maps(chainKpuLayers(fuseKpuPools(folded))));
 }
 
 /** The C program's memory, once: main RAM (arena + inputs/outputs) and weights against the main SRAM, and KPU RAM. */
