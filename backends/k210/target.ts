@@ -32,6 +32,7 @@ import { chainKpuLayers, expandKpuChains } from "./kpu-chain.js";
 import { fuseKpuPools } from "./kpu-pool-fusion.js";
 import { handOverUint8Maps } from "./kpu-u8-handover.js";
 import { requantiseKpuConcats } from "./kpu-requant-concat.js";
+import { framesInKpuRamBytes, kpuFrameHeader, kpuRamUsedBytes, placeKpuFrames } from "./kpu-frame.js";
 import type { CompileSummary } from "../../src/pipeline/compile.js";
 
 /** The lowering rules that offer KPU candidates to extraction (their guard: kpu-guards.ts). */
@@ -43,14 +44,16 @@ export const FALLBACK_CALIBRATION_SAMPLES = 2;
 
 /**
  * Bytes of main SRAM the program needs: arena (intermediates), the graph's input and output buffers
- * (the caller's, outside the arena, but on the K210 they share the same 6 MiB), float weights and
- * KPU layer parameters.
+ * (the caller's, outside the arena, but on the K210 they share the same 6 MiB; a uint8 frame that
+ * fits in KPU RAM above the layers' maps lives there, kpu-frame.ts), float weights and KPU layer
+ * parameters.
  */
 export function mainMemoryBytes(model: EmittedModel, program: Graph): { arena: number; io: number; weights: number; kpuParams: number; total: number } {
   let kpuParams = 0;
   for (const node of expandKpuChains(program).nodes) if (node.op === KPU_CONV2D) kpuParams += kpuParameterBytes(node);
   const arena = model.plan.arena.size;
-  const io = [...program.inputs, ...program.outputs].reduce((sum, v) => sum + v.shape.reduce((a, b) => a * b, 1) * DTYPES[v.dtype].bytes, 0);
+  const inKpuRam = framesInKpuRamBytes(placeKpuFrames(program, kpuRamUsedBytes(expandKpuChains(program))));
+  const io = [...program.inputs, ...program.outputs].reduce((sum, v) => sum + v.shape.reduce((a, b) => a * b, 1) * DTYPES[v.dtype].bytes, 0) - inKpuRam;
   return { arena, io, weights: model.weightBytes, kpuParams, total: arena + io + model.weightBytes + kpuParams };
 }
 
@@ -102,7 +105,8 @@ export const K210_STATE_NOTE = [
   "seen within EG_KPU_POLL_LIMIT status reads): the run stops there and the outputs are not valid.",
   "No allocation, but global state: the KPU and its 2 MiB of RAM (a static buffer in the host",
   "simulator; the KPU's own registers and SRAM with -DEG_KPU_DEVICE) are one device, so model_run",
-  "is NOT reentrant: run one inference at a time, from one core.",
+  "is NOT reentrant: run one inference at a time, from one core. model_kpu.h says where in KPU RAM",
+  "a uint8 frame input may live instead of main memory (write it through eg_kpu_frame, kpu_driver.h).",
 ].join("\n");
 
 /** How model.c/model.h are emitted for this target: model_run returns the KPU driver's status. */
@@ -162,6 +166,9 @@ function k210Files(model: EmittedModel, program: Graph): Map<string, string> {
   const files = new Map<string, string>();
   files.set("model.c", model.modelC);
   files.set("model.h", model.modelH);
+  const prefix = /#define (\w+)_ARENA_SIZE /.exec(model.modelH)?.[1] ?? "MODEL";
+  const kpuRam = kpuRamUsedBytes(expandKpuChains(program));
+  files.set("model_kpu.h", kpuFrameHeader(prefix, placeKpuFrames(program, kpuRam), kpuRam));
   files.set("egret.h", readFileSync(join(RUNTIME_C_DIR, "egret.h"), "utf8"));
   const sources = ["model.c", "$(RUNNER_SRC)", ...copyRuntimeUnits(files, model.runtimeUnits), ...copyRuntimeUnits(files, KPU_UNITS, "kpu")];
   // The device driver's register access layer and the host's register-level KPU model (runner-device-model).
