@@ -47,7 +47,10 @@ function branchingGraph(cpuReader = false): Graph {
   });
 }
 
-/** x NHWC [1,16,16,8] → 3×3 conv (Relu) → 2×2 s2 MaxPool (NHWC) → p → 3×3 conv → y [1,8,8,4]. */
+/**
+ * x NHWC [1,16,16,8] → 3×3 conv (Relu) → 3×3 s2 MaxPool, pads 1 (NHWC; a window the KPU's pool stage
+ * does not have, so kpu-pool-fusion.ts leaves it) → p → 3×3 conv → y [1,8,8,4].
+ */
 function pooledGraph(): Graph {
   return buildGraph({
     name: "pooled",
@@ -60,7 +63,7 @@ function pooledGraph(): Graph {
     ]),
     nodes: [
       { name: "a", op: KPU_CONV2D_CANDIDATE, inputs: ["x", "wa"], outputs: ["m"], attrs: { pads: [1, 1, 1, 1], activation: "Relu", layout: "NHWC" } },
-      { name: "pool", op: "MaxPool", inputs: ["m"], outputs: ["p"], attrs: { kernel_shape: [2, 2], strides: [2, 2], layout: "NHWC" } },
+      { name: "pool", op: "MaxPool", inputs: ["m"], outputs: ["p"], attrs: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], layout: "NHWC" } },
       { name: "b", op: KPU_CONV2D_CANDIDATE, inputs: ["p", "wb"], outputs: ["y"], attrs: { pads: [1, 1, 1, 1], layout: "NHWC" } },
     ],
   });
