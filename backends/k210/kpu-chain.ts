@@ -164,6 +164,7 @@ export function expandKpuChains(program: Graph): Graph {
     if (attrInt(node, "input_u8", 0) !== 1 || frames.has(node.inputs[0]!)) return node;
     const attrs = { ...node.attrs };
     delete attrs["input_u8"];
+    delete attrs["input_kpu"];
     return { ...node, attrs };
   };
   const values = new Map<string, ValueInfo>(program.values);

@@ -24,7 +24,8 @@ import { KPU_FC_SIDE } from "./fc-legality.js";
 import { layerGeometry } from "./kpu-layer.js";
 import { KPU_CONV2D, kpuLayerOf } from "./ops/kpu-conv2d.js";
 import { expandKpuChains } from "./kpu-chain.js";
-import { framesInKpuRamBytes, kpuRamUsedBytes, placeKpuFrames } from "./kpu-frame.js";
+import { framesInKpuRamBytes, placeKpuFrames } from "./kpu-frame.js";
+import { kpuRamTopBytes } from "./kpu-resident-maps.js";
 
 export interface K210ProgramFigures {
   readonly kpuLayers: number;
@@ -82,7 +83,8 @@ export function programFigures(model: EmittedModel, chained: Graph, ops: OpRegis
     kpuMacs += macs;
     params += kpuParameterBytes(node);
   }
-  const kpuRamBytes = kpuRamUsedBytes(program);
+  // The layers' maps and the maps kept in KPU RAM across their readers (kpu-resident-maps.ts).
+  const kpuRamBytes = kpuRamTopBytes(chained);
   // A uint8 frame placed in KPU RAM (kpu-frame.ts) is not the caller's main memory.
   const io = [...program.inputs, ...program.outputs].reduce((sum, v) => sum + v.shape.reduce((a, b) => a * b, 1) * DTYPES[v.dtype].bytes, 0);
   return {

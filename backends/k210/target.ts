@@ -32,7 +32,8 @@ import { chainKpuLayers, expandKpuChains } from "./kpu-chain.js";
 import { fuseKpuPools } from "./kpu-pool-fusion.js";
 import { handOverUint8Maps } from "./kpu-u8-handover.js";
 import { requantiseKpuConcats } from "./kpu-requant-concat.js";
-import { framesInKpuRamBytes, kpuFrameHeader, kpuRamUsedBytes, placeKpuFrames } from "./kpu-frame.js";
+import { framesInKpuRamBytes, kpuFrameHeader, placeKpuFrames } from "./kpu-frame.js";
+import { keepMapsInKpuRam, kpuRamTopBytes } from "./kpu-resident-maps.js";
 import type { CompileSummary } from "../../src/pipeline/compile.js";
 
 /** The lowering rules that offer KPU candidates to extraction (their guard: kpu-guards.ts). */
@@ -52,7 +53,7 @@ export function mainMemoryBytes(model: EmittedModel, program: Graph): { arena: n
   let kpuParams = 0;
   for (const node of expandKpuChains(program).nodes) if (node.op === KPU_CONV2D) kpuParams += kpuParameterBytes(node);
   const arena = model.plan.arena.size;
-  const inKpuRam = framesInKpuRamBytes(placeKpuFrames(program, kpuRamUsedBytes(expandKpuChains(program))));
+  const inKpuRam = framesInKpuRamBytes(placeKpuFrames(program, kpuRamTopBytes(program)));
   const io = [...program.inputs, ...program.outputs].reduce((sum, v) => sum + v.shape.reduce((a, b) => a * b, 1) * DTYPES[v.dtype].bytes, 0) - inKpuRam;
   return { arena, io, weights: model.weightBytes, kpuParams, total: arena + io + model.weightBytes + kpuParams };
 }
@@ -87,7 +88,8 @@ export function lowerWithCalibration(program: Graph, context: LowerContext): Gra
   // KPU layers hand their maps over in KPU RAM in the C program (kpu-chain.ts);
   // maps that only KPU layers of one quantisation read go over as uint8 bytes (kpu-u8-handover.ts),
   // and so do concats of KPU maps that only such layers read (kpu-requant-concat.ts).
-  return requantiseKpuConcats(handOverUint8Maps(chainKpuLayers(fuseKpuPools(folded))));
+  // Maps that only KPU chains read then wait in KPU RAM instead of main memory (kpu-resident-maps.ts).
+  return keepMapsInKpuRam(requantiseKpuConcats(handOverUint8Maps(chainKpuLayers(fuseKpuPools(folded)))));
 }
 
 /** The C program's memory, once: main RAM (arena + inputs/outputs) and weights against the main SRAM, and KPU RAM. */
@@ -167,7 +169,7 @@ function k210Files(model: EmittedModel, program: Graph): Map<string, string> {
   files.set("model.c", model.modelC);
   files.set("model.h", model.modelH);
   const prefix = /#define (\w+)_ARENA_SIZE /.exec(model.modelH)?.[1] ?? "MODEL";
-  const kpuRam = kpuRamUsedBytes(expandKpuChains(program));
+  const kpuRam = kpuRamTopBytes(program);
   files.set("model_kpu.h", kpuFrameHeader(prefix, placeKpuFrames(program, kpuRam), kpuRam));
   files.set("egret.h", readFileSync(join(RUNTIME_C_DIR, "egret.h"), "utf8"));
   const sources = ["model.c", "$(RUNNER_SRC)", ...copyRuntimeUnits(files, model.runtimeUnits), ...copyRuntimeUnits(files, KPU_UNITS, "kpu")];

@@ -84,11 +84,13 @@ describe("k210: concats of KPU maps as uint8 (C program)", () => {
     expect(program.values.get("r")).toEqual({ dtype: "uint8", shape: [1, 12, 16, 16] });
     expect(program.values.has("cat_out")).toBe(false);
 
-    // Arena: m (16·16·16 B) until c; b's 8·16·16 B and c's 4·16·16 B until the concat; r's 12·16·16 B
-    // from the concat on. Peak at c: m + b + c. The float form holds b, c, the concat and the Relu
-    // as floats (and m as uint8, the hand-over of kpu-u8-handover.ts).
-    const m = 16 * 16 * 16, bBytes = 8 * 16 * 16, cBytes = 4 * 16 * 16;
-    expect(arenaOf(program)).toBe(m + bBytes + cBytes);
+    // Arena: m waits in KPU RAM (only KPU chains read it, kpu-resident-maps.ts: a one-byte token
+    // until c); b's 8·16·16 B and c's 4·16·16 B until the concat; r's 12·16·16 B from the concat on.
+    // Peak at the concat: b + c + r. The float form holds b, c, the concat and the Relu as floats
+    // (and m as uint8, the hand-over of kpu-u8-handover.ts).
+    const bBytes = 8 * 16 * 16, cBytes = 4 * 16 * 16;
+    expect(program.nodes[0]!.attrs["output_kpu"]).toBeDefined();
+    expect(arenaOf(program)).toBe(bBytes + cBytes + 12 * 16 * 16);
     const plain = expandKpuChains(program);
     expect(plain.nodes.map((n) => n.op)).toEqual([KPU_CONV2D, KPU_CONV2D, KPU_CONV2D, "Concat", "Relu", KPU_CONV2D, KPU_CONV2D]);
     expect(plain.values.get("r")).toEqual({ dtype: "float32", shape: [1, 16, 16, 12] });
