@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(lines.join("\n"));
-  console.log("\nKPU convs: kpu_conv2d nodes; CPU layers: the other nodes except kpu_upload; main RAM: the file's main_mem. C main RAM: the C program's arena + input/output buffers, as compiled (consecutive KPU layers chained in KPU RAM) and, measured in the same run, with every KPU layer dequantising into main memory.");
+  console.log("\nKPU convs: kpu_conv2d nodes; CPU layers: the other nodes except kpu_upload; main RAM: the file's main_mem. C main RAM: the C program's arena + input/output buffers (a uint8 frame placed in KPU RAM, model_kpu.h, not counted), as compiled (consecutive KPU layers chained in KPU RAM) and, measured in the same run, with every KPU layer dequantising into main memory.");
   for (const note of notes) console.log(`\n${note}`);
 }
 

@@ -25,6 +25,8 @@ import { layerGeometry } from "./kpu-layer.js";
 import { KPU_RAM_LINES, mapLines } from "./kpu-ram.js";
 import { KPU_CONV2D, KPU_CONV2D_OPS, kpuLayerOf } from "./ops/kpu-conv2d.js";
 import { expandKpuChain, KPU_CONV2D_CHAIN, type ChainMember } from "./ops/kpu-conv2d-chain.js";
+import { KPU_REQUANT_CONCAT } from "./ops/kpu-requant-concat.js";
+import { expandRequantConcat } from "./kpu-requant-concat.js";
 
 /** A layer of a run as its placement sees it: lines of its input and output maps, and whether it subsamples. */
 export interface ChainLayerMaps {
@@ -152,7 +154,7 @@ export function chainKpuLayers(program: Graph): Graph {
  * The program with every KpuConv2DChain node back as its KpuConv2D layers (their values typed
  * again), and the uint8 hand-overs of kpu-u8-handover.ts undone: a chain's `output_u8` value is
  * float again, a MaxPool on it pools floats in the chain's layout, and the readers lose `input_u8`
- * (a graph input's uint8 frame keeps it).
+ * (a graph input's uint8 frame keeps it); a KpuRequantConcat is its float Concat (and Relu) again.
  */
 export function expandKpuChains(program: Graph): Graph {
   if (!program.nodes.some((n) => n.op === KPU_CONV2D_CHAIN)) return program;
@@ -162,6 +164,7 @@ export function expandKpuChains(program: Graph): Graph {
     if (attrInt(node, "input_u8", 0) !== 1 || frames.has(node.inputs[0]!)) return node;
     const attrs = { ...node.attrs };
     delete attrs["input_u8"];
+    delete attrs["input_kpu"];
     return { ...node, attrs };
   };
   const values = new Map<string, ValueInfo>(program.values);
@@ -169,6 +172,7 @@ export function expandKpuChains(program: Graph): Graph {
   const handedLayout = new Map<string, string>();
   const nodes = program.nodes.flatMap((node) => {
     if (node.op === "MaxPool" && handedLayout.has(node.inputs[0]!)) return [asFloatPool(node, handedLayout.get(node.inputs[0]!)!, values)];
+    if (node.op === KPU_REQUANT_CONCAT) return expandRequantConcat(node, values);
     if (node.op !== KPU_CONV2D_CHAIN) return [asFloatReader(node)];
     const layers = expandKpuChain(node).map(asFloatReader);
     // In program order, so a hand-over value is float again before its readers are typed.

@@ -23,7 +23,7 @@ import { KPU_CONV2D_CHAIN, expandKpuChain } from "./ops/kpu-conv2d-chain.js";
 const isKpu = (n: Node) => n.op === KPU_CONV2D || n.op === KPU_CONV2D_CHAIN;
 
 /** The KpuConv2D layer at the input (first) or output (last) end of a KPU node. */
-function endLayer(node: Node, end: "first" | "last"): Node {
+export function endLayer(node: Node, end: "first" | "last"): Node {
   if (node.op === KPU_CONV2D) return node;
   const layers = expandKpuChain(node);
   return end === "first" ? layers[0]! : layers[layers.length - 1]!;
@@ -98,7 +98,7 @@ export function handOverUint8Maps(program: Graph): Graph {
 }
 
 /** [N, C, H, W] of a float map in its layout. */
-function planarShape(v: ValueInfo, layout: string): number[] {
+export function planarShape(v: ValueInfo, layout: string): number[] {
   const [n, a, b, c] = v.shape as [number, number, number, number];
   return layout === "NHWC" ? [n, c, a, b] : [n, a, b, c];
 }

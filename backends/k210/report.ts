@@ -22,9 +22,10 @@ import { LATENCY_CAVEAT, type KmodelLatency } from "./latency.js";
 import { attrString } from "../../src/ir/attrs.js";
 import { KPU_FC_SIDE } from "./fc-legality.js";
 import { layerGeometry } from "./kpu-layer.js";
-import { KPU_LINE_BYTES, mapLines } from "./kpu-ram.js";
 import { KPU_CONV2D, kpuLayerOf } from "./ops/kpu-conv2d.js";
 import { expandKpuChains } from "./kpu-chain.js";
+import { framesInKpuRamBytes, placeKpuFrames } from "./kpu-frame.js";
+import { kpuRamTopBytes } from "./kpu-resident-maps.js";
 
 export interface K210ProgramFigures {
   readonly kpuLayers: number;
@@ -33,7 +34,7 @@ export interface K210ProgramFigures {
   readonly totalMacs: number;
   /** Highest KPU RAM byte a layer of the C program touches + 1. */
   readonly kpuRamBytes: number;
-  /** Arena + graph inputs and outputs. */
+  /** Arena + graph inputs and outputs, except a uint8 frame input placed in KPU RAM (kpu-frame.ts). */
   readonly mainRamBytes: number;
   /** Float weights plus KPU registers, BN and activation tables and uint8 weights. */
   readonly weightsBytes: number;
@@ -69,7 +70,7 @@ export function programFigures(model: EmittedModel, chained: Graph, ops: OpRegis
   // Layers counted one by one (a KpuConv2DChain is several KPU layers); main RAM is the emitted plan's.
   const program = expandKpuChains(chained);
   const outputs = new Set(program.outputs.map((o) => o.name));
-  let kpuLayers = 0, cpuLayers = 0, kpuMacs = 0, totalMacs = 0, kpuLines = 0, params = 0;
+  let kpuLayers = 0, cpuLayers = 0, kpuMacs = 0, totalMacs = 0, params = 0;
   for (const node of program.nodes) {
     if (isAliasNode(node, outputs, ops)) continue;
     const macs = (node.op === KPU_CONV2D ? fcLayerMacs(program, node) : undefined) ?? macsOf(program, node, ops);
@@ -81,15 +82,15 @@ export function programFigures(model: EmittedModel, chained: Graph, ops: OpRegis
     kpuLayers++;
     kpuMacs += macs;
     params += kpuParameterBytes(node);
-    const a = kpuLayerOf(node).args;
-    const g = layerGeometry(a);
-    kpuLines = Math.max(kpuLines, a.imageSrcAddr + mapLines(g.inWidth, g.inHeight, g.inChannels), a.imageDstAddr + mapLines(g.outWidth, g.outHeight, g.outChannels));
   }
+  // The layers' maps and the maps kept in KPU RAM across their readers (kpu-resident-maps.ts).
+  const kpuRamBytes = kpuRamTopBytes(chained);
+  // A uint8 frame placed in KPU RAM (kpu-frame.ts) is not the caller's main memory.
   const io = [...program.inputs, ...program.outputs].reduce((sum, v) => sum + v.shape.reduce((a, b) => a * b, 1) * DTYPES[v.dtype].bytes, 0);
   return {
     kpuLayers, cpuLayers, kpuMacs, totalMacs,
-    kpuRamBytes: kpuLines * KPU_LINE_BYTES,
-    mainRamBytes: model.plan.arena.size + io,
+    kpuRamBytes,
+    mainRamBytes: model.plan.arena.size + io - framesInKpuRamBytes(placeKpuFrames(program, kpuRamBytes)),
     weightsBytes: model.weightBytes + params,
   };
 }

@@ -31,6 +31,9 @@ import { KPU_RAM_BYTES } from "./kpu-ram.js";
 import { chainKpuLayers, expandKpuChains } from "./kpu-chain.js";
 import { fuseKpuPools } from "./kpu-pool-fusion.js";
 import { handOverUint8Maps } from "./kpu-u8-handover.js";
+import { requantiseKpuConcats } from "./kpu-requant-concat.js";
+import { framesInKpuRamBytes, kpuFrameHeader, placeKpuFrames } from "./kpu-frame.js";
+import { keepMapsInKpuRam, kpuRamTopBytes } from "./kpu-resident-maps.js";
 import type { CompileSummary } from "../../src/pipeline/compile.js";
 
 /** The lowering rules that offer KPU candidates to extraction (their guard: kpu-guards.ts). */
@@ -42,14 +45,16 @@ export const FALLBACK_CALIBRATION_SAMPLES = 2;
 
 /**
  * Bytes of main SRAM the program needs: arena (intermediates), the graph's input and output buffers
- * (the caller's, outside the arena, but on the K210 they share the same 6 MiB), float weights and
- * KPU layer parameters.
+ * (the caller's, outside the arena, but on the K210 they share the same 6 MiB; a uint8 frame that
+ * fits in KPU RAM above the layers' maps lives there, kpu-frame.ts), float weights and KPU layer
+ * parameters.
  */
 export function mainMemoryBytes(model: EmittedModel, program: Graph): { arena: number; io: number; weights: number; kpuParams: number; total: number } {
   let kpuParams = 0;
   for (const node of expandKpuChains(program).nodes) if (node.op === KPU_CONV2D) kpuParams += kpuParameterBytes(node);
   const arena = model.plan.arena.size;
-  const io = [...program.inputs, ...program.outputs].reduce((sum, v) => sum + v.shape.reduce((a, b) => a * b, 1) * DTYPES[v.dtype].bytes, 0);
+  const inKpuRam = framesInKpuRamBytes(placeKpuFrames(program, kpuRamTopBytes(program)));
+  const io = [...program.inputs, ...program.outputs].reduce((sum, v) => sum + v.shape.reduce((a, b) => a * b, 1) * DTYPES[v.dtype].bytes, 0) - inKpuRam;
   return { arena, io, weights: model.weightBytes, kpuParams, total: arena + io + model.weightBytes + kpuParams };
 }
 
@@ -81,8 +86,10 @@ export function lowerWithCalibration(program: Graph, context: LowerContext): Gra
   const folded = frameQuant === undefined ? lowered.program : foldUint8Inputs(lowered.program, frameQuant);
   // Pools run in the KPU layers' pool stage (kpu-pool-fusion.ts, as in the kmodel), then consecutive
   // KPU layers hand their maps over in KPU RAM in the C program (kpu-chain.ts);
-  // maps that only KPU layers of one quantisation read go over as uint8 bytes (kpu-u8-handover.ts).
-  return handOverUint8Maps(chainKpuLayers(fuseKpuPools(folded)));
+  // maps that only KPU layers of one quantisation read go over as uint8 bytes (kpu-u8-handover.ts),
+  // and so do concats of KPU maps that only such layers read (kpu-requant-concat.ts).
+  // Maps that only KPU chains read then wait in KPU RAM instead of main memory (kpu-resident-maps.ts).
+  return keepMapsInKpuRam(requantiseKpuConcats(handOverUint8Maps(chainKpuLayers(fuseKpuPools(folded)))));
 }
 
 /** The C program's memory, once: main RAM (arena + inputs/outputs) and weights against the main SRAM, and KPU RAM. */
@@ -100,7 +107,8 @@ export const K210_STATE_NOTE = [
   "seen within EG_KPU_POLL_LIMIT status reads): the run stops there and the outputs are not valid.",
   "No allocation, but global state: the KPU and its 2 MiB of RAM (a static buffer in the host",
   "simulator; the KPU's own registers and SRAM with -DEG_KPU_DEVICE) are one device, so model_run",
-  "is NOT reentrant: run one inference at a time, from one core.",
+  "is NOT reentrant: run one inference at a time, from one core. model_kpu.h says where in KPU RAM",
+  "a uint8 frame input may live instead of main memory (write it through eg_kpu_frame, kpu_driver.h).",
 ].join("\n");
 
 /** How model.c/model.h are emitted for this target: model_run returns the KPU driver's status. */
@@ -160,6 +168,9 @@ function k210Files(model: EmittedModel, program: Graph): Map<string, string> {
   const files = new Map<string, string>();
   files.set("model.c", model.modelC);
   files.set("model.h", model.modelH);
+  const prefix = /#define (\w+)_ARENA_SIZE /.exec(model.modelH)?.[1] ?? "MODEL";
+  const kpuRam = kpuRamTopBytes(program);
+  files.set("model_kpu.h", kpuFrameHeader(prefix, placeKpuFrames(program, kpuRam), kpuRam));
   files.set("egret.h", readFileSync(join(RUNTIME_C_DIR, "egret.h"), "utf8"));
   const sources = ["model.c", "$(RUNNER_SRC)", ...copyRuntimeUnits(files, model.runtimeUnits), ...copyRuntimeUnits(files, KPU_UNITS, "kpu")];
   // The device driver's register access layer and the host's register-level KPU model (runner-device-model).

@@ -317,4 +317,10 @@ int eg_kpu_chain_u8_to_u8(const kpu_sim_layer_t *const *layers, uint32_t count, 
   return run_chain(layers, count, &src, &out, subsamples);
 }
 
+#ifndef EG_KPU_MMIO_MODEL
+/* The uncached alias of KPU RAM (section 1.1); on the host kpu_model.c gives its RAM instead. */
+uint8_t *eg_kpu_frame(uint32_t offset) {
+  return offset < EG_KPU_RAM_WINDOW_BYTES ? (uint8_t *)(uintptr_t)(EG_KPU_RAM_WINDOW + offset) : NULL;
+}
+#endif
 #endif /* EG_KPU_DEVICE */

@@ -16,6 +16,8 @@ static uint8_t eg_kpu_ram[KPU_SIM_RAM_BYTES];
 
 const uint8_t *eg_kpu_host_ram(void) { return eg_kpu_ram; }
 
+uint8_t *eg_kpu_frame(uint32_t offset) { return offset < KPU_SIM_RAM_BYTES ? eg_kpu_ram + offset : NULL; }
+
 static uint32_t reg_field(uint64_t word, unsigned lsb, unsigned width) {
   return (uint32_t)((word >> lsb) & (((uint64_t)1 << width) - 1u));
 }

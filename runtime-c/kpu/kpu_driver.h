@@ -94,6 +94,16 @@ static inline int eg_kpu_conv2d_u8(const kpu_sim_layer_t *layer, const uint8_t *
   return eg_kpu_chain_u8(&layer, 1u, x, y, nhwc, y_scale, y_zero_point, subsamples, scratch);
 }
 
+/*
+ * Byte `offset` of KPU RAM as a pointer the CPU writes through: where the caller places a uint8 frame
+ * input that model_kpu.h gives an offset for (MODEL_INPUT<i>_KPU_OFFSET), then passes the pointer to
+ * model_run as that input. The program's KPU layers never touch those bytes, so the frame costs no
+ * main memory (nncase places its input in KPU RAM too). Write it only while no model_run is active
+ * (the CPU may access KPU RAM only while the KPU is idle, K210-KPU.md section 1.1). On the device the
+ * uncached alias (0x40600000 + offset): a DMA (e.g. the camera's) may fill it directly.
+ */
+uint8_t *eg_kpu_frame(uint32_t offset);
+
 #if !defined(EG_KPU_DEVICE) || defined(EG_KPU_MMIO_MODEL)
 /* The host's 2 MiB of KPU RAM (the simulator's buffer, or the register model's): for checks on the host. */
 const uint8_t *eg_kpu_host_ram(void);

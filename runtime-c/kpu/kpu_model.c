@@ -23,6 +23,9 @@ kpu_model_stats_t kpu_model_stats(void) { return stats; }
 
 const uint8_t *eg_kpu_host_ram(void) { return ram; }
 
+/* The device driver's eg_kpu_frame on the host: the model's RAM stands for the KPU RAM window. */
+uint8_t *eg_kpu_frame(uint32_t offset) { return offset < KPU_SIM_RAM_BYTES ? ram + offset : NULL; }
+
 uint32_t eg_kpu_bus_address(const void *table) {
   uint32_t i;
   for (i = 0; i < param_count; i++)

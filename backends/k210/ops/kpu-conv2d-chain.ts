@@ -17,6 +17,10 @@
  *                  (subsampled if the last layer subsamples), nothing dequantised: a map that only
  *                  KPU layers with its quantisation read (kpu-u8-handover.ts); `layout` then applies
  *                  to the float input only
+ *   input_kpu      optional byte offset in KPU RAM where the uint8 input map waits (with input_u8; the
+ *                  input value is then a one-byte token, kpu-resident-maps.ts)
+ *   output_kpu     optional byte offset in KPU RAM where the uint8 output map is written (with
+ *                  output_u8; the output value is then that token)
  *
  * Semantics are exactly those of the layers as separate KpuConv2D nodes: a layer's dequantised
  * output quantised again with the same scale and zero point is the same byte (|q − zp| ≤ 255, so the
@@ -25,7 +29,7 @@
  */
 import type { EmitCtx } from "../../../src/ir/emit-ctx.js";
 import { fail } from "../../../src/errors.js";
-import { attrInt, attrString, attrTensor } from "../../../src/ir/attrs.js";
+import { attrInt, attrString, attrTensor, hasAttr } from "../../../src/ir/attrs.js";
 import { nodeLabel, type AttrValue, type Node, type ValueInfo } from "../../../src/ir/graph.js";
 import type { OpDef } from "../../../src/ir/op.js";
 import { Tensor } from "../../../src/ir/tensor.js";
@@ -33,6 +37,19 @@ import { layerGeometry } from "../kpu-layer.js";
 import { cFloat, defineKpuLayer, defineSubsample, KPU_CONV2D, KPU_CONV2D_OPS, kpuLayerOf, quantizeKpuInput, subsampleOf } from "./kpu-conv2d.js";
 
 export const KPU_CONV2D_CHAIN = "KpuConv2DChain";
+
+/**
+ * The value of a map kept in KPU RAM (`output_kpu`, kpu-resident-maps.ts) in the C program: one byte
+ * that nothing reads or writes, so the map takes no arena bytes; its readers (`input_kpu`) read the
+ * planar uint8 map at that KPU RAM offset. `expandKpuChains` types it from its layer again.
+ */
+export const RESIDENT_TOKEN: ValueInfo = { dtype: "uint8", shape: [1] };
+
+/** The planar uint8 map a chain's first layer reads (its registers' input size). */
+function residentMapInfo(first: Node): ValueInfo {
+  const g = layerGeometry(kpuLayerOf(first).args);
+  return { dtype: "uint8", shape: [1, g.inChannels, g.inHeight, g.inWidth] };
+}
 
 /** One layer of a chain: the attributes of its KpuConv2D except the weights and layout. */
 export interface ChainMember {
@@ -122,7 +139,9 @@ function emitC(node: Node, ctx: EmitCtx): void {
   const xScale = Number(first.attrs["x_scale"]), xZeroPoint = Number(first.attrs["x_zero_point"]);
   const outputU8 = attrInt(node, "output_u8", 0) === 1;
   const fn = `eg_kpu_chain_${inputU8 ? "u8" : "f32"}${outputU8 ? "_to_u8" : ""}`;
-  const x = `${ctx.ptr(node.inputs[0]!)}, ${ctx.ptr(node.outputs[0]!)}`;
+  // A map kept in KPU RAM (kpu-resident-maps.ts) is read and written where it is, through eg_kpu_frame.
+  const at = (attr: string, value: string) => (hasAttr(node, attr) ? `eg_kpu_frame(${attrInt(node, attr)}u)` : ctx.ptr(value));
+  const x = `${at("input_kpu", node.inputs[0]!)}, ${at("output_kpu", node.outputs[0]!)}`;
   const quantise = inputU8 ? "" : ` ${cFloat(Math.fround(1 / xScale))}, ${xZeroPoint},`;
   const dequantise = outputU8 ? "" : ` ${cFloat(Number(last.attrs["y_scale"]))}, ${Number(last.attrs["y_zero_point"])},`;
   // A byte-to-byte chain takes no layout (both maps are planar); the others say the float side's.
@@ -135,14 +154,15 @@ function emitC(node: Node, ctx: EmitCtx): void {
 const KpuConv2DChain: OpDef = {
   name: KPU_CONV2D_CHAIN,
   family: "k210",
-  attributes: ["chain", "layout", "input_u8", "output_u8"],
+  attributes: ["chain", "layout", "input_u8", "output_u8", "input_kpu", "output_kpu"],
   dataTypes: "float32 (uint8 inside)",
   inputs: { min: 1, max: 1 },
   outputs: { min: 1, max: 1 },
   infer(node, [x]) {
-    let info: ValueInfo | undefined = x;
+    let info: ValueInfo | undefined = hasAttr(node, "input_kpu") ? residentMapInfo(expandKpuChain(node)[0]!) : x;
     for (const layer of expandKpuChain(node)) info = KPU_CONV2D_OP.infer(layer, [info])[0];
     if (attrInt(node, "output_u8", 0) !== 1) return [info!];
+    if (hasAttr(node, "output_kpu")) return [RESIDENT_TOKEN];
     const [n, a, b, c] = info!.shape as [number, number, number, number];
     return [{ dtype: "uint8", shape: attrString(node, "layout", "NCHW") === "NHWC" ? [n, c, a, b] : [n, a, b, c] }];
   },

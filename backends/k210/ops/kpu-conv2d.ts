@@ -9,6 +9,8 @@
  *   input_u8     optional 1: the input is already the layer's uint8 map, dense planar NCHW (a
  *                `--input-type uint8` model input, uint8-input.ts); x_scale and x_zero_point then
  *                say what it means (x = (q − zp)·scale) but nothing is quantised
+ *   input_kpu    optional byte offset in KPU RAM: with input_u8, the map waits there, not in the
+ *                input value (a one-byte token, kpu-resident-maps.ts); read through eg_kpu_frame
  *   subsample    optional [stride, offset_y, offset_x, out_h, out_w]: the node's output is the KPU
  *                output map sampled at (offset_y + stride·i, offset_x + stride·j) (a CPU strided copy,
  *                how stride-2 depthwise convs run at stride 1 on the KPU, legality.ts KpuSubsample)
@@ -172,7 +174,9 @@ function emitC(node: Node, ctx: EmitCtx): void {
   // The registers were validated at compile time; a failure here means corrupt memory or another
   // user of the KPU, and the run stops with the driver's status. The scratch is the host simulator's
   // own (NULL, kpu_driver.h): no arena bytes.
-  const input = a.inputU8 ? `eg_kpu_conv2d_u8(&${name}, ${ctx.ptr(node.inputs[0]!)}` : `eg_kpu_conv2d_f32(&${name}, ${ctx.ptr(node.inputs[0]!)}`;
+  // A uint8 map kept in KPU RAM (`input_kpu`, kpu-resident-maps.ts) is read where it is.
+  const x = hasAttr(node, "input_kpu") ? `eg_kpu_frame(${attrInt(node, "input_kpu")}u)` : ctx.ptr(node.inputs[0]!);
+  const input = a.inputU8 ? `eg_kpu_conv2d_u8(&${name}, ${x}` : `eg_kpu_conv2d_f32(&${name}, ${x}`;
   const quantise = a.inputU8 ? "" : ` ${cFloat(Math.fround(1 / a.xScale))}, ${a.xZeroPoint},`;
   ctx.checked(
     `${input}, ${ctx.ptr(node.outputs[0]!)}, ${a.nhwc ? 1 : 0},${quantise} ${cFloat(a.yScale)}, ${a.yZeroPoint}, ${sub}, NULL)`,
@@ -188,13 +192,15 @@ export function cFloat(v: number): string {
 const KpuConv2D: OpDef = {
   name: KPU_CONV2D,
   family: "k210",
-  attributes: ["kpu_layer", "kpu_weights", "layout", "subsample", "x_scale", "x_zero_point", "y_scale", "y_zero_point"],
+  attributes: ["kpu_layer", "kpu_weights", "layout", "subsample", "x_scale", "x_zero_point", "y_scale", "y_zero_point", "input_kpu"],
   dataTypes: "float32 (uint8 inside)",
   inputs: { min: 1, max: 1 },
   outputs: { min: 1, max: 1 },
-  infer(node, [x]) {
+  infer(node, [given]) {
     const a = readAttrs(node);
     const g = a.geometry;
+    // A map kept in KPU RAM is a one-byte token in the program (kpu-resident-maps.ts); the layer reads the whole map.
+    const x = hasAttr(node, "input_kpu") ? { dtype: "uint8" as const, shape: [1, g.inChannels, g.inHeight, g.inWidth] } : given;
     if (!x || x.dtype !== (a.inputU8 ? "uint8" : "float32")) fail("unsupported-dtype", nodeLabel(node), `takes a ${a.inputU8 ? "uint8 (input_u8 = 1)" : "float32"} input`);
     const want = a.inputU8 ? [1, g.inChannels, g.inHeight, g.inWidth] : shapeOf(a.nhwc, g.inChannels, g.inHeight, g.inWidth);
     if (x.shape.join(",") !== want.join(",")) fail("bad-shape", nodeLabel(node), `input is [${x.shape.join(",")}], the registers describe [${want.join(",")}]`);
