@@ -64,6 +64,7 @@ export function emitWideConv(ctx: EmitCtx, inputs: readonly string[], output: st
   const wt = ctx.constant?.(w!, 2 * p.o * wideRowLength(k));
   if (wt === undefined) return false;
   const weights = emitWideWeights(ctx, w!, widenConvWeights(wt.data as ArrayLike<number>, p.o, k));
+  ctx.useRuntime("qconv_i8_dsp_blk");
   ctx.useRuntime("qconv_i8_dsp_w16");
   const { table, mult, shift } = emitRequantOperands(ctx, p.multipliers, p.shifts, p.o);
   ctx.line(`${kernelFn}_w16(${ctx.ptr(x!)}, ${weights}, ${ctx.ptr(b ?? "")}, ${ctx.ptr(output)}, ${params}, ${table}, ${mult}, ${shift}, ${ctx.scratch()});`);

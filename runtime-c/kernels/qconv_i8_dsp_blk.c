@@ -1,0 +1,132 @@
+#include "qconv_i8_dsp_blk.h"
+
+#if EG_QDSP_ASM_LOOPS
+/* gcc prices an asm block by its line count and could call the block body out of line. */
+#define BLK_INLINE static inline __attribute__((always_inline))
+
+/*
+ * One channel's two sums a (row 0) and b (row 1) requantized on table entry e (mult, c_lo, c_hi,
+ * rs: eg_qdsp_rq_entry) and saturated to int8, the entry's words loaded once for both. `SIGN`
+ * adds eg_qdsp_rq_fast's -2^31 for a negative sum (k80 = 0x80000000).
+ */
+#define BLK_RQ_LANE(X, SIGN)                                                                                   \
+  "ldrd %[lo], %[hi], [%[e], #4]\n\t" SIGN(X) "smlal %[lo], %[hi], %[" X "], %[m]\n\t"                     \
+  "asrs %[" X "], %[hi], %[rs]\n\t"                                                                            \
+  "add %[" X "], %[" X "], %[out]\n\t"                                                                         \
+  "ssat %[" X "], #8, %[" X "]\n\t"
+#define BLK_SIGNED(X) "lsrs %[t], %[" X "], #31\n\tsmlal %[lo], %[hi], %[t], %[k80]\n\t"
+#define BLK_UNSIGNED(X) ""
+#define BLK_RQ_OPERANDS                                                                                        \
+  : [a] "+r"(a), [b] "+r"(b), [lo] "=&r"(lo), [hi] "=&r"(hi), [m] "=&r"(m), [rs] "=&r"(rs), [t] "=&r"(t)      \
+  : [e] "r"(e), [out] "r"(out), [k80] "r"(0x80000000u)                                                      \
+  : "cc", "memory"
+
+BLK_INLINE void rq_channel(int32_t *pa, int32_t *pb, const eg_qdsp_rq_entry *e, int32_t out, int32_t sign) {
+  int32_t a = *pa, b = *pb, hi, m, rs;
+  uint32_t lo, t = 0;
+  if (sign) {
+    __asm__("ldr %[m], [%[e]]\n\t"
+            "ldr %[rs], [%[e], #12]\n\t" BLK_RQ_LANE("a", BLK_SIGNED) BLK_RQ_LANE("b", BLK_SIGNED) BLK_RQ_OPERANDS);
+  } else {
+    __asm__("ldr %[m], [%[e]]\n\t"
+            "ldr %[rs], [%[e], #12]\n\t" BLK_RQ_LANE("a", BLK_UNSIGNED) BLK_RQ_LANE("b", BLK_UNSIGNED) BLK_RQ_OPERANDS);
+  }
+  (void)t;
+  *pa = a;
+  *pb = b;
+}
+
+/*
+ * The four int8 results (r00 row 0 channel o, r01 row 0 channel o + 1, r10, r11 row 1) packed
+ * r00 in bits 0-7 by BFI, clamped to [act_min, act_max] per byte (SSUB8/SEL with the replicated
+ * bounds lo4/hi4), stored as one halfword per row; y0/y1 step by 2.
+ */
+BLK_INLINE void store_2x2(int32_t r00, int32_t r01, int32_t r10, int32_t r11, uint32_t lo4, uint32_t hi4, int8_t **y0,
+                          int8_t **y1) {
+  uint32_t v = (uint32_t)r00, ge;
+  int8_t *p0 = *y0, *p1 = *y1;
+  __asm__ volatile("bfi %[v], %[r01], #8, #8\n\t"
+          "bfi %[v], %[r10], #16, #8\n\t"
+          "bfi %[v], %[r11], #24, #8\n\t"
+          "ssub8 %[ge], %[v], %[lo4]\n\t"
+          "sel %[v], %[v], %[lo4]\n\t"
+          "ssub8 %[ge], %[hi4], %[v]\n\t"
+          "sel %[v], %[v], %[hi4]\n\t"
+          "strh %[v], [%[p0]], #2\n\t"
+          "lsrs %[v], %[v], #16\n\t"
+          "strh %[v], [%[p1]], #2"
+          : [v] "+r"(v), [ge] "=&r"(ge), [p0] "+r"(p0), [p1] "+r"(p1)
+          : [r01] "r"(r01), [r10] "r"(r10), [r11] "r"(r11), [lo4] "r"(lo4), [hi4] "r"(hi4)
+          : "cc", "memory");
+  *y0 = p0;
+  *y1 = p1;
+}
+
+/* The K % 4 tail of a block: row 0's values at t, row 1's after them; w0/w1 at the rows' tails. */
+static void tail_2x2(const int16_t *t, const int16_t *w0, const int16_t *w1, int32_t n, int32_t s[4]) {
+  int32_t k;
+  for (k = 0; k < n; k++) {
+    const int32_t x0 = t[k], x1 = t[n + k], wx = w0[k], wy = w1[k];
+    s[0] = eg_q_wrap_add(s[0], x0 * wx);
+    s[1] = eg_q_wrap_add(s[1], x0 * wy);
+    s[2] = eg_q_wrap_add(s[2], x1 * wx);
+    s[3] = eg_q_wrap_add(s[3], x1 * wy);
+  }
+}
+
+BLK_INLINE void blocks(const int16_t *buf, int32_t K, const int16_t *w16, int32_t O, const eg_qdsp_requant *rq, int8_t *y0,
+                       int8_t *y1, int32_t sign) {
+  const int32_t stride = (K + 1) & ~1, full = K & ~3;
+  const int16_t *pairs_end = buf + 2 * (full & ~7), *end = buf + 2 * full;
+  const int32_t *bias = rq->bias;
+  const eg_qdsp_rq_entry *e = rq->fast, *e_end = rq->fast + O;
+  const int32_t out = rq->out_offset;
+  const uint32_t lo4 = eg_qdsp_bytes4(rq->act_min), hi4 = eg_qdsp_bytes4(rq->act_max);
+  const int16_t *row = w16;
+  for (; e != e_end; e += 2, row += 2 * stride) {
+    const int16_t *a = buf, *w0 = row, *w1 = row + stride;
+    int32_t acc00 = 0, acc01 = 0, acc10, acc11;
+    uint32_t x0e, x0o, x1e, x1o, we, wo;
+    if (bias != NULL) {
+      acc00 = bias[0];
+      acc01 = bias[1];
+      bias += 2;
+    }
+    acc10 = acc00;
+    acc11 = acc01;
+    if (a != pairs_end) {
+      __asm__ volatile("1:\n\t" EG_W16_GROUP_2X2 EG_W16_GROUP_2X2
+                       "cmp %[a], %[end]\n\t"
+                       "bne 1b\n\t"
+                       : EG_W16_OPERANDS
+                       : [end] "r"(pairs_end)
+                       : "cc", "memory");
+    }
+    if (a != end) __asm__ volatile(EG_W16_GROUP_2X2 : EG_W16_OPERANDS : : "memory");
+    if (full != K) {
+      int32_t s[4];
+      s[0] = acc00;
+      s[1] = acc01;
+      s[2] = acc10;
+      s[3] = acc11;
+      tail_2x2(end, w0, w1, K - full, s);
+      acc00 = s[0];
+      acc01 = s[1];
+      acc10 = s[2];
+      acc11 = s[3];
+    }
+    rq_channel(&acc00, &acc10, e, out, sign);
+    rq_channel(&acc01, &acc11, e + 1, out, sign);
+    store_2x2(acc00, acc01, acc10, acc11, lo4, hi4, &y0, &y1);
+  }
+}
+
+void eg_qconv_blk_2x2(const int16_t *buf, int32_t K, const int16_t *w16, int32_t O, const eg_qdsp_requant *rq, int8_t *y0,
+                      int8_t *y1) {
+  if (rq->act_min >= rq->out_offset) blocks(buf, K, w16, O, rq, y0, y1, 0);
+  else blocks(buf, K, w16, O, rq, y0, y1, 1);
+}
+#else
+/* ISO C forbids an empty translation unit. */
+typedef int eg_qconv_blk_unused;
+#endif
