@@ -62,32 +62,24 @@ BLK_INLINE void store_2x2(int32_t r00, int32_t r01, int32_t r10, int32_t r11, ui
   *y1 = p1;
 }
 
-/* The K % 4 tail of a block: row 0's values at t, row 1's after them; w0/w1 at the rows' tails. */
-static void tail_2x2(const int16_t *t, const int16_t *w0, const int16_t *w1, int32_t n, int32_t s[4]) {
-  int32_t k;
-  for (k = 0; k < n; k++) {
-    const int32_t x0 = t[k], x1 = t[n + k], wx = w0[k], wy = w1[k];
-    s[0] = eg_q_wrap_add(s[0], x0 * wx);
-    s[1] = eg_q_wrap_add(s[1], x0 * wy);
-    s[2] = eg_q_wrap_add(s[2], x1 * wx);
-    s[3] = eg_q_wrap_add(s[3], x1 * wy);
-  }
-}
-
+/*
+ * The blocks of channels 0..O-1. K % 4 == 0, so the rows have no tail and stride K: after a
+ * block's dot loop w1 has passed its row and points at the next block's first row.
+ */
 BLK_INLINE void blocks(const int16_t *buf, int32_t K, const int16_t *w16, int32_t O, const eg_qdsp_requant *rq, int8_t *y0,
-                       int8_t *y1, int32_t sign) {
-  const int32_t stride = (K + 1) & ~1, full = K & ~3;
-  const int16_t *pairs_end = buf + 2 * (full & ~7), *end = buf + 2 * full;
+                       int8_t *y1, int32_t sign, int32_t with_bias) {
+  const int16_t *pairs_end = buf + 2 * (K & ~7), *end = buf + 2 * K;
   const int32_t *bias = rq->bias;
   const eg_qdsp_rq_entry *e = rq->fast, *e_end = rq->fast + O;
   const int32_t out = rq->out_offset;
   const uint32_t lo4 = eg_qdsp_bytes4(rq->act_min), hi4 = eg_qdsp_bytes4(rq->act_max);
-  const int16_t *row = w16;
-  for (; e != e_end; e += 2, row += 2 * stride) {
-    const int16_t *a = buf, *w0 = row, *w1 = row + stride;
+  const int16_t *w1 = w16;
+  for (; e != e_end; e += 2) {
+    const int16_t *a = buf, *w0 = w1;
     int32_t acc00 = 0, acc01 = 0, acc10, acc11;
     uint32_t x0e, x0o, x1e, x1o, we, wo;
-    if (bias != NULL) {
+    w1 = w0 + K;
+    if (with_bias) {
       acc00 = bias[0];
       acc01 = bias[1];
       bias += 2;
@@ -103,18 +95,6 @@ BLK_INLINE void blocks(const int16_t *buf, int32_t K, const int16_t *w16, int32_
                        : "cc", "memory");
     }
     if (a != end) __asm__ volatile(EG_W16_GROUP_2X2 : EG_W16_OPERANDS : : "memory");
-    if (full != K) {
-      int32_t s[4];
-      s[0] = acc00;
-      s[1] = acc01;
-      s[2] = acc10;
-      s[3] = acc11;
-      tail_2x2(end, w0, w1, K - full, s);
-      acc00 = s[0];
-      acc01 = s[1];
-      acc10 = s[2];
-      acc11 = s[3];
-    }
     rq_channel(&acc00, &acc10, e, out, sign);
     rq_channel(&acc01, &acc11, e + 1, out, sign);
     store_2x2(acc00, acc01, acc10, acc11, lo4, hi4, &y0, &y1);
@@ -123,8 +103,14 @@ BLK_INLINE void blocks(const int16_t *buf, int32_t K, const int16_t *w16, int32_
 
 void eg_qconv_blk_2x2(const int16_t *buf, int32_t K, const int16_t *w16, int32_t O, const eg_qdsp_requant *rq, int8_t *y0,
                       int8_t *y1) {
-  if (rq->act_min >= rq->out_offset) blocks(buf, K, w16, O, rq, y0, y1, 0);
-  else blocks(buf, K, w16, O, rq, y0, y1, 1);
+  const int32_t relu = rq->act_min >= rq->out_offset;
+  if (rq->bias != NULL) {
+    if (relu) blocks(buf, K, w16, O, rq, y0, y1, 0, 1);
+    else blocks(buf, K, w16, O, rq, y0, y1, 1, 1);
+  } else {
+    if (relu) blocks(buf, K, w16, O, rq, y0, y1, 0, 0);
+    else blocks(buf, K, w16, O, rq, y0, y1, 1, 0);
+  }
 }
 #else
 /* ISO C forbids an empty translation unit. */

@@ -18,7 +18,8 @@
  * sign term is applied as in eg_qdsp_rq_fast. Both give eg_qdsp_requant_acc's bytes exactly.
  *
  * eg_qconv_blk_2x2: blocks for channels 0..O-1 (O even) of the two rows of buf (qdsp_i8.h's
- * operand layout), outputs at y0[0..O-1] and y1[0..O-1]. Requires eg_qdsp_requant4_ok(rq).
+ * operand layout), outputs at y0[0..O-1] and y1[0..O-1]. Requires eg_qdsp_requant4_ok(rq) and
+ * K % 4 == 0 (rows of stride K, no tail).
  * Defined only when EG_QDSP_ASM_LOOPS (native optimised builds); others run the C loop of
  * eg_qdsp_gemm_w16 (same bytes).
  */

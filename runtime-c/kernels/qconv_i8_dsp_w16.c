@@ -78,7 +78,7 @@ void eg_qdsp_gemm_w16(const int16_t *buf, int32_t lanes, int32_t K, const void *
     const int32_t four = eg_qdsp_requant4_ok(&rq);
 #if EG_QDSP_ASM_LOOPS
     /* The whole 2x2 blocks on the asm block path (qconv_i8_dsp_blk.h); the odd last channel below. */
-    if (four) {
+    if (four && full == K) {
       o = O & ~1;
       row += (size_t)o * (size_t)stride;
       eg_qconv_blk_2x2(buf, K, (const int16_t *)w, o, &rq, y0, y1);
