@@ -67,7 +67,7 @@ BLK_INLINE void store_2x2(int32_t r00, int32_t r01, int32_t r10, int32_t r11, ui
  * block's dot loop w1 has passed its row and points at the next block's first row.
  */
 BLK_INLINE void blocks(const int16_t *buf, int32_t K, const int16_t *w16, int32_t O, const eg_qdsp_requant *rq, int8_t *y0,
-                       int8_t *y1, int32_t sign, int32_t with_bias) {
+                       int8_t *y1, int32_t sign) {
   const int16_t *pairs_end = buf + 2 * (K & ~7), *end = buf + 2 * K;
   const int32_t *bias = rq->bias;
   const eg_qdsp_rq_entry *e = rq->fast, *e_end = rq->fast + O;
@@ -76,16 +76,10 @@ BLK_INLINE void blocks(const int16_t *buf, int32_t K, const int16_t *w16, int32_
   const int16_t *w1 = w16;
   for (; e != e_end; e += 2) {
     const int16_t *a = buf, *w0 = w1;
-    int32_t acc00 = 0, acc01 = 0, acc10, acc11;
+    int32_t acc00 = bias[0], acc01 = bias[1], acc10 = acc00, acc11 = acc01;
     uint32_t x0e, x0o, x1e, x1o, we, wo;
     w1 = w0 + K;
-    if (with_bias) {
-      acc00 = bias[0];
-      acc01 = bias[1];
-      bias += 2;
-    }
-    acc10 = acc00;
-    acc11 = acc01;
+    bias += 2;
     if (a != pairs_end) {
       __asm__ volatile("1:\n\t" EG_W16_GROUP_2X2 EG_W16_GROUP_2X2
                        "cmp %[a], %[end]\n\t"
@@ -101,16 +95,69 @@ BLK_INLINE void blocks(const int16_t *buf, int32_t K, const int16_t *w16, int32_
   }
 }
 
+/* Calls CALL(sign) specialised for a fused ReLU (no sign term) or not. */
+#define BLK_DISPATCH(CALL)                            \
+  do {                                               \
+    if (rq->act_min >= rq->out_offset) CALL(0);      \
+    else CALL(1);                                    \
+  } while (0)
+
 void eg_qconv_blk_2x2(const int16_t *buf, int32_t K, const int16_t *w16, int32_t O, const eg_qdsp_requant *rq, int8_t *y0,
                       int8_t *y1) {
-  const int32_t relu = rq->act_min >= rq->out_offset;
-  if (rq->bias != NULL) {
-    if (relu) blocks(buf, K, w16, O, rq, y0, y1, 0, 1);
-    else blocks(buf, K, w16, O, rq, y0, y1, 1, 1);
-  } else {
-    if (relu) blocks(buf, K, w16, O, rq, y0, y1, 0, 0);
-    else blocks(buf, K, w16, O, rq, y0, y1, 1, 0);
+#define BLK_CALL(S) blocks(buf, K, w16, O, rq, y0, y1, S)
+  BLK_DISPATCH(BLK_CALL);
+#undef BLK_CALL
+}
+
+/* The C int8 values at src (C % 4 == 0) widened with the offset into row `lane` of a two-row buffer. */
+BLK_INLINE void widen_lane(const int8_t *src, int32_t C, uint32_t off2, int16_t *g) {
+  const int8_t *end = src + C;
+  for (; src != end; src += 4, g += 8) {
+    const uint32_t v = eg_qdsp_read4(src), e = eg_qdsp_sxtab16(off2, v), o = eg_qdsp_sxtab16_ror8(off2, v);
+    memcpy(g, &e, 4);
+    memcpy(g + 2, &o, 4);
   }
+}
+
+/*
+ * The pixel pairs of a 1x1 convolution: input pixel pointers stepped along the output row (no
+ * division per pixel), both widened straight into the two-row buffer, then the blocks inlined
+ * (their loop invariants hoisted out of the pixel loop). Returns the pixels done (even).
+ */
+BLK_INLINE int32_t pairs_1x1(const int8_t *x, const int16_t *w16, int8_t *y, const int32_t *p, const eg_qdsp_requant *rq,
+                             int16_t *buf, int32_t sign) {
+  const int32_t H = p[1], W = p[2], C = p[3], OH = p[4], OW = p[5], O = p[6], sh = p[10], sw = p[11];
+  const int32_t pixels = p[0] * OH * OW, step = sw * C;
+  const uint32_t off2 = eg_qdsp_pack16(p[16], p[16]);
+  const int8_t *row = x, *src = x;
+  int32_t q, b = 0, oy = 0, ox = 0;
+  for (q = 0; q + 1 < pixels; q += 2) {
+    int32_t lane;
+    for (lane = 0; lane < 2; lane++) {
+      widen_lane(src, C, off2, buf + lane * 4);
+      src += step;
+      if (++ox == OW) {
+        ox = 0;
+        if (++oy == OH) {
+          oy = 0;
+          b++;
+        }
+        row = x + ((size_t)(b * H + oy * sh) * (size_t)W) * (size_t)C;
+        src = row;
+      }
+    }
+    blocks(buf, C, w16, O, rq, y + (size_t)q * (size_t)O, y + (size_t)(q + 1) * (size_t)O, sign);
+  }
+  return q;
+}
+
+int32_t eg_qconv_blk_1x1(const int8_t *x, const int16_t *w16, int8_t *y, const int32_t *p, const eg_qdsp_requant *rq,
+                         int16_t *buf) {
+  int32_t done = 0;
+#define BLK_CALL(S) done = pairs_1x1(x, w16, y, p, rq, buf, S)
+  BLK_DISPATCH(BLK_CALL);
+#undef BLK_CALL
+  return done;
 }
 #else
 /* ISO C forbids an empty translation unit. */

@@ -18,12 +18,19 @@
  * sign term is applied as in eg_qdsp_rq_fast. Both give eg_qdsp_requant_acc's bytes exactly.
  *
  * eg_qconv_blk_2x2: blocks for channels 0..O-1 (O even) of the two rows of buf (qdsp_i8.h's
- * operand layout), outputs at y0[0..O-1] and y1[0..O-1]. Requires eg_qdsp_requant4_ok(rq) and
- * K % 4 == 0 (rows of stride K, no tail).
+ * operand layout), outputs at y0[0..O-1] and y1[0..O-1]. Requires eg_qdsp_requant4_ok(rq), a
+ * bias (rq->bias != NULL) and K % 4 == 0 (rows of stride K, no tail).
  * Defined only when EG_QDSP_ASM_LOOPS (native optimised builds); others run the C loop of
  * eg_qdsp_gemm_w16 (same bytes).
  */
 #if EG_QDSP_ASM_LOOPS
+/*
+ * eg_qconv2d_1x1_i8_dsp_w16's pixel pairs on the block path: C % 4 == 0, O even,
+ * eg_qdsp_requant4_ok(rq), a bias; buf: the 4 * C bytes of two widened pixels. Returns the pixels done
+ * (all but an odd last one, which the caller runs).
+ */
+int32_t eg_qconv_blk_1x1(const int8_t *x, const int16_t *w16, int8_t *y, const int32_t *p, const eg_qdsp_requant *rq,
+                         int16_t *buf);
 void eg_qconv_blk_2x2(const int16_t *buf, int32_t K, const int16_t *w16, int32_t O, const eg_qdsp_requant *rq, int8_t *y0,
                       int8_t *y1);
 

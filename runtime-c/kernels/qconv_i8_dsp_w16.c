@@ -78,7 +78,7 @@ void eg_qdsp_gemm_w16(const int16_t *buf, int32_t lanes, int32_t K, const void *
     const int32_t four = eg_qdsp_requant4_ok(&rq);
 #if EG_QDSP_ASM_LOOPS
     /* The whole 2x2 blocks on the asm block path (qconv_i8_dsp_blk.h); the odd last channel below. */
-    if (four && full == K) {
+    if (four && full == K && rq.bias != NULL) {
       o = O & ~1;
       row += (size_t)o * (size_t)stride;
       eg_qconv_blk_2x2(buf, K, (const int16_t *)w, o, &rq, y0, y1);
@@ -111,5 +111,19 @@ void eg_qconv2d_i8_dsp_w16(const int8_t *x, const int16_t *w16, const int32_t *b
 void eg_qconv2d_1x1_i8_dsp_w16(const int8_t *x, const int16_t *w16, const int32_t *bias, int8_t *y, const int32_t *p,
                                const eg_qdsp_rq_entry *table, const int32_t *mult, const int32_t *shift, void *scratch) {
   const eg_qdsp_requant rq = eg_qconv_dsp_requant(bias, p, table, mult, shift);
+#if EG_QDSP_ASM_LOOPS
+  /* The block path (qconv_i8_dsp_blk.h) for all pixel pairs; an odd last pixel below. */
+  if (eg_qdsp_requant4_ok(&rq) && rq.bias != NULL && (p[3] & 3) == 0 && (p[6] & 1) == 0) {
+    const int32_t done = eg_qconv_blk_1x1(x, w16, y, p, &rq, (int16_t *)scratch);
+    const int32_t pixels = p[0] * p[4] * p[5];
+    if (done < pixels) {
+      const int32_t q = pixels - 1, ox = q % p[5], oy = (q / p[5]) % p[4], b = q / (p[5] * p[4]);
+      const int8_t *src = x + ((size_t)(b * p[1] + oy * p[10]) * (size_t)p[2] + (size_t)(ox * p[11])) * (size_t)p[3];
+      eg_qdsp_widen(src, p[3], 0, p[3], 0, 1, p[16], (int16_t *)scratch);
+      eg_qdsp_gemm_w16((const int16_t *)scratch, 1, p[3], w16, p[6], &rq, y + (size_t)q * (size_t)p[6], NULL);
+    }
+    return;
+  }
+#endif
   eg_qconv2d_1x1_i8_dsp_gemm(x, w16, y, p, &rq, scratch, eg_qdsp_gemm_w16);
 }
