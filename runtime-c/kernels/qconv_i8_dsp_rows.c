@@ -1,6 +1,7 @@
 #include "qconv_i8_dsp_rows.h"
 #include "qconv_i8_dsp.h"
 #include "qconv_i8_dsp_w16.h"
+#include "qconv_i8_dsp_blk.h"
 
 /* n bytes of v at dst. */
 static void fill_bytes(int8_t *dst, int32_t n, int8_t v) {
@@ -21,6 +22,22 @@ static void gather_column(const int8_t *x, const int32_t *p, int32_t b, int32_t 
   /* Taps kx_lo..kx_hi - 1 of a row lie inside the input (dilation 1 along W). */
   const int32_t kx_lo = x0 >= 0 ? 0 : -x0;
   const int32_t kx_hi = x0 + KW <= W ? KW : W - x0;
+  if (dw == 1 && kx_lo == 0 && kx_hi == KW && y0 >= 0 && y0 + (KH - 1) * dh < H) {
+    /*
+     * The whole window inside the input (most pixels): KH runs of row_len bytes, dh input rows
+     * apart. Every run but the last is copied in words (LDR/STR allow any alignment on
+     * Armv7-M; memcpy of 4 bytes is one each), spilling up to 3 bytes into the next run, which
+     * its own copy then overwrites; the last run byte by byte, so nothing lands past the column.
+     */
+    const size_t rstep = (size_t)dh * (size_t)W * (size_t)C;
+    const int8_t *src = x + ((size_t)(b * H + y0) * (size_t)W + (size_t)x0) * (size_t)C;
+    for (ky = 0; ky + 1 < KH; ky++, at += row_len, src += rstep) {
+      for (c = 0; c < row_len; c += 4) memcpy(at + c, src + c, 4);
+    }
+    for (c = 0; c < row_len; c++) at[c] = src[c];
+    fill_bytes(stage + KH * row_len, k4 - KH * row_len, zp);
+    return;
+  }
   for (ky = 0; ky < KH; ky++, at += row_len) {
     const int32_t iy = y0 + ky * dh;
     const int8_t *src;
@@ -59,12 +76,22 @@ void eg_qconv2d_i8_dsp_rows(const int8_t *x, const int16_t *w16, const int32_t *
   int16_t *buf = (int16_t *)scratch;
   int8_t *stage = (int8_t *)(buf + 2 * k4);
   int32_t q, lane = 0, b = 0, oy = 0, ox = 0;
+#if EG_QDSP_ASM_LOOPS
+  const int32_t blk = eg_qdsp_requant4_ok(&rq) && rq.bias != NULL && (O & 1) == 0;
+#endif
   for (q = 0; q < pixels; q++) {
     /* Pixel q's column into lane q % 2; the GEMM runs when a pair is complete or at the end. */
     gather_column(x, p, b, oy * p[10] - p[14], ox * p[11] - p[15], k4, stage);
     eg_qdsp_widen(stage, k4, 0, k4, lane, q + 1 < pixels || lane == 1 ? 2 : 1, p[16], buf);
     if (lane == 1) {
-      eg_qdsp_gemm_w16(buf, 2, k4, w16, O, &rq, y + (size_t)(q - 1) * (size_t)O, y + (size_t)q * (size_t)O);
+      int8_t *y0 = y + (size_t)(q - 1) * (size_t)O, *y1 = y + (size_t)q * (size_t)O;
+#if EG_QDSP_ASM_LOOPS
+      /* Straight to the block path when it applies (eg_qdsp_gemm_w16 would test this per pair). */
+      if (blk) eg_qconv_blk_2x2(buf, k4, w16, O, &rq, y0, y1);
+      else eg_qdsp_gemm_w16(buf, 2, k4, w16, O, &rq, y0, y1);
+#else
+      eg_qdsp_gemm_w16(buf, 2, k4, w16, O, &rq, y0, y1);
+#endif
     } else if (q + 1 == pixels) {
       eg_qdsp_gemm_w16(buf, 1, k4, w16, O, &rq, y + (size_t)q * (size_t)O, NULL);
     }
