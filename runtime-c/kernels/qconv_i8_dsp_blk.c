@@ -80,15 +80,7 @@ BLK_INLINE void blocks(const int16_t *buf, int32_t K, const int16_t *w16, int32_
     uint32_t x0e, x0o, x1e, x1o, we, wo;
     w1 = w0 + K;
     bias += 2;
-    if (a != pairs_end) {
-      __asm__ volatile("1:\n\t" EG_W16_GROUP_2X2 EG_W16_GROUP_2X2
-                       "cmp %[a], %[end]\n\t"
-                       "bne 1b\n\t"
-                       : EG_W16_OPERANDS
-                       : [end] "r"(pairs_end)
-                       : "cc", "memory");
-    }
-    if (a != end) __asm__ volatile(EG_W16_GROUP_2X2 : EG_W16_OPERANDS : : "memory");
+    EG_W16_DOT_2X2(pairs_end, end);
     rq_channel(&acc00, &acc10, e, out, sign);
     rq_channel(&acc01, &acc11, e + 1, out, sign);
     store_2x2(acc00, acc01, acc10, acc11, lo4, hi4, &y0, &y1);

@@ -57,6 +57,22 @@ void eg_qconv_blk_2x2(const int16_t *buf, int32_t K, const int16_t *w16, int32_t
   [c00] "+r"(acc00), [c01] "+r"(acc01), [c10] "+r"(acc10), [c11] "+r"(acc11), [a] "+r"(a), [w0] "+r"(w0),        \
       [w1] "+r"(w1), [x0e] "=&r"(x0e), [x0o] "=&r"(x0o), [x1e] "=&r"(x1e), [x1o] "=&r"(x1o), [we] "=&r"(we),      \
       [wo] "=&r"(wo)
+/*
+ * A 2x2 block's dot loop: pairs of groups per pass while a != PAIRS_END (the compare and branch
+ * paid per 32 MACs), then an odd last group if a != END. The variables of EG_W16_OPERANDS must
+ * be in scope; a, w0 and w1 advance past what was read.
+ */
+#define EG_W16_DOT_2X2(PAIRS_END, END)                                                         \
+  do {                                                                                         \
+    if (a != (PAIRS_END)) {                                                                    \
+      __asm__ volatile("1:\n\t" EG_W16_GROUP_2X2 EG_W16_GROUP_2X2 "cmp %[a], %[end]\n\t"       \
+                       "bne 1b\n\t"                                                            \
+                       : EG_W16_OPERANDS                                                       \
+                       : [end] "r"(PAIRS_END)                                                  \
+                       : "cc", "memory");                                                      \
+    }                                                                                          \
+    if (a != (END)) __asm__ volatile(EG_W16_GROUP_2X2 : EG_W16_OPERANDS : : "memory");          \
+  } while (0)
 #endif
 
 #endif

@@ -28,18 +28,9 @@ static void dot_2x2(const int16_t *a, const int16_t *w0, const int16_t *w1, int3
   int32_t acc00 = s[0], acc01 = s[1], acc10 = s[2], acc11 = s[3], k;
 #if EG_QDSP_ASM_LOOPS
   {
-    /* Pairs of groups per pass (the compare and branch paid per 32 MACs), then an odd last group. */
     const int16_t *pairs_end = a + 2 * (full & ~7);
     uint32_t x0e, x0o, x1e, x1o, we, wo;
-    if (a != pairs_end) {
-      __asm__ volatile("1:\n\t" EG_W16_GROUP_2X2 EG_W16_GROUP_2X2
-                       "cmp %[a], %[end]\n\t"
-                       "bne 1b\n\t"
-                       : EG_W16_OPERANDS
-                       : [end] "r"(pairs_end)
-                       : "cc", "memory");
-    }
-    if (a != end) __asm__ volatile(EG_W16_GROUP_2X2 : EG_W16_OPERANDS : : "memory");
+    EG_W16_DOT_2X2(pairs_end, end);
   }
 #endif
   while (a != end) {
