@@ -3,6 +3,7 @@ import type { OpRegistry } from "../../src/ir/registry.js";
 import { numel } from "../../src/ir/shape.js";
 import { withCyclePrices } from "../../costmodels/cycle-prices.js";
 import type { CostModel } from "../../costmodels/types.js";
+import { WIDE_MIN_PIXELS } from "./ops/conv-dsp-wide.js";
 
 /**
  * Cortex-M4 prices of the int8 MAC kernels: the generic ones (runtime-c/kernels/qconv_i8.c) and
@@ -18,9 +19,16 @@ import type { CostModel } from "../../costmodels/types.js";
  *   everything per MAC (~32). FC ~6 per MAC.
  * - per output: ~50 generic (eg_q_mul with its 64-bit divide, clamp, store); ~40 DSP (the
  *   one-rounding eg_qdsp_rq_fast, plus the 2x2 block's setup and epilogue, shared by 4 outputs).
- * - DSP GEMM: ~1.1 per MAC (the 2x2 loop is Thumb-2 asm: 34 instructions per 32 MACs, two groups
- *   per pass); widening ~3 per operand element (1x1, FC), im2col ~10 (tap logic, staging when
- *   C % 4 != 0).
+ * - DSP GEMM on int8 weights (layers of < WIDE_MIN_PIXELS output pixels): ~1.1 per MAC;
+ *   widening ~3 per operand element (1x1, FC), im2col ~10 (tap logic, staging when C % 4 != 0).
+ * - DSP GEMM on widened weights (>= WIDE_MIN_PIXELS pixels, qconv_i8_dsp_w16.c and the block path
+ *   of qconv_i8_dsp_blk.c): 26 instructions per 32 MACs (0.81), ~18 per output (the 2x2 block's
+ *   requantization, pack, clamp, stores and loop: ~72 per 4 outputs); 1x1: ~2.5 per widened input
+ *   element plus ~20 per pixel; im2col with C % 4 == 0: ~4 per column element plus ~100 per
+ *   pixel (fill_column's call and index arithmetic, so a 1x1 layer prices above its own path); C % 4 != 0
+ *   (qconv_i8_dsp_rows.c, K rounded up to 4 in the GEMM): ~14 per column element plus ~100 per
+ *   pixel (row gathering, the widening and GEMM calls). Fitted (session 28) on kws conv0 and 1x1,
+ *   person_detect 1x1 K = 8/32, IC conv0/conv1: within 15 % per layer.
  * - DSP depthwise 3x3: ~2 per MAC plus ~30 per output pixel (tap pointers).
  * - DSP depthwise, any shape: ~3 per MAC (per tap and 4 channels: 2 word loads, 2 SXTAB16,
  *   2 SXTB16, 4 halfword MACs, pointer steps) plus ~40 per output pixel (window clipping).
@@ -43,6 +51,14 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspIm2colPerElement: 10,
   dspDepthwisePerMac: 2,
   dspDepthwisePerPixel: 30,
+  wideGemmPerMac: 0.81,
+  widePerOutput: 18,
+  wideWidenPerElement: 2.5,
+  wideWidenPerPixel: 20,
+  wideIm2colPerElement: 4,
+  wideIm2colPerPixel: 100,
+  rowsPerElement: 14,
+  rowsPerPixel: 100,
   // Per-call setup in scratch, per output channel (from the loop bodies, not fitted): the
   // requantization table (eg_qdsp_requant_prepare, ~18), and the 3x3 depthwise's folded bias and
   // sign-extended weights besides (~45). Small once per layer; a patch chain pays it per band.
@@ -71,6 +87,21 @@ function setupPerChannel(op: string): number {
   return 0;
 }
 
+/**
+ * The widened-weight convolutions (emitted for >= WIDE_MIN_PIXELS output pixels, conv-dsp-wide.ts):
+ * GEMM, per-output block cost and the column work of the 1x1 path, the im2col (C % 4 == 0) or
+ * the row-gathering kernel (C % 4 != 0, whose GEMM runs K rounded up to 4).
+ */
+function wideConvCycles(op: string, macs: number, outputsN: number, pixels: number, taps: number, depth: number): number {
+  const c = CORTEX_M4_QUANT_CYCLES;
+  const perOutput = outputsN * c.widePerOutput;
+  if (op === "QConv2D1x1Dsp") return macs * c.wideGemmPerMac + perOutput + pixels * (depth * c.wideWidenPerElement + c.wideWidenPerPixel);
+  const k = taps * depth;
+  if (depth % 4 === 0) return macs * c.wideGemmPerMac + perOutput + pixels * (k * c.wideIm2colPerElement + c.wideIm2colPerPixel);
+  const k4 = (k + 3) & ~3;
+  return (macs * k4 / k) * c.wideGemmPerMac + perOutput + pixels * (k4 * c.rowsPerElement + c.rowsPerPixel);
+}
+
 /** Cycles of one int8/int16 MAC kernel call, or undefined for any other op. */
 export function quantMacCycles(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[], ops: OpRegistry): number | undefined {
   if (!QUANT_MAC_OPS.has(node.op)) return undefined;
@@ -97,13 +128,13 @@ export function quantMacCycles(node: Node, inputs: readonly (ValueInfo | undefin
       return base + macs * c.genericDepthwisePerMac;
     case "QFullyConnected":
       return base + macs * c.genericFcPerMac;
-    case "QConv2DDsp": {
-      const pixels = outputsN / Math.max(1, out.shape[out.shape.length - 1]!);
-      return base + macs * c.dspGemmPerMac + pixels * kernelTaps * depth * c.dspIm2colPerElement;
-    }
+    case "QConv2DDsp":
     case "QConv2D1x1Dsp": {
       const pixels = outputsN / Math.max(1, out.shape[out.shape.length - 1]!);
-      return base + macs * c.dspGemmPerMac + pixels * depth * c.dspWidenPerElement;
+      // Widened weights come with the requantization table in flash (no setup); band forms keep int8 weights.
+      if (pixels >= WIDE_MIN_PIXELS && BAND_BASE[node.op] === undefined) return c.call + wideConvCycles(op, macs, outputsN, pixels, kernelTaps, depth);
+      const column = op === "QConv2D1x1Dsp" ? depth * c.dspWidenPerElement : kernelTaps * depth * c.dspIm2colPerElement;
+      return base + macs * c.dspGemmPerMac + pixels * column;
     }
     case "QDepthwiseConv2D3x3Dsp": {
       const pixels = outputsN / Math.max(1, out.shape[out.shape.length - 1]!);

@@ -1,5 +1,6 @@
 #include "qconv_i8_dsp_w16.h"
 #include "qconv_i8_dsp.h"
+#include "qconv_i8_dsp_blk.h"
 
 /*
  * sum_k row[k] * a[k] for one operand row whose groups of 4 are `step` int16 apart (4: a one-row
@@ -16,31 +17,6 @@ static int32_t dot_row(const int16_t *a, int32_t step, const int16_t *tail, cons
   return acc;
 }
 
-#if EG_QDSP_ASM_LOOPS
-/*
- * One group of 4 k of dot_2x2 in Thumb-2: two LDRDs for the 4 operand words (row 1's first, then
- * row 0's with the post-increment), one LDRD per channel for its two weight words, 8 SMLADs: 12
- * instructions per 16 MACs. The 14 allocatable registers: 4 sums, 4 operands, 2 weights, 3
- * pointers, the bound. The weight rows are word-aligned (LDRD requires it).
- */
-#define W16_GROUP_2X2                                                       \
-  "ldrd %[x1e], %[x1o], [%[a], #8]\n\t"                                     \
-  "ldrd %[x0e], %[x0o], [%[a]], #16\n\t"                                    \
-  "ldrd %[we], %[wo], [%[w0]], #8\n\t"                                      \
-  "smlad %[c00], %[x0e], %[we], %[c00]\n\t"                                 \
-  "smlad %[c10], %[x1e], %[we], %[c10]\n\t"                                 \
-  "smlad %[c00], %[x0o], %[wo], %[c00]\n\t"                                 \
-  "smlad %[c10], %[x1o], %[wo], %[c10]\n\t"                                 \
-  "ldrd %[we], %[wo], [%[w1]], #8\n\t"                                      \
-  "smlad %[c01], %[x0e], %[we], %[c01]\n\t"                                 \
-  "smlad %[c11], %[x1e], %[we], %[c11]\n\t"                                 \
-  "smlad %[c01], %[x0o], %[wo], %[c01]\n\t"                                 \
-  "smlad %[c11], %[x1o], %[wo], %[c11]\n\t"
-#define W16_OPERANDS                                                                                             \
-  [c00] "+r"(acc00), [c01] "+r"(acc01), [c10] "+r"(acc10), [c11] "+r"(acc11), [a] "+r"(a), [w0] "+r"(w0),        \
-      [w1] "+r"(w1), [x0e] "=&r"(x0e), [x0o] "=&r"(x0o), [x1e] "=&r"(x1e), [x1o] "=&r"(x1o), [we] "=&r"(we),      \
-      [wo] "=&r"(wo)
-#endif
 
 /*
  * Two interleaved rows (buf) against widened rows w0 and w1: s holds the start values in and the
@@ -52,18 +28,9 @@ static void dot_2x2(const int16_t *a, const int16_t *w0, const int16_t *w1, int3
   int32_t acc00 = s[0], acc01 = s[1], acc10 = s[2], acc11 = s[3], k;
 #if EG_QDSP_ASM_LOOPS
   {
-    /* Pairs of groups per pass (the compare and branch paid per 32 MACs), then an odd last group. */
     const int16_t *pairs_end = a + 2 * (full & ~7);
     uint32_t x0e, x0o, x1e, x1o, we, wo;
-    if (a != pairs_end) {
-      __asm__ volatile("1:\n\t" W16_GROUP_2X2 W16_GROUP_2X2
-                       "cmp %[a], %[end]\n\t"
-                       "bne 1b\n\t"
-                       : W16_OPERANDS
-                       : [end] "r"(pairs_end)
-                       : "cc", "memory");
-    }
-    if (a != end) __asm__ volatile(W16_GROUP_2X2 : W16_OPERANDS : : "memory");
+    EG_W16_DOT_2X2(pairs_end, end);
   }
 #endif
   while (a != end) {
@@ -100,6 +67,14 @@ void eg_qdsp_gemm_w16(const int16_t *buf, int32_t lanes, int32_t K, const void *
   int32_t o = 0;
   if (lanes == 2) {
     const int32_t four = eg_qdsp_requant4_ok(&rq);
+#if EG_QDSP_ASM_LOOPS
+    /* The whole 2x2 blocks on the asm block path (qconv_i8_dsp_blk.h); the odd last channel below. */
+    if (four && full == K && rq.bias != NULL) {
+      o = O & ~1;
+      row += (size_t)o * (size_t)stride;
+      eg_qconv_blk_2x2(buf, K, (const int16_t *)w, o, &rq, y0, y1);
+    }
+#endif
     const uint32_t lo4 = eg_qdsp_bytes4(rq.act_min), hi4 = eg_qdsp_bytes4(rq.act_max);
     for (; o + 1 < O; o += 2, row += 2 * stride) {
       int32_t s[4];
@@ -127,5 +102,19 @@ void eg_qconv2d_i8_dsp_w16(const int8_t *x, const int16_t *w16, const int32_t *b
 void eg_qconv2d_1x1_i8_dsp_w16(const int8_t *x, const int16_t *w16, const int32_t *bias, int8_t *y, const int32_t *p,
                                const eg_qdsp_rq_entry *table, const int32_t *mult, const int32_t *shift, void *scratch) {
   const eg_qdsp_requant rq = eg_qconv_dsp_requant(bias, p, table, mult, shift);
+#if EG_QDSP_ASM_LOOPS
+  /* The block path (qconv_i8_dsp_blk.h) for all pixel pairs; an odd last pixel below. */
+  if (eg_qdsp_requant4_ok(&rq) && rq.bias != NULL && (p[3] & 3) == 0 && (p[6] & 1) == 0) {
+    const int32_t done = eg_qconv_blk_1x1(x, w16, y, p, &rq, (int16_t *)scratch);
+    const int32_t pixels = p[0] * p[4] * p[5];
+    if (done < pixels) {
+      const int32_t q = pixels - 1, ox = q % p[5], oy = (q / p[5]) % p[4], b = q / (p[5] * p[4]);
+      const int8_t *src = x + ((size_t)(b * p[1] + oy * p[10]) * (size_t)p[2] + (size_t)(ox * p[11])) * (size_t)p[3];
+      eg_qdsp_widen(src, p[3], 0, p[3], 0, 1, p[16], (int16_t *)scratch);
+      eg_qdsp_gemm_w16((const int16_t *)scratch, 1, p[3], w16, p[6], &rq, y + (size_t)q * (size_t)p[6], NULL);
+    }
+    return;
+  }
+#endif
   eg_qconv2d_1x1_i8_dsp_gemm(x, w16, y, p, &rq, scratch, eg_qdsp_gemm_w16);
 }

@@ -80,8 +80,11 @@ describe("DSP convolutions on widened weights and the 2x2 block tails", () => {
     const { graph, feeds } = multiNodeGraph([...cases, ...generic]);
     const files = compile(graph).files;
     const modelC = files.get("model.c") ?? "";
-    // Both kernels of both ops are exercised: 7 widened and 3 int8 calls each.
-    expect(modelC.match(/eg_qconv2d_i8_dsp_w16\(/g)).toHaveLength(7);
+    // Both kernels of both ops are exercised: 7 widened and 3 int8 calls each; of QConv2DDsp's
+    // widened calls, those with C % 4 != 0 gather whole kernel rows (eg_qconv2d_i8_dsp_rows).
+    const rows = modelC.match(/eg_qconv2d_i8_dsp_rows\(/g)?.length ?? 0;
+    expect(rows).toBeGreaterThan(0);
+    expect((modelC.match(/eg_qconv2d_i8_dsp_w16\(/g)?.length ?? 0) + rows).toBe(7);
     expect(modelC.match(/eg_qconv2d_1x1_i8_dsp_w16\(/g)).toHaveLength(7);
     expect(modelC.match(/eg_qconv2d_i8_dsp\(/g)).toHaveLength(3);
     expect(modelC.match(/eg_qconv2d_1x1_i8_dsp\(/g)).toHaveLength(3);

@@ -34,6 +34,28 @@ export function widenConvWeights(w: ArrayLike<number>, o: number, k: number): In
   return out;
 }
 
+/**
+ * Whether a widened im2col convolution takes eg_qconv2d_i8_dsp_rows (runtime-c/kernels/
+ * qconv_i8_dsp_rows.c): C % 4 != 0, where gathering whole kernel rows and a GEMM without the
+ * K % 4 tail beat the tap-by-tap im2col. Its scratch, 5 * K4 bytes, fits in QConv2DDsp's
+ * 16 * O + 5 * K (K4 - K <= 3).
+ */
+export function usesRowGather(kernelFn: string, p: ConvPlan): boolean {
+  return kernelFn === "eg_qconv2d_i8_dsp" && p.c % 4 !== 0;
+}
+
+/** The row-gathering kernel's K: KH * KW * C rounded up to a multiple of 4. */
+export function rowGatherK(p: ConvPlan): number {
+  return (p.kh * p.kw * p.c + 3) & ~3;
+}
+
+/** [O, K] int8 weights as [O, K4], each row padded with zeros. */
+function padRows(w: ArrayLike<number>, o: number, k: number, k4: number): Int8Array {
+  const out = new Int8Array(o * k4);
+  for (let r = 0; r < o; r++) for (let j = 0; j < k; j++) out[r * k4 + j] = w[r * k + j]!;
+  return out;
+}
+
 /** The widened arrays already declared in one emission, by weight tensor name (layers sharing weights share them). */
 const wideNames = new WeakMap<EmitCtx, Map<string, string>>();
 
@@ -61,11 +83,20 @@ export function emitWideConv(ctx: EmitCtx, inputs: readonly string[], output: st
   const [x, w, b] = inputs;
   if (p.n * p.oh * p.ow < WIDE_MIN_PIXELS) return false;
   const k = p.kh * p.kw * p.c;
-  const wt = ctx.constant?.(w!, 2 * p.o * wideRowLength(k));
+  // Channel counts not a multiple of 4 (first layers) take the row-gathering im2col on K rounded up to 4.
+  const rows = usesRowGather(kernelFn, p);
+  const kRow = rows ? rowGatherK(p) : k;
+  const wt = ctx.constant?.(w!, 2 * p.o * wideRowLength(kRow));
   if (wt === undefined) return false;
-  const weights = emitWideWeights(ctx, w!, widenConvWeights(wt.data as ArrayLike<number>, p.o, k));
+  const data = wt.data as ArrayLike<number>;
+  const weights = rows
+    ? emitWideWeights(ctx, `${w!}_k4`, widenConvWeights(padRows(data, p.o, k, kRow), p.o, kRow))
+    : emitWideWeights(ctx, w!, widenConvWeights(data, p.o, k));
+  ctx.useRuntime("qconv_i8_dsp_blk");
   ctx.useRuntime("qconv_i8_dsp_w16");
+  if (rows) ctx.useRuntime("qconv_i8_dsp_rows");
   const { table, mult, shift } = emitRequantOperands(ctx, p.multipliers, p.shifts, p.o);
-  ctx.line(`${kernelFn}_w16(${ctx.ptr(x!)}, ${weights}, ${ctx.ptr(b ?? "")}, ${ctx.ptr(output)}, ${params}, ${table}, ${mult}, ${shift}, ${ctx.scratch()});`);
+  const fn = rows ? "eg_qconv2d_i8_dsp_rows" : `${kernelFn}_w16`;
+  ctx.line(`${fn}(${ctx.ptr(x!)}, ${weights}, ${ctx.ptr(b ?? "")}, ${ctx.ptr(output)}, ${params}, ${table}, ${mult}, ${shift}, ${ctx.scratch()});`);
   return true;
 }
