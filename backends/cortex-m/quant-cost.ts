@@ -1,6 +1,7 @@
 import type { Node, ValueInfo } from "../../src/ir/graph.js";
 import type { OpRegistry } from "../../src/ir/registry.js";
 import { numel } from "../../src/ir/shape.js";
+import { rowsKernelFits } from "./ops/depthwise-rows.js";
 import { withCyclePrices } from "../../costmodels/cycle-prices.js";
 import type { CostModel } from "../../costmodels/types.js";
 
@@ -48,10 +49,16 @@ export const CORTEX_M4_QUANT_CYCLES = {
   // sign-extended weights besides (~45). Small once per layer; a patch chain pays it per band.
   dspTablePerChannel: 18,
   dspDepthwise3x3SetupPerChannel: 45,
+  // eg_qdepthwise_i8_rows (ops/depthwise-rows.ts): per SMLAD (two MACs, its loads), per output
+  // (SMMLAR requantization, clamp, store), per int16 ring element built. Layers the kernel does
+  // not fit run the general kernel without scratch: priced above every other depthwise op.
+  dspDepthwiseRowsPerSmlad: 1.5,
+  dspDepthwiseRowsPerOutput: 9,
+  dspDepthwiseRowsPerRingElement: 4,
 } as const;
 
 const QUANT_MAC_OPS: ReadonlySet<string> = new Set([
-  "QConv2D", "QDepthwiseConv2D", "QFullyConnected", "QConv2DDsp", "QConv2D1x1Dsp", "QDepthwiseConv2D3x3Dsp", "QDepthwiseConv2DDsp", "QFullyConnectedDsp",
+  "QConv2D", "QDepthwiseConv2D", "QFullyConnected", "QConv2DDsp", "QConv2D1x1Dsp", "QDepthwiseConv2D3x3Dsp", "QDepthwiseConv2DDsp", "QFullyConnectedDsp", "QDepthwiseConv2DRowsDsp",
   "QConv2DDspBand", "QConv2D1x1DspBand", "QDepthwiseConv2DDspBand", "QDepthwiseConv2D3x3DspBand",
 ]);
 
@@ -115,9 +122,24 @@ export function quantMacCycles(node: Node, inputs: readonly (ValueInfo | undefin
     }
     case "QFullyConnectedDsp":
       return base + macs * c.dspFcPerMac;
+    case "QDepthwiseConv2DRowsDsp":
+      return depthwiseRowsCycles(node, inputs, macs, outputsN, kernelTaps, w.shape[2] ?? 1);
     default:
       return undefined;
   }
+}
+
+/**
+ * eg_qdepthwise_i8_rows: ceil(KW / 2) SMLADs per kernel row and output, the requantization per
+ * output, the ring rows (about the input, one int16 per element). A shape it does not fit runs the
+ * general kernel without scratch: priced at twice the generic depthwise so extraction never picks it.
+ */
+function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | undefined)[], macs: number, outputsN: number, taps: number, kw: number): number {
+  const c = CORTEX_M4_QUANT_CYCLES;
+  if (!rowsKernelFits(node, inputs)) return c.call + 2 * macs * c.genericDepthwisePerMac;
+  const smlads = (macs / Math.max(1, taps)) * (taps / Math.max(1, kw)) * Math.ceil(kw / 2);
+  const ring = inputs[0] === undefined ? 0 : numel(inputs[0].shape);
+  return c.call + smlads * c.dspDepthwiseRowsPerSmlad + outputsN * c.dspDepthwiseRowsPerOutput + ring * c.dspDepthwiseRowsPerRingElement;
 }
 
 /**

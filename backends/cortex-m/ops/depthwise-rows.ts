@@ -1,0 +1,77 @@
+import type { Node, ValueInfo } from "../../../src/ir/graph.js";
+import type { EmitCtx } from "../../../src/ir/emit-ctx.js";
+import type { OpDef } from "../../../src/ir/op.js";
+import { planConv, QDepthwiseConv2D } from "../../../src/ir/ops/quant/conv.js";
+import { contentNamedArray } from "./content-array.js";
+import { convKernelParams } from "./conv-dsp.js";
+import { dspTwinOp } from "./dsp-twin.js";
+import { rowsGeometry, rowsRequantWords, rowsWeightWords } from "./depthwise-rows-layout.js";
+
+/**
+ * QDepthwiseConv2DRowsDsp: QDepthwiseConv2D (same attributes, infer, evaluate, MACs, bit-exact C)
+ * as eg_qdepthwise_i8_rows (runtime-c/kernels/qdepthwise_i8_rows.c): channel-planar int16 rows in
+ * a ring of KH rows, two taps of one channel per SMLAD, the input offset folded into the bias and
+ * the requantization on SMMLAR, all operands laid out here from the constant weights and bias.
+ * Scratch: the ring, R * WP * 2 bytes (depthwise-rows-layout.ts), never more than CMSIS-NN's
+ * arm_depthwise_conv_s8_opt asks for the layer. A layer the kernel does not fit (depth multiplier
+ * > 1, horizontal dilation, a ring larger than CMSIS-NN's scratch, weights or bias computed at run
+ * time, an accumulator that can reach 2^30) is emitted as the general kernel without scratch
+ * (QDepthwiseConv2DDsp's band form); quant-cost.ts prices those layers so that extraction keeps
+ * the other depthwise ops for them.
+ */
+
+const NAME = "QDepthwiseConv2DRowsDsp";
+
+/** The general kernel without scratch: the fallback's C (eg_qdepthwise_i8_dsp with scratch NULL). */
+const fallback = dspTwinOp({
+  name: NAME,
+  generic: QDepthwiseConv2D,
+  plan: (node, inputs) => planConv(node, inputs, true),
+  unit: "qdepthwise_i8_dsp",
+  kernelFn: "eg_qdepthwise_i8_dsp",
+  params: convKernelParams,
+  scratch: () => 0, // the scratch argument, NULL
+});
+
+function infos(node: Node, ctx: EmitCtx): (ValueInfo | undefined)[] {
+  return node.inputs.map((t) => (t === "" ? undefined : ctx.info(t)));
+}
+
+/** Whether the layer runs on the ring kernel (its shape fits), from shapes only: the cost model's test. */
+export function rowsKernelFits(node: Node, inputs: readonly (ValueInfo | undefined)[]): boolean {
+  try {
+    return typeof rowsGeometry(planConv(node, inputs, true)) !== "string";
+  } catch {
+    return false;
+  }
+}
+
+function emitRows(node: Node, ctx: EmitCtx): void {
+  const ins = infos(node, ctx);
+  fallback.infer(node, ins); // the shape checks and their messages
+  const p = planConv(node, ins, true);
+  const geometry = rowsGeometry(p);
+  const [x, w, b] = node.inputs;
+  const hasBias = b !== undefined && b !== "";
+  const wt = typeof geometry === "string" ? undefined : ctx.constant?.(w!, 4 * p.c * p.kh * (Math.ceil(p.kw / 2) + Math.floor(p.kw / 2) + 1));
+  const bt = hasBias ? ctx.constant?.(b) : undefined;
+  const rq = wt === undefined || (hasBias && bt === undefined) ? "" : rowsRequantWords(wt.data as ArrayLike<number>, bt?.data as ArrayLike<number> | undefined, p);
+  if (typeof geometry === "string" || wt === undefined || typeof rq === "string") {
+    fallback.emitC!(node, ctx);
+    return;
+  }
+  for (const unit of ["qfixed_i8", "qdsp_i8", "qdepthwise_i8_rows"]) ctx.useRuntime(unit);
+  const words = rowsWeightWords(wt.data as ArrayLike<number>, p);
+  const wpk = contentNamedArray(ctx, "w_rows", "uint32_t", words.map((v) => `${v}u`), 8);
+  const rqc = contentNamedArray(ctx, "w_rowsrq", "int32_t", rq.map(String), 4);
+  const params = ctx.constArray("int32_t", [...convKernelParams(p), geometry.g, geometry.r, geometry.wp]);
+  ctx.line(`eg_qdepthwise_i8_rows(${ctx.ptr(x!)}, ${wpk}, ${rqc}, ${ctx.ptr(node.outputs[0]!)}, ${params}, (int16_t *)${ctx.scratch()});`);
+}
+
+function scratchBytes(node: Node, inputs: readonly (ValueInfo | undefined)[]): number {
+  const geometry = rowsGeometry(planConv(node, inputs, true));
+  return typeof geometry === "string" ? 0 : geometry.scratchBytes;
+}
+
+/** The op of this file, for the plugin's op list. */
+export const DEPTHWISE_ROWS_OPS: readonly OpDef[] = [{ ...fallback, emitC: emitRows, scratchBytes }];
