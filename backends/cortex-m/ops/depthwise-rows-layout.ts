@@ -11,11 +11,12 @@ import type { ConvPlan } from "../../../src/ir/ops/quant/conv.js";
 export const ROWS_MAX_KH = 16;
 
 export interface RowsGeometry {
-  /** Channels per ring (G), ring rows (R), int16 columns per row (WP, even). */
-  readonly g: number;
+  /** Whether the image axes are swapped (rows run along the input's H). */
+  readonly transposed: boolean;
+  /** Ring rows (R), int16 columns per row (WP, even). */
   readonly r: number;
   readonly wp: number;
-  /** Scratch bytes: R * G * WP * 2. */
+  /** Scratch bytes: R * WP * 2. */
   readonly scratchBytes: number;
 }
 
@@ -24,25 +25,65 @@ export function cmsisDepthwiseScratch(p: ConvPlan): number {
   return 2 * p.c * p.kh * p.kw;
 }
 
+/** The axes of a layer as the kernel runs it: rows along `w`, the ring across `h`. */
+export interface Oriented {
+  readonly h: number; readonly w: number; readonly oh: number; readonly ow: number;
+  readonly kh: number; readonly kw: number; readonly sh: number; readonly sw: number;
+  readonly dh: number; readonly dw: number; readonly padTop: number; readonly padLeft: number;
+}
+
+export function oriented(p: ConvPlan, transposed: boolean): Oriented {
+  if (!transposed) return p;
+  return {
+    h: p.w, w: p.h, oh: p.ow, ow: p.oh, kh: p.kw, kw: p.kh, sh: p.sw, sw: p.sh, dh: p.dw, dw: p.dh, padTop: p.padLeft, padLeft: p.padTop,
+  };
+}
+
+/** The ring of one orientation, or why it does not fit. */
+function ringOf(p: ConvPlan, transposed: boolean): RowsGeometry | string {
+  const o = oriented(p, transposed);
+  if (o.dw !== 1) return `needs dilation 1 along one image axis, got ${p.dh}x${p.dw}`;
+  if (o.kh > ROWS_MAX_KH) return `needs at most ${ROWS_MAX_KH} kernel rows, got ${o.kh}`;
+  const ne = Math.ceil(o.kw / 2);
+  const no = Math.floor(o.kw / 2) + 1;
+  // Columns read: one output at a time up to (OW-1)*SW + 2*NE - 1; stride-1 pairs (the last one
+  // whole even when OW is odd) up to OW + 2*NO - 2.
+  const need = Math.max((o.ow - 1) * o.sw + 2 * ne, o.sw === 1 ? o.ow + 2 * no - 1 : 0, 2);
+  const wp = need + (need & 1);
+  const r = (o.kh - 1) * o.dh + 1;
+  const scratchBytes = 2 * r * wp;
+  if (scratchBytes > cmsisDepthwiseScratch(p)) return `needs ${scratchBytes} bytes of scratch, more than CMSIS-NN's ${cmsisDepthwiseScratch(p)}`;
+  return { transposed, r, wp, scratchBytes };
+}
+
 /**
- * The ring of a layer, or the reason it does not fit: depth multiplier 1, horizontal dilation 1,
- * KH <= ROWS_MAX_KH, and scratch no larger than CMSIS-NN's (one channel a ring: the smallest).
+ * The ring of a layer, or the reason it does not fit: int8, depth multiplier 1, dilation 1 along
+ * the rows, KH <= ROWS_MAX_KH, and scratch no larger than CMSIS-NN's. Rows run along the longer
+ * output axis (fewer, longer rows: less per-row work), else along the other when only it fits.
  */
 export function rowsGeometry(p: ConvPlan): RowsGeometry | string {
   if (p.dtype !== "int8") return `needs int8 activations, got ${p.dtype}`;
   if (p.cg !== 1) return `needs depth multiplier 1, got ${p.cg}`;
-  if (p.dw !== 1) return `needs horizontal dilation 1, got ${p.dw}`;
-  if (p.kh > ROWS_MAX_KH) return `needs at most ${ROWS_MAX_KH} kernel rows, got ${p.kh}`;
-  const ne = Math.ceil(p.kw / 2);
-  const no = Math.floor(p.kw / 2) + 1;
-  // Columns read: one output at a time up to (OW-1)*SW + 2*NE - 1; stride-1 pairs up to OW + 2*NO - 3.
-  const need = Math.max((p.ow - 1) * p.sw + 2 * ne, p.sw === 1 ? p.ow + 2 * no - 2 : 0, 2);
-  const wp = need + (need & 1);
-  const r = (p.kh - 1) * p.dh + 1;
-  const g = 1;
-  const scratchBytes = 2 * r * g * wp;
-  if (scratchBytes > cmsisDepthwiseScratch(p)) return `needs ${scratchBytes} bytes of scratch, more than CMSIS-NN's ${cmsisDepthwiseScratch(p)}`;
-  return { g, r, wp, scratchBytes };
+  const first = ringOf(p, p.oh > p.ow);
+  if (typeof first !== "string") return first;
+  const second = ringOf(p, p.oh <= p.ow);
+  return typeof second === "string" ? first : second;
+}
+
+/** The kernel's parameter array (eg_qdepthwise_i8_rows's p) for a fitted geometry. */
+export function rowsParams(p: ConvPlan, g: RowsGeometry): number[] {
+  const o = oriented(p, g.transposed);
+  const [inRow, inCol, outRow, outCol] = g.transposed ? [p.c, p.w * p.c, p.c, p.ow * p.c] : [p.w * p.c, p.c, p.ow * p.c, p.c];
+  return [
+    p.n, o.h, o.w, p.c, o.oh, o.ow, o.kh, o.kw, o.sh, o.sw, o.dh, o.padTop, o.padLeft, -p.xOffset, p.actMin, p.actMax,
+    g.r, g.wp, inRow, inCol, outRow, outCol, p.h * p.w * p.c, p.oh * p.ow * p.c,
+  ];
+}
+
+/** Flash bytes of the weight pairs (rowsWeightWords). */
+export function rowsWeightBytes(p: ConvPlan, g: RowsGeometry): number {
+  const o = oriented(p, g.transposed);
+  return 4 * p.c * o.kh * (Math.ceil(o.kw / 2) + Math.floor(o.kw / 2) + 1);
 }
 
 /** A word of two int16 (lo, hi), unsigned. */
@@ -51,16 +92,19 @@ function pack(lo: number, hi: number): number {
 }
 
 /**
- * Per channel, per kernel row: the NE even pairs (2w[2j], 2w[2j+1]) then the NO odd pairs
- * (2w[2j-1], 2w[2j]), 0 outside the kernel. w is [1, KH, KW, C].
+ * Per channel, per kernel row of the oriented kernel: the NE even pairs (2w[2j], 2w[2j+1]) then
+ * the NO odd pairs (2w[2j-1], 2w[2j]), 0 outside the kernel. w is [1, KH, KW, C].
  */
-export function rowsWeightWords(w: ArrayLike<number>, p: ConvPlan): number[] {
-  const tap = (ch: number, ky: number, kx: number): number => (kx < 0 || kx >= p.kw ? 0 : 2 * w[(ky * p.kw + kx) * p.c + ch]!);
+export function rowsWeightWords(w: ArrayLike<number>, p: ConvPlan, g: RowsGeometry): number[] {
+  const o = oriented(p, g.transposed);
+  // Tap (ky, kx) of the oriented kernel: (kx, ky) of the layer's when the axes are swapped.
+  const at = (ky: number, kx: number): number => (g.transposed ? kx * p.kw + ky : ky * p.kw + kx);
+  const tap = (ch: number, ky: number, kx: number): number => (kx < 0 || kx >= o.kw ? 0 : 2 * w[at(ky, kx) * p.c + ch]!);
   const words: number[] = [];
   for (let ch = 0; ch < p.c; ch++) {
-    for (let ky = 0; ky < p.kh; ky++) {
-      for (let j = 0; j < Math.ceil(p.kw / 2); j++) words.push(pack(tap(ch, ky, 2 * j), tap(ch, ky, 2 * j + 1)));
-      for (let j = 0; j <= Math.floor(p.kw / 2); j++) words.push(pack(tap(ch, ky, 2 * j - 1), tap(ch, ky, 2 * j)));
+    for (let ky = 0; ky < o.kh; ky++) {
+      for (let j = 0; j < Math.ceil(o.kw / 2); j++) words.push(pack(tap(ch, ky, 2 * j), tap(ch, ky, 2 * j + 1)));
+      for (let j = 0; j <= Math.floor(o.kw / 2); j++) words.push(pack(tap(ch, ky, 2 * j - 1), tap(ch, ky, 2 * j)));
     }
   }
   return words;

@@ -5,16 +5,17 @@ import { planConv, QDepthwiseConv2D } from "../../../src/ir/ops/quant/conv.js";
 import { contentNamedArray } from "./content-array.js";
 import { convKernelParams } from "./conv-dsp.js";
 import { dspTwinOp } from "./dsp-twin.js";
-import { rowsGeometry, rowsRequantWords, rowsWeightWords } from "./depthwise-rows-layout.js";
+import { rowsGeometry, rowsParams, rowsWeightBytes, rowsRequantWords, rowsWeightWords } from "./depthwise-rows-layout.js";
 
 /**
  * QDepthwiseConv2DRowsDsp: QDepthwiseConv2D (same attributes, infer, evaluate, MACs, bit-exact C)
  * as eg_qdepthwise_i8_rows (runtime-c/kernels/qdepthwise_i8_rows.c): channel-planar int16 rows in
  * a ring of KH rows, two taps of one channel per SMLAD, the input offset folded into the bias and
  * the requantization on SMMLAR, all operands laid out here from the constant weights and bias.
- * Scratch: the ring, R * WP * 2 bytes (depthwise-rows-layout.ts), never more than CMSIS-NN's
+ * Scratch: the ring, R * WP * 2 bytes (depthwise-rows-layout.ts, which also swaps the image axes
+ * when rows along H are longer), never more than CMSIS-NN's
  * arm_depthwise_conv_s8_opt asks for the layer. A layer the kernel does not fit (depth multiplier
- * > 1, horizontal dilation, a ring larger than CMSIS-NN's scratch, weights or bias computed at run
+ * > 1, dilation along both axes, a ring larger than CMSIS-NN's scratch, weights or bias computed at run
  * time, an accumulator that can reach 2^30) is emitted as the general kernel without scratch
  * (QDepthwiseConv2DDsp's band form); quant-cost.ts prices those layers so that extraction keeps
  * the other depthwise ops for them.
@@ -53,7 +54,7 @@ function emitRows(node: Node, ctx: EmitCtx): void {
   const geometry = rowsGeometry(p);
   const [x, w, b] = node.inputs;
   const hasBias = b !== undefined && b !== "";
-  const wt = typeof geometry === "string" ? undefined : ctx.constant?.(w!, 4 * p.c * p.kh * (Math.ceil(p.kw / 2) + Math.floor(p.kw / 2) + 1));
+  const wt = typeof geometry === "string" ? undefined : ctx.constant?.(w!, rowsWeightBytes(p, geometry));
   const bt = hasBias ? ctx.constant?.(b) : undefined;
   const rq = wt === undefined || (hasBias && bt === undefined) ? "" : rowsRequantWords(wt.data as ArrayLike<number>, bt?.data as ArrayLike<number> | undefined, p);
   if (typeof geometry === "string" || wt === undefined || typeof rq === "string") {
@@ -61,10 +62,10 @@ function emitRows(node: Node, ctx: EmitCtx): void {
     return;
   }
   for (const unit of ["qfixed_i8", "qdsp_i8", "qdepthwise_i8_rows"]) ctx.useRuntime(unit);
-  const words = rowsWeightWords(wt.data as ArrayLike<number>, p);
+  const words = rowsWeightWords(wt.data as ArrayLike<number>, p, geometry);
   const wpk = contentNamedArray(ctx, "w_rows", "uint32_t", words.map((v) => `${v}u`), 8);
   const rqc = contentNamedArray(ctx, "w_rowsrq", "int32_t", rq.map(String), 4);
-  const params = ctx.constArray("int32_t", [...convKernelParams(p), geometry.g, geometry.r, geometry.wp]);
+  const params = ctx.constArray("int32_t", rowsParams(p, geometry));
   ctx.line(`eg_qdepthwise_i8_rows(${ctx.ptr(x!)}, ${wpk}, ${rqc}, ${ctx.ptr(node.outputs[0]!)}, ${params}, (int16_t *)${ctx.scratch()});`);
 }
 
