@@ -1,7 +1,7 @@
 import type { Node, ValueInfo } from "../../src/ir/graph.js";
 import type { OpRegistry } from "../../src/ir/registry.js";
 import { numel } from "../../src/ir/shape.js";
-import { rowsKernelFits } from "./ops/depthwise-rows.js";
+import { rowsWork } from "./ops/depthwise-rows.js";
 import { withCyclePrices } from "../../costmodels/cycle-prices.js";
 import type { CostModel } from "../../costmodels/types.js";
 
@@ -49,12 +49,17 @@ export const CORTEX_M4_QUANT_CYCLES = {
   // sign-extended weights besides (~45). Small once per layer; a patch chain pays it per band.
   dspTablePerChannel: 18,
   dspDepthwise3x3SetupPerChannel: 45,
-  // eg_qdepthwise_i8_rows (ops/depthwise-rows.ts): per SMLAD (two MACs, its loads), per output
-  // (SMMLAR requantization, clamp, store), per int16 ring element built. Layers the kernel does
-  // not fit run the general kernel without scratch: priced above every other depthwise op.
-  dspDepthwiseRowsPerSmlad: 1.5,
-  dspDepthwiseRowsPerOutput: 9,
-  dspDepthwiseRowsPerRingElement: 4,
+  // eg_qdepthwise_i8_rows (ops/depthwise-rows.ts), fitted to kws and person_detect (3x3 s1) and
+  // the constructed 3x1/5x5/7x7 s1/s2 layers: per channel row (ring row build, setup, calls), per
+  // output of the 3x3 stride-1 loop (12 MAC/load instructions, 10 of requantization, its share
+  // of the row), per output and per SMLAD of the general stride-1 and strided loops (C loops
+  // over runtime KH/KW: spilled operands, the clamp inline).
+  dspDepthwiseRowsPerRow: 266,
+  dspDepthwiseRows3x3PerOutput: 24.6,
+  dspDepthwiseRowsPairsPerOutput: 53,
+  dspDepthwiseRowsPairsPerSmlad: 7.3,
+  dspDepthwiseRowsStridedPerOutput: 30,
+  dspDepthwiseRowsStridedPerSmlad: 10,
 } as const;
 
 const QUANT_MAC_OPS: ReadonlySet<string> = new Set([
@@ -123,23 +128,26 @@ export function quantMacCycles(node: Node, inputs: readonly (ValueInfo | undefin
     case "QFullyConnectedDsp":
       return base + macs * c.dspFcPerMac;
     case "QDepthwiseConv2DRowsDsp":
-      return depthwiseRowsCycles(node, inputs, macs, outputsN, kernelTaps, w.shape[2] ?? 1);
+      return depthwiseRowsCycles(node, inputs, macs);
     default:
       return undefined;
   }
 }
 
 /**
- * eg_qdepthwise_i8_rows: ceil(KW / 2) SMLADs per kernel row and output, the requantization per
- * output, the ring rows (about the input, one int16 per element). A shape it does not fit runs the
+ * eg_qdepthwise_i8_rows (rowsWork: its rows, outputs and loop). A shape it does not fit runs the
  * general kernel without scratch: priced at twice the generic depthwise so extraction never picks it.
  */
-function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | undefined)[], macs: number, outputsN: number, taps: number, kw: number): number {
+function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | undefined)[], macs: number): number {
   const c = CORTEX_M4_QUANT_CYCLES;
-  if (!rowsKernelFits(node, inputs)) return c.call + 2 * macs * c.genericDepthwisePerMac;
-  const smlads = (macs / Math.max(1, taps)) * (taps / Math.max(1, kw)) * Math.ceil(kw / 2);
-  const ring = inputs[0] === undefined ? 0 : numel(inputs[0].shape);
-  return c.call + smlads * c.dspDepthwiseRowsPerSmlad + outputsN * c.dspDepthwiseRowsPerOutput + ring * c.dspDepthwiseRowsPerRingElement;
+  const work = rowsWork(node, inputs);
+  if (work === undefined) return c.call + 2 * macs * c.genericDepthwisePerMac;
+  const perOutput = work.threeByThree
+    ? c.dspDepthwiseRows3x3PerOutput
+    : work.stride1
+      ? c.dspDepthwiseRowsPairsPerOutput + work.smlads * c.dspDepthwiseRowsPairsPerSmlad
+      : c.dspDepthwiseRowsStridedPerOutput + work.smlads * c.dspDepthwiseRowsStridedPerSmlad;
+  return c.call + work.rows * c.dspDepthwiseRowsPerRow + work.outputs * perOutput;
 }
 
 /**

@@ -99,10 +99,15 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
     expect(new Set(want.flatMap((t) => Array.from(t.toNumbers()))).size, "outputs spread over the int8 range").toBeGreaterThan(150);
   });
 
-  it("cortex-m4 under QEMU (SMLAD/SMMLAR): extraction picks the ring kernel, bit-exact with the evaluator", async () => {
-    const { graph, feeds } = multiNodeGraph(SHAPES.map((_, i) => shapeCase("QDepthwiseConv2D", i)));
+  it("cortex-m4 cost model: extraction picks the ring kernel for the kws-like 25x5x64 3x3 layer", () => {
+    const { graph } = multiNodeGraph([shapeCase("QDepthwiseConv2D", 0)]);
+    expect(compile(graph, { target: "cortex-m4", targetRules: true }).graph.nodes.map((n) => n.op)).toEqual(["QDepthwiseConv2DRowsDsp"]);
+  });
+
+  it("cortex-m4 under QEMU (SMLAD/SMMLAR/SSAT): bit-exact with the evaluator", async () => {
+    const { graph, feeds } = multiNodeGraph(SHAPES.map((_, i) => shapeCase("QDepthwiseConv2DRowsDsp", i)));
     const want = runGraph(graph, feeds);
-    const files = compile(graph, { target: "cortex-m4", targetRules: true }).files;
+    const files = compile(graph, { target: "cortex-m4", targetRules: false }).files;
     expect(rowsCalls(files.get("model.c") ?? "")).toBe(SHAPES.length - NOT_FITTED);
     const harness = join(work, "qemu", "harness");
     writeOutputDir(join(work, "qemu"), files);

@@ -5,7 +5,7 @@ import { planConv, QDepthwiseConv2D } from "../../../src/ir/ops/quant/conv.js";
 import { contentNamedArray } from "./content-array.js";
 import { convKernelParams } from "./conv-dsp.js";
 import { dspTwinOp } from "./dsp-twin.js";
-import { rowsGeometry, rowsParams, rowsWeightBytes, rowsRequantWords, rowsWeightWords } from "./depthwise-rows-layout.js";
+import { oriented, rowsGeometry, rowsParams, rowsWeightBytes, rowsRequantWords, rowsWeightWords } from "./depthwise-rows-layout.js";
 
 /**
  * QDepthwiseConv2DRowsDsp: QDepthwiseConv2D (same attributes, infer, evaluate, MACs, bit-exact C)
@@ -38,13 +38,36 @@ function infos(node: Node, ctx: EmitCtx): (ValueInfo | undefined)[] {
   return node.inputs.map((t) => (t === "" ? undefined : ctx.info(t)));
 }
 
-/** Whether the layer runs on the ring kernel (its shape fits), from shapes only: the cost model's test. */
-export function rowsKernelFits(node: Node, inputs: readonly (ValueInfo | undefined)[]): boolean {
+/** What the cost model needs of a layer the ring kernel fits: its rows, outputs and loop. */
+export interface RowsWork {
+  /** Channel rows (N * C * oriented OH) and outputs. */
+  readonly rows: number;
+  readonly outputs: number;
+  /** The 3x3 stride-1 loop (sums in registers); else the general loops. */
+  readonly threeByThree: boolean;
+  readonly stride1: boolean;
+  /** SMLADs per output: KH * ceil(KW / 2) of the oriented kernel. */
+  readonly smlads: number;
+}
+
+/** The ring kernel's work for a layer, undefined when it does not fit (from shapes only). */
+export function rowsWork(node: Node, inputs: readonly (ValueInfo | undefined)[]): RowsWork | undefined {
+  let p;
   try {
-    return typeof rowsGeometry(planConv(node, inputs, true)) !== "string";
+    p = planConv(node, inputs, true);
   } catch {
-    return false;
+    return undefined;
   }
+  const g = rowsGeometry(p);
+  if (typeof g === "string") return undefined;
+  const o = oriented(p, g.transposed);
+  return {
+    rows: p.n * p.c * o.oh,
+    outputs: p.n * p.c * o.oh * o.ow,
+    threeByThree: o.kh === 3 && o.kw === 3 && o.sw === 1 && o.dh === 1,
+    stride1: o.sw === 1,
+    smlads: o.kh * Math.ceil(o.kw / 2),
+  };
 }
 
 function emitRows(node: Node, ctx: EmitCtx): void {
