@@ -52,12 +52,13 @@ export const CORTEX_M4_QUANT_CYCLES = {
   // eg_qdepthwise_i8_rows (ops/depthwise-rows.ts), fitted to kws and person_detect (3x3 s1) and
   // the constructed 3x1/5x5/7x7 s1/s2 layers: per channel row (ring row build, setup, calls), per
   // output of the 3x3 stride-1 loop (12 MAC/load instructions, 10 of requantization, its share
-  // of the row), per output and per SMLAD of the general stride-1 and strided loops (C loops
-  // over runtime KH/KW: spilled operands, the clamp inline).
+  // of the row), per output and per SMLAD of the stride-1 loop of other widths (sums in
+  // registers per kernel row, loaded and stored per row) and of the strided loop (plain C over
+  // runtime KH/KW: spilled operands, the clamp inline).
   dspDepthwiseRowsPerRow: 266,
   dspDepthwiseRows3x3PerOutput: 24.6,
-  dspDepthwiseRowsPairsPerOutput: 53,
-  dspDepthwiseRowsPairsPerSmlad: 7.3,
+  dspDepthwiseRowsPairsPerOutput: 24,
+  dspDepthwiseRowsPairsPerSmlad: 3.2,
   dspDepthwiseRowsStridedPerOutput: 30,
   dspDepthwiseRowsStridedPerSmlad: 10,
 } as const;

@@ -145,8 +145,11 @@ static inline int32_t rows_smultb(uint32_t a, uint32_t b) {
  */
 #if defined(__GNUC__)
 #define ROWS_NOINLINE __attribute__((noinline))
+/* Full unrolling of the constant-trip tap loops, so that the weight words are registers. */
+#define ROWS_UNROLL _Pragma("GCC unroll 8")
 #else
 #define ROWS_NOINLINE
+#define ROWS_UNROLL
 #endif
 /* Kept out of line: inlined, gcc spills the weights around the loop (the caller's values are live). */
 static ROWS_NOINLINE void rows_acc_3x3(const int16_t *r0, const int16_t *r1, const int16_t *r2, const uint32_t *wk, int32_t pairs, int32_t *acc) {
@@ -175,6 +178,55 @@ static ROWS_NOINLINE void rows_acc_3x3(const int16_t *r0, const int16_t *r1, con
   }
 }
 
+/*
+ * One kernel row's share of the sums of outputs 2i, 2i + 1 (i < pairs) at stride 1, for a kernel
+ * width whose NE even and NO odd weight words (a compile-time constant in each inlined copy) stay
+ * in registers: per pair NO word loads, NE + NO SMLADs, the two sums loaded and stored.
+ */
+static inline void rows_acc_pairs_row(const int16_t *r, const uint32_t *e, int32_t ne, int32_t no, int32_t pairs, int32_t *acc) {
+  uint32_t we[4], wo[4];
+  int32_t j;
+  ROWS_UNROLL
+  for (j = 0; j < ne; j++) we[j] = e[j];
+  ROWS_UNROLL
+  for (j = 0; j < no; j++) wo[j] = e[ne + j];
+  for (; pairs > 0; pairs--, r += 2, acc += 2) {
+    int32_t a0 = acc[0], a1 = acc[1];
+    ROWS_UNROLL
+    for (j = 0; j < no; j++) {
+      const uint32_t v = eg_qdsp_read4(r + 2 * j);
+      if (j < ne) a0 = eg_qdsp_smlad(v, we[j], a0);
+      a1 = eg_qdsp_smlad(v, wo[j], a1);
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+  }
+}
+
+/*
+ * Stride 1, KW 1..7: sums without bias of outputs 2i, 2i + 1 (i < pairs) into acc, kernel row by
+ * kernel row (rows_acc_pairs_row). Returns 0 for another KW (the caller takes rows_out_pairs).
+ */
+static ROWS_NOINLINE int32_t rows_acc_pairs(const int16_t *const *rows, int32_t KH, const uint32_t *wk, int32_t WS, int32_t KW, int32_t ox,
+                                            int32_t pairs, int32_t *acc) {
+  int32_t ky, i;
+  if (KW < 1 || KW > 7) return 0;
+  for (i = 0; i < 2 * pairs; i++) acc[i] = 0;
+  for (ky = 0; ky < KH; ky++, wk += WS) {
+    const int16_t *r = rows[ky] + ox;
+    switch (KW) {
+      case 1: rows_acc_pairs_row(r, wk, 1, 1, pairs, acc); break;
+      case 2: rows_acc_pairs_row(r, wk, 1, 2, pairs, acc); break;
+      case 3: rows_acc_pairs_row(r, wk, 2, 2, pairs, acc); break;
+      case 4: rows_acc_pairs_row(r, wk, 2, 3, pairs, acc); break;
+      case 5: rows_acc_pairs_row(r, wk, 3, 3, pairs, acc); break;
+      case 6: rows_acc_pairs_row(r, wk, 3, 4, pairs, acc); break;
+      default: rows_acc_pairs_row(r, wk, 4, 4, pairs, acc); break;
+    }
+  }
+  return 1;
+}
+
 /* SSAT #8 (the clamp when the activation range is all of int8). */
 static inline int32_t rows_sat8(int32_t v) {
 #if EG_QDSP_NATIVE
@@ -201,7 +253,7 @@ static void rows_requant_n(const int32_t *acc, int32_t n, int32_t bias2, const r
 }
 
 /*
- * p (backends/cortex-m/ops/depthwise-rows.ts, rowsParams): the layer in the orientation the kernel
+ * p (rowsParams of the compiler's depthwise-rows layout): the layer in the orientation the kernel
  * runs (rows along H, pairs along W; the compiler may swap the image axes to make rows longer):
  * N, H, W, C, OH, OW, KH, KW, SH, SW, DH, padTop, padLeft, input zero point, act_min, act_max,
  * R, WP, then the element strides: input row, input column, output row, output column, input
@@ -248,7 +300,13 @@ void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *
             ox += n;
           }
         } else if (sw == 1) {
-          ox = rows_out_pairs(rows, KH, wk, WS, NE, OW, e[0], &q, yrow, out_col);
+          while (ox < OW) {
+            const int32_t n = OW - ox < ROWS_CHUNK ? OW - ox : ROWS_CHUNK;
+            if (!rows_acc_pairs(rows, KH, wk, WS, KW, ox, (n + 1) / 2, acc)) break;
+            rows_requant_n(acc, n, e[0], &q, yrow + (size_t)ox * (size_t)out_col, out_col);
+            ox += n;
+          }
+          if (ox < OW) ox = rows_out_pairs(rows, KH, wk, WS, NE, OW, e[0], &q, yrow, out_col);
         }
         rows_out_each(rows, KH, wk, WS, NE, ox, OW, sw, e[0], &q, yrow, out_col);
       }

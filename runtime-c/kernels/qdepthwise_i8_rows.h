@@ -6,8 +6,8 @@
 /*
  * int8 depthwise convolution (depth multiplier 1; any kernel size, stride, padding, dilation
  * across rows, dilation 1 along them) for Armv7E-M on channel-planar int16 rows, bit-exact with
- * eg_qdepthwise_i8 under the compile-time conditions of backends/cortex-m/ops/
- * depthwise-rows-layout.ts (every |accumulator| < 2^30, right shifts >= 1, |K| < 2^30 - 1).
+ * eg_qdepthwise_i8 under the compile-time conditions the compiler checks (depthwise-rows-layout.ts:
+ * every |accumulator| < 2^30, right shifts >= 1, |K| < 2^30 - 1).
  * The layer comes in the orientation it runs (p, below): the compiler may swap the image axes so
  * that rows are the longer axis (kws's 25x5 maps run as 5 rows of 25).
  *
