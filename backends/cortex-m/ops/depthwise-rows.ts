@@ -77,13 +77,17 @@ function emitRows(node: Node, ctx: EmitCtx): void {
   const geometry = rowsGeometry(p);
   const [x, w, b] = node.inputs;
   const hasBias = b !== undefined && b !== "";
-  const wt = typeof geometry === "string" ? undefined : ctx.constant?.(w!, rowsWeightBytes(p, geometry));
+  const wt = typeof geometry === "string" ? undefined : ctx.constant?.(w!);
   const bt = hasBias ? ctx.constant?.(b) : undefined;
   const rq = wt === undefined || (hasBias && bt === undefined) ? "" : rowsRequantWords(wt.data as ArrayLike<number>, bt?.data as ArrayLike<number> | undefined, p);
   if (typeof geometry === "string" || wt === undefined || typeof rq === "string") {
     fallback.emitC!(node, ctx);
     return;
   }
+  // Flash of the kernel's arrays for the compile summary: the weight pairs in place of the
+  // weights, the per-channel words (16 B a channel) in place of the bias (or with the weights).
+  ctx.constant?.(w!, rowsWeightBytes(p, geometry) + (hasBias ? 0 : 16 * p.c));
+  if (hasBias) ctx.constant?.(b, 16 * p.c);
   for (const unit of ["qfixed_i8", "qdsp_i8", "qdepthwise_i8_rows"]) ctx.useRuntime(unit);
   const words = rowsWeightWords(wt.data as ArrayLike<number>, p, geometry);
   const wpk = contentNamedArray(ctx, "w_rows", "uint32_t", words.map((v) => `${v}u`), 8);
