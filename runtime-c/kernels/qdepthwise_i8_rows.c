@@ -89,29 +89,6 @@ static void rows_out_each(const int16_t *const *rows, int32_t KH, const uint32_t
   }
 }
 
-/*
- * Stride 1, outputs in pairs (ox even: the words r[2j] are aligned): output ox takes the even
- * pairs, ox + 1 the odd pairs, from the same words; with OW odd the last pair's second output is
- * computed (the ring has the columns) and dropped. Returns OW.
- */
-static int32_t rows_out_pairs(const int16_t *const *rows, int32_t KH, const uint32_t *wk, int32_t WS, int32_t NE, int32_t OW,
-                              int32_t bias2, const rows_rq *q, int8_t *y, int32_t C) {
-  const int32_t NO = WS - NE;
-  int32_t ox, ky, j;
-  for (ox = 0; ox < OW; ox += 2) {
-    int32_t a0 = bias2, a1 = bias2;
-    for (ky = 0; ky < KH; ky++) {
-      const int16_t *r = rows[ky] + ox;
-      const uint32_t *e = wk + (size_t)ky * (size_t)WS, *o = e + NE;
-      for (j = 0; j < NE; j++) a0 = eg_qdsp_smlad(eg_qdsp_read4(r + 2 * j), e[j], a0);
-      for (j = 0; j < NO; j++) a1 = eg_qdsp_smlad(eg_qdsp_read4(r + 2 * j), o[j], a1);
-    }
-    y[(size_t)ox * (size_t)C] = rows_requant(a0, q);
-    if (ox + 1 < OW) y[(size_t)(ox + 1) * (size_t)C] = rows_requant(a1, q);
-  }
-  return OW;
-}
-
 /* SMUAD / SMULTB: the first kernel row's products, no accumulator (the bias is added at requantization). */
 static inline int32_t rows_smuad(uint32_t a, uint32_t b) {
 #if EG_QDSP_NATIVE
@@ -205,7 +182,7 @@ static inline void rows_acc_pairs_row(const int16_t *r, const uint32_t *e, int32
 
 /*
  * Stride 1, KW 1..7: sums without bias of outputs 2i, 2i + 1 (i < pairs) into acc, kernel row by
- * kernel row (rows_acc_pairs_row). Returns 0 for another KW (the caller takes rows_out_pairs).
+ * kernel row (rows_acc_pairs_row). Returns 0 for another KW (the caller takes rows_out_each).
  */
 static ROWS_NOINLINE int32_t rows_acc_pairs(const int16_t *const *rows, int32_t KH, const uint32_t *wk, int32_t WS, int32_t KW, int32_t ox,
                                             int32_t pairs, int32_t *acc) {
@@ -302,11 +279,10 @@ void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *
         } else if (sw == 1) {
           while (ox < OW) {
             const int32_t n = OW - ox < ROWS_CHUNK ? OW - ox : ROWS_CHUNK;
-            if (!rows_acc_pairs(rows, KH, wk, WS, KW, ox, (n + 1) / 2, acc)) break;
+            if (!rows_acc_pairs(rows, KH, wk, WS, KW, ox, (n + 1) / 2, acc)) break; /* KW > 7: one at a time */
             rows_requant_n(acc, n, e[0], &q, yrow + (size_t)ox * (size_t)out_col, out_col);
             ox += n;
           }
-          if (ox < OW) ox = rows_out_pairs(rows, KH, wk, WS, NE, OW, e[0], &q, yrow, out_col);
         }
         rows_out_each(rows, KH, wk, WS, NE, ox, OW, sw, e[0], &q, yrow, out_col);
       }

@@ -16,7 +16,7 @@ import { multiNodeGraph, randInt, randomInts, randomScale, type QNode } from "..
 /**
  * eg_qdepthwise_i8_rows (QDepthwiseConv2DRowsDsp, runtime-c/kernels/qdepthwise_i8_rows.c): the
  * kws-like 25x5x64 3x3 layer, 3x1 / 5x5 / 7x7 at strides 1 and 2, odd channel counts, a vertically
- * dilated layer (the ring), and one dilated along both axes (not fitted: the general kernel without
+ * dilated layer (the ring), 9x9 (wider than the stride-1 pair loop), and one dilated along both axes (not fitted: the general kernel without
  * scratch). Host build with ASan/UBSan (portable wrappers) and cortex-m4 under QEMU (SMLAD/SMMLAR)
  * against the evaluator (TFLM's arithmetic), bit-exact; ring scratch within CMSIS-NN's.
  */
@@ -38,6 +38,7 @@ const SHAPES: readonly Shape[] = [
   { hw: [14, 13], k: [7, 7], s: [2, 2], d: [1, 1], c: 8 },
   { hw: [10, 8], k: [3, 3], s: [2, 2], d: [1, 1], c: 11 },
   { hw: [12, 8], k: [3, 3], s: [1, 1], d: [2, 1], c: 16 },
+  { hw: [12, 12], k: [9, 9], s: [1, 1], d: [1, 1], c: 8 },
   { hw: [12, 9], k: [3, 3], s: [1, 1], d: [2, 2], c: 8 },
 ];
 /** The layers the ring kernel does not fit (dilation along both axes): emitted as the general kernel. */

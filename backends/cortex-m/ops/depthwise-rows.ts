@@ -43,7 +43,7 @@ export interface RowsWork {
   /** Channel rows (N * C * oriented OH) and outputs. */
   readonly rows: number;
   readonly outputs: number;
-  /** The 3x3 stride-1 loop (sums in registers); else the general loops. */
+  /** The 3x3 stride-1 loop (sums in registers); the stride-1 loop of widths 1..7; else one at a time. */
   readonly threeByThree: boolean;
   readonly stride1: boolean;
   /** SMLADs per output: KH * ceil(KW / 2) of the oriented kernel. */
@@ -65,7 +65,7 @@ export function rowsWork(node: Node, inputs: readonly (ValueInfo | undefined)[])
     rows: p.n * p.c * o.oh,
     outputs: p.n * p.c * o.oh * o.ow,
     threeByThree: o.kh === 3 && o.kw === 3 && o.sw === 1 && o.dh === 1,
-    stride1: o.sw === 1,
+    stride1: o.sw === 1 && o.kw <= 7,
     smlads: o.kh * Math.ceil(o.kw / 2),
   };
 }
