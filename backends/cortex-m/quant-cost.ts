@@ -1,6 +1,7 @@
 import type { Node, ValueInfo } from "../../src/ir/graph.js";
 import type { OpRegistry } from "../../src/ir/registry.js";
 import { numel } from "../../src/ir/shape.js";
+import { rowsWork } from "./ops/depthwise-rows.js";
 import { withCyclePrices } from "../../costmodels/cycle-prices.js";
 import type { CostModel } from "../../costmodels/types.js";
 import { WIDE_MIN_PIXELS } from "./ops/conv-dsp-wide.js";
@@ -64,10 +65,22 @@ export const CORTEX_M4_QUANT_CYCLES = {
   // sign-extended weights besides (~45). Small once per layer; a patch chain pays it per band.
   dspTablePerChannel: 18,
   dspDepthwise3x3SetupPerChannel: 45,
+  // eg_qdepthwise_i8_rows (ops/depthwise-rows.ts), fitted to kws and person_detect (3x3 s1) and
+  // the constructed 3x1/5x5/7x7 s1/s2 layers: per channel row (ring row build, setup, calls), per
+  // output of the 3x3 stride-1 loop (12 MAC/load instructions, 10 of requantization, its share
+  // of the row), per output and per SMLAD of the stride-1 loop of other widths (sums in
+  // registers per kernel row, loaded and stored per row) and of the strided loop (plain C over
+  // runtime KH/KW: spilled operands, the clamp inline).
+  dspDepthwiseRowsPerRow: 266,
+  dspDepthwiseRows3x3PerOutput: 24.6,
+  dspDepthwiseRowsPairsPerOutput: 24,
+  dspDepthwiseRowsPairsPerSmlad: 3.2,
+  dspDepthwiseRowsStridedPerOutput: 30,
+  dspDepthwiseRowsStridedPerSmlad: 10,
 } as const;
 
 const QUANT_MAC_OPS: ReadonlySet<string> = new Set([
-  "QConv2D", "QDepthwiseConv2D", "QFullyConnected", "QConv2DDsp", "QConv2D1x1Dsp", "QDepthwiseConv2D3x3Dsp", "QDepthwiseConv2DDsp", "QFullyConnectedDsp",
+  "QConv2D", "QDepthwiseConv2D", "QFullyConnected", "QConv2DDsp", "QConv2D1x1Dsp", "QDepthwiseConv2D3x3Dsp", "QDepthwiseConv2DDsp", "QFullyConnectedDsp", "QDepthwiseConv2DRowsDsp",
   "QConv2DDspBand", "QConv2D1x1DspBand", "QDepthwiseConv2DDspBand", "QDepthwiseConv2D3x3DspBand",
 ]);
 
@@ -146,9 +159,27 @@ export function quantMacCycles(node: Node, inputs: readonly (ValueInfo | undefin
     }
     case "QFullyConnectedDsp":
       return base + macs * c.dspFcPerMac;
+    case "QDepthwiseConv2DRowsDsp":
+      return depthwiseRowsCycles(node, inputs, macs);
     default:
       return undefined;
   }
+}
+
+/**
+ * eg_qdepthwise_i8_rows (rowsWork: its rows, outputs and loop). A shape it does not fit runs the
+ * general kernel without scratch: priced at twice the generic depthwise so extraction never picks it.
+ */
+function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | undefined)[], macs: number): number {
+  const c = CORTEX_M4_QUANT_CYCLES;
+  const work = rowsWork(node, inputs);
+  if (work === undefined) return c.call + 2 * macs * c.genericDepthwisePerMac;
+  const perOutput = work.threeByThree
+    ? c.dspDepthwiseRows3x3PerOutput
+    : work.stride1
+      ? c.dspDepthwiseRowsPairsPerOutput + work.smlads * c.dspDepthwiseRowsPairsPerSmlad
+      : c.dspDepthwiseRowsStridedPerOutput + work.smlads * c.dspDepthwiseRowsStridedPerSmlad;
+  return c.call + work.rows * c.dspDepthwiseRowsPerRow + work.outputs * perOutput;
 }
 
 /**

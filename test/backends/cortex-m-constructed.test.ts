@@ -49,7 +49,7 @@ describe("constructed int8 networks under QEMU (cortex-m4)", () => {
   });
 
   for (const [name, build] of [["depthwise 3x1, 5x5, 7x7 at stride 2", depthwiseStride2], ["streaming-wake-word-like stack (Nx1 depthwise, dilated and strided)", streamingWakeWord]] as const) {
-    it(`${name}: the general DSP depthwise is selected and bit-exact with the generic kernels and the evaluator`, () => {
+    it(`${name}: a DSP depthwise kernel is selected and bit-exact with the generic kernels and the evaluator`, () => {
       const graph = build();
       const input = int8Input(graph, 7);
       const want = Array.from(runGraph(graph, [Tensor.fromBytes("int8", graph.inputs[0]!.shape, input)])[0]!.bytes());
@@ -59,7 +59,8 @@ describe("constructed int8 networks under QEMU (cortex-m4)", () => {
       expect(Array.from(fast.outputs[0]!)).toEqual(want);
       const depthwise = graph.nodes.filter((n) => n.op === "QDepthwiseConv2D").length;
       expect(depthwise).toBeGreaterThanOrEqual(3);
-      expect(fast.program.nodes.filter((n) => n.op === "QDepthwiseConv2DDsp")).toHaveLength(depthwise);
+      // The general DSP kernel, or the channel-planar rows kernel where the cost model prices it lower.
+      expect(fast.program.nodes.filter((n) => n.op === "QDepthwiseConv2DDsp" || n.op === "QDepthwiseConv2DRowsDsp")).toHaveLength(depthwise);
       expect(fast.instructionsPerInference).toBeLessThan(generic.instructionsPerInference / 3);
     });
   }

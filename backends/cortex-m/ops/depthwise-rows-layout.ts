@@ -1,0 +1,138 @@
+import type { ConvPlan } from "../../../src/ir/ops/quant/conv.js";
+
+/**
+ * Compile-time facts of eg_qdepthwise_i8_rows (runtime-c/kernels/qdepthwise_i8_rows.c): whether a
+ * depthwise layer's shape fits it, its ring geometry and scratch, and the operands it reads from
+ * flash (weight pairs, per-channel bias and requantization), with the exactness conditions under
+ * which its SMMLAR requantization equals TFLM's. Pure functions: no IR, no emission.
+ */
+
+/** ROWS_MAX_KH of the C kernel (its row-pointer array). */
+export const ROWS_MAX_KH = 16;
+
+export interface RowsGeometry {
+  /** Whether the image axes are swapped (rows run along the input's H). */
+  readonly transposed: boolean;
+  /** Ring rows (R), int16 columns per row (WP, even). */
+  readonly r: number;
+  readonly wp: number;
+  /** Scratch bytes: R * WP * 2. */
+  readonly scratchBytes: number;
+}
+
+/** CMSIS-NN's arm_depthwise_conv_s8_opt scratch for the same layer: C * KH * KW int16. */
+export function cmsisDepthwiseScratch(p: ConvPlan): number {
+  return 2 * p.c * p.kh * p.kw;
+}
+
+/** The axes of a layer as the kernel runs it: rows along `w`, the ring across `h`. */
+export interface Oriented {
+  readonly h: number; readonly w: number; readonly oh: number; readonly ow: number;
+  readonly kh: number; readonly kw: number; readonly sh: number; readonly sw: number;
+  readonly dh: number; readonly dw: number; readonly padTop: number; readonly padLeft: number;
+}
+
+export function oriented(p: ConvPlan, transposed: boolean): Oriented {
+  if (!transposed) return p;
+  return {
+    h: p.w, w: p.h, oh: p.ow, ow: p.oh, kh: p.kw, kw: p.kh, sh: p.sw, sw: p.sh, dh: p.dw, dw: p.dh, padTop: p.padLeft, padLeft: p.padTop,
+  };
+}
+
+/** The ring of one orientation, or why it does not fit. */
+function ringOf(p: ConvPlan, transposed: boolean): RowsGeometry | string {
+  const o = oriented(p, transposed);
+  if (o.dw !== 1) return `needs dilation 1 along one image axis, got ${p.dh}x${p.dw}`;
+  if (o.kh > ROWS_MAX_KH) return `needs at most ${ROWS_MAX_KH} kernel rows, got ${o.kh}`;
+  const ne = Math.ceil(o.kw / 2);
+  const no = Math.floor(o.kw / 2) + 1;
+  // Columns read: one output at a time up to (OW-1)*SW + 2*NE - 1; stride-1 pairs (the last one
+  // whole even when OW is odd) up to OW + 2*NO - 2.
+  const need = Math.max((o.ow - 1) * o.sw + 2 * ne, o.sw === 1 ? o.ow + 2 * no - 1 : 0, 2);
+  const wp = need + (need & 1);
+  const r = (o.kh - 1) * o.dh + 1;
+  const scratchBytes = 2 * r * wp;
+  if (scratchBytes > cmsisDepthwiseScratch(p)) return `needs ${scratchBytes} bytes of scratch, more than CMSIS-NN's ${cmsisDepthwiseScratch(p)}`;
+  return { transposed, r, wp, scratchBytes };
+}
+
+/**
+ * The ring of a layer, or the reason it does not fit: int8, depth multiplier 1, dilation 1 along
+ * the rows, KH <= ROWS_MAX_KH, and scratch no larger than CMSIS-NN's. Rows run along the longer
+ * output axis (fewer, longer rows: less per-row work), else along the other when only it fits.
+ */
+export function rowsGeometry(p: ConvPlan): RowsGeometry | string {
+  if (p.dtype !== "int8") return `needs int8 activations, got ${p.dtype}`;
+  if (p.cg !== 1) return `needs depth multiplier 1, got ${p.cg}`;
+  const first = ringOf(p, p.oh > p.ow);
+  if (typeof first !== "string") return first;
+  const second = ringOf(p, p.oh <= p.ow);
+  return typeof second === "string" ? first : second;
+}
+
+/** The kernel's parameter array (eg_qdepthwise_i8_rows's p) for a fitted geometry. */
+export function rowsParams(p: ConvPlan, g: RowsGeometry): number[] {
+  const o = oriented(p, g.transposed);
+  const [inRow, inCol, outRow, outCol] = g.transposed ? [p.c, p.w * p.c, p.c, p.ow * p.c] : [p.w * p.c, p.c, p.ow * p.c, p.c];
+  return [
+    p.n, o.h, o.w, p.c, o.oh, o.ow, o.kh, o.kw, o.sh, o.sw, o.dh, o.padTop, o.padLeft, -p.xOffset, p.actMin, p.actMax,
+    g.r, g.wp, inRow, inCol, outRow, outCol, p.h * p.w * p.c, p.oh * p.ow * p.c,
+  ];
+}
+
+/** Flash bytes of the weight pairs (rowsWeightWords). */
+export function rowsWeightBytes(p: ConvPlan, g: RowsGeometry): number {
+  const o = oriented(p, g.transposed);
+  return 4 * p.c * o.kh * (Math.ceil(o.kw / 2) + Math.floor(o.kw / 2) + 1);
+}
+
+/** A word of two int16 (lo, hi), unsigned. */
+function pack(lo: number, hi: number): number {
+  return ((lo & 0xffff) | ((hi & 0xffff) << 16)) >>> 0;
+}
+
+/**
+ * Per channel, per kernel row of the oriented kernel: the NE even pairs (2w[2j], 2w[2j+1]) then
+ * the NO odd pairs (2w[2j-1], 2w[2j]), 0 outside the kernel. w is [1, KH, KW, C].
+ */
+export function rowsWeightWords(w: ArrayLike<number>, p: ConvPlan, g: RowsGeometry): number[] {
+  const o = oriented(p, g.transposed);
+  // Tap (ky, kx) of the oriented kernel: (kx, ky) of the layer's when the axes are swapped.
+  const at = (ky: number, kx: number): number => (g.transposed ? kx * p.kw + ky : ky * p.kw + kx);
+  const tap = (ch: number, ky: number, kx: number): number => (kx < 0 || kx >= o.kw ? 0 : 2 * w[at(ky, kx) * p.c + ch]!);
+  const words: number[] = [];
+  for (let ch = 0; ch < p.c; ch++) {
+    for (let ky = 0; ky < o.kh; ky++) {
+      for (let j = 0; j < Math.ceil(o.kw / 2); j++) words.push(pack(tap(ch, ky, 2 * j), tap(ch, ky, 2 * j + 1)));
+      for (let j = 0; j <= Math.floor(o.kw / 2); j++) words.push(pack(tap(ch, ky, 2 * j - 1), tap(ch, ky, 2 * j)));
+    }
+  }
+  return words;
+}
+
+/**
+ * Per channel [2 * folded bias, m, K, r] (rqc of the kernel), or the reason the kernel would not be
+ * bit-exact: |accumulator| < 2^30 for every int8 input (so 2a fits int32 and SMMLAR(2a, m) is
+ * SRDHM(a, m)), multiplier >= 0, right shift r >= 1, and |K| + 2^30 + 1 < 2^31 (the SMMLAR sum).
+ */
+export function rowsRequantWords(w: ArrayLike<number>, bias: ArrayLike<number> | undefined, p: ConvPlan): number[] | string {
+  const words: number[] = [];
+  for (let ch = 0; ch < p.c; ch++) {
+    let sum = 0;
+    let abs = 0;
+    for (let t = 0; t < p.kh * p.kw; t++) {
+      const v = w[t * p.c + ch]!;
+      sum += v;
+      abs += Math.abs(v);
+    }
+    const folded = (bias === undefined ? 0 : Number(bias[ch]!)) + p.xOffset * sum;
+    if (Math.abs(folded) + 128 * abs >= 2 ** 30) return `channel ${ch}'s accumulator can reach 2^30`;
+    const m = p.multipliers[ch]!;
+    const r = -p.shifts[ch]!;
+    if (m < 0 || r < 1) return `channel ${ch}'s requantization (multiplier ${m}, shift ${-r}) needs a right shift`;
+    const k = 2 ** (r - 1) + p.yOffset * 2 ** r;
+    if (Math.abs(k) + 2 ** 30 + 1 >= 2 ** 31) return `channel ${ch}'s right shift ${r} is too large`;
+    words.push(2 * folded, m, k, r);
+  }
+  return words;
+}

@@ -1,0 +1,105 @@
+import type { Node, ValueInfo } from "../../../src/ir/graph.js";
+import type { EmitCtx } from "../../../src/ir/emit-ctx.js";
+import type { OpDef } from "../../../src/ir/op.js";
+import { planConv, QDepthwiseConv2D } from "../../../src/ir/ops/quant/conv.js";
+import { contentNamedArray } from "./content-array.js";
+import { convKernelParams } from "./conv-dsp.js";
+import { dspTwinOp } from "./dsp-twin.js";
+import { oriented, rowsGeometry, rowsParams, rowsWeightBytes, rowsRequantWords, rowsWeightWords } from "./depthwise-rows-layout.js";
+
+/**
+ * QDepthwiseConv2DRowsDsp: QDepthwiseConv2D (same attributes, infer, evaluate, MACs, bit-exact C)
+ * as eg_qdepthwise_i8_rows (runtime-c/kernels/qdepthwise_i8_rows.c): channel-planar int16 rows in
+ * a ring of KH rows, two taps of one channel per SMLAD, the input offset folded into the bias and
+ * the requantization on SMMLAR, all operands laid out here from the constant weights and bias.
+ * Scratch: the ring, R * WP * 2 bytes (depthwise-rows-layout.ts, which also swaps the image axes
+ * when rows along H are longer), never more than CMSIS-NN's
+ * arm_depthwise_conv_s8_opt asks for the layer. A layer the kernel does not fit (depth multiplier
+ * > 1, dilation along both axes, a ring larger than CMSIS-NN's scratch, weights or bias computed at run
+ * time, an accumulator that can reach 2^30) is emitted as the general kernel without scratch
+ * (QDepthwiseConv2DDsp's band form); quant-cost.ts prices those layers so that extraction keeps
+ * the other depthwise ops for them.
+ */
+
+const NAME = "QDepthwiseConv2DRowsDsp";
+
+/** The general kernel without scratch: the fallback's C (eg_qdepthwise_i8_dsp with scratch NULL). */
+const fallback = dspTwinOp({
+  name: NAME,
+  generic: QDepthwiseConv2D,
+  plan: (node, inputs) => planConv(node, inputs, true),
+  unit: "qdepthwise_i8_dsp",
+  kernelFn: "eg_qdepthwise_i8_dsp",
+  params: convKernelParams,
+  scratch: () => 0, // the scratch argument, NULL
+});
+
+function infos(node: Node, ctx: EmitCtx): (ValueInfo | undefined)[] {
+  return node.inputs.map((t) => (t === "" ? undefined : ctx.info(t)));
+}
+
+/** What the cost model needs of a layer the ring kernel fits: its rows, outputs and loop. */
+export interface RowsWork {
+  /** Channel rows (N * C * oriented OH) and outputs. */
+  readonly rows: number;
+  readonly outputs: number;
+  /** The 3x3 stride-1 loop (sums in registers); the stride-1 loop of widths 1..7; else one at a time. */
+  readonly threeByThree: boolean;
+  readonly stride1: boolean;
+  /** SMLADs per output: KH * ceil(KW / 2) of the oriented kernel. */
+  readonly smlads: number;
+}
+
+/** The ring kernel's work for a layer, undefined when it does not fit (from shapes only). */
+export function rowsWork(node: Node, inputs: readonly (ValueInfo | undefined)[]): RowsWork | undefined {
+  let p;
+  try {
+    p = planConv(node, inputs, true);
+  } catch {
+    return undefined;
+  }
+  const g = rowsGeometry(p);
+  if (typeof g === "string") return undefined;
+  const o = oriented(p, g.transposed);
+  return {
+    rows: p.n * p.c * o.oh,
+    outputs: p.n * p.c * o.oh * o.ow,
+    threeByThree: o.kh === 3 && o.kw === 3 && o.sw === 1 && o.dh === 1,
+    stride1: o.sw === 1 && o.kw <= 7,
+    smlads: o.kh * Math.ceil(o.kw / 2),
+  };
+}
+
+function emitRows(node: Node, ctx: EmitCtx): void {
+  const ins = infos(node, ctx);
+  fallback.infer(node, ins); // the shape checks and their messages
+  const p = planConv(node, ins, true);
+  const geometry = rowsGeometry(p);
+  const [x, w, b] = node.inputs;
+  const hasBias = b !== undefined && b !== "";
+  const wt = typeof geometry === "string" ? undefined : ctx.constant?.(w!);
+  const bt = hasBias ? ctx.constant?.(b) : undefined;
+  const rq = wt === undefined || (hasBias && bt === undefined) ? "" : rowsRequantWords(wt.data as ArrayLike<number>, bt?.data as ArrayLike<number> | undefined, p);
+  if (typeof geometry === "string" || wt === undefined || typeof rq === "string") {
+    fallback.emitC!(node, ctx);
+    return;
+  }
+  // Flash of the kernel's arrays for the compile summary: the weight pairs in place of the
+  // weights, the per-channel words (16 B a channel) in place of the bias (or with the weights).
+  ctx.constant?.(w!, rowsWeightBytes(p, geometry) + (hasBias ? 0 : 16 * p.c));
+  if (hasBias) ctx.constant?.(b, 16 * p.c);
+  for (const unit of ["qfixed_i8", "qdsp_i8", "qdepthwise_i8_rows"]) ctx.useRuntime(unit);
+  const words = rowsWeightWords(wt.data as ArrayLike<number>, p, geometry);
+  const wpk = contentNamedArray(ctx, "w_rows", "uint32_t", words.map((v) => `${v}u`), 8);
+  const rqc = contentNamedArray(ctx, "w_rowsrq", "int32_t", rq.map(String), 4);
+  const params = ctx.constArray("int32_t", rowsParams(p, geometry));
+  ctx.line(`eg_qdepthwise_i8_rows(${ctx.ptr(x!)}, ${wpk}, ${rqc}, ${ctx.ptr(node.outputs[0]!)}, ${params}, (int16_t *)${ctx.scratch()});`);
+}
+
+function scratchBytes(node: Node, inputs: readonly (ValueInfo | undefined)[]): number {
+  const geometry = rowsGeometry(planConv(node, inputs, true));
+  return typeof geometry === "string" ? 0 : geometry.scratchBytes;
+}
+
+/** The op of this file, for the plugin's op list. */
+export const DEPTHWISE_ROWS_OPS: readonly OpDef[] = [{ ...fallback, emitC: emitRows, scratchBytes }];

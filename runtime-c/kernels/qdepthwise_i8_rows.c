@@ -1,0 +1,290 @@
+#include "qdepthwise_i8_rows.h"
+
+/* The most kernel rows (the row-pointer array); depthwise-rows.ts offers the op only up to it. */
+#define ROWS_MAX_KH 16
+
+/* SMMLAR: k + floor((a * m + 2^31) / 2^32). The caller guarantees the sum fits int32. */
+static inline int32_t rows_smmlar(int32_t a, int32_t m, int32_t k) {
+#if EG_QDSP_NATIVE
+  int32_t r;
+  __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(m), "r"(k));
+  return r;
+#else
+  return k + (int32_t)(((int64_t)a * (int64_t)m + ((int64_t)1 << 31)) >> 32);
+#endif
+}
+
+/* SMLABT / SMLATB: acc + bottom(a) * top(b), acc + top(a) * bottom(b). */
+static inline int32_t rows_smlabt(uint32_t a, uint32_t b, int32_t acc) {
+#if EG_QDSP_NATIVE
+  int32_t r;
+  __asm__("smlabt %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+  return r;
+#else
+  return (int32_t)((uint32_t)acc + (uint32_t)(eg_qdsp_lo16(a) * eg_qdsp_hi16(b)));
+#endif
+}
+
+static inline int32_t rows_smlatb(uint32_t a, uint32_t b, int32_t acc) {
+#if EG_QDSP_NATIVE
+  int32_t r;
+  __asm__("smlatb %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+  return r;
+#else
+  return (int32_t)((uint32_t)acc + (uint32_t)(eg_qdsp_hi16(a) * eg_qdsp_lo16(b)));
+#endif
+}
+
+/* One channel's requantization, held in registers for a row of outputs. */
+typedef struct {
+  int32_t m, k, r, lo, hi;
+} rows_rq;
+
+/*
+ * The output of accumulator acc2 = 2a (a the TFLM accumulator, |a| < 2^30): SMMLAR(2a, m, 0) is
+ * SRDHM(a, m) = floor((a * m + 2^30) / 2^31); RoundingDivideByPOT by r is floor((h + 2^(r-1) -
+ * [h < 0]) / 2^r), [h < 0] replaceable by [a < 0] (qdsp_i8.h, eg_qdsp_rq_fast); K adds 2^(r-1) and
+ * the output offset times 2^r, so one SMMLAR, one SUB (the sign), one ASR, then the clamp.
+ */
+static inline int8_t rows_requant(int32_t acc2, const rows_rq *q) {
+  int32_t v = rows_smmlar(acc2, q->m, q->k) - (int32_t)((uint32_t)acc2 >> 31);
+  v >>= q->r;
+  return (int8_t)(v < q->lo ? q->lo : v > q->hi ? q->hi : v);
+}
+
+/*
+ * One channel of one input row (xrow at its column 0, columns `step` elements apart; NULL for a
+ * padding row) into its int16 ring row: columns -padLeft .. WP-1-padLeft, zp outside the input.
+ */
+static void rows_build(const int8_t *xrow, int32_t W, int32_t step, int32_t padLeft, int32_t WP, int16_t zp, int16_t *dst) {
+  const int32_t lo = xrow == NULL ? WP : padLeft < WP ? padLeft : WP;
+  const int32_t hi = xrow == NULL ? WP : padLeft + W < WP ? padLeft + W : WP;
+  int32_t col;
+  for (col = 0; col < lo; col++) dst[col] = zp;
+  if (col < hi) {
+    /* Two columns a step: half the loop overhead (gcc keeps the second load at [s, step]). */
+    const int8_t *s = xrow + (size_t)(col - padLeft) * (size_t)step;
+    int16_t *d = dst + col;
+    for (; col + 1 < hi; col += 2, s += 2 * (size_t)step, d += 2) {
+      d[0] = s[0];
+      d[1] = s[step];
+    }
+    if (col < hi) dst[col++] = *s;
+  }
+  for (; col < WP; col++) dst[col] = zp;
+}
+
+/* Outputs ox0..OW-1 of one channel row, one at a time: NE SMLADs per kernel row (any stride). */
+static void rows_out_each(const int16_t *const *rows, int32_t KH, const uint32_t *wk, int32_t WS, int32_t NE, int32_t ox0, int32_t OW,
+                          int32_t sw, int32_t bias2, const rows_rq *q, int8_t *y, int32_t C) {
+  int32_t ox, ky, j;
+  for (ox = ox0; ox < OW; ox++) {
+    int32_t acc = bias2;
+    for (ky = 0; ky < KH; ky++) {
+      const int16_t *r = rows[ky] + (size_t)ox * (size_t)sw;
+      const uint32_t *e = wk + (size_t)ky * (size_t)WS;
+      for (j = 0; j < NE; j++) acc = eg_qdsp_smlad(eg_qdsp_read4(r + 2 * j), e[j], acc);
+    }
+    y[(size_t)ox * (size_t)C] = rows_requant(acc, q);
+  }
+}
+
+/* SMUAD / SMULTB: the first kernel row's products, no accumulator (the bias is added at requantization). */
+static inline int32_t rows_smuad(uint32_t a, uint32_t b) {
+#if EG_QDSP_NATIVE
+  int32_t r;
+  __asm__("smuad %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+#else
+  return (int32_t)((uint32_t)(eg_qdsp_lo16(a) * eg_qdsp_lo16(b)) + (uint32_t)(eg_qdsp_hi16(a) * eg_qdsp_hi16(b)));
+#endif
+}
+
+static inline int32_t rows_smultb(uint32_t a, uint32_t b) {
+#if EG_QDSP_NATIVE
+  int32_t r;
+  __asm__("smultb %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+#else
+  return eg_qdsp_hi16(a) * eg_qdsp_lo16(b);
+#endif
+}
+
+/* Outputs computed before one requantization pass (stack: 4 * ROWS_CHUNK bytes). */
+#define ROWS_CHUNK 32
+
+/*
+ * 3x3, stride 1: sums without bias of outputs 2i, 2i + 1 (i < pairs) into acc. Per kernel row the
+ * words A = (x, x+1), B = (x+2, x+3) and the weight words E0 = (w0, w1), O1 = (w1, w2):
+ * out[x] += SMLAD(A, E0) + B.lo * w2, out[x+1] += A.hi * w0 + SMLAD(B, O1): 2 loads and 4 MAC
+ * instructions per 2 outputs and row. One word of x live at a time, no bias register: the 6
+ * weights, 3 row pointers, the counter, acc and the two sums fit the 14 core registers.
+ */
+#if defined(__GNUC__)
+#define ROWS_NOINLINE __attribute__((noinline))
+/* Full unrolling of the constant-trip tap loops, so that the weight words are registers. */
+#define ROWS_UNROLL _Pragma("GCC unroll 8")
+#else
+#define ROWS_NOINLINE
+#define ROWS_UNROLL
+#endif
+/* Kept out of line: inlined, gcc spills the weights around the loop (the caller's values are live). */
+static ROWS_NOINLINE void rows_acc_3x3(const int16_t *r0, const int16_t *r1, const int16_t *r2, const uint32_t *wk, int32_t pairs, int32_t *acc) {
+  /* WS = 4 words per kernel row: E0, E1, O0, O1. */
+  const uint32_t e0 = wk[0], o0 = wk[3], e1 = wk[4], o1 = wk[7], e2 = wk[8], o2 = wk[11];
+  for (; pairs > 0; pairs--, r0 += 2, r1 += 2, r2 += 2, acc += 2) {
+    uint32_t v = eg_qdsp_read4(r0);
+    int32_t a0 = rows_smuad(v, e0), a1 = rows_smultb(v, e0);
+    v = eg_qdsp_read4(r0 + 2);
+    a0 = rows_smlabt(v, o0, a0);
+    a1 = eg_qdsp_smlad(v, o0, a1);
+    v = eg_qdsp_read4(r1);
+    a0 = eg_qdsp_smlad(v, e1, a0);
+    a1 = rows_smlatb(v, e1, a1);
+    v = eg_qdsp_read4(r1 + 2);
+    a0 = rows_smlabt(v, o1, a0);
+    a1 = eg_qdsp_smlad(v, o1, a1);
+    v = eg_qdsp_read4(r2);
+    a0 = eg_qdsp_smlad(v, e2, a0);
+    a1 = rows_smlatb(v, e2, a1);
+    v = eg_qdsp_read4(r2 + 2);
+    a0 = rows_smlabt(v, o2, a0);
+    a1 = eg_qdsp_smlad(v, o2, a1);
+    acc[0] = a0;
+    acc[1] = a1;
+  }
+}
+
+/*
+ * One kernel row's share of the sums of outputs 2i, 2i + 1 (i < pairs) at stride 1, for a kernel
+ * width whose NE even and NO odd weight words (a compile-time constant in each inlined copy) stay
+ * in registers: per pair NO word loads, NE + NO SMLADs, the two sums loaded and stored.
+ */
+static inline void rows_acc_pairs_row(const int16_t *r, const uint32_t *e, int32_t ne, int32_t no, int32_t pairs, int32_t *acc) {
+  uint32_t we[4], wo[4];
+  int32_t j;
+  ROWS_UNROLL
+  for (j = 0; j < ne; j++) we[j] = e[j];
+  ROWS_UNROLL
+  for (j = 0; j < no; j++) wo[j] = e[ne + j];
+  for (; pairs > 0; pairs--, r += 2, acc += 2) {
+    int32_t a0 = acc[0], a1 = acc[1];
+    ROWS_UNROLL
+    for (j = 0; j < no; j++) {
+      const uint32_t v = eg_qdsp_read4(r + 2 * j);
+      if (j < ne) a0 = eg_qdsp_smlad(v, we[j], a0);
+      a1 = eg_qdsp_smlad(v, wo[j], a1);
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+  }
+}
+
+/*
+ * Stride 1, KW 1..7: sums without bias of outputs 2i, 2i + 1 (i < pairs) into acc, kernel row by
+ * kernel row (rows_acc_pairs_row). Returns 0 for another KW (the caller takes rows_out_each).
+ */
+static ROWS_NOINLINE int32_t rows_acc_pairs(const int16_t *const *rows, int32_t KH, const uint32_t *wk, int32_t WS, int32_t KW, int32_t ox,
+                                            int32_t pairs, int32_t *acc) {
+  int32_t ky, i;
+  if (KW < 1 || KW > 7) return 0;
+  for (i = 0; i < 2 * pairs; i++) acc[i] = 0;
+  for (ky = 0; ky < KH; ky++, wk += WS) {
+    const int16_t *r = rows[ky] + ox;
+    switch (KW) {
+      case 1: rows_acc_pairs_row(r, wk, 1, 1, pairs, acc); break;
+      case 2: rows_acc_pairs_row(r, wk, 1, 2, pairs, acc); break;
+      case 3: rows_acc_pairs_row(r, wk, 2, 2, pairs, acc); break;
+      case 4: rows_acc_pairs_row(r, wk, 2, 3, pairs, acc); break;
+      case 5: rows_acc_pairs_row(r, wk, 3, 3, pairs, acc); break;
+      case 6: rows_acc_pairs_row(r, wk, 3, 4, pairs, acc); break;
+      default: rows_acc_pairs_row(r, wk, 4, 4, pairs, acc); break;
+    }
+  }
+  return 1;
+}
+
+/* SSAT #8 (the clamp when the activation range is all of int8). */
+static inline int32_t rows_sat8(int32_t v) {
+#if EG_QDSP_NATIVE
+  int32_t r;
+  __asm__("ssat %0, #8, %1" : "=r"(r) : "r"(v));
+  return r;
+#else
+  return v < -128 ? -128 : v > 127 ? 127 : v;
+#endif
+}
+
+/* n sums of acc (bias2 added here) requantized into y, y_step apart. */
+static void rows_requant_n(const int32_t *acc, int32_t n, int32_t bias2, const rows_rq *q, int8_t *y, int32_t y_step) {
+  const int32_t m = q->m, k = q->k, r = q->r;
+  int32_t i;
+  if (q->lo == -128 && q->hi == 127) {
+    for (i = 0; i < n; i++, y += y_step) {
+      const int32_t a = (int32_t)((uint32_t)acc[i] + (uint32_t)bias2);
+      y[0] = (int8_t)rows_sat8((rows_smmlar(a, m, k) - (int32_t)((uint32_t)a >> 31)) >> r);
+    }
+  } else {
+    for (i = 0; i < n; i++, y += y_step) y[0] = rows_requant((int32_t)((uint32_t)acc[i] + (uint32_t)bias2), q);
+  }
+}
+
+/*
+ * p (rowsParams of the compiler's depthwise-rows layout): the layer in the orientation the kernel
+ * runs (rows along H, pairs along W; the compiler may swap the image axes to make rows longer):
+ * N, H, W, C, OH, OW, KH, KW, SH, SW, DH, padTop, padLeft, input zero point, act_min, act_max,
+ * R, WP, then the element strides: input row, input column, output row, output column, input
+ * image, output image.
+ */
+void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *rqc, int8_t *y, const int32_t *p, int16_t *scratch) {
+  const int32_t N = p[0], H = p[1], W = p[2], C = p[3], OH = p[4], OW = p[5], KH = p[6], KW = p[7];
+  const int32_t sh = p[8], sw = p[9], dh = p[10], padTop = p[11], padLeft = p[12];
+  const int16_t zp = (int16_t)p[13];
+  const int32_t R = p[16], WP = p[17], in_row = p[18], in_col = p[19], out_row = p[20], out_col = p[21];
+  const int32_t NE = (KW + 1) / 2, WS = NE + KW / 2 + 1;
+  const int32_t three = KH == 3 && KW == 3 && sw == 1 && dh == 1;
+  const int16_t *rows[ROWS_MAX_KH];
+  int32_t acc[ROWS_CHUNK];
+  int32_t b, c, oy, ky;
+  rows_rq q;
+  q.lo = p[14];
+  q.hi = p[15];
+  for (b = 0; b < N; b++)
+    for (c = 0; c < C; c++) {
+      const int8_t *xc = x + (size_t)b * (size_t)p[22] + (size_t)c;
+      const int32_t *e = rqc + 4 * (size_t)c;
+      const uint32_t *wk = wpk + (size_t)c * (size_t)KH * (size_t)WS;
+      int32_t built = -padTop; /* the next input row to build */
+      q.m = e[1];
+      q.k = e[2];
+      q.r = e[3];
+      for (oy = 0; oy < OH; oy++) {
+        const int32_t iy0 = oy * sh - padTop, last = iy0 + (KH - 1) * dh;
+        int8_t *yrow = y + (size_t)b * (size_t)p[23] + (size_t)oy * (size_t)out_row + (size_t)c;
+        int32_t ox = 0;
+        if (built < iy0) built = iy0;
+        for (; built <= last; built++) {
+          const int8_t *xrow = built >= 0 && built < H ? xc + (size_t)built * (size_t)in_row : NULL;
+          rows_build(xrow, W, in_col, padLeft, WP, zp, scratch + (size_t)((built + padTop) % R) * (size_t)WP);
+        }
+        for (ky = 0; ky < KH; ky++) rows[ky] = scratch + (size_t)((iy0 + ky * dh + padTop) % R) * (size_t)WP;
+        if (three) {
+          /* With OW odd the last pair's second sum is computed and dropped (the ring has its columns). */
+          while (ox < OW) {
+            const int32_t n = OW - ox < ROWS_CHUNK ? OW - ox : ROWS_CHUNK;
+            rows_acc_3x3(rows[0] + ox, rows[1] + ox, rows[2] + ox, wk, (n + 1) / 2, acc);
+            rows_requant_n(acc, n, e[0], &q, yrow + (size_t)ox * (size_t)out_col, out_col);
+            ox += n;
+          }
+        } else if (sw == 1) {
+          while (ox < OW) {
+            const int32_t n = OW - ox < ROWS_CHUNK ? OW - ox : ROWS_CHUNK;
+            if (!rows_acc_pairs(rows, KH, wk, WS, KW, ox, (n + 1) / 2, acc)) break; /* KW > 7: one at a time */
+            rows_requant_n(acc, n, e[0], &q, yrow + (size_t)ox * (size_t)out_col, out_col);
+            ox += n;
+          }
+        }
+        rows_out_each(rows, KH, wk, WS, NE, ox, OW, sw, e[0], &q, yrow, out_col);
+      }
+    }
+}
