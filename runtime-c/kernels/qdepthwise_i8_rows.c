@@ -3,38 +3,6 @@
 /* The most kernel rows (the row-pointer array); depthwise-rows.ts offers the op only up to it. */
 #define ROWS_MAX_KH 16
 
-/* SMMLAR: k + floor((a * m + 2^31) / 2^32). The caller guarantees the sum fits int32. */
-static inline int32_t rows_smmlar(int32_t a, int32_t m, int32_t k) {
-#if EG_QDSP_NATIVE
-  int32_t r;
-  __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(m), "r"(k));
-  return r;
-#else
-  return k + (int32_t)(((int64_t)a * (int64_t)m + ((int64_t)1 << 31)) >> 32);
-#endif
-}
-
-/* SMLABT / SMLATB: acc + bottom(a) * top(b), acc + top(a) * bottom(b). */
-static inline int32_t rows_smlabt(uint32_t a, uint32_t b, int32_t acc) {
-#if EG_QDSP_NATIVE
-  int32_t r;
-  __asm__("smlabt %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
-  return r;
-#else
-  return (int32_t)((uint32_t)acc + (uint32_t)(eg_qdsp_lo16(a) * eg_qdsp_hi16(b)));
-#endif
-}
-
-static inline int32_t rows_smlatb(uint32_t a, uint32_t b, int32_t acc) {
-#if EG_QDSP_NATIVE
-  int32_t r;
-  __asm__("smlatb %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
-  return r;
-#else
-  return (int32_t)((uint32_t)acc + (uint32_t)(eg_qdsp_hi16(a) * eg_qdsp_lo16(b)));
-#endif
-}
-
 /* One channel's requantization, held in registers for a row of outputs. */
 typedef struct {
   int32_t m, k, r, lo, hi;
@@ -47,7 +15,7 @@ typedef struct {
  * the output offset times 2^r, so one SMMLAR, one SUB (the sign), one ASR, then the clamp.
  */
 static inline int8_t rows_requant(int32_t acc2, const rows_rq *q) {
-  int32_t v = rows_smmlar(acc2, q->m, q->k) - (int32_t)((uint32_t)acc2 >> 31);
+  int32_t v = eg_qdsp_smmlar(acc2, q->m, q->k) - (int32_t)((uint32_t)acc2 >> 31);
   v >>= q->r;
   return (int8_t)(v < q->lo ? q->lo : v > q->hi ? q->hi : v);
 }
@@ -89,27 +57,6 @@ static void rows_out_each(const int16_t *const *rows, int32_t KH, const uint32_t
   }
 }
 
-/* SMUAD / SMULTB: the first kernel row's products, no accumulator (the bias is added at requantization). */
-static inline int32_t rows_smuad(uint32_t a, uint32_t b) {
-#if EG_QDSP_NATIVE
-  int32_t r;
-  __asm__("smuad %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
-  return r;
-#else
-  return (int32_t)((uint32_t)(eg_qdsp_lo16(a) * eg_qdsp_lo16(b)) + (uint32_t)(eg_qdsp_hi16(a) * eg_qdsp_hi16(b)));
-#endif
-}
-
-static inline int32_t rows_smultb(uint32_t a, uint32_t b) {
-#if EG_QDSP_NATIVE
-  int32_t r;
-  __asm__("smultb %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
-  return r;
-#else
-  return eg_qdsp_hi16(a) * eg_qdsp_lo16(b);
-#endif
-}
-
 /* Outputs computed before one requantization pass (stack: 4 * ROWS_CHUNK bytes). */
 #define ROWS_CHUNK 32
 
@@ -134,21 +81,21 @@ static ROWS_NOINLINE void rows_acc_3x3(const int16_t *r0, const int16_t *r1, con
   const uint32_t e0 = wk[0], o0 = wk[3], e1 = wk[4], o1 = wk[7], e2 = wk[8], o2 = wk[11];
   for (; pairs > 0; pairs--, r0 += 2, r1 += 2, r2 += 2, acc += 2) {
     uint32_t v = eg_qdsp_read4(r0);
-    int32_t a0 = rows_smuad(v, e0), a1 = rows_smultb(v, e0);
+    int32_t a0 = eg_qdsp_smuad(v, e0), a1 = eg_qdsp_smultb(v, e0);
     v = eg_qdsp_read4(r0 + 2);
-    a0 = rows_smlabt(v, o0, a0);
+    a0 = eg_qdsp_smlabt(v, o0, a0);
     a1 = eg_qdsp_smlad(v, o0, a1);
     v = eg_qdsp_read4(r1);
     a0 = eg_qdsp_smlad(v, e1, a0);
-    a1 = rows_smlatb(v, e1, a1);
+    a1 = eg_qdsp_smlatb(v, e1, a1);
     v = eg_qdsp_read4(r1 + 2);
-    a0 = rows_smlabt(v, o1, a0);
+    a0 = eg_qdsp_smlabt(v, o1, a0);
     a1 = eg_qdsp_smlad(v, o1, a1);
     v = eg_qdsp_read4(r2);
     a0 = eg_qdsp_smlad(v, e2, a0);
-    a1 = rows_smlatb(v, e2, a1);
+    a1 = eg_qdsp_smlatb(v, e2, a1);
     v = eg_qdsp_read4(r2 + 2);
-    a0 = rows_smlabt(v, o2, a0);
+    a0 = eg_qdsp_smlabt(v, o2, a0);
     a1 = eg_qdsp_smlad(v, o2, a1);
     acc[0] = a0;
     acc[1] = a1;
@@ -204,17 +151,6 @@ static ROWS_NOINLINE int32_t rows_acc_pairs(const int16_t *const *rows, int32_t 
   return 1;
 }
 
-/* SSAT #8 (the clamp when the activation range is all of int8). */
-static inline int32_t rows_sat8(int32_t v) {
-#if EG_QDSP_NATIVE
-  int32_t r;
-  __asm__("ssat %0, #8, %1" : "=r"(r) : "r"(v));
-  return r;
-#else
-  return v < -128 ? -128 : v > 127 ? 127 : v;
-#endif
-}
-
 /* n sums of acc (bias2 added here) requantized into y, y_step apart. */
 static void rows_requant_n(const int32_t *acc, int32_t n, int32_t bias2, const rows_rq *q, int8_t *y, int32_t y_step) {
   const int32_t m = q->m, k = q->k, r = q->r;
@@ -222,7 +158,7 @@ static void rows_requant_n(const int32_t *acc, int32_t n, int32_t bias2, const r
   if (q->lo == -128 && q->hi == 127) {
     for (i = 0; i < n; i++, y += y_step) {
       const int32_t a = (int32_t)((uint32_t)acc[i] + (uint32_t)bias2);
-      y[0] = (int8_t)rows_sat8((rows_smmlar(a, m, k) - (int32_t)((uint32_t)a >> 31)) >> r);
+      y[0] = (int8_t)eg_qdsp_sat8((eg_qdsp_smmlar(a, m, k) - (int32_t)((uint32_t)a >> 31)) >> r);
     }
   } else {
     for (i = 0; i < n; i++, y += y_step) y[0] = rows_requant((int32_t)((uint32_t)acc[i] + (uint32_t)bias2), q);

@@ -151,6 +151,70 @@ static inline int32_t eg_qdsp_smlatt(uint32_t a, uint32_t b, int32_t acc) {
 #endif
 }
 
+/* SMMLAR: k + floor((a * m + 2^31) / 2^32). The caller guarantees the sum fits int32. */
+static inline int32_t eg_qdsp_smmlar(int32_t a, int32_t m, int32_t k) {
+#if EG_QDSP_NATIVE
+  int32_t r;
+  __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(m), "r"(k));
+  return r;
+#else
+  return k + (int32_t)(((int64_t)a * (int64_t)m + ((int64_t)1 << 31)) >> 32);
+#endif
+}
+
+/* SMLABT / SMLATB: acc + bottom(a) * top(b), acc + top(a) * bottom(b). */
+static inline int32_t eg_qdsp_smlabt(uint32_t a, uint32_t b, int32_t acc) {
+#if EG_QDSP_NATIVE
+  int32_t r;
+  __asm__("smlabt %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+  return r;
+#else
+  return (int32_t)((uint32_t)acc + (uint32_t)(eg_qdsp_lo16(a) * eg_qdsp_hi16(b)));
+#endif
+}
+
+static inline int32_t eg_qdsp_smlatb(uint32_t a, uint32_t b, int32_t acc) {
+#if EG_QDSP_NATIVE
+  int32_t r;
+  __asm__("smlatb %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+  return r;
+#else
+  return (int32_t)((uint32_t)acc + (uint32_t)(eg_qdsp_hi16(a) * eg_qdsp_lo16(b)));
+#endif
+}
+
+/* SMUAD / SMULTB: products without an accumulator. */
+static inline int32_t eg_qdsp_smuad(uint32_t a, uint32_t b) {
+#if EG_QDSP_NATIVE
+  int32_t r;
+  __asm__("smuad %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+#else
+  return (int32_t)((uint32_t)(eg_qdsp_lo16(a) * eg_qdsp_lo16(b)) + (uint32_t)(eg_qdsp_hi16(a) * eg_qdsp_hi16(b)));
+#endif
+}
+
+static inline int32_t eg_qdsp_smultb(uint32_t a, uint32_t b) {
+#if EG_QDSP_NATIVE
+  int32_t r;
+  __asm__("smultb %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+#else
+  return eg_qdsp_hi16(a) * eg_qdsp_lo16(b);
+#endif
+}
+
+/* Saturation to int8: the generic kernels' eg_q_clamp to [-128, 127], one SSAT natively. */
+static inline int32_t eg_qdsp_sat8(int32_t v) {
+#if EG_QDSP_NATIVE
+  int32_t r;
+  __asm__("ssat %0, #8, %1" : "=r"(r) : "r"(v));
+  return r;
+#else
+  return eg_q_clamp(v, -128, 127);
+#endif
+}
+
 /*
  * Requantization of GEMM outputs, exactly as the generic kernels: wrapping int32 bias add,
  * MultiplyByQuantizedMultiplier, output offset, clamp. The kernels start each accumulator at its

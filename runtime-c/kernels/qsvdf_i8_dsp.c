@@ -7,17 +7,6 @@ static inline int32_t requant(int32_t acc, int32_t fast, const eg_qdsp_rq_entry 
   return fast ? eg_qdsp_rq_fast(acc, e) : eg_qdsp_mul(acc, mult, shift);
 }
 
-/* Saturation to int8 (SSAT natively): the generic kernels' eg_q_clamp to [-128, 127]. */
-static inline int32_t sat8(int32_t v) {
-#if EG_QDSP_NATIVE
-  int32_t r;
-  __asm__("ssat %0, #8, %1" : "=r"(r) : "r"(v));
-  return r;
-#else
-  return eg_q_clamp(v, -128, 127);
-#endif
-}
-
 /*
  * state[i] = out[i] = state[i + 1] for i < n (n = cells - 1): the generic memmove + memcpy in one
  * pass. Each block of 8 elements is loaded before any of it is stored, and the stores trail the
@@ -202,7 +191,7 @@ void eg_qsvdf_output_i16_dsp(const int16_t *s, const int16_t *wt, const int32_t 
     for (u = 0; u < units; u++) {
       int32_t acc = dot16(sp, wp, span, bias != NULL ? bias[u] : 0);
       if (s_zp != 0) acc = minus_zp_sum(wp, span, s_zp, acc);
-      *y++ = (int8_t)sat8(eg_q_wrap_add(requant(acc, fast, &e, mult, shift), y_zp));
+      *y++ = (int8_t)eg_qdsp_sat8(eg_q_wrap_add(requant(acc, fast, &e, mult, shift), y_zp));
       sp += span;
       wp += span;
     }
