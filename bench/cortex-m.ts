@@ -93,6 +93,8 @@ function main(): void {
   const header = ["model", "kernels", "instructions", "vs TFLM ref", "vs TFLM+CMSIS", "MACs/insn", "flash B", "weights B", "RAM B", "arena B", "stack B", "state B", "TFLM arena", "bit-exact", "est. cycles", "cyc/insn", "plugin-icount", "vs X-CUBE-AI"];
   const rows: string[][] = [];
   const layers: LayerEfficiency[] = [];
+  // Optimised instructions / TFLM + CMSIS-NN of the corpus models (issue 15's geometric-mean target).
+  const cmsisRatios: { name: string; ratio: number }[] = [];
   for (const model of benchCases()) {
     const macs = egret.describeGraph(model.graph).macs;
     const results = new Map<KernelSet, Measurement>();
@@ -125,6 +127,7 @@ function main(): void {
         if (perOp && cycles?.profile !== undefined) console.log(`egret-cycles per kernel call (${WAIT_STATES} wait states):\n${formatOpCycles((m.perOp ?? []).map((r) => `${r.node.op} ${r.node.name}`), cycles.profile)}`);
         const insns = m.instructionsPerInference;
         const vs = (anchor: number | undefined) => (anchor === undefined ? "-" : `${(insns / anchor).toFixed(3)}x`);
+        if (kernels === "optimised" && model.tflmCmsis !== undefined && MODELS.some((c) => c.golden === model.name)) cmsisRatios.push({ name: model.name, ratio: insns / model.tflmCmsis });
         rows.push([
           model.name, kernels, Math.round(insns).toString(), vs(model.tflmRef), vs(model.tflmCmsis),
           (macs / insns).toFixed(3), String(m.size.flash.total), String(m.size.flash.weights), String(m.size.ram.total),
@@ -145,6 +148,10 @@ function main(): void {
   }
   const both = [...all.generic, ...all.optimised];
   if (sets.length === 2) console.log(`Spearman over both kernel sets: ${spearman(both.map((r) => r.predicted), both.map((r) => r.measured)).toFixed(3)} over ${both.length} kernel calls`);
+  if (cmsisRatios.length > 0) {
+    const geomean = Math.exp(cmsisRatios.reduce((sum, r) => sum + Math.log(r.ratio), 0) / cmsisRatios.length);
+    console.log(`Geometric mean of optimised / TFLM+CMSIS over ${cmsisRatios.map((r) => r.name).join(", ")}: ${geomean.toFixed(3)}x`);
+  }
   const big = largeLayerTable(layers);
   console.log(`\nLayers of >= 32K MACs, optimised kernels (${big.below} of ${layers.length} below 0.6 MACs/instruction):\n${table(big.header, big.cells)}`);
   console.log(`bench:cortex-m finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
