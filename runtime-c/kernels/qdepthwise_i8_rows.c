@@ -255,11 +255,12 @@ static void rows_requant_n(const int32_t *acc, int32_t n, int32_t bias2, const r
 /*
  * One channel of a 3x3 stride-1 layer (rows_acc_3x3; any stride across rows), all its output rows:
  * out of line so that its few live values stay in registers (inlined in the main loop they were
- * spilled around every row). xc and yc at the channel's first element, e its rqc words.
+ * spilled around every row). xc and yc at the channel's first element, e its rqc words, acc the
+ * caller's ROWS_CHUNK sums (one stack array for both).
  */
-static ROWS_NOINLINE void rows_channel_3x3(const int8_t *xc, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *yc, int16_t *scratch) {
+static ROWS_NOINLINE void rows_channel_3x3(const int8_t *xc, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *yc, int16_t *scratch,
+                                           int32_t *acc) {
   const int32_t H = p[1], OH = p[4], OW = p[5], sh = p[8], padTop = p[11], WP = p[17], in_row = p[18], out_row = p[20], out_col = p[21];
-  int32_t acc[ROWS_CHUNK];
   int32_t built = -padTop, oy, ox, n, full, c4[5];
   rows_rq q;
   q.m = e[1];
@@ -325,7 +326,7 @@ void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *
       const uint32_t *wk = wpk + (size_t)c * (size_t)KH * (size_t)WS;
       int32_t built = -padTop; /* the next input row to build */
       if (three) { /* all rows of the channel in one call */
-        rows_channel_3x3(xc, p, wk, e, y + (size_t)b * (size_t)p[23] + (size_t)c, scratch);
+        rows_channel_3x3(xc, p, wk, e, y + (size_t)b * (size_t)p[23] + (size_t)c, scratch, acc);
         continue;
       }
       q.m = e[1];
