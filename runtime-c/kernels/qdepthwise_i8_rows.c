@@ -152,8 +152,8 @@ static inline void rows_acc_pairs_row(const int16_t *r, const uint32_t *e, int32
  * The fused form of rows_acc_3x3 + rows_requant_n for the full int8 range (no activation clamp):
  * outputs 2i, 2i + 1 (i < pairs) of one channel row into y (c4[4] apart). The sums start from the
  * bias and go straight to SMMLAR: no sum stored and reloaded, one loop of 36 instructions a pair
- * (arm-none-eabi-gcc 12.2, -O2). The weights and c4 are re-read per pair (LDRD): 14 registers hold the rest, and
- * with them in registers gcc spilled the pointers instead.
+ * (arm-none-eabi-gcc 12.2, -O2). The weights and c4 are re-read per pair (LDRD): 14 registers
+ * hold the rest, and with them in registers gcc spilled the pointers instead.
  */
 static ROWS_NOINLINE void rows_row_3x3(const int16_t *r0, const int16_t *r1, const int16_t *r2, const uint32_t *wk, int32_t pairs,
                                        const int32_t *c4, int8_t *y) {
