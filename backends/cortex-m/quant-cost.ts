@@ -67,12 +67,21 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspDepthwise3x3SetupPerChannel: 45,
   // eg_qdepthwise_i8_rows (ops/depthwise-rows.ts), fitted to kws and person_detect (3x3 s1) and
   // the constructed 3x1/5x5/7x7 s1/s2 layers: per channel row (ring row build, setup, calls), per
-  // output of the 3x3 stride-1 loop (12 MAC/load instructions, 10 of requantization, its share
-  // of the row), per output and per SMLAD of the stride-1 loop of other widths (sums in
-  // registers per kernel row, loaded and stored per row) and of the strided loop (plain C over
-  // runtime KH/KW: spilled operands, the clamp inline).
+  // output and per SMLAD of the stride-1 loop of other widths (sums in registers per kernel row,
+  // loaded and stored per row) and of the strided loop (plain C over runtime KH/KW: spilled
+  // operands, the clamp inline).
   dspDepthwiseRowsPerRow: 266,
-  dspDepthwiseRows3x3PerOutput: 24.6,
+  // The 3x3 stride-1 channel loop (rows_channel_3x3): per channel row and per output, fitted to
+  // person_detect's Conv2d_3 and Conv2d_5 (fused: no clamp narrower than int8, 18 a output in
+  // the loop); kws (5 rows a channel from 7 ring rows) runs 8% above it. With a clamp the sums
+  // go through the two passes: ~6 more a output (the loop bodies, not measured on a model).
+  dspDepthwiseRows3x3PerRow: 218,
+  dspDepthwiseRows3x3FusedPerOutput: 20.7,
+  dspDepthwiseRows3x3PerOutput: 26.7,
+  // Rows shorter than this: measured slower than QDepthwiseConv2D3x3Dsp (person_detect's 6x6x256
+  // layers, 270860 against 217400 instructions) while that op's price overshoots it there (276468)
+  // and the linear fit above does not hold (its per-channel work): not priced as the ring kernel.
+  dspDepthwiseRows3x3MinRow: 8,
   dspDepthwiseRowsPairsPerOutput: 24,
   dspDepthwiseRowsPairsPerSmlad: 3.2,
   dspDepthwiseRowsStridedPerOutput: 30,
@@ -174,11 +183,14 @@ function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | undefined
   const c = CORTEX_M4_QUANT_CYCLES;
   const work = rowsWork(node, inputs);
   if (work === undefined) return c.call + 2 * macs * c.genericDepthwisePerMac;
-  const perOutput = work.threeByThree
-    ? c.dspDepthwiseRows3x3PerOutput
-    : work.stride1
-      ? c.dspDepthwiseRowsPairsPerOutput + work.smlads * c.dspDepthwiseRowsPairsPerSmlad
-      : c.dspDepthwiseRowsStridedPerOutput + work.smlads * c.dspDepthwiseRowsStridedPerSmlad;
+  if (work.threeByThree && work.rowLength < c.dspDepthwiseRows3x3MinRow) return c.call + 2 * macs * c.genericDepthwisePerMac;
+  if (work.threeByThree) {
+    const perOutput = work.fused ? c.dspDepthwiseRows3x3FusedPerOutput : c.dspDepthwiseRows3x3PerOutput;
+    return c.call + work.rows * c.dspDepthwiseRows3x3PerRow + work.outputs * perOutput;
+  }
+  const perOutput = work.stride1
+    ? c.dspDepthwiseRowsPairsPerOutput + work.smlads * c.dspDepthwiseRowsPairsPerSmlad
+    : c.dspDepthwiseRowsStridedPerOutput + work.smlads * c.dspDepthwiseRowsStridedPerSmlad;
   return c.call + work.rows * c.dspDepthwiseRowsPerRow + work.outputs * perOutput;
 }
 

@@ -20,6 +20,17 @@ static inline int8_t rows_requant(int32_t acc2, const rows_rq *q) {
   return (int8_t)(v < q->lo ? q->lo : v > q->hi ? q->hi : v);
 }
 
+/* PKHBT: the int16 pair (lo, hi) as one word, lo in bits 0-15 (eg_qdsp_pack16 in one instruction). */
+static inline uint32_t rows_pkhbt(int32_t lo, int32_t hi) {
+#if EG_QDSP_NATIVE
+  uint32_t r;
+  __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
+  return r;
+#else
+  return eg_qdsp_pack16(lo, hi);
+#endif
+}
+
 /*
  * One channel of one input row (xrow at its column 0, columns `step` elements apart; NULL for a
  * padding row) into its int16 ring row: columns -padLeft .. WP-1-padLeft, zp outside the input.
@@ -30,14 +41,24 @@ static void rows_build(const int8_t *xrow, int32_t W, int32_t step, int32_t padL
   int32_t col;
   for (col = 0; col < lo; col++) dst[col] = zp;
   if (col < hi) {
-    /* Two columns a step: half the loop overhead (gcc keeps the second load at [s, step]). */
     const int8_t *s = xrow + (size_t)(col - padLeft) * (size_t)step;
-    int16_t *d = dst + col;
-    for (; col + 1 < hi; col += 2, s += 2 * (size_t)step, d += 2) {
-      d[0] = s[0];
-      d[1] = s[step];
+    if (col & 1) {
+      dst[col++] = *s;
+      s += step;
     }
-    if (col < hi) dst[col++] = *s;
+    /* From an even column: two columns a word (rows are 4-byte aligned: WP even), four a step. */
+    {
+      const int32_t step2 = 2 * step, quads = (hi - col) >> 2;
+      int16_t *d = dst + col;
+      int32_t i;
+      for (i = quads; i > 0; i--, s += 2 * (size_t)step2, d += 4) {
+        const uint32_t w0 = rows_pkhbt(s[0], s[step]), w1 = rows_pkhbt(s[step2], s[step2 + step]);
+        memcpy(d, &w0, 4);
+        memcpy(d + 2, &w1, 4);
+      }
+      col += 4 * quads;
+    }
+    for (; col < hi; col++, s += step) dst[col] = *s;
   }
   for (; col < WP; col++) dst[col] = zp;
 }
@@ -77,8 +98,8 @@ static void rows_out_each(const int16_t *const *rows, int32_t KH, const uint32_t
 #endif
 /* Kept out of line: inlined, gcc spills the weights around the loop (the caller's values are live). */
 static ROWS_NOINLINE void rows_acc_3x3(const int16_t *r0, const int16_t *r1, const int16_t *r2, const uint32_t *wk, int32_t pairs, int32_t *acc) {
-  /* WS = 4 words per kernel row: E0, E1, O0, O1. */
-  const uint32_t e0 = wk[0], o0 = wk[3], e1 = wk[4], o1 = wk[7], e2 = wk[8], o2 = wk[11];
+  /* WS = 2 words per kernel row: E0, O1 (the layout stores only these for 3x3 stride 1). */
+  const uint32_t e0 = wk[0], o0 = wk[1], e1 = wk[2], o1 = wk[3], e2 = wk[4], o2 = wk[5];
   for (; pairs > 0; pairs--, r0 += 2, r1 += 2, r2 += 2, acc += 2) {
     uint32_t v = eg_qdsp_read4(r0);
     int32_t a0 = eg_qdsp_smuad(v, e0), a1 = eg_qdsp_smultb(v, e0);
@@ -128,6 +149,59 @@ static inline void rows_acc_pairs_row(const int16_t *r, const uint32_t *e, int32
 }
 
 /*
+ * The fused form of rows_acc_3x3 + rows_requant_n for the full int8 range (no activation clamp):
+ * outputs 2i, 2i + 1 (i < pairs) of one channel row into y (c4[4] apart). The sums start from the
+ * bias and go straight to SMMLAR: no sum stored and reloaded, one loop of 36 instructions a pair
+ * (arm-none-eabi-gcc 12.2, -O2). The weights and c4 are re-read per pair (LDRD): 14 registers
+ * hold the rest, and with them in registers gcc spilled the pointers instead.
+ */
+static ROWS_NOINLINE void rows_row_3x3(const int16_t *r0, const int16_t *r1, const int16_t *r2, const uint32_t *wk, int32_t pairs,
+                                       const int32_t *c4, int8_t *y) {
+  const int16_t *const end = r0 + 2 * (size_t)pairs;
+  for (; r0 != end; r0 += 2, r1 += 2, r2 += 2) {
+    /* c4: bias2, m, k, r, y_step (read per pair: loads are cheaper than the spills of a register copy). */
+    uint32_t v = eg_qdsp_read4(r0), we = wk[0], wo = wk[1];
+    int32_t a0 = eg_qdsp_smlad(v, we, c4[0]), a1 = eg_qdsp_smlatb(v, we, c4[0]);
+    v = eg_qdsp_read4(r0 + 2);
+    a0 = eg_qdsp_smlabt(v, wo, a0);
+    a1 = eg_qdsp_smlad(v, wo, a1);
+    we = wk[2];
+    wo = wk[3];
+    v = eg_qdsp_read4(r1);
+    a0 = eg_qdsp_smlad(v, we, a0);
+    a1 = eg_qdsp_smlatb(v, we, a1);
+    v = eg_qdsp_read4(r1 + 2);
+    a0 = eg_qdsp_smlabt(v, wo, a0);
+    a1 = eg_qdsp_smlad(v, wo, a1);
+    we = wk[4];
+    wo = wk[5];
+    v = eg_qdsp_read4(r2);
+    a0 = eg_qdsp_smlad(v, we, a0);
+    a1 = eg_qdsp_smlatb(v, we, a1);
+    v = eg_qdsp_read4(r2 + 2);
+    a0 = eg_qdsp_smlabt(v, wo, a0);
+    a1 = eg_qdsp_smlad(v, wo, a1);
+    {
+      const int32_t m = c4[1], k = c4[2], r = c4[3], step = c4[4];
+      y[0] = (int8_t)eg_qdsp_sat8((eg_qdsp_smmlar(a0, m, k) - (int32_t)((uint32_t)a0 >> 31)) >> r);
+      y[step] = (int8_t)eg_qdsp_sat8((eg_qdsp_smmlar(a1, m, k) - (int32_t)((uint32_t)a1 >> 31)) >> r);
+      y += 2 * step;
+    }
+  }
+}
+
+/* Output x of a 3x3 row alone (rows_row_3x3's first sum): the last one when OW is odd. */
+static int8_t rows_one_3x3(const int16_t *r0, const int16_t *r1, const int16_t *r2, const uint32_t *wk, const int32_t *c4) {
+  int32_t a = eg_qdsp_smlad(eg_qdsp_read4(r0), wk[0], c4[0]);
+  a = eg_qdsp_smlabt(eg_qdsp_read4(r0 + 2), wk[1], a);
+  a = eg_qdsp_smlad(eg_qdsp_read4(r1), wk[2], a);
+  a = eg_qdsp_smlabt(eg_qdsp_read4(r1 + 2), wk[3], a);
+  a = eg_qdsp_smlad(eg_qdsp_read4(r2), wk[4], a);
+  a = eg_qdsp_smlabt(eg_qdsp_read4(r2 + 2), wk[5], a);
+  return (int8_t)eg_qdsp_sat8((eg_qdsp_smmlar(a, c4[1], c4[2]) - (int32_t)((uint32_t)a >> 31)) >> c4[3]);
+}
+
+/*
  * Stride 1, KW 1..7: sums without bias of outputs 2i, 2i + 1 (i < pairs) into acc, kernel row by
  * kernel row (rows_acc_pairs_row). Returns 0 for another KW (the caller takes rows_out_each).
  */
@@ -151,17 +225,77 @@ static ROWS_NOINLINE int32_t rows_acc_pairs(const int16_t *const *rows, int32_t 
   return 1;
 }
 
-/* n sums of acc (bias2 added here) requantized into y, y_step apart. */
+/*
+ * n sums of acc (bias2 added here) requantized into y, y_step apart. The channel's constants are
+ * locals (y's int8 stores may alias q, which would reload them every output), two outputs a step.
+ */
 static void rows_requant_n(const int32_t *acc, int32_t n, int32_t bias2, const rows_rq *q, int8_t *y, int32_t y_step) {
-  const int32_t m = q->m, k = q->k, r = q->r;
+  const int32_t m = q->m, k = q->k, r = q->r, lo = q->lo, hi = q->hi;
   int32_t i;
-  if (q->lo == -128 && q->hi == 127) {
-    for (i = 0; i < n; i++, y += y_step) {
-      const int32_t a = (int32_t)((uint32_t)acc[i] + (uint32_t)bias2);
-      y[0] = (int8_t)eg_qdsp_sat8((eg_qdsp_smmlar(a, m, k) - (int32_t)((uint32_t)a >> 31)) >> r);
+  if (lo == -128 && hi == 127) {
+    for (i = 0; i + 1 < n; i += 2, y += 2 * y_step) {
+      const int32_t a0 = (int32_t)((uint32_t)acc[i] + (uint32_t)bias2), a1 = (int32_t)((uint32_t)acc[i + 1] + (uint32_t)bias2);
+      y[0] = (int8_t)eg_qdsp_sat8((eg_qdsp_smmlar(a0, m, k) - (int32_t)((uint32_t)a0 >> 31)) >> r);
+      y[y_step] = (int8_t)eg_qdsp_sat8((eg_qdsp_smmlar(a1, m, k) - (int32_t)((uint32_t)a1 >> 31)) >> r);
     }
   } else {
-    for (i = 0; i < n; i++, y += y_step) y[0] = rows_requant((int32_t)((uint32_t)acc[i] + (uint32_t)bias2), q);
+    for (i = 0; i + 1 < n; i += 2, y += 2 * y_step) {
+      const int32_t a0 = (int32_t)((uint32_t)acc[i] + (uint32_t)bias2), a1 = (int32_t)((uint32_t)acc[i + 1] + (uint32_t)bias2);
+      int32_t v0 = (eg_qdsp_smmlar(a0, m, k) - (int32_t)((uint32_t)a0 >> 31)) >> r;
+      int32_t v1 = (eg_qdsp_smmlar(a1, m, k) - (int32_t)((uint32_t)a1 >> 31)) >> r;
+      v0 = v0 < lo ? lo : v0 > hi ? hi : v0;
+      v1 = v1 < lo ? lo : v1 > hi ? hi : v1;
+      y[0] = (int8_t)v0;
+      y[y_step] = (int8_t)v1;
+    }
+  }
+  if (i < n) y[0] = rows_requant((int32_t)((uint32_t)acc[i] + (uint32_t)bias2), q);
+}
+
+/*
+ * One channel of a 3x3 stride-1 layer (rows_acc_3x3; any stride across rows), all its output rows:
+ * out of line so that its few live values stay in registers (inlined in the main loop they were
+ * spilled around every row). xc and yc at the channel's first element, e its rqc words, acc the
+ * caller's ROWS_CHUNK sums (one stack array for both).
+ */
+static ROWS_NOINLINE void rows_channel_3x3(const int8_t *xc, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *yc, int16_t *scratch,
+                                           int32_t *acc) {
+  const int32_t H = p[1], OH = p[4], OW = p[5], sh = p[8], padTop = p[11], WP = p[17], in_row = p[18], out_row = p[20], out_col = p[21];
+  int32_t built = -padTop, oy, ox, n, full, c4[5];
+  rows_rq q;
+  q.m = e[1];
+  q.k = e[2];
+  q.r = e[3];
+  q.lo = p[14];
+  q.hi = p[15];
+  full = q.lo == -128 && q.hi == 127;
+  c4[0] = e[0];
+  c4[1] = q.m;
+  c4[2] = q.k;
+  c4[3] = q.r;
+  c4[4] = out_col;
+  for (oy = 0; oy < OH; oy++, yc += out_row) {
+    const int32_t iy0 = oy * sh - padTop, s0 = (iy0 + padTop) % 3;
+    const int16_t *r0 = scratch + (size_t)s0 * (size_t)WP;
+    const int16_t *r1 = scratch + (size_t)(s0 == 2 ? 0 : s0 + 1) * (size_t)WP;
+    const int16_t *r2 = scratch + (size_t)(s0 == 0 ? 2 : s0 - 1) * (size_t)WP;
+    if (built < iy0) built = iy0;
+    for (; built <= iy0 + 2; built++) {
+      const int8_t *xrow = built >= 0 && built < H ? xc + (size_t)built * (size_t)in_row : NULL;
+      rows_build(xrow, p[2], p[19], p[12], WP, (int16_t)p[13], scratch + (size_t)((built + padTop) % 3) * (size_t)WP);
+    }
+    ox = 0;
+    if (full) { /* all outputs in one fused pass */
+      rows_row_3x3(r0, r1, r2, wk, OW / 2, c4, yc);
+      if (OW & 1) yc[(size_t)(OW - 1) * (size_t)out_col] = rows_one_3x3(r0 + OW - 1, r1 + OW - 1, r2 + OW - 1, wk, c4);
+      ox = OW;
+    }
+    /* With OW odd the last pair's second sum is computed and dropped (the ring has its columns). */
+    for (; ox < OW; ox += n) {
+      n = OW - ox < ROWS_CHUNK ? OW - ox : ROWS_CHUNK;
+      rows_acc_3x3(r0 + ox, r1 + ox, r2 + ox, wk, (n + 1) / 2, acc);
+      rows_requant_n(acc, n, e[0], &q, yc + (size_t)ox * (size_t)out_col, out_col);
+    }
   }
 }
 
@@ -177,8 +311,8 @@ void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *
   const int32_t sh = p[8], sw = p[9], dh = p[10], padTop = p[11], padLeft = p[12];
   const int16_t zp = (int16_t)p[13];
   const int32_t R = p[16], WP = p[17], in_row = p[18], in_col = p[19], out_row = p[20], out_col = p[21];
-  const int32_t NE = (KW + 1) / 2, WS = NE + KW / 2 + 1;
   const int32_t three = KH == 3 && KW == 3 && sw == 1 && dh == 1;
+  const int32_t NE = (KW + 1) / 2, WS = three ? 2 : NE + KW / 2 + 1;
   const int16_t *rows[ROWS_MAX_KH];
   int32_t acc[ROWS_CHUNK];
   int32_t b, c, oy, ky;
@@ -191,6 +325,10 @@ void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *
       const int32_t *e = rqc + 4 * (size_t)c;
       const uint32_t *wk = wpk + (size_t)c * (size_t)KH * (size_t)WS;
       int32_t built = -padTop; /* the next input row to build */
+      if (three) { /* all rows of the channel in one call */
+        rows_channel_3x3(xc, p, wk, e, y + (size_t)b * (size_t)p[23] + (size_t)c, scratch, acc);
+        continue;
+      }
       q.m = e[1];
       q.k = e[2];
       q.r = e[3];
@@ -204,15 +342,7 @@ void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *
           rows_build(xrow, W, in_col, padLeft, WP, zp, scratch + (size_t)((built + padTop) % R) * (size_t)WP);
         }
         for (ky = 0; ky < KH; ky++) rows[ky] = scratch + (size_t)((iy0 + ky * dh + padTop) % R) * (size_t)WP;
-        if (three) {
-          /* With OW odd the last pair's second sum is computed and dropped (the ring has its columns). */
-          while (ox < OW) {
-            const int32_t n = OW - ox < ROWS_CHUNK ? OW - ox : ROWS_CHUNK;
-            rows_acc_3x3(rows[0] + ox, rows[1] + ox, rows[2] + ox, wk, (n + 1) / 2, acc);
-            rows_requant_n(acc, n, e[0], &q, yrow + (size_t)ox * (size_t)out_col, out_col);
-            ox += n;
-          }
-        } else if (sw == 1) {
+        if (sw == 1) {
           while (ox < OW) {
             const int32_t n = OW - ox < ROWS_CHUNK ? OW - ox : ROWS_CHUNK;
             if (!rows_acc_pairs(rows, KH, wk, WS, KW, ox, (n + 1) / 2, acc)) break; /* KW > 7: one at a time */

@@ -20,7 +20,8 @@
  * wpk: per channel, per kernel row, WS = NE + NO words of weight pairs, doubled (2w: the
  * accumulator is 2a, and SMMLAR(2a, m) is TFLM's SRDHM(a, m)): the NE = ceil(KW / 2) even pairs
  * (w[2j], w[2j + 1]) (0 past KW), then the NO = KW / 2 + 1 odd pairs (w[2j - 1], w[2j]) (0 outside
- * the kernel) that give the next output from the same aligned words at stride 1.
+ * the kernel) that give the next output from the same aligned words at stride 1; for 3x3 at
+ * stride 1 (dilation 1) only WS = 2 words, (w0, w1) and (w1, w2), the ones its loop reads.
  * rqc: per channel 2 * folded bias, m, K = 2^(r-1) + y_offset * 2^r, r (the right shift).
  */
 void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *rqc, int8_t *y, const int32_t *p, int16_t *scratch);

@@ -15,7 +15,7 @@ import { multiNodeGraph, randInt, randomInts, randomScale, type QNode } from "..
 
 /**
  * eg_qdepthwise_i8_rows (QDepthwiseConv2DRowsDsp, runtime-c/kernels/qdepthwise_i8_rows.c): the
- * kws-like 25x5x64 3x3 layer, 3x1 / 5x5 / 7x7 at strides 1 and 2, odd channel counts, a vertically
+ * kws-like 25x5x64 3x3 layer, other 3x3 stride-1 rows (even, odd and clamped, stride 2 across rows), 3x1 / 5x5 / 7x7 at strides 1 and 2, odd channel counts, a vertically
  * dilated layer (the ring), 9x9 (wider than the stride-1 pair loop), and one dilated along both axes (not fitted: the general kernel without
  * scratch). Host build with ASan/UBSan (portable wrappers) and cortex-m4 under QEMU (SMLAD/SMMLAR)
  * against the evaluator (TFLM's arithmetic), bit-exact; ring scratch within CMSIS-NN's.
@@ -40,6 +40,11 @@ const SHAPES: readonly Shape[] = [
   { hw: [12, 8], k: [3, 3], s: [1, 1], d: [2, 1], c: 16 },
   { hw: [12, 12], k: [9, 9], s: [1, 1], d: [1, 1], c: 8 },
   { hw: [12, 9], k: [3, 3], s: [1, 1], d: [2, 2], c: 8 },
+  // The 3x3 stride-1 rows (rows_channel_3x3): even rows fused, odd rows with the activation clamp
+  // (i % 3 === 1: the two-pass form), stride 2 across rows.
+  { hw: [10, 6], k: [3, 3], s: [1, 1], d: [1, 1], c: 7 },
+  { hw: [6, 9], k: [3, 3], s: [1, 1], d: [1, 1], c: 5 },
+  { hw: [10, 9], k: [3, 3], s: [2, 1], d: [1, 1], c: 6 },
 ];
 /** The layers the ring kernel does not fit (dilation along both axes): emitted as the general kernel. */
 const NOT_FITTED = 1;

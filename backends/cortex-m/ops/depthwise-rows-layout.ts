@@ -80,10 +80,23 @@ export function rowsParams(p: ConvPlan, g: RowsGeometry): number[] {
   ];
 }
 
+/** Whether the kernel runs its 3x3 stride-1 loop (the C kernel's `three`) on the oriented layer. */
+export function isRows3x3(o: Oriented): boolean {
+  return o.kh === 3 && o.kw === 3 && o.sw === 1 && o.dh === 1;
+}
+
+/**
+ * Weight words per kernel row (the C kernel's WS): 2 for the 3x3 stride-1 loop, which reads only
+ * E0 = (w0, w1) and O1 = (w1, w2); else the NE even and NO odd pairs.
+ */
+export function rowsWordsPerRow(o: Oriented): number {
+  return isRows3x3(o) ? 2 : Math.ceil(o.kw / 2) + Math.floor(o.kw / 2) + 1;
+}
+
 /** Flash bytes of the weight pairs (rowsWeightWords). */
 export function rowsWeightBytes(p: ConvPlan, g: RowsGeometry): number {
   const o = oriented(p, g.transposed);
-  return 4 * p.c * o.kh * (Math.ceil(o.kw / 2) + Math.floor(o.kw / 2) + 1);
+  return 4 * p.c * o.kh * rowsWordsPerRow(o);
 }
 
 /** A word of two int16 (lo, hi), unsigned. */
@@ -93,7 +106,8 @@ function pack(lo: number, hi: number): number {
 
 /**
  * Per channel, per kernel row of the oriented kernel: the NE even pairs (2w[2j], 2w[2j+1]) then
- * the NO odd pairs (2w[2j-1], 2w[2j]), 0 outside the kernel. w is [1, KH, KW, C].
+ * the NO odd pairs (2w[2j-1], 2w[2j]), 0 outside the kernel; for the 3x3 stride-1 loop only
+ * (2w0, 2w1), (2w1, 2w2). w is [1, KH, KW, C].
  */
 export function rowsWeightWords(w: ArrayLike<number>, p: ConvPlan, g: RowsGeometry): number[] {
   const o = oriented(p, g.transposed);
@@ -101,8 +115,13 @@ export function rowsWeightWords(w: ArrayLike<number>, p: ConvPlan, g: RowsGeomet
   const at = (ky: number, kx: number): number => (g.transposed ? kx * p.kw + ky : ky * p.kw + kx);
   const tap = (ch: number, ky: number, kx: number): number => (kx < 0 || kx >= o.kw ? 0 : 2 * w[at(ky, kx) * p.c + ch]!);
   const words: number[] = [];
+  const three = isRows3x3(o);
   for (let ch = 0; ch < p.c; ch++) {
     for (let ky = 0; ky < o.kh; ky++) {
+      if (three) {
+        words.push(pack(tap(ch, ky, 0), tap(ch, ky, 1)), pack(tap(ch, ky, 1), tap(ch, ky, 2)));
+        continue;
+      }
       for (let j = 0; j < Math.ceil(o.kw / 2); j++) words.push(pack(tap(ch, ky, 2 * j), tap(ch, ky, 2 * j + 1)));
       for (let j = 0; j <= Math.floor(o.kw / 2); j++) words.push(pack(tap(ch, ky, 2 * j - 1), tap(ch, ky, 2 * j)));
     }

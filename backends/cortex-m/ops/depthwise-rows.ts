@@ -5,7 +5,7 @@ import { planConv, QDepthwiseConv2D } from "../../../src/ir/ops/quant/conv.js";
 import { contentNamedArray } from "./content-array.js";
 import { convKernelParams } from "./conv-dsp.js";
 import { dspTwinOp } from "./dsp-twin.js";
-import { oriented, rowsGeometry, rowsParams, rowsWeightBytes, rowsRequantWords, rowsWeightWords } from "./depthwise-rows-layout.js";
+import { isRows3x3, oriented, rowsGeometry, rowsParams, rowsWeightBytes, rowsRequantWords, rowsWeightWords } from "./depthwise-rows-layout.js";
 
 /**
  * QDepthwiseConv2DRowsDsp: QDepthwiseConv2D (same attributes, infer, evaluate, MACs, bit-exact C)
@@ -43,8 +43,12 @@ export interface RowsWork {
   /** Channel rows (N * C * oriented OH) and outputs. */
   readonly rows: number;
   readonly outputs: number;
+  /** Outputs per row (the oriented OW). */
+  readonly rowLength: number;
   /** The 3x3 stride-1 loop (sums in registers); the stride-1 loop of widths 1..7; else one at a time. */
   readonly threeByThree: boolean;
+  /** The 3x3 loop fused with its requantization: no activation clamp narrower than int8. */
+  readonly fused: boolean;
   readonly stride1: boolean;
   /** SMLADs per output: KH * ceil(KW / 2) of the oriented kernel. */
   readonly smlads: number;
@@ -64,7 +68,9 @@ export function rowsWork(node: Node, inputs: readonly (ValueInfo | undefined)[])
   return {
     rows: p.n * p.c * o.oh,
     outputs: p.n * p.c * o.oh * o.ow,
-    threeByThree: o.kh === 3 && o.kw === 3 && o.sw === 1 && o.dh === 1,
+    rowLength: o.ow,
+    threeByThree: isRows3x3(o),
+    fused: p.actMin === -128 && p.actMax === 127,
     stride1: o.sw === 1 && o.kw <= 7,
     smlads: o.kh * Math.ceil(o.kw / 2),
   };
