@@ -61,7 +61,7 @@ static inline int32_t requant_one(int32_t v, const requant_params *r) {
 
 /*
  * The int8/int16 pairs run loops of their own (the width switch per element cost about 10
- * instructions on Cortex-M4 in keyword_scrambled's int16 -> int8 input); int32 sides take the
+ * instructions on Armv7E-M in keyword_scrambled's int16 -> int8 input); int32 sides take the
  * general loop.
  */
 void eg_qrequantize(const void *x, void *y, const int32_t *p) {
