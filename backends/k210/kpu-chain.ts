@@ -27,6 +27,7 @@ import { KPU_CONV2D, KPU_CONV2D_OPS, kpuLayerOf } from "./ops/kpu-conv2d.js";
 import { expandKpuChain, KPU_CONV2D_CHAIN, type ChainMember } from "./ops/kpu-conv2d-chain.js";
 import { KPU_REQUANT_CONCAT } from "./ops/kpu-requant-concat.js";
 import { expandRequantConcat } from "./kpu-requant-concat.js";
+import { expandNhwcDownload } from "./kpu-nhwc-download.js";
 
 /** A layer of a run as its placement sees it: lines of its input and output maps, and whether it subsamples. */
 export interface ChainLayerMaps {
@@ -170,7 +171,7 @@ export function expandKpuChains(program: Graph): Graph {
   const values = new Map<string, ValueInfo>(program.values);
   // Layout of each uint8 hand-over map's float form: its producer chain's.
   const handedLayout = new Map<string, string>();
-  const nodes = program.nodes.flatMap((node) => {
+  const expandOne = (node: Node): Node[] => {
     if (node.op === "MaxPool" && handedLayout.has(node.inputs[0]!)) return [asFloatPool(node, handedLayout.get(node.inputs[0]!)!, values)];
     if (node.op === KPU_REQUANT_CONCAT) return expandRequantConcat(node, values);
     if (node.op !== KPU_CONV2D_CHAIN) return [asFloatReader(node)];
@@ -180,7 +181,17 @@ export function expandKpuChains(program: Graph): Graph {
     if (handed) handedLayout.set(node.outputs[0]!, attrString(node, "layout", "NCHW"));
     for (const layer of handed ? layers : layers.slice(0, -1)) values.set(layer.outputs[0]!, infer(layer, [values.get(layer.inputs[0]!)])[0]!);
     return layers;
+  };
+  // A chain that downloads NHWC (kpu-nhwc-download.ts) is its NCHW chain again, and its Transpose
+  // goes back before the node it stood before.
+  const pending = new Map<string, Node[]>();
+  const nodes = program.nodes.flatMap((node) => {
+    const before = pending.get(node.name) ?? [];
+    const back = expandNhwcDownload(node, values);
+    if (back !== undefined) pending.set(back[2], [...(pending.get(back[2]) ?? []), back[1]]);
+    return [...before, ...expandOne(back === undefined ? node : back[0])];
   });
+  nodes.push(...(pending.get("") ?? []));
   return { ...program, nodes, values };
 }
 

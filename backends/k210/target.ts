@@ -34,6 +34,7 @@ import { handOverUint8Maps } from "./kpu-u8-handover.js";
 import { requantiseKpuConcats } from "./kpu-requant-concat.js";
 import { framesInKpuRamBytes, kpuFrameHeader, placeKpuFrames } from "./kpu-frame.js";
 import { keepMapsInKpuRam, kpuRamTopBytes } from "./kpu-resident-maps.js";
+import { downloadNhwc } from "./kpu-nhwc-download.js";
 import type { CompileSummary } from "../../src/pipeline/compile.js";
 
 /** The lowering rules that offer KPU candidates to extraction (their guard: kpu-guards.ts). */
@@ -88,8 +89,9 @@ export function lowerWithCalibration(program: Graph, context: LowerContext): Gra
   // KPU layers hand their maps over in KPU RAM in the C program (kpu-chain.ts);
   // maps that only KPU layers of one quantisation read go over as uint8 bytes (kpu-u8-handover.ts),
   // and so do concats of KPU maps that only such layers read (kpu-requant-concat.ts).
-  // Maps that only KPU chains read then wait in KPU RAM instead of main memory (kpu-resident-maps.ts).
-  return keepMapsInKpuRam(requantiseKpuConcats(handOverUint8Maps(chainKpuLayers(fuseKpuPools(folded)))));
+  // Maps that only KPU chains read then wait in KPU RAM instead of main memory (kpu-resident-maps.ts),
+  // and KPU outputs only a Transpose to NHWC reads are downloaded NHWC (kpu-nhwc-download.ts).
+  return downloadNhwc(keepMapsInKpuRam(requantiseKpuConcats(handOverUint8Maps(chainKpuLayers(fuseKpuPools(folded))))));
 }
 
 /** The C program's memory, once: main RAM (arena + inputs/outputs) and weights against the main SRAM, and KPU RAM. */

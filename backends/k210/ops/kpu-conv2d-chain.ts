@@ -21,6 +21,8 @@
  *                  input value is then a one-byte token, kpu-resident-maps.ts)
  *   output_kpu     optional byte offset in KPU RAM where the uint8 output map is written (with
  *                  output_u8; the output value is then that token)
+ *   nhwc_download  optional JSON of the Transpose to NHWC the chain's float output stands for and the
+ *                  NCHW value's type (kpu-nhwc-download.ts; `layout` is then "NHWC")
  *
  * Semantics are exactly those of the layers as separate KpuConv2D nodes: a layer's dequantised
  * output quantised again with the same scale and zero point is the same byte (|q − zp| ≤ 255, so the
@@ -154,7 +156,7 @@ function emitC(node: Node, ctx: EmitCtx): void {
 const KpuConv2DChain: OpDef = {
   name: KPU_CONV2D_CHAIN,
   family: "k210",
-  attributes: ["chain", "layout", "input_u8", "output_u8", "input_kpu", "output_kpu"],
+  attributes: ["chain", "layout", "input_u8", "output_u8", "input_kpu", "output_kpu", "nhwc_download"],
   dataTypes: "float32 (uint8 inside)",
   inputs: { min: 1, max: 1 },
   outputs: { min: 1, max: 1 },

@@ -13,13 +13,17 @@
  *   float_nodes  JSON array of the float nodes it stands for (the Concat, then the activation if
  *                any), for `expandKpuChains` (the kmodel writer and the reports read the float form)
  *   float_values JSON array of [name, ValueInfo] of those nodes' float outputs
+ *   output_kpu   optional byte offset in KPU RAM where the concatenated map is written (its readers
+ *                take it from there; the output value is then the one-byte RESIDENT_TOKEN,
+ *                kpu-resident-maps.ts)
  */
 import type { EmitCtx } from "../../../src/ir/emit-ctx.js";
 import { fail } from "../../../src/errors.js";
-import { attrString, attrTensor } from "../../../src/ir/attrs.js";
+import { attrInt, attrString, attrTensor, hasAttr } from "../../../src/ir/attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../../../src/ir/graph.js";
 import type { OpDef } from "../../../src/ir/op.js";
 import { Tensor } from "../../../src/ir/tensor.js";
+import { RESIDENT_TOKEN } from "./kpu-conv2d-chain.js";
 
 export const KPU_REQUANT_CONCAT = "KpuRequantConcat";
 
@@ -56,6 +60,12 @@ function infer(node: Node, inputs: readonly (ValueInfo | undefined)[]): ValueInf
   return [{ dtype: "uint8", shape: [1, channels, first!.shape[2]!, first!.shape[3]!] }];
 }
 
+/** The output value's type: the concatenated map, or the token when it is kept in KPU RAM. */
+function inferOutput(node: Node, inputs: readonly (ValueInfo | undefined)[]): ValueInfo[] {
+  const [map] = infer(node, inputs);
+  return hasAttr(node, "output_kpu") ? [RESIDENT_TOKEN] : [map!];
+}
+
 function evaluate(node: Node, inputs: readonly (Tensor | undefined)[]): Tensor[] {
   const luts = lutsOf(node);
   const info = infer(node, inputs.map((t) => (t === undefined ? undefined : { dtype: t.dtype, shape: t.shape })))[0]!;
@@ -69,7 +79,8 @@ function evaluate(node: Node, inputs: readonly (Tensor | undefined)[]): Tensor[]
 
 function emitC(node: Node, ctx: EmitCtx): void {
   const luts = lutsOf(node);
-  const y = ctx.ptr(node.outputs[0]!);
+  // A map kept in KPU RAM (kpu-resident-maps.ts) is written where its KPU readers take it.
+  const y = hasAttr(node, "output_kpu") ? `eg_kpu_frame(${attrInt(node, "output_kpu")}u)` : ctx.ptr(node.outputs[0]!);
   let offset = 0;
   node.inputs.forEach((input, i) => {
     const name = ctx.uniqueName("kpu_requant_lut");
@@ -83,11 +94,11 @@ function emitC(node: Node, ctx: EmitCtx): void {
 const KpuRequantConcat: OpDef = {
   name: KPU_REQUANT_CONCAT,
   family: "k210",
-  attributes: ["luts", "float_nodes", "float_values"],
+  attributes: ["luts", "float_nodes", "float_values", "output_kpu"],
   dataTypes: "uint8",
   inputs: { min: 1, max: 64 },
   outputs: { min: 1, max: 1 },
-  infer,
+  infer: inferOutput,
   evaluate,
   emitC,
 };

@@ -18,7 +18,7 @@ import { writeKmodel } from "../../../backends/k210/kmodel/writer.js";
 import { lowerForK210 } from "../../../backends/k210/lower.js";
 import { KPU_CONV2D } from "../../../backends/k210/ops/kpu-conv2d.js";
 import { KPU_CONV2D_CANDIDATE } from "../../../backends/k210/ops/kpu-conv2d-candidate.js";
-import { KPU_CONV2D_CHAIN } from "../../../backends/k210/ops/kpu-conv2d-chain.js";
+import { KPU_CONV2D_CHAIN, RESIDENT_TOKEN } from "../../../backends/k210/ops/kpu-conv2d-chain.js";
 import { KPU_REQUANT_CONCAT } from "../../../backends/k210/ops/kpu-requant-concat.js";
 import { K210_EMIT_OPTIONS } from "../../../backends/k210/target.js";
 import { programFigures } from "../../../backends/k210/report.js";
@@ -81,16 +81,17 @@ describe("k210: concats of KPU maps as uint8 (C program)", () => {
     expect(b).not.toBe(c);
     expect(program.nodes.slice(1, 3).map((n) => n.attrs["output_u8"])).toEqual([1, 1]);
     expect(program.nodes.slice(4).map((n) => n.attrs["input_u8"])).toEqual([1, 1]);
-    expect(program.values.get("r")).toEqual({ dtype: "uint8", shape: [1, 12, 16, 16] });
+    // r, read by KPU layers only, waits in KPU RAM too (resident-concat.test.ts): its one-byte token.
+    expect(program.values.get("r")).toEqual(RESIDENT_TOKEN);
     expect(program.values.has("cat_out")).toBe(false);
 
     // Arena: m waits in KPU RAM (only KPU chains read it, kpu-resident-maps.ts: a one-byte token
-    // until c); b's 8·16·16 B and c's 4·16·16 B until the concat; r's 12·16·16 B from the concat on.
-    // Peak at the concat: b + c + r. The float form holds b, c, the concat and the Relu as floats
+    // until c); b's 8·16·16 B and c's 4·16·16 B until the concat; r's token (one 16-byte slot) from
+    // the concat on. Peak at the concat: b + c + r's slot. The float form holds b, c, the concat and the Relu as floats
     // (and m as uint8, the hand-over of kpu-u8-handover.ts).
     const bBytes = 8 * 16 * 16, cBytes = 4 * 16 * 16;
     expect(program.nodes[0]!.attrs["output_kpu"]).toBeDefined();
-    expect(arenaOf(program)).toBe(bBytes + cBytes + 12 * 16 * 16);
+    expect(arenaOf(program)).toBe(bBytes + cBytes + 16);
     const plain = expandKpuChains(program);
     expect(plain.nodes.map((n) => n.op)).toEqual([KPU_CONV2D, KPU_CONV2D, KPU_CONV2D, "Concat", "Relu", KPU_CONV2D, KPU_CONV2D]);
     expect(plain.values.get("r")).toEqual({ dtype: "float32", shape: [1, 16, 16, 12] });
