@@ -20,17 +20,6 @@ static inline int8_t rows_requant(int32_t acc2, const rows_rq *q) {
   return (int8_t)(v < q->lo ? q->lo : v > q->hi ? q->hi : v);
 }
 
-/* PKHBT: the int16 pair (lo, hi) as one word, lo in bits 0-15 (eg_qdsp_pack16 in one instruction). */
-static inline uint32_t rows_pkhbt(int32_t lo, int32_t hi) {
-#if EG_QDSP_NATIVE
-  uint32_t r;
-  __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
-  return r;
-#else
-  return eg_qdsp_pack16(lo, hi);
-#endif
-}
-
 /*
  * One channel of one input row (xrow at its column 0, columns `step` elements apart; NULL for a
  * padding row) into its int16 ring row: columns -padLeft .. WP-1-padLeft, zp outside the input.
@@ -52,7 +41,7 @@ static void rows_build(const int8_t *xrow, int32_t W, int32_t step, int32_t padL
       int16_t *d = dst + col;
       int32_t i;
       for (i = quads; i > 0; i--, s += 2 * (size_t)step2, d += 4) {
-        const uint32_t w0 = rows_pkhbt(s[0], s[step]), w1 = rows_pkhbt(s[step2], s[step2 + step]);
+        const uint32_t w0 = eg_qdsp_pkhbt(s[0], s[step]), w1 = eg_qdsp_pkhbt(s[step2], s[step2 + step]);
         memcpy(d, &w0, 4);
         memcpy(d + 2, &w1, 4);
       }

@@ -204,6 +204,17 @@ static inline int32_t eg_qdsp_smultb(uint32_t a, uint32_t b) {
 #endif
 }
 
+/* PKHBT: the int16 pair (lo, hi) as one word, lo in bits 0-15 (eg_qdsp_pack16 in one instruction). */
+static inline uint32_t eg_qdsp_pkhbt(int32_t lo, int32_t hi) {
+#if EG_QDSP_NATIVE
+  uint32_t r;
+  __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
+  return r;
+#else
+  return eg_qdsp_pack16(lo, hi);
+#endif
+}
+
 /* Saturation to int8: the generic kernels' eg_q_clamp to [-128, 127], one SSAT natively. */
 static inline int32_t eg_qdsp_sat8(int32_t v) {
 #if EG_QDSP_NATIVE
