@@ -66,3 +66,11 @@ export function worstAndRange(a: ArrayLike<number>, b: ArrayLike<number>): { wor
   }
   return { worst, range: hi - lo };
 }
+
+/** A KpuConv2DCandidate node without bias, for the constructed networks of the k210 tests. */
+export function kpuConv(name: string, x: string, w: string, y: string, pads: number[], activation?: string, layout?: "NHWC") {
+  return { name, op: KPU_CONV2D_CANDIDATE, inputs: [x, w], outputs: [y], attrs: { pads, ...(layout ? { layout } : {}), ...(activation ? { activation } : {}) } };
+}
+
+/** Each tensor's bytes as hex, for byte-for-byte comparisons with readable diffs. */
+export const hexBytes = (ts: readonly Tensor[]): string[] => ts.map((t) => Buffer.from(t.bytes()).toString("hex"));

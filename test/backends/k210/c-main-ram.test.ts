@@ -28,7 +28,7 @@ import { buildGraph, runGraph, Tensor, type Graph } from "../../../src/index.js"
 import { buildAndRunAsync, SANITIZE_CFLAGS } from "../../support/c-run.js";
 import { randomTensor } from "../../support/graphs.js";
 import { OPS } from "../../support/toolchain.js";
-import { k210Files, lowerK210 } from "../k210-support.js";
+import { hexBytes, k210Files, kpuConv, lowerK210 } from "../k210-support.js";
 
 /**
  * x NHWC [1,16,16,8] → 3×3 conv (Relu) → m [1,16,16,16]; m → 1×1 conv → b [1,16,16,8] and m → 3×3
@@ -37,9 +37,7 @@ import { k210Files, lowerK210 } from "../k210-support.js";
  * [1,16,16,2]. With `cpuReader` a Sigmoid also reads r (a third output).
  */
 function headGraph(cpuReader = false): Graph {
-  const conv = (name: string, x: string, w: string, y: string, pads: number[], activation?: string) => ({
-    name, op: KPU_CONV2D_CANDIDATE, inputs: [x, w], outputs: [y], attrs: { pads, layout: "NHWC", ...(activation ? { activation } : {}) },
-  });
+  const conv = (name: string, x: string, w: string, y: string, pads: number[], activation?: string) => kpuConv(name, x, w, y, pads, activation, "NHWC");
   return buildGraph({
     name: "heads",
     opset: 17,
@@ -67,7 +65,6 @@ function headGraph(cpuReader = false): Graph {
 
 const calibration = [91, 92, 93].map((s) => [randomTensor([1, 16, 16, 8], s, 0, 1)]);
 const input = [randomTensor([1, 16, 16, 8], 94, -0.1, 1.1)];
-const bytesOf = (ts: readonly Tensor[]) => ts.map((t) => Buffer.from(t.bytes()).toString("hex"));
 const arenaOf = (program: Graph) => emitModel(program, { ops: OPS, ...K210_EMIT_OPTIONS }).plan.arena.size;
 
 describe("k210: concats of KPU maps as uint8 (C program)", () => {
@@ -100,15 +97,15 @@ describe("k210: concats of KPU maps as uint8 (C program)", () => {
     console.log(`KPU concat: arena ${arenaOf(program)} B with the uint8 concat, ${arenaOf(plain)} B layer by layer with float maps`);
 
     const want = runGraph(plain, input);
-    expect(bytesOf(runGraph(program, input))).toEqual(bytesOf(want));
+    expect(hexBytes(runGraph(program, input))).toEqual(hexBytes(want));
     const files = k210Files(program);
     expect(files.get("model.c")).toMatch(/kpu_requant_lut\w*\[x\[i\]\]/);
     const [fromC, layersC] = await Promise.all([
       buildAndRunAsync(files, program.outputs, input, { cflags: SANITIZE_CFLAGS }),
       buildAndRunAsync(k210Files(plain), plain.outputs, input, { cflags: SANITIZE_CFLAGS }),
     ]);
-    expect(bytesOf(fromC)).toEqual(bytesOf(want));
-    expect(bytesOf(layersC)).toEqual(bytesOf(want));
+    expect(hexBytes(fromC)).toEqual(hexBytes(want));
+    expect(hexBytes(layersC)).toEqual(hexBytes(want));
 
     const lowered = lowerForK210(headGraph(), calibration, OPS).program;
     expect(Buffer.from(writeKmodel(plain).bytes).equals(Buffer.from(writeKmodel(lowered).bytes))).toBe(true);
@@ -190,8 +187,8 @@ describe("k210: the uint8 frame input in KPU RAM (C program)", () => {
       buildAndRunAsync(inKpuRam, program.outputs, frame, { cflags: SANITIZE_CFLAGS }),
       buildAndRunAsync(device, program.outputs, frame, { cflags: `${SANITIZE_CFLAGS} -DEG_KPU_DEVICE -DEG_KPU_MMIO_MODEL` }),
     ]);
-    expect(bytesOf(plain)).toEqual(bytesOf(want));
-    expect(bytesOf(host)).toEqual(bytesOf(want));
-    expect(bytesOf(onDevice)).toEqual(bytesOf(want));
+    expect(hexBytes(plain)).toEqual(hexBytes(want));
+    expect(hexBytes(host)).toEqual(hexBytes(want));
+    expect(hexBytes(onDevice)).toEqual(hexBytes(want));
   });
 });

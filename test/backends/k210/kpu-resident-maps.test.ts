@@ -14,21 +14,17 @@ import { kpuRamUsedBytes } from "../../../backends/k210/kpu-frame.js";
 import { writeKmodel } from "../../../backends/k210/kmodel/writer.js";
 import { lowerForK210 } from "../../../backends/k210/lower.js";
 import { KPU_CONV2D } from "../../../backends/k210/ops/kpu-conv2d.js";
-import { KPU_CONV2D_CANDIDATE } from "../../../backends/k210/ops/kpu-conv2d-candidate.js";
 import { KPU_CONV2D_CHAIN, RESIDENT_TOKEN } from "../../../backends/k210/ops/kpu-conv2d-chain.js";
 import { K210_EMIT_OPTIONS } from "../../../backends/k210/target.js";
 import { programFigures } from "../../../backends/k210/report.js";
 import { emitModel } from "../../../src/emit/emit-model.js";
-import { buildGraph, runGraph, type Graph, type Tensor } from "../../../src/index.js";
+import { buildGraph, runGraph, type Graph } from "../../../src/index.js";
 import { buildAndRunAsync, SANITIZE_CFLAGS } from "../../support/c-run.js";
 import { randomTensor } from "../../support/graphs.js";
 import { OPS } from "../../support/toolchain.js";
-import { k210Files, lowerK210 } from "../k210-support.js";
+import { hexBytes, k210Files, kpuConv, lowerK210 } from "../k210-support.js";
 
 function residentGraph(): Graph {
-  const conv = (name: string, x: string, w: string, y: string, pads: number[], activation?: string) => ({
-    name, op: KPU_CONV2D_CANDIDATE, inputs: [x, w], outputs: [y], attrs: { pads, ...(activation ? { activation } : {}) },
-  });
   return buildGraph({
     name: "resident",
     opset: 17,
@@ -44,20 +40,19 @@ function residentGraph(): Graph {
       ["wg", randomTensor([2, 16, 1, 1], 117, -0.5, 0.5)],
     ]),
     nodes: [
-      conv("a", "x", "wa", "a_out", [1, 1, 1, 1], "Relu"),
-      conv("b", "a_out", "wb", "m", [0, 0, 0, 0]),
-      conv("c", "m", "wc", "c_out", [1, 1, 1, 1], "Relu"),
-      conv("d", "c_out", "wd", "y1", [0, 0, 0, 0]),
-      conv("e", "m", "we", "e_out", [0, 0, 0, 0], "Relu"),
-      conv("f", "e_out", "wf", "y2", [1, 1, 1, 1]),
-      conv("g", "m", "wg", "y3", [0, 0, 0, 0]),
+      kpuConv("a", "x", "wa", "a_out", [1, 1, 1, 1], "Relu"),
+      kpuConv("b", "a_out", "wb", "m", [0, 0, 0, 0]),
+      kpuConv("c", "m", "wc", "c_out", [1, 1, 1, 1], "Relu"),
+      kpuConv("d", "c_out", "wd", "y1", [0, 0, 0, 0]),
+      kpuConv("e", "m", "we", "e_out", [0, 0, 0, 0], "Relu"),
+      kpuConv("f", "e_out", "wf", "y2", [1, 1, 1, 1]),
+      kpuConv("g", "m", "wg", "y3", [0, 0, 0, 0]),
     ],
   });
 }
 
 const calibration = [121, 122, 123].map((s) => [randomTensor([1, 8, 16, 16], s, 0, 1)]);
 const input = [randomTensor([1, 8, 16, 16], 124, -0.1, 1.1)];
-const bytesOf = (ts: readonly Tensor[]) => ts.map((t) => Buffer.from(t.bytes()).toString("hex"));
 const arenaOf = (program: Graph) => emitModel(program, { ops: OPS, ...K210_EMIT_OPTIONS }).plan.arena.size;
 
 describe("k210: maps only KPU layers read wait in KPU RAM (C program)", () => {
@@ -87,7 +82,7 @@ describe("k210: maps only KPU layers read wait in KPU RAM (C program)", () => {
     expect(files.get("model.c")!.split(`eg_kpu_frame(${offset}u)`).length - 1).toBe(4);
 
     const want = runGraph(plain, input);
-    expect(bytesOf(runGraph(program, input))).toEqual(bytesOf(want));
+    expect(hexBytes(runGraph(program, input))).toEqual(hexBytes(want));
     const device = new Map(files);
     device.set("Makefile", files.get("Makefile")!.replace(/^SRCS = (.*)$/m, "SRCS = $1 kpu_model.c"));
     const [host, onDevice, layersC] = await Promise.all([
@@ -95,9 +90,9 @@ describe("k210: maps only KPU layers read wait in KPU RAM (C program)", () => {
       buildAndRunAsync(device, program.outputs, input, { cflags: `${SANITIZE_CFLAGS} -DEG_KPU_DEVICE -DEG_KPU_MMIO_MODEL` }),
       buildAndRunAsync(k210Files(plain), plain.outputs, input, { cflags: SANITIZE_CFLAGS }),
     ]);
-    expect(bytesOf(host)).toEqual(bytesOf(want));
-    expect(bytesOf(onDevice)).toEqual(bytesOf(want));
-    expect(bytesOf(layersC)).toEqual(bytesOf(want));
+    expect(hexBytes(host)).toEqual(hexBytes(want));
+    expect(hexBytes(onDevice)).toEqual(hexBytes(want));
+    expect(hexBytes(layersC)).toEqual(hexBytes(want));
 
     const lowered = lowerForK210(residentGraph(), calibration, OPS).program;
     expect(Buffer.from(writeKmodel(program).bytes).equals(Buffer.from(writeKmodel(lowered).bytes))).toBe(true);

@@ -11,7 +11,6 @@ import { describe, expect, it } from "vitest";
 import { expandKpuChains } from "../../../backends/k210/kpu-chain.js";
 import { writeKmodel } from "../../../backends/k210/kmodel/writer.js";
 import { lowerForK210 } from "../../../backends/k210/lower.js";
-import { KPU_CONV2D_CANDIDATE } from "../../../backends/k210/ops/kpu-conv2d-candidate.js";
 import { KPU_CONV2D_CHAIN } from "../../../backends/k210/ops/kpu-conv2d-chain.js";
 import { K210_EMIT_OPTIONS } from "../../../backends/k210/target.js";
 import { emitModel } from "../../../src/emit/emit-model.js";
@@ -19,12 +18,9 @@ import { buildGraph, runGraph, Tensor, type Graph } from "../../../src/index.js"
 import { buildAndRunAsync, SANITIZE_CFLAGS } from "../../support/c-run.js";
 import { randomTensor } from "../../support/graphs.js";
 import { OPS } from "../../support/toolchain.js";
-import { k210Files, lowerK210 } from "../k210-support.js";
+import { hexBytes, k210Files, kpuConv, lowerK210 } from "../k210-support.js";
 
 function headsGraph(): Graph {
-  const conv = (name: string, x: string, w: string, y: string, pads: number[], activation?: string) => ({
-    name, op: KPU_CONV2D_CANDIDATE, inputs: [x, w], outputs: [y], attrs: { pads, ...(activation ? { activation } : {}) },
-  });
   const head = (name: string, x: string) => [
     { name: `${name}_t`, op: "Transpose", inputs: [x], outputs: [`${name}_t`], attrs: { perm: [0, 2, 3, 1] } },
     { name: `${name}_r`, op: "Reshape", inputs: [`${name}_t`, `${name}_shape`], outputs: [`${name}_r`], attrs: {} },
@@ -42,9 +38,9 @@ function headsGraph(): Graph {
       ["hc_shape", Tensor.fromNumbers("int64", [3], [1, 256, 4])],
     ]),
     nodes: [
-      conv("a", "x", "wa", "m", [1, 1, 1, 1], "Relu"),
-      conv("b", "m", "wb", "b_out", [0, 0, 0, 0]),
-      conv("c", "m", "wc", "c_out", [1, 1, 1, 1]),
+      kpuConv("a", "x", "wa", "m", [1, 1, 1, 1], "Relu"),
+      kpuConv("b", "m", "wb", "b_out", [0, 0, 0, 0]),
+      kpuConv("c", "m", "wc", "c_out", [1, 1, 1, 1]),
       ...head("hb", "b_out"),
       ...head("hc", "c_out"),
       { name: "cat", op: "Concat", inputs: ["hb_r", "hc_r"], outputs: ["y"], attrs: { axis: 1 } },
@@ -54,7 +50,6 @@ function headsGraph(): Graph {
 
 const calibration = [161, 162, 163].map((s) => [randomTensor([1, 8, 16, 16], s, 0, 1)]);
 const input = [randomTensor([1, 8, 16, 16], 164, -0.1, 1.1)];
-const bytesOf = (ts: readonly Tensor[]) => ts.map((t) => Buffer.from(t.bytes()).toString("hex"));
 const arenaOf = (program: Graph) => emitModel(program, { ops: OPS, ...K210_EMIT_OPTIONS }).plan.arena.size;
 
 describe("k210: KPU outputs downloaded NHWC (C program)", () => {
@@ -79,15 +74,15 @@ describe("k210: KPU outputs downloaded NHWC (C program)", () => {
     console.log(`NHWC download: arena ${arenaOf(program)} B, ${arenaOf(plain)} B with the NCHW maps and Transposes`);
 
     const want = runGraph(plain, input);
-    expect(bytesOf(runGraph(program, input))).toEqual(bytesOf(want));
+    expect(hexBytes(runGraph(program, input))).toEqual(hexBytes(want));
     const files = k210Files(program);
     expect(files.get("model.c")).not.toMatch(/transpose/i);
     const [fromC, layersC] = await Promise.all([
       buildAndRunAsync(files, program.outputs, input, { cflags: SANITIZE_CFLAGS }),
       buildAndRunAsync(k210Files(plain), plain.outputs, input, { cflags: SANITIZE_CFLAGS }),
     ]);
-    expect(bytesOf(fromC)).toEqual(bytesOf(want));
-    expect(bytesOf(layersC)).toEqual(bytesOf(want));
+    expect(hexBytes(fromC)).toEqual(hexBytes(want));
+    expect(hexBytes(layersC)).toEqual(hexBytes(want));
 
     const lowered = lowerForK210(headsGraph(), calibration, OPS).program;
     expect(Buffer.from(writeKmodel(program).bytes).equals(Buffer.from(writeKmodel(lowered).bytes))).toBe(true);

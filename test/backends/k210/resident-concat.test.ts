@@ -15,22 +15,18 @@ import { kpuRamUsedBytes } from "../../../backends/k210/kpu-frame.js";
 import { writeKmodel } from "../../../backends/k210/kmodel/writer.js";
 import { lowerForK210 } from "../../../backends/k210/lower.js";
 import { KPU_CONV2D } from "../../../backends/k210/ops/kpu-conv2d.js";
-import { KPU_CONV2D_CANDIDATE } from "../../../backends/k210/ops/kpu-conv2d-candidate.js";
 import { KPU_CONV2D_CHAIN, RESIDENT_TOKEN } from "../../../backends/k210/ops/kpu-conv2d-chain.js";
 import { KPU_REQUANT_CONCAT } from "../../../backends/k210/ops/kpu-requant-concat.js";
 import { K210_EMIT_OPTIONS } from "../../../backends/k210/target.js";
 import { programFigures } from "../../../backends/k210/report.js";
 import { emitModel } from "../../../src/emit/emit-model.js";
-import { buildGraph, runGraph, type Graph, type Tensor } from "../../../src/index.js";
+import { buildGraph, runGraph, type Graph } from "../../../src/index.js";
 import { buildAndRunAsync, SANITIZE_CFLAGS } from "../../support/c-run.js";
 import { randomTensor } from "../../support/graphs.js";
 import { OPS } from "../../support/toolchain.js";
-import { k210Files, lowerK210 } from "../k210-support.js";
+import { hexBytes, k210Files, kpuConv, lowerK210 } from "../k210-support.js";
 
 function concatGraph(): Graph {
-  const conv = (name: string, x: string, w: string, y: string, pads: number[], activation?: string) => ({
-    name, op: KPU_CONV2D_CANDIDATE, inputs: [x, w], outputs: [y], attrs: { pads, ...(activation ? { activation } : {}) },
-  });
   return buildGraph({
     name: "resident_concat",
     opset: 17,
@@ -45,20 +41,19 @@ function concatGraph(): Graph {
       ["wf", randomTensor([2, 12, 1, 1], 136, -0.5, 0.5)],
     ]),
     nodes: [
-      conv("a", "x", "wa", "m", [1, 1, 1, 1], "Relu"),
-      conv("b", "m", "wb", "b_out", [0, 0, 0, 0]),
-      conv("c", "m", "wc", "c_out", [1, 1, 1, 1]),
+      kpuConv("a", "x", "wa", "m", [1, 1, 1, 1], "Relu"),
+      kpuConv("b", "m", "wb", "b_out", [0, 0, 0, 0]),
+      kpuConv("c", "m", "wc", "c_out", [1, 1, 1, 1]),
       { name: "cat", op: "Concat", inputs: ["b_out", "c_out"], outputs: ["r"], attrs: { axis: 1 } },
-      conv("d", "r", "wd", "d_out", [1, 1, 1, 1], "Relu"),
-      conv("e", "d_out", "we", "y1", [0, 0, 0, 0]),
-      conv("f", "r", "wf", "y2", [0, 0, 0, 0]),
+      kpuConv("d", "r", "wd", "d_out", [1, 1, 1, 1], "Relu"),
+      kpuConv("e", "d_out", "we", "y1", [0, 0, 0, 0]),
+      kpuConv("f", "r", "wf", "y2", [0, 0, 0, 0]),
     ],
   });
 }
 
 const calibration = [141, 142, 143].map((s) => [randomTensor([1, 8, 16, 16], s, 0, 1)]);
 const input = [randomTensor([1, 8, 16, 16], 144, -0.1, 1.1)];
-const bytesOf = (ts: readonly Tensor[]) => ts.map((t) => Buffer.from(t.bytes()).toString("hex"));
 const line = (n: number) => Math.ceil(n / 64) * 64;
 
 describe("k210: uint8 head concats only KPU layers read wait in KPU RAM (C program)", () => {
@@ -94,15 +89,15 @@ describe("k210: uint8 head concats only KPU layers read wait in KPU RAM (C progr
     expect(files.get("model.c")!.split(`eg_kpu_frame(${rOffset}u)`).length - 1).toBe(2 + 2);
 
     const want = runGraph(plain, input);
-    expect(bytesOf(runGraph(program, input))).toEqual(bytesOf(want));
+    expect(hexBytes(runGraph(program, input))).toEqual(hexBytes(want));
     const device = new Map(files);
     device.set("Makefile", files.get("Makefile")!.replace(/^SRCS = (.*)$/m, "SRCS = $1 kpu_model.c"));
     const [host, onDevice] = await Promise.all([
       buildAndRunAsync(files, program.outputs, input, { cflags: SANITIZE_CFLAGS }),
       buildAndRunAsync(device, program.outputs, input, { cflags: `${SANITIZE_CFLAGS} -DEG_KPU_DEVICE -DEG_KPU_MMIO_MODEL` }),
     ]);
-    expect(bytesOf(host)).toEqual(bytesOf(want));
-    expect(bytesOf(onDevice)).toEqual(bytesOf(want));
+    expect(hexBytes(host)).toEqual(hexBytes(want));
+    expect(hexBytes(onDevice)).toEqual(hexBytes(want));
 
     const lowered = lowerForK210(concatGraph(), calibration, OPS).program;
     expect(Buffer.from(writeKmodel(program).bytes).equals(Buffer.from(writeKmodel(lowered).bytes))).toBe(true);

@@ -19,7 +19,7 @@ import { buildGraph, runGraph, Tensor, type Graph } from "../../../src/index.js"
 import { buildAndRunAsync, SANITIZE_CFLAGS } from "../../support/c-run.js";
 import { randomTensor } from "../../support/graphs.js";
 import { OPS } from "../../support/toolchain.js";
-import { k210Files, lowerK210 } from "../k210-support.js";
+import { hexBytes, k210Files, lowerK210 } from "../k210-support.js";
 
 /**
  * x [1,8,16,16] → 3×3 conv (Relu) → m [1,16,16,16]; m → 1×1 conv → b [1,8,16,16] and m → 3×3 conv →
@@ -72,7 +72,6 @@ function pooledGraph(): Graph {
 const calibration = [71, 72, 73].map((s) => [randomTensor([1, 8, 16, 16], s, 0, 1)]);
 const input = [randomTensor([1, 8, 16, 16], 74, -0.1, 1.1)];
 const nhwcCalibration = [76, 77].map((s) => [randomTensor([1, 16, 16, 8], s, 0, 1)]);
-const bytesOf = (ts: readonly Tensor[]) => ts.map((t) => Buffer.from(t.bytes()).toString("hex"));
 const arenaOf = (program: Graph) => emitModel(program, { ops: OPS, ...K210_EMIT_OPTIONS }).plan.arena.size;
 
 /** The same folder built with the device driver (-DEG_KPU_DEVICE) against the register-level KPU model. */
@@ -103,7 +102,7 @@ describe("k210: KPU maps handed over as uint8 (C program)", () => {
     console.log(`branching map: arena ${arenaOf(program)} B with the uint8 hand-over, ${arenaOf(plain)} B with a float map`);
 
     const want = runGraph(plain, input);
-    expect(bytesOf(runGraph(program, input))).toEqual(bytesOf(want));
+    expect(hexBytes(runGraph(program, input))).toEqual(hexBytes(want));
     const files = k210Files(program);
     expect(files.get("model.c")).toMatch(/eg_kpu_chain_f32_to_u8\(kpu_layer\w*_chain, 1u, /);
     expect(files.get("model.c")).toMatch(/eg_kpu_conv2d_u8\(/);
@@ -112,9 +111,9 @@ describe("k210: KPU maps handed over as uint8 (C program)", () => {
       buildAndRunAsync(deviceModelFiles(files), program.outputs, input, { cflags: `${SANITIZE_CFLAGS} -DEG_KPU_DEVICE -DEG_KPU_MMIO_MODEL` }),
       buildAndRunAsync(k210Files(plain), plain.outputs, input, { cflags: SANITIZE_CFLAGS }),
     ]);
-    expect(bytesOf(host)).toEqual(bytesOf(want));
-    expect(bytesOf(device)).toEqual(bytesOf(want));
-    expect(bytesOf(layers)).toEqual(bytesOf(want));
+    expect(hexBytes(host)).toEqual(hexBytes(want));
+    expect(hexBytes(device)).toEqual(hexBytes(want));
+    expect(hexBytes(layers)).toEqual(hexBytes(want));
 
     // The kmodel is written from the float form: byte-identical to the one of the plain lowering.
     const lowered = lowerForK210(branchingGraph(), calibration, OPS).program;
@@ -128,13 +127,13 @@ describe("k210: KPU maps handed over as uint8 (C program)", () => {
     expect(files.get("model.c")).toMatch(/eg_kpu_chain_u8_to_u8\(kpu_layer\w*_chain, 1u, /);
     const frame = [Tensor.fromNumbers("uint8", [1, 8, 16, 16], Array.from({ length: 8 * 16 * 16 }, (_, i) => (i * 37 + 11) % 256))];
     const want = runGraph(expandKpuChains(program), frame);
-    expect(bytesOf(runGraph(program, frame))).toEqual(bytesOf(want));
+    expect(hexBytes(runGraph(program, frame))).toEqual(hexBytes(want));
     const [host, device] = await Promise.all([
       buildAndRunAsync(files, program.outputs, frame, { cflags: SANITIZE_CFLAGS }),
       buildAndRunAsync(deviceModelFiles(files), program.outputs, frame, { cflags: `${SANITIZE_CFLAGS} -DEG_KPU_DEVICE -DEG_KPU_MMIO_MODEL` }),
     ]);
-    expect(bytesOf(host)).toEqual(bytesOf(want));
-    expect(bytesOf(device)).toEqual(bytesOf(want));
+    expect(hexBytes(host)).toEqual(hexBytes(want));
+    expect(hexBytes(device)).toEqual(hexBytes(want));
   });
 
   it("a MaxPool between two KPU layers pools the bytes (NHWC model): arena from the shapes, outputs bit-exact, kmodel unchanged", async () => {
@@ -150,9 +149,9 @@ describe("k210: KPU maps handed over as uint8 (C program)", () => {
     expect(arenaOf(plain)).toBe(4 * (16 * 16 * 16 + 16 * 8 * 8));
     const x = [randomTensor([1, 16, 16, 8], 75, -0.1, 1.1)];
     const want = runGraph(plain, x);
-    expect(bytesOf(runGraph(program, x))).toEqual(bytesOf(want));
+    expect(hexBytes(runGraph(program, x))).toEqual(hexBytes(want));
     const fromC = await buildAndRunAsync(k210Files(program), program.outputs, x, { cflags: SANITIZE_CFLAGS });
-    expect(bytesOf(fromC)).toEqual(bytesOf(want));
+    expect(hexBytes(fromC)).toEqual(hexBytes(want));
     const lowered = lowerForK210(graph, nhwcCalibration, OPS).program;
     expect(Buffer.from(writeKmodel(plain).bytes).equals(Buffer.from(writeKmodel(lowered).bytes))).toBe(true);
   });
