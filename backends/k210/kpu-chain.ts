@@ -19,7 +19,7 @@
  * `expandKpuChains` gives the program back with one KpuConv2D per layer (the kmodel writer and the
  * layer counts read that form; the kmodel plans its own KPU RAM).
  */
-import type { Graph, Node, ValueInfo } from "../../src/ir/graph.js";
+import { readersOf, type Graph, type Node, type ValueInfo } from "../../src/ir/graph.js";
 import { attrFloat, attrInt, attrString, hasAttr } from "../../src/ir/attrs.js";
 import { layerGeometry } from "./kpu-layer.js";
 import { KPU_RAM_LINES, mapLines } from "./kpu-ram.js";
@@ -71,8 +71,7 @@ function canLink(producer: Node, consumer: Node): boolean {
 
 /** The runs of chainable layers, each in execution order (runs of one included). */
 function findRuns(program: Graph): Node[][] {
-  const readers = new Map<string, Node[]>();
-  for (const node of program.nodes) for (const input of node.inputs) if (input !== "") readers.set(input, [...(readers.get(input) ?? []), node]);
+  const readers = readersOf(program);
   const outputs = new Set(program.outputs.map((o) => o.name));
   const taken = new Set<Node>();
   const runs: Node[][] = [];

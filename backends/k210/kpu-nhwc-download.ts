@@ -13,7 +13,7 @@
 import type { AttrValue, Graph, Node, ValueInfo } from "../../src/ir/graph.js";
 import { attrInt, attrString, hasAttr } from "../../src/ir/attrs.js";
 import { fail } from "../../src/errors.js";
-import { nodeLabel } from "../../src/ir/graph.js";
+import { nodeLabel, readersOf } from "../../src/ir/graph.js";
 import { chainNode } from "./kpu-chain.js";
 import { KPU_CONV2D } from "./ops/kpu-conv2d.js";
 import { KPU_CONV2D_CHAIN } from "./ops/kpu-conv2d-chain.js";
@@ -41,8 +41,7 @@ function qualifies(node: Node, readers: ReadonlyMap<string, Node[]>, outputs: Re
 /** The program with every qualifying KPU download writing NHWC itself (see above). */
 export function downloadNhwc(program: Graph): Graph {
   const outputs = new Set(program.outputs.map((o) => o.name));
-  const readers = new Map<string, Node[]>();
-  for (const node of program.nodes) for (const i of node.inputs) readers.set(i, [...(readers.get(i) ?? []), node]);
+  const readers = readersOf(program);
   const values = new Map(program.values);
   const dropped = new Set<Node>(program.nodes.flatMap((n) => qualifies(n, readers, outputs) ?? []));
   if (dropped.size === 0) return program;

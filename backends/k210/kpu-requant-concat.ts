@@ -19,7 +19,7 @@
  * reading it as its one input map with the same input scale and zero point. `expandKpuChains`
  * (kpu-chain.ts) gives the float nodes back, so the kmodel is unchanged.
  */
-import type { Graph, Node, ValueInfo } from "../../src/ir/graph.js";
+import { readersOf, type Graph, type Node, type ValueInfo } from "../../src/ir/graph.js";
 import { attrFloat, attrInt, attrString } from "../../src/ir/attrs.js";
 import { Tensor } from "../../src/ir/tensor.js";
 import { chainNode } from "./kpu-chain.js";
@@ -71,12 +71,9 @@ function lutOf(producer: Node, relu: boolean, reader: Node): number[] {
 /** The program with every qualifying KPU concat re-quantised as uint8 (see above). */
 export function requantiseKpuConcats(program: Graph): Graph {
   const outputs = new Set(program.outputs.map((o) => o.name));
-  const readers = new Map<string, Node[]>();
+  const readers = readersOf(program);
   const producerOf = new Map<string, Node>();
-  for (const node of program.nodes) {
-    for (const input of node.inputs) if (input !== "") readers.set(input, [...(readers.get(input) ?? []), node]);
-    for (const output of node.outputs) producerOf.set(output, node);
-  }
+  for (const node of program.nodes) for (const output of node.outputs) producerOf.set(output, node);
   const sites = program.nodes.filter((n) => n.op === "Concat").flatMap((c) => siteOf(c, producerOf, readers, outputs) ?? []);
   if (sites.length === 0) return program;
   const values = new Map<string, ValueInfo>(program.values);

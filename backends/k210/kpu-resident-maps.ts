@@ -13,7 +13,7 @@
  * bytes; the bytes and their order are those of the arena copy, so outputs are unchanged.
  * `expandKpuChains` types the map from its layer again and drops the attributes (the kmodel's form).
  */
-import type { Graph, Node, ValueInfo } from "../../src/ir/graph.js";
+import { readersOf, type Graph, type Node, type ValueInfo } from "../../src/ir/graph.js";
 import { attrInt, hasAttr } from "../../src/ir/attrs.js";
 import { expandKpuChains } from "./kpu-chain.js";
 import { kpuRamUsedBytes, placeKpuFrames } from "./kpu-frame.js";
@@ -27,12 +27,6 @@ const isKpu = (n: Node) => n.op === KPU_CONV2D || n.op === KPU_CONV2D_CHAIN;
 const writesUint8Map = (n: Node) => (n.op === KPU_CONV2D_CHAIN && attrInt(n, "output_u8", 0) === 1) || n.op === KPU_REQUANT_CONCAT;
 const numel = (v: ValueInfo) => v.shape.reduce((a, b) => a * b, 1);
 const alignLine = (n: number) => Math.ceil(n / KPU_LINE_BYTES) * KPU_LINE_BYTES;
-
-function readersOf(program: Graph): Map<string, Node[]> {
-  const readers = new Map<string, Node[]>();
-  for (const node of program.nodes) for (const i of node.inputs) readers.set(i, [...(readers.get(i) ?? []), node]);
-  return readers;
-}
 
 /** Keeps each uint8 map only KPU layers read in KPU RAM when it fits (see above). */
 export function keepMapsInKpuRam(program: Graph): Graph {

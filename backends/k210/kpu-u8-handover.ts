@@ -14,7 +14,7 @@
  * (a lone KpuConv2D a chain of one), the value uint8 dense planar NCHW, the readers `input_u8`.
  * kpu-chain.ts's `expandKpuChains` gives the float form back (the kmodel writer and the reports read it).
  */
-import type { Graph, Node, ValueInfo } from "../../src/ir/graph.js";
+import { readersOf, type Graph, type Node, type ValueInfo } from "../../src/ir/graph.js";
 import { attrFloat, attrInt, attrString } from "../../src/ir/attrs.js";
 import { chainNode } from "./kpu-chain.js";
 import { KPU_CONV2D } from "./ops/kpu-conv2d.js";
@@ -67,8 +67,7 @@ function handoverOf(producer: Node, readers: ReadonlyMap<string, Node[]>, output
 /** The program with every qualifying KPU map handed over as uint8 bytes (see above). */
 export function handOverUint8Maps(program: Graph): Graph {
   const outputs = new Set(program.outputs.map((o) => o.name));
-  const readers = new Map<string, Node[]>();
-  for (const node of program.nodes) for (const input of node.inputs) if (input !== "") readers.set(input, [...(readers.get(input) ?? []), node]);
+  const readers = readersOf(program);
   const handed = new Set<string>();
   const pools = new Set<Node>();
   for (const node of program.nodes) {

@@ -53,3 +53,17 @@ export function valueOf(graph: Graph, name: string): ValueInfo {
   if (!v) throw new Error(`internal: tensor "${name}" has no type`);
   return v;
 }
+
+/** The nodes reading each value, in program order (optional inputs, "", are not values). */
+export function readersOf(graph: Pick<Graph, "nodes">): Map<string, Node[]> {
+  const readers = new Map<string, Node[]>();
+  for (const node of graph.nodes) {
+    for (const input of node.inputs) {
+      if (input === "") continue;
+      const list = readers.get(input);
+      if (list === undefined) readers.set(input, [node]);
+      else list.push(node);
+    }
+  }
+  return readers;
+}
