@@ -9,6 +9,7 @@
  * as main RAM. A frame that does not fit stays a main-memory input (model_kpu.h says so).
  */
 import type { Graph, ValueInfo } from "../../src/ir/graph.js";
+import { numel } from "../../src/ir/shape.js";
 import { layerGeometry } from "./kpu-layer.js";
 import { KPU_LINE_BYTES, KPU_RAM_BYTES, mapLines } from "./kpu-ram.js";
 import { KPU_CONV2D, kpuLayerOf } from "./ops/kpu-conv2d.js";
@@ -21,7 +22,6 @@ export interface KpuFrame {
   readonly bytes: number;
 }
 
-const numel = (v: ValueInfo) => v.shape.reduce((a, b) => a * b, 1);
 
 /** Highest KPU RAM byte a layer of `program` (chains expanded: each layer with its placed maps) touches + 1. */
 export function kpuRamUsedBytes(program: Graph): number {
@@ -40,7 +40,7 @@ export function placeKpuFrames(program: Graph, kpuRamBytes: number): KpuFrame[] 
   let top = KPU_RAM_BYTES;
   return program.inputs.flatMap((input, index): KpuFrame[] => {
     if (input.dtype !== "uint8" || input.shape.length !== 4) return [];
-    const bytes = numel(input);
+    const bytes = numel(input.shape);
     const offset = Math.floor((top - bytes) / KPU_LINE_BYTES) * KPU_LINE_BYTES;
     if (offset < kpuRamBytes) return [{ input, index, offset: undefined, bytes }];
     top = offset;

@@ -13,7 +13,8 @@
  * bytes; the bytes and their order are those of the arena copy, so outputs are unchanged.
  * `expandKpuChains` types the map from its layer again and drops the attributes (the kmodel's form).
  */
-import { readersOf, type Graph, type Node, type ValueInfo } from "../../src/ir/graph.js";
+import { readersOf, type Graph, type Node } from "../../src/ir/graph.js";
+import { numel } from "../../src/ir/shape.js";
 import { attrInt, hasAttr } from "../../src/ir/attrs.js";
 import { expandKpuChains } from "./kpu-chain.js";
 import { kpuRamUsedBytes, placeKpuFrames } from "./kpu-frame.js";
@@ -25,7 +26,6 @@ import { KPU_REQUANT_CONCAT } from "./ops/kpu-requant-concat.js";
 const isKpu = (n: Node) => n.op === KPU_CONV2D || n.op === KPU_CONV2D_CHAIN;
 /** A node whose output is a uint8 planar map KPU layers can take from KPU RAM. */
 const writesUint8Map = (n: Node) => (n.op === KPU_CONV2D_CHAIN && attrInt(n, "output_u8", 0) === 1) || n.op === KPU_REQUANT_CONCAT;
-const numel = (v: ValueInfo) => v.shape.reduce((a, b) => a * b, 1);
 const alignLine = (n: number) => Math.ceil(n / KPU_LINE_BYTES) * KPU_LINE_BYTES;
 
 /** Keeps each uint8 map only KPU layers read in KPU RAM when it fits (see above). */
@@ -42,7 +42,7 @@ export function keepMapsInKpuRam(program: Graph): Graph {
     const map = node.outputs[0]!;
     const users = readers.get(map) ?? [];
     if (outputs.has(map) || users.length === 0 || !users.every((r) => isKpu(r) && attrInt(r, "input_u8", 0) === 1 && r.inputs[0] === map)) continue;
-    const bytes = numel(program.values.get(map)!);
+    const bytes = numel(program.values.get(map)!.shape);
     if (top + bytes > limit) continue;
     offsets.set(map, top);
     top = alignLine(top + bytes);
@@ -68,7 +68,7 @@ export function kpuRamTopBytes(program: Graph): number {
     if (!writesUint8Map(node) || !hasAttr(node, "output_kpu")) continue;
     // The map's element count is its float form's (expandKpuChains types it from the layer, or the
     // concat's float value, again).
-    top = Math.max(top, alignLine(attrInt(node, "output_kpu") + numel(expanded.values.get(node.outputs[0]!)!)));
+    top = Math.max(top, alignLine(attrInt(node, "output_kpu") + numel(expanded.values.get(node.outputs[0]!)!.shape)));
   }
   return top;
 }
