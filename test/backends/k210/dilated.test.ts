@@ -56,8 +56,10 @@ async function expectOnKpu(graph: Graph, phaseLayers: number): Promise<void> {
   const float = runGraph(graph, x)[0]!.toNumbers();
   const fromC = (await buildAndRunAsync(result.files, program.outputs, x, { cflags: SANITIZE_CFLAGS }))[0]!;
   const fromKmodel = new Float32Array(runKmodelV4(kmodel, x.map((t) => new Uint8Array(t.bytes())))[0]!.slice().buffer);
-  // The C program is the lowered program bit for bit (the simulator is integer, the copies exact).
+  // The C program is the lowered program bit for bit (the simulator is integer, the copies exact),
+  // and so is the expansion the kmodel is written from (each phase and copy a node of its own).
   expect(hex(fromC)).toBe(hex(lowered));
+  expect(hex(fromC)).toBe(hex(runGraph(expandKpuChains(program), x)[0]!));
   // The kmodel: the same KPU bytes; dequantisation by 1/scale (nncase's convention) rounds differently.
   const kmodelVsC = worstAndRange(fromKmodel, fromC.toNumbers());
   expect(kmodelVsC.worst).toBeLessThanOrEqual(1e-5 * kmodelVsC.range);
