@@ -11,6 +11,7 @@ import { parseKmodel } from "../../../backends/k210/kmodel/index.js";
 import { runKmodelV4 } from "../../../backends/k210/kmodel/run-v4.js";
 import { expandKpuChains } from "../../../backends/k210/kpu-chain.js";
 import { dilatedPhases } from "../../../backends/k210/kpu-dilation.js";
+import { KPU_DILATED_CONV2D } from "../../../backends/k210/ops/kpu-dilated-conv2d.js";
 import { kpuConvVerdict } from "../../../backends/k210/legality.js";
 import { buildGraph, compile, runGraph, type Graph, type Tensor } from "../../../src/index.js";
 import { buildAndRunAsync, SANITIZE_CFLAGS } from "../../support/c-run.js";
@@ -44,6 +45,8 @@ async function expectOnKpu(graph: Graph, phaseLayers: number): Promise<void> {
   const layers = expandKpuChains(program).nodes;
   expect(layers.filter((n) => n.op === "KpuConv2D").length).toBe(phaseLayers);
   expect(layers.some((n) => n.op === "Conv" || n.op === "KpuConv2DCandidate")).toBe(false);
+  // The C program runs each dilated conv as one node gathering its phases (kpu-dilated-fold.ts).
+  expect(program.nodes.map((n) => n.op)).toEqual([KPU_DILATED_CONV2D, KPU_DILATED_CONV2D]);
   const report = result.summary.targetReport!;
   expect(report["kpuMacs"]).toBeGreaterThan(0);
   expect(report["kpuMacs"]).toBe(report["totalMacs"]);
