@@ -4,8 +4,9 @@
  * time, and a map between two of them goes over as uint8. On the bench's dilated network the arena
  * is what the shapes say and the C program's main RAM is below its kmodel's; the fold is undone
  * exactly (so model.kmodel is unchanged), the folded program computes the expansion's bytes, and a
- * block that is no exact expansion stays as it is. (C output = expansion, byte for byte, under
- * ASan/UBSan: dilated.test.ts.)
+ * block that is no exact expansion stays as it is. The C program gives the expansion's bytes under
+ * ASan/UBSan with the device driver on the register-level KPU model (here) and with the host
+ * simulator (dilated.test.ts).
  */
 import { describe, expect, it } from "vitest";
 import { dilatedNetwork } from "../../../bench/k210-networks.js";
@@ -15,7 +16,8 @@ import { expandKpuChains } from "../../../backends/k210/kpu-chain.js";
 import { foldDilatedConvs } from "../../../backends/k210/kpu-dilated-fold.js";
 import { KPU_DILATED_CONV2D } from "../../../backends/k210/ops/kpu-dilated-conv2d.js";
 import { compile, runGraph, Tensor, type Graph } from "../../../src/index.js";
-import { hexBytes } from "../k210-support.js";
+import { buildAndRunAsync, SANITIZE_CFLAGS } from "../../support/c-run.js";
+import { deviceModelFiles, hexBytes } from "../k210-support.js";
 
 /** The program as comparable text: nodes in order with their attributes (tensors as bytes), and the value types. */
 function describeProgram(g: Graph): string {
@@ -59,6 +61,13 @@ describe("k210: dilated convs folded for the C program (kpu-dilated-fold.ts)", (
     // The folded nodes compute the expansion's bytes (gather, phase layers, uint8 hand-over, scatter).
     const x = seededRandomInputs(dilatedNetwork(), 1, 77)[0]!;
     expect(hexBytes(runGraph(program, x))).toEqual(hexBytes(runGraph(expanded, x)));
+  });
+
+  it("the device driver on the register-level KPU model gives the expansion's bytes too (ASan/UBSan)", async () => {
+    const result = compiled();
+    const x = seededRandomInputs(dilatedNetwork(), 1, 77)[0]!;
+    const device = await buildAndRunAsync(deviceModelFiles(result.files), result.graph.outputs, x, { cflags: `${SANITIZE_CFLAGS} -DEG_KPU_DEVICE -DEG_KPU_MMIO_MODEL` });
+    expect(hexBytes(device)).toEqual(hexBytes(runGraph(expandKpuChains(result.graph), x)));
   });
 
   it("leaves a block that is no exact expansion unfolded (here: one phase layer with another zero point)", () => {
