@@ -16,6 +16,7 @@
 import { readersOf, type AttrValue, type Graph, type Node, type ValueInfo } from "../../src/ir/graph.js";
 import { attrFloat, attrInt, attrInts } from "../../src/ir/attrs.js";
 import { Tensor } from "../../src/ir/tensor.js";
+import { EgretError } from "../../src/errors.js";
 import { KPU_CONV2D } from "./ops/kpu-conv2d.js";
 import { expandKpuDilated, KPU_DILATED_CONV2D, PHASE_ATTRS } from "./ops/kpu-dilated-conv2d.js";
 
@@ -60,8 +61,9 @@ function foldAt(program: Graph, start: number, readers: ReadonlyMap<string, Node
   let expansion;
   try {
     expansion = expandKpuDilated(node);
-  } catch {
-    return undefined; // attributes the op rejects: leave the block as it is
+  } catch (e) {
+    if (e instanceof EgretError) return undefined; // attributes the op rejects: leave the block as it is
+    throw e;
   }
   if (expansion.nodes.length !== length || !expansion.nodes.every((n, i) => sameNode(n, block[i]!))) return undefined;
   for (const [name, info] of expansion.values) {
