@@ -28,6 +28,8 @@ import { expandKpuChain, KPU_CONV2D_CHAIN, type ChainMember } from "./ops/kpu-co
 import { KPU_REQUANT_CONCAT } from "./ops/kpu-requant-concat.js";
 import { expandRequantConcat } from "./kpu-requant-concat.js";
 import { expandNhwcDownload } from "./kpu-nhwc-download.js";
+import { expandDilatedNode } from "./kpu-dilated-fold.js";
+import { KPU_DILATED_CONV2D } from "./ops/kpu-dilated-conv2d.js";
 
 /** A layer of a run as its placement sees it: lines of its input and output maps, and whether it subsamples. */
 export interface ChainLayerMaps {
@@ -154,10 +156,11 @@ export function chainKpuLayers(program: Graph): Graph {
  * The program with every KpuConv2DChain node back as its KpuConv2D layers (their values typed
  * again), and the uint8 hand-overs of kpu-u8-handover.ts undone: a chain's `output_u8` value is
  * float again, a MaxPool on it pools floats in the chain's layout, and the readers lose `input_u8`
- * (a graph input's uint8 frame keeps it); a KpuRequantConcat is its float Concat (and Relu) again.
+ * (a graph input's uint8 frame keeps it); a KpuRequantConcat is its float Concat (and Relu) again,
+ * and a KpuDilatedConv2D the lowering's expansion of its dilated conv.
  */
 export function expandKpuChains(program: Graph): Graph {
-  if (!program.nodes.some((n) => n.op === KPU_CONV2D_CHAIN)) return program;
+  if (!program.nodes.some((n) => n.op === KPU_CONV2D_CHAIN || n.op === KPU_DILATED_CONV2D)) return program;
   const infer = KPU_CONV2D_OPS.find((op) => op.name === KPU_CONV2D)!.infer;
   const frames = new Set(program.inputs.map((i) => i.name));
   const asFloatReader = (node: Node): Node => {
@@ -173,6 +176,8 @@ export function expandKpuChains(program: Graph): Graph {
   const expandOne = (node: Node): Node[] => {
     if (node.op === "MaxPool" && handedLayout.has(node.inputs[0]!)) return [asFloatPool(node, handedLayout.get(node.inputs[0]!)!, values)];
     if (node.op === KPU_REQUANT_CONCAT) return expandRequantConcat(node, values);
+    // A dilated conv folded for the C program (kpu-dilated-fold.ts) is its phase layers and copies again.
+    if (node.op === KPU_DILATED_CONV2D) return expandDilatedNode(node, values);
     if (node.op !== KPU_CONV2D_CHAIN) return [asFloatReader(node)];
     const layers = expandKpuChain(node).map(asFloatReader);
     // In program order, so a hand-over value is float again before its readers are typed.

@@ -35,6 +35,7 @@ import { requantiseKpuConcats } from "./kpu-requant-concat.js";
 import { framesInKpuRamBytes, kpuFrameHeader, placeKpuFrames } from "./kpu-frame.js";
 import { keepMapsInKpuRam, kpuRamTopBytes } from "./kpu-resident-maps.js";
 import { downloadNhwc } from "./kpu-nhwc-download.js";
+import { foldDilatedConvs } from "./kpu-dilated-fold.js";
 import type { CompileSummary } from "../../src/pipeline/compile.js";
 
 /** The lowering rules that offer KPU candidates to extraction (their guard: kpu-guards.ts). */
@@ -91,7 +92,8 @@ export function lowerWithCalibration(program: Graph, context: LowerContext): Gra
   // and so do concats of KPU maps that only such layers read (kpu-requant-concat.ts).
   // Maps that only KPU chains read then wait in KPU RAM instead of main memory (kpu-resident-maps.ts),
   // and KPU outputs only a Transpose to NHWC reads are downloaded NHWC (kpu-nhwc-download.ts).
-  return downloadNhwc(keepMapsInKpuRam(requantiseKpuConcats(handOverUint8Maps(chainKpuLayers(fuseKpuPools(folded))))));
+  // Dilated convs gather and scatter their phases one at a time (kpu-dilated-fold.ts).
+  return foldDilatedConvs(downloadNhwc(keepMapsInKpuRam(requantiseKpuConcats(handOverUint8Maps(chainKpuLayers(fuseKpuPools(folded)))))));
 }
 
 /** The C program's memory, once: main RAM (arena + inputs/outputs) and weights against the main SRAM, and KPU RAM. */

@@ -74,3 +74,10 @@ export function kpuConv(name: string, x: string, w: string, y: string, pads: num
 
 /** Each tensor's bytes as hex, for byte-for-byte comparisons with readable diffs. */
 export const hexBytes = (ts: readonly Tensor[]): string[] => ts.map((t) => Buffer.from(t.bytes()).toString("hex"));
+
+/** The same generated folder built with the device driver (-DEG_KPU_DEVICE) against the register-level KPU model. */
+export function deviceModelFiles(files: ReadonlyMap<string, string>): Map<string, string> {
+  const out = new Map(files);
+  out.set("Makefile", files.get("Makefile")!.replace(/^SRCS = (.*)$/m, "SRCS = $1 kpu_model.c"));
+  return out;
+}

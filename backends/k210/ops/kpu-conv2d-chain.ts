@@ -107,7 +107,7 @@ export function expandKpuChain(node: Node): Node[] {
  * The last layer's uint8 map from its dequantised output: quantising (q − zp)·s again with s and zp
  * gives back q (see above), so these are the bytes the C driver copies out of KPU RAM. Planar NCHW.
  */
-function requantised(t: Tensor, last: Node): Tensor {
+export function requantised(t: Tensor, last: Node): Tensor {
   const nhwc = attrString(last, "layout", "NCHW") === "NHWC";
   const [, a, b, c] = t.shape as [number, number, number, number];
   const [channels, height, width] = nhwc ? [c, a, b] : [a, b, c];

@@ -11,6 +11,7 @@ import { parseKmodel } from "../../../backends/k210/kmodel/index.js";
 import { runKmodelV4 } from "../../../backends/k210/kmodel/run-v4.js";
 import { expandKpuChains } from "../../../backends/k210/kpu-chain.js";
 import { dilatedPhases } from "../../../backends/k210/kpu-dilation.js";
+import { KPU_DILATED_CONV2D } from "../../../backends/k210/ops/kpu-dilated-conv2d.js";
 import { kpuConvVerdict } from "../../../backends/k210/legality.js";
 import { buildGraph, compile, runGraph, type Graph, type Tensor } from "../../../src/index.js";
 import { buildAndRunAsync, SANITIZE_CFLAGS } from "../../support/c-run.js";
@@ -44,6 +45,8 @@ async function expectOnKpu(graph: Graph, phaseLayers: number): Promise<void> {
   const layers = expandKpuChains(program).nodes;
   expect(layers.filter((n) => n.op === "KpuConv2D").length).toBe(phaseLayers);
   expect(layers.some((n) => n.op === "Conv" || n.op === "KpuConv2DCandidate")).toBe(false);
+  // The C program runs each dilated conv as one node gathering its phases (kpu-dilated-fold.ts).
+  expect(program.nodes.map((n) => n.op)).toEqual([KPU_DILATED_CONV2D, KPU_DILATED_CONV2D]);
   const report = result.summary.targetReport!;
   expect(report["kpuMacs"]).toBeGreaterThan(0);
   expect(report["kpuMacs"]).toBe(report["totalMacs"]);
@@ -56,8 +59,10 @@ async function expectOnKpu(graph: Graph, phaseLayers: number): Promise<void> {
   const float = runGraph(graph, x)[0]!.toNumbers();
   const fromC = (await buildAndRunAsync(result.files, program.outputs, x, { cflags: SANITIZE_CFLAGS }))[0]!;
   const fromKmodel = new Float32Array(runKmodelV4(kmodel, x.map((t) => new Uint8Array(t.bytes())))[0]!.slice().buffer);
-  // The C program is the lowered program bit for bit (the simulator is integer, the copies exact).
+  // The C program is the lowered program bit for bit (the simulator is integer, the copies exact),
+  // and so is the expansion the kmodel is written from (each phase and copy a node of its own).
   expect(hex(fromC)).toBe(hex(lowered));
+  expect(hex(fromC)).toBe(hex(runGraph(expandKpuChains(program), x)[0]!));
   // The kmodel: the same KPU bytes; dequantisation by 1/scale (nncase's convention) rounds differently.
   const kmodelVsC = worstAndRange(fromKmodel, fromC.toNumbers());
   expect(kmodelVsC.worst).toBeLessThanOrEqual(1e-5 * kmodelVsC.range);

@@ -19,7 +19,7 @@ import { buildGraph, runGraph, Tensor, type Graph } from "../../../src/index.js"
 import { buildAndRunAsync, SANITIZE_CFLAGS } from "../../support/c-run.js";
 import { randomTensor } from "../../support/graphs.js";
 import { OPS } from "../../support/toolchain.js";
-import { hexBytes, k210Files, lowerK210 } from "../k210-support.js";
+import { deviceModelFiles, hexBytes, k210Files, lowerK210 } from "../k210-support.js";
 
 /**
  * x [1,8,16,16] → 3×3 conv (Relu) → m [1,16,16,16]; m → 1×1 conv → b [1,8,16,16] and m → 3×3 conv →
@@ -73,13 +73,6 @@ const calibration = [71, 72, 73].map((s) => [randomTensor([1, 8, 16, 16], s, 0, 
 const input = [randomTensor([1, 8, 16, 16], 74, -0.1, 1.1)];
 const nhwcCalibration = [76, 77].map((s) => [randomTensor([1, 16, 16, 8], s, 0, 1)]);
 const arenaOf = (program: Graph) => emitModel(program, { ops: OPS, ...K210_EMIT_OPTIONS }).plan.arena.size;
-
-/** The same folder built with the device driver (-DEG_KPU_DEVICE) against the register-level KPU model. */
-function deviceModelFiles(files: ReadonlyMap<string, string>): Map<string, string> {
-  const out = new Map(files);
-  out.set("Makefile", files.get("Makefile")!.replace(/^SRCS = (.*)$/m, "SRCS = $1 kpu_model.c"));
-  return out;
-}
 
 describe("k210: KPU maps handed over as uint8 (C program)", () => {
   it("a map two KPU layers read stays uint8 between them: arena from the shapes, outputs bit-exact, kmodel unchanged", async () => {
