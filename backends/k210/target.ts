@@ -115,8 +115,8 @@ export const K210_STATE_NOTE = [
   "a uint8 frame input may live instead of main memory (write it through eg_kpu_frame, kpu_driver.h).",
 ].join("\n");
 
-/** How model.c/model.h are emitted for this target: model_run returns the KPU driver's status. */
-export const K210_EMIT_OPTIONS = { fallibleRun: { stateNote: K210_STATE_NOTE } } as const;
+/** How model.c/model.h are emitted for this target: model_run returns the KPU driver's status; the heads of a detector write straight into their slices of the concat (concatInPlace). */
+export const K210_EMIT_OPTIONS = { fallibleRun: { stateNote: K210_STATE_NOTE }, concatInPlace: true } as const;
 
 /** The summary of each program's kmodel, for the compile report (written once per compile). */
 const kmodelSummaries = new WeakMap<Graph, KmodelSummary>();

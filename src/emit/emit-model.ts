@@ -40,6 +40,8 @@ export interface EmitOptions {
   readonly profile?: boolean;
   /** Let outputs overwrite inputs that die at their node (default true). */
   readonly inPlace?: boolean;
+  /** Concats whose inputs are written straight into their slices of the output (`StorageOptions.concatInPlace`); default false. */
+  readonly concatInPlace?: boolean;
   /**
    * For targets whose kernels can fail at run time or keep device state (an accelerator): the run
    * function returns an int status (0, or the first failing call's nonzero status, see
@@ -55,13 +57,17 @@ export interface EmitOptions {
 export function emitModel(graph: Graph, options: EmitOptions): EmittedModel {
   const prefix = cIdent(options.prefix ?? "model");
   const PREFIX = prefix.toUpperCase();
-  const plan = planStorage(graph, options.ops, options.inPlace === false ? { inPlace: false } : {});
+  const plan = planStorage(graph, options.ops, { ...(options.inPlace === false ? { inPlace: false } : {}), ...(options.concatInPlace === true ? { concatInPlace: true } : {}) });
   const state = new EmitState(graph, plan, options.fallibleRun !== undefined);
   const outputNames = new Set(graph.outputs.map((o) => o.name));
 
   let profileRows = 0;
   for (const node of graph.nodes) {
     if (isAliasNode(node, outputNames, options.ops)) continue;
+    if (plan.joinedInPlace.has(node.name)) {
+      state.body.push(cComment(`${node.name} (${node.op}): no copy, its inputs were written into their slices of ${node.outputs[0]}`));
+      continue;
+    }
     state.beginNode(node);
     const op = options.ops.get(node.op)!;
     // An op with rows of its own brackets its statements row by row (EmitCtx.profileRow).
@@ -200,7 +206,7 @@ class EmitState {
       case "input":
         return `((const ${ctype} *)inputs[${s.index}])`;
       case "output":
-        return `((${ctype} *)outputs[${s.index}])`;
+        return s.offset === undefined ? `((${ctype} *)outputs[${s.index}])` : `((${ctype} *)((uint8_t *)outputs[${s.index}] + ${s.offset}))`;
       case "arena":
         return `((${ctype} *)(A + ${s.offset}))`;
       case "const": {

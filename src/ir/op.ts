@@ -84,6 +84,12 @@ export interface OpDef {
    * (src/schedule/overwrite-lag.ts); the planner uses it only where the input dies at this node.
    */
   inPlace?(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): readonly InPlaceInput[];
+  /**
+   * The output is exactly the inputs' bytes end to end, in input order (a Concat whose dimensions
+   * before the axis are all 1): with `StorageOptions.concatInPlace` the planner lets each input's
+   * producer write straight into its slice of the output, and the node then emits no code.
+   */
+  contiguousJoin?(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): boolean;
   /** Bytes of temporary arena memory the C kernel needs while it runs (`ctx.scratch()`). */
   scratchBytes?(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[]): number;
   /**

@@ -90,7 +90,7 @@ export function compile(toolchain: Toolchain, graph: Graph, options: CompileOpti
   }
   const optimized = optimizePhase(phase, entering, "final");
   const program = target.lower === undefined ? optimized.graph : target.lower(optimized.graph, { ops, diagnostics, targetOptions, ...(options.calibration === undefined ? {} : { calibration: options.calibration }) });
-  const emitOptions = { ops, sourceName, ...target.emitOptions, ...(options.inPlace === undefined ? {} : { inPlace: options.inPlace }) };
+  const emitOptions = { ops, sourceName, ...target.emitOptions, ...(options.inPlace === undefined ? {} : { inPlace: options.inPlace }), ...(options.concatInPlace === undefined ? {} : { concatInPlace: options.concatInPlace }) };
   const model = emitModel(program, emitOptions);
   const filesContext = { ops, diagnostics, targetOptions, ...(options.profile === true ? { profiled: emitModel(program, { ...emitOptions, profile: true }) } : {}) };
   const files = target.files(model, program, filesContext);

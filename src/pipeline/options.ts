@@ -56,6 +56,11 @@ export interface CompileOptions {
   readonly profile?: boolean;
   /** Let outputs overwrite inputs that die at their node (default true; `--no-in-place`). */
   readonly inPlace?: boolean;
+  /**
+   * Let a Concat's producers write straight into their slices of its output, so the concat copies
+   * nothing (src/schedule/concat-views.ts); default: the target's choice (`Target.emitOptions`), else off.
+   */
+  readonly concatInPlace?: boolean;
   /** Progress of long work (saturation, extraction, calibration); the CLI shows it on a terminal. */
   readonly onProgress?: ProgressListener;
   /**

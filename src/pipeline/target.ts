@@ -107,7 +107,7 @@ export interface Target {
    */
   readonly runHint: (outputDir: string, inputs: number, summary: CompileSummary, size?: object) => string[];
   /** Target-specific emission options (e.g. a run function that returns a status). */
-  readonly emitOptions?: Pick<EmitOptions, "fallibleRun">;
+  readonly emitOptions?: Pick<EmitOptions, "fallibleRun" | "concatInPlace">;
   /** What the target adds to the compile summary (`egret compile` text and `--json`). */
   readonly report?: (model: EmittedModel, program: Graph, binaryFiles: ReadonlyMap<string, Uint8Array>, ops: OpRegistry) => TargetReport;
   /** Builds and runs programs for this target and counts their work (`egret run-target`, `egret bench`). */

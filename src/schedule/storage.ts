@@ -6,11 +6,12 @@ import { planArena, type ArenaPlan, type BufferRequest } from "./arena.js";
 import { collectInPlacePairs, scheduleBound } from "./in-place-pairs.js";
 import { planArenaInPlace } from "./in-place-arena.js";
 import { verifyInPlacePlan, type InPlacePair } from "./in-place-plan.js";
+import { findConcatViews } from "./concat-views.js";
 
 /** Where a tensor's bytes live in the generated program. */
 export type Storage =
   | { readonly kind: "input"; readonly index: number }
-  | { readonly kind: "output"; readonly index: number }
+  | { readonly kind: "output"; readonly index: number; readonly offset?: number }
   | { readonly kind: "const" }
   | { readonly kind: "arena"; readonly offset: number };
 
@@ -26,11 +27,19 @@ export interface StoragePlan {
   readonly inPlace: readonly InPlacePair[];
   /** The bound of this schedule: live bytes at the worst step, in-place pairs by their span. */
   readonly scheduleBound: number;
+  /** Joins done in place (src/schedule/concat-views.ts): node names that emit no code. */
+  readonly joinedInPlace: ReadonlySet<string>;
 }
 
 export interface StorageOptions {
   /** Let outputs overwrite inputs that die at their node (`OpDef.inPlace`); default true. */
   readonly inPlace?: boolean;
+  /**
+   * Let the producers of a contiguous join's inputs (`OpDef.contiguousJoin`, a Concat) write
+   * straight into their slices of its output, so the join copies nothing (concat-views.ts);
+   * default false.
+   */
+  readonly concatInPlace?: boolean;
 }
 
 export const ARENA_ALIGNMENT = 16;
@@ -88,6 +97,16 @@ export function planStorage(graph: Graph, ops: OpRegistry, options: StorageOptio
     }
   });
 
+  // Parts of joins done in place become views of the join's output, which lives from the first part on.
+  const views = options.concatInPlace === true ? findConcatViews(graph, ops, { rootOf, first, last, bytes: (n) => byteSize(graph.values.get(n)!), isAliasStep: (s) => aliasSteps.has(s), isGraphOutput: (n) => storage.get(n)?.kind === "output" }, ARENA_ALIGNMENT) : [];
+  const viewOf = new Map<string, { whole: string; offset: number }>();
+  for (const v of views) {
+    aliasSteps.add(v.step);
+    for (const p of v.parts) viewOf.set(p.buffer, { whole: v.output, offset: p.offset });
+    if (first.has(v.output)) first.set(v.output, Math.min(first.get(v.output)!, ...v.parts.map((p) => first.get(p.buffer)!)));
+  }
+  for (const part of viewOf.keys()) first.delete(part);
+
   const requests: BufferRequest[] = [];
   for (const [name, step] of first) {
     requests.push({ id: name, bytes: byteSize(graph.values.get(name)!), first: step, last: last.get(name)! });
@@ -104,6 +123,16 @@ export function planStorage(graph: Graph, ops: OpRegistry, options: StorageOptio
   const arena = chooseArena(requests, pairs);
   verifyInPlacePlan(requests, pairs, arena, ARENA_ALIGNMENT);
   for (const name of first.keys()) storage.set(name, { kind: "arena", offset: arena.offsets.get(name)! });
+  const viewStorage = (buffer: string): Storage => {
+    const view = viewOf.get(buffer);
+    if (view === undefined) return storage.get(buffer)!;
+    const whole = viewStorage(view.whole);
+    if (whole.kind === "arena") return { kind: "arena", offset: whole.offset + view.offset };
+    if (whole.kind !== "output") throw new Error(`storage plan: join output ${view.whole} is neither an arena buffer nor a graph output`);
+    const offset = (whole.offset ?? 0) + view.offset;
+    return offset === 0 ? { kind: "output", index: whole.index } : { kind: "output", index: whole.index, offset };
+  };
+  for (const part of viewOf.keys()) storage.set(part, viewStorage(part));
   for (const [alias, r] of root) storage.set(alias, storage.get(r)!);
   const scratch = new Map<string, number>();
   for (const node of graph.nodes) {
@@ -115,7 +144,7 @@ export function planStorage(graph: Graph, ops: OpRegistry, options: StorageOptio
     const [o, i] = [arena.offsets.get(p.output)!, arena.offsets.get(p.input)!];
     return o < i + bytesOf.get(p.input)! && i < o + bytesOf.get(p.output)!;
   });
-  return { storage, scratch, arena, requests, inPlace: overlapping, scheduleBound: scheduleBound(requests, pairs) };
+  return { storage, scratch, arena, requests, inPlace: overlapping, scheduleBound: scheduleBound(requests, pairs), joinedInPlace: new Set(views.map((v) => v.node)) };
 }
 
 /**

@@ -41,11 +41,13 @@ import { cFloat, defineKpuLayer, defineSubsample, KPU_CONV2D, KPU_CONV2D_OPS, kp
 export const KPU_CONV2D_CHAIN = "KpuConv2DChain";
 
 /**
- * The value of a map kept in KPU RAM (`output_kpu`, kpu-resident-maps.ts) in the C program: one byte
- * that nothing reads or writes, so the map takes no arena bytes; its readers (`input_kpu`) read the
- * planar uint8 map at that KPU RAM offset. `expandKpuChains` types it from its layer again.
+ * The value of a map kept in KPU RAM (`output_kpu`, kpu-resident-maps.ts) in the C program: an empty
+ * tensor that nothing reads or writes, so the map takes no arena bytes (a one-byte token would still
+ * take an aligned arena slot while it is live: slim-320's four hand-overs, 64 B at its peak); its
+ * readers (`input_kpu`) read the planar uint8 map at that KPU RAM offset. `expandKpuChains` types
+ * it from its layer again.
  */
-export const RESIDENT_TOKEN: ValueInfo = { dtype: "uint8", shape: [1] };
+export const RESIDENT_TOKEN: ValueInfo = { dtype: "uint8", shape: [0] };
 
 /** The planar uint8 map a chain's first layer reads (its registers' input size). */
 function residentMapInfo(first: Node): ValueInfo {

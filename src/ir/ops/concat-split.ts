@@ -3,6 +3,7 @@ import { attrInt, attrInts, hasAttr } from "../attrs.js";
 import { nodeLabel, type Node, type ValueInfo } from "../graph.js";
 import type { OpDef } from "../op.js";
 import { normAxis, shapeToString, stridesOf } from "../shape.js";
+import { isSubByte } from "../dtype.js";
 import { Tensor } from "../tensor.js";
 import { emitCopy, runCopy, type StridedCopy } from "./strided-copy.js";
 
@@ -63,6 +64,11 @@ const Concat: OpDef = {
       start += x!.shape[axis]!;
     }
     return [out];
+  },
+  contiguousJoin(node, _inputs, [out]) {
+    // Each input is then one contiguous block of the output (byte offsets need whole-byte elements).
+    const axis = axisOf(node, out!.shape.length, 1);
+    return !isSubByte(out!.dtype) && out!.shape.slice(0, axis).every((d) => d === 1);
   },
   emitC(node, ctx) {
     const out = ctx.info(node.outputs[0]!);

@@ -78,17 +78,17 @@ describe("k210: concats of KPU maps as uint8 (C program)", () => {
     expect(b).not.toBe(c);
     expect(program.nodes.slice(1, 3).map((n) => n.attrs["output_u8"])).toEqual([1, 1]);
     expect(program.nodes.slice(4).map((n) => n.attrs["input_u8"])).toEqual([1, 1]);
-    // r, read by KPU layers only, waits in KPU RAM too (resident-concat.test.ts): its one-byte token.
+    // r, read by KPU layers only, waits in KPU RAM too (resident-concat.test.ts): its empty token.
     expect(program.values.get("r")).toEqual(RESIDENT_TOKEN);
     expect(program.values.has("cat_out")).toBe(false);
 
-    // Arena: m waits in KPU RAM (only KPU chains read it, kpu-resident-maps.ts: a one-byte token
-    // until c); b's 8·16·16 B and c's 4·16·16 B until the concat; r's token (one 16-byte slot) from
-    // the concat on. Peak at the concat: b + c + r's slot. The float form holds b, c, the concat and the Relu as floats
+    // Arena: m waits in KPU RAM (only KPU chains read it, kpu-resident-maps.ts: an empty token
+    // until c); b's 8·16·16 B and c's 4·16·16 B until the concat; r's empty token from the concat
+    // on. Peak at the concat: b + c. The float form holds b, c, the concat and the Relu as floats
     // (and m as uint8, the hand-over of kpu-u8-handover.ts).
     const bBytes = 8 * 16 * 16, cBytes = 4 * 16 * 16;
     expect(program.nodes[0]!.attrs["output_kpu"]).toBeDefined();
-    expect(arenaOf(program)).toBe(bBytes + cBytes + 16);
+    expect(arenaOf(program)).toBe(bBytes + cBytes);
     const plain = expandKpuChains(program);
     expect(plain.nodes.map((n) => n.op)).toEqual([KPU_CONV2D, KPU_CONV2D, KPU_CONV2D, "Concat", "Relu", KPU_CONV2D, KPU_CONV2D]);
     expect(plain.values.get("r")).toEqual({ dtype: "float32", shape: [1, 16, 16, 12] });

@@ -4,7 +4,7 @@
  * conv (Relu) → 1×1 conv → y1 [1,4,16,16], m → 1×1 conv (Relu) → 3×3 conv → y2 [1,2,16,16] and m →
  * 1×1 conv → y3 [1,2,16,16]. The readers are two KPU chains and one KpuConv2D taking m as uint8, so m
  * waits in KPU RAM above the layers' maps instead of
- * the arena: the arena is the one-byte token, model_kpu.h counts m's bytes, the outputs are the
+ * the arena: the arena holds only the empty token, model_kpu.h counts m's bytes, the outputs are the
  * float form's bytes (TS, and C under ASan/UBSan on the host simulator and the device driver on the
  * register-level model), and the kmodel is unchanged.
  */
@@ -67,16 +67,16 @@ describe("k210: maps only KPU layers read wait in KPU RAM (C program)", () => {
     expect(readers.map((n) => [n.attrs["input_kpu"], n.attrs["input_u8"], n.attrs["output_kpu"]])).toEqual([[offset, 1, undefined], [offset, 1, undefined], [offset, 1, undefined]]);
     expect(program.values.get("m")).toEqual(RESIDENT_TOKEN);
 
-    // Arena: only m's one-byte token (one 16-byte slot); layer by layer m is 16·16·16 uint8 bytes
+    // Arena: only m's empty token (no bytes); layer by layer m is 16·16·16 uint8 bytes
     // and the two float maps between the layers 8·16·16·4 B each.
     const m = 16 * 16 * 16;
-    expect(arenaOf(program)).toBe(16);
+    expect(arenaOf(program)).toBe(0);
     expect(plain.values.get("m")).toEqual({ dtype: "float32", shape: [1, 16, 16, 16] });
     expect(arenaOf(plain)).toBeGreaterThanOrEqual(4 * m);
     const model = emitModel(program, { ops: OPS, ...K210_EMIT_OPTIONS });
     const figures = programFigures(model, program, OPS);
     expect(figures.kpuRamBytes).toBe(offset + m);
-    expect(figures.mainRamBytes).toBe(16 + 8 * 16 * 16 * 4 + (4 + 2 + 2) * 16 * 16 * 4);
+    expect(figures.mainRamBytes).toBe(8 * 16 * 16 * 4 + (4 + 2 + 2) * 16 * 16 * 4);
     const files = k210Files(program);
     expect(files.get("model_kpu.h")).toContain(`#define MODEL_KPU_RAM_USED ${offset + m}u`);
     expect(files.get("model.c")!.split(`eg_kpu_frame(${offset}u)`).length - 1).toBe(4);

@@ -63,9 +63,11 @@ describe("k210: KPU outputs downloaded NHWC (C program)", () => {
     expect(program.values.get("hb_t")).toEqual({ dtype: "float32", shape: [1, 16, 16, 8] });
     expect(program.values.has("b_out")).toBe(false);
 
-    // Arena: the two NHWC float maps (8·16·16·4 and 4·16·16·4 B; the Reshapes are views) waiting for
-    // the concat, and m's one-byte token (one 16-byte slot, m waits in KPU RAM) until c.
-    expect(arenaOf(program)).toBe((8 + 4) * 16 * 16 * 4 + 16);
+    // Arena: nothing. The two NHWC float maps (8·16·16·4 and 4·16·16·4 B; the Reshapes are views)
+    // are written straight into their slices of the graph output `cat` (concatInPlace), and m's
+    // token is empty (m waits in KPU RAM). With the concat as a copy they wait in the arena.
+    expect(arenaOf(program)).toBe(0);
+    expect(emitModel(program, { ops: OPS, ...K210_EMIT_OPTIONS, concatInPlace: false }).plan.arena.size).toBe((8 + 4) * 16 * 16 * 4);
     const plain = expandKpuChains(program);
     // The float form is the program before this pass, in its order: each Transpose where it was.
     expect(plain.nodes.map((n) => n.name)).toEqual(["a", "b", "c", "hb_t", "hb_r", "hc_t", "hc_r", "cat"]);

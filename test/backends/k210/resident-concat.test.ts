@@ -73,16 +73,16 @@ describe("k210: uint8 head concats only KPU layers read wait in KPU RAM (C progr
     expect([d, f].map((n) => [n!.attrs["input_kpu"], n!.attrs["input_u8"]])).toEqual([[rOffset, 1], [rOffset, 1]]);
     expect(program.values.get("r")).toEqual(RESIDENT_TOKEN);
 
-    // Arena: b's 8·16·16 and c's 4·16·16 uint8 bytes until the concat, and r's one-byte token (one
-    // 16-byte slot) from it on; m's token dies at c. Layer by layer r alone is 12·16·16 floats.
+    // Arena: b's 8·16·16 and c's 4·16·16 uint8 bytes until the concat, and r's empty token (no
+    // bytes) from it on; m's token dies at c. Layer by layer r alone is 12·16·16 floats.
     const bBytes = 8 * 16 * 16, cBytes = 4 * 16 * 16;
     const model = emitModel(program, { ops: OPS, ...K210_EMIT_OPTIONS });
-    expect(model.plan.arena.size).toBe(bBytes + cBytes + 16);
+    expect(model.plan.arena.size).toBe(bBytes + cBytes);
     expect(plain.values.get("r")).toEqual({ dtype: "float32", shape: [1, 12, 16, 16] });
     expect(emitModel(plain, { ops: OPS, ...K210_EMIT_OPTIONS }).plan.arena.size).toBeGreaterThanOrEqual(4 * r);
     const figures = programFigures(model, program, OPS);
     expect(figures.kpuRamBytes).toBe(rOffset + r);
-    expect(figures.mainRamBytes).toBe(bBytes + cBytes + 16 + (8 + 4 + 2) * 16 * 16 * 4);
+    expect(figures.mainRamBytes).toBe(bBytes + cBytes + (8 + 4 + 2) * 16 * 16 * 4);
     const files = k210Files(program);
     expect(files.get("model_kpu.h")).toContain(`#define MODEL_KPU_RAM_USED ${rOffset + r}u`);
     // The concat writes r there once per input; d and f read it from there.

@@ -81,17 +81,20 @@ describe("k210: KPU maps handed over as uint8 (C program)", () => {
     expect(program.nodes[0]!.attrs["output_u8"]).toBe(1);
     expect(program.nodes.slice(1, 3).map((n) => n.attrs["input_u8"])).toEqual([1, 1]);
     // Only KPU layers read m, so its uint8 bytes wait in KPU RAM (kpu-resident-maps.ts): the value
-    // is a one-byte token.
+    // is an empty token.
     expect(program.nodes[0]!.attrs["output_kpu"]).toBe(program.nodes[1]!.attrs["input_kpu"]);
     expect(program.values.get("m")).toEqual(RESIDENT_TOKEN);
 
-    // Arena: m's token (one 16-byte slot) is live while b and c run; b's float output (8·16·16·4)
-    // until the concat; c's (4·16·16·4) from c on. The float form holds m as 16·16·16·4 bytes instead.
+    // Arena: m's token (empty: no bytes) is live while b and c run; b and c write their float maps
+    // straight into their slices of the graph output `head` (concatInPlace): nothing else. With the
+    // concat as a copy, b's float output (8·16·16·4) waits until the concat and c's (4·16·16·4) from
+    // c on. The float form holds m as 16·16·16·4 bytes too.
     const m = 16 * 16 * 16, b = 8 * 16 * 16 * 4, c = 4 * 16 * 16 * 4;
     const plain = expandKpuChains(program);
     expect(plain.values.get("m")).toEqual({ dtype: "float32", shape: [1, 16, 16, 16] });
-    expect(arenaOf(program)).toBe(16 + b + c);
-    expect(arenaOf(plain)).toBe(4 * m + b + c);
+    expect(arenaOf(program)).toBe(0);
+    expect(emitModel(program, { ops: OPS, ...K210_EMIT_OPTIONS, concatInPlace: false }).plan.arena.size).toBe(b + c);
+    expect(arenaOf(plain)).toBe(4 * m);
     console.log(`branching map: arena ${arenaOf(program)} B with the uint8 hand-over, ${arenaOf(plain)} B with a float map`);
 
     const want = runGraph(plain, input);
