@@ -78,9 +78,14 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspDepthwiseRows3x3PerRow: 218,
   dspDepthwiseRows3x3FusedPerOutput: 20.7,
   dspDepthwiseRows3x3PerOutput: 26.7,
+  // Its four-output loop (RowsWork.quad: qdepthwise_i8_quad3x3.c, 59 instructions per 4 outputs),
+  // fitted to person_detect's Conv2d_3 and Conv2d_5 (within 2 %); kws runs 9 % above it.
+  dspDepthwiseRows3x3QuadPerRow: 250,
+  dspDepthwiseRows3x3QuadPerOutput: 16.7,
   // Rows shorter than this: measured slower than QDepthwiseConv2D3x3Dsp (person_detect's 6x6x256
-  // layers, 270860 against 217400 instructions) while that op's price overshoots it there (276468)
-  // and the linear fit above does not hold (its per-channel work): not priced as the ring kernel.
+  // layers, 270860 against 217400 instructions; 281740 with the four-output loop) while that op's
+  // price overshoots it there (276468) and the linear fit above does not hold (its per-channel
+  // work): not priced as the ring kernel.
   dspDepthwiseRows3x3MinRow: 8,
   dspDepthwiseRowsPairsPerOutput: 24,
   dspDepthwiseRowsPairsPerSmlad: 3.2,
@@ -184,6 +189,7 @@ function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | undefined
   const work = rowsWork(node, inputs);
   if (work === undefined) return c.call + 2 * macs * c.genericDepthwisePerMac;
   if (work.threeByThree && work.rowLength < c.dspDepthwiseRows3x3MinRow) return c.call + 2 * macs * c.genericDepthwisePerMac;
+  if (work.quad) return c.call + work.rows * c.dspDepthwiseRows3x3QuadPerRow + work.outputs * c.dspDepthwiseRows3x3QuadPerOutput;
   if (work.threeByThree) {
     const perOutput = work.fused ? c.dspDepthwiseRows3x3FusedPerOutput : c.dspDepthwiseRows3x3PerOutput;
     return c.call + work.rows * c.dspDepthwiseRows3x3PerRow + work.outputs * perOutput;

@@ -1,4 +1,5 @@
 #include "qdepthwise_i8_rows.h"
+#include "qdepthwise_i8_quad3x3.h"
 
 /* The most kernel rows (the row-pointer array); depthwise-rows.ts offers the op only up to it. */
 #define ROWS_MAX_KH 16
@@ -25,9 +26,18 @@ static inline int8_t rows_requant(int32_t acc2, const rows_rq *q) {
  * padding row) into its int16 ring row: columns -padLeft .. WP-1-padLeft, zp outside the input.
  */
 static void rows_build(const int8_t *xrow, int32_t W, int32_t step, int32_t padLeft, int32_t WP, int16_t zp, int16_t *dst) {
-  const int32_t lo = xrow == NULL ? WP : padLeft < WP ? padLeft : WP;
-  const int32_t hi = xrow == NULL ? WP : padLeft + W < WP ? padLeft + W : WP;
+  const int32_t lo = padLeft < WP ? padLeft : WP;
+  const int32_t hi = padLeft + W < WP ? padLeft + W : WP;
   int32_t col;
+  if (xrow == NULL) { /* a padding row: two zp a word, four a step (WP even) */
+    const uint32_t zz = eg_qdsp_pack16(zp, zp);
+    for (col = 0; col + 4 <= WP; col += 4) {
+      memcpy(dst + col, &zz, 4);
+      memcpy(dst + col + 2, &zz, 4);
+    }
+    if (col < WP) memcpy(dst + col, &zz, 4);
+    return;
+  }
   for (col = 0; col < lo; col++) dst[col] = zp;
   if (col < hi) {
     const int8_t *s = xrow + (size_t)(col - padLeft) * (size_t)step;
@@ -250,7 +260,8 @@ static void rows_requant_n(const int32_t *acc, int32_t n, int32_t bias2, const r
 static ROWS_NOINLINE void rows_channel_3x3(const int8_t *xc, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *yc, int16_t *scratch,
                                            int32_t *acc) {
   const int32_t H = p[1], OH = p[4], OW = p[5], sh = p[8], padTop = p[11], WP = p[17], in_row = p[18], out_row = p[20], out_col = p[21];
-  int32_t built = -padTop, oy, ox, n, full, c4[5];
+  int32_t built = -padTop, oy, ox, n, full, quad, c4[5];
+  uint32_t blk[10];
   rows_rq q;
   q.m = e[1];
   q.k = e[2];
@@ -258,6 +269,13 @@ static ROWS_NOINLINE void rows_channel_3x3(const int8_t *xc, const int32_t *p, c
   q.lo = p[14];
   q.hi = p[15];
   full = q.lo == -128 && q.hi == 127;
+  /* The four-output loop with the three-instruction requantization, when it is exact (its header). */
+  quad = OW >= 4 && eg_qdepthwise_i8_quad3x3_ok(q.m, q.k, q.r, q.lo, q.hi);
+  for (n = 0; n < 6; n++) blk[n] = wk[n];
+  blk[6] = (uint32_t)q.m;
+  blk[7] = (uint32_t)q.k;
+  blk[8] = (uint32_t)e[0];
+  blk[9] = (uint32_t)q.r;
   c4[0] = e[0];
   c4[1] = q.m;
   c4[2] = q.k;
@@ -274,8 +292,10 @@ static ROWS_NOINLINE void rows_channel_3x3(const int8_t *xc, const int32_t *p, c
       rows_build(xrow, p[2], p[19], p[12], WP, (int16_t)p[13], scratch + (size_t)((built + padTop) % 3) * (size_t)WP);
     }
     ox = 0;
-    if (full) { /* all outputs in one fused pass */
-      rows_row_3x3(r0, r1, r2, wk, OW / 2, c4, yc);
+    if (quad) eg_qdepthwise_i8_quad3x3(r0, r1, r2, blk, OW / 4, yc, out_col);
+    if (full) { /* all outputs (after the quad loop's) in one fused pass */
+      ox = quad ? OW & ~3 : 0;
+      rows_row_3x3(r0 + ox, r1 + ox, r2 + ox, wk, (OW - ox) / 2, c4, yc + (size_t)ox * (size_t)out_col);
       if (OW & 1) yc[(size_t)(OW - 1) * (size_t)out_col] = rows_one_3x3(r0 + OW - 1, r1 + OW - 1, r2 + OW - 1, wk, c4);
       ox = OW;
     }
