@@ -260,8 +260,7 @@ static void rows_requant_n(const int32_t *acc, int32_t n, int32_t bias2, const r
 static ROWS_NOINLINE void rows_channel_3x3(const int8_t *xc, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *yc, int16_t *scratch,
                                            int32_t *acc) {
   const int32_t H = p[1], OH = p[4], OW = p[5], sh = p[8], padTop = p[11], WP = p[17], in_row = p[18], out_row = p[20], out_col = p[21];
-  int32_t built = -padTop, oy, ox, n, full, quad, c4[5];
-  uint32_t blk[10];
+  int32_t built = -padTop, oy, ox, n, full, c4[5];
   rows_rq q;
   q.m = e[1];
   q.k = e[2];
@@ -269,13 +268,6 @@ static ROWS_NOINLINE void rows_channel_3x3(const int8_t *xc, const int32_t *p, c
   q.lo = p[14];
   q.hi = p[15];
   full = q.lo == -128 && q.hi == 127;
-  /* The four-output loop with the three-instruction requantization, when it is exact (its header). */
-  quad = OW >= 4 && eg_qdepthwise_i8_quad3x3_ok(q.m, q.k, q.r, q.lo, q.hi);
-  for (n = 0; n < 6; n++) blk[n] = wk[n];
-  blk[6] = (uint32_t)q.m;
-  blk[7] = (uint32_t)q.k;
-  blk[8] = (uint32_t)e[0];
-  blk[9] = (uint32_t)q.r;
   c4[0] = e[0];
   c4[1] = q.m;
   c4[2] = q.k;
@@ -292,10 +284,8 @@ static ROWS_NOINLINE void rows_channel_3x3(const int8_t *xc, const int32_t *p, c
       rows_build(xrow, p[2], p[19], p[12], WP, (int16_t)p[13], scratch + (size_t)((built + padTop) % 3) * (size_t)WP);
     }
     ox = 0;
-    if (quad) eg_qdepthwise_i8_quad3x3(r0, r1, r2, blk, OW / 4, yc, out_col);
-    if (full) { /* all outputs (after the quad loop's) in one fused pass */
-      ox = quad ? OW & ~3 : 0;
-      rows_row_3x3(r0 + ox, r1 + ox, r2 + ox, wk, (OW - ox) / 2, c4, yc + (size_t)ox * (size_t)out_col);
+    if (full) { /* all outputs in one fused pass */
+      rows_row_3x3(r0, r1, r2, wk, OW / 2, c4, yc);
       if (OW & 1) yc[(size_t)(OW - 1) * (size_t)out_col] = rows_one_3x3(r0 + OW - 1, r1 + OW - 1, r2 + OW - 1, wk, c4);
       ox = OW;
     }
@@ -305,6 +295,31 @@ static ROWS_NOINLINE void rows_channel_3x3(const int8_t *xc, const int32_t *p, c
       rows_acc_3x3(r0 + ox, r1 + ox, r2 + ox, wk, (n + 1) / 2, acc);
       rows_requant_n(acc, n, e[0], &q, yc + (size_t)ox * (size_t)out_col, out_col);
     }
+  }
+}
+
+/*
+ * One channel of a 3x3 layer at stride 1 along both axes whose requantization is three
+ * instructions (eg_qdepthwise_i8_quad3x3_ok, OW >= 4): per output row one new ring row, the
+ * four-output loop, the last OW % 4 outputs one at a time (rows_one_3x3: the exact form), and the
+ * ring rotated by pointers. Out of line and with few live values, so that nothing is spilled
+ * around the rows. blk: eg_qdepthwise_i8_quad3x3's words; e: the channel's rqc words (rows_one_3x3's c4).
+ */
+static ROWS_NOINLINE void rows_channel_quad(const int8_t *xc, const int32_t *p, const uint32_t *blk, const int32_t *e, int8_t *yc,
+                                            int16_t *scratch) {
+  const int32_t H = p[1], OH = p[4], OW = p[5], padTop = p[11], WP = p[17], in_row = p[18], out_row = p[20], out_col = p[21];
+  int16_t *r0 = scratch, *r1 = scratch + WP, *r2 = scratch + 2 * (size_t)WP, *t;
+  int32_t oy, ox, iy;
+  for (iy = -padTop; iy < 2 - padTop; iy++) /* the first two rows of the first window */
+    rows_build(iy >= 0 && iy < H ? xc + (size_t)iy * (size_t)in_row : NULL, p[2], p[19], p[12], WP, (int16_t)p[13], iy == -padTop ? r0 : r1);
+  for (oy = 0; oy < OH; oy++, iy++, yc += out_row) {
+    rows_build(iy >= 0 && iy < H ? xc + (size_t)iy * (size_t)in_row : NULL, p[2], p[19], p[12], WP, (int16_t)p[13], r2);
+    eg_qdepthwise_i8_quad3x3(r0, r1, r2, blk, OW >> 2, yc, out_col);
+    for (ox = OW & ~3; ox < OW; ox++) yc[(size_t)ox * (size_t)out_col] = rows_one_3x3(r0 + ox, r1 + ox, r2 + ox, blk, e);
+    t = r0;
+    r0 = r1;
+    r1 = r2;
+    r2 = t;
   }
 }
 
@@ -334,6 +349,17 @@ void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *
       const int32_t *e = rqc + 4 * (size_t)c;
       const uint32_t *wk = wpk + (size_t)c * (size_t)KH * (size_t)WS;
       int32_t built = -padTop; /* the next input row to build */
+      if (three && sh == 1 && OW >= 4 && eg_qdepthwise_i8_quad3x3_ok(e[1], e[2], e[3], q.lo, q.hi)) {
+        uint32_t blk[10];
+        int32_t i;
+        for (i = 0; i < 6; i++) blk[i] = wk[i];
+        blk[6] = (uint32_t)e[1];
+        blk[7] = (uint32_t)e[2];
+        blk[8] = (uint32_t)e[0];
+        blk[9] = (uint32_t)e[3];
+        rows_channel_quad(xc, p, blk, e, y + (size_t)b * (size_t)p[23] + (size_t)c, scratch);
+        continue;
+      }
       if (three) { /* all rows of the channel in one call */
         rows_channel_3x3(xc, p, wk, e, y + (size_t)b * (size_t)p[23] + (size_t)c, scratch, acc);
         continue;

@@ -55,8 +55,8 @@ const SHAPES: readonly Shape[] = [
   { hw: [10, 9], k: [3, 3], s: [2, 1], d: [1, 1], c: 6 },
   // Output zero point -128 (the four-output loop where the range is full): kws's layer, odd and
   // even row lengths (4k, 4k + 1, 4k + 2, 4k + 3), padding on one side only, none, and more on
-  // every side; a narrower range that must take the exact loops (as the full ranges above with
-  // another zero point do).
+  // every side; a narrower range and stride 2 across rows, which must take the exact loops (as
+  // the full ranges above with another zero point do).
   { hw: [25, 5], k: [3, 3], s: [1, 1], d: [1, 1], c: 64, relu: [-128, 127] },
   { hw: [12, 12], k: [3, 3], s: [1, 1], d: [1, 1], c: 16, relu: [-128, 127] },
   { hw: [6, 6], k: [3, 3], s: [1, 1], d: [1, 1], c: 9, relu: [-128, 127] },
@@ -64,8 +64,9 @@ const SHAPES: readonly Shape[] = [
   { hw: [8, 11], k: [3, 3], s: [1, 1], d: [1, 1], c: 6, relu: [-128, 127], pads: [0, 0, 0, 0] },
   { hw: [7, 8], k: [3, 3], s: [1, 1], d: [1, 1], c: 4, relu: [-128, 127], pads: [2, 1, 1, 2] },
   { hw: [10, 10], k: [3, 3], s: [1, 1], d: [1, 1], c: 7, relu: [-128, 100] },
+  { hw: [10, 9], k: [3, 3], s: [2, 1], d: [1, 1], c: 6, relu: [-128, 127] },
 ];
-/** The layers of the four-output loop: output zero point -128, range [-128, 127], rows of >= 4. */
+/** The layers of the four-output loop: stride 1, output zero point -128, range [-128, 127], rows of >= 4. */
 const QUAD = [14, 15, 16, 17, 18, 19];
 /** The layers the ring kernel does not fit (dilation along both axes): emitted as the general kernel. */
 const NOT_FITTED = 1;

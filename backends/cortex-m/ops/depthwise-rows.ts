@@ -51,7 +51,8 @@ export interface RowsWork {
   readonly fused: boolean;
   /**
    * The 3x3 loop's four-output form with the three-instruction requantization
-   * (qdepthwise_i8_quad3x3.c): fused, output zero point -128, rows of at least 4 outputs.
+   * (qdepthwise_i8_quad3x3.c): stride 1 across rows too, fused, output zero point -128, rows of
+   * at least 4 outputs.
    */
   readonly quad: boolean;
   readonly stride1: boolean;
@@ -76,7 +77,7 @@ export function rowsWork(node: Node, inputs: readonly (ValueInfo | undefined)[])
     rowLength: o.ow,
     threeByThree: isRows3x3(o),
     fused: p.actMin === -128 && p.actMax === 127,
-    quad: isRows3x3(o) && p.actMin === -128 && p.actMax === 127 && p.yOffset === -128 && o.ow >= 4,
+    quad: isRows3x3(o) && o.sh === 1 && p.actMin === -128 && p.actMax === 127 && p.yOffset === -128 && o.ow >= 4,
     stride1: o.sw === 1 && o.kw <= 7,
     smlads: o.kh * Math.ceil(o.kw / 2),
   };
