@@ -78,12 +78,14 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspDepthwiseRows3x3PerRow: 218,
   dspDepthwiseRows3x3FusedPerOutput: 20.7,
   dspDepthwiseRows3x3PerOutput: 26.7,
-  // Its four-output loop (RowsWork.quad: qdepthwise_i8_quad3x3.c, 59 instructions per 4 outputs),
-  // fitted to person_detect's Conv2d_3 and Conv2d_5 (within 2 %); kws runs 9 % above it.
-  dspDepthwiseRows3x3QuadPerRow: 250,
-  dspDepthwiseRows3x3QuadPerOutput: 16.7,
+  // Its four-output loop (RowsWork.quad: qdepthwise_i8_quad3x3.c, 59 instructions per 4 outputs;
+  // rows_channel_quad), fitted to person_detect's Conv2d_3 and Conv2d_5 (438260 and 283860
+  // measured, 440278 and 285449 predicted); kws runs 13 % above it (213720 against 188860: the
+  // 25th output of every row computed alone).
+  dspDepthwiseRows3x3QuadPerRow: 170,
+  dspDepthwiseRows3x3QuadPerOutput: 16.8,
   // Rows shorter than this: measured slower than QDepthwiseConv2D3x3Dsp (person_detect's 6x6x256
-  // layers, 270860 against 217400 instructions; 281740 with the four-output loop) while that op's
+  // layers, 270860 against 217400 instructions; 262160 with the four-output loop) while that op's
   // price overshoots it there (276468) and the linear fit above does not hold (its per-channel
   // work): not priced as the ring kernel.
   dspDepthwiseRows3x3MinRow: 8,
