@@ -26,40 +26,35 @@ static inline int8_t rows_requant(int32_t acc2, const rows_rq *q) {
  * padding row) into its int16 ring row: columns -padLeft .. WP-1-padLeft, zp outside the input.
  */
 static void rows_build(const int8_t *xrow, int32_t W, int32_t step, int32_t padLeft, int32_t WP, int16_t zp, int16_t *dst) {
-  const int32_t lo = padLeft < WP ? padLeft : WP;
-  const int32_t hi = padLeft + W < WP ? padLeft + W : WP;
-  int32_t col;
-  if (xrow == NULL) { /* a padding row: two zp a word, four a step (WP even) */
+  const int32_t lo = xrow == NULL ? WP : padLeft < WP ? padLeft : WP;
+  const int32_t hi = xrow == NULL ? WP : padLeft + W < WP ? padLeft + W : WP;
+  int16_t *d = dst, *const body = dst + lo, *const tail = dst + hi, *const end = dst + WP;
+  if (xrow == NULL) { /* a padding row: two zp a word, four a step (WP even, rows 4-byte aligned) */
     const uint32_t zz = eg_qdsp_pack16(zp, zp);
-    for (col = 0; col + 4 <= WP; col += 4) {
-      memcpy(dst + col, &zz, 4);
-      memcpy(dst + col + 2, &zz, 4);
+    for (; d + 4 <= end; d += 4) {
+      memcpy(d, &zz, 4);
+      memcpy(d + 2, &zz, 4);
     }
-    if (col < WP) memcpy(dst + col, &zz, 4);
+    if (d < end) memcpy(d, &zz, 4);
     return;
   }
-  for (col = 0; col < lo; col++) dst[col] = zp;
-  if (col < hi) {
-    const int8_t *s = xrow + (size_t)(col - padLeft) * (size_t)step;
-    if (col & 1) {
-      dst[col++] = *s;
+  while (d < body) *d++ = zp;
+  if (d < tail) { /* lo == padLeft: the body starts at the input's column 0 */
+    const int8_t *s = xrow;
+    const size_t step2 = 2 * (size_t)step, step3 = step2 + (size_t)step;
+    int16_t *quad_end;
+    if (lo & 1) { /* to an even column: words at even columns are 4-byte aligned */
+      *d++ = *s;
       s += step;
     }
-    /* From an even column: two columns a word (rows are 4-byte aligned: WP even), four a step. */
-    {
-      const int32_t step2 = 2 * step, quads = (hi - col) >> 2;
-      int16_t *d = dst + col;
-      int32_t i;
-      for (i = quads; i > 0; i--, s += 2 * (size_t)step2, d += 4) {
-        const uint32_t w0 = eg_qdsp_pkhbt(s[0], s[step]), w1 = eg_qdsp_pkhbt(s[step2], s[step2 + step]);
-        memcpy(d, &w0, 4);
-        memcpy(d + 2, &w1, 4);
-      }
-      col += 4 * quads;
+    for (quad_end = d + ((tail - d) & ~3); d != quad_end; d += 4, s += 2 * step2) {
+      const uint32_t w0 = eg_qdsp_pkhbt(s[0], s[step]), w1 = eg_qdsp_pkhbt(s[step2], s[step3]);
+      memcpy(d, &w0, 4);
+      memcpy(d + 2, &w1, 4);
     }
-    for (; col < hi; col++, s += step) dst[col] = *s;
+    for (; d < tail; d++, s += step) *d = *s;
   }
-  for (; col < WP; col++) dst[col] = zp;
+  while (d < end) *d++ = zp;
 }
 
 /* Outputs ox0..OW-1 of one channel row, one at a time: NE SMLADs per kernel row (any stride). */
