@@ -79,8 +79,8 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspDepthwiseRows3x3FusedPerOutput: 20.7,
   dspDepthwiseRows3x3PerOutput: 26.7,
   // Its four-output loop (RowsWork.quad: qdepthwise_i8_quad3x3.c, 59 instructions per 4 outputs;
-  // rows_channel_quad), fitted to person_detect's Conv2d_3 and Conv2d_5 (438260 and 283860
-  // measured, 440278 and 285449 predicted); kws runs 13 % above it (213720 against 188860: the
+  // rows_channel_quad), fitted to person_detect's Conv2d_3 and Conv2d_5 (435360 and 280400
+  // measured, 440278 and 285449 predicted); kws runs 12 % above it (212240 against 188860: the
   // 25th output of every row computed alone).
   dspDepthwiseRows3x3QuadPerRow: 170,
   dspDepthwiseRows3x3QuadPerOutput: 16.8,
