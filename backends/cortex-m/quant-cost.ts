@@ -78,9 +78,16 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspDepthwiseRows3x3PerRow: 218,
   dspDepthwiseRows3x3FusedPerOutput: 20.7,
   dspDepthwiseRows3x3PerOutput: 26.7,
+  // Its four-output loop (RowsWork.quad: qdepthwise_i8_quad3x3.c, 59 instructions per 4 outputs;
+  // rows_channel_quad), fitted to person_detect's Conv2d_3 and Conv2d_5 (435360 and 280400
+  // measured, 440278 and 285449 predicted); kws runs 12 % above it (212240 against 188860: the
+  // 25th output of every row computed alone).
+  dspDepthwiseRows3x3QuadPerRow: 170,
+  dspDepthwiseRows3x3QuadPerOutput: 16.8,
   // Rows shorter than this: measured slower than QDepthwiseConv2D3x3Dsp (person_detect's 6x6x256
-  // layers, 270860 against 217400 instructions) while that op's price overshoots it there (276468)
-  // and the linear fit above does not hold (its per-channel work): not priced as the ring kernel.
+  // layers, 270860 against 217400 instructions; 262160 with the four-output loop) while that op's
+  // price overshoots it there (276468) and the linear fit above does not hold (its per-channel
+  // work): not priced as the ring kernel.
   dspDepthwiseRows3x3MinRow: 8,
   dspDepthwiseRowsPairsPerOutput: 24,
   dspDepthwiseRowsPairsPerSmlad: 3.2,
@@ -184,6 +191,7 @@ function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | undefined
   const work = rowsWork(node, inputs);
   if (work === undefined) return c.call + 2 * macs * c.genericDepthwisePerMac;
   if (work.threeByThree && work.rowLength < c.dspDepthwiseRows3x3MinRow) return c.call + 2 * macs * c.genericDepthwisePerMac;
+  if (work.quad) return c.call + work.rows * c.dspDepthwiseRows3x3QuadPerRow + work.outputs * c.dspDepthwiseRows3x3QuadPerOutput;
   if (work.threeByThree) {
     const perOutput = work.fused ? c.dspDepthwiseRows3x3FusedPerOutput : c.dspDepthwiseRows3x3PerOutput;
     return c.call + work.rows * c.dspDepthwiseRows3x3PerRow + work.outputs * perOutput;

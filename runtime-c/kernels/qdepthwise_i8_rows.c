@@ -1,4 +1,5 @@
 #include "qdepthwise_i8_rows.h"
+#include "qdepthwise_i8_quad3x3.h"
 
 /* The most kernel rows (the row-pointer array); depthwise-rows.ts offers the op only up to it. */
 #define ROWS_MAX_KH 16
@@ -27,29 +28,33 @@ static inline int8_t rows_requant(int32_t acc2, const rows_rq *q) {
 static void rows_build(const int8_t *xrow, int32_t W, int32_t step, int32_t padLeft, int32_t WP, int16_t zp, int16_t *dst) {
   const int32_t lo = xrow == NULL ? WP : padLeft < WP ? padLeft : WP;
   const int32_t hi = xrow == NULL ? WP : padLeft + W < WP ? padLeft + W : WP;
-  int32_t col;
-  for (col = 0; col < lo; col++) dst[col] = zp;
-  if (col < hi) {
-    const int8_t *s = xrow + (size_t)(col - padLeft) * (size_t)step;
-    if (col & 1) {
-      dst[col++] = *s;
+  int16_t *d = dst, *const body = dst + lo, *const tail = dst + hi, *const end = dst + WP;
+  if (xrow == NULL) { /* a padding row: two zp a word, four a step (WP even, rows 4-byte aligned) */
+    const uint32_t zz = eg_qdsp_pack16(zp, zp);
+    for (; d + 4 <= end; d += 4) {
+      memcpy(d, &zz, 4);
+      memcpy(d + 2, &zz, 4);
+    }
+    if (d < end) memcpy(d, &zz, 4);
+    return;
+  }
+  while (d < body) *d++ = zp;
+  if (d < tail) { /* lo == padLeft: the body starts at the input's column 0 */
+    const int8_t *s = xrow;
+    const size_t step2 = 2 * (size_t)step, step3 = step2 + (size_t)step;
+    int16_t *quad_end;
+    if (lo & 1) { /* to an even column: words at even columns are 4-byte aligned */
+      *d++ = *s;
       s += step;
     }
-    /* From an even column: two columns a word (rows are 4-byte aligned: WP even), four a step. */
-    {
-      const int32_t step2 = 2 * step, quads = (hi - col) >> 2;
-      int16_t *d = dst + col;
-      int32_t i;
-      for (i = quads; i > 0; i--, s += 2 * (size_t)step2, d += 4) {
-        const uint32_t w0 = eg_qdsp_pkhbt(s[0], s[step]), w1 = eg_qdsp_pkhbt(s[step2], s[step2 + step]);
-        memcpy(d, &w0, 4);
-        memcpy(d + 2, &w1, 4);
-      }
-      col += 4 * quads;
+    for (quad_end = d + ((tail - d) & ~3); d != quad_end; d += 4, s += 2 * step2) {
+      const uint32_t w0 = eg_qdsp_pkhbt(s[0], s[step]), w1 = eg_qdsp_pkhbt(s[step2], s[step3]);
+      memcpy(d, &w0, 4);
+      memcpy(d + 2, &w1, 4);
     }
-    for (; col < hi; col++, s += step) dst[col] = *s;
+    for (; d < tail; d++, s += step) *d = *s;
   }
-  for (; col < WP; col++) dst[col] = zp;
+  while (d < end) *d++ = zp;
 }
 
 /* Outputs ox0..OW-1 of one channel row, one at a time: NE SMLADs per kernel row (any stride). */
@@ -289,6 +294,31 @@ static ROWS_NOINLINE void rows_channel_3x3(const int8_t *xc, const int32_t *p, c
 }
 
 /*
+ * One channel of a 3x3 layer at stride 1 along both axes whose requantization is three
+ * instructions (eg_qdepthwise_i8_quad3x3_ok, OW >= 4): per output row one new ring row, the
+ * four-output loop, the last OW % 4 outputs one at a time (rows_one_3x3: the exact form), and the
+ * ring rotated by pointers. Out of line and with few live values, so that nothing is spilled
+ * around the rows. blk: eg_qdepthwise_i8_quad3x3's words; e: the channel's rqc words (rows_one_3x3's c4).
+ */
+static ROWS_NOINLINE void rows_channel_quad(const int8_t *xc, const int32_t *p, const uint32_t *blk, const int32_t *e, int8_t *yc,
+                                            int16_t *scratch) {
+  const int32_t H = p[1], OH = p[4], OW = p[5], padTop = p[11], WP = p[17], in_row = p[18], out_row = p[20], out_col = p[21];
+  int16_t *r0 = scratch, *r1 = scratch + WP, *r2 = scratch + 2 * (size_t)WP, *t;
+  int32_t oy, ox, iy;
+  for (iy = -padTop; iy < 2 - padTop; iy++) /* the first two rows of the first window */
+    rows_build(iy >= 0 && iy < H ? xc + (size_t)iy * (size_t)in_row : NULL, p[2], p[19], p[12], WP, (int16_t)p[13], iy == -padTop ? r0 : r1);
+  for (oy = 0; oy < OH; oy++, iy++, yc += out_row) {
+    rows_build(iy >= 0 && iy < H ? xc + (size_t)iy * (size_t)in_row : NULL, p[2], p[19], p[12], WP, (int16_t)p[13], r2);
+    eg_qdepthwise_i8_quad3x3(r0, r1, r2, blk, OW >> 2, yc, out_col);
+    for (ox = OW & ~3; ox < OW; ox++) yc[(size_t)ox * (size_t)out_col] = rows_one_3x3(r0 + ox, r1 + ox, r2 + ox, blk, e);
+    t = r0;
+    r0 = r1;
+    r1 = r2;
+    r2 = t;
+  }
+}
+
+/*
  * p (rowsParams of the compiler's depthwise-rows layout): the layer in the orientation the kernel
  * runs (rows along H, pairs along W; the compiler may swap the image axes to make rows longer):
  * N, H, W, C, OH, OW, KH, KW, SH, SW, DH, padTop, padLeft, input zero point, act_min, act_max,
@@ -314,6 +344,17 @@ void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *
       const int32_t *e = rqc + 4 * (size_t)c;
       const uint32_t *wk = wpk + (size_t)c * (size_t)KH * (size_t)WS;
       int32_t built = -padTop; /* the next input row to build */
+      if (three && sh == 1 && OW >= 4 && eg_qdepthwise_i8_quad3x3_ok(e[1], e[2], e[3], q.lo, q.hi)) {
+        uint32_t blk[10];
+        int32_t i;
+        for (i = 0; i < 6; i++) blk[i] = wk[i];
+        blk[6] = (uint32_t)e[1];
+        blk[7] = (uint32_t)e[2];
+        blk[8] = (uint32_t)e[0];
+        blk[9] = (uint32_t)e[3];
+        rows_channel_quad(xc, p, blk, e, y + (size_t)b * (size_t)p[23] + (size_t)c, scratch);
+        continue;
+      }
       if (three) { /* all rows of the channel in one call */
         rows_channel_3x3(xc, p, wk, e, y + (size_t)b * (size_t)p[23] + (size_t)c, scratch, acc);
         continue;

@@ -8,6 +8,7 @@ import { compile, runGraph } from "../../src/index.js";
 import { writeOutputDir } from "../../src/output.js";
 import { planConv } from "../../src/ir/ops/quant/conv.js";
 import { cmsisDepthwiseScratch, rowsGeometry } from "../../backends/cortex-m/ops/depthwise-rows-layout.js";
+import { rowsWork } from "../../backends/cortex-m/ops/depthwise-rows.js";
 import { buildAndRunAsync, SANITIZE_CFLAGS } from "../support/c-run.js";
 import { rng } from "../support/graphs.js";
 import { CHILD_TIMEOUT_MS } from "../support/timeouts.js";
@@ -26,6 +27,13 @@ interface Shape {
   readonly s: [number, number];
   readonly d: [number, number];
   readonly c: number;
+  /**
+   * Output zero point -128 with the given activation range (ReLU-like): [-128, 127] runs the
+   * four-output loop with the three-instruction requantization (qdepthwise_i8_quad3x3.c), a
+   * narrower one must not. `pads` overrides "same" padding.
+   */
+  readonly relu?: readonly [number, number];
+  readonly pads?: readonly [number, number, number, number];
 }
 
 const SHAPES: readonly Shape[] = [
@@ -45,15 +53,29 @@ const SHAPES: readonly Shape[] = [
   { hw: [10, 6], k: [3, 3], s: [1, 1], d: [1, 1], c: 7 },
   { hw: [6, 9], k: [3, 3], s: [1, 1], d: [1, 1], c: 5 },
   { hw: [10, 9], k: [3, 3], s: [2, 1], d: [1, 1], c: 6 },
+  // Output zero point -128 (the four-output loop where the range is full): kws's layer, odd and
+  // even row lengths (4k, 4k + 1, 4k + 2, 4k + 3), padding on one side only, none, and more on
+  // every side; a narrower range and stride 2 across rows, which must take the exact loops (as
+  // the full ranges above with another zero point do).
+  { hw: [25, 5], k: [3, 3], s: [1, 1], d: [1, 1], c: 64, relu: [-128, 127] },
+  { hw: [12, 12], k: [3, 3], s: [1, 1], d: [1, 1], c: 16, relu: [-128, 127] },
+  { hw: [6, 6], k: [3, 3], s: [1, 1], d: [1, 1], c: 9, relu: [-128, 127] },
+  { hw: [9, 7], k: [3, 3], s: [1, 1], d: [1, 1], c: 5, relu: [-128, 127], pads: [0, 0, 2, 2] },
+  { hw: [8, 11], k: [3, 3], s: [1, 1], d: [1, 1], c: 6, relu: [-128, 127], pads: [0, 0, 0, 0] },
+  { hw: [7, 8], k: [3, 3], s: [1, 1], d: [1, 1], c: 4, relu: [-128, 127], pads: [2, 1, 1, 2] },
+  { hw: [10, 10], k: [3, 3], s: [1, 1], d: [1, 1], c: 7, relu: [-128, 100] },
+  { hw: [10, 9], k: [3, 3], s: [2, 1], d: [1, 1], c: 6, relu: [-128, 127] },
 ];
+/** The layers of the four-output loop: stride 1, output zero point -128, range [-128, 127], rows of >= 4. */
+const QUAD = [14, 15, 16, 17, 18, 19];
 /** The layers the ring kernel does not fit (dilation along both axes): emitted as the general kernel. */
 const NOT_FITTED = 1;
 
 function shapeCase(op: "QDepthwiseConv2DRowsDsp" | "QDepthwiseConv2D", i: number): QNode {
-  const { hw, k, s, d, c } = SHAPES[i]!;
+  const { hw, k, s, d, c, relu } = SHAPES[i]!;
   const r = rng(2800 + i);
   // "Same" padding: (K - 1) * D split top/left first.
-  const pads = [((k[0] - 1) * d[0]) >> 1, ((k[1] - 1) * d[1]) >> 1, ((k[0] - 1) * d[0] + 1) >> 1, ((k[1] - 1) * d[1] + 1) >> 1];
+  const pads = SHAPES[i]!.pads ?? [((k[0] - 1) * d[0]) >> 1, ((k[1] - 1) * d[1]) >> 1, ((k[0] - 1) * d[0] + 1) >> 1, ((k[1] - 1) * d[1] + 1) >> 1];
   return {
     op,
     inputs: [
@@ -64,9 +86,9 @@ function shapeCase(op: "QDepthwiseConv2DRowsDsp" | "QDepthwiseConv2D", i: number
     attrs: {
       x_scale: randomScale(r, 0.01, 0.1), x_zero_point: randInt(r, -128, 127),
       w_scale: Array.from({ length: c }, () => randomScale(r, 0.002, 0.02)),
-      y_scale: randomScale(r, 0.05, 0.5), y_zero_point: randInt(r, -128, 127),
+      y_scale: randomScale(r, 0.05, 0.5), y_zero_point: relu === undefined ? randInt(r, -128, 127) : -128,
       strides: s, dilations: d, pads, depth_multiplier: 1,
-      ...(i % 3 === 1 ? { act_min: randInt(r, -100, -20), act_max: randInt(r, 20, 100) } : {}),
+      ...(relu !== undefined ? { act_min: relu[0], act_max: relu[1] } : i % 3 === 1 ? { act_min: randInt(r, -100, -20), act_max: randInt(r, 20, 100) } : {}),
     },
   };
 }
@@ -106,8 +128,16 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
   });
 
   it("cortex-m4 cost model: extraction picks the ring kernel for the kws-like 25x5x64 3x3 layer", () => {
-    const { graph } = multiNodeGraph([shapeCase("QDepthwiseConv2D", 0)]);
-    expect(compile(graph, { target: "cortex-m4", targetRules: true }).graph.nodes.map((n) => n.op)).toEqual(["QDepthwiseConv2DRowsDsp"]);
+    for (const i of [0, QUAD[0]!]) {
+      const { graph } = multiNodeGraph([shapeCase("QDepthwiseConv2D", i)]);
+      expect(compile(graph, { target: "cortex-m4", targetRules: true }).graph.nodes.map((n) => n.op), `layer ${i}`).toEqual(["QDepthwiseConv2DRowsDsp"]);
+    }
+  });
+
+  it("the four-output loop is priced only where its three-instruction requantization is exact", () => {
+    const { graph } = multiNodeGraph(SHAPES.map((_, i) => shapeCase("QDepthwiseConv2D", i)));
+    const quad = graph.nodes.map((node) => rowsWork(node, node.inputs.map((t) => graph.values.get(t)))?.quad === true);
+    expect(quad.flatMap((q, i) => (q ? [i] : []))).toEqual(QUAD);
   });
 
   it("cortex-m4 under QEMU (SMLAD/SMMLAR/SSAT): bit-exact with the evaluator", async () => {
