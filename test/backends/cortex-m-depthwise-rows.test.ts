@@ -16,7 +16,8 @@ import { multiNodeGraph, randInt, randomInts, randomScale, type QNode } from "..
 /**
  * eg_qdepthwise_i8_rows (QDepthwiseConv2DRowsDsp, runtime-c/kernels/qdepthwise_i8_rows.c): the
  * kws-like 25x5x64 3x3 layer, other 3x3 stride-1 rows (even, odd and clamped, stride 2 across rows), 3x1 / 5x5 / 7x7 at strides 1 and 2, odd channel counts, a vertically
- * dilated layer (the ring), 9x9 (wider than the stride-1 pair loop), and one dilated along both axes (not fitted: the general kernel without
+ * dilated layer (the ring), 9x9 (wider than the stride-1 pair loop), fused-ReLU layers of every
+ * width at both strides (qdepthwise_i8_rows_k.c's four-output loops), and one dilated along both axes (not fitted: the general kernel without
  * scratch). Host build with ASan/UBSan (portable wrappers) and cortex-m4 under QEMU (SMLAD/SMMLAR)
  * against the evaluator (TFLM's arithmetic), bit-exact; ring scratch within CMSIS-NN's.
  */
@@ -26,6 +27,8 @@ interface Shape {
   readonly s: [number, number];
   readonly d: [number, number];
   readonly c: number;
+  /** Fused ReLU with output zero point -128 (full int8 range): the four-output loops of qdepthwise_i8_rows_k.c. */
+  readonly relu?: true;
 }
 
 const SHAPES: readonly Shape[] = [
@@ -45,12 +48,26 @@ const SHAPES: readonly Shape[] = [
   { hw: [10, 6], k: [3, 3], s: [1, 1], d: [1, 1], c: 7 },
   { hw: [6, 9], k: [3, 3], s: [1, 1], d: [1, 1], c: 5 },
   { hw: [10, 9], k: [3, 3], s: [2, 1], d: [1, 1], c: 6 },
+  // qdepthwise_i8_rows_k.c (fused ReLU, zero point -128): 5x5/7x7 at both strides (the Thumb-2
+  // rows on cortex-m4) with OW % 4 = 0..3 (overlapping last groups, odd OW), KH != KW, Kx1 and
+  // 1xK (the C loops), and OW < 4 (left to the ring kernel's own loops).
+  { hw: [11, 10], k: [5, 5], s: [1, 1], d: [1, 1], c: 6, relu: true },
+  { hw: [9, 13], k: [5, 5], s: [1, 1], d: [1, 1], c: 5, relu: true },
+  { hw: [9, 12], k: [7, 7], s: [1, 1], d: [1, 1], c: 4, relu: true },
+  { hw: [11, 11], k: [5, 5], s: [2, 2], d: [1, 1], c: 5, relu: true },
+  { hw: [10, 17], k: [7, 7], s: [2, 2], d: [1, 1], c: 4, relu: true },
+  { hw: [9, 15], k: [3, 5], s: [1, 1], d: [1, 1], c: 8, relu: true },
+  { hw: [7, 11], k: [3, 7], s: [2, 2], d: [1, 1], c: 8, relu: true },
+  { hw: [10, 9], k: [5, 3], s: [1, 1], d: [1, 1], c: 8, relu: true },
+  { hw: [12, 9], k: [3, 1], s: [1, 1], d: [1, 1], c: 8, relu: true },
+  { hw: [7, 14], k: [1, 3], s: [2, 2], d: [1, 1], c: 8, relu: true },
+  { hw: [5, 3], k: [5, 5], s: [1, 1], d: [1, 1], c: 3, relu: true },
 ];
 /** The layers the ring kernel does not fit (dilation along both axes): emitted as the general kernel. */
 const NOT_FITTED = 1;
 
 function shapeCase(op: "QDepthwiseConv2DRowsDsp" | "QDepthwiseConv2D", i: number): QNode {
-  const { hw, k, s, d, c } = SHAPES[i]!;
+  const { hw, k, s, d, c, relu } = SHAPES[i]!;
   const r = rng(2800 + i);
   // "Same" padding: (K - 1) * D split top/left first.
   const pads = [((k[0] - 1) * d[0]) >> 1, ((k[1] - 1) * d[1]) >> 1, ((k[0] - 1) * d[0] + 1) >> 1, ((k[1] - 1) * d[1] + 1) >> 1];
@@ -64,9 +81,9 @@ function shapeCase(op: "QDepthwiseConv2DRowsDsp" | "QDepthwiseConv2D", i: number
     attrs: {
       x_scale: randomScale(r, 0.01, 0.1), x_zero_point: randInt(r, -128, 127),
       w_scale: Array.from({ length: c }, () => randomScale(r, 0.002, 0.02)),
-      y_scale: randomScale(r, 0.05, 0.5), y_zero_point: randInt(r, -128, 127),
+      y_scale: randomScale(r, 0.05, 0.5), y_zero_point: relu === true ? -128 : randInt(r, -128, 127),
       strides: s, dilations: d, pads, depth_multiplier: 1,
-      ...(i % 3 === 1 ? { act_min: randInt(r, -100, -20), act_max: randInt(r, 20, 100) } : {}),
+      ...(relu === true ? { act_min: -128, act_max: 127 } : i % 3 === 1 ? { act_min: randInt(r, -100, -20), act_max: randInt(r, 20, 100) } : {}),
     },
   };
 }

@@ -94,7 +94,7 @@ function emitRows(node: Node, ctx: EmitCtx): void {
   // weights, the per-channel words (16 B a channel) in place of the bias (or with the weights).
   ctx.constant?.(w!, rowsWeightBytes(p, geometry) + (hasBias ? 0 : 16 * p.c));
   if (hasBias) ctx.constant?.(b, 16 * p.c);
-  for (const unit of ["qfixed_i8", "qdsp_i8", "qdepthwise_i8_rows"]) ctx.useRuntime(unit);
+  for (const unit of ["qfixed_i8", "qdsp_i8", "qdepthwise_i8_rows", "qdepthwise_i8_rows_k"]) ctx.useRuntime(unit);
   const words = rowsWeightWords(wt.data as ArrayLike<number>, p, geometry);
   const wpk = contentNamedArray(ctx, "w_rows", "uint32_t", words.map((v) => `${v}u`), 8);
   const rqc = contentNamedArray(ctx, "w_rowsrq", "int32_t", rq.map(String), 4);
