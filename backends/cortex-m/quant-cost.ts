@@ -86,6 +86,15 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspDepthwiseRowsPairsPerSmlad: 3.2,
   dspDepthwiseRowsStridedPerOutput: 30,
   dspDepthwiseRowsStridedPerSmlad: 10,
+  // The four-output loops of qdepthwise_i8_rows_k.c (RowsWork.quad): per channel row (the call,
+  // its checks and set-up, the ring pointers), per ring column built, and per computed output
+  // (4 a group) and SMLAD of one output (KH * ceil(KW / 2)): the 5x5 and 7x7 stride-1 groups are 135 and
+  // 213 instructions (arm-none-eabi-gcc 12.2 -O2); the rest fitted to the constructed 5x5/7x7
+  // layers at strides 1 and 2 (bench/constructed-models.ts): predicted 4-16 % below each.
+  dspDepthwiseRowsQuadPerRow: 300,
+  dspDepthwiseRowsQuadPerBuiltColumn: 3.2,
+  dspDepthwiseRowsQuadPerOutput: 12,
+  dspDepthwiseRowsQuadPerSmlad: 1.44,
 } as const;
 
 const QUANT_MAC_OPS: ReadonlySet<string> = new Set([
@@ -187,6 +196,10 @@ function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | undefined
   if (work.threeByThree) {
     const perOutput = work.fused ? c.dspDepthwiseRows3x3FusedPerOutput : c.dspDepthwiseRows3x3PerOutput;
     return c.call + work.rows * c.dspDepthwiseRows3x3PerRow + work.outputs * perOutput;
+  }
+  if (work.quad) {
+    const perRow = c.dspDepthwiseRowsQuadPerRow + work.builtColumnsPerRow * c.dspDepthwiseRowsQuadPerBuiltColumn;
+    return c.call + work.rows * (perRow + work.quadOutputsPerRow * (c.dspDepthwiseRowsQuadPerOutput + work.smlads * c.dspDepthwiseRowsQuadPerSmlad));
   }
   const perOutput = work.stride1
     ? c.dspDepthwiseRowsPairsPerOutput + work.smlads * c.dspDepthwiseRowsPairsPerSmlad

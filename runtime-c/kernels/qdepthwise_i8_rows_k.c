@@ -77,40 +77,40 @@ static RK_INLINE void rk_acc_s2(const int16_t *r, const uint32_t *e, int32_t ne,
  * The kernel rows of 5x5 and 7x7 as straight-line Thumb-2 (gcc's scheduler, given the C form,
  * hoists every ring word of the row and reloads each weight word per use): per row the ring
  * words by LDRD, two at a time, each weight word loaded once, every SMLAD of a word issued while
- * it is in a register. Stride 1: a step of words (v_j, v_j+1) and weights (E_j, O_j) is
+ * it is in a register; the row's weights at byte offset o (an immediate) from e. Stride 1: a step of words (v_j, v_j+1) and weights (E_j, O_j) is
  * a0 += v_j E_j, a1 += v_j O_j, a2 += v_j+1 E_j, a3 += v_j+1 O_j.
  */
 #define RK_SMLAD(acc, v, w) "smlad %[" #acc "], %[" #v "], %[" #w "], %[" #acc "]\n\t"
 #define RK_STEP(v0, v1, we, wo) RK_SMLAD(a0, v0, we) RK_SMLAD(a1, v0, wo) RK_SMLAD(a2, v1, we) RK_SMLAD(a3, v1, wo)
 #define RK_ASM_OUT [a0] "+r"(a[0]), [a1] "+r"(a[1]), [a2] "+r"(a[2]), [a3] "+r"(a[3]), [x0] "=&r"(x0), [x1] "=&r"(x1), [p] "=&r"(p), [q] "=&r"(q), [s] "=&r"(s), [t] "=&r"(t)
-#define RK_ASM_IN [r] "r"(r), [e] "r"(e)
+#define RK_ASM_IN [r] "r"(r), [e] "r"(e), [o] "i"(o)
 
 /* 5x5, stride 1: words v0..v3; E0 E1 E2 at e[0..2], O0 O1 O2 at e[3..5]. 18 instructions. */
-static RK_INLINE void rk_asm_s1_5(const int16_t *r, const uint32_t *e, int32_t a[4]) {
+static RK_INLINE void rk_asm_s1_5(const int16_t *r, const uint32_t *e, const int32_t o, int32_t a[4]) {
   uint32_t x0, x1, p, q, s, t;
   __asm__("ldrd %[x0], %[x1], [%[r]]\n\t"
-          "ldrd %[p], %[q], [%[e]]\n\t"
-          "ldrd %[s], %[t], [%[e], #12]\n\t"
+          "ldrd %[p], %[q], [%[e], #%c[o]]\n\t"
+          "ldrd %[s], %[t], [%[e], #(%c[o] + 12)]\n\t"
           RK_STEP(x0, x1, p, s) RK_SMLAD(a0, x1, q) RK_SMLAD(a1, x1, t)
           "ldrd %[x0], %[x1], [%[r], #8]\n\t"
           RK_SMLAD(a2, x0, q) RK_SMLAD(a3, x0, t)
-          "ldr %[p], [%[e], #8]\n\t"
-          "ldr %[s], [%[e], #20]\n\t"
+          "ldr %[p], [%[e], #(%c[o] + 8)]\n\t"
+          "ldr %[s], [%[e], #(%c[o] + 20)]\n\t"
           RK_STEP(x0, x1, p, s)
           : RK_ASM_OUT : RK_ASM_IN : "memory");
 }
 
 /* 7x7, stride 1: words v0..v4; E0..E3 at e[0..3], O0..O3 at e[4..7]. 23 instructions. */
-static RK_INLINE void rk_asm_s1_7(const int16_t *r, const uint32_t *e, int32_t a[4]) {
+static RK_INLINE void rk_asm_s1_7(const int16_t *r, const uint32_t *e, const int32_t o, int32_t a[4]) {
   uint32_t x0, x1, p, q, s, t;
   __asm__("ldrd %[x0], %[x1], [%[r]]\n\t"
-          "ldrd %[p], %[q], [%[e]]\n\t"
-          "ldrd %[s], %[t], [%[e], #16]\n\t"
+          "ldrd %[p], %[q], [%[e], #%c[o]]\n\t"
+          "ldrd %[s], %[t], [%[e], #(%c[o] + 16)]\n\t"
           RK_STEP(x0, x1, p, s) RK_SMLAD(a0, x1, q) RK_SMLAD(a1, x1, t)
           "ldrd %[x0], %[x1], [%[r], #8]\n\t"
           RK_SMLAD(a2, x0, q) RK_SMLAD(a3, x0, t)
-          "ldrd %[p], %[q], [%[e], #8]\n\t"
-          "ldrd %[s], %[t], [%[e], #24]\n\t"
+          "ldrd %[p], %[q], [%[e], #(%c[o] + 8)]\n\t"
+          "ldrd %[s], %[t], [%[e], #(%c[o] + 24)]\n\t"
           RK_STEP(x0, x1, p, s) RK_SMLAD(a0, x1, q) RK_SMLAD(a1, x1, t)
           "ldr %[x0], [%[r], #16]\n\t"
           RK_SMLAD(a2, x0, q) RK_SMLAD(a3, x0, t)
@@ -118,10 +118,10 @@ static RK_INLINE void rk_asm_s1_7(const int16_t *r, const uint32_t *e, int32_t a
 }
 
 /* 5x5, stride 2: output i takes E_j on word i + j; words v0..v5, E0 E1 E2 at e[0..2]. 17 instructions. */
-static RK_INLINE void rk_asm_s2_5(const int16_t *r, const uint32_t *e, int32_t a[4]) {
+static RK_INLINE void rk_asm_s2_5(const int16_t *r, const uint32_t *e, const int32_t o, int32_t a[4]) {
   uint32_t x0, x1, p, q, s, t;
-  __asm__("ldrd %[p], %[q], [%[e]]\n\t"
-          "ldr %[s], [%[e], #8]\n\t"
+  __asm__("ldrd %[p], %[q], [%[e], #%c[o]]\n\t"
+          "ldr %[s], [%[e], #(%c[o] + 8)]\n\t"
           "ldrd %[x0], %[x1], [%[r]]\n\t"
           RK_SMLAD(a0, x0, p) RK_SMLAD(a0, x1, q) RK_SMLAD(a1, x1, p)
           "ldrd %[x0], %[x1], [%[r], #8]\n\t"
@@ -134,10 +134,10 @@ static RK_INLINE void rk_asm_s2_5(const int16_t *r, const uint32_t *e, int32_t a
 }
 
 /* 7x7, stride 2: words v0..v6, E0..E3 at e[0..3]. 22 instructions. */
-static RK_INLINE void rk_asm_s2_7(const int16_t *r, const uint32_t *e, int32_t a[4]) {
+static RK_INLINE void rk_asm_s2_7(const int16_t *r, const uint32_t *e, const int32_t o, int32_t a[4]) {
   uint32_t x0, x1, p, q, s, t;
-  __asm__("ldrd %[p], %[q], [%[e]]\n\t"
-          "ldrd %[s], %[t], [%[e], #8]\n\t"
+  __asm__("ldrd %[p], %[q], [%[e], #%c[o]]\n\t"
+          "ldrd %[s], %[t], [%[e], #(%c[o] + 8)]\n\t"
           "ldrd %[x0], %[x1], [%[r]]\n\t"
           RK_SMLAD(a0, x0, p) RK_SMLAD(a0, x1, q) RK_SMLAD(a1, x1, p)
           "ldrd %[x0], %[x1], [%[r], #8]\n\t"
@@ -150,50 +150,62 @@ static RK_INLINE void rk_asm_s2_7(const int16_t *r, const uint32_t *e, int32_t a
           RK_SMLAD(a3, x0, t)
           : RK_ASM_OUT : RK_ASM_IN : "memory");
 }
-#define RK_ASM(sw, ne, no, r, e, a) \
-  if (sw == 1 && ne == 3 && no == 3) rk_asm_s1_5(r, e, a); \
-  else if (sw == 1 && ne == 4 && no == 4) rk_asm_s1_7(r, e, a); \
-  else if (sw == 2 && ne == 3) rk_asm_s2_5(r, e, a); \
-  else if (sw == 2 && ne == 4) rk_asm_s2_7(r, e, a); \
+#define RK_ASM(sw, ne, no, r, e, o, a) \
+  if (sw == 1 && ne == 3 && no == 3) rk_asm_s1_5(r, e, o, a); \
+  else if (sw == 1 && ne == 4 && no == 4) rk_asm_s1_7(r, e, o, a); \
+  else if (sw == 2 && ne == 3) rk_asm_s2_5(r, e, o, a); \
+  else if (sw == 2 && ne == 4) rk_asm_s2_7(r, e, o, a); \
   else
 #else
-#define RK_ASM(sw, ne, no, r, e, a)
+#define RK_ASM(sw, ne, no, r, e, o, a)
 #endif
 
 /*
  * The outputs of one channel row, four a group: stride sw (1 or 2), ne even and no odd weight
  * words a kernel row, ws words a row, kh kernel rows when a compile-time constant (the row loop
  * unrolled: weight offsets are immediates), else 0 and KH rows in a loop. All of ne, no, ws, sw,
- * kh are constants in each inlined copy.
+ * kh are constants in each inlined copy. rk_group: the four outputs at x0 (y at output x0).
  * Stride 1: groups start at even x0 (aligned words); the last one at OWe - 4 (OWe: OW rounded up
  * to even) overlaps the one before when OW % 4 is 2 or 3 (those outputs are written twice, the
  * same bytes), and for OW odd its fourth sum, output OW, is dropped. Stride 2: the last group at
  * OW - 4 (any x0 is aligned: column 2 * x0).
  */
+static RK_INLINE void rk_group(const int16_t *const *rows, int32_t kh, int32_t KH, const uint32_t *wk, int32_t ws, int32_t sw, int32_t ne,
+                               int32_t no, int32_t x0, const rk_rq *q, int8_t *y, int32_t ys, int32_t last) {
+  int32_t a[4], ky;
+  a[0] = a[1] = a[2] = a[3] = q->bias2;
+  if (kh > 0) {
+    RK_UNROLL
+    for (ky = 0; ky < kh; ky++) {
+      RK_ASM(sw, ne, no, rows[ky] + sw * x0, wk, 4 * ky * ws, a)
+      if (sw == 1) rk_acc_s1(rows[ky] + x0, wk + ky * ws, ne, no, a);
+      else rk_acc_s2(rows[ky] + 2 * x0, wk + ky * ws, ne, a);
+    }
+  } else {
+    const uint32_t *e = wk;
+    for (ky = 0; ky < KH; ky++, e += ws) {
+      RK_ASM(sw, ne, no, rows[ky] + sw * x0, e, 0, a)
+      if (sw == 1) rk_acc_s1(rows[ky] + x0, e, ne, no, a);
+      else rk_acc_s2(rows[ky] + 2 * x0, e, ne, a);
+    }
+  }
+  rk_store4(a, q, y, ys, last);
+}
+
 static RK_INLINE void rk_row(const int16_t *const *rows, int32_t kh, int32_t KH, const uint32_t *wk, int32_t ws, int32_t sw, int32_t ne, int32_t no,
                              int32_t OW, const rk_rq *q, int8_t *y, int32_t ys) {
   const int32_t end = sw == 1 ? ((OW + 1) & ~1) - 4 : OW - 4;
-  int32_t ox, ky;
-  for (ox = 0; ox < OW; ox += 4) {
-    const int32_t x0 = ox < end ? ox : end;
-    int32_t a[4];
-    a[0] = a[1] = a[2] = a[3] = q->bias2;
-    if (kh > 0) {
-      RK_UNROLL
-      for (ky = 0; ky < kh; ky++) {
-        RK_ASM(sw, ne, no, rows[ky] + sw * x0, wk + ky * ws, a)
-        if (sw == 1) rk_acc_s1(rows[ky] + x0, wk + ky * ws, ne, no, a);
-        else rk_acc_s2(rows[ky] + 2 * x0, wk + ky * ws, ne, a);
-      }
-    } else {
-      const uint32_t *e = wk;
-      for (ky = 0; ky < KH; ky++, e += ws) {
-        RK_ASM(sw, ne, no, rows[ky] + sw * x0, e, a)
-        if (sw == 1) rk_acc_s1(rows[ky] + x0, e, ne, no, a);
-        else rk_acc_s2(rows[ky] + 2 * x0, e, ne, a);
-      }
+  int32_t x0;
+  if (kh > 0) { /* the Thumb-2 widths: the last group apart, the loop without its tests */
+    int8_t *yg = y;
+    for (x0 = 0; x0 < end; x0 += 4, yg += 4 * (size_t)ys) rk_group(rows, kh, KH, wk, ws, sw, ne, no, x0, q, yg, ys, 0);
+    rk_group(rows, kh, KH, wk, ws, sw, ne, no, end, q, y + (size_t)end * (size_t)ys, ys, sw == 1 && (OW & 1));
+  } else { /* one copy of the group (flash) */
+    for (x0 = 0;; x0 += 4) {
+      const int32_t at = x0 < end ? x0 : end;
+      rk_group(rows, kh, KH, wk, ws, sw, ne, no, at, q, y + (size_t)at * (size_t)ys, ys, at == end && sw == 1 && (OW & 1));
+      if (at == end) break;
     }
-    rk_store4(a, q, y + (size_t)x0 * (size_t)ys, ys, x0 + 3 >= OW);
   }
 }
 

@@ -52,6 +52,18 @@ export interface RowsWork {
   readonly stride1: boolean;
   /** SMLADs per output: KH * ceil(KW / 2) of the oriented kernel. */
   readonly smlads: number;
+  /**
+   * The Thumb-2 rows of qdepthwise_i8_rows_k.c's four-output loops run the layer: width 5 or 7
+   * at stride 1 or 2, OW >= 4, and the SMMLAR-ASR-SSAT requantization (no clamp narrower than
+   * int8, output zero point -128). Its C loops (the other widths 1..7) run too but are priced
+   * as before: measured above the 3x3 general kernel on person_detect's Conv2d_4 (312660
+   * against 222640 instructions), whose own price overshoots there.
+   */
+  readonly quad: boolean;
+  /** Ring columns built per output row: SH input rows of WP columns. */
+  readonly builtColumnsPerRow: number;
+  /** Outputs the four-output loops compute per row: 4 * ceil(OW / 4) (the last group overlaps). */
+  readonly quadOutputsPerRow: number;
 }
 
 /** The ring kernel's work for a layer, undefined when it does not fit (from shapes only). */
@@ -73,6 +85,9 @@ export function rowsWork(node: Node, inputs: readonly (ValueInfo | undefined)[])
     fused: p.actMin === -128 && p.actMax === 127,
     stride1: o.sw === 1 && o.kw <= 7,
     smlads: o.kh * Math.ceil(o.kw / 2),
+    builtColumnsPerRow: o.sh * g.wp,
+    quadOutputsPerRow: 4 * Math.ceil(o.ow / 4),
+    quad: (o.kw === 5 || o.kw === 7) && (o.sw === 1 || o.sw === 2) && o.ow >= 4 && p.actMin === -128 && p.actMax === 127 && p.yOffset === -128,
   };
 }
 
