@@ -217,8 +217,11 @@ int32_t eg_qdepthwise_i8_rows_k(const int16_t *const *rows, int32_t KH, const ui
   q.m = e[1];
   q.k = e[2];
   q.r = e[3];
-  /* K - 2^(r-1) = zp * 2^r (r >= 1, depthwise-rows-layout.ts): the SSAT form needs zp <= lo = -128. */
-  if (q.k - ((int32_t)1 << (q.r - 1)) > -((int32_t)128 << q.r)) return 0;
+  /*
+   * K - 2^(r-1) = zp * 2^r exactly, and |K| < 2^30 keeps r <= 30 (depthwise-rows-layout.ts): the
+   * SSAT form needs zp <= lo = -128 (an exact division: no shift of a negative value or past int32).
+   */
+  if ((q.k - ((int32_t)1 << (q.r - 1))) / ((int32_t)1 << q.r) > -128) return 0;
   /* ws = NE + NO: the layout's words a kernel row for these widths (depthwise-rows-layout.ts). */
   switch (KW * 2 + sw - 1) {
     case 2: rk_row(rows, 0, KH, wk, 2, 1, 1, 1, OW, &q, y, y_step); break;
