@@ -78,7 +78,7 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspDepthwiseRows3x3PerRow: 218,
   dspDepthwiseRows3x3FusedPerOutput: 20.7,
   dspDepthwiseRows3x3PerOutput: 26.7,
-  // Its four-output loop (RowsWork.quad: qdepthwise_i8_quad3x3.c, 59 instructions per 4 outputs;
+  // Its four-output loop (RowsWork.quad3x3: qdepthwise_i8_quad3x3.c, 59 instructions per 4 outputs;
   // rows_channel_quad), fitted to person_detect's Conv2d_3 and Conv2d_5 (435360 and 280400
   // measured, 440278 and 285449 predicted); kws runs 12 % above it (212240 against 188860: the
   // 25th output of every row computed alone).
@@ -93,6 +93,15 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspDepthwiseRowsPairsPerSmlad: 3.2,
   dspDepthwiseRowsStridedPerOutput: 30,
   dspDepthwiseRowsStridedPerSmlad: 10,
+  // The four-output loops of qdepthwise_i8_rows_k.c (RowsWork.quadK): per channel row (the call,
+  // its checks and set-up, the ring pointers), per ring column built, and per computed output
+  // (4 a group) and SMLAD of one output (KH * ceil(KW / 2)): the 5x5 and 7x7 stride-1 groups are 135 and
+  // 213 instructions (arm-none-eabi-gcc 12.2 -O2); the rest fitted to the constructed 5x5/7x7
+  // layers at strides 1 and 2 (bench/constructed-models.ts): predicted 4-16 % below each.
+  dspDepthwiseRowsQuadPerRow: 300,
+  dspDepthwiseRowsQuadPerBuiltColumn: 3.2,
+  dspDepthwiseRowsQuadPerOutput: 12,
+  dspDepthwiseRowsQuadPerSmlad: 1.44,
 } as const;
 
 const QUANT_MAC_OPS: ReadonlySet<string> = new Set([
@@ -191,10 +200,14 @@ function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | undefined
   const work = rowsWork(node, inputs);
   if (work === undefined) return c.call + 2 * macs * c.genericDepthwisePerMac;
   if (work.threeByThree && work.rowLength < c.dspDepthwiseRows3x3MinRow) return c.call + 2 * macs * c.genericDepthwisePerMac;
-  if (work.quad) return c.call + work.rows * c.dspDepthwiseRows3x3QuadPerRow + work.outputs * c.dspDepthwiseRows3x3QuadPerOutput;
+  if (work.quad3x3) return c.call + work.rows * c.dspDepthwiseRows3x3QuadPerRow + work.outputs * c.dspDepthwiseRows3x3QuadPerOutput;
   if (work.threeByThree) {
     const perOutput = work.fused ? c.dspDepthwiseRows3x3FusedPerOutput : c.dspDepthwiseRows3x3PerOutput;
     return c.call + work.rows * c.dspDepthwiseRows3x3PerRow + work.outputs * perOutput;
+  }
+  if (work.quadK) {
+    const perRow = c.dspDepthwiseRowsQuadPerRow + work.builtColumnsPerRow * c.dspDepthwiseRowsQuadPerBuiltColumn;
+    return c.call + work.rows * (perRow + work.quadOutputsPerRow * (c.dspDepthwiseRowsQuadPerOutput + work.smlads * c.dspDepthwiseRowsQuadPerSmlad));
   }
   const perOutput = work.stride1
     ? c.dspDepthwiseRowsPairsPerOutput + work.smlads * c.dspDepthwiseRowsPairsPerSmlad

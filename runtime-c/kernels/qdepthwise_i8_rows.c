@@ -1,5 +1,6 @@
 #include "qdepthwise_i8_rows.h"
 #include "qdepthwise_i8_quad3x3.h"
+#include "qdepthwise_i8_rows_k.h"
 
 /* The most kernel rows (the row-pointer array); depthwise-rows.ts offers the op only up to it. */
 #define ROWS_MAX_KH 16
@@ -372,6 +373,8 @@ void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *
           rows_build(xrow, W, in_col, padLeft, WP, zp, scratch + (size_t)((built + padTop) % R) * (size_t)WP);
         }
         for (ky = 0; ky < KH; ky++) rows[ky] = scratch + (size_t)((iy0 + ky * dh + padTop) % R) * (size_t)WP;
+        /* Widths 1..7 at stride 1 or 2 with OW >= 4: four outputs an iteration (qdepthwise_i8_rows_k.c). */
+        if (eg_qdepthwise_i8_rows_k(rows, KH, wk, WS, KW, sw, OW, e, q.lo, q.hi, yrow, out_col)) continue;
         if (sw == 1) {
           while (ox < OW) {
             const int32_t n = OW - ox < ROWS_CHUNK ? OW - ox : ROWS_CHUNK;

@@ -17,7 +17,8 @@ import { multiNodeGraph, randInt, randomInts, randomScale, type QNode } from "..
 /**
  * eg_qdepthwise_i8_rows (QDepthwiseConv2DRowsDsp, runtime-c/kernels/qdepthwise_i8_rows.c): the
  * kws-like 25x5x64 3x3 layer, other 3x3 stride-1 rows (even, odd and clamped, stride 2 across rows), 3x1 / 5x5 / 7x7 at strides 1 and 2, odd channel counts, a vertically
- * dilated layer (the ring), 9x9 (wider than the stride-1 pair loop), and one dilated along both axes (not fitted: the general kernel without
+ * dilated layer (the ring), 9x9 (wider than the stride-1 pair loop), fused-ReLU layers of every
+ * width at both strides (qdepthwise_i8_rows_k.c's four-output loops), and one dilated along both axes (not fitted: the general kernel without
  * scratch). Host build with ASan/UBSan (portable wrappers) and cortex-m4 under QEMU (SMLAD/SMMLAR)
  * against the evaluator (TFLM's arithmetic), bit-exact; ring scratch within CMSIS-NN's.
  */
@@ -65,6 +66,20 @@ const SHAPES: readonly Shape[] = [
   { hw: [7, 8], k: [3, 3], s: [1, 1], d: [1, 1], c: 4, relu: [-128, 127], pads: [2, 1, 1, 2] },
   { hw: [10, 10], k: [3, 3], s: [1, 1], d: [1, 1], c: 7, relu: [-128, 100] },
   { hw: [10, 9], k: [3, 3], s: [2, 1], d: [1, 1], c: 6, relu: [-128, 127] },
+  // qdepthwise_i8_rows_k.c (fused ReLU, zero point -128): 5x5/7x7 at both strides (the Thumb-2
+  // rows on cortex-m4) with OW % 4 = 0..3 (overlapping last groups, odd OW), KH != KW, Kx1 and
+  // 1xK (the C loops), and OW < 4 (left to the ring kernel's own loops).
+  { hw: [11, 10], k: [5, 5], s: [1, 1], d: [1, 1], c: 6, relu: [-128, 127] },
+  { hw: [9, 13], k: [5, 5], s: [1, 1], d: [1, 1], c: 5, relu: [-128, 127] },
+  { hw: [9, 12], k: [7, 7], s: [1, 1], d: [1, 1], c: 4, relu: [-128, 127] },
+  { hw: [11, 11], k: [5, 5], s: [2, 2], d: [1, 1], c: 5, relu: [-128, 127] },
+  { hw: [10, 17], k: [7, 7], s: [2, 2], d: [1, 1], c: 4, relu: [-128, 127] },
+  { hw: [9, 15], k: [3, 5], s: [1, 1], d: [1, 1], c: 8, relu: [-128, 127] },
+  { hw: [7, 11], k: [3, 7], s: [2, 2], d: [1, 1], c: 8, relu: [-128, 127] },
+  { hw: [10, 9], k: [5, 3], s: [1, 1], d: [1, 1], c: 8, relu: [-128, 127] },
+  { hw: [12, 9], k: [3, 1], s: [1, 1], d: [1, 1], c: 8, relu: [-128, 127] },
+  { hw: [7, 14], k: [1, 3], s: [2, 2], d: [1, 1], c: 8, relu: [-128, 127] },
+  { hw: [5, 3], k: [5, 5], s: [1, 1], d: [1, 1], c: 3, relu: [-128, 127] },
 ];
 /** The layers of the four-output loop: stride 1, output zero point -128, range [-128, 127], rows of >= 4. */
 const QUAD = [14, 15, 16, 17, 18, 19];
@@ -136,7 +151,7 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
 
   it("the four-output loop is priced only where its three-instruction requantization is exact", () => {
     const { graph } = multiNodeGraph(SHAPES.map((_, i) => shapeCase("QDepthwiseConv2D", i)));
-    const quad = graph.nodes.map((node) => rowsWork(node, node.inputs.map((t) => graph.values.get(t)))?.quad === true);
+    const quad = graph.nodes.map((node) => rowsWork(node, node.inputs.map((t) => graph.values.get(t)))?.quad3x3 === true);
     expect(quad.flatMap((q, i) => (q ? [i] : []))).toEqual(QUAD);
   });
 

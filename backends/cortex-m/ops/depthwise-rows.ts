@@ -54,10 +54,22 @@ export interface RowsWork {
    * (qdepthwise_i8_quad3x3.c): stride 1 across rows too, fused, output zero point -128, rows of
    * at least 4 outputs.
    */
-  readonly quad: boolean;
+  readonly quad3x3: boolean;
   readonly stride1: boolean;
   /** SMLADs per output: KH * ceil(KW / 2) of the oriented kernel. */
   readonly smlads: number;
+  /**
+   * The Thumb-2 rows of qdepthwise_i8_rows_k.c's four-output loops run the layer: width 5 or 7
+   * at stride 1 or 2, OW >= 4, and the SMMLAR-ASR-SSAT requantization (no clamp narrower than
+   * int8, output zero point -128). Its C loops (the other widths 1..7) run too but are priced
+   * as before: measured above the 3x3 general kernel on person_detect's Conv2d_4 (312660
+   * against 222640 instructions), whose own price overshoots there.
+   */
+  readonly quadK: boolean;
+  /** Ring columns built per output row: SH input rows of WP columns. */
+  readonly builtColumnsPerRow: number;
+  /** Outputs the four-output loops compute per row: 4 * ceil(OW / 4) (the last group overlaps). */
+  readonly quadOutputsPerRow: number;
 }
 
 /** The ring kernel's work for a layer, undefined when it does not fit (from shapes only). */
@@ -77,9 +89,12 @@ export function rowsWork(node: Node, inputs: readonly (ValueInfo | undefined)[])
     rowLength: o.ow,
     threeByThree: isRows3x3(o),
     fused: p.actMin === -128 && p.actMax === 127,
-    quad: isRows3x3(o) && o.sh === 1 && p.actMin === -128 && p.actMax === 127 && p.yOffset === -128 && o.ow >= 4,
+    quad3x3: isRows3x3(o) && o.sh === 1 && p.actMin === -128 && p.actMax === 127 && p.yOffset === -128 && o.ow >= 4,
     stride1: o.sw === 1 && o.kw <= 7,
     smlads: o.kh * Math.ceil(o.kw / 2),
+    builtColumnsPerRow: o.sh * g.wp,
+    quadOutputsPerRow: 4 * Math.ceil(o.ow / 4),
+    quadK: (o.kw === 5 || o.kw === 7) && (o.sw === 1 || o.sw === 2) && o.ow >= 4 && p.actMin === -128 && p.actMax === 127 && p.yOffset === -128,
   };
 }
 
@@ -101,7 +116,7 @@ function emitRows(node: Node, ctx: EmitCtx): void {
   // weights, the per-channel words (16 B a channel) in place of the bias (or with the weights).
   ctx.constant?.(w!, rowsWeightBytes(p, geometry) + (hasBias ? 0 : 16 * p.c));
   if (hasBias) ctx.constant?.(b, 16 * p.c);
-  for (const unit of ["qfixed_i8", "qdsp_i8", "qdepthwise_i8_quad3x3", "qdepthwise_i8_rows"]) ctx.useRuntime(unit);
+  for (const unit of ["qfixed_i8", "qdsp_i8", "qdepthwise_i8_quad3x3", "qdepthwise_i8_rows", "qdepthwise_i8_rows_k"]) ctx.useRuntime(unit);
   const words = rowsWeightWords(wt.data as ArrayLike<number>, p, geometry);
   const wpk = contentNamedArray(ctx, "w_rows", "uint32_t", words.map((v) => `${v}u`), 8);
   const rqc = contentNamedArray(ctx, "w_rowsrq", "int32_t", rq.map(String), 4);
