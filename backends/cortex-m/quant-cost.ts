@@ -5,6 +5,8 @@ import { rowsWork } from "./ops/depthwise-rows.js";
 import { withCyclePrices } from "../../costmodels/cycle-prices.js";
 import type { CostModel } from "../../costmodels/types.js";
 import { WIDE_MIN_PIXELS } from "./ops/conv-dsp-wide.js";
+import { pixelKernelFits } from "./ops/conv-dsp-pixel.js";
+import { planConv } from "../../src/ir/ops/quant/conv.js";
 
 /**
  * Cortex-M4 prices of the int8 MAC kernels: the generic ones (runtime-c/kernels/qconv_i8.c) and
@@ -30,6 +32,11 @@ import { WIDE_MIN_PIXELS } from "./ops/conv-dsp-wide.js";
  *   (qconv_i8_dsp_rows.c, K rounded up to 4 in the GEMM): ~14 per column element plus ~100 per
  *   pixel (row gathering, the widening and GEMM calls). Fitted (session 28) on kws conv0 and 1x1,
  *   person_detect 1x1 K = 8/32, IC conv0/conv1: within 15 % per layer.
+ * - Pixel-major 1x1 with C = 8 / 16 (ops/conv-dsp-pixel.ts, qconv_i8_dsp_px.c): per output
+ *   3 + C (LDMs, C / 2 SMLADs, SMMLAR, ASR, SSAT, STRB, the loop test per 2 channels), 1 more with
+ *   the sign term (no fused ReLU); per pixel 2 + 1.375 * C (widening, pointers). Measured (session
+ *   29): person_detect Conv2d_1_pointwise (C = 8, fused) 189.4 per pixel for 16 outputs,
+ *   Conv2d_2_pointwise (C = 16, fused) 632 for 32, IC conv2d_5 (C = 16, signed, stride 2) 665 for 32.
  * - DSP depthwise 3x3: ~2 per MAC plus ~30 per output pixel (tap pointers).
  * - DSP depthwise, any shape: ~3 per MAC (per tap and 4 channels: 2 word loads, 2 SXTAB16,
  *   2 SXTB16, 4 halfword MACs, pointer steps) plus ~40 per output pixel (window clipping).
@@ -52,6 +59,11 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspIm2colPerElement: 10,
   dspDepthwisePerMac: 2,
   dspDepthwisePerPixel: 30,
+  pixelPerOutput: 3,
+  pixelPerOutputPerInput: 1,
+  pixelSignedPerOutput: 1,
+  pixelPerPixel: 2,
+  pixelPerPixelPerInput: 1.375,
   wideGemmPerMac: 0.81,
   widePerOutput: 18,
   wideWidenPerElement: 2.5,
@@ -124,6 +136,23 @@ function wideConvCycles(op: string, macs: number, outputsN: number, pixels: numb
   return (macs * k4 / k) * c.wideGemmPerMac + perOutput + pixels * (k4 * c.rowsPerElement + c.rowsPerPixel);
 }
 
+/**
+ * eg_qconv2d_1x1_i8_px's cycles when QConv2D1x1Dsp emits it (conv-dsp-pixel.ts: shape and clamp;
+ * the weight bounds it also checks at emission hold for any trained layer), else undefined.
+ */
+function pixelKernelCycles(node: Node, inputs: readonly (ValueInfo | undefined)[], pixels: number): number | undefined {
+  const c = CORTEX_M4_QUANT_CYCLES;
+  let p: ReturnType<typeof planConv>;
+  try {
+    p = planConv(node, inputs, false);
+  } catch {
+    return undefined; // not a plannable convolution: priced by the other paths
+  }
+  if (!pixelKernelFits(p)) return undefined;
+  const perOutput = c.pixelPerOutput + p.c * c.pixelPerOutputPerInput + (p.actMin < p.yOffset ? c.pixelSignedPerOutput : 0);
+  return pixels * (c.pixelPerPixel + p.c * c.pixelPerPixelPerInput + p.o * perOutput);
+}
+
 /** Cycles of one int8/int16 MAC kernel call, or undefined for any other op. */
 export function quantMacCycles(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[], ops: OpRegistry): number | undefined {
   if (!QUANT_MAC_OPS.has(node.op)) return undefined;
@@ -153,6 +182,8 @@ export function quantMacCycles(node: Node, inputs: readonly (ValueInfo | undefin
     case "QConv2DDsp":
     case "QConv2D1x1Dsp": {
       const pixels = outputsN / Math.max(1, out.shape[out.shape.length - 1]!);
+      const pixelMajor = op === "QConv2D1x1Dsp" && BAND_BASE[node.op] === undefined ? pixelKernelCycles(node, inputs, pixels) : undefined;
+      if (pixelMajor !== undefined) return c.call + pixelMajor;
       // Widened weights come with the requantization table in flash (no setup); band forms keep int8 weights.
       if (pixels >= WIDE_MIN_PIXELS && BAND_BASE[node.op] === undefined) return c.call + wideConvCycles(op, macs, outputsN, pixels, kernelTaps, depth);
       const column = op === "QConv2D1x1Dsp" ? depth * c.dspWidenPerElement : kernelTaps * depth * c.dspIm2colPerElement;
