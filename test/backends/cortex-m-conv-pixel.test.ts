@@ -32,17 +32,27 @@ function narrowChain(): Graph {
   return { ...g, nodes };
 }
 
-/** The calls of eg_qconv2d_1x1_i8_px in the generated C under `dir`. */
-function pixelCalls(dir: string): number {
+/** 25x23x1 input: 3x3 stride 2 SAME to 8 channels (fused ReLU), then 1x1 K = 8 -> 16. */
+function greyChain(): Graph {
+  return int8Chain("conv_pixel3_s2", [1, 25, 23, 1], [{ kind: "conv", out: 8, kernel: [3, 3], strides: [2, 2], padding: "same", relu: true }, conv1x1(16, true)], 15031);
+}
+
+/** 15x12x1 input: 3x3 stride 1 SAME to 16 channels, no ReLU (the sign term). */
+function greyStride1(): Graph {
+  return int8Chain("conv_pixel3_s1", [1, 15, 12, 1], [{ kind: "conv", out: 16, kernel: [3, 3], padding: "same", relu: false }], 15032);
+}
+
+/** The calls of `fn` in the generated C under `dir`. */
+function kernelCalls(dir: string, fn: string): number {
   let calls = 0;
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || entry.name !== "model.c") continue;
-    calls += readFileSync(join(entry.parentPath, entry.name), "utf8").split("eg_qconv2d_1x1_i8_px(").length - 1;
+    calls += readFileSync(join(entry.parentPath, entry.name), "utf8").split(`${fn}(`).length - 1;
   }
   return calls;
 }
 
-function check(graph: Graph, seed: number, expectedCalls: number): Measurement {
+function check(graph: Graph, seed: number, expectedCalls: number, fn = "eg_qconv2d_1x1_i8_px", ops = graph.nodes.map(() => "QConv2D1x1Dsp")): Measurement {
   const input = int8Input(graph, seed);
   const want = Array.from(runGraph(graph, [Tensor.fromBytes("int8", graph.inputs[0]!.shape, input)])[0]!.bytes());
   expect(new Set(want).size, "outputs spread over the int8 range").toBeGreaterThan(20);
@@ -52,8 +62,8 @@ function check(graph: Graph, seed: number, expectedCalls: number): Measurement {
   const fast = run("optimised");
   expect(Array.from(generic.outputs[0]!)).toEqual(want);
   expect(Array.from(fast.outputs[0]!)).toEqual(want);
-  expect(fast.program.nodes.every((n) => n.op === "QConv2D1x1Dsp")).toBe(true);
-  expect(pixelCalls(join(work, `${graph.name}-optimised`))).toBe(expectedCalls);
+  expect(fast.program.nodes.map((n) => n.op)).toEqual(ops);
+  expect(kernelCalls(join(work, `${graph.name}-optimised`), fn)).toBe(expectedCalls);
   return fast;
 }
 
@@ -71,6 +81,10 @@ describe("pixel-major 1x1 convolutions with C = 8 / 16 under QEMU (cortex-m4)", 
       const macs = y.reduce((a, d) => a * d, 1) * x[3]!;
       expect(macs / op.instructions, `${op.node.name}: ${macs} MACs in ${op.instructions} instructions`).toBeGreaterThanOrEqual(0.6);
     }
+  });
+  it("3x3 on one input channel, strides 1 and 2, SAME padding, fused and not: bit-exact on the 3x3 pixel kernel", () => {
+    check(greyChain(), 9, 1, "eg_qconv2d_3x3c1_i8_px", ["QConv2DDsp", "QConv2D1x1Dsp"]);
+    check(greyStride1(), 10, 1, "eg_qconv2d_3x3c1_i8_px", ["QConv2DDsp"]);
   });
   it("a clamp narrower than int8 and an odd channel count keep the widened GEMM: bit-exact", () => {
     check(narrowChain(), 8, 0);

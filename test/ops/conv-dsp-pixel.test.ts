@@ -70,6 +70,50 @@ function pixelCase(seed: number, fit: boolean): QNode {
   };
 }
 
+/** A random 3x3 case with C = 1 (QConv2DDsp): strides 1 / 2, pads 0 / 1 on each side, odd sizes; `fit` false: an odd O. */
+function pixel3x3Case(seed: number, fit: boolean): QNode {
+  const r = rng(seed);
+  const o = 2 * randInt(r, 1, 8) + (fit ? 0 : 1);
+  const stride = randInt(r, 1, 2);
+  const [h, w] = [randInt(r, 3, 11) | 1, randInt(r, 4, 12)];
+  const pads = [randInt(r, 0, 1), randInt(r, 0, 1), randInt(r, 0, 1), randInt(r, 0, 1)];
+  const fused = r() < 0.5;
+  return {
+    op: "QConv2DDsp",
+    inputs: [
+      { value: randomInts("int8", [1, h, w, 1], r) },
+      { value: randomInts("int8", [o, 3, 3, 1], r, -127, 127), constant: true },
+      r() < 0.8 ? { value: randomInts("int32", [o], r), constant: true } : undefined,
+    ],
+    attrs: {
+      x_scale: randomScale(r, 0.005, 0.2), w_scale: Array.from({ length: o }, () => randomScale(r, 0.001, 0.05)), y_scale: randomScale(r, 0.01, 0.5),
+      x_zero_point: randInt(r, -128, 127), y_zero_point: fused ? -128 : randInt(r, -128, 127),
+      ...(fused ? { act_min: -128, act_max: 127 } : {}),
+      strides: [stride, stride], dilations: [1, 1], pads,
+    },
+  };
+}
+
+describe("QConv2DDsp with C = 1, 3x3 on the pixel kernel", () => {
+  it("equals QConv2D bit for bit: strides 1 and 2, padding, odd sizes, fused and not; odd O keeps the GEMM (host C, ASan/UBSan)", async () => {
+    const cases: QNode[] = [];
+    for (let s = 0; s < 8; s++) cases.push(pixel3x3Case(940 + s, true));
+    for (let s = 0; s < 2; s++) cases.push(pixel3x3Case(960 + s, false));
+    const generic = cases.map((c) => ({ ...c, op: "QConv2D" }));
+    const { graph, feeds } = multiNodeGraph([...cases, ...generic]);
+    const files = compile(graph).files;
+    expect((files.get("model.c") ?? "").match(/eg_qconv2d_3x3c1_i8_px\(/g)).toHaveLength(8);
+    const got = await buildAndRunAsync(files, graph.outputs, feeds, { cflags: SANITIZE_CFLAGS });
+    const ref = runGraph(graph, feeds);
+    cases.forEach((c, i) => {
+      const fast = Array.from(got[i]!.toNumbers());
+      expect(fast, `case ${i} ${JSON.stringify(c.attrs)} vs QConv2D's C`).toEqual(Array.from(got[i + cases.length]!.toNumbers()));
+      expect(fast, `case ${i} vs the evaluator`).toEqual(Array.from(ref[i]!.toNumbers()));
+    });
+    expect(new Set(got.slice(0, cases.length).flatMap((t) => Array.from(t.toNumbers()))).size).toBeGreaterThan(150);
+  });
+});
+
 describe("QConv2D1x1Dsp on the pixel kernel", () => {
   it("equals QConv2D bit for bit: C = 8 / 16, fused and not, strides 1 and 2, odd sizes; narrow clamps and odd O keep the GEMM (host C, ASan/UBSan)", async () => {
     const cases: QNode[] = [];
@@ -90,7 +134,7 @@ describe("QConv2D1x1Dsp on the pixel kernel", () => {
     expect(new Set(got.slice(0, cases.length).flatMap((t) => Array.from(t.toNumbers()))).size).toBeGreaterThan(150);
   });
 
-  it("qconv_i8_dsp_px builds for Cortex-M4 with -Werror at -O0, -Os and -O2 (LDM/SMMLAR loops at -O2) and for Cortex-M0+", async () => {
+  it("qconv_i8_dsp_px and qconv_i8_dsp_px3 build for Cortex-M4 with -Werror at -O0, -Os and -O2 (LDM loops at -O2) and for Cortex-M0+", async () => {
     const dir = mkdtempSync(join(tmpdir(), "egret-dsp-px-"));
     try {
       const targets = [
@@ -98,15 +142,15 @@ describe("QConv2D1x1Dsp on the pixel kernel", () => {
         { flags: ["-mcpu=cortex-m0plus", "-mthumb", "-mfloat-abi=soft"], native: false },
       ];
       for (const [t, target] of targets.entries()) {
-        for (const level of ["-O0", "-Os", "-O2"]) {
-          const obj = join(dir, `px-${t}${level}.o`);
+        for (const [unit, level] of ["qconv_i8_dsp_px", "qconv_i8_dsp_px3"].flatMap((u) => ["-O0", "-Os", "-O2"].map((l) => [u, l] as const))) {
+          const obj = join(dir, `${unit}-${t}${level}.o`);
           await execFileAsync("arm-none-eabi-gcc", [
             ...target.flags, level, "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic",
-            "-I", RUNTIME_C_DIR, "-I", join(RUNTIME_C_DIR, "kernels"), "-c", join(RUNTIME_C_DIR, "kernels", "qconv_i8_dsp_px.c"), "-o", obj,
+            "-I", RUNTIME_C_DIR, "-I", join(RUNTIME_C_DIR, "kernels"), "-c", join(RUNTIME_C_DIR, "kernels", `${unit}.c`), "-o", obj,
           ], { timeout: CHILD_TIMEOUT_MS });
           const { stdout } = await execFileAsync("arm-none-eabi-objdump", ["-d", obj], { timeout: CHILD_TIMEOUT_MS, maxBuffer: 1 << 24 });
-          expect(/\bsmlad\b/.test(stdout), `${target.flags[0]} ${level}`).toBe(target.native);
-          // The C = 8 loop's record load: five registers r8..r12 in one LDM.
+          expect(/\bsmlad\b/.test(stdout), `${unit} ${target.flags[0]} ${level}`).toBe(target.native);
+          // The record loads of the asm loops: five registers r8..r12 in one LDM (C = 8 and the 3x3 kernel).
           if (target.native && level === "-O2") expect(stdout).toMatch(/ldmia\.w\s+\w+!, \{r8, r9, sl, fp, ip\}/);
         }
       }

@@ -24,64 +24,78 @@ export function pixelKernelFits(p: ConvPlan): boolean {
     p.o % 2 === 0 && p.actMin === -128 && p.actMax === 127 && p.biasKind !== 2;
 }
 
-const pair = (lo: number, hi: number): number => ((lo & 0xffff) | (hi << 16)) | 0;
+/** Two int16 as one int32 word, `lo` in bits 0-15. */
+export const pair = (lo: number, hi: number): number => ((lo & 0xffff) | (hi << 16)) | 0;
 
 /**
- * The records of qconv_i8_dsp_px.h for `w` ([O, 1, 1, C] int8) and `bias` (int32 or absent), or
- * the reason the kernel would not be bit-exact: |B| + 128 * sum |W| must stay below 2^30 (2a then
- * fits int32 and SMMLAR(2a, m) is SRDHM(a, m)), the multiplier >= 0, the right shift r in [1, 31],
- * and |K| + 2^30 + 1 < 2^31 (SMMLAR's sum).
+ * Output channel o's [2 * B, m, K, rf] (qconv_i8_dsp_px.h) for weights `ws` (int8) and its bias,
+ * or the reason the kernel would not be bit-exact: |B| + 128 * sum |W| must stay below 2^30 (2a
+ * then fits int32 and SMMLAR(2a, m) is SRDHM(a, m)), the multiplier >= 0, the right shift r in
+ * [1, 31], and |K| + 2^30 + 1 < 2^31 (SMMLAR's sum).
  */
+export function channelRequant(p: ConvPlan, o: number, ws: readonly number[], bias: number): number[] | string {
+  const sum = ws.reduce((a, v) => a + v, 0);
+  const abs = ws.reduce((a, v) => a + Math.abs(v), 0);
+  const folded = bias + p.xOffset * sum;
+  if (Math.abs(folded) + 128 * abs >= 2 ** 30) return `output channel ${o}'s accumulator can reach 2^30`;
+  const ch = p.multipliers.length > 1 ? o : 0;
+  const m = p.multipliers[ch]!;
+  const r = -p.shifts[ch]!;
+  if (m < 0 || r < 1 || r > 31) return `output channel ${o}'s requantization (multiplier ${m}, shift ${-r}) needs a right shift of 1 to 31`;
+  const k = 2 ** (r - 1) + p.yOffset * 2 ** r;
+  if (Math.abs(k) + 2 ** 30 + 1 >= 2 ** 31) return `output channel ${o}'s right shift ${r} is too large`;
+  return [2 * folded, m, k, r + (o === p.o - 1 ? 256 : 0)];
+}
+
+/** The records of qconv_i8_dsp_px.h for `w` ([O, 1, 1, C] int8) and `bias` (int32 or absent), or why not (channelRequant). */
 export function pixelRecords(w: ArrayLike<number>, bias: ArrayLike<number> | undefined, p: ConvPlan): number[] | string {
   const words: number[] = [];
   const c = p.c;
   for (let o = 0; o < p.o; o++) {
-    const row = (i: number): number => 2 * Number(w[o * c + i]!);
-    let sum = 0;
-    let abs = 0;
-    for (let i = 0; i < c; i++) {
-      sum += Number(w[o * c + i]!);
-      abs += Math.abs(Number(w[o * c + i]!));
-    }
-    const folded = (bias === undefined ? 0 : Number(bias[o]!)) + p.xOffset * sum;
-    if (Math.abs(folded) + 128 * abs >= 2 ** 30) return `output channel ${o}'s accumulator can reach 2^30`;
-    const ch = p.multipliers.length > 1 ? o : 0;
-    const m = p.multipliers[ch]!;
-    const r = -p.shifts[ch]!;
-    if (m < 0 || r < 1 || r > 31) return `output channel ${o}'s requantization (multiplier ${m}, shift ${-r}) needs a right shift of 1 to 31`;
-    const k = 2 ** (r - 1) + p.yOffset * 2 ** r;
-    if (Math.abs(k) + 2 ** 30 + 1 >= 2 ** 31) return `output channel ${o}'s right shift ${r} is too large`;
+    const ws = Array.from({ length: c }, (_, i) => Number(w[o * c + i]!));
+    const tail = channelRequant(p, o, ws, bias === undefined ? 0 : Number(bias[o]!));
+    if (typeof tail === "string") return tail;
     // Pair j = 2g + i holds inputs 4g + i and 4g + i + 2: SXTB16 (i = 0) and SXTB16 ROR 8 (i = 1) of word g.
     const pairs: number[] = [];
     for (let j = 0; j < c / 2; j++) {
       const base = 4 * (j >> 1) + (j & 1);
-      pairs.push(pair(row(base), row(base + 2)));
+      pairs.push(pair(2 * ws[base]!, 2 * ws[base + 2]!));
     }
-    words.push(pairs[0]!, pairs[1]!, 2 * folded, ...pairs.slice(2), m, k, r + (o === p.o - 1 ? 256 : 0));
+    words.push(pairs[0]!, pairs[1]!, tail[0]!, ...pairs.slice(2), ...tail.slice(1));
   }
   return words;
 }
 
+/** Builds a record kernel's words from the constant weights and bias, or says why it cannot. */
+export type RecordBuilder = (w: ArrayLike<number>, bias: ArrayLike<number> | undefined, p: ConvPlan) => number[] | string;
+
 /**
- * Emits eg_qconv2d_1x1_i8_px for a layer that fits, with constant weights (and bias) whose records
- * pass pixelRecords' bounds, and returns true; returns false (nothing emitted) otherwise.
- * `params` is the p array's C name.
+ * Emits `${fn}(x, records, y, params)` of runtime unit `unit` when the weights (and bias) are
+ * constants that `build` accepts, and returns true; returns false (nothing emitted) otherwise.
+ * The records replace both arrays in flash (the weights' bytes become the records', the bias none).
  */
-export function emitPixelConv(ctx: EmitCtx, inputs: readonly string[], output: string, p: ConvPlan, params: string): boolean {
-  if (!pixelKernelFits(p)) return false;
+export function emitRecordKernel(ctx: EmitCtx, inputs: readonly string[], output: string, p: ConvPlan, params: string, unit: string, fn: string, build: RecordBuilder): boolean {
   const [x, w, b] = inputs;
   const wt = ctx.constant?.(w!);
   const hasBias = b !== undefined && b !== "";
   const bt = hasBias ? ctx.constant?.(b) : undefined;
   if (wt === undefined || (hasBias && bt === undefined)) return false;
-  const words = pixelRecords(wt.data as ArrayLike<number>, bt?.data as ArrayLike<number> | undefined, p);
+  const words = build(wt.data as ArrayLike<number>, bt?.data as ArrayLike<number> | undefined, p);
   if (typeof words === "string") return false;
-  // The records replace both arrays in flash: the weights' bytes are the records', the bias has none.
   ctx.constant?.(w!, 4 * words.length);
   if (hasBias) ctx.constant?.(b, 0);
   // Named `w_*`: the size report counts it among the weights.
   const records = contentNamedArray(ctx, "w_px", "int32_t", words.map(String), 12);
-  ctx.useRuntime("qconv_i8_dsp_px");
-  ctx.line(`eg_qconv2d_1x1_i8_px(${ctx.ptr(x!)}, ${records}, ${ctx.ptr(output)}, ${params});`);
+  ctx.useRuntime(unit);
+  ctx.line(`${fn}(${ctx.ptr(x!)}, ${records}, ${ctx.ptr(output)}, ${params});`);
   return true;
+}
+
+/**
+ * Emits eg_qconv2d_1x1_i8_px for a layer that fits, with constant weights (and bias) whose records
+ * pass channelRequant's bounds, and returns true; returns false (nothing emitted) otherwise.
+ * `params` is the p array's C name.
+ */
+export function emitPixelConv(ctx: EmitCtx, inputs: readonly string[], output: string, p: ConvPlan, params: string): boolean {
+  return pixelKernelFits(p) && emitRecordKernel(ctx, inputs, output, p, params, "qconv_i8_dsp_px", "eg_qconv2d_1x1_i8_px", pixelRecords);
 }
