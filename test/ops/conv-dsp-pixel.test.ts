@@ -94,23 +94,32 @@ function pixel3x3Case(seed: number, fit: boolean): QNode {
   };
 }
 
+/**
+ * Builds `cases` and their QConv2D twins in one host program (ASan/UBSan): `fn` is called `calls`
+ * times, and every case equals its twin's C and the evaluator byte for byte.
+ */
+async function expectBitExact(cases: readonly QNode[], fn: string, calls: number): Promise<void> {
+  const generic = cases.map((c) => ({ ...c, op: "QConv2D" }));
+  const { graph, feeds } = multiNodeGraph([...cases, ...generic]);
+  const files = compile(graph).files;
+  expect((files.get("model.c") ?? "").split(`${fn}(`).length - 1).toBe(calls);
+  const got = await buildAndRunAsync(files, graph.outputs, feeds, { cflags: SANITIZE_CFLAGS });
+  const ref = runGraph(graph, feeds);
+  cases.forEach((c, i) => {
+    const fast = Array.from(got[i]!.toNumbers());
+    expect(fast, `case ${i} ${JSON.stringify(c.attrs)} vs QConv2D's C`).toEqual(Array.from(got[i + cases.length]!.toNumbers()));
+    expect(fast, `case ${i} vs the evaluator`).toEqual(Array.from(ref[i]!.toNumbers()));
+  });
+  // The cases must exercise the arithmetic, not just saturate.
+  expect(new Set(got.slice(0, cases.length).flatMap((t) => Array.from(t.toNumbers()))).size).toBeGreaterThan(150);
+}
+
 describe("QConv2DDsp with C = 1, 3x3 on the pixel kernel", () => {
   it("equals QConv2D bit for bit: strides 1 and 2, padding, odd sizes, fused and not; odd O keeps the GEMM (host C, ASan/UBSan)", async () => {
     const cases: QNode[] = [];
     for (let s = 0; s < 8; s++) cases.push(pixel3x3Case(940 + s, true));
     for (let s = 0; s < 2; s++) cases.push(pixel3x3Case(960 + s, false));
-    const generic = cases.map((c) => ({ ...c, op: "QConv2D" }));
-    const { graph, feeds } = multiNodeGraph([...cases, ...generic]);
-    const files = compile(graph).files;
-    expect((files.get("model.c") ?? "").match(/eg_qconv2d_3x3c1_i8_px\(/g)).toHaveLength(8);
-    const got = await buildAndRunAsync(files, graph.outputs, feeds, { cflags: SANITIZE_CFLAGS });
-    const ref = runGraph(graph, feeds);
-    cases.forEach((c, i) => {
-      const fast = Array.from(got[i]!.toNumbers());
-      expect(fast, `case ${i} ${JSON.stringify(c.attrs)} vs QConv2D's C`).toEqual(Array.from(got[i + cases.length]!.toNumbers()));
-      expect(fast, `case ${i} vs the evaluator`).toEqual(Array.from(ref[i]!.toNumbers()));
-    });
-    expect(new Set(got.slice(0, cases.length).flatMap((t) => Array.from(t.toNumbers()))).size).toBeGreaterThan(150);
+    await expectBitExact(cases, "eg_qconv2d_3x3c1_i8_px", 8);
   });
 });
 
@@ -119,19 +128,7 @@ describe("QConv2D1x1Dsp on the pixel kernel", () => {
     const cases: QNode[] = [];
     for (let s = 0; s < 8; s++) cases.push(pixelCase(900 + s, true));
     for (let s = 0; s < 4; s++) cases.push(pixelCase(920 + s, false));
-    const generic = cases.map((c) => ({ ...c, op: "QConv2D" }));
-    const { graph, feeds } = multiNodeGraph([...cases, ...generic]);
-    const files = compile(graph).files;
-    const modelC = files.get("model.c") ?? "";
-    expect(modelC.match(/eg_qconv2d_1x1_i8_px\(/g)).toHaveLength(8);
-    const got = await buildAndRunAsync(files, graph.outputs, feeds, { cflags: SANITIZE_CFLAGS });
-    const ref = runGraph(graph, feeds);
-    cases.forEach((c, i) => {
-      const fast = Array.from(got[i]!.toNumbers());
-      expect(fast, `case ${i} ${JSON.stringify(c.attrs)} vs QConv2D's C`).toEqual(Array.from(got[i + cases.length]!.toNumbers()));
-      expect(fast, `case ${i} vs the evaluator`).toEqual(Array.from(ref[i]!.toNumbers()));
-    });
-    expect(new Set(got.slice(0, cases.length).flatMap((t) => Array.from(t.toNumbers()))).size).toBeGreaterThan(150);
+    await expectBitExact(cases, "eg_qconv2d_1x1_i8_px", 8);
   });
 
   it("qconv_i8_dsp_px and qconv_i8_dsp_px3 build for Cortex-M4 with -Werror at -O0, -Os and -O2 (LDM loops at -O2) and for Cortex-M0+", async () => {
