@@ -5,8 +5,8 @@ import { channelRequant, emitRecordKernel, pair } from "./conv-dsp-pixel.js";
 /**
  * The pixel-major 3x3 kernel of one-channel first layers (runtime-c/kernels/qconv_i8_dsp_px3.c):
  * per output pixel the three kernel rows in 6 int16-pair registers, per output channel one
- * compile-time record (conv-dsp-pixel.ts' requantization words) streamed by two LDMs: 15
- * instructions per 9 MACs, where the row-gathering im2col GEMM spends ~0.81 * 12 + 18 per output
+ * compile-time record (conv-dsp-pixel.ts' requantization words) streamed by two LDMs: 14.5
+ * instructions per 9 MACs (15.5 with the sign term), where the row-gathering im2col GEMM spends ~0.81 * 12 + 18 per output
  * plus ~270 per pixel. Taken by QConv2DDsp for C = 1, 3x3, dilation 1, even O, full int8 clamp.
  */
 export function pixel3x3Fits(p: ConvPlan): boolean {
