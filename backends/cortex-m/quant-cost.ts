@@ -5,6 +5,9 @@ import { rowsWork } from "./ops/depthwise-rows.js";
 import { withCyclePrices } from "../../costmodels/cycle-prices.js";
 import type { CostModel } from "../../costmodels/types.js";
 import { WIDE_MIN_PIXELS } from "./ops/conv-dsp-wide.js";
+import { pixelKernelFits } from "./ops/conv-dsp-pixel.js";
+import { pixel3x3Fits } from "./ops/conv-dsp-pixel3.js";
+import { planConv } from "../../src/ir/ops/quant/conv.js";
 
 /**
  * Cortex-M4 prices of the int8 MAC kernels: the generic ones (runtime-c/kernels/qconv_i8.c) and
@@ -30,6 +33,14 @@ import { WIDE_MIN_PIXELS } from "./ops/conv-dsp-wide.js";
  *   (qconv_i8_dsp_rows.c, K rounded up to 4 in the GEMM): ~14 per column element plus ~100 per
  *   pixel (row gathering, the widening and GEMM calls). Fitted (session 28) on kws conv0 and 1x1,
  *   person_detect 1x1 K = 8/32, IC conv0/conv1: within 15 % per layer.
+ * - Pixel-major 1x1 with C = 8 / 16 (ops/conv-dsp-pixel.ts, qconv_i8_dsp_px.c): per output
+ *   3 + C (LDMs, C / 2 SMLADs, SMMLAR, ASR, SSAT, STRB, the loop test per 2 channels), 1 more with
+ *   the sign term (no fused ReLU); per pixel 2 + 1.375 * C (widening, pointers). Measured (session
+ *   29): person_detect Conv2d_1_pointwise (C = 8, fused) 189.4 per pixel for 16 outputs,
+ *   Conv2d_2_pointwise (C = 16, fused) 632 for 32, IC conv2d_5 (C = 16, signed, stride 2) 665 for 32.
+ * - Pixel-major 3x3 with C = 1 (ops/conv-dsp-pixel3.ts, qconv_i8_dsp_px3.c): 14.5 per output (15.5
+ *   signed), ~26 per pixel (widening, stepping, the padded-border pixels' patch averaged in):
+ *   fitted on person_detect Conv2d_0 (3x3 s2, 8 outputs: 142.6 per pixel).
  * - DSP depthwise 3x3: ~2 per MAC plus ~30 per output pixel (tap pointers).
  * - DSP depthwise, any shape: ~3 per MAC (per tap and 4 channels: 2 word loads, 2 SXTAB16,
  *   2 SXTB16, 4 halfword MACs, pointer steps) plus ~40 per output pixel (window clipping).
@@ -52,6 +63,13 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspIm2colPerElement: 10,
   dspDepthwisePerMac: 2,
   dspDepthwisePerPixel: 30,
+  pixelPerOutput: 3,
+  pixelPerOutputPerInput: 1,
+  pixelSignedPerOutput: 1,
+  pixelPerPixel: 2,
+  pixelPerPixelPerInput: 1.375,
+  pixel3x3PerOutput: 14.5,
+  pixel3x3PerPixel: 26,
   wideGemmPerMac: 0.81,
   widePerOutput: 18,
   wideWidenPerElement: 2.5,
@@ -140,6 +158,27 @@ function wideConvCycles(op: string, macs: number, outputsN: number, pixels: numb
   return (macs * k4 / k) * c.wideGemmPerMac + perOutput + pixels * (k4 * c.rowsPerElement + c.rowsPerPixel);
 }
 
+/**
+ * The cycles of eg_qconv2d_1x1_i8_px (QConv2D1x1Dsp) or eg_qconv2d_3x3c1_i8_px (QConv2DDsp) when
+ * the op emits it (conv-dsp-pixel*.ts: shape and clamp; the weight bounds they also check at
+ * emission hold for any trained layer), else undefined.
+ */
+function pixelKernelCycles(op: string, node: Node, inputs: readonly (ValueInfo | undefined)[], pixels: number): number | undefined {
+  const c = CORTEX_M4_QUANT_CYCLES;
+  let p: ReturnType<typeof planConv>;
+  try {
+    p = planConv(node, inputs, false);
+  } catch {
+    return undefined; // not a plannable convolution: priced by the other paths
+  }
+  const signed = p.actMin < p.yOffset ? c.pixelSignedPerOutput : 0;
+  if (op === "QConv2D1x1Dsp" && pixelKernelFits(p)) {
+    return pixels * (c.pixelPerPixel + p.c * c.pixelPerPixelPerInput + p.o * (c.pixelPerOutput + p.c * c.pixelPerOutputPerInput + signed));
+  }
+  if (op === "QConv2DDsp" && pixel3x3Fits(p)) return pixels * (c.pixel3x3PerPixel + p.o * (c.pixel3x3PerOutput + signed));
+  return undefined;
+}
+
 /** Cycles of one int8/int16 MAC kernel call, or undefined for any other op. */
 export function quantMacCycles(node: Node, inputs: readonly (ValueInfo | undefined)[], outputs: readonly ValueInfo[], ops: OpRegistry): number | undefined {
   if (!QUANT_MAC_OPS.has(node.op)) return undefined;
@@ -169,6 +208,8 @@ export function quantMacCycles(node: Node, inputs: readonly (ValueInfo | undefin
     case "QConv2DDsp":
     case "QConv2D1x1Dsp": {
       const pixels = outputsN / Math.max(1, out.shape[out.shape.length - 1]!);
+      const pixelMajor = BAND_BASE[node.op] === undefined ? pixelKernelCycles(op, node, inputs, pixels) : undefined;
+      if (pixelMajor !== undefined) return c.call + pixelMajor;
       // Widened weights come with the requantization table in flash (no setup); band forms keep int8 weights.
       if (pixels >= WIDE_MIN_PIXELS && BAND_BASE[node.op] === undefined) return c.call + wideConvCycles(op, macs, outputsN, pixels, kernelTaps, depth);
       const column = op === "QConv2D1x1Dsp" ? depth * c.dspWidenPerElement : kernelTaps * depth * c.dspIm2colPerElement;

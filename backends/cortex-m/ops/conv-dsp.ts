@@ -4,6 +4,8 @@ import type { OpDef } from "../../../src/ir/op.js";
 import { planConv, QConv2D, QDepthwiseConv2D, type ConvPlan } from "../../../src/ir/ops/quant/conv.js";
 import { convInPlace } from "../../../src/ir/ops/quant/in-place.js";
 import { coreAttributes } from "../../../src/rules/op-attributes.js";
+import { emitPixelConv } from "./conv-dsp-pixel.js";
+import { emitPixel3x3Conv } from "./conv-dsp-pixel3.js";
 import { emitWideConv } from "./conv-dsp-wide.js";
 
 /**
@@ -14,7 +16,9 @@ import { emitWideConv } from "./conv-dsp-wide.js";
  * rejected instance is simply not rewritten. Names:
  * - QConv2DDsp: any kernel/stride/dilation/padding, int8, no groups (im2col + 2x2 GEMM).
  * - QConv2D1x1Dsp: 1x1 kernel, no padding, int8, no groups (GEMM straight on the input pixels).
- *   Both take compile-time widened int16 weights on layers with many output pixels (conv-dsp-wide.ts).
+ *   Both take compile-time widened int16 weights on layers with many output pixels (conv-dsp-wide.ts);
+ *   the 1x1 one with C = 8 or 16 and the 3x3 one with C = 1 run pixel-major on compile-time records
+ *   (conv-dsp-pixel.ts, conv-dsp-pixel3.ts).
  * - QDepthwiseConv2D3x3Dsp: 3x3 depthwise, depth multiplier 1, int8.
  */
 
@@ -124,6 +128,8 @@ function dspConvOp(spec: DspConvSpec): OpDef {
       ctx.useRuntime("qdsp_i8");
       ctx.useRuntime("qconv_i8_dsp");
       const params = ctx.constArray("int32_t", convKernelParams(p));
+      if (spec.name === "QConv2D1x1Dsp" && emitPixelConv(ctx, node.inputs, node.outputs[0]!, p, params)) return;
+      if (spec.name === "QConv2DDsp" && emitPixel3x3Conv(ctx, node.inputs, node.outputs[0]!, p, params)) return;
       if (spec.wide === true && emitWideConv(ctx, node.inputs, node.outputs[0]!, p, spec.kernelFn, params)) return;
       const mult = ctx.constArray("int32_t", p.multipliers);
       const shift = ctx.constArray("int32_t", p.shifts);
