@@ -217,7 +217,8 @@ void eg_qdepthwise_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias,
             dw_pixel_fast4(win.first, off, KH * KW, wide, w, O, off2, &rq, lo4, hi4, y);
             oc = O & ~3;
           }
-          for (; oc + 3 < O; oc += 4, wq = wq != NULL ? wq + 2 * KH * KW : NULL) {
+          /* `oc < (O & ~3)`, not `oc + 3 < O`: see fc_row in qfc_i8_dsp.c (-Waggressive-loop-optimizations). */
+          for (; oc < (O & ~3); oc += 4, wq = wq != NULL ? wq + 2 * KH * KW : NULL) {
             dw_pixel_group4(&win, oc, w, p, interior, wq, off, off2, &rq, four, lo4, hi4, y);
           }
         }

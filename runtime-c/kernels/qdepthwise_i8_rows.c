@@ -124,7 +124,9 @@ static ROWS_NOINLINE void rows_acc_3x3(const int16_t *r0, const int16_t *r1, con
  * in registers: per pair NO word loads, NE + NO SMLADs, the two sums loaded and stored.
  */
 static inline void rows_acc_pairs_row(const int16_t *r, const uint32_t *e, int32_t ne, int32_t no, int32_t pairs, int32_t *acc) {
-  uint32_t we[4], wo[4];
+  /* Zeroed although only [0, ne) and [0, no) are read: gcc -Os cannot tie the reads to the fills
+     (-Wmaybe-uninitialized); with ne and no constant the stores are dead and dropped. */
+  uint32_t we[4] = {0u, 0u, 0u, 0u}, wo[4] = {0u, 0u, 0u, 0u};
   int32_t j;
   ROWS_UNROLL
   for (j = 0; j < ne; j++) we[j] = e[j];

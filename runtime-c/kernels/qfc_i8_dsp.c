@@ -105,8 +105,12 @@ static void fc_row(const int8_t *x, const int8_t *w, int32_t K, int32_t O, const
   const int32_t full = K & ~3, tail = K - full;
   const int32_t four = eg_qdsp_requant4_ok(rq);
   const uint32_t lo4 = eg_qdsp_bytes4(rq->act_min), hi4 = eg_qdsp_bytes4(rq->act_max);
+  /* The block bound is computed once: with `o + 3 < O` as the test, arm-none-eabi-gcc -O2 on a
+     single-file build (O and the bias array constant) misreads the tail loop as running ~2^30 times
+     and fails -Werror=aggressive-loop-optimizations. */
+  const int32_t whole = O & ~3;
   int32_t o, c, k;
-  for (o = 0; o + 3 < O; o += 4) {
+  for (o = 0; o < whole; o += 4) {
     const int8_t *block = w + (size_t)o * (size_t)K, *rest = block + 4 * (size_t)full;
     int32_t acc[4];
     groups_4ch(x, block, full >> 2, rq->bias != NULL ? rq->bias + o : NULL, acc);
@@ -119,7 +123,7 @@ static void fc_row(const int8_t *x, const int8_t *w, int32_t K, int32_t O, const
       for (c = 0; c < 4; c++) y[o + c] = eg_qdsp_requant_acc(acc[c], rq, o + c);
     }
   }
-  for (; o < O; o++) y[o] = eg_qdsp_requant_acc(dot_1ch(x, w + (size_t)o * (size_t)K, K, eg_qdsp_bias(rq, o)), rq, o);
+  for (o = whole; o < O; o++) y[o] = eg_qdsp_requant_acc(dot_1ch(x, w + (size_t)o * (size_t)K, K, eg_qdsp_bias(rq, o)), rq, o);
 }
 
 void eg_qfc_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, const int32_t *p,

@@ -70,10 +70,16 @@ export function staticPrototypes(header: string): string {
   });
 }
 
-/** Names a unit's source declares `static` at file scope (functions and data), in first-seen order. */
+/** GCC's `__attribute__((...))` (one level of inner parentheses), which stands before a static's name. */
+const ATTRIBUTE = /__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\)/g;
+
+/**
+ * Names a unit's source declares `static` at file scope (functions and data), in first-seen order.
+ * Attributes are skipped: in `static inline __attribute__((always_inline)) int f(` the name is f.
+ */
 export function staticNames(source: string): string[] {
   const names = new Set<string>();
-  for (const m of source.matchAll(/^static\b[^;=({[]*?\b([A-Za-z_]\w*)\s*[([=;]/gm)) names.add(m[1]!);
+  for (const m of source.replace(ATTRIBUTE, "").matchAll(/^static\b[^;=({[]*?\b([A-Za-z_]\w*)\s*[([=;]/gm)) names.add(m[1]!);
   return [...names];
 }
 
