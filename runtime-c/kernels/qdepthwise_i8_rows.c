@@ -1,6 +1,5 @@
 #include "qdepthwise_i8_rows.h"
 #include "qdepthwise_i8_quad3x3.h"
-#include "qdepthwise_i8_rows_k.h"
 
 /* The most kernel rows (the row-pointer array); depthwise-rows.ts offers the op only up to it. */
 #define ROWS_MAX_KH 16
@@ -328,7 +327,8 @@ static ROWS_NOINLINE void rows_channel_quad(const int8_t *xc, const int32_t *p, 
  * R, WP, then the element strides: input row, input column, output row, output column, input
  * image, output image.
  */
-void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *rqc, int8_t *y, const int32_t *p, int16_t *scratch) {
+void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *rqc, int8_t *y, const int32_t *p, int16_t *scratch,
+                           eg_rows_four_fn four) {
   const int32_t N = p[0], H = p[1], W = p[2], C = p[3], OH = p[4], OW = p[5], KH = p[6], KW = p[7];
   const int32_t sh = p[8], sw = p[9], dh = p[10], padTop = p[11], padLeft = p[12];
   const int16_t zp = (int16_t)p[13];
@@ -376,7 +376,7 @@ void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *
         }
         for (ky = 0; ky < KH; ky++) rows[ky] = scratch + (size_t)((iy0 + ky * dh + padTop) % R) * (size_t)WP;
         /* Widths 1..7 at stride 1 or 2 with OW >= 4: four outputs an iteration (qdepthwise_i8_rows_k.c). */
-        if (eg_qdepthwise_i8_rows_k(rows, KH, wk, WS, KW, sw, OW, e, q.lo, q.hi, yrow, out_col)) continue;
+        if (four != NULL && four(rows, KH, wk, WS, KW, sw, OW, e, q.lo, q.hi, yrow, out_col)) continue;
         if (sw == 1) {
           while (ox < OW) {
             const int32_t n = OW - ox < ROWS_CHUNK ? OW - ox : ROWS_CHUNK;

@@ -115,6 +115,12 @@ function rowsCalls(modelC: string): number {
   return modelC.split("eg_qdepthwise_i8_rows(").length - 1;
 }
 
+/**
+ * The layers whose call passes eg_qdepthwise_i8_rows_k as the four-output row loop: widths 1..7
+ * at strides 1, 2 outside 3x3 s1, OW >= 4 (the 5x3 map runs transposed: rows of 5), fused ReLU.
+ */
+const ROWS_K = [22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32];
+
 describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () => {
   it("ring scratch stays within CMSIS-NN's arm_depthwise_conv_s8_opt scratch; dilation along both axes is not fitted", () => {
     const { graph } = multiNodeGraph(SHAPES.map((_, i) => shapeCase("QDepthwiseConv2D", i)));
@@ -153,6 +159,18 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
     const { graph } = multiNodeGraph(SHAPES.map((_, i) => shapeCase("QDepthwiseConv2D", i)));
     const quad = graph.nodes.map((node) => rowsWork(node, node.inputs.map((t) => graph.values.get(t)))?.quad3x3 === true);
     expect(quad.flatMap((q, i) => (q ? [i] : []))).toEqual(QUAD);
+  });
+
+  it("qdepthwise_i8_rows_k is linked only into programs with a layer it runs (none for 3x3-only models)", () => {
+    const entries = SHAPES.map((_, i) => {
+      const files = compile(multiNodeGraph([shapeCase("QDepthwiseConv2DRowsDsp", i)]).graph, { target: "cortex-m4", targetRules: false }).files;
+      const modelC = files.get("model.c") ?? "";
+      const passesRowsK = modelC.includes(", eg_qdepthwise_i8_rows_k);");
+      expect(passesRowsK || modelC.includes(", NULL);"), `layer ${i}`).toBe(true);
+      expect(files.has("qdepthwise_i8_rows_k.c"), `layer ${i} ${JSON.stringify(SHAPES[i])}`).toBe(passesRowsK);
+      return passesRowsK;
+    });
+    expect(entries.flatMap((k, i) => (k ? [i] : []))).toEqual(ROWS_K);
   });
 
   it("cortex-m4 under QEMU (SMLAD/SMMLAR/SSAT): bit-exact with the evaluator", async () => {

@@ -86,6 +86,16 @@ export function isRows3x3(o: Oriented): boolean {
 }
 
 /**
+ * Whether eg_qdepthwise_i8_rows_k (qdepthwise_i8_rows_k.c) runs channel rows of the oriented
+ * layer: outside the 3x3 stride-1 loops, widths 1..7 at stride 1 or 2, OW >= 4, the whole int8
+ * clamp and output zero point -128 (its SMMLAR-ASR-SSAT form): the same tests it makes at run
+ * time, so a layer for which this is false never needs its code (the emitter then leaves it out).
+ */
+export function runsRowsK(p: ConvPlan, o: Oriented): boolean {
+  return !isRows3x3(o) && o.kw >= 1 && o.kw <= 7 && (o.sw === 1 || o.sw === 2) && o.ow >= 4 && p.actMin === -128 && p.actMax === 127 && p.yOffset === -128;
+}
+
+/**
  * Weight words per kernel row (the C kernel's WS): 2 for the 3x3 stride-1 loop, which reads only
  * E0 = (w0, w1) and O1 = (w1, w2); else the NE even and NO odd pairs.
  */

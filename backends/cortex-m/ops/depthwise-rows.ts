@@ -5,7 +5,7 @@ import { planConv, QDepthwiseConv2D } from "../../../src/ir/ops/quant/conv.js";
 import { contentNamedArray } from "./content-array.js";
 import { convKernelParams } from "./conv-dsp.js";
 import { dspTwinOp } from "./dsp-twin.js";
-import { isRows3x3, oriented, rowsGeometry, rowsParams, rowsWeightBytes, rowsRequantWords, rowsWeightWords } from "./depthwise-rows-layout.js";
+import { isRows3x3, oriented, rowsGeometry, rowsParams, rowsWeightBytes, rowsRequantWords, rowsWeightWords, runsRowsK } from "./depthwise-rows-layout.js";
 
 /**
  * QDepthwiseConv2DRowsDsp: QDepthwiseConv2D (same attributes, infer, evaluate, MACs, bit-exact C)
@@ -94,7 +94,7 @@ export function rowsWork(node: Node, inputs: readonly (ValueInfo | undefined)[])
     smlads: o.kh * Math.ceil(o.kw / 2),
     builtColumnsPerRow: o.sh * g.wp,
     quadOutputsPerRow: 4 * Math.ceil(o.ow / 4),
-    quadK: (o.kw === 5 || o.kw === 7) && (o.sw === 1 || o.sw === 2) && o.ow >= 4 && p.actMin === -128 && p.actMax === 127 && p.yOffset === -128,
+    quadK: (o.kw === 5 || o.kw === 7) && runsRowsK(p, o),
   };
 }
 
@@ -116,12 +116,17 @@ function emitRows(node: Node, ctx: EmitCtx): void {
   // weights, the per-channel words (16 B a channel) in place of the bias (or with the weights).
   ctx.constant?.(w!, rowsWeightBytes(p, geometry) + (hasBias ? 0 : 16 * p.c));
   if (hasBias) ctx.constant?.(b, 16 * p.c);
-  for (const unit of ["qfixed_i8", "qdsp_i8", "qdepthwise_i8_quad3x3", "qdepthwise_i8_rows", "qdepthwise_i8_rows_k"]) ctx.useRuntime(unit);
+  // qdepthwise_i8_rows_k (9.6 KB of text) only for a layer it runs: the others pass NULL for its
+  // loop, so a program of 3x3 layers (kws, person_detect) neither references nor links it.
+  const rowsK = runsRowsK(p, oriented(p, geometry.transposed));
+  for (const unit of ["qfixed_i8", "qdsp_i8", "qdepthwise_i8_quad3x3", "qdepthwise_i8_rows"]) ctx.useRuntime(unit);
+  if (rowsK) ctx.useRuntime("qdepthwise_i8_rows_k");
   const words = rowsWeightWords(wt.data as ArrayLike<number>, p, geometry);
   const wpk = contentNamedArray(ctx, "w_rows", "uint32_t", words.map((v) => `${v}u`), 8);
   const rqc = contentNamedArray(ctx, "w_rowsrq", "int32_t", rq.map(String), 4);
   const params = ctx.constArray("int32_t", rowsParams(p, geometry));
-  ctx.line(`eg_qdepthwise_i8_rows(${ctx.ptr(x!)}, ${wpk}, ${rqc}, ${ctx.ptr(node.outputs[0]!)}, ${params}, (int16_t *)${ctx.scratch()});`);
+  const four = rowsK ? "eg_qdepthwise_i8_rows_k" : "NULL";
+  ctx.line(`eg_qdepthwise_i8_rows(${ctx.ptr(x!)}, ${wpk}, ${rqc}, ${ctx.ptr(node.outputs[0]!)}, ${params}, (int16_t *)${ctx.scratch()}, ${four});`);
 }
 
 function scratchBytes(node: Node, inputs: readonly (ValueInfo | undefined)[]): number {
