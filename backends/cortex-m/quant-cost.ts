@@ -98,10 +98,16 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspDepthwiseRows3x3PerOutput: 26.7,
   // Its four-output loop (RowsWork.quad3x3: qdepthwise_i8_quad3x3.c, 59 instructions per 4 outputs;
   // rows_channel_quad), fitted to person_detect's Conv2d_3 and Conv2d_5 (435360 and 280400
-  // measured, 440278 and 285449 predicted); kws runs 12 % above it (212240 against 188860: the
-  // 25th output of every row computed alone).
+  // measured, 440278 and 285449 predicted, one channel's ring a time); kws ran 12 % above it
+  // (212240 against 188860: the 25th output of every row computed alone).
   dspDepthwiseRows3x3QuadPerRow: 170,
   dspDepthwiseRows3x3QuadPerOutput: 16.8,
+  // The same loop with four channels' rings built together (RowsWork.fourRings), the output
+  // price above kept: per row, fitted to person_detect's Conv2d_5 (229500 measured, no output
+  // left over), and per output past the last four of a row (rows_one_3x3), fitted to kws
+  // (188340 measured: 25 outputs a row).
+  dspDepthwiseRows3x3Quad4PerRow: 97,
+  dspDepthwiseRows3x3Quad4PerTailOutput: 71,
   // Rows shorter than this: measured slower than QDepthwiseConv2D3x3Dsp (person_detect's 6x6x256
   // layers, 270860 against 217400 instructions; 262160 with the four-output loop) while that op's
   // price overshoots it there (276468) and the linear fit above does not hold (its per-channel
@@ -241,6 +247,10 @@ function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | undefined
   const work = rowsWork(node, inputs);
   if (work === undefined) return c.call + 2 * macs * c.genericDepthwisePerMac;
   if (work.threeByThree && work.rowLength < c.dspDepthwiseRows3x3MinRow) return c.call + 2 * macs * c.genericDepthwisePerMac;
+  if (work.quad3x3 && work.fourRings) {
+    const perRow = c.dspDepthwiseRows3x3Quad4PerRow + (work.rowLength % 4) * c.dspDepthwiseRows3x3Quad4PerTailOutput;
+    return c.call + work.rows * perRow + work.outputs * c.dspDepthwiseRows3x3QuadPerOutput;
+  }
   if (work.quad3x3) return c.call + work.rows * c.dspDepthwiseRows3x3QuadPerRow + work.outputs * c.dspDepthwiseRows3x3QuadPerOutput;
   if (work.threeByThree) {
     const perOutput = work.fused ? c.dspDepthwiseRows3x3FusedPerOutput : c.dspDepthwiseRows3x3PerOutput;

@@ -1,5 +1,6 @@
 #include "qdepthwise_i8_rows.h"
 #include "qdepthwise_i8_quad3x3.h"
+#include "qdepthwise_i8_ring4.h"
 
 /* The most kernel rows (the row-pointer array); depthwise-rows.ts offers the op only up to it. */
 #define ROWS_MAX_KH 16
@@ -321,6 +322,52 @@ static ROWS_NOINLINE void rows_channel_quad(const int8_t *xc, const int32_t *p, 
 }
 
 /*
+ * rows_channel_quad for four adjacent channels (channel c's xc, wk, e, yc; the rows layout gave
+ * four channels' rings, R >= 12): each new ring row built for all four from word loads
+ * (eg_qdepthwise_i8_ring4_build), then each channel's rows as rows_channel_quad runs them.
+ * Channel i's ring is scratch + 3 * WP * i, its weights wk + 6 * i, its rqc words e + 4 * i.
+ */
+static ROWS_NOINLINE void rows_group_quad(const int8_t *xc, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *yc,
+                                          int16_t *scratch) {
+  const int32_t H = p[1], OH = p[4], OW = p[5], padTop = p[11], WP = p[17], in_row = p[18], out_row = p[20], out_col = p[21];
+  const size_t ring = 3 * (size_t)WP;
+  int16_t *r0 = scratch, *r1 = scratch + WP, *r2 = scratch + 2 * (size_t)WP, *t;
+  uint32_t blk[4][10];
+  int32_t oy, ox, iy, i, j;
+  for (i = 0; i < 4; i++) {
+    for (j = 0; j < 6; j++) blk[i][j] = wk[6 * i + j];
+    blk[i][6] = (uint32_t)e[4 * i + 1];
+    blk[i][7] = (uint32_t)e[4 * i + 2];
+    blk[i][8] = (uint32_t)e[4 * i];
+    blk[i][9] = (uint32_t)e[4 * i + 3];
+  }
+  for (iy = -padTop; iy < 2 - padTop; iy++) /* the first two rows of the first window */
+    eg_qdepthwise_i8_ring4_build(iy >= 0 && iy < H ? xc + (size_t)iy * (size_t)in_row : NULL, p[2], p[19], p[12], WP, (int16_t)p[13],
+                                 iy == -padTop ? r0 : r1, ring);
+  for (oy = 0; oy < OH; oy++, iy++, yc += out_row) {
+    eg_qdepthwise_i8_ring4_build(iy >= 0 && iy < H ? xc + (size_t)iy * (size_t)in_row : NULL, p[2], p[19], p[12], WP, (int16_t)p[13], r2,
+                                 ring);
+    for (i = 0; i < 4; i++) {
+      const int16_t *c0 = r0 + (size_t)i * ring, *c1 = r1 + (size_t)i * ring, *c2 = r2 + (size_t)i * ring;
+      eg_qdepthwise_i8_quad3x3(c0, c1, c2, blk[i], OW >> 2, yc + i, out_col);
+      for (ox = OW & ~3; ox < OW; ox++) yc[(size_t)ox * (size_t)out_col + (size_t)i] = rows_one_3x3(c0 + ox, c1 + ox, c2 + ox, blk[i], e + 4 * i);
+    }
+    t = r0;
+    r0 = r1;
+    r1 = r2;
+    r2 = t;
+  }
+}
+
+/* Channels c..c+3 all take the four-output loop (eg_qdepthwise_i8_quad3x3_ok on each). */
+static int32_t rows_group_ok(const int32_t *e, int32_t lo, int32_t hi) {
+  int32_t i;
+  for (i = 0; i < 4; i++)
+    if (!eg_qdepthwise_i8_quad3x3_ok(e[4 * i + 1], e[4 * i + 2], e[4 * i + 3], lo, hi)) return 0;
+  return 1;
+}
+
+/*
  * p (rowsParams of the compiler's depthwise-rows layout): the layer in the orientation the kernel
  * runs (rows along H, pairs along W; the compiler may swap the image axes to make rows longer):
  * N, H, W, C, OH, OW, KH, KW, SH, SW, DH, padTop, padLeft, input zero point, act_min, act_max,
@@ -347,6 +394,11 @@ void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *
       const int32_t *e = rqc + 4 * (size_t)c;
       const uint32_t *wk = wpk + (size_t)c * (size_t)KH * (size_t)WS;
       int32_t built = -padTop; /* the next input row to build */
+      if (three && sh == 1 && OW >= 4 && R >= 12 && (c & 3) == 0 && c + 4 <= C && rows_group_ok(e, q.lo, q.hi)) {
+        rows_group_quad(xc, p, wk, e, y + (size_t)b * (size_t)p[23] + (size_t)c, scratch);
+        c += 3;
+        continue;
+      }
       if (three && sh == 1 && OW >= 4 && eg_qdepthwise_i8_quad3x3_ok(e[1], e[2], e[3], q.lo, q.hi)) {
         uint32_t blk[10];
         int32_t i;

@@ -60,6 +60,10 @@ const SHAPES: readonly Shape[] = [
   // the full ranges above with another zero point do).
   { hw: [25, 5], k: [3, 3], s: [1, 1], d: [1, 1], c: 64, relu: [-128, 127] },
   { hw: [12, 12], k: [3, 3], s: [1, 1], d: [1, 1], c: 16, relu: [-128, 127] },
+  // Four channels' rings built together (R = 12: 3x3 stride 1, channels a multiple of 4, within
+  // CMSIS-NN's scratch): no padding (even first column, 4k + 2 outputs a row), and more on every side.
+  { hw: [20, 6], k: [3, 3], s: [1, 1], d: [1, 1], c: 32, relu: [-128, 127], pads: [0, 0, 0, 0] },
+  { hw: [6, 23], k: [3, 3], s: [1, 1], d: [1, 1], c: 40, relu: [-128, 127], pads: [2, 1, 1, 2] },
   { hw: [6, 6], k: [3, 3], s: [1, 1], d: [1, 1], c: 9, relu: [-128, 127] },
   { hw: [9, 7], k: [3, 3], s: [1, 1], d: [1, 1], c: 5, relu: [-128, 127], pads: [0, 0, 2, 2] },
   { hw: [8, 11], k: [3, 3], s: [1, 1], d: [1, 1], c: 6, relu: [-128, 127], pads: [0, 0, 0, 0] },
@@ -82,7 +86,7 @@ const SHAPES: readonly Shape[] = [
   { hw: [5, 3], k: [5, 5], s: [1, 1], d: [1, 1], c: 3, relu: [-128, 127] },
 ];
 /** The layers of the four-output loop: stride 1, output zero point -128, range [-128, 127], rows of >= 4. */
-const QUAD = [14, 15, 16, 17, 18, 19];
+const QUAD = [14, 15, 16, 17, 18, 19, 20, 21];
 /** The layers the ring kernel does not fit (dilation along both axes): emitted as the general kernel. */
 const NOT_FITTED = 1;
 
@@ -125,6 +129,7 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
   it("ring scratch stays within CMSIS-NN's arm_depthwise_conv_s8_opt scratch; dilation along both axes is not fitted", () => {
     const { graph } = multiNodeGraph(SHAPES.map((_, i) => shapeCase("QDepthwiseConv2D", i)));
     let fitted = 0;
+    let fourRings = 0;
     for (const node of graph.nodes) {
       const p = planConv(node, node.inputs.map((t) => graph.values.get(t)), true);
       const g = rowsGeometry(p);
@@ -133,9 +138,12 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
         continue;
       }
       fitted++;
+      if (g.r === 12) fourRings++;
       expect(g.scratchBytes).toBeLessThanOrEqual(cmsisDepthwiseScratch(p));
     }
     expect(fitted).toBe(SHAPES.length - NOT_FITTED);
+    // kws's layer (both zero points) and the two four-ring cases above.
+    expect(fourRings).toBe(4);
   });
 
   it("host build (portable path, ASan/UBSan) equals the evaluator", async () => {

@@ -55,6 +55,8 @@ export interface RowsWork {
    * at least 4 outputs.
    */
   readonly quad3x3: boolean;
+  /** Four channels' rings built together (the layout's R = 12, qdepthwise_i8_ring4.c). */
+  readonly fourRings: boolean;
   readonly stride1: boolean;
   /** SMLADs per output: KH * ceil(KW / 2) of the oriented kernel. */
   readonly smlads: number;
@@ -90,6 +92,7 @@ export function rowsWork(node: Node, inputs: readonly (ValueInfo | undefined)[])
     threeByThree: isRows3x3(o),
     fused: p.actMin === -128 && p.actMax === 127,
     quad3x3: isRows3x3(o) && o.sh === 1 && p.actMin === -128 && p.actMax === 127 && p.yOffset === -128 && o.ow >= 4,
+    fourRings: g.r === 12,
     stride1: o.sw === 1 && o.kw <= 7,
     smlads: o.kh * Math.ceil(o.kw / 2),
     builtColumnsPerRow: o.sh * g.wp,
@@ -119,7 +122,7 @@ function emitRows(node: Node, ctx: EmitCtx): void {
   // qdepthwise_i8_rows_k (9.6 KB of text) only for a layer it runs: the others pass NULL for its
   // loop, so a program of 3x3 layers (kws, person_detect) neither references nor links it.
   const rowsK = runsRowsK(p, oriented(p, geometry.transposed));
-  for (const unit of ["qfixed_i8", "qdsp_i8", "qdepthwise_i8_quad3x3", "qdepthwise_i8_rows"]) ctx.useRuntime(unit);
+  for (const unit of ["qfixed_i8", "qdsp_i8", "qdepthwise_i8_quad3x3", "qdepthwise_i8_ring4", "qdepthwise_i8_rows"]) ctx.useRuntime(unit);
   if (rowsK) ctx.useRuntime("qdepthwise_i8_rows_k");
   const words = rowsWeightWords(wt.data as ArrayLike<number>, p, geometry);
   const wpk = contentNamedArray(ctx, "w_rows", "uint32_t", words.map((v) => `${v}u`), 8);
