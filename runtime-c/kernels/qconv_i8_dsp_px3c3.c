@@ -99,27 +99,27 @@ static inline int8_t *pxc3_pixel(const int8_t *src, int32_t stride, const int32_
   if (p[18] == -128 && p[19] == 127) return pxc3_pixel_asm(src, stride, rec, y, O, !fused);
 #endif
   {
-  int32_t acc[EG_PX3C3_MAX_O];
-  uint32_t xw[5];
-  int32_t o;
-  pxc3_widen(src, xw);
-  for (o = 0; o < O; o++, rec += PXC3_FIRST) {
-    const int32_t w[5] = {rec[0], rec[1], rec[2], rec[4], rec[5]};
-    acc[o] = pxc3_dot(xw, w, rec[3]);
-  }
-  pxc3_widen(src + stride, xw);
-  for (o = 0; o < O; o++, rec += PXC3_MIDDLE) acc[o] = pxc3_dot(xw, rec, acc[o]);
-  pxc3_widen(src + 2 * stride, xw);
-  for (o = 0; o < O; o++, rec += PXC3_LAST) {
-    const int32_t a = pxc3_dot(xw, rec, acc[o]);
-    if (fused) {
-      y[o] = (int8_t)eg_qdsp_sat8(eg_qdsp_smmlar(a, rec[5], rec[6]) >> rec[7]);
-    } else {
-      const int32_t v = (eg_qdsp_smmlar(a, rec[5], rec[6]) - (int32_t)((uint32_t)a >> 31)) >> rec[7];
-      y[o] = (int8_t)eg_q_clamp(eg_qdsp_sat8(v), p[18], p[19]);
+    int32_t acc[EG_PX3C3_MAX_O];
+    uint32_t xw[5];
+    int32_t o;
+    pxc3_widen(src, xw);
+    for (o = 0; o < O; o++, rec += PXC3_FIRST) {
+      const int32_t w[5] = {rec[0], rec[1], rec[2], rec[4], rec[5]};
+      acc[o] = pxc3_dot(xw, w, rec[3]);
     }
-  }
-  return y + O;
+    pxc3_widen(src + stride, xw);
+    for (o = 0; o < O; o++, rec += PXC3_MIDDLE) acc[o] = pxc3_dot(xw, rec, acc[o]);
+    pxc3_widen(src + 2 * stride, xw);
+    for (o = 0; o < O; o++, rec += PXC3_LAST) {
+      const int32_t a = pxc3_dot(xw, rec, acc[o]);
+      if (fused) {
+        y[o] = (int8_t)eg_qdsp_sat8(eg_qdsp_smmlar(a, rec[5], rec[6]) >> rec[7]);
+      } else {
+        const int32_t v = (eg_qdsp_smmlar(a, rec[5], rec[6]) - (int32_t)((uint32_t)a >> 31)) >> rec[7];
+        y[o] = (int8_t)eg_q_clamp(eg_qdsp_sat8(v), p[18], p[19]);
+      }
+    }
+    return y + O;
   }
 }
 
