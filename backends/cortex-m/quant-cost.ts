@@ -7,6 +7,7 @@ import type { CostModel } from "../../costmodels/types.js";
 import { WIDE_MIN_PIXELS } from "./ops/conv-dsp-wide.js";
 import { pixelKernelFits } from "./ops/conv-dsp-pixel.js";
 import { pixel3x3Fits } from "./ops/conv-dsp-pixel3.js";
+import { pixel3x3c3Fits } from "./ops/conv-dsp-pixel3c3.js";
 import { planConv } from "../../src/ir/ops/quant/conv.js";
 
 /**
@@ -41,6 +42,11 @@ import { planConv } from "../../src/ir/ops/quant/conv.js";
  * - Pixel-major 3x3 with C = 1 (ops/conv-dsp-pixel3.ts, qconv_i8_dsp_px3.c): 14.5 per output (15.5
  *   signed), ~26 per pixel (widening, stepping, the padded-border pixels' patch averaged in):
  *   fitted on person_detect Conv2d_0 (3x3 s2, 8 outputs: 142.6 per pixel).
+ * - Pixel-major 3x3 with C = 3 (ops/conv-dsp-pixel3c3.ts, qconv_i8_dsp_px3c3.c): 36 per output in
+ *   three row passes (10 + 11 + 15, 1 more signed), ~125 per pixel (widening three rows, the
+ *   passes' set-up, the padded border's patch averaged in): fitted on IC conv2d (32x32, 16 outputs,
+ *   fused: 700.8 per pixel, session 29). A clamp SSAT alone does not give runs the C passes,
+ *   priced ~20 more per output (gcc's loops: the sum and weights reloaded per SMLAD group).
  * - DSP depthwise 3x3: ~2 per MAC plus ~30 per output pixel (tap pointers).
  * - DSP depthwise, any shape: ~3 per MAC (per tap and 4 channels: 2 word loads, 2 SXTAB16,
  *   2 SXTB16, 4 halfword MACs, pointer steps) plus ~40 per output pixel (window clipping).
@@ -70,6 +76,9 @@ export const CORTEX_M4_QUANT_CYCLES = {
   pixelPerPixelPerInput: 1.375,
   pixel3x3PerOutput: 14.5,
   pixel3x3PerPixel: 26,
+  pixel3x3c3PerOutput: 36,
+  pixel3x3c3PerPixel: 125,
+  pixel3x3c3PortablePerOutput: 20,
   wideGemmPerMac: 0.81,
   widePerOutput: 18,
   wideWidenPerElement: 2.5,
@@ -165,7 +174,7 @@ function wideConvCycles(op: string, macs: number, outputsN: number, pixels: numb
 }
 
 /**
- * The cycles of eg_qconv2d_1x1_i8_px (QConv2D1x1Dsp) or eg_qconv2d_3x3c1_i8_px (QConv2DDsp) when
+ * The cycles of eg_qconv2d_1x1_i8_px (QConv2D1x1Dsp) or eg_qconv2d_3x3c1_i8_px / _3x3c3_ (QConv2DDsp) when
  * the op emits it (conv-dsp-pixel*.ts: shape and clamp; the weight bounds they also check at
  * emission hold for any trained layer), else undefined.
  */
@@ -182,6 +191,10 @@ function pixelKernelCycles(op: string, node: Node, inputs: readonly (ValueInfo |
     return pixels * (c.pixelPerPixel + p.c * c.pixelPerPixelPerInput + p.o * (c.pixelPerOutput + p.c * c.pixelPerOutputPerInput + signed));
   }
   if (op === "QConv2DDsp" && pixel3x3Fits(p)) return pixels * (c.pixel3x3PerPixel + p.o * (c.pixel3x3PerOutput + signed));
+  if (op === "QConv2DDsp" && pixel3x3c3Fits(p)) {
+    const portable = p.actMin === -128 && p.actMax === 127 ? 0 : c.pixel3x3c3PortablePerOutput;
+    return pixels * (c.pixel3x3c3PerPixel + p.o * (c.pixel3x3c3PerOutput + signed + portable));
+  }
   return undefined;
 }
 

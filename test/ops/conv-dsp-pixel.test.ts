@@ -4,13 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { compile, runGraph } from "../../src/index.js";
 import { RUNTIME_C_DIR } from "../../src/paths.js";
 import type { ConvPlan } from "../../src/ir/ops/quant/conv.js";
 import { pixelRecords } from "../../backends/cortex-m/ops/conv-dsp-pixel.js";
-import { buildAndRunAsync, SANITIZE_CFLAGS } from "../support/c-run.js";
+import { expectBitExact } from "./pixel-bit-exact.js";
 import { CHILD_TIMEOUT_MS } from "../support/timeouts.js";
-import { multiNodeGraph, randInt, randomInts, randomScale, rng, type QNode } from "./quant-support.js";
+import { randInt, randomInts, randomScale, rng, type QNode } from "./quant-support.js";
 
 /**
  * The pixel-major 1x1 kernel (backends/cortex-m/ops/conv-dsp-pixel.ts, runtime-c/kernels/
@@ -92,26 +91,6 @@ function pixel3x3Case(seed: number, fit: boolean): QNode {
       strides: [stride, stride], dilations: [1, 1], pads,
     },
   };
-}
-
-/**
- * Builds `cases` and their QConv2D twins in one host program (ASan/UBSan): `fn` is called `calls`
- * times, and every case equals its twin's C and the evaluator byte for byte.
- */
-async function expectBitExact(cases: readonly QNode[], fn: string, calls: number): Promise<void> {
-  const generic = cases.map((c) => ({ ...c, op: "QConv2D" }));
-  const { graph, feeds } = multiNodeGraph([...cases, ...generic]);
-  const files = compile(graph).files;
-  expect((files.get("model.c") ?? "").split(`${fn}(`).length - 1).toBe(calls);
-  const got = await buildAndRunAsync(files, graph.outputs, feeds, { cflags: SANITIZE_CFLAGS });
-  const ref = runGraph(graph, feeds);
-  cases.forEach((c, i) => {
-    const fast = Array.from(got[i]!.toNumbers());
-    expect(fast, `case ${i} ${JSON.stringify(c.attrs)} vs QConv2D's C`).toEqual(Array.from(got[i + cases.length]!.toNumbers()));
-    expect(fast, `case ${i} vs the evaluator`).toEqual(Array.from(ref[i]!.toNumbers()));
-  });
-  // The cases must exercise the arithmetic, not just saturate.
-  expect(new Set(got.slice(0, cases.length).flatMap((t) => Array.from(t.toNumbers()))).size).toBeGreaterThan(150);
 }
 
 describe("QConv2DDsp with C = 1, 3x3 on the pixel kernel", () => {

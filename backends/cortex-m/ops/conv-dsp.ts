@@ -6,6 +6,7 @@ import { convInPlace } from "../../../src/ir/ops/quant/in-place.js";
 import { coreAttributes } from "../../../src/rules/op-attributes.js";
 import { emitPixelConv } from "./conv-dsp-pixel.js";
 import { emitPixel3x3Conv } from "./conv-dsp-pixel3.js";
+import { emitPixel3x3c3Conv } from "./conv-dsp-pixel3c3.js";
 import { emitWideConv } from "./conv-dsp-wide.js";
 
 /**
@@ -130,6 +131,7 @@ function dspConvOp(spec: DspConvSpec): OpDef {
       const params = ctx.constArray("int32_t", convKernelParams(p));
       if (spec.name === "QConv2D1x1Dsp" && emitPixelConv(ctx, node.inputs, node.outputs[0]!, p, params)) return;
       if (spec.name === "QConv2DDsp" && emitPixel3x3Conv(ctx, node.inputs, node.outputs[0]!, p, params)) return;
+      if (spec.name === "QConv2DDsp" && emitPixel3x3c3Conv(ctx, node.inputs, node.outputs[0]!, p, params)) return;
       if (spec.wide === true && emitWideConv(ctx, node.inputs, node.outputs[0]!, p, spec.kernelFn, params)) return;
       const mult = ctx.constArray("int32_t", p.multipliers);
       const shift = ctx.constArray("int32_t", p.shifts);
