@@ -21,17 +21,6 @@ static void ring4_fill(int16_t *dst, size_t ring, int32_t from, int32_t to, int1
   }
 }
 
-/* PKHTB: the high halves of lo and hi as (lo.hi, hi.hi), one instruction natively. */
-static inline uint32_t ring4_highs(uint32_t lo, uint32_t hi) {
-#if EG_QDSP_NATIVE
-  uint32_t r;
-  __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(hi), "r"(lo));
-  return r;
-#else
-  return (hi & 0xFFFF0000u) | (lo >> 16);
-#endif
-}
-
 void eg_qdepthwise_i8_ring4_build(const int8_t *xrow, int32_t W, int32_t step, int32_t padLeft, int32_t WP, int16_t zp, int16_t *dst,
                                   size_t ring) {
   const int32_t lo = xrow == NULL ? WP : padLeft < WP ? padLeft : WP;
@@ -49,7 +38,7 @@ void eg_qdepthwise_i8_ring4_build(const int8_t *xrow, int32_t W, int32_t step, i
     const uint32_t a0 = eg_qdsp_sxtb16(x0), a1 = eg_qdsp_sxtb16(x1), b0 = eg_qdsp_sxtb16_ror8(x0), b1 = eg_qdsp_sxtb16_ror8(x1);
     /* Channel 0 and 1: the low halves of columns j, j+1; channels 2 and 3: the high halves. */
     const uint32_t w0 = eg_qdsp_pkhbt((int32_t)a0, (int32_t)a1), w1 = eg_qdsp_pkhbt((int32_t)b0, (int32_t)b1);
-    const uint32_t w2 = ring4_highs(a0, a1), w3 = ring4_highs(b0, b1);
+    const uint32_t w2 = eg_qdsp_pkhtb(a0, a1), w3 = eg_qdsp_pkhtb(b0, b1);
     memcpy(dst + j, &w0, 4);
     memcpy(d1 + j, &w1, 4);
     memcpy(d2 + j, &w2, 4);

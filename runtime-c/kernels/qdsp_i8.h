@@ -215,6 +215,17 @@ static inline uint32_t eg_qdsp_pkhbt(int32_t lo, int32_t hi) {
 #endif
 }
 
+/* PKHTB: the high halves of lo and hi as one word, lo's in bits 0-15 (the pair (lo.hi, hi.hi)). */
+static inline uint32_t eg_qdsp_pkhtb(uint32_t lo, uint32_t hi) {
+#if EG_QDSP_NATIVE
+  uint32_t r;
+  __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(hi), "r"(lo));
+  return r;
+#else
+  return (hi & 0xFFFF0000u) | (lo >> 16);
+#endif
+}
+
 /* Saturation to int8: the generic kernels' eg_q_clamp to [-128, 127], one SSAT natively. */
 static inline int32_t eg_qdsp_sat8(int32_t v) {
 #if EG_QDSP_NATIVE
