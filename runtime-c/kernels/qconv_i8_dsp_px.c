@@ -23,7 +23,7 @@ static void px_pixel_c(const uint32_t *xw, int32_t C2, const int32_t *rec, int8_
   for (o = 0; o < O; o++, rec += C2 + 4) {
     int32_t acc = rec[2], v;
     for (j = 0; j < C2; j++) acc = eg_qdsp_smlad(xw[j], (uint32_t)rec[j < 2 ? j : j + 1], acc);
-    v = (eg_qdsp_smmlar(acc, rec[C2 + 1], rec[C2 + 2]) - (int32_t)((uint32_t)acc >> 31)) >> (rec[C2 + 3] & 0xFF);
+    v = eg_qdsp_requant_2a(acc, rec[C2 + 1], rec[C2 + 2], rec[C2 + 3] & 0xFF);
     y[o] = (int8_t)eg_q_clamp(eg_qdsp_sat8(v), lo, hi);
   }
 }

@@ -10,7 +10,7 @@ static void px3_channels_c(const uint32_t xw[6], const int32_t *rec, int8_t *y, 
   for (o = 0; o < O; o++, rec += PX3_RECORD) {
     int32_t acc = rec[2], v;
     for (j = 0; j < 6; j++) acc = eg_qdsp_smlad(xw[j], (uint32_t)rec[at[j]], acc);
-    v = (eg_qdsp_smmlar(acc, rec[7], rec[8]) - (int32_t)((uint32_t)acc >> 31)) >> (rec[9] & 0xFF);
+    v = eg_qdsp_requant_2a(acc, rec[7], rec[8], rec[9] & 0xFF);
     y[o] = (int8_t)eg_q_clamp(eg_qdsp_sat8(v), lo, hi);
   }
 }

@@ -115,7 +115,7 @@ static inline int8_t *pxc3_pixel(const int8_t *src, int32_t stride, const int32_
       if (fused) {
         y[o] = (int8_t)eg_qdsp_sat8(eg_qdsp_smmlar(a, rec[5], rec[6]) >> rec[7]);
       } else {
-        const int32_t v = (eg_qdsp_smmlar(a, rec[5], rec[6]) - (int32_t)((uint32_t)a >> 31)) >> rec[7];
+        const int32_t v = eg_qdsp_requant_2a(a, rec[5], rec[6], rec[7]);
         y[o] = (int8_t)eg_q_clamp(eg_qdsp_sat8(v), p[18], p[19]);
       }
     }

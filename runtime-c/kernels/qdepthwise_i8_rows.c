@@ -10,15 +10,9 @@ typedef struct {
   int32_t m, k, r, lo, hi;
 } rows_rq;
 
-/*
- * The output of accumulator acc2 = 2a (a the TFLM accumulator, |a| < 2^30): SMMLAR(2a, m, 0) is
- * SRDHM(a, m) = floor((a * m + 2^30) / 2^31); RoundingDivideByPOT by r is floor((h + 2^(r-1) -
- * [h < 0]) / 2^r), [h < 0] replaceable by [a < 0] (qdsp_i8.h, eg_qdsp_rq_fast); K adds 2^(r-1) and
- * the output offset times 2^r, so one SMMLAR, one SUB (the sign), one ASR, then the clamp.
- */
+/* The output of acc2 = 2a clamped (eg_qdsp_requant_2a: k folds the rounding and the output offset). */
 static inline int8_t rows_requant(int32_t acc2, const rows_rq *q) {
-  int32_t v = eg_qdsp_smmlar(acc2, q->m, q->k) - (int32_t)((uint32_t)acc2 >> 31);
-  v >>= q->r;
+  const int32_t v = eg_qdsp_requant_2a(acc2, q->m, q->k, q->r);
   return (int8_t)(v < q->lo ? q->lo : v > q->hi ? q->hi : v);
 }
 
@@ -180,8 +174,8 @@ static ROWS_NOINLINE void rows_row_3x3(const int16_t *r0, const int16_t *r1, con
     a1 = eg_qdsp_smlad(v, wo, a1);
     {
       const int32_t m = c4[1], k = c4[2], r = c4[3], step = c4[4];
-      y[0] = (int8_t)eg_qdsp_sat8((eg_qdsp_smmlar(a0, m, k) - (int32_t)((uint32_t)a0 >> 31)) >> r);
-      y[step] = (int8_t)eg_qdsp_sat8((eg_qdsp_smmlar(a1, m, k) - (int32_t)((uint32_t)a1 >> 31)) >> r);
+      y[0] = (int8_t)eg_qdsp_sat8(eg_qdsp_requant_2a(a0, m, k, r));
+      y[step] = (int8_t)eg_qdsp_sat8(eg_qdsp_requant_2a(a1, m, k, r));
       y += 2 * step;
     }
   }
@@ -195,7 +189,7 @@ static int8_t rows_one_3x3(const int16_t *r0, const int16_t *r1, const int16_t *
   a = eg_qdsp_smlabt(eg_qdsp_read4(r1 + 2), wk[3], a);
   a = eg_qdsp_smlad(eg_qdsp_read4(r2), wk[4], a);
   a = eg_qdsp_smlabt(eg_qdsp_read4(r2 + 2), wk[5], a);
-  return (int8_t)eg_qdsp_sat8((eg_qdsp_smmlar(a, c4[1], c4[2]) - (int32_t)((uint32_t)a >> 31)) >> c4[3]);
+  return (int8_t)eg_qdsp_sat8(eg_qdsp_requant_2a(a, c4[1], c4[2], c4[3]));
 }
 
 /*
@@ -232,14 +226,14 @@ static void rows_requant_n(const int32_t *acc, int32_t n, int32_t bias2, const r
   if (lo == -128 && hi == 127) {
     for (i = 0; i + 1 < n; i += 2, y += 2 * y_step) {
       const int32_t a0 = (int32_t)((uint32_t)acc[i] + (uint32_t)bias2), a1 = (int32_t)((uint32_t)acc[i + 1] + (uint32_t)bias2);
-      y[0] = (int8_t)eg_qdsp_sat8((eg_qdsp_smmlar(a0, m, k) - (int32_t)((uint32_t)a0 >> 31)) >> r);
-      y[y_step] = (int8_t)eg_qdsp_sat8((eg_qdsp_smmlar(a1, m, k) - (int32_t)((uint32_t)a1 >> 31)) >> r);
+      y[0] = (int8_t)eg_qdsp_sat8(eg_qdsp_requant_2a(a0, m, k, r));
+      y[y_step] = (int8_t)eg_qdsp_sat8(eg_qdsp_requant_2a(a1, m, k, r));
     }
   } else {
     for (i = 0; i + 1 < n; i += 2, y += 2 * y_step) {
       const int32_t a0 = (int32_t)((uint32_t)acc[i] + (uint32_t)bias2), a1 = (int32_t)((uint32_t)acc[i + 1] + (uint32_t)bias2);
-      int32_t v0 = (eg_qdsp_smmlar(a0, m, k) - (int32_t)((uint32_t)a0 >> 31)) >> r;
-      int32_t v1 = (eg_qdsp_smmlar(a1, m, k) - (int32_t)((uint32_t)a1 >> 31)) >> r;
+      int32_t v0 = eg_qdsp_requant_2a(a0, m, k, r);
+      int32_t v1 = eg_qdsp_requant_2a(a1, m, k, r);
       v0 = v0 < lo ? lo : v0 > hi ? hi : v0;
       v1 = v1 < lo ? lo : v1 > hi ? hi : v1;
       y[0] = (int8_t)v0;

@@ -162,6 +162,18 @@ static inline int32_t eg_qdsp_smmlar(int32_t a, int32_t m, int32_t k) {
 #endif
 }
 
+/*
+ * TFLM's requantization of accumulator a, before the clamp, from acc2 = 2a (|a| < 2^30), m >= 0,
+ * r >= 1 and k = 2^(r-1) + zero_point * 2^r: SMMLAR(2a, m, 0) is SRDHM(a, m) = floor((a * m +
+ * 2^30) / 2^31); RoundingDivideByPOT by r is floor((h + 2^(r-1) - [h < 0]) / 2^r), where [h < 0]
+ * may be replaced by [a < 0] (eg_qdsp_rq_fast); k adds 2^(r-1) and the output offset times 2^r.
+ * So one SMMLAR, one SUB (the sign), one ASR. Every caller checks the conditions at compile time
+ * (depthwise-rows-layout.ts, conv-dsp-pixel*.ts).
+ */
+static inline int32_t eg_qdsp_requant_2a(int32_t acc2, int32_t m, int32_t k, int32_t r) {
+  return (eg_qdsp_smmlar(acc2, m, k) - (int32_t)((uint32_t)acc2 >> 31)) >> r;
+}
+
 /* SMLABT / SMLATB: acc + bottom(a) * top(b), acc + top(a) * bottom(b). */
 static inline int32_t eg_qdsp_smlabt(uint32_t a, uint32_t b, int32_t acc) {
 #if EG_QDSP_NATIVE
