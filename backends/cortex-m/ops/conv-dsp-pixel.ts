@@ -1,6 +1,7 @@
 import type { EmitCtx } from "../../../src/ir/emit-ctx.js";
 import type { ConvPlan } from "../../../src/ir/ops/quant/conv.js";
 import { contentNamedArray } from "./content-array.js";
+import { requant2aWords } from "./requant-2a.js";
 
 /**
  * The pixel-major 1x1 kernel for few input channels (runtime-c/kernels/qconv_i8_dsp_px.c): per
@@ -28,23 +29,15 @@ export function pixelKernelFits(p: ConvPlan): boolean {
 export const pair = (lo: number, hi: number): number => ((lo & 0xffff) | (hi << 16)) | 0;
 
 /**
- * Output channel o's [2 * B, m, K, rf] (qconv_i8_dsp_px.h) for weights `ws` (int8) and its bias,
- * or the reason the kernel would not be bit-exact: |B| + 128 * sum |W| must stay below 2^30 (2a
- * then fits int32 and SMMLAR(2a, m) is SRDHM(a, m)), the multiplier >= 0, the right shift r in
- * [1, 31], and |K| + 2^30 + 1 < 2^31 (SMMLAR's sum).
+ * Output channel o's [2 * B, m, K, rf] (qconv_i8_dsp_px.h) for weights `ws` (int8) and its bias
+ * (requant2aWords, with bit 8 of rf marking the last channel), or why it would not be bit-exact.
  */
 export function channelRequant(p: ConvPlan, o: number, ws: readonly number[], bias: number): number[] | string {
-  const sum = ws.reduce((a, v) => a + v, 0);
-  const abs = ws.reduce((a, v) => a + Math.abs(v), 0);
-  const folded = bias + p.xOffset * sum;
-  if (Math.abs(folded) + 128 * abs >= 2 ** 30) return `output channel ${o}'s accumulator can reach 2^30`;
   const ch = p.multipliers.length > 1 ? o : 0;
-  const m = p.multipliers[ch]!;
-  const r = -p.shifts[ch]!;
-  if (m < 0 || r < 1 || r > 31) return `output channel ${o}'s requantization (multiplier ${m}, shift ${-r}) needs a right shift of 1 to 31`;
-  const k = 2 ** (r - 1) + p.yOffset * 2 ** r;
-  if (Math.abs(k) + 2 ** 30 + 1 >= 2 ** 31) return `output channel ${o}'s right shift ${r} is too large`;
-  return [2 * folded, m, k, r + (o === p.o - 1 ? 256 : 0)];
+  const folded = bias + p.xOffset * ws.reduce((a, v) => a + v, 0);
+  const words = requant2aWords(`output channel ${o}`, folded, ws.reduce((a, v) => a + Math.abs(v), 0), p.multipliers[ch]!, p.shifts[ch]!, p.yOffset);
+  if (typeof words === "string") return words;
+  return [words[0]!, words[1]!, words[2]!, words[3]! + (o === p.o - 1 ? 256 : 0)];
 }
 
 /** The records of qconv_i8_dsp_px.h for `w` ([O, 1, 1, C] int8) and `bias` (int32 or absent), or why not (channelRequant). */

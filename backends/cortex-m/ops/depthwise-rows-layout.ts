@@ -1,4 +1,5 @@
 import type { ConvPlan } from "../../../src/ir/ops/quant/conv.js";
+import { requant2aWords } from "./requant-2a.js";
 
 /**
  * Compile-time facts of eg_qdepthwise_i8_rows (runtime-c/kernels/qdepthwise_i8_rows.c): whether a
@@ -142,11 +143,7 @@ export function rowsWeightWords(w: ArrayLike<number>, p: ConvPlan, g: RowsGeomet
   return words;
 }
 
-/**
- * Per channel [2 * folded bias, m, K, r] (rqc of the kernel), or the reason the kernel would not be
- * bit-exact: |accumulator| < 2^30 for every int8 input (so 2a fits int32 and SMMLAR(2a, m) is
- * SRDHM(a, m)), multiplier >= 0, right shift r >= 1, and |K| + 2^30 + 1 < 2^31 (the SMMLAR sum).
- */
+/** Per channel [2 * folded bias, m, K, r] (rqc of the kernel), or why it would not be bit-exact (requant2aWords). */
 export function rowsRequantWords(w: ArrayLike<number>, bias: ArrayLike<number> | undefined, p: ConvPlan): number[] | string {
   const words: number[] = [];
   for (let ch = 0; ch < p.c; ch++) {
@@ -158,13 +155,9 @@ export function rowsRequantWords(w: ArrayLike<number>, bias: ArrayLike<number> |
       abs += Math.abs(v);
     }
     const folded = (bias === undefined ? 0 : Number(bias[ch]!)) + p.xOffset * sum;
-    if (Math.abs(folded) + 128 * abs >= 2 ** 30) return `channel ${ch}'s accumulator can reach 2^30`;
-    const m = p.multipliers[ch]!;
-    const r = -p.shifts[ch]!;
-    if (m < 0 || r < 1) return `channel ${ch}'s requantization (multiplier ${m}, shift ${-r}) needs a right shift`;
-    const k = 2 ** (r - 1) + p.yOffset * 2 ** r;
-    if (Math.abs(k) + 2 ** 30 + 1 >= 2 ** 31) return `channel ${ch}'s right shift ${r} is too large`;
-    words.push(2 * folded, m, k, r);
+    const one = requant2aWords(`channel ${ch}`, folded, abs, p.multipliers[ch]!, p.shifts[ch]!, p.yOffset);
+    if (typeof one === "string") return one;
+    words.push(...one);
   }
   return words;
 }
