@@ -57,7 +57,7 @@ export interface EmitOptions {
 export function emitModel(graph: Graph, options: EmitOptions): EmittedModel {
   const prefix = cIdent(options.prefix ?? "model");
   const PREFIX = prefix.toUpperCase();
-  const plan = planStorage(graph, options.ops, { ...(options.inPlace === false ? { inPlace: false } : {}), ...(options.concatInPlace === true ? { concatInPlace: true } : {}) });
+  const plan = planStorage(graph, options.ops, { inPlace: options.inPlace !== false, concatInPlace: options.concatInPlace === true });
   const state = new EmitState(graph, plan, options.fallibleRun !== undefined);
   const outputNames = new Set(graph.outputs.map((o) => o.name));
 
