@@ -30,8 +30,9 @@ interface Shape {
   readonly c: number;
   /**
    * Output zero point -128 with the given activation range (ReLU-like): [-128, 127] runs the
-   * four-output loop with the three-instruction requantization (qdepthwise_i8_quad3x3.c), a
-   * narrower one must not. `pads` overrides "same" padding.
+   * four-output loop with the three-instruction requantization and its one-output tail
+   * (qdepthwise_i8_quad3x3.c, driven by qdepthwise_i8_rows_quad.c), a narrower one must not.
+   * `pads` overrides "same" padding.
    */
   readonly relu?: readonly [number, number];
   readonly pads?: readonly [number, number, number, number];
@@ -84,9 +85,12 @@ const SHAPES: readonly Shape[] = [
   { hw: [12, 9], k: [3, 1], s: [1, 1], d: [1, 1], c: 8, relu: [-128, 127] },
   { hw: [7, 14], k: [1, 3], s: [2, 2], d: [1, 1], c: 8, relu: [-128, 127] },
   { hw: [5, 3], k: [5, 5], s: [1, 1], d: [1, 1], c: 3, relu: [-128, 127] },
+  // person_detect's 6x6x128 layers in small: four channels' rings, one four-output pass and the
+  // asm tail's two outputs a row (picked by the cost model since that tail).
+  { hw: [6, 6], k: [3, 3], s: [1, 1], d: [1, 1], c: 16, relu: [-128, 127] },
 ];
 /** The layers of the four-output loop: stride 1, output zero point -128, range [-128, 127], rows of >= 4. */
-const QUAD = [14, 15, 16, 17, 18, 19, 20, 21];
+const QUAD = [14, 15, 16, 17, 18, 19, 20, 21, 35];
 /** The layers the ring kernel does not fit (dilation along both axes): emitted as the general kernel. */
 const NOT_FITTED = 1;
 
@@ -142,8 +146,8 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
       expect(g.scratchBytes).toBeLessThanOrEqual(cmsisDepthwiseScratch(p));
     }
     expect(fitted).toBe(SHAPES.length - NOT_FITTED);
-    // kws's layer (both zero points) and the two four-ring cases above.
-    expect(fourRings).toBe(4);
+    // kws's layer (both zero points), the two four-ring cases above and the 6x6x16 layer.
+    expect(fourRings).toBe(5);
   });
 
   it("host build (portable path, ASan/UBSan) equals the evaluator", async () => {
@@ -156,8 +160,8 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
     expect(new Set(want.flatMap((t) => Array.from(t.toNumbers()))).size, "outputs spread over the int8 range").toBeGreaterThan(150);
   });
 
-  it("cortex-m4 cost model: extraction picks the ring kernel for the kws-like 25x5x64 3x3 layer", () => {
-    for (const i of [0, QUAD[0]!]) {
+  it("cortex-m4 cost model: extraction picks the ring kernel for the kws-like 25x5x64 3x3 layer and the 6x6 four-ring one", () => {
+    for (const i of [0, QUAD[0]!, SHAPES.length - 1]) {
       const { graph } = multiNodeGraph([shapeCase("QDepthwiseConv2D", i)]);
       expect(compile(graph, { target: "cortex-m4", targetRules: true }).graph.nodes.map((n) => n.op), `layer ${i}`).toEqual(["QDepthwiseConv2DRowsDsp"]);
     }
