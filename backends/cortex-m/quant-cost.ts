@@ -106,25 +106,25 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspDepthwiseRows3x3FusedPerOutput: 20.7,
   dspDepthwiseRows3x3PerOutput: 26.7,
   // Its four-output loop (RowsWork.quad3x3: qdepthwise_i8_quad3x3.c, 59 instructions per 4
-  // outputs, then the row's last OW % 4 outputs one at a time in the same asm, 25 each and 3 to
-  // test for them; qdepthwise_i8_rows_quad.c drives it). One channel's ring at a time: per row,
-  // fitted to person_detect's Conv2d_3 (427640 measured, no output left over), the output price
+  // outputs, then the row's last OW % 4 in the same asm: 4 to test for them, 34 for a pair and
+  // 23 for one; qdepthwise_i8_rows_quad.c drives it). One channel's ring at a time: per row,
+  // fitted to person_detect's Conv2d_3 (428420 measured, no output left over), the output price
   // of the loop with its ring columns kept from before.
-  dspDepthwiseRows3x3QuadPerRow: 153.5,
+  dspDepthwiseRows3x3QuadPerRow: 154.5,
   dspDepthwiseRows3x3QuadPerOutput: 16.8,
   // Four channels' rings built together (RowsWork.fourRings): per row, per output and per tail
-  // output solved from the three layers that run it (kws 25x5x64: 174020 measured, 25 outputs a
-  // row; person_detect's Conv2d_5 12x12x64: 221720; Conv2d_7 6x6x128: 168160, two tail outputs a
-  // row). The tail's 19.5 is below the asm's 28: the per-row work is not one constant (the
-  // ring's padding columns and rows weigh more in short rows and shallow channels).
-  dspDepthwiseRows3x3Quad4PerRow: 71.2,
-  dspDepthwiseRows3x3Quad4PerOutput: 18.12,
-  dspDepthwiseRows3x3QuadPerTailOutput: 19.5,
+  // output solved from the three layers that run it (kws 25x5x64: 173380 measured, one tail
+  // output a row; person_detect's Conv2d_5 12x12x64: 222480, none; Conv2d_7 6x6x128: 155860,
+  // two). The tail's 12 is below the asm's ~17..23 an output: the rest of the per-row work is
+  // not one constant (ring padding columns and rows weigh more in short rows, shallow channels).
+  dspDepthwiseRows3x3Quad4PerRow: 68.07,
+  dspDepthwiseRows3x3Quad4PerOutput: 18.46,
+  dspDepthwiseRows3x3QuadPerTailOutput: 12,
   // Rows shorter than this, except on four channels' rings with the four-output loop (above):
   // measured slower than QDepthwiseConv2D3x3Dsp (person_detect's 6x6x256 layers, 270860 against
   // 217400 instructions) while that op's price overshoots it there (276468) and the linear fit
   // above does not hold (its per-channel work): not priced as the ring kernel. With the asm tail
-  // the four-ring loop runs them in 168160.
+  // the four-ring loop runs them in 155860.
   dspDepthwiseRows3x3MinRow: 8,
   dspDepthwiseRowsPairsPerOutput: 24,
   dspDepthwiseRowsPairsPerSmlad: 3.2,

@@ -10,7 +10,7 @@ static void quad_block(const uint32_t *wk, const int32_t *e, int32_t OW, uint32_
   blk[7] = (uint32_t)e[2];
   blk[8] = (uint32_t)e[0];
   blk[9] = (uint32_t)e[3];
-  blk[10] = (uint32_t)(OW & 3);
+  blk[10] = (uint32_t)(OW & 3) << 30; /* the tail t in the top bits: eg_qdepthwise_i8_quad3x3 tests them by LSLS */
 }
 
 /* Input row iy of the channel at xc (NULL above or below the input: a padding row). */
