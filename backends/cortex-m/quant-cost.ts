@@ -112,19 +112,20 @@ export const CORTEX_M4_QUANT_CYCLES = {
   // of the loop with its ring columns kept from before.
   dspDepthwiseRows3x3QuadPerRow: 154.5,
   dspDepthwiseRows3x3QuadPerOutput: 16.8,
-  // Four channels' rings built together (RowsWork.fourRings): per row, per output and per tail
-  // output solved from the three layers that run it (kws 25x5x64: 173380 measured, one tail
-  // output a row; person_detect's Conv2d_5 12x12x64: 222480, none; Conv2d_7 6x6x128: 155860,
-  // two). The tail's 12 is below the asm's ~17..23 an output: the rest of the per-row work is
-  // not one constant (ring padding columns and rows weigh more in short rows, shallow channels).
-  dspDepthwiseRows3x3Quad4PerRow: 68.07,
+  // Four channels' rings built together (RowsWork.fourRings, every column a word of two): per
+  // row, per output and per tail output solved from the three layers that run it (kws 25x5x64:
+  // 168660 measured, one tail output a row; person_detect's Conv2d_5 12x12x64: 211780, none;
+  // Conv2d_7 6x6x128: 143920, two). The tail's 11.2 is below the asm's ~17..23 an output: the
+  // rest of the per-row work is not one constant (ring padding columns and rows weigh more in
+  // short rows and shallow channels).
+  dspDepthwiseRows3x3Quad4PerRow: 54.14,
   dspDepthwiseRows3x3Quad4PerOutput: 18.46,
-  dspDepthwiseRows3x3QuadPerTailOutput: 12,
+  dspDepthwiseRows3x3QuadPerTailOutput: 11.2,
   // Rows shorter than this, except on four channels' rings with the four-output loop (above):
-  // measured slower than QDepthwiseConv2D3x3Dsp (person_detect's 6x6x256 layers, 270860 against
+  // measured slower than QDepthwiseConv2D3x3Dsp (person_detect's 6x6x128 layers, 270860 against
   // 217400 instructions) while that op's price overshoots it there (276468) and the linear fit
   // above does not hold (its per-channel work): not priced as the ring kernel. With the asm tail
-  // the four-ring loop runs them in 155860.
+  // the four-ring loop runs them in 143920.
   dspDepthwiseRows3x3MinRow: 8,
   dspDepthwiseRowsPairsPerOutput: 24,
   dspDepthwiseRowsPairsPerSmlad: 3.2,
