@@ -106,8 +106,8 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspDepthwiseRows3x3FusedPerOutput: 20.7,
   dspDepthwiseRows3x3PerOutput: 26.7,
   // Its four-output loop (RowsWork.quad3x3: qdepthwise_i8_quad3x3.c, 59 instructions per 4
-  // outputs, then the row's last OW % 4 in the same asm: 4 to test for them, 34 for a pair and
-  // 23 for one; qdepthwise_i8_rows_quad.c drives it). One channel's ring at a time: per row,
+  // outputs, then the row's last OW % 4 in the same asm: 4 to test for them, 33 for a pair and
+  // 22 for one; qdepthwise_i8_rows_quad.c drives it). One channel's ring at a time: per row,
   // fitted to person_detect's Conv2d_3 (426560 measured, no output left over), the output price
   // of the loop with its ring columns kept from before.
   dspDepthwiseRows3x3QuadPerRow: 152.1,
@@ -115,7 +115,7 @@ export const CORTEX_M4_QUANT_CYCLES = {
   // Four channels' rings built together (RowsWork.fourRings, every column a word of two): per
   // row, per output and per tail output solved from the three layers that run it (kws 25x5x64:
   // 168660 measured, one tail output a row; person_detect's Conv2d_5 12x12x64: 211780, none;
-  // Conv2d_7 6x6x128: 143920, two). The tail's 11.2 is below the asm's ~17..23 an output: the
+  // Conv2d_7 6x6x128: 143920, two). The tail's 11.2 is below the asm's 16.5..22 an output: the
   // rest of the per-row work is not one constant (ring padding columns and rows weigh more in
   // short rows and shallow channels).
   dspDepthwiseRows3x3Quad4PerRow: 54.14,
