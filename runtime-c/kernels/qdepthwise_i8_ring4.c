@@ -1,43 +1,36 @@
 #include "qdepthwise_i8_ring4.h"
 
-/*
- * Every column a word of two (WP even, ring rows 4-byte aligned): zp words for padding, the
- * input's first column beside a zp column when padLeft is odd, its last beside the next zp
- * column when the end is odd (PKHBT), four columns a step between.
- */
+/* Two columns a word, four a step from int8 loads (PKHBT). */
 void eg_qdepthwise_i8_ring_build(const int8_t *xrow, int32_t W, int32_t step, int32_t padLeft, int32_t WP, int16_t zp, int16_t *dst) {
   const int32_t lo = xrow == NULL ? WP : padLeft < WP ? padLeft : WP;
   const int32_t hi = xrow == NULL ? WP : padLeft + W < WP ? padLeft + W : WP;
-  const uint32_t zz = eg_qdsp_pack16(zp, zp);
-  const size_t step2 = 2 * (size_t)step, step3 = step2 + (size_t)step;
-  const int8_t *s = xrow;
-  int32_t j = lo & ~1, c;
-  uint32_t w0, w1;
-  for (c = 0; c < j; c += 2) memcpy(dst + c, &zz, 4);
-  if (j < lo && lo < hi) { /* columns lo - 1 (zp) and lo (the input's column 0) */
-    w0 = eg_qdsp_pkhbt(zp, s[0]);
-    memcpy(dst + j, &w0, 4);
-    j += 2;
-    s += step;
+  int16_t *d = dst, *const body = dst + lo, *const tail = dst + hi, *const end = dst + WP;
+  if (xrow == NULL) { /* a padding row: two zp a word, four a step (WP even, rows 4-byte aligned) */
+    const uint32_t zz = eg_qdsp_pack16(zp, zp);
+    for (; d + 4 <= end; d += 4) {
+      memcpy(d, &zz, 4);
+      memcpy(d + 2, &zz, 4);
+    }
+    if (d < end) memcpy(d, &zz, 4);
+    return;
   }
-  for (; j + 4 <= hi; j += 4, s += 2 * step2) {
-    w0 = eg_qdsp_pkhbt(s[0], s[step]);
-    w1 = eg_qdsp_pkhbt(s[step2], s[step3]);
-    memcpy(dst + j, &w0, 4);
-    memcpy(dst + j + 2, &w1, 4);
+  while (d < body) *d++ = zp;
+  if (d < tail) { /* lo == padLeft: the body starts at the input's column 0 */
+    const int8_t *s = xrow;
+    const size_t step2 = 2 * (size_t)step, step3 = step2 + (size_t)step;
+    int16_t *quad_end;
+    if (lo & 1) { /* to an even column: words at even columns are 4-byte aligned */
+      *d++ = *s;
+      s += step;
+    }
+    for (quad_end = d + ((tail - d) & ~3); d != quad_end; d += 4, s += 2 * step2) {
+      const uint32_t w0 = eg_qdsp_pkhbt(s[0], s[step]), w1 = eg_qdsp_pkhbt(s[step2], s[step3]);
+      memcpy(d, &w0, 4);
+      memcpy(d + 2, &w1, 4);
+    }
+    for (; d < tail; d++, s += step) *d = *s;
   }
-  if (j + 2 <= hi) {
-    w0 = eg_qdsp_pkhbt(s[0], s[step]);
-    memcpy(dst + j, &w0, 4);
-    j += 2;
-    s += step2;
-  }
-  if (j < hi) { /* the input's last column (j even, so j + 1 < WP) and a zp column */
-    w0 = eg_qdsp_pkhbt(s[0], zp);
-    memcpy(dst + j, &w0, 4);
-    j += 2;
-  }
-  for (; j < WP; j += 2) memcpy(dst + j, &zz, 4);
+  while (d < end) *d++ = zp;
 }
 
 /* The words w0..w3 at column j (even) of the four rings. */
