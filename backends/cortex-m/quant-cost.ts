@@ -5,9 +5,8 @@ import { rowsWork } from "./ops/depthwise-rows.js";
 import { withCyclePrices } from "../../costmodels/cycle-prices.js";
 import type { CostModel } from "../../costmodels/types.js";
 import { WIDE_MIN_PIXELS } from "./ops/conv-dsp-wide.js";
-import { pixelKernelFits } from "./ops/conv-dsp-pixel.js";
-import { pixel3x3Fits, pixel3x3PatchedPixels } from "./ops/conv-dsp-pixel3.js";
-import { pixel3x3c3Fits } from "./ops/conv-dsp-pixel3c3.js";
+import { pixel3x3PatchedPixels } from "./ops/conv-dsp-pixel3.js";
+import { pixelPath } from "./ops/conv-dsp-pixel-path.js";
 import { planConv } from "../../src/ir/ops/quant/conv.js";
 
 /**
@@ -181,8 +180,9 @@ function wideConvCycles(op: string, macs: number, outputsN: number, pixels: numb
 
 /**
  * The cycles of eg_qconv2d_1x1_i8_px (QConv2D1x1Dsp) or eg_qconv2d_3x3c1_i8_px / _3x3c3_ (QConv2DDsp) when
- * the op emits it (conv-dsp-pixel*.ts: shape and clamp; the weight bounds they also check at
- * emission hold for any trained layer), else undefined.
+ * the op emits it (pixelPath of conv-dsp-pixel-path.ts, shape and clamp alone: the predicate the
+ * op's scratch and emission use; the weight bounds checked at emission hold for any trained
+ * layer), else undefined.
  */
 function pixelKernelCycles(op: string, node: Node, inputs: readonly (ValueInfo | undefined)[], pixels: number): number | undefined {
   const c = CORTEX_M4_QUANT_CYCLES;
@@ -193,14 +193,15 @@ function pixelKernelCycles(op: string, node: Node, inputs: readonly (ValueInfo |
     return undefined; // not a plannable convolution: priced by the other paths
   }
   const signed = p.actMin < p.yOffset ? c.pixelSignedPerOutput : 0;
-  if (op === "QConv2D1x1Dsp" && pixelKernelFits(p)) {
+  const kind = pixelPath(op, p)?.kind;
+  if (kind === "px") {
     return pixels * (c.pixelPerPixel + p.c * c.pixelPerPixelPerInput + p.o * (c.pixelPerOutput + p.c * c.pixelPerOutputPerInput + signed));
   }
-  if (op === "QConv2DDsp" && pixel3x3Fits(p)) {
+  if (kind === "px3") {
     const perOutput = c.pixel3x3PerOutput + signed + c.pixel3x3PerLoopTest / (p.o % 4 === 0 ? 4 : 2);
     return pixels * (c.pixel3x3PerPixel + p.o * perOutput) + p.n * (pixel3x3PatchedPixels(p) * c.pixel3x3PerPatchedPixel + p.oh * c.pixel3x3PerRow) + c.pixel3x3PerCall;
   }
-  if (op === "QConv2DDsp" && pixel3x3c3Fits(p)) {
+  if (kind === "px3c3") {
     const portable = p.actMin === -128 && p.actMax === 127 ? 0 : c.pixel3x3c3PortablePerOutput;
     return pixels * (c.pixel3x3c3PerPixel + p.o * (c.pixel3x3c3PerOutput + signed + portable));
   }

@@ -1,6 +1,5 @@
-import type { EmitCtx } from "../../../src/ir/emit-ctx.js";
 import type { ConvPlan } from "../../../src/ir/ops/quant/conv.js";
-import { channelRequant, emitRecordKernel, pair } from "./conv-dsp-pixel.js";
+import { channelRequant, pair } from "./conv-dsp-pixel.js";
 
 /**
  * The pixel-major 3x3 kernel of one-channel first layers (runtime-c/kernels/qconv_i8_dsp_px3.c):
@@ -39,9 +38,4 @@ export function pixel3x3Records(w: ArrayLike<number>, bias: ArrayLike<number> | 
     words.push(pair(v(0, 0), v(0, 2)), pair(v(1, 0), v(1, 2)), tail[0]!, pair(v(0, 1), v(1, 1)), pair(v(2, 0), v(2, 2)), pair(v(2, 1), 0), ...tail.slice(1));
   }
   return words;
-}
-
-/** Emits eg_qconv2d_3x3c1_i8_px when the layer fits and its records are exact; false otherwise. */
-export function emitPixel3x3Conv(ctx: EmitCtx, inputs: readonly string[], output: string, p: ConvPlan, params: string): boolean {
-  return pixel3x3Fits(p) && emitRecordKernel(ctx, inputs, output, p, params, "qconv_i8_dsp_px3", "eg_qconv2d_3x3c1_i8_px", pixel3x3Records);
 }
