@@ -5,9 +5,8 @@ import { rowsWork } from "./ops/depthwise-rows.js";
 import { withCyclePrices } from "../../costmodels/cycle-prices.js";
 import type { CostModel } from "../../costmodels/types.js";
 import { WIDE_MIN_PIXELS } from "./ops/conv-dsp-wide.js";
-import { pixelKernelFits } from "./ops/conv-dsp-pixel.js";
-import { pixel3x3Fits } from "./ops/conv-dsp-pixel3.js";
-import { pixel3x3c3Fits } from "./ops/conv-dsp-pixel3c3.js";
+import { pixel3x3PatchedPixels } from "./ops/conv-dsp-pixel3.js";
+import { pixelPath } from "./ops/conv-dsp-pixel-path.js";
 import { planConv } from "../../src/ir/ops/quant/conv.js";
 
 /**
@@ -39,9 +38,11 @@ import { planConv } from "../../src/ir/ops/quant/conv.js";
  *   the sign term (no fused ReLU); per pixel 2 + 1.375 * C (widening, pointers). Measured (session
  *   29): person_detect Conv2d_1_pointwise (C = 8, fused) 189.4 per pixel for 16 outputs,
  *   Conv2d_2_pointwise (C = 16, fused) 632 for 32, IC conv2d_5 (C = 16, signed, stride 2) 665 for 32.
- * - Pixel-major 3x3 with C = 1 (ops/conv-dsp-pixel3.ts, qconv_i8_dsp_px3.c): 14.5 per output (15.5
- *   signed), ~26 per pixel (widening, stepping, the padded-border pixels' patch averaged in):
- *   fitted on person_detect Conv2d_0 (3x3 s2, 8 outputs: 142.6 per pixel).
+ * - Pixel-major 3x3 with C = 1 (ops/conv-dsp-pixel3.ts, qconv_i8_dsp_px3.c): 11 per output (12
+ *   signed) plus the loop test (2 per 4 channels, per 2 when O % 4 != 0), 15 per pixel (5 pairs
+ *   built, stepping), 160 more per pixel read through the zero-point patch, 54 per output row,
+ *   300 per call: fitted (session 30) on person_detect Conv2d_0 (3x3 s2 SAME, 8 outputs: 264,540)
+ *   and five constructed layers (s1/s2, SAME/VALID, O = 6..16, fused and signed) within 2 %.
  * - Pixel-major 3x3 with C = 3 (ops/conv-dsp-pixel3c3.ts, qconv_i8_dsp_px3c3.c): 36 per output in
  *   three row passes (10 + 11 + 15, 1 more signed), ~125 per pixel (widening three rows, the
  *   passes' set-up, the padded border's patch averaged in): fitted on IC conv2d (32x32, 16 outputs,
@@ -74,8 +75,12 @@ export const CORTEX_M4_QUANT_CYCLES = {
   pixelSignedPerOutput: 1,
   pixelPerPixel: 2,
   pixelPerPixelPerInput: 1.375,
-  pixel3x3PerOutput: 14.5,
-  pixel3x3PerPixel: 26,
+  pixel3x3PerOutput: 11,
+  pixel3x3PerLoopTest: 2,
+  pixel3x3PerPixel: 15,
+  pixel3x3PerPatchedPixel: 160,
+  pixel3x3PerRow: 54,
+  pixel3x3PerCall: 300,
   pixel3x3c3PerOutput: 36,
   pixel3x3c3PerPixel: 125,
   pixel3x3c3PortablePerOutput: 20,
@@ -175,8 +180,9 @@ function wideConvCycles(op: string, macs: number, outputsN: number, pixels: numb
 
 /**
  * The cycles of eg_qconv2d_1x1_i8_px (QConv2D1x1Dsp) or eg_qconv2d_3x3c1_i8_px / _3x3c3_ (QConv2DDsp) when
- * the op emits it (conv-dsp-pixel*.ts: shape and clamp; the weight bounds they also check at
- * emission hold for any trained layer), else undefined.
+ * the op emits it (pixelPath of conv-dsp-pixel-path.ts, shape and clamp alone: the predicate the
+ * op's scratch and emission use; the weight bounds checked at emission hold for any trained
+ * layer), else undefined.
  */
 function pixelKernelCycles(op: string, node: Node, inputs: readonly (ValueInfo | undefined)[], pixels: number): number | undefined {
   const c = CORTEX_M4_QUANT_CYCLES;
@@ -187,11 +193,15 @@ function pixelKernelCycles(op: string, node: Node, inputs: readonly (ValueInfo |
     return undefined; // not a plannable convolution: priced by the other paths
   }
   const signed = p.actMin < p.yOffset ? c.pixelSignedPerOutput : 0;
-  if (op === "QConv2D1x1Dsp" && pixelKernelFits(p)) {
+  const kind = pixelPath(op, p)?.kind;
+  if (kind === "px") {
     return pixels * (c.pixelPerPixel + p.c * c.pixelPerPixelPerInput + p.o * (c.pixelPerOutput + p.c * c.pixelPerOutputPerInput + signed));
   }
-  if (op === "QConv2DDsp" && pixel3x3Fits(p)) return pixels * (c.pixel3x3PerPixel + p.o * (c.pixel3x3PerOutput + signed));
-  if (op === "QConv2DDsp" && pixel3x3c3Fits(p)) {
+  if (kind === "px3") {
+    const perOutput = c.pixel3x3PerOutput + signed + c.pixel3x3PerLoopTest / (p.o % 4 === 0 ? 4 : 2);
+    return pixels * (c.pixel3x3PerPixel + p.o * perOutput) + p.n * (pixel3x3PatchedPixels(p) * c.pixel3x3PerPatchedPixel + p.oh * c.pixel3x3PerRow) + c.pixel3x3PerCall;
+  }
+  if (kind === "px3c3") {
     const portable = p.actMin === -128 && p.actMax === 127 ? 0 : c.pixel3x3c3PortablePerOutput;
     return pixels * (c.pixel3x3c3PerPixel + p.o * (c.pixel3x3c3PerOutput + signed + portable));
   }

@@ -4,9 +4,7 @@ import type { OpDef } from "../../../src/ir/op.js";
 import { planConv, QConv2D, QDepthwiseConv2D, type ConvPlan } from "../../../src/ir/ops/quant/conv.js";
 import { convInPlace } from "../../../src/ir/ops/quant/in-place.js";
 import { coreAttributes } from "../../../src/rules/op-attributes.js";
-import { emitPixelConv } from "./conv-dsp-pixel.js";
-import { emitPixel3x3Conv } from "./conv-dsp-pixel3.js";
-import { emitPixel3x3c3Conv } from "./conv-dsp-pixel3c3.js";
+import { emitPixelPath, pixelPath } from "./conv-dsp-pixel-path.js";
 import { emitWideConv } from "./conv-dsp-wide.js";
 
 /**
@@ -83,6 +81,17 @@ function convSpecs(): DspConvSpec[] {
   ];
 }
 
+/**
+ * Scratch bytes of op `name`'s GEMM kernel for plan `p` (the requantization table and im2col
+ * columns): what the op reserves unless it runs a pixel-major kernel, and what its band form
+ * (conv-dsp-band.ts, always a GEMM) starts from.
+ */
+export function dspGemmScratch(name: string, p: ConvPlan): number {
+  const spec = convSpecs().find((s) => s.name === name);
+  if (spec === undefined) throw new Error(`internal: ${name} is not a DSP convolution op`);
+  return spec.scratch(p);
+}
+
 /** eg_qconv2d_i8's parameter layout (runtime-c/kernels/qconv_i8.h), shared by the DSP kernels. */
 export function convKernelParams(p: ConvPlan): number[] {
   return [
@@ -121,7 +130,9 @@ function dspConvOp(spec: DspConvSpec): OpDef {
       return generic().evaluate(node, inputs);
     },
     scratchBytes(node, inputs) {
-      return spec.scratch(plan(spec, node, inputs));
+      const p = plan(spec, node, inputs);
+      // The pixel-major kernels (and their generic fallback) use none (conv-dsp-pixel-path.ts).
+      return pixelPath(spec.name, p) !== undefined ? 0 : spec.scratch(p);
     },
     emitC(node, ctx) {
       const p = plan(spec, node, node.inputs.map((t) => (t === "" ? undefined : ctx.info(t))));
@@ -129,9 +140,8 @@ function dspConvOp(spec: DspConvSpec): OpDef {
       ctx.useRuntime("qdsp_i8");
       ctx.useRuntime("qconv_i8_dsp");
       const params = ctx.constArray("int32_t", convKernelParams(p));
-      if (spec.name === "QConv2D1x1Dsp" && emitPixelConv(ctx, node.inputs, node.outputs[0]!, p, params)) return;
-      if (spec.name === "QConv2DDsp" && emitPixel3x3Conv(ctx, node.inputs, node.outputs[0]!, p, params)) return;
-      if (spec.name === "QConv2DDsp" && emitPixel3x3c3Conv(ctx, node.inputs, node.outputs[0]!, p, params)) return;
+      const pixel = pixelPath(spec.name, p);
+      if (pixel !== undefined) return emitPixelPath(ctx, node.inputs, node.outputs[0]!, p, params, pixel);
       if (spec.wide === true && emitWideConv(ctx, node.inputs, node.outputs[0]!, p, spec.kernelFn, params)) return;
       const mult = ctx.constArray("int32_t", p.multipliers);
       const shift = ctx.constArray("int32_t", p.shifts);
