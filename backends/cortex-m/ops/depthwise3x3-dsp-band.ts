@@ -42,18 +42,18 @@ export function foldDepthwiseBias(w: ArrayLike<number>, bias: ArrayLike<number> 
 }
 
 /**
- * The SXTB16 words of the 3x3 kernel (eg_qdepthwise3x3_i8_dsp_run's `wide`): for group g of 4
- * channels and tap t, word 18g + 2t holds channels 4g and 4g + 2 as int16 (low, high), word
- * 18g + 2t + 1 channels 4g + 1 and 4g + 3; unsigned 32-bit values.
+ * The weight words of the 3x3 kernel (eg_qdepthwise3x3_i8_dsp_run's `wide`, dw_group9's layout):
+ * for group g of 4 channels, words 18g + 4j + k (j < 4, k < 4) hold channel 4g + k's taps 2j (low
+ * int16) and 2j + 1 (high); words 18g + 16 and 18g + 17 tap 8's channels 4g, 4g + 2 and 4g + 1,
+ * 4g + 3 (low, high). Unsigned 32-bit values.
  */
 export function widenDepthwise3x3(w: ArrayLike<number>, c: number): number[] {
-  const half = (v: number) => v & 0xffff;
+  const pair = (lo: number, hi: number) => ((lo & 0xffff) | ((hi & 0xffff) << 16)) >>> 0;
   const words: number[] = [];
   for (let g = 0; g + 3 < c; g += 4) {
-    for (let t = 0; t < 9; t++) {
-      const at = t * c + g;
-      words.push((half(w[at]!) | (half(w[at + 2]!) << 16)) >>> 0, (half(w[at + 1]!) | (half(w[at + 3]!) << 16)) >>> 0);
-    }
+    for (let t = 0; t < 8; t += 2) for (let k = 0; k < 4; k++) words.push(pair(w[t * c + g + k]!, w[(t + 1) * c + g + k]!));
+    const last = 8 * c + g;
+    words.push(pair(w[last]!, w[last + 2]!), pair(w[last + 1]!, w[last + 3]!));
   }
   return words;
 }
