@@ -88,10 +88,9 @@ export const CORTEX_M4_QUANT_CYCLES = {
   rowsPerElement: 14,
   rowsPerPixel: 100,
   // Per-call setup in scratch, per output channel (from the loop bodies, not fitted): the
-  // requantization table (eg_qdsp_requant_prepare, ~18), and the 3x3 depthwise's folded bias and
-  // sign-extended weights besides (~45). Small once per layer; a patch chain pays it per band.
+  // requantization table (eg_qdsp_requant_prepare, ~18). Small once per layer; a patch chain pays
+  // it per band. (The 3x3 depthwise has its tables in flash: no setup.)
   dspTablePerChannel: 18,
-  dspDepthwise3x3SetupPerChannel: 45,
   // eg_qdepthwise_i8_rows (ops/depthwise-rows.ts), fitted to kws and person_detect (3x3 s1) and
   // the constructed 3x1/5x5/7x7 s1/s2 layers: per channel row (ring row build, setup, calls), per
   // output and per SMLAD of the stride-1 loop of other widths (sums in registers per kernel row,
@@ -154,7 +153,6 @@ const BAND_BASE: Readonly<Record<string, string>> = {
 function setupPerChannel(op: string): number {
   const c = CORTEX_M4_QUANT_CYCLES;
   if (op === "QConv2DDsp" || op === "QConv2D1x1Dsp") return c.dspTablePerChannel;
-  if (op === "QDepthwiseConv2D3x3Dsp") return c.dspTablePerChannel + c.dspDepthwise3x3SetupPerChannel;
   return 0;
 }
 
