@@ -7,14 +7,68 @@
  */
 static inline int32_t dw_2a_sat8(int32_t acc2, const int32_t *e) { return eg_qdsp_sat8(eg_qdsp_requant_2a(acc2, e[1], e[2], e[3])); }
 
+#if EG_QDSP_NATIVE
+/*
+ * Lane j of a group's requantization, in place in accumulator A: SMMLAR (into k), the sign (SIGN:
+ * the SUB, or nothing in the fused form), ASR, SSAT; m, k, r loaded from the channel's words.
+ */
+#define DW_LANE(A, MK, R, SIGN)                                                                               \
+  "ldrd %[m], %[k], [%[e], #" MK "]\n\t"                                                                      \
+  "ldr %[r], [%[e], #" R "]\n\t"                                                                              \
+  "smmlar %[k], %[" A "], %[m], %[k]\n\t" SIGN "asr %[" A "], %[k], %[r]\n\t"                                \
+  "ssat %[" A "], #8, %[" A "]\n\t"
+#define DW_SIGN(A) "sub %[k], %[k], %[" A "], lsr #31\n\t"
+#define DW_PACK                                                                                               \
+  "bfi %[a0], %[a1], #8, #8\n\t"                                                                              \
+  "bfi %[a0], %[a2], #16, #8\n\t"                                                                             \
+  "bfi %[a0], %[a3], #24, #8\n\t"
+#define DW_CLAMP_HI                                                                                           \
+  "ssub8 %[m], %[hi4], %[a0]\n\t"                                                                             \
+  "sel %[a0], %[a0], %[hi4]\n\t"
+#define DW_RQ_OPERANDS                                                                                        \
+  : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [m] "=&r"(m), [k] "=&r"(k), [r] "=&r"(r)    \
+  : [e] "r"(e), [lo4] "r"(lo4), [hi4] "r"(hi4)                                                                \
+  : "cc", "memory"
+#endif
+
+/*
+ * A group's four doubled accumulators requantized (eg_qdsp_requant_2a), saturated, packed (channel
+ * c in bits 0-7) and clamped to the activation range (lo4/hi4: act_min/act_max in every byte,
+ * inside int8). `fused` (output zero point and act_min both -128, ReLU-like) drops the sign
+ * correction and the lower clamp: the correction only lowers values that are <= the zero point
+ * already, which SSAT then takes to -128 either way. Native: one asm block of 23 (fused) or 27
+ * instructions; portable: the exact form and a clamp per byte, the same bytes.
+ */
+static inline DW_ALWAYS_INLINE uint32_t dw_requant4_2a(const int32_t acc[4], const int32_t *e, uint32_t lo4, uint32_t hi4,
+                                                       int32_t fused) {
+#if EG_QDSP_NATIVE
+  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], m, k, r;
+  if (fused) {
+    __asm__(DW_LANE("a0", "4", "12", "") DW_LANE("a1", "20", "28", "") DW_LANE("a2", "36", "44", "")
+            DW_LANE("a3", "52", "60", "") DW_PACK DW_CLAMP_HI DW_RQ_OPERANDS);
+  } else {
+    __asm__(DW_LANE("a0", "4", "12", DW_SIGN("a0")) DW_LANE("a1", "20", "28", DW_SIGN("a1"))
+            DW_LANE("a2", "36", "44", DW_SIGN("a2")) DW_LANE("a3", "52", "60", DW_SIGN("a3")) DW_PACK
+            "ssub8 %[m], %[a0], %[lo4]\n\t"
+            "sel %[a0], %[a0], %[lo4]\n\t" DW_CLAMP_HI DW_RQ_OPERANDS);
+  }
+  return (uint32_t)a0;
+#else
+  const int32_t lo = (int32_t)(int8_t)(lo4 & 0xFFu), hi = (int32_t)(int8_t)(hi4 & 0xFFu);
+  uint32_t packed = 0;
+  int32_t j;
+  (void)fused;
+  for (j = 0; j < 4; j++) packed |= ((uint32_t)eg_q_clamp(dw_2a_sat8(acc[j], e + 4 * j), lo, hi) & 0xFFu) << (8 * j);
+  return packed;
+#endif
+}
+
 /*
  * The groups of 4 channels of one output pixel: dw_group9 on doubled weights from the doubled
- * folded bias, then per group four dw_2a_sat8 and, natively, one SSUB8/SEL clamp of the packed
- * four bytes to the activation range (lo4/hi4: act_min/act_max in every byte, both inside int8)
- * and one 32-bit store; portably a clamp per byte, the same values.
+ * folded bias, dw_requant4_2a, one 32-bit store. Specialised by `fused` in the two callers below.
  */
-static DW_NOINLINE void dw_groups_2a(const int8_t *const *tap, int32_t C, const int32_t *rq2a, const uint32_t *wq, uint32_t lo4,
-                                     uint32_t hi4, int8_t *y) {
+static inline DW_ALWAYS_INLINE void dw_groups_2a(const int8_t *const *tap, int32_t C, const int32_t *rq2a, const uint32_t *wq,
+                                                 uint32_t lo4, uint32_t hi4, int8_t *y, int32_t fused) {
   int32_t c;
   for (c = 0; c + 3 < C; c += 4, wq += 18, rq2a += 16) {
     int32_t acc[4];
@@ -24,34 +78,26 @@ static DW_NOINLINE void dw_groups_2a(const int8_t *const *tap, int32_t C, const 
     acc[2] = rq2a[8];
     acc[3] = rq2a[12];
     dw_group9(tap, c, wq, acc);
-    packed = ((uint32_t)dw_2a_sat8(acc[0], rq2a) & 0xFFu) | (((uint32_t)dw_2a_sat8(acc[1], rq2a + 4) & 0xFFu) << 8) |
-             (((uint32_t)dw_2a_sat8(acc[2], rq2a + 8) & 0xFFu) << 16) | ((uint32_t)dw_2a_sat8(acc[3], rq2a + 12) << 24);
-#if EG_QDSP_NATIVE
-    {
-      uint32_t ge;
-      __asm__("ssub8 %1, %0, %2\n\t"
-              "sel %0, %0, %2\n\t"
-              "ssub8 %1, %3, %0\n\t"
-              "sel %0, %0, %3"
-              : "+r"(packed), "=&r"(ge)
-              : "r"(lo4), "r"(hi4)
-              : "cc");
-    }
+    packed = dw_requant4_2a(acc, rq2a, lo4, hi4, fused);
     memcpy(y + c, &packed, 4);
-#else
-    {
-      int32_t k;
-      const int32_t lo = (int32_t)(int8_t)(lo4 & 0xFFu), hi = (int32_t)(int8_t)(hi4 & 0xFFu);
-      for (k = 0; k < 4; k++) y[c + k] = (int8_t)eg_q_clamp((int32_t)(int8_t)((packed >> (8 * k)) & 0xFFu), lo, hi);
-    }
-#endif
   }
+}
+
+static DW_NOINLINE void dw_groups_fused(const int8_t *const *tap, int32_t C, const int32_t *rq2a, const uint32_t *wq, uint32_t lo4,
+                                        uint32_t hi4, int8_t *y) {
+  dw_groups_2a(tap, C, rq2a, wq, lo4, hi4, y, 1);
+}
+
+static DW_NOINLINE void dw_groups_exact(const int8_t *const *tap, int32_t C, const int32_t *rq2a, const uint32_t *wq, uint32_t lo4,
+                                        uint32_t hi4, int8_t *y) {
+  dw_groups_2a(tap, C, rq2a, wq, lo4, hi4, y, 0);
 }
 
 void eg_qdepthwise3x3_i8_2a(const int8_t *x, const int8_t *w, int8_t *y, const int32_t *p, const int32_t *rq2a,
                             const uint32_t *wide2, const int8_t *pad) {
   const int32_t N = p[0], C = p[3], OH = p[4], OW = p[5], act_min = p[18], act_max = p[19];
   const uint32_t lo4 = eg_qdsp_bytes4(act_min), hi4 = eg_qdsp_bytes4(act_max);
+  const int32_t fused = p[17] == -128 && act_min == -128;
   int32_t tap_offset[9];
   int32_t b, oy, ox, c, t;
   dw_tap_offsets(p, tap_offset);
@@ -60,7 +106,8 @@ void eg_qdepthwise3x3_i8_2a(const int8_t *x, const int8_t *w, int8_t *y, const i
       for (ox = 0; ox < OW; ox++) {
         const int8_t *tap[9];
         dw_taps(x, p, b, oy, ox, tap_offset, pad, tap);
-        dw_groups_2a(tap, C, rq2a, wide2, lo4, hi4, y);
+        if (fused) dw_groups_fused(tap, C, rq2a, wide2, lo4, hi4, y);
+        else dw_groups_exact(tap, C, rq2a, wide2, lo4, hi4, y);
         /* Channels past the last group: the same sums, plainly (2 * x * w wraps as the doubled sum does). */
         for (c = C & ~3; c < C; c++) {
           int32_t acc2 = rq2a[4 * c];
