@@ -95,17 +95,28 @@ static DW_NOINLINE void dw_groups_exact(const int8_t *const *tap, int32_t C, con
 
 void eg_qdepthwise3x3_i8_2a(const int8_t *x, const int8_t *w, int8_t *y, const int32_t *p, const int32_t *rq2a,
                             const uint32_t *wide2, const int8_t *pad) {
-  const int32_t N = p[0], C = p[3], OH = p[4], OW = p[5], act_min = p[18], act_max = p[19];
+  const int32_t N = p[0], H = p[1], W = p[2], C = p[3], OH = p[4], OW = p[5], act_min = p[18], act_max = p[19];
   const uint32_t lo4 = eg_qdsp_bytes4(act_min), hi4 = eg_qdsp_bytes4(act_max);
-  const int32_t fused = p[17] == -128 && act_min == -128;
+  const int32_t fused = p[17] == -128 && act_min == -128, step = p[11] * C;
   int32_t tap_offset[9];
+  const int8_t *tap[9];
   int32_t b, oy, ox, c, t;
   dw_tap_offsets(p, tap_offset);
   for (b = 0; b < N; b++)
-    for (oy = 0; oy < OH; oy++)
+    for (oy = 0; oy < OH; oy++) {
+      const int32_t y0 = oy * p[10] - p[14];
+      const int32_t rows_inside = y0 >= 0 && y0 + 2 * p[12] < H;
+      int32_t run = 0;
       for (ox = 0; ox < OW; ox++) {
-        const int8_t *tap[9];
-        dw_taps(x, p, b, oy, ox, tap_offset, pad, tap);
+        const int32_t x0 = ox * p[11] - p[15];
+        const int32_t inside = rows_inside && x0 >= 0 && x0 + 2 * p[13] < W;
+        /* Along a run of interior pixels the taps move by stride * C bytes; a run starts with dw_taps. */
+        if (inside && run) {
+          for (t = 0; t < 9; t++) tap[t] += step;
+        } else {
+          dw_taps(x, p, b, oy, ox, tap_offset, pad, tap);
+          run = inside;
+        }
         if (fused) dw_groups_fused(tap, C, rq2a, wide2, lo4, hi4, y);
         else dw_groups_exact(tap, C, rq2a, wide2, lo4, hi4, y);
         /* Channels past the last group: the same sums, plainly (2 * x * w wraps as the doubled sum does). */
@@ -116,4 +127,5 @@ void eg_qdepthwise3x3_i8_2a(const int8_t *x, const int8_t *w, int8_t *y, const i
         }
         y += C;
       }
+    }
 }
