@@ -10,10 +10,7 @@ static DW_NOINLINE void dw_pixel_groups4(const int8_t *const *tap, int32_t C, co
   int32_t c;
   for (c = 0; c + 3 < C; c += 4, wq += 18) {
     int32_t acc[4];
-    acc[0] = folded[c];
-    acc[1] = folded[c + 1];
-    acc[2] = folded[c + 2];
-    acc[3] = folded[c + 3];
+    memcpy(acc, folded + c, sizeof acc);
     dw_group9(tap, c, wq, acc);
     eg_qdsp_requant4(acc, rq, c, lo4, hi4, y + c);
   }
@@ -69,10 +66,7 @@ void eg_qdepthwise3x3_i8_dsp_run(const int8_t *x, const int8_t *w, int8_t *y, co
         } else {
           for (c = 0; c + 3 < C; c += 4, wq += 18) {
             int32_t acc[4];
-            acc[0] = folded[c];
-            acc[1] = folded[c + 1];
-            acc[2] = folded[c + 2];
-            acc[3] = folded[c + 3];
+            memcpy(acc, folded + c, sizeof acc);
             dw_group9(tap, c, wq, acc);
             y[c] = eg_qdsp_requant_acc(acc[0], rq, c);
             y[c + 1] = eg_qdsp_requant_acc(acc[1], rq, c + 1);
