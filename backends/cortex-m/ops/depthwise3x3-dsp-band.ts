@@ -107,7 +107,9 @@ function emitBand(node: Node, ctx: EmitCtx): void {
     const doubled = Array.from(weights, (v) => 2 * v);
     const wide2 = p.c < 4 ? "NULL" : contentNamedArray(ctx, "w_wide2", "uint32_t", widenDepthwise3x3(doubled, p.c).map((v) => `${v}u`), 8);
     const params = ctx.constArray("int32_t", convKernelParams(p));
-    ctx.line(`eg_qdepthwise3x3_i8_2a(${ctx.ptr(x!)}, ${ctx.ptr(w!)}, ${ctx.ptr(node.outputs[0]!)}, ${params}, ${rq2a}, ${wide2}, ${emitPadRow(ctx, p.c, p.xOffset)});`);
+    // The int8 weights serve only the channels past the last group of 4.
+    const tail = p.c % 4 === 0 ? "NULL" : ctx.ptr(w!);
+    ctx.line(`eg_qdepthwise3x3_i8_2a(${ctx.ptr(x!)}, ${tail}, ${ctx.ptr(node.outputs[0]!)}, ${params}, ${rq2a}, ${wide2}, ${emitPadRow(ctx, p.c, p.xOffset)});`);
     return;
   }
   for (const unit of ["qfixed_i8", "qdsp_i8", "qconv_i8_dsp", "qdepthwise3x3_i8_dsp"]) ctx.useRuntime(unit);
