@@ -68,8 +68,14 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspDepthwiseGeneralPerMac: 3,
   dspDepthwiseGeneralPerPixel: 40,
   dspIm2colPerElement: 10,
-  dspDepthwisePerMac: 2,
-  dspDepthwisePerPixel: 30,
+  // QDepthwiseConv2D3x3Dsp (eg_qdepthwise3x3_i8_2a): per pixel and per grouped output (~115 per
+  // group of 4 at -O2), fitted to person_detect's eleven layers (8-256 channels, strides 1, 2)
+  // within 0.7 %; +4 a group without the fused requantization and the C loop past the last group
+  // (both from the code, not measured on a model).
+  dspDepthwise3x3PerPixel: 114.5,
+  dspDepthwise3x3PerOutput: 28.86,
+  dspDepthwise3x3ExactPerOutput: 1,
+  dspDepthwise3x3PerTailOutput: 60,
   pixelPerOutput: 3,
   pixelPerOutputPerInput: 1,
   pixelSignedPerOutput: 1,
@@ -93,10 +99,9 @@ export const CORTEX_M4_QUANT_CYCLES = {
   rowsPerElement: 14,
   rowsPerPixel: 100,
   // Per-call setup in scratch, per output channel (from the loop bodies, not fitted): the
-  // requantization table (eg_qdsp_requant_prepare, ~18), and the 3x3 depthwise's folded bias and
-  // sign-extended weights besides (~45). Small once per layer; a patch chain pays it per band.
+  // requantization table (eg_qdsp_requant_prepare, ~18). Small once per layer; a patch chain pays
+  // it per band. (The 3x3 depthwise has its tables in flash: no setup.)
   dspTablePerChannel: 18,
-  dspDepthwise3x3SetupPerChannel: 45,
   // eg_qdepthwise_i8_rows (ops/depthwise-rows.ts), fitted to kws and person_detect (3x3 s1) and
   // the constructed 3x1/5x5/7x7 s1/s2 layers: per channel row (ring row build, setup, calls), per
   // output and per SMLAD of the stride-1 loop of other widths (sums in registers per kernel row,
@@ -159,7 +164,6 @@ const BAND_BASE: Readonly<Record<string, string>> = {
 function setupPerChannel(op: string): number {
   const c = CORTEX_M4_QUANT_CYCLES;
   if (op === "QConv2DDsp" || op === "QConv2D1x1Dsp") return c.dspTablePerChannel;
-  if (op === "QDepthwiseConv2D3x3Dsp") return c.dspTablePerChannel + c.dspDepthwise3x3SetupPerChannel;
   return 0;
 }
 
@@ -245,8 +249,11 @@ export function quantMacCycles(node: Node, inputs: readonly (ValueInfo | undefin
       return base + macs * c.dspGemmPerMac + pixels * column;
     }
     case "QDepthwiseConv2D3x3Dsp": {
-      const pixels = outputsN / Math.max(1, out.shape[out.shape.length - 1]!);
-      return base + macs * c.dspDepthwisePerMac + pixels * c.dspDepthwisePerPixel;
+      const channels = Math.max(1, out.shape[out.shape.length - 1]!);
+      const pixels = outputsN / channels;
+      const grouped = channels & ~3;
+      const perOutput = c.dspDepthwise3x3PerOutput + (fusedRelu(node, inputs) ? 0 : c.dspDepthwise3x3ExactPerOutput);
+      return c.call + pixels * (c.dspDepthwise3x3PerPixel + grouped * perOutput + (channels - grouped) * c.dspDepthwise3x3PerTailOutput);
     }
     case "QDepthwiseConv2DDsp": {
       const pixels = outputsN / Math.max(1, out.shape[out.shape.length - 1]!);
@@ -258,6 +265,16 @@ export function quantMacCycles(node: Node, inputs: readonly (ValueInfo | undefin
       return depthwiseRowsCycles(node, inputs, macs);
     default:
       return undefined;
+  }
+}
+
+/** Output zero point and act_min both -128 (eg_qdepthwise3x3_i8_2a's fused requantization). */
+function fusedRelu(node: Node, inputs: readonly (ValueInfo | undefined)[]): boolean {
+  try {
+    const p = planConv(node, inputs, true);
+    return p.yOffset === -128 && p.actMin === -128;
+  } catch {
+    return false;
   }
 }
 

@@ -1,17 +1,14 @@
-import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { compile, runGraph } from "../../src/index.js";
-import { writeOutputDir } from "../../src/output.js";
 import { planConv } from "../../src/ir/ops/quant/conv.js";
 import { cmsisDepthwiseScratch, rowsGeometry } from "../../backends/cortex-m/ops/depthwise-rows-layout.js";
 import { rowsWork } from "../../backends/cortex-m/ops/depthwise-rows.js";
 import { buildAndRunAsync, SANITIZE_CFLAGS } from "../support/c-run.js";
 import { rng } from "../support/graphs.js";
-import { CHILD_TIMEOUT_MS } from "../support/timeouts.js";
+import { runFilesOnQemu } from "../support/qemu-harness.js";
 import { multiNodeGraph, randInt, randomInts, randomScale, type QNode } from "../ops/quant-support.js";
 
 /**
@@ -186,16 +183,9 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
     const want = runGraph(graph, feeds);
     const files = compile(graph, { target: "cortex-m4", targetRules: false }).files;
     expect(rowsCalls(files.get("model.c") ?? "")).toBe(SHAPES.length - NOT_FITTED);
-    const harness = join(work, "qemu", "harness");
-    writeOutputDir(join(work, "qemu"), files);
-    const ins = feeds.map((t, i) => {
-      writeFileSync(join(harness, `in${i}.bin`), t.bytes());
-      return `in${i}.bin`;
-    });
-    mkdirSync(join(harness, "res"));
-    await promisify(execFile)("make", ["-s", "-C", harness, "run", `ARGS=-n 1 ${ins.join(" ")} res`], { timeout: CHILD_TIMEOUT_MS });
+    const res = await runFilesOnQemu(join(work, "qemu"), files, feeds.map((t) => t.bytes()), want.length);
     want.forEach((t, i) => {
-      const got = Array.from(new Uint8Array(readFileSync(join(harness, "res", `${i}.bin`))));
+      const got = Array.from(res[i]!);
       expect(got, `layer ${i} ${JSON.stringify(SHAPES[i])}`).toEqual(Array.from(t.bytes()));
     });
   });

@@ -74,8 +74,8 @@ function convSpecs(): DspConvSpec[] {
         int8Only(p) ??
         (p.kh !== 3 || p.kw !== 3 ? `needs a 3x3 kernel, got ${p.kh}x${p.kw}` : undefined) ??
         (p.cg !== 1 ? `needs depth multiplier 1, got ${p.cg}` : undefined),
-      // Requantization table, folded bias, 9 taps of sign-extended weight pairs per group of 4
-      // channels (18 bytes per channel), the padding row.
+      // eg_qdepthwise3x3_i8_dsp's: requantization table, folded bias, 18 weight words per group of
+      // 4 channels, the padding row. The registered op emits them in flash (depthwise3x3-dsp-band.ts).
       scratch: (p) => (REQUANT_ENTRY_BYTES + 4) * p.c + 18 * (p.c & ~3) + p.c,
     },
   ];
@@ -139,6 +139,7 @@ function dspConvOp(spec: DspConvSpec): OpDef {
       ctx.useRuntime("qfixed_i8");
       ctx.useRuntime("qdsp_i8");
       ctx.useRuntime("qconv_i8_dsp");
+      if (spec.name === "QDepthwiseConv2D3x3Dsp") ctx.useRuntime("qdepthwise3x3_i8_dsp");
       const params = ctx.constArray("int32_t", convKernelParams(p));
       const pixel = pixelPath(spec.name, p);
       if (pixel !== undefined) return emitPixelPath(ctx, node.inputs, node.outputs[0]!, p, params, pixel);
