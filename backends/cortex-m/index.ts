@@ -63,6 +63,5 @@ function sizeLine(variant: CortexMVariant, size: SizeReport): string {
 export const cortexMPlugin: TargetPlugin = {
   name: "cortex-m",
   targets: CORTEX_M_VARIANTS.map(variantTarget),
-  // QDepthwiseConv2D3x3Dsp as depthwise3x3-dsp-band.ts emits it (tables in flash), not conv-dsp.ts's scratch form.
-  ops: [...CONV_DSP_OPS.filter((o) => o.name !== "QDepthwiseConv2D3x3Dsp"), ...CONV_DSP_BAND_OPS, ...DEPTHWISE_DSP_OPS, ...DEPTHWISE3X3_DSP_OPS, ...DEPTHWISE_ROWS_OPS, ...FULLY_CONNECTED_DSP_OPS, ...SVDF_DSP_OPS, ...LSTM_DSP_OPS],
+  ops: [...CONV_DSP_OPS, ...CONV_DSP_BAND_OPS, ...DEPTHWISE_DSP_OPS, ...DEPTHWISE3X3_DSP_OPS, ...DEPTHWISE_ROWS_OPS, ...FULLY_CONNECTED_DSP_OPS, ...SVDF_DSP_OPS, ...LSTM_DSP_OPS],
 };

@@ -16,38 +16,14 @@ static DW_NOINLINE void dw_pixel_groups4(const int8_t *const *tap, int32_t C, co
   }
 }
 
-void eg_qdepthwise3x3_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, const int32_t *p,
-                             const int32_t *mult, const int32_t *shift, void *scratch) {
-  const int32_t C = p[3], offset = p[16];
-  const int32_t groups = C >> 2;
-  eg_qdsp_requant rq = eg_qconv_dsp_requant(bias, p, NULL, mult, shift);
-  eg_qdsp_requant_prepare(&rq, C, (eg_qdsp_rq_entry *)scratch);
-  int32_t *folded = (int32_t *)((eg_qdsp_rq_entry *)scratch + C);
-  uint32_t *wide = (uint32_t *)(folded + C);
-  int8_t *pad = (int8_t *)(wide + 18 * groups);
-  int32_t c, t, g;
-  /* bias + offset * sum(w): a padded tap then adds w * zero_point = -w * offset, i.e. nothing. */
-  for (c = 0; c < C; c++) {
-    int32_t sum = 0;
-    for (t = 0; t < 9; t++) sum += w[t * C + c];
-    folded[c] = eg_q_wrap_add(rq.bias != NULL ? rq.bias[c] : 0, sum * offset);
-    pad[c] = (int8_t)(-offset);
-  }
-  /* Group g's words (dw_group9): per tap pair and channel the int16 pair, then tap 8's SXTB16 words. */
-  for (g = 0; g < groups; g++) {
-    const int8_t *wg = w + 4 * g;
-    uint32_t *o = wide + 18 * g;
-    for (t = 0; t < 8; t += 2)
-      for (c = 0; c < 4; c++) *o++ = eg_qdsp_pack16(wg[t * C + c], wg[(t + 1) * C + c]);
-    o[0] = eg_qdsp_sxtb16(eg_qdsp_read4(wg + 8 * C));
-    o[1] = eg_qdsp_sxtb16_ror8(eg_qdsp_read4(wg + 8 * C));
-  }
-  rq.bias = NULL;
-  eg_qdepthwise3x3_i8_dsp_run(x, w, y, p, &rq, folded, wide, pad);
-}
-
-void eg_qdepthwise3x3_i8_dsp_run(const int8_t *x, const int8_t *w, int8_t *y, const int32_t *p, const eg_qdsp_requant *rq,
-                                 const int32_t *folded, const uint32_t *wide, const int8_t *pad) {
+/*
+ * The pixel loop on operands prepared at compile time: rq without bias (the bias is in `folded`:
+ * bias + offset * sum of the channel's 9 weights), `wide` the weight words (dw_group9's layout, 18
+ * words per group of 4 channels), `pad` C bytes of the input zero point (-offset) that padded taps
+ * read; `w` serves the C % 4 last channels.
+ */
+static void dw3x3_run(const int8_t *x, const int8_t *w, int8_t *y, const int32_t *p, const eg_qdsp_requant *rq,
+                      const int32_t *folded, const uint32_t *wide, const int8_t *pad) {
   const int32_t N = p[0], C = p[3], OH = p[4], OW = p[5];
   const int32_t four = eg_qdsp_requant4_ok(rq);
   const uint32_t lo4 = eg_qdsp_bytes4(rq->act_min), hi4 = eg_qdsp_bytes4(rq->act_max);
@@ -88,5 +64,5 @@ void eg_qdepthwise3x3_i8_dsp_tab(const int8_t *x, const int8_t *w, int8_t *y, co
                                  const int8_t *pad) {
   /* The bias is in `folded`: the requantization takes none. */
   const eg_qdsp_requant rq = eg_qconv_dsp_requant(NULL, p, table, mult, shift);
-  eg_qdepthwise3x3_i8_dsp_run(x, w, y, p, &rq, folded, wide, pad);
+  dw3x3_run(x, w, y, p, &rq, folded, wide, pad);
 }

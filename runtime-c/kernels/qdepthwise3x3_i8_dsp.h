@@ -5,31 +5,16 @@
 #include "qconv_i8_dsp.h"
 
 /*
- * The pixel-major 3x3 depthwise kernels on Armv7E-M (op QDepthwiseConv2D3x3Dsp):
- * eg_qdepthwise3x3_i8_dsp: 3x3 depthwise, depth multiplier 1, any stride, dilation and padding.
- *   The input offset is folded into a per-channel bias once per call (sum of the 9 weights times
- *   the offset); padded taps then read the input zero point (x + offset = 0 there), so every
- *   output pixel runs the same 9-tap block, 4 channels at a time (dw_group9: 73 instructions
- *   natively), on weight words built once per call (18 words per group of 4 channels); with an
- *   int8 activation range the 4 outputs are requantized together (SSAT, SSUB8/SEL clamp, one
- *   32-bit store: eg_qdsp_requant4).
- *   scratch: 20 * C + 18 * (C & ~3) + C bytes.
- */
-void eg_qdepthwise3x3_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, const int32_t *p,
-                             const int32_t *mult, const int32_t *shift, void *scratch);
-/*
- * eg_qdepthwise3x3_i8_dsp's loops on operands prepared beforehand (what it builds in scratch on
- * every call, and what eg_qdepthwise3x3_i8_dsp_tab takes from flash): rq without bias (the bias is in
- * `folded`: bias + offset * sum of the channel's 9 weights), `wide` the weight words (dw_group9's
- * layout, 18 words per group of 4 channels), `pad` C
- * bytes of the input zero point (-offset) that padded taps read; `w` serves the C % 4 last channels.
- */
-void eg_qdepthwise3x3_i8_dsp_run(const int8_t *x, const int8_t *w, int8_t *y, const int32_t *p, const eg_qdsp_requant *rq,
-                                 const int32_t *folded, const uint32_t *wide, const int8_t *pad);
-/*
- * eg_qdepthwise3x3_i8_dsp with every per-call operand computed at compile time and kept in flash
- * (eg_qdepthwise3x3_i8_dsp_run's folded bias, widened weights and padding row; the table as
- * above): no scratch, no setup per call.
+ * The pixel-major 3x3 depthwise kernels on Armv7E-M (op QDepthwiseConv2D3x3Dsp, emitted by
+ * backends/cortex-m/ops/depthwise3x3-dsp-band.ts with every operand computed at compile time and
+ * kept in flash: no scratch, no setup per call).
+ * eg_qdepthwise3x3_i8_dsp_tab: 3x3 depthwise, depth multiplier 1, any stride, dilation and padding.
+ *   The input offset is folded into the per-channel bias (`folded`: bias + offset * sum of the
+ *   channel's 9 weights); padded taps read `pad`, C bytes of the input zero point (x + offset = 0
+ *   there), so every output pixel runs the same 9-tap block, 4 channels at a time (dw_group9), on
+ *   `wide`, the weight words (18 per group of 4 channels); `w` serves the C % 4 last channels. With
+ *   an int8 activation range the 4 outputs are requantized together (SSAT, SSUB8/SEL clamp, one
+ *   32-bit store: eg_qdsp_requant4); `table` is the requantization table (qdsp_i8.h).
  */
 void eg_qdepthwise3x3_i8_dsp_tab(const int8_t *x, const int8_t *w, int8_t *y, const int32_t *p, const eg_qdsp_rq_entry *table,
                                  const int32_t *mult, const int32_t *shift, const int32_t *folded, const uint32_t *wide,
@@ -40,7 +25,7 @@ void eg_qdepthwise3x3_i8_dsp_tab(const int8_t *x, const int8_t *w, int8_t *y, co
 /*
  * One group of 4 channels (c..c+3) of one output pixel over its 9 taps: acc[k] += the 9 products of
  * channel c + k. tap[t] is the input pixel of tap t (or the zero-point pad); wq holds the group's 18
- * weight words (eg_qdepthwise3x3_i8_dsp's layout): taps 2j, 2j + 1 (j < 4) as one int16 pair per
+ * weight words (widenDepthwise3x3's layout): taps 2j, 2j + 1 (j < 4) as one int16 pair per
  * channel (words 4j + k), so that SMLAD adds both products of channel k at once; tap 8 as the
  * SXTB16 (channels 0, 2) and SXTB16-ror-8 (channels 1, 3) words 16, 17. A tap pair's two input
  * words become four channel pairs by PKHBT/PKHTB (bytes 0-1 / 2-3 of both taps) and SXTB16: 16

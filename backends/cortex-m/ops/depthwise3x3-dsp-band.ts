@@ -2,7 +2,7 @@ import type { Node } from "../../../src/ir/graph.js";
 import type { EmitCtx } from "../../../src/ir/emit-ctx.js";
 import type { OpDef } from "../../../src/ir/op.js";
 import { planConv, type ConvPlan } from "../../../src/ir/ops/quant/conv.js";
-import { CONV_DSP_OPS, convKernelParams } from "./conv-dsp.js";
+import { convKernelParams, dspConvSemantics, int8Only } from "./conv-dsp.js";
 import { DEPTHWISE_DSP_OPS } from "./depthwise-dsp.js";
 import { contentNamedArray } from "./content-array.js";
 import { emitRequantOperands } from "./requant-table.js";
@@ -28,10 +28,17 @@ function opNamed(ops: readonly OpDef[], name: string): OpDef {
   return op;
 }
 
-/** The conv-dsp.ts op without its scratch (none here). */
-const { scratchBytes: _scratch, ...pixelOp } = opNamed(CONV_DSP_OPS, "QDepthwiseConv2D3x3Dsp");
-/** Without its band form and in-place facts besides (a band form has none of them). */
-const { bandOp: _ownBandOp, inPlace: _inPlace, ...base } = pixelOp;
+/** QDepthwiseConv2D3x3Dsp's semantics: the generic QDepthwiseConv2D on 3x3, depth multiplier 1, int8. */
+const pixelOp = dspConvSemantics({
+  name: "QDepthwiseConv2D3x3Dsp",
+  generic: "QDepthwiseConv2D",
+  unsupported: (p) =>
+    int8Only(p) ??
+    (p.kh !== 3 || p.kw !== 3 ? `needs a 3x3 kernel, got ${p.kh}x${p.kw}` : undefined) ??
+    (p.cg !== 1 ? `needs depth multiplier 1, got ${p.cg}` : undefined),
+});
+/** Without the in-place facts (a band form has none). */
+const { inPlace: _inPlace, ...base } = pixelOp;
 
 /** Per channel c: bias[c] (0 without bias) + xOffset * sum_t w[t][c], wrapped to int32 (w is [1, 3, 3, C]). */
 export function foldDepthwiseBias(w: ArrayLike<number>, bias: ArrayLike<number> | undefined, c: number, xOffset: number): number[] {
@@ -46,7 +53,7 @@ export function foldDepthwiseBias(w: ArrayLike<number>, bias: ArrayLike<number> 
 }
 
 /**
- * The weight words of the 3x3 kernel (eg_qdepthwise3x3_i8_dsp_run's `wide`, dw_group9's layout):
+ * The weight words of the 3x3 kernel (eg_qdepthwise3x3_i8_dsp_tab's `wide`, dw_group9's layout):
  * for group g of 4 channels, words 18g + 4j + k (j < 4, k < 4) hold channel 4g + k's taps 2j (low
  * int16) and 2j + 1 (high); words 18g + 16 and 18g + 17 tap 8's channels 4g, 4g + 2 and 4g + 1,
  * 4g + 3 (low, high). Unsigned 32-bit values.
@@ -123,5 +130,8 @@ function emitBand(node: Node, ctx: EmitCtx): void {
   ctx.line(`eg_qdepthwise3x3_i8_dsp_tab(${ctx.ptr(x!)}, ${ctx.ptr(w!)}, ${ctx.ptr(node.outputs[0]!)}, ${params}, ${table}, ${mult}, ${shift}, ${bias}, ${wide}, ${pad});`);
 }
 
-/** The ops of this file, for the plugin's op list (in place of conv-dsp.ts's QDepthwiseConv2D3x3Dsp). */
-export const DEPTHWISE3X3_DSP_OPS: readonly OpDef[] = [{ ...pixelOp, emitC: emitBand }, { ...base, name: NAME, emitC: emitBand }];
+/** The ops of this file, for the plugin's op list. No scratch: every operand is in flash. */
+export const DEPTHWISE3X3_DSP_OPS: readonly OpDef[] = [
+  { ...pixelOp, emitC: emitBand, bandOp: NAME },
+  { ...base, name: NAME, emitC: emitBand },
+];
