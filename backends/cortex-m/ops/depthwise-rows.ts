@@ -123,7 +123,7 @@ function emitRows(node: Node, ctx: EmitCtx): void {
   // loop, so a program of 3x3 layers (kws, person_detect) neither references nor links it.
   const rowsK = runsRowsK(p, oriented(p, geometry.transposed));
   for (const unit of ["qfixed_i8", "qdsp_i8", "qdepthwise_i8_quad3x3", "qdepthwise_i8_ring4", "qdepthwise_i8_rows"]) ctx.useRuntime(unit);
-  if (rowsK) ctx.useRuntime("qdepthwise_i8_rows_k");
+  if (rowsK) for (const unit of ["qdepthwise_i8_ring_row", "qdepthwise_i8_rows_k"]) ctx.useRuntime(unit);
   const words = rowsWeightWords(wt.data as ArrayLike<number>, p, geometry);
   const wpk = contentNamedArray(ctx, "w_rows", "uint32_t", words.map((v) => `${v}u`), 8);
   const rqc = contentNamedArray(ctx, "w_rowsrq", "int32_t", rq.map(String), 4);
