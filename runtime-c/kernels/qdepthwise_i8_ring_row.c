@@ -57,3 +57,13 @@ void eg_qdepthwise_i8_ring_body(const int8_t *src, int32_t step, int16_t *d, int
   for (; end - d >= 2; d += 2, s += s2) ring_put(d, s[0], s[s1]);
   if (d != end) *d = *s;
 }
+
+void eg_qdepthwise_i8_ring_fill(int16_t *d, int32_t n, int16_t zp) {
+  const uint32_t zz = eg_qdsp_pack16(zp, zp);
+  int16_t *const end = d + n;
+  for (; end - d >= 4; d += 4) {
+    memcpy(d, &zz, 4);
+    memcpy(d + 2, &zz, 4);
+  }
+  if (d != end) memcpy(d, &zz, 4);
+}

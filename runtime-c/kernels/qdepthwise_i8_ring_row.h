@@ -14,4 +14,7 @@
  */
 void eg_qdepthwise_i8_ring_body(const int8_t *src, int32_t step, int16_t *d, int32_t n);
 
+/* n (even) int16 from d (4-byte aligned) set to zp: a channel's ring, or a padding row of it. */
+void eg_qdepthwise_i8_ring_fill(int16_t *d, int32_t n, int16_t zp);
+
 #endif

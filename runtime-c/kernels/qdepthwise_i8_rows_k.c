@@ -213,15 +213,29 @@ static RK_INLINE void rk_row(const int16_t *const *rows, int32_t kh, int32_t KH,
   }
 }
 
-/* n (even) int16 at d (4-byte aligned) set to zp, four a step. */
-static void rk_fill(int16_t *d, int32_t n, int16_t zp) {
-  const uint32_t zz = eg_qdsp_pack16(zp, zp);
-  int16_t *const end = d + n;
-  for (; end - d >= 4; d += 4) {
-    memcpy(d, &zz, 4);
-    memcpy(d + 2, &zz, 4);
+/*
+ * One row of a width without Thumb-2 rows (the C loops, KH at run time): `kase` = 2 * KW + sw - 1
+ * picks the constants, so that these widths share one row loop (flash) at a few instructions a row.
+ */
+static RK_INLINE void rk_row_c(const int16_t *const *rows, int32_t KH, const uint32_t *wk, int32_t kase, int32_t OW, const rk_rq *q, int8_t *y,
+                               int32_t ys) {
+  /* ws = NE + NO: the layout's words a kernel row for these widths (depthwise-rows-layout.ts). */
+  switch (kase) {
+    case 2: rk_row(rows, 0, KH, wk, 2, 1, 1, 1, OW, q, y, ys); break;
+    case 3: rk_row(rows, 0, KH, wk, 2, 2, 1, 1, OW, q, y, ys); break;
+    case 4: rk_row(rows, 0, KH, wk, 3, 1, 1, 2, OW, q, y, ys); break;
+    case 5: rk_row(rows, 0, KH, wk, 3, 2, 1, 2, OW, q, y, ys); break;
+    case 6: rk_row(rows, 0, KH, wk, 4, 1, 2, 2, OW, q, y, ys); break;
+    case 7: rk_row(rows, 0, KH, wk, 4, 2, 2, 2, OW, q, y, ys); break;
+    case 8: rk_row(rows, 0, KH, wk, 5, 1, 2, 3, OW, q, y, ys); break;
+    case 9: rk_row(rows, 0, KH, wk, 5, 2, 2, 3, OW, q, y, ys); break;
+    case 10: rk_row(rows, 0, KH, wk, 6, 1, 3, 3, OW, q, y, ys); break;
+    case 11: rk_row(rows, 0, KH, wk, 6, 2, 3, 3, OW, q, y, ys); break;
+    case 12: rk_row(rows, 0, KH, wk, 7, 1, 3, 4, OW, q, y, ys); break;
+    case 13: rk_row(rows, 0, KH, wk, 7, 2, 3, 4, OW, q, y, ys); break;
+    case 14: rk_row(rows, 0, KH, wk, 8, 1, 4, 4, OW, q, y, ys); break;
+    default: rk_row(rows, 0, KH, wk, 8, 2, 4, 4, OW, q, y, ys); break;
   }
-  if (d != end) memcpy(d, &zz, 4);
 }
 
 /* One channel's operands, read once from the layer's parameters p (qdepthwise_i8_rows.h). */
@@ -230,7 +244,7 @@ typedef struct {
   int8_t *yc;
   int16_t *scratch;
   const uint32_t *wk;
-  int32_t H, OH, OW, KH, sh, dh, padTop, R, WP, in_row, in_col, out_row, out_col, lo, hi;
+  int32_t H, OH, OW, KH, sh, dh, padTop, R, WP, in_row, in_col, out_row, out_col, lo, hi, kase;
   int16_t zp;
 } rk_chan;
 
@@ -256,7 +270,7 @@ static RK_INLINE void rk_rows(const rk_chan *c, const int16_t *const *slots, con
     }
     for (; built <= iy0 + (c->KH - 1) * c->dh; built++) {
       int16_t *const d = c->scratch + (size_t)bs * (size_t)c->WP;
-      if (built >= c->H) rk_fill(d, c->WP, c->zp); /* a padding row below the input */
+      if (built >= c->H) eg_qdepthwise_i8_ring_fill(d, c->WP, c->zp); /* a padding row below the input */
       else if (built >= 0) eg_qdepthwise_i8_ring_body(c->xc + (size_t)built * (size_t)c->in_row, c->in_col, d + c->lo, c->hi - c->lo);
       if (++bs == c->R) bs = 0;
     }
@@ -271,14 +285,15 @@ static RK_INLINE void rk_rows(const rk_chan *c, const int16_t *const *slots, con
         dilated[ky] = c->scratch + (size_t)slot * (size_t)c->WP;
       rows = dilated;
     }
-    rk_row(rows, kh, c->KH, c->wk, ws, sw, ne, no, c->OW, q, yc, c->out_col);
+    if (kh > 0) rk_row(rows, kh, kh, c->wk, ws, sw, ne, no, c->OW, q, yc, c->out_col);
+    else rk_row_c(rows, c->KH, c->wk, c->kase, c->OW, q, yc, c->out_col);
   }
 }
 
 int32_t eg_qdepthwise_i8_rows_k(const int8_t *xc, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *yc, int16_t *scratch) {
   const int32_t KH = p[6], KW = p[7], sw = p[9], R = p[16], WP = p[17];
-  const int16_t *slots[2 * RK_MAX_KH];
   rk_chan c;
+  const int16_t *slots[2 * RK_MAX_KH];
   rk_rq q;
   int32_t s;
   /* The 3x3 stride-1 rows are the caller's (and their WS is 2, not NE + NO). */
@@ -319,36 +334,14 @@ int32_t eg_qdepthwise_i8_rows_k(const int8_t *xc, const int32_t *p, const uint32
    * The whole ring zp: its padding columns stay so (rows write only [lo, hi)), and so do the rows
    * above the input (built first, into slots no input row has written: they are skipped).
    */
-  rk_fill(scratch, R * WP, c.zp);
+  eg_qdepthwise_i8_ring_fill(scratch, R * WP, c.zp);
   for (s = 0; s < R && c.dh == 1; s++) slots[s] = slots[s + R] = scratch + (size_t)s * (size_t)WP; /* R = KH <= RK_MAX_KH */
-  /* ws = NE + NO: the layout's words a kernel row for these widths (depthwise-rows-layout.ts). */
-  switch (KW * 2 + sw - 1) {
-    case 2: rk_rows(&c, slots, &q, 0, 2, 1, 1, 1); break;
-    case 3: rk_rows(&c, slots, &q, 0, 2, 2, 1, 1); break;
-    case 4: rk_rows(&c, slots, &q, 0, 3, 1, 1, 2); break;
-    case 5: rk_rows(&c, slots, &q, 0, 3, 2, 1, 2); break;
-    case 6: rk_rows(&c, slots, &q, 0, 4, 1, 2, 2); break;
-    case 7: rk_rows(&c, slots, &q, 0, 4, 2, 2, 2); break;
-    case 8: rk_rows(&c, slots, &q, 0, 5, 1, 2, 3); break;
-    case 9: rk_rows(&c, slots, &q, 0, 5, 2, 2, 3); break;
-    case 10:
-      if (KH == 5) rk_rows(&c, slots, &q, 5, 6, 1, 3, 3);
-      else rk_rows(&c, slots, &q, 0, 6, 1, 3, 3);
-      break;
-    case 11:
-      if (KH == 5) rk_rows(&c, slots, &q, 5, 6, 2, 3, 3);
-      else rk_rows(&c, slots, &q, 0, 6, 2, 3, 3);
-      break;
-    case 12: rk_rows(&c, slots, &q, 0, 7, 1, 3, 4); break;
-    case 13: rk_rows(&c, slots, &q, 0, 7, 2, 3, 4); break;
-    case 14:
-      if (KH == 7) rk_rows(&c, slots, &q, 7, 8, 1, 4, 4);
-      else rk_rows(&c, slots, &q, 0, 8, 1, 4, 4);
-      break;
-    default:
-      if (KH == 7) rk_rows(&c, slots, &q, 7, 8, 2, 4, 4);
-      else rk_rows(&c, slots, &q, 0, 8, 2, 4, 4);
-      break;
-  }
+  /* The Thumb-2 rows (square 5x5 and 7x7: kh, ws = NE + NO, sw, NE, NO constant), else the C loops. */
+  c.kase = KW * 2 + sw - 1;
+  if (KH == 5 && KW == 5 && sw == 1) rk_rows(&c, slots, &q, 5, 6, 1, 3, 3);
+  else if (KH == 5 && KW == 5) rk_rows(&c, slots, &q, 5, 6, 2, 3, 3);
+  else if (KH == 7 && KW == 7 && sw == 1) rk_rows(&c, slots, &q, 7, 8, 1, 4, 4);
+  else if (KH == 7 && KW == 7) rk_rows(&c, slots, &q, 7, 8, 2, 4, 4);
+  else rk_rows(&c, slots, &q, 0, 0, 0, 0, 0);
   return 1;
 }
