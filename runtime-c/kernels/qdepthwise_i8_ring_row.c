@@ -17,31 +17,20 @@ void eg_qdepthwise_i8_ring_body(const int8_t *src, int32_t step, int16_t *d, int
   }
   n8 = (int32_t)((end - d) >> 3);
 #if EG_QDSP_ASM_LOOPS
+/* Four columns: s[0], s[st], s[2 st], s[3 st] as two words at d; s += 4 st, d += 4. */
+#define RB_FOUR \
+  "ldrsb %[a], [%[s]]\n\tldrsb %[b], [%[s], %[st]]\n\tldrsb %[c], [%[s], %[st], lsl #1]\n\tldrsb %[e], [%[s], %[st3]]\n\t" \
+  "add %[s], %[s], %[st], lsl #2\n\tpkhbt %[a], %[a], %[b], lsl #16\n\tpkhbt %[c], %[c], %[e], lsl #16\n\tstrd %[a], %[c], [%[d]], #8\n\t"
   if (n8 > 0) { /* 18 instructions a step: 8 LDRSB, 2 ADD, 4 PKHBT, 2 STRD, SUBS, BNE */
     uint32_t a, b, c, e;
     const int32_t st3 = 3 * step;
-    __asm__ volatile("1:\n\t"
-                     "ldrsb %[a], [%[s]]\n\t"
-                     "ldrsb %[b], [%[s], %[st]]\n\t"
-                     "ldrsb %[c], [%[s], %[st], lsl #1]\n\t"
-                     "ldrsb %[e], [%[s], %[st3]]\n\t"
-                     "add %[s], %[s], %[st], lsl #2\n\t"
-                     "pkhbt %[a], %[a], %[b], lsl #16\n\t"
-                     "pkhbt %[c], %[c], %[e], lsl #16\n\t"
-                     "strd %[a], %[c], [%[d]], #8\n\t"
-                     "ldrsb %[a], [%[s]]\n\t"
-                     "ldrsb %[b], [%[s], %[st]]\n\t"
-                     "ldrsb %[c], [%[s], %[st], lsl #1]\n\t"
-                     "ldrsb %[e], [%[s], %[st3]]\n\t"
-                     "add %[s], %[s], %[st], lsl #2\n\t"
-                     "pkhbt %[a], %[a], %[b], lsl #16\n\t"
-                     "pkhbt %[c], %[c], %[e], lsl #16\n\t"
-                     "strd %[a], %[c], [%[d]], #8\n\t"
+    __asm__ volatile("1:\n\t" RB_FOUR RB_FOUR
                      "subs %[n], %[n], #1\n\t"
                      "bne 1b\n\t"
                      : [s] "+r"(s), [d] "+r"(d), [n] "+r"(n8), [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c), [e] "=&r"(e)
                      : [st] "r"(step), [st3] "r"(st3)
                      : "cc", "memory");
+#undef RB_FOUR
   }
 #else
   for (; n8 > 0; n8--, d += 8) {

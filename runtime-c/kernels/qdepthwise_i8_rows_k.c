@@ -219,23 +219,15 @@ static RK_INLINE void rk_row(const int16_t *const *rows, int32_t kh, int32_t KH,
  */
 static RK_INLINE void rk_row_c(const int16_t *const *rows, int32_t KH, const uint32_t *wk, int32_t kase, int32_t OW, const rk_rq *q, int8_t *y,
                                int32_t ys) {
-  /* ws = NE + NO: the layout's words a kernel row for these widths (depthwise-rows-layout.ts). */
+  /* kase 2 * KW + sw - 1; ws = NE + NO, the layout's words a kernel row (depthwise-rows-layout.ts). */
+#define RK_C(kw, sw) \
+  case 2 * (kw) + (sw) - 1: rk_row(rows, 0, KH, wk, ((kw) + 1) / 2 + (kw) / 2 + 1, sw, ((kw) + 1) / 2, (kw) / 2 + 1, OW, q, y, ys); break;
   switch (kase) {
-    case 2: rk_row(rows, 0, KH, wk, 2, 1, 1, 1, OW, q, y, ys); break;
-    case 3: rk_row(rows, 0, KH, wk, 2, 2, 1, 1, OW, q, y, ys); break;
-    case 4: rk_row(rows, 0, KH, wk, 3, 1, 1, 2, OW, q, y, ys); break;
-    case 5: rk_row(rows, 0, KH, wk, 3, 2, 1, 2, OW, q, y, ys); break;
-    case 6: rk_row(rows, 0, KH, wk, 4, 1, 2, 2, OW, q, y, ys); break;
-    case 7: rk_row(rows, 0, KH, wk, 4, 2, 2, 2, OW, q, y, ys); break;
-    case 8: rk_row(rows, 0, KH, wk, 5, 1, 2, 3, OW, q, y, ys); break;
-    case 9: rk_row(rows, 0, KH, wk, 5, 2, 2, 3, OW, q, y, ys); break;
-    case 10: rk_row(rows, 0, KH, wk, 6, 1, 3, 3, OW, q, y, ys); break;
-    case 11: rk_row(rows, 0, KH, wk, 6, 2, 3, 3, OW, q, y, ys); break;
-    case 12: rk_row(rows, 0, KH, wk, 7, 1, 3, 4, OW, q, y, ys); break;
-    case 13: rk_row(rows, 0, KH, wk, 7, 2, 3, 4, OW, q, y, ys); break;
-    case 14: rk_row(rows, 0, KH, wk, 8, 1, 4, 4, OW, q, y, ys); break;
-    default: rk_row(rows, 0, KH, wk, 8, 2, 4, 4, OW, q, y, ys); break;
+    RK_C(1, 1) RK_C(1, 2) RK_C(2, 1) RK_C(2, 2) RK_C(3, 1) RK_C(3, 2) RK_C(4, 1) RK_C(4, 2)
+    RK_C(5, 1) RK_C(5, 2) RK_C(6, 1) RK_C(6, 2) RK_C(7, 1)
+    default: rk_row(rows, 0, KH, wk, 8, 2, 4, 4, OW, q, y, ys); break; /* 7, stride 2 */
   }
+#undef RK_C
 }
 
 /* One channel's operands, read once from the layer's parameters p (qdepthwise_i8_rows.h). */
@@ -309,23 +301,10 @@ int32_t eg_qdepthwise_i8_rows_k(const int8_t *xc, const int32_t *p, const uint32
    * SSAT form needs zp <= lo = -128 (an exact division: no shift of a negative value or past int32).
    */
   if ((q.k - ((int32_t)1 << (q.r - 1))) / ((int32_t)1 << q.r) > -128) return 0;
-  c.xc = xc;
-  c.yc = yc;
-  c.scratch = scratch;
-  c.wk = wk;
-  c.H = p[1];
-  c.OH = p[4];
-  c.OW = p[5];
-  c.KH = KH;
-  c.sh = p[8];
-  c.dh = p[10];
-  c.padTop = p[11];
-  c.R = R;
-  c.WP = WP;
-  c.in_row = p[18];
-  c.in_col = p[19];
-  c.out_row = p[20];
-  c.out_col = p[21];
+  /* The channel's pointers, then p's fields the rows read (qdepthwise_i8_rows.h's order). */
+  c.xc = xc; c.yc = yc; c.scratch = scratch; c.wk = wk;
+  c.H = p[1]; c.OH = p[4]; c.OW = p[5]; c.KH = KH; c.sh = p[8]; c.dh = p[10]; c.padTop = p[11];
+  c.R = R; c.WP = WP; c.in_row = p[18]; c.in_col = p[19]; c.out_row = p[20]; c.out_col = p[21];
   /* Input columns land in ring columns [lo, hi); the others hold the input zero point. */
   c.lo = p[12] < WP ? p[12] : WP;
   c.hi = p[12] + p[2] < WP ? p[12] + p[2] : WP;

@@ -40,7 +40,8 @@ function infos(node: Node, ctx: EmitCtx): (ValueInfo | undefined)[] {
 
 /** What the cost model needs of a layer the ring kernel fits: its rows, outputs and loop. */
 export interface RowsWork {
-  /** Channel rows (N * C * oriented OH) and outputs. */
+  /** Channels (N * C: one call each for the K-wide loops), channel rows (N * C * oriented OH) and outputs. */
+  readonly channels: number;
   readonly rows: number;
   readonly outputs: number;
   /** Outputs per row (the oriented OW). */
@@ -86,6 +87,7 @@ export function rowsWork(node: Node, inputs: readonly (ValueInfo | undefined)[])
   if (typeof g === "string") return undefined;
   const o = oriented(p, g.transposed);
   return {
+    channels: p.n * p.c,
     rows: p.n * p.c * o.oh,
     outputs: p.n * p.c * o.oh * o.ow,
     rowLength: o.ow,
@@ -119,7 +121,7 @@ function emitRows(node: Node, ctx: EmitCtx): void {
   // weights, the per-channel words (16 B a channel) in place of the bias (or with the weights).
   ctx.constant?.(w!, rowsWeightBytes(p, geometry) + (hasBias ? 0 : 16 * p.c));
   if (hasBias) ctx.constant?.(b, 16 * p.c);
-  // qdepthwise_i8_rows_k (9.6 KB of text) only for a layer it runs: the others pass NULL for its
+  // qdepthwise_i8_rows_k and its ring build (11.4 KB of text) only for a layer it runs: the others pass NULL for its
   // loop, so a program of 3x3 layers (kws, person_detect) neither references nor links it.
   const rowsK = runsRowsK(p, oriented(p, geometry.transposed));
   for (const unit of ["qfixed_i8", "qdsp_i8", "qdepthwise_i8_quad3x3", "qdepthwise_i8_ring4", "qdepthwise_i8_rows"]) ctx.useRuntime(unit);
