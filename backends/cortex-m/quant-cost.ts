@@ -133,10 +133,10 @@ export const CORTEX_M4_QUANT_CYCLES = {
   // SMLAD of one output (KH * ceil(KW / 2)): the 5x5 and 7x7 stride-1 groups are 137 and ~212
   // instructions (arm-none-eabi-gcc 12.2 -O2). Per output and SMLAD from the loop bodies; the rest
   // fitted to the constructed 5x5/7x7 layers at strides 1 and 2 (bench/constructed-models.ts):
-  // predicted within 1.1 % of each (777480, 1145440, 277040, 140840 measured).
-  dspDepthwiseRowsQuadPerChannel: 590,
-  dspDepthwiseRowsQuadPerRow: 100,
-  dspDepthwiseRowsQuadPerBuiltColumn: 3.1,
+  // predicted within 1.2 % of each (767020, 1136600, 272680, 135860 measured).
+  dspDepthwiseRowsQuadPerChannel: 470,
+  dspDepthwiseRowsQuadPerRow: 85,
+  dspDepthwiseRowsQuadPerBuiltColumn: 3.35,
   dspDepthwiseRowsQuadPerOutput: 12,
   dspDepthwiseRowsQuadPerSmlad: 1.44,
 } as const;

@@ -43,16 +43,33 @@ void eg_qdepthwise_i8_ring_body(const int8_t *src, int32_t step, int16_t *d, int
     s += s4;
   }
 #endif
-  for (; end - d >= 2; d += 2, s += s2) ring_put(d, s[0], s[s1]);
-  if (d != end) *d = *s;
+  if (d != end) { /* fewer than 8 columns left: pairs, then an odd last one */
+    for (; end - d >= 2; d += 2, s += s2) ring_put(d, s[0], s[s1]);
+    if (d != end) *d = *s;
+  }
 }
 
 void eg_qdepthwise_i8_ring_fill(int16_t *d, int32_t n, int16_t zp) {
   const uint32_t zz = eg_qdsp_pack16(zp, zp);
-  int16_t *const end = d + n;
-  for (; end - d >= 4; d += 4) {
+  int32_t k = n >> 3;
+#if EG_QDSP_ASM_LOOPS
+  if (k > 0) { /* four words a step: two STRD (d is 4-byte aligned), SUBS, BNE */
+    __asm__ volatile("1:\n\t"
+                     "strd %[z], %[z], [%[d]], #8\n\t"
+                     "strd %[z], %[z], [%[d]], #8\n\t"
+                     "subs %[k], %[k], #1\n\t"
+                     "bne 1b\n\t"
+                     : [d] "+r"(d), [k] "+r"(k)
+                     : [z] "r"(zz)
+                     : "cc", "memory");
+  }
+#else
+  for (; k > 0; k--, d += 8) {
     memcpy(d, &zz, 4);
     memcpy(d + 2, &zz, 4);
+    memcpy(d + 4, &zz, 4);
+    memcpy(d + 6, &zz, 4);
   }
-  if (d != end) memcpy(d, &zz, 4);
+#endif
+  for (k = (n & 7) >> 1; k > 0; k--, d += 2) memcpy(d, &zz, 4);
 }
