@@ -5,7 +5,7 @@
 
 /*
  * The input columns of one channel's int16 ring row (eg_qdepthwise_i8_rows's layout,
- * qdepthwise_i8_rows.h): n >= 1 int8 values from src, `step` bytes apart, into d[0..n-1]. d is in
+ * qdepthwise_i8_rows.h): n >= 0 int8 values from src, `step` bytes apart, into d[0..n-1]. d is in
  * a 4-byte aligned ring row at an even or odd column: one int16 store to reach an even column,
  * then words of two columns, two LDRSB and a PKHBT each, eight columns an iteration (18
  * instructions on Armv7E-M: about 2.3 a column with the loop). The padding columns around them

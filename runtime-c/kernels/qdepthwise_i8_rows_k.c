@@ -241,11 +241,12 @@ typedef struct {
 } rk_chan;
 
 /*
- * All output rows of a channel for one (kh, ws, sw, ne, no) (rk_row's constants, inlined per
- * width so that the row loop around the groups is set up once): per output row the input rows
- * the ring lacks, each into slot (row + padTop) % R (only its input columns [lo, hi): the others
- * stay zp), then the groups. slots: for dh 1 the R ring rows twice, so that a window is
- * slots + s0 without wrapping; dilated windows are gathered into `dilated`.
+ * All output rows of a channel: kh > 0 with (ws, sw, ne, no) the constants of a Thumb-2 width
+ * (inlined once each, so that the row loop around the groups is set up once), kh = 0 for the C
+ * widths (rk_row_c, one copy). Per output row the input rows the ring lacks, each into slot
+ * (row + padTop) % R (only its input columns [lo, hi): the others stay zp; rows above the input
+ * are skipped, the ring being all zp before them), then the groups. slots: for dh 1 the R ring
+ * rows twice, so that a window is slots + s0 without wrapping; dilated windows go to `dilated`.
  */
 static RK_INLINE void rk_rows(const rk_chan *c, const int16_t *const *slots, const rk_rq *q, int32_t kh, int32_t ws, int32_t sw, int32_t ne,
                               int32_t no) {
