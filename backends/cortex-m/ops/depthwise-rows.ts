@@ -65,8 +65,9 @@ export interface RowsWork {
    * The Thumb-2 rows of qdepthwise_i8_rows_k.c's four-output loops run the layer: width 5 or 7
    * at stride 1 or 2, OW >= 4, and the SMMLAR-ASR-SSAT requantization (no clamp narrower than
    * int8, output zero point -128). Its C loops (the other widths 1..7) run too but are priced
-   * as before: measured above the 3x3 general kernel on person_detect's Conv2d_4 (312660
-   * against 222640 instructions), whose own price overshoots there.
+   * as before: measured above the 3x3 general kernel on person_detect's Conv2d_4 (228100 with
+   * one call per channel, 312660 before, against 222640 instructions), whose own price
+   * overshoots there.
    */
   readonly quadK: boolean;
   /** Ring columns built per output row: SH input rows of WP columns. */
