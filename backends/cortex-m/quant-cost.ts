@@ -136,13 +136,17 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspDepthwiseRowsPairsPerSmlad: 3.2,
   dspDepthwiseRowsStridedPerOutput: 30,
   dspDepthwiseRowsStridedPerSmlad: 10,
-  // The four-output loops of qdepthwise_i8_rows_k.c (RowsWork.quadK): per channel row (the call,
-  // its checks and set-up, the ring pointers), per ring column built, and per computed output
-  // (4 a group) and SMLAD of one output (KH * ceil(KW / 2)): the 5x5 and 7x7 stride-1 groups are 135 and
-  // 213 instructions (arm-none-eabi-gcc 12.2 -O2); the rest fitted to the constructed 5x5/7x7
-  // layers at strides 1 and 2 (bench/constructed-models.ts): predicted 4-16 % below each.
-  dspDepthwiseRowsQuadPerRow: 300,
-  dspDepthwiseRowsQuadPerBuiltColumn: 3.2,
+  // The four-output loops of qdepthwise_i8_rows_k.c (RowsWork.quadK), one call per channel: per
+  // channel (the call, its checks, the ring set to zp, the first window's rows), per channel row
+  // (its new ring rows' calls, the ring pointers, the group loop's set-up), per ring column built
+  // (eg_qdepthwise_i8_ring_body: 18 instructions per 8), and per computed output (4 a group) and
+  // SMLAD of one output (KH * ceil(KW / 2)): the 5x5 and 7x7 stride-1 groups are 137 and ~212
+  // instructions (arm-none-eabi-gcc 12.2 -O2). Per output and SMLAD from the loop bodies; the rest
+  // fitted to the constructed 5x5/7x7 layers at strides 1 and 2 (bench/constructed-models.ts):
+  // predicted within 1.2 % of each (767020, 1136600, 272680, 135860 measured).
+  dspDepthwiseRowsQuadPerChannel: 470,
+  dspDepthwiseRowsQuadPerRow: 85,
+  dspDepthwiseRowsQuadPerBuiltColumn: 3.35,
   dspDepthwiseRowsQuadPerOutput: 12,
   dspDepthwiseRowsQuadPerSmlad: 1.44,
 } as const;
@@ -298,7 +302,8 @@ function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | undefined
   }
   if (work.quadK) {
     const perRow = c.dspDepthwiseRowsQuadPerRow + work.builtColumnsPerRow * c.dspDepthwiseRowsQuadPerBuiltColumn;
-    return c.call + work.rows * (perRow + work.quadOutputsPerRow * (c.dspDepthwiseRowsQuadPerOutput + work.smlads * c.dspDepthwiseRowsQuadPerSmlad));
+    const perOutput = c.dspDepthwiseRowsQuadPerOutput + work.smlads * c.dspDepthwiseRowsQuadPerSmlad;
+    return c.call + work.channels * c.dspDepthwiseRowsQuadPerChannel + work.rows * (perRow + work.quadOutputsPerRow * perOutput);
   }
   const perOutput = work.stride1
     ? c.dspDepthwiseRowsPairsPerOutput + work.smlads * c.dspDepthwiseRowsPairsPerSmlad

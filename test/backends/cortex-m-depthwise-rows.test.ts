@@ -81,6 +81,17 @@ const SHAPES: readonly Shape[] = [
   { hw: [12, 9], k: [3, 1], s: [1, 1], d: [1, 1], c: 8, relu: [-128, 127] },
   { hw: [7, 14], k: [1, 3], s: [2, 2], d: [1, 1], c: 8, relu: [-128, 127] },
   { hw: [5, 3], k: [5, 5], s: [1, 1], d: [1, 1], c: 3, relu: [-128, 127] },
+  // One call per channel (its own ring build, rows and ring pointers): dilated across rows (no
+  // doubled slot table), no padding, padding on one side and more rows of it than the ring has
+  // (rows above the input skipped, rows below filled), odd left padding (the first input column
+  // at an odd ring column), stride 2 across rows only, and the axes swapped.
+  { hw: [13, 17], k: [5, 5], s: [1, 1], d: [2, 1], c: 8, relu: [-128, 127] },
+  { hw: [12, 15], k: [7, 7], s: [1, 1], d: [1, 1], c: 6, relu: [-128, 127], pads: [0, 0, 0, 0] },
+  { hw: [14, 19], k: [5, 5], s: [2, 2], d: [1, 1], c: 5, relu: [-128, 127], pads: [4, 3, 4, 1] },
+  { hw: [9, 16], k: [7, 7], s: [2, 1], d: [1, 1], c: 4, relu: [-128, 127] },
+  { hw: [16, 9], k: [5, 5], s: [1, 1], d: [1, 1], c: 7, relu: [-128, 127] },
+  { hw: [11, 21], k: [7, 7], s: [2, 2], d: [1, 1], c: 4, relu: [-128, 127], pads: [6, 6, 6, 6] },
+  { hw: [10, 11], k: [5, 5], s: [1, 1], d: [1, 1], c: 6, relu: [-128, 127], pads: [1, 3, 3, 1] },
 ];
 /** The layers of the four-output loop: stride 1, output zero point -128, range [-128, 127], rows of >= 4. */
 const QUAD = [14, 15, 16, 17, 18, 19, 20, 21];
@@ -120,7 +131,7 @@ function rowsCalls(modelC: string): number {
  * The layers whose call passes eg_qdepthwise_i8_rows_k as the four-output row loop: widths 1..7
  * at strides 1, 2 outside 3x3 s1, OW >= 4 (the 5x3 map runs transposed: rows of 5), fused ReLU.
  */
-const ROWS_K = [24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34];
+const ROWS_K = [24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41];
 
 describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () => {
   it("ring scratch stays within CMSIS-NN's arm_depthwise_conv_s8_opt scratch; dilation along both axes is not fitted", () => {
