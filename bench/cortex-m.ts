@@ -121,8 +121,8 @@ function main(): void {
         all[kernels].push(...ops);
         if (kernels === "optimised") layers.push(...largeLayers(model.name, m.program, m.perOp ?? []));
         if (perOp) console.log(`\n${model.name}, ${kernels} kernels:\n${formatPerOpTable(ops)}`);
-        // The plugin's own runs, the profile build's only with --per-op: its many counter reads are
-        // where QEMU 7.2 has been seen to lose marks on a loaded machine (docs/cortex-m.md).
+        // The plugin's own runs at WAIT_STATES, the profile build's only with --per-op (the
+        // measurement's per-op instructions already come from a plugin run of it).
         const cycles = benchCycles(TARGET, dir, model.graph, first!.input, INFERENCES + 1, WAIT_STATES, perOp);
         if (perOp && cycles?.profile !== undefined) console.log(`egret-cycles per kernel call (${WAIT_STATES} wait states):\n${formatOpCycles((m.perOp ?? []).map((r) => `${r.node.op} ${r.node.name}`), cycles.profile)}`);
         const insns = m.instructionsPerInference;

@@ -1,4 +1,5 @@
 import { STRICT_CFLAGS } from "../../src/emit/output-files.js";
+import { ICOUNT_OPTIONS } from "./qemu.js";
 import type { CortexMVariant } from "./variants.js";
 
 /**
@@ -22,8 +23,8 @@ export function harnessMakefile(variant: CortexMVariant, harnessSources: readonl
     `CFLAGS = -O2 $(ARCHFLAGS) ${STRICT_CFLAGS} -ffunction-sections -fdata-sections -fstack-usage -fcallgraph-info=su $(EGRET_MODEL_CFLAGS)`,
     "LDFLAGS = $(ARCHFLAGS) -T mps2.ld -nostartfiles --specs=nano.specs --specs=nosys.specs -Wl,--gc-sections",
     "LDLIBS = $(EGRET_MODEL_LDLIBS)",
-    // -icount shift=0: one virtual nanosecond per instruction, so the board counter counts instructions.
-    "QEMUFLAGS = -M $(MACHINE) -nographic -monitor none -serial none -icount shift=0",
+    // -icount: one virtual nanosecond per instruction, so the board counter counts instructions (qemu.ts).
+    `QEMUFLAGS = -M $(MACHINE) -nographic -monitor none -serial none -icount ${ICOUNT_OPTIONS}`,
     `PROFILE_OPS = ${Math.max(1, profileRows)}`,
     `HARNESS = ${harnessSources.join(" ")}`,
     "",

@@ -19,7 +19,7 @@ import { cortexMMeasurement } from "./measure.js";
 import { CONV_DSP_OPS } from "./ops/conv-dsp.js";
 import { CONV_DSP_BAND_OPS } from "./ops/conv-dsp-band.js";
 import { DEPTHWISE_DSP_OPS } from "./ops/depthwise-dsp.js";
-import { DEPTHWISE3X3_DSP_BAND_OPS } from "./ops/depthwise3x3-dsp-band.js";
+import { DEPTHWISE3X3_DSP_OPS } from "./ops/depthwise3x3-dsp-band.js";
 import { DEPTHWISE_ROWS_OPS } from "./ops/depthwise-rows.js";
 import { FULLY_CONNECTED_DSP_OPS } from "./ops/fully-connected-dsp.js";
 import { LSTM_DSP_OPS } from "./ops/lstm-dsp.js";
@@ -63,5 +63,5 @@ function sizeLine(variant: CortexMVariant, size: SizeReport): string {
 export const cortexMPlugin: TargetPlugin = {
   name: "cortex-m",
   targets: CORTEX_M_VARIANTS.map(variantTarget),
-  ops: [...CONV_DSP_OPS, ...CONV_DSP_BAND_OPS, ...DEPTHWISE_DSP_OPS, ...DEPTHWISE3X3_DSP_BAND_OPS, ...DEPTHWISE_ROWS_OPS, ...FULLY_CONNECTED_DSP_OPS, ...SVDF_DSP_OPS, ...LSTM_DSP_OPS],
+  ops: [...CONV_DSP_OPS, ...CONV_DSP_BAND_OPS, ...DEPTHWISE_DSP_OPS, ...DEPTHWISE3X3_DSP_OPS, ...DEPTHWISE_ROWS_OPS, ...FULLY_CONNECTED_DSP_OPS, ...SVDF_DSP_OPS, ...LSTM_DSP_OPS],
 };

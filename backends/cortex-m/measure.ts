@@ -4,7 +4,7 @@ import type { OpRegistry } from "../../src/ir/registry.js";
 import { writeOutputDir } from "../../src/output.js";
 import type { CompileForMeasurement, Measurement, MeasureRequest, OpMeasurement, TargetMeasurement } from "../../src/pipeline/target.js";
 import { isAliasNode } from "../../src/schedule/storage.js";
-import { estimatedCycles, runMeasured, type MeasuredRun } from "./cycles/measured.js";
+import { estimatedCycles, runMeasured, runProfiled, type MeasuredRun } from "./cycles/measured.js";
 import { harnessDir } from "./files.js";
 import { profiledRows } from "./per-op.js";
 import { buildFirmware } from "./qemu.js";
@@ -14,7 +14,7 @@ import type { CortexMVariant } from "./variants.js";
 /**
  * Measurement of a Cortex-M variant under QEMU: the library's compile (handed in by the caller),
  * a cross build, a run with -icount shift=0 that counts instructions, the image's flash and RAM,
- * and with `perOp` a profiled build's instructions per kernel call next to the cost model's
+ * and with `perOp` a profiled build's instructions per kernel call (the egret-cycles plugin's marks) next to the cost model's
  * prediction. "generic" kernels: the same compile without the target's rules (no DSP or blocked
  * float kernels). Progress: compiling, building and each QEMU run (`done` counts the steps).
  */
@@ -60,10 +60,9 @@ function measureOnTarget(variant: CortexMVariant, graph: Graph, request: Measure
   progress(3, "building the profiling firmware");
   buildFirmware(harness, "runner-profile.elf");
   progress(4, "profiling under QEMU");
-  const profiledRun = runMeasured(variant, harness, "runner-profile.elf", request, graph.outputs.length);
-  const profiled = profiledRun.run;
+  // Per-op instructions from the plugin's PC marks, not the counter's ticks (runProfiled says why).
+  const { measured: profiledRun, opInstructions: counts } = runProfiled(variant, harness, request, graph.outputs.length);
   const rows = profiledRows(program, kernelNodes(program, compiled.ops), variant.costModel, compiled.ops);
-  const counts = profiled.opInstructions ?? [];
   if (counts.length !== rows.length) fail("internal", `profile of ${request.sourceName}`, `recorded ${counts.length} profile rows, the program has ${rows.length}`);
   const perOp: OpMeasurement[] = rows.map((row, i) => ({ ...row, instructions: counts[i]! }));
   return { ...measured, perOp, ...withCycles(profiledRun) };

@@ -17,12 +17,20 @@ export interface TargetRun {
    * ±40/(N-1); with N = 1, the first inference.
    */
   readonly instructionsPerInference: number;
-  /** Profiling build only: instructions per kernel call k (run order), averaged over the inferences. */
+  /** Profiling build only: instructions per profile slot k (ticks), averaged over the inferences. */
   readonly opInstructions?: number[];
+  /** Profiling build only: the slot of each kernel call of one inference, in run order. */
+  readonly callSlots?: number[];
 }
 
 /** Counter ticks to instructions: see backends/cortex-m/c/counter.h (1 ns per instruction, 25 MHz). */
 const INSNS_PER_TICK = 40;
+/**
+ * -icount: one virtual nanosecond per instruction (shift=0), and sleep=off, without which QEMU 7.2
+ * also advances the virtual clock by host real time (its icount warp), so the board counter read
+ * at a window edge moved by a tick or two from run to run, more under load (docs/cortex-m.md).
+ */
+export const ICOUNT_OPTIONS = "shift=0,sleep=off";
 /** A QEMU run that takes longer than this is stuck (person_detect's generic kernels take a few seconds). */
 const QEMU_TIMEOUT_MS = 600_000;
 
@@ -39,7 +47,7 @@ export function buildFirmware(dir: string, target: "runner.elf" | "runner-profil
 }
 
 /**
- * Runs `dir/elf` under qemu-system-arm with -icount shift=0 on the variant's board, the inputs
+ * Runs `dir/elf` under qemu-system-arm with -icount (ICOUNT_OPTIONS) on the variant's board, the inputs
  * copied into `dir/run/`, and returns outputs and instruction counts. `extraArgs` go to QEMU as
  * they are (the cycle estimate's `-plugin`).
  */
@@ -57,7 +65,7 @@ export function runFirmware(dir: string, elf: string, variant: CortexMVariant, i
   const args = ["runner", "-n", String(inferences), ...names, "run/out"].map((a) => `,arg=${a}`).join("");
   const result = spawnSync(
     "qemu-system-arm",
-    ["-M", variant.machine, "-nographic", "-monitor", "none", "-serial", "none", "-icount", "shift=0", "-semihosting-config", `enable=on,target=native${args}`, ...extraArgs, "-kernel", elf],
+    ["-M", variant.machine, "-nographic", "-monitor", "none", "-serial", "none", "-icount", ICOUNT_OPTIONS, "-semihosting-config", `enable=on,target=native${args}`, ...extraArgs, "-kernel", elf],
     { cwd: dir, encoding: "utf8", timeout: QEMU_TIMEOUT_MS },
   );
   const log = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim();
@@ -72,6 +80,7 @@ export function runFirmware(dir: string, elf: string, variant: CortexMVariant, i
   const perInference = inferences === 1 ? first : (total - first) / (inferences - 1);
   const opTicks: number[] = [];
   for (const m of log.matchAll(/^egret-op (\d+) (\d+)$/gm)) opTicks[Number(m[1])] = Number(m[2]);
+  const callSlots = profileCallSlots(log, inferences, `QEMU ${variant.machine} run of ${join(dir, elf)}`);
   const outputs = Array.from({ length: outputCount }, (_, i) => new Uint8Array(readFileSync(join(runDir, "out", `${i}.bin`))));
   return {
     outputs,
@@ -79,7 +88,20 @@ export function runFirmware(dir: string, elf: string, variant: CortexMVariant, i
     firstInstructions: first * INSNS_PER_TICK,
     instructionsPerInference: perInference * INSNS_PER_TICK,
     ...(opTicks.length === 0 ? {} : { opInstructions: Array.from(opTicks, (t) => ((t ?? 0) * INSNS_PER_TICK) / inferences) }),
+    ...(callSlots === undefined ? {} : { callSlots }),
   };
+}
+
+/** A profiling build's `egret-op-calls total=C` and `egret-op-call K` lines (runner.c): one inference's slots. */
+function profileCallSlots(log: string, inferences: number, subject: string): number[] | undefined {
+  const head = /^egret-op-calls total=(\d+)$/m.exec(log);
+  if (head === null) return undefined;
+  const total = Number(head[1]);
+  const slots = Array.from(log.matchAll(/^egret-op-call (\d+)$/gm), (m) => Number(m[1]));
+  if (total % inferences !== 0 || slots.length !== total / inferences) {
+    fail("internal", subject, `recorded ${total} kernel calls over ${inferences} inferences and printed ${slots.length} call slots (at most EG_PROFILE_MAX_CALLS, profile.h, are kept)`);
+  }
+  return slots;
 }
 
 function requireTool(tool: string, debianPackages: string): void {

@@ -5,9 +5,8 @@ import { rowsWork } from "./ops/depthwise-rows.js";
 import { withCyclePrices } from "../../costmodels/cycle-prices.js";
 import type { CostModel } from "../../costmodels/types.js";
 import { WIDE_MIN_PIXELS } from "./ops/conv-dsp-wide.js";
-import { pixelKernelFits } from "./ops/conv-dsp-pixel.js";
-import { pixel3x3Fits } from "./ops/conv-dsp-pixel3.js";
-import { pixel3x3c3Fits } from "./ops/conv-dsp-pixel3c3.js";
+import { pixel3x3PatchedPixels } from "./ops/conv-dsp-pixel3.js";
+import { pixelPath } from "./ops/conv-dsp-pixel-path.js";
 import { planConv } from "../../src/ir/ops/quant/conv.js";
 
 /**
@@ -39,9 +38,11 @@ import { planConv } from "../../src/ir/ops/quant/conv.js";
  *   the sign term (no fused ReLU); per pixel 2 + 1.375 * C (widening, pointers). Measured (session
  *   29): person_detect Conv2d_1_pointwise (C = 8, fused) 189.4 per pixel for 16 outputs,
  *   Conv2d_2_pointwise (C = 16, fused) 632 for 32, IC conv2d_5 (C = 16, signed, stride 2) 665 for 32.
- * - Pixel-major 3x3 with C = 1 (ops/conv-dsp-pixel3.ts, qconv_i8_dsp_px3.c): 14.5 per output (15.5
- *   signed), ~26 per pixel (widening, stepping, the padded-border pixels' patch averaged in):
- *   fitted on person_detect Conv2d_0 (3x3 s2, 8 outputs: 142.6 per pixel).
+ * - Pixel-major 3x3 with C = 1 (ops/conv-dsp-pixel3.ts, qconv_i8_dsp_px3.c): 11 per output (12
+ *   signed) plus the loop test (2 per 4 channels, per 2 when O % 4 != 0), 15 per pixel (5 pairs
+ *   built, stepping), 160 more per pixel read through the zero-point patch, 54 per output row,
+ *   300 per call: fitted (session 30) on person_detect Conv2d_0 (3x3 s2 SAME, 8 outputs: 264,540)
+ *   and five constructed layers (s1/s2, SAME/VALID, O = 6..16, fused and signed) within 2 %.
  * - Pixel-major 3x3 with C = 3 (ops/conv-dsp-pixel3c3.ts, qconv_i8_dsp_px3c3.c): 36 per output in
  *   three row passes (10 + 11 + 15, 1 more signed), ~125 per pixel (widening three rows, the
  *   passes' set-up, the padded border's patch averaged in): fitted on IC conv2d (32x32, 16 outputs,
@@ -67,15 +68,25 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspDepthwiseGeneralPerMac: 3,
   dspDepthwiseGeneralPerPixel: 40,
   dspIm2colPerElement: 10,
-  dspDepthwisePerMac: 2,
-  dspDepthwisePerPixel: 30,
+  // QDepthwiseConv2D3x3Dsp (eg_qdepthwise3x3_i8_2a): per pixel and per grouped output (~115 per
+  // group of 4 at -O2), fitted to person_detect's eleven layers (8-256 channels, strides 1, 2)
+  // within 0.7 %; +4 a group without the fused requantization and the C loop past the last group
+  // (both from the code, not measured on a model).
+  dspDepthwise3x3PerPixel: 114.5,
+  dspDepthwise3x3PerOutput: 28.86,
+  dspDepthwise3x3ExactPerOutput: 1,
+  dspDepthwise3x3PerTailOutput: 60,
   pixelPerOutput: 3,
   pixelPerOutputPerInput: 1,
   pixelSignedPerOutput: 1,
   pixelPerPixel: 2,
   pixelPerPixelPerInput: 1.375,
-  pixel3x3PerOutput: 14.5,
-  pixel3x3PerPixel: 26,
+  pixel3x3PerOutput: 11,
+  pixel3x3PerLoopTest: 2,
+  pixel3x3PerPixel: 15,
+  pixel3x3PerPatchedPixel: 160,
+  pixel3x3PerRow: 54,
+  pixel3x3PerCall: 300,
   pixel3x3c3PerOutput: 36,
   pixel3x3c3PerPixel: 125,
   pixel3x3c3PortablePerOutput: 20,
@@ -88,10 +99,9 @@ export const CORTEX_M4_QUANT_CYCLES = {
   rowsPerElement: 14,
   rowsPerPixel: 100,
   // Per-call setup in scratch, per output channel (from the loop bodies, not fitted): the
-  // requantization table (eg_qdsp_requant_prepare, ~18), and the 3x3 depthwise's folded bias and
-  // sign-extended weights besides (~45). Small once per layer; a patch chain pays it per band.
+  // requantization table (eg_qdsp_requant_prepare, ~18). Small once per layer; a patch chain pays
+  // it per band. (The 3x3 depthwise has its tables in flash: no setup.)
   dspTablePerChannel: 18,
-  dspDepthwise3x3SetupPerChannel: 45,
   // eg_qdepthwise_i8_rows (ops/depthwise-rows.ts), fitted to kws and person_detect (3x3 s1) and
   // the constructed 3x1/5x5/7x7 s1/s2 layers: per channel row (ring row build, setup, calls), per
   // output and per SMLAD of the stride-1 loop of other widths (sums in registers per kernel row,
@@ -125,19 +135,24 @@ export const CORTEX_M4_QUANT_CYCLES = {
   // measured slower than QDepthwiseConv2D3x3Dsp (person_detect's 6x6x128 layers, 270860 against
   // 217400 instructions) while that op's price overshoots it there (276468) and the linear fit
   // above does not hold (its per-channel work): not priced as the ring kernel. With the asm tail
-  // the four-ring loop runs them in 143920.
+  // the four-ring loop runs them in 143920, priced as such; QDepthwiseConv2D3x3Dsp runs them in
+  // 136918 since session 30 and keeps them.
   dspDepthwiseRows3x3MinRow: 8,
   dspDepthwiseRowsPairsPerOutput: 24,
   dspDepthwiseRowsPairsPerSmlad: 3.2,
   dspDepthwiseRowsStridedPerOutput: 30,
   dspDepthwiseRowsStridedPerSmlad: 10,
-  // The four-output loops of qdepthwise_i8_rows_k.c (RowsWork.quadK): per channel row (the call,
-  // its checks and set-up, the ring pointers), per ring column built, and per computed output
-  // (4 a group) and SMLAD of one output (KH * ceil(KW / 2)): the 5x5 and 7x7 stride-1 groups are 135 and
-  // 213 instructions (arm-none-eabi-gcc 12.2 -O2); the rest fitted to the constructed 5x5/7x7
-  // layers at strides 1 and 2 (bench/constructed-models.ts): predicted 4-16 % below each.
-  dspDepthwiseRowsQuadPerRow: 300,
-  dspDepthwiseRowsQuadPerBuiltColumn: 3.2,
+  // The four-output loops of qdepthwise_i8_rows_k.c (RowsWork.quadK), one call per channel: per
+  // channel (the call, its checks, the ring set to zp, the first window's rows), per channel row
+  // (its new ring rows' calls, the ring pointers, the group loop's set-up), per ring column built
+  // (eg_qdepthwise_i8_ring_body: 18 instructions per 8), and per computed output (4 a group) and
+  // SMLAD of one output (KH * ceil(KW / 2)): the 5x5 and 7x7 stride-1 groups are 137 and ~212
+  // instructions (arm-none-eabi-gcc 12.2 -O2). Per output and SMLAD from the loop bodies; the rest
+  // fitted to the constructed 5x5/7x7 layers at strides 1 and 2 (bench/constructed-models.ts):
+  // predicted within 1.2 % of each (767020, 1136600, 272680, 135860 measured).
+  dspDepthwiseRowsQuadPerChannel: 470,
+  dspDepthwiseRowsQuadPerRow: 85,
+  dspDepthwiseRowsQuadPerBuiltColumn: 3.35,
   dspDepthwiseRowsQuadPerOutput: 12,
   dspDepthwiseRowsQuadPerSmlad: 1.44,
 } as const;
@@ -159,7 +174,6 @@ const BAND_BASE: Readonly<Record<string, string>> = {
 function setupPerChannel(op: string): number {
   const c = CORTEX_M4_QUANT_CYCLES;
   if (op === "QConv2DDsp" || op === "QConv2D1x1Dsp") return c.dspTablePerChannel;
-  if (op === "QDepthwiseConv2D3x3Dsp") return c.dspTablePerChannel + c.dspDepthwise3x3SetupPerChannel;
   return 0;
 }
 
@@ -180,8 +194,9 @@ function wideConvCycles(op: string, macs: number, outputsN: number, pixels: numb
 
 /**
  * The cycles of eg_qconv2d_1x1_i8_px (QConv2D1x1Dsp) or eg_qconv2d_3x3c1_i8_px / _3x3c3_ (QConv2DDsp) when
- * the op emits it (conv-dsp-pixel*.ts: shape and clamp; the weight bounds they also check at
- * emission hold for any trained layer), else undefined.
+ * the op emits it (pixelPath of conv-dsp-pixel-path.ts, shape and clamp alone: the predicate the
+ * op's scratch and emission use; the weight bounds checked at emission hold for any trained
+ * layer), else undefined.
  */
 function pixelKernelCycles(op: string, node: Node, inputs: readonly (ValueInfo | undefined)[], pixels: number): number | undefined {
   const c = CORTEX_M4_QUANT_CYCLES;
@@ -192,11 +207,15 @@ function pixelKernelCycles(op: string, node: Node, inputs: readonly (ValueInfo |
     return undefined; // not a plannable convolution: priced by the other paths
   }
   const signed = p.actMin < p.yOffset ? c.pixelSignedPerOutput : 0;
-  if (op === "QConv2D1x1Dsp" && pixelKernelFits(p)) {
+  const kind = pixelPath(op, p)?.kind;
+  if (kind === "px") {
     return pixels * (c.pixelPerPixel + p.c * c.pixelPerPixelPerInput + p.o * (c.pixelPerOutput + p.c * c.pixelPerOutputPerInput + signed));
   }
-  if (op === "QConv2DDsp" && pixel3x3Fits(p)) return pixels * (c.pixel3x3PerPixel + p.o * (c.pixel3x3PerOutput + signed));
-  if (op === "QConv2DDsp" && pixel3x3c3Fits(p)) {
+  if (kind === "px3") {
+    const perOutput = c.pixel3x3PerOutput + signed + c.pixel3x3PerLoopTest / (p.o % 4 === 0 ? 4 : 2);
+    return pixels * (c.pixel3x3PerPixel + p.o * perOutput) + p.n * (pixel3x3PatchedPixels(p) * c.pixel3x3PerPatchedPixel + p.oh * c.pixel3x3PerRow) + c.pixel3x3PerCall;
+  }
+  if (kind === "px3c3") {
     const portable = p.actMin === -128 && p.actMax === 127 ? 0 : c.pixel3x3c3PortablePerOutput;
     return pixels * (c.pixel3x3c3PerPixel + p.o * (c.pixel3x3c3PerOutput + signed + portable));
   }
@@ -240,8 +259,11 @@ export function quantMacCycles(node: Node, inputs: readonly (ValueInfo | undefin
       return base + macs * c.dspGemmPerMac + pixels * column;
     }
     case "QDepthwiseConv2D3x3Dsp": {
-      const pixels = outputsN / Math.max(1, out.shape[out.shape.length - 1]!);
-      return base + macs * c.dspDepthwisePerMac + pixels * c.dspDepthwisePerPixel;
+      const channels = Math.max(1, out.shape[out.shape.length - 1]!);
+      const pixels = outputsN / channels;
+      const grouped = channels & ~3;
+      const perOutput = c.dspDepthwise3x3PerOutput + (fusedRelu(node, inputs) ? 0 : c.dspDepthwise3x3ExactPerOutput);
+      return c.call + pixels * (c.dspDepthwise3x3PerPixel + grouped * perOutput + (channels - grouped) * c.dspDepthwise3x3PerTailOutput);
     }
     case "QDepthwiseConv2DDsp": {
       const pixels = outputsN / Math.max(1, out.shape[out.shape.length - 1]!);
@@ -253,6 +275,16 @@ export function quantMacCycles(node: Node, inputs: readonly (ValueInfo | undefin
       return depthwiseRowsCycles(node, inputs, macs);
     default:
       return undefined;
+  }
+}
+
+/** Output zero point and act_min both -128 (eg_qdepthwise3x3_i8_2a's fused requantization). */
+function fusedRelu(node: Node, inputs: readonly (ValueInfo | undefined)[]): boolean {
+  try {
+    const p = planConv(node, inputs, true);
+    return p.yOffset === -128 && p.actMin === -128;
+  } catch {
+    return false;
   }
 }
 
@@ -279,7 +311,8 @@ function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | undefined
   }
   if (work.quadK) {
     const perRow = c.dspDepthwiseRowsQuadPerRow + work.builtColumnsPerRow * c.dspDepthwiseRowsQuadPerBuiltColumn;
-    return c.call + work.rows * (perRow + work.quadOutputsPerRow * (c.dspDepthwiseRowsQuadPerOutput + work.smlads * c.dspDepthwiseRowsQuadPerSmlad));
+    const perOutput = c.dspDepthwiseRowsQuadPerOutput + work.smlads * c.dspDepthwiseRowsQuadPerSmlad;
+    return c.call + work.channels * c.dspDepthwiseRowsQuadPerChannel + work.rows * (perRow + work.quadOutputsPerRow * perOutput);
   }
   const perOutput = work.stride1
     ? c.dspDepthwiseRowsPairsPerOutput + work.smlads * c.dspDepthwiseRowsPairsPerSmlad

@@ -16,14 +16,6 @@
  *   blocked GEMM. scratch: 16 * O + 5 * KH * KW * C bytes (two int16 columns, an int8 staging column).
  * eg_qconv2d_1x1_i8_dsp: 1x1 kernel, no padding, any stride, no groups: the input pixels are the
  *   GEMM rows (no im2col, only the int16 widening). scratch: 16 * O + 4 * C bytes.
- * eg_qdepthwise3x3_i8_dsp: 3x3 depthwise, depth multiplier 1, any stride, dilation and padding.
- *   The input offset is folded into a per-channel bias once per call (sum of the 9 weights times
- *   the offset); padded taps then read the input zero point (x + offset = 0 there), so every
- *   output pixel runs the same 9-tap block, 4 channels per SXTB16/SMLABB/SMLATT step (one asm block
- *   of 10 instructions per tap natively), on weights sign-extended once per call (two words per tap
- *   and group of 4 channels); with an int8 activation range the 4 outputs are requantized together
- *   (SSAT, SSUB8/SEL clamp, one 32-bit store: eg_qdsp_requant4).
- *   scratch: 20 * C + 18 * (C & ~3) + C bytes.
  */
 void eg_qconv2d_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, const int32_t *p,
                        const int32_t *mult, const int32_t *shift, void *scratch);
@@ -57,16 +49,5 @@ void eg_qconv2d_i8_dsp_gemm(const int8_t *x, const void *w, int8_t *y, const int
                             eg_qconv_gemm_fn gemm);
 void eg_qconv2d_1x1_i8_dsp_gemm(const int8_t *x, const void *w, int8_t *y, const int32_t *p, const eg_qdsp_requant *rq,
                                 void *work, eg_qconv_gemm_fn gemm);
-void eg_qdepthwise3x3_i8_dsp(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, const int32_t *p,
-                             const int32_t *mult, const int32_t *shift, void *scratch);
-/*
- * eg_qdepthwise3x3_i8_dsp's loops on operands prepared beforehand (what it builds in scratch on
- * every call, and what qconv_i8_dsp_tab.c takes from flash): rq without bias (the bias is in
- * `folded`: bias + offset * sum of the channel's 9 weights), `wide` the sign-extended weights (per
- * group of 4 channels, per tap, the SXTB16 and SXTB16-ror-8 words: 18 words a group), `pad` C
- * bytes of the input zero point (-offset) that padded taps read; `w` serves the C % 4 last channels.
- */
-void eg_qdepthwise3x3_i8_dsp_run(const int8_t *x, const int8_t *w, int8_t *y, const int32_t *p, const eg_qdsp_requant *rq,
-                                 const int32_t *folded, const uint32_t *wide, const int8_t *pad);
 
 #endif

@@ -12,11 +12,3 @@ void eg_qconv2d_1x1_i8_dsp_tab(const int8_t *x, const int8_t *w, const int32_t *
   const eg_qdsp_requant rq = eg_qconv_dsp_requant(bias, p, table, mult, shift);
   eg_qconv2d_1x1_i8_dsp_rq(x, w, y, p, &rq, scratch);
 }
-
-void eg_qdepthwise3x3_i8_dsp_tab(const int8_t *x, const int8_t *w, int8_t *y, const int32_t *p, const eg_qdsp_rq_entry *table,
-                                 const int32_t *mult, const int32_t *shift, const int32_t *folded, const uint32_t *wide,
-                                 const int8_t *pad) {
-  /* The bias is in `folded`: the requantization takes none. */
-  const eg_qdsp_requant rq = eg_qconv_dsp_requant(NULL, p, table, mult, shift);
-  eg_qdepthwise3x3_i8_dsp_run(x, w, y, p, &rq, folded, wide, pad);
-}

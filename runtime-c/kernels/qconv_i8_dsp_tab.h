@@ -14,13 +14,4 @@ void eg_qconv2d_i8_dsp_tab(const int8_t *x, const int8_t *w, const int32_t *bias
                            const eg_qdsp_rq_entry *table, const int32_t *mult, const int32_t *shift, void *scratch);
 void eg_qconv2d_1x1_i8_dsp_tab(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, const int32_t *p,
                                const eg_qdsp_rq_entry *table, const int32_t *mult, const int32_t *shift, void *scratch);
-/*
- * eg_qdepthwise3x3_i8_dsp with every per-call operand computed at compile time and kept in flash
- * (eg_qdepthwise3x3_i8_dsp_run's folded bias, widened weights and padding row; the table as
- * above): no scratch, no setup per call.
- */
-void eg_qdepthwise3x3_i8_dsp_tab(const int8_t *x, const int8_t *w, int8_t *y, const int32_t *p, const eg_qdsp_rq_entry *table,
-                                 const int32_t *mult, const int32_t *shift, const int32_t *folded, const uint32_t *wide,
-                                 const int8_t *pad);
-
 #endif

@@ -295,6 +295,8 @@ void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *
         rows_channel_3x3(xc, p, wk, e, y + (size_t)b * (size_t)p[23] + (size_t)c, scratch, acc);
         continue;
       }
+      /* Widths 1..7 at stride 1 or 2 with OW >= 4: four outputs an iteration (qdepthwise_i8_rows_k.c). */
+      if (four != NULL && four(xc, p, wk, e, y + (size_t)b * (size_t)p[23] + (size_t)c, scratch)) continue;
       q.m = e[1];
       q.k = e[2];
       q.r = e[3];
@@ -308,8 +310,6 @@ void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *
           eg_qdepthwise_i8_ring_build(xrow, W, in_col, padLeft, WP, zp, scratch + (size_t)((built + padTop) % R) * (size_t)WP);
         }
         for (ky = 0; ky < KH; ky++) rows[ky] = scratch + (size_t)((iy0 + ky * dh + padTop) % R) * (size_t)WP;
-        /* Widths 1..7 at stride 1 or 2 with OW >= 4: four outputs an iteration (qdepthwise_i8_rows_k.c). */
-        if (four != NULL && four(rows, KH, wk, WS, KW, sw, OW, e, q.lo, q.hi, yrow, out_col)) continue;
         if (sw == 1) {
           while (ox < OW) {
             const int32_t n = OW - ox < ROWS_CHUNK ? OW - ox : ROWS_CHUNK;

@@ -23,14 +23,13 @@
  * the kernel) that give the next output from the same aligned words at stride 1; for 3x3 at
  * stride 1 (dilation 1) only WS = 2 words, (w0, w1) and (w1, w2), the ones its loop reads.
  * rqc: per channel 2 * folded bias, m, K = 2^(r-1) + y_offset * 2^r, r (the right shift).
- * four: a loop for one channel row, four outputs at a time (eg_qdepthwise_i8_rows_k's signature,
- * qdepthwise_i8_rows_k.h), tried first on every channel row outside the 3x3 stride-1 loops; it
- * returns 1 when it wrote the row, 0 when this kernel's own loops must. NULL: never. The
- * emitter passes eg_qdepthwise_i8_rows_k only to layers it runs, so that a program without
- * such a layer (kws, person_detect: 3x3 only) neither references nor links its code.
+ * four: one channel's rows outside the 3x3 stride-1 loops, four outputs at a time
+ * (eg_qdepthwise_i8_rows_k's signature, qdepthwise_i8_rows_k.h), tried first on every such
+ * channel; it returns 1 when it wrote the channel, 0 when this kernel's own loops must. NULL:
+ * never. The emitter passes eg_qdepthwise_i8_rows_k only to layers it runs, so that a program
+ * without such a layer (kws, person_detect: 3x3 only) neither references nor links its code.
  */
-typedef int32_t (*eg_rows_four_fn)(const int16_t *const *rows, int32_t KH, const uint32_t *wk, int32_t WS, int32_t KW, int32_t sw,
-                                   int32_t OW, const int32_t *e, int32_t lo, int32_t hi, int8_t *y, int32_t y_step);
+typedef int32_t (*eg_rows_four_fn)(const int8_t *xc, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *yc, int16_t *scratch);
 void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *rqc, int8_t *y, const int32_t *p, int16_t *scratch,
                            eg_rows_four_fn four);
 

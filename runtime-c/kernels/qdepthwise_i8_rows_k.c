@@ -1,4 +1,8 @@
 #include "qdepthwise_i8_rows_k.h"
+#include "qdepthwise_i8_ring_row.h"
+
+/* The most kernel rows, ROWS_MAX_KH of qdepthwise_i8_rows.c (the ring has R = KH rows at dh 1). */
+#define RK_MAX_KH 16
 
 /*
  * Four outputs x0..x0+3 of one channel row an iteration, their sums in four registers across all
@@ -209,10 +213,86 @@ static RK_INLINE void rk_row(const int16_t *const *rows, int32_t kh, int32_t KH,
   }
 }
 
-int32_t eg_qdepthwise_i8_rows_k(const int16_t *const *rows, int32_t KH, const uint32_t *wk, int32_t WS, int32_t KW, int32_t sw, int32_t OW,
-                                const int32_t *e, int32_t lo, int32_t hi, int8_t *y, int32_t y_step) {
+/*
+ * One row of a width without Thumb-2 rows (the C loops, KH at run time): `kase` = 2 * KW + sw - 1
+ * picks the constants, so that these widths share one row loop (flash) at a few instructions a row.
+ */
+static RK_INLINE void rk_row_c(const int16_t *const *rows, int32_t KH, const uint32_t *wk, int32_t kase, int32_t OW, const rk_rq *q, int8_t *y,
+                               int32_t ys) {
+  /* kase 2 * KW + sw - 1; ws = NE + NO, the layout's words a kernel row (depthwise-rows-layout.ts). */
+#define RK_C(kw, sw) \
+  case 2 * (kw) + (sw) - 1: rk_row(rows, 0, KH, wk, ((kw) + 1) / 2 + (kw) / 2 + 1, sw, ((kw) + 1) / 2, (kw) / 2 + 1, OW, q, y, ys); break;
+  switch (kase) {
+    RK_C(1, 1) RK_C(1, 2) RK_C(2, 1) RK_C(2, 2) RK_C(3, 1) RK_C(3, 2) RK_C(4, 1) RK_C(4, 2)
+    RK_C(5, 1) RK_C(5, 2) RK_C(6, 1) RK_C(6, 2) RK_C(7, 1)
+    default: rk_row(rows, 0, KH, wk, 8, 2, 4, 4, OW, q, y, ys); break; /* 7, stride 2 */
+  }
+#undef RK_C
+}
+
+/* One channel's operands, read once from the layer's parameters p (qdepthwise_i8_rows.h). */
+typedef struct {
+  const int8_t *xc;
+  int8_t *yc;
+  int16_t *scratch;
+  const uint32_t *wk;
+  int32_t H, OH, OW, KH, sh, dh, padTop, R, WP, in_row, in_col, out_row, out_col, lo, hi, kase;
+  int16_t zp;
+} rk_chan;
+
+/*
+ * All output rows of a channel: kh > 0 with (ws, sw, ne, no) the constants of a Thumb-2 width
+ * (inlined once each, so that the row loop around the groups is set up once), kh = 0 for the C
+ * widths (rk_row_c, one copy). Per output row the input rows the ring lacks, each into slot
+ * (row + padTop) % R (only its input columns [lo, hi): the others stay zp; rows above the input
+ * are skipped, the ring being all zp before them), then the groups. slots: for dh 1 the R ring
+ * rows twice, so that a window is slots + s0 without wrapping; dilated windows go to `dilated`.
+ */
+static RK_INLINE void rk_rows(const rk_chan *c, const int16_t *const *slots, const rk_rq *q, int32_t kh, int32_t ws, int32_t sw, int32_t ne,
+                              int32_t no) {
+  const int16_t *dilated[RK_MAX_KH];
+  const int16_t *const *rows = slots;
+  int8_t *yc = c->yc;
+  int32_t built = -c->padTop, bs = 0, oy, ky, s0 = 0;
+  for (oy = 0; oy < c->OH; oy++, yc += c->out_row) {
+    const int32_t iy0 = oy * c->sh - c->padTop;
+    /* The input rows this output row reads and the ring lacks, row i into slot bs = (i + padTop) % R. */
+    if (built < iy0) {
+      built = iy0;
+      bs = (iy0 + c->padTop) % c->R;
+    }
+    for (; built <= iy0 + (c->KH - 1) * c->dh; built++) {
+      int16_t *const d = c->scratch + (size_t)bs * (size_t)c->WP;
+      if (built >= c->H) eg_qdepthwise_i8_ring_fill(d, c->WP, c->zp); /* a padding row below the input */
+      else if (built >= 0) eg_qdepthwise_i8_ring_body(c->xc + (size_t)built * (size_t)c->in_row, c->in_col, d + c->lo, c->hi - c->lo);
+      if (++bs == c->R) bs = 0;
+    }
+    /* Kernel row ky reads input row iy0 + ky * dh, in slot (oy * sh + ky * dh) % R. */
+    if (c->dh == 1) {
+      rows = slots + s0;
+      s0 += c->sh;
+      while (s0 >= c->R) s0 -= c->R;
+    } else {
+      int32_t slot = (oy * c->sh) % c->R;
+      for (ky = 0; ky < c->KH; ky++, slot = slot + c->dh < c->R ? slot + c->dh : slot + c->dh - c->R)
+        dilated[ky] = c->scratch + (size_t)slot * (size_t)c->WP;
+      rows = dilated;
+    }
+    if (kh > 0) rk_row(rows, kh, kh, c->wk, ws, sw, ne, no, c->OW, q, yc, c->out_col);
+    else rk_row_c(rows, c->KH, c->wk, c->kase, c->OW, q, yc, c->out_col);
+  }
+}
+
+int32_t eg_qdepthwise_i8_rows_k(const int8_t *xc, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *yc, int16_t *scratch) {
+  const int32_t KH = p[6], KW = p[7], sw = p[9], R = p[16], WP = p[17];
+  rk_chan c;
+  const int16_t *slots[2 * RK_MAX_KH];
   rk_rq q;
-  if (OW < 4 || KW < 1 || KW > 7 || (sw != 1 && sw != 2) || lo != -128 || hi != 127 || WS != (KW + 1) / 2 + KW / 2 + 1) return 0;
+  int32_t s;
+  /* The 3x3 stride-1 rows are the caller's (and their WS is 2, not NE + NO). */
+  if (p[5] < 4 || KW < 1 || KW > 7 || KH < 1 || KH > RK_MAX_KH || (sw != 1 && sw != 2) || p[14] != -128 || p[15] != 127 ||
+      (KH == 3 && KW == 3 && sw == 1 && p[10] == 1))
+    return 0;
   q.bias2 = e[0];
   q.m = e[1];
   q.k = e[2];
@@ -222,34 +302,26 @@ int32_t eg_qdepthwise_i8_rows_k(const int16_t *const *rows, int32_t KH, const ui
    * SSAT form needs zp <= lo = -128 (an exact division: no shift of a negative value or past int32).
    */
   if ((q.k - ((int32_t)1 << (q.r - 1))) / ((int32_t)1 << q.r) > -128) return 0;
-  /* ws = NE + NO: the layout's words a kernel row for these widths (depthwise-rows-layout.ts). */
-  switch (KW * 2 + sw - 1) {
-    case 2: rk_row(rows, 0, KH, wk, 2, 1, 1, 1, OW, &q, y, y_step); break;
-    case 3: rk_row(rows, 0, KH, wk, 2, 2, 1, 1, OW, &q, y, y_step); break;
-    case 4: rk_row(rows, 0, KH, wk, 3, 1, 1, 2, OW, &q, y, y_step); break;
-    case 5: rk_row(rows, 0, KH, wk, 3, 2, 1, 2, OW, &q, y, y_step); break;
-    case 6: rk_row(rows, 0, KH, wk, 4, 1, 2, 2, OW, &q, y, y_step); break;
-    case 7: rk_row(rows, 0, KH, wk, 4, 2, 2, 2, OW, &q, y, y_step); break;
-    case 8: rk_row(rows, 0, KH, wk, 5, 1, 2, 3, OW, &q, y, y_step); break;
-    case 9: rk_row(rows, 0, KH, wk, 5, 2, 2, 3, OW, &q, y, y_step); break;
-    case 10:
-      if (KH == 5) rk_row(rows, 5, 5, wk, 6, 1, 3, 3, OW, &q, y, y_step);
-      else rk_row(rows, 0, KH, wk, 6, 1, 3, 3, OW, &q, y, y_step);
-      break;
-    case 11:
-      if (KH == 5) rk_row(rows, 5, 5, wk, 6, 2, 3, 3, OW, &q, y, y_step);
-      else rk_row(rows, 0, KH, wk, 6, 2, 3, 3, OW, &q, y, y_step);
-      break;
-    case 12: rk_row(rows, 0, KH, wk, 7, 1, 3, 4, OW, &q, y, y_step); break;
-    case 13: rk_row(rows, 0, KH, wk, 7, 2, 3, 4, OW, &q, y, y_step); break;
-    case 14:
-      if (KH == 7) rk_row(rows, 7, 7, wk, 8, 1, 4, 4, OW, &q, y, y_step);
-      else rk_row(rows, 0, KH, wk, 8, 1, 4, 4, OW, &q, y, y_step);
-      break;
-    default:
-      if (KH == 7) rk_row(rows, 7, 7, wk, 8, 2, 4, 4, OW, &q, y, y_step);
-      else rk_row(rows, 0, KH, wk, 8, 2, 4, 4, OW, &q, y, y_step);
-      break;
-  }
+  /* The channel's pointers, then p's fields the rows read (qdepthwise_i8_rows.h's order). */
+  c.xc = xc; c.yc = yc; c.scratch = scratch; c.wk = wk;
+  c.H = p[1]; c.OH = p[4]; c.OW = p[5]; c.KH = KH; c.sh = p[8]; c.dh = p[10]; c.padTop = p[11];
+  c.R = R; c.WP = WP; c.in_row = p[18]; c.in_col = p[19]; c.out_row = p[20]; c.out_col = p[21];
+  /* Input columns land in ring columns [lo, hi); the others hold the input zero point. */
+  c.lo = p[12] < WP ? p[12] : WP;
+  c.hi = p[12] + p[2] < WP ? p[12] + p[2] : WP;
+  c.zp = (int16_t)p[13];
+  /*
+   * The whole ring zp: its padding columns stay so (rows write only [lo, hi)), and so do the rows
+   * above the input (built first, into slots no input row has written: they are skipped).
+   */
+  eg_qdepthwise_i8_ring_fill(scratch, R * WP, c.zp);
+  for (s = 0; s < R && c.dh == 1; s++) slots[s] = slots[s + R] = scratch + (size_t)s * (size_t)WP; /* R = KH <= RK_MAX_KH */
+  /* The Thumb-2 rows (square 5x5 and 7x7: kh, ws = NE + NO, sw, NE, NO constant), else the C loops. */
+  c.kase = KW * 2 + sw - 1;
+  if (KH == 5 && KW == 5 && sw == 1) rk_rows(&c, slots, &q, 5, 6, 1, 3, 3);
+  else if (KH == 5 && KW == 5) rk_rows(&c, slots, &q, 5, 6, 2, 3, 3);
+  else if (KH == 7 && KW == 7 && sw == 1) rk_rows(&c, slots, &q, 7, 8, 1, 4, 4);
+  else if (KH == 7 && KW == 7) rk_rows(&c, slots, &q, 7, 8, 2, 4, 4);
+  else rk_rows(&c, slots, &q, 0, 0, 0, 0, 0);
   return 1;
 }

@@ -42,6 +42,16 @@ function greyStride1(): Graph {
   return int8Chain("conv_pixel3_s1", [1, 15, 12, 1], [{ kind: "conv", out: 16, kernel: [3, 3], padding: "same", relu: false }], 15032);
 }
 
+/** 17x13x1 input, no padding: 3x3 stride 2 to 6 channels (fused ReLU; O % 4 = 2, the two-channel loop). */
+function greyPairsS2(): Graph {
+  return int8Chain("conv_pixel3_pairs_s2", [1, 17, 13, 1], [{ kind: "conv", out: 6, kernel: [3, 3], strides: [2, 2], padding: "valid", relu: true }], 15033);
+}
+
+/** 11x14x1 input, no padding: 3x3 stride 1 to 10 channels, no ReLU (the two-channel loop with the sign term). */
+function greyPairsS1(): Graph {
+  return int8Chain("conv_pixel3_pairs_s1", [1, 11, 14, 1], [{ kind: "conv", out: 10, kernel: [3, 3], padding: "valid", relu: false }], 15034);
+}
+
 /** The calls of `fn` in the generated C under `dir`. */
 function kernelCalls(dir: string, fn: string): number {
   let calls = 0;
@@ -82,9 +92,11 @@ describe("pixel-major 1x1 convolutions with C = 8 / 16 under QEMU (cortex-m4)", 
       expect(macs / op.instructions, `${op.node.name}: ${macs} MACs in ${op.instructions} instructions`).toBeGreaterThanOrEqual(0.6);
     }
   });
-  it("3x3 on one input channel, strides 1 and 2, SAME padding, fused and not: bit-exact on the 3x3 pixel kernel", () => {
+  it("3x3 on one input channel, strides 1 and 2, SAME and no padding, fused and not, O % 4 = 0 and 2: bit-exact on the 3x3 pixel kernel", () => {
     check(greyChain(), 9, 1, "eg_qconv2d_3x3c1_i8_px", ["QConv2DDsp", "QConv2D1x1Dsp"]);
     check(greyStride1(), 10, 1, "eg_qconv2d_3x3c1_i8_px", ["QConv2DDsp"]);
+    check(greyPairsS2(), 11, 1, "eg_qconv2d_3x3c1_i8_px", ["QConv2DDsp"]);
+    check(greyPairsS1(), 12, 1, "eg_qconv2d_3x3c1_i8_px", ["QConv2DDsp"]);
   });
   it("a clamp narrower than int8 and an odd channel count keep the widened GEMM: bit-exact", () => {
     check(narrowChain(), 8, 0);

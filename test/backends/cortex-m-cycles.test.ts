@@ -6,9 +6,11 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { anomalyDetectionAutoencoder, int8Input } from "../../bench/constructed-models.js";
 import { estimateCycles } from "../../backends/cortex-m/cycles/estimate.js";
+import { symbolAddress } from "../../backends/cortex-m/cycles/mark-address.js";
 import { cycleWindows, parseCycleLog } from "../../backends/cortex-m/cycles/marks.js";
 import { harnessDir, HARNESS_DIR } from "../../backends/cortex-m/files.js";
 import { cyclesPlugin, CYCLES_PLUGIN_DIR } from "../../backends/cortex-m/cycles/plugin-build.js";
+import { ICOUNT_OPTIONS } from "../../backends/cortex-m/qemu.js";
 import { findVariant } from "../../backends/cortex-m/variants.js";
 import { egret } from "../../src/index.js";
 import { PACKAGE_ROOT } from "../../src/paths.js";
@@ -30,16 +32,18 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const FIXTURES = join(PACKAGE_ROOT, "test", "fixtures", "cycles");
 const N = 1000;
 
-async function timedLoop(elf: string, plugin: string, wait: number, refill: number) {
-  const out = `cycles-w${wait}-p${refill}.txt`;
-  const args = ["-M", "mps2-an386", "-nographic", "-monitor", "none", "-serial", "none", "-icount", "shift=0", "-semihosting-config", `enable=on,target=native,arg=loop,arg=${N}`];
-  const r = await run("qemu-system-arm", [...args, "-plugin", `${plugin},out=${out},wait=${wait},refill=${refill}`, "-kernel", elf], { cwd: work, timeout: CHILD_TIMEOUT_MS });
+async function timedLoop(elf: string, plugin: string, wait: number, refill: number, marks = ["timed_loop_mark0", "timed_loop_mark1"]) {
+  const out = `cycles-w${wait}-p${refill}-m${marks.length}.txt`;
+  const markOptions = marks.map((name) => `,mark=0x${symbolAddress(elf, name).toString(16)}`).join("");
+  const args = ["-M", "mps2-an386", "-nographic", "-monitor", "none", "-serial", "none", "-icount", ICOUNT_OPTIONS, "-semihosting-config", `enable=on,target=native,arg=loop,arg=${N}`];
+  const r = await run("qemu-system-arm", [...args, "-plugin", `${plugin},out=${out},wait=${wait},refill=${refill}${markOptions}`, "-kernel", elf], { cwd: work, timeout: CHILD_TIMEOUT_MS });
   const ticks = /ticks=(\d+)/.exec(`${r.stdout}${r.stderr}`);
   expect(ticks, "the loop program prints its counter ticks").not.toBeNull();
   const log = parseCycleLog(readFileSync(join(work, out), "utf8"), out);
+  if (marks.length === 0) return { ticks: Number(ticks![1]), marks: log.marks.length, instructions: 0, cycles: 0 };
   expect(log.marks).toHaveLength(2);
   const [a, b] = log.marks;
-  return { ticks: Number(ticks![1]), instructions: b!.instructions - a!.instructions, cycles: b!.cycles - a!.cycles };
+  return { ticks: Number(ticks![1]), marks: log.marks.length, instructions: b!.instructions - a!.instructions, cycles: b!.cycles - a!.cycles };
 }
 
 describe("egret-cycles QEMU plugin", () => {
@@ -67,6 +71,8 @@ describe("egret-cycles QEMU plugin", () => {
     const slowFlash = await timedLoop(elf, plugin, 3, 1);
     expect(slowFlash.instructions).toBe(8 * N + 2);
     expect(slowFlash.cycles).toBe(1 + 20 * N + (1 + 3) * (N - 1) + 2);
+    // Marks are PCs, not counter reads: without mark= the two counter reads record nothing.
+    expect((await timedLoop(elf, plugin, 0, 2, [])).marks).toBe(0);
   });
 
   it("on a constructed model, agrees with -icount per inference and per op (AD autoencoder)", () => {

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { RUNTIME_C_DIR } from "../../src/paths.js";
 import type { ConvPlan } from "../../src/ir/ops/quant/conv.js";
 import { pixelRecords } from "../../backends/cortex-m/ops/conv-dsp-pixel.js";
+import { pixel3x3Records } from "../../backends/cortex-m/ops/conv-dsp-pixel3.js";
 import { expectBitExact } from "./pixel-bit-exact.js";
 import { CHILD_TIMEOUT_MS } from "../support/timeouts.js";
 import { randInt, randomInts, randomScale, rng, type QNode } from "./quant-support.js";
@@ -35,6 +36,15 @@ describe("pixel kernel records", () => {
     // K = 2^(r-1) + zp * 2^r with r = 2: 2 - 512; the last channel's shift word carries 256.
     expect(words.slice(0, 8)).toEqual([pair(1, 3), pair(2, 4), 2 * (10 + 3 * 36), pair(5, 7), pair(6, 8), 1 << 30, 2 - 512, 2]);
     expect(words.slice(8)).toEqual([pair(-1, -3), pair(-2, -4), 2 * (-20 - 3 * 36), pair(-5, -7), pair(-6, -8), 1 << 30, 2 - 512, 2 + 256]);
+  });
+  it("of the 3x3 C = 1 kernel hold 5 pairs: rows 0 and 1 (columns 0, 2), their column 1, row 2 (0, 2) and (1, -)", () => {
+    const w = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const words = pixel3x3Records([...w, ...w.map((v) => -v)], [10, -20], plan(1, 2));
+    if (typeof words === "string") throw new Error(words);
+    const pair = (lo: number, hi: number) => ((2 * lo) & 0xffff) | ((2 * hi) << 16);
+    expect(words.length).toBe(18);
+    expect(words.slice(0, 9)).toEqual([pair(1, 3), pair(4, 6), 2 * (10 + 3 * 45), pair(2, 5), pair(7, 9), pair(8, 0), 1 << 30, 2 - 512, 2]);
+    expect(words.slice(9)).toEqual([pair(-1, -3), pair(-4, -6), 2 * (-20 - 3 * 45), pair(-2, -5), pair(-7, -9), pair(-8, 0), 1 << 30, 2 - 512, 2 + 256]);
   });
   it("refuse a layer they could not requantize exactly, naming the channel", () => {
     const w = new Array<number>(16).fill(127);

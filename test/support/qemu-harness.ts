@@ -29,3 +29,19 @@ export async function runCortexM4OnQemu(work: string, graph: Graph, input: Uint8
   await execFileAsync("make", ["-s", "-C", harness, "run", `ARGS=-n ${inferences} in0.bin res`], { timeout: CHILD_TIMEOUT_MS });
   return { modelC: files.get("model.c") ?? "", outputs: graph.outputs.map((_, i) => new Uint8Array(readFileSync(join(harness, "res", `${i}.bin`)))) };
 }
+
+/**
+ * Writes compiled `files` to `dir`, runs one inference of `inputs` (one file per model input) under
+ * QEMU through the harness Makefile and returns the raw bytes of the first `outputs` model outputs.
+ */
+export async function runFilesOnQemu(dir: string, files: ReadonlyMap<string, string>, inputs: readonly Uint8Array[], outputs: number): Promise<Uint8Array[]> {
+  writeOutputDir(dir, files);
+  const harness = join(dir, "harness");
+  const names = inputs.map((bytes, i) => {
+    writeFileSync(join(harness, `in${i}.bin`), bytes);
+    return `in${i}.bin`;
+  });
+  mkdirSync(join(harness, "res"));
+  await execFileAsync("make", ["-s", "-C", harness, "run", `ARGS=-n 1 ${names.join(" ")} res`], { timeout: CHILD_TIMEOUT_MS });
+  return Array.from({ length: outputs }, (_, i) => new Uint8Array(readFileSync(join(harness, "res", `${i}.bin`))));
+}

@@ -15,4 +15,17 @@
 
 static inline uint32_t eg_counter_read(void) { return *(volatile const uint32_t *)EG_COUNTER_ADDRESS; }
 
+/*
+ * The window marker (runner.c defines it): an out-of-line call whose entry PC the egret-cycles QEMU
+ * plugin recognises. Windows marked by that PC hold exact instruction counts that depend only on
+ * the instructions executed, not on the counter's device read or on the host's timing.
+ */
+void eg_mark(void);
+
+/* A window edge: the marker, then the counter (the ticks the runner prints, as on hardware). */
+static inline uint32_t eg_counter_mark(void) {
+  eg_mark();
+  return eg_counter_read();
+}
+
 #endif /* EGRET_COUNTER_H_ */

@@ -5,7 +5,9 @@
  * writes OUTDIR/<i>.bin and prints the counter ticks of the first inference and of all N:
  *   egret-ticks inferences=N first=T1 total=TN insns-per-tick=40
  * so one inference is (TN - T1) / (N - 1) ticks, free of the harness around it. A profiling build
- * (-DEGRET_PROFILE) also prints `egret-op K TICKS` per kernel call, summed over the N inferences.
+ * (-DEGRET_PROFILE) also prints `egret-op K TICKS` per profile slot, summed over the N inferences,
+ * `egret-op-calls total=C` (BEGIN hooks run) and `egret-op-call K`, the slot of each call of one
+ * inference in run order (for the egret-cycles plugin's marks, which carry no slot).
  * Paths may not contain spaces (the semihosting command line is split on them).
  */
 #include <stdint.h>
@@ -18,11 +20,16 @@
 #ifdef EGRET_PROFILE
 #include "profile.h"
 uint32_t eg_profile_ticks[EG_PROFILE_MAX_OPS];
+int32_t eg_profile_calls[EG_PROFILE_MAX_CALLS];
+uint32_t eg_profile_call_count;
 uint32_t eg_profile_start;
 int32_t eg_profile_ops;
 #endif
 
 #define MAX_ARGS (MODEL_NUM_INPUTS + 4)
+
+/* The window marker of counter.h: never inlined, so every window edge executes its entry once. */
+__attribute__((noinline)) void eg_mark(void) { __asm__ volatile("" ::: "memory"); }
 
 /* The arena is static so that the size report counts it in .bss. */
 static uint8_t arena[MODEL_ARENA_SIZE ? MODEL_ARENA_SIZE : 1u] __attribute__((aligned(MODEL_ARENA_ALIGNMENT)));
@@ -130,11 +137,11 @@ int main(void) {
     outputs[i] = heap_take(model_output_bytes[i]);
     if (outputs[i] == NULL) return fail_with("outputs do not fit in RAM", "");
   }
-  t0 = eg_counter_read();
+  t0 = eg_counter_mark();
   model_run(inputs, outputs, arena);
-  t1 = eg_counter_read();
+  t1 = eg_counter_mark();
   for (n = 1; n < inferences; n++) model_run(inputs, outputs, arena);
-  t2 = eg_counter_read();
+  t2 = eg_counter_mark();
   sh_puts("egret-ticks inferences=");
   put_uint(inferences);
   sh_puts(" first=");
@@ -150,6 +157,15 @@ int main(void) {
     put_uint((uint32_t)i);
     sh_puts(" ");
     put_uint(eg_profile_ticks[i]);
+    sh_puts("\n");
+  }
+  /* Every inference makes the same calls: the slots of the first (up to the kept ones). */
+  sh_puts("egret-op-calls total=");
+  put_uint(eg_profile_call_count);
+  sh_puts("\n");
+  for (n = 0; n < eg_profile_call_count / inferences && n < EG_PROFILE_MAX_CALLS; n++) {
+    sh_puts("egret-op-call ");
+    put_uint((uint32_t)eg_profile_calls[n]);
     sh_puts("\n");
   }
 #endif

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fail } from "../../../src/errors.js";
 import { runFirmware, type TargetRun } from "../qemu.js";
 import type { CortexMVariant } from "../variants.js";
+import { symbolAddress } from "./mark-address.js";
 import { cycleWindows, parseCycleLog, type CycleWindows } from "./marks.js";
 import { cyclesPlugin } from "./plugin-build.js";
 
@@ -40,10 +41,12 @@ export function estimateCycles(dir: string, elf: string, variant: CortexMVariant
   const log = join(dir, "cycles.txt");
   rmSync(log, { force: true });
   // Relative to `dir` (QEMU's working directory), like the runner's own paths: no commas or spaces.
-  const plugin = `${cyclesPlugin()},out=cycles.txt,wait=${options.waitStates},refill=${refill},flash_end=${FLASH_END}`;
+  // Windows are marked at the entry of eg_mark (counter.h), by PC: see cycles-plugin.c for why.
+  const mark = `0x${symbolAddress(join(dir, elf)).toString(16)}`;
+  const plugin = `${cyclesPlugin()},out=cycles.txt,wait=${options.waitStates},refill=${refill},flash_end=${FLASH_END},mark=${mark}`;
   const run = runFirmware(dir, elf, variant, inputs, inferences, outputCount, ["-plugin", plugin]);
   const subject = `cycle estimate of ${join(dir, elf)}`;
-  const windows = cycleWindows(parseCycleLog(readFileSync(log, "utf8"), subject), inferences, subject);
+  const windows = cycleWindows(parseCycleLog(readFileSync(log, "utf8"), subject), inferences, subject, run.callSlots);
   return {
     ...windows,
     waitStates: options.waitStates,

@@ -26,6 +26,21 @@ export function runMeasured(variant: CortexMVariant, harness: string, elf: "runn
   return { run: estimate.run, estimate };
 }
 
+/**
+ * The profiling build's run (runner-profile.elf), always under the egret-cycles plugin: its per-op
+ * instructions are exact and the same under any host load, being counted between executions of the
+ * marker's PC. The counter's per-op ticks are multiples of 40/N instructions and, before sleep=off
+ * (ICOUNT_OPTIONS), came out a tick apart from run to run while the plugin's counts of the same runs
+ * were identical (docs/cortex-m.md, "Per-op profiling"). The run's estimate is kept when the
+ * request asks for one on cortex-m4; on the other variants only the instructions count.
+ */
+export function runProfiled(variant: CortexMVariant, harness: string, request: MeasureRequest, outputCount: number): { measured: MeasuredRun; opInstructions: number[] } {
+  const asked = request.cycleEstimate !== undefined && variant.name === "cortex-m4";
+  const waitStates = asked ? request.cycleEstimate!.waitStates : 0;
+  const estimate = estimateCycles(harness, "runner-profile.elf", variant, request.inputs, request.inferences, outputCount, { waitStates });
+  return { measured: asked ? { run: estimate.run, estimate } : { run: estimate.run }, opInstructions: estimate.opInstructions ?? [] };
+}
+
 /** The measurement's `estimatedCycles`: the main run's figures, per kernel call from the profile run. */
 export function estimatedCycles(main: MeasuredRun, profiled: MeasuredRun | undefined): EstimatedCycles | undefined {
   const est = main.estimate;

@@ -1,7 +1,6 @@
-import type { Node, ValueInfo } from "../../../src/ir/graph.js";
 import type { OpDef } from "../../../src/ir/op.js";
 import { planConv } from "../../../src/ir/ops/quant/conv.js";
-import { CONV_DSP_OPS, convKernelParams, REQUANT_ENTRY_BYTES } from "./conv-dsp.js";
+import { CONV_DSP_OPS, convKernelParams, dspGemmScratch, REQUANT_ENTRY_BYTES } from "./conv-dsp.js";
 import { emitRequantOperands } from "./requant-table.js";
 
 /**
@@ -33,12 +32,14 @@ function baseOp(name: string): OpDef {
 
 function bandOp(spec: BandSpec): OpDef {
   const { bandOp: _ownBandOp, inPlace: _inPlace, ...base } = baseOp(spec.base);
-  const outChannels = (node: Node, inputs: readonly (ValueInfo | undefined)[]) => planConv(node, inputs, false).o;
   return {
     ...base,
     name: spec.name,
-    scratchBytes(node, inputs, outputs) {
-      return base.scratchBytes!(node, inputs, outputs) - REQUANT_ENTRY_BYTES * outChannels(node, inputs);
+    scratchBytes(node, inputs) {
+      base.infer(node, inputs); // the base op's shape checks
+      // The base op's GEMM scratch (not its own reservation: a pixel-major layer reserves none) less the table.
+      const p = planConv(node, inputs, false);
+      return dspGemmScratch(spec.base, p) - REQUANT_ENTRY_BYTES * p.o;
     },
     emitC(node, ctx) {
       const inputs = node.inputs.map((t) => (t === "" ? undefined : ctx.info(t)));

@@ -83,12 +83,3 @@ export function emitRecordKernel(ctx: EmitCtx, inputs: readonly string[], output
   ctx.line(`${fn}(${ctx.ptr(x!)}, ${records}, ${ctx.ptr(output)}, ${params});`);
   return true;
 }
-
-/**
- * Emits eg_qconv2d_1x1_i8_px for a layer that fits, with constant weights (and bias) whose records
- * pass channelRequant's bounds, and returns true; returns false (nothing emitted) otherwise.
- * `params` is the p array's C name.
- */
-export function emitPixelConv(ctx: EmitCtx, inputs: readonly string[], output: string, p: ConvPlan, params: string): boolean {
-  return pixelKernelFits(p) && emitRecordKernel(ctx, inputs, output, p, params, "qconv_i8_dsp_px", "eg_qconv2d_1x1_i8_px", pixelRecords);
-}

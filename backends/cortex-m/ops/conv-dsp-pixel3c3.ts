@@ -1,6 +1,5 @@
-import type { EmitCtx } from "../../../src/ir/emit-ctx.js";
 import type { ConvPlan } from "../../../src/ir/ops/quant/conv.js";
-import { channelRequant, emitRecordKernel, pair } from "./conv-dsp-pixel.js";
+import { channelRequant, pair } from "./conv-dsp-pixel.js";
 
 /** Output channels the kernel's stack sums hold (EG_PX3C3_MAX_O of qconv_i8_dsp_px3c3.h). */
 export const PIXEL3C3_MAX_O = 32;
@@ -35,9 +34,4 @@ export function pixel3x3c3Records(w: ArrayLike<number>, bias: ArrayLike<number> 
     }
   }
   return passes.flat();
-}
-
-/** Emits eg_qconv2d_3x3c3_i8_px when the layer fits and its records are exact; false otherwise. */
-export function emitPixel3x3c3Conv(ctx: EmitCtx, inputs: readonly string[], output: string, p: ConvPlan, params: string): boolean {
-  return pixel3x3c3Fits(p) && emitRecordKernel(ctx, inputs, output, p, params, "qconv_i8_dsp_px3c3", "eg_qconv2d_3x3c3_i8_px", pixel3x3c3Records);
 }

@@ -4,9 +4,7 @@ import type { OpDef } from "../../../src/ir/op.js";
 import { planConv, QConv2D, QDepthwiseConv2D, type ConvPlan } from "../../../src/ir/ops/quant/conv.js";
 import { convInPlace } from "../../../src/ir/ops/quant/in-place.js";
 import { coreAttributes } from "../../../src/rules/op-attributes.js";
-import { emitPixelConv } from "./conv-dsp-pixel.js";
-import { emitPixel3x3Conv } from "./conv-dsp-pixel3.js";
-import { emitPixel3x3c3Conv } from "./conv-dsp-pixel3c3.js";
+import { emitPixelPath, pixelPath } from "./conv-dsp-pixel-path.js";
 import { emitWideConv } from "./conv-dsp-wide.js";
 
 /**
@@ -20,28 +18,34 @@ import { emitWideConv } from "./conv-dsp-wide.js";
  *   Both take compile-time widened int16 weights on layers with many output pixels (conv-dsp-wide.ts);
  *   the 1x1 one with C = 8 or 16 and the 3x3 one with C = 1 run pixel-major on compile-time records
  *   (conv-dsp-pixel.ts, conv-dsp-pixel3.ts).
- * - QDepthwiseConv2D3x3Dsp: 3x3 depthwise, depth multiplier 1, int8.
+ * QDepthwiseConv2D3x3Dsp (depthwise3x3-dsp-band.ts) shares their semantics through dspConvSemantics.
  */
 
 /** Bytes of one eg_qdsp_rq_entry (runtime-c/kernels/qdsp_i8.h): the per-channel requantization table. */
 export const REQUANT_ENTRY_BYTES = 16;
 
-interface DspConvSpec {
+/** A DSP convolution op's name, the generic op it stands for, and the shapes its kernel takes. */
+export interface DspConvShape {
   readonly name: string;
   readonly generic: "QConv2D" | "QDepthwiseConv2D";
-  readonly kernelFn: string;
   /** Why the kernel cannot take this instance, or undefined when it can. */
   unsupported(p: ConvPlan): string | undefined;
+}
+
+interface DspConvSpec extends DspConvShape {
+  readonly kernelFn: string;
   /** Scratch bytes (4-byte aligned arena memory) of the kernel. */
   scratch(p: ConvPlan): number;
-  /** The op run inside patch bands (conv-dsp-band.ts, depthwise3x3-dsp-band.ts: tables in flash). */
+  /** The op run inside patch bands (conv-dsp-band.ts). */
   readonly bandOp?: string;
   /** Emitted as `${kernelFn}_w16` on compile-time widened weights where that pays (conv-dsp-wide.ts). */
   readonly wide?: boolean;
 }
 
+/** Why an instance with non-int8 activations cannot run a DSP kernel. */
+export const int8Only = (p: ConvPlan) => (p.dtype !== "int8" ? `needs int8 activations, got ${p.dtype}` : undefined);
+
 function convSpecs(): DspConvSpec[] {
-  const int8Only = (p: ConvPlan) => (p.dtype !== "int8" ? `needs int8 activations, got ${p.dtype}` : undefined);
   const ungrouped = (p: ConvPlan) => (p.cg !== p.c ? `needs an ungrouped convolution (weights' last axis ${p.cg} = input channels ${p.c})` : undefined);
   return [
     {
@@ -67,20 +71,18 @@ function convSpecs(): DspConvSpec[] {
       // The requantization table and two input pixels widened to int16.
       scratch: (p) => REQUANT_ENTRY_BYTES * p.o + 4 * p.c,
     },
-    {
-      name: "QDepthwiseConv2D3x3Dsp",
-      generic: "QDepthwiseConv2D",
-      kernelFn: "eg_qdepthwise3x3_i8_dsp",
-      bandOp: "QDepthwiseConv2D3x3DspBand",
-      unsupported: (p) =>
-        int8Only(p) ??
-        (p.kh !== 3 || p.kw !== 3 ? `needs a 3x3 kernel, got ${p.kh}x${p.kw}` : undefined) ??
-        (p.cg !== 1 ? `needs depth multiplier 1, got ${p.cg}` : undefined),
-      // Requantization table, folded bias, 9 taps of sign-extended weight pairs per group of 4
-      // channels (18 bytes per channel), the padding row.
-      scratch: (p) => (REQUANT_ENTRY_BYTES + 4) * p.c + 18 * (p.c & ~3) + p.c,
-    },
   ];
+}
+
+/**
+ * Scratch bytes of op `name`'s GEMM kernel for plan `p` (the requantization table and im2col
+ * columns): what the op reserves unless it runs a pixel-major kernel, and what its band form
+ * (conv-dsp-band.ts, always a GEMM) starts from.
+ */
+export function dspGemmScratch(name: string, p: ConvPlan): number {
+  const spec = convSpecs().find((s) => s.name === name);
+  if (spec === undefined) throw new Error(`internal: ${name} is not a DSP convolution op`);
+  return spec.scratch(p);
 }
 
 /** eg_qconv2d_i8's parameter layout (runtime-c/kernels/qconv_i8.h), shared by the DSP kernels. */
@@ -96,32 +98,50 @@ function paddedOutput(p: ConvPlan): boolean {
   return (p.oh - 1) * p.sh >= p.h || (p.ow - 1) * p.sw >= p.w;
 }
 
-function plan(spec: DspConvSpec, node: Node, inputs: readonly (ValueInfo | undefined)[]): ConvPlan {
-  const p = planConv(node, inputs, spec.generic === "QDepthwiseConv2D");
-  const why = spec.unsupported(p);
-  if (why !== undefined) fail("bad-shape", nodeLabel(node), `${spec.name} ${why}; use ${spec.generic} for this layer`);
+function plan(shape: DspConvShape, node: Node, inputs: readonly (ValueInfo | undefined)[]): ConvPlan {
+  const p = planConv(node, inputs, shape.generic === "QDepthwiseConv2D");
+  const why = shape.unsupported(p);
+  if (why !== undefined) fail("bad-shape", nodeLabel(node), `${shape.name} ${why}; use ${shape.generic} for this layer`);
   return p;
 }
 
-function dspConvOp(spec: DspConvSpec): OpDef {
-  const generic = (): OpDef => (spec.generic === "QConv2D" ? QConv2D : QDepthwiseConv2D);
+/**
+ * Op `shape` with the generic op's semantics (attributes, infer, evaluate, in-place facts, MACs)
+ * on the shapes its kernel takes; the caller adds emitC, scratchBytes and a band form.
+ */
+export function dspConvSemantics(shape: DspConvShape): Omit<OpDef, "emitC" | "scratchBytes" | "bandOp"> {
+  const generic = (): OpDef => (shape.generic === "QConv2D" ? QConv2D : QDepthwiseConv2D);
   return {
-    name: spec.name,
+    name: shape.name,
     family: "quant",
-    attributes: coreAttributes(spec.generic),
+    attributes: coreAttributes(shape.generic),
     dataTypes: "int8",
     inputs: { min: 2, max: 3 },
     outputs: { min: 1, max: 1 },
     infer(node, inputs) {
-      plan(spec, node, inputs);
+      plan(shape, node, inputs);
       return generic().infer(node, inputs);
     },
     evaluate(node, inputs) {
-      plan(spec, node, inputs);
+      plan(shape, node, inputs);
       return generic().evaluate(node, inputs);
     },
+    inPlace(node, inputs) {
+      return convInPlace(plan(shape, node, inputs));
+    },
+    macs(node, inputs, outputs) {
+      return generic().macs!(node, inputs, outputs);
+    },
+  };
+}
+
+function dspConvOp(spec: DspConvSpec): OpDef {
+  return {
+    ...dspConvSemantics(spec),
     scratchBytes(node, inputs) {
-      return spec.scratch(plan(spec, node, inputs));
+      const p = plan(spec, node, inputs);
+      // The pixel-major kernels (and their generic fallback) use none (conv-dsp-pixel-path.ts).
+      return pixelPath(spec.name, p) !== undefined ? 0 : spec.scratch(p);
     },
     emitC(node, ctx) {
       const p = plan(spec, node, node.inputs.map((t) => (t === "" ? undefined : ctx.info(t))));
@@ -129,20 +149,13 @@ function dspConvOp(spec: DspConvSpec): OpDef {
       ctx.useRuntime("qdsp_i8");
       ctx.useRuntime("qconv_i8_dsp");
       const params = ctx.constArray("int32_t", convKernelParams(p));
-      if (spec.name === "QConv2D1x1Dsp" && emitPixelConv(ctx, node.inputs, node.outputs[0]!, p, params)) return;
-      if (spec.name === "QConv2DDsp" && emitPixel3x3Conv(ctx, node.inputs, node.outputs[0]!, p, params)) return;
-      if (spec.name === "QConv2DDsp" && emitPixel3x3c3Conv(ctx, node.inputs, node.outputs[0]!, p, params)) return;
+      const pixel = pixelPath(spec.name, p);
+      if (pixel !== undefined) return emitPixelPath(ctx, node.inputs, node.outputs[0]!, p, params, pixel);
       if (spec.wide === true && emitWideConv(ctx, node.inputs, node.outputs[0]!, p, spec.kernelFn, params)) return;
       const mult = ctx.constArray("int32_t", p.multipliers);
       const shift = ctx.constArray("int32_t", p.shifts);
       const [x, w, b] = node.inputs;
       ctx.line(`${spec.kernelFn}(${ctx.ptr(x!)}, ${ctx.ptr(w!)}, ${ctx.ptr(b ?? "")}, ${ctx.ptr(node.outputs[0]!)}, ${params}, ${mult}, ${shift}, ${ctx.scratch()});`);
-    },
-    inPlace(node, inputs) {
-      return convInPlace(plan(spec, node, inputs));
-    },
-    macs(node, inputs, outputs) {
-      return generic().macs!(node, inputs, outputs);
     },
     ...(spec.bandOp === undefined ? {} : { bandOp: spec.bandOp }),
   };

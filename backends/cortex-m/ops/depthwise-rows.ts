@@ -40,7 +40,8 @@ function infos(node: Node, ctx: EmitCtx): (ValueInfo | undefined)[] {
 
 /** What the cost model needs of a layer the ring kernel fits: its rows, outputs and loop. */
 export interface RowsWork {
-  /** Channel rows (N * C * oriented OH) and outputs. */
+  /** Channels (N * C: one call each for the K-wide loops), channel rows (N * C * oriented OH) and outputs. */
+  readonly channels: number;
   readonly rows: number;
   readonly outputs: number;
   /** Outputs per row (the oriented OW). */
@@ -64,8 +65,9 @@ export interface RowsWork {
    * The Thumb-2 rows of qdepthwise_i8_rows_k.c's four-output loops run the layer: width 5 or 7
    * at stride 1 or 2, OW >= 4, and the SMMLAR-ASR-SSAT requantization (no clamp narrower than
    * int8, output zero point -128). Its C loops (the other widths 1..7) run too but are priced
-   * as before: measured above the 3x3 general kernel on person_detect's Conv2d_4 (312660
-   * against 222640 instructions), whose own price overshoots there.
+   * as before: measured above the 3x3 general kernel on person_detect's Conv2d_4 (228100 with
+   * one call per channel, 312660 before, against 222640 instructions), whose own price
+   * overshoots there.
    */
   readonly quadK: boolean;
   /** Ring columns built per output row: SH input rows of WP columns. */
@@ -86,6 +88,7 @@ export function rowsWork(node: Node, inputs: readonly (ValueInfo | undefined)[])
   if (typeof g === "string") return undefined;
   const o = oriented(p, g.transposed);
   return {
+    channels: p.n * p.c,
     rows: p.n * p.c * o.oh,
     outputs: p.n * p.c * o.oh * o.ow,
     rowLength: o.ow,
@@ -119,11 +122,11 @@ function emitRows(node: Node, ctx: EmitCtx): void {
   // weights, the per-channel words (16 B a channel) in place of the bias (or with the weights).
   ctx.constant?.(w!, rowsWeightBytes(p, geometry) + (hasBias ? 0 : 16 * p.c));
   if (hasBias) ctx.constant?.(b, 16 * p.c);
-  // qdepthwise_i8_rows_k (9.6 KB of text) only for a layer it runs: the others pass NULL for its
+  // qdepthwise_i8_rows_k and its ring build (11.4 KB of text) only for a layer it runs: the others pass NULL for its
   // loop, so a program of 3x3 layers (kws, person_detect) neither references nor links it.
   const rowsK = runsRowsK(p, oriented(p, geometry.transposed));
   for (const unit of ["qfixed_i8", "qdsp_i8", "qdepthwise_i8_quad3x3", "qdepthwise_i8_ring4", "qdepthwise_i8_rows_quad", "qdepthwise_i8_rows"]) ctx.useRuntime(unit);
-  if (rowsK) ctx.useRuntime("qdepthwise_i8_rows_k");
+  if (rowsK) for (const unit of ["qdepthwise_i8_ring_row", "qdepthwise_i8_rows_k"]) ctx.useRuntime(unit);
   const words = rowsWeightWords(wt.data as ArrayLike<number>, p, geometry);
   const wpk = contentNamedArray(ctx, "w_rows", "uint32_t", words.map((v) => `${v}u`), 8);
   const rqc = contentNamedArray(ctx, "w_rowsrq", "int32_t", rq.map(String), 4);

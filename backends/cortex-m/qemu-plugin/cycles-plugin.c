@@ -4,10 +4,14 @@
  * load pipelining against the previous instruction of the block); at run time inline adds keep the
  * instruction and cycle totals, a taken branch adds the pipeline refill P (plus the flash wait
  * states W: the target is fetched from flash), and with W > 0 every data read below `flash_end`
- * adds W. A word read of the MPS2 FPGAIO counter (the runner's window markers, counter.h) records
- * the totals at that point, so the host takes per-inference and per-op differences exactly as it
- * does with the counter ticks. Options: refill=P (default 2), wait=W (0), flash_end=ADDR
- * (0x400000), marker=ADDR (0x40028018), out=FILE (else QEMU's plugin log). One vCPU is assumed.
+ * adds W. Executing a marker instruction (mark=ADDR: the entry of counter.h's eg_mark, the runner's
+ * window edges) records the totals at that point, so the host takes per-inference and per-op
+ * differences as it does with the counter ticks. Marks are by PC, not by the counter's device read
+ * (as until s30): under -icount QEMU re-executes a device read from a block re-translated for I/O,
+ * where such marks were suspected lost on a loaded host; eg_mark reads no device, and which
+ * instructions execute does not depend on the host.
+ * Options: refill=P (default 2), wait=W (0), flash_end=ADDR (0x400000), mark=ADDR (repeatable, up to
+ * 4; the Thumb bit is ignored), out=FILE (else QEMU's plugin log). One vCPU is assumed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +34,9 @@ static uint64_t pending_fallthrough;
 static uint64_t refill = 2u;
 static uint64_t wait_states;
 static uint64_t flash_end = 0x400000u;
-static uint64_t marker_address = 0x40028018u;
+#define EG_MAX_MARK_PCS 4u
+static uint64_t mark_pcs[EG_MAX_MARK_PCS];
+static size_t mark_pc_count;
 static const char *out_path;
 static mark *marks;
 static size_t mark_count;
@@ -52,7 +58,12 @@ static void on_read(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vadd
   (void)unused;
   if (qemu_plugin_mem_is_store(info)) return;
   if (vaddr < flash_end) total_cycles += wait_states;
-  if (vaddr != marker_address) return;
+}
+
+/* A marker instruction is about to execute; its own inline adds may or may not be in, the same at every mark. */
+static void on_mark(unsigned int vcpu, void *unused) {
+  (void)vcpu;
+  (void)unused;
   if (mark_count == mark_capacity) {
     const size_t capacity = mark_capacity == 0u ? 1024u : mark_capacity * 2u;
     mark *grown = realloc(marks, capacity * sizeof *grown);
@@ -66,6 +77,14 @@ static void on_read(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vadd
   marks[mark_count].insns = total_insns;
   marks[mark_count].cycles = total_cycles;
   mark_count++;
+}
+
+static int is_mark_pc(uint64_t pc) {
+  size_t i;
+  for (i = 0; i < mark_pc_count; i++) {
+    if (mark_pcs[i] == pc) return 1;
+  }
+  return 0;
 }
 
 static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
@@ -85,7 +104,8 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
       const uint64_t fallthrough = qemu_plugin_insn_vaddr(insn) + size;
       qemu_plugin_register_vcpu_insn_exec_cb(insn, on_branch, QEMU_PLUGIN_CB_NO_REGS, (void *)(uintptr_t)fallthrough);
     }
-    if ((t.flags & EG_M4_WORD_LOAD) != 0u || (wait_states != 0u && (t.flags & EG_M4_LOADS) != 0u)) {
+    if (is_mark_pc(qemu_plugin_insn_vaddr(insn))) qemu_plugin_register_vcpu_insn_exec_cb(insn, on_mark, QEMU_PLUGIN_CB_NO_REGS, NULL);
+    if (wait_states != 0u && (t.flags & EG_M4_LOADS) != 0u) {
       /* RW, filtered in on_read: QEMU 7.2 (Debian 7.2.22) delivers only stores to a MEM_R registration. */
       qemu_plugin_register_vcpu_mem_cb(insn, on_read, QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_MEM_RW, NULL);
     }
@@ -130,13 +150,16 @@ EG_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t 
     int r = number_option(arg, "refill", &refill);
     if (r == 0) r = number_option(arg, "wait", &wait_states);
     if (r == 0) r = number_option(arg, "flash_end", &flash_end);
-    if (r == 0) r = number_option(arg, "marker", &marker_address);
+    if (r == 0 && mark_pc_count < EG_MAX_MARK_PCS) {
+      r = number_option(arg, "mark", &mark_pcs[mark_pc_count]);
+      if (r == 1) mark_pcs[mark_pc_count++] &= ~(uint64_t)1u;
+    }
     if (r == 0 && strncmp(arg, "out=", 4) == 0) {
       out_path = arg + 4;
       r = 1;
     }
     if (r != 1) {
-      fprintf(stderr, "egret-cycles: bad option \"%s\" (refill=P wait=W flash_end=ADDR marker=ADDR out=FILE)\n", arg);
+      fprintf(stderr, "egret-cycles: bad option \"%s\" (refill=P wait=W flash_end=ADDR mark=ADDR (up to 4) out=FILE)\n", arg);
       return -1;
     }
   }

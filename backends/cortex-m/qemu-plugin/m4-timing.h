@@ -17,7 +17,7 @@
 #define EG_M4_SINGLE_LOAD 0x04u
 /* A single load or store that costs 2 cycles unless it pipelines after a single load. */
 #define EG_M4_PIPELINABLE 0x08u
-/* A word load (LDR): the form the runner's counter reads take (the window markers). */
+/* A word load (LDR). (Windows are marked by PC, see cycles-plugin.c, not by these.) */
 #define EG_M4_WORD_LOAD 0x10u
 
 /* Division is 2..12 cycles (early termination); the estimate takes the worst case. */

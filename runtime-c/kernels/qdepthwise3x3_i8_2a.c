@@ -1,0 +1,131 @@
+#include "qdepthwise3x3_i8_2a.h"
+#include "qdepthwise3x3_i8_dsp.h"
+
+/*
+ * One output of channel e (e = rq2a + 4 * channel) from its doubled accumulator, saturated to int8:
+ * SMMLAR, the sign, ASR, SSAT. Exact for the values the compiler lets through (requant-2a.ts).
+ */
+static inline int32_t dw_2a_sat8(int32_t acc2, const int32_t *e) { return eg_qdsp_sat8(eg_qdsp_requant_2a(acc2, e[1], e[2], e[3])); }
+
+#if EG_QDSP_NATIVE
+/*
+ * Lane j of a group's requantization, in place in accumulator A: SMMLAR (into k), the sign (SIGN:
+ * the SUB, or nothing in the fused form), ASR, SSAT; m, k, r loaded from the channel's words.
+ */
+#define DW_LANE(A, MK, R, SIGN)                                                                               \
+  "ldrd %[m], %[k], [%[e], #" MK "]\n\t"                                                                      \
+  "ldr %[r], [%[e], #" R "]\n\t"                                                                              \
+  "smmlar %[k], %[" A "], %[m], %[k]\n\t" SIGN "asr %[" A "], %[k], %[r]\n\t"                                \
+  "ssat %[" A "], #8, %[" A "]\n\t"
+#define DW_SIGN(A) "sub %[k], %[k], %[" A "], lsr #31\n\t"
+#define DW_PACK                                                                                               \
+  "bfi %[a0], %[a1], #8, #8\n\t"                                                                              \
+  "bfi %[a0], %[a2], #16, #8\n\t"                                                                             \
+  "bfi %[a0], %[a3], #24, #8\n\t"
+#define DW_CLAMP_HI                                                                                           \
+  "ssub8 %[m], %[hi4], %[a0]\n\t"                                                                             \
+  "sel %[a0], %[a0], %[hi4]\n\t"
+#define DW_RQ_OPERANDS                                                                                        \
+  : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [m] "=&r"(m), [k] "=&r"(k), [r] "=&r"(r)    \
+  : [e] "r"(e), [lo4] "r"(lo4), [hi4] "r"(hi4)                                                                \
+  : "cc", "memory"
+#endif
+
+/*
+ * A group's four doubled accumulators requantized (eg_qdsp_requant_2a), saturated, packed (channel
+ * c in bits 0-7) and clamped to the activation range (lo4/hi4: act_min/act_max in every byte,
+ * inside int8). `fused` (output zero point and act_min both -128, ReLU-like) drops the sign
+ * correction and the lower clamp: the correction only lowers values that are <= the zero point
+ * already, which SSAT then takes to -128 either way. Native: one asm block of 23 (fused) or 27
+ * instructions; portable: the exact form and a clamp per byte, the same bytes.
+ */
+static inline DW_ALWAYS_INLINE uint32_t dw_requant4_2a(const int32_t acc[4], const int32_t *e, uint32_t lo4, uint32_t hi4,
+                                                       int32_t fused) {
+#if EG_QDSP_NATIVE
+  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], m, k, r;
+  if (fused) {
+    __asm__(DW_LANE("a0", "4", "12", "") DW_LANE("a1", "20", "28", "") DW_LANE("a2", "36", "44", "")
+            DW_LANE("a3", "52", "60", "") DW_PACK DW_CLAMP_HI DW_RQ_OPERANDS);
+  } else {
+    __asm__(DW_LANE("a0", "4", "12", DW_SIGN("a0")) DW_LANE("a1", "20", "28", DW_SIGN("a1"))
+            DW_LANE("a2", "36", "44", DW_SIGN("a2")) DW_LANE("a3", "52", "60", DW_SIGN("a3")) DW_PACK
+            "ssub8 %[m], %[a0], %[lo4]\n\t"
+            "sel %[a0], %[a0], %[lo4]\n\t" DW_CLAMP_HI DW_RQ_OPERANDS);
+  }
+  return (uint32_t)a0;
+#else
+  const int32_t lo = (int32_t)(int8_t)(lo4 & 0xFFu), hi = (int32_t)(int8_t)(hi4 & 0xFFu);
+  uint32_t packed = 0;
+  int32_t j;
+  (void)fused;
+  for (j = 0; j < 4; j++) packed |= ((uint32_t)eg_q_clamp(dw_2a_sat8(acc[j], e + 4 * j), lo, hi) & 0xFFu) << (8 * j);
+  return packed;
+#endif
+}
+
+/*
+ * The groups of 4 channels of one output pixel: dw_group9 on doubled weights from the doubled
+ * folded bias, dw_requant4_2a, one 32-bit store. Specialised by `fused` in the two callers below.
+ */
+static inline DW_ALWAYS_INLINE void dw_groups_2a(const int8_t *const *tap, int32_t C, const int32_t *rq2a, const uint32_t *wq,
+                                                 uint32_t lo4, uint32_t hi4, int8_t *y, int32_t fused) {
+  int32_t c;
+  for (c = 0; c + 3 < C; c += 4, wq += 18, rq2a += 16) {
+    int32_t acc[4];
+    uint32_t packed;
+    acc[0] = rq2a[0];
+    acc[1] = rq2a[4];
+    acc[2] = rq2a[8];
+    acc[3] = rq2a[12];
+    dw_group9(tap, c, wq, acc);
+    packed = dw_requant4_2a(acc, rq2a, lo4, hi4, fused);
+    memcpy(y + c, &packed, 4);
+  }
+}
+
+static DW_NOINLINE void dw_groups_fused(const int8_t *const *tap, int32_t C, const int32_t *rq2a, const uint32_t *wq, uint32_t lo4,
+                                        uint32_t hi4, int8_t *y) {
+  dw_groups_2a(tap, C, rq2a, wq, lo4, hi4, y, 1);
+}
+
+static DW_NOINLINE void dw_groups_exact(const int8_t *const *tap, int32_t C, const int32_t *rq2a, const uint32_t *wq, uint32_t lo4,
+                                        uint32_t hi4, int8_t *y) {
+  dw_groups_2a(tap, C, rq2a, wq, lo4, hi4, y, 0);
+}
+
+void eg_qdepthwise3x3_i8_2a(const int8_t *x, const int8_t *w, int8_t *y, const int32_t *p, const int32_t *rq2a,
+                            const uint32_t *wide2, const int8_t *pad) {
+  const int32_t N = p[0], H = p[1], W = p[2], C = p[3], OH = p[4], OW = p[5], act_min = p[18], act_max = p[19];
+  const uint32_t lo4 = eg_qdsp_bytes4(act_min), hi4 = eg_qdsp_bytes4(act_max);
+  const int32_t fused = p[17] == -128 && act_min == -128, step = p[11] * C;
+  int32_t tap_offset[9];
+  const int8_t *tap[9];
+  int32_t b, oy, ox, c, t;
+  dw_tap_offsets(p, tap_offset);
+  for (b = 0; b < N; b++)
+    for (oy = 0; oy < OH; oy++) {
+      const int32_t y0 = oy * p[10] - p[14];
+      const int32_t rows_inside = y0 >= 0 && y0 + 2 * p[12] < H;
+      int32_t run = 0;
+      for (ox = 0; ox < OW; ox++) {
+        const int32_t x0 = ox * p[11] - p[15];
+        const int32_t inside = rows_inside && x0 >= 0 && x0 + 2 * p[13] < W;
+        /* Along a run of interior pixels the taps move by stride * C bytes; a run starts with dw_taps. */
+        if (inside && run) {
+          for (t = 0; t < 9; t++) tap[t] += step;
+        } else {
+          dw_taps(x, p, b, oy, ox, tap_offset, pad, tap);
+          run = inside;
+        }
+        if (fused) dw_groups_fused(tap, C, rq2a, wide2, lo4, hi4, y);
+        else dw_groups_exact(tap, C, rq2a, wide2, lo4, hi4, y);
+        /* Channels past the last group: the same sums, plainly (2 * x * w wraps as the doubled sum does). */
+        for (c = C & ~3; c < C; c++) {
+          int32_t acc2 = rq2a[4 * c];
+          for (t = 0; t < 9; t++) acc2 = eg_q_wrap_add(acc2, 2 * (int32_t)tap[t][c] * (int32_t)w[t * C + c]);
+          y[c] = (int8_t)eg_q_clamp(dw_2a_sat8(acc2, rq2a + 4 * c), act_min, act_max);
+        }
+        y += C;
+      }
+    }
+}

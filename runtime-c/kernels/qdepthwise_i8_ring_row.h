@@ -1,0 +1,20 @@
+#ifndef EGRET_QDEPTHWISE_I8_RING_ROW_H_
+#define EGRET_QDEPTHWISE_I8_RING_ROW_H_
+#include "egret.h"
+#include "qdsp_i8.h"
+
+/*
+ * The input columns of one channel's int16 ring row (eg_qdepthwise_i8_rows's layout,
+ * qdepthwise_i8_rows.h): n >= 0 int8 values from src, `step` bytes apart, into d[0..n-1]. d is in
+ * a 4-byte aligned ring row at an even or odd column: one int16 store to reach an even column,
+ * then words of two columns, two LDRSB and a PKHBT each, eight columns an iteration (18
+ * instructions on Armv7E-M: about 2.3 a column with the loop). The padding columns around them
+ * are the caller's: qdepthwise_i8_rows_k.c sets them to the input zero point once per channel,
+ * so that its rows, which build SH ring rows for every output row, spend little besides their sums.
+ */
+void eg_qdepthwise_i8_ring_body(const int8_t *src, int32_t step, int16_t *d, int32_t n);
+
+/* n (even) int16 from d (4-byte aligned) set to zp: a channel's ring, or a padding row of it. */
+void eg_qdepthwise_i8_ring_fill(int16_t *d, int32_t n, int16_t zp);
+
+#endif
