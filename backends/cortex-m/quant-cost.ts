@@ -115,22 +115,28 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspDepthwiseRows3x3PerRow: 218,
   dspDepthwiseRows3x3FusedPerOutput: 20.7,
   dspDepthwiseRows3x3PerOutput: 26.7,
-  // Its four-output loop (RowsWork.quad3x3: qdepthwise_i8_quad3x3.c, 59 instructions per 4 outputs;
-  // rows_channel_quad), fitted to person_detect's Conv2d_3 and Conv2d_5 (435360 and 280400
-  // measured, 440278 and 285449 predicted, one channel's ring a time); kws ran 12 % above it
-  // (212240 against 188860: the 25th output of every row computed alone).
-  dspDepthwiseRows3x3QuadPerRow: 170,
+  // Its four-output loop (RowsWork.quad3x3: qdepthwise_i8_quad3x3.c, 59 instructions per 4
+  // outputs, then the row's last OW % 4 in the same asm: 4 to test for them, 33 for a pair and
+  // 22 for one; qdepthwise_i8_rows_quad.c drives it). One channel's ring at a time: per row,
+  // fitted to person_detect's Conv2d_3 (428420 measured, no output left over), the output price
+  // of the loop with its ring columns kept from before.
+  dspDepthwiseRows3x3QuadPerRow: 154.5,
   dspDepthwiseRows3x3QuadPerOutput: 16.8,
-  // The same loop with four channels' rings built together (RowsWork.fourRings), the output
-  // price above kept: per row, fitted to person_detect's Conv2d_5 (229500 measured, no output
-  // left over), and per output past the last four of a row (rows_one_3x3), fitted to kws
-  // (188340 measured: 25 outputs a row).
-  dspDepthwiseRows3x3Quad4PerRow: 97,
-  dspDepthwiseRows3x3Quad4PerTailOutput: 71,
-  // Rows shorter than this: measured slower than QDepthwiseConv2D3x3Dsp (person_detect's 6x6x256
-  // layers, 270860 against 217400 instructions; 262160 with the four-output loop) while that op's
-  // price overshoots it there (276468) and the linear fit above does not hold (its per-channel
-  // work): not priced as the ring kernel.
+  // Four channels' rings built together (RowsWork.fourRings, every column a word of two): per
+  // row, per output and per tail output solved from the three layers that run it (kws 25x5x64:
+  // 168660 measured, one tail output a row; person_detect's Conv2d_5 12x12x64: 211780, none;
+  // Conv2d_7 6x6x128: 143920, two). The tail's 11.2 is below the asm's 16.5..22 an output: the
+  // rest of the per-row work is not one constant (ring padding columns and rows weigh more in
+  // short rows and shallow channels).
+  dspDepthwiseRows3x3Quad4PerRow: 54.14,
+  dspDepthwiseRows3x3Quad4PerOutput: 18.46,
+  dspDepthwiseRows3x3QuadPerTailOutput: 11.2,
+  // Rows shorter than this, except on four channels' rings with the four-output loop (above):
+  // measured slower than QDepthwiseConv2D3x3Dsp (person_detect's 6x6x128 layers, 270860 against
+  // 217400 instructions) while that op's price overshoots it there (276468) and the linear fit
+  // above does not hold (its per-channel work): not priced as the ring kernel. With the asm tail
+  // the four-ring loop runs them in 143920, priced as such; QDepthwiseConv2D3x3Dsp runs them in
+  // 136918 since session 30 and keeps them.
   dspDepthwiseRows3x3MinRow: 8,
   dspDepthwiseRowsPairsPerOutput: 24,
   dspDepthwiseRowsPairsPerSmlad: 3.2,
@@ -290,12 +296,15 @@ function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | undefined
   const c = CORTEX_M4_QUANT_CYCLES;
   const work = rowsWork(node, inputs);
   if (work === undefined) return c.call + 2 * macs * c.genericDepthwisePerMac;
-  if (work.threeByThree && work.rowLength < c.dspDepthwiseRows3x3MinRow) return c.call + 2 * macs * c.genericDepthwisePerMac;
+  if (work.threeByThree && !(work.quad3x3 && work.fourRings) && work.rowLength < c.dspDepthwiseRows3x3MinRow) return c.call + 2 * macs * c.genericDepthwisePerMac;
   if (work.quad3x3 && work.fourRings) {
-    const perRow = c.dspDepthwiseRows3x3Quad4PerRow + (work.rowLength % 4) * c.dspDepthwiseRows3x3Quad4PerTailOutput;
+    const perRow = c.dspDepthwiseRows3x3Quad4PerRow + (work.rowLength % 4) * c.dspDepthwiseRows3x3QuadPerTailOutput;
+    return c.call + work.rows * perRow + work.outputs * c.dspDepthwiseRows3x3Quad4PerOutput;
+  }
+  if (work.quad3x3) {
+    const perRow = c.dspDepthwiseRows3x3QuadPerRow + (work.rowLength % 4) * c.dspDepthwiseRows3x3QuadPerTailOutput;
     return c.call + work.rows * perRow + work.outputs * c.dspDepthwiseRows3x3QuadPerOutput;
   }
-  if (work.quad3x3) return c.call + work.rows * c.dspDepthwiseRows3x3QuadPerRow + work.outputs * c.dspDepthwiseRows3x3QuadPerOutput;
   if (work.threeByThree) {
     const perOutput = work.fused ? c.dspDepthwiseRows3x3FusedPerOutput : c.dspDepthwiseRows3x3PerOutput;
     return c.call + work.rows * c.dspDepthwiseRows3x3PerRow + work.outputs * perOutput;

@@ -18,12 +18,14 @@
  * y_offset are both <= y_offset = -128 (h + 2^(r-1) < 2^r): SSAT gives -128 = act_min for
  * both, as the exact clamp does.
  *
- * blk (10 words): the weight words (2w0, 2w1), (2w1, 2w2) of kernel rows 0, 1, 2 (the rows
- * layout's E0, O1 per row), m, K, the channel's 2 * folded bias, r. Outputs go to y, y_step
- * bytes apart; quads >= 1. Per 4 outputs: 9 word loads, 3 LDRD of weights, 24 MAC instructions,
- * the bias load, 12 requantization instructions with their 2 operand loads, 4 STRB, 2 ADD and the
- * loop's SUBS/BNE: 59 instructions (Thumb-2 with EG_QDSP_ASM_LOOPS; other builds run the same
- * arithmetic in C).
+ * blk (11 words): the weight words (2w0, 2w1), (2w1, 2w2) of kernel rows 0, 1, 2 (the rows
+ * layout's E0, O1 per row), m, K, the channel's 2 * folded bias, r, and t << 30 with the tail
+ * t = 0..3. The call writes 4 * quads + t outputs of the row (quads >= 1), y_step bytes apart.
+ * Per 4 outputs: 9 word loads, 3 LDRD of weights, 24 MAC instructions, the bias load, 12
+ * requantization instructions with their 2 operand loads, 4 STRB, 2 ADD and the loop's
+ * SUBS/BNE: 59 instructions. Then 4 to test t; for t >= 2 a two-output pass (33: the bias, 3
+ * LDRD, 6 word loads, 12 MAC instructions, 2 requantizations with their 2 loads, ADD), for t odd
+ * one output (22) (Thumb-2 with EG_QDSP_ASM_LOOPS; other builds run the same arithmetic in C).
  */
 int32_t eg_qdepthwise_i8_quad3x3_ok(int32_t m, int32_t k, int32_t r, int32_t act_min, int32_t act_max);
 void eg_qdepthwise_i8_quad3x3(const int16_t *r0, const int16_t *r1, const int16_t *r2, const uint32_t *blk, int32_t quads, int8_t *y,

@@ -1,6 +1,7 @@
 #include "qdepthwise_i8_rows.h"
 #include "qdepthwise_i8_quad3x3.h"
 #include "qdepthwise_i8_ring4.h"
+#include "qdepthwise_i8_rows_quad.h"
 
 /* The most kernel rows (the row-pointer array); depthwise-rows.ts offers the op only up to it. */
 #define ROWS_MAX_KH 16
@@ -14,42 +15,6 @@ typedef struct {
 static inline int8_t rows_requant(int32_t acc2, const rows_rq *q) {
   const int32_t v = eg_qdsp_requant_2a(acc2, q->m, q->k, q->r);
   return (int8_t)(v < q->lo ? q->lo : v > q->hi ? q->hi : v);
-}
-
-/*
- * One channel of one input row (xrow at its column 0, columns `step` elements apart; NULL for a
- * padding row) into its int16 ring row: columns -padLeft .. WP-1-padLeft, zp outside the input.
- */
-static void rows_build(const int8_t *xrow, int32_t W, int32_t step, int32_t padLeft, int32_t WP, int16_t zp, int16_t *dst) {
-  const int32_t lo = xrow == NULL ? WP : padLeft < WP ? padLeft : WP;
-  const int32_t hi = xrow == NULL ? WP : padLeft + W < WP ? padLeft + W : WP;
-  int16_t *d = dst, *const body = dst + lo, *const tail = dst + hi, *const end = dst + WP;
-  if (xrow == NULL) { /* a padding row: two zp a word, four a step (WP even, rows 4-byte aligned) */
-    const uint32_t zz = eg_qdsp_pack16(zp, zp);
-    for (; d + 4 <= end; d += 4) {
-      memcpy(d, &zz, 4);
-      memcpy(d + 2, &zz, 4);
-    }
-    if (d < end) memcpy(d, &zz, 4);
-    return;
-  }
-  while (d < body) *d++ = zp;
-  if (d < tail) { /* lo == padLeft: the body starts at the input's column 0 */
-    const int8_t *s = xrow;
-    const size_t step2 = 2 * (size_t)step, step3 = step2 + (size_t)step;
-    int16_t *quad_end;
-    if (lo & 1) { /* to an even column: words at even columns are 4-byte aligned */
-      *d++ = *s;
-      s += step;
-    }
-    for (quad_end = d + ((tail - d) & ~3); d != quad_end; d += 4, s += 2 * step2) {
-      const uint32_t w0 = eg_qdsp_pkhbt(s[0], s[step]), w1 = eg_qdsp_pkhbt(s[step2], s[step3]);
-      memcpy(d, &w0, 4);
-      memcpy(d + 2, &w1, 4);
-    }
-    for (; d < tail; d++, s += step) *d = *s;
-  }
-  while (d < end) *d++ = zp;
 }
 
 /* Outputs ox0..OW-1 of one channel row, one at a time: NE SMLADs per kernel row (any stride). */
@@ -273,7 +238,7 @@ static ROWS_NOINLINE void rows_channel_3x3(const int8_t *xc, const int32_t *p, c
     if (built < iy0) built = iy0;
     for (; built <= iy0 + 2; built++) {
       const int8_t *xrow = built >= 0 && built < H ? xc + (size_t)built * (size_t)in_row : NULL;
-      rows_build(xrow, p[2], p[19], p[12], WP, (int16_t)p[13], scratch + (size_t)((built + padTop) % 3) * (size_t)WP);
+      eg_qdepthwise_i8_ring_build(xrow, p[2], p[19], p[12], WP, (int16_t)p[13], scratch + (size_t)((built + padTop) % 3) * (size_t)WP);
     }
     ox = 0;
     if (full) { /* all outputs in one fused pass */
@@ -288,77 +253,6 @@ static ROWS_NOINLINE void rows_channel_3x3(const int8_t *xc, const int32_t *p, c
       rows_requant_n(acc, n, e[0], &q, yc + (size_t)ox * (size_t)out_col, out_col);
     }
   }
-}
-
-/*
- * One channel of a 3x3 layer at stride 1 along both axes whose requantization is three
- * instructions (eg_qdepthwise_i8_quad3x3_ok, OW >= 4): per output row one new ring row, the
- * four-output loop, the last OW % 4 outputs one at a time (rows_one_3x3: the exact form), and the
- * ring rotated by pointers. Out of line and with few live values, so that nothing is spilled
- * around the rows. blk: eg_qdepthwise_i8_quad3x3's words; e: the channel's rqc words (rows_one_3x3's c4).
- */
-static ROWS_NOINLINE void rows_channel_quad(const int8_t *xc, const int32_t *p, const uint32_t *blk, const int32_t *e, int8_t *yc,
-                                            int16_t *scratch) {
-  const int32_t H = p[1], OH = p[4], OW = p[5], padTop = p[11], WP = p[17], in_row = p[18], out_row = p[20], out_col = p[21];
-  int16_t *r0 = scratch, *r1 = scratch + WP, *r2 = scratch + 2 * (size_t)WP, *t;
-  int32_t oy, ox, iy;
-  for (iy = -padTop; iy < 2 - padTop; iy++) /* the first two rows of the first window */
-    rows_build(iy >= 0 && iy < H ? xc + (size_t)iy * (size_t)in_row : NULL, p[2], p[19], p[12], WP, (int16_t)p[13], iy == -padTop ? r0 : r1);
-  for (oy = 0; oy < OH; oy++, iy++, yc += out_row) {
-    rows_build(iy >= 0 && iy < H ? xc + (size_t)iy * (size_t)in_row : NULL, p[2], p[19], p[12], WP, (int16_t)p[13], r2);
-    eg_qdepthwise_i8_quad3x3(r0, r1, r2, blk, OW >> 2, yc, out_col);
-    for (ox = OW & ~3; ox < OW; ox++) yc[(size_t)ox * (size_t)out_col] = rows_one_3x3(r0 + ox, r1 + ox, r2 + ox, blk, e);
-    t = r0;
-    r0 = r1;
-    r1 = r2;
-    r2 = t;
-  }
-}
-
-/*
- * rows_channel_quad for four adjacent channels (channel c's xc, wk, e, yc; the rows layout gave
- * four channels' rings, R >= 12): each new ring row built for all four from word loads
- * (eg_qdepthwise_i8_ring4_build), then each channel's rows as rows_channel_quad runs them.
- * Channel i's ring is scratch + 3 * WP * i, its weights wk + 6 * i, its rqc words e + 4 * i.
- */
-static ROWS_NOINLINE void rows_group_quad(const int8_t *xc, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *yc,
-                                          int16_t *scratch) {
-  const int32_t H = p[1], OH = p[4], OW = p[5], padTop = p[11], WP = p[17], in_row = p[18], out_row = p[20], out_col = p[21];
-  const size_t ring = 3 * (size_t)WP;
-  int16_t *r0 = scratch, *r1 = scratch + WP, *r2 = scratch + 2 * (size_t)WP, *t;
-  uint32_t blk[4][10];
-  int32_t oy, ox, iy, i, j;
-  for (i = 0; i < 4; i++) {
-    for (j = 0; j < 6; j++) blk[i][j] = wk[6 * i + j];
-    blk[i][6] = (uint32_t)e[4 * i + 1];
-    blk[i][7] = (uint32_t)e[4 * i + 2];
-    blk[i][8] = (uint32_t)e[4 * i];
-    blk[i][9] = (uint32_t)e[4 * i + 3];
-  }
-  for (iy = -padTop; iy < 2 - padTop; iy++) /* the first two rows of the first window */
-    eg_qdepthwise_i8_ring4_build(iy >= 0 && iy < H ? xc + (size_t)iy * (size_t)in_row : NULL, p[2], p[19], p[12], WP, (int16_t)p[13],
-                                 iy == -padTop ? r0 : r1, ring);
-  for (oy = 0; oy < OH; oy++, iy++, yc += out_row) {
-    eg_qdepthwise_i8_ring4_build(iy >= 0 && iy < H ? xc + (size_t)iy * (size_t)in_row : NULL, p[2], p[19], p[12], WP, (int16_t)p[13], r2,
-                                 ring);
-    for (i = 0; i < 4; i++) {
-      const int16_t *c0 = r0 + (size_t)i * ring, *c1 = r1 + (size_t)i * ring, *c2 = r2 + (size_t)i * ring;
-      eg_qdepthwise_i8_quad3x3(c0, c1, c2, blk[i], OW >> 2, yc + i, out_col);
-      for (ox = OW & ~3; ox < OW; ox++) yc[(size_t)ox * (size_t)out_col + (size_t)i] = rows_one_3x3(c0 + ox, c1 + ox, c2 + ox, blk[i], e + 4 * i);
-    }
-    t = r0;
-    r0 = r1;
-    r1 = r2;
-    r2 = t;
-  }
-}
-
-/* Channels c..c+3 all take the four-output loop (eg_qdepthwise_i8_quad3x3_ok on each). */
-static int32_t rows_group_ok(const int32_t *e, int32_t lo, int32_t hi) {
-  int32_t i;
-  for (i = 0; i < 4; i++)
-    if (!eg_qdepthwise_i8_quad3x3_ok(e[4 * i + 1], e[4 * i + 2], e[4 * i + 3], lo, hi)) return 0;
-  return 1;
 }
 
 /*
@@ -388,20 +282,13 @@ void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *
       const int32_t *e = rqc + 4 * (size_t)c;
       const uint32_t *wk = wpk + (size_t)c * (size_t)KH * (size_t)WS;
       int32_t built = -padTop; /* the next input row to build */
-      if (three && sh == 1 && OW >= 4 && R >= 12 && (c & 3) == 0 && c + 4 <= C && rows_group_ok(e, q.lo, q.hi)) {
-        rows_group_quad(xc, p, wk, e, y + (size_t)b * (size_t)p[23] + (size_t)c, scratch);
+      if (three && sh == 1 && OW >= 4 && R >= 12 && (c & 3) == 0 && c + 4 <= C && eg_qdepthwise_i8_rows_quad_group_ok(e, q.lo, q.hi)) {
+        eg_qdepthwise_i8_rows_quad_group(xc, p, wk, e, y + (size_t)b * (size_t)p[23] + (size_t)c, scratch);
         c += 3;
         continue;
       }
       if (three && sh == 1 && OW >= 4 && eg_qdepthwise_i8_quad3x3_ok(e[1], e[2], e[3], q.lo, q.hi)) {
-        uint32_t blk[10];
-        int32_t i;
-        for (i = 0; i < 6; i++) blk[i] = wk[i];
-        blk[6] = (uint32_t)e[1];
-        blk[7] = (uint32_t)e[2];
-        blk[8] = (uint32_t)e[0];
-        blk[9] = (uint32_t)e[3];
-        rows_channel_quad(xc, p, blk, e, y + (size_t)b * (size_t)p[23] + (size_t)c, scratch);
+        eg_qdepthwise_i8_rows_quad_channel(xc, p, wk, e, y + (size_t)b * (size_t)p[23] + (size_t)c, scratch);
         continue;
       }
       if (three) { /* all rows of the channel in one call */
@@ -420,7 +307,7 @@ void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *
         if (built < iy0) built = iy0;
         for (; built <= last; built++) {
           const int8_t *xrow = built >= 0 && built < H ? xc + (size_t)built * (size_t)in_row : NULL;
-          rows_build(xrow, W, in_col, padLeft, WP, zp, scratch + (size_t)((built + padTop) % R) * (size_t)WP);
+          eg_qdepthwise_i8_ring_build(xrow, W, in_col, padLeft, WP, zp, scratch + (size_t)((built + padTop) % R) * (size_t)WP);
         }
         for (ky = 0; ky < KH; ky++) rows[ky] = scratch + (size_t)((iy0 + ky * dh + padTop) % R) * (size_t)WP;
         if (sw == 1) {

@@ -27,8 +27,9 @@ interface Shape {
   readonly c: number;
   /**
    * Output zero point -128 with the given activation range (ReLU-like): [-128, 127] runs the
-   * four-output loop with the three-instruction requantization (qdepthwise_i8_quad3x3.c), a
-   * narrower one must not. `pads` overrides "same" padding.
+   * four-output loop with the three-instruction requantization and its one-output tail
+   * (qdepthwise_i8_quad3x3.c, driven by qdepthwise_i8_rows_quad.c), a narrower one must not.
+   * `pads` overrides "same" padding.
    */
   readonly relu?: readonly [number, number];
   readonly pads?: readonly [number, number, number, number];
@@ -92,9 +93,16 @@ const SHAPES: readonly Shape[] = [
   { hw: [16, 9], k: [5, 5], s: [1, 1], d: [1, 1], c: 7, relu: [-128, 127] },
   { hw: [11, 21], k: [7, 7], s: [2, 2], d: [1, 1], c: 4, relu: [-128, 127], pads: [6, 6, 6, 6] },
   { hw: [10, 11], k: [5, 5], s: [1, 1], d: [1, 1], c: 6, relu: [-128, 127], pads: [1, 3, 3, 1] },
+  // 6x6 rows on four channels' rings: one four-output pass and the asm tail's two outputs a row
+  // (priced as the ring kernel since that tail, and picked at 16 channels).
+  { hw: [6, 6], k: [3, 3], s: [1, 1], d: [1, 1], c: 16, relu: [-128, 127] },
+  // Rows of 4k + 3 (the tail's pair and its last output): four rings, and one channel's ring
+  // (the map transposed).
+  { hw: [7, 11], k: [3, 3], s: [1, 1], d: [1, 1], c: 20, relu: [-128, 127] },
+  { hw: [11, 7], k: [3, 3], s: [1, 1], d: [1, 1], c: 5, relu: [-128, 127] },
 ];
 /** The layers of the four-output loop: stride 1, output zero point -128, range [-128, 127], rows of >= 4. */
-const QUAD = [14, 15, 16, 17, 18, 19, 20, 21];
+const QUAD = [14, 15, 16, 17, 18, 19, 20, 21, 42, 43, 44];
 /** The layers the ring kernel does not fit (dilation along both axes): emitted as the general kernel. */
 const NOT_FITTED = 1;
 
@@ -150,8 +158,8 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
       expect(g.scratchBytes).toBeLessThanOrEqual(cmsisDepthwiseScratch(p));
     }
     expect(fitted).toBe(SHAPES.length - NOT_FITTED);
-    // kws's layer (both zero points) and the two four-ring cases above.
-    expect(fourRings).toBe(4);
+    // kws's layer (both zero points), the two four-ring cases above, the 6x6x16 and 7x11x20 layers.
+    expect(fourRings).toBe(6);
   });
 
   it("host build (portable path, ASan/UBSan) equals the evaluator", async () => {
@@ -164,8 +172,8 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
     expect(new Set(want.flatMap((t) => Array.from(t.toNumbers()))).size, "outputs spread over the int8 range").toBeGreaterThan(150);
   });
 
-  it("cortex-m4 cost model: extraction picks the ring kernel for the kws-like 25x5x64 3x3 layer", () => {
-    for (const i of [0, QUAD[0]!]) {
+  it("cortex-m4 cost model: extraction picks the ring kernel for the kws-like 25x5x64 3x3 layer and the 6x6 four-ring one", () => {
+    for (const i of [0, QUAD[0]!, 42]) {
       const { graph } = multiNodeGraph([shapeCase("QDepthwiseConv2D", i)]);
       expect(compile(graph, { target: "cortex-m4", targetRules: true }).graph.nodes.map((n) => n.op), `layer ${i}`).toEqual(["QDepthwiseConv2DRowsDsp"]);
     }
