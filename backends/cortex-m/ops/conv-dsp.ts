@@ -147,10 +147,11 @@ function dspConvOp(spec: DspConvSpec): OpDef {
       const p = plan(spec, node, node.inputs.map((t) => (t === "" ? undefined : ctx.info(t))));
       ctx.useRuntime("qfixed_i8");
       ctx.useRuntime("qdsp_i8");
-      ctx.useRuntime("qconv_i8_dsp");
       const params = ctx.constArray("int32_t", convKernelParams(p));
       const pixel = pixelPath(spec.name, p);
       if (pixel !== undefined) return emitPixelPath(ctx, node.inputs, node.outputs[0]!, p, params, pixel);
+      // The GEMM kernels' unit (the pixel-major ones need only qdsp_i8's helpers).
+      ctx.useRuntime("qconv_i8_dsp");
       if (spec.wide === true && emitWideConv(ctx, node.inputs, node.outputs[0]!, p, spec.kernelFn, params)) return;
       const mult = ctx.constArray("int32_t", p.multipliers);
       const shift = ctx.constArray("int32_t", p.shifts);
