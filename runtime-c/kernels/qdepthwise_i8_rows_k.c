@@ -200,7 +200,13 @@ static RK_INLINE void rk_row(const int16_t *const *rows, int32_t kh, int32_t KH,
                              int32_t OW, const rk_rq *q, int8_t *y, int32_t ys) {
   const int32_t end = sw == 1 ? ((OW + 1) & ~1) - 4 : OW - 4;
   int32_t x0;
-  if (kh > 0) { /* the Thumb-2 widths: the last group apart, the loop without its tests */
+  if (kh == 1 && ws == 4) { /* rk_rows_1x3: the row pointer and the 4 weight words in locals (registers), */
+    const int16_t *const r1[1] = {rows[0]}; /* which gcc reloads after every int8 store through rows and wk */
+    const uint32_t wl[4] = {wk[0], wk[1], wk[2], wk[3]};
+    int8_t *yg = y;
+    for (x0 = 0; x0 < end; x0 += 4, yg += 4 * (size_t)ys) rk_group(r1, 1, 1, wl, 4, sw, ne, no, x0, q, yg, ys, 0);
+    rk_group(r1, 1, 1, wl, 4, sw, ne, no, end, q, y + (size_t)end * (size_t)ys, ys, sw == 1 && (OW & 1));
+  } else if (kh > 0) { /* the Thumb-2 widths: the last group apart, the loop without its tests */
     int8_t *yg = y;
     for (x0 = 0; x0 < end; x0 += 4, yg += 4 * (size_t)ys) rk_group(rows, kh, KH, wk, ws, sw, ne, no, x0, q, yg, ys, 0);
     rk_group(rows, kh, KH, wk, ws, sw, ne, no, end, q, y + (size_t)end * (size_t)ys, ys, sw == 1 && (OW & 1));
