@@ -155,6 +155,11 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspDepthwiseRowsQuadPerBuiltColumn: 3.35,
   dspDepthwiseRowsQuadPerOutput: 12,
   dspDepthwiseRowsQuadPerSmlad: 1.44,
+  // Its one-kernel-row width 3 (rk_rows_1x3: 3x1 transposed, 1x3), per computed output in place
+  // of the two terms above (no kernel-row loop; the s1 group is 8 SMLADs on 3 words, s2 8 on 5),
+  // the rest priced as above: fitted to the constructed 3x1 layers (314602 s1, 346762 s2 measured).
+  dspDepthwiseRowsOneRow3PerOutputS1: 8.8,
+  dspDepthwiseRowsOneRow3PerOutputS2: 7.48,
 } as const;
 
 const QUANT_MAC_OPS: ReadonlySet<string> = new Set([
@@ -311,7 +316,8 @@ function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | undefined
   }
   if (work.quadK) {
     const perRow = c.dspDepthwiseRowsQuadPerRow + work.builtColumnsPerRow * c.dspDepthwiseRowsQuadPerBuiltColumn;
-    const perOutput = c.dspDepthwiseRowsQuadPerOutput + work.smlads * c.dspDepthwiseRowsQuadPerSmlad;
+    const oneRow = work.stride1 ? c.dspDepthwiseRowsOneRow3PerOutputS1 : c.dspDepthwiseRowsOneRow3PerOutputS2;
+    const perOutput = work.oneRow3 ? oneRow : c.dspDepthwiseRowsQuadPerOutput + work.smlads * c.dspDepthwiseRowsQuadPerSmlad;
     return c.call + work.channels * c.dspDepthwiseRowsQuadPerChannel + work.rows * (perRow + work.quadOutputsPerRow * perOutput);
   }
   const perOutput = work.stride1

@@ -100,7 +100,17 @@ const SHAPES: readonly Shape[] = [
   // (the map transposed).
   { hw: [7, 11], k: [3, 3], s: [1, 1], d: [1, 1], c: 20, relu: [-128, 127] },
   { hw: [11, 7], k: [3, 3], s: [1, 1], d: [1, 1], c: 5, relu: [-128, 127] },
+  // One kernel row of 3 (rk_rows_1x3): 3x1 transposed at stride 2 (rows of 7) and at stride 1 with
+  // rows of 13 (odd, OW % 4 = 1) and no padding; 1x3 at stride 1; a 3x1 dilated across its 3 taps,
+  // which cannot run transposed (dilation 1 along the rows) and keeps rows of one tap.
+  { hw: [14, 9], k: [3, 1], s: [2, 2], d: [1, 1], c: 8, relu: [-128, 127] },
+  { hw: [13, 5], k: [3, 1], s: [1, 1], d: [1, 1], c: 5, relu: [-128, 127], pads: [0, 0, 0, 0] },
+  { hw: [6, 10], k: [1, 3], s: [1, 1], d: [1, 1], c: 7, relu: [-128, 127] },
+  { hw: [12, 6], k: [3, 1], s: [1, 1], d: [2, 1], c: 24, relu: [-128, 127] },
 ];
+/** Kx1 layers run transposed (rows along H: a kernel row of K taps); the dilated one cannot. */
+const TRANSPOSED_KX1 = [1, 2, 32, 45, 46];
+const NOT_TRANSPOSED_KX1 = [48];
 /** The layers of the four-output loop: stride 1, output zero point -128, range [-128, 127], rows of >= 4. */
 const QUAD = [14, 15, 16, 17, 18, 19, 20, 21, 42, 43, 44];
 /** The layers the ring kernel does not fit (dilation along both axes): emitted as the general kernel. */
@@ -139,7 +149,7 @@ function rowsCalls(modelC: string): number {
  * The layers whose call passes eg_qdepthwise_i8_rows_k as the four-output row loop: widths 1..7
  * at strides 1, 2 outside 3x3 s1, OW >= 4 (the 5x3 map runs transposed: rows of 5), fused ReLU.
  */
-const ROWS_K = [24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41];
+const ROWS_K = [24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 45, 46, 47, 48];
 
 describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () => {
   it("ring scratch stays within CMSIS-NN's arm_depthwise_conv_s8_opt scratch; dilation along both axes is not fitted", () => {
@@ -170,6 +180,18 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
     const got = await buildAndRunAsync(files, graph.outputs, feeds, { cflags: SANITIZE_CFLAGS });
     want.forEach((t, i) => expect(Array.from(got[i]!.toNumbers()), `layer ${i} ${JSON.stringify(SHAPES[i])}`).toEqual(Array.from(t.toNumbers())));
     expect(new Set(want.flatMap((t) => Array.from(t.toNumbers()))).size, "outputs spread over the int8 range").toBeGreaterThan(150);
+  });
+
+  it("Kx1 kernels run transposed (rows along H, a kernel row of K taps: SMLAD pairs) where they fit", () => {
+    const transposed = (i: number): boolean => {
+      const { graph } = multiNodeGraph([shapeCase("QDepthwiseConv2D", i)]);
+      const node = graph.nodes[0]!;
+      const g = rowsGeometry(planConv(node, node.inputs.map((t) => graph.values.get(t)), true));
+      if (typeof g === "string") throw new Error(g);
+      return g.transposed;
+    };
+    for (const i of TRANSPOSED_KX1) expect(transposed(i), `layer ${i}`).toBe(true);
+    for (const i of NOT_TRANSPOSED_KX1) expect(transposed(i), `layer ${i}`).toBe(false);
   });
 
   it("cortex-m4 cost model: extraction picks the ring kernel for the kws-like 25x5x64 3x3 layer and the 6x6 four-ring one", () => {

@@ -62,15 +62,18 @@ function ringOf(p: ConvPlan, transposed: boolean): RowsGeometry | string {
 
 /**
  * The ring of a layer, or the reason it does not fit: int8, depth multiplier 1, dilation 1 along
- * the rows, KH <= ROWS_MAX_KH, and scratch no larger than CMSIS-NN's. Rows run along the longer
- * output axis (fewer, longer rows: less per-row work), else along the other when only it fits.
+ * the rows, KH <= ROWS_MAX_KH, and scratch no larger than CMSIS-NN's. Rows run along the kernel's
+ * axis of more than one tap when the other has one (Kx1 transposed, 1xK not: each SMLAD then adds
+ * two taps, where a kernel row of one tap uses half of it), else along the longer output axis
+ * (fewer, longer rows: less per-row work); along the other when only it fits.
  */
 export function rowsGeometry(p: ConvPlan): RowsGeometry | string {
   if (p.dtype !== "int8") return `needs int8 activations, got ${p.dtype}`;
   if (p.cg !== 1) return `needs depth multiplier 1, got ${p.cg}`;
-  const first = ringOf(p, p.oh > p.ow);
+  const firstTransposed = p.kw === 1 && p.kh > 1 ? true : p.kh === 1 && p.kw > 1 ? false : p.oh > p.ow;
+  const first = ringOf(p, firstTransposed);
   if (typeof first !== "string") return first;
-  const second = ringOf(p, p.oh <= p.ow);
+  const second = ringOf(p, !firstTransposed);
   return typeof second === "string" ? first : second;
 }
 

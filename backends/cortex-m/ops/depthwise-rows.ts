@@ -63,14 +63,16 @@ export interface RowsWork {
   readonly smlads: number;
   /**
    * The Thumb-2 rows of qdepthwise_i8_rows_k.c's four-output loops run the layer: width 5 or 7
-   * at stride 1 or 2, OW >= 4, and the SMMLAR-ASR-SSAT requantization (no clamp narrower than
+   * at stride 1 or 2 (or its one-kernel-row width 3, rk_rows_1x3), OW >= 4, and the SMMLAR-ASR-SSAT requantization (no clamp narrower than
    * int8, output zero point -128). Its C loops (the other widths 1..7) run too but are priced
    * as before: measured above the 3x3 general kernel on person_detect's Conv2d_4 (228100 with
    * one call per channel, 312660 before, against 222640 instructions), whose own price
    * overshoots there.
    */
   readonly quadK: boolean;
-  /** Ring columns built per output row: SH input rows of WP columns. */
+  /** One kernel row of 3 (3x1 transposed, or 1x3): rk_rows_1x3 of qdepthwise_i8_rows_k.c. */
+  readonly oneRow3: boolean;
+  /** Ring columns built per output row: min(SH, the window's rows) input rows of WP columns. */
   readonly builtColumnsPerRow: number;
   /** Outputs the four-output loops compute per row: 4 * ceil(OW / 4) (the last group overlaps). */
   readonly quadOutputsPerRow: number;
@@ -98,9 +100,10 @@ export function rowsWork(node: Node, inputs: readonly (ValueInfo | undefined)[])
     fourRings: g.r === 12,
     stride1: o.sw === 1 && o.kw <= 7,
     smlads: o.kh * Math.ceil(o.kw / 2),
-    builtColumnsPerRow: o.sh * g.wp,
+    builtColumnsPerRow: Math.min(o.sh, (o.kh - 1) * o.dh + 1) * g.wp,
     quadOutputsPerRow: 4 * Math.ceil(o.ow / 4),
-    quadK: (o.kw === 5 || o.kw === 7) && runsRowsK(p, o),
+    quadK: (o.kw === 5 || o.kw === 7 || (o.kw === 3 && o.kh === 1)) && runsRowsK(p, o),
+    oneRow3: o.kw === 3 && o.kh === 1,
   };
 }
 
