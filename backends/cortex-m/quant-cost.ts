@@ -117,10 +117,14 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspDepthwiseRows3x3PerOutput: 26.7,
   // Its four-output loop (RowsWork.quad3x3: qdepthwise_i8_quad3x3.c, 59 instructions per 4
   // outputs, then the row's last OW % 4 in the same asm: 4 to test for them, 33 for a pair and
-  // 22 for one; qdepthwise_i8_rows_quad.c drives it). One channel's ring at a time: per row,
-  // fitted to person_detect's Conv2d_3 (428420 measured, no output left over), the output price
-  // of the loop with its ring columns kept from before.
-  dspDepthwiseRows3x3QuadPerRow: 154.5,
+  // 22 for one; qdepthwise_i8_rows_quad.c drives it). One channel's ring at a time: per row
+  // (or per tile of a row, RowsWork.tiles) and per ring column built, least squares over
+  // person_detect's Conv2d_3 (rows of 24, WP 28: 428427 measured, 424938 priced) and Conv2d_1
+  // (48x48x8 in tiles of 16, WP 20: 464754, 467896) and four single 3x3 layers in tiles (40x40x8,
+  // 32x64x8, 64x32x4 with the axes swapped, 24x37x6 with a tail: all within 0.93 %), the output
+  // price of the loop with its ring columns kept from before.
+  dspDepthwiseRows3x3QuadPerRow: 105.5,
+  dspDepthwiseRows3x3QuadPerRingColumn: 1.59,
   dspDepthwiseRows3x3QuadPerOutput: 16.8,
   // Four channels' rings built together (RowsWork.fourRings, every column a word of two): per
   // row, per output and per tail output solved from the three layers that run it (kws 25x5x64:
@@ -307,7 +311,7 @@ function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | undefined
     return c.call + work.rows * perRow + work.outputs * c.dspDepthwiseRows3x3Quad4PerOutput;
   }
   if (work.quad3x3) {
-    const perRow = c.dspDepthwiseRows3x3QuadPerRow + (work.rowLength % 4) * c.dspDepthwiseRows3x3QuadPerTailOutput;
+    const perRow = c.dspDepthwiseRows3x3QuadPerRow + work.builtColumnsPerRow * c.dspDepthwiseRows3x3QuadPerRingColumn + (work.rowLength % 4) * c.dspDepthwiseRows3x3QuadPerTailOutput;
     return c.call + work.rows * perRow + work.outputs * c.dspDepthwiseRows3x3QuadPerOutput;
   }
   if (work.threeByThree) {

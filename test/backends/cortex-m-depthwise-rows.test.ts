@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { compile, runGraph } from "../../src/index.js";
 import { planConv } from "../../src/ir/ops/quant/conv.js";
 import { cmsisDepthwiseScratch, rowsGeometry } from "../../backends/cortex-m/ops/depthwise-rows-layout.js";
+import { rowsLayout } from "../../backends/cortex-m/ops/depthwise-rows-tiles.js";
 import { rowsWork } from "../../backends/cortex-m/ops/depthwise-rows.js";
 import { buildAndRunAsync, SANITIZE_CFLAGS } from "../support/c-run.js";
 import { rng } from "../support/graphs.js";
@@ -107,12 +108,23 @@ const SHAPES: readonly Shape[] = [
   { hw: [13, 5], k: [3, 1], s: [1, 1], d: [1, 1], c: 5, relu: [-128, 127], pads: [0, 0, 0, 0] },
   { hw: [6, 10], k: [1, 3], s: [1, 1], d: [1, 1], c: 7, relu: [-128, 127] },
   { hw: [12, 6], k: [3, 1], s: [1, 1], d: [2, 1], c: 24, relu: [-128, 127] },
+  // Column tiles (depthwise-rows-tiles.ts: no orientation's whole rows fit CMSIS-NN's scratch):
+  // person_detect's 48x48x8 (tiles of 16), 3 channels (tiles of 5, the last of 3 on the exact
+  // loops), two left padding columns and none on the right (tiles of 20 and 17), a clamp narrower
+  // than int8 (the exact loops in every tile, the last one narrower), and the axes swapped.
+  { hw: [48, 48], k: [3, 3], s: [1, 1], d: [1, 1], c: 8, relu: [-128, 127] },
+  { hw: [6, 48], k: [3, 3], s: [1, 1], d: [1, 1], c: 3, relu: [-128, 127] },
+  { hw: [30, 37], k: [3, 3], s: [1, 1], d: [1, 1], c: 8, relu: [-128, 127], pads: [1, 2, 1, 0] },
+  { hw: [12, 30], k: [3, 3], s: [1, 1], d: [1, 1], c: 4, relu: [-128, 100] },
+  { hw: [40, 20], k: [3, 3], s: [1, 1], d: [1, 1], c: 4, relu: [-128, 127] },
 ];
 /** Kx1 layers run transposed (rows along H: a kernel row of K taps); the dilated one cannot. */
 const TRANSPOSED_KX1 = [1, 2, 32, 45, 46];
 const NOT_TRANSPOSED_KX1 = [48];
 /** The layers of the four-output loop: stride 1, output zero point -128, range [-128, 127], rows of >= 4. */
-const QUAD = [14, 15, 16, 17, 18, 19, 20, 21, 42, 43, 44];
+const QUAD = [14, 15, 16, 17, 18, 19, 20, 21, 42, 43, 44, 49, 50, 51, 53];
+/** The layers whose rows run in column tiles, and their tile widths. */
+const TILED: ReadonlyMap<number, number> = new Map([[49, 16], [50, 5], [51, 20], [52, 8], [53, 8]]);
 /** The layers the ring kernel does not fit (dilation along both axes): emitted as the general kernel. */
 const NOT_FITTED = 1;
 
@@ -142,7 +154,7 @@ const work = mkdtempSync(join(tmpdir(), "egret-dw-rows-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function rowsCalls(modelC: string): number {
-  return modelC.split("eg_qdepthwise_i8_rows(").length - 1;
+  return modelC.split(/eg_qdepthwise_i8_rows(?:_tiles)?\(/).length - 1;
 }
 
 /**
@@ -156,9 +168,12 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
     const { graph } = multiNodeGraph(SHAPES.map((_, i) => shapeCase("QDepthwiseConv2D", i)));
     let fitted = 0;
     let fourRings = 0;
-    for (const node of graph.nodes) {
+    for (const [i, node] of graph.nodes.entries()) {
       const p = planConv(node, node.inputs.map((t) => graph.values.get(t)), true);
-      const g = rowsGeometry(p);
+      const g = rowsLayout(p);
+      const whole = rowsGeometry(p);
+      if (TILED.has(i)) expect(whole, `layer ${i}: no whole rows fit`).toMatch(/scratch/);
+      if (typeof g !== "string") expect(g.tileWidth, `layer ${i} ${JSON.stringify(SHAPES[i])}`).toBe(TILED.get(i) ?? (g.transposed ? p.oh : p.ow));
       if (typeof g === "string") {
         expect(g).toMatch(/dilation 1 along one image axis/);
         continue;
@@ -176,6 +191,7 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
     const { graph, feeds } = multiNodeGraph(SHAPES.map((_, i) => shapeCase("QDepthwiseConv2DRowsDsp", i)));
     const files = compile(graph).files;
     expect(rowsCalls(files.get("model.c") ?? "")).toBe(SHAPES.length - NOT_FITTED);
+    expect((files.get("model.c") ?? "").split("eg_qdepthwise_i8_rows_tiles(").length - 1, "tiled layers").toBe(TILED.size);
     const want = runGraph(graph, feeds);
     const got = await buildAndRunAsync(files, graph.outputs, feeds, { cflags: SANITIZE_CFLAGS });
     want.forEach((t, i) => expect(Array.from(got[i]!.toNumbers()), `layer ${i} ${JSON.stringify(SHAPES[i])}`).toEqual(Array.from(t.toNumbers())));

@@ -19,6 +19,11 @@ export interface RowsGeometry {
   readonly wp: number;
   /** Scratch bytes: R * WP * 2. */
   readonly scratchBytes: number;
+  /**
+   * Output columns per tile (the oriented OW when the ring holds whole rows): narrower, the rows
+   * run in column tiles (depthwise-rows-tiles.ts, qdepthwise_i8_rows_tiles.c) and WP is a tile's.
+   */
+  readonly tileWidth: number;
 }
 
 /** CMSIS-NN's arm_depthwise_conv_s8_opt scratch for the same layer: C * KH * KW int16. */
@@ -57,7 +62,7 @@ function ringOf(p: ConvPlan, transposed: boolean): RowsGeometry | string {
   const r = four ? 12 : (o.kh - 1) * o.dh + 1;
   const scratchBytes = 2 * r * wp;
   if (scratchBytes > cmsisDepthwiseScratch(p)) return `needs ${scratchBytes} bytes of scratch, more than CMSIS-NN's ${cmsisDepthwiseScratch(p)}`;
-  return { transposed, r, wp, scratchBytes };
+  return { transposed, r, wp, scratchBytes, tileWidth: o.ow };
 }
 
 /**
@@ -84,6 +89,8 @@ export function rowsParams(p: ConvPlan, g: RowsGeometry): number[] {
   return [
     p.n, o.h, o.w, p.c, o.oh, o.ow, o.kh, o.kw, o.sh, o.sw, o.dh, o.padTop, o.padLeft, -p.xOffset, p.actMin, p.actMax,
     g.r, g.wp, inRow, inCol, outRow, outCol, p.h * p.w * p.c, p.oh * p.ow * p.c,
+    // The tile width only for tiled rows (eg_qdepthwise_i8_rows_tiles's p[24]).
+    ...(g.tileWidth < o.ow ? [g.tileWidth] : []),
   ];
 }
 

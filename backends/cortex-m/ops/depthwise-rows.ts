@@ -2,10 +2,11 @@ import type { Node, ValueInfo } from "../../../src/ir/graph.js";
 import type { EmitCtx } from "../../../src/ir/emit-ctx.js";
 import type { OpDef } from "../../../src/ir/op.js";
 import { planConv, QDepthwiseConv2D } from "../../../src/ir/ops/quant/conv.js";
+import { rowsLayout, rowsTilesPerRow } from "./depthwise-rows-tiles.js";
 import { contentNamedArray } from "./content-array.js";
 import { convKernelParams } from "./conv-dsp.js";
 import { dspTwinOp } from "./dsp-twin.js";
-import { isRows3x3, oriented, rowsGeometry, rowsParams, rowsWeightBytes, rowsRequantWords, rowsWeightWords, runsRowsK } from "./depthwise-rows-layout.js";
+import { isRows3x3, oriented, rowsParams, rowsWeightBytes, rowsRequantWords, rowsWeightWords, runsRowsK } from "./depthwise-rows-layout.js";
 
 /**
  * QDepthwiseConv2DRowsDsp: QDepthwiseConv2D (same attributes, infer, evaluate, MACs, bit-exact C)
@@ -13,7 +14,8 @@ import { isRows3x3, oriented, rowsGeometry, rowsParams, rowsWeightBytes, rowsReq
  * a ring of KH rows, two taps of one channel per SMLAD, the input offset folded into the bias and
  * the requantization on SMMLAR, all operands laid out here from the constant weights and bias.
  * Scratch: the ring, R * WP * 2 bytes (depthwise-rows-layout.ts, which also swaps the image axes
- * when rows along H are longer), never more than CMSIS-NN's
+ * when rows along H are longer; depthwise-rows-tiles.ts runs 3x3 stride-1 rows in column tiles
+ * through eg_qdepthwise_i8_rows_tiles when no whole row fits), never more than CMSIS-NN's
  * arm_depthwise_conv_s8_opt asks for the layer. A layer the kernel does not fit (depth multiplier
  * > 1, dilation along both axes, a ring larger than CMSIS-NN's scratch, weights or bias computed at run
  * time, an accumulator that can reach 2^30) is emitted as the general kernel without scratch
@@ -40,12 +42,17 @@ function infos(node: Node, ctx: EmitCtx): (ValueInfo | undefined)[] {
 
 /** What the cost model needs of a layer the ring kernel fits: its rows, outputs and loop. */
 export interface RowsWork {
-  /** Channels (N * C: one call each for the K-wide loops), channel rows (N * C * oriented OH) and outputs. */
+  /**
+   * Channels (N * C: one call each for the K-wide loops), channel rows (N * C * oriented OH, times
+   * the tiles of a row when the rows run in column tiles: a ring row and a loop call each) and outputs.
+   */
   readonly channels: number;
   readonly rows: number;
   readonly outputs: number;
-  /** Outputs per row (the oriented OW). */
+  /** Outputs per row (the oriented OW), or per tile (the tile width; the last tile may be narrower). */
   readonly rowLength: number;
+  /** Column tiles per channel row (depthwise-rows-tiles.ts); 1 for whole rows. */
+  readonly tiles: number;
   /** The 3x3 stride-1 loop (sums in registers); the stride-1 loop of widths 1..7; else one at a time. */
   readonly threeByThree: boolean;
   /** The 3x3 loop fused with its requantization: no activation clamp narrower than int8. */
@@ -86,14 +93,16 @@ export function rowsWork(node: Node, inputs: readonly (ValueInfo | undefined)[])
   } catch {
     return undefined;
   }
-  const g = rowsGeometry(p);
+  const g = rowsLayout(p);
   if (typeof g === "string") return undefined;
   const o = oriented(p, g.transposed);
+  const tiles = rowsTilesPerRow(p, g);
   return {
     channels: p.n * p.c,
-    rows: p.n * p.c * o.oh,
+    rows: p.n * p.c * o.oh * tiles,
     outputs: p.n * p.c * o.oh * o.ow,
-    rowLength: o.ow,
+    rowLength: g.tileWidth,
+    tiles,
     threeByThree: isRows3x3(o),
     fused: p.actMin === -128 && p.actMax === 127,
     quad3x3: isRows3x3(o) && o.sh === 1 && p.actMin === -128 && p.actMax === 127 && p.yOffset === -128 && o.ow >= 4,
@@ -111,7 +120,7 @@ function emitRows(node: Node, ctx: EmitCtx): void {
   const ins = infos(node, ctx);
   fallback.infer(node, ins); // the shape checks and their messages
   const p = planConv(node, ins, true);
-  const geometry = rowsGeometry(p);
+  const geometry = rowsLayout(p);
   const [x, w, b] = node.inputs;
   const hasBias = b !== undefined && b !== "";
   const wt = typeof geometry === "string" ? undefined : ctx.constant?.(w!);
@@ -135,11 +144,13 @@ function emitRows(node: Node, ctx: EmitCtx): void {
   const rqc = contentNamedArray(ctx, "w_rowsrq", "int32_t", rq.map(String), 4);
   const params = ctx.constArray("int32_t", rowsParams(p, geometry));
   const four = rowsK ? "eg_qdepthwise_i8_rows_k" : "NULL";
-  ctx.line(`eg_qdepthwise_i8_rows(${ctx.ptr(x!)}, ${wpk}, ${rqc}, ${ctx.ptr(node.outputs[0]!)}, ${params}, (int16_t *)${ctx.scratch()}, ${four});`);
+  const tiled = rowsTilesPerRow(p, geometry) > 1;
+  if (tiled) ctx.useRuntime("qdepthwise_i8_rows_tiles");
+  ctx.line(`eg_qdepthwise_i8_rows${tiled ? "_tiles" : ""}(${ctx.ptr(x!)}, ${wpk}, ${rqc}, ${ctx.ptr(node.outputs[0]!)}, ${params}, (int16_t *)${ctx.scratch()}, ${four});`);
 }
 
 function scratchBytes(node: Node, inputs: readonly (ValueInfo | undefined)[]): number {
-  const geometry = rowsGeometry(planConv(node, inputs, true));
+  const geometry = rowsLayout(planConv(node, inputs, true));
   return typeof geometry === "string" ? 0 : geometry.scratchBytes;
 }
 
