@@ -155,11 +155,12 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspDepthwiseRowsQuadPerBuiltColumn: 3.35,
   dspDepthwiseRowsQuadPerOutput: 12,
   dspDepthwiseRowsQuadPerSmlad: 1.44,
-  // Its one-kernel-row width 3 (rk_rows_1x3: 3x1 transposed, 1x3), per computed output in place
-  // of the two terms above (no kernel-row loop; the s1 group is 8 SMLADs on 3 words, s2 8 on 5),
-  // the rest priced as above: fitted to the constructed 3x1 layers (314602 s1, 346762 s2 measured).
-  dspDepthwiseRowsOneRow3PerOutputS1: 8.8,
-  dspDepthwiseRowsOneRow3PerOutputS2: 7.48,
+  // Its one-kernel-row width 3 (qdepthwise_i8_rows_1x3.c: 3x1 transposed, 1x3), per computed output
+  // in place of the two terms above (one ring row, no kernel-row loop; the s1 group is 8 SMLADs on
+  // 3 words, s2 8 on 5), the rest priced as above: fitted to the constructed 3x1 layers (260230 s1,
+  // 292582 s2 measured; 260246 and 292517 predicted).
+  dspDepthwiseRowsOneRow3PerOutputS1: 5.85,
+  dspDepthwiseRowsOneRow3PerOutputS2: 4.53,
 } as const;
 
 const QUANT_MAC_OPS: ReadonlySet<string> = new Set([

@@ -107,9 +107,14 @@ const SHAPES: readonly Shape[] = [
   { hw: [13, 5], k: [3, 1], s: [1, 1], d: [1, 1], c: 5, relu: [-128, 127], pads: [0, 0, 0, 0] },
   { hw: [6, 10], k: [1, 3], s: [1, 1], d: [1, 1], c: 7, relu: [-128, 127] },
   { hw: [12, 6], k: [3, 1], s: [1, 1], d: [2, 1], c: 24, relu: [-128, 127] },
+  // qdepthwise_i8_rows_1x3.c's own row loop (one ring row): padding rows above and below the input
+  // (the ring row all zp) with odd left padding at stride 2 (1x3, OW % 4 = 2), and 3x1 transposed
+  // at stride 1 with padding rows before the input only and rows of 15 (OW % 4 = 3).
+  { hw: [9, 13], k: [1, 3], s: [2, 2], d: [1, 1], c: 6, relu: [-128, 127], pads: [1, 1, 2, 0] },
+  { hw: [15, 5], k: [3, 1], s: [1, 1], d: [1, 1], c: 16, relu: [-128, 127], pads: [2, 1, 0, 1] },
 ];
 /** Kx1 layers run transposed (rows along H: a kernel row of K taps); the dilated one cannot. */
-const TRANSPOSED_KX1 = [1, 2, 32, 45, 46];
+const TRANSPOSED_KX1 = [1, 2, 32, 45, 46, 50];
 const NOT_TRANSPOSED_KX1 = [48];
 /** The layers of the four-output loop: stride 1, output zero point -128, range [-128, 127], rows of >= 4. */
 const QUAD = [14, 15, 16, 17, 18, 19, 20, 21, 42, 43, 44];
@@ -149,7 +154,7 @@ function rowsCalls(modelC: string): number {
  * The layers whose call passes eg_qdepthwise_i8_rows_k as the four-output row loop: widths 1..7
  * at strides 1, 2 outside 3x3 s1, OW >= 4 (the 5x3 map runs transposed: rows of 5), fused ReLU.
  */
-const ROWS_K = [24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 45, 46, 47, 48];
+const ROWS_K = [24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 45, 46, 47, 48, 49, 50];
 
 describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () => {
   it("ring scratch stays within CMSIS-NN's arm_depthwise_conv_s8_opt scratch; dilation along both axes is not fitted", () => {
@@ -214,6 +219,7 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
       const passesRowsK = modelC.includes(", eg_qdepthwise_i8_rows_k);");
       expect(passesRowsK || modelC.includes(", NULL);"), `layer ${i}`).toBe(true);
       expect(files.has("qdepthwise_i8_rows_k.c"), `layer ${i} ${JSON.stringify(SHAPES[i])}`).toBe(passesRowsK);
+      expect(files.has("qdepthwise_i8_rows_1x3.c"), `layer ${i}: the unit rows_k calls`).toBe(passesRowsK);
       return passesRowsK;
     });
     expect(entries.flatMap((k, i) => (k ? [i] : []))).toEqual(ROWS_K);
