@@ -153,6 +153,11 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspDepthwiseRowsQuadPerChannel: 470,
   dspDepthwiseRowsQuadPerRow: 85,
   dspDepthwiseRowsQuadPerBuiltColumn: 3.35,
+  // The stride-2 Thumb-2 rows (RowsWork.pairedBuild) build both new ring rows in one pass
+  // (eg_qdepthwise_i8_ring_body2): per row and built column in place of the two terms above,
+  // fitted to the constructed 5x5 and 7x7 s2 layers (255398, 130118 measured; 255292, 130081 predicted).
+  dspDepthwiseRowsQuadPairedPerRow: 104.7,
+  dspDepthwiseRowsQuadPairedPerBuiltColumn: 2.1,
   dspDepthwiseRowsQuadPerOutput: 12,
   dspDepthwiseRowsQuadPerSmlad: 1.44,
   // Its one-kernel-row width 3 (qdepthwise_i8_rows_1x3.c: 3x1 transposed, 1x3), per computed output
@@ -316,7 +321,9 @@ function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | undefined
     return c.call + work.rows * c.dspDepthwiseRows3x3PerRow + work.outputs * perOutput;
   }
   if (work.quadK) {
-    const perRow = c.dspDepthwiseRowsQuadPerRow + work.builtColumnsPerRow * c.dspDepthwiseRowsQuadPerBuiltColumn;
+    const perRow = work.pairedBuild
+      ? c.dspDepthwiseRowsQuadPairedPerRow + work.builtColumnsPerRow * c.dspDepthwiseRowsQuadPairedPerBuiltColumn
+      : c.dspDepthwiseRowsQuadPerRow + work.builtColumnsPerRow * c.dspDepthwiseRowsQuadPerBuiltColumn;
     const oneRow = work.stride1 ? c.dspDepthwiseRowsOneRow3PerOutputS1 : c.dspDepthwiseRowsOneRow3PerOutputS2;
     const perOutput = work.oneRow3 ? oneRow : c.dspDepthwiseRowsQuadPerOutput + work.smlads * c.dspDepthwiseRowsQuadPerSmlad;
     return c.call + work.channels * c.dspDepthwiseRowsQuadPerChannel + work.rows * (perRow + work.quadOutputsPerRow * perOutput);

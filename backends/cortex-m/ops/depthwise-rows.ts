@@ -72,6 +72,11 @@ export interface RowsWork {
   readonly quadK: boolean;
   /** One kernel row of 3 (3x1 transposed, or 1x3): qdepthwise_i8_rows_1x3.c, called by qdepthwise_i8_rows_k.c. */
   readonly oneRow3: boolean;
+  /**
+   * The Thumb-2 stride-2 rows (square 5x5, 7x7 at stride 2 along both axes) build their two new
+   * ring rows an output row in one pass (eg_qdepthwise_i8_ring_body2): priced per row and column apart.
+   */
+  readonly pairedBuild: boolean;
   /** Ring columns built per output row: min(SH, the window's rows) input rows of WP columns. */
   readonly builtColumnsPerRow: number;
   /** Outputs the four-output loops compute per row: 4 * ceil(OW / 4) (the last group overlaps). */
@@ -104,6 +109,7 @@ export function rowsWork(node: Node, inputs: readonly (ValueInfo | undefined)[])
     quadOutputsPerRow: 4 * Math.ceil(o.ow / 4),
     quadK: (o.kw === 5 || o.kw === 7 || (o.kw === 3 && o.kh === 1)) && runsRowsK(p, o),
     oneRow3: o.kw === 3 && o.kh === 1,
+    pairedBuild: o.kw === o.kh && (o.kw === 5 || o.kw === 7) && o.sw === 2 && o.sh === 2 && o.dh === 1,
   };
 }
 
