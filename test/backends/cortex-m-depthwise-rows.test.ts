@@ -100,7 +100,7 @@ const SHAPES: readonly Shape[] = [
   // (the map transposed).
   { hw: [7, 11], k: [3, 3], s: [1, 1], d: [1, 1], c: 20, relu: [-128, 127] },
   { hw: [11, 7], k: [3, 3], s: [1, 1], d: [1, 1], c: 5, relu: [-128, 127] },
-  // One kernel row of 3 (rk_rows_1x3): 3x1 transposed at stride 2 (rows of 7) and at stride 1 with
+  // One kernel row of 3 (qdepthwise_i8_rows_1x3.c): 3x1 transposed at stride 2 (rows of 7) and at stride 1 with
   // rows of 13 (odd, OW % 4 = 1) and no padding; 1x3 at stride 1; a 3x1 dilated across its 3 taps,
   // which cannot run transposed (dilation 1 along the rows) and keeps rows of one tap.
   { hw: [14, 9], k: [3, 1], s: [2, 2], d: [1, 1], c: 8, relu: [-128, 127] },
