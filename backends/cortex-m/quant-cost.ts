@@ -157,13 +157,19 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspDepthwiseRowsQuadPerChannel: 470,
   dspDepthwiseRowsQuadPerRow: 85,
   dspDepthwiseRowsQuadPerBuiltColumn: 3.35,
+  // The stride-2 Thumb-2 rows (RowsWork.pairedBuild) build both new ring rows in one pass
+  // (eg_qdepthwise_i8_ring_body2): per row and built column in place of the two terms above,
+  // fitted to the constructed 5x5 and 7x7 s2 layers (255398, 130118 measured; 255292, 130081 predicted).
+  dspDepthwiseRowsQuadPairedPerRow: 104.7,
+  dspDepthwiseRowsQuadPairedPerBuiltColumn: 2.1,
   dspDepthwiseRowsQuadPerOutput: 12,
   dspDepthwiseRowsQuadPerSmlad: 1.44,
-  // Its one-kernel-row width 3 (rk_rows_1x3: 3x1 transposed, 1x3), per computed output in place
-  // of the two terms above (no kernel-row loop; the s1 group is 8 SMLADs on 3 words, s2 8 on 5),
-  // the rest priced as above: fitted to the constructed 3x1 layers (314602 s1, 346762 s2 measured).
-  dspDepthwiseRowsOneRow3PerOutputS1: 8.8,
-  dspDepthwiseRowsOneRow3PerOutputS2: 7.48,
+  // Its one-kernel-row width 3 (qdepthwise_i8_rows_1x3.c: 3x1 transposed, 1x3), per computed output
+  // in place of the two terms above (one ring row, no kernel-row loop; the s1 group is 8 SMLADs on
+  // 3 words, s2 8 on 5), the rest priced as above: fitted to the constructed 3x1 layers (260230 s1,
+  // 292582 s2 measured; 260246 and 292517 predicted).
+  dspDepthwiseRowsOneRow3PerOutputS1: 5.85,
+  dspDepthwiseRowsOneRow3PerOutputS2: 4.53,
 } as const;
 
 const QUANT_MAC_OPS: ReadonlySet<string> = new Set([
@@ -319,7 +325,9 @@ function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | undefined
     return c.call + work.rows * c.dspDepthwiseRows3x3PerRow + work.outputs * perOutput;
   }
   if (work.quadK) {
-    const perRow = c.dspDepthwiseRowsQuadPerRow + work.builtColumnsPerRow * c.dspDepthwiseRowsQuadPerBuiltColumn;
+    const perRow = work.pairedBuild
+      ? c.dspDepthwiseRowsQuadPairedPerRow + work.builtColumnsPerRow * c.dspDepthwiseRowsQuadPairedPerBuiltColumn
+      : c.dspDepthwiseRowsQuadPerRow + work.builtColumnsPerRow * c.dspDepthwiseRowsQuadPerBuiltColumn;
     const oneRow = work.stride1 ? c.dspDepthwiseRowsOneRow3PerOutputS1 : c.dspDepthwiseRowsOneRow3PerOutputS2;
     const perOutput = work.oneRow3 ? oneRow : c.dspDepthwiseRowsQuadPerOutput + work.smlads * c.dspDepthwiseRowsQuadPerSmlad;
     return c.call + work.channels * c.dspDepthwiseRowsQuadPerChannel + work.rows * (perRow + work.quadOutputsPerRow * perOutput);

@@ -49,6 +49,51 @@ void eg_qdepthwise_i8_ring_body(const int8_t *src, int32_t step, int16_t *d, int
   }
 }
 
+void eg_qdepthwise_i8_ring_body2(const int8_t *src, size_t in_row, int32_t step, int16_t *d0, int16_t *d1, int32_t n) {
+  const size_t s1 = (size_t)step, s2 = 2 * s1;
+  const int8_t *s = src, *t = src + in_row;
+  int16_t *const end = d0 + n;
+  int32_t n4;
+  if (((uintptr_t)d0 & 2u) != 0) { /* an odd column (d1 too: both rows at the same column) */
+    *d0++ = *s;
+    *d1++ = *t;
+    s += s1;
+    t += s1;
+  }
+  n4 = (int32_t)((end - d0) >> 2);
+#if EG_QDSP_ASM_LOOPS
+  if (n4 > 0) { /* 18 instructions a step of four columns of each row: 8 LDRSB, 2 ADD, 4 PKHBT, 2 STRD, SUBS, BNE */
+    uint32_t a, b, c, e;
+    const int32_t st3 = 3 * step;
+#define RB2_FOUR(p, d) \
+  "ldrsb %[a], [%[" #p "]]\n\tldrsb %[b], [%[" #p "], %[st]]\n\tldrsb %[c], [%[" #p "], %[st], lsl #1]\n\tldrsb %[e], [%[" #p "], %[st3]]\n\t" \
+  "add %[" #p "], %[" #p "], %[st], lsl #2\n\tpkhbt %[a], %[a], %[b], lsl #16\n\tpkhbt %[c], %[c], %[e], lsl #16\n\tstrd %[a], %[c], [%[" #d "]], #8\n\t"
+    __asm__ volatile("1:\n\t" RB2_FOUR(s, d0) RB2_FOUR(t, d1)
+                     "subs %[n], %[n], #1\n\t"
+                     "bne 1b\n\t"
+                     : [s] "+r"(s), [t] "+r"(t), [d0] "+r"(d0), [d1] "+r"(d1), [n] "+r"(n4), [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c), [e] "=&r"(e)
+                     : [st] "r"(step), [st3] "r"(st3)
+                     : "cc", "memory");
+#undef RB2_FOUR
+  }
+#else
+  for (; n4 > 0; n4--, d0 += 4, d1 += 4, s += 2 * s2, t += 2 * s2) {
+    ring_put(d0, s[0], s[s1]);
+    ring_put(d0 + 2, s[s2], s[s2 + s1]);
+    ring_put(d1, t[0], t[s1]);
+    ring_put(d1 + 2, t[s2], t[s2 + s1]);
+  }
+#endif
+  for (; end - d0 >= 2; d0 += 2, d1 += 2, s += s2, t += s2) { /* fewer than 4 columns left: pairs, then an odd last one */
+    ring_put(d0, s[0], s[s1]);
+    ring_put(d1, t[0], t[s1]);
+  }
+  if (d0 != end) {
+    *d0 = *s;
+    *d1 = *t;
+  }
+}
+
 void eg_qdepthwise_i8_ring_fill(int16_t *d, int32_t n, int16_t zp) {
   const uint32_t zz = eg_qdsp_pack16(zp, zp);
   int32_t k = n >> 3;

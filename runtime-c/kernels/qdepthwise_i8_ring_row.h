@@ -14,6 +14,13 @@
  */
 void eg_qdepthwise_i8_ring_body(const int8_t *src, int32_t step, int16_t *d, int32_t n);
 
+/*
+ * Two input rows at once (src and src + in_row) into d0 and d1, rows of the ring at the same
+ * column (so equally aligned): eg_qdepthwise_i8_ring_body of each, one call and loop for both
+ * (stride-2 rows build two ring rows an output row).
+ */
+void eg_qdepthwise_i8_ring_body2(const int8_t *src, size_t in_row, int32_t step, int16_t *d0, int16_t *d1, int32_t n);
+
 /* n (even) int16 from d (4-byte aligned) set to zp: a channel's ring, or a padding row of it. */
 void eg_qdepthwise_i8_ring_fill(int16_t *d, int32_t n, int16_t zp);
 

@@ -1,5 +1,6 @@
 #include "qdepthwise_i8_rows_k.h"
 #include "qdepthwise_i8_ring_row.h"
+#include "qdepthwise_i8_rows_1x3.h"
 
 /* The most kernel rows, ROWS_MAX_KH of qdepthwise_i8_rows.c (the ring has R = KH rows at dh 1). */
 #define RK_MAX_KH 16
@@ -200,13 +201,7 @@ static RK_INLINE void rk_row(const int16_t *const *rows, int32_t kh, int32_t KH,
                              int32_t OW, const rk_rq *q, int8_t *y, int32_t ys) {
   const int32_t end = sw == 1 ? ((OW + 1) & ~1) - 4 : OW - 4;
   int32_t x0;
-  if (kh == 1 && ws == 4) { /* rk_rows_1x3: the row pointer and the 4 weight words in locals (registers), */
-    const int16_t *const r1[1] = {rows[0]}; /* which gcc reloads after every int8 store through rows and wk */
-    const uint32_t wl[4] = {wk[0], wk[1], wk[2], wk[3]};
-    int8_t *yg = y;
-    for (x0 = 0; x0 < end; x0 += 4, yg += 4 * (size_t)ys) rk_group(r1, 1, 1, wl, 4, sw, ne, no, x0, q, yg, ys, 0);
-    rk_group(r1, 1, 1, wl, 4, sw, ne, no, end, q, y + (size_t)end * (size_t)ys, ys, sw == 1 && (OW & 1));
-  } else if (kh > 0) { /* the Thumb-2 widths: the last group apart, the loop without its tests */
+  if (kh > 0) { /* the Thumb-2 widths: the last group apart, the loop without its tests */
     int8_t *yg = y;
     for (x0 = 0; x0 < end; x0 += 4, yg += 4 * (size_t)ys) rk_group(rows, kh, KH, wk, ws, sw, ne, no, x0, q, yg, ys, 0);
     rk_group(rows, kh, KH, wk, ws, sw, ne, no, end, q, y + (size_t)end * (size_t)ys, ys, sw == 1 && (OW & 1));
@@ -269,7 +264,14 @@ static RK_INLINE void rk_rows(const rk_chan *c, const int16_t *const *slots, con
     }
     for (; built <= iy0 + (c->KH - 1) * c->dh; built++) {
       int16_t *const d = c->scratch + (size_t)bs * (size_t)c->WP;
-      if (built >= c->H) eg_qdepthwise_i8_ring_fill(d, c->WP, c->zp); /* a padding row below the input */
+      /* Two input rows in one pass: only in the Thumb-2 stride-2 copies (a compile-time sw; in the others it cost 0.9 %). */
+      if (sw == 2 && built >= 0 && built + 1 < c->H && built < iy0 + (c->KH - 1) * c->dh) {
+        const int32_t b1 = bs + 1 == c->R ? 0 : bs + 1;
+        eg_qdepthwise_i8_ring_body2(c->xc + (size_t)built * (size_t)c->in_row, (size_t)c->in_row, c->in_col, d + c->lo,
+                                    c->scratch + (size_t)b1 * (size_t)c->WP + c->lo, c->hi - c->lo);
+        built++;
+        bs = b1;
+      } else if (built >= c->H) eg_qdepthwise_i8_ring_fill(d, c->WP, c->zp); /* a padding row below the input */
       else if (built >= 0) eg_qdepthwise_i8_ring_body(c->xc + (size_t)built * (size_t)c->in_row, c->in_col, d + c->lo, c->hi - c->lo);
       if (++bs == c->R) bs = 0;
     }
@@ -287,22 +289,6 @@ static RK_INLINE void rk_rows(const rk_chan *c, const int16_t *const *slots, con
     if (kh > 0) rk_row(rows, kh, kh, c->wk, ws, sw, ne, no, c->OW, q, yc, c->out_col);
     else rk_row_c(rows, c->KH, c->wk, c->kase, c->OW, q, yc, c->out_col);
   }
-}
-
-/*
- * One kernel row of 3 (a 3x1 layer transposed, or 1x3): the group's 8 (stride 1) or 8 over
- * 5 words (stride 2) SMLADs unrolled, no kernel-row loop. Out of line: inlined into the caller,
- * its copies changed gcc's register allocation of the 5x5 and 7x7 rows (+0.8 % instructions).
- */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static void rk_rows_1x3(const rk_chan *c, const int16_t *const *slots, const rk_rq *q, int32_t sw) {
-  /* Local copies: through the pointers every int8 store would make gcc reload m, K, r and the fields. */
-  const rk_chan lc = *c;
-  const rk_rq lq = *q;
-  if (sw == 1) rk_rows(&lc, slots, &lq, 1, 4, 1, 2, 2);
-  else rk_rows(&lc, slots, &lq, 1, 4, 2, 2, 2);
 }
 
 int32_t eg_qdepthwise_i8_rows_k(const int8_t *xc, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *yc, int16_t *scratch) {
@@ -324,6 +310,10 @@ int32_t eg_qdepthwise_i8_rows_k(const int8_t *xc, const int32_t *p, const uint32
    * SSAT form needs zp <= lo = -128 (an exact division: no shift of a negative value or past int32).
    */
   if ((q.k - ((int32_t)1 << (q.r - 1))) / ((int32_t)1 << q.r) > -128) return 0;
+  if (KH == 1 && KW == 3) { /* one kernel row of 3: qdepthwise_i8_rows_1x3.c, a one-row ring */
+    eg_qdepthwise_i8_rows_1x3(xc, p, wk, e, yc, scratch);
+    return 1;
+  }
   /* The channel's pointers, then p's fields the rows read (qdepthwise_i8_rows.h's order). */
   c.xc = xc; c.yc = yc; c.scratch = scratch; c.wk = wk;
   c.H = p[1]; c.OH = p[4]; c.OW = p[5]; c.KH = KH; c.sh = p[8]; c.dh = p[10]; c.padTop = p[11];
@@ -344,7 +334,6 @@ int32_t eg_qdepthwise_i8_rows_k(const int8_t *xc, const int32_t *p, const uint32
   else if (KH == 5 && KW == 5) rk_rows(&c, slots, &q, 5, 6, 2, 3, 3);
   else if (KH == 7 && KW == 7 && sw == 1) rk_rows(&c, slots, &q, 7, 8, 1, 4, 4);
   else if (KH == 7 && KW == 7) rk_rows(&c, slots, &q, 7, 8, 2, 4, 4);
-  else if (KH == 1 && KW == 3) rk_rows_1x3(&c, slots, &q, sw);
   else rk_rows(&c, slots, &q, 0, 0, 0, 0, 0);
   return 1;
 }

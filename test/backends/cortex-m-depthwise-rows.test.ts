@@ -101,7 +101,7 @@ const SHAPES: readonly Shape[] = [
   // (the map transposed).
   { hw: [7, 11], k: [3, 3], s: [1, 1], d: [1, 1], c: 20, relu: [-128, 127] },
   { hw: [11, 7], k: [3, 3], s: [1, 1], d: [1, 1], c: 5, relu: [-128, 127] },
-  // One kernel row of 3 (rk_rows_1x3): 3x1 transposed at stride 2 (rows of 7) and at stride 1 with
+  // One kernel row of 3 (qdepthwise_i8_rows_1x3.c): 3x1 transposed at stride 2 (rows of 7) and at stride 1 with
   // rows of 13 (odd, OW % 4 = 1) and no padding; 1x3 at stride 1; a 3x1 dilated across its 3 taps,
   // which cannot run transposed (dilation 1 along the rows) and keeps rows of one tap.
   { hw: [14, 9], k: [3, 1], s: [2, 2], d: [1, 1], c: 8, relu: [-128, 127] },
@@ -117,9 +117,14 @@ const SHAPES: readonly Shape[] = [
   { hw: [30, 37], k: [3, 3], s: [1, 1], d: [1, 1], c: 8, relu: [-128, 127], pads: [1, 2, 1, 0] },
   { hw: [12, 30], k: [3, 3], s: [1, 1], d: [1, 1], c: 4, relu: [-128, 100] },
   { hw: [40, 20], k: [3, 3], s: [1, 1], d: [1, 1], c: 4, relu: [-128, 127] },
+  // qdepthwise_i8_rows_1x3.c's own row loop (one ring row): padding rows above and below the input
+  // (the ring row all zp) with odd left padding at stride 2 (1x3, OW % 4 = 2), and 3x1 transposed
+  // at stride 1 with padding rows before the input only and rows of 15 (OW % 4 = 3).
+  { hw: [9, 13], k: [1, 3], s: [2, 2], d: [1, 1], c: 6, relu: [-128, 127], pads: [1, 1, 2, 0] },
+  { hw: [15, 5], k: [3, 1], s: [1, 1], d: [1, 1], c: 16, relu: [-128, 127], pads: [2, 1, 0, 1] },
 ];
 /** Kx1 layers run transposed (rows along H: a kernel row of K taps); the dilated one cannot. */
-const TRANSPOSED_KX1 = [1, 2, 32, 45, 46];
+const TRANSPOSED_KX1 = [1, 2, 32, 45, 46, 55];
 const NOT_TRANSPOSED_KX1 = [48];
 /** The layers of the four-output loop: stride 1, output zero point -128, range [-128, 127], rows of >= 4. */
 const QUAD = [14, 15, 16, 17, 18, 19, 20, 21, 42, 43, 44, 49, 50, 51, 53];
@@ -161,7 +166,7 @@ function rowsCalls(modelC: string): number {
  * The layers whose call passes eg_qdepthwise_i8_rows_k as the four-output row loop: widths 1..7
  * at strides 1, 2 outside 3x3 s1, OW >= 4 (the 5x3 map runs transposed: rows of 5), fused ReLU.
  */
-const ROWS_K = [24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 45, 46, 47, 48];
+const ROWS_K = [24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 45, 46, 47, 48, 54, 55];
 
 describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () => {
   it("ring scratch stays within CMSIS-NN's arm_depthwise_conv_s8_opt scratch; dilation along both axes is not fitted", () => {
@@ -230,6 +235,7 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
       const passesRowsK = modelC.includes(", eg_qdepthwise_i8_rows_k);");
       expect(passesRowsK || modelC.includes(", NULL);"), `layer ${i}`).toBe(true);
       expect(files.has("qdepthwise_i8_rows_k.c"), `layer ${i} ${JSON.stringify(SHAPES[i])}`).toBe(passesRowsK);
+      expect(files.has("qdepthwise_i8_rows_1x3.c"), `layer ${i}: the unit rows_k calls`).toBe(passesRowsK);
       return passesRowsK;
     });
     expect(entries.flatMap((k, i) => (k ? [i] : []))).toEqual(ROWS_K);

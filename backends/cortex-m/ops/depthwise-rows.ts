@@ -70,15 +70,20 @@ export interface RowsWork {
   readonly smlads: number;
   /**
    * The Thumb-2 rows of qdepthwise_i8_rows_k.c's four-output loops run the layer: width 5 or 7
-   * at stride 1 or 2 (or its one-kernel-row width 3, rk_rows_1x3), OW >= 4, and the SMMLAR-ASR-SSAT requantization (no clamp narrower than
+   * at stride 1 or 2 (or its one-kernel-row width 3, qdepthwise_i8_rows_1x3.c), OW >= 4, and the SMMLAR-ASR-SSAT requantization (no clamp narrower than
    * int8, output zero point -128). Its C loops (the other widths 1..7) run too but are priced
    * as before: measured above the 3x3 general kernel on person_detect's Conv2d_4 (228100 with
    * one call per channel, 312660 before, against 222640 instructions), whose own price
    * overshoots there.
    */
   readonly quadK: boolean;
-  /** One kernel row of 3 (3x1 transposed, or 1x3): rk_rows_1x3 of qdepthwise_i8_rows_k.c. */
+  /** One kernel row of 3 (3x1 transposed, or 1x3): qdepthwise_i8_rows_1x3.c, called by qdepthwise_i8_rows_k.c. */
   readonly oneRow3: boolean;
+  /**
+   * The Thumb-2 stride-2 rows (square 5x5, 7x7 at stride 2 along both axes) build their two new
+   * ring rows an output row in one pass (eg_qdepthwise_i8_ring_body2): priced per row and column apart.
+   */
+  readonly pairedBuild: boolean;
   /** Ring columns built per output row: min(SH, the window's rows) input rows of WP columns. */
   readonly builtColumnsPerRow: number;
   /** Outputs the four-output loops compute per row: 4 * ceil(OW / 4) (the last group overlaps). */
@@ -113,6 +118,7 @@ export function rowsWork(node: Node, inputs: readonly (ValueInfo | undefined)[])
     quadOutputsPerRow: 4 * Math.ceil(o.ow / 4),
     quadK: (o.kw === 5 || o.kw === 7 || (o.kw === 3 && o.kh === 1)) && runsRowsK(p, o),
     oneRow3: o.kw === 3 && o.kh === 1,
+    pairedBuild: o.kw === o.kh && (o.kw === 5 || o.kw === 7) && o.sw === 2 && o.sh === 2 && o.dh === 1,
   };
 }
 
@@ -138,7 +144,7 @@ function emitRows(node: Node, ctx: EmitCtx): void {
   // loop, so a program of 3x3 layers (kws, person_detect) neither references nor links it.
   const rowsK = runsRowsK(p, oriented(p, geometry.transposed));
   for (const unit of ["qfixed_i8", "qdsp_i8", "qdepthwise_i8_quad3x3", "qdepthwise_i8_ring4", "qdepthwise_i8_rows_quad", "qdepthwise_i8_rows"]) ctx.useRuntime(unit);
-  if (rowsK) for (const unit of ["qdepthwise_i8_ring_row", "qdepthwise_i8_rows_k"]) ctx.useRuntime(unit);
+  if (rowsK) for (const unit of ["qdepthwise_i8_ring_row", "qdepthwise_i8_rows_1x3", "qdepthwise_i8_rows_k"]) ctx.useRuntime(unit);
   const words = rowsWeightWords(wt.data as ArrayLike<number>, p, geometry);
   const wpk = contentNamedArray(ctx, "w_rows", "uint32_t", words.map((v) => `${v}u`), 8);
   const rqc = contentNamedArray(ctx, "w_rowsrq", "int32_t", rq.map(String), 4);
