@@ -64,8 +64,45 @@ static inline DW_ALWAYS_INLINE uint32_t dw_requant4_2a(const int32_t acc[4], con
 }
 
 /*
+ * The 9 tap pointers moved by `step` bytes (the next pixel of an interior run). Native: LDRD/STRD,
+ * 19 instructions; gcc keeps the C loop rolled (5 a pointer).
+ */
+static inline DW_ALWAYS_INLINE void dw_taps_advance(const int8_t **tap, int32_t step) {
+#if EG_QDSP_NATIVE
+  const int8_t *t0, *t1, *t2, *t3;
+  /* volatile: its outputs are scratch registers, the effect is the stores. */
+  __asm__ volatile("ldrd %[t0], %[t1], [%[tap], #0]\n\t"
+          "ldrd %[t2], %[t3], [%[tap], #8]\n\t"
+          "add %[t0], %[t0], %[step]\n\t"
+          "add %[t1], %[t1], %[step]\n\t"
+          "add %[t2], %[t2], %[step]\n\t"
+          "add %[t3], %[t3], %[step]\n\t"
+          "strd %[t0], %[t1], [%[tap], #0]\n\t"
+          "strd %[t2], %[t3], [%[tap], #8]\n\t"
+          "ldrd %[t0], %[t1], [%[tap], #16]\n\t"
+          "ldrd %[t2], %[t3], [%[tap], #24]\n\t"
+          "add %[t0], %[t0], %[step]\n\t"
+          "add %[t1], %[t1], %[step]\n\t"
+          "add %[t2], %[t2], %[step]\n\t"
+          "add %[t3], %[t3], %[step]\n\t"
+          "strd %[t0], %[t1], [%[tap], #16]\n\t"
+          "strd %[t2], %[t3], [%[tap], #24]\n\t"
+          "ldr %[t0], [%[tap], #32]\n\t"
+          "add %[t0], %[t0], %[step]\n\t"
+          "str %[t0], [%[tap], #32]\n\t"
+          : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
+          : [tap] "r"(tap), [step] "r"(step)
+          : "memory");
+#else
+  int32_t t;
+  for (t = 0; t < 9; t++) tap[t] += step;
+#endif
+}
+
+/*
  * The groups of 4 channels of one output pixel: dw_group9 on doubled weights from the doubled
- * folded bias, dw_requant4_2a, one 32-bit store. Specialised by `fused` in the two callers below.
+ * folded bias, dw_requant4_2a, one 32-bit store. Out of line (dw_groups_fused/exact): with the
+ * pixel loop around it gcc spills 8 more a group.
  */
 static inline DW_ALWAYS_INLINE void dw_groups_2a(const int8_t *const *tap, int32_t C, const int32_t *rq2a, const uint32_t *wq,
                                                  uint32_t lo4, uint32_t hi4, int8_t *y, int32_t fused) {
@@ -93,39 +130,77 @@ static DW_NOINLINE void dw_groups_exact(const int8_t *const *tap, int32_t C, con
   dw_groups_2a(tap, C, rq2a, wq, lo4, hi4, y, 0);
 }
 
+/* The operands a pixel run needs, fixed for the call: one pointer argument instead of eight. */
+typedef struct {
+  int32_t C, step, act_min, act_max, fused;
+  uint32_t lo4, hi4;
+  const int32_t *rq2a;
+  const uint32_t *wq;
+  const int8_t *w;
+} dw_2a_args;
+
+/*
+ * n output pixels from y on: the groups of 4 channels, then the channels past the last group,
+ * plainly (2 * x * w wraps as the doubled sum does). Between pixels the 9 tap pointers move by
+ * a->step bytes (n > 1 only along a run of interior pixels): a run is one call, its pixels cost
+ * the tap moves, the group call and the loop, not the window checks.
+ */
+static DW_NOINLINE void dw_run_2a(const int8_t **tap, int32_t n, const dw_2a_args *a, int8_t *y) {
+  const int32_t C = a->C;
+  for (;;) {
+    const int32_t *rq2a = a->rq2a + 4 * (C & ~3);
+    int32_t c, t;
+    if (a->fused) dw_groups_fused(tap, C, a->rq2a, a->wq, a->lo4, a->hi4, y);
+    else dw_groups_exact(tap, C, a->rq2a, a->wq, a->lo4, a->hi4, y);
+    for (c = C & ~3; c < C; c++, rq2a += 4) {
+      int32_t acc2 = rq2a[0];
+      for (t = 0; t < 9; t++) acc2 = eg_q_wrap_add(acc2, 2 * (int32_t)tap[t][c] * (int32_t)a->w[t * C + c]);
+      y[c] = (int8_t)eg_q_clamp(dw_2a_sat8(acc2, rq2a), a->act_min, a->act_max);
+    }
+    if (--n == 0) return;
+    y += C;
+    dw_taps_advance(tap, a->step);
+  }
+}
+
+/* Whether output column ox's 3 tap columns are all inside the input (p: qconv_i8.h's layout). */
+static int32_t dw_column_inside(const int32_t *p, int32_t ox) {
+  const int32_t x0 = ox * p[11] - p[15];
+  return x0 >= 0 && x0 + 2 * p[13] < p[2];
+}
+
 void eg_qdepthwise3x3_i8_2a(const int8_t *x, const int8_t *w, int8_t *y, const int32_t *p, const int32_t *rq2a,
                             const uint32_t *wide2, const int8_t *pad) {
-  const int32_t N = p[0], H = p[1], W = p[2], C = p[3], OH = p[4], OW = p[5], act_min = p[18], act_max = p[19];
-  const uint32_t lo4 = eg_qdsp_bytes4(act_min), hi4 = eg_qdsp_bytes4(act_max);
-  const int32_t fused = p[17] == -128 && act_min == -128, step = p[11] * C;
+  const int32_t N = p[0], H = p[1], C = p[3], OH = p[4], OW = p[5];
   int32_t tap_offset[9];
   const int8_t *tap[9];
-  int32_t b, oy, ox, c, t;
+  dw_2a_args a;
+  int32_t b, oy, ox, lo = 0, hi;
+  a.C = C;
+  a.fused = p[17] == -128 && p[18] == -128;
+  a.step = p[11] * C;
+  a.act_min = p[18];
+  a.act_max = p[19];
+  a.lo4 = eg_qdsp_bytes4(p[18]);
+  a.hi4 = eg_qdsp_bytes4(p[19]);
+  a.rq2a = rq2a;
+  a.wq = wide2;
+  a.w = w;
   dw_tap_offsets(p, tap_offset);
+  /* The interior columns are one run [lo, hi) (empty when lo == hi): the same in every row. */
+  while (lo < OW && !dw_column_inside(p, lo)) lo++;
+  for (hi = lo; hi < OW && dw_column_inside(p, hi);) hi++;
   for (b = 0; b < N; b++)
     for (oy = 0; oy < OH; oy++) {
       const int32_t y0 = oy * p[10] - p[14];
       const int32_t rows_inside = y0 >= 0 && y0 + 2 * p[12] < H;
-      int32_t run = 0;
-      for (ox = 0; ox < OW; ox++) {
-        const int32_t x0 = ox * p[11] - p[15];
-        const int32_t inside = rows_inside && x0 >= 0 && x0 + 2 * p[13] < W;
-        /* Along a run of interior pixels the taps move by stride * C bytes; a run starts with dw_taps. */
-        if (inside && run) {
-          for (t = 0; t < 9; t++) tap[t] += step;
-        } else {
-          dw_taps(x, p, b, oy, ox, tap_offset, pad, tap);
-          run = inside;
-        }
-        if (fused) dw_groups_fused(tap, C, rq2a, wide2, lo4, hi4, y);
-        else dw_groups_exact(tap, C, rq2a, wide2, lo4, hi4, y);
-        /* Channels past the last group: the same sums, plainly (2 * x * w wraps as the doubled sum does). */
-        for (c = C & ~3; c < C; c++) {
-          int32_t acc2 = rq2a[4 * c];
-          for (t = 0; t < 9; t++) acc2 = eg_q_wrap_add(acc2, 2 * (int32_t)tap[t][c] * (int32_t)w[t * C + c]);
-          y[c] = (int8_t)eg_q_clamp(dw_2a_sat8(acc2, rq2a + 4 * c), act_min, act_max);
-        }
-        y += C;
+      for (ox = 0; ox < OW;) {
+        /* A run of interior pixels is one call; every other pixel one call on its own taps. */
+        const int32_t n = rows_inside && ox == lo && hi > lo ? hi - lo : 1;
+        dw_taps(x, p, b, oy, ox, tap_offset, pad, tap);
+        dw_run_2a(tap, n, &a, y);
+        y += n * C;
+        ox += n;
       }
     }
 }
