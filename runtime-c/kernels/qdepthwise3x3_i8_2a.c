@@ -2,10 +2,10 @@
 #include "qdepthwise3x3_i8_dsp.h"
 
 /*
- * One output of channel e (e = rq2a + 4 * channel) from its doubled accumulator, saturated to int8:
+ * One output from its doubled accumulator and its channel's m, k, r (mkr), saturated to int8:
  * SMMLAR, the sign, ASR, SSAT. Exact for the values the compiler lets through (requant-2a.ts).
  */
-static inline int32_t dw_2a_sat8(int32_t acc2, const int32_t *e) { return eg_qdsp_sat8(eg_qdsp_requant_2a(acc2, e[1], e[2], e[3])); }
+static inline int32_t dw_2a_sat8(int32_t acc2, const int32_t *mkr) { return eg_qdsp_sat8(eg_qdsp_requant_2a(acc2, mkr[0], mkr[1], mkr[2])); }
 
 #if EG_QDSP_NATIVE
 /*
@@ -44,11 +44,11 @@ static inline DW_ALWAYS_INLINE uint32_t dw_requant4_2a(const int32_t acc[4], con
 #if EG_QDSP_NATIVE
   int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], m, k, r;
   if (fused) {
-    __asm__(DW_LANE("a0", "4", "12", "") DW_LANE("a1", "20", "28", "") DW_LANE("a2", "36", "44", "")
+    __asm__(DW_LANE("a0", "16", "24", "") DW_LANE("a1", "28", "36", "") DW_LANE("a2", "40", "48", "")
             DW_LANE("a3", "52", "60", "") DW_PACK DW_CLAMP_HI DW_RQ_OPERANDS);
   } else {
-    __asm__(DW_LANE("a0", "4", "12", DW_SIGN("a0")) DW_LANE("a1", "20", "28", DW_SIGN("a1"))
-            DW_LANE("a2", "36", "44", DW_SIGN("a2")) DW_LANE("a3", "52", "60", DW_SIGN("a3")) DW_PACK
+    __asm__(DW_LANE("a0", "16", "24", DW_SIGN("a0")) DW_LANE("a1", "28", "36", DW_SIGN("a1"))
+            DW_LANE("a2", "40", "48", DW_SIGN("a2")) DW_LANE("a3", "52", "60", DW_SIGN("a3")) DW_PACK
             "ssub8 %[m], %[a0], %[lo4]\n\t"
             "sel %[a0], %[a0], %[lo4]\n\t" DW_CLAMP_HI DW_RQ_OPERANDS);
   }
@@ -58,7 +58,7 @@ static inline DW_ALWAYS_INLINE uint32_t dw_requant4_2a(const int32_t acc[4], con
   uint32_t packed = 0;
   int32_t j;
   (void)fused;
-  for (j = 0; j < 4; j++) packed |= ((uint32_t)eg_q_clamp(dw_2a_sat8(acc[j], e + 4 * j), lo, hi) & 0xFFu) << (8 * j);
+  for (j = 0; j < 4; j++) packed |= ((uint32_t)eg_q_clamp(dw_2a_sat8(acc[j], e + 4 + 3 * j), lo, hi) & 0xFFu) << (8 * j);
   return packed;
 #endif
 }
@@ -111,9 +111,9 @@ static inline DW_ALWAYS_INLINE void dw_groups_2a(const int8_t *const *tap, int32
     int32_t acc[4];
     uint32_t packed;
     acc[0] = rq2a[0];
-    acc[1] = rq2a[4];
-    acc[2] = rq2a[8];
-    acc[3] = rq2a[12];
+    acc[1] = rq2a[1];
+    acc[2] = rq2a[2];
+    acc[3] = rq2a[3];
     dw_group9(tap, c, wq, acc);
     packed = dw_requant4_2a(acc, rq2a, lo4, hi4, fused);
     memcpy(y + c, &packed, 4);
@@ -155,7 +155,7 @@ static DW_NOINLINE void dw_run_2a(const int8_t **tap, int32_t n, const dw_2a_arg
     for (c = C & ~3; c < C; c++, rq2a += 4) {
       int32_t acc2 = rq2a[0];
       for (t = 0; t < 9; t++) acc2 = eg_q_wrap_add(acc2, 2 * (int32_t)tap[t][c] * (int32_t)a->w[t * C + c]);
-      y[c] = (int8_t)eg_q_clamp(dw_2a_sat8(acc2, rq2a), a->act_min, a->act_max);
+      y[c] = (int8_t)eg_q_clamp(dw_2a_sat8(acc2, rq2a + 1), a->act_min, a->act_max);
     }
     if (--n == 0) return;
     y += C;

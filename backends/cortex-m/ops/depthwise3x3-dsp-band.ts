@@ -88,6 +88,22 @@ function requant2aTable(p: ConvPlan, w: ArrayLike<number>, folded: readonly numb
   return words;
 }
 
+/**
+ * requant2aTable's words in eg_qdepthwise3x3_i8_2a's order: for each group of 4 channels the 4
+ * doubled biases (the accumulators' start, two LDRDs) then each channel's m, k, r (16 words a group,
+ * as before); the channels past the last group keep [2 * folded, m, k, r].
+ */
+export function groupRequant2a(words: readonly number[], c: number): number[] {
+  const out: number[] = [];
+  const grouped = c & ~3;
+  for (let g = 0; g < grouped; g += 4) {
+    for (let k = 0; k < 4; k++) out.push(words[4 * (g + k)]!);
+    for (let k = 0; k < 4; k++) out.push(...words.slice(4 * (g + k) + 1, 4 * (g + k) + 4));
+  }
+  out.push(...words.slice(4 * grouped));
+  return out;
+}
+
 /** C bytes of the input zero point (-xOffset), the row padded taps read. */
 function emitPadRow(ctx: EmitCtx, c: number, xOffset: number): string {
   return contentNamedArray(ctx, "eg_pad", "int8_t", new Array<string>(c).fill(String(-xOffset)), 32);
@@ -110,7 +126,7 @@ function emitBand(node: Node, ctx: EmitCtx): void {
   const words2a = requant2aTable(p, weights, folded);
   if (words2a !== undefined) {
     for (const unit of ["qfixed_i8", "qdsp_i8", "qconv_i8_dsp", "qdepthwise3x3_i8_dsp", "qdepthwise3x3_i8_2a"]) ctx.useRuntime(unit);
-    const rq2a = contentNamedArray(ctx, "w_rq2a", "int32_t", words2a.map(String), 8);
+    const rq2a = contentNamedArray(ctx, "w_rq2a", "int32_t", groupRequant2a(words2a, p.c).map(String), 8);
     const doubled = Array.from(weights, (v) => 2 * v);
     const wide2 = p.c < 4 ? "NULL" : contentNamedArray(ctx, "w_wide2", "uint32_t", widenDepthwise3x3(doubled, p.c).map((v) => `${v}u`), 8);
     const params = ctx.constArray("int32_t", convKernelParams(p));
