@@ -99,43 +99,46 @@ static inline DW_ALWAYS_INLINE void dw_taps_advance(const int8_t **tap, int32_t 
 #endif
 }
 
+/* A group's words in `ops`: 18 weight words (dw_group9's), 4 doubled biases, m, k, r of each channel. */
+#define DW_GROUP_WORDS 34
+
 /*
  * The groups of 4 channels of one output pixel: dw_group9 on doubled weights from the doubled
  * folded bias, dw_requant4_2a, one 32-bit store. Out of line (dw_groups_fused/exact): with the
  * pixel loop around it gcc spills 8 more a group.
  */
-static inline DW_ALWAYS_INLINE void dw_groups_2a(const int8_t *const *tap, int32_t C, const int32_t *rq2a, const uint32_t *wq,
-                                                 uint32_t lo4, uint32_t hi4, int8_t *y, int32_t fused) {
+static inline DW_ALWAYS_INLINE void dw_groups_2a(const int8_t *const *tap, int32_t C, const int32_t *g, uint32_t lo4, uint32_t hi4,
+                                                 int8_t *y, int32_t fused) {
   int32_t c;
-  for (c = 0; c + 3 < C; c += 4, wq += 18, rq2a += 16) {
+  for (c = 0; c + 3 < C; c += 4, g += DW_GROUP_WORDS) {
+    const int32_t *rq2a = g + 18;
     int32_t acc[4];
     uint32_t packed;
     acc[0] = rq2a[0];
     acc[1] = rq2a[1];
     acc[2] = rq2a[2];
     acc[3] = rq2a[3];
-    dw_group9(tap, c, wq, acc);
+    dw_group9(tap, c, (const uint32_t *)g, acc);
     packed = dw_requant4_2a(acc, rq2a, lo4, hi4, fused);
     memcpy(y + c, &packed, 4);
   }
 }
 
-static DW_NOINLINE void dw_groups_fused(const int8_t *const *tap, int32_t C, const int32_t *rq2a, const uint32_t *wq, uint32_t lo4,
-                                        uint32_t hi4, int8_t *y) {
-  dw_groups_2a(tap, C, rq2a, wq, lo4, hi4, y, 1);
+static DW_NOINLINE void dw_groups_fused(const int8_t *const *tap, int32_t C, const int32_t *g, uint32_t lo4, uint32_t hi4,
+                                        int8_t *y) {
+  dw_groups_2a(tap, C, g, lo4, hi4, y, 1);
 }
 
-static DW_NOINLINE void dw_groups_exact(const int8_t *const *tap, int32_t C, const int32_t *rq2a, const uint32_t *wq, uint32_t lo4,
-                                        uint32_t hi4, int8_t *y) {
-  dw_groups_2a(tap, C, rq2a, wq, lo4, hi4, y, 0);
+static DW_NOINLINE void dw_groups_exact(const int8_t *const *tap, int32_t C, const int32_t *g, uint32_t lo4, uint32_t hi4,
+                                        int8_t *y) {
+  dw_groups_2a(tap, C, g, lo4, hi4, y, 0);
 }
 
 /* The operands a pixel run needs, fixed for the call: one pointer argument instead of eight. */
 typedef struct {
   int32_t C, step, act_min, act_max, fused;
   uint32_t lo4, hi4;
-  const int32_t *rq2a;
-  const uint32_t *wq;
+  const int32_t *ops;
   const int8_t *w;
 } dw_2a_args;
 
@@ -148,10 +151,10 @@ typedef struct {
 static DW_NOINLINE void dw_run_2a(const int8_t **tap, int32_t n, const dw_2a_args *a, int8_t *y) {
   const int32_t C = a->C;
   for (;;) {
-    const int32_t *rq2a = a->rq2a + 4 * (C & ~3);
+    const int32_t *rq2a = a->ops + (C >> 2) * DW_GROUP_WORDS;
     int32_t c, t;
-    if (a->fused) dw_groups_fused(tap, C, a->rq2a, a->wq, a->lo4, a->hi4, y);
-    else dw_groups_exact(tap, C, a->rq2a, a->wq, a->lo4, a->hi4, y);
+    if (a->fused) dw_groups_fused(tap, C, a->ops, a->lo4, a->hi4, y);
+    else dw_groups_exact(tap, C, a->ops, a->lo4, a->hi4, y);
     for (c = C & ~3; c < C; c++, rq2a += 4) {
       int32_t acc2 = rq2a[0];
       for (t = 0; t < 9; t++) acc2 = eg_q_wrap_add(acc2, 2 * (int32_t)tap[t][c] * (int32_t)a->w[t * C + c]);
@@ -169,8 +172,7 @@ static int32_t dw_column_inside(const int32_t *p, int32_t ox) {
   return x0 >= 0 && x0 + 2 * p[13] < p[2];
 }
 
-void eg_qdepthwise3x3_i8_2a(const int8_t *x, const int8_t *w, int8_t *y, const int32_t *p, const int32_t *rq2a,
-                            const uint32_t *wide2, const int8_t *pad) {
+void eg_qdepthwise3x3_i8_2a(const int8_t *x, const int8_t *w, int8_t *y, const int32_t *p, const int32_t *ops, const int8_t *pad) {
   const int32_t N = p[0], H = p[1], C = p[3], OH = p[4], OW = p[5];
   int32_t tap_offset[9];
   const int8_t *tap[9];
@@ -183,8 +185,7 @@ void eg_qdepthwise3x3_i8_2a(const int8_t *x, const int8_t *w, int8_t *y, const i
   a.act_max = p[19];
   a.lo4 = eg_qdsp_bytes4(p[18]);
   a.hi4 = eg_qdsp_bytes4(p[19]);
-  a.rq2a = rq2a;
-  a.wq = wide2;
+  a.ops = ops;
   a.w = w;
   dw_tap_offsets(p, tap_offset);
   /* The interior columns are one run [lo, hi) (empty when lo == hi): the same in every row. */
