@@ -25,10 +25,14 @@ static inline int32_t dw_2a_sat8(int32_t acc2, const int32_t *mkr) { return eg_q
 #define DW_CLAMP_HI                                                                                           \
   "ssub8 %[m], %[hi4], %[a0]\n\t"                                                                             \
   "sel %[a0], %[a0], %[hi4]\n\t"
-#define DW_RQ_OPERANDS                                                                                        \
-  : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [m] "=&r"(m), [k] "=&r"(k), [r] "=&r"(r)    \
-  : [e] "r"(e), [lo4] "r"(lo4), [hi4] "r"(hi4)                                                                \
-  : "cc", "memory"
+/* The fused form takes no lo4: an operand it would not use still costs gcc a register or a reload. */
+#define DW_RQ_OUTPUTS : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [m] "=&r"(m), [k] "=&r"(k), [r] "=&r"(r)
+#define DW_RQ_FUSED_OPERANDS DW_RQ_OUTPUTS : [e] "r"(g), [hi4] "r"(hi4) : "cc", "memory"
+#define DW_RQ_OPERANDS DW_RQ_OUTPUTS : [e] "r"(g), [lo4] "r"(lo4), [hi4] "r"(hi4) : "cc", "memory"
+/* Lane j's m, k at byte 88 + 12j of the group's words, r at 96 + 12j (DW_GROUP_WORDS). */
+#define DW_LANES(S0, S1, S2, S3)                                                                              \
+  DW_LANE("a0", "88", "96", S0) DW_LANE("a1", "100", "108", S1) DW_LANE("a2", "112", "120", S2)               \
+  DW_LANE("a3", "124", "132", S3)
 #endif
 
 /*
@@ -39,16 +43,14 @@ static inline int32_t dw_2a_sat8(int32_t acc2, const int32_t *mkr) { return eg_q
  * already, which SSAT then takes to -128 either way. Native: one asm block of 23 (fused) or 27
  * instructions; portable: the exact form and a clamp per byte, the same bytes.
  */
-static inline DW_ALWAYS_INLINE uint32_t dw_requant4_2a(const int32_t acc[4], const int32_t *e, uint32_t lo4, uint32_t hi4,
+static inline DW_ALWAYS_INLINE uint32_t dw_requant4_2a(const int32_t acc[4], const int32_t *g, uint32_t lo4, uint32_t hi4,
                                                        int32_t fused) {
 #if EG_QDSP_NATIVE
   int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], m, k, r;
   if (fused) {
-    __asm__(DW_LANE("a0", "16", "24", "") DW_LANE("a1", "28", "36", "") DW_LANE("a2", "40", "48", "")
-            DW_LANE("a3", "52", "60", "") DW_PACK DW_CLAMP_HI DW_RQ_OPERANDS);
+    __asm__(DW_LANES("", "", "", "") DW_PACK DW_CLAMP_HI DW_RQ_FUSED_OPERANDS);
   } else {
-    __asm__(DW_LANE("a0", "16", "24", DW_SIGN("a0")) DW_LANE("a1", "28", "36", DW_SIGN("a1"))
-            DW_LANE("a2", "40", "48", DW_SIGN("a2")) DW_LANE("a3", "52", "60", DW_SIGN("a3")) DW_PACK
+    __asm__(DW_LANES(DW_SIGN("a0"), DW_SIGN("a1"), DW_SIGN("a2"), DW_SIGN("a3")) DW_PACK
             "ssub8 %[m], %[a0], %[lo4]\n\t"
             "sel %[a0], %[a0], %[lo4]\n\t" DW_CLAMP_HI DW_RQ_OPERANDS);
   }
@@ -58,7 +60,7 @@ static inline DW_ALWAYS_INLINE uint32_t dw_requant4_2a(const int32_t acc[4], con
   uint32_t packed = 0;
   int32_t j;
   (void)fused;
-  for (j = 0; j < 4; j++) packed |= ((uint32_t)eg_q_clamp(dw_2a_sat8(acc[j], e + 4 + 3 * j), lo, hi) & 0xFFu) << (8 * j);
+  for (j = 0; j < 4; j++) packed |= ((uint32_t)eg_q_clamp(dw_2a_sat8(acc[j], g + 22 + 3 * j), lo, hi) & 0xFFu) << (8 * j);
   return packed;
 #endif
 }
@@ -111,15 +113,14 @@ static inline DW_ALWAYS_INLINE void dw_groups_2a(const int8_t *const *tap, int32
                                                  int8_t *y, int32_t fused) {
   int32_t c;
   for (c = 0; c + 3 < C; c += 4, g += DW_GROUP_WORDS) {
-    const int32_t *rq2a = g + 18;
     int32_t acc[4];
     uint32_t packed;
-    acc[0] = rq2a[0];
-    acc[1] = rq2a[1];
-    acc[2] = rq2a[2];
-    acc[3] = rq2a[3];
+    acc[0] = g[18];
+    acc[1] = g[19];
+    acc[2] = g[20];
+    acc[3] = g[21];
     dw_group9(tap, c, (const uint32_t *)g, acc);
-    packed = dw_requant4_2a(acc, rq2a, lo4, hi4, fused);
+    packed = dw_requant4_2a(acc, g, lo4, hi4, fused);
     memcpy(y + c, &packed, 4);
   }
 }
