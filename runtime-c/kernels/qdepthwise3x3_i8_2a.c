@@ -66,38 +66,39 @@ static inline DW_ALWAYS_INLINE uint32_t dw_requant4_2a(const int32_t acc[4], con
 }
 
 /*
- * The 9 tap pointers moved by `step` bytes (the next pixel of an interior run). Native: LDRD/STRD,
- * 19 instructions; gcc keeps the C loop rolled (5 a pointer).
+ * The 9 tap pointers moved to the next pixel of a run: tap row ky's 3 by step[ky] (stride x C, or 0
+ * for a row in the padding, whose taps all read `pad`). Native: LDRD/STRD, 19 instructions; gcc
+ * keeps the C loop rolled (5 a pointer).
  */
-static inline DW_ALWAYS_INLINE void dw_taps_advance(const int8_t **tap, int32_t step) {
+static inline DW_ALWAYS_INLINE void dw_taps_advance(const int8_t **tap, const int32_t step[3]) {
 #if EG_QDSP_NATIVE
   const int8_t *t0, *t1, *t2, *t3;
   /* volatile: its outputs are scratch registers, the effect is the stores. */
   __asm__ volatile("ldrd %[t0], %[t1], [%[tap], #0]\n\t"
-          "ldrd %[t2], %[t3], [%[tap], #8]\n\t"
-          "add %[t0], %[t0], %[step]\n\t"
-          "add %[t1], %[t1], %[step]\n\t"
-          "add %[t2], %[t2], %[step]\n\t"
-          "add %[t3], %[t3], %[step]\n\t"
-          "strd %[t0], %[t1], [%[tap], #0]\n\t"
-          "strd %[t2], %[t3], [%[tap], #8]\n\t"
-          "ldrd %[t0], %[t1], [%[tap], #16]\n\t"
-          "ldrd %[t2], %[t3], [%[tap], #24]\n\t"
-          "add %[t0], %[t0], %[step]\n\t"
-          "add %[t1], %[t1], %[step]\n\t"
-          "add %[t2], %[t2], %[step]\n\t"
-          "add %[t3], %[t3], %[step]\n\t"
-          "strd %[t0], %[t1], [%[tap], #16]\n\t"
-          "strd %[t2], %[t3], [%[tap], #24]\n\t"
-          "ldr %[t0], [%[tap], #32]\n\t"
-          "add %[t0], %[t0], %[step]\n\t"
-          "str %[t0], [%[tap], #32]\n\t"
-          : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
-          : [tap] "r"(tap), [step] "r"(step)
-          : "memory");
+                   "ldrd %[t2], %[t3], [%[tap], #8]\n\t"
+                   "add %[t0], %[t0], %[s0]\n\t"
+                   "add %[t1], %[t1], %[s0]\n\t"
+                   "add %[t2], %[t2], %[s0]\n\t"
+                   "add %[t3], %[t3], %[s1]\n\t"
+                   "strd %[t0], %[t1], [%[tap], #0]\n\t"
+                   "strd %[t2], %[t3], [%[tap], #8]\n\t"
+                   "ldrd %[t0], %[t1], [%[tap], #16]\n\t"
+                   "ldrd %[t2], %[t3], [%[tap], #24]\n\t"
+                   "add %[t0], %[t0], %[s1]\n\t"
+                   "add %[t1], %[t1], %[s1]\n\t"
+                   "add %[t2], %[t2], %[s2]\n\t"
+                   "add %[t3], %[t3], %[s2]\n\t"
+                   "strd %[t0], %[t1], [%[tap], #16]\n\t"
+                   "strd %[t2], %[t3], [%[tap], #24]\n\t"
+                   "ldr %[t0], [%[tap], #32]\n\t"
+                   "add %[t0], %[t0], %[s2]\n\t"
+                   "str %[t0], [%[tap], #32]\n\t"
+                   : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
+                   : [tap] "r"(tap), [s0] "r"(step[0]), [s1] "r"(step[1]), [s2] "r"(step[2])
+                   : "memory");
 #else
   int32_t t;
-  for (t = 0; t < 9; t++) tap[t] += step;
+  for (t = 0; t < 9; t++) tap[t] += step[t / 3];
 #endif
 }
 
@@ -137,7 +138,8 @@ static DW_NOINLINE void dw_groups_exact(const int8_t *const *tap, int32_t C, con
 
 /* The operands a pixel run needs, fixed for the call: one pointer argument instead of eight. */
 typedef struct {
-  int32_t C, step, act_min, act_max, fused;
+  int32_t C, act_min, act_max, fused;
+  int32_t step[3]; /* per tap row: stride x C, or 0 in the padding (the row being run) */
   uint32_t lo4, hi4;
   const int32_t *ops;
   const int8_t *w;
@@ -146,8 +148,8 @@ typedef struct {
 /*
  * n output pixels from y on: the groups of 4 channels, then the channels past the last group,
  * plainly (2 * x * w wraps as the doubled sum does). Between pixels the 9 tap pointers move by
- * a->step bytes (n > 1 only along a run of interior pixels): a run is one call, its pixels cost
- * the tap moves, the group call and the loop, not the window checks.
+ * a->step (n > 1 only along a run of interior columns): a run is one call, its pixels cost the tap
+ * moves, the group call and the loop, not the window checks.
  */
 static DW_NOINLINE void dw_run_2a(const int8_t **tap, int32_t n, const dw_2a_args *a, int8_t *y) {
   const int32_t C = a->C;
@@ -181,7 +183,6 @@ void eg_qdepthwise3x3_i8_2a(const int8_t *x, const int8_t *w, int8_t *y, const i
   int32_t b, oy, ox, lo = 0, hi;
   a.C = C;
   a.fused = p[17] == -128 && p[18] == -128;
-  a.step = p[11] * C;
   a.act_min = p[18];
   a.act_max = p[19];
   a.lo4 = eg_qdsp_bytes4(p[18]);
@@ -195,10 +196,12 @@ void eg_qdepthwise3x3_i8_2a(const int8_t *x, const int8_t *w, int8_t *y, const i
   for (b = 0; b < N; b++)
     for (oy = 0; oy < OH; oy++) {
       const int32_t y0 = oy * p[10] - p[14];
-      const int32_t rows_inside = y0 >= 0 && y0 + 2 * p[12] < H;
+      int32_t ky;
+      /* A tap row in the padding keeps its taps on `pad` along the run. */
+      for (ky = 0; ky < 3; ky++) a.step[ky] = y0 + ky * p[12] >= 0 && y0 + ky * p[12] < H ? p[11] * C : 0;
       for (ox = 0; ox < OW;) {
-        /* A run of interior pixels is one call; every other pixel one call on its own taps. */
-        const int32_t n = rows_inside && ox == lo && hi > lo ? hi - lo : 1;
+        /* The run of interior columns is one call; every other pixel one call on its own taps. */
+        const int32_t n = ox == lo && hi > lo ? hi - lo : 1;
         dw_taps(x, p, b, oy, ox, tap_offset, pad, tap);
         dw_run_2a(tap, n, &a, y);
         y += n * C;
