@@ -151,12 +151,12 @@ typedef struct {
  * a->step (n > 1 only along a run of interior columns): a run is one call, its pixels cost the tap
  * moves, the group call and the loop, not the window checks.
  */
-static DW_NOINLINE void dw_run_2a(const int8_t **tap, int32_t n, const dw_2a_args *a, int8_t *y) {
+static inline DW_ALWAYS_INLINE void dw_run_2a(const int8_t **tap, int32_t n, const dw_2a_args *a, int8_t *y, int32_t fused) {
   const int32_t C = a->C;
   for (;;) {
     const int32_t *rq2a = a->ops + (C >> 2) * DW_GROUP_WORDS;
     int32_t c, t;
-    if (a->fused) dw_groups_fused(tap, C, a->ops, a->lo4, a->hi4, y);
+    if (fused) dw_groups_fused(tap, C, a->ops, a->lo4, a->hi4, y);
     else dw_groups_exact(tap, C, a->ops, a->lo4, a->hi4, y);
     for (c = C & ~3; c < C; c++, rq2a += 4) {
       int32_t acc2 = rq2a[0];
@@ -168,6 +168,10 @@ static DW_NOINLINE void dw_run_2a(const int8_t **tap, int32_t n, const dw_2a_arg
     dw_taps_advance(tap, a->step);
   }
 }
+
+static DW_NOINLINE void dw_run_fused(const int8_t **tap, int32_t n, const dw_2a_args *a, int8_t *y) { dw_run_2a(tap, n, a, y, 1); }
+
+static DW_NOINLINE void dw_run_exact(const int8_t **tap, int32_t n, const dw_2a_args *a, int8_t *y) { dw_run_2a(tap, n, a, y, 0); }
 
 /* Whether output column ox's 3 tap columns are all inside the input (p: qconv_i8.h's layout). */
 static int32_t dw_column_inside(const int32_t *p, int32_t ox) {
@@ -203,7 +207,8 @@ void eg_qdepthwise3x3_i8_2a(const int8_t *x, const int8_t *w, int8_t *y, const i
         /* The run of interior columns is one call; every other pixel one call on its own taps. */
         const int32_t n = ox == lo && hi > lo ? hi - lo : 1;
         dw_taps(x, p, b, oy, ox, tap_offset, pad, tap);
-        dw_run_2a(tap, n, &a, y);
+        if (a.fused) dw_run_fused(tap, n, &a, y);
+        else dw_run_exact(tap, n, &a, y);
         y += n * C;
         ox += n;
       }
