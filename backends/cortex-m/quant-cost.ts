@@ -68,13 +68,16 @@ export const CORTEX_M4_QUANT_CYCLES = {
   dspDepthwiseGeneralPerMac: 3,
   dspDepthwiseGeneralPerPixel: 40,
   dspIm2colPerElement: 10,
-  // QDepthwiseConv2D3x3Dsp (eg_qdepthwise3x3_i8_2a): per pixel and per grouped output (~115 per
-  // group of 4 at -O2), fitted to person_detect's eleven layers (8-256 channels, strides 1, 2)
-  // within 0.7 %; +4 a group without the fused requantization and the C loop past the last group
-  // (both from the code, not measured on a model).
-  dspDepthwise3x3PerPixel: 114.5,
-  dspDepthwise3x3PerOutput: 28.86,
-  dspDepthwise3x3ExactPerOutput: 1,
+  // QDepthwiseConv2D3x3Dsp (eg_qdepthwise3x3_i8_2a): per pixel, per grouped output and per call of
+  // its pixel loop (the run of a row's interior columns, or one pixel of the other columns:
+  // depthwise3x3Runs), fitted to person_detect's seven shapes (8-256 channels, strides 1,
+  // 2) within 0.25 %; +8 a group without the fused requantization (4 SUBs, the lower clamp, a
+  // reload: from the disassembly) and the C loop past the last group (from the code, not measured
+  // on a model).
+  dspDepthwise3x3PerPixel: 37.57,
+  dspDepthwise3x3PerRun: 259.32,
+  dspDepthwise3x3PerOutput: 26.39,
+  dspDepthwise3x3ExactPerOutput: 2,
   dspDepthwise3x3PerTailOutput: 60,
   pixelPerOutput: 3,
   pixelPerOutputPerInput: 1,
@@ -278,7 +281,8 @@ export function quantMacCycles(node: Node, inputs: readonly (ValueInfo | undefin
       const pixels = outputsN / channels;
       const grouped = channels & ~3;
       const perOutput = c.dspDepthwise3x3PerOutput + (fusedRelu(node, inputs) ? 0 : c.dspDepthwise3x3ExactPerOutput);
-      return c.call + pixels * (c.dspDepthwise3x3PerPixel + grouped * perOutput + (channels - grouped) * c.dspDepthwise3x3PerTailOutput);
+      const perPixel = c.dspDepthwise3x3PerPixel + grouped * perOutput + (channels - grouped) * c.dspDepthwise3x3PerTailOutput;
+      return c.call + pixels * perPixel + depthwise3x3Runs(node, inputs, pixels) * c.dspDepthwise3x3PerRun;
     }
     case "QDepthwiseConv2DDsp": {
       const pixels = outputsN / Math.max(1, out.shape[out.shape.length - 1]!);
@@ -291,6 +295,26 @@ export function quantMacCycles(node: Node, inputs: readonly (ValueInfo | undefin
     default:
       return undefined;
   }
+}
+
+/**
+ * The calls of eg_qdepthwise3x3_i8_2a's pixel loop: per output row, one for the run of columns whose
+ * 3 tap columns are inside the input (its taps in a padded tap row stay on the pad) and one per
+ * other column. Every pixel (`pixels`) when the shapes do not plan.
+ */
+function depthwise3x3Runs(node: Node, inputs: readonly (ValueInfo | undefined)[], pixels: number): number {
+  let p;
+  try {
+    p = planConv(node, inputs, true);
+  } catch {
+    return pixels;
+  }
+  let cols = 0;
+  for (let ox = 0; ox < p.ow; ox++) {
+    const x0 = ox * p.sw - p.padLeft;
+    if (x0 >= 0 && x0 + 2 * p.dw < p.w) cols++;
+  }
+  return p.n * p.oh * (cols > 0 ? p.ow - cols + 1 : p.ow);
 }
 
 /** Output zero point and act_min both -128 (eg_qdepthwise3x3_i8_2a's fused requantization). */

@@ -125,9 +125,15 @@ static inline void dw_taps(const int8_t *x, const int32_t *p, int32_t b, int32_t
     const int8_t *origin = x + ((size_t)(b * H + y0) * (size_t)W + (size_t)x0) * (size_t)C;
     for (t = 0; t < 9; t++) tap[t] = origin + tap_offset[t];
   } else {
-    for (t = 0; t < 9; t++) {
-      const int32_t iy = y0 + (t / 3) * p[12], ix = x0 + (t % 3) * p[13];
-      tap[t] = (iy < 0 || iy >= H || ix < 0 || ix >= W) ? pad : x + ((size_t)(b * H + iy) * (size_t)W + (size_t)ix) * (size_t)C;
+    int32_t ky, kx;
+    /* Row by row: a tap row outside the input is 3 pads; no division per tap. */
+    for (ky = 0, t = 0; ky < 3; ky++) {
+      const int32_t iy = y0 + ky * p[12];
+      const int8_t *row = iy < 0 || iy >= H ? NULL : x + (size_t)(b * H + iy) * (size_t)W * (size_t)C;
+      for (kx = 0; kx < 3; kx++, t++) {
+        const int32_t ix = x0 + kx * p[13];
+        tap[t] = row == NULL || ix < 0 || ix >= W ? pad : row + (size_t)ix * (size_t)C;
+      }
     }
   }
 }

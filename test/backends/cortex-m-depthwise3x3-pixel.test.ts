@@ -40,6 +40,11 @@ const SHAPES: readonly Shape[] = [
   { hw: [8, 8], s: [1, 2], c: 4, pads: [0, 0, 0, 0] },
   { hw: [9, 9], s: [1, 1], d: [2, 2], c: 12, pads: [2, 2, 2, 2] },
   { hw: [5, 5], s: [1, 1], c: 3, pads: [1, 1, 1, 1] },
+  // Runs of interior pixels (one call, the taps moved between pixels): a whole row without padding
+  // and a tail past the groups, odd OW at stride 2 with the run at the left edge, one-sided padding.
+  { hw: [5, 13], s: [1, 1], c: 7, pads: [0, 0, 0, 0] },
+  { hw: [7, 15], s: [2, 2], c: 8, pads: [0, 0, 1, 2], relu: [-128, 127] },
+  { hw: [6, 9], s: [1, 1], c: 20, pads: [1, 2, 0, 0] },
   { hw: [7, 7], s: [1, 1], c: 9, pads: [1, 1, 1, 1], wide: true },
 ];
 

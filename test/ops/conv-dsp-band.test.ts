@@ -114,7 +114,7 @@ describe("DSP convolution band forms", () => {
     ]);
     // The 3x3 band form's flash operands are declared once however many bands call the layer.
     const bandsC = compile(patched[2]!).files.get("model.c") ?? "";
-    expect(bandsC.match(/static const uint32_t w_wide2_[0-9a-f]+\[/g)).toHaveLength(1);
+    expect(bandsC.match(/static const int32_t w_dw2a_[0-9a-f]+\[/g)).toHaveLength(1);
     expect(bandsC.match(/eg_qdepthwise3x3_i8_2a\(/g)!.length).toBeGreaterThan(3);
     // Both 3x3 kernels run among the single cases: the doubled-accumulator one, and the table one
     // where that requantization is not exact (case 0's real scale above 1/2).

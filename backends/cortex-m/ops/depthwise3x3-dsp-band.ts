@@ -88,6 +88,25 @@ function requant2aTable(p: ConvPlan, w: ArrayLike<number>, folded: readonly numb
   return words;
 }
 
+/**
+ * eg_qdepthwise3x3_i8_2a's `ops`: for each group of 4 channels its 18 weight words (widenDepthwise3x3
+ * of the doubled weights), the 4 doubled biases (the accumulators' start, two LDRDs) and each
+ * channel's m, k, r: 34 words, one pointer; then [2 * folded, m, k, r] of each channel past the
+ * last group. `words2a` is requant2aTable's per-channel rows. int32 values (weight words wrapped).
+ */
+export function depthwise3x3Ops2a(weights: ArrayLike<number>, words2a: readonly number[], c: number): number[] {
+  const wide = widenDepthwise3x3(Array.from(weights, (v) => 2 * v), c);
+  const out: number[] = [];
+  const grouped = c & ~3;
+  for (let g = 0; g < grouped; g += 4) {
+    out.push(...wide.slice((g / 4) * 18, (g / 4) * 18 + 18).map((v) => v | 0));
+    for (let k = 0; k < 4; k++) out.push(words2a[4 * (g + k)]!);
+    for (let k = 0; k < 4; k++) out.push(...words2a.slice(4 * (g + k) + 1, 4 * (g + k) + 4));
+  }
+  out.push(...words2a.slice(4 * grouped));
+  return out;
+}
+
 /** C bytes of the input zero point (-xOffset), the row padded taps read. */
 function emitPadRow(ctx: EmitCtx, c: number, xOffset: number): string {
   return contentNamedArray(ctx, "eg_pad", "int8_t", new Array<string>(c).fill(String(-xOffset)), 32);
@@ -110,13 +129,11 @@ function emitBand(node: Node, ctx: EmitCtx): void {
   const words2a = requant2aTable(p, weights, folded);
   if (words2a !== undefined) {
     for (const unit of ["qfixed_i8", "qdsp_i8", "qconv_i8_dsp", "qdepthwise3x3_i8_dsp", "qdepthwise3x3_i8_2a"]) ctx.useRuntime(unit);
-    const rq2a = contentNamedArray(ctx, "w_rq2a", "int32_t", words2a.map(String), 8);
-    const doubled = Array.from(weights, (v) => 2 * v);
-    const wide2 = p.c < 4 ? "NULL" : contentNamedArray(ctx, "w_wide2", "uint32_t", widenDepthwise3x3(doubled, p.c).map((v) => `${v}u`), 8);
+    const ops = contentNamedArray(ctx, "w_dw2a", "int32_t", depthwise3x3Ops2a(weights, words2a, p.c).map(String), 8);
     const params = ctx.constArray("int32_t", convKernelParams(p));
     // The int8 weights serve only the channels past the last group of 4.
     const tail = p.c % 4 === 0 ? "NULL" : ctx.ptr(w!);
-    ctx.line(`eg_qdepthwise3x3_i8_2a(${ctx.ptr(x!)}, ${tail}, ${ctx.ptr(node.outputs[0]!)}, ${params}, ${rq2a}, ${wide2}, ${emitPadRow(ctx, p.c, p.xOffset)});`);
+    ctx.line(`eg_qdepthwise3x3_i8_2a(${ctx.ptr(x!)}, ${tail}, ${ctx.ptr(node.outputs[0]!)}, ${params}, ${ops}, ${emitPadRow(ctx, p.c, p.xOffset)});`);
     return;
   }
   for (const unit of ["qfixed_i8", "qdsp_i8", "qconv_i8_dsp", "qdepthwise3x3_i8_dsp"]) ctx.useRuntime(unit);
