@@ -1,0 +1,114 @@
+import type { Node, ValueInfo } from "../../src/ir/graph.js";
+import { rowsWork } from "./ops/depthwise-rows.js";
+
+/**
+ * Cortex-M4 prices of eg_qdepthwise_i8_rows (ops/depthwise-rows.ts, QDepthwiseConv2DRowsDsp) and
+ * its loops, for quant-cost.ts: cycles (~ instructions) fitted to per-layer instruction counts
+ * under QEMU (arm-none-eabi-gcc -O2, Cortex-M4), each constant with the layers it was fitted to.
+ */
+export const CORTEX_M4_ROWS_CYCLES = {
+  // eg_qdepthwise_i8_rows (ops/depthwise-rows.ts), fitted to kws and person_detect (3x3 s1) and
+  // the constructed 3x1/5x5/7x7 s1/s2 layers: per channel row (ring row build, setup, calls), per
+  // output and per SMLAD of the stride-1 loop of other widths (sums in registers per kernel row,
+  // loaded and stored per row) and of the strided loop (plain C over runtime KH/KW: spilled
+  // operands, the clamp inline).
+  dspDepthwiseRowsPerRow: 266,
+  // The 3x3 stride-1 channel loop (rows_channel_3x3): per channel row and per output, fitted to
+  // person_detect's Conv2d_3 and Conv2d_5 (fused: no clamp narrower than int8, 18 a output in
+  // the loop); kws (5 rows a channel from 7 ring rows) runs 8% above it. With a clamp the sums
+  // go through the two passes: ~6 more a output (the loop bodies, not measured on a model).
+  dspDepthwiseRows3x3PerRow: 218,
+  dspDepthwiseRows3x3FusedPerOutput: 20.7,
+  dspDepthwiseRows3x3PerOutput: 26.7,
+  // Its four-output loop (RowsWork.quad3x3: qdepthwise_i8_quad3x3.c, 59 instructions per 4
+  // outputs, then the row's last OW % 4 in the same asm: 4 to test for them, 33 for a pair and
+  // 22 for one; qdepthwise_i8_rows_quad.c drives it). One channel's ring at a time: per row
+  // (or per tile of a row, RowsWork.tiles) and per ring column built, least squares over
+  // person_detect's Conv2d_3 (rows of 24, WP 28: 428427 measured, 424938 priced) and Conv2d_1
+  // (48x48x8 in tiles of 16, WP 20: 464754, 467896) and four single 3x3 layers in tiles (40x40x8,
+  // 32x64x8, 64x32x4 with the axes swapped, 24x37x6 with a tail: all within 0.93 %), the output
+  // price of the loop with its ring columns kept from before.
+  dspDepthwiseRows3x3QuadPerRow: 105.5,
+  dspDepthwiseRows3x3QuadPerRingColumn: 1.59,
+  dspDepthwiseRows3x3QuadPerOutput: 16.8,
+  // Four channels' rings built together (RowsWork.fourRings, every column a word of two): per
+  // row, per output and per tail output solved from the three layers that run it (kws 25x5x64:
+  // 168660 measured, one tail output a row; person_detect's Conv2d_5 12x12x64: 211780, none;
+  // Conv2d_7 6x6x128: 143920, two). The tail's 11.2 is below the asm's 16.5..22 an output: the
+  // rest of the per-row work is not one constant (ring padding columns and rows weigh more in
+  // short rows and shallow channels).
+  dspDepthwiseRows3x3Quad4PerRow: 54.14,
+  dspDepthwiseRows3x3Quad4PerOutput: 18.46,
+  dspDepthwiseRows3x3QuadPerTailOutput: 11.2,
+  // Rows shorter than this, except on four channels' rings with the four-output loop (above):
+  // measured slower than QDepthwiseConv2D3x3Dsp (person_detect's 6x6x128 layers, 270860 against
+  // 217400 instructions) while that op's price overshoots it there (276468) and the linear fit
+  // above does not hold (its per-channel work): not priced as the ring kernel. With the asm tail
+  // the four-ring loop runs them in 143920, priced as such; QDepthwiseConv2D3x3Dsp runs them in
+  // 136918 since session 30 and keeps them.
+  dspDepthwiseRows3x3MinRow: 8,
+  dspDepthwiseRowsPairsPerOutput: 24,
+  dspDepthwiseRowsPairsPerSmlad: 3.2,
+  dspDepthwiseRowsStridedPerOutput: 30,
+  dspDepthwiseRowsStridedPerSmlad: 10,
+  // The four-output loops of qdepthwise_i8_rows_k.c (RowsWork.quadK), one call per channel: per
+  // channel (the call, its checks, the ring set to zp, the first window's rows), per channel row
+  // (its new ring rows' calls, the ring pointers, the group loop's set-up), per ring column built
+  // (eg_qdepthwise_i8_ring_body: 18 instructions per 8), and per computed output (4 a group) and
+  // SMLAD of one output (KH * ceil(KW / 2)): the 5x5 and 7x7 stride-1 groups are 137 and ~212
+  // instructions (arm-none-eabi-gcc 12.2 -O2). Per output and SMLAD from the loop bodies; the rest
+  // fitted to the constructed 5x5/7x7 layers at strides 1 and 2 (bench/constructed-models.ts):
+  // predicted within 1.2 % of each (767020, 1136600, 272680, 135860 measured).
+  dspDepthwiseRowsQuadPerChannel: 470,
+  dspDepthwiseRowsQuadPerRow: 85,
+  dspDepthwiseRowsQuadPerBuiltColumn: 3.35,
+  // The stride-2 Thumb-2 rows (RowsWork.pairedBuild) build both new ring rows in one pass
+  // (eg_qdepthwise_i8_ring_body2): per row and built column in place of the two terms above,
+  // fitted to the constructed 5x5 and 7x7 s2 layers (255398, 130118 measured; 255292, 130081 predicted).
+  dspDepthwiseRowsQuadPairedPerRow: 104.7,
+  dspDepthwiseRowsQuadPairedPerBuiltColumn: 2.1,
+  dspDepthwiseRowsQuadPerOutput: 12,
+  dspDepthwiseRowsQuadPerSmlad: 1.44,
+  // Its one-kernel-row width 3 (qdepthwise_i8_rows_1x3.c: 3x1 transposed, 1x3), per computed output
+  // in place of the two terms above (one ring row, no kernel-row loop; the s1 group is 8 SMLADs on
+  // 3 words, s2 8 on 5), the rest priced as above: fitted to the constructed 3x1 layers (260230 s1,
+  // 292582 s2 measured; 260246 and 292517 predicted).
+  dspDepthwiseRowsOneRow3PerOutputS1: 5.85,
+  dspDepthwiseRowsOneRow3PerOutputS2: 4.53,
+} as const;
+
+/**
+ * Cycles of one eg_qdepthwise_i8_rows call past the call itself (rowsWork: its rows, outputs and
+ * loop), or undefined for a shape it does not fit or runs slower than the pixel-major kernels
+ * (rows shorter than dspDepthwiseRows3x3MinRow).
+ */
+export function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | undefined)[]): number | undefined {
+  const c = CORTEX_M4_ROWS_CYCLES;
+  const work = rowsWork(node, inputs);
+  if (work === undefined) return undefined;
+  if (work.threeByThree && !(work.quad3x3 && work.fourRings) && work.rowLength < c.dspDepthwiseRows3x3MinRow) return undefined;
+  if (work.quad3x3 && work.fourRings) {
+    const perRow = c.dspDepthwiseRows3x3Quad4PerRow + (work.rowLength % 4) * c.dspDepthwiseRows3x3QuadPerTailOutput;
+    return work.rows * perRow + work.outputs * c.dspDepthwiseRows3x3Quad4PerOutput;
+  }
+  if (work.quad3x3) {
+    const perRow = c.dspDepthwiseRows3x3QuadPerRow + work.builtColumnsPerRow * c.dspDepthwiseRows3x3QuadPerRingColumn + (work.rowLength % 4) * c.dspDepthwiseRows3x3QuadPerTailOutput;
+    return work.rows * perRow + work.outputs * c.dspDepthwiseRows3x3QuadPerOutput;
+  }
+  if (work.threeByThree) {
+    const perOutput = work.fused ? c.dspDepthwiseRows3x3FusedPerOutput : c.dspDepthwiseRows3x3PerOutput;
+    return work.rows * c.dspDepthwiseRows3x3PerRow + work.outputs * perOutput;
+  }
+  if (work.quadK) {
+    const perRow = work.pairedBuild
+      ? c.dspDepthwiseRowsQuadPairedPerRow + work.builtColumnsPerRow * c.dspDepthwiseRowsQuadPairedPerBuiltColumn
+      : c.dspDepthwiseRowsQuadPerRow + work.builtColumnsPerRow * c.dspDepthwiseRowsQuadPerBuiltColumn;
+    const oneRow = work.stride1 ? c.dspDepthwiseRowsOneRow3PerOutputS1 : c.dspDepthwiseRowsOneRow3PerOutputS2;
+    const perOutput = work.oneRow3 ? oneRow : c.dspDepthwiseRowsQuadPerOutput + work.smlads * c.dspDepthwiseRowsQuadPerSmlad;
+    return work.channels * c.dspDepthwiseRowsQuadPerChannel + work.rows * (perRow + work.quadOutputsPerRow * perOutput);
+  }
+  const perOutput = work.stride1
+    ? c.dspDepthwiseRowsPairsPerOutput + work.smlads * c.dspDepthwiseRowsPairsPerSmlad
+    : c.dspDepthwiseRowsStridedPerOutput + work.smlads * c.dspDepthwiseRowsStridedPerSmlad;
+  return work.rows * c.dspDepthwiseRowsPerRow + work.outputs * perOutput;
+}
