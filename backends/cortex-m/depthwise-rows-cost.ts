@@ -23,13 +23,13 @@ export const CORTEX_M4_ROWS_CYCLES = {
   // Its four-output loop (RowsWork.quad3x3: qdepthwise_i8_quad3x3.c, 59 instructions per 4
   // outputs, then the row's last OW % 4 in the same asm: 4 to test for them, 33 for a pair and
   // 22 for one; qdepthwise_i8_rows_quad.c drives it). One channel's ring at a time: per row
-  // (or per tile of a row, RowsWork.tiles) and per ring column built, least squares over
-  // person_detect's Conv2d_3 (rows of 24, WP 28: 428427 measured, 424938 priced) and Conv2d_1
-  // (48x48x8 in tiles of 16, WP 20: 464754, 467896) and four single 3x3 layers in tiles (40x40x8,
-  // 32x64x8, 64x32x4 with the axes swapped, 24x37x6 with a tail: all within 0.93 %), the output
-  // price of the loop with its ring columns kept from before.
-  dspDepthwiseRows3x3QuadPerRow: 105.5,
-  dspDepthwiseRows3x3QuadPerRingColumn: 1.59,
+  // (or per tile of a row, RowsWork.tiles) and per ring column built (eg_qdepthwise_i8_ring_build
+  // on eg_qdepthwise_i8_ring_body's loop), least squares over person_detect's Conv2d_3 (rows of
+  // 24, WP 28: 413963 measured, 407423 priced) and Conv2d_1 (48x48x8 in tiles of 16, WP 20:
+  // 440370, 446974) and four single 3x3 layers in tiles (40x40x8, 32x64x8, 64x32x4 with the axes
+  // swapped, 24x37x6 with a tail: all six within 1.93 %), the output price of the loop kept.
+  dspDepthwiseRows3x3QuadPerRow: 99,
+  dspDepthwiseRows3x3QuadPerRingColumn: 1.01,
   dspDepthwiseRows3x3QuadPerOutput: 16.8,
   // Four channels' rings built together (RowsWork.fourRings, every column a word of two): per
   // row, per output and per tail output solved from the three layers that run it (kws 25x5x64:

@@ -1,36 +1,18 @@
 #include "qdepthwise_i8_ring4.h"
 
-/* Two columns a word, four a step from int8 loads (PKHBT). */
+/* The padding columns one by one (a few per row), the input columns by the ring-row unit's loop. */
 void eg_qdepthwise_i8_ring_build(const int8_t *xrow, int32_t W, int32_t step, int32_t padLeft, int32_t WP, int16_t zp, int16_t *dst) {
-  const int32_t lo = xrow == NULL ? WP : padLeft < WP ? padLeft : WP;
-  const int32_t hi = xrow == NULL ? WP : padLeft + W < WP ? padLeft + W : WP;
-  int16_t *d = dst, *const body = dst + lo, *const tail = dst + hi, *const end = dst + WP;
-  if (xrow == NULL) { /* a padding row: two zp a word, four a step (WP even, rows 4-byte aligned) */
-    const uint32_t zz = eg_qdsp_pack16(zp, zp);
-    for (; d + 4 <= end; d += 4) {
-      memcpy(d, &zz, 4);
-      memcpy(d + 2, &zz, 4);
-    }
-    if (d < end) memcpy(d, &zz, 4);
+  const int32_t lo = padLeft < WP ? padLeft : WP;
+  const int32_t hi = padLeft + W < WP ? padLeft + W : WP;
+  int32_t j;
+  if (xrow == NULL) { /* a padding row */
+    eg_qdepthwise_i8_ring_fill(dst, WP, zp);
     return;
   }
-  while (d < body) *d++ = zp;
-  if (d < tail) { /* lo == padLeft: the body starts at the input's column 0 */
-    const int8_t *s = xrow;
-    const size_t step2 = 2 * (size_t)step, step3 = step2 + (size_t)step;
-    int16_t *quad_end;
-    if (lo & 1) { /* to an even column: words at even columns are 4-byte aligned */
-      *d++ = *s;
-      s += step;
-    }
-    for (quad_end = d + ((tail - d) & ~3); d != quad_end; d += 4, s += 2 * step2) {
-      const uint32_t w0 = eg_qdsp_pkhbt(s[0], s[step]), w1 = eg_qdsp_pkhbt(s[step2], s[step3]);
-      memcpy(d, &w0, 4);
-      memcpy(d + 2, &w1, 4);
-    }
-    for (; d < tail; d++, s += step) *d = *s;
-  }
-  while (d < end) *d++ = zp;
+  for (j = 0; j < lo; j++) dst[j] = zp;
+  /* lo == padLeft here whenever the body is not empty: it starts at the input's column 0. */
+  if (hi > lo) eg_qdepthwise_i8_ring_body(xrow, step, dst + lo, hi - lo);
+  for (j = hi > lo ? hi : lo; j < WP; j++) dst[j] = zp;
 }
 
 /* The words w0..w3 at column j (even) of the four rings. */

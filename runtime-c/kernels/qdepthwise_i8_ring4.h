@@ -2,12 +2,14 @@
 #define EGRET_QDEPTHWISE_I8_RING4_H_
 #include "egret.h"
 #include "qdsp_i8.h"
+#include "qdepthwise_i8_ring_row.h"
 
 /*
  * The int16 ring rows of eg_qdepthwise_i8_rows (qdepthwise_i8_rows.h), built from int8 input rows.
  *
  * One channel's input row (xrow at its column 0, columns `step` elements apart; NULL for a
- * padding row) into its ring row dst: columns -padLeft .. WP-1-padLeft, zp outside the input.
+ * padding row) into its ring row dst: columns -padLeft .. WP-1-padLeft, zp outside the input
+ * (the input columns by eg_qdepthwise_i8_ring_body, a padding row by eg_qdepthwise_i8_ring_fill).
  */
 void eg_qdepthwise_i8_ring_build(const int8_t *xrow, int32_t W, int32_t step, int32_t padLeft, int32_t WP, int16_t zp, int16_t *dst);
 
