@@ -1,0 +1,382 @@
+#include "qdepthwise_i8_rows_plane.h"
+#include "qdepthwise_i8_ring_row.h"
+
+/*
+ * Four outputs x0..x0+3 of one output row a group (stride 2: word j of a plane row from column
+ * 2 x0 is columns 2 x0 + 2j, 2 x0 + 2j + 1, so output x0 + i takes the even weight pair E[j] on
+ * word i + j): per kernel row NE + 3 ring words, NE weight words, 4 NE SMLADs, as
+ * qdepthwise_i8_rows_k.c's stride-2 groups (the same int32 sums). The weights of kernel row ky
+ * are words ky * WS .. ky * WS + NE - 1 of the channel's (WS = NE + NO, the odd pairs unread).
+ * Requantization: SSAT(SMMLAR(a, m, K) >> r, 8), exact under rows_k's checks (its header).
+ */
+
+#if defined(__GNUC__)
+#define PL_INLINE __attribute__((always_inline)) inline
+#define PL_ALIGNED(p) ((const int16_t *)__builtin_assume_aligned((p), 4))
+#else
+#define PL_INLINE inline
+#define PL_ALIGNED(p) (p)
+#endif
+
+/* The channel's requantization words. */
+typedef struct {
+  int32_t bias2, m, k, r;
+} pl_rq;
+
+static inline int8_t pl_q(int32_t a, const pl_rq *q) { return (int8_t)eg_qdsp_sat8(eg_qdsp_smmlar(a, q->m, q->k) >> q->r); }
+
+#if EG_QDSP_ASM_LOOPS
+/*
+ * All kernel rows of a group in one statement: r at the group's first column of its first plane
+ * row, stepped by rb bytes (one plane row) between kernel rows; the weights at immediate offsets
+ * from e. 5x5: words v0..v5 by three LDRD, E0 E1 E2 by LDRD + LDR: 18 instructions a kernel row
+ * with the step (89 a group). 7x7: v0..v6 by three LDRD and an LDR, E0..E3 by two LDRD: 23 a
+ * kernel row (160 a group). 13 registers: -O2/-O3 only (EG_QDSP_ASM_LOOPS).
+ */
+#define PL_SMLAD(acc, v, w) "smlad %[" #acc "], %[" #v "], %[" #w "], %[" #acc "]\n\t"
+#define PL_STEP "add %[r], %[r], %[rb]\n\t"
+#define PL_ROW5(o)                                                                                            \
+  "ldrd %[p], %[q], [%[e], #" #o "]\n\t"                                                                      \
+  "ldr %[s], [%[e], #(" #o " + 8)]\n\t"                                                                       \
+  "ldrd %[x0], %[x1], [%[r]]\n\t" PL_SMLAD(a0, x0, p) PL_SMLAD(a0, x1, q) PL_SMLAD(a1, x1, p)                \
+  "ldrd %[x0], %[x1], [%[r], #8]\n\t" PL_SMLAD(a0, x0, s) PL_SMLAD(a1, x0, q) PL_SMLAD(a2, x0, p)            \
+  PL_SMLAD(a1, x1, s) PL_SMLAD(a2, x1, q) PL_SMLAD(a3, x1, p)                                                 \
+  "ldrd %[x0], %[x1], [%[r], #16]\n\t" PL_SMLAD(a2, x0, s) PL_SMLAD(a3, x0, q) PL_SMLAD(a3, x1, s)
+/* PL_ROW5's first kernel row with each sum's first SMLAD adding to the bias (register b) in place of the sum. */
+#define PL_SMLADB(acc, v, w) "smlad %[" #acc "], %[" #v "], %[" #w "], %[b]\n\t"
+#define PL_ROW5_FIRST                                                                                         \
+  "ldrd %[p], %[q], [%[e]]\n\t"                                                                             \
+  "ldr %[s], [%[e], #8]\n\t"                                                                                \
+  "ldrd %[x0], %[x1], [%[r]]\n\t" PL_SMLADB(a0, x0, p) PL_SMLAD(a0, x1, q) PL_SMLADB(a1, x1, p)             \
+  "ldrd %[x0], %[x1], [%[r], #8]\n\t" PL_SMLAD(a0, x0, s) PL_SMLAD(a1, x0, q) PL_SMLADB(a2, x0, p)           \
+  PL_SMLAD(a1, x1, s) PL_SMLAD(a2, x1, q) PL_SMLADB(a3, x1, p)                                                \
+  "ldrd %[x0], %[x1], [%[r], #16]\n\t" PL_SMLAD(a2, x0, s) PL_SMLAD(a3, x0, q) PL_SMLAD(a3, x1, s)
+#define PL_ROW7(o)                                                                                            \
+  "ldrd %[p], %[q], [%[e], #" #o "]\n\t"                                                                      \
+  "ldrd %[s], %[t], [%[e], #(" #o " + 8)]\n\t"                                                                \
+  "ldrd %[x0], %[x1], [%[r]]\n\t" PL_SMLAD(a0, x0, p) PL_SMLAD(a0, x1, q) PL_SMLAD(a1, x1, p)                \
+  "ldrd %[x0], %[x1], [%[r], #8]\n\t" PL_SMLAD(a0, x0, s) PL_SMLAD(a1, x0, q) PL_SMLAD(a2, x0, p)            \
+  PL_SMLAD(a0, x1, t) PL_SMLAD(a1, x1, s) PL_SMLAD(a2, x1, q) PL_SMLAD(a3, x1, p)                             \
+  "ldrd %[x0], %[x1], [%[r], #16]\n\t" PL_SMLAD(a1, x0, t) PL_SMLAD(a2, x0, s) PL_SMLAD(a3, x0, q)           \
+  PL_SMLAD(a2, x1, t) PL_SMLAD(a3, x1, s)                                                                     \
+  "ldr %[x0], [%[r], #24]\n\t" PL_SMLAD(a3, x0, t)
+/* Two outputs (a0, a1): words v0..vNE, output i takes E_j on word i + j. 5x5: 10 instructions a kernel row, 7x7: 13. */
+#define PL_PAIR5(o)                                                                                           \
+  "ldrd %[p], %[q], [%[e], #" #o "]\n\t"                                                                      \
+  "ldr %[s], [%[e], #(" #o " + 8)]\n\t"                                                                       \
+  "ldrd %[x0], %[x1], [%[r]]\n\t" PL_SMLAD(a0, x0, p) PL_SMLAD(a0, x1, q) PL_SMLAD(a1, x1, p)                \
+  "ldrd %[x0], %[x1], [%[r], #8]\n\t" PL_SMLAD(a0, x0, s) PL_SMLAD(a1, x0, q) PL_SMLAD(a1, x1, s)
+#define PL_PAIR7(o)                                                                                           \
+  "ldrd %[p], %[q], [%[e], #" #o "]\n\t"                                                                      \
+  "ldrd %[s], %[t], [%[e], #(" #o " + 8)]\n\t"                                                                \
+  "ldrd %[x0], %[x1], [%[r]]\n\t" PL_SMLAD(a0, x0, p) PL_SMLAD(a0, x1, q) PL_SMLAD(a1, x1, p)                \
+  "ldrd %[x0], %[x1], [%[r], #8]\n\t" PL_SMLAD(a0, x0, s) PL_SMLAD(a1, x0, q) PL_SMLAD(a0, x1, t)            \
+  PL_SMLAD(a1, x1, s) "ldr %[x0], [%[r], #16]\n\t" PL_SMLAD(a1, x0, t)
+#define PL_OUT2 [a0] "+r"(a0), [a1] "+r"(a1), [r] "+r"(r), [x0] "=&r"(x0), [x1] "=&r"(x1), [p] "=&r"(p), [q] "=&r"(qq), [s] "=&r"(s)
+#define PL_OUT [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [r] "+r"(r), [x0] "=&r"(x0), [x1] "=&r"(x1), [p] "=&r"(p), [q] "=&r"(qq), [s] "=&r"(s)
+#endif
+
+/* Four outputs from plane words at rw (KH rows, rb bytes apart) into y[0], y[ys], y[2 ys], y[3 ys]. */
+static PL_INLINE void pl_group(int32_t kh, const int16_t *rw, int32_t rb, const uint32_t *e, const pl_rq *q, int8_t *y, size_t ys) {
+  int32_t a0 = q->bias2, a1 = a0, a2 = a0, a3 = a0;
+#if EG_QDSP_ASM_LOOPS
+  const int16_t *r = rw;
+  uint32_t x0, x1, p, qq, s, t;
+  if (kh == 5) {
+    __asm__(PL_ROW5(0) PL_STEP PL_ROW5(24) PL_STEP PL_ROW5(48) PL_STEP PL_ROW5(72) PL_STEP PL_ROW5(96)
+            : PL_OUT
+            : [e] "r"(e), [rb] "r"(rb)
+            : "memory");
+    (void)t;
+  } else {
+    __asm__(PL_ROW7(0) PL_STEP PL_ROW7(32) PL_STEP PL_ROW7(64) PL_STEP PL_ROW7(96) PL_STEP PL_ROW7(128) PL_STEP PL_ROW7(160) PL_STEP PL_ROW7(192)
+            : PL_OUT, [t] "=&r"(t)
+            : [e] "r"(e), [rb] "r"(rb)
+            : "memory");
+  }
+#else
+  const int32_t ne = (kh + 1) / 2, ws = kh + 1; /* NE + NO words a kernel row */
+  int32_t ky, j;
+  for (ky = 0; ky < kh; ky++, e += ws) {
+    const int16_t *const r = PL_ALIGNED((const int16_t *)((const uint8_t *)rw + (size_t)ky * (size_t)rb));
+    for (j = 0; j < ne + 3; j++) {
+      const uint32_t v = eg_qdsp_read4(r + 2 * j);
+      if (j < ne) a0 = eg_qdsp_smlad(v, e[j], a0);
+      if (j >= 1 && j <= ne) a1 = eg_qdsp_smlad(v, e[j - 1], a1);
+      if (j >= 2 && j <= ne + 1) a2 = eg_qdsp_smlad(v, e[j - 2], a2);
+      if (j >= 3) a3 = eg_qdsp_smlad(v, e[j - 3], a3);
+    }
+  }
+#endif
+  y[0] = pl_q(a0, q);
+  y[ys] = pl_q(a1, q);
+  y[2 * ys] = pl_q(a2, q);
+  y[3 * ys] = pl_q(a3, q);
+}
+
+#if EG_QDSP_ASM_LOOPS
+/*
+ * All rows of four-output groups of a 5x5 channel whose rows have no tail (OW % 4 = 0) in one asm
+ * statement (14 registers): what the groups share lives in c[0..11] = m, K, r (the shift), ys, y,
+ * (unused), rb, 2 * bias, the plane pointer past the row's last group, the plane pointer's and
+ * y's steps from a row's end to the next row's start, the rows left; y advances in c[4], rb and
+ * the bias stay in registers. Per group: the kernel rows (89, each sum's first SMLAD adding to the
+ * bias), the next group's plane pointer (2), SMMLAR/ASR/SSAT each (3 loads, 12), four STRB with
+ * y's step (7), the loop (3): 116 instructions for 100 MACs; per row 11 more.
+ */
+static PL_INLINE void pl_chan5(int32_t *c, const uint32_t *e, const int16_t *rw) {
+  const int16_t *r = rw;
+  int32_t a0, a1, a2, a3, rb, b;
+  uint32_t x0, x1, p, qq, s;
+  __asm__ volatile("ldr %[rb], [%[c], #24]\n\t"
+                   "ldr %[b], [%[c], #28]\n\t"
+                   "1:\n\t"
+                   PL_ROW5_FIRST PL_STEP PL_ROW5(24) PL_STEP PL_ROW5(48) PL_STEP PL_ROW5(72) PL_STEP PL_ROW5(96)
+                   "sub %[r], %[r], %[rb], lsl #2\n\t"
+                   "add %[r], %[r], #16\n\t"
+                   "ldrd %[p], %[q], [%[c]]\n\t"
+                   "ldr %[s], [%[c], #8]\n\t"
+                   "smmlar %[a0], %[a0], %[p], %[q]\n\tsmmlar %[a1], %[a1], %[p], %[q]\n\t"
+                   "smmlar %[a2], %[a2], %[p], %[q]\n\tsmmlar %[a3], %[a3], %[p], %[q]\n\t"
+                   "asr %[a0], %[a0], %[s]\n\tasr %[a1], %[a1], %[s]\n\tasr %[a2], %[a2], %[s]\n\tasr %[a3], %[a3], %[s]\n\t"
+                   "ssat %[a0], #8, %[a0]\n\tssat %[a1], #8, %[a1]\n\tssat %[a2], #8, %[a2]\n\tssat %[a3], #8, %[a3]\n\t"
+                   "ldrd %[x0], %[x1], [%[c], #12]\n\t"
+                   "strb %[a0], [%[x1]]\n\tstrb %[a1], [%[x1], %[x0]]\n\tadd %[x1], %[x1], %[x0], lsl #1\n\t"
+                   "strb %[a2], [%[x1]]\n\tstrb %[a3], [%[x1], %[x0]]\n\tadd %[x1], %[x1], %[x0], lsl #1\n\t"
+                   "str %[x1], [%[c], #16]\n\t"
+                   "ldr %[x0], [%[c], #32]\n\t"
+                   "cmp %[r], %[x0]\n\t"
+                   "bne 1b\n\t"
+                   "add %[x0], %[x0], %[rb], lsl #1\n\t"
+                   "str %[x0], [%[c], #32]\n\t"
+                   "ldrd %[x0], %[x1], [%[c], #36]\n\t"
+                   "add %[r], %[r], %[x0]\n\t"
+                   "ldr %[x0], [%[c], #16]\n\t"
+                   "add %[x0], %[x0], %[x1]\n\t"
+                   "str %[x0], [%[c], #16]\n\t"
+                   "ldr %[x0], [%[c], #44]\n\t"
+                   "subs %[x0], %[x0], #1\n\t"
+                   "str %[x0], [%[c], #44]\n\t"
+                   "bne 1b\n\t"
+                   : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [r] "+r"(r), [rb] "=&r"(rb), [x0] "=&r"(x0), [x1] "=&r"(x1),
+                     [p] "=&r"(p), [q] "=&r"(qq), [s] "=&r"(s), [b] "=&r"(b)
+                   : [c] "r"(c), [e] "r"(e)
+                   : "cc", "memory");
+}
+#endif
+
+/* Two outputs from plane words at rw into y[0], y[ys] (a row's OW % 4 = 2 last ones). */
+static PL_INLINE void pl_pair(int32_t kh, const int16_t *rw, int32_t rb, const uint32_t *e, const pl_rq *q, int8_t *y, size_t ys) {
+  int32_t a0 = q->bias2, a1 = a0;
+#if EG_QDSP_ASM_LOOPS
+  const int16_t *r = rw;
+  uint32_t x0, x1, p, qq, s, t;
+  if (kh == 5) {
+    __asm__(PL_PAIR5(0) PL_STEP PL_PAIR5(24) PL_STEP PL_PAIR5(48) PL_STEP PL_PAIR5(72) PL_STEP PL_PAIR5(96)
+            : PL_OUT2
+            : [e] "r"(e), [rb] "r"(rb)
+            : "memory");
+    (void)t;
+  } else {
+    __asm__(PL_PAIR7(0) PL_STEP PL_PAIR7(32) PL_STEP PL_PAIR7(64) PL_STEP PL_PAIR7(96) PL_STEP PL_PAIR7(128) PL_STEP PL_PAIR7(160) PL_STEP PL_PAIR7(192)
+            : PL_OUT2, [t] "=&r"(t)
+            : [e] "r"(e), [rb] "r"(rb)
+            : "memory");
+  }
+#else
+  const int32_t ne = (kh + 1) / 2, ws = kh + 1;
+  int32_t ky, j;
+  for (ky = 0; ky < kh; ky++, e += ws) {
+    const int16_t *const r = PL_ALIGNED((const int16_t *)((const uint8_t *)rw + (size_t)ky * (size_t)rb));
+    for (j = 0; j <= ne; j++) {
+      const uint32_t v = eg_qdsp_read4(r + 2 * j);
+      if (j < ne) a0 = eg_qdsp_smlad(v, e[j], a0);
+      if (j >= 1) a1 = eg_qdsp_smlad(v, e[j - 1], a1);
+    }
+  }
+#endif
+  y[0] = pl_q(a0, q);
+  y[ys] = pl_q(a1, q);
+}
+
+/*
+ * The layer's shape (square 5x5 or 7x7, stride 2 along both axes, dilation 1, OW >= 4, a plane
+ * row for every padded input row read, the whole int8 clamp) and the channel's SMMLAR-ASR-SSAT
+ * form: K - 2^(r-1) = zp * 2^r exactly and |K| < 2^30 keeps r <= 30 (depthwise-rows-layout.ts),
+ * and the form needs the output zero point zp <= lo = -128 (qdepthwise_i8_rows_k.c's argument).
+ */
+static int32_t pl_runs(const int32_t *p, const int32_t *e) {
+  const int32_t OH = p[4], KH = p[6], KW = p[7], R = p[16], k = e[2], r = e[3];
+  return KH == KW && (KH == 5 || KH == 7) && p[8] == 2 && p[9] == 2 && p[10] == 1 && p[5] >= 4 && R >= (OH - 1) * 2 + KH && p[14] == -128 &&
+         p[15] == 127 && r >= 1 && r <= 30 && (k - ((int32_t)1 << (r - 1))) / ((int32_t)1 << r) <= -128;
+}
+
+/* A word of two int16 (lo, hi) at d (4-byte aligned). */
+static void pl_put(int16_t *d, int32_t lo, int32_t hi) {
+  const uint32_t w = eg_qdsp_pkhbt(lo, hi);
+  memcpy(d, &w, 4);
+}
+
+/*
+ * Input rows i and i + 1 (src, src + in_row) into plane rows d0 and d1 = d0 + WP from an even
+ * column, n columns each. Thumb-2: eight columns of each row a step, 16 LDRSB, 4 ADD,
+ * 8 PKHBT, 4 STRD, SUBS, BNE (34 instructions for 16 values), inline: no call per row pair.
+ */
+static PL_INLINE void pl_build2(const int8_t *src, size_t in_row, int32_t step, int16_t *d0, int16_t *d1, int32_t n) {
+  const int8_t *s = src, *t = src + in_row;
+  int32_t n8 = n >> 3;
+#if EG_QDSP_ASM_LOOPS
+  uint32_t a, b, c, e;
+  const int32_t st3 = 3 * step;
+#define PL_FOUR(p, d) \
+  "ldrsb %[a], [%[" #p "]]\n\tldrsb %[b], [%[" #p "], %[st]]\n\tldrsb %[c], [%[" #p "], %[st], lsl #1]\n\tldrsb %[e], [%[" #p "], %[st3]]\n\t" \
+  "add %[" #p "], %[" #p "], %[st], lsl #2\n\tpkhbt %[a], %[a], %[b], lsl #16\n\tpkhbt %[c], %[c], %[e], lsl #16\n\tstrd %[a], %[c], [%[" #d "]], #8\n\t"
+#define PL_FOUR_OUT [s] "+r"(s), [t] "+r"(t), [d0] "+r"(d0), [d1] "+r"(d1), [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c), [e] "=&r"(e)
+  if (n8 > 0)
+    __asm__ volatile("1:\n\t" PL_FOUR(s, d0) PL_FOUR(s, d0) PL_FOUR(t, d1) PL_FOUR(t, d1)
+                     "subs %[n], %[n], #1\n\t"
+                     "bne 1b\n\t"
+                     : PL_FOUR_OUT, [n] "+r"(n8)
+                     : [st] "r"(step), [st3] "r"(st3)
+                     : "cc", "memory");
+  if (n & 4) { /* four more columns of each row */
+    __asm__ volatile(PL_FOUR(s, d0) PL_FOUR(t, d1) : PL_FOUR_OUT : [st] "r"(step), [st3] "r"(st3) : "memory");
+    n -= 4;
+  }
+#undef PL_FOUR
+#undef PL_FOUR_OUT
+#else
+  const size_t s1 = (size_t)step;
+  for (; n8 > 0; n8--, d0 += 8, d1 += 8, s += 8 * s1, t += 8 * s1) {
+    pl_put(d0, s[0], s[s1]);
+    pl_put(d0 + 2, s[2 * s1], s[3 * s1]);
+    pl_put(d0 + 4, s[4 * s1], s[5 * s1]);
+    pl_put(d0 + 6, s[6 * s1], s[7 * s1]);
+    pl_put(d1, t[0], t[s1]);
+    pl_put(d1 + 2, t[2 * s1], t[3 * s1]);
+    pl_put(d1 + 4, t[4 * s1], t[5 * s1]);
+    pl_put(d1 + 6, t[6 * s1], t[7 * s1]);
+  }
+#endif
+  for (n &= 7; n >= 2; n -= 2, d0 += 2, d1 += 2, s += 2 * (size_t)step, t += 2 * (size_t)step) { /* the last n % 8 columns, a pair at a time */
+    pl_put(d0, s[0], s[step]);
+    pl_put(d1, t[0], t[step]);
+  }
+  if (n != 0) { /* an odd last column (the row not clipped at WP) */
+    *d0 = *s;
+    *d1 = *t;
+  }
+}
+
+/*
+ * The channel's input rows into plane rows padTop.. (columns [lo, hi), lo even), two a pass; rows
+ * past the plane are never read. An odd last row is built twice into
+ * its plane row (one pass of the same loop, the second source row being the first).
+ */
+static void pl_build(const int8_t *xc, const int32_t *p, int16_t *plane, int32_t lo, int32_t hi) {
+  const int32_t H = p[1], padTop = p[11], R = p[16], WP = p[17], in_col = p[19];
+  const size_t in_row = (size_t)p[18];
+  const int32_t n = H < R - padTop ? H : R - padTop;
+  int16_t *d = plane + (size_t)padTop * (size_t)WP + lo;
+  int32_t i = 0;
+#if EG_QDSP_ASM_LOOPS
+  if (n >= 2 && ((hi - lo) & 7) == 0 && hi > lo) {
+    /*
+     * All row pairs in one statement (rows of a multiple of 8 columns): k[0..3] = the steps a row
+     * (8 columns each), the pairs, the source and destination advances from a pair's end to the
+     * next one's start; per pair the steps' 34 instructions each and 11 around them.
+     */
+    const int8_t *s = xc, *t = xc + in_row;
+    int16_t *d0 = d, *d1 = d + WP;
+    const int32_t st3 = 3 * in_col, steps = (hi - lo) >> 3;
+    int32_t k[4], m;
+    uint32_t a, b, c, e;
+    k[0] = steps;
+    k[1] = n >> 1;
+    k[2] = (int32_t)(2 * in_row) - 8 * steps * in_col;
+    k[3] = 4 * WP - 16 * steps;
+#define PL_FOUR(p, d) \
+  "ldrsb %[a], [%[" #p "]]\n\tldrsb %[b], [%[" #p "], %[st]]\n\tldrsb %[c], [%[" #p "], %[st], lsl #1]\n\tldrsb %[e], [%[" #p "], %[st3]]\n\t" \
+  "add %[" #p "], %[" #p "], %[st], lsl #2\n\tpkhbt %[a], %[a], %[b], lsl #16\n\tpkhbt %[c], %[c], %[e], lsl #16\n\tstrd %[a], %[c], [%[" #d "]], #8\n\t"
+    __asm__ volatile("1:\n\t"
+                     "ldr %[m], [%[k]]\n\t"
+                     "2:\n\t" PL_FOUR(s, d0) PL_FOUR(s, d0) PL_FOUR(t, d1) PL_FOUR(t, d1)
+                     "subs %[m], %[m], #1\n\t"
+                     "bne 2b\n\t"
+                     "ldrd %[a], %[b], [%[k], #8]\n\t"
+                     "add %[s], %[s], %[a]\n\tadd %[t], %[t], %[a]\n\tadd %[d0], %[d0], %[b]\n\tadd %[d1], %[d1], %[b]\n\t"
+                     "ldr %[a], [%[k], #4]\n\t"
+                     "subs %[a], %[a], #1\n\t"
+                     "str %[a], [%[k], #4]\n\t"
+                     "bne 1b\n\t"
+                     : [s] "+r"(s), [t] "+r"(t), [d0] "+r"(d0), [d1] "+r"(d1), [m] "=&r"(m), [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c), [e] "=&r"(e)
+                     : [k] "r"(k), [st] "r"(in_col), [st3] "r"(st3)
+                     : "cc", "memory");
+#undef PL_FOUR
+    i = n & ~1;
+    d += (size_t)i * (size_t)WP;
+  }
+#endif
+  for (; i + 1 < n; i += 2, d += 2 * (size_t)WP) pl_build2(xc + (size_t)i * in_row, in_row, in_col, d, d + WP, hi - lo);
+  if (i < n) pl_build2(xc + (size_t)i * in_row, 0, in_col, d, d, hi - lo); /* the last row twice into the same plane row */
+}
+
+/*
+ * The output rows of a channel, kh (5 or 7) a constant in each inlined copy; wk the kernel rows'
+ * weight words the groups take (the even or the odd pairs, eg_qdepthwise_i8_rows_plane). Groups of
+ * four, then a row's OW % 4 last outputs: a pair for 2, else (1 or 3) a group at OW - 4 that
+ * overlaps the one before (the same bytes written twice).
+ */
+static PL_INLINE void pl_rows(int32_t kh, const int16_t *base, int32_t WP, int32_t OH, int32_t OW, const uint32_t *wk, const pl_rq *q, int8_t *yc,
+                              size_t out_row, size_t ys) {
+  const int32_t rb = 2 * WP, full = OW & ~3, tail = OW & 3;
+  int32_t oy, x0;
+#if EG_QDSP_ASM_LOOPS
+  if (kh == 5 && tail == 0) {
+    int32_t c[12];
+    c[0] = q->m;
+    c[1] = q->k;
+    c[2] = q->r;
+    c[3] = (int32_t)ys;
+    c[4] = (int32_t)(intptr_t)yc;
+    c[6] = rb;
+    c[7] = q->bias2;
+    c[8] = (int32_t)(intptr_t)(base + 2 * full);
+    c[9] = 2 * rb - 4 * full;
+    c[10] = (int32_t)out_row - full * (int32_t)ys;
+    c[11] = OH;
+    pl_chan5(c, wk, base);
+    return;
+  }
+#endif
+  for (oy = 0; oy < OH; oy++, yc += out_row, base += 2 * (size_t)WP) {
+    for (x0 = 0; x0 < full; x0 += 4) pl_group(kh, base + 2 * x0, rb, wk, q, yc + (size_t)x0 * ys, ys);
+    if (tail == 2) pl_pair(kh, base + 2 * full, rb, wk, q, yc + (size_t)full * ys, ys);
+    else if (tail != 0) pl_group(kh, base + 2 * (OW - 4), rb, wk, q, yc + (size_t)(OW - 4) * ys, ys);
+  }
+}
+
+int32_t eg_qdepthwise_i8_rows_plane(const int8_t *xc, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *yc, int16_t *scratch,
+                                    int32_t fresh) {
+  const int32_t OH = p[4], OW = p[5], KH = p[6], R = p[16], WP = p[17], odd = p[12] & 1;
+  /*
+   * Input column c lands in plane column c + padLeft + odd, in [lo, hi) (the others hold the input
+   * zero point), so that the first one is at an even column: no halfword store a row. Output x's
+   * taps are then plane columns 2x + odd .. 2x + odd + KW - 1, words 2x, 2x + 2, ... with the even
+   * pairs E_j = (w[2j], w[2j+1]) when padLeft is even, the odd pairs O_j = (w[2j-1], w[2j]) (the
+   * NE = NO words after the E_j of each kernel row) when it is odd; WP is the same either way.
+   */
+  const int32_t lo = p[12] + odd < WP ? p[12] + odd : WP, hi = p[12] + odd + p[2] < WP ? p[12] + odd + p[2] : WP;
+  const uint32_t *const w = wk + (odd ? (KH + 1) / 2 : 0);
+  pl_rq q;
+  if (!pl_runs(p, e)) return 0;
+  q.bias2 = e[0];
+  q.m = e[1];
+  q.k = e[2];
+  q.r = e[3];
+  if (fresh) eg_qdepthwise_i8_ring_fill(scratch, R * WP, (int16_t)p[13]);
+  pl_build(xc, p, scratch, lo, hi);
+  if (KH == 5) pl_rows(5, scratch, WP, OH, OW, w, &q, yc, (size_t)p[20], (size_t)p[21]);
+  else pl_rows(7, scratch, WP, OH, OW, w, &q, yc, (size_t)p[20], (size_t)p[21]);
+  return 1;
+}
