@@ -122,6 +122,31 @@ export function runsRowsPlane(p: ConvPlan, g: RowsGeometry): boolean {
   return isRowsPlaneShape(o) && runsRowsK(p, o) && g.r >= planeRows(o);
 }
 
+/** What eg_qdepthwise_i8_rows_plane does per channel and output row (its prices' counts). */
+export interface PlaneWork {
+  /** Input values built into the plane per channel: input rows read x columns [lo, hi). */
+  readonly builtPerChannel: number;
+  /** Four-output groups per row of the whole-channel asm (5x5 with OW % 4 = 0), else 0. */
+  readonly asmGroupsPerRow: number;
+  /** Outputs the C-driven groups compute per row (4 a group, 2 for a pair; the asm rows' 0). */
+  readonly outputsPerRow: number;
+}
+
+/** The plane kernel's counts for a layer it runs (runsRowsPlane), from qdepthwise_i8_rows_plane.c's geometry. */
+export function planeWork(p: ConvPlan, g: RowsGeometry): PlaneWork {
+  const o = oriented(p, g.transposed);
+  const lo = Math.min(o.padLeft + (o.padLeft & 1), g.wp);
+  const hi = Math.min(lo + o.w, g.wp);
+  const full = Math.floor(o.ow / 4);
+  const tail = o.ow % 4;
+  const asm = o.kh === 5 && tail === 0;
+  return {
+    builtPerChannel: Math.min(o.h, g.r - o.padTop) * (hi - lo),
+    asmGroupsPerRow: asm ? full : 0,
+    outputsPerRow: asm ? 0 : 4 * full + (tail === 2 ? 2 : tail === 0 ? 0 : 4),
+  };
+}
+
 /**
  * Whether eg_qdepthwise_i8_rows_k (qdepthwise_i8_rows_k.c) runs channel rows of the oriented
  * layer: outside the 3x3 stride-1 loops, widths 1..7 at stride 1 or 2, OW >= 4, the whole int8
