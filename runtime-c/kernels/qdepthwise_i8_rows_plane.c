@@ -36,83 +36,96 @@ static inline int8_t pl_q(int32_t a, const pl_rq *q) { return (int8_t)eg_qdsp_sa
  */
 #define PL_SMLAD(acc, v, w) "smlad %[" #acc "], %[" #v "], %[" #w "], %[" #acc "]\n\t"
 #define PL_STEP "add %[r], %[r], %[rb]\n\t"
-#define PL_ROW5(o)                                                                                            \
-  "ldrd %[p], %[q], [%[e], #" #o "]\n\t"                                                                      \
-  "ldr %[s], [%[e], #(" #o " + 8)]\n\t"                                                                       \
+/* A kernel row's weights at byte offset o: E0 E1 E2 (5 wide), E0..E3 (7 wide). */
+#define PL_W5(o) "ldrd %[p], %[q], [%[e], #" #o "]\n\tldr %[s], [%[e], #(" #o " + 8)]\n\t"
+#define PL_W7(o) "ldrd %[p], %[q], [%[e], #" #o "]\n\tldrd %[s], %[t], [%[e], #(" #o " + 8)]\n\t"
+/* Words v0, v1 (x0, x1), then v2, v3 in their place, with the SMLADs every row and width starts with. */
+#define PL_HEAD                                                                                               \
   "ldrd %[x0], %[x1], [%[r]]\n\t" PL_SMLAD(a0, x0, p) PL_SMLAD(a0, x1, q) PL_SMLAD(a1, x1, p)                \
-  "ldrd %[x0], %[x1], [%[r], #8]\n\t" PL_SMLAD(a0, x0, s) PL_SMLAD(a1, x0, q) PL_SMLAD(a2, x0, p)            \
-  PL_SMLAD(a1, x1, s) PL_SMLAD(a2, x1, q) PL_SMLAD(a3, x1, p)                                                 \
+  "ldrd %[x0], %[x1], [%[r], #8]\n\t" PL_SMLAD(a0, x0, s) PL_SMLAD(a1, x0, q)
+/* Four outputs (output i takes E_j on word i + j). */
+#define PL_ROW5(o)                                                                                            \
+  PL_W5(o) PL_HEAD PL_SMLAD(a2, x0, p) PL_SMLAD(a1, x1, s) PL_SMLAD(a2, x1, q) PL_SMLAD(a3, x1, p)            \
   "ldrd %[x0], %[x1], [%[r], #16]\n\t" PL_SMLAD(a2, x0, s) PL_SMLAD(a3, x0, q) PL_SMLAD(a3, x1, s)
+#define PL_ROW7(o)                                                                                            \
+  PL_W7(o) PL_HEAD PL_SMLAD(a2, x0, p) PL_SMLAD(a0, x1, t) PL_SMLAD(a1, x1, s) PL_SMLAD(a2, x1, q)            \
+  PL_SMLAD(a3, x1, p) "ldrd %[x0], %[x1], [%[r], #16]\n\t" PL_SMLAD(a1, x0, t) PL_SMLAD(a2, x0, s)           \
+  PL_SMLAD(a3, x0, q) PL_SMLAD(a2, x1, t) PL_SMLAD(a3, x1, s) "ldr %[x0], [%[r], #24]\n\t" PL_SMLAD(a3, x0, t)
 /* PL_ROW5's first kernel row with each sum's first SMLAD adding to the bias (register b) in place of the sum. */
 #define PL_SMLADB(acc, v, w) "smlad %[" #acc "], %[" #v "], %[" #w "], %[b]\n\t"
 #define PL_ROW5_FIRST                                                                                         \
-  "ldrd %[p], %[q], [%[e]]\n\t"                                                                             \
-  "ldr %[s], [%[e], #8]\n\t"                                                                                \
-  "ldrd %[x0], %[x1], [%[r]]\n\t" PL_SMLADB(a0, x0, p) PL_SMLAD(a0, x1, q) PL_SMLADB(a1, x1, p)             \
+  PL_W5(0) "ldrd %[x0], %[x1], [%[r]]\n\t" PL_SMLADB(a0, x0, p) PL_SMLAD(a0, x1, q) PL_SMLADB(a1, x1, p)    \
   "ldrd %[x0], %[x1], [%[r], #8]\n\t" PL_SMLAD(a0, x0, s) PL_SMLAD(a1, x0, q) PL_SMLADB(a2, x0, p)           \
   PL_SMLAD(a1, x1, s) PL_SMLAD(a2, x1, q) PL_SMLADB(a3, x1, p)                                                \
   "ldrd %[x0], %[x1], [%[r], #16]\n\t" PL_SMLAD(a2, x0, s) PL_SMLAD(a3, x0, q) PL_SMLAD(a3, x1, s)
-#define PL_ROW7(o)                                                                                            \
-  "ldrd %[p], %[q], [%[e], #" #o "]\n\t"                                                                      \
-  "ldrd %[s], %[t], [%[e], #(" #o " + 8)]\n\t"                                                                \
-  "ldrd %[x0], %[x1], [%[r]]\n\t" PL_SMLAD(a0, x0, p) PL_SMLAD(a0, x1, q) PL_SMLAD(a1, x1, p)                \
-  "ldrd %[x0], %[x1], [%[r], #8]\n\t" PL_SMLAD(a0, x0, s) PL_SMLAD(a1, x0, q) PL_SMLAD(a2, x0, p)            \
-  PL_SMLAD(a0, x1, t) PL_SMLAD(a1, x1, s) PL_SMLAD(a2, x1, q) PL_SMLAD(a3, x1, p)                             \
-  "ldrd %[x0], %[x1], [%[r], #16]\n\t" PL_SMLAD(a1, x0, t) PL_SMLAD(a2, x0, s) PL_SMLAD(a3, x0, q)           \
-  PL_SMLAD(a2, x1, t) PL_SMLAD(a3, x1, s)                                                                     \
-  "ldr %[x0], [%[r], #24]\n\t" PL_SMLAD(a3, x0, t)
-/* Two outputs (a0, a1): words v0..vNE, output i takes E_j on word i + j. 5x5: 10 instructions a kernel row, 7x7: 13. */
-#define PL_PAIR5(o)                                                                                           \
-  "ldrd %[p], %[q], [%[e], #" #o "]\n\t"                                                                      \
-  "ldr %[s], [%[e], #(" #o " + 8)]\n\t"                                                                       \
-  "ldrd %[x0], %[x1], [%[r]]\n\t" PL_SMLAD(a0, x0, p) PL_SMLAD(a0, x1, q) PL_SMLAD(a1, x1, p)                \
-  "ldrd %[x0], %[x1], [%[r], #8]\n\t" PL_SMLAD(a0, x0, s) PL_SMLAD(a1, x0, q) PL_SMLAD(a1, x1, s)
-#define PL_PAIR7(o)                                                                                           \
-  "ldrd %[p], %[q], [%[e], #" #o "]\n\t"                                                                      \
-  "ldrd %[s], %[t], [%[e], #(" #o " + 8)]\n\t"                                                                \
-  "ldrd %[x0], %[x1], [%[r]]\n\t" PL_SMLAD(a0, x0, p) PL_SMLAD(a0, x1, q) PL_SMLAD(a1, x1, p)                \
-  "ldrd %[x0], %[x1], [%[r], #8]\n\t" PL_SMLAD(a0, x0, s) PL_SMLAD(a1, x0, q) PL_SMLAD(a0, x1, t)            \
-  PL_SMLAD(a1, x1, s) "ldr %[x0], [%[r], #16]\n\t" PL_SMLAD(a1, x0, t)
+/* Two outputs (a0, a1): words v0..vNE. 5x5: 10 instructions a kernel row, 7x7: 13. */
+#define PL_PAIR5(o) PL_W5(o) PL_HEAD PL_SMLAD(a1, x1, s)
+#define PL_PAIR7(o) PL_W7(o) PL_HEAD PL_SMLAD(a0, x1, t) PL_SMLAD(a1, x1, s) "ldr %[x0], [%[r], #16]\n\t" PL_SMLAD(a1, x0, t)
 #define PL_OUT2 [a0] "+r"(a0), [a1] "+r"(a1), [r] "+r"(r), [x0] "=&r"(x0), [x1] "=&r"(x1), [p] "=&r"(p), [q] "=&r"(qq), [s] "=&r"(s)
 #define PL_OUT [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [r] "+r"(r), [x0] "=&r"(x0), [x1] "=&r"(x1), [p] "=&r"(p), [q] "=&r"(qq), [s] "=&r"(s)
 #endif
 
-/* Four outputs from plane words at rw (KH rows, rb bytes apart) into y[0], y[ys], y[2 ys], y[3 ys]. */
-static PL_INLINE void pl_group(int32_t kh, const int16_t *rw, int32_t rb, const uint32_t *e, const pl_rq *q, int8_t *y, size_t ys) {
-  int32_t a0 = q->bias2, a1 = a0, a2 = a0, a3 = a0;
+#if EG_QDSP_ASM_LOOPS
+/* All kh (5 or 7) kernel rows of a group's sums: R5 / R7 the rows' macros, OUT their operands. */
+#define PL_KERNEL(R5, R7, OUT)                                                                                            \
+  if (kh == 5) {                                                                                                          \
+    __asm__(R5(0) PL_STEP R5(24) PL_STEP R5(48) PL_STEP R5(72) PL_STEP R5(96) : OUT : [e] "r"(e), [rb] "r"(rb) : "memory"); \
+    (void)t;                                                                                                              \
+  } else {                                                                                                                \
+    __asm__(R7(0) PL_STEP R7(32) PL_STEP R7(64) PL_STEP R7(96) PL_STEP R7(128) PL_STEP R7(160) PL_STEP R7(192)            \
+            : OUT, [t] "=&r"(t) : [e] "r"(e), [rb] "r"(rb) : "memory");                                                  \
+  }
+#endif
+
+/*
+ * The n (4 or 2) sums of outputs x0.. from plane words at rw (kh rows, rb bytes apart), started
+ * from the bias: output i takes E_j on word i + j of each kernel row.
+ */
+static PL_INLINE void pl_sums(int32_t kh, int32_t n, const int16_t *rw, int32_t rb, const uint32_t *e, int32_t bias, int32_t a[4]) {
 #if EG_QDSP_ASM_LOOPS
   const int16_t *r = rw;
+  int32_t a0 = bias, a1 = bias, a2 = bias, a3 = bias;
   uint32_t x0, x1, p, qq, s, t;
-  if (kh == 5) {
-    __asm__(PL_ROW5(0) PL_STEP PL_ROW5(24) PL_STEP PL_ROW5(48) PL_STEP PL_ROW5(72) PL_STEP PL_ROW5(96)
-            : PL_OUT
-            : [e] "r"(e), [rb] "r"(rb)
-            : "memory");
-    (void)t;
+  if (n == 4) {
+    PL_KERNEL(PL_ROW5, PL_ROW7, PL_OUT)
   } else {
-    __asm__(PL_ROW7(0) PL_STEP PL_ROW7(32) PL_STEP PL_ROW7(64) PL_STEP PL_ROW7(96) PL_STEP PL_ROW7(128) PL_STEP PL_ROW7(160) PL_STEP PL_ROW7(192)
-            : PL_OUT, [t] "=&r"(t)
-            : [e] "r"(e), [rb] "r"(rb)
-            : "memory");
+    PL_KERNEL(PL_PAIR5, PL_PAIR7, PL_OUT2)
   }
+  a[0] = a0;
+  a[1] = a1;
+  a[2] = a2;
+  a[3] = a3;
 #else
   const int32_t ne = (kh + 1) / 2, ws = kh + 1; /* NE + NO words a kernel row */
-  int32_t ky, j;
+  int32_t ky, j, i;
+  for (i = 0; i < 4; i++) a[i] = bias;
   for (ky = 0; ky < kh; ky++, e += ws) {
     const int16_t *const r = PL_ALIGNED((const int16_t *)((const uint8_t *)rw + (size_t)ky * (size_t)rb));
-    for (j = 0; j < ne + 3; j++) {
+    for (j = 0; j < ne + n - 1; j++) {
       const uint32_t v = eg_qdsp_read4(r + 2 * j);
-      if (j < ne) a0 = eg_qdsp_smlad(v, e[j], a0);
-      if (j >= 1 && j <= ne) a1 = eg_qdsp_smlad(v, e[j - 1], a1);
-      if (j >= 2 && j <= ne + 1) a2 = eg_qdsp_smlad(v, e[j - 2], a2);
-      if (j >= 3) a3 = eg_qdsp_smlad(v, e[j - 3], a3);
+      for (i = 0; i < n; i++)
+        if (j >= i && j - i < ne) a[i] = eg_qdsp_smlad(v, e[j - i], a[i]);
     }
   }
 #endif
-  y[0] = pl_q(a0, q);
-  y[ys] = pl_q(a1, q);
-  y[2 * ys] = pl_q(a2, q);
-  y[3 * ys] = pl_q(a3, q);
+}
+
+/* Four outputs from plane words at rw into y[0], y[ys], y[2 ys], y[3 ys]. */
+static PL_INLINE void pl_group(int32_t kh, const int16_t *rw, int32_t rb, const uint32_t *e, const pl_rq *q, int8_t *y, size_t ys) {
+  int32_t a[4];
+  pl_sums(kh, 4, rw, rb, e, q->bias2, a);
+  y[0] = pl_q(a[0], q);
+  y[ys] = pl_q(a[1], q);
+  y[2 * ys] = pl_q(a[2], q);
+  y[3 * ys] = pl_q(a[3], q);
+}
+
+/* Two outputs from plane words at rw into y[0], y[ys] (a row's OW % 4 = 2 last ones). */
+static PL_INLINE void pl_pair(int32_t kh, const int16_t *rw, int32_t rb, const uint32_t *e, const pl_rq *q, int8_t *y, size_t ys) {
+  int32_t a[4];
+  pl_sums(kh, 2, rw, rb, e, q->bias2, a);
+  y[0] = pl_q(a[0], q);
+  y[ys] = pl_q(a[1], q);
 }
 
 #if EG_QDSP_ASM_LOOPS
@@ -165,40 +178,6 @@ static PL_INLINE void pl_chan5(int32_t *c, const uint32_t *e, const int16_t *rw)
                    : "cc", "memory");
 }
 #endif
-
-/* Two outputs from plane words at rw into y[0], y[ys] (a row's OW % 4 = 2 last ones). */
-static PL_INLINE void pl_pair(int32_t kh, const int16_t *rw, int32_t rb, const uint32_t *e, const pl_rq *q, int8_t *y, size_t ys) {
-  int32_t a0 = q->bias2, a1 = a0;
-#if EG_QDSP_ASM_LOOPS
-  const int16_t *r = rw;
-  uint32_t x0, x1, p, qq, s, t;
-  if (kh == 5) {
-    __asm__(PL_PAIR5(0) PL_STEP PL_PAIR5(24) PL_STEP PL_PAIR5(48) PL_STEP PL_PAIR5(72) PL_STEP PL_PAIR5(96)
-            : PL_OUT2
-            : [e] "r"(e), [rb] "r"(rb)
-            : "memory");
-    (void)t;
-  } else {
-    __asm__(PL_PAIR7(0) PL_STEP PL_PAIR7(32) PL_STEP PL_PAIR7(64) PL_STEP PL_PAIR7(96) PL_STEP PL_PAIR7(128) PL_STEP PL_PAIR7(160) PL_STEP PL_PAIR7(192)
-            : PL_OUT2, [t] "=&r"(t)
-            : [e] "r"(e), [rb] "r"(rb)
-            : "memory");
-  }
-#else
-  const int32_t ne = (kh + 1) / 2, ws = kh + 1;
-  int32_t ky, j;
-  for (ky = 0; ky < kh; ky++, e += ws) {
-    const int16_t *const r = PL_ALIGNED((const int16_t *)((const uint8_t *)rw + (size_t)ky * (size_t)rb));
-    for (j = 0; j <= ne; j++) {
-      const uint32_t v = eg_qdsp_read4(r + 2 * j);
-      if (j < ne) a0 = eg_qdsp_smlad(v, e[j], a0);
-      if (j >= 1) a1 = eg_qdsp_smlad(v, e[j - 1], a1);
-    }
-  }
-#endif
-  y[0] = pl_q(a0, q);
-  y[ys] = pl_q(a1, q);
-}
 
 /*
  * The layer's shape (square 5x5 or 7x7, stride 2 along both axes, dilation 1, OW >= 4, a plane
