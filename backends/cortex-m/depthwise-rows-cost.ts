@@ -64,7 +64,9 @@ export const CORTEX_M4_ROWS_CYCLES = {
   dspDepthwiseRowsQuadPerBuiltColumn: 3.35,
   // The stride-2 Thumb-2 rows (RowsWork.pairedBuild) build both new ring rows in one pass
   // (eg_qdepthwise_i8_ring_body2): per row and built column in place of the two terms above,
-  // fitted to the constructed 5x5 and 7x7 s2 layers (255398, 130118 measured; 255292, 130081 predicted).
+  // fitted to the constructed 5x5 and 7x7 s2 layers on the ring (255398, 130118 measured; 255292,
+  // 130081 predicted), which the plane below runs since session 32: these price the layers whose
+  // plane is larger than CMSIS-NN's scratch.
   dspDepthwiseRowsQuadPairedPerRow: 104.7,
   dspDepthwiseRowsQuadPairedPerBuiltColumn: 2.1,
   dspDepthwiseRowsQuadPerOutput: 12,
