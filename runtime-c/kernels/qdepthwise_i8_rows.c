@@ -272,7 +272,7 @@ void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *
   const int32_t NE = (KW + 1) / 2, WS = three ? 2 : NE + KW / 2 + 1;
   const int16_t *rows[ROWS_MAX_KH];
   int32_t acc[ROWS_CHUNK];
-  int32_t b, c, oy, ky;
+  int32_t b, c, oy, ky, fresh = 1; /* fresh: whether the previous channel was four's (its scratch untouched since) */
   rows_rq q;
   q.lo = p[14];
   q.hi = p[15];
@@ -296,7 +296,11 @@ void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *
         continue;
       }
       /* Widths 1..7 at stride 1 or 2 with OW >= 4: four outputs an iteration (qdepthwise_i8_rows_k.c). */
-      if (four != NULL && four(xc, p, wk, e, y + (size_t)b * (size_t)p[23] + (size_t)c, scratch)) continue;
+      if (four != NULL && four(xc, p, wk, e, y + (size_t)b * (size_t)p[23] + (size_t)c, scratch, fresh)) {
+        fresh = 0;
+        continue;
+      }
+      fresh = 1;
       q.m = e[1];
       q.k = e[2];
       q.r = e[3];

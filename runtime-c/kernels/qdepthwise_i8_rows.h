@@ -29,7 +29,8 @@
  * never. The emitter passes eg_qdepthwise_i8_rows_k only to layers it runs, so that a program
  * without such a layer (kws, person_detect: 3x3 only) neither references nor links its code.
  */
-typedef int32_t (*eg_rows_four_fn)(const int8_t *xc, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *yc, int16_t *scratch);
+typedef int32_t (*eg_rows_four_fn)(const int8_t *xc, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *yc, int16_t *scratch,
+                                   int32_t fresh);
 void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *rqc, int8_t *y, const int32_t *p, int16_t *scratch,
                            eg_rows_four_fn four);
 

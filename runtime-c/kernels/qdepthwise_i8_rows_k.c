@@ -291,12 +291,14 @@ static RK_INLINE void rk_rows(const rk_chan *c, const int16_t *const *slots, con
   }
 }
 
-int32_t eg_qdepthwise_i8_rows_k(const int8_t *xc, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *yc, int16_t *scratch) {
+int32_t eg_qdepthwise_i8_rows_k(const int8_t *xc, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *yc, int16_t *scratch,
+                                int32_t fresh) {
   const int32_t KH = p[6], KW = p[7], sw = p[9], R = p[16], WP = p[17];
   rk_chan c;
   const int16_t *slots[2 * RK_MAX_KH];
   rk_rq q;
   int32_t s;
+  (void)fresh; /* the ring is set to zp per channel below */
   /* The 3x3 stride-1 rows are the caller's (and their WS is 2, not NE + NO). */
   if (p[5] < 4 || KW < 1 || KW > 7 || KH < 1 || KH > RK_MAX_KH || (sw != 1 && sw != 2) || p[14] != -128 || p[15] != 127 ||
       (KH == 3 && KW == 3 && sw == 1 && p[10] == 1))

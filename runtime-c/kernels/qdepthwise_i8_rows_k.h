@@ -13,11 +13,14 @@
  * yc: its first output element. Returns 1 when it wrote the channel, 0 for a shape it does not run
  * (OW < 4, 3x3 at stride 1, another stride or width, a clamp narrower than int8 or an output zero
  * point above -128: the SMMLAR-ASR-SSAT form only), before touching scratch or y: the caller's
- * loops run it instead.
+ * loops run it instead. fresh: 1 when scratch may hold anything (the first channel of the call, or
+ * the one after a channel this function did not write), else 0: the stride-2 plane
+ * (qdepthwise_i8_rows_plane.h) then keeps its padding from the channel before.
  * Reads ring columns 0 .. OW + 2 * NO - 3 at stride 1 (.. OW + 2 * NO - 2 when OW is odd) and
  * 0 .. 2 * OW + 2 * NE - 3 at stride 2 (NE = ceil(KW / 2), NO = KW / 2 + 1), within the WP
  * columns depthwise-rows-layout.ts gives the ring.
  */
-int32_t eg_qdepthwise_i8_rows_k(const int8_t *xc, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *yc, int16_t *scratch);
+int32_t eg_qdepthwise_i8_rows_k(const int8_t *xc, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *yc, int16_t *scratch,
+                                int32_t fresh);
 
 #endif

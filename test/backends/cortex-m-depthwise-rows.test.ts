@@ -122,6 +122,17 @@ const SHAPES: readonly Shape[] = [
   // at stride 1 with padding rows before the input only and rows of 15 (OW % 4 = 3).
   { hw: [9, 13], k: [1, 3], s: [2, 2], d: [1, 1], c: 6, relu: [-128, 127], pads: [1, 1, 2, 0] },
   { hw: [15, 5], k: [3, 1], s: [1, 1], d: [1, 1], c: 16, relu: [-128, 127], pads: [2, 1, 0, 1] },
+  // qdepthwise_i8_rows_plane.c (square 5x5/7x7 at stride 2, a plane row for every padded input row
+  // read, within CMSIS-NN's scratch): even left padding with OW % 4 = 2 (the pair) and rows of 12
+  // columns (the four-column build step); odd left padding with OW % 4 = 0 (the whole channel in
+  // one asm statement, rows of 16 columns built in one statement); 7x7 with odd left padding, an odd
+  // number of input rows and columns and OW % 4 = 3 (the overlapping group); no padding with an input
+  // row no window reads and OW % 4 = 3; 5x5 with OW % 4 = 1.
+  { hw: [12, 12], k: [5, 5], s: [2, 2], d: [1, 1], c: 16, relu: [-128, 127] },
+  { hw: [16, 16], k: [5, 5], s: [2, 2], d: [1, 1], c: 16, relu: [-128, 127], pads: [1, 1, 2, 2] },
+  { hw: [11, 13], k: [7, 7], s: [2, 2], d: [1, 1], c: 8, relu: [-128, 127] },
+  { hw: [16, 17], k: [5, 5], s: [2, 2], d: [1, 1], c: 16, relu: [-128, 127], pads: [0, 0, 0, 0] },
+  { hw: [10, 17], k: [5, 5], s: [2, 2], d: [1, 1], c: 16, relu: [-128, 127] },
 ];
 /** Kx1 layers run transposed (rows along H: a kernel row of K taps); the dilated one cannot. */
 const TRANSPOSED_KX1 = [1, 2, 32, 45, 46, 55];
@@ -167,6 +178,8 @@ function rowsCalls(modelC: string): number {
  * at strides 1, 2 outside 3x3 s1, OW >= 4 (the 5x3 map runs transposed: rows of 5), fused ReLU.
  */
 const ROWS_K = [24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 45, 46, 47, 48, 54, 55];
+/** The layers whose call passes eg_qdepthwise_i8_rows_plane in its place (its plane within CMSIS-NN's scratch). */
+const PLANE = [56, 57, 58, 59, 60];
 
 describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () => {
   it("ring scratch stays within CMSIS-NN's arm_depthwise_conv_s8_opt scratch; dilation along both axes is not fitted", () => {
@@ -228,17 +241,20 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
     expect(quad.flatMap((q, i) => (q ? [i] : []))).toEqual(QUAD);
   });
 
-  it("qdepthwise_i8_rows_k is linked only into programs with a layer it runs (none for 3x3-only models)", () => {
+  it("qdepthwise_i8_rows_k (or the stride-2 plane's unit) is linked only into programs with a layer it runs (none for 3x3-only models)", () => {
     const entries = SHAPES.map((_, i) => {
       const files = compile(multiNodeGraph([shapeCase("QDepthwiseConv2DRowsDsp", i)]).graph, { target: "cortex-m4", targetRules: false }).files;
       const modelC = files.get("model.c") ?? "";
       const passesRowsK = modelC.includes(", eg_qdepthwise_i8_rows_k);");
-      expect(passesRowsK || modelC.includes(", NULL);"), `layer ${i}`).toBe(true);
+      const passesPlane = modelC.includes(", eg_qdepthwise_i8_rows_plane);");
+      expect(passesRowsK || passesPlane || modelC.includes(", NULL);"), `layer ${i}`).toBe(true);
       expect(files.has("qdepthwise_i8_rows_k.c"), `layer ${i} ${JSON.stringify(SHAPES[i])}`).toBe(passesRowsK);
       expect(files.has("qdepthwise_i8_rows_1x3.c"), `layer ${i}: the unit rows_k calls`).toBe(passesRowsK);
-      return passesRowsK;
+      expect(files.has("qdepthwise_i8_rows_plane.c"), `layer ${i}: the plane's unit`).toBe(passesPlane);
+      return passesRowsK ? "k" : passesPlane ? "plane" : "";
     });
-    expect(entries.flatMap((k, i) => (k ? [i] : []))).toEqual(ROWS_K);
+    expect(entries.flatMap((k, i) => (k === "k" ? [i] : []))).toEqual(ROWS_K);
+    expect(entries.flatMap((k, i) => (k === "plane" ? [i] : []))).toEqual(PLANE);
   });
 
   it("cortex-m4 under QEMU (SMLAD/SMMLAR/SSAT): bit-exact with the evaluator", async () => {

@@ -59,7 +59,11 @@ function ringOf(p: ConvPlan, transposed: boolean): RowsGeometry | string {
   // 3x3 at stride 1 along both axes with channels a multiple of 4: four channels' rings (R = 12)
   // when they fit CMSIS-NN's scratch, built together from word loads (qdepthwise_i8_ring4.c).
   const four = isRows3x3(o) && o.sh === 1 && p.c % 4 === 0 && 2 * 12 * wp <= cmsisDepthwiseScratch(p);
-  const r = four ? 12 : (o.kh - 1) * o.dh + 1;
+  // Square 5x5/7x7 at stride 2 on qdepthwise_i8_rows_k.c: a row for every padded input row the
+  // windows read (qdepthwise_i8_rows_plane.c builds each channel's rows in one pass, no ring work
+  // per output row) when that plane fits CMSIS-NN's scratch.
+  const plane = isRowsPlaneShape(o) && runsRowsK(p, o) && 2 * planeRows(o) * wp <= cmsisDepthwiseScratch(p);
+  const r = four ? 12 : plane ? planeRows(o) : (o.kh - 1) * o.dh + 1;
   const scratchBytes = 2 * r * wp;
   if (scratchBytes > cmsisDepthwiseScratch(p)) return `needs ${scratchBytes} bytes of scratch, more than CMSIS-NN's ${cmsisDepthwiseScratch(p)}`;
   return { transposed, r, wp, scratchBytes, tileWidth: o.ow };
@@ -97,6 +101,50 @@ export function rowsParams(p: ConvPlan, g: RowsGeometry): number[] {
 /** Whether the kernel runs its 3x3 stride-1 loop (the C kernel's `three`) on the oriented layer. */
 export function isRows3x3(o: Oriented): boolean {
   return o.kh === 3 && o.kw === 3 && o.sw === 1 && o.dh === 1;
+}
+
+/** Square 5x5 or 7x7 at stride 2 along both axes, dilation 1: the shape eg_qdepthwise_i8_rows_plane runs. */
+export function isRowsPlaneShape(o: Oriented): boolean {
+  return o.kh === o.kw && (o.kw === 5 || o.kw === 7) && o.sh === 2 && o.sw === 2 && o.dh === 1;
+}
+
+/** Padded input rows the windows read, (OH - 1) * SH + KH: the plane's R (the kernel runs the plane when R >= this). */
+export function planeRows(o: Oriented): number {
+  return (o.oh - 1) * o.sh + o.kh;
+}
+
+/**
+ * Whether eg_qdepthwise_i8_rows_plane (qdepthwise_i8_rows_plane.c) runs the layer in place of
+ * eg_qdepthwise_i8_rows_k: its shape, rows_k's tests, and the plane's rows in the ring (R).
+ */
+export function runsRowsPlane(p: ConvPlan, g: RowsGeometry): boolean {
+  const o = oriented(p, g.transposed);
+  return isRowsPlaneShape(o) && runsRowsK(p, o) && g.r >= planeRows(o);
+}
+
+/** What eg_qdepthwise_i8_rows_plane does per channel and output row (its prices' counts). */
+export interface PlaneWork {
+  /** Input values built into the plane per channel: input rows read x columns [lo, hi). */
+  readonly builtPerChannel: number;
+  /** Four-output groups per row of the whole-channel asm (5x5 with OW % 4 = 0), else 0. */
+  readonly asmGroupsPerRow: number;
+  /** Outputs the C-driven groups compute per row (4 a group, 2 for a pair; the asm rows' 0). */
+  readonly outputsPerRow: number;
+}
+
+/** The plane kernel's counts for a layer it runs (runsRowsPlane), from qdepthwise_i8_rows_plane.c's geometry. */
+export function planeWork(p: ConvPlan, g: RowsGeometry): PlaneWork {
+  const o = oriented(p, g.transposed);
+  const lo = Math.min(o.padLeft + (o.padLeft & 1), g.wp);
+  const hi = Math.min(lo + o.w, g.wp);
+  const full = Math.floor(o.ow / 4);
+  const tail = o.ow % 4;
+  const asm = o.kh === 5 && tail === 0;
+  return {
+    builtPerChannel: Math.min(o.h, g.r - o.padTop) * (hi - lo),
+    asmGroupsPerRow: asm ? full : 0,
+    outputsPerRow: asm ? 0 : 4 * full + (tail === 2 ? 2 : tail === 0 ? 0 : 4),
+  };
 }
 
 /**

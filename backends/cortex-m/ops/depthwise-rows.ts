@@ -6,7 +6,7 @@ import { rowsLayout, rowsTilesPerRow } from "./depthwise-rows-tiles.js";
 import { contentNamedArray } from "./content-array.js";
 import { convKernelParams } from "./conv-dsp.js";
 import { dspTwinOp } from "./dsp-twin.js";
-import { isRows3x3, oriented, rowsParams, rowsWeightBytes, rowsRequantWords, rowsWeightWords, runsRowsK } from "./depthwise-rows-layout.js";
+import { isRows3x3, oriented, rowsParams, rowsWeightBytes, rowsRequantWords, rowsWeightWords, runsRowsK, runsRowsPlane, planeWork, type PlaneWork } from "./depthwise-rows-layout.js";
 
 /**
  * QDepthwiseConv2DRowsDsp: QDepthwiseConv2D (same attributes, infer, evaluate, MACs, bit-exact C)
@@ -88,6 +88,8 @@ export interface RowsWork {
   readonly builtColumnsPerRow: number;
   /** Outputs the four-output loops compute per row: 4 * ceil(OW / 4) (the last group overlaps). */
   readonly quadOutputsPerRow: number;
+  /** eg_qdepthwise_i8_rows_plane runs the layer (runsRowsPlane): its counts, else undefined. */
+  readonly plane: PlaneWork | undefined;
 }
 
 /** The ring kernel's work for a layer, undefined when it does not fit (from shapes only). */
@@ -119,6 +121,7 @@ export function rowsWork(node: Node, inputs: readonly (ValueInfo | undefined)[])
     quadK: (o.kw === 5 || o.kw === 7 || (o.kw === 3 && o.kh === 1)) && runsRowsK(p, o),
     oneRow3: o.kw === 3 && o.kh === 1,
     pairedBuild: o.kw === o.kh && (o.kw === 5 || o.kw === 7) && o.sw === 2 && o.sh === 2 && o.dh === 1,
+    plane: runsRowsPlane(p, g) ? planeWork(p, g) : undefined,
   };
 }
 
@@ -144,12 +147,15 @@ function emitRows(node: Node, ctx: EmitCtx): void {
   // loop, so a program of 3x3 layers (kws, person_detect) neither references nor links it.
   const rowsK = runsRowsK(p, oriented(p, geometry.transposed));
   for (const unit of ["qfixed_i8", "qdsp_i8", "qdepthwise_i8_quad3x3", "qdepthwise_i8_ring_row", "qdepthwise_i8_ring4", "qdepthwise_i8_rows_quad", "qdepthwise_i8_rows"]) ctx.useRuntime(unit);
-  if (rowsK) for (const unit of ["qdepthwise_i8_rows_1x3", "qdepthwise_i8_rows_k"]) ctx.useRuntime(unit);
+  // The stride-2 plane layers (qdepthwise_i8_rows_plane.c and its build) in place of rows_k.
+  const plane = runsRowsPlane(p, geometry);
+  if (plane) for (const unit of ["qdepthwise_i8_plane_build", "qdepthwise_i8_rows_plane"]) ctx.useRuntime(unit);
+  else if (rowsK) for (const unit of ["qdepthwise_i8_rows_1x3", "qdepthwise_i8_rows_k"]) ctx.useRuntime(unit);
   const words = rowsWeightWords(wt.data as ArrayLike<number>, p, geometry);
   const wpk = contentNamedArray(ctx, "w_rows", "uint32_t", words.map((v) => `${v}u`), 8);
   const rqc = contentNamedArray(ctx, "w_rowsrq", "int32_t", rq.map(String), 4);
   const params = ctx.constArray("int32_t", rowsParams(p, geometry));
-  const four = rowsK ? "eg_qdepthwise_i8_rows_k" : "NULL";
+  const four = plane ? "eg_qdepthwise_i8_rows_plane" : rowsK ? "eg_qdepthwise_i8_rows_k" : "NULL";
   const tiled = rowsTilesPerRow(p, geometry) > 1;
   if (tiled) ctx.useRuntime("qdepthwise_i8_rows_tiles");
   ctx.line(`eg_qdepthwise_i8_rows${tiled ? "_tiles" : ""}(${ctx.ptr(x!)}, ${wpk}, ${rqc}, ${ctx.ptr(node.outputs[0]!)}, ${params}, (int16_t *)${ctx.scratch()}, ${four});`);
