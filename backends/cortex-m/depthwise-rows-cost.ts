@@ -47,6 +47,17 @@ export const CORTEX_M4_ROWS_CYCLES = {
   // the four-ring loop runs them in 143920, priced as such; QDepthwiseConv2D3x3Dsp runs them in
   // 136918 since session 30 and keeps them.
   dspDepthwiseRows3x3MinRow: 8,
+  // Four channels' whole planes, rows of 6 (RowsWork.plane): per output the six-output loop
+  // (qdepthwise_i8_six3x3.c, 83 instructions per 6); per call (past the call: the padding rows,
+  // the layer's set-up), per input row a group of four builds (straight-line rows for "same"
+  // and no padding; other paddings take the general build, a few more a row, not priced apart)
+  // and per channel (its block, call, group checks) fitted to 6x6x32, 6x6x64, 6x6x128 "same"
+  // and 8x8x64 without padding (bench/constructed-models.ts int8Chain layers: 21126, 41846,
+  // 83286, 43842 measured).
+  dspDepthwiseRowsPlanePerCall: 346,
+  dspDepthwiseRowsPlanePerBuiltRow: 62.4,
+  dspDepthwiseRowsPlanePerChannel: 55.9,
+  dspDepthwiseRowsPlanePerOutput: 13.83,
   dspDepthwiseRowsPairsPerOutput: 24,
   dspDepthwiseRowsPairsPerSmlad: 3.2,
   dspDepthwiseRowsStridedPerOutput: 30,
@@ -86,6 +97,11 @@ export function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | un
   const c = CORTEX_M4_ROWS_CYCLES;
   const work = rowsWork(node, inputs);
   if (work === undefined) return undefined;
+  if (work.plane) {
+    const groups = work.channels / 4;
+    return c.dspDepthwiseRowsPlanePerCall + groups * work.planeBuiltRows * c.dspDepthwiseRowsPlanePerBuiltRow
+      + work.channels * c.dspDepthwiseRowsPlanePerChannel + work.outputs * c.dspDepthwiseRowsPlanePerOutput;
+  }
   if (work.threeByThree && !(work.quad3x3 && work.fourRings) && work.rowLength < c.dspDepthwiseRows3x3MinRow) return undefined;
   if (work.quad3x3 && work.fourRings) {
     const perRow = c.dspDepthwiseRows3x3Quad4PerRow + (work.rowLength % 4) * c.dspDepthwiseRows3x3QuadPerTailOutput;

@@ -122,12 +122,20 @@ const SHAPES: readonly Shape[] = [
   // at stride 1 with padding rows before the input only and rows of 15 (OW % 4 = 3).
   { hw: [9, 13], k: [1, 3], s: [2, 2], d: [1, 1], c: 6, relu: [-128, 127], pads: [1, 1, 2, 0] },
   { hw: [15, 5], k: [3, 1], s: [1, 1], d: [1, 1], c: 16, relu: [-128, 127], pads: [2, 1, 0, 1] },
+  // Four channels' whole planes, rows of 6 (qdepthwise_i8_rows_plane.c, qdepthwise_i8_six3x3.c):
+  // person_detect's 6x6x128 ("same": zp, x0 .. x5, zp), no padding (8x8), and padding rows above
+  // and below with an odd left padding and the input's last column at plane column 7 (the general build).
+  { hw: [6, 6], k: [3, 3], s: [1, 1], d: [1, 1], c: 128, relu: [-128, 127] },
+  { hw: [8, 8], k: [3, 3], s: [1, 1], d: [1, 1], c: 64, relu: [-128, 127], pads: [0, 0, 0, 0] },
+  { hw: [5, 7], k: [3, 3], s: [1, 1], d: [1, 1], c: 36, relu: [-128, 127], pads: [2, 1, 1, 0] },
 ];
 /** Kx1 layers run transposed (rows along H: a kernel row of K taps); the dilated one cannot. */
 const TRANSPOSED_KX1 = [1, 2, 32, 45, 46, 55];
 const NOT_TRANSPOSED_KX1 = [48];
 /** The layers of the four-output loop: stride 1, output zero point -128, range [-128, 127], rows of >= 4. */
-const QUAD = [14, 15, 16, 17, 18, 19, 20, 21, 42, 43, 44, 49, 50, 51, 53];
+const QUAD = [14, 15, 16, 17, 18, 19, 20, 21, 42, 43, 44, 49, 50, 51, 53, 56, 57, 58];
+/** The layers on four channels' whole planes (R = 4 * (OH + 2), WP = 8). */
+const PLANE = [56, 57, 58];
 /** The layers whose rows run in column tiles, and their tile widths. */
 const TILED: ReadonlyMap<number, number> = new Map([[49, 16], [50, 5], [51, 20], [52, 8], [53, 8]]);
 /** The layers the ring kernel does not fit (dilation along both axes): emitted as the general kernel. */
@@ -185,6 +193,7 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
       }
       fitted++;
       if (g.r === 12) fourRings++;
+      expect(g.r === 4 * (p.oh + 2) && g.wp === 8, `layer ${i}: planes`).toBe(PLANE.includes(i));
       expect(g.scratchBytes).toBeLessThanOrEqual(cmsisDepthwiseScratch(p));
     }
     expect(fitted).toBe(SHAPES.length - NOT_FITTED);
@@ -215,8 +224,8 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
     for (const i of NOT_TRANSPOSED_KX1) expect(transposed(i), `layer ${i}`).toBe(false);
   });
 
-  it("cortex-m4 cost model: extraction picks the ring kernel for the kws-like 25x5x64 3x3 layer and the 6x6 four-ring one", () => {
-    for (const i of [0, QUAD[0]!, 42]) {
+  it("cortex-m4 cost model: extraction picks the ring kernel for the kws-like 25x5x64 3x3 layer, the 6x6 four-ring one and the planes", () => {
+    for (const i of [0, QUAD[0]!, 42, ...PLANE]) {
       const { graph } = multiNodeGraph([shapeCase("QDepthwiseConv2D", i)]);
       expect(compile(graph, { target: "cortex-m4", targetRules: true }).graph.nodes.map((n) => n.op), `layer ${i}`).toEqual(["QDepthwiseConv2DRowsDsp"]);
     }

@@ -59,6 +59,7 @@ function ringOf(p: ConvPlan, transposed: boolean): RowsGeometry | string {
   // 3x3 at stride 1 along both axes with channels a multiple of 4: four channels' rings (R = 12)
   // when they fit CMSIS-NN's scratch, built together from word loads (qdepthwise_i8_ring4.c).
   const four = isRows3x3(o) && o.sh === 1 && p.c % 4 === 0 && 2 * 12 * wp <= cmsisDepthwiseScratch(p);
+  if (four && isRowsPlane(p, o, transposed)) return { transposed, r: 4 * (o.oh + 2), wp: 8, scratchBytes: 64 * (o.oh + 2), tileWidth: o.ow };
   const r = four ? 12 : (o.kh - 1) * o.dh + 1;
   const scratchBytes = 2 * r * wp;
   if (scratchBytes > cmsisDepthwiseScratch(p)) return `needs ${scratchBytes} bytes of scratch, more than CMSIS-NN's ${cmsisDepthwiseScratch(p)}`;
@@ -92,6 +93,17 @@ export function rowsParams(p: ConvPlan, g: RowsGeometry): number[] {
     // The tile width only for tiled rows (eg_qdepthwise_i8_rows_tiles's p[24]).
     ...(g.tileWidth < o.ow ? [g.tileWidth] : []),
   ];
+}
+
+/**
+ * Four channels' whole padded planes (qdepthwise_i8_rows_plane.c: R = 4 * (OH + 2) rows of WP = 8)
+ * in place of their rings: 3x3 stride 1, rows of 6 outputs (eg_qdepthwise_i8_six3x3), the
+ * three-instruction requantization's range and zero point, output rows 6 columns apart (not
+ * transposed), within CMSIS-NN's scratch. The C kernel tests the same (eg_qdepthwise_i8_rows_plane_fits).
+ */
+export function isRowsPlane(p: ConvPlan, o: Oriented, transposed: boolean): boolean {
+  return !transposed && isRows3x3(o) && o.sh === 1 && o.ow === 6 && p.c % 4 === 0 && p.actMin === -128 && p.actMax === 127 && p.yOffset === -128
+    && 64 * (o.oh + 2) <= cmsisDepthwiseScratch(p);
 }
 
 /** Whether the kernel runs its 3x3 stride-1 loop (the C kernel's `three`) on the oriented layer. */

@@ -6,7 +6,7 @@ import { rowsLayout, rowsTilesPerRow } from "./depthwise-rows-tiles.js";
 import { contentNamedArray } from "./content-array.js";
 import { convKernelParams } from "./conv-dsp.js";
 import { dspTwinOp } from "./dsp-twin.js";
-import { isRows3x3, oriented, rowsParams, rowsWeightBytes, rowsRequantWords, rowsWeightWords, runsRowsK } from "./depthwise-rows-layout.js";
+import { isRows3x3, isRowsPlane, oriented, rowsParams, rowsWeightBytes, rowsRequantWords, rowsWeightWords, runsRowsK } from "./depthwise-rows-layout.js";
 
 /**
  * QDepthwiseConv2DRowsDsp: QDepthwiseConv2D (same attributes, infer, evaluate, MACs, bit-exact C)
@@ -65,6 +65,10 @@ export interface RowsWork {
   readonly quad3x3: boolean;
   /** Four channels' rings built together (the layout's R = 12, qdepthwise_i8_ring4.c). */
   readonly fourRings: boolean;
+  /** Four channels' whole planes, rows of 6 (isRowsPlane: qdepthwise_i8_rows_plane.c, qdepthwise_i8_six3x3.c). */
+  readonly plane: boolean;
+  /** Input rows each group of four planes builds (the others are padding rows, set once a call). */
+  readonly planeBuiltRows: number;
   readonly stride1: boolean;
   /** SMLADs per output: KH * ceil(KW / 2) of the oriented kernel. */
   readonly smlads: number;
@@ -112,6 +116,8 @@ export function rowsWork(node: Node, inputs: readonly (ValueInfo | undefined)[])
     fused: p.actMin === -128 && p.actMax === 127,
     quad3x3: isRows3x3(o) && o.sh === 1 && p.actMin === -128 && p.actMax === 127 && p.yOffset === -128 && o.ow >= 4,
     fourRings: g.r === 12,
+    plane: isRowsPlane(p, o, g.transposed),
+    planeBuiltRows: Math.min(o.h + o.padTop, o.oh + 2) - o.padTop,
     stride1: o.sw === 1 && o.kw <= 7,
     smlads: o.kh * Math.ceil(o.kw / 2),
     builtColumnsPerRow: Math.min(o.sh, (o.kh - 1) * o.dh + 1) * g.wp,
@@ -143,7 +149,7 @@ function emitRows(node: Node, ctx: EmitCtx): void {
   // qdepthwise_i8_rows_k and its ring build (11.4 KB of text) only for a layer it runs: the others pass NULL for its
   // loop, so a program of 3x3 layers (kws, person_detect) neither references nor links it.
   const rowsK = runsRowsK(p, oriented(p, geometry.transposed));
-  for (const unit of ["qfixed_i8", "qdsp_i8", "qdepthwise_i8_quad3x3", "qdepthwise_i8_ring_row", "qdepthwise_i8_ring4", "qdepthwise_i8_rows_quad", "qdepthwise_i8_rows"]) ctx.useRuntime(unit);
+  for (const unit of ["qfixed_i8", "qdsp_i8", "qdepthwise_i8_quad3x3", "qdepthwise_i8_ring_row", "qdepthwise_i8_ring4", "qdepthwise_i8_rows_quad", "qdepthwise_i8_six3x3", "qdepthwise_i8_rows_plane", "qdepthwise_i8_rows"]) ctx.useRuntime(unit);
   if (rowsK) for (const unit of ["qdepthwise_i8_rows_1x3", "qdepthwise_i8_rows_k"]) ctx.useRuntime(unit);
   const words = rowsWeightWords(wt.data as ArrayLike<number>, p, geometry);
   const wpk = contentNamedArray(ctx, "w_rows", "uint32_t", words.map((v) => `${v}u`), 8);
