@@ -2,7 +2,6 @@
 #include "qdepthwise_i8_quad3x3.h"
 #include "qdepthwise_i8_ring4.h"
 #include "qdepthwise_i8_rows_quad.h"
-#include "qdepthwise_i8_rows_plane.h"
 
 /* The most kernel rows (the row-pointer array); depthwise-rows.ts offers the op only up to it. */
 #define ROWS_MAX_KH 16
@@ -273,8 +272,6 @@ void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *
   const int32_t NE = (KW + 1) / 2, WS = three ? 2 : NE + KW / 2 + 1;
   const int16_t *rows[ROWS_MAX_KH];
   int32_t acc[ROWS_CHUNK];
-  /* Four channels' whole planes (qdepthwise_i8_rows_plane.h). */
-  const int32_t plane = three && sh == 1 && eg_qdepthwise_i8_rows_plane_fits(p);
   int32_t b, c, oy, ky;
   rows_rq q;
   q.lo = p[14];
@@ -285,13 +282,6 @@ void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *
       const int32_t *e = rqc + 4 * (size_t)c;
       const uint32_t *wk = wpk + (size_t)c * (size_t)KH * (size_t)WS;
       int32_t built = -padTop; /* the next input row to build */
-      if (plane && (c & 3) == 0) { /* the run of channel groups from c that take the planes */
-        const int32_t done = eg_qdepthwise_i8_rows_plane_run(xc, p, wk, e, y + (size_t)b * (size_t)p[23] + (size_t)c, scratch, C - c);
-        if (done > 0) {
-          c += done - 1;
-          continue;
-        }
-      }
       if (three && sh == 1 && OW >= 4 && R >= 12 && (c & 3) == 0 && c + 4 <= C && eg_qdepthwise_i8_rows_quad_group_ok(e, q.lo, q.hi)) {
         eg_qdepthwise_i8_rows_quad_group(xc, p, wk, e, y + (size_t)b * (size_t)p[23] + (size_t)c, scratch);
         c += 3;

@@ -11,9 +11,11 @@
 #define PLANE_WP 8
 #define PLANE_ROW (4 * PLANE_WP)
 
-int32_t eg_qdepthwise_i8_rows_plane_fits(const int32_t *p) {
+/* The compiler's plane geometry (OW 6, WP 8, R >= 4 * HP) with output rows 6 columns apart. */
+static int32_t plane_fits(const int32_t *p) {
   const int32_t OH = p[4], OW = p[5], R = p[16], WP = p[17];
-  return OW == 6 && WP == PLANE_WP && OH >= 1 && R >= 4 * (OH + 2) && p[20] == 6 * p[21];
+  return p[6] == 3 && p[7] == 3 && p[8] == 1 && p[9] == 1 && p[10] == 1 && OW == 6 && WP == PLANE_WP && OH >= 1 && R >= 4 * (OH + 2) &&
+         p[20] == 6 * p[21] && p[3] % 4 == 0;
 }
 
 /* The padding rows of the four planes (rows outside the input) set to zp. */
@@ -86,8 +88,14 @@ static int32_t plane_rows_usual(const int8_t *x, const int32_t *p, int16_t *dst,
   return 0;
 }
 
-int32_t eg_qdepthwise_i8_rows_plane_run(const int8_t *xc, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *yc,
-                                        int16_t *scratch, int32_t channels) {
+/*
+ * Channels c, c+1, .. in groups of four while eg_qdepthwise_i8_rows_quad_group_ok holds and
+ * `channels` (those left from c) last: the padding rows once, then per group the input rows of
+ * its four planes built together, each channel's rows by eg_qdepthwise_i8_six3x3. Returns the
+ * channels it wrote (a multiple of 4, 0 when the first group does not qualify).
+ */
+static int32_t plane_run(const int8_t *xc, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *yc, int16_t *scratch,
+                         int32_t channels) {
   const int32_t OH = p[4], HP = OH + 2, padTop = p[11], out_col = p[21];
   const int32_t first = padTop, last = p[1] + padTop < HP ? p[1] + padTop : HP;
   uint32_t blk[10];
@@ -102,4 +110,26 @@ int32_t eg_qdepthwise_i8_rows_plane_run(const int8_t *xc, const int32_t *p, cons
     }
   }
   return done;
+}
+
+/* The entries of p eg_qdepthwise_i8_rows reads (rowsParams without a tile width). */
+#define PLANE_PARAMS 24
+
+void eg_qdepthwise_i8_rows_planes(const int8_t *x, const uint32_t *wpk, const int32_t *rqc, int8_t *y, const int32_t *p, int16_t *scratch) {
+  const int32_t N = p[0], C = p[3];
+  int32_t t[PLANE_PARAMS], b, c, i, done;
+  if (!plane_fits(p)) {
+    eg_qdepthwise_i8_rows(x, wpk, rqc, y, p, scratch, NULL);
+    return;
+  }
+  for (i = 0; i < PLANE_PARAMS; i++) t[i] = p[i];
+  t[0] = 1; /* one image, four channels: a group the planes do not take */
+  t[3] = 4;
+  for (b = 0; b < N; b++)
+    for (c = 0; c < C; c += done > 0 ? done : 4) {
+      const int8_t *xc = x + (size_t)b * (size_t)p[22] + (size_t)c;
+      int8_t *yc = y + (size_t)b * (size_t)p[23] + (size_t)c;
+      done = plane_run(xc, p, wpk + 6 * (size_t)c, rqc + 4 * (size_t)c, yc, scratch, C - c);
+      if (done == 0) eg_qdepthwise_i8_rows(xc, wpk + 6 * (size_t)c, rqc + 4 * (size_t)c, yc, t, scratch, NULL);
+    }
 }

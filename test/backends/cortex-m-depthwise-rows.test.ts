@@ -167,7 +167,7 @@ const work = mkdtempSync(join(tmpdir(), "egret-dw-rows-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function rowsCalls(modelC: string): number {
-  return modelC.split(/eg_qdepthwise_i8_rows(?:_tiles)?\(/).length - 1;
+  return modelC.split(/eg_qdepthwise_i8_rows(?:_tiles|_planes)?\(/).length - 1;
 }
 
 /**
@@ -237,17 +237,22 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
     expect(quad.flatMap((q, i) => (q ? [i] : []))).toEqual(QUAD);
   });
 
-  it("qdepthwise_i8_rows_k is linked only into programs with a layer it runs (none for 3x3-only models)", () => {
+  it("qdepthwise_i8_rows_k and the planes' units are linked only into programs with a layer they run (none for kws)", () => {
+    const planes: number[] = [];
     const entries = SHAPES.map((_, i) => {
       const files = compile(multiNodeGraph([shapeCase("QDepthwiseConv2DRowsDsp", i)]).graph, { target: "cortex-m4", targetRules: false }).files;
       const modelC = files.get("model.c") ?? "";
       const passesRowsK = modelC.includes(", eg_qdepthwise_i8_rows_k);");
-      expect(passesRowsK || modelC.includes(", NULL);"), `layer ${i}`).toBe(true);
+      const onPlanes = modelC.includes("eg_qdepthwise_i8_rows_planes(");
+      if (onPlanes) planes.push(i);
+      expect(passesRowsK || onPlanes || modelC.includes(", NULL);"), `layer ${i}`).toBe(true);
       expect(files.has("qdepthwise_i8_rows_k.c"), `layer ${i} ${JSON.stringify(SHAPES[i])}`).toBe(passesRowsK);
       expect(files.has("qdepthwise_i8_rows_1x3.c"), `layer ${i}: the unit rows_k calls`).toBe(passesRowsK);
+      expect(files.has("qdepthwise_i8_rows_plane.c") && files.has("qdepthwise_i8_six3x3.c"), `layer ${i}: the planes' units`).toBe(onPlanes);
       return passesRowsK;
     });
     expect(entries.flatMap((k, i) => (k ? [i] : []))).toEqual(ROWS_K);
+    expect(planes).toEqual(PLANE);
   });
 
   it("cortex-m4 under QEMU (SMLAD/SMMLAR/SSAT): bit-exact with the evaluator", async () => {

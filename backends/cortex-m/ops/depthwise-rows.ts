@@ -149,16 +149,23 @@ function emitRows(node: Node, ctx: EmitCtx): void {
   // qdepthwise_i8_rows_k and its ring build (11.4 KB of text) only for a layer it runs: the others pass NULL for its
   // loop, so a program of 3x3 layers (kws, person_detect) neither references nor links it.
   const rowsK = runsRowsK(p, oriented(p, geometry.transposed));
-  for (const unit of ["qfixed_i8", "qdsp_i8", "qdepthwise_i8_quad3x3", "qdepthwise_i8_ring_row", "qdepthwise_i8_ring4", "qdepthwise_i8_rows_quad", "qdepthwise_i8_six3x3", "qdepthwise_i8_rows_plane", "qdepthwise_i8_rows"]) ctx.useRuntime(unit);
+  for (const unit of ["qfixed_i8", "qdsp_i8", "qdepthwise_i8_quad3x3", "qdepthwise_i8_ring_row", "qdepthwise_i8_ring4", "qdepthwise_i8_rows_quad", "qdepthwise_i8_rows"]) ctx.useRuntime(unit);
   if (rowsK) for (const unit of ["qdepthwise_i8_rows_1x3", "qdepthwise_i8_rows_k"]) ctx.useRuntime(unit);
   const words = rowsWeightWords(wt.data as ArrayLike<number>, p, geometry);
   const wpk = contentNamedArray(ctx, "w_rows", "uint32_t", words.map((v) => `${v}u`), 8);
   const rqc = contentNamedArray(ctx, "w_rowsrq", "int32_t", rq.map(String), 4);
   const params = ctx.constArray("int32_t", rowsParams(p, geometry));
   const four = rowsK ? "eg_qdepthwise_i8_rows_k" : "NULL";
+  const args = `${ctx.ptr(x!)}, ${wpk}, ${rqc}, ${ctx.ptr(node.outputs[0]!)}, ${params}, (int16_t *)${ctx.scratch()}`;
+  // Four channels' whole planes (rows of 6): their own entry and units, so that other programs do not link them.
+  if (isRowsPlane(p, oriented(p, geometry.transposed), geometry.transposed)) {
+    for (const unit of ["qdepthwise_i8_six3x3", "qdepthwise_i8_rows_plane"]) ctx.useRuntime(unit);
+    ctx.line(`eg_qdepthwise_i8_rows_planes(${args});`);
+    return;
+  }
   const tiled = rowsTilesPerRow(p, geometry) > 1;
   if (tiled) ctx.useRuntime("qdepthwise_i8_rows_tiles");
-  ctx.line(`eg_qdepthwise_i8_rows${tiled ? "_tiles" : ""}(${ctx.ptr(x!)}, ${wpk}, ${rqc}, ${ctx.ptr(node.outputs[0]!)}, ${params}, (int16_t *)${ctx.scratch()}, ${four});`);
+  ctx.line(`eg_qdepthwise_i8_rows${tiled ? "_tiles" : ""}(${args}, ${four});`);
 }
 
 function scratchBytes(node: Node, inputs: readonly (ValueInfo | undefined)[]): number {
