@@ -98,7 +98,7 @@ export function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | un
   const work = rowsWork(node, inputs);
   if (work === undefined) return undefined;
   if (work.plane) {
-    const groups = work.channels / 4;
+    const groups = work.channels / work.planeChannels;
     return c.dspDepthwiseRowsPlanePerCall + groups * work.planeBuiltRows * c.dspDepthwiseRowsPlanePerBuiltRow
       + work.channels * c.dspDepthwiseRowsPlanePerChannel + work.outputs * c.dspDepthwiseRowsPlanePerOutput;
   }

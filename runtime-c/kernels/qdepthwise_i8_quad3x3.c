@@ -1,13 +1,5 @@
 #include "qdepthwise_i8_quad3x3.h"
 
-/*
- * y_offset == -128 from K = 2^(r-1) + y_offset * 2^r = -255 * 2^(r-1) (1 <= r <= 31: the
- * compiler's rowsRequantWords). In 32 bits: for r >= 25 that K is below -2^31, no int32 k equals it.
- */
-int32_t eg_qdepthwise_i8_quad3x3_ok(int32_t m, int32_t k, int32_t r, int32_t act_min, int32_t act_max) {
-  return m >= 0 && r >= 1 && r <= 24 && act_min == -128 && act_max == 127 && k == -255 * ((int32_t)1 << (r - 1));
-}
-
 #if EG_QDSP_ASM_LOOPS
 /*
  * One kernel row's share of the four sums: words A = (x0, x1), B = (x2, x3), C = (x4, x5) at p,

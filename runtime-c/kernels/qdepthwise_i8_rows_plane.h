@@ -6,21 +6,22 @@
 
 /*
  * The 3x3 stride-1 driver of eg_qdepthwise_i8_rows (qdepthwise_i8_rows.h) for small maps with rows
- * of 6 outputs (person_detect's 6x6x128 layers): four channels' whole padded planes in scratch
- * instead of their 3-row rings, so that no row is rotated or rebuilt per output row and the
- * padding rows are written once per call, not once per channel. Plane i (channel c + i) is HP =
- * OH + 2 rows of 8 int16 (input rows -padTop .. OH + 1 - padTop, columns -padLeft .. 7 - padLeft,
- * zp outside the input), interleaved by rows: its row j at scratch + 32 * j + 8 * i, so that all
- * offsets are constants. 64 * HP bytes for four (512 for 6x6, against CMSIS-NN's 2 * C * 9).
+ * of 6 or 12 outputs (person_detect's 6x6x128 and 12x12x64 layers): the whole padded planes of a
+ * group of G channels in scratch instead of their 3-row rings, so that no row is rotated or
+ * rebuilt per output row and the padding rows are written once per call, not once per channel.
+ * G = 4 planes of 8 int16 columns for rows of 6, G = 2 of 16 for rows of 12; plane i (channel
+ * c + i) is HP = OH + 2 rows (input rows -padTop .. OH + 1 - padTop, columns from -padLeft, zp
+ * outside the input), interleaved by rows: its row j at scratch + 32 * j + WP * i, so that all
+ * offsets are constants. 64 * HP bytes (512 for 6x6, 896 for 12x12, against CMSIS-NN's 2 * C * 9).
  */
 
 /*
  * The layer as eg_qdepthwise_i8_rows runs it (same arguments; no K-wide loop: 3x3 only), for the
- * compiler's plane geometry (depthwise-rows-layout.ts isRowsPlane: 3x3 stride 1, OW 6, WP 8,
- * R = 4 * HP, C % 4 == 0, output rows 6 columns apart; else the whole layer goes to
- * eg_qdepthwise_i8_rows): runs of channel groups whose requantization passes
- * eg_qdepthwise_i8_rows_quad_group_ok on the planes (the padding rows set at each run's start,
- * then per group its input rows built together, each channel's rows by eg_qdepthwise_i8_six3x3),
+ * compiler's plane geometry (depthwise-rows-layout.ts isRowsPlane: 3x3 stride 1, OW 6 or 12,
+ * WP = 32 / G, R = G * HP, C % G == 0; else the whole layer goes to eg_qdepthwise_i8_rows): runs
+ * of channel groups whose requantization passes eg_qdepthwise_i8_quad3x3_ok on the planes (the
+ * padding rows set at each run's start, then per group its input rows built together, each
+ * channel's rows by eg_qdepthwise_i8_six3x3),
  * a group that does not pass through eg_qdepthwise_i8_rows (its rings reuse the scratch).
  * Its own unit, called by the emitter only for such layers: other programs do not link it.
  */

@@ -38,7 +38,7 @@ void eg_qdepthwise_i8_six3x3(const int16_t *plane, const uint32_t *blk, int32_t 
   uint32_t v, we, wo;
   /*
    * 14 registers: the plane pointer, y, the counter, six sums, the loaded word, the two weight
-   * words (reused for m and K), blk and y_step. Kernel row 1 goes first and starts every sum
+   * words (reused for m and K; the word for r and the row step), blk and y_step. Kernel row 1 goes first and starts every sum
    * from the bias (a0 holds it until its own last use); kernel row 0 goes last, its word W0
    * loaded with the post-increment that moves the plane pointer one row (64 bytes) on.
    */
@@ -74,7 +74,8 @@ void eg_qdepthwise_i8_six3x3(const int16_t *plane, const uint32_t *blk, int32_t 
       "add %[y], %[y], %[ys], lsl #1\n\t"
       SIX_OUT("a4", "[%[y]]")
       SIX_OUT("a5", "[%[y], %[ys]]")
-      "add %[y], %[y], %[ys], lsl #1\n\t"
+      "ldr %[v], [%[b], #40]\n\t"
+      "add %[y], %[y], %[v]\n\t"
       "subs %[n], %[n], #1\n\t"
       "bne 1b"
       : [p] "+r"(plane), [y] "+r"(y), [n] "+r"(rows), [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [a4] "=&r"(a4),
@@ -86,7 +87,7 @@ void eg_qdepthwise_i8_six3x3(const int16_t *plane, const uint32_t *blk, int32_t 
 /* The same sums and the same three-instruction requantization, through the portable wrappers. */
 void eg_qdepthwise_i8_six3x3(const int16_t *plane, const uint32_t *blk, int32_t rows, int8_t *y, int32_t y_step) {
   int32_t j, k;
-  for (; rows > 0; rows--, plane += 32) {
+  for (; rows > 0; rows--, plane += 32, y += (int32_t)blk[10] - 2 * y_step) {
     for (j = 0; j < 6; j += 2, y += 2 * y_step) {
       int32_t a0 = (int32_t)blk[6], a1 = a0;
       for (k = 0; k < 3; k++) {

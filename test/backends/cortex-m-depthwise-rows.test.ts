@@ -128,14 +128,21 @@ const SHAPES: readonly Shape[] = [
   { hw: [6, 6], k: [3, 3], s: [1, 1], d: [1, 1], c: 128, relu: [-128, 127] },
   { hw: [8, 8], k: [3, 3], s: [1, 1], d: [1, 1], c: 64, relu: [-128, 127], pads: [0, 0, 0, 0] },
   { hw: [5, 7], k: [3, 3], s: [1, 1], d: [1, 1], c: 36, relu: [-128, 127], pads: [2, 1, 1, 0] },
+  // Two channels' planes, rows of 12 (eg_qdepthwise_i8_six3x3 twice a row): person_detect's
+  // 12x12x64, no padding (14x14), the general build (padding rows, W 13 without left padding),
+  // and the axes swapped (12x6: rows along H, outputs 6 columns' strides apart).
+  { hw: [12, 12], k: [3, 3], s: [1, 1], d: [1, 1], c: 64, relu: [-128, 127] },
+  { hw: [14, 14], k: [3, 3], s: [1, 1], d: [1, 1], c: 64, relu: [-128, 127], pads: [0, 0, 0, 0] },
+  { hw: [11, 13], k: [3, 3], s: [1, 1], d: [1, 1], c: 50, relu: [-128, 127], pads: [2, 0, 1, 1] },
+  { hw: [12, 6], k: [3, 3], s: [1, 1], d: [1, 1], c: 30, relu: [-128, 127] },
 ];
 /** Kx1 layers run transposed (rows along H: a kernel row of K taps); the dilated one cannot. */
 const TRANSPOSED_KX1 = [1, 2, 32, 45, 46, 55];
 const NOT_TRANSPOSED_KX1 = [48];
 /** The layers of the four-output loop: stride 1, output zero point -128, range [-128, 127], rows of >= 4. */
-const QUAD = [14, 15, 16, 17, 18, 19, 20, 21, 42, 43, 44, 49, 50, 51, 53, 56, 57, 58];
-/** The layers on four channels' whole planes (R = 4 * (OH + 2), WP = 8). */
-const PLANE = [56, 57, 58];
+const QUAD = [14, 15, 16, 17, 18, 19, 20, 21, 42, 43, 44, 49, 50, 51, 53, 56, 57, 58, 59, 60, 61, 62];
+/** The layers on whole planes (4 channels of 8 columns for rows of 6, 2 of 16 for rows of 12). */
+const PLANE = [56, 57, 58, 59, 60, 61, 62];
 /** The layers whose rows run in column tiles, and their tile widths. */
 const TILED: ReadonlyMap<number, number> = new Map([[49, 16], [50, 5], [51, 20], [52, 8], [53, 8]]);
 /** The layers the ring kernel does not fit (dilation along both axes): emitted as the general kernel. */
@@ -193,7 +200,7 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
       }
       fitted++;
       if (g.r === 12) fourRings++;
-      expect(g.r === 4 * (p.oh + 2) && g.wp === 8, `layer ${i}: planes`).toBe(PLANE.includes(i));
+      expect(g.scratchBytes === 64 * ((g.transposed ? p.ow : p.oh) + 2) && g.r * g.wp === 32 * ((g.transposed ? p.ow : p.oh) + 2), `layer ${i}: planes`).toBe(PLANE.includes(i));
       expect(g.scratchBytes).toBeLessThanOrEqual(cmsisDepthwiseScratch(p));
     }
     expect(fitted).toBe(SHAPES.length - NOT_FITTED);

@@ -58,8 +58,11 @@ function ringOf(p: ConvPlan, transposed: boolean): RowsGeometry | string {
   const wp = need + (need & 1);
   // 3x3 at stride 1 along both axes with channels a multiple of 4: four channels' rings (R = 12)
   // when they fit CMSIS-NN's scratch, built together from word loads (qdepthwise_i8_ring4.c).
+  if (isRowsPlane(p, o)) {
+    const g = rowsPlaneChannels(o);
+    return { transposed, r: g * (o.oh + 2), wp: 32 / g, scratchBytes: 64 * (o.oh + 2), tileWidth: o.ow };
+  }
   const four = isRows3x3(o) && o.sh === 1 && p.c % 4 === 0 && 2 * 12 * wp <= cmsisDepthwiseScratch(p);
-  if (four && isRowsPlane(p, o, transposed)) return { transposed, r: 4 * (o.oh + 2), wp: 8, scratchBytes: 64 * (o.oh + 2), tileWidth: o.ow };
   const r = four ? 12 : (o.kh - 1) * o.dh + 1;
   const scratchBytes = 2 * r * wp;
   if (scratchBytes > cmsisDepthwiseScratch(p)) return `needs ${scratchBytes} bytes of scratch, more than CMSIS-NN's ${cmsisDepthwiseScratch(p)}`;
@@ -96,14 +99,20 @@ export function rowsParams(p: ConvPlan, g: RowsGeometry): number[] {
 }
 
 /**
- * Four channels' whole padded planes (qdepthwise_i8_rows_plane.c: R = 4 * (OH + 2) rows of WP = 8)
- * in place of their rings: 3x3 stride 1, rows of 6 outputs (eg_qdepthwise_i8_six3x3), the
- * three-instruction requantization's range and zero point, output rows 6 columns apart (not
- * transposed), within CMSIS-NN's scratch. The C kernel tests the same (eg_qdepthwise_i8_rows_plane_fits).
+ * Whole padded planes of G channels (qdepthwise_i8_rows_plane.c: R = G * (OH + 2) rows of WP =
+ * 32 / G, 64 bytes a row of all G) in place of rings: 3x3 stride 1, rows of 6 (G = 4) or 12
+ * (G = 2) outputs (eg_qdepthwise_i8_six3x3 once or twice), the three-instruction
+ * requantization's range and zero point, C % G == 0, within CMSIS-NN's scratch. The C kernel
+ * tests the same geometry.
  */
-export function isRowsPlane(p: ConvPlan, o: Oriented, transposed: boolean): boolean {
-  return !transposed && isRows3x3(o) && o.sh === 1 && o.ow === 6 && p.c % 4 === 0 && p.actMin === -128 && p.actMax === 127 && p.yOffset === -128
-    && 64 * (o.oh + 2) <= cmsisDepthwiseScratch(p);
+export function isRowsPlane(p: ConvPlan, o: Oriented): boolean {
+  return isRows3x3(o) && o.sh === 1 && (o.ow === 6 || o.ow === 12) && p.c % rowsPlaneChannels(o) === 0 && p.actMin === -128 && p.actMax === 127
+    && p.yOffset === -128 && 64 * (o.oh + 2) <= cmsisDepthwiseScratch(p);
+}
+
+/** Channels a plane group holds: 4 of 8 columns for rows of 6, 2 of 16 for rows of 12. */
+export function rowsPlaneChannels(o: Oriented): number {
+  return o.ow === 6 ? 4 : 2;
 }
 
 /** Whether the kernel runs its 3x3 stride-1 loop (the C kernel's `three`) on the oriented layer. */

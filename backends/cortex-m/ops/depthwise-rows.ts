@@ -6,7 +6,7 @@ import { rowsLayout, rowsTilesPerRow } from "./depthwise-rows-tiles.js";
 import { contentNamedArray } from "./content-array.js";
 import { convKernelParams } from "./conv-dsp.js";
 import { dspTwinOp } from "./dsp-twin.js";
-import { isRows3x3, isRowsPlane, oriented, rowsParams, rowsWeightBytes, rowsRequantWords, rowsWeightWords, runsRowsK } from "./depthwise-rows-layout.js";
+import { isRows3x3, isRowsPlane, oriented, rowsPlaneChannels, rowsParams, rowsWeightBytes, rowsRequantWords, rowsWeightWords, runsRowsK } from "./depthwise-rows-layout.js";
 
 /**
  * QDepthwiseConv2DRowsDsp: QDepthwiseConv2D (same attributes, infer, evaluate, MACs, bit-exact C)
@@ -65,9 +65,10 @@ export interface RowsWork {
   readonly quad3x3: boolean;
   /** Four channels' rings built together (the layout's R = 12, qdepthwise_i8_ring4.c). */
   readonly fourRings: boolean;
-  /** Four channels' whole planes, rows of 6 (isRowsPlane: qdepthwise_i8_rows_plane.c, qdepthwise_i8_six3x3.c). */
+  /** Whole planes of 4 or 2 channels, rows of 6 or 12 (isRowsPlane: qdepthwise_i8_rows_plane.c, qdepthwise_i8_six3x3.c). */
   readonly plane: boolean;
-  /** Input rows each group of four planes builds (the others are padding rows, set once a call). */
+  /** Channels a plane group builds together (rowsPlaneChannels), and the input rows it builds (the others are padding, set once a call). */
+  readonly planeChannels: number;
   readonly planeBuiltRows: number;
   readonly stride1: boolean;
   /** SMLADs per output: KH * ceil(KW / 2) of the oriented kernel. */
@@ -116,7 +117,8 @@ export function rowsWork(node: Node, inputs: readonly (ValueInfo | undefined)[])
     fused: p.actMin === -128 && p.actMax === 127,
     quad3x3: isRows3x3(o) && o.sh === 1 && p.actMin === -128 && p.actMax === 127 && p.yOffset === -128 && o.ow >= 4,
     fourRings: g.r === 12,
-    plane: isRowsPlane(p, o, g.transposed),
+    plane: isRowsPlane(p, o),
+    planeChannels: rowsPlaneChannels(o),
     planeBuiltRows: Math.min(o.h + o.padTop, o.oh + 2) - o.padTop,
     stride1: o.sw === 1 && o.kw <= 7,
     smlads: o.kh * Math.ceil(o.kw / 2),
@@ -158,7 +160,7 @@ function emitRows(node: Node, ctx: EmitCtx): void {
   const four = rowsK ? "eg_qdepthwise_i8_rows_k" : "NULL";
   const args = `${ctx.ptr(x!)}, ${wpk}, ${rqc}, ${ctx.ptr(node.outputs[0]!)}, ${params}, (int16_t *)${ctx.scratch()}`;
   // Four channels' whole planes (rows of 6): their own entry and units, so that other programs do not link them.
-  if (isRowsPlane(p, oriented(p, geometry.transposed), geometry.transposed)) {
+  if (isRowsPlane(p, oriented(p, geometry.transposed))) {
     for (const unit of ["qdepthwise_i8_six3x3", "qdepthwise_i8_rows_plane"]) ctx.useRuntime(unit);
     ctx.line(`eg_qdepthwise_i8_rows_planes(${args});`);
     return;
