@@ -34,7 +34,7 @@ export const CORTEX_M4_ROWS_CYCLES = {
   // Four channels' rings built together (RowsWork.fourRings, every column a word of two): per
   // row, per output and per tail output solved from the three layers that run it (kws 25x5x64:
   // 168660 measured, one tail output a row; person_detect's Conv2d_5 12x12x64: 211780, none;
-  // Conv2d_7 6x6x128: 143920, two). The tail's 11.2 is below the asm's 16.5..22 an output: the
+  // Conv2d_7 6x6x128: 143920, two; those two now run on planes, below). The tail's 11.2 is below the asm's 16.5..22 an output: the
   // rest of the per-row work is not one constant (ring padding columns and rows weigh more in
   // short rows and shallow channels).
   dspDepthwiseRows3x3Quad4PerRow: 54.14,
@@ -47,17 +47,18 @@ export const CORTEX_M4_ROWS_CYCLES = {
   // the four-ring loop runs them in 143920, priced as such; QDepthwiseConv2D3x3Dsp runs them in
   // 136918 since session 30 and keeps them.
   dspDepthwiseRows3x3MinRow: 8,
-  // Four channels' whole planes, rows of 6 (RowsWork.plane): per output the six-output loop
-  // (qdepthwise_i8_six3x3.c, 83 instructions per 6); per call (past the call: the padding rows,
-  // the layer's set-up), per input row a group of four builds (straight-line rows for "same"
-  // and no padding; other paddings take the general build, a few more a row, not priced apart)
-  // and per channel (its block, call, group checks) fitted to 6x6x32, 6x6x64, 6x6x128 "same"
-  // and 8x8x64 without padding (bench/constructed-models.ts int8Chain layers: 21126, 41846,
-  // 83286, 43842 measured).
-  dspDepthwiseRowsPlanePerCall: 346,
-  dspDepthwiseRowsPlanePerBuiltRow: 62.4,
-  dspDepthwiseRowsPlanePerChannel: 55.9,
-  dspDepthwiseRowsPlanePerOutput: 13.83,
+  // Whole planes of 4 channels (rows of 6) or 2 (rows of 12) (RowsWork.plane): per output the
+  // six-output loop (qdepthwise_i8_six3x3.c, 84 instructions per 6); per call past the call (the
+  // padding rows, set-up, the sdiv of the geometry test), per input row a group builds
+  // (straight-line rows for "same" and no padding; other paddings take the ring builds, more a
+  // row, not priced apart) and per six-output call (2 a channel for rows of 12: the channel's
+  // block, calls, its requantization test), least squares over int8Chain layers
+  // (bench/constructed-models.ts): 6x6x32, 6x6x64, 6x6x128, 12x12x64, 12x12x128 "same", 8x8x64
+  // and 14x14x64 without padding, all within 1.8 % (6x6x128: 83655 measured, 83235 priced).
+  dspDepthwiseRowsPlanePerCall: 956,
+  dspDepthwiseRowsPlanePerBuiltRow: 58.8,
+  dspDepthwiseRowsPlanePerSixCall: 50.1,
+  dspDepthwiseRowsPlanePerOutput: 14,
   dspDepthwiseRowsPairsPerOutput: 24,
   dspDepthwiseRowsPairsPerSmlad: 3.2,
   dspDepthwiseRowsStridedPerOutput: 30,
@@ -100,7 +101,7 @@ export function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | un
   if (work.plane) {
     const groups = work.channels / work.planeChannels;
     return c.dspDepthwiseRowsPlanePerCall + groups * work.planeBuiltRows * c.dspDepthwiseRowsPlanePerBuiltRow
-      + work.channels * c.dspDepthwiseRowsPlanePerChannel + work.outputs * c.dspDepthwiseRowsPlanePerOutput;
+      + work.channels * (work.rowLength / 6) * c.dspDepthwiseRowsPlanePerSixCall + work.outputs * c.dspDepthwiseRowsPlanePerOutput;
   }
   if (work.threeByThree && !(work.quad3x3 && work.fourRings) && work.rowLength < c.dspDepthwiseRows3x3MinRow) return undefined;
   if (work.quad3x3 && work.fourRings) {

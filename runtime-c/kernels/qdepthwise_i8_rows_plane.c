@@ -90,7 +90,7 @@ static int32_t plane_rows_usual(const int8_t *x, const int32_t *p, int16_t *dst,
   const int8_t *s = x + (size_t)(j0 - p[11]) * in_row;
   int16_t *d = dst + (size_t)j0 * PLANE_ROW;
   const int32_t same = p[12] == 1 && p[2] == p[5], none = p[12] == 0 && p[2] >= p[5] + 2;
-  int32_t j, k;
+  int32_t j;
   if (same && p[5] == 6)
     for (j = j0; j < j1; j++, s += in_row, d += PLANE_ROW) {
       plane_word4(d, z, PX(0));
@@ -108,12 +108,23 @@ static int32_t plane_rows_usual(const int8_t *x, const int32_t *p, int16_t *dst,
   else if (same)
     for (j = j0; j < j1; j++, s += in_row, d += PLANE_ROW) {
       plane_word2(d, z, PX2(0));
-      for (k = 2; k < 12; k += 2) plane_word2(d + k, PX2(k - 1), PX2(k));
+      plane_word2(d + 2, PX2(1), PX2(2));
+      plane_word2(d + 4, PX2(3), PX2(4));
+      plane_word2(d + 6, PX2(5), PX2(6));
+      plane_word2(d + 8, PX2(7), PX2(8));
+      plane_word2(d + 10, PX2(9), PX2(10));
       plane_word2(d + 12, PX2(11), z);
     }
   else if (none)
-    for (j = j0; j < j1; j++, s += in_row, d += PLANE_ROW)
-      for (k = 0; k < 14; k += 2) plane_word2(d + k, PX2(k), PX2(k + 1));
+    for (j = j0; j < j1; j++, s += in_row, d += PLANE_ROW) {
+      plane_word2(d, PX2(0), PX2(1));
+      plane_word2(d + 2, PX2(2), PX2(3));
+      plane_word2(d + 4, PX2(4), PX2(5));
+      plane_word2(d + 6, PX2(6), PX2(7));
+      plane_word2(d + 8, PX2(8), PX2(9));
+      plane_word2(d + 10, PX2(10), PX2(11));
+      plane_word2(d + 12, PX2(12), PX2(13));
+    }
   return same || none;
 }
 #undef PX
