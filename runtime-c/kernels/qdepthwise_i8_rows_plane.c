@@ -137,7 +137,13 @@ static int32_t plane_rows_usual(const int8_t *x, const int32_t *p, int16_t *dst,
  * eg_qdepthwise_i8_six3x3 (rows of 12: twice, columns 0..5 and 6..11). Returns the channels it
  * wrote (a multiple of G, 0 when the first group does not qualify).
  */
-static int32_t plane_run(const int8_t *xc, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *yc, int16_t *scratch,
+#if defined(__GNUC__)
+#define PLANE_NOINLINE __attribute__((noinline))
+#else
+#define PLANE_NOINLINE
+#endif
+/* Out of line: its frame (the block, the build's registers) stays off the path to eg_qdepthwise_i8_rows. */
+static PLANE_NOINLINE int32_t plane_run(const int8_t *xc, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *yc, int16_t *scratch,
                          int32_t channels) {
   const int32_t G = plane_channels(p), OH = p[4], OW = p[5], HP = OH + 2, padTop = p[11], WP = p[17], out_col = p[21];
   const int32_t first = padTop, last = p[1] + padTop < HP ? p[1] + padTop : HP;
