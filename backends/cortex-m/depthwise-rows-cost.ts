@@ -49,15 +49,16 @@ export const CORTEX_M4_ROWS_CYCLES = {
   dspDepthwiseRows3x3MinRow: 8,
   // Whole planes of 4 channels (rows of 6) or 2 (rows of 12) (RowsWork.plane): per output the
   // six-output loop (qdepthwise_i8_six3x3.c, 84 instructions per 6); per call past the call (the
-  // padding rows, set-up, the sdiv of the geometry test), per input row a group builds
+  // padding rows, set-up, the geometry test; the requantization test, ~10 a channel, falls in
+  // the per-call and per-six-call terms), per input row a group builds
   // (straight-line rows for "same" and no padding; other paddings take the ring builds, more a
   // row, not priced apart) and per six-output call (2 a channel for rows of 12: the channel's
-  // block, calls, its requantization test), least squares over int8Chain layers
+  // block and calls), least squares over int8Chain layers
   // (bench/constructed-models.ts): 6x6x32, 6x6x64, 6x6x128, 12x12x64, 12x12x128 "same", 8x8x64
-  // and 14x14x64 without padding, all within 1.9 % (6x6x128: 83190 measured, 82756 priced).
-  dspDepthwiseRowsPlanePerCall: 971,
-  dspDepthwiseRowsPlanePerBuiltRow: 59,
-  dspDepthwiseRowsPlanePerSixCall: 45.96,
+  // and 14x14x64 without padding, all within 1.9 % (6x6x128: 83375 measured, 82930 priced).
+  dspDepthwiseRowsPlanePerCall: 884.37,
+  dspDepthwiseRowsPlanePerBuiltRow: 58.47,
+  dspDepthwiseRowsPlanePerSixCall: 48.81,
   dspDepthwiseRowsPlanePerOutput: 14,
   dspDepthwiseRowsPairsPerOutput: 24,
   dspDepthwiseRowsPairsPerSmlad: 3.2,

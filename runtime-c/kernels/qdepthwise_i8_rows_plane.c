@@ -130,59 +130,49 @@ static int32_t plane_rows_usual(const int8_t *x, const int32_t *p, int16_t *dst,
 #undef PX
 #undef PX2
 
-/*
- * Channels c, c+1, .. in groups of G while their requantization is the three-instruction one
- * (eg_qdepthwise_i8_quad3x3_ok) and `channels` (those left from c) last: the padding rows once,
- * then per group the input rows of its planes built together, each channel's rows by
- * eg_qdepthwise_i8_six3x3 (rows of 12: twice, columns 0..5 and 6..11). Returns the channels it
- * wrote (a multiple of G, 0 when the first group does not qualify).
- */
 #if defined(__GNUC__)
 #define PLANE_NOINLINE __attribute__((noinline))
 #else
 #define PLANE_NOINLINE
 #endif
-/* Out of line: its frame (the block, the build's registers) stays off the path to eg_qdepthwise_i8_rows. */
-static PLANE_NOINLINE int32_t plane_run(const int8_t *xc, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *yc, int16_t *scratch,
-                         int32_t channels) {
-  const int32_t G = plane_channels(p), OH = p[4], OW = p[5], HP = OH + 2, padTop = p[11], WP = p[17], out_col = p[21];
-  const int32_t first = padTop, last = p[1] + padTop < HP ? p[1] + padTop : HP;
+
+/*
+ * All channels of one image (x, y at its channel 0), G at a time: the input rows of the group's
+ * planes built together, then each channel's rows by eg_qdepthwise_i8_six3x3 (rows of 12:
+ * twice, columns 0..5 and 6..11). Out of line: its frame (the block, the build's registers)
+ * stays off the path to eg_qdepthwise_i8_rows.
+ */
+static PLANE_NOINLINE void plane_image(const int8_t *x, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *y, int16_t *scratch) {
+  const int32_t G = plane_channels(p), C = p[3], OH = p[4], OW = p[5], HP = OH + 2, padTop = p[11], WP = p[17], out_col = p[21];
+  const int32_t last = p[1] + padTop < HP ? p[1] + padTop : HP;
   uint32_t blk[11];
-  int32_t done, i;
+  int32_t c, i;
   blk[10] = (uint32_t)(p[20] - 4 * out_col); /* eg_qdepthwise_i8_six3x3's step to the next output row */
-  for (done = 0; done + G <= channels; done += G, xc += G, yc += G) {
-    for (i = 0; i < G; i++)
-      if (!eg_qdepthwise_i8_quad3x3_ok(e[4 * i + 1], e[4 * i + 2], e[4 * i + 3], p[14], p[15])) return done;
-    if (done == 0) plane_border(p, scratch);
-    if (!plane_rows_usual(xc, p, scratch, first, last)) plane_rows(xc, p, scratch, first, last);
+  for (c = 0; c < C; c += G, x += G, y += G) {
+    if (!plane_rows_usual(x, p, scratch, padTop, last)) plane_rows(x, p, scratch, padTop, last);
     for (i = 0; i < G; i++, wk += 6, e += 4) {
       memcpy(blk, wk, 6 * sizeof(uint32_t));
       memcpy(blk + 6, e, 4 * sizeof(int32_t));
-      eg_qdepthwise_i8_six3x3(scratch + (size_t)i * (size_t)WP, blk, OH, yc + i, out_col);
-      if (OW == 12) eg_qdepthwise_i8_six3x3(scratch + (size_t)i * (size_t)WP + 6, blk, OH, yc + i + 6 * (size_t)out_col, out_col);
+      eg_qdepthwise_i8_six3x3(scratch + (size_t)i * (size_t)WP, blk, OH, y + i, out_col);
+      if (OW == 12) eg_qdepthwise_i8_six3x3(scratch + (size_t)i * (size_t)WP + 6, blk, OH, y + i + 6 * (size_t)out_col, out_col);
     }
   }
-  return done;
 }
 
-/* The entries of p eg_qdepthwise_i8_rows reads (rowsParams without a tile width). */
-#define PLANE_PARAMS 24
-
+/*
+ * The whole layer on planes when the geometry is the compiler's and every channel's
+ * requantization is the three-instruction one (eg_qdepthwise_i8_quad3x3_ok; with the layout's
+ * output zero point -128 and full range the compiler's right shifts, <= 22, always pass); else
+ * all of it through eg_qdepthwise_i8_rows, whose loops read no column past the plane's WP.
+ */
 void eg_qdepthwise_i8_rows_planes(const int8_t *x, const uint32_t *wpk, const int32_t *rqc, int8_t *y, const int32_t *p, int16_t *scratch) {
-  const int32_t N = p[0], C = p[3], G = plane_channels(p);
-  int32_t t[PLANE_PARAMS], b, c, i, done;
-  if (!plane_fits(p)) {
+  const int32_t N = p[0], C = p[3];
+  int32_t b, c, ok = plane_fits(p);
+  for (c = 0; ok && c < C; c++) ok = eg_qdepthwise_i8_quad3x3_ok(rqc[4 * c + 1], rqc[4 * c + 2], rqc[4 * c + 3], p[14], p[15]);
+  if (!ok) {
     eg_qdepthwise_i8_rows(x, wpk, rqc, y, p, scratch, NULL);
     return;
   }
-  for (i = 0; i < PLANE_PARAMS; i++) t[i] = p[i];
-  t[0] = 1; /* one image, one group: a group the planes do not take */
-  t[3] = G;
-  for (b = 0; b < N; b++)
-    for (c = 0; c < C; c += done > 0 ? done : G) {
-      const int8_t *xc = x + (size_t)b * (size_t)p[22] + (size_t)c;
-      int8_t *yc = y + (size_t)b * (size_t)p[23] + (size_t)c;
-      done = plane_run(xc, p, wpk + 6 * (size_t)c, rqc + 4 * (size_t)c, yc, scratch, C - c);
-      if (done == 0) eg_qdepthwise_i8_rows(xc, wpk + 6 * (size_t)c, rqc + 4 * (size_t)c, yc, t, scratch, NULL);
-    }
+  plane_border(p, scratch);
+  for (b = 0; b < N; b++) plane_image(x + (size_t)b * (size_t)p[22], p, wpk, rqc, y + (size_t)b * (size_t)p[23], scratch);
 }

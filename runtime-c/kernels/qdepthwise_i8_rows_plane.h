@@ -18,12 +18,11 @@
 /*
  * The layer as eg_qdepthwise_i8_rows runs it (same arguments; no K-wide loop: 3x3 only), for the
  * compiler's plane geometry (depthwise-rows-layout.ts isRowsPlane: 3x3 stride 1, OW 6 or 12,
- * WP = 32 / G, R = G * HP, C % G == 0; else the whole layer goes to eg_qdepthwise_i8_rows): runs
- * of channel groups whose requantization passes eg_qdepthwise_i8_quad3x3_ok on the planes (the
- * padding rows set at each run's start, then per group its input rows built together, each
- * channel's rows by eg_qdepthwise_i8_six3x3),
- * a group that does not pass through eg_qdepthwise_i8_rows (its rings reuse the scratch).
- * Its own unit, called by the emitter only for such layers: other programs do not link it.
+ * WP = 32 / G, R = G * HP, C % G == 0) with every channel's requantization the
+ * three-instruction one: the padding rows set once, then per group of G channels its input rows
+ * built together and each channel's rows by eg_qdepthwise_i8_six3x3. Otherwise the whole layer
+ * goes through eg_qdepthwise_i8_rows. Its own unit, called by the emitter only for such layers:
+ * other programs do not link it.
  */
 void eg_qdepthwise_i8_rows_planes(const int8_t *x, const uint32_t *wpk, const int32_t *rqc, int8_t *y, const int32_t *p, int16_t *scratch);
 

@@ -16,7 +16,7 @@ import { multiNodeGraph, randInt, randomInts, randomScale, type QNode } from "..
  * eg_qdepthwise_i8_rows (QDepthwiseConv2DRowsDsp, runtime-c/kernels/qdepthwise_i8_rows.c): the
  * kws-like 25x5x64 3x3 layer, other 3x3 stride-1 rows (even, odd and clamped, stride 2 across rows), 3x1 / 5x5 / 7x7 at strides 1 and 2, odd channel counts, a vertically
  * dilated layer (the ring), 9x9 (wider than the stride-1 pair loop), fused-ReLU layers of every
- * width at both strides (qdepthwise_i8_rows_k.c's four-output loops), and one dilated along both axes (not fitted: the general kernel without
+ * width at both strides (qdepthwise_i8_rows_k.c's four-output loops), rows of 6 and 12 on whole planes (eg_qdepthwise_i8_rows_planes), and one dilated along both axes (not fitted: the general kernel without
  * scratch). Host build with ASan/UBSan (portable wrappers) and cortex-m4 under QEMU (SMLAD/SMMLAR)
  * against the evaluator (TFLM's arithmetic), bit-exact; ring scratch within CMSIS-NN's.
  */

@@ -56,12 +56,13 @@ function ringOf(p: ConvPlan, transposed: boolean): RowsGeometry | string {
   // whole even when OW is odd) up to OW + 2*NO - 2.
   const need = Math.max((o.ow - 1) * o.sw + 2 * ne, o.sw === 1 ? o.ow + 2 * no - 1 : 0, 2);
   const wp = need + (need & 1);
-  // 3x3 at stride 1 along both axes with channels a multiple of 4: four channels' rings (R = 12)
-  // when they fit CMSIS-NN's scratch, built together from word loads (qdepthwise_i8_ring4.c).
+  // Rows of 6 or 12 on small maps: whole planes of a channel group (isRowsPlane), not rings.
   if (isRowsPlane(p, o)) {
     const g = rowsPlaneChannels(o);
     return { transposed, r: g * (o.oh + 2), wp: 32 / g, scratchBytes: 64 * (o.oh + 2), tileWidth: o.ow };
   }
+  // 3x3 at stride 1 along both axes with channels a multiple of 4: four channels' rings (R = 12)
+  // when they fit CMSIS-NN's scratch, built together from word loads (qdepthwise_i8_ring4.c).
   const four = isRows3x3(o) && o.sh === 1 && p.c % 4 === 0 && 2 * 12 * wp <= cmsisDepthwiseScratch(p);
   const r = four ? 12 : (o.kh - 1) * o.dh + 1;
   const scratchBytes = 2 * r * wp;

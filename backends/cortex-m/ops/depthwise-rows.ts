@@ -159,7 +159,7 @@ function emitRows(node: Node, ctx: EmitCtx): void {
   const params = ctx.constArray("int32_t", rowsParams(p, geometry));
   const four = rowsK ? "eg_qdepthwise_i8_rows_k" : "NULL";
   const args = `${ctx.ptr(x!)}, ${wpk}, ${rqc}, ${ctx.ptr(node.outputs[0]!)}, ${params}, (int16_t *)${ctx.scratch()}`;
-  // Four channels' whole planes (rows of 6): their own entry and units, so that other programs do not link them.
+  // Whole planes (rows of 6 or 12): their own entry and units, so that other programs do not link them.
   if (isRowsPlane(p, oriented(p, geometry.transposed))) {
     for (const unit of ["qdepthwise_i8_six3x3", "qdepthwise_i8_rows_plane"]) ctx.useRuntime(unit);
     ctx.line(`eg_qdepthwise_i8_rows_planes(${args});`);
