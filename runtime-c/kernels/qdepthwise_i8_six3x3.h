@@ -5,7 +5,7 @@
 
 /*
  * Six output columns of every output row of one channel of a 3x3 stride-1 layer, from the
- * channel's whole padded int16 plane (qdepthwise_i8_rows_plane.h): rows 64 bytes apart (the
+ * channel's whole padded int16 plane (qdepthwise_i8_planes3x3.h): rows 64 bytes apart (the
  * planes of 4 channels of 8 columns, or of 2 of 16, interleaved by rows), plane at the six
  * outputs' first input column (-padLeft + the first output column), `rows` output rows (>= 1),
  * output row oy reading plane rows oy .. oy + 2. One output row an iteration: per kernel row its

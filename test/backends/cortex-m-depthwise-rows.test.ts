@@ -122,7 +122,7 @@ const SHAPES: readonly Shape[] = [
   // at stride 1 with padding rows before the input only and rows of 15 (OW % 4 = 3).
   { hw: [9, 13], k: [1, 3], s: [2, 2], d: [1, 1], c: 6, relu: [-128, 127], pads: [1, 1, 2, 0] },
   { hw: [15, 5], k: [3, 1], s: [1, 1], d: [1, 1], c: 16, relu: [-128, 127], pads: [2, 1, 0, 1] },
-  // Four channels' whole planes, rows of 6 (qdepthwise_i8_rows_plane.c, qdepthwise_i8_six3x3.c):
+  // Four channels' whole planes, rows of 6 (qdepthwise_i8_planes3x3.c, qdepthwise_i8_six3x3.c):
   // person_detect's 6x6x128 ("same": zp, x0 .. x5, zp), no padding (8x8), and padding rows above
   // and below with an odd left padding and the input's last column at plane column 7 (the general build).
   { hw: [6, 6], k: [3, 3], s: [1, 1], d: [1, 1], c: 128, relu: [-128, 127] },
@@ -255,7 +255,7 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
       expect(passesRowsK || onPlanes || modelC.includes(", NULL);"), `layer ${i}`).toBe(true);
       expect(files.has("qdepthwise_i8_rows_k.c"), `layer ${i} ${JSON.stringify(SHAPES[i])}`).toBe(passesRowsK);
       expect(files.has("qdepthwise_i8_rows_1x3.c"), `layer ${i}: the unit rows_k calls`).toBe(passesRowsK);
-      expect(files.has("qdepthwise_i8_rows_plane.c") && files.has("qdepthwise_i8_six3x3.c"), `layer ${i}: the planes' units`).toBe(onPlanes);
+      expect(files.has("qdepthwise_i8_planes3x3.c") && files.has("qdepthwise_i8_six3x3.c"), `layer ${i}: the planes' units`).toBe(onPlanes);
       return passesRowsK;
     });
     expect(entries.flatMap((k, i) => (k ? [i] : []))).toEqual(ROWS_K);

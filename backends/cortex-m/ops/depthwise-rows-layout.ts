@@ -100,7 +100,7 @@ export function rowsParams(p: ConvPlan, g: RowsGeometry): number[] {
 }
 
 /**
- * Whole padded planes of G channels (qdepthwise_i8_rows_plane.c: R = G * (OH + 2) rows of WP =
+ * Whole padded planes of G channels (qdepthwise_i8_planes3x3.c: R = G * (OH + 2) rows of WP =
  * 32 / G, 64 bytes a row of all G) in place of rings: 3x3 stride 1, rows of 6 (G = 4) or 12
  * (G = 2) outputs (eg_qdepthwise_i8_six3x3 once or twice), the three-instruction
  * requantization's range and zero point, C % G == 0, within CMSIS-NN's scratch. The C kernel

@@ -65,7 +65,7 @@ export interface RowsWork {
   readonly quad3x3: boolean;
   /** Four channels' rings built together (the layout's R = 12, qdepthwise_i8_ring4.c). */
   readonly fourRings: boolean;
-  /** Whole planes of 4 or 2 channels, rows of 6 or 12 (isRowsPlane: qdepthwise_i8_rows_plane.c, qdepthwise_i8_six3x3.c). */
+  /** Whole planes of 4 or 2 channels, rows of 6 or 12 (isRowsPlane: qdepthwise_i8_planes3x3.c, qdepthwise_i8_six3x3.c). */
   readonly plane: boolean;
   /** Channels a plane group builds together (rowsPlaneChannels), and the input rows it builds (the others are padding, set once a call). */
   readonly planeChannels: number;
@@ -161,7 +161,7 @@ function emitRows(node: Node, ctx: EmitCtx): void {
   const args = `${ctx.ptr(x!)}, ${wpk}, ${rqc}, ${ctx.ptr(node.outputs[0]!)}, ${params}, (int16_t *)${ctx.scratch()}`;
   // Whole planes (rows of 6 or 12): their own entry and units, so that other programs do not link them.
   if (isRowsPlane(p, oriented(p, geometry.transposed))) {
-    for (const unit of ["qdepthwise_i8_six3x3", "qdepthwise_i8_rows_plane"]) ctx.useRuntime(unit);
+    for (const unit of ["qdepthwise_i8_six3x3", "qdepthwise_i8_planes3x3"]) ctx.useRuntime(unit);
     ctx.line(`eg_qdepthwise_i8_rows_planes(${args});`);
     return;
   }

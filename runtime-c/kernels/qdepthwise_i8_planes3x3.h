@@ -1,5 +1,5 @@
-#ifndef EGRET_QDEPTHWISE_I8_ROWS_PLANE_H_
-#define EGRET_QDEPTHWISE_I8_ROWS_PLANE_H_
+#ifndef EGRET_QDEPTHWISE_I8_PLANES3X3_H_
+#define EGRET_QDEPTHWISE_I8_PLANES3X3_H_
 #include "egret.h"
 #include "qdsp_i8.h"
 #include "qdepthwise_i8_rows.h"

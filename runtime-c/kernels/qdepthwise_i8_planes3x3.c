@@ -1,4 +1,4 @@
-#include "qdepthwise_i8_rows_plane.h"
+#include "qdepthwise_i8_planes3x3.h"
 #include "qdepthwise_i8_quad3x3.h"
 #include "qdepthwise_i8_ring4.h"
 #include "qdepthwise_i8_six3x3.h"
