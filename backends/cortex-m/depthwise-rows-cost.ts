@@ -34,7 +34,7 @@ export const CORTEX_M4_ROWS_CYCLES = {
   // Four channels' rings built together (RowsWork.fourRings, every column a word of two): per
   // row, per output and per tail output solved from the three layers that run it (kws 25x5x64:
   // 168660 measured, one tail output a row; person_detect's Conv2d_5 12x12x64: 211780, none;
-  // Conv2d_7 6x6x128: 143920, two). The tail's 11.2 is below the asm's 16.5..22 an output: the
+  // Conv2d_7 6x6x128: 143920, two; those two now run on planes, below). The tail's 11.2 is below the asm's 16.5..22 an output: the
   // rest of the per-row work is not one constant (ring padding columns and rows weigh more in
   // short rows and shallow channels).
   dspDepthwiseRows3x3Quad4PerRow: 54.14,
@@ -47,6 +47,19 @@ export const CORTEX_M4_ROWS_CYCLES = {
   // the four-ring loop runs them in 143920, priced as such; QDepthwiseConv2D3x3Dsp runs them in
   // 136918 since session 30 and keeps them.
   dspDepthwiseRows3x3MinRow: 8,
+  // Whole planes of 4 channels (rows of 6) or 2 (rows of 12) (RowsWork.planes3x3): per output the
+  // six-output loop (qdepthwise_i8_six3x3.c, 84 instructions per 6); per call past the call (the
+  // padding rows, set-up, the geometry test; the requantization test, ~10 a channel, falls in
+  // the per-call and per-six-call terms), per input row a group builds
+  // (straight-line rows for "same" and no padding; other paddings take the ring builds, more a
+  // row, not priced apart) and per six-output call (2 a channel for rows of 12: the channel's
+  // block and calls), least squares over int8Chain layers
+  // (bench/constructed-models.ts): 6x6x32, 6x6x64, 6x6x128, 12x12x64, 12x12x128 "same", 8x8x64
+  // and 14x14x64 without padding, all within 1.9 % (6x6x128: 83375 measured, 82930 priced).
+  dspDepthwiseRowsPlanes3x3PerCall: 884.37,
+  dspDepthwiseRowsPlanes3x3PerBuiltRow: 58.47,
+  dspDepthwiseRowsPlanes3x3PerSixCall: 48.81,
+  dspDepthwiseRowsPlanes3x3PerOutput: 14,
   dspDepthwiseRowsPairsPerOutput: 24,
   dspDepthwiseRowsPairsPerSmlad: 3.2,
   dspDepthwiseRowsStridedPerOutput: 30,
@@ -104,6 +117,11 @@ export function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | un
   const c = CORTEX_M4_ROWS_CYCLES;
   const work = rowsWork(node, inputs);
   if (work === undefined) return undefined;
+  if (work.planes3x3) {
+    const groups = work.channels / work.planes3x3Channels;
+    return c.dspDepthwiseRowsPlanes3x3PerCall + groups * work.planes3x3BuiltRows * c.dspDepthwiseRowsPlanes3x3PerBuiltRow
+      + work.channels * (work.rowLength / 6) * c.dspDepthwiseRowsPlanes3x3PerSixCall + work.outputs * c.dspDepthwiseRowsPlanes3x3PerOutput;
+  }
   if (work.threeByThree && !(work.quad3x3 && work.fourRings) && work.rowLength < c.dspDepthwiseRows3x3MinRow) return undefined;
   if (work.quad3x3 && work.fourRings) {
     const perRow = c.dspDepthwiseRows3x3Quad4PerRow + (work.rowLength % 4) * c.dspDepthwiseRows3x3QuadPerTailOutput;

@@ -1,11 +1,5 @@
 #include "qdepthwise_i8_quad3x3.h"
 
-/* y_offset from K = 2^(r-1) + y_offset * 2^r (1 <= r <= 31: the compiler's rowsRequantWords). */
-int32_t eg_qdepthwise_i8_quad3x3_ok(int32_t m, int32_t k, int32_t r, int32_t act_min, int32_t act_max) {
-  const int64_t want = ((int64_t)1 << (r - 1)) - ((int64_t)128 << r);
-  return m >= 0 && r >= 1 && r <= 31 && act_min == -128 && act_max == 127 && (int64_t)k == want;
-}
-
 #if EG_QDSP_ASM_LOOPS
 /*
  * One kernel row's share of the four sums: words A = (x0, x1), B = (x2, x3), C = (x4, x5) at p,

@@ -27,7 +27,14 @@
  * LDRD, 6 word loads, 12 MAC instructions, 2 requantizations with their 2 loads, ADD), for t odd
  * one output (22) (Thumb-2 with EG_QDSP_ASM_LOOPS; other builds run the same arithmetic in C).
  */
-int32_t eg_qdepthwise_i8_quad3x3_ok(int32_t m, int32_t k, int32_t r, int32_t act_min, int32_t act_max);
+/*
+ * y_offset == -128 from K = 2^(r-1) + y_offset * 2^r = -255 * 2^(r-1) (1 <= r <= 31: the
+ * compiler's rowsRequantWords). In 32 bits: for r >= 25 that K is below -2^31, no int32 k equals
+ * it. Inline: the drivers test it per channel.
+ */
+static inline int32_t eg_qdepthwise_i8_quad3x3_ok(int32_t m, int32_t k, int32_t r, int32_t act_min, int32_t act_max) {
+  return m >= 0 && r >= 1 && r <= 24 && act_min == -128 && act_max == 127 && k == -255 * ((int32_t)1 << (r - 1));
+}
 void eg_qdepthwise_i8_quad3x3(const int16_t *r0, const int16_t *r1, const int16_t *r2, const uint32_t *blk, int32_t quads, int8_t *y,
                               int32_t y_step);
 

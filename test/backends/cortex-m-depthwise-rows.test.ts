@@ -16,7 +16,7 @@ import { multiNodeGraph, randInt, randomInts, randomScale, type QNode } from "..
  * eg_qdepthwise_i8_rows (QDepthwiseConv2DRowsDsp, runtime-c/kernels/qdepthwise_i8_rows.c): the
  * kws-like 25x5x64 3x3 layer, other 3x3 stride-1 rows (even, odd and clamped, stride 2 across rows), 3x1 / 5x5 / 7x7 at strides 1 and 2, odd channel counts, a vertically
  * dilated layer (the ring), 9x9 (wider than the stride-1 pair loop), fused-ReLU layers of every
- * width at both strides (qdepthwise_i8_rows_k.c's four-output loops), and one dilated along both axes (not fitted: the general kernel without
+ * width at both strides (qdepthwise_i8_rows_k.c's four-output loops), rows of 6 and 12 on whole planes (eg_qdepthwise_i8_rows_planes), and one dilated along both axes (not fitted: the general kernel without
  * scratch). Host build with ASan/UBSan (portable wrappers) and cortex-m4 under QEMU (SMLAD/SMMLAR)
  * against the evaluator (TFLM's arithmetic), bit-exact; ring scratch within CMSIS-NN's.
  */
@@ -133,12 +133,27 @@ const SHAPES: readonly Shape[] = [
   { hw: [11, 13], k: [7, 7], s: [2, 2], d: [1, 1], c: 8, relu: [-128, 127] },
   { hw: [16, 17], k: [5, 5], s: [2, 2], d: [1, 1], c: 16, relu: [-128, 127], pads: [0, 0, 0, 0] },
   { hw: [10, 17], k: [5, 5], s: [2, 2], d: [1, 1], c: 16, relu: [-128, 127] },
+  // Four channels' whole planes, rows of 6 (qdepthwise_i8_planes3x3.c, qdepthwise_i8_six3x3.c):
+  // person_detect's 6x6x128 ("same": zp, x0 .. x5, zp), no padding (8x8), and padding rows above
+  // and below with an odd left padding and the input's last column at plane column 7 (the general build).
+  { hw: [6, 6], k: [3, 3], s: [1, 1], d: [1, 1], c: 128, relu: [-128, 127] },
+  { hw: [8, 8], k: [3, 3], s: [1, 1], d: [1, 1], c: 64, relu: [-128, 127], pads: [0, 0, 0, 0] },
+  { hw: [5, 7], k: [3, 3], s: [1, 1], d: [1, 1], c: 36, relu: [-128, 127], pads: [2, 1, 1, 0] },
+  // Two channels' planes, rows of 12 (eg_qdepthwise_i8_six3x3 twice a row): person_detect's
+  // 12x12x64, no padding (14x14), the general build (padding rows, W 13 without left padding),
+  // and the axes swapped (12x6: rows along H, outputs 6 columns' strides apart).
+  { hw: [12, 12], k: [3, 3], s: [1, 1], d: [1, 1], c: 64, relu: [-128, 127] },
+  { hw: [14, 14], k: [3, 3], s: [1, 1], d: [1, 1], c: 64, relu: [-128, 127], pads: [0, 0, 0, 0] },
+  { hw: [11, 13], k: [3, 3], s: [1, 1], d: [1, 1], c: 50, relu: [-128, 127], pads: [2, 0, 1, 1] },
+  { hw: [12, 6], k: [3, 3], s: [1, 1], d: [1, 1], c: 30, relu: [-128, 127] },
 ];
 /** Kx1 layers run transposed (rows along H: a kernel row of K taps); the dilated one cannot. */
 const TRANSPOSED_KX1 = [1, 2, 32, 45, 46, 55];
 const NOT_TRANSPOSED_KX1 = [48];
 /** The layers of the four-output loop: stride 1, output zero point -128, range [-128, 127], rows of >= 4. */
-const QUAD = [14, 15, 16, 17, 18, 19, 20, 21, 42, 43, 44, 49, 50, 51, 53];
+const QUAD = [14, 15, 16, 17, 18, 19, 20, 21, 42, 43, 44, 49, 50, 51, 53, 61, 62, 63, 64, 65, 66, 67];
+/** The 3x3 stride-1 layers on whole planes (4 channels of 8 columns for rows of 6, 2 of 16 for rows of 12). */
+const PLANES3X3 = [61, 62, 63, 64, 65, 66, 67];
 /** The layers whose rows run in column tiles, and their tile widths. */
 const TILED: ReadonlyMap<number, number> = new Map([[49, 16], [50, 5], [51, 20], [52, 8], [53, 8]]);
 /** The layers the ring kernel does not fit (dilation along both axes): emitted as the general kernel. */
@@ -170,7 +185,7 @@ const work = mkdtempSync(join(tmpdir(), "egret-dw-rows-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function rowsCalls(modelC: string): number {
-  return modelC.split(/eg_qdepthwise_i8_rows(?:_tiles)?\(/).length - 1;
+  return modelC.split(/eg_qdepthwise_i8_rows(?:_tiles|_planes)?\(/).length - 1;
 }
 
 /**
@@ -198,6 +213,7 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
       }
       fitted++;
       if (g.r === 12) fourRings++;
+      expect(g.scratchBytes === 64 * ((g.transposed ? p.ow : p.oh) + 2) && g.r * g.wp === 32 * ((g.transposed ? p.ow : p.oh) + 2), `layer ${i}: planes`).toBe(PLANES3X3.includes(i));
       expect(g.scratchBytes).toBeLessThanOrEqual(cmsisDepthwiseScratch(p));
     }
     expect(fitted).toBe(SHAPES.length - NOT_FITTED);
@@ -228,8 +244,8 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
     for (const i of NOT_TRANSPOSED_KX1) expect(transposed(i), `layer ${i}`).toBe(false);
   });
 
-  it("cortex-m4 cost model: extraction picks the ring kernel for the kws-like 25x5x64 3x3 layer and the 6x6 four-ring one", () => {
-    for (const i of [0, QUAD[0]!, 42]) {
+  it("cortex-m4 cost model: extraction picks the ring kernel for the kws-like 25x5x64 3x3 layer, the 6x6 four-ring one and the planes", () => {
+    for (const i of [0, QUAD[0]!, 42, ...PLANES3X3]) {
       const { graph } = multiNodeGraph([shapeCase("QDepthwiseConv2D", i)]);
       expect(compile(graph, { target: "cortex-m4", targetRules: true }).graph.nodes.map((n) => n.op), `layer ${i}`).toEqual(["QDepthwiseConv2DRowsDsp"]);
     }
@@ -241,20 +257,23 @@ describe("depthwise on channel-planar int16 rows (QDepthwiseConv2DRowsDsp)", () 
     expect(quad.flatMap((q, i) => (q ? [i] : []))).toEqual(QUAD);
   });
 
-  it("qdepthwise_i8_rows_k (or the stride-2 plane's unit) is linked only into programs with a layer it runs (none for 3x3-only models)", () => {
+  it("qdepthwise_i8_rows_k, the stride-2 plane's unit and the 3x3 planes' units are linked only into programs with a layer they run (none for kws)", () => {
     const entries = SHAPES.map((_, i) => {
       const files = compile(multiNodeGraph([shapeCase("QDepthwiseConv2DRowsDsp", i)]).graph, { target: "cortex-m4", targetRules: false }).files;
       const modelC = files.get("model.c") ?? "";
       const passesRowsK = modelC.includes(", eg_qdepthwise_i8_rows_k);");
       const passesPlane = modelC.includes(", eg_qdepthwise_i8_rows_plane);");
-      expect(passesRowsK || passesPlane || modelC.includes(", NULL);"), `layer ${i}`).toBe(true);
+      const onPlanes3x3 = modelC.includes("eg_qdepthwise_i8_rows_planes(");
+      expect(passesRowsK || passesPlane || onPlanes3x3 || modelC.includes(", NULL);"), `layer ${i}`).toBe(true);
       expect(files.has("qdepthwise_i8_rows_k.c"), `layer ${i} ${JSON.stringify(SHAPES[i])}`).toBe(passesRowsK);
       expect(files.has("qdepthwise_i8_rows_1x3.c"), `layer ${i}: the unit rows_k calls`).toBe(passesRowsK);
       expect(files.has("qdepthwise_i8_rows_plane.c"), `layer ${i}: the plane's unit`).toBe(passesPlane);
-      return passesRowsK ? "k" : passesPlane ? "plane" : "";
+      expect(files.has("qdepthwise_i8_planes3x3.c") && files.has("qdepthwise_i8_six3x3.c"), `layer ${i}: the planes' units`).toBe(onPlanes3x3);
+      return passesRowsK ? "k" : passesPlane ? "plane" : onPlanes3x3 ? "planes3x3" : "";
     });
     expect(entries.flatMap((k, i) => (k === "k" ? [i] : []))).toEqual(ROWS_K);
     expect(entries.flatMap((k, i) => (k === "plane" ? [i] : []))).toEqual(PLANE);
+    expect(entries.flatMap((k, i) => (k === "planes3x3" ? [i] : []))).toEqual(PLANES3X3);
   });
 
   it("cortex-m4 under QEMU (SMLAD/SMMLAR/SSAT): bit-exact with the evaluator", async () => {

@@ -56,6 +56,11 @@ function ringOf(p: ConvPlan, transposed: boolean): RowsGeometry | string {
   // whole even when OW is odd) up to OW + 2*NO - 2.
   const need = Math.max((o.ow - 1) * o.sw + 2 * ne, o.sw === 1 ? o.ow + 2 * no - 1 : 0, 2);
   const wp = need + (need & 1);
+  // Rows of 6 or 12 on small maps: whole planes of a channel group (isRowsPlane), not rings.
+  if (isRowsPlane(p, o)) {
+    const g = rowsPlaneChannels(o);
+    return { transposed, r: g * (o.oh + 2), wp: 32 / g, scratchBytes: 64 * (o.oh + 2), tileWidth: o.ow };
+  }
   // 3x3 at stride 1 along both axes with channels a multiple of 4: four channels' rings (R = 12)
   // when they fit CMSIS-NN's scratch, built together from word loads (qdepthwise_i8_ring4.c).
   const four = isRows3x3(o) && o.sh === 1 && p.c % 4 === 0 && 2 * 12 * wp <= cmsisDepthwiseScratch(p);
@@ -96,6 +101,23 @@ export function rowsParams(p: ConvPlan, g: RowsGeometry): number[] {
     // The tile width only for tiled rows (eg_qdepthwise_i8_rows_tiles's p[24]).
     ...(g.tileWidth < o.ow ? [g.tileWidth] : []),
   ];
+}
+
+/**
+ * Whole padded planes of G channels (qdepthwise_i8_planes3x3.c: R = G * (OH + 2) rows of WP =
+ * 32 / G, 64 bytes a row of all G) in place of rings: 3x3 stride 1, rows of 6 (G = 4) or 12
+ * (G = 2) outputs (eg_qdepthwise_i8_six3x3 once or twice), the three-instruction
+ * requantization's range and zero point, C % G == 0, within CMSIS-NN's scratch. The C kernel
+ * tests the same geometry.
+ */
+export function isRowsPlane(p: ConvPlan, o: Oriented): boolean {
+  return isRows3x3(o) && o.sh === 1 && (o.ow === 6 || o.ow === 12) && p.c % rowsPlaneChannels(o) === 0 && p.actMin === -128 && p.actMax === 127
+    && p.yOffset === -128 && 64 * (o.oh + 2) <= cmsisDepthwiseScratch(p);
+}
+
+/** Channels a plane group holds: 4 of 8 columns for rows of 6, 2 of 16 for rows of 12. */
+export function rowsPlaneChannels(o: Oriented): number {
+  return o.ow === 6 ? 4 : 2;
 }
 
 /** Whether the kernel runs its 3x3 stride-1 loop (the C kernel's `three`) on the oriented layer. */

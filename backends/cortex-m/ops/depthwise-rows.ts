@@ -6,7 +6,7 @@ import { rowsLayout, rowsTilesPerRow } from "./depthwise-rows-tiles.js";
 import { contentNamedArray } from "./content-array.js";
 import { convKernelParams } from "./conv-dsp.js";
 import { dspTwinOp } from "./dsp-twin.js";
-import { isRows3x3, oriented, rowsParams, rowsWeightBytes, rowsRequantWords, rowsWeightWords, runsRowsK, runsRowsPlane, planeWork, type PlaneWork } from "./depthwise-rows-layout.js";
+import { isRows3x3, isRowsPlane, oriented, rowsPlaneChannels, rowsParams, rowsWeightBytes, rowsRequantWords, rowsWeightWords, runsRowsK, runsRowsPlane, planeWork, type PlaneWork } from "./depthwise-rows-layout.js";
 
 /**
  * QDepthwiseConv2DRowsDsp: QDepthwiseConv2D (same attributes, infer, evaluate, MACs, bit-exact C)
@@ -65,6 +65,11 @@ export interface RowsWork {
   readonly quad3x3: boolean;
   /** Four channels' rings built together (the layout's R = 12, qdepthwise_i8_ring4.c). */
   readonly fourRings: boolean;
+  /** Whole planes of 4 or 2 channels, rows of 6 or 12 (isRowsPlane: qdepthwise_i8_planes3x3.c, qdepthwise_i8_six3x3.c). */
+  readonly planes3x3: boolean;
+  /** Channels a plane group builds together (rowsPlaneChannels), and the input rows it builds (the others are padding, set once a call). */
+  readonly planes3x3Channels: number;
+  readonly planes3x3BuiltRows: number;
   readonly stride1: boolean;
   /** SMLADs per output: KH * ceil(KW / 2) of the oriented kernel. */
   readonly smlads: number;
@@ -114,6 +119,9 @@ export function rowsWork(node: Node, inputs: readonly (ValueInfo | undefined)[])
     fused: p.actMin === -128 && p.actMax === 127,
     quad3x3: isRows3x3(o) && o.sh === 1 && p.actMin === -128 && p.actMax === 127 && p.yOffset === -128 && o.ow >= 4,
     fourRings: g.r === 12,
+    planes3x3: isRowsPlane(p, o),
+    planes3x3Channels: rowsPlaneChannels(o),
+    planes3x3BuiltRows: Math.min(o.h + o.padTop, o.oh + 2) - o.padTop,
     stride1: o.sw === 1 && o.kw <= 7,
     smlads: o.kh * Math.ceil(o.kw / 2),
     builtColumnsPerRow: Math.min(o.sh, (o.kh - 1) * o.dh + 1) * g.wp,
@@ -156,9 +164,16 @@ function emitRows(node: Node, ctx: EmitCtx): void {
   const rqc = contentNamedArray(ctx, "w_rowsrq", "int32_t", rq.map(String), 4);
   const params = ctx.constArray("int32_t", rowsParams(p, geometry));
   const four = plane ? "eg_qdepthwise_i8_rows_plane" : rowsK ? "eg_qdepthwise_i8_rows_k" : "NULL";
+  const args = `${ctx.ptr(x!)}, ${wpk}, ${rqc}, ${ctx.ptr(node.outputs[0]!)}, ${params}, (int16_t *)${ctx.scratch()}`;
+  // Whole planes (rows of 6 or 12): their own entry and units, so that other programs do not link them.
+  if (isRowsPlane(p, oriented(p, geometry.transposed))) {
+    for (const unit of ["qdepthwise_i8_six3x3", "qdepthwise_i8_planes3x3"]) ctx.useRuntime(unit);
+    ctx.line(`eg_qdepthwise_i8_rows_planes(${args});`);
+    return;
+  }
   const tiled = rowsTilesPerRow(p, geometry) > 1;
   if (tiled) ctx.useRuntime("qdepthwise_i8_rows_tiles");
-  ctx.line(`eg_qdepthwise_i8_rows${tiled ? "_tiles" : ""}(${ctx.ptr(x!)}, ${wpk}, ${rqc}, ${ctx.ptr(node.outputs[0]!)}, ${params}, (int16_t *)${ctx.scratch()}, ${four});`);
+  ctx.line(`eg_qdepthwise_i8_rows${tiled ? "_tiles" : ""}(${args}, ${four});`);
 }
 
 function scratchBytes(node: Node, inputs: readonly (ValueInfo | undefined)[]): number {
