@@ -69,12 +69,18 @@ export const CORTEX_M4_ROWS_CYCLES = {
   dspDepthwiseRowsQuadPairedPerBuiltColumn: 2.1,
   dspDepthwiseRowsQuadPerOutput: 12,
   dspDepthwiseRowsQuadPerSmlad: 1.44,
-  // Its one-kernel-row width 3 (qdepthwise_i8_rows_1x3.c: 3x1 transposed, 1x3), per computed output
-  // in place of the two terms above (one ring row, no kernel-row loop; the s1 group is 8 SMLADs on
-  // 3 words, s2 8 on 5), the rest priced as above: fitted to the constructed 3x1 layers (260230 s1,
-  // 292582 s2 measured; 260246 and 292517 predicted).
-  dspDepthwiseRowsOneRow3PerOutputS1: 5.85,
-  dspDepthwiseRowsOneRow3PerOutputS2: 4.53,
+  // Its one-kernel-row width 3 (qdepthwise_i8_rows_1x3.c: 3x1 transposed, 1x3), priced on its own
+  // (no ring: the interior reads the input directly, the Thumb-2 loop does every input row of a
+  // channel and the edge outputs of "same" padding): per channel (the C set-up, the edge loops),
+  // per row and per output at each stride (the stride-1 step is 17 instructions for 2 outputs and
+  // the loop 2 per 2 steps: 9 an output; the stride-2 step 10 for one and 3 per 2: 11.5). Least squares
+  // over four stride-1 layers (3x1 24x24x32 196360, 12x12x16 31048, 30x1x64 39624; 1x3 8x40x16
+  // 54728 measured: all within 0.31 %), the stride-2 output price then from 3x1 48x48x32 (241704)
+  // and 25x25x16 (41816, odd left padding): within 0.39 %.
+  dspDepthwiseRowsOneRow3PerChannel: 323,
+  dspDepthwiseRowsOneRow3PerRow: 26.3,
+  dspDepthwiseRowsOneRow3PerOutputS1: 9.0,
+  dspDepthwiseRowsOneRow3PerOutputS2: 11.47,
 } as const;
 
 /**
@@ -99,12 +105,15 @@ export function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | un
     const perOutput = work.fused ? c.dspDepthwiseRows3x3FusedPerOutput : c.dspDepthwiseRows3x3PerOutput;
     return work.rows * c.dspDepthwiseRows3x3PerRow + work.outputs * perOutput;
   }
+  if (work.quadK && work.oneRow3) {
+    const perOutput = work.stride1 ? c.dspDepthwiseRowsOneRow3PerOutputS1 : c.dspDepthwiseRowsOneRow3PerOutputS2;
+    return work.channels * c.dspDepthwiseRowsOneRow3PerChannel + work.rows * c.dspDepthwiseRowsOneRow3PerRow + work.outputs * perOutput;
+  }
   if (work.quadK) {
     const perRow = work.pairedBuild
       ? c.dspDepthwiseRowsQuadPairedPerRow + work.builtColumnsPerRow * c.dspDepthwiseRowsQuadPairedPerBuiltColumn
       : c.dspDepthwiseRowsQuadPerRow + work.builtColumnsPerRow * c.dspDepthwiseRowsQuadPerBuiltColumn;
-    const oneRow = work.stride1 ? c.dspDepthwiseRowsOneRow3PerOutputS1 : c.dspDepthwiseRowsOneRow3PerOutputS2;
-    const perOutput = work.oneRow3 ? oneRow : c.dspDepthwiseRowsQuadPerOutput + work.smlads * c.dspDepthwiseRowsQuadPerSmlad;
+    const perOutput = c.dspDepthwiseRowsQuadPerOutput + work.smlads * c.dspDepthwiseRowsQuadPerSmlad;
     return work.channels * c.dspDepthwiseRowsQuadPerChannel + work.rows * (perRow + work.quadOutputsPerRow * perOutput);
   }
   const perOutput = work.stride1
