@@ -70,17 +70,18 @@ export const CORTEX_M4_ROWS_CYCLES = {
   dspDepthwiseRowsQuadPerOutput: 12,
   dspDepthwiseRowsQuadPerSmlad: 1.44,
   // Its one-kernel-row width 3 (qdepthwise_i8_rows_1x3.c: 3x1 transposed, 1x3), priced on its own
-  // (no ring: the interior reads the input directly, the Thumb-2 loop does every input row of a
+  // (no ring: the interior reads the input directly, one Thumb-2 loop does every input row of a
   // channel and the edge outputs of "same" padding): per channel (the C set-up, the edge loops),
   // per row and per output at each stride (the stride-1 step is 17 instructions for 2 outputs and
-  // the loop 2 per 2 steps: 9 an output; the stride-2 step 10 for one and 3 per 2: 11.5). Least squares
-  // over four stride-1 layers (3x1 24x24x32 196360, 12x12x16 31048, 30x1x64 39624; 1x3 8x40x16
-  // 54728 measured: all within 0.31 %), the stride-2 output price then from 3x1 48x48x32 (241704)
-  // and 25x25x16 (41816, odd left padding): within 0.39 %.
-  dspDepthwiseRowsOneRow3PerChannel: 323,
-  dspDepthwiseRowsOneRow3PerRow: 26.3,
-  dspDepthwiseRowsOneRow3PerOutputS1: 9.0,
-  dspDepthwiseRowsOneRow3PerOutputS2: 11.47,
+  // the loop 2 per 2 steps, 16 where y - p is constant; the stride-2 step 10 for one and 3 per 2).
+  // Least squares over eleven layers (stride 1 "same": 3x1 24x24x32 187720, 12x12x16 30184,
+  // 30x1x64 39816, 16x40x16 109288, 1x3 8x40x16 52456; "valid": 3x1 24x24x32 173256, 12x40x16
+  // 75432, 1x3 26x26x32 209960; stride 2: 3x1 48x48x32 241896, 25x25x16 41912, 1x3 20x20x24 41680
+  // measured): all within 2.4 %.
+  dspDepthwiseRowsOneRow3PerChannel: 334,
+  dspDepthwiseRowsOneRow3PerRow: 21.1,
+  dspDepthwiseRowsOneRow3PerOutputS1: 8.85,
+  dspDepthwiseRowsOneRow3PerOutputS2: 11.67,
 } as const;
 
 /**

@@ -26,7 +26,7 @@ typedef struct {
   const int8_t *x; /* the first input row's column 0 */
   int8_t *y;       /* the first input row's output oa */
   size_t si, so;
-  int32_t n, rows, odd, s1;
+  int32_t n, rows, odd, s1, shared; /* shared: stride 1, si == so, in_row * sh == out_row (R13_LOOP_SHARED) */
   /*
    * r13_interior's row words, read by its asm at these offsets (0, 4, ... 28); el, er: it also
    * writes the left edge output (oa - 1) and the right one (ob), z = (zp, zp).
@@ -81,6 +81,32 @@ static inline uint32_t r13_pair(const int8_t *x, size_t si) { return eg_qdsp_pkh
                    : [p] "+r"(p), [y] "+r"(y), [t] "+r"(t), [r] "=&r"(rn), [P] "=&r"(P), [q] "=&r"(q)                     \
                    : [A] "r"(A), [C] "r"(C), [b] "r"(b), [m] "r"(m), [k] "r"(k), [si] "r"(si), [so] "r"(so)              \
                    : "cc", "memory")
+/*
+ * Stride 1 where the input and output columns are the same bytes apart (si == so) and so are the
+ * rows (in_row * sh == out_row): y - p is then the same all along, so the stores go to [p, d] and
+ * [p, d2] (d = y - p after a step's load, d2 = d + si): no y to move. The left edge output is at
+ * [p, d2] after the first pair; the right ones at [p, d] and [p, d2] with p two columns on.
+ */
+#define R13_OUTP(reg) "smmlar %[t], %[t], %[m], %[k]\n\tasr %[t], %[t], %[r]\n\tssat %[t], #8, %[t]\n\tstrb %[t], [%[p], %[" reg "]]\n\t"
+#define R13_S1P(P, Q) R13_EVEN(P, Q) R13_OUTP("d") R13_ODD(P, Q) R13_OUTP("d2")
+#define R13_LOOP_SHARED()                                                                                                \
+  __asm__ volatile("push {%[t]}\n\t"                                                                                     \
+                   "3:\n\tldrsb %[P], [%[p]]\n\tldrsb %[q], [%[p], %[si]]\n\tadd %[p], %[p], %[si], lsl #1\n\t"         \
+                   "pkhbt %[P], %[P], %[q], lsl #16\n\tldr %[r], [%[t]]\n\tldr %[q], [%[t], #20]\n\tcmp %[q], #0\n\tbeq 4f\n\t" \
+                   "ldr %[q], [%[t], #28]\n\t" R13_ODD("q", "P") R13_OUTP("d2") "ldr %[t], [sp]\n\t"                       \
+                   "4:\n\tldr %[t], [%[t], #4]\n\tcmp %[t], #0\n\tbeq 1f\n\tmov %[q], %[P]\n\tb 2f\n\t"                     \
+                   "1:\n\t" R13_LOAD("q") R13_S1P("P", "q") "2:\n\t" R13_LOAD("P") R13_S1P("q", "P")                     \
+                   "adds %[r], %[r], #256\n\tbmi 1b\n\t"                                                                 \
+                   "ldr %[t], [sp]\n\tldr %[q], [%[t], #24]\n\tcmp %[q], #1\n\tblo 5f\n\tbeq 7f\n\t"                   \
+                   "ldrsb %[q], [%[p]]\n\tldr %[t], [%[t], #28]\n\tpkhbt %[q], %[q], %[t]\n\tadd %[p], %[p], %[si], lsl #1\n\t" \
+                   R13_EVEN("P", "q") R13_OUTP("d") R13_ODD("P", "q") R13_OUTP("d2") "b 8f\n\t"                          \
+                   "7:\n\tldr %[q], [%[t], #28]\n\tadd %[p], %[p], %[si], lsl #1\n\t" R13_EVEN("P", "q") R13_OUTP("d")     \
+                   "8:\n\tsub %[p], %[p], %[si], lsl #1\n\tldr %[t], [sp]\n\t"                                           \
+                   "5:\n\tldr %[q], [%[t], #8]\n\tadd %[p], %[p], %[q]\n\tldr %[q], [%[t], #16]\n\tsubs %[q], %[q], #1\n\t" \
+                   "str %[q], [%[t], #16]\n\tbne 3b\n\tadd sp, sp, #4\n\t"                                               \
+                   : [p] "+r"(p), [t] "+r"(t), [r] "=&r"(rn), [P] "=&r"(P), [q] "=&r"(q)                                  \
+                   : [A] "r"(A), [C] "r"(C), [b] "r"(b), [m] "r"(m), [k] "r"(k), [si] "r"(si), [d] "r"(d), [d2] "r"(d + si) \
+                   : "cc", "memory")
 #endif
 
 #if defined(__GNUC__)
@@ -106,7 +132,10 @@ static R13_NOINLINE void r13_interior(const r13_w *w, r13_walk *wk) {
   wk->pgap = (int32_t)(wk->pgap - (int32_t)(2 * (size_t)(wk->n + 1) * si));
   wk->ygap = (int32_t)(wk->ygap - (int32_t)((size_t)(wk->s1 ? 2 * wk->n : wk->n) * so));
   wk->left = wk->rows;
-  if (wk->s1) R13_LOOP(R13_S1, R13_S1, "", R13_EVEN, R13_ODD("P", "q") R13_OUT(", %[so]"));
+  if (wk->s1 && wk->shared) {
+    const uintptr_t d = (uintptr_t)y - (uintptr_t)p - 4 * si;
+    R13_LOOP_SHARED();
+  } else if (wk->s1) R13_LOOP(R13_S1, R13_S1, "", R13_EVEN, R13_ODD("P", "q") R13_OUT(", %[so]"));
   else if (!wk->odd) R13_LOOP(R13_S2E_1, R13_S2E_2, "sub %[y], %[y], %[so]\n\t", R13_EVEN, "");
   else R13_LOOP(R13_S2O_1, R13_S2O_2, "sub %[y], %[y], %[so]\n\t", R13_ODD, "");
 #else
@@ -182,6 +211,7 @@ void eg_qdepthwise_i8_rows_1x3(const int8_t *xc, const int32_t *p, const uint32_
     k.x = x; k.y = yc + (size_t)oy0 * out_row + (size_t)oa * so; k.si = si; k.so = so;
     k.n = n; k.rows = rows; k.odd = (lo & 1) != 0; k.s1 = s1;
     k.pgap = (int32_t)(in_row * (size_t)sh); k.ygap = (int32_t)out_row;
+    k.shared = s1 && si == so && in_row * (size_t)sh == out_row;
     /*
      * The edge outputs the asm writes: output 0 when lo = 1 (taps -1, 0, 1); the rest of the row
      * when it is ob alone and W = 2n + 2 (its third tap padding), or W = 2n + 3 and it is ob (at
