@@ -60,25 +60,26 @@ static inline uint32_t r13_pair(const int8_t *x, size_t si) { return eg_qdsp_pkh
  * pair roles swap: no copy), an odd n entering at the second step with the pair copied into q (at
  * stride 2 y one output back, as the second step stores at [y, so]), then the right edge outputs
  * (word 24: 1, Q = (zp, zp), or 2, Q = (column 2n + 2, zp); EDGE(P_n, Q) at y, and with 2 at
- * stride 1 SECOND_EDGE, ODD(P_n, Q), at y + so). The walk's pointer is pushed and reloaded after
- * t (the sum) is used: thirteen registers are all gcc has here (-mfloat-abi=hard).
+ * stride 1 SECOND_EDGE, ODD(P_n, Q), at y + so). The walk's pointer waits in a stack slot gcc
+ * allocates (so -fstack-usage counts it) while t holds a sum: thirteen registers are all gcc has
+ * here (-mfloat-abi=hard).
  */
 #define R13_LOOP(FIRST, SECOND, BACK, EDGE, SECOND_EDGE)                                                                              \
-  __asm__ volatile("push {%[t]}\n\t"                                                                                     \
+  __asm__ volatile("str %[t], %[slot]\n\t"                                                                                     \
                    "3:\n\tldrsb %[P], [%[p]]\n\tldrsb %[q], [%[p], %[si]]\n\tadd %[p], %[p], %[si], lsl #1\n\t"         \
                    "pkhbt %[P], %[P], %[q], lsl #16\n\tldr %[r], [%[t]]\n\tldr %[q], [%[t], #20]\n\tcmp %[q], #0\n\tbeq 4f\n\t" \
                    "ldr %[q], [%[t], #28]\n\t" R13_ODD("q", "P") "smmlar %[t], %[t], %[m], %[k]\n\tasr %[t], %[t], %[r]\n\t"   \
-                   "ssat %[t], #8, %[t]\n\tsub %[q], %[y], %[so]\n\tstrb %[t], [%[q]]\n\tldr %[t], [sp]\n\t"                 \
+                   "ssat %[t], #8, %[t]\n\tsub %[q], %[y], %[so]\n\tstrb %[t], [%[q]]\n\tldr %[t], %[slot]\n\t"                 \
                    "4:\n\tldr %[t], [%[t], #4]\n\tcmp %[t], #0\n\tbeq 1f\n\tmov %[q], %[P]\n\t" BACK "b 2f\n\t"              \
                    "1:\n\t" R13_LOAD("q") FIRST("P", "q") "2:\n\t" R13_LOAD("P") SECOND("q", "P")                       \
                    "adds %[r], %[r], #256\n\tbmi 1b\n\t"                                                                 \
-                   "ldr %[t], [sp]\n\tldr %[q], [%[t], #24]\n\tcmp %[q], #1\n\tblo 5f\n\tbeq 7f\n\t"                   \
+                   "ldr %[t], %[slot]\n\tldr %[q], [%[t], #24]\n\tcmp %[q], #1\n\tblo 5f\n\tbeq 7f\n\t"                   \
                    "ldrsb %[q], [%[p]]\n\tldr %[t], [%[t], #28]\n\tpkhbt %[q], %[q], %[t]\n\t" EDGE("P", "q") R13_OUT("") \
-                   SECOND_EDGE "b 8f\n\t7:\n\tldr %[q], [%[t], #28]\n\t" EDGE("P", "q") R13_OUT("") "8:\n\tldr %[t], [sp]\n\t" \
+                   SECOND_EDGE "b 8f\n\t7:\n\tldr %[q], [%[t], #28]\n\t" EDGE("P", "q") R13_OUT("") "8:\n\tldr %[t], %[slot]\n\t" \
                    "5:\n\tldr %[q], [%[t], #8]\n\tadd %[p], %[p], %[q]\n\tldr %[q], [%[t], #12]\n\t"                        \
                    "add %[y], %[y], %[q]\n\tldr %[q], [%[t], #16]\n\tsubs %[q], %[q], #1\n\tstr %[q], [%[t], #16]\n\t"     \
-                   "bne 3b\n\tadd sp, sp, #4\n\t"                                                                        \
-                   : [p] "+r"(p), [y] "+r"(y), [t] "+r"(t), [r] "=&r"(rn), [P] "=&r"(P), [q] "=&r"(q)                     \
+                   "bne 3b\n\t"                                                                        \
+                   : [p] "+r"(p), [y] "+r"(y), [t] "+r"(t), [r] "=&r"(rn), [P] "=&r"(P), [q] "=&r"(q), [slot] "=m"(slot)   \
                    : [A] "r"(A), [C] "r"(C), [b] "r"(b), [m] "r"(m), [k] "r"(k), [si] "r"(si), [so] "r"(so)              \
                    : "cc", "memory")
 /*
@@ -90,21 +91,21 @@ static inline uint32_t r13_pair(const int8_t *x, size_t si) { return eg_qdsp_pkh
 #define R13_OUTP(reg) "smmlar %[t], %[t], %[m], %[k]\n\tasr %[t], %[t], %[r]\n\tssat %[t], #8, %[t]\n\tstrb %[t], [%[p], %[" reg "]]\n\t"
 #define R13_S1P(P, Q) R13_EVEN(P, Q) R13_OUTP("d") R13_ODD(P, Q) R13_OUTP("d2")
 #define R13_LOOP_SHARED()                                                                                                \
-  __asm__ volatile("push {%[t]}\n\t"                                                                                     \
+  __asm__ volatile("str %[t], %[slot]\n\t"                                                                                     \
                    "3:\n\tldrsb %[P], [%[p]]\n\tldrsb %[q], [%[p], %[si]]\n\tadd %[p], %[p], %[si], lsl #1\n\t"         \
                    "pkhbt %[P], %[P], %[q], lsl #16\n\tldr %[r], [%[t]]\n\tldr %[q], [%[t], #20]\n\tcmp %[q], #0\n\tbeq 4f\n\t" \
-                   "ldr %[q], [%[t], #28]\n\t" R13_ODD("q", "P") R13_OUTP("d2") "ldr %[t], [sp]\n\t"                       \
+                   "ldr %[q], [%[t], #28]\n\t" R13_ODD("q", "P") R13_OUTP("d2") "ldr %[t], %[slot]\n\t"                       \
                    "4:\n\tldr %[t], [%[t], #4]\n\tcmp %[t], #0\n\tbeq 1f\n\tmov %[q], %[P]\n\tb 2f\n\t"                     \
                    "1:\n\t" R13_LOAD("q") R13_S1P("P", "q") "2:\n\t" R13_LOAD("P") R13_S1P("q", "P")                     \
                    "adds %[r], %[r], #256\n\tbmi 1b\n\t"                                                                 \
-                   "ldr %[t], [sp]\n\tldr %[q], [%[t], #24]\n\tcmp %[q], #1\n\tblo 5f\n\tbeq 7f\n\t"                   \
+                   "ldr %[t], %[slot]\n\tldr %[q], [%[t], #24]\n\tcmp %[q], #1\n\tblo 5f\n\tbeq 7f\n\t"                   \
                    "ldrsb %[q], [%[p]]\n\tldr %[t], [%[t], #28]\n\tpkhbt %[q], %[q], %[t]\n\tadd %[p], %[p], %[si], lsl #1\n\t" \
                    R13_EVEN("P", "q") R13_OUTP("d") R13_ODD("P", "q") R13_OUTP("d2") "b 8f\n\t"                          \
                    "7:\n\tldr %[q], [%[t], #28]\n\tadd %[p], %[p], %[si], lsl #1\n\t" R13_EVEN("P", "q") R13_OUTP("d")     \
-                   "8:\n\tsub %[p], %[p], %[si], lsl #1\n\tldr %[t], [sp]\n\t"                                           \
+                   "8:\n\tsub %[p], %[p], %[si], lsl #1\n\tldr %[t], %[slot]\n\t"                                           \
                    "5:\n\tldr %[q], [%[t], #8]\n\tadd %[p], %[p], %[q]\n\tldr %[q], [%[t], #16]\n\tsubs %[q], %[q], #1\n\t" \
-                   "str %[q], [%[t], #16]\n\tbne 3b\n\tadd sp, sp, #4\n\t"                                               \
-                   : [p] "+r"(p), [t] "+r"(t), [r] "=&r"(rn), [P] "=&r"(P), [q] "=&r"(q)                                  \
+                   "str %[q], [%[t], #16]\n\tbne 3b\n\t"                                               \
+                   : [p] "+r"(p), [t] "+r"(t), [r] "=&r"(rn), [P] "=&r"(P), [q] "=&r"(q), [slot] "=m"(slot)                \
                    : [A] "r"(A), [C] "r"(C), [b] "r"(b), [m] "r"(m), [k] "r"(k), [si] "r"(si), [d] "r"(d), [d2] "r"(d + si) \
                    : "cc", "memory")
 #endif
@@ -125,7 +126,7 @@ static R13_NOINLINE void r13_interior(const r13_w *w, r13_walk *wk) {
   int8_t *y = wk->y;
 #if EG_QDSP_ASM_LOOPS
   const int32_t m = w->m, k = w->k;
-  uint32_t t = (uint32_t)(uintptr_t)&wk->rn0, P, q;
+  uint32_t t = (uint32_t)(uintptr_t)&wk->rn0, P, q, slot; /* slot: the walk's pointer while t holds sums */
   int32_t rn;
   wk->rn0 = (int32_t)((uint32_t)w->r - ((uint32_t)(wk->n + 1) >> 1 << 8));
   wk->ent = wk->n & 1;
