@@ -141,17 +141,19 @@ static R13_NOINLINE void r13_interior(const r13_w *w, r13_walk *wk) {
   else R13_LOOP(R13_S2O_1, R13_S2O_2, "sub %[y], %[y], %[so]\n\t", R13_ODD, "");
 #else
   int32_t row, j;
-  for (row = 0; row < wk->rows; row++, p += wk->pgap, y += wk->ygap) {
-    uint32_t P = r13_pair(p, si), Q;
+  for (row = 0; row < wk->rows; row++) { /* rows by index: no pointer past the last row */
+    const int8_t *const x = p + (size_t)row * (size_t)wk->pgap;
+    int8_t *const yr = y + (size_t)row * (size_t)wk->ygap;
+    uint32_t P = r13_pair(x, si), Q;
     for (j = 0; j < wk->n; j++, P = Q) {
-      Q = r13_pair(p + (size_t)(2 * j + 2) * si, si);
+      Q = r13_pair(x + (size_t)(2 * j + 2) * si, si);
       if (wk->s1) {
-        y[(size_t)(2 * j) * so] = (int8_t)r13_q(eg_qdsp_smlabt(Q, C, eg_qdsp_smlad(P, A, b)), w);
-        y[(size_t)(2 * j + 1) * so] = (int8_t)r13_q(eg_qdsp_smlad(Q, C, eg_qdsp_smlatb(P, A, b)), w);
+        yr[(size_t)(2 * j) * so] = (int8_t)r13_q(eg_qdsp_smlabt(Q, C, eg_qdsp_smlad(P, A, b)), w);
+        yr[(size_t)(2 * j + 1) * so] = (int8_t)r13_q(eg_qdsp_smlad(Q, C, eg_qdsp_smlatb(P, A, b)), w);
       } else if (!wk->odd) {
-        y[(size_t)j * so] = (int8_t)r13_q(eg_qdsp_smlabt(Q, C, eg_qdsp_smlad(P, A, b)), w);
+        yr[(size_t)j * so] = (int8_t)r13_q(eg_qdsp_smlabt(Q, C, eg_qdsp_smlad(P, A, b)), w);
       } else {
-        y[(size_t)j * so] = (int8_t)r13_q(eg_qdsp_smlad(Q, C, eg_qdsp_smlatb(P, A, b)), w);
+        yr[(size_t)j * so] = (int8_t)r13_q(eg_qdsp_smlad(Q, C, eg_qdsp_smlatb(P, A, b)), w);
       }
     }
   }
@@ -173,8 +175,10 @@ static void r13_edge(const r13_w *w, const int8_t *x, int8_t *y, size_t in_row, 
     off[t] = in ? (size_t)(c0 + t) * si : 0;
     if (!in) start += wt[t] * zp;
   }
-  for (row = 0; row < rows; row++, x += in_row, y += out_row)
-    *y = (int8_t)r13_q(start + we[0] * x[off[0]] + we[1] * x[off[1]] + we[2] * x[off[2]], w);
+  for (row = 0; row < rows; row++) {
+    const int8_t *const xr = x + (size_t)row * in_row;
+    y[(size_t)row * out_row] = (int8_t)r13_q(start + we[0] * xr[off[0]] + we[1] * xr[off[1]] + we[2] * xr[off[2]], w);
+  }
 }
 
 /* All outputs of a padding row (every tap zp: one value). */
