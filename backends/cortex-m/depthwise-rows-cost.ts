@@ -72,16 +72,17 @@ export const CORTEX_M4_ROWS_CYCLES = {
   // Its one-kernel-row width 3 (qdepthwise_i8_rows_1x3.c: 3x1 transposed, 1x3), priced on its own
   // (no ring: the interior reads the input directly, one Thumb-2 loop does every input row of a
   // channel and the edge outputs of "same" padding): per channel (the C set-up, the edge loops),
-  // per row and per output at each stride (the stride-1 step is 17 instructions for 2 outputs and
-  // the loop 2 per 2 steps, 16 where y - p is constant; the stride-2 step 10 for one and 3 per 2).
-  // Least squares over eleven layers (stride 1 "same": 3x1 24x24x32 187720, 12x12x16 30184,
-  // 30x1x64 39816, 16x40x16 109288, 1x3 8x40x16 52456; "valid": 3x1 24x24x32 173256, 12x40x16
-  // 75432, 1x3 26x26x32 209960; stride 2: 3x1 48x48x32 241896, 25x25x16 41912, 1x3 20x20x24 41680
-  // measured): all within 2.4 %.
-  dspDepthwiseRowsOneRow3PerChannel: 334,
-  dspDepthwiseRowsOneRow3PerRow: 21.1,
-  dspDepthwiseRowsOneRow3PerOutputS1: 8.85,
-  dspDepthwiseRowsOneRow3PerOutputS2: 11.67,
+  // per row and per output at each stride (four steps a loop: a stride-1 step is 17 instructions
+  // for 2 outputs, 16 where y - p is constant, a stride-2 one 10 for one, y moved once per 2, and
+  // the loop 2 per 4 steps). Least squares over eleven layers (stride 1 "same": 3x1 24x24x32
+  // 183784, 12x12x16 30328, 30x1x64 39240, 16x40x16 107320, 1x3 8x40x16 51256; "valid": 3x1
+  // 24x24x32 169320, 12x40x16 76024, 1x3 26x26x32 207368; stride 2: 3x1 48x48x32 233352,
+  // 25x25x16 40824, 1x3 20x20x24 41368 measured): all within 3.1 % (the last, rows of 24 with
+  // n % 4 = 0, the furthest).
+  dspDepthwiseRowsOneRow3PerChannel: 333,
+  dspDepthwiseRowsOneRow3PerRow: 24.7,
+  dspDepthwiseRowsOneRow3PerOutputS1: 8.5,
+  dspDepthwiseRowsOneRow3PerOutputS2: 11.06,
 } as const;
 
 /**

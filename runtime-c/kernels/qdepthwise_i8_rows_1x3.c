@@ -54,11 +54,17 @@ static inline uint32_t r13_pair(const int8_t *x, size_t si) { return eg_qdsp_pkh
 #define R13_S2O_1(P, Q) R13_ODD(P, Q) R13_OUT("")
 #define R13_S2O_2(P, Q) R13_ODD(P, Q) R13_OUT(", %[so]") "add %[y], %[y], %[so], lsl #1\n\t"
 /*
- * Per row: rn = r - 256 ceil(n / 2) (the loop count shares r's register: ASR by a register shifts
+ * Four steps a loop (the pair roles swap each step: no copy); n % 4 (walk word 4) picks the entry:
+ * 0 the first step, 3 the second and 2 the third (the pair copied into q first for an even step,
+ * and BACK: at stride 2 y one output back, as the even steps store at [y, so]), 1 the fourth.
+ */
+#define R13_ENTRY(BACK)                                                                                                 \
+  "4:\n\tldr %[t], [%[t], #4]\n\tcmp %[t], #2\n\tbeq 23f\n\tbhi 25f\n\tcmp %[t], #1\n\tbne 21f\n\t"                     \
+  "mov %[q], %[P]\n\t" BACK "b 24f\n\t25:\n\tmov %[q], %[P]\n\t" BACK "b 22f\n\t"
+/*
+ * Per row: rn = r - 256 ceil(n / 4) (the loop count shares r's register: ASR by a register shifts
  * by its low byte only, and ADDS #256 leaves rn negative until the last loop), the first pair, the
- * left edge output (walk word 20: ODD(Z, P_0) at y - so, Z = (zp, zp)), then two steps a loop (the
- * pair roles swap: no copy), an odd n entering at the second step with the pair copied into q (at
- * stride 2 y one output back, as the second step stores at [y, so]), then the right edge outputs
+ * left edge output (walk word 20: ODD(Z, P_0) at y - so, Z = (zp, zp)), the steps (R13_ENTRY), then the right edge outputs
  * (word 24: 1, Q = (zp, zp), or 2, Q = (column 2n + 2, zp); EDGE(P_n, Q) at y, and with 2 at
  * stride 1 SECOND_EDGE, ODD(P_n, Q), at y + so). The walk's pointer waits in a stack slot gcc
  * allocates (so -fstack-usage counts it) while t holds a sum: thirteen registers are all gcc has
@@ -70,9 +76,9 @@ static inline uint32_t r13_pair(const int8_t *x, size_t si) { return eg_qdsp_pkh
                    "pkhbt %[P], %[P], %[q], lsl #16\n\tldr %[r], [%[t]]\n\tldr %[q], [%[t], #20]\n\tcmp %[q], #0\n\tbeq 4f\n\t" \
                    "ldr %[q], [%[t], #28]\n\t" R13_ODD("q", "P") "smmlar %[t], %[t], %[m], %[k]\n\tasr %[t], %[t], %[r]\n\t"   \
                    "ssat %[t], #8, %[t]\n\tsub %[q], %[y], %[so]\n\tstrb %[t], [%[q]]\n\tldr %[t], %[slot]\n\t"                 \
-                   "4:\n\tldr %[t], [%[t], #4]\n\tcmp %[t], #0\n\tbeq 1f\n\tmov %[q], %[P]\n\t" BACK "b 2f\n\t"              \
-                   "1:\n\t" R13_LOAD("q") FIRST("P", "q") "2:\n\t" R13_LOAD("P") SECOND("q", "P")                       \
-                   "adds %[r], %[r], #256\n\tbmi 1b\n\t"                                                                 \
+                   R13_ENTRY(BACK) "21:\n\t" R13_LOAD("q") FIRST("P", "q") "22:\n\t" R13_LOAD("P") SECOND("q", "P")        \
+                   "23:\n\t" R13_LOAD("q") FIRST("P", "q") "24:\n\t" R13_LOAD("P") SECOND("q", "P")                        \
+                   "adds %[r], %[r], #256\n\tbmi 21b\n\t"                                                                \
                    "ldr %[t], %[slot]\n\tldr %[q], [%[t], #24]\n\tcmp %[q], #1\n\tblo 5f\n\tbeq 7f\n\t"                   \
                    "ldrsb %[q], [%[p]]\n\tldr %[t], [%[t], #28]\n\tpkhbt %[q], %[q], %[t]\n\t" EDGE("P", "q") R13_OUT("") \
                    SECOND_EDGE "b 8f\n\t7:\n\tldr %[q], [%[t], #28]\n\t" EDGE("P", "q") R13_OUT("") "8:\n\tldr %[t], %[slot]\n\t" \
@@ -95,9 +101,9 @@ static inline uint32_t r13_pair(const int8_t *x, size_t si) { return eg_qdsp_pkh
                    "3:\n\tldrsb %[P], [%[p]]\n\tldrsb %[q], [%[p], %[si]]\n\tadd %[p], %[p], %[si], lsl #1\n\t"         \
                    "pkhbt %[P], %[P], %[q], lsl #16\n\tldr %[r], [%[t]]\n\tldr %[q], [%[t], #20]\n\tcmp %[q], #0\n\tbeq 4f\n\t" \
                    "ldr %[q], [%[t], #28]\n\t" R13_ODD("q", "P") R13_OUTP("d2") "ldr %[t], %[slot]\n\t"                       \
-                   "4:\n\tldr %[t], [%[t], #4]\n\tcmp %[t], #0\n\tbeq 1f\n\tmov %[q], %[P]\n\tb 2f\n\t"                     \
-                   "1:\n\t" R13_LOAD("q") R13_S1P("P", "q") "2:\n\t" R13_LOAD("P") R13_S1P("q", "P")                     \
-                   "adds %[r], %[r], #256\n\tbmi 1b\n\t"                                                                 \
+                   R13_ENTRY("") "21:\n\t" R13_LOAD("q") R13_S1P("P", "q") "22:\n\t" R13_LOAD("P") R13_S1P("q", "P")       \
+                   "23:\n\t" R13_LOAD("q") R13_S1P("P", "q") "24:\n\t" R13_LOAD("P") R13_S1P("q", "P")                      \
+                   "adds %[r], %[r], #256\n\tbmi 21b\n\t"                                                                \
                    "ldr %[t], %[slot]\n\tldr %[q], [%[t], #24]\n\tcmp %[q], #1\n\tblo 5f\n\tbeq 7f\n\t"                   \
                    "ldrsb %[q], [%[p]]\n\tldr %[t], [%[t], #28]\n\tpkhbt %[q], %[q], %[t]\n\tadd %[p], %[p], %[si], lsl #1\n\t" \
                    R13_EVEN("P", "q") R13_OUTP("d") R13_ODD("P", "q") R13_OUTP("d2") "b 8f\n\t"                          \
@@ -128,8 +134,8 @@ static R13_NOINLINE void r13_interior(const r13_w *w, r13_walk *wk) {
   const int32_t m = w->m, k = w->k;
   uint32_t t = (uint32_t)(uintptr_t)&wk->rn0, P, q, slot; /* slot: the walk's pointer while t holds sums */
   int32_t rn;
-  wk->rn0 = (int32_t)((uint32_t)w->r - ((uint32_t)(wk->n + 1) >> 1 << 8));
-  wk->ent = wk->n & 1;
+  wk->rn0 = (int32_t)((uint32_t)w->r - ((uint32_t)(wk->n + 3) >> 2 << 8));
+  wk->ent = wk->n & 3;
   wk->pgap = (int32_t)(wk->pgap - (int32_t)(2 * (size_t)(wk->n + 1) * si));
   wk->ygap = (int32_t)(wk->ygap - (int32_t)((size_t)(wk->s1 ? 2 * wk->n : wk->n) * so));
   wk->left = wk->rows;
