@@ -84,12 +84,20 @@ export const CORTEX_M4_ROWS_CYCLES = {
   dspDepthwiseRowsQuadPairedPerBuiltColumn: 2.1,
   dspDepthwiseRowsQuadPerOutput: 12,
   dspDepthwiseRowsQuadPerSmlad: 1.44,
-  // Its one-kernel-row width 3 (qdepthwise_i8_rows_1x3.c: 3x1 transposed, 1x3), per computed output
-  // in place of the two terms above (one ring row, no kernel-row loop; the s1 group is 8 SMLADs on
-  // 3 words, s2 8 on 5), the rest priced as above: fitted to the constructed 3x1 layers (260230 s1,
-  // 292582 s2 measured; 260246 and 292517 predicted).
-  dspDepthwiseRowsOneRow3PerOutputS1: 5.85,
-  dspDepthwiseRowsOneRow3PerOutputS2: 4.53,
+  // Its one-kernel-row width 3 (qdepthwise_i8_rows_1x3.c: 3x1 transposed, 1x3), priced on its own
+  // (no ring: the interior reads the input directly, one Thumb-2 loop does every input row of a
+  // channel and the edge outputs of "same" padding): per channel (the C set-up, the edge loops),
+  // per row and per output at each stride (four steps a loop: a stride-1 step is 17 instructions
+  // for 2 outputs, 16 where y - p is constant, a stride-2 one 10 for one, y moved once per 2, and
+  // the loop 2 per 4 steps). Least squares over eleven layers (stride 1 "same": 3x1 24x24x32
+  // 183784, 12x12x16 30328, 30x1x64 39240, 16x40x16 107320, 1x3 8x40x16 51256; "valid": 3x1
+  // 24x24x32 169320, 12x40x16 76024, 1x3 26x26x32 207368; stride 2: 3x1 48x48x32 233352,
+  // 25x25x16 40824, 1x3 20x20x24 41368 measured): all within 3.1 % (the last, rows of 24 with
+  // n % 4 = 0, the furthest).
+  dspDepthwiseRowsOneRow3PerChannel: 333,
+  dspDepthwiseRowsOneRow3PerRow: 24.7,
+  dspDepthwiseRowsOneRow3PerOutputS1: 8.5,
+  dspDepthwiseRowsOneRow3PerOutputS2: 11.06,
   // The stride-2 plane (qdepthwise_i8_rows_plane.c, RowsWork.plane: square 5x5/7x7 whose padded
   // rows fit CMSIS-NN's scratch): per channel (call, checks, set-up), per input value built into
   // the plane (34 instructions per 16 in the asm pass, plus each row pair's 11), per row and group
@@ -135,6 +143,10 @@ export function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | un
     const perOutput = work.fused ? c.dspDepthwiseRows3x3FusedPerOutput : c.dspDepthwiseRows3x3PerOutput;
     return work.rows * c.dspDepthwiseRows3x3PerRow + work.outputs * perOutput;
   }
+  if (work.quadK && work.oneRow3) {
+    const perOutput = work.stride1 ? c.dspDepthwiseRowsOneRow3PerOutputS1 : c.dspDepthwiseRowsOneRow3PerOutputS2;
+    return work.channels * c.dspDepthwiseRowsOneRow3PerChannel + work.rows * c.dspDepthwiseRowsOneRow3PerRow + work.outputs * perOutput;
+  }
   if (work.plane !== undefined) {
     const pl = work.plane;
     const perRow = pl.asmGroupsPerRow > 0
@@ -146,8 +158,7 @@ export function depthwiseRowsCycles(node: Node, inputs: readonly (ValueInfo | un
     const perRow = work.pairedBuild
       ? c.dspDepthwiseRowsQuadPairedPerRow + work.builtColumnsPerRow * c.dspDepthwiseRowsQuadPairedPerBuiltColumn
       : c.dspDepthwiseRowsQuadPerRow + work.builtColumnsPerRow * c.dspDepthwiseRowsQuadPerBuiltColumn;
-    const oneRow = work.stride1 ? c.dspDepthwiseRowsOneRow3PerOutputS1 : c.dspDepthwiseRowsOneRow3PerOutputS2;
-    const perOutput = work.oneRow3 ? oneRow : c.dspDepthwiseRowsQuadPerOutput + work.smlads * c.dspDepthwiseRowsQuadPerSmlad;
+    const perOutput = c.dspDepthwiseRowsQuadPerOutput + work.smlads * c.dspDepthwiseRowsQuadPerSmlad;
     return work.channels * c.dspDepthwiseRowsQuadPerChannel + work.rows * (perRow + work.quadOutputsPerRow * perOutput);
   }
   const perOutput = work.stride1

@@ -146,9 +146,19 @@ const SHAPES: readonly Shape[] = [
   { hw: [14, 14], k: [3, 3], s: [1, 1], d: [1, 1], c: 64, relu: [-128, 127], pads: [0, 0, 0, 0] },
   { hw: [11, 13], k: [3, 3], s: [1, 1], d: [1, 1], c: 50, relu: [-128, 127], pads: [2, 0, 1, 1] },
   { hw: [12, 6], k: [3, 3], s: [1, 1], d: [1, 1], c: 30, relu: [-128, 127] },
+  // qdepthwise_i8_rows_1x3.c's edge outputs (the interior reads the input directly): "same" 3x1 s1
+  // on an even row (the left edge and one right one in its asm), 1x3 s1 on an odd row (two right
+  // ones, column W - 1 loaded), 1x3 s2 with odd left padding (the odd-start sums) on an odd row
+  // and with two right padding columns, 3x1 s2 on an even row, and left padding 2 (the C edges).
+  { hw: [16, 6], k: [3, 1], s: [1, 1], d: [1, 1], c: 8, relu: [-128, 127] },
+  { hw: [6, 9], k: [1, 3], s: [1, 1], d: [1, 1], c: 6, relu: [-128, 127] },
+  { hw: [5, 13], k: [1, 3], s: [2, 2], d: [1, 1], c: 9, relu: [-128, 127], pads: [0, 1, 0, 1] },
+  { hw: [7, 14], k: [1, 3], s: [2, 2], d: [1, 1], c: 12, relu: [-128, 127], pads: [0, 1, 0, 2] },
+  { hw: [12, 5], k: [3, 1], s: [2, 2], d: [1, 1], c: 7, relu: [-128, 127], pads: [0, 0, 1, 0] },
+  { hw: [5, 10], k: [1, 3], s: [1, 1], d: [1, 1], c: 10, relu: [-128, 127], pads: [0, 2, 0, 2] },
 ];
 /** Kx1 layers run transposed (rows along H: a kernel row of K taps); the dilated one cannot. */
-const TRANSPOSED_KX1 = [1, 2, 32, 45, 46, 55];
+const TRANSPOSED_KX1 = [1, 2, 32, 45, 46, 55, 68, 72];
 const NOT_TRANSPOSED_KX1 = [48];
 /** The layers of the four-output loop: stride 1, output zero point -128, range [-128, 127], rows of >= 4. */
 const QUAD = [14, 15, 16, 17, 18, 19, 20, 21, 42, 43, 44, 49, 50, 51, 53, 61, 62, 63, 64, 65, 66, 67];
@@ -192,7 +202,7 @@ function rowsCalls(modelC: string): number {
  * The layers whose call passes eg_qdepthwise_i8_rows_k as the four-output row loop: widths 1..7
  * at strides 1, 2 outside 3x3 s1, OW >= 4 (the 5x3 map runs transposed: rows of 5), fused ReLU.
  */
-const ROWS_K = [24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 45, 46, 47, 48, 54, 55];
+const ROWS_K = [24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 45, 46, 47, 48, 54, 55, 68, 69, 70, 71, 72, 73];
 /** The layers whose call passes eg_qdepthwise_i8_rows_plane in its place (its plane within CMSIS-NN's scratch). */
 const PLANE = [56, 57, 58, 59, 60];
 
