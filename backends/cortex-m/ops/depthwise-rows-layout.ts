@@ -56,9 +56,9 @@ function ringOf(p: ConvPlan, transposed: boolean): RowsGeometry | string {
   // whole even when OW is odd) up to OW + 2*NO - 2.
   const need = Math.max((o.ow - 1) * o.sw + 2 * ne, o.sw === 1 ? o.ow + 2 * no - 1 : 0, 2);
   const wp = need + (need & 1);
-  // Rows of 6 or 12 on small maps: whole planes of a channel group (isRowsPlane), not rings.
-  if (isRowsPlane(p, o)) {
-    const g = rowsPlaneChannels(o);
+  // Rows of 6 or 12 on small maps: whole planes of a channel group (isRows3x3Planes), not rings.
+  if (isRows3x3Planes(p, o)) {
+    const g = rows3x3PlaneChannels(o);
     return { transposed, r: g * (o.oh + 2), wp: 32 / g, scratchBytes: 64 * (o.oh + 2), tileWidth: o.ow };
   }
   // 3x3 at stride 1 along both axes with channels a multiple of 4: four channels' rings (R = 12)
@@ -110,13 +110,13 @@ export function rowsParams(p: ConvPlan, g: RowsGeometry): number[] {
  * requantization's range and zero point, C % G == 0, within CMSIS-NN's scratch. The C kernel
  * tests the same geometry.
  */
-export function isRowsPlane(p: ConvPlan, o: Oriented): boolean {
-  return isRows3x3(o) && o.sh === 1 && (o.ow === 6 || o.ow === 12) && p.c % rowsPlaneChannels(o) === 0 && p.actMin === -128 && p.actMax === 127
+export function isRows3x3Planes(p: ConvPlan, o: Oriented): boolean {
+  return isRows3x3(o) && o.sh === 1 && (o.ow === 6 || o.ow === 12) && p.c % rows3x3PlaneChannels(o) === 0 && p.actMin === -128 && p.actMax === 127
     && p.yOffset === -128 && 64 * (o.oh + 2) <= cmsisDepthwiseScratch(p);
 }
 
 /** Channels a plane group holds: 4 of 8 columns for rows of 6, 2 of 16 for rows of 12. */
-export function rowsPlaneChannels(o: Oriented): number {
+export function rows3x3PlaneChannels(o: Oriented): number {
   return o.ow === 6 ? 4 : 2;
 }
 

@@ -6,7 +6,7 @@ import { rowsLayout, rowsTilesPerRow } from "./depthwise-rows-tiles.js";
 import { contentNamedArray } from "./content-array.js";
 import { convKernelParams } from "./conv-dsp.js";
 import { dspTwinOp } from "./dsp-twin.js";
-import { isRows3x3, isRowsPlane, oriented, rowsPlaneChannels, rowsParams, rowsWeightBytes, rowsRequantWords, rowsWeightWords, runsRowsK, runsRowsPlane, planeWork, type PlaneWork } from "./depthwise-rows-layout.js";
+import { isRows3x3, isRows3x3Planes, oriented, rows3x3PlaneChannels, rowsParams, rowsWeightBytes, rowsRequantWords, rowsWeightWords, runsRowsK, runsRowsPlane, planeWork, type PlaneWork } from "./depthwise-rows-layout.js";
 
 /**
  * QDepthwiseConv2DRowsDsp: QDepthwiseConv2D (same attributes, infer, evaluate, MACs, bit-exact C)
@@ -65,9 +65,9 @@ export interface RowsWork {
   readonly quad3x3: boolean;
   /** Four channels' rings built together (the layout's R = 12, qdepthwise_i8_ring4.c). */
   readonly fourRings: boolean;
-  /** Whole planes of 4 or 2 channels, rows of 6 or 12 (isRowsPlane: qdepthwise_i8_planes3x3.c, qdepthwise_i8_six3x3.c). */
+  /** Whole planes of 4 or 2 channels, rows of 6 or 12 (isRows3x3Planes: qdepthwise_i8_planes3x3.c, qdepthwise_i8_six3x3.c). */
   readonly planes3x3: boolean;
-  /** Channels a plane group builds together (rowsPlaneChannels), and the input rows it builds (the others are padding, set once a call). */
+  /** Channels a plane group builds together (rows3x3PlaneChannels), and the input rows it builds (the others are padding, set once a call). */
   readonly planes3x3Channels: number;
   readonly planes3x3BuiltRows: number;
   readonly stride1: boolean;
@@ -119,8 +119,8 @@ export function rowsWork(node: Node, inputs: readonly (ValueInfo | undefined)[])
     fused: p.actMin === -128 && p.actMax === 127,
     quad3x3: isRows3x3(o) && o.sh === 1 && p.actMin === -128 && p.actMax === 127 && p.yOffset === -128 && o.ow >= 4,
     fourRings: g.r === 12,
-    planes3x3: isRowsPlane(p, o),
-    planes3x3Channels: rowsPlaneChannels(o),
+    planes3x3: isRows3x3Planes(p, o),
+    planes3x3Channels: rows3x3PlaneChannels(o),
     planes3x3BuiltRows: Math.min(o.h + o.padTop, o.oh + 2) - o.padTop,
     stride1: o.sw === 1 && o.kw <= 7,
     smlads: o.kh * Math.ceil(o.kw / 2),
@@ -166,7 +166,7 @@ function emitRows(node: Node, ctx: EmitCtx): void {
   const four = plane ? "eg_qdepthwise_i8_rows_plane" : rowsK ? "eg_qdepthwise_i8_rows_k" : "NULL";
   const args = `${ctx.ptr(x!)}, ${wpk}, ${rqc}, ${ctx.ptr(node.outputs[0]!)}, ${params}, (int16_t *)${ctx.scratch()}`;
   // Whole planes (rows of 6 or 12): their own entry and units, so that other programs do not link them.
-  if (isRowsPlane(p, oriented(p, geometry.transposed))) {
+  if (isRows3x3Planes(p, oriented(p, geometry.transposed))) {
     for (const unit of ["qdepthwise_i8_six3x3", "qdepthwise_i8_planes3x3"]) ctx.useRuntime(unit);
     ctx.line(`eg_qdepthwise_i8_rows_planes(${args});`);
     return;
