@@ -1,4 +1,5 @@
 #include "qdepthwise_i8_plane_build.h"
+#include "qdepthwise_i8_ring_row.h"
 
 #if defined(__GNUC__)
 #define PB_INLINE __attribute__((always_inline)) inline
@@ -23,22 +24,18 @@ static PB_INLINE void pb_rows2(const int8_t *src, size_t in_row, int32_t step, i
 #if EG_QDSP_ASM_LOOPS
   uint32_t a, b, c, e;
   const int32_t st3 = 3 * step;
-#define PB_FOUR(p, d) \
-  "ldrsb %[a], [%[" #p "]]\n\tldrsb %[b], [%[" #p "], %[st]]\n\tldrsb %[c], [%[" #p "], %[st], lsl #1]\n\tldrsb %[e], [%[" #p "], %[st3]]\n\t" \
-  "add %[" #p "], %[" #p "], %[st], lsl #2\n\tpkhbt %[a], %[a], %[b], lsl #16\n\tpkhbt %[c], %[c], %[e], lsl #16\n\tstrd %[a], %[c], [%[" #d "]], #8\n\t"
 #define PB_FOUR_OUT [s] "+r"(s), [t] "+r"(t), [d0] "+r"(d0), [d1] "+r"(d1), [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c), [e] "=&r"(e)
   if (n8 > 0)
-    __asm__ volatile("1:\n\t" PB_FOUR(s, d0) PB_FOUR(s, d0) PB_FOUR(t, d1) PB_FOUR(t, d1)
+    __asm__ volatile("1:\n\t" EG_RING_FOUR_ASM(s, d0) EG_RING_FOUR_ASM(s, d0) EG_RING_FOUR_ASM(t, d1) EG_RING_FOUR_ASM(t, d1)
                      "subs %[n], %[n], #1\n\t"
                      "bne 1b\n\t"
                      : PB_FOUR_OUT, [n] "+r"(n8)
                      : [st] "r"(step), [st3] "r"(st3)
                      : "cc", "memory");
   if (n & 4) { /* four more columns of each row */
-    __asm__ volatile(PB_FOUR(s, d0) PB_FOUR(t, d1) : PB_FOUR_OUT : [st] "r"(step), [st3] "r"(st3) : "memory");
+    __asm__ volatile(EG_RING_FOUR_ASM(s, d0) EG_RING_FOUR_ASM(t, d1) : PB_FOUR_OUT : [st] "r"(step), [st3] "r"(st3) : "memory");
     n -= 4;
   }
-#undef PB_FOUR
 #undef PB_FOUR_OUT
 #else
   const size_t s1 = (size_t)step;
@@ -85,12 +82,9 @@ void eg_qdepthwise_i8_plane_build(const int8_t *xc, const int32_t *p, int16_t *p
     k[1] = n >> 1;
     k[2] = (int32_t)(2 * in_row) - 8 * steps * in_col;
     k[3] = 4 * WP - 16 * steps;
-#define PB_FOUR(p, d) \
-  "ldrsb %[a], [%[" #p "]]\n\tldrsb %[b], [%[" #p "], %[st]]\n\tldrsb %[c], [%[" #p "], %[st], lsl #1]\n\tldrsb %[e], [%[" #p "], %[st3]]\n\t" \
-  "add %[" #p "], %[" #p "], %[st], lsl #2\n\tpkhbt %[a], %[a], %[b], lsl #16\n\tpkhbt %[c], %[c], %[e], lsl #16\n\tstrd %[a], %[c], [%[" #d "]], #8\n\t"
     __asm__ volatile("1:\n\t"
                      "ldr %[m], [%[k]]\n\t"
-                     "2:\n\t" PB_FOUR(s, d0) PB_FOUR(s, d0) PB_FOUR(t, d1) PB_FOUR(t, d1)
+                     "2:\n\t" EG_RING_FOUR_ASM(s, d0) EG_RING_FOUR_ASM(s, d0) EG_RING_FOUR_ASM(t, d1) EG_RING_FOUR_ASM(t, d1)
                      "subs %[m], %[m], #1\n\t"
                      "bne 2b\n\t"
                      "ldrd %[a], %[b], [%[k], #8]\n\t"
@@ -102,7 +96,6 @@ void eg_qdepthwise_i8_plane_build(const int8_t *xc, const int32_t *p, int16_t *p
                      : [s] "+r"(s), [t] "+r"(t), [d0] "+r"(d0), [d1] "+r"(d1), [m] "=&r"(m), [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c), [e] "=&r"(e)
                      : [k] "r"(k), [st] "r"(in_col), [st3] "r"(st3)
                      : "cc", "memory");
-#undef PB_FOUR
     i = n & ~1;
     d += (size_t)i * (size_t)WP;
   }

@@ -65,16 +65,12 @@ void eg_qdepthwise_i8_ring_body2(const int8_t *src, size_t in_row, int32_t step,
   if (n4 > 0) { /* 18 instructions a step of four columns of each row: 8 LDRSB, 2 ADD, 4 PKHBT, 2 STRD, SUBS, BNE */
     uint32_t a, b, c, e;
     const int32_t st3 = 3 * step;
-#define RB2_FOUR(p, d) \
-  "ldrsb %[a], [%[" #p "]]\n\tldrsb %[b], [%[" #p "], %[st]]\n\tldrsb %[c], [%[" #p "], %[st], lsl #1]\n\tldrsb %[e], [%[" #p "], %[st3]]\n\t" \
-  "add %[" #p "], %[" #p "], %[st], lsl #2\n\tpkhbt %[a], %[a], %[b], lsl #16\n\tpkhbt %[c], %[c], %[e], lsl #16\n\tstrd %[a], %[c], [%[" #d "]], #8\n\t"
-    __asm__ volatile("1:\n\t" RB2_FOUR(s, d0) RB2_FOUR(t, d1)
+    __asm__ volatile("1:\n\t" EG_RING_FOUR_ASM(s, d0) EG_RING_FOUR_ASM(t, d1)
                      "subs %[n], %[n], #1\n\t"
                      "bne 1b\n\t"
                      : [s] "+r"(s), [t] "+r"(t), [d0] "+r"(d0), [d1] "+r"(d1), [n] "+r"(n4), [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c), [e] "=&r"(e)
                      : [st] "r"(step), [st3] "r"(st3)
                      : "cc", "memory");
-#undef RB2_FOUR
   }
 #else
   for (; n4 > 0; n4--, d0 += 4, d1 += 4, s += 2 * s2, t += 2 * s2) {

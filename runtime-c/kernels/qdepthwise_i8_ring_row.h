@@ -21,6 +21,19 @@ void eg_qdepthwise_i8_ring_body(const int8_t *src, int32_t step, int16_t *d, int
  */
 void eg_qdepthwise_i8_ring_body2(const int8_t *src, size_t in_row, int32_t step, int16_t *d0, int16_t *d1, int32_t n);
 
+#if EG_QDSP_ASM_LOOPS
+/*
+ * Four columns of one input row (source pointer operand p, `step` bytes apart in operand st, 3 x
+ * step in st3) as two words of int16 pairs at destination operand d, both pointers moved on: 4
+ * LDRSB, ADD, 2 PKHBT, STRD (8 instructions). Operands a, b, c, e are scratch registers. Shared by
+ * the ring builds (qdepthwise_i8_ring_row.c) and the stride-2 plane's (qdepthwise_i8_plane_build.c).
+ */
+#define EG_RING_FOUR_ASM(p, d)                                                                                         \
+  "ldrsb %[a], [%[" #p "]]\n\tldrsb %[b], [%[" #p "], %[st]]\n\tldrsb %[c], [%[" #p "], %[st], lsl #1]\n\t"         \
+  "ldrsb %[e], [%[" #p "], %[st3]]\n\tadd %[" #p "], %[" #p "], %[st], lsl #2\n\tpkhbt %[a], %[a], %[b], lsl #16\n\t" \
+  "pkhbt %[c], %[c], %[e], lsl #16\n\tstrd %[a], %[c], [%[" #d "]], #8\n\t"
+#endif
+
 /* n (even) int16 from d (4-byte aligned) set to zp: a channel's ring, or a padding row of it. */
 void eg_qdepthwise_i8_ring_fill(int16_t *d, int32_t n, int16_t zp);
 

@@ -29,6 +29,18 @@
  * never. The emitter passes eg_qdepthwise_i8_rows_k only to layers it runs, so that a program
  * without such a layer (kws, person_detect: 3x3 only) neither references nor links its code.
  */
+/*
+ * Whether a channel's requantization words (K, r: rowsRequantWords) have the SMMLAR-ASR-SSAT form
+ * of the four-output row loops (qdepthwise_i8_rows_k.c, qdepthwise_i8_rows_plane.c): K - 2^(r-1) =
+ * zp * 2^r exactly, and the SSAT clamp equals the int8 range only for an output zero point
+ * zp <= -128 (an exact division: no shift of a negative value). |K| < 2^30 keeps r <= 30
+ * (depthwise-rows-layout.ts), which also guarantees 1 <= r (the callers test what their own
+ * shifts need).
+ */
+static inline int32_t eg_qdepthwise_i8_rows_ssat_ok(int32_t k, int32_t r) {
+  return (k - ((int32_t)1 << (r - 1))) / ((int32_t)1 << r) <= -128;
+}
+
 typedef int32_t (*eg_rows_four_fn)(const int8_t *xc, const int32_t *p, const uint32_t *wk, const int32_t *e, int8_t *yc, int16_t *scratch,
                                    int32_t fresh);
 void eg_qdepthwise_i8_rows(const int8_t *x, const uint32_t *wpk, const int32_t *rqc, int8_t *y, const int32_t *p, int16_t *scratch,

@@ -1,4 +1,5 @@
 #include "qdepthwise_i8_rows_k.h"
+#include "qdepthwise_i8_rows.h"
 #include "qdepthwise_i8_ring_row.h"
 #include "qdepthwise_i8_rows_1x3.h"
 
@@ -307,11 +308,7 @@ int32_t eg_qdepthwise_i8_rows_k(const int8_t *xc, const int32_t *p, const uint32
   q.m = e[1];
   q.k = e[2];
   q.r = e[3];
-  /*
-   * K - 2^(r-1) = zp * 2^r exactly, and |K| < 2^30 keeps r <= 30 (depthwise-rows-layout.ts): the
-   * SSAT form needs zp <= lo = -128 (an exact division: no shift of a negative value or past int32).
-   */
-  if ((q.k - ((int32_t)1 << (q.r - 1))) / ((int32_t)1 << q.r) > -128) return 0;
+  if (!eg_qdepthwise_i8_rows_ssat_ok(q.k, q.r)) return 0;
   if (KH == 1 && KW == 3) { /* one kernel row of 3: qdepthwise_i8_rows_1x3.c, a one-row ring */
     eg_qdepthwise_i8_rows_1x3(xc, p, wk, e, yc, scratch);
     return 1;

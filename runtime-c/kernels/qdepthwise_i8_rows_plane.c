@@ -1,4 +1,5 @@
 #include "qdepthwise_i8_rows_plane.h"
+#include "qdepthwise_i8_rows.h"
 #include "qdepthwise_i8_ring_row.h"
 #include "qdepthwise_i8_plane_build.h"
 
@@ -182,13 +183,12 @@ static PL_INLINE void pl_chan5(int32_t *c, const uint32_t *e, const int16_t *rw)
 /*
  * The layer's shape (square 5x5 or 7x7, stride 2 along both axes, dilation 1, OW >= 4, a plane
  * row for every padded input row read, the whole int8 clamp) and the channel's SMMLAR-ASR-SSAT
- * form: K - 2^(r-1) = zp * 2^r exactly and |K| < 2^30 keeps r <= 30 (depthwise-rows-layout.ts),
- * and the form needs the output zero point zp <= lo = -128 (qdepthwise_i8_rows_k.c's argument).
+ * form (eg_qdepthwise_i8_rows_ssat_ok).
  */
 static int32_t pl_runs(const int32_t *p, const int32_t *e) {
   const int32_t OH = p[4], KH = p[6], KW = p[7], R = p[16], k = e[2], r = e[3];
   return KH == KW && (KH == 5 || KH == 7) && p[8] == 2 && p[9] == 2 && p[10] == 1 && p[5] >= 4 && R >= (OH - 1) * 2 + KH && p[14] == -128 &&
-         p[15] == 127 && r >= 1 && r <= 30 && (k - ((int32_t)1 << (r - 1))) / ((int32_t)1 << r) <= -128;
+         p[15] == 127 && r >= 1 && r <= 30 && eg_qdepthwise_i8_rows_ssat_ok(k, r);
 }
 
 /*
